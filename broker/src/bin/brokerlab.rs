@@ -1,0 +1,197 @@
+//! `brokerlab`: runs a Brokerlab scenario without a browser.
+//!
+//! ```text
+//! brokerlab run SCENARIO.json [--seed N] [--until-ms T] [--trace] [--json]
+//! brokerlab check SCENARIO.json
+//! ```
+//!
+//! `run` prints a table for people, or with `--json` one JSON object (a contract: see the
+//! README). `--trace` prints the trace as JSON lines on stdout; the summary then follows as the
+//! last line with `--json`, or goes to stderr as a table without it. Bad input exits with
+//! status 2 and one line per problem, naming the field.
+
+use std::io::{self, BufWriter, Write};
+use std::process::ExitCode;
+
+use broker::{Outcome, Scenario, SimTime, Simulation};
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "brokerlab", version, about = "Run Brokerlab scenarios from the command line")]
+struct Cli {
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Run a scenario to its end and print the outcome.
+    Run {
+        /// The scenario file (JSON, "version": 1).
+        scenario: String,
+        /// Use this seed instead of the scenario's.
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Stop at this virtual time (ms) instead of the scenario's duration_ms.
+        #[arg(long = "until-ms")]
+        until_ms: Option<u64>,
+        /// Print every trace event as a JSON line.
+        #[arg(long)]
+        trace: bool,
+        /// Print the outcome as one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check a scenario file and report every problem in it.
+    Check {
+        scenario: String,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+        }
+    };
+    match cli.command {
+        Cmd::Run { scenario, seed, until_ms, trace, json } => run(&scenario, seed, until_ms, trace, json),
+        Cmd::Check { scenario } => match load(&scenario) {
+            Ok(_) => {
+                println!("{scenario}: ok");
+                ExitCode::SUCCESS
+            }
+            Err(code) => code,
+        },
+    }
+}
+
+/// Reads and validates, printing every problem; `Err` carries the exit code.
+fn load(path: &str) -> Result<Simulation, ExitCode> {
+    let text = match std::fs::read(path) {
+        Ok(bytes) if bytes.len() > broker::scenario::MAX_SCENARIO_BYTES => {
+            eprintln!("{path}: the file is {} bytes; the most Brokerlab reads is {}", bytes.len(), broker::scenario::MAX_SCENARIO_BYTES);
+            return Err(ExitCode::from(2));
+        }
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(_) => {
+                eprintln!("{path}: not UTF-8 text");
+                return Err(ExitCode::from(2));
+            }
+        },
+        Err(e) => {
+            eprintln!("{path}: cannot read: {e}");
+            return Err(ExitCode::from(2));
+        }
+    };
+    let problems = match Scenario::from_json(&text) {
+        Ok(s) => match Simulation::from_scenario(&s) {
+            Ok(sim) => return Ok(sim),
+            Err(p) => p,
+        },
+        Err(p) => p,
+    };
+    for p in &problems {
+        eprintln!("{p}");
+    }
+    eprintln!("{path}: {} problem{}", problems.len(), if problems.len() == 1 { "" } else { "s" });
+    Err(ExitCode::from(2))
+}
+
+fn run(path: &str, seed: Option<u64>, until_ms: Option<u64>, trace: bool, json: bool) -> ExitCode {
+    let mut sim = match load(path) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    if let Some(seed) = seed {
+        sim = Simulation::with_seed(sim.model().clone(), seed);
+    }
+    if let Some(t) = until_ms {
+        if t > broker::validate::MAX_DURATION_MS as u64 {
+            eprintln!("--until-ms: must be at most {} ms", broker::validate::MAX_DURATION_MS);
+            return ExitCode::from(2);
+        }
+        sim.set_end(SimTime::from_ms(t));
+    }
+    sim.set_keep_trace(trace);
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    if trace {
+        // Drain as we go so a long run does not hold its whole trace in memory.
+        let end = sim.end();
+        loop {
+            let next = sim.next_event_at().filter(|t| *t <= end);
+            match next {
+                Some(t) => sim.advance_to(SimTime(t.0.saturating_add(100_000).min(end.0))),
+                None => sim.advance_to(end),
+            }
+            for e in sim.drain_trace() {
+                if writeln!(out, "{}", sim.trace_line(&e)).is_err() {
+                    return ExitCode::SUCCESS; // stdout closed (e.g. piped into head)
+                }
+            }
+            if next.is_none() || sim.is_halted() {
+                break;
+            }
+        }
+    } else {
+        sim.run_to_end();
+    }
+    let outcome = sim.outcome();
+    if json {
+        let _ = writeln!(out, "{}", serde_json::to_string(&outcome).expect("an outcome serializes"));
+    } else if trace {
+        let _ = out.flush();
+        eprint!("{}", table(&outcome));
+    } else {
+        let _ = write!(out, "{}", table(&outcome));
+    }
+    let _ = out.flush();
+    ExitCode::SUCCESS
+}
+
+fn table(o: &Outcome) -> String {
+    let mut s = String::new();
+    let title = if o.title.is_empty() { "Scenario" } else { &o.title };
+    s.push_str(&format!("{title}\nseed {} · {} ms virtual · {} events · trace {}\n\n", o.seed, o.t_ms, o.events, o.trace_hash));
+    for line in &o.verdict {
+        s.push_str(&format!("  {line}\n"));
+    }
+    s.push('\n');
+    let rows: [(&str, u64); 7] = [
+        ("published", o.published),
+        ("processed once", o.processed_once),
+        ("processed more than once", o.processed_more_than_once),
+        ("dead-lettered", o.dead_lettered),
+        ("dropped", o.dropped),
+        ("lost", o.lost),
+        ("in flight", o.in_flight),
+    ];
+    for (name, n) in rows {
+        s.push_str(&format!("  {name:<26}{n:>8}\n"));
+    }
+    s.push('\n');
+    let more: [(&str, u64); 6] = [
+        ("duplicate effects", o.duplicate_effects),
+        ("duplicates suppressed", o.duplicates_suppressed),
+        ("out of order", o.out_of_order),
+        ("retries", o.retries),
+        ("max queue depth", o.max_queue_depth),
+        ("max consumer lag", o.max_consumer_lag),
+    ];
+    for (name, n) in more {
+        s.push_str(&format!("  {name:<26}{n:>8}\n"));
+    }
+    let l = &o.latency_ms;
+    s.push_str(&format!(
+        "  {:<26}p50 {:.1} · p95 {:.1} · p99 {:.1} · mean {:.1}  (ms, {} messages)\n",
+        "latency", l.p50, l.p95, l.p99, l.mean, l.samples
+    ));
+    if o.halted {
+        s.push_str("\n  The run stopped early: it used up its event budget.\n");
+    }
+    s
+}

@@ -1,0 +1,130 @@
+//! Failures that happen to consumers and queues: crashes and recoveries, ack timeouts that make
+//! the broker close a channel, and broker outages. A crash abandons all work in progress and
+//! the broker requeues every unacked delivery, flagged as redelivered; under at-most-once the
+//! messages already acked are lost with the work. A closed channel (ack timeout, outage) also
+//! requeues the unacked deliveries, but work already started carries on and applies its
+//! effect: its ack then fails, and the redelivery is a duplicate.
+//!
+//! RabbitMQ's delivery acknowledgement timeout (`consumer_timeout`, 30 minutes by default)
+//! closes the whole channel with a PRECONDITION_FAILED error; the consumer here reopens its
+//! channel at once, as a client library with automatic recovery would.
+
+use crate::ids::{EnvId, NodeId};
+use crate::message::EnvState;
+use crate::model::NodeKind;
+use crate::sim::{Due, NodeState, Simulation};
+use crate::time::Duration;
+use crate::trace::{CrashCause, Event, LossReason, RequeueReason};
+
+impl Simulation {
+    pub(crate) fn crash(&mut self, consumer: NodeId, cause: CrashCause, recover_after: Option<Duration>) {
+        if self.consumer(consumer).crashed {
+            return;
+        }
+        let cs = self.consumer_mut(consumer);
+        cs.crashed = true;
+        cs.life += 1;
+        cs.crashes += 1;
+        let works = std::mem::take(&mut cs.works);
+        let life = cs.life;
+        self.emit(consumer, None, None, Event::Crashed { cause });
+        for w in works {
+            if w.acked_early && self.envs[w.env.index()].state == (EnvState::AckedInProcess { consumer }) {
+                self.emit_env(consumer, w.env, Event::Lost { reason: LossReason::CrashAfterAck });
+                self.set_state(w.env, EnvState::Lost(LossReason::CrashAfterAck));
+            }
+        }
+        self.return_unacked(consumer, RequeueReason::ConsumerCrash);
+        self.consumer_mut(consumer).recover_at = recover_after.map(|d| self.now.after(d));
+        if let Some(d) = recover_after {
+            self.sched.schedule(self.later(d), Due::Recover { consumer, life });
+        }
+        if let Some(q) = self.consumer_model(consumer).queue {
+            self.pump(q);
+        }
+    }
+
+    pub(crate) fn recover(&mut self, consumer: NodeId) {
+        let cs = self.consumer_mut(consumer);
+        cs.crashed = false;
+        cs.recover_at = None;
+        self.emit(consumer, None, None, Event::Recovered);
+        if let Some(q) = self.consumer_model(consumer).queue {
+            self.pump(q);
+        }
+    }
+
+    /// The broker closes the consumer's channel and requeues its unacked deliveries.
+    fn return_unacked(&mut self, consumer: NodeId, reason: RequeueReason) -> u32 {
+        let cs = self.consumer_mut(consumer);
+        cs.channel += 1;
+        cs.buffer.clear();
+        let unacked = std::mem::take(&mut cs.unacked);
+        let n = unacked.len() as u32;
+        let Some(queue) = self.consumer_model(consumer).queue else { return n };
+        // Latest first, so that where requeues go to the head the earliest ends up first.
+        for env in unacked.into_iter().rev() {
+            self.queue_mut(queue).unacked -= 1;
+            self.requeue(env, queue, reason);
+        }
+        n
+    }
+
+    pub(crate) fn ack_timeout(&mut self, consumer: NodeId, env: EnvId, channel: u32, delivery_count: u32) {
+        let cs = self.consumer(consumer);
+        let still = cs.channel == channel
+            && cs.unacked.contains(&env)
+            && self.envs[env.index()].delivery_count == delivery_count
+            && matches!(self.envs[env.index()].state, EnvState::Unacked { consumer: c, .. } if c == consumer);
+        if !still {
+            return;
+        }
+        self.emit_env(consumer, env, Event::AckTimedOut);
+        self.close_channel(consumer, RequeueReason::AckTimeout);
+    }
+
+    fn close_channel(&mut self, consumer: NodeId, reason: RequeueReason) {
+        let requeued = self.consumer(consumer).unacked.len() as u32;
+        self.emit(consumer, None, None, Event::ChannelClosed { requeued });
+        self.return_unacked(consumer, reason);
+        if let Some(q) = self.consumer_model(consumer).queue {
+            self.pump(q);
+        }
+    }
+
+    pub(crate) fn outage(&mut self, node: NodeId, duration: Duration) {
+        let until = self.now.after(duration);
+        let slot = match &mut self.nodes[node.index()] {
+            NodeState::Exchange { outage_until } => outage_until,
+            NodeState::Queue(q) => &mut q.outage_until,
+            _ => return,
+        };
+        *slot = Some(slot.map_or(until, |u| u.max(until)));
+        self.emit(node, None, None, Event::OutageStarted { until });
+        self.sched.schedule(until, Due::OutageEnd { node });
+        if let NodeKind::Queue(qm) = &self.model.nodes[node.index()].kind {
+            let consumers = qm.consumers.clone();
+            for c in consumers {
+                if !self.consumer(c).crashed {
+                    self.close_channel(c, RequeueReason::ChannelClosed);
+                }
+            }
+        }
+    }
+
+    pub(crate) fn outage_end(&mut self, node: NodeId) {
+        let now = self.now;
+        let slot = match &mut self.nodes[node.index()] {
+            NodeState::Exchange { outage_until } => outage_until,
+            NodeState::Queue(q) => &mut q.outage_until,
+            _ => return,
+        };
+        if slot.is_some_and(|u| u <= now) {
+            *slot = None;
+            self.emit(node, None, None, Event::OutageEnded);
+            if matches!(self.model.nodes[node.index()].kind, NodeKind::Queue(_)) {
+                self.pump(node);
+            }
+        }
+    }
+}

@@ -1,0 +1,92 @@
+//! Invariants checked after every event (in debug builds and in tests), in the manner of
+//! stateright's `always` properties:
+//!
+//! - conservation: every envelope is in exactly one place, the per-state counters agree with
+//!   the containers, and every published message has exactly one fate;
+//! - an envelope is never both acked and dead-lettered (since it last entered a queue);
+//! - no consumer holds more unacked deliveries than its queue's prefetch;
+//! - a queue's unacked count is the sum of its consumers' unacked deliveries.
+//!
+//! Time never going backwards is asserted where the clock moves (`sim.rs`).
+
+use crate::message::EnvState;
+use crate::model::NodeKind;
+use crate::outcome::Fate;
+use crate::sim::{NodeState, Simulation};
+
+pub fn check(sim: &Simulation, full: bool) -> Result<(), String> {
+    let total: u64 = sim.env_counts.iter().sum();
+    if total != sim.envs.len() as u64 {
+        return Err(format!("state counters sum to {total} but there are {} envelopes", sim.envs.len()));
+    }
+    let mut ready = 0u64;
+    for (i, n) in sim.model.nodes.iter().enumerate() {
+        match (&n.kind, &sim.nodes[i]) {
+            (NodeKind::Queue(qm), NodeState::Queue(q)) => {
+                ready += q.ready.len() as u64;
+                let mut held = 0u64;
+                for c in &qm.consumers {
+                    let NodeState::Consumer(cs) = &sim.nodes[c.index()] else { return Err("consumer expected".into()) };
+                    if cs.unacked.len() > qm.prefetch as usize {
+                        return Err(format!("consumer {} holds {} unacked, over prefetch {}", sim.model.name(*c), cs.unacked.len(), qm.prefetch));
+                    }
+                    held += cs.unacked.len() as u64;
+                }
+                if held != q.unacked as u64 {
+                    return Err(format!("queue {} counts {} unacked, its consumers hold {held}", n.name, q.unacked));
+                }
+            }
+            (NodeKind::DeadLetterQueue, NodeState::DeadLetterQueue { .. }) => {}
+            _ => {}
+        }
+    }
+    if ready != sim.env_counts[EnvState::Ready { queue: crate::ids::NodeId(0) }.slot()] {
+        return Err(format!("queues hold {ready} ready envelopes, the counters say otherwise"));
+    }
+    if !full {
+        return Ok(());
+    }
+
+    let mut counts = [0u64; EnvState::SLOTS];
+    for (i, e) in sim.envs.iter().enumerate() {
+        counts[e.state.slot()] += 1;
+        if e.acked && e.dead_lettered {
+            return Err(format!("envelope {i} is both acked and dead-lettered"));
+        }
+        let placed = match e.state {
+            EnvState::Ready { queue } => match &sim.nodes[queue.index()] {
+                NodeState::Queue(q) => q.ready.get(&e.order).is_some_and(|x| x.index() == i),
+                _ => false,
+            },
+            EnvState::Unacked { consumer, .. } => match &sim.nodes[consumer.index()] {
+                NodeState::Consumer(c) => c.unacked.iter().any(|x| x.index() == i),
+                _ => false,
+            },
+            EnvState::DeadLettered { dlq } => match &sim.nodes[dlq.index()] {
+                NodeState::DeadLetterQueue { held } => held.iter().any(|x| x.index() == i),
+                _ => false,
+            },
+            _ => true,
+        };
+        if !placed {
+            return Err(format!("envelope {i} is {:?} but not there", e.state));
+        }
+    }
+    if counts != sim.env_counts {
+        return Err(format!("recounted states {counts:?} differ from the counters {:?}", sim.env_counts));
+    }
+    let copies: usize = sim.msgs.iter().map(|m| m.envelopes.len()).sum();
+    if copies != sim.envs.len() {
+        return Err(format!("messages own {copies} envelopes, {} exist", sim.envs.len()));
+    }
+    let mut fates = [0u64; 6];
+    for i in 0..sim.msgs.len() {
+        let (f, _) = sim.fate(crate::ids::MsgId(i as u32));
+        fates[Fate::ALL.iter().position(|x| *x == f).expect("listed")] += 1;
+    }
+    let sum: u64 = fates.iter().sum();
+    if sum != sim.msgs.len() as u64 {
+        return Err(format!("published {} but the fates sum to {sum}", sim.msgs.len()));
+    }
+    Ok(())
+}

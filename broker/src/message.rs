@@ -1,0 +1,111 @@
+//! Messages and envelopes. A *message* is one business event as the producer meant it (one
+//! event ID, one row in the outcome). An *envelope* is one copy of it inside the broker: an
+//! exchange that fans out makes one envelope per bound queue, and a publish retry after a lost
+//! confirm makes another. The outcome sorts messages; the broker moves envelopes.
+
+use crate::death::DeathRecord;
+use crate::ids::{EnvId, MsgId, NodeId};
+use crate::time::SimTime;
+use crate::trace::{DropReason, LossReason};
+
+#[derive(Clone, Debug)]
+pub struct Message {
+    pub producer: NodeId,
+    /// 1-based number within its producer: message `orders-17` is the 17th from `orders`.
+    pub number: u32,
+    /// Index into the simulation's interned keys; `None` for unkeyed messages.
+    pub key: Option<u32>,
+    /// How many messages with this key were published before this one.
+    pub key_seq: u32,
+    pub event_type: u16,
+    pub schema_version: u32,
+    pub published_at: SimTime,
+    pub envelopes: Vec<EnvId>,
+    /// Business effects applied, per effect (index into the simulation's effect names).
+    pub effects: Vec<(u16, u32)>,
+    pub first_effect_at: Option<SimTime>,
+    /// Set when this message's effect was applied after that of a later message with the same
+    /// key: the message that overtook it.
+    pub overtaken_by: Option<MsgId>,
+    /// Deliveries to consumers, over all its copies.
+    pub deliveries: u32,
+    /// Publish attempts so far.
+    pub publish_attempts: u32,
+    /// The producer is still trying to publish (waiting on a confirm or a retry).
+    pub publishing: bool,
+    /// The last attempt whose failure was already handled (a refusal during an outage), so
+    /// that its timeout does not count it twice.
+    pub settled_attempt: u32,
+}
+
+impl Message {
+    pub fn effect_count(&self, effect: u16) -> u32 {
+        self.effects.iter().find(|(e, _)| *e == effect).map_or(0, |(_, c)| *c)
+    }
+
+    pub fn max_effect_count(&self) -> u32 {
+        self.effects.iter().map(|(_, c)| *c).max().unwrap_or(0)
+    }
+}
+
+/// Where an envelope is now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EnvState {
+    /// On the network, or waiting for the producer to send it again.
+    Publishing,
+    /// Waiting in a queue.
+    Ready { queue: NodeId },
+    /// Delivered to a consumer and not yet acked (from the broker's point of view).
+    Unacked { queue: NodeId, consumer: NodeId },
+    /// Acked under at-most-once and being processed; the broker has forgotten it.
+    AckedInProcess { consumer: NodeId },
+    /// Acked: done.
+    Acked,
+    /// In a dead-letter queue.
+    DeadLettered { dlq: NodeId },
+    Dropped(DropReason),
+    Lost(LossReason),
+}
+
+impl EnvState {
+    /// Index for the per-state counters used by the conservation invariant.
+    pub fn slot(self) -> usize {
+        match self {
+            EnvState::Publishing => 0,
+            EnvState::Ready { .. } => 1,
+            EnvState::Unacked { .. } => 2,
+            EnvState::AckedInProcess { .. } => 3,
+            EnvState::Acked => 4,
+            EnvState::DeadLettered { .. } => 5,
+            EnvState::Dropped(_) => 6,
+            EnvState::Lost(_) => 7,
+        }
+    }
+
+    pub const SLOTS: usize = 8;
+
+    pub fn is_final(self) -> bool {
+        matches!(self, EnvState::Acked | EnvState::Dropped(_) | EnvState::Lost(_))
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Envelope {
+    pub msg: MsgId,
+    pub state: EnvState,
+    /// Ordering key while ready in a queue (see `queue.rs` for requeue positions).
+    pub order: i64,
+    /// Deliveries from the current queue (the first delivery is 1).
+    pub delivery_count: u32,
+    /// Times it went back to the queue unacked (RabbitMQ's `x-delivery-count`).
+    pub returns: u32,
+    pub deaths: Vec<DeathRecord>,
+    pub expires_at: Option<SimTime>,
+    /// The consumer applied the business effect for this copy (or found it already applied).
+    pub effect_done: bool,
+    /// Since it last entered a queue: acked, and dead-lettered. Never both.
+    pub acked: bool,
+    pub dead_lettered: bool,
+    /// Channel the current delivery was made on.
+    pub channel: u32,
+}

@@ -1,0 +1,249 @@
+//! The outcome: every published message sorted into exactly one fate, the damage in business
+//! terms, and the figures a course author's CI checks. Fates, worst first:
+//!
+//! - `processed_more_than_once`: some business effect for it was applied twice or more;
+//! - `lost`: a copy vanished without its effect (a crash after an at-most-once ack, a publish
+//!   that never got through);
+//! - `dead_lettered`: a copy sits in a dead-letter queue;
+//! - `dropped`: a copy was discarded by a rule (unroutable, max length, no dead-letter target);
+//! - `in_flight`: not finished yet;
+//! - `processed_once`: every copy was processed, each effect applied exactly once.
+//!
+//! A copy whose effect was applied counts as processed whatever happened to it afterwards.
+
+use serde::Serialize;
+
+use crate::ids::MsgId;
+use crate::message::EnvState;
+use crate::sim::{NodeState, Simulation};
+use crate::trace::{hash_hex, Names};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Fate {
+    ProcessedOnce,
+    ProcessedMoreThanOnce,
+    DeadLettered,
+    Dropped,
+    Lost,
+    InFlight,
+}
+
+impl Fate {
+    pub const ALL: [Fate; 6] =
+        [Fate::ProcessedOnce, Fate::ProcessedMoreThanOnce, Fate::DeadLettered, Fate::Dropped, Fate::Lost, Fate::InFlight];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Fate::ProcessedOnce => "processed_once",
+            Fate::ProcessedMoreThanOnce => "processed_more_than_once",
+            Fate::DeadLettered => "dead_lettered",
+            Fate::Dropped => "dropped",
+            Fate::Lost => "lost",
+            Fate::InFlight => "in_flight",
+        }
+    }
+
+    pub fn human(self) -> &'static str {
+        match self {
+            Fate::ProcessedOnce => "processed once",
+            Fate::ProcessedMoreThanOnce => "processed more than once",
+            Fate::DeadLettered => "dead-lettered",
+            Fate::Dropped => "dropped",
+            Fate::Lost => "lost",
+            Fate::InFlight => "still in flight",
+        }
+    }
+
+    /// Worse fates win when a message's copies disagree.
+    fn severity(self) -> u8 {
+        match self {
+            Fate::ProcessedOnce => 0,
+            Fate::InFlight => 1,
+            Fate::Dropped => 2,
+            Fate::DeadLettered => 3,
+            Fate::Lost => 4,
+            Fate::ProcessedMoreThanOnce => 5,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Latency {
+    pub p50: f64,
+    pub p95: f64,
+    pub p99: f64,
+    pub mean: f64,
+    /// How many messages the figures are over.
+    pub samples: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct MessageOutcome {
+    pub id: String,
+    pub key: Option<String>,
+    pub event_type: String,
+    pub fate: &'static str,
+    pub reason: Option<&'static str>,
+    pub deliveries: u32,
+    pub effects: u32,
+    pub published_at_us: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub applied_after: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Outcome {
+    pub title: String,
+    pub seed: u64,
+    pub t_ms: f64,
+    pub published: u64,
+    pub processed_once: u64,
+    pub processed_more_than_once: u64,
+    pub dead_lettered: u64,
+    pub dropped: u64,
+    pub lost: u64,
+    pub in_flight: u64,
+    pub duplicate_effects: u64,
+    pub duplicates_suppressed: u64,
+    pub out_of_order: u64,
+    /// Consumer retries plus producer publish retries.
+    pub retries: u64,
+    pub consumer_retries: u64,
+    pub publish_retries: u64,
+    pub redeliveries: u64,
+    pub latency_ms: Latency,
+    pub max_queue_depth: u64,
+    pub max_consumer_lag: u64,
+    pub events: u64,
+    pub trace_hash: String,
+    /// True when the run stopped early on its event budget.
+    pub halted: bool,
+    /// The outcome in plain words, most important first.
+    pub verdict: Vec<String>,
+    pub messages: Vec<MessageOutcome>,
+}
+
+impl Simulation {
+    /// The fate of one message now, and the reason for it.
+    pub fn fate(&self, id: MsgId) -> (Fate, Option<&'static str>) {
+        let m = &self.msgs[id.index()];
+        if m.max_effect_count() > 1 {
+            return (Fate::ProcessedMoreThanOnce, None);
+        }
+        let mut worst = (Fate::ProcessedOnce, None);
+        for env in &m.envelopes {
+            let e = &self.envs[env.index()];
+            let f = if e.effect_done {
+                (Fate::ProcessedOnce, None)
+            } else {
+                match e.state {
+                    EnvState::Lost(r) => (Fate::Lost, Some(r.name())),
+                    EnvState::DeadLettered { .. } => (Fate::DeadLettered, e.deaths.first().map(|d| d.reason.name())),
+                    EnvState::Dropped(r) => (Fate::Dropped, Some(r.name())),
+                    EnvState::Acked => (Fate::ProcessedOnce, None),
+                    EnvState::Publishing | EnvState::Ready { .. } | EnvState::Unacked { .. } | EnvState::AckedInProcess { .. } => {
+                        (Fate::InFlight, None)
+                    }
+                }
+            };
+            if f.0.severity() > worst.0.severity() {
+                worst = f;
+            }
+        }
+        worst
+    }
+
+    pub fn outcome(&self) -> Outcome {
+        let mut counts = [0u64; 6];
+        let mut messages = Vec::with_capacity(self.msgs.len());
+        let mut latencies: Vec<u64> = Vec::new();
+        for (i, m) in self.msgs.iter().enumerate() {
+            let id = MsgId(i as u32);
+            let (fate, reason) = self.fate(id);
+            counts[Fate::ALL.iter().position(|f| *f == fate).expect("listed")] += 1;
+            if let Some(t) = m.first_effect_at {
+                latencies.push(t.since(m.published_at).0);
+            }
+            messages.push(MessageOutcome {
+                id: self.msg_name(id),
+                key: m.key.map(|k| self.keys[k as usize].clone()),
+                event_type: self.event_types[m.event_type as usize].clone(),
+                fate: fate.name(),
+                reason,
+                deliveries: m.deliveries,
+                effects: m.effects.iter().map(|(_, c)| c).sum(),
+                published_at_us: m.published_at.0,
+                applied_after: m.overtaken_by.map(|o| self.msg_name(o)),
+            });
+        }
+        latencies.sort_unstable();
+        let latency_ms = latency(&latencies);
+        let (mut max_depth, mut max_lag) = (0u64, 0u64);
+        for n in &self.nodes {
+            if let NodeState::Queue(q) = n {
+                max_depth = max_depth.max(q.max_depth as u64);
+                max_lag = max_lag.max(q.max_ready as u64);
+            }
+        }
+        let c = &self.counters;
+        let mut o = Outcome {
+            title: self.model.title.clone(),
+            seed: self.rng_seed(),
+            t_ms: self.now.as_ms_f64(),
+            published: self.msgs.len() as u64,
+            processed_once: counts[0],
+            processed_more_than_once: counts[1],
+            dead_lettered: counts[2],
+            dropped: counts[3],
+            lost: counts[4],
+            in_flight: counts[5],
+            duplicate_effects: c.duplicate_effects,
+            duplicates_suppressed: c.duplicates_suppressed,
+            out_of_order: c.out_of_order,
+            retries: c.consumer_retries + c.publish_retries,
+            consumer_retries: c.consumer_retries,
+            publish_retries: c.publish_retries,
+            redeliveries: c.redeliveries,
+            latency_ms,
+            max_queue_depth: max_depth,
+            max_consumer_lag: max_lag,
+            events: self.trace.len(),
+            trace_hash: hash_hex(self.trace.hash()),
+            halted: self.halted,
+            verdict: Vec::new(),
+            messages,
+        };
+        o.verdict = crate::verdict::verdict(self, &o);
+        o
+    }
+}
+
+/// Nearest-rank percentiles over sorted microsecond samples, in milliseconds.
+fn latency(sorted_us: &[u64]) -> Latency {
+    if sorted_us.is_empty() {
+        return Latency::default();
+    }
+    let n = sorted_us.len();
+    let rank = |p: f64| -> f64 {
+        let idx = libm::ceil(p * n as f64) as usize;
+        sorted_us[idx.clamp(1, n) - 1] as f64 / 1000.0
+    };
+    let mean = sorted_us.iter().map(|v| *v as f64).sum::<f64>() / n as f64 / 1000.0;
+    Latency { p50: rank(0.50), p95: rank(0.95), p99: rank(0.99), mean, samples: n as u64 }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nearest_rank_percentiles() {
+        let v: Vec<u64> = (1..=100).map(|i| i * 1000).collect();
+        let l = latency(&v);
+        assert_eq!((l.p50, l.p95, l.p99), (50.0, 95.0, 99.0));
+        assert_eq!(l.mean, 50.5);
+        assert_eq!(latency(&[]).samples, 0);
+        assert_eq!(latency(&[7000]).p99, 7.0);
+    }
+}

@@ -1,0 +1,239 @@
+//! Producers: when messages are published (fixed interval, Poisson or bursts), with which key
+//! and event type, and publisher confirms with a timeout and retries. A retry after a lost
+//! confirm publishes the same event again: the broker now holds two copies of one event ID.
+
+use std::collections::BTreeMap;
+
+use crate::ids::{EnvId, MsgId, NodeId};
+use crate::message::{EnvState, Message};
+use crate::model::{ArrivalModel, NodeKind, ProducerModel};
+use crate::scenario::KeyChoice;
+use crate::sim::{Due, NodeState, Simulation};
+use crate::time::{Duration, SimTime};
+use crate::trace::{DropReason, Event, LossReason, PublishFailure};
+
+#[derive(Clone, Debug)]
+pub struct ProducerState {
+    pub published: u32,
+    /// Event-type ids, in the producer's cycle.
+    type_ids: Vec<u16>,
+    /// Interned key ids, in the producer's order.
+    key_ids: Vec<u32>,
+    /// Messages per key so far.
+    key_counts: Vec<u32>,
+}
+
+impl ProducerState {
+    pub fn new(p: &ProducerModel, type_ids: Vec<u16>, key_index: &BTreeMap<String, u32>) -> ProducerState {
+        let key_ids: Vec<u32> = p.keys.iter().map(|k| key_index[k]).collect();
+        ProducerState { published: 0, type_ids, key_counts: vec![0; key_ids.len()], key_ids }
+    }
+}
+
+impl Simulation {
+    fn producer_model(&self, id: NodeId) -> &ProducerModel {
+        match &self.model.nodes[id.index()].kind {
+            NodeKind::Producer(p) => p,
+            _ => unreachable!("node {} is not a producer", id.0),
+        }
+    }
+
+    fn producer_mut(&mut self, id: NodeId) -> &mut ProducerState {
+        match &mut self.nodes[id.index()] {
+            NodeState::Producer(p) => p,
+            _ => unreachable!("node {} is not a producer", id.0),
+        }
+    }
+
+    pub(crate) fn schedule_first_tick(&mut self, producer: NodeId, start: SimTime) {
+        let first = match self.producer_model(producer).arrivals {
+            ArrivalModel::Poisson { mean_gap_us } => start.after(Duration(libm::round(self.rng.exponential(mean_gap_us)) as u64)),
+            _ => start,
+        };
+        self.sched.schedule(first, Due::ProducerTick { producer });
+    }
+
+    pub(crate) fn producer_tick(&mut self, producer: NodeId) {
+        let p = self.producer_model(producer);
+        let count = p.count;
+        let (batch, gap) = match p.arrivals {
+            ArrivalModel::Fixed { interval } => (1, interval),
+            ArrivalModel::Poisson { mean_gap_us } => (1, Duration(libm::round(self.rng.exponential(mean_gap_us)) as u64)),
+            ArrivalModel::Burst { size, every } => (size, every),
+        };
+        for _ in 0..batch {
+            let published = match &self.nodes[producer.index()] {
+                NodeState::Producer(s) => s.published,
+                _ => unreachable!(),
+            };
+            if count.is_some_and(|c| published as u64 >= c) {
+                return;
+            }
+            self.publish_new(producer);
+        }
+        let more = count.is_none_or(|c| self.producer_state_published(producer) < c);
+        let next = self.later(gap.max(Duration(1)));
+        if more && next <= self.end {
+            self.sched.schedule(next, Due::ProducerTick { producer });
+        }
+    }
+
+    fn producer_state_published(&self, producer: NodeId) -> u64 {
+        match &self.nodes[producer.index()] {
+            NodeState::Producer(s) => s.published as u64,
+            _ => unreachable!(),
+        }
+    }
+
+    /// Creates the next message of `producer` and sends its first publish.
+    fn publish_new(&mut self, producer: NodeId) {
+        let key_choice = self.producer_model(producer).key_choice;
+        let schema_version = self.producer_model(producer).schema_version;
+        let nkeys = match &self.nodes[producer.index()] {
+            NodeState::Producer(s) => s.key_ids.len(),
+            _ => unreachable!(),
+        };
+        let pick = if nkeys == 0 {
+            None
+        } else {
+            Some(match key_choice {
+                KeyChoice::RoundRobin => {
+                    let n = self.producer_state_published(producer) as usize;
+                    n % nkeys
+                }
+                KeyChoice::Random => self.rng.below(nkeys as u64) as usize,
+            })
+        };
+        let s = self.producer_mut(producer);
+        s.published += 1;
+        let number = s.published;
+        let (key, key_seq) = match pick {
+            Some(i) => {
+                let seq = s.key_counts[i];
+                s.key_counts[i] += 1;
+                (Some(s.key_ids[i]), seq)
+            }
+            None => (None, number - 1),
+        };
+        let event_type = s.type_ids[key_seq as usize % s.type_ids.len()];
+        let msg = MsgId(self.msgs.len() as u32);
+        self.msgs.push(Message {
+            producer,
+            number,
+            key,
+            key_seq,
+            event_type,
+            schema_version,
+            published_at: self.now,
+            envelopes: Vec::new(),
+            effects: Vec::new(),
+            first_effect_at: None,
+            overtaken_by: None,
+            deliveries: 0,
+            publish_attempts: 0,
+            publishing: true,
+            settled_attempt: 0,
+        });
+        self.publish_attempt(msg, None);
+    }
+
+    /// Sends a publish attempt: a new envelope, or `reuse` (one that never reached the
+    /// broker, being sent again).
+    pub(crate) fn publish_attempt(&mut self, msg: MsgId, reuse: Option<EnvId>) {
+        let producer = self.msgs[msg.index()].producer;
+        let m = &mut self.msgs[msg.index()];
+        m.publish_attempts += 1;
+        let attempt = m.publish_attempts;
+        if attempt > 1 {
+            self.counters.publish_retries += 1;
+        }
+        let env = match reuse {
+            Some(e) => e,
+            None => self.new_envelope(msg, Vec::new()),
+        };
+        self.emit_env(producer, env, Event::Published { attempt });
+        let p = self.producer_model(producer);
+        let Some(target) = p.target.clone() else {
+            self.msgs[msg.index()].publishing = false;
+            self.emit_env(producer, env, Event::Dropped { reason: DropReason::NotWired });
+            self.set_state(env, EnvState::Dropped(DropReason::NotWired));
+            return;
+        };
+        let confirms = p.publish.clone();
+        let (publish_lost, confirm_lost) = (p.publish_lost, p.confirm_lost);
+        let delay = self.wire_delay(target.delay, target.jitter);
+        match confirms {
+            None => {
+                self.msgs[msg.index()].publishing = false;
+                self.send(env, target.to, delay, true, attempt);
+            }
+            Some(c) => {
+                // Draw both, always, so the random stream does not depend on the outcome.
+                let lost = publish_lost > 0.0 && self.rng.chance(publish_lost);
+                let confirm_gone = confirm_lost > 0.0 && self.rng.chance(confirm_lost);
+                if !lost {
+                    self.send(env, target.to, delay, true, attempt);
+                }
+                if lost || confirm_gone {
+                    self.sched.schedule(self.later(c.timeout), Due::PublishTimeout { env, attempt });
+                } else {
+                    self.msgs[msg.index()].publishing = false;
+                }
+            }
+        }
+    }
+
+    pub(crate) fn wire_delay(&mut self, delay: Duration, jitter: Duration) -> Duration {
+        if jitter.0 == 0 {
+            delay
+        } else {
+            Duration(delay.0 + self.rng.below(jitter.0 + 1))
+        }
+    }
+
+    /// Puts an envelope on a wire towards `node`.
+    pub(crate) fn send(&mut self, env: EnvId, node: NodeId, delay: Duration, from_producer: bool, attempt: u32) {
+        if delay.0 == 0 {
+            self.arrive(env, node, from_producer, attempt);
+        } else {
+            self.sched.schedule(self.later(delay), Due::Arrive { env, node, from_producer, attempt });
+        }
+    }
+
+    /// The producer heard nothing back in time.
+    pub(crate) fn publish_timeout(&mut self, env: EnvId, attempt: u32) {
+        let msg = self.envs[env.index()].msg;
+        let producer = self.msgs[msg.index()].producer;
+        let m = &self.msgs[msg.index()];
+        if m.publish_attempts != attempt || m.settled_attempt >= attempt || !m.publishing {
+            return;
+        }
+        let reached = self.envs[env.index()].state != EnvState::Publishing;
+        if reached {
+            self.emit_env(producer, env, Event::ConfirmLost);
+        }
+        self.emit_env(producer, env, Event::PublishFailed { attempt, reason: PublishFailure::Timeout });
+        // Sent again as a new copy if the broker has the first one; as the same one if not.
+        let reuse = if reached { None } else { Some(env) };
+        self.retry_or_give_up(msg, reuse, LossReason::PublishNeverArrived);
+    }
+
+    /// After a failed attempt: schedule the next one, or give up on the message.
+    pub(crate) fn retry_or_give_up(&mut self, msg: MsgId, reuse: Option<EnvId>, loss: LossReason) {
+        let producer = self.msgs[msg.index()].producer;
+        let attempts = self.msgs[msg.index()].publish_attempts;
+        let confirms = self.producer_model(producer).publish.clone();
+        match confirms {
+            Some(c) if attempts <= c.retries => {
+                self.sched.schedule(self.later(c.backoff), Due::PublishRetry { msg, env: reuse });
+            }
+            _ => {
+                self.msgs[msg.index()].publishing = false;
+                if let Some(env) = reuse {
+                    self.emit_env(producer, env, Event::Lost { reason: loss });
+                    self.set_state(env, EnvState::Lost(loss));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,421 @@
+//! The trace: an append-only record of everything that happened, in order. It is the single
+//! source of truth: the command line prints it, the outcome is checked against it, the app
+//! animates it, and its hash pins a run down to the last microsecond.
+//!
+//! Each entry has a time, a sequence number, the node where it happened, the message and the
+//! envelope (copy) it is about, and an [`Event`]. The hash is FNV-1a over a fixed little-endian
+//! encoding of each entry, so it is the same on every target.
+
+use std::hash::Hasher;
+
+use fnv::FnvHasher;
+use serde_json::{json, Map, Value};
+
+use crate::death::DeathReason;
+use crate::ids::{EnvId, MsgId, NodeId};
+use crate::time::SimTime;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entry {
+    pub t: SimTime,
+    pub seq: u64,
+    pub node: NodeId,
+    pub msg: Option<MsgId>,
+    pub env: Option<EnvId>,
+    pub event: Event,
+}
+
+/// What happened. The names are the ones SPEC.md uses, plus a few the model needs.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Event {
+    /// A producer sent a message (attempt > 1 is a publish retry). Node: the producer.
+    Published { attempt: u32 },
+    /// The publish did not get through. Node: the producer.
+    PublishFailed { attempt: u32, reason: PublishFailure },
+    /// The broker stored the message but the producer never heard back. Node: the producer.
+    ConfirmLost,
+    /// Stored in a queue at `position` (0 is the head). Node: the queue.
+    Enqueued { position: u32 },
+    /// Handed to a consumer. Node: the queue.
+    Delivered { consumer: NodeId, delivery_count: u32, redelivered: bool },
+    /// The consumer started attempt `attempt` on this delivery. Node: the consumer.
+    ProcessingStarted { attempt: u32 },
+    ProcessingFailed { attempt: u32, reason: FailReason },
+    /// The consumer will try again (attempt `attempt`) after `delay`. Node: the consumer.
+    RetryScheduled { attempt: u32, delay_us: u64 },
+    /// The business side effect happened; `count` is how many times it has for this message.
+    EffectApplied { count: u32 },
+    /// The idempotency table already had this message: the effect was skipped.
+    DuplicateSuppressed,
+    Acked,
+    /// The consumer acked but the ack never reached the broker.
+    AckLost,
+    /// The consumer acked on a channel that had been closed: the broker had requeued it.
+    AckFailed,
+    Nacked { requeue: bool },
+    /// Back in the queue at `position`. Node: the queue.
+    Requeued { position: u32, reason: RequeueReason, delivery_count: u32 },
+    /// Node: the queue it died in.
+    DeadLettered { reason: DeathReason, target: NodeId, count: u32 },
+    /// Node: where it was dropped.
+    Dropped { reason: DropReason },
+    /// Its TTL ran out in the queue. Node: the queue.
+    Expired,
+    /// Node: where it was lost.
+    Lost { reason: LossReason },
+    /// Node: the consumer.
+    Crashed { cause: CrashCause },
+    Recovered,
+    /// The delivery was not acked within the queue's ack timeout. Node: the consumer.
+    AckTimedOut,
+    /// The broker closed the consumer's channel; its unacked messages were requeued.
+    ChannelClosed { requeued: u32 },
+    OutageStarted { until: SimTime },
+    OutageEnded,
+    /// Moved from a dead-letter queue back to `to`. Node: the dead-letter queue.
+    Redriven { to: NodeId },
+    /// Processing now takes `factor_milli / 1000` times as long. Node: the consumer.
+    SlowedDown { factor_milli: u32 },
+    /// The run stopped early: it used up its event budget.
+    Halted { events: u64 },
+}
+
+macro_rules! named_enum {
+    ($(#[$m:meta])* $name:ident { $($variant:ident => $text:literal, $human:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum $name { $($variant),+ }
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            /// The stable name used in the trace and the JSON outcome.
+            pub fn name(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+            /// The same in plain words, for people.
+            pub fn human(self) -> &'static str {
+                match self { $($name::$variant => $human),+ }
+            }
+            pub fn code(self) -> u8 {
+                self as u8
+            }
+        }
+    };
+}
+
+named_enum!(
+    /// Why a publish did not get through.
+    PublishFailure {
+        Outage => "broker_outage", "the broker was down and refused the publish",
+        Timeout => "publish_timeout", "no confirm came back before the publish timeout",
+    }
+);
+
+named_enum!(
+    FailReason {
+        Poison => "poison", "a poison message: it can never be processed",
+        TransientError => "transient_error", "a transient error",
+    }
+);
+
+named_enum!(
+    RequeueReason {
+        Nack => "nack", "the consumer nacked it with requeue",
+        ConsumerCrash => "consumer_crash", "its consumer crashed before acking it",
+        AckTimeout => "ack_timeout", "its consumer's channel was closed after an ack timeout",
+        ChannelClosed => "channel_closed", "its consumer's channel was closed by a broker outage",
+    }
+);
+
+named_enum!(
+    DropReason {
+        Unroutable => "unroutable", "no queue was bound for its routing key",
+        NotWired => "not_wired", "the producer is not wired to anything",
+        RejectPublish => "maxlen_reject_publish", "the queue was full (max length, reject-publish)",
+        RejectedNoDeadLetter => "rejected_without_dead_letter_target", "it was rejected and its queue has no dead-letter target",
+        ExpiredNoDeadLetter => "expired_without_dead_letter_target", "its TTL ran out and its queue has no dead-letter target",
+        MaxlenNoDeadLetter => "maxlen_without_dead_letter_target", "the queue was full (max length, drop-head) and has no dead-letter target",
+        DeliveryLimitNoDeadLetter => "delivery_limit_without_dead_letter_target", "it passed its delivery limit and its queue has no dead-letter target",
+        DeadLetterCycle => "dead_letter_cycle", "dead-lettering would have sent it round a cycle",
+        GaveUp => "consumer_gave_up", "the consumer gave up on it after its retries",
+    }
+);
+
+named_enum!(
+    LossReason {
+        CrashAfterAck => "consumer_crashed_after_ack", "its consumer acked it (at-most-once) and crashed before finishing",
+        FailedAfterAck => "failed_after_ack", "its consumer acked it (at-most-once) and then failed to process it",
+        PublishRefused => "publish_refused_by_outage", "the broker was down when it was published and the producer did not retry",
+        PublishNeverArrived => "publish_lost_in_transit", "the publish never reached the broker and the producer gave up",
+        QueueUnavailable => "queue_unavailable", "the exchange routed it to a queue that was down",
+    }
+);
+
+named_enum!(
+    CrashCause {
+        Action => "action", "crashed by the action script",
+        BeforeProcessing => "before_processing", "crashed after receiving a message, before processing it",
+        AfterEffect => "after_effect", "crashed after the side effect, before the ack",
+        AfterAck => "after_ack", "crashed right after an ack",
+    }
+);
+
+impl DropReason {
+    pub fn for_death(reason: DeathReason) -> DropReason {
+        match reason {
+            DeathReason::Rejected => DropReason::RejectedNoDeadLetter,
+            DeathReason::Expired => DropReason::ExpiredNoDeadLetter,
+            DeathReason::Maxlen => DropReason::MaxlenNoDeadLetter,
+            DeathReason::DeliveryLimit => DropReason::DeliveryLimitNoDeadLetter,
+        }
+    }
+}
+
+impl Event {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Event::Published { .. } => "Published",
+            Event::PublishFailed { .. } => "PublishFailed",
+            Event::ConfirmLost => "ConfirmLost",
+            Event::Enqueued { .. } => "Enqueued",
+            Event::Delivered { .. } => "Delivered",
+            Event::ProcessingStarted { .. } => "ProcessingStarted",
+            Event::ProcessingFailed { .. } => "ProcessingFailed",
+            Event::RetryScheduled { .. } => "RetryScheduled",
+            Event::EffectApplied { .. } => "EffectApplied",
+            Event::DuplicateSuppressed => "DuplicateSuppressed",
+            Event::Acked => "Acked",
+            Event::AckLost => "AckLost",
+            Event::AckFailed => "AckFailed",
+            Event::Nacked { .. } => "Nacked",
+            Event::Requeued { .. } => "Requeued",
+            Event::DeadLettered { .. } => "DeadLettered",
+            Event::Dropped { .. } => "Dropped",
+            Event::Expired => "Expired",
+            Event::Lost { .. } => "Lost",
+            Event::Crashed { .. } => "Crashed",
+            Event::Recovered => "Recovered",
+            Event::AckTimedOut => "AckTimedOut",
+            Event::ChannelClosed { .. } => "ChannelClosed",
+            Event::OutageStarted { .. } => "OutageStarted",
+            Event::OutageEnded => "OutageEnded",
+            Event::Redriven { .. } => "Redriven",
+            Event::SlowedDown { .. } => "SlowedDown",
+            Event::Halted { .. } => "Halted",
+        }
+    }
+
+    /// A stable number per variant, for the hash.
+    fn code(&self) -> u8 {
+        match self {
+            Event::Published { .. } => 1,
+            Event::PublishFailed { .. } => 2,
+            Event::ConfirmLost => 3,
+            Event::Enqueued { .. } => 4,
+            Event::Delivered { .. } => 5,
+            Event::ProcessingStarted { .. } => 6,
+            Event::ProcessingFailed { .. } => 7,
+            Event::RetryScheduled { .. } => 8,
+            Event::EffectApplied { .. } => 9,
+            Event::DuplicateSuppressed => 10,
+            Event::Acked => 11,
+            Event::AckLost => 12,
+            Event::AckFailed => 13,
+            Event::Nacked { .. } => 14,
+            Event::Requeued { .. } => 15,
+            Event::DeadLettered { .. } => 16,
+            Event::Dropped { .. } => 17,
+            Event::Expired => 18,
+            Event::Lost { .. } => 19,
+            Event::Crashed { .. } => 20,
+            Event::Recovered => 21,
+            Event::AckTimedOut => 22,
+            Event::ChannelClosed { .. } => 23,
+            Event::OutageStarted { .. } => 24,
+            Event::OutageEnded => 25,
+            Event::Redriven { .. } => 26,
+            Event::SlowedDown { .. } => 27,
+            Event::Halted { .. } => 28,
+        }
+    }
+
+    /// The variant's fields as three integers, for the hash.
+    fn payload(&self) -> [u64; 3] {
+        let b = |v: bool| v as u64;
+        match *self {
+            Event::Published { attempt } => [attempt as u64, 0, 0],
+            Event::PublishFailed { attempt, reason } => [attempt as u64, reason.code() as u64, 0],
+            Event::Enqueued { position } => [position as u64, 0, 0],
+            Event::Delivered { consumer, delivery_count, redelivered } => [consumer.0 as u64, delivery_count as u64, b(redelivered)],
+            Event::ProcessingStarted { attempt } => [attempt as u64, 0, 0],
+            Event::ProcessingFailed { attempt, reason } => [attempt as u64, reason.code() as u64, 0],
+            Event::RetryScheduled { attempt, delay_us } => [attempt as u64, delay_us, 0],
+            Event::EffectApplied { count } => [count as u64, 0, 0],
+            Event::Nacked { requeue } => [b(requeue), 0, 0],
+            Event::Requeued { position, reason, delivery_count } => [position as u64, reason.code() as u64, delivery_count as u64],
+            Event::DeadLettered { reason, target, count } => [reason.code() as u64, target.0 as u64, count as u64],
+            Event::Dropped { reason } => [reason.code() as u64, 0, 0],
+            Event::Lost { reason } => [reason.code() as u64, 0, 0],
+            Event::Crashed { cause } => [cause.code() as u64, 0, 0],
+            Event::ChannelClosed { requeued } => [requeued as u64, 0, 0],
+            Event::OutageStarted { until } => [until.0, 0, 0],
+            Event::Redriven { to } => [to.0 as u64, 0, 0],
+            Event::SlowedDown { factor_milli } => [factor_milli as u64, 0, 0],
+            Event::Halted { events } => [events, 0, 0],
+            Event::ConfirmLost
+            | Event::DuplicateSuppressed
+            | Event::Acked
+            | Event::AckLost
+            | Event::AckFailed
+            | Event::Expired
+            | Event::Recovered
+            | Event::AckTimedOut
+            | Event::OutageEnded => [0, 0, 0],
+        }
+    }
+}
+
+/// Names for the ids in a trace: the node and message ids people wrote or see.
+pub trait Names {
+    fn node_name(&self, id: NodeId) -> &str;
+    fn msg_name(&self, id: MsgId) -> String;
+}
+
+impl Entry {
+    /// Feeds this entry into the running trace hash.
+    pub fn hash_into(&self, h: &mut FnvHasher) {
+        let mut buf = [0u8; 57];
+        buf[0..8].copy_from_slice(&self.t.0.to_le_bytes());
+        buf[8..16].copy_from_slice(&self.seq.to_le_bytes());
+        buf[16] = self.event.code();
+        buf[17..21].copy_from_slice(&self.node.0.to_le_bytes());
+        buf[21..25].copy_from_slice(&self.msg.map_or(u32::MAX, |m| m.0).to_le_bytes());
+        buf[25..29].copy_from_slice(&self.env.map_or(u32::MAX, |e| e.0).to_le_bytes());
+        let p = self.event.payload();
+        buf[29..37].copy_from_slice(&p[0].to_le_bytes());
+        buf[37..45].copy_from_slice(&p[1].to_le_bytes());
+        buf[45..53].copy_from_slice(&p[2].to_le_bytes());
+        buf[53..57].copy_from_slice(&[0xb1, 0x0c, 0x1a, 0xb5]);
+        h.write(&buf);
+    }
+
+    /// One JSON object, as `brokerlab run --trace` prints it.
+    pub fn to_json(&self, names: &dyn Names) -> Value {
+        let mut m = Map::new();
+        m.insert("t_us".into(), json!(self.t.0));
+        m.insert("seq".into(), json!(self.seq));
+        m.insert("event".into(), json!(self.event.name()));
+        m.insert("node".into(), json!(names.node_name(self.node)));
+        if let Some(msg) = self.msg {
+            m.insert("msg".into(), json!(names.msg_name(msg)));
+        }
+        if let Some(env) = self.env {
+            m.insert("copy".into(), json!(env.0));
+        }
+        let mut put = |k: &str, v: Value| {
+            m.insert(k.into(), v);
+        };
+        match &self.event {
+            Event::Published { attempt } => put("attempt", json!(attempt)),
+            Event::PublishFailed { attempt, reason } => {
+                put("attempt", json!(attempt));
+                put("reason", json!(reason.name()));
+            }
+            Event::Enqueued { position } => put("position", json!(position)),
+            Event::Delivered { consumer, delivery_count, redelivered } => {
+                put("consumer", json!(names.node_name(*consumer)));
+                put("delivery_count", json!(delivery_count));
+                put("redelivered", json!(redelivered));
+            }
+            Event::ProcessingStarted { attempt } => put("attempt", json!(attempt)),
+            Event::ProcessingFailed { attempt, reason } => {
+                put("attempt", json!(attempt));
+                put("reason", json!(reason.name()));
+            }
+            Event::RetryScheduled { attempt, delay_us } => {
+                put("attempt", json!(attempt));
+                put("delay_us", json!(delay_us));
+            }
+            Event::EffectApplied { count } => put("count", json!(count)),
+            Event::Nacked { requeue } => put("requeue", json!(requeue)),
+            Event::Requeued { position, reason, delivery_count } => {
+                put("position", json!(position));
+                put("reason", json!(reason.name()));
+                put("delivery_count", json!(delivery_count));
+            }
+            Event::DeadLettered { reason, target, count } => {
+                put("reason", json!(reason.name()));
+                put("target", json!(names.node_name(*target)));
+                put("count", json!(count));
+            }
+            Event::Dropped { reason } => put("reason", json!(reason.name())),
+            Event::Lost { reason } => put("reason", json!(reason.name())),
+            Event::Crashed { cause } => put("reason", json!(cause.name())),
+            Event::ChannelClosed { requeued } => put("requeued", json!(requeued)),
+            Event::OutageStarted { until } => put("until_us", json!(until.0)),
+            Event::Redriven { to } => put("to", json!(names.node_name(*to))),
+            Event::SlowedDown { factor_milli } => put("factor", json!(*factor_milli as f64 / 1000.0)),
+            Event::Halted { events } => put("events", json!(events)),
+            Event::ConfirmLost
+            | Event::DuplicateSuppressed
+            | Event::Acked
+            | Event::AckLost
+            | Event::AckFailed
+            | Event::Expired
+            | Event::Recovered
+            | Event::AckTimedOut
+            | Event::OutageEnded => {}
+        }
+        Value::Object(m)
+    }
+}
+
+/// The running hash and the entries not yet drained.
+pub struct Trace {
+    entries: Vec<Entry>,
+    hasher: FnvHasher,
+    next_seq: u64,
+    /// Keep entries for draining; a benchmark or a long headless run may only want the hash.
+    pub keep: bool,
+}
+
+impl Default for Trace {
+    fn default() -> Self {
+        Trace { entries: Vec::new(), hasher: FnvHasher::default(), next_seq: 0, keep: true }
+    }
+}
+
+impl Trace {
+    pub fn push(&mut self, t: SimTime, node: NodeId, msg: Option<MsgId>, env: Option<EnvId>, event: Event) {
+        let e = Entry { t, seq: self.next_seq, node, msg, env, event };
+        self.next_seq += 1;
+        e.hash_into(&mut self.hasher);
+        if self.keep {
+            self.entries.push(e);
+        }
+    }
+
+    /// How many entries have been recorded since the start, drained or not.
+    pub fn len(&self) -> u64 {
+        self.next_seq
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.next_seq == 0
+    }
+
+    pub fn hash(&self) -> u64 {
+        self.hasher.finish()
+    }
+
+    pub fn pending(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    pub fn drain(&mut self) -> Vec<Entry> {
+        std::mem::take(&mut self.entries)
+    }
+}
+
+pub fn hash_hex(h: u64) -> String {
+    format!("{h:016x}")
+}

@@ -1,0 +1,664 @@
+//! Checks a [`Scenario`] and compiles it into a [`Model`]. Every problem found is reported,
+//! each with the path of the field and what would be accepted, so that a person can fix them
+//! all in one go. Limits on sizes and rates keep a hostile or mistaken file from making the
+//! simulation run for ever or eat all memory.
+
+use std::collections::BTreeMap;
+
+use crate::command::Command;
+use crate::ids::NodeId;
+use crate::model::*;
+use crate::problem::Problem;
+use crate::scenario::*;
+use crate::time::Duration;
+
+pub const MAX_NODES: usize = 200;
+pub const MAX_WIRES: usize = 1_000;
+pub const MAX_ACTIONS: usize = 1_000;
+pub const MAX_DURATION_MS: i64 = 86_400_000;
+pub const MAX_RATE_PER_S: f64 = 100_000.0;
+pub const MAX_COUNT: i64 = 5_000_000;
+pub const MAX_KEYS: i64 = 100_000;
+pub const MAX_PREFETCH: i64 = 10_000;
+pub const MAX_CONCURRENCY: i64 = 1_000;
+pub const MAX_MS: f64 = 3_600_000.0;
+pub const MAX_ATTEMPTS: i64 = 1_000;
+pub const MAX_NAME_LEN: usize = 64;
+
+/// Validates and compiles. `Err` holds every problem found, in file order.
+pub fn validate(s: &Scenario) -> Result<Model, Vec<Problem>> {
+    let mut v = Checker { problems: Vec::new() };
+    let model = v.compile(s);
+    if v.problems.is_empty() {
+        Ok(model)
+    } else {
+        Err(v.problems)
+    }
+}
+
+struct Checker {
+    problems: Vec<Problem>,
+}
+
+/// What a wire's two ends may be, and why not otherwise.
+fn wire_refusal(from: &Node, to: &Node) -> Option<String> {
+    use Node::*;
+    let ok = matches!(
+        (from, to),
+        (Producer(_), Exchange(_)) | (Producer(_), Queue(_)) | (Exchange(_), Queue(_)) | (Queue(_), Consumer(_))
+    );
+    if ok {
+        return None;
+    }
+    let (a, b) = (from.kind_name(), to.kind_name());
+    let article = |k: &str| if k.starts_with('e') { "an" } else { "a" };
+    let why = match (from, to) {
+        (DeadLetterQueue(_), _) => "a dead-letter queue only collects dead letters; send them back with a redrive action".to_string(),
+        (_, DeadLetterQueue(_)) => "dead letters reach a dead-letter queue through a queue's \"dead_letter\" setting, not a wire".to_string(),
+        (_, Producer(_)) => format!("{} {a} cannot publish to a producer", article(a)),
+        (Consumer(_), _) => format!("a consumer cannot send to {} {b}; it only reads from a queue", article(b)),
+        (Producer(_), Consumer(_)) => "a producer publishes to an exchange or a queue, and consumers read from the queue".to_string(),
+        (Exchange(_), Consumer(_)) => "an exchange routes to queues; put a queue between the exchange and the consumer".to_string(),
+        (Queue(_), Queue(_)) | (Queue(_), Exchange(_)) => "a queue delivers only to consumers; use its \"dead_letter\" setting to move messages on".to_string(),
+        (Exchange(_), Exchange(_)) => "exchange-to-exchange bindings are not supported; bind the queues to the first exchange".to_string(),
+        _ => format!("{} {a} cannot be wired to {} {b}", article(a), article(b)),
+    };
+    Some(why)
+}
+
+impl Checker {
+    fn err(&mut self, path: impl Into<String>, message: impl Into<String>) {
+        self.problems.push(Problem::new(path, message));
+    }
+
+    fn int_range(&mut self, path: &str, v: i64, lo: i64, hi: i64, unit: &str) -> u64 {
+        if v < lo {
+            if lo == 1 {
+                self.err(path, format!("must be at least 1{unit}"));
+            } else if lo == 0 {
+                self.err(path, format!("must not be negative (got {v})"));
+            } else {
+                self.err(path, format!("must be at least {lo}{unit}"));
+            }
+            lo.max(0) as u64
+        } else if v > hi {
+            self.err(path, format!("must be at most {hi}{unit} (got {v})"));
+            hi as u64
+        } else {
+            v as u64
+        }
+    }
+
+    fn ms(&mut self, path: &str, v: f64, allow_zero: bool) -> f64 {
+        if !v.is_finite() {
+            self.err(path, "must be a number of milliseconds");
+            0.0
+        } else if v < 0.0 || (!allow_zero && v == 0.0) {
+            self.err(path, if allow_zero { "must not be negative" } else { "must be more than 0 ms" });
+            0.0
+        } else if v > MAX_MS {
+            self.err(path, format!("must be at most {MAX_MS} ms (one hour)"));
+            MAX_MS
+        } else {
+            v
+        }
+    }
+
+    fn probability(&mut self, path: &str, p: f64) -> f64 {
+        if !(0.0..=1.0).contains(&p) || p.is_nan() {
+            self.err(path, "must be a probability between 0 and 1");
+            0.0
+        } else {
+            p
+        }
+    }
+
+    fn compile(&mut self, s: &Scenario) -> Model {
+        let duration_ms = self.int_range("duration_ms", s.duration_ms, 1, MAX_DURATION_MS, " ms");
+        if s.nodes.len() > MAX_NODES {
+            self.err("nodes", format!("has {} nodes; the most is {MAX_NODES}", s.nodes.len()));
+        }
+        if s.wires.len() > MAX_WIRES {
+            self.err("wires", format!("has {} wires; the most is {MAX_WIRES}", s.wires.len()));
+        }
+        if s.actions.len() > MAX_ACTIONS {
+            self.err("actions", format!("has {} actions; the most is {MAX_ACTIONS}", s.actions.len()));
+        }
+
+        // Names first: everything else refers to nodes by id.
+        let mut by_name: BTreeMap<&str, NodeId> = BTreeMap::new();
+        for (i, n) in s.nodes.iter().enumerate() {
+            let id = n.id();
+            let path = format!("nodes[{i}].id");
+            if id.trim().is_empty() {
+                self.err(&path, "must not be empty");
+            } else if id.chars().count() > MAX_NAME_LEN {
+                self.err(&path, format!("must be at most {MAX_NAME_LEN} characters"));
+            } else if id.chars().any(char::is_control) {
+                self.err(&path, "must not contain control characters");
+            }
+            if by_name.insert(id, NodeId(i as u32)).is_some() {
+                self.err(&path, format!("{id:?} is used by another node; ids must be unique"));
+            }
+        }
+
+        let mut nodes: Vec<NodeModel> = s.nodes.iter().enumerate().map(|(i, n)| self.compile_node(i, n)).collect();
+        self.compile_wires(s, &by_name, &mut nodes, duration_ms);
+        self.compile_dead_letters(s, &by_name, &mut nodes);
+        let actions = self.compile_actions(s, &by_name, duration_ms);
+        for (i, n) in s.nodes.iter().enumerate() {
+            if let Node::Consumer(c) = n {
+                for (j, f) in c.faults.iter().enumerate() {
+                    if let ConsumerFault::Poison(PoisonSpec { key: Some(k), .. }) = f {
+                        if k.is_empty() {
+                            self.err(format!("nodes[{i}].faults[{j}].poison.key"), "must not be empty");
+                        }
+                    }
+                }
+            }
+        }
+
+        Model {
+            title: s.title.clone(),
+            seed: s.seed,
+            duration: Duration::from_ms(duration_ms),
+            nodes,
+            actions,
+        }
+    }
+
+    fn compile_node(&mut self, i: usize, n: &Node) -> NodeModel {
+        let p = format!("nodes[{i}]");
+        let kind = match n {
+            Node::Producer(spec) => NodeKind::Producer(self.compile_producer(&p, spec)),
+            Node::Exchange(spec) => NodeKind::Exchange(ExchangeModel { exchange_type: spec.exchange_type, bindings: Vec::new() }),
+            Node::Queue(spec) => NodeKind::Queue(self.compile_queue(&p, spec)),
+            Node::Consumer(spec) => NodeKind::Consumer(self.compile_consumer(&p, spec)),
+            Node::DeadLetterQueue(_) => NodeKind::DeadLetterQueue,
+        };
+        NodeModel { name: n.id().to_string(), kind }
+    }
+
+    fn compile_producer(&mut self, p: &str, s: &ProducerSpec) -> ProducerModel {
+        let arrivals = match &s.arrivals {
+            Arrivals::Fixed { interval_ms } => {
+                let ms = self.ms(&format!("{p}.arrivals.fixed.interval_ms"), *interval_ms, false);
+                if ms > 0.0 && ms < 0.01 {
+                    self.err(format!("{p}.arrivals.fixed.interval_ms"), "must be at least 0.01 ms (100,000 messages a second)");
+                }
+                ArrivalModel::Fixed { interval: Duration::from_ms_f64(ms.max(0.01)) }
+            }
+            Arrivals::Poisson { rate_per_s } => {
+                let path = format!("{p}.arrivals.poisson.rate_per_s");
+                let rate = if !rate_per_s.is_finite() || *rate_per_s <= 0.0 {
+                    self.err(&path, "must be more than 0 messages a second");
+                    1.0
+                } else if *rate_per_s > MAX_RATE_PER_S {
+                    self.err(&path, format!("must be at most {MAX_RATE_PER_S} messages a second (got {rate_per_s})"));
+                    MAX_RATE_PER_S
+                } else {
+                    *rate_per_s
+                };
+                ArrivalModel::Poisson { mean_gap_us: 1e6 / rate }
+            }
+            Arrivals::Burst { size, every_ms } => {
+                let size = self.int_range(&format!("{p}.arrivals.burst.size"), *size, 1, 10_000, " messages");
+                let every = self.ms(&format!("{p}.arrivals.burst.every_ms"), *every_ms, false);
+                if every > 0.0 && (size as f64) * 1000.0 / every > MAX_RATE_PER_S {
+                    self.err(format!("{p}.arrivals.burst"), format!("averages more than {MAX_RATE_PER_S} messages a second"));
+                }
+                ArrivalModel::Burst { size: size as u32, every: Duration::from_ms_f64(every.max(0.01)) }
+            }
+        };
+        let count = s.count.map(|c| self.int_range(&format!("{p}.count"), c, 0, MAX_COUNT, " messages"));
+        let start = self.int_range(&format!("{p}.start_ms"), s.start_ms, 0, MAX_DURATION_MS, " ms");
+        let event_types = s.event_type.as_vec();
+        if event_types.is_empty() || event_types.iter().any(|t| t.trim().is_empty() || t.len() > MAX_NAME_LEN) {
+            self.err(format!("{p}.event_type"), format!("needs one or more non-empty names of at most {MAX_NAME_LEN} characters"));
+        }
+        let schema_version = self.int_range(&format!("{p}.schema_version"), s.schema_version, 1, 1_000, "") as u32;
+        let keys = match &s.keys {
+            None => Vec::new(),
+            Some(k) => self.keys(&format!("{p}.keys"), k),
+        };
+        let publish = s.publish.as_ref().map(|ps| PublishModel {
+            timeout: Duration::from_ms(self.int_range(&format!("{p}.publish.timeout_ms"), ps.timeout_ms, 1, 3_600_000, " ms")),
+            retries: self.int_range(&format!("{p}.publish.retries"), ps.retries, 0, 100, "") as u32,
+            backoff: Duration::from_ms(self.int_range(&format!("{p}.publish.backoff_ms"), ps.backoff_ms, 0, 3_600_000, " ms")),
+        });
+        let mut publish_lost = 0.0;
+        let mut confirm_lost = 0.0;
+        for (j, f) in s.faults.iter().enumerate() {
+            match f {
+                ProducerFault::PublishLost { probability } => {
+                    publish_lost = self.probability(&format!("{p}.faults[{j}].publish_lost.probability"), *probability)
+                }
+                ProducerFault::ConfirmLost { probability } => {
+                    confirm_lost = self.probability(&format!("{p}.faults[{j}].confirm_lost.probability"), *probability)
+                }
+            }
+        }
+        if (publish_lost > 0.0 || confirm_lost > 0.0) && publish.is_none() {
+            self.err(
+                format!("{p}.faults"),
+                "lost publishes and lost confirms need publisher confirms: add \"publish\": {\"timeout_ms\": ..., \"retries\": ...}",
+            );
+        }
+        ProducerModel {
+            arrivals,
+            count,
+            start: Duration::from_ms(start),
+            event_types,
+            schema_version,
+            keys,
+            key_choice: s.key_choice,
+            routing_key: s.routing_key.clone(),
+            publish,
+            publish_lost,
+            confirm_lost,
+            target: None,
+        }
+    }
+
+    fn keys(&mut self, path: &str, k: &Keys) -> Vec<String> {
+        match k {
+            Keys::List(list) => {
+                if list.is_empty() || list.len() as i64 > MAX_KEYS {
+                    self.err(path, format!("needs between 1 and {MAX_KEYS} keys"));
+                    return Vec::new();
+                }
+                if list.iter().any(|k| k.is_empty() || k.len() > MAX_NAME_LEN) {
+                    self.err(path, format!("keys must be non-empty and at most {MAX_NAME_LEN} characters"));
+                }
+                list.clone()
+            }
+            Keys::Range(r) => match parse_key_range(r) {
+                Ok((prefix, lo, hi)) => {
+                    if hi - lo + 1 > MAX_KEYS as u64 {
+                        self.err(path, format!("a key range may hold at most {MAX_KEYS} keys"));
+                        return Vec::new();
+                    }
+                    (lo..=hi).map(|n| format!("{prefix}{n}")).collect()
+                }
+                Err(why) => {
+                    self.err(path, why);
+                    Vec::new()
+                }
+            },
+        }
+    }
+
+    fn compile_queue(&mut self, p: &str, s: &QueueSpec) -> QueueModel {
+        let prefetch = self.int_range(&format!("{p}.prefetch"), s.prefetch, 1, MAX_PREFETCH, "") as u32;
+        let ack_timeout = s
+            .ack_timeout_ms
+            .map(|v| Duration::from_ms(self.int_range(&format!("{p}.ack_timeout_ms"), v, 1, MAX_DURATION_MS, " ms")));
+        let delivery_limit = match (s.delivery_limit, s.queue_type) {
+            (Some(-1), _) => None,
+            (Some(v), _) => {
+                if v < 1 {
+                    self.err(format!("{p}.delivery_limit"), "must be at least 1, or -1 for no limit");
+                }
+                Some(v.clamp(1, 1_000_000) as u32)
+            }
+            // RabbitMQ 4.0 gives quorum queues a delivery limit of 20 unless one is set.
+            (None, QueueType::Quorum) => Some(20),
+            (None, QueueType::Classic) => None,
+        };
+        let ttl = s.ttl_ms.map(|v| Duration::from_ms(self.int_range(&format!("{p}.ttl_ms"), v, 0, MAX_DURATION_MS, " ms")));
+        let max_length = s.max_length.map(|v| self.int_range(&format!("{p}.max_length"), v, 0, 10_000_000, " messages") as u32);
+        QueueModel {
+            queue_type: s.queue_type,
+            prefetch,
+            ack_timeout,
+            delivery_limit,
+            ttl,
+            max_length,
+            overflow: s.overflow,
+            dead_letter: None,
+            consumers: Vec::new(),
+        }
+    }
+
+    fn compile_consumer(&mut self, p: &str, s: &ConsumerSpec) -> ConsumerModel {
+        let processing = match &s.processing {
+            Processing::Fixed { ms } => ProcessingModel::Fixed { ms: self.ms(&format!("{p}.processing.fixed.ms"), *ms, true) },
+            Processing::Uniform { min_ms, max_ms } => {
+                let lo = self.ms(&format!("{p}.processing.uniform.min_ms"), *min_ms, true);
+                let hi = self.ms(&format!("{p}.processing.uniform.max_ms"), *max_ms, true);
+                if hi < lo {
+                    self.err(format!("{p}.processing.uniform.max_ms"), "must not be less than min_ms");
+                }
+                ProcessingModel::Uniform { min_ms: lo, max_ms: hi.max(lo) }
+            }
+            Processing::Exponential { mean_ms } => {
+                ProcessingModel::Exponential { mean_ms: self.ms(&format!("{p}.processing.exponential.mean_ms"), *mean_ms, false) }
+            }
+        };
+        let concurrency = self.int_range(&format!("{p}.concurrency"), s.concurrency, 1, MAX_CONCURRENCY, "") as u32;
+        let r = &s.retry;
+        let base_ms = self.ms(&format!("{p}.retry.base_ms"), r.base_ms, true);
+        let cap_ms = self.ms(&format!("{p}.retry.cap_ms"), r.cap_ms, true);
+        if cap_ms < base_ms {
+            self.err(format!("{p}.retry.cap_ms"), "must not be less than base_ms");
+        }
+        let default_attempts = if r.policy == RetryPolicy::None { 1 } else { 3 };
+        let max_attempts =
+            self.int_range(&format!("{p}.retry.max_attempts"), r.max_attempts.unwrap_or(default_attempts), 1, MAX_ATTEMPTS, "") as u32;
+        if r.policy == RetryPolicy::None && max_attempts > 1 {
+            self.err(format!("{p}.retry.max_attempts"), "needs a retry policy (immediate, fixed or exponential) to retry");
+        }
+        let effect = s.effect.clone().unwrap_or_else(|| format!("{} handled", s.id));
+        if effect.trim().is_empty() || effect.len() > MAX_NAME_LEN {
+            self.err(format!("{p}.effect"), format!("must be a name of 1 to {MAX_NAME_LEN} characters"));
+        }
+        let mut m = ConsumerModel {
+            semantics: s.semantics,
+            processing,
+            concurrency,
+            retry: RetryModel { policy: r.policy, base_ms, cap_ms: cap_ms.max(base_ms), jitter: r.jitter, max_attempts, then: r.then },
+            effect,
+            queue: None,
+            crashes: Vec::new(),
+            slow_factor: 1.0,
+            transient_error_rate: 0.0,
+            poison: Vec::new(),
+            lose_acks: 0.0,
+        };
+        for (j, f) in s.faults.iter().enumerate() {
+            let fp = format!("{p}.faults[{j}]");
+            match f {
+                ConsumerFault::Crash { probability, point, recover_after_ms } => {
+                    let probability = self.probability(&format!("{fp}.crash.probability"), *probability);
+                    let rec = self.int_range(&format!("{fp}.crash.recover_after_ms"), *recover_after_ms, 0, MAX_DURATION_MS, " ms");
+                    m.crashes.push(CrashModel { probability, point: *point, recover_after: Duration::from_ms(rec) });
+                }
+                ConsumerFault::Slow { factor } => {
+                    if !factor.is_finite() || *factor < 0.001 || *factor > 10_000.0 {
+                        self.err(format!("{fp}.slow.factor"), "must be between 0.001 and 10000");
+                    } else {
+                        m.slow_factor *= *factor;
+                    }
+                }
+                ConsumerFault::TransientErrors { rate } => {
+                    m.transient_error_rate = self.probability(&format!("{fp}.transient_errors.rate"), *rate)
+                }
+                ConsumerFault::Poison(ps) => {
+                    let set = [ps.every_nth.is_some(), ps.key.is_some(), ps.schema_version_above.is_some()];
+                    if set.iter().filter(|b| **b).count() != 1 {
+                        self.err(format!("{fp}.poison"), "needs exactly one of every_nth, key, schema_version_above");
+                    }
+                    m.poison.push(PoisonModel {
+                        every_nth: ps.every_nth.map(|n| self.int_range(&format!("{fp}.poison.every_nth"), n, 1, 1_000_000, "") as u32),
+                        key: ps.key.clone(),
+                        schema_version_above: ps
+                            .schema_version_above
+                            .map(|n| self.int_range(&format!("{fp}.poison.schema_version_above"), n, 0, 1_000, "") as u32),
+                    });
+                }
+                ConsumerFault::LoseAcks { probability } => {
+                    m.lose_acks = self.probability(&format!("{fp}.lose_acks.probability"), *probability)
+                }
+            }
+        }
+        m
+    }
+
+    fn compile_wires(&mut self, s: &Scenario, by_name: &BTreeMap<&str, NodeId>, nodes: &mut [NodeModel], duration_ms: u64) {
+        let _ = duration_ms;
+        let mut seen: BTreeMap<(NodeId, NodeId), usize> = BTreeMap::new();
+        for (i, w) in s.wires.iter().enumerate() {
+            let p = format!("wires[{i}]");
+            let from = by_name.get(w.from.as_str()).copied();
+            let to = by_name.get(w.to.as_str()).copied();
+            if from.is_none() {
+                self.err(format!("{p}.from"), format!("no node has the id {:?}", w.from));
+            }
+            if to.is_none() {
+                self.err(format!("{p}.to"), format!("no node has the id {:?}", w.to));
+            }
+            let (Some(from), Some(to)) = (from, to) else { continue };
+            if from == to {
+                self.err(&p, "a node cannot be wired to itself");
+                continue;
+            }
+            if let Some(why) = wire_refusal(&s.nodes[from.index()], &s.nodes[to.index()]) {
+                self.err(&p, why);
+                continue;
+            }
+            if let Some(first) = seen.insert((from, to), i) {
+                self.err(&p, format!("repeats wires[{first}]"));
+                continue;
+            }
+            let delay = self.ms(&format!("{p}.delay_ms"), w.delay_ms, true);
+            let jitter = self.ms(&format!("{p}.jitter_ms"), w.jitter_ms, true);
+            let link = Link { to, delay: Duration::from_ms_f64(delay), jitter: Duration::from_ms_f64(jitter) };
+            let from_name = s.nodes[from.index()].id().to_string();
+            match &mut nodes[from.index()].kind {
+                NodeKind::Producer(pm) => {
+                    if w.binding_key.is_some() {
+                        self.err(format!("{p}.binding_key"), "only a wire from a direct or topic exchange to a queue has a binding key");
+                    }
+                    if pm.target.is_some() {
+                        self.err(&p, format!("producer {from_name:?} already publishes elsewhere; a producer publishes to one exchange or queue (use a fanout exchange to reach several queues)"));
+                    } else {
+                        pm.target = Some(link);
+                    }
+                }
+                NodeKind::Exchange(em) => {
+                    match (em.exchange_type, &w.binding_key) {
+                        (ExchangeType::Fanout, Some(_)) => {
+                            self.err(format!("{p}.binding_key"), "a fanout exchange ignores binding keys; remove it or make the exchange direct or topic")
+                        }
+                        (ExchangeType::Direct | ExchangeType::Topic, None) => self.err(
+                            format!("{p}.binding_key"),
+                            "a wire from a direct or topic exchange needs a binding key (e.g. \"OrderPlaced\" or \"order.*\")",
+                        ),
+                        (ExchangeType::Topic, Some(k)) if k.split('.').any(str::is_empty) => {
+                            self.err(format!("{p}.binding_key"), "a topic binding key is words separated by dots, with * for one word and # for any number")
+                        }
+                        _ => {}
+                    }
+                    em.bindings.push(Binding { link, key: w.binding_key.clone() });
+                }
+                NodeKind::Queue(_) => {
+                    if w.delay_ms != 0.0 || w.jitter_ms != 0.0 || w.binding_key.is_some() {
+                        self.err(&p, "a wire from a queue to a consumer has no delay, jitter or binding key");
+                    }
+                    let queue = from;
+                    let consumer = to;
+                    if let NodeKind::Consumer(cm) = &mut nodes[consumer.index()].kind {
+                        if cm.queue.is_some() {
+                            self.err(&p, format!("consumer {:?} already reads from a queue; a consumer reads from one queue", w.to));
+                            continue;
+                        }
+                        cm.queue = Some(queue);
+                    }
+                    if let NodeKind::Queue(qm) = &mut nodes[queue.index()].kind {
+                        qm.consumers.push(consumer);
+                    }
+                }
+                _ => unreachable!("wire_refusal admits only producer, exchange and queue sources"),
+            }
+        }
+    }
+
+    fn compile_dead_letters(&mut self, s: &Scenario, by_name: &BTreeMap<&str, NodeId>, nodes: &mut [NodeModel]) {
+        for (i, n) in s.nodes.iter().enumerate() {
+            let Node::Queue(q) = n else { continue };
+            let Some(target) = &q.dead_letter else { continue };
+            let path = format!("nodes[{i}].dead_letter");
+            match by_name.get(target.as_str()) {
+                None => self.err(&path, format!("no node has the id {target:?}")),
+                Some(t) if t.index() == i => self.err(&path, "a queue cannot dead-letter into itself"),
+                Some(t) => match &s.nodes[t.index()] {
+                    Node::DeadLetterQueue(_) | Node::Queue(_) => {
+                        if let NodeKind::Queue(qm) = &mut nodes[i].kind {
+                            qm.dead_letter = Some(*t);
+                        }
+                    }
+                    other => self.err(&path, format!("must name a dead-letter queue or a queue, not {} {}", if other.kind_name().starts_with('e') { "an" } else { "a" }, other.kind_name())),
+                },
+            }
+        }
+    }
+
+    fn compile_actions(&mut self, s: &Scenario, by_name: &BTreeMap<&str, NodeId>, duration_ms: u64) -> Vec<ActionModel> {
+        let mut out = Vec::new();
+        for (i, a) in s.actions.iter().enumerate() {
+            let p = format!("actions[{i}]");
+            let at = self.int_range(&format!("{p}.at_ms"), a.at_ms, 0, duration_ms as i64, " ms");
+            let node = |me: &mut Checker, field: &str, name: &str, want: &[&str]| -> Option<NodeId> {
+                let path = format!("{p}.{field}");
+                match by_name.get(name) {
+                    None => {
+                        me.err(path, format!("no node has the id {name:?}"));
+                        None
+                    }
+                    Some(id) if want.contains(&s.nodes[id.index()].kind_name()) => Some(*id),
+                    Some(id) => {
+                        me.err(path, format!("{name:?} is a {}; this action needs a {}", s.nodes[id.index()].kind_name(), want.join(" or ")));
+                        None
+                    }
+                }
+            };
+            let command = match &a.what {
+                ActionKind::Crash { consumer, recover_after_ms } => {
+                    let c = node(self, "crash.consumer", consumer, &["consumer"]);
+                    let rec = recover_after_ms
+                        .map(|r| Duration::from_ms(self.int_range(&format!("{p}.crash.recover_after_ms"), r, 0, MAX_DURATION_MS, " ms")));
+                    c.map(|consumer| Command::Crash { consumer, recover_after: rec })
+                }
+                ActionKind::Recover { consumer } => node(self, "recover.consumer", consumer, &["consumer"]).map(|consumer| Command::Recover { consumer }),
+                ActionKind::Outage { node: n, duration_ms: d } => {
+                    let target = node(self, "outage.node", n, &["queue", "exchange"]);
+                    let d = self.int_range(&format!("{p}.outage.duration_ms"), *d, 1, MAX_DURATION_MS, " ms");
+                    target.map(|node| Command::Outage { node, duration: Duration::from_ms(d) })
+                }
+                ActionKind::Redrive { dlq, to } => {
+                    let d = node(self, "redrive.dlq", dlq, &["dead-letter queue", "queue"]);
+                    let t = match to {
+                        Some(t) => match node(self, "redrive.to", t, &["queue"]) {
+                            Some(t) => Some(Some(t)),
+                            None => None,
+                        },
+                        None => Some(None),
+                    };
+                    match (d, t) {
+                        (Some(dlq), Some(to)) => Some(Command::Redrive { dlq, to }),
+                        _ => None,
+                    }
+                }
+                ActionKind::Slow { consumer, factor } => {
+                    let c = node(self, "slow.consumer", consumer, &["consumer"]);
+                    if !factor.is_finite() || *factor < 0.001 || *factor > 10_000.0 {
+                        self.err(format!("{p}.slow.factor"), "must be between 0.001 and 10000");
+                        None
+                    } else {
+                        c.map(|consumer| Command::Slow { consumer, factor_milli: libm::round(factor * 1000.0) as u32 })
+                    }
+                }
+            };
+            if let Some(command) = command {
+                out.push(ActionModel { at: Duration::from_ms(at), command });
+            }
+        }
+        out
+    }
+}
+
+/// Reads `"order-1..order-20"` into ("order-", 1, 20).
+pub fn parse_key_range(r: &str) -> Result<(String, u64, u64), String> {
+    let bad = || format!("{r:?} is not a key range like \"order-1..order-20\" or a list of keys");
+    let (a, b) = r.split_once("..").ok_or_else(bad)?;
+    let split = |s: &str| -> Option<(String, u64)> {
+        let digits = s.len() - s.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+        if digits == 0 || digits > 9 {
+            return None;
+        }
+        let (prefix, num) = s.split_at(s.len() - digits);
+        Some((prefix.to_string(), num.parse().ok()?))
+    };
+    let (pa, lo) = split(a).ok_or_else(bad)?;
+    let (pb, hi) = split(b).ok_or_else(bad)?;
+    if pb != pa && !pb.is_empty() {
+        return Err(format!("{r:?}: both ends of a key range need the same prefix"));
+    }
+    if hi < lo {
+        return Err(format!("{r:?}: the range ends before it starts"));
+    }
+    if pa.len() > MAX_NAME_LEN {
+        return Err(format!("{r:?}: the key prefix is too long"));
+    }
+    Ok((pa, lo, hi))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(json: &str) -> Vec<String> {
+        let s = Scenario::from_json(json).expect("structurally fine");
+        match validate(&s) {
+            Ok(_) => Vec::new(),
+            Err(p) => p.iter().map(|p| p.to_string()).collect(),
+        }
+    }
+
+    fn scenario(nodes: &str, wires: &str) -> String {
+        format!(r#"{{"version":1,"duration_ms":1000,"nodes":[{nodes}],"wires":[{wires}]}}"#)
+    }
+
+    #[test]
+    fn key_ranges() {
+        assert_eq!(parse_key_range("order-1..order-20").unwrap(), ("order-".into(), 1, 20));
+        assert_eq!(parse_key_range("k7..9").unwrap(), ("k".into(), 7, 9));
+        assert!(parse_key_range("order-5..order-1").is_err());
+        assert!(parse_key_range("a..b").is_err());
+    }
+
+    #[test]
+    fn negative_prefetch_is_named() {
+        let p = check(&scenario(r#"{"id":"p","kind":"producer"},{"id":"q","kind":"queue","prefetch":-1}"#, r#"["p","q"]"#));
+        assert_eq!(p, vec!["nodes[1].prefetch: must be at least 1"]);
+    }
+
+    #[test]
+    fn absurd_rate_is_refused() {
+        let p = check(&scenario(r#"{"id":"p","kind":"producer","arrivals":{"poisson":{"rate_per_s":1e12}}}"#, ""));
+        assert_eq!(p.len(), 1);
+        assert!(p[0].starts_with("nodes[0].arrivals.poisson.rate_per_s: must be at most"), "{p:?}");
+    }
+
+    #[test]
+    fn wires_that_make_no_sense_say_why() {
+        let p = check(&scenario(r#"{"id":"p","kind":"producer"},{"id":"c","kind":"consumer"}"#, r#"["c","p"]"#));
+        assert_eq!(p, vec!["wires[0]: a consumer cannot publish to a producer"]);
+        let p = check(&scenario(r#"{"id":"q","kind":"queue"}"#, r#"["q","ghost"]"#));
+        assert_eq!(p, vec!["wires[0].to: no node has the id \"ghost\""]);
+    }
+
+    #[test]
+    fn duplicate_ids_and_bad_dead_letters() {
+        let p = check(&scenario(r#"{"id":"q","kind":"queue","dead_letter":"nowhere"},{"id":"q","kind":"exchange"}"#, ""));
+        assert_eq!(p.len(), 2, "{p:?}");
+    }
+
+    #[test]
+    fn quorum_queues_get_rabbitmqs_default_delivery_limit() {
+        let s = Scenario::from_json(&scenario(r#"{"id":"q","kind":"queue","queue_type":"quorum"}"#, "")).unwrap();
+        let m = validate(&s).unwrap();
+        let NodeKind::Queue(q) = &m.nodes[0].kind else { panic!() };
+        assert_eq!(q.delivery_limit, Some(20));
+    }
+
+    #[test]
+    fn actions_need_the_right_kind_of_node() {
+        let json = r#"{"version":1,"duration_ms":1000,"nodes":[{"id":"q","kind":"queue"}],
+            "actions":[{"at_ms":5,"crash":{"consumer":"q"}},{"at_ms":5000,"outage":{"node":"q","duration_ms":10}}]}"#;
+        let p = check(json);
+        assert_eq!(p.len(), 2, "{p:?}");
+        assert!(p[0].contains("is a queue; this action needs a consumer"));
+        assert!(p[1].starts_with("actions[1].at_ms: must be at most 1000 ms"));
+    }
+}

@@ -1,0 +1,109 @@
+//! The outcome in plain words: what a workshop says out loud. Damage first (duplicate effects,
+//! losses), then what was set aside (dead letters, drops), then ordering and what is unfinished.
+
+use std::collections::BTreeMap;
+
+use crate::death::DeathReason;
+use crate::outcome::{Fate, Outcome};
+use crate::trace::{DropReason, LossReason};
+use crate::Simulation;
+
+/// At most this many examples per line; the rest are counted.
+const EXAMPLES: usize = 3;
+
+fn reason_human(name: &str) -> &'static str {
+    DropReason::ALL
+        .iter()
+        .find(|r| r.name() == name)
+        .map(|r| r.human())
+        .or_else(|| LossReason::ALL.iter().find(|r| r.name() == name).map(|r| r.human()))
+        .or_else(|| DeathReason::ALL.iter().find(|r| r.name() == name).map(|r| r.human()))
+        .unwrap_or("for an unknown reason")
+}
+
+fn plural(n: u64, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+fn examples(items: &[String]) -> String {
+    let mut s = items.iter().take(EXAMPLES).cloned().collect::<Vec<_>>().join(", ");
+    if items.len() > EXAMPLES {
+        s.push_str(&format!(" and {} more", items.len() - EXAMPLES));
+    }
+    s
+}
+
+pub fn verdict(sim: &Simulation, o: &Outcome) -> Vec<String> {
+    let mut lines = Vec::new();
+    if o.halted {
+        lines.push(format!(
+            "The run stopped early after {} events: something loops without waiting (a poison message requeued with no delay?).",
+            o.events
+        ));
+    }
+
+    // Duplicate effects, in business words: "order-42: \"charge card\" happened 2 times".
+    for (idx, m) in o.messages.iter().enumerate().filter(|(_, m)| m.fate == Fate::ProcessedMoreThanOnce.name()).take(EXAMPLES) {
+        let msg = &sim.msgs[idx];
+        for (effect, count) in msg.effects.iter().filter(|(_, c)| *c > 1) {
+            let subject = match &m.key {
+                Some(k) => format!("{k} ({})", m.id),
+                None => m.id.clone(),
+            };
+            lines.push(format!("{subject}: \"{}\" happened {count} times.", sim.effects[*effect as usize]));
+        }
+    }
+    if o.processed_more_than_once > EXAMPLES as u64 {
+        lines.push(format!("{} had a side effect applied more than once.", plural(o.processed_more_than_once, "message", "messages")));
+    }
+
+    for (fate, verb) in [(Fate::Lost, "lost"), (Fate::DeadLettered, "dead-lettered"), (Fate::Dropped, "dropped")] {
+        let mut by_reason: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+        for m in o.messages.iter().filter(|m| m.fate == fate.name()) {
+            by_reason.entry(m.reason.unwrap_or("")).or_default().push(m.key.clone().unwrap_or_else(|| m.id.clone()));
+        }
+        for (reason, who) in by_reason {
+            lines.push(format!(
+                "{} {} {verb}: {} ({}).",
+                plural(who.len() as u64, "message", "messages"),
+                if who.len() == 1 { "was" } else { "were" },
+                reason_human(reason),
+                examples(&who)
+            ));
+        }
+    }
+
+    let overtaken: Vec<String> = o
+        .messages
+        .iter()
+        .filter_map(|m| {
+            let after = m.applied_after.as_ref()?;
+            let other = o.messages.iter().find(|x| &x.id == after)?;
+            let key = m.key.clone().unwrap_or_default();
+            Some(if other.event_type != m.event_type {
+                format!("{} for {key} was applied before {}", other.event_type, m.event_type)
+            } else {
+                format!("{} for {key} was applied before the earlier {}", other.id, m.id)
+            })
+        })
+        .collect();
+    if !overtaken.is_empty() {
+        lines.push(format!("{} out of order: {}.", plural(overtaken.len() as u64, "message was applied", "messages were applied"), examples(&overtaken)));
+    }
+
+    if o.in_flight > 0 {
+        lines.push(format!("{} still in flight when the run ended.", plural(o.in_flight, "message was", "messages were")));
+    }
+    if o.published > 0 && o.processed_once == o.published {
+        lines.push(format!("All {} messages were processed exactly once.", o.published));
+    } else if o.published == 0 {
+        lines.push("Nothing was published.".to_string());
+    } else {
+        lines.push(format!("{} of {} messages were processed exactly once.", o.processed_once, o.published));
+    }
+    lines
+}
