@@ -196,8 +196,11 @@ impl Simulation {
         let Some(i) = self.consumer(consumer).work_index(serial) else { return };
         let w = self.consumer(consumer).works[i].clone();
         let msg = self.envs[w.env.index()].msg;
+        let now = self.now.0;
         let failure = if self.is_poison(consumer, msg) {
             Some(FailReason::Poison)
+        } else if self.consumer_model(consumer).downstream_outages.iter().any(|(a, b)| a.0 <= now && now < b.0) {
+            Some(FailReason::DownstreamOutage)
         } else {
             let rate = self.consumer_model(consumer).transient_error_rate;
             (rate > 0.0 && self.rng.chance(rate)).then_some(FailReason::TransientError)

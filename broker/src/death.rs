@@ -34,7 +34,7 @@ impl DeathReason {
     pub fn human(self) -> &'static str {
         match self {
             DeathReason::Rejected => "rejected by the consumer without requeue",
-            DeathReason::Expired => "their TTL ran out",
+            DeathReason::Expired => "expired (TTL)",
             DeathReason::Maxlen => "the queue was full (max length)",
             DeathReason::DeliveryLimit => "returned more often than the delivery limit allows",
         }

@@ -147,6 +147,8 @@ pub struct ConsumerModel {
     pub transient_error_rate: f64,
     pub poison: Vec<PoisonModel>,
     pub lose_acks: f64,
+    /// Windows [from, to) in which every processing attempt fails.
+    pub downstream_outages: Vec<(Duration, Duration)>,
 }
 
 #[derive(Clone, Debug)]

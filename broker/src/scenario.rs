@@ -405,6 +405,9 @@ pub enum ConsumerFault {
     TransientErrors { rate: f64 },
     Poison(PoisonSpec),
     LoseAcks { probability: f64 },
+    /// The service the consumer calls is down from `at_ms` for `duration_ms`: every attempt
+    /// in that window fails (the setting for retry storms).
+    DownstreamOutage { at_ms: i64, duration_ms: i64 },
 }
 
 pub fn default_recover_ms() -> i64 {

@@ -114,39 +114,40 @@ named_enum!(
     FailReason {
         Poison => "poison", "a poison message: it can never be processed",
         TransientError => "transient_error", "a transient error",
+        DownstreamOutage => "downstream_outage", "the service it calls was down",
     }
 );
 
 named_enum!(
     RequeueReason {
         Nack => "nack", "the consumer nacked it with requeue",
-        ConsumerCrash => "consumer_crash", "its consumer crashed before acking it",
-        AckTimeout => "ack_timeout", "its consumer's channel was closed after an ack timeout",
-        ChannelClosed => "channel_closed", "its consumer's channel was closed by a broker outage",
+        ConsumerCrash => "consumer_crash", "the consumer crashed before acking",
+        AckTimeout => "ack_timeout", "the consumer's channel was closed after an ack timeout",
+        ChannelClosed => "channel_closed", "the consumer's channel was closed by a broker outage",
     }
 );
 
 named_enum!(
     DropReason {
-        Unroutable => "unroutable", "no queue was bound for its routing key",
+        Unroutable => "unroutable", "no queue was bound for the routing key",
         NotWired => "not_wired", "the producer is not wired to anything",
-        RejectPublish => "maxlen_reject_publish", "the queue was full (max length, reject-publish)",
-        RejectedNoDeadLetter => "rejected_without_dead_letter_target", "it was rejected and its queue has no dead-letter target",
-        ExpiredNoDeadLetter => "expired_without_dead_letter_target", "its TTL ran out and its queue has no dead-letter target",
-        MaxlenNoDeadLetter => "maxlen_without_dead_letter_target", "the queue was full (max length, drop-head) and has no dead-letter target",
-        DeliveryLimitNoDeadLetter => "delivery_limit_without_dead_letter_target", "it passed its delivery limit and its queue has no dead-letter target",
-        DeadLetterCycle => "dead_letter_cycle", "dead-lettering would have sent it round a cycle",
-        GaveUp => "consumer_gave_up", "the consumer gave up on it after its retries",
+        RejectPublish => "maxlen_reject_publish", "refused by a full queue (max length, reject-publish)",
+        RejectedNoDeadLetter => "rejected_without_dead_letter_target", "rejected, with no dead-letter target on the queue",
+        ExpiredNoDeadLetter => "expired_without_dead_letter_target", "expired (TTL), with no dead-letter target on the queue",
+        MaxlenNoDeadLetter => "maxlen_without_dead_letter_target", "pushed out of a full queue (max length, drop-head), with no dead-letter target",
+        DeliveryLimitNoDeadLetter => "delivery_limit_without_dead_letter_target", "over the delivery limit, with no dead-letter target on the queue",
+        DeadLetterCycle => "dead_letter_cycle", "dead-lettering would have sent them round a cycle",
+        GaveUp => "consumer_gave_up", "the consumer gave up after its retries",
     }
 );
 
 named_enum!(
     LossReason {
-        CrashAfterAck => "consumer_crashed_after_ack", "its consumer acked it (at-most-once) and crashed before finishing",
-        FailedAfterAck => "failed_after_ack", "its consumer acked it (at-most-once) and then failed to process it",
-        PublishRefused => "publish_refused_by_outage", "the broker was down when it was published and the producer did not retry",
-        PublishNeverArrived => "publish_lost_in_transit", "the publish never reached the broker and the producer gave up",
-        QueueUnavailable => "queue_unavailable", "the exchange routed it to a queue that was down",
+        CrashAfterAck => "consumer_crashed_after_ack", "acked on receipt (at-most-once), then the consumer crashed before finishing",
+        FailedAfterAck => "failed_after_ack", "acked on receipt (at-most-once), then processing failed",
+        PublishRefused => "publish_refused_by_outage", "published while the broker was down, and the producer did not retry",
+        PublishNeverArrived => "publish_lost_in_transit", "the publish never reached the broker, and the producer gave up",
+        QueueUnavailable => "queue_unavailable", "routed to a queue that was down",
     }
 );
 

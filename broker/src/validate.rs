@@ -364,6 +364,7 @@ impl Checker {
             transient_error_rate: 0.0,
             poison: Vec::new(),
             lose_acks: 0.0,
+            downstream_outages: Vec::new(),
         };
         for (j, f) in s.faults.iter().enumerate() {
             let fp = format!("{p}.faults[{j}]");
@@ -398,6 +399,11 @@ impl Checker {
                 }
                 ConsumerFault::LoseAcks { probability } => {
                     m.lose_acks = self.probability(&format!("{fp}.lose_acks.probability"), *probability)
+                }
+                ConsumerFault::DownstreamOutage { at_ms, duration_ms } => {
+                    let from = self.int_range(&format!("{fp}.downstream_outage.at_ms"), *at_ms, 0, MAX_DURATION_MS, " ms");
+                    let len = self.int_range(&format!("{fp}.downstream_outage.duration_ms"), *duration_ms, 1, MAX_DURATION_MS, " ms");
+                    m.downstream_outages.push((Duration::from_ms(from), Duration::from_ms(from + len)));
                 }
             }
         }

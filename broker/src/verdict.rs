@@ -11,6 +11,9 @@ use crate::Simulation;
 /// At most this many examples per line; the rest are counted.
 const EXAMPLES: usize = 3;
 
+/// A message delivered this often without ever being processed is reported as looping.
+const LOOPING_DELIVERIES: u32 = 5;
+
 fn reason_human(name: &str) -> &'static str {
     DropReason::ALL
         .iter()
@@ -93,6 +96,20 @@ pub fn verdict(sim: &Simulation, o: &Outcome) -> Vec<String> {
         .collect();
     if !overtaken.is_empty() {
         lines.push(format!("{} out of order: {}.", plural(overtaken.len() as u64, "message was applied", "messages were applied"), examples(&overtaken)));
+    }
+
+    let looping: Vec<String> = o
+        .messages
+        .iter()
+        .filter(|m| m.effects == 0 && m.deliveries >= LOOPING_DELIVERIES && m.fate == Fate::InFlight.name())
+        .map(|m| format!("{}: {} deliveries", m.key.clone().unwrap_or_else(|| m.id.clone()), m.deliveries))
+        .collect();
+    if !looping.is_empty() {
+        lines.push(format!(
+            "{} delivered again and again and never processed: a poison loop ({}).",
+            plural(looping.len() as u64, "message was", "messages were"),
+            examples(&looping)
+        ));
     }
 
     if o.in_flight > 0 {

@@ -1,0 +1,62 @@
+//! Helpers shared by the core's integration tests: loading the scenarios in `scenarios/`, and
+//! building small scenarios inline.
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+use broker::{Outcome, Simulation};
+
+pub fn scenarios_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join("scenarios")
+}
+
+/// Every scenario file, as (name without `.json`, text), sorted by name.
+pub fn scenarios() -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = std::fs::read_dir(scenarios_dir())
+        .expect("scenarios/ exists")
+        .filter_map(|e| {
+            let p = e.ok()?.path();
+            if p.extension()? != "json" || p.file_name()? == "trace-hashes.json" {
+                return None;
+            }
+            let name = p.file_stem()?.to_str()?.to_string();
+            Some((name, std::fs::read_to_string(&p).ok()?))
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+pub fn scenario(name: &str) -> String {
+    std::fs::read_to_string(scenarios_dir().join(format!("{name}.json"))).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+pub fn load(json: &str) -> Simulation {
+    broker::load(json).unwrap_or_else(|p| panic!("scenario does not load: {p:?}"))
+}
+
+pub fn run(json: &str) -> (Simulation, Outcome) {
+    let mut sim = load(json);
+    sim.run_to_end();
+    let o = sim.outcome();
+    (sim, o)
+}
+
+pub fn run_named(name: &str) -> Outcome {
+    run(&scenario(name)).1
+}
+
+/// Every trace line of a run, as JSON objects.
+pub fn trace_of(json: &str) -> Vec<serde_json::Value> {
+    let mut sim = load(json);
+    sim.run_to_end();
+    let entries = sim.drain_trace();
+    entries.iter().map(|e| e.to_json(&sim)).collect()
+}
+
+/// The seven fate counts always sum to the published count.
+pub fn assert_conserved(o: &Outcome) {
+    let sum = o.processed_once + o.processed_more_than_once + o.dead_lettered + o.dropped + o.lost + o.in_flight;
+    assert_eq!(sum, o.published, "conservation: {o:#?}");
+}
