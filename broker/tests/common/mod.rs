@@ -60,3 +60,17 @@ pub fn assert_conserved(o: &Outcome) {
     let sum = o.processed_once + o.processed_more_than_once + o.dead_lettered + o.dropped + o.lost + o.in_flight;
     assert_eq!(sum, o.published, "conservation: {o:#?}");
 }
+
+/// A scenario from a list of nodes and wires (JSON), with defaults for the rest.
+pub fn scenario_json(duration_ms: u64, nodes: serde_json::Value, wires: serde_json::Value, actions: serde_json::Value) -> String {
+    serde_json::json!({
+        "version": 1, "seed": 1, "duration_ms": duration_ms,
+        "nodes": nodes, "wires": wires, "actions": actions,
+    })
+    .to_string()
+}
+
+/// Trace events named `event`.
+pub fn events<'a>(trace: &'a [serde_json::Value], event: &str) -> Vec<&'a serde_json::Value> {
+    trace.iter().filter(|e| e["event"] == event).collect()
+}
