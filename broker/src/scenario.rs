@@ -821,7 +821,7 @@ mod tests {
         let p = problems(
             r#"{"version":1,"duration_ms":10,"nodes":[{"id":"q","kind":"queue","prefetchh":1}]}"#,
         );
-        assert!(p[0].starts_with("nodes[0]: unknown field `prefetchh`"), "{p:?}");
+        assert!(p[0].starts_with("nodes[0].prefetchh: unknown field `prefetchh`"), "{p:?}");
         let p = problems(
             r#"{"version":1,"duration_ms":10,"nodes":[{"id":"c","kind":"consumer","processing":{"fixed":{"ms":"ten"}}}]}"#,
         );

@@ -1,0 +1,167 @@
+//! The `brokerlab` program, run as a course author's CI would run it: the JSON contract, the
+//! trace lines, the overrides, and bad input of every kind (exit status 2, one line per
+//! problem naming the field, never a panic).
+
+mod common;
+
+use std::io::Write;
+use std::process::{Command, Output};
+
+fn brokerlab(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_brokerlab")).args(args).output().expect("runs")
+}
+
+fn scenario_path(name: &str) -> String {
+    common::scenarios_dir().join(format!("{name}.json")).to_string_lossy().into_owned()
+}
+
+fn temp_file(name: &str, text: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("brokerlab-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join(name);
+    std::fs::File::create(&p).unwrap().write_all(text.as_bytes()).unwrap();
+    p.to_string_lossy().into_owned()
+}
+
+#[test]
+fn json_output_keeps_the_contract() {
+    let out = brokerlab(&["run", &scenario_path("crash-at-least-once"), "--json"]);
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for key in [
+        "published", "processed_once", "processed_more_than_once", "dead_lettered", "dropped", "lost", "in_flight",
+        "duplicate_effects", "out_of_order", "retries", "latency_ms", "max_queue_depth", "max_consumer_lag", "events",
+        "trace_hash", "messages",
+    ] {
+        assert!(v.get(key).is_some(), "missing {key}");
+    }
+    for key in ["p50", "p95", "p99", "mean"] {
+        assert!(v["latency_ms"][key].is_number(), "latency_ms.{key}");
+    }
+    let n = |k: &str| v[k].as_u64().unwrap();
+    assert_eq!(
+        n("published"),
+        n("processed_once") + n("processed_more_than_once") + n("dead_lettered") + n("dropped") + n("lost") + n("in_flight")
+    );
+    let hash = v["trace_hash"].as_str().unwrap();
+    assert_eq!(hash.len(), 16);
+    assert!(hash.chars().all(|c| c.is_ascii_hexdigit()));
+    let hashes: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(common::scenarios_dir().join("trace-hashes.json")).unwrap()).unwrap();
+    assert_eq!(hashes["crash-at-least-once"], hash);
+    let m = &v["messages"][0];
+    for key in ["id", "key", "fate", "reason", "deliveries", "effects"] {
+        assert!(m.get(key).is_some(), "messages[0].{key}");
+    }
+    let fates = ["processed_once", "processed_more_than_once", "dead_lettered", "dropped", "lost", "in_flight"];
+    assert!(v["messages"].as_array().unwrap().iter().all(|m| fates.contains(&m["fate"].as_str().unwrap())));
+}
+
+#[test]
+fn trace_lines_carry_the_fields() {
+    let out = brokerlab(&["run", &scenario_path("poison-with-dlq"), "--trace", "--json"]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<serde_json::Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let (summary, trace) = lines.split_last().unwrap();
+    assert_eq!(summary["events"].as_u64().unwrap() as usize, trace.len());
+    for (i, e) in trace.iter().enumerate() {
+        assert_eq!(e["seq"].as_u64().unwrap() as usize, i);
+        assert!(e["t_us"].is_u64() && e["event"].is_string() && e["node"].is_string());
+    }
+    assert!(trace.windows(2).all(|w| w[0]["t_us"].as_u64() <= w[1]["t_us"].as_u64()), "time never goes backwards");
+    let dl = trace.iter().find(|e| e["event"] == "DeadLettered").unwrap();
+    assert!(dl["msg"].is_string() && dl["reason"] == "delivery_limit" && dl["count"] == 1);
+    let rq = trace.iter().find(|e| e["event"] == "Requeued").unwrap();
+    assert!(rq["position"].is_u64() && rq["delivery_count"].is_u64() && rq["reason"] == "nack");
+    let d = trace.iter().find(|e| e["event"] == "Delivered" && e["redelivered"] == true).unwrap();
+    assert!(d["delivery_count"].as_u64().unwrap() > 1);
+    // --trace without --json keeps stdout pure JSON lines (the table goes to stderr).
+    let out = brokerlab(&["run", &scenario_path("fan-out"), "--trace"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.lines().all(|l| serde_json::from_str::<serde_json::Value>(l).is_ok()));
+    assert!(String::from_utf8(out.stderr).unwrap().contains("processed once"));
+}
+
+#[test]
+fn seed_and_until_override_the_scenario() {
+    let get = |args: &[&str]| -> serde_json::Value {
+        let mut a = vec!["run", "--json"];
+        a.extend_from_slice(args);
+        serde_json::from_slice(&brokerlab(&a).stdout).unwrap()
+    };
+    let path = scenario_path("work-queue");
+    let base = get(&[&path]);
+    let other = get(&[&path, "--seed", "99"]);
+    assert_ne!(base["trace_hash"], other["trace_hash"]);
+    assert_eq!(other["seed"], 99);
+    let short = get(&[&path, "--until-ms", "1000"]);
+    assert_eq!(short["t_ms"], 1000.0);
+    assert!(short["published"].as_u64() < base["published"].as_u64());
+}
+
+#[test]
+fn the_table_is_for_people() {
+    let out = brokerlab(&["run", &scenario_path("poison-with-dlq")]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("Poison message with a DLQ"));
+    assert!(text.contains("15 messages were dead-lettered"));
+    assert!(text.contains("trace "));
+}
+
+fn bad(text: &str) -> (i32, Vec<String>) {
+    let path = temp_file("bad.json", text);
+    let out = brokerlab(&["run", &path]);
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    (out.status.code().unwrap(), stderr.lines().map(str::to_string).collect())
+}
+
+#[test]
+fn bad_input_exits_2_with_one_line_per_problem() {
+    let (code, lines) = bad(r#"{"version":1,"duration_ms":1000,"nodes":[
+        {"id":"p","kind":"producer","arrivals":{"poisson":{"rate_per_s":1e12}}},
+        {"id":"q","kind":"queue","prefetch":-1},
+        {"id":"c","kind":"consumer"}],
+        "wires":[["p","q"],["q","ghost"],["c","p"]]}"#);
+    assert_eq!(code, 2);
+    assert!(lines.iter().any(|l| l.starts_with("nodes[0].arrivals.poisson.rate_per_s: must be at most")), "{lines:?}");
+    assert!(lines.contains(&"nodes[1].prefetch: must be at least 1".to_string()), "{lines:?}");
+    assert!(lines.contains(&"wires[1].to: no node has the id \"ghost\"".to_string()), "{lines:?}");
+    assert!(lines.contains(&"wires[2]: a consumer cannot publish to a producer".to_string()), "{lines:?}");
+    assert!(lines.last().unwrap().ends_with("4 problems"));
+
+    let (code, lines) = bad("{\"version\": 1, \"nodes\": [");
+    assert_eq!(code, 2);
+    assert!(lines[0].starts_with("not valid JSON"));
+
+    let (code, lines) = bad(r#"{"version":1,"duration_ms":1000,"nodes":[{"id":"q","kind":"queue","prefetchh":3}]}"#);
+    assert_eq!(code, 2);
+    assert!(lines[0].starts_with("nodes[0].prefetchh: unknown field `prefetchh`"), "{lines:?}");
+
+    let (code, _) = bad("[1, 2, 3]");
+    assert_eq!(code, 2);
+    let (code, _) = bad("");
+    assert_eq!(code, 2);
+    let (code, lines) = bad(&"x".repeat(3 * 1024 * 1024));
+    assert_eq!(code, 2);
+    assert!(lines[0].contains("the most Brokerlab reads"));
+    let (code, lines) = bad(r#"{"version":2,"duration_ms":1000,"nodes":[]}"#);
+    assert_eq!(code, 2);
+    assert!(lines[0].contains("newer Brokerlab"));
+
+    let out = brokerlab(&["run", "/no/such/file.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = brokerlab(&["run", &scenario_path("fan-out"), "--until-ms", "-5"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = brokerlab(&["run", &scenario_path("fan-out"), "--until-ms", "999999999999"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn check_reports_ok_for_every_scenario() {
+    for (name, _) in common::scenarios() {
+        let out = brokerlab(&["check", &scenario_path(&name)]);
+        assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+}
