@@ -90,3 +90,53 @@ pub fn check(sim: &Simulation, full: bool) -> Result<(), String> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const S: &str = r#"{"version":1,"duration_ms":2000,"nodes":[
+        {"id":"p","kind":"producer","count":20,"arrivals":{"fixed":{"interval_ms":10}}},
+        {"id":"q","kind":"queue","prefetch":2},{"id":"c","kind":"consumer","processing":{"fixed":{"ms":30}}}],
+        "wires":[["p","q"],["q","c"]]}"#;
+
+    fn halfway() -> Simulation {
+        let mut sim = crate::load(S).unwrap();
+        sim.advance_to(crate::SimTime::from_ms(100));
+        assert!(check(&sim, true).is_ok());
+        sim
+    }
+
+    #[test]
+    fn a_lost_envelope_is_caught() {
+        let mut sim = halfway();
+        sim.env_counts[0] += 1;
+        assert!(check(&sim, false).unwrap_err().contains("counters"));
+    }
+
+    #[test]
+    fn an_envelope_out_of_place_is_caught() {
+        let mut sim = halfway();
+        let i = sim.envs.iter().position(|e| matches!(e.state, EnvState::Ready { .. })).unwrap();
+        let order = sim.envs[i].order;
+        sim.envs[i].order = order + 1_000;
+        assert!(check(&sim, true).unwrap_err().contains("not there"));
+    }
+
+    #[test]
+    fn acked_and_dead_lettered_is_caught() {
+        let mut sim = halfway();
+        sim.envs[0].acked = true;
+        sim.envs[0].dead_lettered = true;
+        assert!(check(&sim, true).unwrap_err().contains("both acked and dead-lettered"));
+    }
+
+    #[test]
+    fn prefetch_overrun_is_caught() {
+        let mut sim = halfway();
+        if let NodeState::Consumer(c) = &mut sim.nodes[2] {
+            c.unacked.extend([crate::EnvId(90), crate::EnvId(91)]);
+        }
+        assert!(check(&sim, false).unwrap_err().contains("over prefetch"));
+    }
+}
