@@ -35,19 +35,21 @@ pub fn app() -> Html {
                 <p class="tagline">{ "A playground for message brokers. Pick a lesson, run it, and read what happened to every message." }</p>
             </header>
             <main class="content">
-                <div class="controls">
-                    <ScenarioPicker catalog={state.catalog.clone()} selected={state.selected} on_select={on_select} />
-                    <SeedForm
-                        seed_text={AttrValue::from(state.seed_text.clone())}
-                        error={state.seed_error.clone().map(AttrValue::from)}
-                        on_edit={on_edit}
-                        on_run={on_run}
-                    />
+                <div class="side">
+                    <div class="controls">
+                        <ScenarioPicker catalog={state.catalog.clone()} selected={state.selected} on_select={on_select} />
+                        <SeedForm
+                            seed_text={AttrValue::from(state.seed_text.clone())}
+                            error={state.seed_error.clone().map(AttrValue::from)}
+                            on_edit={on_edit}
+                            on_run={on_run}
+                        />
+                    </div>
+                    <article class="scenario" aria-labelledby="scenario-title">
+                        <h2 id="scenario-title">{ title }</h2>
+                        <p class="description">{ description }</p>
+                    </article>
                 </div>
-                <article class="scenario" aria-labelledby="scenario-title">
-                    <h2 id="scenario-title">{ title }</h2>
-                    <p class="description">{ description }</p>
-                </article>
                 <OutcomePanel result={state.result.clone()} seed={state.seed} />
             </main>
             <footer class="footer">
