@@ -87,6 +87,10 @@ impl Simulation {
 
     /// Creates the next message of `producer` and sends its first publish.
     fn publish_new(&mut self, producer: NodeId) {
+        if self.msgs.len() >= crate::sim::MESSAGE_BUDGET {
+            self.halt();
+            return;
+        }
         let key_choice = self.producer_model(producer).key_choice;
         let schema_version = self.producer_model(producer).schema_version;
         let nkeys = match &self.nodes[producer.index()] {

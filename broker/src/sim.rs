@@ -32,6 +32,9 @@ use crate::trace::{Entry, Event, Names, Trace};
 /// the app or the command line. A run that hits it says so in its outcome.
 pub const DEFAULT_EVENT_BUDGET: u64 = 20_000_000;
 
+/// Runs also stop when this many messages have been published, to bound memory.
+pub const MESSAGE_BUDGET: usize = 2_000_000;
+
 /// Something scheduled to happen.
 #[derive(Clone, Debug)]
 pub(crate) enum Due {
@@ -253,12 +256,44 @@ impl Simulation {
     }
 
     /// Applies a command now, as if it had been in the action script at this time.
-    pub fn apply(&mut self, cmd: Command) {
+    /// Refuses a command whose nodes do not exist or are of the wrong kind, with a reason.
+    pub fn apply(&mut self, cmd: Command) -> Result<(), String> {
+        self.check_command(&cmd)?;
         if self.halted {
-            return;
+            return Err("the run has stopped (event budget used up)".into());
         }
         self.run_command(cmd);
         self.after_event();
+        Ok(())
+    }
+
+    fn check_command(&self, cmd: &Command) -> Result<(), String> {
+        let kind = |id: NodeId, want: fn(&NodeKind) -> bool, what: &str| -> Result<(), String> {
+            match self.model.nodes.get(id.index()) {
+                Some(n) if want(&n.kind) => Ok(()),
+                Some(n) => Err(format!("{} is not a {what}", n.name)),
+                None => Err(format!("there is no node number {}", id.0)),
+            }
+        };
+        let consumer = |k: &NodeKind| matches!(k, NodeKind::Consumer(_));
+        match *cmd {
+            Command::Crash { consumer: c, .. } | Command::Recover { consumer: c } | Command::Slow { consumer: c, .. } => {
+                kind(c, consumer, "consumer")
+            }
+            Command::Outage { node, .. } => kind(node, |k| matches!(k, NodeKind::Queue(_) | NodeKind::Exchange(_)), "queue or exchange"),
+            Command::Redrive { dlq, to } => {
+                kind(dlq, |k| matches!(k, NodeKind::Queue(_) | NodeKind::DeadLetterQueue), "dead-letter queue")?;
+                match to {
+                    Some(t) => kind(t, |k| matches!(k, NodeKind::Queue(_)), "queue"),
+                    None => Ok(()),
+                }
+            }
+        }
+    }
+
+    /// The node with this scenario id.
+    pub fn node_id(&self, name: &str) -> Option<NodeId> {
+        self.model.nodes.iter().position(|n| n.name == name).map(|i| NodeId(i as u32))
     }
 
     /// Runs every event due at or before `t`, then sets the clock to `t`. Never past the
@@ -385,7 +420,13 @@ impl Simulation {
                 panic!("invariant broken at {} (seed {}): {why}", self.now, self.model.seed);
             }
         }
-        if !self.halted && self.trace.len() >= self.budget {
+        if self.trace.len() >= self.budget {
+            self.halt();
+        }
+    }
+
+    pub(crate) fn halt(&mut self) {
+        if !self.halted {
             self.halted = true;
             let events = self.trace.len();
             self.emit(NodeId(0), None, None, Event::Halted { events });

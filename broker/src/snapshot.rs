@@ -37,14 +37,33 @@ pub struct NodeSnapshot {
     pub processed: Option<u64>,
 }
 
+/// One copy of a message, with the envelope fields a message inspector shows.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct EnvelopeSnapshot {
     pub copy: u32,
+    /// The event ID.
     pub msg: String,
+    pub event_type: String,
+    pub schema_version: u32,
+    pub key: Option<String>,
+    pub occurred_at_us: u64,
     /// "publishing", "ready", "unacked" or "dead_lettered"
     pub state: &'static str,
     pub node: Option<String>,
+    /// Position from the head, while ready in a queue.
+    pub position: Option<u32>,
     pub delivery_count: u32,
+    pub redelivered: bool,
+    pub deaths: Vec<DeathSnapshot>,
+}
+
+/// One `x-death` entry.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DeathSnapshot {
+    pub queue: String,
+    pub reason: &'static str,
+    pub count: u32,
+    pub time_us: u64,
 }
 
 impl Simulation {
@@ -117,15 +136,67 @@ impl Simulation {
                     EnvState::DeadLettered { dlq } => ("dead_lettered", Some(dlq)),
                     _ => return None,
                 };
+                let m = &self.msgs[e.msg.index()];
+                let position = match e.state {
+                    EnvState::Ready { queue } => match &self.nodes[queue.index()] {
+                        NodeState::Queue(q) => Some(q.ready.range(..e.order).count() as u32),
+                        _ => None,
+                    },
+                    _ => None,
+                };
                 Some(EnvelopeSnapshot {
                     copy: i as u32,
                     msg: self.message_name(e.msg),
+                    event_type: self.event_types[m.event_type as usize].clone(),
+                    schema_version: m.schema_version,
+                    key: m.key.map(|k| self.keys[k as usize].clone()),
+                    occurred_at_us: m.published_at.0,
                     state,
                     node: node.map(|n| self.model.name(n).to_string()),
+                    position,
                     delivery_count: e.delivery_count,
+                    redelivered: e.delivery_count > 1 || e.returns > 0,
+                    deaths: e
+                        .deaths
+                        .iter()
+                        .map(|d| DeathSnapshot { queue: self.model.name(d.queue).to_string(), reason: d.reason.name(), count: d.count, time_us: d.time.0 })
+                        .collect(),
                 })
             })
             .collect();
         Snapshot { t_us: self.now.0, nodes, in_flight }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_snapshot_shows_queues_consumers_and_dead_letters() {
+        let mut sim = crate::load(
+            r#"{"version":1,"duration_ms":5000,"nodes":[
+              {"id":"p","kind":"producer","count":6,"arrivals":{"burst":{"size":6,"every_ms":9999}},"keys":["k-1"]},
+              {"id":"q","kind":"queue","prefetch":2,"delivery_limit":1,"queue_type":"quorum","dead_letter":"dlq"},
+              {"id":"c","kind":"consumer","processing":{"fixed":{"ms":100}},"faults":[{"poison":{"every_nth":1}}]},
+              {"id":"dlq","kind":"dead_letter_queue"}],
+              "wires":[["p","q"],["q","c"]]}"#,
+        )
+        .unwrap();
+        sim.advance_to(crate::SimTime::from_ms(50));
+        let s = sim.snapshot();
+        let q = s.nodes.iter().find(|n| n.id == "q").unwrap();
+        assert_eq!((q.ready, q.unacked), (Some(4), Some(2)));
+        let c = s.nodes.iter().find(|n| n.id == "c").unwrap();
+        assert_eq!((c.state, c.in_progress), ("busy", Some(1)));
+        let head = s.in_flight.iter().find(|e| e.position == Some(0)).unwrap();
+        assert_eq!(head.msg, "p-3");
+        sim.run_to_end();
+        let s = sim.snapshot();
+        let dlq = s.nodes.iter().find(|n| n.id == "dlq").unwrap();
+        assert_eq!(dlq.ready, Some(6));
+        let dead = &s.in_flight[0];
+        assert_eq!(dead.state, "dead_lettered");
+        assert_eq!(dead.deaths[0].queue, "q");
+        assert_eq!(dead.deaths[0].reason, "delivery_limit");
+        assert_eq!(dead.key.as_deref(), Some("k-1"));
     }
 }

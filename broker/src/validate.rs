@@ -17,7 +17,8 @@ pub const MAX_WIRES: usize = 1_000;
 pub const MAX_ACTIONS: usize = 1_000;
 pub const MAX_DURATION_MS: i64 = 86_400_000;
 pub const MAX_RATE_PER_S: f64 = 100_000.0;
-pub const MAX_COUNT: i64 = 5_000_000;
+/// The most messages one producer may publish, and about the most a run will hold.
+pub const MAX_COUNT: i64 = 1_000_000;
 pub const MAX_KEYS: i64 = 100_000;
 pub const MAX_PREFETCH: i64 = 10_000;
 pub const MAX_CONCURRENCY: i64 = 1_000;
@@ -27,7 +28,7 @@ pub const MAX_NAME_LEN: usize = 64;
 
 /// Validates and compiles. `Err` holds every problem found, in file order.
 pub fn validate(s: &Scenario) -> Result<Model, Vec<Problem>> {
-    let mut v = Checker { problems: Vec::new() };
+    let mut v = Checker { problems: Vec::new(), duration_ms: 0 };
     let model = v.compile(s);
     if v.problems.is_empty() {
         Ok(model)
@@ -38,6 +39,7 @@ pub fn validate(s: &Scenario) -> Result<Model, Vec<Problem>> {
 
 struct Checker {
     problems: Vec<Problem>,
+    duration_ms: u64,
 }
 
 /// What a wire's two ends may be, and why not otherwise.
@@ -115,6 +117,7 @@ impl Checker {
 
     fn compile(&mut self, s: &Scenario) -> Model {
         let duration_ms = self.int_range("duration_ms", s.duration_ms, 1, MAX_DURATION_MS, " ms");
+        self.duration_ms = duration_ms;
         if s.nodes.len() > MAX_NODES {
             self.err("nodes", format!("has {} nodes; the most is {MAX_NODES}", s.nodes.len()));
         }
@@ -211,6 +214,21 @@ impl Checker {
             }
         };
         let count = s.count.map(|c| self.int_range(&format!("{p}.count"), c, 0, MAX_COUNT, " messages"));
+        // An unlimited producer must not outrun the message budget within the scenario.
+        if count.is_none() {
+            let per_s = match &arrivals {
+                ArrivalModel::Fixed { interval } => 1e6 / interval.0.max(1) as f64,
+                ArrivalModel::Poisson { mean_gap_us } => 1e6 / mean_gap_us,
+                ArrivalModel::Burst { size, every } => *size as f64 * 1e6 / every.0.max(1) as f64,
+            };
+            let expected = per_s * self.duration_ms as f64 / 1000.0;
+            if expected > MAX_COUNT as f64 {
+                self.err(
+                    format!("{p}.count"),
+                    format!("without a count this producer would publish about {expected:.0} messages in the scenario's duration; the most is {MAX_COUNT}: set a count, a lower rate or a shorter duration"),
+                );
+            }
+        }
         let start = self.int_range(&format!("{p}.start_ms"), s.start_ms, 0, MAX_DURATION_MS, " ms");
         let event_types = s.event_type.as_vec();
         if event_types.is_empty() || event_types.iter().any(|t| t.trim().is_empty() || t.len() > MAX_NAME_LEN) {

@@ -44,8 +44,8 @@ pub fn verdict(sim: &Simulation, o: &Outcome) -> Vec<String> {
     let mut lines = Vec::new();
     if o.halted {
         lines.push(format!(
-            "The run stopped early after {} events: something loops without waiting (a poison message requeued with no delay?).",
-            o.events
+            "The run stopped early, after {} events and {} messages, at Brokerlab's limits: something loops without waiting (a poison message requeued with no delay?) or publishes very fast.",
+            o.events, o.published
         ));
     }
 
