@@ -301,7 +301,7 @@ impl Simulation {
             let life = cs.life;
             self.counters.consumer_retries += 1;
             self.emit_env(consumer, w.env, Event::RetryScheduled { attempt, delay_us: delay.0 });
-            self.sched.schedule(self.later(delay), Due::RetryDue { consumer, life, serial: w.serial });
+            self.sched.schedule(self.later(delay), Due::RetryAttempt { consumer, life, serial: w.serial });
         } else {
             self.give_up(consumer, w, retry.then);
         }

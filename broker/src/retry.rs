@@ -84,7 +84,7 @@ mod tests {
         let mut prev = 100.0;
         for n in 1..20 {
             let w = backoff_ms(&p, n, prev, &mut rng);
-            assert!(w >= 100.0 && w <= 1000.0 && w <= prev * 3.0, "{n}: {w} after {prev}");
+            assert!((100.0..=1000.0).contains(&w) && w <= prev * 3.0, "{n}: {w} after {prev}");
             prev = w;
         }
     }

@@ -44,7 +44,7 @@ pub(crate) enum Due {
     PublishTimeout { env: EnvId, attempt: u32 },
     PublishRetry { msg: MsgId, env: Option<EnvId> },
     ProcessingDone { consumer: NodeId, life: u32, serial: u64 },
-    RetryDue { consumer: NodeId, life: u32, serial: u64 },
+    RetryAttempt { consumer: NodeId, life: u32, serial: u64 },
     AckTimeout { consumer: NodeId, env: EnvId, channel: u32, delivery_count: u32 },
     Expire { env: EnvId, queue: NodeId },
     Recover { consumer: NodeId, life: u32 },
@@ -370,7 +370,7 @@ impl Simulation {
                     self.processing_done(consumer, serial);
                 }
             }
-            Due::RetryDue { consumer, life, serial } => {
+            Due::RetryAttempt { consumer, life, serial } => {
                 if self.consumer(consumer).life == life {
                     self.retry_due(consumer, serial);
                 }

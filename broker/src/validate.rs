@@ -562,10 +562,7 @@ impl Checker {
                 ActionKind::Redrive { dlq, to } => {
                     let d = node(self, "redrive.dlq", dlq, &["dead-letter queue", "queue"]);
                     let t = match to {
-                        Some(t) => match node(self, "redrive.to", t, &["queue"]) {
-                            Some(t) => Some(Some(t)),
-                            None => None,
-                        },
+                        Some(t) => node(self, "redrive.to", t, &["queue"]).map(Some),
                         None => Some(None),
                     };
                     match (d, t) {
