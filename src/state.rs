@@ -105,7 +105,13 @@ impl Reducible for AppState {
                     runs: self.runs + 1,
                     ..(*self).clone()
                 }),
-                Err(message) => Rc::new(AppState { seed_error: Some(message), ..(*self).clone() }),
+                Err(message) => {
+                    let kept = match self.result {
+                        RunResult::Ran(_) => format!(" The outcome shown is still the run with seed {}.", self.seed),
+                        RunResult::Failed(_) => String::new(),
+                    };
+                    Rc::new(AppState { seed_error: Some(message + &kept), ..(*self).clone() })
+                }
             },
         }
     }
@@ -135,7 +141,7 @@ mod tests {
         let s = Rc::new(AppState::initial());
         let before = outcome(&s);
         let s = s.reduce(Action::EditSeed("banana".into())).reduce(Action::Run);
-        assert!(s.seed_error.is_some());
+        assert!(s.seed_error.as_deref().unwrap().contains("still the run with seed 7"), "{:?}", s.seed_error);
         assert_eq!(outcome(&s), before);
         let s = s.reduce(Action::EditSeed("8".into())).reduce(Action::Run);
         assert_eq!(s.seed_error, None);
