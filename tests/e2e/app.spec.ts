@@ -164,7 +164,7 @@ test('works when served from a sub-path', async ({ page }) => {
   await shot(page, 'sub-path');
 });
 
-for (const [width, height] of [[320, 480], [1280, 720]]) {
+for (const [width, height] of [[320, 480], [1280, 720], [1920, 1080]]) {
   test(`fits at ${width}x${height}`, async ({ page }) => {
     await page.setViewportSize({ width, height });
     await openApp(page);
