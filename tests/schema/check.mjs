@@ -1,0 +1,238 @@
+// Schema check for the scenario format (docs/scenario.schema.json).
+//
+//   (a) every scenarios/*.json, and the complete example in docs/scenario-format.md, must
+//       validate against the schema;
+//   (b) a set of deliberately broken scenarios must be refused by it, and a few valid edge
+//       cases (from the reader's point of view) must be accepted.
+//
+// Run from anywhere: `node tests/schema/check.mjs`. Exits non-zero on any failure and ends
+// with a "N passed, N failed" line.
+
+import { readFileSync, readdirSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import Ajv2020 from "ajv/dist/2020.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, "..", "..");
+const schemaPath = join(root, "docs", "scenario.schema.json");
+const scenarioDir = join(root, "scenarios");
+
+let passed = 0;
+let failed = 0;
+const ok = (what) => {
+  passed += 1;
+  console.log(`ok   ${what}`);
+};
+const fail = (what, details = []) => {
+  failed += 1;
+  console.log(`FAIL ${what}`);
+  for (const d of details) console.log(`       ${d}`);
+};
+
+// strict: true makes Ajv refuse unknown keywords and type-less keyword use in the schema
+// itself, so a mistake in the schema fails here rather than passing silently.
+const ajv = new Ajv2020({ strict: true, allErrors: true });
+let validate;
+try {
+  validate = ajv.compile(JSON.parse(readFileSync(schemaPath, "utf8")));
+  ok("docs/scenario.schema.json compiles (draft 2020-12, strict)");
+} catch (e) {
+  fail("docs/scenario.schema.json compiles (draft 2020-12, strict)", [String(e.message ?? e)]);
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(1);
+}
+
+/** One line per error: the JSON path of the value and what is wrong with it. */
+function describe(errors) {
+  return (errors ?? [])
+    // "must match then schema" only repeats the errors found inside the "then".
+    .filter((e) => e.keyword !== "if")
+    .map((e) => {
+      const where = e.instancePath === "" ? "(top level)" : e.instancePath;
+      const extra = e.params?.additionalProperty
+        ? ` (${e.params.additionalProperty})`
+        : e.params?.allowedValues
+          ? ` (${JSON.stringify(e.params.allowedValues)})`
+          : "";
+      return `${where}: ${e.message}${extra}`;
+    });
+}
+
+// (a) Every scenario in the repository. Files that live in scenarios/ but are not scenarios
+// are named here, so that nothing else is skipped by accident.
+const NOT_SCENARIOS = new Set([
+  "trace-hashes.json", // golden trace hashes, one per lesson (broker/tests/golden.rs)
+]);
+const files = readdirSync(scenarioDir).filter((f) => f.endsWith(".json") && !NOT_SCENARIOS.has(f)).sort();
+if (files.length === 0) fail("scenarios/*.json: no scenario files found");
+for (const f of files) {
+  const path = join(scenarioDir, f);
+  const name = relative(root, path);
+  let doc;
+  try {
+    doc = JSON.parse(readFileSync(path, "utf8"));
+  } catch (e) {
+    fail(`${name}: valid JSON`, [String(e.message)]);
+    continue;
+  }
+  if (validate(doc)) ok(`${name} matches the schema`);
+  else fail(`${name} matches the schema`, describe(validate.errors));
+}
+
+// The complete example(s) in the format page: every ```json block there that is a whole
+// scenario (has "version") must match the schema too.
+const docPath = join(root, "docs", "scenario-format.md");
+const blocks = [...readFileSync(docPath, "utf8").matchAll(/```json\n([\s\S]*?)```/g)].map((m) => m[1]);
+let examples = 0;
+for (const [i, text] of blocks.entries()) {
+  let doc;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    continue; // a fragment, not a whole document
+  }
+  if (doc === null || typeof doc !== "object" || Array.isArray(doc) || !("version" in doc)) continue;
+  examples += 1;
+  if (validate(doc)) ok(`docs/scenario-format.md example (json block ${i + 1}) matches the schema`);
+  else fail(`docs/scenario-format.md example (json block ${i + 1}) matches the schema`, describe(validate.errors));
+}
+if (examples === 0) fail("docs/scenario-format.md has a complete example scenario");
+
+// (b) Inline cases. `base` is a small valid scenario; each case changes one thing.
+const base = () => ({
+  version: 1,
+  title: "Inline",
+  seed: 3,
+  duration_ms: 10000,
+  nodes: [
+    { id: "p", kind: "producer", arrivals: { poisson: { rate_per_s: 5 } }, count: 10, keys: "order-1..order-5" },
+    { id: "x", kind: "exchange", type: "direct" },
+    { id: "q", kind: "queue", queue_type: "quorum", prefetch: 2, dead_letter: "dlq" },
+    { id: "c", kind: "consumer", processing: { uniform: { min_ms: 5, max_ms: 20 } }, faults: [{ poison: { every_nth: 4 } }] },
+    { id: "dlq", kind: "dead_letter_queue" },
+  ],
+  wires: [["p", "x"], { from: "x", to: "q", binding_key: "Event" }, ["q", "c"]],
+  actions: [{ at_ms: 500, crash: { consumer: "c", recover_after_ms: 100 } }],
+  view: { positions: { p: [10, 20] }, zoom: 1.5 },
+});
+const node = (s, id) => s.nodes.find((n) => n.id === id);
+const edit = (f) => {
+  const s = base();
+  f(s);
+  return s;
+};
+
+const mustReject = [
+  ["negative prefetch", edit((s) => (node(s, "q").prefetch = -1))],
+  ["prefetch of 0", edit((s) => (node(s, "q").prefetch = 0))],
+  ["fractional prefetch", edit((s) => (node(s, "q").prefetch = 1.5))],
+  ["unknown field on a queue", edit((s) => (node(s, "q").prefetchh = 1))],
+  ["producer field on a consumer", edit((s) => (node(s, "c").count = 3))],
+  ["unknown top-level field", edit((s) => (s.speed = 2))],
+  ["unknown kind", edit((s) => s.nodes.push({ id: "b", kind: "blob" }))],
+  ["topic kind (not in this build)", edit((s) => s.nodes.push({ id: "t", kind: "topic" }))],
+  ["node without a kind", edit((s) => s.nodes.push({ id: "b" }))],
+  ["node without an id", edit((s) => s.nodes.push({ kind: "queue" }))],
+  ["blank node id", edit((s) => (node(s, "q").id = "  "))],
+  ["node id over 64 characters", edit((s) => (node(s, "q").id = "q".repeat(65)))],
+  ["wire with three ends", edit((s) => s.wires.push(["p", "q", "c"]))],
+  ["wire with one end", edit((s) => s.wires.push(["p"]))],
+  ["wire as a string", edit((s) => s.wires.push("p->q"))],
+  ["wire object without to", edit((s) => s.wires.push({ from: "p" }))],
+  ["wire object with an unknown field", edit((s) => s.wires.push({ from: "p", to: "q", weight: 2 }))],
+  ["negative wire delay", edit((s) => s.wires.push({ from: "p", to: "q", delay_ms: -5 }))],
+  ["wires is null", edit((s) => (s.wires = null))],
+  ["version 2", edit((s) => (s.version = 2))],
+  ["missing version", edit((s) => delete s.version)],
+  ["missing duration_ms", edit((s) => delete s.duration_ms)],
+  ["duration over 24 hours", edit((s) => (s.duration_ms = 86400001))],
+  ["negative seed", edit((s) => (s.seed = -1))],
+  ["two arrival processes", edit((s) => (node(s, "p").arrivals = { fixed: { interval_ms: 5 }, poisson: { rate_per_s: 5 } }))],
+  ["arrivals as a bare string", edit((s) => (node(s, "p").arrivals = "fixed"))],
+  ["absurd Poisson rate", edit((s) => (node(s, "p").arrivals = { poisson: { rate_per_s: 1e12 } }))],
+  ["zero Poisson rate", edit((s) => (node(s, "p").arrivals = { poisson: { rate_per_s: 0 } }))],
+  ["bad key range", edit((s) => (node(s, "p").keys = "a..b"))],
+  ["key range with different prefixes", edit((s) => (node(s, "p").keys = "order-1..item-5"))],
+  ["key range with 10 digits", edit((s) => (node(s, "p").keys = "k1234567890..k1234567899"))],
+  ["empty key list", edit((s) => (node(s, "p").keys = []))],
+  ["empty event type list", edit((s) => (node(s, "p").event_type = []))],
+  ["unknown semantics", edit((s) => (node(s, "c").semantics = "at-least-twice"))],
+  ["semantics in snake_case", edit((s) => (node(s, "c").semantics = "at_least_once"))],
+  ["overflow in snake_case", edit((s) => (node(s, "q").overflow = "drop_head"))],
+  ["delivery limit 0", edit((s) => (node(s, "q").delivery_limit = 0))],
+  ["delivery limit -2", edit((s) => (node(s, "q").delivery_limit = -2))],
+  ["probability above 1", edit((s) => (node(s, "c").faults = [{ transient_errors: { rate: 1.5 } }]))],
+  ["downstream outage of 0 ms", edit((s) => (node(s, "c").faults = [{ downstream_outage: { at_ms: 5, duration_ms: 0 } }]))],
+  ["crash fault without a point", edit((s) => (node(s, "c").faults = [{ crash: { probability: 0.1 } }]))],
+  ["poison with two selectors", edit((s) => (node(s, "c").faults = [{ poison: { every_nth: 3, key: "order-1" } }]))],
+  ["poison with no selector", edit((s) => (node(s, "c").faults = [{ poison: {} }]))],
+  ["fault with two kinds", edit((s) => (node(s, "c").faults = [{ slow: { factor: 2 }, lose_acks: { probability: 0.1 } }]))],
+  ["max_attempts without a retry policy", edit((s) => (node(s, "c").retry = { max_attempts: 3 }))],
+  ["unknown retry jitter", edit((s) => (node(s, "c").retry = { policy: "exponential", jitter: "half" }))],
+  ["concurrency 0", edit((s) => (node(s, "c").concurrency = 0))],
+  ["processing time over an hour", edit((s) => (node(s, "c").processing = { fixed: { ms: 3600001 } }))],
+  ["exponential mean of 0", edit((s) => (node(s, "c").processing = { exponential: { mean_ms: 0 } }))],
+  ["action with two kinds", edit((s) => s.actions.push({ at_ms: 1, crash: { consumer: "c" }, recover: { consumer: "c" } }))],
+  ["action with no kind", edit((s) => s.actions.push({ at_ms: 1 }))],
+  ["action without at_ms", edit((s) => s.actions.push({ recover: { consumer: "c" } }))],
+  ["unknown action", edit((s) => s.actions.push({ at_ms: 1, explode: {} }))],
+  ["fractional at_ms", edit((s) => s.actions.push({ at_ms: 1.5, recover: { consumer: "c" } }))],
+  ["misspelt field in an action", edit((s) => s.actions.push({ at_ms: 1, crash: { consumer: "c", recover_afer_ms: 5 } }))],
+  ["slow action factor 0", edit((s) => s.actions.push({ at_ms: 1, slow: { consumer: "c", factor: 0 } }))],
+  ["outage of 0 ms", edit((s) => s.actions.push({ at_ms: 1, outage: { node: "q", duration_ms: 0 } }))],
+  ["view position with three numbers", edit((s) => (s.view.positions.q = [1, 2, 3]))],
+  ["title null", edit((s) => (s.title = null))],
+];
+
+const mustAccept = [
+  ["the base scenario", base()],
+  ["\"dlq\" as the kind of a dead-letter queue", edit((s) => (node(s, "dlq").kind = "dlq"))],
+  ["delivery limit -1 (off)", edit((s) => (node(s, "q").delivery_limit = -1))],
+  ["null for optional fields", edit((s) => {
+    Object.assign(node(s, "q"), { ttl_ms: null, delivery_limit: null, max_length: null, dead_letter: null });
+    node(s, "c").faults = [{ poison: { every_nth: 7, key: null } }];
+    s.view = null;
+  })],
+  ["empty node list", edit((s) => { s.nodes = []; s.wires = []; s.actions = []; })],
+  ["key range without a second prefix", edit((s) => (node(s, "p").keys = "k7..9"))],
+  ["key range with dots in the prefix", edit((s) => (node(s, "p").keys = "a.b.1..a.b.3"))],
+  ["key list and event type cycle", edit((s) => {
+    node(s, "p").keys = ["a", "b"];
+    node(s, "p").event_type = ["OrderPlaced", "OrderPaid"];
+  })],
+  ["every consumer fault", edit((s) => (node(s, "c").faults = [
+    { crash: { probability: 0.1, point: "after_effect" } },
+    { slow: { factor: 2 } },
+    { transient_errors: { rate: 0.2 } },
+    { poison: { schema_version_above: 1 } },
+    { lose_acks: { probability: 0.05 } },
+    { downstream_outage: { at_ms: 1000, duration_ms: 500 } },
+  ]))],
+  ["retry with exponential backoff", edit((s) => (node(s, "c").retry = {
+    policy: "exponential", base_ms: 50, cap_ms: 2000, jitter: "decorrelated", max_attempts: 5, then: "dead_letter",
+  }))],
+  ["every action", edit((s) => s.actions.push(
+    { at_ms: 0, recover: { consumer: "c" } },
+    { at_ms: 1, outage: { node: "x", duration_ms: 100 } },
+    { at_ms: 2, redrive: { dlq: "dlq" } },
+    { at_ms: 3, redrive: { dlq: "dlq", to: "q" } },
+    { at_ms: 4, slow: { consumer: "c", factor: 0.5 } },
+  ))],
+  ["publisher confirms and producer faults", edit((s) => {
+    node(s, "p").publish = { timeout_ms: 200, retries: 3, backoff_ms: 50 };
+    node(s, "p").faults = [{ publish_lost: { probability: 0.1 } }, { confirm_lost: { probability: 0.1 } }];
+  })],
+];
+
+for (const [what, doc] of mustReject) {
+  if (validate(doc)) fail(`refuses: ${what}`, ["the schema accepted it"]);
+  else ok(`refuses: ${what}`);
+}
+for (const [what, doc] of mustAccept) {
+  if (validate(doc)) ok(`accepts: ${what}`);
+  else fail(`accepts: ${what}`, describe(validate.errors));
+}
+
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
