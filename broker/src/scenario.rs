@@ -475,7 +475,7 @@ pub struct Action {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum ActionKind {
     /// Crash a consumer now; it recovers after `recover_after_ms` (never, if absent).
     Crash {
@@ -577,7 +577,7 @@ impl Scenario {
                 Vec::new()
             }
             None => {
-                problems.push(Problem::new("nodes", "missing; a scenario needs at least one node"));
+                problems.push(Problem::new("nodes", "missing; a scenario lists its nodes (an empty list is allowed)"));
                 Vec::new()
             }
         };

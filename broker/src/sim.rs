@@ -10,7 +10,7 @@
 //! ```
 //!
 //! The handlers live beside the concepts they implement: publishing and routing in
-//! `publish.rs`, delivery and processing in `consume.rs`, crashes and outages in `fault.rs`.
+//! `producer.rs` and `routing.rs`, delivery and processing in `consume.rs`, crashes and outages in `fault.rs`.
 
 use std::collections::BTreeMap;
 

@@ -42,6 +42,15 @@ struct Checker {
     duration_ms: u64,
 }
 
+/// "a" or "an" before a node kind.
+fn article(kind: &str) -> &'static str {
+    if kind.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
 /// What a wire's two ends may be, and why not otherwise.
 fn wire_refusal(from: &Node, to: &Node) -> Option<String> {
     use Node::*;
@@ -53,7 +62,6 @@ fn wire_refusal(from: &Node, to: &Node) -> Option<String> {
         return None;
     }
     let (a, b) = (from.kind_name(), to.kind_name());
-    let article = |k: &str| if k.starts_with('e') { "an" } else { "a" };
     let why = match (from, to) {
         (DeadLetterQueue(_), _) => "a dead-letter queue only collects dead letters; send them back with a redrive action".to_string(),
         (_, DeadLetterQueue(_)) => "dead letters reach a dead-letter queue through a queue's \"dead_letter\" setting, not a wire".to_string(),
@@ -149,6 +157,18 @@ impl Checker {
         self.compile_wires(s, &by_name, &mut nodes, duration_ms);
         self.compile_dead_letters(s, &by_name, &mut nodes);
         let actions = self.compile_actions(s, &by_name, duration_ms);
+        if let Some(view) = &s.view {
+            if !(view.zoom.is_finite() && view.zoom >= 0.1 && view.zoom <= 10.0) {
+                self.err("view.zoom", "must be between 0.1 and 10");
+            }
+            for (name, [x, y]) in &view.positions {
+                if !by_name.contains_key(name.as_str()) {
+                    self.err(format!("view.positions.{name}"), format!("no node has the id {name:?}"));
+                } else if !(x.is_finite() && y.is_finite() && x.abs() <= 1e6 && y.abs() <= 1e6) {
+                    self.err(format!("view.positions.{name}"), "must be two numbers between -1000000 and 1000000");
+                }
+            }
+        }
         for (i, n) in s.nodes.iter().enumerate() {
             if let Node::Consumer(c) = n {
                 for (j, f) in c.faults.iter().enumerate() {
@@ -231,7 +251,7 @@ impl Checker {
         }
         let start = self.int_range(&format!("{p}.start_ms"), s.start_ms, 0, MAX_DURATION_MS, " ms");
         let event_types = s.event_type.as_vec();
-        if event_types.is_empty() || event_types.iter().any(|t| t.trim().is_empty() || t.len() > MAX_NAME_LEN) {
+        if event_types.is_empty() || event_types.iter().any(|t| t.trim().is_empty() || t.chars().count() > MAX_NAME_LEN) {
             self.err(format!("{p}.event_type"), format!("needs one or more non-empty names of at most {MAX_NAME_LEN} characters"));
         }
         let schema_version = self.int_range(&format!("{p}.schema_version"), s.schema_version, 1, 1_000, "") as u32;
@@ -285,7 +305,7 @@ impl Checker {
                     self.err(path, format!("needs between 1 and {MAX_KEYS} keys"));
                     return Vec::new();
                 }
-                if list.iter().any(|k| k.is_empty() || k.len() > MAX_NAME_LEN) {
+                if list.iter().any(|k| k.is_empty() || k.chars().count() > MAX_NAME_LEN) {
                     self.err(path, format!("keys must be non-empty and at most {MAX_NAME_LEN} characters"));
                 }
                 list.clone()
@@ -316,6 +336,8 @@ impl Checker {
             (Some(v), _) => {
                 if v < 1 {
                     self.err(format!("{p}.delivery_limit"), "must be at least 1, or -1 for no limit");
+                } else if v > 1_000_000 {
+                    self.err(format!("{p}.delivery_limit"), format!("must be at most 1000000 (got {v}), or -1 for no limit"));
                 }
                 Some(v.clamp(1, 1_000_000) as u32)
             }
@@ -366,8 +388,9 @@ impl Checker {
         if r.policy == RetryPolicy::None && max_attempts > 1 {
             self.err(format!("{p}.retry.max_attempts"), "needs a retry policy (immediate, fixed or exponential) to retry");
         }
-        let effect = s.effect.clone().unwrap_or_else(|| format!("{} handled", s.id));
-        if effect.trim().is_empty() || effect.len() > MAX_NAME_LEN {
+        // Without a named effect, each consumer's effect is its own (named after the consumer).
+        let effect = s.effect.clone().unwrap_or_else(|| s.id.clone());
+        if effect.trim().is_empty() || effect.chars().count() > MAX_NAME_LEN {
             self.err(format!("{p}.effect"), format!("must be a name of 1 to {MAX_NAME_LEN} characters"));
         }
         let mut m = ConsumerModel {
@@ -521,7 +544,7 @@ impl Checker {
                             qm.dead_letter = Some(*t);
                         }
                     }
-                    other => self.err(&path, format!("must name a dead-letter queue or a queue, not {} {}", if other.kind_name().starts_with('e') { "an" } else { "a" }, other.kind_name())),
+                    other => self.err(&path, format!("must name a dead-letter queue or a queue, not {} {}", article(other.kind_name()), other.kind_name())),
                 },
             }
         }
@@ -541,7 +564,8 @@ impl Checker {
                     }
                     Some(id) if want.contains(&s.nodes[id.index()].kind_name()) => Some(*id),
                     Some(id) => {
-                        me.err(path, format!("{name:?} is a {}; this action needs a {}", s.nodes[id.index()].kind_name(), want.join(" or ")));
+                        let kind = s.nodes[id.index()].kind_name();
+                        me.err(path, format!("{name:?} is {} {kind}; this action needs a {}", article(kind), want.join(" or ")));
                         None
                     }
                 }
@@ -608,7 +632,7 @@ pub fn parse_key_range(r: &str) -> Result<(String, u64, u64), String> {
     if hi < lo {
         return Err(format!("{r:?}: the range ends before it starts"));
     }
-    if pa.len() > MAX_NAME_LEN {
+    if pa.chars().count() > MAX_NAME_LEN {
         return Err(format!("{r:?}: the key prefix is too long"));
     }
     Ok((pa, lo, hi))
@@ -674,6 +698,19 @@ mod tests {
     }
 
     #[test]
+    fn misspelt_action_fields_and_bad_views_are_refused() {
+        let p = Scenario::from_json(
+            r#"{"version":1,"duration_ms":1000,"nodes":[{"id":"c","kind":"consumer"}],
+                "actions":[{"at_ms":5,"crash":{"consumer":"c","recover_afer_ms":10}}]}"#,
+        )
+        .unwrap_err();
+        assert!(p[0].to_string().contains("unknown field `recover_afer_ms`"), "{p:?}");
+        let p = check(r#"{"version":1,"duration_ms":1000,"nodes":[{"id":"c","kind":"consumer"}],
+                "view":{"zoom":-2,"positions":{"ghost":[1,2],"c":[1e300,0]}}}"#);
+        assert_eq!(p.len(), 3, "{p:?}");
+    }
+
+    #[test]
     fn actions_need_the_right_kind_of_node() {
         let json = r#"{"version":1,"duration_ms":1000,"nodes":[{"id":"q","kind":"queue"}],
             "actions":[{"at_ms":5,"crash":{"consumer":"q"}},{"at_ms":5000,"outage":{"node":"q","duration_ms":10}}]}"#;
@@ -681,5 +718,7 @@ mod tests {
         assert_eq!(p.len(), 2, "{p:?}");
         assert!(p[0].contains("is a queue; this action needs a consumer"));
         assert!(p[1].starts_with("actions[1].at_ms: must be at most 1000 ms"));
+        let p = check(r#"{"version":1,"duration_ms":1000,"nodes":[{"id":"x","kind":"exchange"}],"actions":[{"at_ms":5,"recover":{"consumer":"x"}}]}"#);
+        assert!(p[0].contains("\"x\" is an exchange;"), "{p:?}");
     }
 }
