@@ -12,6 +12,7 @@ use crate::sim::{Due, NodeState, Simulation};
 use crate::time::{Duration, SimTime};
 use crate::trace::{DropReason, Event, LossReason, PublishFailure};
 
+
 #[derive(Clone, Debug)]
 pub struct ProducerState {
     pub published: u32,
@@ -219,11 +220,12 @@ impl Simulation {
         self.emit_env(producer, env, Event::PublishFailed { attempt, reason: PublishFailure::Timeout });
         // Sent again as a new copy if the broker has the first one; as the same one if not.
         let reuse = if reached { None } else { Some(env) };
-        self.retry_or_give_up(msg, reuse, LossReason::PublishNeverArrived);
+        self.retry_or_give_up(msg, reuse, EnvState::Lost(LossReason::PublishNeverArrived));
     }
 
-    /// After a failed attempt: schedule the next one, or give up on the message.
-    pub(crate) fn retry_or_give_up(&mut self, msg: MsgId, reuse: Option<EnvId>, loss: LossReason) {
+    /// After a failed attempt: schedule the next one, or give up on the message, leaving the
+    /// envelope that did not get through in `gave_up` (lost, or dropped by a full queue).
+    pub(crate) fn retry_or_give_up(&mut self, msg: MsgId, reuse: Option<EnvId>, gave_up: EnvState) {
         let producer = self.msgs[msg.index()].producer;
         let attempts = self.msgs[msg.index()].publish_attempts;
         let confirms = self.producer_model(producer).publish.clone();
@@ -234,10 +236,20 @@ impl Simulation {
             _ => {
                 self.msgs[msg.index()].publishing = false;
                 if let Some(env) = reuse {
-                    self.emit_env(producer, env, Event::Lost { reason: loss });
-                    self.set_state(env, EnvState::Lost(loss));
+                    let event = match gave_up {
+                        EnvState::Dropped(reason) => Event::Dropped { reason },
+                        EnvState::Lost(reason) => Event::Lost { reason },
+                        _ => unreachable!("a producer gives up with a loss or a drop"),
+                    };
+                    self.emit_env(producer, env, event);
+                    self.set_state(env, gave_up);
                 }
             }
         }
+    }
+
+    /// Whether the producer of `msg` waits for publisher confirms.
+    pub(crate) fn uses_confirms(&self, msg: MsgId) -> bool {
+        self.producer_model(self.msgs[msg.index()].producer).publish.is_some()
     }
 }

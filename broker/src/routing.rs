@@ -24,7 +24,7 @@ impl Simulation {
         }
         match &self.model.nodes[node.index()].kind {
             NodeKind::Exchange(_) => self.route(env, node, attempt),
-            NodeKind::Queue(_) => self.enqueue(env, node),
+            NodeKind::Queue(_) => self.enqueue_published(env, node, from_producer.then_some(attempt)),
             _ => unreachable!("validation admits only exchanges and queues as publish targets"),
         }
     }
@@ -35,7 +35,7 @@ impl Simulation {
             let producer = self.msgs[msg.index()].producer;
             self.emit_env(producer, env, Event::PublishFailed { attempt, reason: PublishFailure::Outage });
             self.msgs[msg.index()].settled_attempt = attempt;
-            self.retry_or_give_up(msg, Some(env), LossReason::PublishRefused);
+            self.retry_or_give_up(msg, Some(env), EnvState::Lost(LossReason::PublishRefused));
         } else {
             self.emit_env(node, env, Event::Lost { reason: LossReason::QueueUnavailable });
             self.set_state(env, EnvState::Lost(LossReason::QueueUnavailable));
@@ -76,6 +76,13 @@ impl Simulation {
 
     /// Stores an envelope at the tail of a queue, then lets the queue deliver.
     pub(crate) fn enqueue(&mut self, env: EnvId, queue: NodeId) {
+        self.enqueue_published(env, queue, None);
+    }
+
+    /// As `enqueue`; `attempt` is set when the producer published straight to this queue, so
+    /// that a full `reject-publish` queue can nack the publish back to a producer that waits
+    /// for confirms (which may then retry).
+    pub(crate) fn enqueue_published(&mut self, env: EnvId, queue: NodeId, attempt: Option<u32>) {
         let qm = self.queue_model(queue);
         let (max_length, overflow, ttl) = (qm.max_length, qm.overflow, qm.ttl);
         if let Some(max) = max_length {
@@ -94,8 +101,19 @@ impl Simulation {
                         }
                     }
                     Overflow::RejectPublish => {
-                        self.emit_env(queue, env, Event::Dropped { reason: DropReason::RejectPublish });
-                        self.set_state(env, EnvState::Dropped(DropReason::RejectPublish));
+                        let msg = self.envs[env.index()].msg;
+                        match attempt {
+                            Some(attempt) if self.uses_confirms(msg) => {
+                                let producer = self.msgs[msg.index()].producer;
+                                self.emit_env(producer, env, Event::PublishFailed { attempt, reason: PublishFailure::Rejected });
+                                self.msgs[msg.index()].settled_attempt = attempt;
+                                self.retry_or_give_up(msg, Some(env), EnvState::Dropped(DropReason::RejectPublish));
+                            }
+                            _ => {
+                                self.emit_env(queue, env, Event::Dropped { reason: DropReason::RejectPublish });
+                                self.set_state(env, EnvState::Dropped(DropReason::RejectPublish));
+                            }
+                        }
                         return;
                     }
                     Overflow::RejectPublishDlx => {

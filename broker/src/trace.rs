@@ -107,6 +107,7 @@ named_enum!(
     PublishFailure {
         Outage => "broker_outage", "the broker was down and refused the publish",
         Timeout => "publish_timeout", "no confirm came back before the publish timeout",
+        Rejected => "rejected_by_full_queue", "the queue was full (reject-publish) and nacked the publish",
     }
 );
 

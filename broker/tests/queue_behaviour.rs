@@ -230,3 +230,27 @@ fn a_queue_outage_refuses_publishes_and_closes_consumer_channels() {
     assert_eq!(o.lost, 0);
     assert!(o.publish_retries > 0);
 }
+
+#[test]
+fn reject_publish_nacks_a_confirming_producer_which_retries() {
+    let s = |retries: u32| {
+        scenario_json(
+            5_000,
+            json!([{"id": "p", "kind": "producer", "arrivals": {"burst": {"size": 5, "every_ms": 10000}}, "count": 5,
+                    "publish": {"timeout_ms": 100, "retries": retries, "backoff_ms": 150}},
+                   {"id": "q", "kind": "queue", "max_length": 2, "overflow": "reject-publish"},
+                   {"id": "c", "kind": "consumer", "processing": {"fixed": {"ms": 100}}}]),
+            json!([["p", "q"], ["q", "c"]]),
+            json!([]),
+        )
+    };
+    let t = trace_of(&s(10));
+    assert!(events(&t, "PublishFailed").iter().all(|e| e["reason"] == "rejected_by_full_queue"));
+    assert!(!events(&t, "PublishFailed").is_empty());
+    let (_, o) = run(&s(10));
+    assert_eq!(o.processed_once, 5, "the retries get in once the queue drains");
+    assert!(o.publish_retries > 0);
+    let (_, o) = run(&s(0));
+    assert!(o.dropped > 0);
+    assert!(o.messages.iter().filter(|m| m.fate == "dropped").all(|m| m.reason == Some("maxlen_reject_publish")));
+}
