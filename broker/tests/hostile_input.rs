@@ -1,0 +1,141 @@
+//! Bad input of every kind gets problems, never a panic or a hang: arbitrary text, arbitrary
+//! JSON, and real lessons with one value replaced by something extreme. Whatever passes
+//! validation must then run to its end (within the event budget) without breaking an
+//! invariant.
+
+mod common;
+
+use proptest::prelude::*;
+use serde_json::Value;
+
+fn arbitrary_json() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(|n| Value::from(n)),
+        any::<f64>().prop_filter("JSON has no NaN", |f| f.is_finite()).prop_map(|f| Value::from(f)),
+        "[a-z_\\-]{0,12}".prop_map(Value::String),
+    ];
+    leaf.prop_recursive(4, 64, 8, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..8).prop_map(Value::Array),
+            prop::collection::btree_map(
+                prop_oneof![
+                    Just("version".to_string()), Just("nodes".to_string()), Just("kind".to_string()), Just("id".to_string()),
+                    Just("wires".to_string()), Just("duration_ms".to_string()), Just("actions".to_string()), "[a-z_]{1,10}"
+                ],
+                inner,
+                0..8
+            )
+            .prop_map(|m| Value::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
+/// Every path to a leaf in a JSON value.
+fn leaves(v: &Value, path: Vec<String>, out: &mut Vec<Vec<String>>) {
+    match v {
+        Value::Object(m) => m.iter().for_each(|(k, c)| {
+            let mut p = path.clone();
+            p.push(k.clone());
+            leaves(c, p, out)
+        }),
+        Value::Array(a) => a.iter().enumerate().for_each(|(i, c)| {
+            let mut p = path.clone();
+            p.push(i.to_string());
+            leaves(c, p, out)
+        }),
+        _ => out.push(path),
+    }
+}
+
+fn set(v: &mut Value, path: &[String], new: Value) {
+    let mut cur = v;
+    for k in path {
+        cur = match cur {
+            Value::Object(m) => m.get_mut(k).unwrap(),
+            Value::Array(a) => &mut a[k.parse::<usize>().unwrap()],
+            _ => unreachable!(),
+        };
+    }
+    *cur = new;
+}
+
+fn extreme() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        Just(Value::from(0)),
+        Just(Value::from(-1)),
+        Just(Value::from(1)),
+        Just(Value::from(i64::MAX)),
+        Just(Value::from(i64::MIN)),
+        Just(Value::from(u64::MAX)),
+        Just(Value::from(1e12)),
+        Just(Value::from(1e-9)),
+        Just(Value::from(-0.5)),
+        Just(Value::from(86_400_000)),
+        Just(Value::Null),
+        Just(Value::from("")),
+        Just(Value::from("<img src=x onerror=alert(1)>")),
+        Just(Value::from("x".repeat(500))),
+        Just(Value::Array(vec![])),
+        (0i64..100_000).prop_map(Value::from),
+        (0.0f64..10_000.0).prop_map(Value::from),
+        (0i64..50).prop_map(Value::from),
+        (0i64..50).prop_map(Value::from),
+        (0.0f64..1.0).prop_map(Value::from),
+        (0.0f64..1.0).prop_map(Value::from),
+    ]
+}
+
+/// Reads, validates and (if valid) runs with a small budget; must not panic.
+fn survive(text: &str) {
+    if let Ok(mut sim) = broker::load(text) {
+        sim.set_event_budget(200_000);
+        sim.run_to_end();
+        let o = sim.outcome();
+        let sum = o.processed_once + o.processed_more_than_once + o.dead_lettered + o.dropped + o.lost + o.in_flight;
+        assert_eq!(sum, o.published);
+        let _ = sim.snapshot();
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 600, ..ProptestConfig::default() })]
+
+    #[test]
+    fn arbitrary_text_never_panics(s in "\\PC{0,200}") {
+        survive(&s);
+    }
+
+    #[test]
+    fn arbitrary_json_never_panics(v in arbitrary_json()) {
+        survive(&v.to_string());
+    }
+
+    #[test]
+    fn a_lesson_with_one_extreme_value_never_panics(pick in any::<prop::sample::Index>(), lesson in any::<prop::sample::Index>(), new in extreme()) {
+        let all = common::scenarios();
+        let (_, text) = &all[lesson.index(all.len())];
+        let mut v: Value = serde_json::from_str(text).unwrap();
+        let mut paths = Vec::new();
+        leaves(&v, Vec::new(), &mut paths);
+        let path = &paths[pick.index(paths.len())];
+        set(&mut v, path, new);
+        survive(&v.to_string());
+    }
+}
+
+#[test]
+fn names_are_data() {
+    // A node id full of markup is just a name: it comes back verbatim, never interpreted.
+    let s = r#"{"version":1,"duration_ms":1000,"nodes":[{"id":"<img src=x onerror=alert(1)>","kind":"producer","count":1}]}"#;
+    let (_, o) = common::run(s);
+    assert_eq!(o.messages[0].id, "<img src=x onerror=alert(1)>-1");
+}
+
+#[test]
+fn deeply_nested_json_is_refused_cleanly() {
+    let deep = "[".repeat(100_000) + &"]".repeat(100_000);
+    let p = broker::Scenario::from_json(&deep).unwrap_err();
+    assert!(p[0].message.starts_with("not valid JSON"), "{p:?}");
+}
