@@ -4,7 +4,8 @@
 //! - `processed_more_than_once`: some business effect for it was applied twice or more;
 //! - `lost`: a copy vanished without its effect (a crash after an at-most-once ack, a publish
 //!   that never got through);
-//! - `dead_lettered`: a copy sits in a dead-letter queue;
+//! - `dead_lettered`: a copy sits in a dead-letter queue (or in a plain queue it was
+//!   dead-lettered into, if nothing consumes from that queue);
 //! - `dropped`: a copy was discarded by a rule (unroutable, max length, no dead-letter target);
 //! - `in_flight`: not finished yet;
 //! - `processed_once`: every copy was processed, each effect applied exactly once.
@@ -142,6 +143,11 @@ impl Simulation {
                     EnvState::DeadLettered { .. } => (Fate::DeadLettered, e.deaths.first().map(|d| d.reason.name())),
                     EnvState::Dropped(r) => (Fate::Dropped, Some(r.name())),
                     EnvState::Acked => (Fate::ProcessedOnce, None),
+                    // A plain queue used as a dead-letter target, with no consumer to drain it,
+                    // is a dead-letter queue in all but name.
+                    EnvState::Ready { queue } if !e.deaths.is_empty() && self.queue_model(queue).consumers.is_empty() => {
+                        (Fate::DeadLettered, e.deaths.first().map(|d| d.reason.name()))
+                    }
                     EnvState::Publishing | EnvState::Ready { .. } | EnvState::Unacked { .. } | EnvState::AckedInProcess { .. } => {
                         (Fate::InFlight, None)
                     }

@@ -254,3 +254,26 @@ fn reject_publish_nacks_a_confirming_producer_which_retries() {
     assert!(o.dropped > 0);
     assert!(o.messages.iter().filter(|m| m.fate == "dropped").all(|m| m.reason == Some("maxlen_reject_publish")));
 }
+
+#[test]
+fn a_plain_queue_without_consumers_used_as_a_dead_letter_target_counts_as_dead_lettered() {
+    let s = scenario_json(
+        3_000,
+        json!([producer(3, 10.0), {"id": "q", "kind": "queue", "ttl_ms": 50, "dead_letter": "parking"},
+               {"id": "parking", "kind": "queue"}]),
+        json!([["p", "q"]]),
+        json!([]),
+    );
+    let (_, o) = run(&s);
+    assert_eq!(o.dead_lettered, 3);
+    assert!(o.messages.iter().all(|m| m.reason == Some("expired")));
+    // With a consumer on it, the parking queue is just a queue: its messages get processed.
+    let s = scenario_json(
+        3_000,
+        json!([producer(3, 10.0), {"id": "q", "kind": "queue", "ttl_ms": 50, "dead_letter": "parking"},
+               {"id": "parking", "kind": "queue"}, {"id": "c", "kind": "consumer"}]),
+        json!([["p", "q"], ["parking", "c"]]),
+        json!([]),
+    );
+    assert_eq!(run(&s).1.processed_once, 3);
+}
