@@ -327,7 +327,12 @@ impl Checker {
     }
 
     fn compile_queue(&mut self, p: &str, s: &QueueSpec) -> QueueModel {
-        let prefetch = self.int_range(&format!("{p}.prefetch"), s.prefetch, 1, MAX_PREFETCH, "") as u32;
+        let prefetch = if s.prefetch == 0 {
+            self.err(format!("{p}.prefetch"), format!("must be at least 1 (RabbitMQ reads 0 as unlimited; write the limit you mean, up to {MAX_PREFETCH})"));
+            1
+        } else {
+            self.int_range(&format!("{p}.prefetch"), s.prefetch, 1, MAX_PREFETCH, "") as u32
+        };
         let ack_timeout = s
             .ack_timeout_ms
             .map(|v| Duration::from_ms(self.int_range(&format!("{p}.ack_timeout_ms"), v, 1, MAX_DURATION_MS, " ms")));
