@@ -30,6 +30,7 @@ pub mod invariants;
 pub mod message;
 pub mod model;
 pub mod outcome;
+pub mod partitioner;
 pub mod problem;
 pub mod producer;
 pub mod queue;

@@ -165,3 +165,27 @@ fn check_reports_ok_for_every_scenario() {
         assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
     }
 }
+
+#[test]
+fn partition_prints_where_kafka_puts_the_key() {
+    // murmur2("order-1") is 1221710326 in Kafka's Utils.murmur2; 1221710326 % 12 = 10.
+    let out = brokerlab(&["partition", "order-1", "--partitions", "12"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), "10\n");
+    // A negative hash (order-2) has its sign bit cleared first, as Kafka's toPositive does.
+    let out = brokerlab(&["partition", "order-2", "--partitions=6"]);
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), "3\n");
+    let out = brokerlab(&["partition", "日本", "--partitions", "10000"]);
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), "2627\n");
+
+    for bad in ["0", "-3", "10001", "abc", "", "2.5", "99999999999"] {
+        let out = brokerlab(&["partition", "order-1", "--partitions", bad]);
+        assert_eq!(out.status.code(), Some(2), "--partitions {bad:?}");
+        assert!(out.stdout.is_empty(), "--partitions {bad:?}");
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(stderr.lines().count(), 1, "--partitions {bad:?}: {stderr}");
+        assert!(stderr.starts_with("--partitions: must be a whole number from 1 to 10000"), "{stderr}");
+    }
+    let out = brokerlab(&["partition", "order-1"]);
+    assert_eq!(out.status.code(), Some(2), "--partitions is required");
+}

@@ -3,12 +3,14 @@
 //! ```text
 //! brokerlab run SCENARIO.json [--seed N] [--until-ms T] [--trace] [--json]
 //! brokerlab check SCENARIO.json
+//! brokerlab partition KEY --partitions N
 //! ```
 //!
 //! `run` prints a table for people, or with `--json` one JSON object (a contract: see the
 //! README). `--trace` prints the trace as JSON lines on stdout; the summary then follows as the
-//! last line with `--json`, or goes to stderr as a table without it. Bad input exits with
-//! status 2 and one line per problem, naming the field.
+//! last line with `--json`, or goes to stderr as a table without it. `partition` prints the
+//! partition Kafka's default partitioner picks for KEY (its UTF-8 bytes) out of N. Bad input
+//! exits with status 2 and one line per problem, naming the field.
 
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
@@ -46,7 +48,21 @@ enum Cmd {
     Check {
         scenario: String,
     },
+    /// Print the partition Kafka's default partitioner picks for a key.
+    Partition {
+        /// The record key, hashed as its UTF-8 bytes (what Kafka's StringSerializer writes).
+        key: String,
+        /// How many partitions the topic has (1 to 10000).
+        // A string, and hyphens allowed, so that "-3" and "abc" reach our own one-line
+        // message instead of clap's usage error.
+        #[arg(long, value_name = "N", allow_hyphen_values = true)]
+        partitions: String,
+    },
 }
+
+/// Kafka sets no limit on partitions per topic; this only keeps a typo from looking like an
+/// answer.
+const MAX_PARTITIONS: u32 = 10_000;
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -65,7 +81,21 @@ fn main() -> ExitCode {
             }
             Err(code) => code,
         },
+        Cmd::Partition { key, partitions } => match parse_partitions(&partitions) {
+            Some(n) => {
+                println!("{}", broker::partitioner::partition_for_key(key.as_bytes(), n));
+                ExitCode::SUCCESS
+            }
+            None => {
+                eprintln!("--partitions: must be a whole number from 1 to {MAX_PARTITIONS}, not {partitions:?}");
+                ExitCode::from(2)
+            }
+        },
     }
+}
+
+fn parse_partitions(text: &str) -> Option<u32> {
+    text.parse::<u32>().ok().filter(|n| (1..=MAX_PARTITIONS).contains(n))
 }
 
 /// Reads and validates, printing every problem; `Err` carries the exit code.
