@@ -19,6 +19,7 @@
 //! The core is sans-IO: no clock, no DOM, no file or network access, and no iteration over
 //! hash maps. The same scenario and seed give the same trace hash natively and in wasm32.
 
+pub mod assignor;
 pub mod command;
 mod consume;
 pub mod consumer;
