@@ -53,9 +53,7 @@ pub struct SeedFormProps {
 pub fn seed_form(props: &SeedFormProps) -> Html {
     let on_input = {
         let on_edit = props.on_edit.clone();
-        Callback::from(move |e: InputEvent| {
-            on_edit.emit(e.target_unchecked_into::<HtmlInputElement>().value())
-        })
+        Callback::from(move |e: InputEvent| on_edit.emit(e.target_unchecked_into::<HtmlInputElement>().value()))
     };
     let on_submit = {
         let on_run = props.on_run.clone();

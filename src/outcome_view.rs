@@ -40,11 +40,7 @@ pub fn fate_counts(o: &Outcome) -> [(&'static str, u64, &'static str); 7] {
     [
         ("Published", o.published, "total"),
         ("Processed once", o.processed_once, "good"),
-        (
-            "Processed more than once",
-            o.processed_more_than_once,
-            "bad",
-        ),
+        ("Processed more than once", o.processed_more_than_once, "bad"),
         ("Dead-lettered", o.dead_lettered, "warn"),
         ("Dropped", o.dropped, "bad"),
         ("Lost", o.lost, "bad"),
@@ -57,11 +53,7 @@ fn render_outcome(o: &Outcome, seed: u64) -> Html {
         "Seed {seed}: ran to {} ms, {} events.{}",
         thousands(o.t_ms.round() as u64),
         thousands(o.events),
-        if o.halted {
-            " Stopped early: the event budget ran out."
-        } else {
-            ""
-        }
+        if o.halted { " Stopped early: the event budget ran out." } else { "" }
     );
     let figure = |label: &'static str, value: String| {
         html! { <div class="figure"><dt>{ label }</dt><dd>{ value }</dd></div> }

@@ -15,10 +15,7 @@ pub struct Preset {
 
 macro_rules! preset {
     ($slug:literal) => {
-        Preset {
-            slug: $slug,
-            json: include_str!(concat!("../scenarios/", $slug, ".json")),
-        }
+        Preset { slug: $slug, json: include_str!(concat!("../scenarios/", $slug, ".json")) }
     };
 }
 
@@ -58,9 +55,7 @@ impl Preset {
         let text = |field: &str| value.get(field).and_then(Value::as_str).map(str::to_owned);
         PresetInfo {
             slug: self.slug,
-            title: text("title")
-                .filter(|t| !t.trim().is_empty())
-                .unwrap_or_else(|| self.slug.to_owned()),
+            title: text("title").filter(|t| !t.trim().is_empty()).unwrap_or_else(|| self.slug.to_owned()),
             description: text("description").unwrap_or_default(),
             seed: value.get("seed").and_then(Value::as_u64),
         }
@@ -97,12 +92,7 @@ mod tests {
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios");
         let files: BTreeSet<String> = std::fs::read_dir(dir)
             .expect("scenarios/ is readable")
-            .map(|e| {
-                e.expect("directory entry")
-                    .file_name()
-                    .to_string_lossy()
-                    .into_owned()
-            })
+            .map(|e| e.expect("directory entry").file_name().to_string_lossy().into_owned())
             .filter(|name| is_scenario_file(name))
             .map(|name| name.trim_end_matches(".json").to_owned())
             .collect();
@@ -121,11 +111,7 @@ mod tests {
         for p in PRESETS {
             let info = p.info();
             assert_ne!(info.title, p.slug, "{}: no title", p.slug);
-            assert!(
-                !info.description.trim().is_empty(),
-                "{}: no description",
-                p.slug
-            );
+            assert!(!info.description.trim().is_empty(), "{}: no description", p.slug);
             assert!(info.seed.is_some(), "{}: no seed", p.slug);
             if let Err(problems) = broker::load(p.json) {
                 panic!("{} does not load: {problems:?}", p.slug);

@@ -6,8 +6,7 @@ use broker::{Outcome, Simulation};
 /// Loads `json`, re-seeds it with `seed`, runs it to the end and returns the outcome, or the
 /// core's problems in its own words ("path: message").
 pub fn run(json: &str, seed: u64) -> Result<Outcome, Vec<String>> {
-    let loaded = broker::load(json)
-        .map_err(|problems| problems.iter().map(ToString::to_string).collect::<Vec<_>>())?;
+    let loaded = broker::load(json).map_err(|problems| problems.iter().map(ToString::to_string).collect::<Vec<_>>())?;
     let mut sim = Simulation::with_seed(loaded.model().clone(), seed);
     // The shell shows only the outcome: hash the trace, do not keep it.
     sim.set_keep_trace(false);
@@ -19,18 +18,12 @@ pub fn run(json: &str, seed: u64) -> Result<Outcome, Vec<String>> {
 pub fn parse_seed(text: &str) -> Result<u64, String> {
     let t = text.trim();
     if t.is_empty() {
-        return Err(format!(
-            "Enter a seed: a whole number from 0 to {}.",
-            u64::MAX
-        ));
+        return Err(format!("Enter a seed: a whole number from 0 to {}.", u64::MAX));
     }
     t.parse::<u64>().map_err(|_| {
         let shown: String = t.chars().take(24).collect();
         let more = if t.chars().count() > 24 { "…" } else { "" };
-        format!(
-            "\"{shown}{more}\" is not a seed. Use a whole number from 0 to {}.",
-            u64::MAX
-        )
+        format!("\"{shown}{more}\" is not a seed. Use a whole number from 0 to {}.", u64::MAX)
     })
 }
 
@@ -42,16 +35,7 @@ mod tests {
     fn seeds_parse_or_explain() {
         assert_eq!(parse_seed(" 42 "), Ok(42));
         assert_eq!(parse_seed("18446744073709551615"), Ok(u64::MAX));
-        for bad in [
-            "",
-            "  ",
-            "-1",
-            "1.5",
-            "abc",
-            "18446744073709551616",
-            "1e3",
-            "0x10",
-        ] {
+        for bad in ["", "  ", "-1", "1.5", "abc", "18446744073709551616", "1e3", "0x10"] {
             let msg = parse_seed(bad).unwrap_err();
             assert!(msg.contains("whole number"), "{bad:?}: {msg}");
         }

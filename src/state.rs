@@ -95,10 +95,7 @@ impl Reducible for AppState {
             // An index from a stale or hostile event: nothing to do, nothing to re-render.
             Action::SelectPreset(_) => self,
             Action::EditSeed(text) if text == self.seed_text => self,
-            Action::EditSeed(text) => Rc::new(AppState {
-                seed_text: text,
-                ..(*self).clone()
-            }),
+            Action::EditSeed(text) => Rc::new(AppState { seed_text: text, ..(*self).clone() }),
             Action::Run => match runner::parse_seed(&self.seed_text) {
                 Ok(seed) => Rc::new(AppState {
                     result: run(self.selected, seed),
@@ -110,16 +107,10 @@ impl Reducible for AppState {
                 }),
                 Err(message) => {
                     let kept = match self.result {
-                        RunResult::Ran(_) => format!(
-                            " The outcome shown is still the run with seed {}.",
-                            self.seed
-                        ),
+                        RunResult::Ran(_) => format!(" The outcome shown is still the run with seed {}.", self.seed),
                         RunResult::Failed(_) => String::new(),
                     };
-                    Rc::new(AppState {
-                        seed_error: Some(message + &kept),
-                        ..(*self).clone()
-                    })
+                    Rc::new(AppState { seed_error: Some(message + &kept), ..(*self).clone() })
                 }
             },
         }
@@ -149,17 +140,8 @@ mod tests {
     fn a_bad_seed_keeps_the_previous_result() {
         let s = Rc::new(AppState::initial());
         let before = outcome(&s);
-        let s = s
-            .reduce(Action::EditSeed("banana".into()))
-            .reduce(Action::Run);
-        assert!(
-            s.seed_error
-                .as_deref()
-                .unwrap()
-                .contains("still the run with seed 7"),
-            "{:?}",
-            s.seed_error
-        );
+        let s = s.reduce(Action::EditSeed("banana".into())).reduce(Action::Run);
+        assert!(s.seed_error.as_deref().unwrap().contains("still the run with seed 7"), "{:?}", s.seed_error);
         assert_eq!(outcome(&s), before);
         let s = s.reduce(Action::EditSeed("8".into())).reduce(Action::Run);
         assert_eq!(s.seed_error, None);

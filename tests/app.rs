@@ -7,9 +7,7 @@ use brokerlab_app::presets::{self, PRESETS};
 use brokerlab_app::App;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{
-    Element, Event, EventInit, HtmlButtonElement, HtmlInputElement, HtmlSelectElement, InputEvent,
-};
+use web_sys::{Element, Event, EventInit, HtmlButtonElement, HtmlInputElement, HtmlSelectElement, InputEvent};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -24,9 +22,7 @@ async fn mount() -> Element {
 }
 
 fn find(root: &Element, selector: &str) -> Element {
-    root.query_selector(selector)
-        .unwrap()
-        .unwrap_or_else(|| panic!("no element matches {selector}"))
+    root.query_selector(selector).unwrap().unwrap_or_else(|| panic!("no element matches {selector}"))
 }
 
 fn outcome(root: &Element) -> Element {
@@ -58,9 +54,7 @@ fn labelled_control(root: &Element, label_text: &str) -> Element {
     for i in 0..labels.length() {
         let label: Element = labels.item(i).unwrap().dyn_into().unwrap();
         if label.text_content().unwrap().trim() == label_text {
-            let id = label
-                .get_attribute("for")
-                .expect("label has a for attribute");
+            let id = label.get_attribute("for").expect("label has a for attribute");
             return find(root, &format!("#{id}"));
         }
     }
@@ -85,22 +79,14 @@ async fn type_seed(root: &Element, text: &str) {
     input.set_value(text);
     let init = web_sys::InputEventInit::new();
     init.set_bubbles(true);
-    input
-        .dispatch_event(&InputEvent::new_with_event_init_dict("input", &init).unwrap())
-        .unwrap();
+    input.dispatch_event(&InputEvent::new_with_event_init_dict("input", &init).unwrap()).unwrap();
     yew::scheduler::flush().await;
 }
 
 async fn press_run(root: &Element) {
     let buttons = root.query_selector_all("button").unwrap();
     let run = (0..buttons.length())
-        .map(|i| {
-            buttons
-                .item(i)
-                .unwrap()
-                .dyn_into::<HtmlButtonElement>()
-                .unwrap()
-        })
+        .map(|i| buttons.item(i).unwrap().dyn_into::<HtmlButtonElement>().unwrap())
         .find(|b| b.text_content().unwrap().trim() == "Run")
         .expect("a Run button");
     run.click();
@@ -108,9 +94,7 @@ async fn press_run(root: &Element) {
 }
 
 fn is_hex16(s: &str) -> bool {
-    s.len() == 16
-        && s.chars()
-            .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+    s.len() == 16 && s.chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
 }
 
 #[wasm_bindgen_test]
@@ -124,34 +108,19 @@ async fn opens_on_the_work_queue_with_counts_verdict_and_trace_hash() {
 
     let hash = trace_hash(&root);
     assert!(is_hex16(&hash), "trace hash {hash:?}");
-    for label in [
-        "Published",
-        "Processed once",
-        "Processed more than once",
-        "Dead-lettered",
-        "Dropped",
-        "Lost",
-        "In flight",
-    ] {
+    for label in
+        ["Published", "Processed once", "Processed more than once", "Dead-lettered", "Dropped", "Lost", "In flight"]
+    {
         let n = count(&root, label);
-        assert!(
-            n.chars().all(|c| c.is_ascii_digit() || c == ','),
-            "{label}: {n:?}"
-        );
+        assert!(n.chars().all(|c| c.is_ascii_digit() || c == ','), "{label}: {n:?}");
     }
     assert_ne!(count(&root, "Published"), "0");
     let verdict = outcome(&root).query_selector_all(".verdict li").unwrap();
     assert!(verdict.length() > 0, "no verdict lines");
     let text = outcome(&root).text_content().unwrap();
-    for figure in [
-        "Duplicate effects",
-        "Out of order",
-        "Retries",
-        "Latency p50",
-        "Latency p95",
-        "Latency p99",
-        "Max queue depth",
-    ] {
+    for figure in
+        ["Duplicate effects", "Out of order", "Retries", "Latency p50", "Latency p95", "Latency p99", "Max queue depth"]
+    {
         assert!(text.contains(figure), "outcome lacks {figure}");
     }
     root.remove();
@@ -163,10 +132,7 @@ async fn choosing_another_preset_changes_title_and_outcome() {
     let before_hash = trace_hash(&root);
     let before_title = find(&root, "#scenario-title").text_content().unwrap();
 
-    let other = PRESETS
-        .iter()
-        .find(|p| p.slug == "poison-no-dlq")
-        .unwrap_or(&PRESETS[PRESETS.len() - 1]);
+    let other = PRESETS.iter().find(|p| p.slug == "poison-no-dlq").unwrap_or(&PRESETS[PRESETS.len() - 1]);
     choose(&root, other.slug).await;
 
     let title = find(&root, "#scenario-title").text_content().unwrap();
@@ -188,11 +154,7 @@ async fn a_bad_seed_shows_an_alert_and_keeps_the_previous_result() {
     type_seed(&root, "twelve").await;
     press_run(&root).await;
     let alert = find(&root, "[role=alert]");
-    assert!(
-        alert.text_content().unwrap().contains("not a seed"),
-        "{:?}",
-        alert.text_content()
-    );
+    assert!(alert.text_content().unwrap().contains("not a seed"), "{:?}", alert.text_content());
     assert_eq!(trace_hash(&root), before, "the previous result stays");
     let input = labelled_control(&root, "Seed");
     assert_eq!(input.get_attribute("aria-invalid").as_deref(), Some("true"));
@@ -202,10 +164,7 @@ async fn a_bad_seed_shows_an_alert_and_keeps_the_previous_result() {
     press_run(&root).await;
     assert!(root.query_selector("[role=alert]").unwrap().is_none());
     assert_ne!(trace_hash(&root), before);
-    assert!(find(&root, "[role=status]")
-        .text_content()
-        .unwrap()
-        .contains("Seed 12345"));
+    assert!(find(&root, "[role=status]").text_content().unwrap().contains("Seed 12345"));
     root.remove();
 }
 
@@ -223,11 +182,7 @@ async fn every_preset_runs_in_the_browser() {
     let root = mount().await;
     for p in PRESETS {
         choose(&root, p.slug).await;
-        assert!(
-            root.query_selector(".problems").unwrap().is_none(),
-            "{} failed to run",
-            p.slug
-        );
+        assert!(root.query_selector(".problems").unwrap().is_none(), "{} failed to run", p.slug);
         assert!(is_hex16(&trace_hash(&root)), "{}", p.slug);
     }
     root.remove();

@@ -26,18 +26,12 @@ fn every_preset_gives_the_native_trace_hash_in_wasm() {
             ));
             continue;
         };
-        let mut sim =
-            broker::load(p.json).unwrap_or_else(|e| panic!("{} does not load: {e:?}", p.slug));
+        let mut sim = broker::load(p.json).unwrap_or_else(|e| panic!("{} does not load: {e:?}", p.slug));
         let seed = sim.model().seed;
         sim.set_keep_trace(false);
         sim.run_to_end();
         let got = broker::trace::hash_hex(sim.trace_hash());
-        assert_eq!(
-            got,
-            sim.outcome().trace_hash,
-            "{}: outcome and simulation disagree on the hash",
-            p.slug
-        );
+        assert_eq!(got, sim.outcome().trace_hash, "{}: outcome and simulation disagree on the hash", p.slug);
         if &got != expected {
             failures.push(format!(
                 "{}: wasm32 trace hash {got} != native {expected} (seed {seed}); reproduce with `brokerlab run scenarios/{}.json --seed {seed} --json`",
@@ -45,11 +39,7 @@ fn every_preset_gives_the_native_trace_hash_in_wasm() {
             ));
         }
     }
-    assert!(
-        failures.is_empty(),
-        "determinism across targets failed:\n{}",
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "determinism across targets failed:\n{}", failures.join("\n"));
 }
 
 #[wasm_bindgen_test]
@@ -63,11 +53,6 @@ fn the_app_runner_gives_the_same_hash_as_a_plain_run() {
         let mut plain = sim;
         plain.set_keep_trace(false);
         plain.run_to_end();
-        assert_eq!(
-            outcome.trace_hash,
-            broker::trace::hash_hex(plain.trace_hash()),
-            "{}",
-            p.slug
-        );
+        assert_eq!(outcome.trace_hash, broker::trace::hash_hex(plain.trace_hash()), "{}", p.slug);
     }
 }

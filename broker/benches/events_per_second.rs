@@ -33,7 +33,10 @@ fn events_per_second(c: &mut Criterion) {
     let start = std::time::Instant::now();
     run_once();
     let secs = start.elapsed().as_secs_f64();
-    println!("work-queue: {events} events in {secs:.3} s = {:.2} million events/s (single run, trace recorded)", events as f64 / secs / 1e6);
+    println!(
+        "work-queue: {events} events in {secs:.3} s = {:.2} million events/s (single run, trace recorded)",
+        events as f64 / secs / 1e6
+    );
     let mut g = c.benchmark_group("core");
     g.throughput(Throughput::Elements(events));
     g.sample_size(10);

@@ -77,10 +77,7 @@ pub struct TopicPartition {
 
 impl TopicPartition {
     pub fn new(topic: impl Into<String>, partition: u32) -> Self {
-        TopicPartition {
-            topic: topic.into(),
-            partition,
-        }
+        TopicPartition { topic: topic.into(), partition }
     }
 }
 
@@ -108,11 +105,7 @@ pub enum Strategy {
 }
 
 impl Strategy {
-    pub const ALL: [Strategy; 3] = [
-        Strategy::Range,
-        Strategy::RoundRobin,
-        Strategy::CooperativeSticky,
-    ];
+    pub const ALL: [Strategy; 3] = [Strategy::Range, Strategy::RoundRobin, Strategy::CooperativeSticky];
 
     /// The name Kafka's assignor reports (`ConsumerPartitionAssignor::name`).
     pub fn name(self) -> &'static str {
@@ -136,12 +129,7 @@ impl Strategy {
     /// One rebalance under this strategy. The eager strategies (range, roundrobin) make every
     /// member give up everything before the group re-forms, so nothing is held back for a
     /// follow-up and `previous` does not matter.
-    pub fn assign(
-        self,
-        members: &Subscriptions,
-        partitions: &PartitionCounts,
-        previous: &Assignment,
-    ) -> Rebalance {
+    pub fn assign(self, members: &Subscriptions, partitions: &PartitionCounts, previous: &Assignment) -> Rebalance {
         match self {
             Strategy::Range => Rebalance::eager(range(members, partitions)),
             Strategy::RoundRobin => Rebalance::eager(round_robin(members, partitions)),
@@ -171,11 +159,7 @@ pub struct Rebalance {
 
 impl Rebalance {
     fn eager(assignment: Assignment) -> Self {
-        Rebalance {
-            target: assignment.clone(),
-            assignment,
-            revoked: Vec::new(),
-        }
+        Rebalance { target: assignment.clone(), assignment, revoked: Vec::new() }
     }
 }
 
@@ -193,11 +177,7 @@ pub struct StickyPlan {
 pub fn range(members: &Subscriptions, partitions: &PartitionCounts) -> Assignment {
     let mut assignment = empty_assignment(members);
     for (topic, count) in subscribed_counts(members, partitions) {
-        let consumers: Vec<&String> = members
-            .iter()
-            .filter(|(_, t)| t.contains(topic))
-            .map(|(m, _)| m)
-            .collect();
+        let consumers: Vec<&String> = members.iter().filter(|(_, t)| t.contains(topic)).map(|(m, _)| m).collect();
         let n = consumers.len() as u32;
         let per_member = count / n;
         let with_extra = count % n;
@@ -222,10 +202,7 @@ pub fn round_robin(members: &Subscriptions, partitions: &PartitionCounts) -> Ass
         while !order[next].1.contains(&tp.topic) {
             next = (next + 1) % order.len();
         }
-        assignment
-            .entry(order[next].0.clone())
-            .or_default()
-            .push(tp);
+        assignment.entry(order[next].0.clone()).or_default().push(tp);
         next = (next + 1) % order.len();
     }
     assignment
@@ -233,11 +210,7 @@ pub fn round_robin(members: &Subscriptions, partitions: &PartitionCounts) -> Ass
 
 /// Kafka's `CooperativeStickyAssignor` for one generation. `previous` is what each member
 /// consumed in the generation before (members since departed are ignored).
-pub fn cooperative_sticky(
-    members: &Subscriptions,
-    partitions: &PartitionCounts,
-    previous: &Assignment,
-) -> Rebalance {
+pub fn cooperative_sticky(members: &Subscriptions, partitions: &PartitionCounts, previous: &Assignment) -> Rebalance {
     let plan = sticky_plan(members, partitions, previous);
     let mut assignment = plan.target.clone();
     for (tp, member) in &plan.transferring {
@@ -245,11 +218,7 @@ pub fn cooperative_sticky(
             list.retain(|p| p != tp);
         }
     }
-    Rebalance {
-        assignment,
-        revoked: plan.transferring.into_keys().collect(),
-        target: plan.target,
-    }
+    Rebalance { assignment, revoked: plan.transferring.into_keys().collect(), target: plan.target }
 }
 
 /// The rebalances a cooperative group goes through from `previous` until nothing is held
@@ -277,17 +246,10 @@ pub fn cooperative_sticky_settle(
 }
 
 /// The target `AbstractStickyAssignor` computes, and which partitions change owner.
-pub fn sticky_plan(
-    members: &Subscriptions,
-    partitions: &PartitionCounts,
-    previous: &Assignment,
-) -> StickyPlan {
+pub fn sticky_plan(members: &Subscriptions, partitions: &PartitionCounts, previous: &Assignment) -> StickyPlan {
     let counts = subscribed_counts(members, partitions);
     if members.is_empty() {
-        return StickyPlan {
-            target: Assignment::new(),
-            transferring: BTreeMap::new(),
-        };
+        return StickyPlan { target: Assignment::new(), transferring: BTreeMap::new() };
     }
     let (owned, doubly_claimed) = valid_owned(members, &counts, previous);
     let first = members.values().next();
@@ -297,10 +259,7 @@ pub fn sticky_plan(
     } else {
         let target = General::new(members, &counts, owned).build();
         let transferring = transferring_by_diff(members, previous, &target);
-        StickyPlan {
-            target,
-            transferring,
-        }
+        StickyPlan { target, transferring }
     };
     sort_lists(&mut plan.target);
     plan
@@ -321,10 +280,7 @@ fn sort_lists(assignment: &mut Assignment) {
 
 /// The topics someone subscribes to that exist, with their partition counts: what Kafka
 /// hands an assignor as `partitionsPerTopic`.
-fn subscribed_counts<'a>(
-    members: &Subscriptions,
-    partitions: &'a PartitionCounts,
-) -> BTreeMap<&'a String, u32> {
+fn subscribed_counts<'a>(members: &Subscriptions, partitions: &'a PartitionCounts) -> BTreeMap<&'a String, u32> {
     partitions
         .iter()
         .filter(|(topic, _)| members.values().any(|t| t.contains(*topic)))
@@ -333,10 +289,7 @@ fn subscribed_counts<'a>(
 }
 
 fn all_partitions(counts: &BTreeMap<&String, u32>) -> Vec<TopicPartition> {
-    counts
-        .iter()
-        .flat_map(|(topic, &count)| (0..count).map(move |p| TopicPartition::new(*topic, p)))
-        .collect()
+    counts.iter().flat_map(|(topic, &count)| (0..count).map(move |p| TopicPartition::new(*topic, p))).collect()
 }
 
 fn exists(counts: &BTreeMap<&String, u32>, tp: &TopicPartition) -> bool {
@@ -349,10 +302,7 @@ fn valid_owned(
     members: &Subscriptions,
     counts: &BTreeMap<&String, u32>,
     previous: &Assignment,
-) -> (
-    BTreeMap<String, Vec<TopicPartition>>,
-    BTreeSet<TopicPartition>,
-) {
+) -> (BTreeMap<String, Vec<TopicPartition>>, BTreeSet<TopicPartition>) {
     let mut claims: BTreeMap<&TopicPartition, u32> = BTreeMap::new();
     for member in members.keys() {
         let mut seen = BTreeSet::new();
@@ -362,11 +312,7 @@ fn valid_owned(
             }
         }
     }
-    let doubly: BTreeSet<TopicPartition> = claims
-        .iter()
-        .filter(|(_, &n)| n > 1)
-        .map(|(tp, _)| (*tp).clone())
-        .collect();
+    let doubly: BTreeSet<TopicPartition> = claims.iter().filter(|(_, &n)| n > 1).map(|(tp, _)| (*tp).clone()).collect();
     let owned = members
         .keys()
         .map(|member| {
@@ -392,11 +338,8 @@ fn transferring_by_diff(
     let mut added: BTreeMap<TopicPartition, String> = BTreeMap::new();
     let mut revoked: BTreeSet<&TopicPartition> = BTreeSet::new();
     for (member, assigned) in target {
-        let owned: &[TopicPartition] = if members.contains_key(member) {
-            previous.get(member).map_or(&[], |v| v)
-        } else {
-            &[]
-        };
+        let owned: &[TopicPartition] =
+            if members.contains_key(member) { previous.get(member).map_or(&[], |v| v) } else { &[] };
         for tp in assigned {
             if !owned.contains(tp) {
                 added.insert(tp.clone(), member.clone());
@@ -415,17 +358,12 @@ fn transferring_by_diff(
 // Java's hash-table iteration order, for the two places where Kafka's result depends on it.
 
 fn java_string_hash(s: &str) -> i32 {
-    s.encode_utf16().fold(0i32, |h, unit| {
-        h.wrapping_mul(31).wrapping_add(i32::from(unit))
-    })
+    s.encode_utf16().fold(0i32, |h, unit| h.wrapping_mul(31).wrapping_add(i32::from(unit)))
 }
 
 fn java_topic_partition_hash(tp: &TopicPartition) -> i32 {
     let partition = tp.partition as i32;
-    31i32
-        .wrapping_add(partition)
-        .wrapping_mul(31)
-        .wrapping_add(java_string_hash(&tp.topic))
+    31i32.wrapping_add(partition).wrapping_mul(31).wrapping_add(java_string_hash(&tp.topic))
 }
 
 /// The table size of a `java.util.HashMap` created with the default capacity after `len`
@@ -476,11 +414,7 @@ fn constrained(
     for member in java_hash_map_order(members.keys()) {
         let mut mine = owned.get(member).cloned().unwrap_or_default();
         // KAFKA-16277: interleave topics so a member keeps a share of each, not all of one.
-        mine.sort_by(|a, b| {
-            a.partition
-                .cmp(&b.partition)
-                .then_with(|| a.topic.cmp(&b.topic))
-        });
+        mine.sort_by(|a, b| a.partition.cmp(&b.partition).then_with(|| a.topic.cmp(&b.topic)));
         let keep = if mine.len() < min_quota {
             under_min.push(member.clone());
             mine.len()
@@ -503,10 +437,7 @@ fn constrained(
 
     under_min.sort();
     at_min.make_contiguous().sort();
-    let unassigned: Vec<TopicPartition> = all_partitions(counts)
-        .into_iter()
-        .filter(|tp| !kept.contains(tp))
-        .collect();
+    let unassigned: Vec<TopicPartition> = all_partitions(counts).into_iter().filter(|tp| !kept.contains(tp)).collect();
 
     // Deal the rest round-robin: first up to minQuota, then one more each to members at
     // minQuota until the expected number of members hold maxQuota. `cursor` plays the part of
@@ -528,10 +459,7 @@ fn constrained(
             if cfg!(debug_assertions) {
                 panic!("constrained sticky assignment ran out of members for {tp}");
             }
-            let least = target
-                .iter()
-                .min_by_key(|(m, l)| (l.len(), *m))
-                .map(|(m, _)| m.clone());
+            let least = target.iter().min_by_key(|(m, l)| (l.len(), *m)).map(|(m, _)| m.clone());
             match least {
                 Some(member) => (member, false),
                 None => break,
@@ -548,10 +476,7 @@ fn constrained(
             at_min.push_back(member);
         }
     }
-    StickyPlan {
-        target,
-        transferring,
-    }
+    StickyPlan { target, transferring }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -569,9 +494,7 @@ impl MovedSet {
     fn java_first(&self) -> Option<&TopicPartition> {
         let size = java_table_size(self.peak);
         // min_by_key keeps the first of equal keys: insertion order within a bucket.
-        self.partitions
-            .iter()
-            .min_by_key(|tp| java_bucket(java_topic_partition_hash(tp), size))
+        self.partitions.iter().min_by_key(|tp| java_bucket(java_topic_partition_hash(tp), size))
     }
 }
 
@@ -602,12 +525,7 @@ impl Movements {
 
     fn add(&mut self, tp: &TopicPartition, pair: (String, String)) {
         self.by_partition.insert(tp.clone(), pair.clone());
-        let set = self
-            .by_topic
-            .entry(tp.topic.clone())
-            .or_default()
-            .entry(pair)
-            .or_default();
+        let set = self.by_topic.entry(tp.topic.clone()).or_default().entry(pair).or_default();
         set.partitions.push(tp.clone());
         set.peak = set.peak.max(set.partitions.len());
     }
@@ -627,14 +545,8 @@ impl Movements {
         let Some(pairs) = self.by_topic.get(&tp.topic) else {
             return tp.clone();
         };
-        let origin = self
-            .by_partition
-            .get(tp)
-            .map_or(from, |(src, _)| src.as_str());
-        match pairs
-            .get(&(to.to_string(), origin.to_string()))
-            .and_then(MovedSet::java_first)
-        {
+        let origin = self.by_partition.get(tp).map_or(from, |(src, _)| src.as_str());
+        match pairs.get(&(to.to_string(), origin.to_string())).and_then(MovedSet::java_first) {
             Some(back) => back.clone(),
             None => tp.clone(),
         }
@@ -663,25 +575,12 @@ impl<'a> General<'a> {
     ) -> Self {
         let topics_of: BTreeMap<String, BTreeSet<String>> = members
             .iter()
-            .map(|(m, topics)| {
-                (
-                    m.clone(),
-                    topics
-                        .iter()
-                        .filter(|t| counts.contains_key(*t))
-                        .cloned()
-                        .collect(),
-                )
-            })
+            .map(|(m, topics)| (m.clone(), topics.iter().filter(|t| counts.contains_key(*t)).cloned().collect()))
             .collect();
         let consumers_of = counts
             .keys()
             .map(|topic| {
-                let consumers = topics_of
-                    .iter()
-                    .filter(|(_, t)| t.contains(*topic))
-                    .map(|(m, _)| m.clone())
-                    .collect();
+                let consumers = topics_of.iter().filter(|(_, t)| t.contains(*topic)).map(|(m, _)| m.clone()).collect();
                 ((*topic).clone(), consumers)
             })
             .collect();
@@ -702,10 +601,7 @@ impl<'a> General<'a> {
     }
 
     fn max_load(&self, member: &str) -> usize {
-        self.topics_of[member]
-            .iter()
-            .map(|t| self.counts[t] as usize)
-            .sum()
+        self.topics_of[member].iter().map(|t| self.counts[t] as usize).sum()
     }
 
     fn build(mut self) -> Assignment {
@@ -723,20 +619,10 @@ impl<'a> General<'a> {
         // Topics with fewer possible consumers go first: they have the fewest places to go.
         let mut topics: Vec<&String> = self.counts.keys().copied().collect();
         topics.sort_by_key(|t| (self.consumers_of[*t].len(), *t));
-        let mut sorted_all: Vec<TopicPartition> = topics
-            .iter()
-            .flat_map(|t| (0..self.counts[*t]).map(|p| TopicPartition::new(*t, p)))
-            .collect();
-        let mut unassigned: Vec<TopicPartition> = sorted_all
-            .iter()
-            .filter(|tp| !kept.contains(tp))
-            .cloned()
-            .collect();
-        self.by_load = self
-            .current
-            .iter()
-            .map(|(m, l)| (l.len(), m.clone()))
-            .collect();
+        let mut sorted_all: Vec<TopicPartition> =
+            topics.iter().flat_map(|t| (0..self.counts[*t]).map(|p| TopicPartition::new(*t, p))).collect();
+        let mut unassigned: Vec<TopicPartition> = sorted_all.iter().filter(|tp| !kept.contains(tp)).cloned().collect();
+        self.by_load = self.current.iter().map(|(m, l)| (l.len(), m.clone())).collect();
         self.balance(&mut sorted_all, &mut unassigned);
         self.current
     }
@@ -755,25 +641,15 @@ impl<'a> General<'a> {
     }
 
     fn least_loaded_for(&self, topic: &str) -> Option<String> {
-        self.by_load
-            .iter()
-            .find(|(_, m)| self.topics_of[m].contains(topic))
-            .map(|(_, m)| m.clone())
+        self.by_load.iter().find(|(_, m)| self.topics_of[m].contains(topic)).map(|(_, m)| m.clone())
     }
 
     fn can_participate(&self, member: &str) -> bool {
         let list = &self.current[member];
-        list.len() < self.max_load(member)
-            || list
-                .iter()
-                .any(|tp| self.consumers_of[&tp.topic].len() >= 2)
+        list.len() < self.max_load(member) || list.iter().any(|tp| self.consumers_of[&tp.topic].len() >= 2)
     }
 
-    fn balance(
-        &mut self,
-        sorted_all: &mut Vec<TopicPartition>,
-        unassigned: &mut Vec<TopicPartition>,
-    ) {
+    fn balance(&mut self, sorted_all: &mut Vec<TopicPartition>, unassigned: &mut Vec<TopicPartition>) {
         let initializing = self.by_load.last().is_none_or(|(load, _)| *load == 0);
         for tp in unassigned.iter() {
             if let Some(member) = self.least_loaded_for(&tp.topic) {
@@ -782,20 +658,11 @@ impl<'a> General<'a> {
         }
 
         // Partitions of single-consumer topics and members that cannot change stay put.
-        let fixed_topics: BTreeSet<String> = self
-            .consumers_of
-            .iter()
-            .filter(|(_, c)| c.len() < 2)
-            .map(|(t, _)| t.clone())
-            .collect();
+        let fixed_topics: BTreeSet<String> =
+            self.consumers_of.iter().filter(|(_, c)| c.len() < 2).map(|(t, _)| t.clone()).collect();
         sorted_all.retain(|tp| !fixed_topics.contains(&tp.topic));
         unassigned.retain(|tp| !fixed_topics.contains(&tp.topic));
-        let fixed_members: Vec<String> = self
-            .current
-            .keys()
-            .filter(|m| !self.can_participate(m))
-            .cloned()
-            .collect();
+        let fixed_members: Vec<String> = self.current.keys().filter(|m| !self.can_participate(m)).cloned().collect();
         let mut fixed: Vec<(String, Vec<TopicPartition>)> = Vec::new();
         for member in fixed_members {
             if let Some(list) = self.current.remove(&member) {
@@ -920,14 +787,7 @@ mod tests {
     use super::*;
 
     fn subs(list: &[(&str, &[&str])]) -> Subscriptions {
-        list.iter()
-            .map(|(m, topics)| {
-                (
-                    m.to_string(),
-                    topics.iter().map(|t| t.to_string()).collect(),
-                )
-            })
-            .collect()
+        list.iter().map(|(m, topics)| (m.to_string(), topics.iter().map(|t| t.to_string()).collect())).collect()
     }
 
     fn counts(list: &[(&str, u32)]) -> PartitionCounts {
@@ -954,15 +814,11 @@ mod tests {
     }
 
     fn assignment(list: &[(&str, &str)]) -> Assignment {
-        list.iter()
-            .map(|(m, text)| (m.to_string(), tps(text)))
-            .collect()
+        list.iter().map(|(m, text)| (m.to_string(), tps(text))).collect()
     }
 
     fn transfers(list: &[(&str, &str)]) -> BTreeMap<TopicPartition, String> {
-        list.iter()
-            .flat_map(|(m, text)| tps(text).into_iter().map(move |p| (p, m.to_string())))
-            .collect()
+        list.iter().flat_map(|(m, text)| tps(text).into_iter().map(move |p| (p, m.to_string()))).collect()
     }
 
     // --- names ---------------------------------------------------------------------------
@@ -972,10 +828,7 @@ mod tests {
         for s in Strategy::ALL {
             assert_eq!(Strategy::from_name(s.name()), Some(s));
         }
-        assert_eq!(
-            Strategy::from_name("round-robin"),
-            Some(Strategy::RoundRobin)
-        );
+        assert_eq!(Strategy::from_name("round-robin"), Some(Strategy::RoundRobin));
         assert_eq!(Strategy::RoundRobin.name(), "roundrobin");
         assert_eq!(Strategy::from_name("sticky"), None);
         assert_eq!(tp("orders", 3).to_string(), "orders/3");
@@ -1015,10 +868,7 @@ mod tests {
     #[test]
     fn range_two_consumers_one_topic() {
         let two = subs(&[("consumer1", &["topic1"]), ("consumer2", &["topic1"])]);
-        assert_eq!(
-            range(&two, &counts(&[("topic1", 1)])),
-            assignment(&[("consumer1", "topic1-0"), ("consumer2", "")])
-        );
+        assert_eq!(range(&two, &counts(&[("topic1", 1)])), assignment(&[("consumer1", "topic1-0"), ("consumer2", "")]));
         assert_eq!(
             range(&two, &counts(&[("topic1", 2)])),
             assignment(&[("consumer1", "topic1-0"), ("consumer2", "topic1-1")])
@@ -1027,11 +877,8 @@ mod tests {
 
     #[test]
     fn range_multiple_consumers_mixed_topics() {
-        let members = subs(&[
-            ("consumer1", &["topic1"]),
-            ("consumer2", &["topic1", "topic2"]),
-            ("consumer3", &["topic1"]),
-        ]);
+        let members =
+            subs(&[("consumer1", &["topic1"]), ("consumer2", &["topic1", "topic2"]), ("consumer3", &["topic1"])]);
         assert_eq!(
             range(&members, &counts(&[("topic1", 3), ("topic2", 2)])),
             assignment(&[
@@ -1044,16 +891,10 @@ mod tests {
 
     #[test]
     fn range_two_consumers_two_topics_six_partitions() {
-        let members = subs(&[
-            ("consumer1", &["topic1", "topic2"]),
-            ("consumer2", &["topic1", "topic2"]),
-        ]);
+        let members = subs(&[("consumer1", &["topic1", "topic2"]), ("consumer2", &["topic1", "topic2"])]);
         assert_eq!(
             range(&members, &counts(&[("topic1", 3), ("topic2", 3)])),
-            assignment(&[
-                ("consumer1", "topic1-0, topic1-1, topic2-0, topic2-1"),
-                ("consumer2", "topic1-2, topic2-2")
-            ])
+            assignment(&[("consumer1", "topic1-0, topic1-1, topic2-0, topic2-1"), ("consumer2", "topic1-2, topic2-2")])
         );
     }
 
@@ -1062,12 +903,7 @@ mod tests {
         // testStaticMemberRangeAssignmentPersistent; the instance ids sort as the member ids do.
         let all: &[&str] = &["topic1", "topic2"];
         let parts = counts(&[("topic1", 5), ("topic2", 4)]);
-        let mut members = subs(&[
-            ("consumer1", all),
-            ("consumer2", all),
-            ("consumer3", all),
-            ("consumer4", all),
-        ]);
+        let mut members = subs(&[("consumer1", all), ("consumer2", all), ("consumer3", all), ("consumer4", all)]);
         let mut expected = assignment(&[
             ("consumer1", "topic1-0, topic1-1, topic2-0"),
             ("consumer2", "topic1-2, topic2-1"),
@@ -1089,10 +925,7 @@ mod tests {
         let parts = counts(&[("t1", 6), ("t2", 7), ("t3", 2)]);
         // testRackAwareAssignmentWithUniformSubscription
         assert_eq!(
-            range(
-                &subs(&[("consumer0", all), ("consumer1", all), ("consumer2", all)]),
-                &parts
-            ),
+            range(&subs(&[("consumer0", all), ("consumer1", all), ("consumer2", all)]), &parts),
             assignment(&[
                 ("consumer0", "t1-0, t1-1, t2-0, t2-1, t2-2, t3-0"),
                 ("consumer1", "t1-2, t1-3, t2-3, t2-4, t3-1"),
@@ -1101,10 +934,7 @@ mod tests {
         );
         // testRackAwareAssignmentWithNonEqualSubscription
         assert_eq!(
-            range(
-                &subs(&[("consumer0", all), ("consumer1", all), ("consumer2", some)]),
-                &parts
-            ),
+            range(&subs(&[("consumer0", all), ("consumer1", all), ("consumer2", some)]), &parts),
             assignment(&[
                 ("consumer0", "t1-0, t1-1, t2-0, t2-1, t2-2, t2-3, t3-0"),
                 ("consumer1", "t1-2, t1-3, t2-4, t2-5, t2-6, t3-1"),
@@ -1114,10 +944,7 @@ mod tests {
         let parts = counts(&[("t1", 5), ("t2", 5), ("t3", 5)]);
         // testRackAwareAssignmentWithUniformPartitions
         assert_eq!(
-            range(
-                &subs(&[("consumer0", all), ("consumer1", all), ("consumer2", all)]),
-                &parts
-            ),
+            range(&subs(&[("consumer0", all), ("consumer1", all), ("consumer2", all)]), &parts),
             assignment(&[
                 ("consumer0", "t1-0, t1-1, t2-0, t2-1, t3-0, t3-1"),
                 ("consumer1", "t1-2, t1-3, t2-2, t2-3, t3-2, t3-3"),
@@ -1126,10 +953,7 @@ mod tests {
         );
         // testRackAwareAssignmentWithUniformPartitionsNonEqualSubscription
         assert_eq!(
-            range(
-                &subs(&[("consumer0", all), ("consumer1", all), ("consumer2", some)]),
-                &parts
-            ),
+            range(&subs(&[("consumer0", all), ("consumer1", all), ("consumer2", some)]), &parts),
             assignment(&[
                 ("consumer0", "t1-0, t1-1, t2-0, t2-1, t2-2, t3-0, t3-1"),
                 ("consumer1", "t1-2, t1-3, t2-3, t2-4, t3-2, t3-3"),
@@ -1141,15 +965,7 @@ mod tests {
         let a: &[&str] = &["t1", "t2"];
         let b: &[&str] = &["t3", "t4"];
         assert_eq!(
-            range(
-                &subs(&[
-                    ("consumer0", a),
-                    ("consumer1", a),
-                    ("consumer2", b),
-                    ("consumer3", b)
-                ]),
-                &parts
-            ),
+            range(&subs(&[("consumer0", a), ("consumer1", a), ("consumer2", b), ("consumer3", b)]), &parts),
             assignment(&[
                 ("consumer0", "t1-0, t1-1, t1-2, t2-0, t2-1, t2-2"),
                 ("consumer1", "t1-3, t1-4, t1-5, t2-3, t2-4, t2-5"),
@@ -1158,33 +974,13 @@ mod tests {
             ])
         );
         // testCoPartitionedAssignmentWithSameSubscription: t7..t9 do not exist.
-        let parts = counts(&[
-            ("t1", 6),
-            ("t2", 6),
-            ("t3", 2),
-            ("t4", 2),
-            ("t5", 4),
-            ("t6", 4),
-        ]);
+        let parts = counts(&[("t1", 6), ("t2", 6), ("t3", 2), ("t4", 2), ("t5", 4), ("t6", 4)]);
         let list: &[&str] = &["t1", "t2", "t3", "t4", "t5", "t6", "t7", "t8", "t9"];
         assert_eq!(
-            range(
-                &subs(&[
-                    ("consumer0", list),
-                    ("consumer1", list),
-                    ("consumer2", list)
-                ]),
-                &parts
-            ),
+            range(&subs(&[("consumer0", list), ("consumer1", list), ("consumer2", list)]), &parts),
             assignment(&[
-                (
-                    "consumer0",
-                    "t1-0, t1-1, t2-0, t2-1, t3-0, t4-0, t5-0, t5-1, t6-0, t6-1"
-                ),
-                (
-                    "consumer1",
-                    "t1-2, t1-3, t2-2, t2-3, t3-1, t4-1, t5-2, t6-2"
-                ),
+                ("consumer0", "t1-0, t1-1, t2-0, t2-1, t3-0, t4-0, t5-0, t5-1, t6-0, t6-1"),
+                ("consumer1", "t1-2, t1-3, t2-2, t2-3, t3-1, t4-1, t5-2, t6-2"),
                 ("consumer2", "t1-4, t1-5, t2-4, t2-5, t5-3, t6-3"),
             ])
         );
@@ -1194,26 +990,14 @@ mod tests {
 
     #[test]
     fn round_robin_one_consumer_cases() {
-        assert_eq!(
-            round_robin(&subs(&[("consumer", &[])]), &counts(&[])),
-            assignment(&[("consumer", "")])
-        );
-        assert_eq!(
-            round_robin(&subs(&[("consumer", &["topic"])]), &counts(&[])),
-            assignment(&[("consumer", "")])
-        );
+        assert_eq!(round_robin(&subs(&[("consumer", &[])]), &counts(&[])), assignment(&[("consumer", "")]));
+        assert_eq!(round_robin(&subs(&[("consumer", &["topic"])]), &counts(&[])), assignment(&[("consumer", "")]));
         let one = subs(&[("consumer", &["topic"])]);
         let expected = assignment(&[("consumer", "topic-0, topic-1, topic-2")]);
         assert_eq!(round_robin(&one, &counts(&[("topic", 3)])), expected);
+        assert_eq!(round_robin(&one, &counts(&[("topic", 3), ("other", 3)])), expected);
         assert_eq!(
-            round_robin(&one, &counts(&[("topic", 3), ("other", 3)])),
-            expected
-        );
-        assert_eq!(
-            round_robin(
-                &subs(&[("consumer", &["topic1", "topic2"])]),
-                &counts(&[("topic1", 1), ("topic2", 2)])
-            ),
+            round_robin(&subs(&[("consumer", &["topic1", "topic2"])]), &counts(&[("topic1", 1), ("topic2", 2)])),
             assignment(&[("consumer", "topic1-0, topic2-0, topic2-1")])
         );
     }
@@ -1233,11 +1017,8 @@ mod tests {
 
     #[test]
     fn round_robin_multiple_consumers_mixed_topics() {
-        let members = subs(&[
-            ("consumer1", &["topic1"]),
-            ("consumer2", &["topic1", "topic2"]),
-            ("consumer3", &["topic1"]),
-        ]);
+        let members =
+            subs(&[("consumer1", &["topic1"]), ("consumer2", &["topic1", "topic2"]), ("consumer3", &["topic1"])]);
         assert_eq!(
             round_robin(&members, &counts(&[("topic1", 3), ("topic2", 2)])),
             assignment(&[
@@ -1250,16 +1031,10 @@ mod tests {
 
     #[test]
     fn round_robin_two_dynamic_consumers_two_topics_six_partitions() {
-        let members = subs(&[
-            ("consumer1", &["topic1", "topic2"]),
-            ("consumer2", &["topic1", "topic2"]),
-        ]);
+        let members = subs(&[("consumer1", &["topic1", "topic2"]), ("consumer2", &["topic1", "topic2"])]);
         assert_eq!(
             round_robin(&members, &counts(&[("topic1", 3), ("topic2", 3)])),
-            assignment(&[
-                ("consumer1", "topic1-0, topic1-2, topic2-1"),
-                ("consumer2", "topic1-1, topic2-0, topic2-2")
-            ])
+            assignment(&[("consumer1", "topic1-0, topic1-2, topic2-1"), ("consumer2", "topic1-1, topic2-0, topic2-2")])
         );
     }
 
@@ -1268,12 +1043,7 @@ mod tests {
         // testStaticMemberAssignmentPersistent; the instance ids sort as the member ids do.
         let all: &[&str] = &["topic1", "topic2"];
         let parts = counts(&[("topic1", 3), ("topic2", 3)]);
-        let mut members = subs(&[
-            ("consumer1", all),
-            ("consumer2", all),
-            ("consumer3", all),
-            ("consumer4", all),
-        ]);
+        let mut members = subs(&[("consumer1", all), ("consumer2", all), ("consumer3", all), ("consumer4", all)]);
         let mut expected = assignment(&[
             ("consumer1", "topic1-0, topic2-1"),
             ("consumer2", "topic1-1, topic2-2"),
@@ -1282,10 +1052,7 @@ mod tests {
         ]);
         assert_eq!(round_robin(&members, &parts), expected);
         members.remove("consumer4");
-        members.insert(
-            "consumer5".into(),
-            all.iter().map(|t| t.to_string()).collect(),
-        );
+        members.insert("consumer5".into(), all.iter().map(|t| t.to_string()).collect());
         expected.remove("consumer4");
         expected.insert("consumer5".into(), tps("topic2-0"));
         assert_eq!(round_robin(&members, &parts), expected);
@@ -1296,17 +1063,11 @@ mod tests {
     /// Kafka's `verifyValidityAndBalance`: members only get subscribed topics, no partition
     /// twice, and when two members differ by 2+ partitions they share no topic.
     fn assert_valid_and_balanced(members: &Subscriptions, a: &Assignment) {
-        assert_eq!(
-            a.keys().collect::<Vec<_>>(),
-            members.keys().collect::<Vec<_>>()
-        );
+        assert_eq!(a.keys().collect::<Vec<_>>(), members.keys().collect::<Vec<_>>());
         let mut seen = BTreeSet::new();
         for (m, list) in a {
             for p in list {
-                assert!(
-                    members[m].contains(&p.topic),
-                    "{p} given to {m}, not subscribed: {a:?}"
-                );
+                assert!(members[m].contains(&p.topic), "{p} given to {m}, not subscribed: {a:?}");
                 assert!(seen.insert(p), "{p} assigned twice: {a:?}");
             }
         }
@@ -1317,10 +1078,7 @@ mod tests {
                     continue;
                 }
                 let t1: BTreeSet<&String> = l1.iter().map(|p| &p.topic).collect();
-                assert!(
-                    l2.iter().all(|p| !t1.contains(&p.topic)),
-                    "{m1} and {m2} could be balanced: {a:?}"
-                );
+                assert!(l2.iter().all(|p| !t1.contains(&p.topic)), "{m1} and {m2} could be balanced: {a:?}");
             }
         }
     }
@@ -1346,15 +1104,10 @@ mod tests {
         assert_valid_and_balanced(members, &plan.target);
         let round = cooperative_sticky(members, parts, previous);
         assert_eq!(round.target, plan.target);
-        assert_eq!(
-            round.revoked,
-            expected_transfers.keys().cloned().collect::<Vec<_>>()
-        );
+        assert_eq!(round.revoked, expected_transfers.keys().cloned().collect::<Vec<_>>());
         for (m, list) in &round.assignment {
-            let full: Vec<&TopicPartition> = expected[m]
-                .iter()
-                .filter(|p| !expected_transfers.contains_key(*p))
-                .collect();
+            let full: Vec<&TopicPartition> =
+                expected[m].iter().filter(|p| !expected_transfers.contains_key(*p)).collect();
             assert_eq!(list.iter().collect::<Vec<_>>(), full);
         }
     }
@@ -1366,13 +1119,7 @@ mod tests {
     #[test]
     fn sticky_one_consumer_cases() {
         let nothing = Assignment::new();
-        check_sticky(
-            &subs(&[("consumer", &[])]),
-            &counts(&[]),
-            &nothing,
-            &assignment(&[("consumer", "")]),
-            &none(),
-        );
+        check_sticky(&subs(&[("consumer", &[])]), &counts(&[]), &nothing, &assignment(&[("consumer", "")]), &none());
         check_sticky(
             &subs(&[("consumer", &["topic"])]),
             &counts(&[("topic", 0)]),
@@ -1422,11 +1169,8 @@ mod tests {
 
     #[test]
     fn sticky_multiple_consumers_mixed_topic_subscriptions() {
-        let members = subs(&[
-            ("consumer1", &["topic1"]),
-            ("consumer2", &["topic1", "topic2"]),
-            ("consumer3", &["topic1"]),
-        ]);
+        let members =
+            subs(&[("consumer1", &["topic1"]), ("consumer2", &["topic1", "topic2"]), ("consumer3", &["topic1"])]);
         check_sticky(
             &members,
             &counts(&[("topic1", 3), ("topic2", 2)]),
@@ -1462,14 +1206,8 @@ mod tests {
         check_sticky(
             &subs(&[("consumer1", all), ("consumer2", all)]),
             &counts(&[("topic1", 2), ("topic2", 3)]),
-            &assignment(&[
-                ("consumer1", "topic1-0, topic2-1"),
-                ("consumer2", "topic1-1, topic2-2"),
-            ]),
-            &assignment(&[
-                ("consumer1", "topic1-0, topic2-1, topic2-0"),
-                ("consumer2", "topic1-1, topic2-2"),
-            ]),
+            &assignment(&[("consumer1", "topic1-0, topic2-1"), ("consumer2", "topic1-1, topic2-2")]),
+            &assignment(&[("consumer1", "topic1-0, topic2-1, topic2-0"), ("consumer2", "topic1-1, topic2-2")]),
             &none(),
         );
         // testMaxQuotaConsumerMoreThanNumExpectedMaxCapacityMembers: Java's HashMap walks
@@ -1478,16 +1216,8 @@ mod tests {
         check_sticky(
             &three,
             &counts(&[("topic1", 2), ("topic2", 2)]),
-            &assignment(&[
-                ("consumer1", "topic1-0, topic2-0"),
-                ("consumer2", "topic1-1, topic2-1"),
-                ("consumer3", ""),
-            ]),
-            &assignment(&[
-                ("consumer1", "topic1-0"),
-                ("consumer2", "topic1-1, topic2-1"),
-                ("consumer3", "topic2-0"),
-            ]),
+            &assignment(&[("consumer1", "topic1-0, topic2-0"), ("consumer2", "topic1-1, topic2-1"), ("consumer3", "")]),
+            &assignment(&[("consumer1", "topic1-0"), ("consumer2", "topic1-1, topic2-1"), ("consumer3", "topic2-0")]),
             &transfers(&[("consumer3", "topic2-0")]),
         );
         // testAllConsumersAreUnderMinQuota
@@ -1508,11 +1238,7 @@ mod tests {
             &subs(&[("consumer1", one), ("consumer2", one), ("consumer3", one)]),
             &counts(&[("topic", 4)]),
             &assignment(&[("consumer1", "topic-0, topic-1"), ("consumer2", "topic-2")]),
-            &assignment(&[
-                ("consumer1", "topic-0, topic-1"),
-                ("consumer2", "topic-2"),
-                ("consumer3", "topic-3"),
-            ]),
+            &assignment(&[("consumer1", "topic-0, topic-1"), ("consumer2", "topic-2"), ("consumer3", "topic-3")]),
             &none(),
         );
     }
@@ -1523,36 +1249,18 @@ mod tests {
         let parts = counts(&[("topic", 3)]);
         let solo = subs(&[("consumer1", one)]);
         let first = sticky_plan(&solo, &parts, &Assignment::new()).target;
-        assert_eq!(
-            first,
-            assignment(&[("consumer1", "topic-0, topic-1, topic-2")])
-        );
+        assert_eq!(first, assignment(&[("consumer1", "topic-0, topic-1, topic-2")]));
         let pair = subs(&[("consumer1", one), ("consumer2", one)]);
         let second = assignment(&[("consumer1", "topic-0, topic-1"), ("consumer2", "topic-2")]);
-        check_sticky(
-            &pair,
-            &parts,
-            &first,
-            &second,
-            &transfers(&[("consumer2", "topic-2")]),
-        );
+        check_sticky(&pair, &parts, &first, &second, &transfers(&[("consumer2", "topic-2")]));
         // Cooperative: consumer2 gets topic-2 only after consumer1 has let go of it.
         let rounds = cooperative_sticky_settle(&pair, &parts, &first);
         assert_eq!(rounds.len(), 2);
-        assert_eq!(
-            rounds[0].assignment,
-            assignment(&[("consumer1", "topic-0, topic-1"), ("consumer2", "")])
-        );
+        assert_eq!(rounds[0].assignment, assignment(&[("consumer1", "topic-0, topic-1"), ("consumer2", "")]));
         assert_eq!(rounds[1].assignment, second);
         // consumer1 leaves.
         let alone = subs(&[("consumer2", one)]);
-        check_sticky(
-            &alone,
-            &parts,
-            &second,
-            &assignment(&[("consumer2", "topic-0, topic-1, topic-2")]),
-            &none(),
-        );
+        check_sticky(&alone, &parts, &second, &assignment(&[("consumer2", "topic-0, topic-1, topic-2")]), &none());
     }
 
     #[test]
@@ -1570,12 +1278,7 @@ mod tests {
         let two = subs(&[("consumer1", all), ("consumer2", all)]);
         let a2 = sticky_plan(&two, &parts, &a1).target;
         per_topic(&a2, 6);
-        let four = subs(&[
-            ("consumer1", all),
-            ("consumer2", all),
-            ("consumer3", all),
-            ("consumer4", all),
-        ]);
+        let four = subs(&[("consumer1", all), ("consumer2", all), ("consumer3", all), ("consumer4", all)]);
         let a3 = sticky_plan(&four, &parts, &a2).target;
         per_topic(&a3, 3);
         let last_two = subs(&[("consumer3", all), ("consumer4", all)]);
@@ -1594,22 +1297,14 @@ mod tests {
             ("consumer2", "topic1-1, topic2-0, topic2-2"),
         ]);
         check_sticky(&two, &parts, &Assignment::new(), &first, &none());
-        let four = subs(&[
-            ("consumer1", all),
-            ("consumer2", all),
-            ("consumer3", all),
-            ("consumer4", all),
-        ]);
+        let four = subs(&[("consumer1", all), ("consumer2", all), ("consumer3", all), ("consumer4", all)]);
         let second = assignment(&[
             ("consumer1", "topic1-0, topic2-1"),
             ("consumer2", "topic2-0, topic1-1"),
             ("consumer3", "topic1-2, topic2-3"),
             ("consumer4", "topic2-2"),
         ]);
-        let moving = transfers(&[
-            ("consumer3", "topic1-2, topic2-3"),
-            ("consumer4", "topic2-2"),
-        ]);
+        let moving = transfers(&[("consumer3", "topic1-2, topic2-3"), ("consumer4", "topic2-2")]);
         check_sticky(&four, &parts, &first, &second, &moving);
         let last_two = subs(&[("consumer3", all), ("consumer4", all)]);
         let third = assignment(&[
@@ -1623,27 +1318,15 @@ mod tests {
     fn sticky_add_remove_topic_two_consumers() {
         let parts1 = counts(&[("topic", 3)]);
         let one: &[&str] = &["topic"];
-        let a1 = sticky_plan(
-            &subs(&[("consumer1", one), ("consumer2", one)]),
-            &parts1,
-            &Assignment::new(),
-        )
-        .target;
+        let a1 = sticky_plan(&subs(&[("consumer1", one), ("consumer2", one)]), &parts1, &Assignment::new()).target;
         assert!(fully_balanced(&a1));
         let both: &[&str] = &["topic", "topic2"];
         let parts2 = counts(&[("topic", 3), ("topic2", 3)]);
-        let plan2 = sticky_plan(
-            &subs(&[("consumer1", both), ("consumer2", both)]),
-            &parts2,
-            &a1,
-        );
+        let plan2 = sticky_plan(&subs(&[("consumer1", both), ("consumer2", both)]), &parts2, &a1);
         assert!(plan2.transferring.is_empty());
         for (m, list) in &plan2.target {
             assert_eq!(list.len(), 3);
-            assert!(
-                a1[m].iter().all(|p| list.contains(p)),
-                "{m} lost a partition"
-            );
+            assert!(a1[m].iter().all(|p| list.contains(p)), "{m} lost a partition");
         }
         let only2: &[&str] = &["topic2"];
         let parts3 = counts(&[("topic2", 3)]);
@@ -1652,10 +1335,7 @@ mod tests {
         assert!(plan3.transferring.is_empty());
         assert_valid_and_balanced(&members3, &plan3.target);
         for (m, list) in &plan3.target {
-            assert!(
-                list.iter().all(|p| plan2.target[m].contains(p)),
-                "{m} gained a partition"
-            );
+            assert!(list.iter().all(|p| plan2.target[m].contains(p)), "{m} gained a partition");
         }
     }
 
@@ -1663,9 +1343,8 @@ mod tests {
     fn sticky_reassignment_after_one_consumer_leaves() {
         let name = |prefix: &str, i: u32| format!("{prefix}{i:02}");
         let parts: PartitionCounts = (1..20).map(|i| (name("t", i), i)).collect();
-        let mut members: Subscriptions = (1..20)
-            .map(|i| (name("c", i), (1..=i).map(|j| name("t", j)).collect()))
-            .collect();
+        let mut members: Subscriptions =
+            (1..20).map(|i| (name("c", i), (1..=i).map(|j| name("t", j)).collect())).collect();
         let first = sticky_plan(&members, &parts, &Assignment::new()).target;
         assert_valid_and_balanced(&members, &first);
         members.remove("c10");
@@ -1680,41 +1359,26 @@ mod tests {
         // testPartitionsTransferringOwnershipIncludeThePartitionClaimedByMultipleConsumersInSameGeneration
         let one: &[&str] = &["topic"];
         let three = subs(&[("consumer1", one), ("consumer2", one), ("consumer3", one)]);
-        let owned = assignment(&[
-            ("consumer1", "topic-0, topic-1"),
-            ("consumer2", "topic-0, topic-2"),
-            ("consumer3", ""),
-        ]);
+        let owned =
+            assignment(&[("consumer1", "topic-0, topic-1"), ("consumer2", "topic-0, topic-2"), ("consumer3", "")]);
         check_sticky(
             &three,
             &counts(&[("topic", 3)]),
             &owned,
-            &assignment(&[
-                ("consumer1", "topic-1"),
-                ("consumer2", "topic-2"),
-                ("consumer3", "topic-0"),
-            ]),
+            &assignment(&[("consumer1", "topic-1"), ("consumer2", "topic-2"), ("consumer3", "topic-0")]),
             &transfers(&[("consumer3", "topic-0")]),
         );
         // CooperativeStickyAssignorTest: ...WithEqualPartitionsPerConsumer
         let round = cooperative_sticky(&three, &counts(&[("topic", 3)]), &owned);
         assert_eq!(
             round.assignment,
-            assignment(&[
-                ("consumer1", "topic-1"),
-                ("consumer2", "topic-2"),
-                ("consumer3", "")
-            ])
+            assignment(&[("consumer1", "topic-1"), ("consumer2", "topic-2"), ("consumer3", "")])
         );
         // ...WithUnequalPartitionsPerConsumer
         let round = cooperative_sticky(&three, &counts(&[("topic", 4)]), &owned);
         assert_eq!(
             round.assignment,
-            assignment(&[
-                ("consumer1", "topic-1, topic-3"),
-                ("consumer2", "topic-2"),
-                ("consumer3", "")
-            ])
+            assignment(&[("consumer1", "topic-1, topic-3"), ("consumer2", "topic-2"), ("consumer3", "")])
         );
         assert_eq!(round.revoked, tps("topic-0"));
     }
@@ -1778,10 +1442,7 @@ mod tests {
     fn java_hash_order_matches_java() {
         // "consumer1".hashCode() == 0xe6e7fafb in Java; consecutive ids land in descending buckets.
         assert_eq!(java_string_hash("consumer1") as u32, 0xe6e7_fafb);
-        let ids: Vec<String> = ["consumer1", "consumer2", "consumer3"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let ids: Vec<String> = ["consumer1", "consumer2", "consumer3"].iter().map(|s| s.to_string()).collect();
         let order: Vec<&String> = java_hash_map_order(ids.iter());
         assert_eq!(order, vec!["consumer3", "consumer2", "consumer1"]);
         assert_eq!(java_table_size(12), 16);
@@ -1816,25 +1477,15 @@ mod tests {
     fn random_case(seed: u64) -> Case {
         let mut g = Gen(seed);
         let topics: Vec<String> = (0..1 + g.below(4)).map(|i| format!("topic-{i}")).collect();
-        let parts: PartitionCounts = topics
-            .iter()
-            .map(|t| (t.clone(), g.below(8) as u32))
-            .collect();
+        let parts: PartitionCounts = topics.iter().map(|t| (t.clone(), g.below(8) as u32)).collect();
         let equal = g.below(2) == 0;
         let shared: BTreeSet<String> = topics.iter().filter(|_| g.below(3) > 0).cloned().collect();
-        let shared = if shared.is_empty() {
-            topics.iter().take(1).cloned().collect()
-        } else {
-            shared
-        };
+        let shared = if shared.is_empty() { topics.iter().take(1).cloned().collect() } else { shared };
         let mut members = Subscriptions::new();
         for _ in 0..1 + g.below(6) {
             let id = format!("member-{}", g.below(1000));
-            let topics: BTreeSet<String> = if equal {
-                shared.clone()
-            } else {
-                topics.iter().filter(|_| g.below(2) == 0).cloned().collect()
-            };
+            let topics: BTreeSet<String> =
+                if equal { shared.clone() } else { topics.iter().filter(|_| g.below(2) == 0).cloned().collect() };
             members.insert(id, topics);
         }
         // Previous owners: current members, someone who left, and now and then a double claim.
@@ -1854,39 +1505,22 @@ mod tests {
                 }
             }
         }
-        Case {
-            members,
-            parts,
-            previous,
-            equal,
-        }
+        Case { members, parts, previous, equal }
     }
 
     /// Every partition of a subscribed topic goes to exactly one member subscribed to it.
     fn assert_complete(c: &Case, a: &Assignment) {
-        assert_eq!(
-            a.keys().collect::<Vec<_>>(),
-            c.members.keys().collect::<Vec<_>>()
-        );
+        assert_eq!(a.keys().collect::<Vec<_>>(), c.members.keys().collect::<Vec<_>>());
         let mut given: BTreeMap<&TopicPartition, u32> = BTreeMap::new();
         for (m, list) in a {
-            assert!(
-                list.windows(2).all(|w| w[0] < w[1]),
-                "{m}'s list is not sorted: {list:?}"
-            );
+            assert!(list.windows(2).all(|w| w[0] < w[1]), "{m}'s list is not sorted: {list:?}");
             for p in list {
-                assert!(
-                    c.members[m].contains(&p.topic),
-                    "{p} given to {m}, not subscribed"
-                );
+                assert!(c.members[m].contains(&p.topic), "{p} given to {m}, not subscribed");
                 *given.entry(p).or_default() += 1;
             }
         }
         let expected = all_partitions(&subscribed_counts(&c.members, &c.parts));
-        assert_eq!(
-            given.keys().map(|p| (*p).clone()).collect::<Vec<_>>(),
-            expected
-        );
+        assert_eq!(given.keys().map(|p| (*p).clone()).collect::<Vec<_>>(), expected);
         assert!(given.values().all(|&n| n == 1));
     }
 
@@ -1894,31 +1528,21 @@ mod tests {
     fn properties_hold_for_random_groups() {
         for seed in 0..1500u64 {
             let c = random_case(seed);
-            let context = format!(
-                "seed {seed}: members {:?} partitions {:?}",
-                c.members, c.parts
-            );
+            let context = format!("seed {seed}: members {:?} partitions {:?}", c.members, c.parts);
 
             let r = range(&c.members, &c.parts);
             assert_complete(&c, &r);
             let rr = round_robin(&c.members, &c.parts);
             assert_complete(&c, &rr);
             if c.equal {
-                assert!(
-                    fully_balanced(&rr),
-                    "{context}: round-robin unbalanced {rr:?}"
-                );
+                assert!(fully_balanced(&rr), "{context}: round-robin unbalanced {rr:?}");
             }
 
             let plan = sticky_plan(&c.members, &c.parts, &c.previous);
             assert_complete(&c, &plan.target);
             assert_valid_and_balanced(&c.members, &plan.target);
             if c.equal {
-                assert!(
-                    fully_balanced(&plan.target),
-                    "{context}: sticky unbalanced {:?}",
-                    plan.target
-                );
+                assert!(fully_balanced(&plan.target), "{context}: sticky unbalanced {:?}", plan.target);
                 // Stickiness: each member keeps its valid claims up to the smaller quota.
                 let counts = subscribed_counts(&c.members, &c.parts);
                 let total: u32 = counts.values().sum();
@@ -1926,10 +1550,7 @@ mod tests {
                 let (owned, _) = valid_owned(&c.members, &counts, &c.previous);
                 for (m, mine) in &owned {
                     let kept = mine.iter().filter(|p| plan.target[m].contains(p)).count();
-                    assert!(
-                        kept >= mine.len().min(min_quota),
-                        "{context}: {m} kept {kept} of {mine:?}"
-                    );
+                    assert!(kept >= mine.len().min(min_quota), "{context}: {m} kept {kept} of {mine:?}");
                 }
             }
 
@@ -1943,41 +1564,26 @@ mod tests {
                         // it too (bad input Kafka's general path lets through); anyone else
                         // must wait for the claimants to let go.
                         let was_mine = owned.get(m).is_some_and(|l| l.contains(p));
-                        let elsewhere = owned
-                            .iter()
-                            .any(|(o, l)| o != m && c.members.contains_key(o) && l.contains(p));
+                        let elsewhere = owned.iter().any(|(o, l)| o != m && c.members.contains_key(o) && l.contains(p));
                         assert!(
                             was_mine || !elsewhere,
                             "{context}: {p} handed to {m} while another member still owns it"
                         );
-                        assert!(
-                            !round.revoked.contains(p),
-                            "{context}: {p} both revoked and assigned"
-                        );
+                        assert!(!round.revoked.contains(p), "{context}: {p} both revoked and assigned");
                         assert!(round.target[m].contains(p));
                     }
                 }
                 owned = round.assignment.clone();
             }
             let last = rounds.last().unwrap();
-            assert!(
-                last.revoked.is_empty() && rounds.len() <= 3,
-                "{context}: did not settle: {rounds:?}"
-            );
+            assert!(last.revoked.is_empty() && rounds.len() <= 3, "{context}: did not settle: {rounds:?}");
             assert_complete(&c, &last.assignment);
             assert_valid_and_balanced(&c.members, &last.assignment);
             if c.equal {
-                assert!(
-                    fully_balanced(&last.assignment),
-                    "{context}: settled unbalanced {:?}",
-                    last.assignment
-                );
+                assert!(fully_balanced(&last.assignment), "{context}: settled unbalanced {:?}", last.assignment);
             }
             // Same inputs, same answer.
-            assert_eq!(
-                cooperative_sticky_settle(&c.members, &c.parts, &c.previous),
-                rounds
-            );
+            assert_eq!(cooperative_sticky_settle(&c.members, &c.parts, &c.previous), rounds);
         }
     }
 }

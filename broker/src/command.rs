@@ -9,11 +9,25 @@ use crate::time::Duration;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Command {
-    Crash { consumer: NodeId, recover_after: Option<Duration> },
-    Recover { consumer: NodeId },
-    Outage { node: NodeId, duration: Duration },
-    Redrive { dlq: NodeId, to: Option<NodeId> },
+    Crash {
+        consumer: NodeId,
+        recover_after: Option<Duration>,
+    },
+    Recover {
+        consumer: NodeId,
+    },
+    Outage {
+        node: NodeId,
+        duration: Duration,
+    },
+    Redrive {
+        dlq: NodeId,
+        to: Option<NodeId>,
+    },
     /// Processing time multiplier, in thousandths (1000 = normal speed), so that commands stay
     /// exact integers.
-    Slow { consumer: NodeId, factor_milli: u32 },
+    Slow {
+        consumer: NodeId,
+        factor_milli: u32,
+    },
 }

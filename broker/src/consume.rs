@@ -155,7 +155,8 @@ impl Simulation {
             ProcessingModel::Uniform { min_ms, max_ms } => self.rng.uniform(min_ms, max_ms),
             ProcessingModel::Exponential { mean_ms } => self.rng.exponential(mean_ms),
         };
-        let slow = self.consumer_model(consumer).slow_factor * self.consumer(consumer).action_slow_milli as f64 / 1000.0;
+        let slow =
+            self.consumer_model(consumer).slow_factor * self.consumer(consumer).action_slow_milli as f64 / 1000.0;
         let took = Duration::from_ms_f64(ms * slow);
         let life = self.consumer(consumer).life;
         self.sched.schedule(self.later(took), Due::ProcessingDone { consumer, life, serial });

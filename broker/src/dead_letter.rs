@@ -65,7 +65,9 @@ impl Simulation {
             (matches!(sim.model.nodes[t.index()].kind, NodeKind::Queue(_)) && t != dlq).then_some(t)
         };
         let moves: Vec<(EnvId, NodeId)> = match &self.nodes[dlq.index()] {
-            NodeState::DeadLetterQueue { held } => held.iter().filter_map(|e| target_of(self, *e).map(|t| (*e, t))).collect(),
+            NodeState::DeadLetterQueue { held } => {
+                held.iter().filter_map(|e| target_of(self, *e).map(|t| (*e, t))).collect()
+            }
             // A plain queue used as a dead-letter target: take the messages that died.
             NodeState::Queue(q) => q
                 .ready

@@ -40,7 +40,8 @@ impl DeathReason {
         }
     }
 
-    pub const ALL: [DeathReason; 4] = [DeathReason::Rejected, DeathReason::Expired, DeathReason::Maxlen, DeathReason::DeliveryLimit];
+    pub const ALL: [DeathReason; 4] =
+        [DeathReason::Rejected, DeathReason::Expired, DeathReason::Maxlen, DeathReason::DeliveryLimit];
 
     pub fn code(self) -> u8 {
         self as u8

@@ -28,7 +28,12 @@ pub fn check(sim: &Simulation, full: bool) -> Result<(), String> {
                 for c in &qm.consumers {
                     let NodeState::Consumer(cs) = &sim.nodes[c.index()] else { return Err("consumer expected".into()) };
                     if cs.unacked.len() > qm.prefetch as usize {
-                        return Err(format!("consumer {} holds {} unacked, over prefetch {}", sim.model.name(*c), cs.unacked.len(), qm.prefetch));
+                        return Err(format!(
+                            "consumer {} holds {} unacked, over prefetch {}",
+                            sim.model.name(*c),
+                            cs.unacked.len(),
+                            qm.prefetch
+                        ));
                     }
                     held += cs.unacked.len() as u64;
                 }

@@ -26,6 +26,7 @@ pub mod consumer;
 mod dead_letter;
 pub mod death;
 pub mod exchange;
+mod fault;
 pub mod ids;
 pub mod invariants;
 pub mod message;
@@ -46,7 +47,6 @@ pub mod time;
 pub mod trace;
 pub mod validate;
 mod verdict;
-mod fault;
 
 pub use command::Command;
 pub use ids::{EnvId, MsgId, NodeId};

@@ -54,15 +54,24 @@ pub enum EnvState {
     /// On the network, or waiting for the producer to send it again.
     Publishing,
     /// Waiting in a queue.
-    Ready { queue: NodeId },
+    Ready {
+        queue: NodeId,
+    },
     /// Delivered to a consumer and not yet acked (from the broker's point of view).
-    Unacked { queue: NodeId, consumer: NodeId },
+    Unacked {
+        queue: NodeId,
+        consumer: NodeId,
+    },
     /// Acked under at-most-once and being processed; the broker has forgotten it.
-    AckedInProcess { consumer: NodeId },
+    AckedInProcess {
+        consumer: NodeId,
+    },
     /// Acked: done.
     Acked,
     /// In a dead-letter queue.
-    DeadLettered { dlq: NodeId },
+    DeadLettered {
+        dlq: NodeId,
+    },
     Dropped(DropReason),
     Lost(LossReason),
 }

@@ -48,10 +48,17 @@ pub struct Link {
 
 #[derive(Clone, Debug)]
 pub enum ArrivalModel {
-    Fixed { interval: Duration },
+    Fixed {
+        interval: Duration,
+    },
     /// Mean gap in microseconds (1e6 / rate).
-    Poisson { mean_gap_us: f64 },
-    Burst { size: u32, every: Duration },
+    Poisson {
+        mean_gap_us: f64,
+    },
+    Burst {
+        size: u32,
+        every: Duration,
+    },
 }
 
 #[derive(Clone, Debug)]

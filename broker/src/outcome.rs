@@ -31,8 +31,14 @@ pub enum Fate {
 }
 
 impl Fate {
-    pub const ALL: [Fate; 6] =
-        [Fate::ProcessedOnce, Fate::ProcessedMoreThanOnce, Fate::DeadLettered, Fate::Dropped, Fate::Lost, Fate::InFlight];
+    pub const ALL: [Fate; 6] = [
+        Fate::ProcessedOnce,
+        Fate::ProcessedMoreThanOnce,
+        Fate::DeadLettered,
+        Fate::Dropped,
+        Fate::Lost,
+        Fate::InFlight,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -145,12 +151,15 @@ impl Simulation {
                     EnvState::Acked => (Fate::ProcessedOnce, None),
                     // A plain queue used as a dead-letter target, with no consumer to drain it,
                     // is a dead-letter queue in all but name.
-                    EnvState::Ready { queue } if !e.deaths.is_empty() && self.queue_model(queue).consumers.is_empty() => {
+                    EnvState::Ready { queue }
+                        if !e.deaths.is_empty() && self.queue_model(queue).consumers.is_empty() =>
+                    {
                         (Fate::DeadLettered, e.deaths.first().map(|d| d.reason.name()))
                     }
-                    EnvState::Publishing | EnvState::Ready { .. } | EnvState::Unacked { .. } | EnvState::AckedInProcess { .. } => {
-                        (Fate::InFlight, None)
-                    }
+                    EnvState::Publishing
+                    | EnvState::Ready { .. }
+                    | EnvState::Unacked { .. }
+                    | EnvState::AckedInProcess { .. } => (Fate::InFlight, None),
                 }
             };
             if f.0.severity() > worst.0.severity() {

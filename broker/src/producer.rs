@@ -12,7 +12,6 @@ use crate::sim::{Due, NodeState, Simulation};
 use crate::time::{Duration, SimTime};
 use crate::trace::{DropReason, Event, LossReason, PublishFailure};
 
-
 #[derive(Clone, Debug)]
 pub struct ProducerState {
     pub published: u32,
@@ -48,7 +47,9 @@ impl Simulation {
 
     pub(crate) fn schedule_first_tick(&mut self, producer: NodeId, start: SimTime) {
         let first = match self.producer_model(producer).arrivals {
-            ArrivalModel::Poisson { mean_gap_us } => start.after(Duration(libm::round(self.rng.exponential(mean_gap_us)) as u64)),
+            ArrivalModel::Poisson { mean_gap_us } => {
+                start.after(Duration(libm::round(self.rng.exponential(mean_gap_us)) as u64))
+            }
             _ => start,
         };
         self.sched.schedule(first, Due::ProducerTick { producer });
@@ -59,7 +60,9 @@ impl Simulation {
         let count = p.count;
         let (batch, gap) = match p.arrivals {
             ArrivalModel::Fixed { interval } => (1, interval),
-            ArrivalModel::Poisson { mean_gap_us } => (1, Duration(libm::round(self.rng.exponential(mean_gap_us)) as u64)),
+            ArrivalModel::Poisson { mean_gap_us } => {
+                (1, Duration(libm::round(self.rng.exponential(mean_gap_us)) as u64))
+            }
             ArrivalModel::Burst { size, every } => (size, every),
         };
         for _ in 0..batch {

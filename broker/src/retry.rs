@@ -45,7 +45,14 @@ mod tests {
     use crate::scenario::GiveUp;
 
     fn policy(jitter: Jitter) -> RetryModel {
-        RetryModel { policy: RetryPolicy::Exponential, base_ms: 100.0, cap_ms: 1_000.0, jitter, max_attempts: 10, then: GiveUp::Requeue }
+        RetryModel {
+            policy: RetryPolicy::Exponential,
+            base_ms: 100.0,
+            cap_ms: 1_000.0,
+            jitter,
+            max_attempts: 10,
+            then: GiveUp::Requeue,
+        }
     }
 
     #[test]

@@ -105,7 +105,11 @@ impl Simulation {
                         match attempt {
                             Some(attempt) if self.uses_confirms(msg) => {
                                 let producer = self.msgs[msg.index()].producer;
-                                self.emit_env(producer, env, Event::PublishFailed { attempt, reason: PublishFailure::Rejected });
+                                self.emit_env(
+                                    producer,
+                                    env,
+                                    Event::PublishFailed { attempt, reason: PublishFailure::Rejected },
+                                );
                                 self.msgs[msg.index()].settled_attempt = attempt;
                                 self.retry_or_give_up(msg, Some(env), EnvState::Dropped(DropReason::RejectPublish));
                             }

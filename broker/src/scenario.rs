@@ -401,13 +401,22 @@ pub enum ConsumerFault {
         #[serde(default = "default_recover_ms")]
         recover_after_ms: i64,
     },
-    Slow { factor: f64 },
-    TransientErrors { rate: f64 },
+    Slow {
+        factor: f64,
+    },
+    TransientErrors {
+        rate: f64,
+    },
     Poison(PoisonSpec),
-    LoseAcks { probability: f64 },
+    LoseAcks {
+        probability: f64,
+    },
     /// The service the consumer calls is down from `at_ms` for `duration_ms`: every attempt
     /// in that window fails (the setting for retry storms).
-    DownstreamOutage { at_ms: i64, duration_ms: i64 },
+    DownstreamOutage {
+        at_ms: i64,
+        duration_ms: i64,
+    },
 }
 
 pub fn default_recover_ms() -> i64 {
@@ -483,10 +492,15 @@ pub enum ActionKind {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         recover_after_ms: Option<i64>,
     },
-    Recover { consumer: String },
+    Recover {
+        consumer: String,
+    },
     /// The queue or exchange refuses publishes and stops delivering for `duration_ms`; its
     /// consumers' channels are closed, so their unacked messages are requeued.
-    Outage { node: String, duration_ms: i64 },
+    Outage {
+        node: String,
+        duration_ms: i64,
+    },
     /// Move every message in a dead-letter queue back to the queue it died in (or to `to`).
     Redrive {
         dlq: String,
@@ -494,7 +508,10 @@ pub enum ActionKind {
         to: Option<String>,
     },
     /// Multiply a consumer's processing time by `factor` (1 restores it).
-    Slow { consumer: String, factor: f64 },
+    Slow {
+        consumer: String,
+        factor: f64,
+    },
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -529,12 +546,15 @@ impl Scenario {
         if text.len() > MAX_SCENARIO_BYTES {
             return Err(vec![Problem::new(
                 "",
-                format!("the scenario is {} bytes; the most Brokerlab reads is {} bytes", text.len(), MAX_SCENARIO_BYTES),
+                format!(
+                    "the scenario is {} bytes; the most Brokerlab reads is {} bytes",
+                    text.len(),
+                    MAX_SCENARIO_BYTES
+                ),
             )]);
         }
-        let value: Value = serde_json::from_str(text).map_err(|e| {
-            vec![Problem::new("", format!("not valid JSON: {e}"))]
-        })?;
+        let value: Value =
+            serde_json::from_str(text).map_err(|e| vec![Problem::new("", format!("not valid JSON: {e}"))])?;
         Scenario::from_value(value)
     }
 
@@ -729,10 +749,7 @@ fn read_node(value: Value, path: &str) -> Result<Node, Problem> {
             ))
         }
         other => {
-            return Err(Problem::new(
-                format!("{path}.kind"),
-                format!("unknown kind {other:?}; one of {NODE_KINDS}"),
-            ))
+            return Err(Problem::new(format!("{path}.kind"), format!("unknown kind {other:?}; one of {NODE_KINDS}")))
         }
     })
 }
@@ -766,7 +783,9 @@ fn read_action(value: Value, path: &str) -> Result<Action, Problem> {
         return Err(Problem::new(path, "an action is {\"at_ms\": T, \"crash\": {...}}"));
     };
     let at_ms = match map.remove("at_ms") {
-        Some(v) => v.as_i64().ok_or_else(|| Problem::new(format!("{path}.at_ms"), "must be a whole number of milliseconds"))?,
+        Some(v) => {
+            v.as_i64().ok_or_else(|| Problem::new(format!("{path}.at_ms"), "must be a whole number of milliseconds"))?
+        }
         None => return Err(Problem::new(format!("{path}.at_ms"), "missing; when the action happens, in ms")),
     };
     if map.len() != 1 {
@@ -818,9 +837,7 @@ mod tests {
 
     #[test]
     fn problems_name_the_field() {
-        let p = problems(
-            r#"{"version":1,"duration_ms":10,"nodes":[{"id":"q","kind":"queue","prefetchh":1}]}"#,
-        );
+        let p = problems(r#"{"version":1,"duration_ms":10,"nodes":[{"id":"q","kind":"queue","prefetchh":1}]}"#);
         assert!(p[0].starts_with("nodes[0].prefetchh: unknown field `prefetchh`"), "{p:?}");
         let p = problems(
             r#"{"version":1,"duration_ms":10,"nodes":[{"id":"c","kind":"consumer","processing":{"fixed":{"ms":"ten"}}}]}"#,

@@ -38,18 +38,54 @@ pub const MESSAGE_BUDGET: usize = 2_000_000;
 /// Something scheduled to happen.
 #[derive(Clone, Debug)]
 pub(crate) enum Due {
-    ProducerTick { producer: NodeId },
+    ProducerTick {
+        producer: NodeId,
+    },
     /// An envelope reaches a node over a wire.
-    Arrive { env: EnvId, node: NodeId, from_producer: bool, attempt: u32 },
-    PublishTimeout { env: EnvId, attempt: u32 },
-    PublishRetry { msg: MsgId, env: Option<EnvId> },
-    ProcessingDone { consumer: NodeId, life: u32, serial: u64 },
-    RetryAttempt { consumer: NodeId, life: u32, serial: u64 },
-    AckTimeout { consumer: NodeId, env: EnvId, channel: u32, delivery_count: u32 },
-    Expire { env: EnvId, queue: NodeId },
-    Recover { consumer: NodeId, life: u32 },
-    OutageEnd { node: NodeId },
-    Action { index: u32 },
+    Arrive {
+        env: EnvId,
+        node: NodeId,
+        from_producer: bool,
+        attempt: u32,
+    },
+    PublishTimeout {
+        env: EnvId,
+        attempt: u32,
+    },
+    PublishRetry {
+        msg: MsgId,
+        env: Option<EnvId>,
+    },
+    ProcessingDone {
+        consumer: NodeId,
+        life: u32,
+        serial: u64,
+    },
+    RetryAttempt {
+        consumer: NodeId,
+        life: u32,
+        serial: u64,
+    },
+    AckTimeout {
+        consumer: NodeId,
+        env: EnvId,
+        channel: u32,
+        delivery_count: u32,
+    },
+    Expire {
+        env: EnvId,
+        queue: NodeId,
+    },
+    Recover {
+        consumer: NodeId,
+        life: u32,
+    },
+    OutageEnd {
+        node: NodeId,
+    },
+    Action {
+        index: u32,
+    },
 }
 
 pub(crate) enum NodeState {
@@ -277,10 +313,12 @@ impl Simulation {
         };
         let consumer = |k: &NodeKind| matches!(k, NodeKind::Consumer(_));
         match *cmd {
-            Command::Crash { consumer: c, .. } | Command::Recover { consumer: c } | Command::Slow { consumer: c, .. } => {
-                kind(c, consumer, "consumer")
+            Command::Crash { consumer: c, .. }
+            | Command::Recover { consumer: c }
+            | Command::Slow { consumer: c, .. } => kind(c, consumer, "consumer"),
+            Command::Outage { node, .. } => {
+                kind(node, |k| matches!(k, NodeKind::Queue(_) | NodeKind::Exchange(_)), "queue or exchange")
             }
-            Command::Outage { node, .. } => kind(node, |k| matches!(k, NodeKind::Queue(_) | NodeKind::Exchange(_)), "queue or exchange"),
             Command::Redrive { dlq, to } => {
                 kind(dlq, |k| matches!(k, NodeKind::Queue(_) | NodeKind::DeadLetterQueue), "dead-letter queue")?;
                 match to {
@@ -375,7 +413,9 @@ impl Simulation {
                     self.retry_due(consumer, serial);
                 }
             }
-            Due::AckTimeout { consumer, env, channel, delivery_count } => self.ack_timeout(consumer, env, channel, delivery_count),
+            Due::AckTimeout { consumer, env, channel, delivery_count } => {
+                self.ack_timeout(consumer, env, channel, delivery_count)
+            }
             Due::Expire { env, queue } => self.expire(env, queue),
             Due::Recover { consumer, life } => {
                 if self.consumer(consumer).life == life {

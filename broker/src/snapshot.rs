@@ -132,7 +132,9 @@ impl Simulation {
                 let (state, node) = match e.state {
                     EnvState::Publishing => ("publishing", None),
                     EnvState::Ready { queue } => ("ready", Some(queue)),
-                    EnvState::Unacked { consumer, .. } | EnvState::AckedInProcess { consumer } => ("unacked", Some(consumer)),
+                    EnvState::Unacked { consumer, .. } | EnvState::AckedInProcess { consumer } => {
+                        ("unacked", Some(consumer))
+                    }
                     EnvState::DeadLettered { dlq } => ("dead_lettered", Some(dlq)),
                     _ => return None,
                 };
@@ -159,7 +161,12 @@ impl Simulation {
                     deaths: e
                         .deaths
                         .iter()
-                        .map(|d| DeathSnapshot { queue: self.model.name(d.queue).to_string(), reason: d.reason.name(), count: d.count, time_us: d.time.0 })
+                        .map(|d| DeathSnapshot {
+                            queue: self.model.name(d.queue).to_string(),
+                            reason: d.reason.name(),
+                            count: d.count,
+                            time_us: d.time.0,
+                        })
                         .collect(),
                 })
             })

@@ -29,22 +29,43 @@ pub struct Entry {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Event {
     /// A producer sent a message (attempt > 1 is a publish retry). Node: the producer.
-    Published { attempt: u32 },
+    Published {
+        attempt: u32,
+    },
     /// The publish did not get through. Node: the producer.
-    PublishFailed { attempt: u32, reason: PublishFailure },
+    PublishFailed {
+        attempt: u32,
+        reason: PublishFailure,
+    },
     /// The broker stored the message but the producer never heard back. Node: the producer.
     ConfirmLost,
     /// Stored in a queue at `position` (0 is the head). Node: the queue.
-    Enqueued { position: u32 },
+    Enqueued {
+        position: u32,
+    },
     /// Handed to a consumer. Node: the queue.
-    Delivered { consumer: NodeId, delivery_count: u32, redelivered: bool },
+    Delivered {
+        consumer: NodeId,
+        delivery_count: u32,
+        redelivered: bool,
+    },
     /// The consumer started attempt `attempt` on this delivery. Node: the consumer.
-    ProcessingStarted { attempt: u32 },
-    ProcessingFailed { attempt: u32, reason: FailReason },
+    ProcessingStarted {
+        attempt: u32,
+    },
+    ProcessingFailed {
+        attempt: u32,
+        reason: FailReason,
+    },
     /// The consumer will try again (attempt `attempt`) after `delay`. Node: the consumer.
-    RetryScheduled { attempt: u32, delay_us: u64 },
+    RetryScheduled {
+        attempt: u32,
+        delay_us: u64,
+    },
     /// The business side effect happened; `count` is how many times it has for this message.
-    EffectApplied { count: u32 },
+    EffectApplied {
+        count: u32,
+    },
     /// The idempotency table already had this message: the effect was skipped.
     DuplicateSuppressed,
     Acked,
@@ -52,32 +73,58 @@ pub enum Event {
     AckLost,
     /// The consumer acked on a channel that had been closed: the broker had requeued it.
     AckFailed,
-    Nacked { requeue: bool },
+    Nacked {
+        requeue: bool,
+    },
     /// Back in the queue at `position`. Node: the queue.
-    Requeued { position: u32, reason: RequeueReason, delivery_count: u32 },
+    Requeued {
+        position: u32,
+        reason: RequeueReason,
+        delivery_count: u32,
+    },
     /// Node: the queue it died in.
-    DeadLettered { reason: DeathReason, target: NodeId, count: u32 },
+    DeadLettered {
+        reason: DeathReason,
+        target: NodeId,
+        count: u32,
+    },
     /// Node: where it was dropped.
-    Dropped { reason: DropReason },
+    Dropped {
+        reason: DropReason,
+    },
     /// Its TTL ran out in the queue. Node: the queue.
     Expired,
     /// Node: where it was lost.
-    Lost { reason: LossReason },
+    Lost {
+        reason: LossReason,
+    },
     /// Node: the consumer.
-    Crashed { cause: CrashCause },
+    Crashed {
+        cause: CrashCause,
+    },
     Recovered,
     /// The delivery was not acked within the queue's ack timeout. Node: the consumer.
     AckTimedOut,
     /// The broker closed the consumer's channel; its unacked messages were requeued.
-    ChannelClosed { requeued: u32 },
-    OutageStarted { until: SimTime },
+    ChannelClosed {
+        requeued: u32,
+    },
+    OutageStarted {
+        until: SimTime,
+    },
     OutageEnded,
     /// Moved from a dead-letter queue back to `to`. Node: the dead-letter queue.
-    Redriven { to: NodeId },
+    Redriven {
+        to: NodeId,
+    },
     /// Processing now takes `factor_milli / 1000` times as long. Node: the consumer.
-    SlowedDown { factor_milli: u32 },
+    SlowedDown {
+        factor_milli: u32,
+    },
     /// The run stopped early: it used up its event budget.
-    Halted { events: u64 },
+    Halted {
+        events: u64,
+    },
 }
 
 macro_rules! named_enum {
@@ -247,13 +294,17 @@ impl Event {
             Event::Published { attempt } => [attempt as u64, 0, 0],
             Event::PublishFailed { attempt, reason } => [attempt as u64, reason.code() as u64, 0],
             Event::Enqueued { position } => [position as u64, 0, 0],
-            Event::Delivered { consumer, delivery_count, redelivered } => [consumer.0 as u64, delivery_count as u64, b(redelivered)],
+            Event::Delivered { consumer, delivery_count, redelivered } => {
+                [consumer.0 as u64, delivery_count as u64, b(redelivered)]
+            }
             Event::ProcessingStarted { attempt } => [attempt as u64, 0, 0],
             Event::ProcessingFailed { attempt, reason } => [attempt as u64, reason.code() as u64, 0],
             Event::RetryScheduled { attempt, delay_us } => [attempt as u64, delay_us, 0],
             Event::EffectApplied { count } => [count as u64, 0, 0],
             Event::Nacked { requeue } => [b(requeue), 0, 0],
-            Event::Requeued { position, reason, delivery_count } => [position as u64, reason.code() as u64, delivery_count as u64],
+            Event::Requeued { position, reason, delivery_count } => {
+                [position as u64, reason.code() as u64, delivery_count as u64]
+            }
             Event::DeadLettered { reason, target, count } => [reason.code() as u64, target.0 as u64, count as u64],
             Event::Dropped { reason } => [reason.code() as u64, 0, 0],
             Event::Lost { reason } => [reason.code() as u64, 0, 0],

@@ -63,14 +63,26 @@ fn wire_refusal(from: &Node, to: &Node) -> Option<String> {
     }
     let (a, b) = (from.kind_name(), to.kind_name());
     let why = match (from, to) {
-        (DeadLetterQueue(_), _) => "a dead-letter queue only collects dead letters; send them back with a redrive action".to_string(),
-        (_, DeadLetterQueue(_)) => "dead letters reach a dead-letter queue through a queue's \"dead_letter\" setting, not a wire".to_string(),
+        (DeadLetterQueue(_), _) => {
+            "a dead-letter queue only collects dead letters; send them back with a redrive action".to_string()
+        }
+        (_, DeadLetterQueue(_)) => {
+            "dead letters reach a dead-letter queue through a queue's \"dead_letter\" setting, not a wire".to_string()
+        }
         (_, Producer(_)) => format!("{} {a} cannot publish to a producer", article(a)),
         (Consumer(_), _) => format!("a consumer cannot send to {} {b}; it only reads from a queue", article(b)),
-        (Producer(_), Consumer(_)) => "a producer publishes to an exchange or a queue, and consumers read from the queue".to_string(),
-        (Exchange(_), Consumer(_)) => "an exchange routes to queues; put a queue between the exchange and the consumer".to_string(),
-        (Queue(_), Queue(_)) | (Queue(_), Exchange(_)) => "a queue delivers only to consumers; use its \"dead_letter\" setting to move messages on".to_string(),
-        (Exchange(_), Exchange(_)) => "exchange-to-exchange bindings are not supported; bind the queues to the first exchange".to_string(),
+        (Producer(_), Consumer(_)) => {
+            "a producer publishes to an exchange or a queue, and consumers read from the queue".to_string()
+        }
+        (Exchange(_), Consumer(_)) => {
+            "an exchange routes to queues; put a queue between the exchange and the consumer".to_string()
+        }
+        (Queue(_), Queue(_)) | (Queue(_), Exchange(_)) => {
+            "a queue delivers only to consumers; use its \"dead_letter\" setting to move messages on".to_string()
+        }
+        (Exchange(_), Exchange(_)) => {
+            "exchange-to-exchange bindings are not supported; bind the queues to the first exchange".to_string()
+        }
         _ => format!("{} {a} cannot be wired to {} {b}", article(a), article(b)),
     };
     Some(why)
@@ -181,20 +193,16 @@ impl Checker {
             }
         }
 
-        Model {
-            title: s.title.clone(),
-            seed: s.seed,
-            duration: Duration::from_ms(duration_ms),
-            nodes,
-            actions,
-        }
+        Model { title: s.title.clone(), seed: s.seed, duration: Duration::from_ms(duration_ms), nodes, actions }
     }
 
     fn compile_node(&mut self, i: usize, n: &Node) -> NodeModel {
         let p = format!("nodes[{i}]");
         let kind = match n {
             Node::Producer(spec) => NodeKind::Producer(self.compile_producer(&p, spec)),
-            Node::Exchange(spec) => NodeKind::Exchange(ExchangeModel { exchange_type: spec.exchange_type, bindings: Vec::new() }),
+            Node::Exchange(spec) => {
+                NodeKind::Exchange(ExchangeModel { exchange_type: spec.exchange_type, bindings: Vec::new() })
+            }
             Node::Queue(spec) => NodeKind::Queue(self.compile_queue(&p, spec)),
             Node::Consumer(spec) => NodeKind::Consumer(self.compile_consumer(&p, spec)),
             Node::DeadLetterQueue(_) => NodeKind::DeadLetterQueue,
@@ -207,7 +215,10 @@ impl Checker {
             Arrivals::Fixed { interval_ms } => {
                 let ms = self.ms(&format!("{p}.arrivals.fixed.interval_ms"), *interval_ms, false);
                 if ms > 0.0 && ms < 0.01 {
-                    self.err(format!("{p}.arrivals.fixed.interval_ms"), "must be at least 0.01 ms (100,000 messages a second)");
+                    self.err(
+                        format!("{p}.arrivals.fixed.interval_ms"),
+                        "must be at least 0.01 ms (100,000 messages a second)",
+                    );
                 }
                 ArrivalModel::Fixed { interval: Duration::from_ms_f64(ms.max(0.01)) }
             }
@@ -228,7 +239,10 @@ impl Checker {
                 let size = self.int_range(&format!("{p}.arrivals.burst.size"), *size, 1, 10_000, " messages");
                 let every = self.ms(&format!("{p}.arrivals.burst.every_ms"), *every_ms, false);
                 if every > 0.0 && (size as f64) * 1000.0 / every > MAX_RATE_PER_S {
-                    self.err(format!("{p}.arrivals.burst"), format!("averages more than {MAX_RATE_PER_S} messages a second"));
+                    self.err(
+                        format!("{p}.arrivals.burst"),
+                        format!("averages more than {MAX_RATE_PER_S} messages a second"),
+                    );
                 }
                 ArrivalModel::Burst { size: size as u32, every: Duration::from_ms_f64(every.max(0.01)) }
             }
@@ -251,8 +265,12 @@ impl Checker {
         }
         let start = self.int_range(&format!("{p}.start_ms"), s.start_ms, 0, MAX_DURATION_MS, " ms");
         let event_types = s.event_type.as_vec();
-        if event_types.is_empty() || event_types.iter().any(|t| t.trim().is_empty() || t.chars().count() > MAX_NAME_LEN) {
-            self.err(format!("{p}.event_type"), format!("needs one or more non-empty names of at most {MAX_NAME_LEN} characters"));
+        if event_types.is_empty() || event_types.iter().any(|t| t.trim().is_empty() || t.chars().count() > MAX_NAME_LEN)
+        {
+            self.err(
+                format!("{p}.event_type"),
+                format!("needs one or more non-empty names of at most {MAX_NAME_LEN} characters"),
+            );
         }
         let schema_version = self.int_range(&format!("{p}.schema_version"), s.schema_version, 1, 1_000, "") as u32;
         let keys = match &s.keys {
@@ -260,9 +278,21 @@ impl Checker {
             Some(k) => self.keys(&format!("{p}.keys"), k),
         };
         let publish = s.publish.as_ref().map(|ps| PublishModel {
-            timeout: Duration::from_ms(self.int_range(&format!("{p}.publish.timeout_ms"), ps.timeout_ms, 1, 3_600_000, " ms")),
+            timeout: Duration::from_ms(self.int_range(
+                &format!("{p}.publish.timeout_ms"),
+                ps.timeout_ms,
+                1,
+                3_600_000,
+                " ms",
+            )),
             retries: self.int_range(&format!("{p}.publish.retries"), ps.retries, 0, 100, "") as u32,
-            backoff: Duration::from_ms(self.int_range(&format!("{p}.publish.backoff_ms"), ps.backoff_ms, 0, 3_600_000, " ms")),
+            backoff: Duration::from_ms(self.int_range(
+                &format!("{p}.publish.backoff_ms"),
+                ps.backoff_ms,
+                0,
+                3_600_000,
+                " ms",
+            )),
         });
         let mut publish_lost = 0.0;
         let mut confirm_lost = 0.0;
@@ -342,7 +372,10 @@ impl Checker {
                 if v < 1 {
                     self.err(format!("{p}.delivery_limit"), "must be at least 1, or -1 for no limit");
                 } else if v > 1_000_000 {
-                    self.err(format!("{p}.delivery_limit"), format!("must be at most 1000000 (got {v}), or -1 for no limit"));
+                    self.err(
+                        format!("{p}.delivery_limit"),
+                        format!("must be at most 1000000 (got {v}), or -1 for no limit"),
+                    );
                 }
                 Some(v.clamp(1, 1_000_000) as u32)
             }
@@ -350,8 +383,10 @@ impl Checker {
             (None, QueueType::Quorum) => Some(20),
             (None, QueueType::Classic) => None,
         };
-        let ttl = s.ttl_ms.map(|v| Duration::from_ms(self.int_range(&format!("{p}.ttl_ms"), v, 0, MAX_DURATION_MS, " ms")));
-        let max_length = s.max_length.map(|v| self.int_range(&format!("{p}.max_length"), v, 0, 10_000_000, " messages") as u32);
+        let ttl =
+            s.ttl_ms.map(|v| Duration::from_ms(self.int_range(&format!("{p}.ttl_ms"), v, 0, MAX_DURATION_MS, " ms")));
+        let max_length =
+            s.max_length.map(|v| self.int_range(&format!("{p}.max_length"), v, 0, 10_000_000, " messages") as u32);
         QueueModel {
             queue_type: s.queue_type,
             prefetch,
@@ -367,7 +402,9 @@ impl Checker {
 
     fn compile_consumer(&mut self, p: &str, s: &ConsumerSpec) -> ConsumerModel {
         let processing = match &s.processing {
-            Processing::Fixed { ms } => ProcessingModel::Fixed { ms: self.ms(&format!("{p}.processing.fixed.ms"), *ms, true) },
+            Processing::Fixed { ms } => {
+                ProcessingModel::Fixed { ms: self.ms(&format!("{p}.processing.fixed.ms"), *ms, true) }
+            }
             Processing::Uniform { min_ms, max_ms } => {
                 let lo = self.ms(&format!("{p}.processing.uniform.min_ms"), *min_ms, true);
                 let hi = self.ms(&format!("{p}.processing.uniform.max_ms"), *max_ms, true);
@@ -376,9 +413,9 @@ impl Checker {
                 }
                 ProcessingModel::Uniform { min_ms: lo, max_ms: hi.max(lo) }
             }
-            Processing::Exponential { mean_ms } => {
-                ProcessingModel::Exponential { mean_ms: self.ms(&format!("{p}.processing.exponential.mean_ms"), *mean_ms, false) }
-            }
+            Processing::Exponential { mean_ms } => ProcessingModel::Exponential {
+                mean_ms: self.ms(&format!("{p}.processing.exponential.mean_ms"), *mean_ms, false),
+            },
         };
         let concurrency = self.int_range(&format!("{p}.concurrency"), s.concurrency, 1, MAX_CONCURRENCY, "") as u32;
         let r = &s.retry;
@@ -388,10 +425,18 @@ impl Checker {
             self.err(format!("{p}.retry.cap_ms"), "must not be less than base_ms");
         }
         let default_attempts = if r.policy == RetryPolicy::None { 1 } else { 3 };
-        let max_attempts =
-            self.int_range(&format!("{p}.retry.max_attempts"), r.max_attempts.unwrap_or(default_attempts), 1, MAX_ATTEMPTS, "") as u32;
+        let max_attempts = self.int_range(
+            &format!("{p}.retry.max_attempts"),
+            r.max_attempts.unwrap_or(default_attempts),
+            1,
+            MAX_ATTEMPTS,
+            "",
+        ) as u32;
         if r.policy == RetryPolicy::None && max_attempts > 1 {
-            self.err(format!("{p}.retry.max_attempts"), "needs a retry policy (immediate, fixed or exponential) to retry");
+            self.err(
+                format!("{p}.retry.max_attempts"),
+                "needs a retry policy (immediate, fixed or exponential) to retry",
+            );
         }
         // Without a named effect, each consumer's effect is its own (named after the consumer).
         let effect = s.effect.clone().unwrap_or_else(|| s.id.clone());
@@ -402,7 +447,14 @@ impl Checker {
             semantics: s.semantics,
             processing,
             concurrency,
-            retry: RetryModel { policy: r.policy, base_ms, cap_ms: cap_ms.max(base_ms), jitter: r.jitter, max_attempts, then: r.then },
+            retry: RetryModel {
+                policy: r.policy,
+                base_ms,
+                cap_ms: cap_ms.max(base_ms),
+                jitter: r.jitter,
+                max_attempts,
+                then: r.then,
+            },
             effect,
             queue: None,
             crashes: Vec::new(),
@@ -417,7 +469,13 @@ impl Checker {
             match f {
                 ConsumerFault::Crash { probability, point, recover_after_ms } => {
                     let probability = self.probability(&format!("{fp}.crash.probability"), *probability);
-                    let rec = self.int_range(&format!("{fp}.crash.recover_after_ms"), *recover_after_ms, 0, MAX_DURATION_MS, " ms");
+                    let rec = self.int_range(
+                        &format!("{fp}.crash.recover_after_ms"),
+                        *recover_after_ms,
+                        0,
+                        MAX_DURATION_MS,
+                        " ms",
+                    );
                     m.crashes.push(CrashModel { probability, point: *point, recover_after: Duration::from_ms(rec) });
                 }
                 ConsumerFault::Slow { factor } => {
@@ -436,19 +494,28 @@ impl Checker {
                         self.err(format!("{fp}.poison"), "needs exactly one of every_nth, key, schema_version_above");
                     }
                     m.poison.push(PoisonModel {
-                        every_nth: ps.every_nth.map(|n| self.int_range(&format!("{fp}.poison.every_nth"), n, 1, 1_000_000, "") as u32),
+                        every_nth: ps
+                            .every_nth
+                            .map(|n| self.int_range(&format!("{fp}.poison.every_nth"), n, 1, 1_000_000, "") as u32),
                         key: ps.key.clone(),
-                        schema_version_above: ps
-                            .schema_version_above
-                            .map(|n| self.int_range(&format!("{fp}.poison.schema_version_above"), n, 0, 1_000, "") as u32),
+                        schema_version_above: ps.schema_version_above.map(|n| {
+                            self.int_range(&format!("{fp}.poison.schema_version_above"), n, 0, 1_000, "") as u32
+                        }),
                     });
                 }
                 ConsumerFault::LoseAcks { probability } => {
                     m.lose_acks = self.probability(&format!("{fp}.lose_acks.probability"), *probability)
                 }
                 ConsumerFault::DownstreamOutage { at_ms, duration_ms } => {
-                    let from = self.int_range(&format!("{fp}.downstream_outage.at_ms"), *at_ms, 0, MAX_DURATION_MS, " ms");
-                    let len = self.int_range(&format!("{fp}.downstream_outage.duration_ms"), *duration_ms, 1, MAX_DURATION_MS, " ms");
+                    let from =
+                        self.int_range(&format!("{fp}.downstream_outage.at_ms"), *at_ms, 0, MAX_DURATION_MS, " ms");
+                    let len = self.int_range(
+                        &format!("{fp}.downstream_outage.duration_ms"),
+                        *duration_ms,
+                        1,
+                        MAX_DURATION_MS,
+                        " ms",
+                    );
                     m.downstream_outages.push((Duration::from_ms(from), Duration::from_ms(from + len)));
                 }
             }
@@ -456,7 +523,13 @@ impl Checker {
         m
     }
 
-    fn compile_wires(&mut self, s: &Scenario, by_name: &BTreeMap<&str, NodeId>, nodes: &mut [NodeModel], duration_ms: u64) {
+    fn compile_wires(
+        &mut self,
+        s: &Scenario,
+        by_name: &BTreeMap<&str, NodeId>,
+        nodes: &mut [NodeModel],
+        duration_ms: u64,
+    ) {
         let _ = duration_ms;
         let mut seen: BTreeMap<(NodeId, NodeId), usize> = BTreeMap::new();
         for (i, w) in s.wires.iter().enumerate() {
@@ -489,7 +562,10 @@ impl Checker {
             match &mut nodes[from.index()].kind {
                 NodeKind::Producer(pm) => {
                     if w.binding_key.is_some() {
-                        self.err(format!("{p}.binding_key"), "only a wire from a direct or topic exchange to a queue has a binding key");
+                        self.err(
+                            format!("{p}.binding_key"),
+                            "only a wire from a direct or topic exchange to a queue has a binding key",
+                        );
                     }
                     if pm.target.is_some() {
                         self.err(&p, format!("producer {from_name:?} already publishes elsewhere; a producer publishes to one exchange or queue (use a fanout exchange to reach several queues)"));
@@ -521,7 +597,13 @@ impl Checker {
                     let consumer = to;
                     if let NodeKind::Consumer(cm) = &mut nodes[consumer.index()].kind {
                         if cm.queue.is_some() {
-                            self.err(&p, format!("consumer {:?} already reads from a queue; a consumer reads from one queue", w.to));
+                            self.err(
+                                &p,
+                                format!(
+                                    "consumer {:?} already reads from a queue; a consumer reads from one queue",
+                                    w.to
+                                ),
+                            );
                             continue;
                         }
                         cm.queue = Some(queue);
@@ -549,13 +631,25 @@ impl Checker {
                             qm.dead_letter = Some(*t);
                         }
                     }
-                    other => self.err(&path, format!("must name a dead-letter queue or a queue, not {} {}", article(other.kind_name()), other.kind_name())),
+                    other => self.err(
+                        &path,
+                        format!(
+                            "must name a dead-letter queue or a queue, not {} {}",
+                            article(other.kind_name()),
+                            other.kind_name()
+                        ),
+                    ),
                 },
             }
         }
     }
 
-    fn compile_actions(&mut self, s: &Scenario, by_name: &BTreeMap<&str, NodeId>, duration_ms: u64) -> Vec<ActionModel> {
+    fn compile_actions(
+        &mut self,
+        s: &Scenario,
+        by_name: &BTreeMap<&str, NodeId>,
+        duration_ms: u64,
+    ) -> Vec<ActionModel> {
         let mut out = Vec::new();
         for (i, a) in s.actions.iter().enumerate() {
             let p = format!("actions[{i}]");
@@ -570,7 +664,10 @@ impl Checker {
                     Some(id) if want.contains(&s.nodes[id.index()].kind_name()) => Some(*id),
                     Some(id) => {
                         let kind = s.nodes[id.index()].kind_name();
-                        me.err(path, format!("{name:?} is {} {kind}; this action needs a {}", article(kind), want.join(" or ")));
+                        me.err(
+                            path,
+                            format!("{name:?} is {} {kind}; this action needs a {}", article(kind), want.join(" or ")),
+                        );
                         None
                     }
                 }
@@ -578,11 +675,19 @@ impl Checker {
             let command = match &a.what {
                 ActionKind::Crash { consumer, recover_after_ms } => {
                     let c = node(self, "crash.consumer", consumer, &["consumer"]);
-                    let rec = recover_after_ms
-                        .map(|r| Duration::from_ms(self.int_range(&format!("{p}.crash.recover_after_ms"), r, 0, MAX_DURATION_MS, " ms")));
+                    let rec = recover_after_ms.map(|r| {
+                        Duration::from_ms(self.int_range(
+                            &format!("{p}.crash.recover_after_ms"),
+                            r,
+                            0,
+                            MAX_DURATION_MS,
+                            " ms",
+                        ))
+                    });
                     c.map(|consumer| Command::Crash { consumer, recover_after: rec })
                 }
-                ActionKind::Recover { consumer } => node(self, "recover.consumer", consumer, &["consumer"]).map(|consumer| Command::Recover { consumer }),
+                ActionKind::Recover { consumer } => node(self, "recover.consumer", consumer, &["consumer"])
+                    .map(|consumer| Command::Recover { consumer }),
                 ActionKind::Outage { node: n, duration_ms: d } => {
                     let target = node(self, "outage.node", n, &["queue", "exchange"]);
                     let d = self.int_range(&format!("{p}.outage.duration_ms"), *d, 1, MAX_DURATION_MS, " ms");
@@ -669,7 +774,8 @@ mod tests {
 
     #[test]
     fn negative_prefetch_is_named() {
-        let p = check(&scenario(r#"{"id":"p","kind":"producer"},{"id":"q","kind":"queue","prefetch":-1}"#, r#"["p","q"]"#));
+        let p =
+            check(&scenario(r#"{"id":"p","kind":"producer"},{"id":"q","kind":"queue","prefetch":-1}"#, r#"["p","q"]"#));
         assert_eq!(p, vec!["nodes[1].prefetch: must be at least 1"]);
     }
 
@@ -690,7 +796,8 @@ mod tests {
 
     #[test]
     fn duplicate_ids_and_bad_dead_letters() {
-        let p = check(&scenario(r#"{"id":"q","kind":"queue","dead_letter":"nowhere"},{"id":"q","kind":"exchange"}"#, ""));
+        let p =
+            check(&scenario(r#"{"id":"q","kind":"queue","dead_letter":"nowhere"},{"id":"q","kind":"exchange"}"#, ""));
         assert_eq!(p.len(), 2, "{p:?}");
     }
 
@@ -710,8 +817,10 @@ mod tests {
         )
         .unwrap_err();
         assert!(p[0].to_string().contains("unknown field `recover_afer_ms`"), "{p:?}");
-        let p = check(r#"{"version":1,"duration_ms":1000,"nodes":[{"id":"c","kind":"consumer"}],
-                "view":{"zoom":-2,"positions":{"ghost":[1,2],"c":[1e300,0]}}}"#);
+        let p = check(
+            r#"{"version":1,"duration_ms":1000,"nodes":[{"id":"c","kind":"consumer"}],
+                "view":{"zoom":-2,"positions":{"ghost":[1,2],"c":[1e300,0]}}}"#,
+        );
         assert_eq!(p.len(), 3, "{p:?}");
     }
 
@@ -723,7 +832,9 @@ mod tests {
         assert_eq!(p.len(), 2, "{p:?}");
         assert!(p[0].contains("is a queue; this action needs a consumer"));
         assert!(p[1].starts_with("actions[1].at_ms: must be at most 1000 ms"));
-        let p = check(r#"{"version":1,"duration_ms":1000,"nodes":[{"id":"x","kind":"exchange"}],"actions":[{"at_ms":5,"recover":{"consumer":"x"}}]}"#);
+        let p = check(
+            r#"{"version":1,"duration_ms":1000,"nodes":[{"id":"x","kind":"exchange"}],"actions":[{"at_ms":5,"recover":{"consumer":"x"}}]}"#,
+        );
         assert!(p[0].contains("\"x\" is an exchange;"), "{p:?}");
     }
 }

@@ -50,7 +50,9 @@ pub fn verdict(sim: &Simulation, o: &Outcome) -> Vec<String> {
     }
 
     // Duplicate effects, in business words: "order-42: \"charge card\" happened 2 times".
-    for (idx, m) in o.messages.iter().enumerate().filter(|(_, m)| m.fate == Fate::ProcessedMoreThanOnce.name()).take(EXAMPLES) {
+    for (idx, m) in
+        o.messages.iter().enumerate().filter(|(_, m)| m.fate == Fate::ProcessedMoreThanOnce.name()).take(EXAMPLES)
+    {
         let msg = &sim.msgs[idx];
         for (effect, count) in msg.effects.iter().filter(|(_, c)| *c > 1) {
             let subject = match &m.key {
@@ -61,7 +63,10 @@ pub fn verdict(sim: &Simulation, o: &Outcome) -> Vec<String> {
         }
     }
     if o.processed_more_than_once > EXAMPLES as u64 {
-        lines.push(format!("{} had a side effect applied more than once.", plural(o.processed_more_than_once, "message", "messages")));
+        lines.push(format!(
+            "{} had a side effect applied more than once.",
+            plural(o.processed_more_than_once, "message", "messages")
+        ));
     }
 
     for (fate, verb) in [(Fate::Lost, "lost"), (Fate::DeadLettered, "dead-lettered"), (Fate::Dropped, "dropped")] {
@@ -95,7 +100,11 @@ pub fn verdict(sim: &Simulation, o: &Outcome) -> Vec<String> {
         })
         .collect();
     if !overtaken.is_empty() {
-        lines.push(format!("{} out of order: {}.", plural(overtaken.len() as u64, "message was applied", "messages were applied"), examples(&overtaken)));
+        lines.push(format!(
+            "{} out of order: {}.",
+            plural(overtaken.len() as u64, "message was applied", "messages were applied"),
+            examples(&overtaken)
+        ));
     }
 
     let looping: Vec<String> = o
@@ -113,7 +122,10 @@ pub fn verdict(sim: &Simulation, o: &Outcome) -> Vec<String> {
     }
 
     if o.in_flight > 0 {
-        lines.push(format!("{} still in flight when the run ended.", plural(o.in_flight, "message was", "messages were")));
+        lines.push(format!(
+            "{} still in flight when the run ended.",
+            plural(o.in_flight, "message was", "messages were")
+        ));
     }
     if o.published > 0 && o.processed_once == o.published {
         lines.push(format!("All {} messages were processed exactly once.", o.published));

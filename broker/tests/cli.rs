@@ -29,9 +29,22 @@ fn json_output_keeps_the_contract() {
     assert!(out.status.success());
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     for key in [
-        "published", "processed_once", "processed_more_than_once", "dead_lettered", "dropped", "lost", "in_flight",
-        "duplicate_effects", "out_of_order", "retries", "latency_ms", "max_queue_depth", "max_consumer_lag", "events",
-        "trace_hash", "messages",
+        "published",
+        "processed_once",
+        "processed_more_than_once",
+        "dead_lettered",
+        "dropped",
+        "lost",
+        "in_flight",
+        "duplicate_effects",
+        "out_of_order",
+        "retries",
+        "latency_ms",
+        "max_queue_depth",
+        "max_consumer_lag",
+        "events",
+        "trace_hash",
+        "messages",
     ] {
         assert!(v.get(key).is_some(), "missing {key}");
     }
@@ -41,13 +54,19 @@ fn json_output_keeps_the_contract() {
     let n = |k: &str| v[k].as_u64().unwrap();
     assert_eq!(
         n("published"),
-        n("processed_once") + n("processed_more_than_once") + n("dead_lettered") + n("dropped") + n("lost") + n("in_flight")
+        n("processed_once")
+            + n("processed_more_than_once")
+            + n("dead_lettered")
+            + n("dropped")
+            + n("lost")
+            + n("in_flight")
     );
     let hash = v["trace_hash"].as_str().unwrap();
     assert_eq!(hash.len(), 16);
     assert!(hash.chars().all(|c| c.is_ascii_hexdigit()));
     let hashes: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(common::scenarios_dir().join("trace-hashes.json")).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(common::scenarios_dir().join("trace-hashes.json")).unwrap())
+            .unwrap();
     assert_eq!(hashes["crash-at-least-once"], hash);
     let m = &v["messages"][0];
     for key in ["id", "key", "fate", "reason", "deliveries", "effects"] {

@@ -41,7 +41,11 @@ fn exponential_backoff_without_jitter_doubles() {
 #[test]
 fn what_happens_when_attempts_run_out() {
     let fate = |then: &str| {
-        let s = one_consumer(json!({"retry": {"policy": "fixed", "base_ms": 10, "max_attempts": 2, "then": then}, "faults": [{"poison": {"every_nth": 1}}]}), 1, json!([]));
+        let s = one_consumer(
+            json!({"retry": {"policy": "fixed", "base_ms": 10, "max_attempts": 2, "then": then}, "faults": [{"poison": {"every_nth": 1}}]}),
+            1,
+            json!([]),
+        );
         let (_, o) = run(&s);
         (o.messages[0].fate, o.messages[0].reason, o.halted)
     };
@@ -54,7 +58,11 @@ fn what_happens_when_attempts_run_out() {
 
 #[test]
 fn transient_errors_are_retried_and_mostly_succeed() {
-    let s = one_consumer(json!({"retry": {"policy": "fixed", "base_ms": 5, "max_attempts": 10}, "faults": [{"transient_errors": {"rate": 0.3}}]}), 100, json!([]));
+    let s = one_consumer(
+        json!({"retry": {"policy": "fixed", "base_ms": 5, "max_attempts": 10}, "faults": [{"transient_errors": {"rate": 0.3}}]}),
+        100,
+        json!([]),
+    );
     let (_, o) = run(&s);
     assert_eq!(o.processed_once, 100);
     assert!(o.consumer_retries > 15, "{}", o.consumer_retries);
@@ -121,9 +129,24 @@ fn an_ack_timeout_closes_the_channel_and_the_redelivery_duplicates() {
     assert_eq!(
         names[..18],
         [
-            "Published", "Enqueued", "Delivered", "ProcessingStarted", "AckTimedOut", "ChannelClosed", "Requeued", "Delivered",
-            "EffectApplied", "AckFailed", "ProcessingStarted", "AckTimedOut", "ChannelClosed", "Requeued", "Delivered", "EffectApplied",
-            "AckFailed", "ProcessingStarted",
+            "Published",
+            "Enqueued",
+            "Delivered",
+            "ProcessingStarted",
+            "AckTimedOut",
+            "ChannelClosed",
+            "Requeued",
+            "Delivered",
+            "EffectApplied",
+            "AckFailed",
+            "ProcessingStarted",
+            "AckTimedOut",
+            "ChannelClosed",
+            "Requeued",
+            "Delivered",
+            "EffectApplied",
+            "AckFailed",
+            "ProcessingStarted",
         ]
     );
     let (_, o) = run(&s);
@@ -132,7 +155,11 @@ fn an_ack_timeout_closes_the_channel_and_the_redelivery_duplicates() {
 
 #[test]
 fn a_slow_action_stretches_processing() {
-    let s = one_consumer(json!({"processing": {"fixed": {"ms": 50}}}), 3, json!([{"at_ms": 150, "slow": {"consumer": "c", "factor": 4}}]));
+    let s = one_consumer(
+        json!({"processing": {"fixed": {"ms": 50}}}),
+        3,
+        json!([{"at_ms": 150, "slow": {"consumer": "c", "factor": 4}}]),
+    );
     let t = trace_of(&s);
     let started: Vec<u64> = events(&t, "ProcessingStarted").iter().map(|e| e["t_us"].as_u64().unwrap()).collect();
     let applied: Vec<u64> = events(&t, "EffectApplied").iter().map(|e| e["t_us"].as_u64().unwrap()).collect();
@@ -154,14 +181,22 @@ fn network_jitter_reorders_events_for_a_key_and_the_verdict_says_so() {
     );
     let (_, o) = run(&s);
     assert!(o.out_of_order > 0);
-    assert!(o.verdict.iter().any(|l| l.contains("OrderShipped for order-") && l.contains("was applied before OrderPlaced")), "{:?}", o.verdict);
+    assert!(
+        o.verdict.iter().any(|l| l.contains("OrderShipped for order-") && l.contains("was applied before OrderPlaced")),
+        "{:?}",
+        o.verdict
+    );
     let overtaken = o.messages.iter().find(|m| m.applied_after.is_some()).unwrap();
     assert_eq!(overtaken.event_type, "OrderPlaced");
 }
 
 #[test]
 fn a_tight_poison_loop_stops_at_the_event_budget() {
-    let s = one_consumer(json!({"processing": {"fixed": {"ms": 0}}, "retry": {"policy": "immediate", "then": "block", "max_attempts": 2}, "faults": [{"poison": {"every_nth": 1}}]}), 1, json!([]));
+    let s = one_consumer(
+        json!({"processing": {"fixed": {"ms": 0}}, "retry": {"policy": "immediate", "then": "block", "max_attempts": 2}, "faults": [{"poison": {"every_nth": 1}}]}),
+        1,
+        json!([]),
+    );
     let mut sim = common::load(&s);
     sim.set_event_budget(50_000);
     sim.run_to_end();

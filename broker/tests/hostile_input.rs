@@ -21,8 +21,14 @@ fn arbitrary_json() -> impl Strategy<Value = Value> {
             prop::collection::vec(inner.clone(), 0..8).prop_map(Value::Array),
             prop::collection::btree_map(
                 prop_oneof![
-                    Just("version".to_string()), Just("nodes".to_string()), Just("kind".to_string()), Just("id".to_string()),
-                    Just("wires".to_string()), Just("duration_ms".to_string()), Just("actions".to_string()), "[a-z_]{1,10}"
+                    Just("version".to_string()),
+                    Just("nodes".to_string()),
+                    Just("kind".to_string()),
+                    Just("id".to_string()),
+                    Just("wires".to_string()),
+                    Just("duration_ms".to_string()),
+                    Just("actions".to_string()),
+                    "[a-z_]{1,10}"
                 ],
                 inner,
                 0..8

@@ -113,6 +113,9 @@ fn delivery_guarantees_under_a_crash() {
     assert!(most.lost > 0 && most.duplicate_effects == 0, "at-most-once loses, never duplicates");
     assert!(most.messages.iter().filter(|m| m.fate == "lost").all(|m| m.reason == Some("consumer_crashed_after_ack")));
     assert!(least.lost == 0 && least.duplicate_effects > 0, "at-least-once duplicates, never loses");
-    assert!(exactly.lost == 0 && exactly.duplicate_effects == 0 && exactly.duplicates_suppressed > 0, "exactly-once: neither");
+    assert!(
+        exactly.lost == 0 && exactly.duplicate_effects == 0 && exactly.duplicates_suppressed > 0,
+        "exactly-once: neither"
+    );
     assert_eq!(exactly.processed_once, exactly.published);
 }

@@ -19,7 +19,11 @@ fn with_producer(p: serde_json::Value, duration_ms: u64) -> String {
 }
 
 fn publish_times(s: &str) -> Vec<u64> {
-    events(&trace_of(s), "Published").iter().filter(|e| e["attempt"] == 1).map(|e| e["t_us"].as_u64().unwrap()).collect()
+    events(&trace_of(s), "Published")
+        .iter()
+        .filter(|e| e["attempt"] == 1)
+        .map(|e| e["t_us"].as_u64().unwrap())
+        .collect()
 }
 
 #[test]
@@ -49,9 +53,13 @@ fn poisson_arrivals_have_the_right_rate() {
 
 #[test]
 fn keys_go_round_robin_and_event_types_cycle_per_key() {
-    let s = with_producer(json!({"count": 6, "keys": "order-1..order-2", "event_type": ["OrderPlaced", "OrderPaid", "OrderShipped"], "schema_version": 2}), 5_000);
+    let s = with_producer(
+        json!({"count": 6, "keys": "order-1..order-2", "event_type": ["OrderPlaced", "OrderPaid", "OrderShipped"], "schema_version": 2}),
+        5_000,
+    );
     let (_, o) = run(&s);
-    let got: Vec<(String, String)> = o.messages.iter().map(|m| (m.key.clone().unwrap(), m.event_type.clone())).collect();
+    let got: Vec<(String, String)> =
+        o.messages.iter().map(|m| (m.key.clone().unwrap(), m.event_type.clone())).collect();
     let want = [
         ("order-1", "OrderPlaced"),
         ("order-2", "OrderPlaced"),

@@ -44,7 +44,8 @@ fn retry() -> impl Strategy<Value = Value> {
 fn faults() -> impl Strategy<Value = Vec<Value>> {
     let point = prop_oneof![Just("before_processing"), Just("after_effect"), Just("after_ack")];
     let fault = prop_oneof![
-        (0.0f64..0.3, point, 0i64..300).prop_map(|(p, pt, r)| json!({"crash": {"probability": p, "point": pt, "recover_after_ms": r}})),
+        (0.0f64..0.3, point, 0i64..300)
+            .prop_map(|(p, pt, r)| json!({"crash": {"probability": p, "point": pt, "recover_after_ms": r}})),
         (0.0f64..0.4).prop_map(|r| json!({"transient_errors": {"rate": r}})),
         (2i64..12).prop_map(|n| json!({"poison": {"every_nth": n}})),
         (0.0f64..0.3).prop_map(|p| json!({"lose_acks": {"probability": p}})),
@@ -60,7 +61,10 @@ fn queue() -> impl Strategy<Value = Value> {
         1i64..5,
         prop::option::of(prop_oneof![Just(-1i64), 1i64..4]),
         prop::option::of(1i64..400),
-        prop::option::of((0i64..15, prop_oneof![Just("drop-head"), Just("reject-publish"), Just("reject-publish-dlx")])),
+        prop::option::of((
+            0i64..15,
+            prop_oneof![Just("drop-head"), Just("reject-publish"), Just("reject-publish-dlx")],
+        )),
         any::<bool>(),
         prop::option::of(50i64..600),
     )
@@ -145,7 +149,9 @@ fn run(s: &str) -> broker::Outcome {
 fn crash_losses(o: &broker::Outcome) -> usize {
     o.messages
         .iter()
-        .filter(|m| m.fate == "lost" && matches!(m.reason, Some("consumer_crashed_after_ack") | Some("failed_after_ack")))
+        .filter(|m| {
+            m.fate == "lost" && matches!(m.reason, Some("consumer_crashed_after_ack") | Some("failed_after_ack"))
+        })
         .count()
 }
 

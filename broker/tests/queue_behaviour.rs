@@ -77,7 +77,9 @@ fn classic_queue_requeues_at_the_original_position() {
 
 #[test]
 fn quorum_queue_without_a_limit_requeues_at_the_back() {
-    let t = trace_of(&requeue_scenario(json!({"id": "q", "kind": "queue", "queue_type": "quorum", "delivery_limit": -1, "prefetch": 1})));
+    let t = trace_of(&requeue_scenario(
+        json!({"id": "q", "kind": "queue", "queue_type": "quorum", "delivery_limit": -1, "prefetch": 1}),
+    ));
     let r = events(&t, "Requeued");
     assert_eq!(r[0]["position"], 3, "behind k-2, k-3 and k-4");
     let d = events(&t, "Delivered");
@@ -153,18 +155,26 @@ fn max_length_overflow_policies() {
             json!([]),
         )
     };
-    let fates = |s: &str| -> Vec<(String, &'static str)> {
-        run(s).1.messages.into_iter().map(|m| (m.id, m.fate)).collect()
-    };
+    let fates =
+        |s: &str| -> Vec<(String, &'static str)> { run(s).1.messages.into_iter().map(|m| (m.id, m.fate)).collect() };
     // drop-head: the oldest go, the newest two stay.
     let f = fates(&make("drop-head"));
-    assert_eq!(f.iter().filter(|(_, f)| *f == "dead_lettered").map(|(i, _)| i.as_str()).collect::<Vec<_>>(), ["p-1", "p-2", "p-3"]);
+    assert_eq!(
+        f.iter().filter(|(_, f)| *f == "dead_lettered").map(|(i, _)| i.as_str()).collect::<Vec<_>>(),
+        ["p-1", "p-2", "p-3"]
+    );
     // reject-publish: the newest are refused and dropped (not dead-lettered).
     let f = fates(&make("reject-publish"));
-    assert_eq!(f.iter().filter(|(_, f)| *f == "dropped").map(|(i, _)| i.as_str()).collect::<Vec<_>>(), ["p-3", "p-4", "p-5"]);
+    assert_eq!(
+        f.iter().filter(|(_, f)| *f == "dropped").map(|(i, _)| i.as_str()).collect::<Vec<_>>(),
+        ["p-3", "p-4", "p-5"]
+    );
     // reject-publish-dlx: refused and dead-lettered.
     let f = fates(&make("reject-publish-dlx"));
-    assert_eq!(f.iter().filter(|(_, f)| *f == "dead_lettered").map(|(i, _)| i.as_str()).collect::<Vec<_>>(), ["p-3", "p-4", "p-5"]);
+    assert_eq!(
+        f.iter().filter(|(_, f)| *f == "dead_lettered").map(|(i, _)| i.as_str()).collect::<Vec<_>>(),
+        ["p-3", "p-4", "p-5"]
+    );
     let t = trace_of(&make("drop-head"));
     assert!(events(&t, "DeadLettered").iter().all(|e| e["reason"] == "maxlen"));
 }

@@ -45,9 +45,7 @@ enum Cmd {
         json: bool,
     },
     /// Check a scenario file and report every problem in it.
-    Check {
-        scenario: String,
-    },
+    Check { scenario: String },
     /// Print the partition Kafka's default partitioner picks for a key.
     Partition {
         /// The record key, hashed as its UTF-8 bytes (what Kafka's StringSerializer writes).
@@ -102,7 +100,11 @@ fn parse_partitions(text: &str) -> Option<u32> {
 fn load(path: &str) -> Result<Simulation, ExitCode> {
     let text = match std::fs::read(path) {
         Ok(bytes) if bytes.len() > broker::scenario::MAX_SCENARIO_BYTES => {
-            eprintln!("{path}: the file is {} bytes; the most Brokerlab reads is {}", bytes.len(), broker::scenario::MAX_SCENARIO_BYTES);
+            eprintln!(
+                "{path}: the file is {} bytes; the most Brokerlab reads is {}",
+                bytes.len(),
+                broker::scenario::MAX_SCENARIO_BYTES
+            );
             return Err(ExitCode::from(2));
         }
         Ok(bytes) => match String::from_utf8(bytes) {
@@ -186,7 +188,10 @@ fn run(path: &str, seed: Option<u64>, until_ms: Option<u64>, trace: bool, json: 
 fn table(o: &Outcome) -> String {
     let mut s = String::new();
     let title = if o.title.is_empty() { "Scenario" } else { &o.title };
-    s.push_str(&format!("{title}\nseed {} · {} ms virtual · {} events · trace {}\n\n", o.seed, o.t_ms, o.events, o.trace_hash));
+    s.push_str(&format!(
+        "{title}\nseed {} · {} ms virtual · {} events · trace {}\n\n",
+        o.seed, o.t_ms, o.events, o.trace_hash
+    ));
     for line in &o.verdict {
         s.push_str(&format!("  {line}\n"));
     }

@@ -62,7 +62,12 @@ pub fn assert_conserved(o: &Outcome) {
 }
 
 /// A scenario from a list of nodes and wires (JSON), with defaults for the rest.
-pub fn scenario_json(duration_ms: u64, nodes: serde_json::Value, wires: serde_json::Value, actions: serde_json::Value) -> String {
+pub fn scenario_json(
+    duration_ms: u64,
+    nodes: serde_json::Value,
+    wires: serde_json::Value,
+    actions: serde_json::Value,
+) -> String {
     serde_json::json!({
         "version": 1, "seed": 1, "duration_ms": duration_ms,
         "nodes": nodes, "wires": wires, "actions": actions,
