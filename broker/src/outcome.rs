@@ -97,6 +97,9 @@ pub struct MessageOutcome {
     pub published_at_us: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub applied_after: Option<String>,
+    /// Its death records (`x-death`), newest first, if a copy was ever dead-lettered.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub deaths: Vec<crate::snapshot::DeathSnapshot>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -190,6 +193,13 @@ impl Simulation {
                 effects: m.effects.iter().map(|(_, c)| c).sum(),
                 published_at_us: m.published_at.0,
                 applied_after: m.overtaken_by.map(|o| self.msg_name(o)),
+                deaths: m
+                    .envelopes
+                    .iter()
+                    .map(|e| &self.envs[e.index()].deaths)
+                    .find(|d| !d.is_empty())
+                    .map(|d| d.iter().map(|r| self.death_snapshot(r)).collect())
+                    .unwrap_or_default(),
             });
         }
         latencies.sort_unstable();

@@ -67,6 +67,15 @@ pub struct DeathSnapshot {
 }
 
 impl Simulation {
+    pub(crate) fn death_snapshot(&self, d: &crate::death::DeathRecord) -> DeathSnapshot {
+        DeathSnapshot {
+            queue: self.model.name(d.queue).to_string(),
+            reason: d.reason.name(),
+            count: d.count,
+            time_us: d.time.0,
+        }
+    }
+
     pub fn snapshot(&self) -> Snapshot {
         let nodes = self
             .nodes
@@ -158,16 +167,7 @@ impl Simulation {
                     position,
                     delivery_count: e.delivery_count,
                     redelivered: e.delivery_count > 1 || e.returns > 0,
-                    deaths: e
-                        .deaths
-                        .iter()
-                        .map(|d| DeathSnapshot {
-                            queue: self.model.name(d.queue).to_string(),
-                            reason: d.reason.name(),
-                            count: d.count,
-                            time_us: d.time.0,
-                        })
-                        .collect(),
+                    deaths: e.deaths.iter().map(|d| self.death_snapshot(d)).collect(),
                 })
             })
             .collect();

@@ -65,6 +65,8 @@ fn poison_with_a_dlq_dead_letters_exactly_the_poison_messages() {
     assert_eq!(dead, poison.iter().map(String::as_str).collect::<Vec<_>>());
     for m in o.messages.iter().filter(|m| m.fate == "dead_lettered") {
         assert_eq!(m.reason, Some("delivery_limit"));
+        assert_eq!(m.deaths.len(), 1);
+        assert_eq!((m.deaths[0].queue.as_str(), m.deaths[0].reason, m.deaths[0].count), ("work", "delivery_limit", 1));
         assert_eq!(m.deliveries, 4, "a delivery limit of 3 allows 3 returns: 4 deliveries");
     }
     assert_eq!(o.processed_once, o.published - 15);
