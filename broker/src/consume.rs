@@ -43,7 +43,6 @@ impl Simulation {
     }
 
     fn deliver_round(&mut self, queue: NodeId) {
-        let prefetch = self.queue_model(queue).prefetch as usize;
         let n = self.queue_model(queue).consumers.len();
         if n == 0 {
             return;
@@ -59,7 +58,7 @@ impl Simulation {
                 let idx = (rr + k) % n;
                 let c = self.queue_model(queue).consumers[idx];
                 let cs = self.consumer(c);
-                if !cs.crashed && cs.unacked.len() < prefetch {
+                if !cs.crashed && cs.unacked.len() < self.prefetch_of(c, queue) {
                     chosen = Some((idx, c));
                     break;
                 }
@@ -70,6 +69,11 @@ impl Simulation {
             let env = q.pop_head().expect("checked non-empty");
             self.deliver(env, queue, consumer);
         }
+    }
+
+    /// basic.qos: the consumer's own prefetch, or else its queue's.
+    pub(crate) fn prefetch_of(&self, consumer: NodeId, queue: NodeId) -> usize {
+        self.consumer_model(consumer).prefetch.unwrap_or(self.queue_model(queue).prefetch) as usize
     }
 
     fn deliver(&mut self, env: EnvId, queue: NodeId, consumer: NodeId) {

@@ -27,12 +27,12 @@ pub fn check(sim: &Simulation, full: bool) -> Result<(), String> {
                 let mut held = 0u64;
                 for c in &qm.consumers {
                     let NodeState::Consumer(cs) = &sim.nodes[c.index()] else { return Err("consumer expected".into()) };
-                    if cs.unacked.len() > qm.prefetch as usize {
+                    let prefetch = sim.prefetch_of(*c, crate::ids::NodeId(i as u32));
+                    if cs.unacked.len() > prefetch {
                         return Err(format!(
-                            "consumer {} holds {} unacked, over prefetch {}",
+                            "consumer {} holds {} unacked, over prefetch {prefetch}",
                             sim.model.name(*c),
                             cs.unacked.len(),
-                            qm.prefetch
                         ));
                     }
                     held += cs.unacked.len() as u64;

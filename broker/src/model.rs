@@ -146,6 +146,8 @@ pub struct ConsumerModel {
     pub semantics: Semantics,
     pub processing: ProcessingModel,
     pub concurrency: u32,
+    /// Overrides the queue's prefetch for this consumer.
+    pub prefetch: Option<u32>,
     pub retry: RetryModel,
     pub effect: String,
     pub queue: Option<NodeId>,

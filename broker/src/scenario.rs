@@ -270,6 +270,9 @@ pub struct ConsumerSpec {
     pub processing: Processing,
     #[serde(default = "one_i64")]
     pub concurrency: i64,
+    /// This consumer's prefetch (basic.qos), overriding its queue's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prefetch: Option<i64>,
     #[serde(default)]
     pub retry: RetrySpec,
     /// The business side effect, e.g. "charge card". Consumers with the same effect share one

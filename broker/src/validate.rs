@@ -111,6 +111,18 @@ impl Checker {
         }
     }
 
+    fn prefetch(&mut self, path: &str, v: i64) -> u32 {
+        if v == 0 {
+            self.err(
+                path,
+                format!("must be at least 1 (RabbitMQ reads 0 as unlimited; write the limit you mean, up to {MAX_PREFETCH})"),
+            );
+            1
+        } else {
+            self.int_range(path, v, 1, MAX_PREFETCH, "") as u32
+        }
+    }
+
     fn ms(&mut self, path: &str, v: f64, allow_zero: bool) -> f64 {
         if !v.is_finite() {
             self.err(path, "must be a number of milliseconds");
@@ -357,12 +369,7 @@ impl Checker {
     }
 
     fn compile_queue(&mut self, p: &str, s: &QueueSpec) -> QueueModel {
-        let prefetch = if s.prefetch == 0 {
-            self.err(format!("{p}.prefetch"), format!("must be at least 1 (RabbitMQ reads 0 as unlimited; write the limit you mean, up to {MAX_PREFETCH})"));
-            1
-        } else {
-            self.int_range(&format!("{p}.prefetch"), s.prefetch, 1, MAX_PREFETCH, "") as u32
-        };
+        let prefetch = self.prefetch(&format!("{p}.prefetch"), s.prefetch);
         let ack_timeout = s
             .ack_timeout_ms
             .map(|v| Duration::from_ms(self.int_range(&format!("{p}.ack_timeout_ms"), v, 1, MAX_DURATION_MS, " ms")));
@@ -447,6 +454,7 @@ impl Checker {
             semantics: s.semantics,
             processing,
             concurrency,
+            prefetch: s.prefetch.map(|v| self.prefetch(&format!("{p}.prefetch"), v)),
             retry: RetryModel {
                 policy: r.policy,
                 base_ms,

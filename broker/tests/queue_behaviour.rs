@@ -287,3 +287,23 @@ fn a_plain_queue_without_consumers_used_as_a_dead_letter_target_counts_as_dead_l
     );
     assert_eq!(run(&s).1.processed_once, 3);
 }
+
+#[test]
+fn a_consumer_prefetch_overrides_the_queues() {
+    // basic.qos is per consumer: a greedy consumer with prefetch 6 hoards a burst, a careful
+    // one with the queue's prefetch 1 takes one at a time.
+    let s = scenario_json(
+        5_000,
+        json!([{"id": "p", "kind": "producer", "arrivals": {"burst": {"size": 8, "every_ms": 10000}}, "count": 8},
+               {"id": "q", "kind": "queue", "prefetch": 1},
+               {"id": "greedy", "kind": "consumer", "prefetch": 6, "processing": {"fixed": {"ms": 100}}},
+               {"id": "careful", "kind": "consumer", "processing": {"fixed": {"ms": 100}}}]),
+        json!([["p", "q"], ["q", "greedy"], ["q", "careful"]]),
+        json!([]),
+    );
+    let t = trace_of(&s);
+    let first_ack = t.iter().position(|e| e["event"] == "Acked").unwrap();
+    let early: Vec<_> = t[..first_ack].iter().filter(|e| e["event"] == "Delivered").collect();
+    assert_eq!(early.iter().filter(|e| e["consumer"] == "greedy").count(), 6);
+    assert_eq!(early.iter().filter(|e| e["consumer"] == "careful").count(), 1);
+}
