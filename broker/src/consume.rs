@@ -227,7 +227,8 @@ impl Simulation {
         } else {
             self.apply_effect(consumer, w.env, effect);
         }
-        self.envs[w.env.index()].effect_done = true;
+        let now = self.now;
+        self.envs[w.env.index()].effect_at.get_or_insert(now);
         self.consumer_mut(consumer).processed += 1;
         if w.acked_early {
             // At-most-once acked on start: the broker is done with it, and so is the effect.
@@ -259,7 +260,6 @@ impl Simulation {
 
     fn apply_effect(&mut self, consumer: NodeId, env: EnvId, effect: u16) {
         let msg = self.envs[env.index()].msg;
-        let now = self.now;
         let m = &mut self.msgs[msg.index()];
         let count = match m.effects.iter_mut().find(|(e, _)| *e == effect) {
             Some((_, c)) => {
@@ -271,7 +271,6 @@ impl Simulation {
                 1
             }
         };
-        m.first_effect_at.get_or_insert(now);
         self.counters.effects_applied += 1;
         if count > 1 {
             self.counters.duplicate_effects += 1;

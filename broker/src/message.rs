@@ -23,7 +23,6 @@ pub struct Message {
     pub envelopes: Vec<EnvId>,
     /// Business effects applied, per effect (index into the simulation's effect names).
     pub effects: Vec<(u16, u32)>,
-    pub first_effect_at: Option<SimTime>,
     /// Set when this message's effect was applied after that of a later message with the same
     /// key: the message that overtook it.
     pub overtaken_by: Option<MsgId>,
@@ -98,6 +97,9 @@ impl EnvState {
     }
 }
 
+/// The route of a copy that never reached the broker.
+pub const UNROUTED: u16 = u16::MAX;
+
 #[derive(Clone, Debug)]
 pub struct Envelope {
     pub msg: MsgId,
@@ -110,8 +112,14 @@ pub struct Envelope {
     pub returns: u32,
     pub deaths: Vec<DeathRecord>,
     pub expires_at: Option<SimTime>,
-    /// The consumer applied the business effect for this copy (or found it already applied).
-    pub effect_done: bool,
+    /// When a consumer first applied the business effect for this copy (or found it already
+    /// applied).
+    pub effect_at: Option<SimTime>,
+    /// Which subscriber path this copy is on: the index of the exchange binding that routed
+    /// it (0 for a producer wired straight to a queue), or [`UNROUTED`] while it has not
+    /// reached the broker. Copies on the same route are retries of one delivery, so one of
+    /// them being processed is enough; every route must be.
+    pub route: u16,
     /// Since it last entered a queue: acked, and dead-lettered. Never both.
     pub acked: bool,
     pub dead_lettered: bool,

@@ -11,12 +11,15 @@
 //! - `processed_once`: every copy was processed, each effect applied exactly once.
 //!
 //! A copy whose effect was applied counts as processed whatever happened to it afterwards.
+//! Copies made by publish retries are attempts at the same delivery (the best counts); copies
+//! made by fan-out go to different subscribers (each must be processed).
 
 use serde::Serialize;
 
 use crate::ids::MsgId;
-use crate::message::EnvState;
+use crate::message::{EnvState, UNROUTED};
 use crate::sim::{NodeState, Simulation};
+use crate::time::SimTime;
 use crate::trace::{hash_hex, Names};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -62,7 +65,18 @@ impl Fate {
         }
     }
 
-    /// Worse fates win when a message's copies disagree.
+    /// Among retries of one delivery, the best one counts.
+    fn best_rank(self) -> u8 {
+        match self {
+            Fate::ProcessedOnce | Fate::ProcessedMoreThanOnce => 0,
+            Fate::InFlight => 1,
+            Fate::DeadLettered => 2,
+            Fate::Dropped => 3,
+            Fate::Lost => 4,
+        }
+    }
+
+    /// Across subscribers, the worst one decides.
     fn severity(self) -> u8 {
         match self {
             Fate::ProcessedOnce => 0,
@@ -81,7 +95,7 @@ pub struct Latency {
     pub p95: f64,
     pub p99: f64,
     pub mean: f64,
-    /// How many messages the figures are over.
+    /// How many deliveries the figures are over: one per message and subscriber.
     pub samples: u64,
 }
 
@@ -135,54 +149,87 @@ pub struct Outcome {
 }
 
 impl Simulation {
-    /// The fate of one message now, and the reason for it.
+    /// The fate of one copy on its own.
+    fn copy_fate(&self, e: &crate::message::Envelope) -> (Fate, Option<&'static str>) {
+        if e.effect_at.is_some() {
+            return (Fate::ProcessedOnce, None);
+        }
+        match e.state {
+            EnvState::Lost(r) => (Fate::Lost, Some(r.name())),
+            EnvState::DeadLettered { .. } => (Fate::DeadLettered, e.deaths.first().map(|d| d.reason.name())),
+            EnvState::Dropped(r) => (Fate::Dropped, Some(r.name())),
+            EnvState::Acked => (Fate::ProcessedOnce, None),
+            // A plain queue used as a dead-letter target, with no consumer to drain it, is a
+            // dead-letter queue in all but name.
+            EnvState::Ready { queue } if !e.deaths.is_empty() && self.queue_model(queue).consumers.is_empty() => {
+                (Fate::DeadLettered, e.deaths.first().map(|d| d.reason.name()))
+            }
+            EnvState::Publishing
+            | EnvState::Ready { .. }
+            | EnvState::Unacked { .. }
+            | EnvState::AckedInProcess { .. } => (Fate::InFlight, None),
+        }
+    }
+
+    /// The fate of one message now, and the reason for it. Copies on one route (one
+    /// subscriber) are attempts at the same delivery, so the best of them counts; every route
+    /// must succeed, so the worst route decides. Copies that never reached the broker count
+    /// only if no copy did.
     pub fn fate(&self, id: MsgId) -> (Fate, Option<&'static str>) {
         let m = &self.msgs[id.index()];
         if m.max_effect_count() > 1 {
             return (Fate::ProcessedMoreThanOnce, None);
         }
-        let mut worst = (Fate::ProcessedOnce, None);
+        let reached = m.envelopes.iter().any(|e| self.envs[e.index()].route != UNROUTED);
+        let mut routes: Vec<(u16, (Fate, Option<&'static str>))> = Vec::new();
         for env in &m.envelopes {
             let e = &self.envs[env.index()];
-            let f = if e.effect_done {
-                (Fate::ProcessedOnce, None)
-            } else {
-                match e.state {
-                    EnvState::Lost(r) => (Fate::Lost, Some(r.name())),
-                    EnvState::DeadLettered { .. } => (Fate::DeadLettered, e.deaths.first().map(|d| d.reason.name())),
-                    EnvState::Dropped(r) => (Fate::Dropped, Some(r.name())),
-                    EnvState::Acked => (Fate::ProcessedOnce, None),
-                    // A plain queue used as a dead-letter target, with no consumer to drain it,
-                    // is a dead-letter queue in all but name.
-                    EnvState::Ready { queue }
-                        if !e.deaths.is_empty() && self.queue_model(queue).consumers.is_empty() =>
-                    {
-                        (Fate::DeadLettered, e.deaths.first().map(|d| d.reason.name()))
-                    }
-                    EnvState::Publishing
-                    | EnvState::Ready { .. }
-                    | EnvState::Unacked { .. }
-                    | EnvState::AckedInProcess { .. } => (Fate::InFlight, None),
-                }
-            };
-            if f.0.severity() > worst.0.severity() {
-                worst = f;
+            if reached && e.route == UNROUTED {
+                continue;
+            }
+            let f = self.copy_fate(e);
+            match routes.iter_mut().find(|(r, _)| *r == e.route) {
+                Some((_, best)) if f.0.best_rank() < best.0.best_rank() => *best = f,
+                Some(_) => {}
+                None => routes.push((e.route, f)),
             }
         }
-        worst
+        routes.into_iter().map(|(_, f)| f).fold((Fate::ProcessedOnce, None), |worst, f| {
+            if f.0.severity() > worst.0.severity() {
+                f
+            } else {
+                worst
+            }
+        })
+    }
+
+    /// End-to-end latency samples, in microseconds: per message and route (subscriber), from
+    /// publish to the first business effect.
+    fn latency_samples(&self) -> Vec<u64> {
+        let mut out = Vec::new();
+        for m in &self.msgs {
+            let mut firsts: Vec<(u16, SimTime)> = Vec::new();
+            for env in &m.envelopes {
+                let e = &self.envs[env.index()];
+                let Some(t) = e.effect_at else { continue };
+                match firsts.iter_mut().find(|(r, _)| *r == e.route) {
+                    Some((_, first)) => *first = (*first).min(t),
+                    None => firsts.push((e.route, t)),
+                }
+            }
+            out.extend(firsts.into_iter().map(|(_, t)| t.since(m.published_at).0));
+        }
+        out
     }
 
     pub fn outcome(&self) -> Outcome {
         let mut counts = [0u64; 6];
         let mut messages = Vec::with_capacity(self.msgs.len());
-        let mut latencies: Vec<u64> = Vec::new();
+
         for (i, m) in self.msgs.iter().enumerate() {
             let id = MsgId(i as u32);
             let (fate, reason) = self.fate(id);
             counts[Fate::ALL.iter().position(|f| *f == fate).expect("listed")] += 1;
-            if let Some(t) = m.first_effect_at {
-                latencies.push(t.since(m.published_at).0);
-            }
             messages.push(MessageOutcome {
                 id: self.msg_name(id),
                 key: m.key.map(|k| self.keys[k as usize].clone()),
@@ -202,6 +249,7 @@ impl Simulation {
                     .unwrap_or_default(),
             });
         }
+        let mut latencies = self.latency_samples();
         latencies.sort_unstable();
         let latency_ms = latency(&latencies);
         let (mut max_depth, mut max_lag) = (0u64, 0u64);

@@ -135,7 +135,6 @@ impl Simulation {
             published_at: self.now,
             envelopes: Vec::new(),
             effects: Vec::new(),
-            first_effect_at: None,
             overtaken_by: None,
             deliveries: 0,
             publish_attempts: 0,

@@ -54,21 +54,23 @@ impl Simulation {
         let targets: Vec<_> = em
             .bindings
             .iter()
-            .filter(|b| exchange::routes(em.exchange_type, b.key.as_deref(), &routing_key))
-            .map(|b| b.link.clone())
+            .enumerate()
+            .filter(|(_, b)| exchange::routes(em.exchange_type, b.key.as_deref(), &routing_key))
+            .map(|(i, b)| (i as u16, b.link.clone()))
             .collect();
         if targets.is_empty() {
             self.emit_env(exchange, env, Event::Dropped { reason: DropReason::Unroutable });
             self.set_state(env, EnvState::Dropped(DropReason::Unroutable));
             return;
         }
-        for (i, link) in targets.into_iter().enumerate() {
+        for (i, (route, link)) in targets.into_iter().enumerate() {
             let copy = if i == 0 {
                 env
             } else {
                 let deaths = self.envs[env.index()].deaths.clone();
                 self.new_envelope(msg, deaths)
             };
+            self.envs[copy.index()].route = route;
             let delay = self.wire_delay(link.delay, link.jitter);
             self.send(copy, link.to, delay, false, attempt);
         }
@@ -83,6 +85,9 @@ impl Simulation {
     /// that a full `reject-publish` queue can nack the publish back to a producer that waits
     /// for confirms (which may then retry).
     pub(crate) fn enqueue_published(&mut self, env: EnvId, queue: NodeId, attempt: Option<u32>) {
+        if self.envs[env.index()].route == crate::message::UNROUTED {
+            self.envs[env.index()].route = 0;
+        }
         let qm = self.queue_model(queue);
         let (max_length, overflow, ttl) = (qm.max_length, qm.overflow, qm.ttl);
         if let Some(max) = max_length {

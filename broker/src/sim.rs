@@ -342,7 +342,8 @@ impl Simulation {
             let Some((at, due)) = self.sched.pop_due(t) else { break };
             self.run_due(at, due);
         }
-        if t > self.now {
+        // A halted run stays at the moment it stopped.
+        if !self.halted && t > self.now {
             self.now = t;
         }
     }
@@ -502,7 +503,8 @@ impl Simulation {
             returns: 0,
             deaths,
             expires_at: None,
-            effect_done: false,
+            effect_at: None,
+            route: crate::message::UNROUTED,
             acked: false,
             dead_lettered: false,
             channel: 0,

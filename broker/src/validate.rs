@@ -375,6 +375,13 @@ impl Checker {
             .map(|v| Duration::from_ms(self.int_range(&format!("{p}.ack_timeout_ms"), v, 1, MAX_DURATION_MS, " ms")));
         let delivery_limit = match (s.delivery_limit, s.queue_type) {
             (Some(-1), _) => None,
+            (Some(_), QueueType::Classic) => {
+                self.err(
+                    format!("{p}.delivery_limit"),
+                    "RabbitMQ has delivery limits on quorum queues only; set \"queue_type\": \"quorum\"",
+                );
+                None
+            }
             (Some(v), _) => {
                 if v < 1 {
                     self.err(format!("{p}.delivery_limit"), "must be at least 1, or -1 for no limit");
@@ -390,6 +397,12 @@ impl Checker {
             (None, QueueType::Quorum) => Some(20),
             (None, QueueType::Classic) => None,
         };
+        if s.queue_type == QueueType::Quorum && s.overflow == Overflow::RejectPublishDlx {
+            self.err(
+                format!("{p}.overflow"),
+                "quorum queues support drop-head and reject-publish only (reject-publish-dlx is a classic-queue setting)",
+            );
+        }
         let ttl =
             s.ttl_ms.map(|v| Duration::from_ms(self.int_range(&format!("{p}.ttl_ms"), v, 0, MAX_DURATION_MS, " ms")));
         let max_length =

@@ -70,7 +70,8 @@ fn queue() -> impl Strategy<Value = Value> {
     )
         .prop_map(|(qt, prefetch, limit, ttl, maxlen, dlq, ack_timeout)| {
             let mut q = json!({"id": "q", "kind": "queue", "queue_type": qt, "prefetch": prefetch});
-            if let Some(l) = limit {
+            // RabbitMQ: delivery limits on quorum queues only, reject-publish-dlx on classic only.
+            if let Some(l) = limit.filter(|l| qt == "quorum" || *l == -1) {
                 q["delivery_limit"] = json!(l);
             }
             if let Some(t) = ttl {
@@ -78,7 +79,7 @@ fn queue() -> impl Strategy<Value = Value> {
             }
             if let Some((m, o)) = maxlen {
                 q["max_length"] = json!(m);
-                q["overflow"] = json!(o);
+                q["overflow"] = json!(if qt == "quorum" && o == "reject-publish-dlx" { "reject-publish" } else { o });
             }
             if dlq {
                 q["dead_letter"] = json!("dlq");
