@@ -244,6 +244,9 @@ impl Simulation {
             let lose = self.consumer_model(consumer).lose_acks;
             if lose > 0.0 && self.rng.chance(lose) {
                 self.emit_env(consumer, w.env, Event::AckLost);
+                if self.queue_model(w.queue).ack_timeout.is_none() {
+                    self.counters.acks_lost_without_timeout += 1;
+                }
             } else {
                 self.emit_env(consumer, w.env, Event::Acked);
                 self.broker_forget(w.env, w.queue, consumer);

@@ -714,9 +714,35 @@ fn join_path(base: &str, inner: &str) -> String {
     }
 }
 
-/// serde's messages are precise but terse; a few common ones read better rephrased.
+/// serde's messages are precise but terse; the common ones read better rephrased.
 fn humanize_serde(msg: &str) -> String {
     let msg = msg.split(" at line ").next().unwrap_or(msg);
+    let got = |m: &str| m.split('`').nth(1).map(str::to_string).unwrap_or_default();
+    let wants_whole = msg.ends_with("expected i64") || msg.ends_with("expected u64") || msg.ends_with("expected u32");
+    if wants_whole && (msg.starts_with("invalid type: floating point") || msg.starts_with("invalid value: integer")) {
+        let g = got(msg);
+        return if g.starts_with('-') {
+            format!("must not be negative (got {g})")
+        } else if msg.starts_with("invalid type: floating point") {
+            format!("must be a whole number within range (got {g})")
+        } else {
+            format!("is too large (got {g})")
+        };
+    }
+    if msg.starts_with("invalid type: unit variant, expected struct variant")
+        || msg.starts_with("invalid type: string") && msg.contains("expected struct variant")
+    {
+        return "must be an object with one key naming the choice, e.g. {\"poisson\": {\"rate_per_s\": 8}}".to_string();
+    }
+    if msg.starts_with("invalid type: ") && msg.contains(", expected ") {
+        let (what, want) = msg.trim_start_matches("invalid type: ").split_once(", expected ").unwrap_or(("", ""));
+        let want = match want {
+            "i64" | "u64" | "u32" | "u16" => "a whole number",
+            "f64" => "a number",
+            other => other,
+        };
+        return format!("must be {want}, not {what}");
+    }
     if let Some(rest) = msg.strip_prefix("invalid value: integer `") {
         if let Some(n) = rest.split('`').next() {
             if n.starts_with('-') {

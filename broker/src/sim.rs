@@ -133,6 +133,8 @@ pub(crate) struct Counters {
     pub out_of_order: u64,
     pub effects_applied: u64,
     pub duplicates_suppressed: u64,
+    /// Acks lost on queues that have no ack timeout: those deliveries stay unacked.
+    pub acks_lost_without_timeout: u64,
 }
 
 impl Names for Simulation {

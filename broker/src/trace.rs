@@ -184,15 +184,15 @@ named_enum!(
         ExpiredNoDeadLetter => "expired_without_dead_letter_target", "expired (TTL), with no dead-letter target on the queue",
         MaxlenNoDeadLetter => "maxlen_without_dead_letter_target", "pushed out of a full queue (max length, drop-head), with no dead-letter target",
         DeliveryLimitNoDeadLetter => "delivery_limit_without_dead_letter_target", "over the delivery limit, with no dead-letter target on the queue",
-        DeadLetterCycle => "dead_letter_cycle", "dead-lettering would have sent them round a cycle",
+        DeadLetterCycle => "dead_letter_cycle", "dead-lettering would have gone round a cycle",
         GaveUp => "consumer_gave_up", "the consumer gave up after its retries",
     }
 );
 
 named_enum!(
     LossReason {
-        CrashAfterAck => "consumer_crashed_after_ack", "acked on receipt (at-most-once), then the consumer crashed before finishing",
-        FailedAfterAck => "failed_after_ack", "acked on receipt (at-most-once), then processing failed",
+        CrashAfterAck => "consumer_crashed_after_ack", "acked when processing started (at-most-once), then the consumer crashed before finishing",
+        FailedAfterAck => "failed_after_ack", "acked when processing started (at-most-once), then processing failed",
         PublishRefused => "publish_refused_by_outage", "published while the broker was down, and the producer did not retry",
         PublishNeverArrived => "publish_lost_in_transit", "the publish never reached the broker, and the producer gave up",
         QueueUnavailable => "queue_unavailable", "routed to a queue that was down",

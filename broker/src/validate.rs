@@ -42,6 +42,15 @@ struct Checker {
     duration_ms: u64,
 }
 
+/// A number for a message: huge or tiny values in scientific notation.
+fn compact(v: f64) -> String {
+    if v != 0.0 && (v.abs() >= 1e9 || v.abs() < 1e-3) {
+        format!("{v:e}")
+    } else {
+        format!("{v}")
+    }
+}
+
 /// "a" or "an" before a node kind.
 fn article(kind: &str) -> &'static str {
     if kind.starts_with(['a', 'e', 'i', 'o', 'u']) {
@@ -240,7 +249,10 @@ impl Checker {
                     self.err(&path, "must be more than 0 messages a second");
                     1.0
                 } else if *rate_per_s > MAX_RATE_PER_S {
-                    self.err(&path, format!("must be at most {MAX_RATE_PER_S} messages a second (got {rate_per_s})"));
+                    self.err(
+                        &path,
+                        format!("must be at most {MAX_RATE_PER_S} messages a second (got {})", compact(*rate_per_s)),
+                    );
                     MAX_RATE_PER_S
                 } else {
                     *rate_per_s

@@ -32,6 +32,17 @@ fn plural(n: u64, one: &str, many: &str) -> String {
     }
 }
 
+/// Messages by key in business words ("order-42"), or by id where keys repeat or are absent.
+fn names(ms: &[&crate::outcome::MessageOutcome]) -> Vec<String> {
+    let keys: Vec<Option<&String>> = ms.iter().map(|m| m.key.as_ref()).collect();
+    let unique = keys.iter().all(Option::is_some) && {
+        let mut k: Vec<_> = keys.iter().flatten().collect();
+        k.sort();
+        k.windows(2).all(|w| w[0] != w[1])
+    };
+    ms.iter().map(|m| if unique { m.key.clone().unwrap_or_default() } else { m.id.clone() }).collect()
+}
+
 fn examples(items: &[String]) -> String {
     let mut s = items.iter().take(EXAMPLES).cloned().collect::<Vec<_>>().join(", ");
     if items.len() > EXAMPLES {
@@ -44,8 +55,9 @@ pub fn verdict(sim: &Simulation, o: &Outcome) -> Vec<String> {
     let mut lines = Vec::new();
     if o.halted {
         lines.push(format!(
-            "The run stopped early, after {} events and {} messages, at Brokerlab's limits: something loops without waiting (a poison message requeued with no delay?) or publishes very fast.",
-            o.events, o.published
+            "The run stopped early, after {} and {}, at Brokerlab's limits: something loops without waiting (a poison message requeued with no delay?) or publishes very fast.",
+            plural(o.events, "event", "events"),
+            plural(o.published, "message", "messages")
         ));
     }
 
@@ -59,7 +71,18 @@ pub fn verdict(sim: &Simulation, o: &Outcome) -> Vec<String> {
                 Some(k) => format!("{k} ({})", m.id),
                 None => m.id.clone(),
             };
-            lines.push(format!("{subject}: \"{}\" happened {count} times.", sim.effects[*effect as usize]));
+            let effect = &sim.effects[*effect as usize];
+            // Without a named effect a consumer's effect is its own id: say it in those words.
+            let default_effect = sim
+                .model
+                .nodes
+                .iter()
+                .any(|n| &n.name == effect && matches!(n.kind, crate::model::NodeKind::Consumer(_)));
+            lines.push(if default_effect {
+                format!("{subject} was processed {count} times by {effect}.")
+            } else {
+                format!("{subject}: \"{effect}\" happened {count} times.")
+            });
         }
     }
     if o.processed_more_than_once > EXAMPLES as u64 {
@@ -70,10 +93,11 @@ pub fn verdict(sim: &Simulation, o: &Outcome) -> Vec<String> {
     }
 
     for (fate, verb) in [(Fate::Lost, "lost"), (Fate::DeadLettered, "dead-lettered"), (Fate::Dropped, "dropped")] {
-        let mut by_reason: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+        let mut by_reason: BTreeMap<&str, Vec<&crate::outcome::MessageOutcome>> = BTreeMap::new();
         for m in o.messages.iter().filter(|m| m.fate == fate.name()) {
-            by_reason.entry(m.reason.unwrap_or("")).or_default().push(m.key.clone().unwrap_or_else(|| m.id.clone()));
+            by_reason.entry(m.reason.unwrap_or("")).or_default().push(m);
         }
+        let by_reason = by_reason.into_iter().map(|(reason, ms)| (reason, names(&ms)));
         for (reason, who) in by_reason {
             lines.push(format!(
                 "{} {} {verb}: {} ({}).",
@@ -104,6 +128,20 @@ pub fn verdict(sim: &Simulation, o: &Outcome) -> Vec<String> {
             "{} out of order: {}.",
             plural(overtaken.len() as u64, "message was applied", "messages were applied"),
             examples(&overtaken)
+        ));
+    }
+
+    let rescued = o.messages.iter().filter(|m| m.fate == Fate::ProcessedOnce.name() && !m.deaths.is_empty()).count();
+    if rescued > 0 {
+        lines.push(format!(
+            "{} dead-lettered on the way and then processed from the dead-letter target.",
+            plural(rescued as u64, "message was", "messages were")
+        ));
+    }
+    if sim.counters.acks_lost_without_timeout > 0 {
+        lines.push(format!(
+            "{} lost on the way to the broker and the queue has no ack timeout: those deliveries stay unacked for ever, holding the consumer's prefetch.",
+            plural(sim.counters.acks_lost_without_timeout, "ack was", "acks were")
         ));
     }
 

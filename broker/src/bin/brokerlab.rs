@@ -152,22 +152,19 @@ fn run(path: &str, seed: Option<u64>, until_ms: Option<u64>, trace: bool, json: 
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     if trace {
-        // Drain as we go so a long run does not hold its whole trace in memory.
-        let end = sim.end();
-        loop {
-            let next = sim.next_event_at().filter(|t| *t <= end);
-            match next {
-                Some(t) => sim.advance_to(SimTime(t.0.saturating_add(100_000).min(end.0))),
-                None => sim.advance_to(end),
+        // Step event by event and print every few thousand, so that even a run whose events
+        // all happen at one instant (a tight poison loop) never holds its whole trace.
+        let print = |sim: &mut Simulation, out: &mut BufWriter<io::StdoutLock>| -> bool {
+            sim.drain_trace().iter().all(|e| writeln!(out, "{}", sim.trace_line(e)).is_ok())
+        };
+        while sim.step() {
+            if sim.pending_trace().len() >= 4096 && !print(&mut sim, &mut out) {
+                return ExitCode::SUCCESS; // stdout closed (e.g. piped into head)
             }
-            for e in sim.drain_trace() {
-                if writeln!(out, "{}", sim.trace_line(&e)).is_err() {
-                    return ExitCode::SUCCESS; // stdout closed (e.g. piped into head)
-                }
-            }
-            if next.is_none() || sim.is_halted() {
-                break;
-            }
+        }
+        sim.advance_to(sim.end());
+        if !print(&mut sim, &mut out) {
+            return ExitCode::SUCCESS;
         }
     } else {
         sim.run_to_end();
