@@ -149,7 +149,7 @@ impl Simulation {
                 self.set_state(w.env, EnvState::AckedInProcess { consumer });
                 self.consumer_mut(consumer).works[i].acked_early = true;
             }
-            if self.crash_check(consumer, CrashPoint::BeforeProcessing) {
+            if self.crash_check(consumer, CrashPoint::BeforeProcessing, w.env) {
                 return;
             }
         }
@@ -167,7 +167,7 @@ impl Simulation {
     }
 
     /// Draws each crash fault configured for `point`; crashes the consumer if one fires.
-    fn crash_check(&mut self, consumer: NodeId, point: CrashPoint) -> bool {
+    fn crash_check(&mut self, consumer: NodeId, point: CrashPoint, env: EnvId) -> bool {
         let n = self.consumer_model(consumer).crashes.len();
         for k in 0..n {
             let c = &self.consumer_model(consumer).crashes[k];
@@ -181,7 +181,7 @@ impl Simulation {
                     CrashPoint::AfterEffect => CrashCause::AfterEffect,
                     CrashPoint::AfterAck => CrashCause::AfterAck,
                 };
-                self.crash(consumer, cause, Some(recover));
+                self.crash_during(consumer, cause, Some(recover), Some(env));
                 return true;
             }
         }
@@ -234,7 +234,7 @@ impl Simulation {
             // At-most-once acked on start: the broker is done with it, and so is the effect.
             self.set_state(w.env, EnvState::Acked);
         }
-        if self.crash_check(consumer, CrashPoint::AfterEffect) {
+        if self.crash_check(consumer, CrashPoint::AfterEffect, w.env) {
             return;
         }
         if w.acked_early {
@@ -255,7 +255,7 @@ impl Simulation {
             }
         }
         self.finish_work(consumer, w.serial, w.queue);
-        if self.crash_check(consumer, CrashPoint::AfterAck) {
+        if self.crash_check(consumer, CrashPoint::AfterAck, w.env) {
             return;
         }
         self.pump(w.queue);

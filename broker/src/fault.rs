@@ -18,6 +18,17 @@ use crate::trace::{CrashCause, Event, LossReason, RequeueReason};
 
 impl Simulation {
     pub(crate) fn crash(&mut self, consumer: NodeId, cause: CrashCause, recover_after: Option<Duration>) {
+        self.crash_during(consumer, cause, recover_after, None);
+    }
+
+    /// A crash, naming the message it happened on (a crash fault fires on a message).
+    pub(crate) fn crash_during(
+        &mut self,
+        consumer: NodeId,
+        cause: CrashCause,
+        recover_after: Option<Duration>,
+        during: Option<EnvId>,
+    ) {
         if self.consumer(consumer).crashed {
             return;
         }
@@ -27,7 +38,10 @@ impl Simulation {
         cs.crashes += 1;
         let works = std::mem::take(&mut cs.works);
         let life = cs.life;
-        self.emit(consumer, None, None, Event::Crashed { cause });
+        match during {
+            Some(env) => self.emit_env(consumer, env, Event::Crashed { cause }),
+            None => self.emit(consumer, None, None, Event::Crashed { cause }),
+        }
         for w in works {
             if w.acked_early && self.envs[w.env.index()].state == (EnvState::AckedInProcess { consumer }) {
                 self.emit_env(consumer, w.env, Event::Lost { reason: LossReason::CrashAfterAck });

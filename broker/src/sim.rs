@@ -146,6 +146,11 @@ impl Names for Simulation {
         let m = &self.msgs[id.index()];
         format!("{}-{}", self.model.name(m.producer), m.number)
     }
+
+    fn msg_key_and_type(&self, id: MsgId) -> (Option<&str>, &str) {
+        let m = &self.msgs[id.index()];
+        (m.key.map(|k| self.keys[k as usize].as_str()), &self.event_types[m.event_type as usize])
+    }
 }
 
 impl Simulation {

@@ -331,6 +331,8 @@ impl Event {
 pub trait Names {
     fn node_name(&self, id: NodeId) -> &str;
     fn msg_name(&self, id: MsgId) -> String;
+    /// The message's key (if any) and event type.
+    fn msg_key_and_type(&self, id: MsgId) -> (Option<&str>, &str);
 }
 
 impl Entry {
@@ -368,7 +370,14 @@ impl Entry {
             m.insert(k.into(), v);
         };
         match &self.event {
-            Event::Published { attempt } => put("attempt", json!(attempt)),
+            Event::Published { attempt } => {
+                put("attempt", json!(attempt));
+                if let Some(msg) = self.msg {
+                    let (key, event_type) = names.msg_key_and_type(msg);
+                    put("key", json!(key));
+                    put("event_type", json!(event_type));
+                }
+            }
             Event::PublishFailed { attempt, reason } => {
                 put("attempt", json!(attempt));
                 put("reason", json!(reason.name()));

@@ -128,6 +128,9 @@ const mustReject = [
   ["prefetch of 0", edit((s) => (node(s, "q").prefetch = 0))],
   ["fractional prefetch", edit((s) => (node(s, "q").prefetch = 1.5))],
   ["unknown field on a queue", edit((s) => (node(s, "q").prefetchh = 1))],
+  ["delivery limit on a classic queue", edit((s) => Object.assign(node(s, "q"), { queue_type: "classic", delivery_limit: 3 }))],
+  ["delivery limit on a queue of the default (classic) type", edit((s) => { delete node(s, "q").queue_type; node(s, "q").delivery_limit = 3; })],
+  ["reject-publish-dlx on a quorum queue", edit((s) => Object.assign(node(s, "q"), { max_length: 5, overflow: "reject-publish-dlx" }))],
   ["producer field on a consumer", edit((s) => (node(s, "c").count = 3))],
   ["unknown top-level field", edit((s) => (s.speed = 2))],
   ["unknown kind", edit((s) => s.nodes.push({ id: "b", kind: "blob" }))],
@@ -186,6 +189,9 @@ const mustReject = [
 ];
 
 const mustAccept = [
+  ["delivery limit -1 on a classic queue", edit((s) => Object.assign(node(s, "q"), { queue_type: "classic", delivery_limit: -1 }))],
+  ["reject-publish-dlx on a classic queue", edit((s) => Object.assign(node(s, "q"), { queue_type: "classic", max_length: 5, overflow: "reject-publish-dlx" }))],
+  ["delivery limit on a quorum queue", edit((s) => (node(s, "q").delivery_limit = 3))],
   ["the base scenario", base()],
   ["\"dlq\" as the kind of a dead-letter queue", edit((s) => (node(s, "dlq").kind = "dlq"))],
   ["delivery limit -1 (off)", edit((s) => (node(s, "q").delivery_limit = -1))],
