@@ -274,12 +274,13 @@ impl Checker {
         let count = s.count.map(|c| self.int_range(&format!("{p}.count"), c, 0, MAX_COUNT, " messages"));
         // An unlimited producer must not outrun the message budget within the scenario.
         if count.is_none() {
-            let per_s = match &arrivals {
-                ArrivalModel::Fixed { interval } => 1e6 / interval.0.max(1) as f64,
-                ArrivalModel::Poisson { mean_gap_us } => 1e6 / mean_gap_us,
-                ArrivalModel::Burst { size, every } => *size as f64 * 1e6 / every.0.max(1) as f64,
+            // Ticks run at 0, gap, 2*gap, ... up to and including the end.
+            let d_us = self.duration_ms as f64 * 1000.0;
+            let expected = match &arrivals {
+                ArrivalModel::Fixed { interval } => libm::floor(d_us / interval.0.max(1) as f64) + 1.0,
+                ArrivalModel::Poisson { mean_gap_us } => d_us / mean_gap_us,
+                ArrivalModel::Burst { size, every } => (libm::floor(d_us / every.0.max(1) as f64) + 1.0) * *size as f64,
             };
-            let expected = per_s * self.duration_ms as f64 / 1000.0;
             if expected > MAX_COUNT as f64 {
                 self.err(
                     format!("{p}.count"),
