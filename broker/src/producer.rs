@@ -199,11 +199,11 @@ impl Simulation {
     }
 
     /// Puts an envelope on a wire towards `node`.
-    pub(crate) fn send(&mut self, env: EnvId, node: NodeId, delay: Duration, from_producer: bool, attempt: u32) {
+    pub(crate) fn send(&mut self, env: EnvId, node: NodeId, delay: Duration, published: bool, attempt: u32) {
         if delay.0 == 0 {
-            self.arrive(env, node, from_producer, attempt);
+            self.arrive(env, node, published, attempt);
         } else {
-            self.sched.schedule(self.later(delay), Due::Arrive { env, node, from_producer, attempt });
+            self.sched.schedule(self.later(delay), Due::Arrive { env, node, published, attempt });
         }
     }
 

@@ -1,6 +1,6 @@
 //! Where a published envelope goes when it reaches a node: an exchange routes it (copying it
 //! for each matching binding), a queue stores it, subject to its maximum length. A node in an
-//! outage refuses it, and the producer finds out.
+//! outage refuses it; a producer that waits for publisher confirms is nacked and may retry.
 
 use crate::death::DeathReason;
 use crate::exchange;
@@ -12,33 +12,64 @@ use crate::sim::{Due, NodeState, Simulation};
 use crate::trace::{DropReason, Event, LossReason, PublishFailure};
 
 impl Simulation {
-    pub(crate) fn arrive(&mut self, env: EnvId, node: NodeId, from_producer: bool, attempt: u32) {
+    pub(crate) fn arrive(&mut self, env: EnvId, node: NodeId, published: bool, attempt: u32) {
         let in_outage = match &self.nodes[node.index()] {
             NodeState::Exchange { outage_until } => outage_until.is_some_and(|u| self.now < u),
             NodeState::Queue(q) => q.in_outage(self.now),
             _ => false,
         };
         if in_outage {
-            self.refused(env, node, from_producer, attempt);
+            self.refused(env, node, published, attempt);
             return;
         }
         match &self.model.nodes[node.index()].kind {
             NodeKind::Exchange(_) => self.route(env, node, attempt),
-            NodeKind::Queue(_) => self.enqueue_published(env, node, from_producer.then_some(attempt)),
+            NodeKind::Queue(_) => self.enqueue_published(env, node, published.then_some(attempt)),
             _ => unreachable!("validation admits only exchanges and queues as publish targets"),
         }
     }
 
-    fn refused(&mut self, env: EnvId, node: NodeId, from_producer: bool, attempt: u32) {
+    /// A node in an outage refuses a published copy. A producer waiting for confirms (or
+    /// publishing straight to this node) hears of it and may retry; otherwise the copy is lost.
+    fn refused(&mut self, env: EnvId, node: NodeId, published: bool, attempt: u32) {
         let msg = self.envs[env.index()].msg;
-        if from_producer {
-            let producer = self.msgs[msg.index()].producer;
-            self.emit_env(producer, env, Event::PublishFailed { attempt, reason: PublishFailure::Outage });
-            self.msgs[msg.index()].settled_attempt = attempt;
-            self.retry_or_give_up(msg, Some(env), EnvState::Lost(LossReason::PublishRefused));
+        let direct = self.producer_target(msg) == Some(node);
+        if published && (direct || self.uses_confirms(msg)) {
+            let loss = if direct { LossReason::PublishRefused } else { LossReason::QueueUnavailable };
+            self.nack_publish(env, node, attempt, PublishFailure::Outage, EnvState::Lost(loss));
         } else {
             self.emit_env(node, env, Event::Lost { reason: LossReason::QueueUnavailable });
             self.set_state(env, EnvState::Lost(LossReason::QueueUnavailable));
+        }
+    }
+
+    /// The broker nacks publish attempt `attempt` (RabbitMQ's basic.nack under publisher
+    /// confirms): the producer retries or gives up, leaving this copy in `gave_up`. If the
+    /// attempt was already answered (another of its copies was refused first, or a later
+    /// attempt is under way), this copy is simply refused.
+    fn nack_publish(&mut self, env: EnvId, node: NodeId, attempt: u32, reason: PublishFailure, gave_up: EnvState) {
+        let msg = self.envs[env.index()].msg;
+        let m = &self.msgs[msg.index()];
+        if m.publish_attempts == attempt && m.settled_attempt < attempt {
+            let producer = m.producer;
+            self.emit_env(producer, env, Event::PublishFailed { attempt, reason });
+            self.msgs[msg.index()].settled_attempt = attempt;
+            self.retry_or_give_up(msg, Some(env), gave_up);
+        } else {
+            let event = match gave_up {
+                EnvState::Lost(reason) => Event::Lost { reason },
+                EnvState::Dropped(reason) => Event::Dropped { reason },
+                _ => unreachable!("a refused copy is lost or dropped"),
+            };
+            self.emit_env(node, env, event);
+            self.set_state(env, gave_up);
+        }
+    }
+
+    fn producer_target(&self, msg: crate::ids::MsgId) -> Option<NodeId> {
+        match &self.model.nodes[self.msgs[msg.index()].producer.index()].kind {
+            NodeKind::Producer(p) => p.target.as_ref().map(|l| l.to),
+            _ => None,
         }
     }
 
@@ -72,7 +103,7 @@ impl Simulation {
             };
             self.envs[copy.index()].route = route;
             let delay = self.wire_delay(link.delay, link.jitter);
-            self.send(copy, link.to, delay, false, attempt);
+            self.send(copy, link.to, delay, true, attempt);
         }
     }
 
@@ -81,9 +112,9 @@ impl Simulation {
         self.enqueue_published(env, queue, None);
     }
 
-    /// As `enqueue`; `attempt` is set when the producer published straight to this queue, so
-    /// that a full `reject-publish` queue can nack the publish back to a producer that waits
-    /// for confirms (which may then retry).
+    /// As `enqueue`; `attempt` is set for a copy of a producer's publish (straight or through
+    /// an exchange), so that a full `reject-publish` queue can nack it back to a producer that
+    /// waits for confirms (which may then retry, duplicating the copies other queues took).
     pub(crate) fn enqueue_published(&mut self, env: EnvId, queue: NodeId, attempt: Option<u32>) {
         if self.envs[env.index()].route == crate::message::UNROUTED {
             self.envs[env.index()].route = 0;
@@ -107,20 +138,14 @@ impl Simulation {
                     }
                     Overflow::RejectPublish => {
                         let msg = self.envs[env.index()].msg;
+                        let gave_up = EnvState::Dropped(DropReason::RejectPublish);
                         match attempt {
                             Some(attempt) if self.uses_confirms(msg) => {
-                                let producer = self.msgs[msg.index()].producer;
-                                self.emit_env(
-                                    producer,
-                                    env,
-                                    Event::PublishFailed { attempt, reason: PublishFailure::Rejected },
-                                );
-                                self.msgs[msg.index()].settled_attempt = attempt;
-                                self.retry_or_give_up(msg, Some(env), EnvState::Dropped(DropReason::RejectPublish));
+                                self.nack_publish(env, queue, attempt, PublishFailure::Rejected, gave_up)
                             }
                             _ => {
                                 self.emit_env(queue, env, Event::Dropped { reason: DropReason::RejectPublish });
-                                self.set_state(env, EnvState::Dropped(DropReason::RejectPublish));
+                                self.set_state(env, gave_up);
                             }
                         }
                         return;

@@ -45,7 +45,7 @@ pub(crate) enum Due {
     Arrive {
         env: EnvId,
         node: NodeId,
-        from_producer: bool,
+        published: bool,
         attempt: u32,
     },
     PublishTimeout {
@@ -408,7 +408,7 @@ impl Simulation {
         self.now = at;
         match due {
             Due::ProducerTick { producer } => self.producer_tick(producer),
-            Due::Arrive { env, node, from_producer, attempt } => self.arrive(env, node, from_producer, attempt),
+            Due::Arrive { env, node, published, attempt } => self.arrive(env, node, published, attempt),
             Due::PublishTimeout { env, attempt } => self.publish_timeout(env, attempt),
             Due::PublishRetry { msg, env } => self.publish_attempt(msg, env),
             Due::ProcessingDone { consumer, life, serial } => {

@@ -307,3 +307,40 @@ fn a_consumer_prefetch_overrides_the_queues() {
     assert_eq!(early.iter().filter(|e| e["consumer"] == "greedy").count(), 6);
     assert_eq!(early.iter().filter(|e| e["consumer"] == "careful").count(), 1);
 }
+
+#[test]
+fn confirms_work_through_an_exchange_and_a_nack_retry_duplicates_into_the_other_queues() {
+    // A queue behind an exchange is down for a while: the confirming producer is nacked and
+    // retries, so nothing is lost.
+    let s = scenario_json(
+        3_000,
+        json!([{"id": "p", "kind": "producer", "arrivals": {"fixed": {"interval_ms": 100}}, "count": 5,
+                "publish": {"timeout_ms": 100, "retries": 5, "backoff_ms": 100}},
+               {"id": "x", "kind": "exchange"}, {"id": "q", "kind": "queue"},
+               {"id": "c", "kind": "consumer", "processing": {"fixed": {"ms": 1}}}]),
+        json!([["p", "x"], ["x", "q"], ["q", "c"]]),
+        json!([{"at_ms": 50, "outage": {"node": "q", "duration_ms": 200}}]),
+    );
+    let (_, o) = run(&s);
+    assert_eq!((o.lost, o.processed_once), (0, 5));
+    assert!(o.publish_retries > 0);
+    // Fan-out to a full reject-publish queue and a healthy one: the nack makes the producer
+    // publish again, and the healthy queue gets the message twice.
+    let s = scenario_json(
+        3_000,
+        json!([{"id": "p", "kind": "producer", "arrivals": {"burst": {"size": 4, "every_ms": 10000}}, "count": 4,
+                "publish": {"timeout_ms": 100, "retries": 5, "backoff_ms": 200}},
+               {"id": "x", "kind": "exchange"},
+               {"id": "full", "kind": "queue", "max_length": 1, "overflow": "reject-publish"},
+               {"id": "ok", "kind": "queue"},
+               {"id": "slow", "kind": "consumer", "processing": {"fixed": {"ms": 150}}, "effect": "archive"},
+               {"id": "fast", "kind": "consumer", "processing": {"fixed": {"ms": 1}}, "effect": "notify"}]),
+        json!([["p", "x"], ["x", "full"], ["x", "ok"], ["full", "slow"], ["ok", "fast"]]),
+        json!([]),
+    );
+    let t = trace_of(&s);
+    assert!(events(&t, "PublishFailed").iter().any(|e| e["reason"] == "rejected_by_full_queue"));
+    let (_, o) = run(&s);
+    assert!(o.processed_more_than_once > 0, "the retry duplicated into the queue that had accepted");
+    assert_conserved(&o);
+}
