@@ -25,6 +25,7 @@ mod consume;
 pub mod consumer;
 mod dead_letter;
 pub mod death;
+mod duplicate_keys;
 pub mod exchange;
 mod fault;
 pub mod ids;

@@ -558,6 +558,9 @@ impl Scenario {
         }
         let value: Value =
             serde_json::from_str(text).map_err(|e| vec![Problem::new("", format!("not valid JSON: {e}"))])?;
+        if let Some(path) = crate::duplicate_keys::first_duplicate(text) {
+            return Err(vec![Problem::new(path, "is written twice in the same object; keep one")]);
+        }
         Scenario::from_value(value)
     }
 

@@ -145,3 +145,12 @@ fn deeply_nested_json_is_refused_cleanly() {
     let p = broker::Scenario::from_json(&deep).unwrap_err();
     assert!(p[0].message.starts_with("not valid JSON"), "{p:?}");
 }
+
+#[test]
+fn a_key_written_twice_is_a_problem_not_a_silent_choice() {
+    let p = broker::Scenario::from_json(
+        r#"{"version":1,"duration_ms":1000,"nodes":[{"kind":"queue","id":"q","kind":"consumer"}]}"#,
+    )
+    .unwrap_err();
+    assert_eq!(p[0].to_string(), "nodes[0].kind: is written twice in the same object; keep one");
+}
