@@ -93,14 +93,17 @@ pub fn verdict(sim: &Simulation, o: &Outcome) -> Vec<String> {
     }
 
     for (fate, verb) in [(Fate::Lost, "lost"), (Fate::DeadLettered, "dead-lettered"), (Fate::Dropped, "dropped")] {
-        let mut by_reason: BTreeMap<&str, Vec<&crate::outcome::MessageOutcome>> = BTreeMap::new();
+        // Grouped by reason, and for dead letters by the queue they died in.
+        let mut by_reason: BTreeMap<(&str, &str), Vec<&crate::outcome::MessageOutcome>> = BTreeMap::new();
         for m in o.messages.iter().filter(|m| m.fate == fate.name()) {
-            by_reason.entry(m.reason.unwrap_or("")).or_default().push(m);
+            let queue = if fate == Fate::DeadLettered { m.deaths.first().map_or("", |d| d.queue.as_str()) } else { "" };
+            by_reason.entry((m.reason.unwrap_or(""), queue)).or_default().push(m);
         }
-        let by_reason = by_reason.into_iter().map(|(reason, ms)| (reason, names(&ms)));
-        for (reason, who) in by_reason {
+        for ((reason, queue), ms) in by_reason {
+            let who = names(&ms);
+            let from = if queue.is_empty() { String::new() } else { format!(" from {queue}") };
             lines.push(format!(
-                "{} {} {verb}: {} ({}).",
+                "{} {} {verb}{from}: {} ({}).",
                 plural(who.len() as u64, "message", "messages"),
                 if who.len() == 1 { "was" } else { "were" },
                 reason_human(reason),
