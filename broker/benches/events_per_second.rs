@@ -5,19 +5,8 @@
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
-const WORK_QUEUE: &str = r#"{
-  "version": 1, "seed": 42, "duration_ms": 600000,
-  "nodes": [
-    {"id": "orders", "kind": "producer", "arrivals": {"poisson": {"rate_per_s": 400}}, "keys": "order-1..order-500"},
-    {"id": "work", "kind": "queue", "prefetch": 10},
-    {"id": "w1", "kind": "consumer", "concurrency": 2, "processing": {"exponential": {"mean_ms": 15}}, "effect": "pack order"},
-    {"id": "w2", "kind": "consumer", "concurrency": 2, "processing": {"exponential": {"mean_ms": 15}}, "effect": "pack order"},
-    {"id": "w3", "kind": "consumer", "concurrency": 2, "processing": {"exponential": {"mean_ms": 15}}, "effect": "pack order",
-     "retry": {"policy": "exponential", "base_ms": 10, "cap_ms": 200, "jitter": "full", "max_attempts": 4},
-     "faults": [{"transient_errors": {"rate": 0.05}}, {"crash": {"probability": 0.001, "point": "after_effect", "recover_after_ms": 50}}]}
-  ],
-  "wires": [["orders", "work"], ["work", "w1"], ["work", "w2"], ["work", "w3"]]
-}"#;
+/// The benchmark scenario; the app's wasm speed probe runs the same file.
+const WORK_QUEUE: &str = include_str!("work-queue-bench.json");
 
 fn run_once() -> u64 {
     let mut sim = broker::load(WORK_QUEUE).expect("bench scenario is valid");
