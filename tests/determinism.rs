@@ -56,3 +56,26 @@ fn the_app_runner_gives_the_same_hash_as_a_plain_run() {
         assert_eq!(outcome.trace_hash, broker::trace::hash_hex(plain.trace_hash()), "{}", p.slug);
     }
 }
+
+const CROSS_TARGET: &str = include_str!("../broker/tests/golden/cross-target.json");
+
+/// Sixty random scenarios covering every setting and fault, with hashes recorded natively by
+/// `broker/tests/golden.rs`: the same hash in wasm32 means the same run, draw for draw.
+#[wasm_bindgen_test]
+fn random_scenarios_give_the_native_trace_hash_in_wasm() {
+    let cases: Vec<serde_json::Value> = serde_json::from_str(CROSS_TARGET).expect("cross-target.json is a list");
+    assert_eq!(cases.len(), 60);
+    let mut failures = Vec::new();
+    for (i, c) in cases.iter().enumerate() {
+        let text = c["scenario"].to_string();
+        let mut sim = broker::load(&text).unwrap_or_else(|e| panic!("case {i} does not load: {e:?}"));
+        sim.set_keep_trace(false);
+        sim.set_event_budget(400_000);
+        sim.run_to_end();
+        let got = broker::trace::hash_hex(sim.trace_hash());
+        if got != c["trace_hash"].as_str().unwrap_or("") {
+            failures.push(format!("case {i}: wasm32 {got} != native {}", c["trace_hash"]));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod random_scenario;
+
 use std::path::PathBuf;
 
 use broker::{Outcome, Simulation};
