@@ -125,4 +125,8 @@ pub struct Envelope {
     pub dead_lettered: bool,
     /// Channel the current delivery was made on.
     pub channel: u32,
+    /// On a wire, with its arrival scheduled.
+    pub in_transit: bool,
+    /// The current publish attempt reached the broker (an exchange or a queue took it).
+    pub at_broker: bool,
 }

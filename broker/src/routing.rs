@@ -13,6 +13,9 @@ use crate::trace::{DropReason, Event, LossReason, PublishFailure};
 
 impl Simulation {
     pub(crate) fn arrive(&mut self, env: EnvId, node: NodeId, published: bool, attempt: u32) {
+        let e = &mut self.envs[env.index()];
+        e.in_transit = false;
+        e.at_broker = true;
         let in_outage = match &self.nodes[node.index()] {
             NodeState::Exchange { outage_until } => outage_until.is_some_and(|u| self.now < u),
             NodeState::Queue(q) => q.in_outage(self.now),

@@ -515,6 +515,8 @@ impl Simulation {
             acked: false,
             dead_lettered: false,
             channel: 0,
+            in_transit: false,
+            at_broker: false,
         });
         self.env_counts[EnvState::Publishing.slot()] += 1;
         self.msgs[msg.index()].envelopes.push(id);

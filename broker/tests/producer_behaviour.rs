@@ -109,3 +109,44 @@ fn an_unwired_producer_drops_what_it_publishes() {
     assert_eq!(o.dropped, 2);
     assert_eq!(o.messages[0].reason, Some("not_wired"));
 }
+
+#[test]
+fn a_timeout_shorter_than_the_wire_makes_a_new_copy_not_a_second_trip_of_the_same_one() {
+    // The first copy is still on the wire when the producer gives up waiting: the retry is a
+    // second copy, and both arrive (a duplicate), never the same copy twice.
+    let s = scenario_json(
+        1_000,
+        json!([{"id": "p", "kind": "producer", "count": 1, "publish": {"timeout_ms": 5, "retries": 1},
+                "faults": [{"confirm_lost": {"probability": 1.0}}]},
+               {"id": "q", "kind": "queue", "prefetch": 2}, {"id": "c", "kind": "consumer"}]),
+        json!([{"from": "p", "to": "q", "delay_ms": 20}, ["q", "c"]]),
+        json!([]),
+    );
+    let t = trace_of(&s);
+    let enq: Vec<u64> = events(&t, "Enqueued").iter().map(|e| e["copy"].as_u64().unwrap()).collect();
+    assert_eq!(enq, [0, 1], "two copies, each enqueued once");
+    let (_, o) = run(&s);
+    assert_eq!((o.published, o.processed_more_than_once, o.publish_retries), (1, 1, 1));
+}
+
+#[test]
+fn a_late_nack_for_an_attempt_that_already_timed_out_is_ignored() {
+    let s = scenario_json(
+        2_000,
+        json!([{"id": "p", "kind": "producer", "count": 1, "publish": {"timeout_ms": 5, "retries": 1, "backoff_ms": 50},
+                "faults": [{"confirm_lost": {"probability": 1.0}}]},
+               {"id": "x", "kind": "exchange"}, {"id": "qa", "kind": "queue"},
+               {"id": "qb", "kind": "queue", "max_length": 0, "overflow": "reject-publish"},
+               {"id": "ca", "kind": "consumer"}]),
+        json!([["p", "x"], ["x", "qa"], {"from": "x", "to": "qb", "delay_ms": 20}, ["qa", "ca"]]),
+        json!([]),
+    );
+    let t = trace_of(&s);
+    let attempts: Vec<u64> = events(&t, "Published").iter().map(|e| e["attempt"].as_u64().unwrap()).collect();
+    assert_eq!(attempts, [1, 2], "retries: 1 means at most two attempts");
+    let failed: Vec<(u64, &str)> = events(&t, "PublishFailed")
+        .iter()
+        .map(|e| (e["attempt"].as_u64().unwrap(), e["reason"].as_str().unwrap()))
+        .collect();
+    assert_eq!(failed.iter().filter(|(a, _)| *a == 1).count(), 1, "one answer per attempt: {failed:?}");
+}

@@ -106,9 +106,9 @@ pub fn scenario(semantics: &'static str, publish_dups: bool) -> impl Strategy<Va
             actions(n),
             any::<u64>(),
             3000i64..6000,
-            prop::option::of((0.0f64..0.3, 0.0f64..0.3, 0i64..3)),
+            (prop::option::of((0.0f64..0.3, 0.0f64..0.3, 0i64..3)), prop::option::of((0.0f64..30.0, 0.0f64..30.0))),
         )
-            .prop_map(move |(arr, count, keys, q, consumers, acts, seed, duration, publish)| {
+            .prop_map(move |(arr, count, keys, q, consumers, acts, seed, duration, (publish, wire))| {
                 let mut p = json!({"id": "p", "kind": "producer", "arrivals": arr, "count": count,
                                    "keys": format!("k-1..k-{keys}"), "event_type": ["Created", "Updated"]});
                 if let Some((lost, conf, retries)) = publish {
@@ -120,7 +120,10 @@ pub fn scenario(semantics: &'static str, publish_dups: bool) -> impl Strategy<Va
                     };
                 }
                 let mut nodes = vec![p, q, json!({"id": "dlq", "kind": "dead_letter_queue"})];
-                let mut wires = vec![json!(["p", "q"])];
+                let mut wires = vec![match wire {
+                    Some((delay, jitter)) => json!({"from": "p", "to": "q", "delay_ms": delay, "jitter_ms": jitter}),
+                    None => json!(["p", "q"]),
+                }];
                 for (i, (proc_, conc, r, f)) in consumers.into_iter().enumerate() {
                     nodes.push(json!({"id": format!("c{i}"), "kind": "consumer", "semantics": semantics, "processing": proc_,
                                       "concurrency": conc, "retry": r, "faults": f, "effect": "charge card"}));
