@@ -16,7 +16,7 @@
 
 use serde::Serialize;
 
-use crate::ids::MsgId;
+use crate::ids::{EnvId, MsgId};
 use crate::message::{EnvState, UNROUTED};
 use crate::sim::{NodeState, Simulation};
 use crate::time::SimTime;
@@ -176,25 +176,32 @@ impl Simulation {
     /// must succeed, so the worst route decides. Copies that never reached the broker count
     /// only if no copy did.
     pub fn fate(&self, id: MsgId) -> (Fate, Option<&'static str>) {
+        let (fate, reason, _) = self.fate_and_copy(id);
+        (fate, reason)
+    }
+
+    /// The fate, its reason, and the copy that decided it (none when every copy was fine).
+    fn fate_and_copy(&self, id: MsgId) -> (Fate, Option<&'static str>, Option<EnvId>) {
         let m = &self.msgs[id.index()];
         if m.max_effect_count() > 1 {
-            return (Fate::ProcessedMoreThanOnce, None);
+            return (Fate::ProcessedMoreThanOnce, None, None);
         }
         let reached = m.envelopes.iter().any(|e| self.envs[e.index()].route != UNROUTED);
-        let mut routes: Vec<(u16, (Fate, Option<&'static str>))> = Vec::new();
+        let mut routes: Vec<(u16, (Fate, Option<&'static str>, Option<EnvId>))> = Vec::new();
         for env in &m.envelopes {
             let e = &self.envs[env.index()];
             if reached && e.route == UNROUTED {
                 continue;
             }
-            let f = self.copy_fate(e);
-            match routes.iter_mut().find(|(r, _)| *r == e.route) {
-                Some((_, best)) if f.0.best_rank() < best.0.best_rank() => *best = f,
+            let (f, r) = self.copy_fate(e);
+            let here = (f, r, Some(*env));
+            match routes.iter_mut().find(|(route, _)| *route == e.route) {
+                Some((_, best)) if f.best_rank() < best.0.best_rank() => *best = here,
                 Some(_) => {}
-                None => routes.push((e.route, f)),
+                None => routes.push((e.route, here)),
             }
         }
-        routes.into_iter().map(|(_, f)| f).fold((Fate::ProcessedOnce, None), |worst, f| {
+        routes.into_iter().map(|(_, f)| f).fold((Fate::ProcessedOnce, None, None), |worst, f| {
             if f.0.severity() > worst.0.severity() {
                 f
             } else {
@@ -228,7 +235,12 @@ impl Simulation {
 
         for (i, m) in self.msgs.iter().enumerate() {
             let id = MsgId(i as u32);
-            let (fate, reason) = self.fate(id);
+            let (fate, reason, decided_by) = self.fate_and_copy(id);
+            // Death records of the copy that decided the fate, else of any copy that died.
+            let deaths = decided_by
+                .map(|e| &self.envs[e.index()].deaths)
+                .filter(|d| !d.is_empty())
+                .or_else(|| m.envelopes.iter().map(|e| &self.envs[e.index()].deaths).find(|d| !d.is_empty()));
             counts[Fate::ALL.iter().position(|f| *f == fate).expect("listed")] += 1;
             messages.push(MessageOutcome {
                 id: self.msg_name(id),
@@ -240,13 +252,7 @@ impl Simulation {
                 effects: m.effects.iter().map(|(_, c)| c).sum(),
                 published_at_us: m.published_at.0,
                 applied_after: m.overtaken_by.map(|o| self.msg_name(o)),
-                deaths: m
-                    .envelopes
-                    .iter()
-                    .map(|e| &self.envs[e.index()].deaths)
-                    .find(|d| !d.is_empty())
-                    .map(|d| d.iter().map(|r| self.death_snapshot(r)).collect())
-                    .unwrap_or_default(),
+                deaths: deaths.map(|d| d.iter().map(|r| self.death_snapshot(r)).collect()).unwrap_or_default(),
             });
         }
         let mut latencies = self.latency_samples();

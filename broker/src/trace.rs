@@ -193,7 +193,7 @@ named_enum!(
     LossReason {
         CrashAfterAck => "consumer_crashed_after_ack", "acked when processing started (at-most-once), then the consumer crashed before finishing",
         FailedAfterAck => "failed_after_ack", "acked when processing started (at-most-once), then processing failed",
-        PublishRefused => "publish_refused_by_outage", "published while the broker was down, and the producer did not retry",
+        PublishRefused => "publish_refused_by_outage", "published while the broker was down, and the producer gave up",
         PublishNeverArrived => "publish_lost_in_transit", "the publish never reached the broker, and the producer gave up",
         QueueUnavailable => "queue_unavailable", "routed to a queue that was down",
     }

@@ -1,7 +1,7 @@
 //! The outcome in plain words: what a workshop says out loud. Damage first (duplicate effects,
 //! losses), then what was set aside (dead letters, drops), then ordering and what is unfinished.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::death::DeathReason;
 use crate::outcome::{Fate, Outcome};
@@ -32,15 +32,23 @@ fn plural(n: u64, one: &str, many: &str) -> String {
     }
 }
 
-/// Messages by key in business words ("order-42"), or by id where keys repeat or are absent.
-fn names(ms: &[&crate::outcome::MessageOutcome]) -> Vec<String> {
-    let keys: Vec<Option<&String>> = ms.iter().map(|m| m.key.as_ref()).collect();
-    let unique = keys.iter().all(Option::is_some) && {
-        let mut k: Vec<_> = keys.iter().flatten().collect();
-        k.sort();
-        k.windows(2).all(|w| w[0] != w[1])
-    };
-    ms.iter().map(|m| if unique { m.key.clone().unwrap_or_default() } else { m.id.clone() }).collect()
+/// Messages by key in business words ("order-42") where every key in the list names one
+/// message in the whole run, else by id.
+fn names(ms: &[&crate::outcome::MessageOutcome], shared_keys: &BTreeSet<&str>) -> Vec<String> {
+    let by_key = ms.iter().all(|m| m.key.as_deref().is_some_and(|k| !shared_keys.contains(k)));
+    ms.iter().map(|m| if by_key { m.key.clone().unwrap_or_default() } else { m.id.clone() }).collect()
+}
+
+/// Keys that more than one message of the run carries.
+fn shared_keys(o: &Outcome) -> BTreeSet<&str> {
+    let mut seen = BTreeSet::new();
+    let mut shared = BTreeSet::new();
+    for k in o.messages.iter().filter_map(|m| m.key.as_deref()) {
+        if !seen.insert(k) {
+            shared.insert(k);
+        }
+    }
+    shared
 }
 
 fn examples(items: &[String]) -> String {
@@ -53,6 +61,7 @@ fn examples(items: &[String]) -> String {
 
 pub fn verdict(sim: &Simulation, o: &Outcome) -> Vec<String> {
     let mut lines = Vec::new();
+    let shared = shared_keys(o);
     if o.halted {
         lines.push(format!(
             "The run stopped early, after {} and {}, at Brokerlab's limits: something loops without waiting (a poison message requeued with no delay?) or publishes very fast.",
@@ -100,10 +109,10 @@ pub fn verdict(sim: &Simulation, o: &Outcome) -> Vec<String> {
             by_reason.entry((m.reason.unwrap_or(""), queue)).or_default().push(m);
         }
         for ((reason, queue), ms) in by_reason {
-            let who = names(&ms);
+            let who = names(&ms, &shared);
             let from = if queue.is_empty() { String::new() } else { format!(" from {queue}") };
             lines.push(format!(
-                "{} {} {verb}{from}: {} ({}).",
+                "{} {} {verb}{from}, {}: {}.",
                 plural(who.len() as u64, "message", "messages"),
                 if who.len() == 1 { "was" } else { "were" },
                 reason_human(reason),
@@ -137,14 +146,15 @@ pub fn verdict(sim: &Simulation, o: &Outcome) -> Vec<String> {
     let rescued = o.messages.iter().filter(|m| m.fate == Fate::ProcessedOnce.name() && !m.deaths.is_empty()).count();
     if rescued > 0 {
         lines.push(format!(
-            "{} dead-lettered on the way and then processed from the dead-letter target.",
+            "{} dead-lettered on the way and processed in the end.",
             plural(rescued as u64, "message was", "messages were")
         ));
     }
     if sim.counters.acks_lost_without_timeout > 0 {
         lines.push(format!(
-            "{} lost on the way to the broker and the queue has no ack timeout: those deliveries stay unacked for ever, holding the consumer's prefetch.",
-            plural(sim.counters.acks_lost_without_timeout, "ack was", "acks were")
+            "{} on the way to the broker and the queue has no ack timeout: {} unacked for ever, holding the consumer's prefetch.",
+            plural(sim.counters.acks_lost_without_timeout, "ack was lost", "acks were lost"),
+            if sim.counters.acks_lost_without_timeout == 1 { "that delivery stays" } else { "those deliveries stay" }
         ));
     }
 
@@ -152,7 +162,13 @@ pub fn verdict(sim: &Simulation, o: &Outcome) -> Vec<String> {
         .messages
         .iter()
         .filter(|m| m.effects == 0 && m.deliveries >= LOOPING_DELIVERIES && m.fate == Fate::InFlight.name())
-        .map(|m| format!("{}: {} deliveries", m.key.clone().unwrap_or_else(|| m.id.clone()), m.deliveries))
+        .map(|m| {
+            let name = match m.key.as_deref() {
+                Some(k) if !shared.contains(k) => k.to_string(),
+                _ => m.id.clone(),
+            };
+            format!("{name}: {} deliveries", m.deliveries)
+        })
         .collect();
     if !looping.is_empty() {
         lines.push(format!(
@@ -169,11 +185,20 @@ pub fn verdict(sim: &Simulation, o: &Outcome) -> Vec<String> {
         ));
     }
     if o.published > 0 && o.processed_once == o.published {
-        lines.push(format!("All {} messages were processed exactly once.", o.published));
+        lines.push(if o.published == 1 {
+            "The message was processed exactly once.".to_string()
+        } else {
+            format!("All {} messages were processed exactly once.", o.published)
+        });
     } else if o.published == 0 {
         lines.push("Nothing was published.".to_string());
     } else {
-        lines.push(format!("{} of {} messages were processed exactly once.", o.processed_once, o.published));
+        lines.push(format!(
+            "{} of {} {} processed exactly once.",
+            o.processed_once,
+            plural(o.published, "message", "messages"),
+            if o.processed_once == 1 { "was" } else { "were" }
+        ));
     }
     lines
 }
