@@ -727,7 +727,13 @@ fn humanize_serde(msg: &str) -> String {
         return if g.starts_with('-') {
             format!("must not be negative (got {g})")
         } else if msg.starts_with("invalid type: floating point") {
-            format!("must be a whole number within range (got {g})")
+            match g.parse::<f64>() {
+                Ok(v) if v.abs() >= 9.2e18 => format!("is too large (got {g})"),
+                Ok(v) if v.fract() == 0.0 => {
+                    format!("must be a whole number written without a decimal point (got {g})")
+                }
+                _ => format!("must be a whole number (got {g})"),
+            }
         } else {
             format!("is too large (got {g})")
         };

@@ -174,8 +174,10 @@ impl Checker {
         for (i, n) in s.nodes.iter().enumerate() {
             let id = n.id();
             let path = format!("nodes[{i}].id");
-            if id.trim().is_empty() {
+            if id.is_empty() {
                 self.err(&path, "must not be empty");
+            } else if id.trim().is_empty() {
+                self.err(&path, "must not be blank");
             } else if id.chars().count() > MAX_NAME_LEN {
                 self.err(&path, format!("must be at most {MAX_NAME_LEN} characters"));
             } else if id.chars().any(char::is_control) {
