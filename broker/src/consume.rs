@@ -321,8 +321,7 @@ impl Simulation {
     fn give_up(&mut self, consumer: NodeId, w: Work, then: GiveUp) {
         self.finish_work(consumer, w.serial, w.queue);
         if w.acked_early {
-            self.emit_env(consumer, w.env, Event::Lost { reason: LossReason::FailedAfterAck });
-            self.set_state(w.env, EnvState::Lost(LossReason::FailedAfterAck));
+            self.end_copy(consumer, w.env, EnvState::Lost(LossReason::FailedAfterAck));
         } else if w.channel != self.consumer(consumer).channel {
             // The broker already took it back when the channel closed.
             self.emit_env(consumer, w.env, Event::AckFailed);
@@ -343,8 +342,7 @@ impl Simulation {
                     self.broker_forget(w.env, w.queue, consumer);
                     self.envs[w.env.index()].acked = true;
                     let why = crate::trace::DropReason::GaveUp;
-                    self.emit_env(consumer, w.env, Event::Dropped { reason: why });
-                    self.set_state(w.env, EnvState::Dropped(why));
+                    self.end_copy(consumer, w.env, EnvState::Dropped(why));
                 }
             }
         }

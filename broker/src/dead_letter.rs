@@ -24,13 +24,11 @@ impl Simulation {
         let target = self.queue_model(queue).dead_letter;
         let Some(target) = target else {
             let why = DropReason::for_death(reason);
-            self.emit_env(queue, env, Event::Dropped { reason: why });
-            self.set_state(env, EnvState::Dropped(why));
+            self.end_copy(queue, env, EnvState::Dropped(why));
             return;
         };
         if is_cycle(&self.envs[env.index()].deaths, target) {
-            self.emit_env(queue, env, Event::Dropped { reason: DropReason::DeadLetterCycle });
-            self.set_state(env, EnvState::Dropped(DropReason::DeadLetterCycle));
+            self.end_copy(queue, env, EnvState::Dropped(DropReason::DeadLetterCycle));
             return;
         }
         let now = self.now;

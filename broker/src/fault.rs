@@ -44,8 +44,7 @@ impl Simulation {
         }
         for w in works {
             if w.acked_early && self.envs[w.env.index()].state == (EnvState::AckedInProcess { consumer }) {
-                self.emit_env(consumer, w.env, Event::Lost { reason: LossReason::CrashAfterAck });
-                self.set_state(w.env, EnvState::Lost(LossReason::CrashAfterAck));
+                self.end_copy(consumer, w.env, EnvState::Lost(LossReason::CrashAfterAck));
             }
         }
         self.return_unacked(consumer, RequeueReason::ConsumerCrash);

@@ -163,8 +163,7 @@ impl Simulation {
         let p = self.producer_model(producer);
         let Some(target) = p.target.clone() else {
             self.msgs[msg.index()].publishing = false;
-            self.emit_env(producer, env, Event::Dropped { reason: DropReason::NotWired });
-            self.set_state(env, EnvState::Dropped(DropReason::NotWired));
+            self.end_copy(producer, env, EnvState::Dropped(DropReason::NotWired));
             return;
         };
         let confirms = p.publish.clone();
@@ -245,13 +244,7 @@ impl Simulation {
             _ => {
                 self.msgs[msg.index()].publishing = false;
                 if let Some(env) = reuse {
-                    let event = match gave_up {
-                        EnvState::Dropped(reason) => Event::Dropped { reason },
-                        EnvState::Lost(reason) => Event::Lost { reason },
-                        _ => unreachable!("a producer gives up with a loss or a drop"),
-                    };
-                    self.emit_env(producer, env, event);
-                    self.set_state(env, gave_up);
+                    self.end_copy(producer, env, gave_up);
                 }
             }
         }

@@ -41,8 +41,7 @@ impl Simulation {
             let loss = if direct { LossReason::PublishRefused } else { LossReason::QueueUnavailable };
             self.nack_publish(env, node, attempt, PublishFailure::Outage, EnvState::Lost(loss));
         } else {
-            self.emit_env(node, env, Event::Lost { reason: LossReason::QueueUnavailable });
-            self.set_state(env, EnvState::Lost(LossReason::QueueUnavailable));
+            self.end_copy(node, env, EnvState::Lost(LossReason::QueueUnavailable));
         }
     }
 
@@ -59,13 +58,7 @@ impl Simulation {
             self.msgs[msg.index()].settled_attempt = attempt;
             self.retry_or_give_up(msg, Some(env), gave_up);
         } else {
-            let event = match gave_up {
-                EnvState::Lost(reason) => Event::Lost { reason },
-                EnvState::Dropped(reason) => Event::Dropped { reason },
-                _ => unreachable!("a refused copy is lost or dropped"),
-            };
-            self.emit_env(node, env, event);
-            self.set_state(env, gave_up);
+            self.end_copy(node, env, gave_up);
         }
     }
 
@@ -93,8 +86,7 @@ impl Simulation {
             .map(|(i, b)| (i as u16, b.link.clone()))
             .collect();
         if targets.is_empty() {
-            self.emit_env(exchange, env, Event::Dropped { reason: DropReason::Unroutable });
-            self.set_state(env, EnvState::Dropped(DropReason::Unroutable));
+            self.end_copy(exchange, env, EnvState::Dropped(DropReason::Unroutable));
             return;
         }
         for (i, (route, link)) in targets.into_iter().enumerate() {
@@ -147,8 +139,7 @@ impl Simulation {
                                 self.nack_publish(env, queue, attempt, PublishFailure::Rejected, gave_up)
                             }
                             _ => {
-                                self.emit_env(queue, env, Event::Dropped { reason: DropReason::RejectPublish });
-                                self.set_state(env, gave_up);
+                                self.end_copy(queue, env, EnvState::Dropped(DropReason::RejectPublish));
                             }
                         }
                         return;

@@ -493,6 +493,18 @@ impl Simulation {
         self.trace.push(self.now, node, Some(msg), Some(env), event);
     }
 
+    /// Ends a copy's life without its effect, at `node`: records `Dropped` or `Lost` with its
+    /// reason, and moves the copy to that final state.
+    pub(crate) fn end_copy(&mut self, node: NodeId, env: EnvId, end: EnvState) {
+        let event = match end {
+            EnvState::Dropped(reason) => Event::Dropped { reason },
+            EnvState::Lost(reason) => Event::Lost { reason },
+            other => unreachable!("a copy ends dropped or lost, not {other:?}"),
+        };
+        self.emit_env(node, env, event);
+        self.set_state(env, end);
+    }
+
     pub(crate) fn set_state(&mut self, env: EnvId, state: EnvState) {
         let e = &mut self.envs[env.index()];
         self.env_counts[e.state.slot()] -= 1;
