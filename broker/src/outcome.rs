@@ -22,6 +22,9 @@ use crate::sim::{NodeState, Simulation};
 use crate::time::SimTime;
 use crate::trace::{hash_hex, Names};
 
+/// A fate, its reason, and the copy that decided it (none when every copy was fine).
+type Decided = (Fate, Option<&'static str>, Option<EnvId>);
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Fate {
@@ -181,13 +184,13 @@ impl Simulation {
     }
 
     /// The fate, its reason, and the copy that decided it (none when every copy was fine).
-    fn fate_and_copy(&self, id: MsgId) -> (Fate, Option<&'static str>, Option<EnvId>) {
+    fn fate_and_copy(&self, id: MsgId) -> Decided {
         let m = &self.msgs[id.index()];
         if m.max_effect_count() > 1 {
             return (Fate::ProcessedMoreThanOnce, None, None);
         }
         let reached = m.envelopes.iter().any(|e| self.envs[e.index()].route != UNROUTED);
-        let mut routes: Vec<(u16, (Fate, Option<&'static str>, Option<EnvId>))> = Vec::new();
+        let mut routes: Vec<(u16, Decided)> = Vec::new();
         for env in &m.envelopes {
             let e = &self.envs[env.index()];
             if reached && e.route == UNROUTED {
