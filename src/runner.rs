@@ -6,8 +6,9 @@ use broker::{Outcome, Simulation};
 /// Loads `json`, re-seeds it with `seed`, runs it to the end and returns the outcome, or the
 /// core's problems in its own words ("path: message").
 pub fn run(json: &str, seed: u64) -> Result<Outcome, Vec<String>> {
-    let loaded = broker::load(json).map_err(|problems| problems.iter().map(ToString::to_string).collect::<Vec<_>>())?;
-    let mut sim = Simulation::with_seed(loaded.model().clone(), seed);
+    let model =
+        broker::load_model(json).map_err(|problems| problems.iter().map(ToString::to_string).collect::<Vec<_>>())?;
+    let mut sim = Simulation::with_seed(model, seed);
     // The shell shows only the outcome: hash the trace, do not keep it.
     sim.set_keep_trace(false);
     sim.run_to_end();

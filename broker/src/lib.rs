@@ -60,8 +60,13 @@ pub use time::{Duration, SimTime};
 pub use trace::{Entry, Event};
 pub use validate::validate;
 
-/// Reads, validates and builds a simulation from scenario JSON in one go.
+/// Reads and validates scenario JSON into the model a simulation runs
+/// (`Simulation::with_seed(model, seed)` runs it with another seed).
+pub fn load_model(json: &str) -> Result<model::Model, Vec<Problem>> {
+    validate(&Scenario::from_json(json)?)
+}
+
+/// Reads, validates and builds a simulation from scenario JSON in one go, with its own seed.
 pub fn load(json: &str) -> Result<Simulation, Vec<Problem>> {
-    let scenario = Scenario::from_json(json)?;
-    Simulation::from_scenario(&scenario)
+    load_model(json).map(Simulation::new)
 }

@@ -15,7 +15,8 @@
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
-use broker::{Outcome, Scenario, SimTime, Simulation};
+use broker::model::Model;
+use broker::{Outcome, SimTime, Simulation};
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
@@ -97,7 +98,7 @@ fn parse_partitions(text: &str) -> Option<u32> {
 }
 
 /// Reads and validates, printing every problem; `Err` carries the exit code.
-fn load(path: &str) -> Result<Simulation, ExitCode> {
+fn load(path: &str) -> Result<Model, ExitCode> {
     let text = match std::fs::read(path) {
         Ok(bytes) if bytes.len() > broker::scenario::MAX_SCENARIO_BYTES => {
             eprintln!(
@@ -119,11 +120,8 @@ fn load(path: &str) -> Result<Simulation, ExitCode> {
             return Err(ExitCode::from(2));
         }
     };
-    let problems = match Scenario::from_json(&text) {
-        Ok(s) => match Simulation::from_scenario(&s) {
-            Ok(sim) => return Ok(sim),
-            Err(p) => p,
-        },
+    let problems = match broker::load_model(&text) {
+        Ok(model) => return Ok(model),
         Err(p) => p,
     };
     for p in &problems {
@@ -134,13 +132,12 @@ fn load(path: &str) -> Result<Simulation, ExitCode> {
 }
 
 fn run(path: &str, seed: Option<u64>, until_ms: Option<u64>, trace: bool, json: bool) -> ExitCode {
-    let mut sim = match load(path) {
-        Ok(s) => s,
+    let model = match load(path) {
+        Ok(m) => m,
         Err(code) => return code,
     };
-    if let Some(seed) = seed {
-        sim = Simulation::with_seed(sim.model().clone(), seed);
-    }
+    let seed = seed.unwrap_or(model.seed);
+    let mut sim = Simulation::with_seed(model, seed);
     if let Some(t) = until_ms {
         if t > broker::validate::MAX_DURATION_MS as u64 {
             eprintln!("--until-ms: must be at most {} ms", broker::validate::MAX_DURATION_MS);
