@@ -1,6 +1,6 @@
 // Schema check for the scenario format (docs/scenario.schema.json).
 //
-//   (a) every scenarios/*.json, and the complete example in docs/scenario-format.md, must
+//   (a) every scenarios/*.json, and the complete examples in docs/scenario-format.md, must
 //       validate against the schema;
 //   (b) a set of deliberately broken scenarios must be refused by it, and a few valid edge
 //       cases (from the reader's point of view) must be accepted.
@@ -123,6 +123,40 @@ const edit = (f) => {
   return s;
 };
 
+// A small valid topic scenario: a keyed producer, a topic with three partitions, a group of
+// two consumers and a dead-letter topic. `editTopic` changes one thing, as `edit` does.
+const topicBase = () => ({
+  version: 1,
+  title: "Inline topic",
+  seed: 5,
+  duration_ms: 20000,
+  nodes: [
+    {
+      id: "p", kind: "producer", arrivals: { fixed: { interval_ms: 50 } }, count: 100, keys: "order-1..order-8",
+      publish: { timeout_ms: 200, retries: 3, backoff_ms: 20 }, idempotent: true,
+    },
+    { id: "t", kind: "topic", partitions: 3, retention_ms: 60000, retention_records: 1000 },
+    {
+      id: "c1", kind: "consumer", group: "billing", assignment: "cooperative-sticky", commit: "auto",
+      auto_commit_interval_ms: 1000, max_poll_records: 50, auto_offset_reset: "earliest",
+      session_timeout_ms: 10000, heartbeat_interval_ms: 3000, dead_letter: "t-dlt",
+      retry: { policy: "fixed", base_ms: 10, max_attempts: 3, then: "dead_letter" },
+    },
+    {
+      id: "c2", kind: "consumer", group: "billing", assignment: "cooperative-sticky", start_ms: 5000,
+      semantics: "exactly-once", dead_letter: "t-dlt", retry: { policy: "immediate", then: "dead_letter" },
+    },
+    { id: "t-dlt", kind: "topic" },
+  ],
+  wires: [{ from: "p", to: "t", delay_ms: 2, jitter_ms: 5 }, ["t", "c1"], ["t", "c2"]],
+  actions: [{ at_ms: 8000, leave: { consumer: "c1" } }, { at_ms: 12000, join: { consumer: "c1" } }],
+});
+const editTopic = (f) => {
+  const s = topicBase();
+  f(s);
+  return s;
+};
+
 const mustReject = [
   ["negative prefetch", edit((s) => (node(s, "q").prefetch = -1))],
   ["prefetch of 0", edit((s) => (node(s, "q").prefetch = 0))],
@@ -134,7 +168,6 @@ const mustReject = [
   ["producer field on a consumer", edit((s) => (node(s, "c").count = 3))],
   ["unknown top-level field", edit((s) => (s.speed = 2))],
   ["unknown kind", edit((s) => s.nodes.push({ id: "b", kind: "blob" }))],
-  ["topic kind (not in this build)", edit((s) => s.nodes.push({ id: "t", kind: "topic" }))],
   ["node without a kind", edit((s) => s.nodes.push({ id: "b" }))],
   ["node without an id", edit((s) => s.nodes.push({ kind: "queue" }))],
   ["blank node id", edit((s) => (node(s, "q").id = "  "))],
@@ -186,6 +219,59 @@ const mustReject = [
   ["outage of 0 ms", edit((s) => s.actions.push({ at_ms: 1, outage: { node: "q", duration_ms: 0 } }))],
   ["view position with three numbers", edit((s) => (s.view.positions.q = [1, 2, 3]))],
   ["title null", edit((s) => (s.title = null))],
+  // Topics, consumer groups, commits.
+  ["partitions as a string", editTopic((s) => (node(s, "t").partitions = "3"))],
+  ["partitions 0", editTopic((s) => (node(s, "t").partitions = 0))],
+  ["partitions over 1000", editTopic((s) => (node(s, "t").partitions = 1001))],
+  ["fractional partitions", editTopic((s) => (node(s, "t").partitions = 2.5))],
+  ["partitions null", editTopic((s) => (node(s, "t").partitions = null))],
+  ["unknown field in a topic", editTopic((s) => (node(s, "t").replication_factor = 3))],
+  ["queue field on a topic", editTopic((s) => (node(s, "t").prefetch = 5))],
+  ["retention_ms 0", editTopic((s) => (node(s, "t").retention_ms = 0))],
+  ["retention over 24 hours", editTopic((s) => (node(s, "t").retention_ms = 86400001))],
+  ["retention_records 0", editTopic((s) => (node(s, "t").retention_records = 0))],
+  ["unknown assignment strategy", editTopic((s) => (node(s, "c1").assignment = "sticky"))],
+  ["assignment strategy in snake_case", editTopic((s) => (node(s, "c1").assignment = "cooperative_sticky"))],
+  ["unknown commit mode", editTopic((s) => (node(s, "c1").commit = "manual"))],
+  ["commit mode in capitals", editTopic((s) => (node(s, "c1").commit = "AUTO"))],
+  ["auto_commit_interval_ms with commit record", editTopic((s) => (node(s, "c1").commit = "record"))],
+  ["auto_commit_interval_ms 0", editTopic((s) => (node(s, "c1").auto_commit_interval_ms = 0))],
+  ["max_poll_records 0", editTopic((s) => (node(s, "c1").max_poll_records = 0))],
+  ["max_poll_records over 10000", editTopic((s) => (node(s, "c1").max_poll_records = 10001))],
+  ["auto_offset_reset none (Kafka's, not supported)", editTopic((s) => (node(s, "c1").auto_offset_reset = "none"))],
+  ["session timeout 0", editTopic((s) => (node(s, "c1").session_timeout_ms = 0))],
+  ["heartbeat interval negative", editTopic((s) => (node(s, "c1").heartbeat_interval_ms = -1))],
+  ["transactional as a string", editTopic((s) => (node(s, "c2").transactional = "yes"))],
+  ["transactional at-most-once", editTopic((s) => Object.assign(node(s, "c2"), { semantics: "at-most-once", transactional: true }))],
+  ["blank group name", editTopic((s) => (node(s, "c1").group = " "))],
+  ["negative consumer start_ms", editTopic((s) => (node(s, "c2").start_ms = -5))],
+  ["topic consumer with concurrency 2", editTopic((s) => (node(s, "c1").concurrency = 2))],
+  ["topic consumer with a prefetch", editTopic((s) => (node(s, "c1").prefetch = 10))],
+  ["topic consumer with lost acks", editTopic((s) => (node(s, "c1").faults = [{ lose_acks: { probability: 0.1 } }]))],
+  // The producer side.
+  ["idempotent as a string", editTopic((s) => (node(s, "p").idempotent = "true"))],
+  ["idempotent producer without publish", editTopic((s) => delete node(s, "p").publish)],
+  ["idempotent producer with publish null", editTopic((s) => (node(s, "p").publish = null))],
+  ["unknown field in write", editTopic((s) => (node(s, "p").write = { name: "save order", outboxx: true }))],
+  ["unknown write order", editTopic((s) => (node(s, "p").write = { order: "both" }))],
+  ["relay interval 0", editTopic((s) => (node(s, "p").write = { outbox: true, relay_interval_ms: 0 }))],
+  ["blank write name", editTopic((s) => (node(s, "p").write = { name: "" }))],
+  ["producer crash without write", editTopic((s) => (node(s, "p").faults = [{ crash: { probability: 0.1 } }]))],
+  ["producer crash without a probability", editTopic((s) => Object.assign(node(s, "p"), { write: {}, faults: [{ crash: { recover_after_ms: 10 } }] }))],
+  ["producer crash with a consumer's crash point", editTopic((s) => Object.assign(node(s, "p"), { write: {}, faults: [{ crash: { probability: 0.1, point: "after_effect" } }] }))],
+  // The new actions.
+  ["negative reset offset", editTopic((s) => s.actions.push({ at_ms: 1, reset_offsets: { group: "billing", to: { offset: -1 } } }))],
+  ["fractional reset offset", editTopic((s) => s.actions.push({ at_ms: 1, reset_offsets: { group: "billing", to: { offset: 1.5 } } }))],
+  ["reset to an unknown place", editTopic((s) => s.actions.push({ at_ms: 1, reset_offsets: { group: "billing", to: "beginning" } }))],
+  ["reset to two places", editTopic((s) => s.actions.push({ at_ms: 1, reset_offsets: { group: "billing", to: { offset: 1, time_ms: 5 } } }))],
+  ["reset to an empty object", editTopic((s) => s.actions.push({ at_ms: 1, reset_offsets: { group: "billing", to: {} } }))],
+  ["reset to a time over 24 hours", editTopic((s) => s.actions.push({ at_ms: 1, reset_offsets: { group: "billing", to: { time_ms: 86400001 } } }))],
+  ["reset_offsets without a group", editTopic((s) => s.actions.push({ at_ms: 1, reset_offsets: { to: "earliest" } }))],
+  ["reset_offsets without to", editTopic((s) => s.actions.push({ at_ms: 1, reset_offsets: { group: "billing" } }))],
+  ["reset_offsets with a partition", editTopic((s) => s.actions.push({ at_ms: 1, reset_offsets: { group: "billing", partition: 0, to: "latest" } }))],
+  ["leave without a consumer", editTopic((s) => s.actions.push({ at_ms: 1, leave: {} }))],
+  ["join with an unknown field", editTopic((s) => s.actions.push({ at_ms: 1, join: { consumer: "c1", group: "billing" } }))],
+  ["leave and join in one action", editTopic((s) => s.actions.push({ at_ms: 1, leave: { consumer: "c1" }, join: { consumer: "c1" } }))],
 ];
 
 const mustAccept = [
@@ -229,6 +315,62 @@ const mustAccept = [
     node(s, "p").publish = { timeout_ms: 200, retries: 3, backoff_ms: 50 };
     node(s, "p").faults = [{ publish_lost: { probability: 0.1 } }, { confirm_lost: { probability: 0.1 } }];
   })],
+  // Topics, consumer groups, commits.
+  ["a topic scenario with a group of two consumers and an idempotent producer", topicBase()],
+  ["a bare topic", edit((s) => s.nodes.push({ id: "t", kind: "topic" }))],
+  ["null for optional topic and group fields", editTopic((s) => {
+    Object.assign(node(s, "t"), { retention_ms: null, retention_records: null });
+    Object.assign(node(s, "c1"), {
+      group: null, assignment: null, commit: null, auto_commit_interval_ms: null, max_poll_records: null,
+      auto_offset_reset: null, session_timeout_ms: null, heartbeat_interval_ms: null, dead_letter: null,
+      retry: { policy: "fixed", then: "drop" },
+    });
+  })],
+  ["\"round-robin\" as another spelling of roundrobin", editTopic((s) => {
+    node(s, "c1").assignment = "round-robin";
+    node(s, "c2").assignment = "roundrobin";
+  })],
+  ["range assignment and record and batch commits", editTopic((s) => {
+    Object.assign(node(s, "c1"), { assignment: "range", commit: "record" });
+    delete node(s, "c1").auto_commit_interval_ms;
+    Object.assign(node(s, "c2"), { assignment: "range", commit: "batch" });
+  })],
+  ["auto_commit_interval_ms null with commit batch", editTopic((s) => Object.assign(node(s, "c1"), { commit: "batch", auto_commit_interval_ms: null }))],
+  ["a transactional at-least-once topic consumer", editTopic((s) => (node(s, "c2").transactional = true))],
+  ["transactional false with at-most-once", editTopic((s) => Object.assign(node(s, "c2"), { semantics: "at-most-once", transactional: false }))],
+  ["a topic consumer with concurrency 1 and a dead-letter queue as target", editTopic((s) => {
+    s.nodes.push({ id: "dlq", kind: "dead_letter_queue" });
+    Object.assign(node(s, "c1"), { concurrency: 1, dead_letter: "dlq" });
+  })],
+  ["start_ms on a queue consumer", edit((s) => (node(s, "c").start_ms = 2500))],
+  ["retention at its limits", editTopic((s) => Object.assign(node(s, "t"), { partitions: 1000, retention_ms: 86400000, retention_records: 10000000 }))],
+  // The producer side.
+  ["an idempotent producer (publish retries, no duplicates)", editTopic((s) => (node(s, "p").faults = [{ confirm_lost: { probability: 0.2 } }]))],
+  ["an outbox producer whose relay crashes", editTopic((s) => {
+    node(s, "p").write = { name: "save order", outbox: true, relay_interval_ms: 250 };
+    node(s, "p").faults = [{ crash: { probability: 0.05, recover_after_ms: 500 } }];
+  })],
+  ["a dual write, publish then write, with a crash", edit((s) => {
+    node(s, "p").write = { name: "save order", order: "publish_then_write" };
+    node(s, "p").faults = [{ crash: { probability: 0.1 } }];
+  })],
+  ["a write with every field defaulted", edit((s) => (node(s, "p").write = {}))],
+  ["write null", edit((s) => (node(s, "p").write = null))],
+  ["idempotent false without publish", edit((s) => (node(s, "p").idempotent = false))],
+  // The new actions.
+  ["every new action", editTopic((s) => s.actions.push(
+    { at_ms: 1000, reset_offsets: { group: "billing", to: "earliest" } },
+    { at_ms: 1001, reset_offsets: { group: "billing", topic: "t", to: "latest" } },
+    { at_ms: 1002, reset_offsets: { group: "billing", topic: null, to: { offset: 0 } } },
+    { at_ms: 1003, reset_offsets: { group: "billing", to: { offset: 42 } } },
+    { at_ms: 1004, reset_offsets: { group: "billing", to: { time_ms: 500 } } },
+    { at_ms: 1005, outage: { node: "t", duration_ms: 300 } },
+    { at_ms: 1006, crash: { consumer: "c2", recover_after_ms: 20000 } },
+  ))],
+  ["leave and join on a queue consumer", edit((s) => s.actions.push(
+    { at_ms: 100, leave: { consumer: "c" } },
+    { at_ms: 200, join: { consumer: "c" } },
+  ))],
 ];
 
 for (const [what, doc] of mustReject) {
