@@ -30,4 +30,28 @@ pub enum Command {
         consumer: NodeId,
         factor_milli: u32,
     },
+    /// A clean leave: a topic consumer leaves its group (commits first under auto-commit); a
+    /// queue consumer cancels its subscription and its unacked deliveries are requeued.
+    Leave {
+        consumer: NodeId,
+    },
+    Join {
+        consumer: NodeId,
+    },
+    /// Moves a group's committed offsets, on one topic or all it reads, and makes its members
+    /// seek there.
+    ResetOffsets {
+        group: u16,
+        topic: Option<NodeId>,
+        to: ResetTarget,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ResetTarget {
+    Earliest,
+    Latest,
+    Offset(u64),
+    /// The first record appended at or after this time.
+    Time(crate::time::SimTime),
 }

@@ -129,19 +129,21 @@ impl Simulation {
                 attempt: 1,
                 acked_early: false,
                 last_backoff_ms: base,
+                log: None,
             });
             freed |= at_most_once;
             self.begin_attempt(consumer, serial);
         }
     }
 
-    fn begin_attempt(&mut self, consumer: NodeId, serial: u64) {
+    pub(crate) fn begin_attempt(&mut self, consumer: NodeId, serial: u64) {
         let cs = self.consumer(consumer);
         let Some(i) = cs.work_index(serial) else { return };
         let w = cs.works[i].clone();
         let cm = self.consumer_model(consumer);
         let semantics = cm.semantics;
-        if w.attempt == 1 {
+        // (A record from a topic was committed, or not, and crash-checked by the poll loop.)
+        if w.attempt == 1 && w.log.is_none() {
             if semantics == Semantics::AtMostOnce {
                 self.emit_env(consumer, w.env, Event::Acked);
                 self.broker_forget(w.env, w.queue, consumer);
@@ -167,7 +169,7 @@ impl Simulation {
     }
 
     /// Draws each crash fault configured for `point`; crashes the consumer if one fires.
-    fn crash_check(&mut self, consumer: NodeId, point: CrashPoint, env: EnvId) -> bool {
+    pub(crate) fn crash_check(&mut self, consumer: NodeId, point: CrashPoint, env: EnvId) -> bool {
         let n = self.consumer_model(consumer).crashes.len();
         for k in 0..n {
             let c = &self.consumer_model(consumer).crashes[k];
@@ -212,6 +214,7 @@ impl Simulation {
         };
         match failure {
             Some(reason) => self.attempt_failed(consumer, i, reason),
+            None if self.consumer(consumer).works[i].log.is_some() => self.log_attempt_succeeded(consumer, i),
             None => self.attempt_succeeded(consumer, i),
         }
     }
@@ -261,7 +264,7 @@ impl Simulation {
         self.pump(w.queue);
     }
 
-    fn apply_effect(&mut self, consumer: NodeId, env: EnvId, effect: u16) {
+    pub(crate) fn apply_effect(&mut self, consumer: NodeId, env: EnvId, effect: u16) {
         let msg = self.envs[env.index()].msg;
         let m = &mut self.msgs[msg.index()];
         let count = match m.effects.iter_mut().find(|(e, _)| *e == effect) {
@@ -297,7 +300,7 @@ impl Simulation {
         let w = self.consumer(consumer).works[i].clone();
         self.emit_env(consumer, w.env, Event::ProcessingFailed { attempt: w.attempt, reason });
         let retry = self.consumer_model(consumer).retry.clone();
-        if retry.then == GiveUp::Block || w.attempt < retry.max_attempts {
+        if retry.then == GiveUp::Block || w.attempt < retry.max_attempts || self.log_failure_blocks(&w, retry.then) {
             let delay_ms = backoff_ms(&retry, w.attempt, w.last_backoff_ms, &mut self.rng);
             let delay = Duration::from_ms_f64(delay_ms);
             let cs = self.consumer_mut(consumer);
@@ -319,6 +322,9 @@ impl Simulation {
     }
 
     fn give_up(&mut self, consumer: NodeId, w: Work, then: GiveUp) {
+        if w.log.is_some() {
+            return self.log_give_up(consumer, w, then);
+        }
         self.finish_work(consumer, w.serial, w.queue);
         if w.acked_early {
             self.end_copy(consumer, w.env, EnvState::Lost(LossReason::FailedAfterAck));

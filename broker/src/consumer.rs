@@ -27,6 +27,10 @@ pub struct ConsumerState {
     pub crashes: u32,
     /// When the current crash ends, if it is set to.
     pub recover_at: Option<SimTime>,
+    /// Not started yet (`start_ms`), or left by a `leave` action.
+    pub away: bool,
+    /// How it reads a topic (unused for a queue consumer).
+    pub log: crate::poll::LogState,
 }
 
 impl Default for ConsumerState {
@@ -42,6 +46,8 @@ impl Default for ConsumerState {
             processed: 0,
             crashes: 0,
             recover_at: None,
+            away: false,
+            log: crate::poll::LogState::default(),
         }
     }
 }
@@ -60,6 +66,8 @@ pub struct Work {
     pub acked_early: bool,
     /// The previous backoff, for decorrelated jitter.
     pub last_backoff_ms: f64,
+    /// Set for a record read from a topic.
+    pub log: Option<crate::poll::LogWork>,
 }
 
 impl ConsumerState {

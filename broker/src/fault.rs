@@ -42,10 +42,13 @@ impl Simulation {
             Some(env) => self.emit_env(consumer, env, Event::Crashed { cause }),
             None => self.emit(consumer, None, None, Event::Crashed { cause }),
         }
-        for w in works {
+        for w in &works {
             if w.acked_early && self.envs[w.env.index()].state == (EnvState::AckedInProcess { consumer }) {
                 self.end_copy(consumer, w.env, EnvState::Lost(LossReason::CrashAfterAck));
             }
+        }
+        if self.consumer_model(consumer).log.is_some() {
+            self.log_crashed(consumer, &works);
         }
         self.return_unacked(consumer, RequeueReason::ConsumerCrash);
         self.consumer_mut(consumer).recover_at = recover_after.map(|d| self.now.after(d));
@@ -64,6 +67,66 @@ impl Simulation {
         self.emit(consumer, None, None, Event::Recovered);
         if let Some(q) = self.consumer_model(consumer).queue {
             self.pump(q);
+        }
+        if self.consumer_model(consumer).log.is_some() && !self.consumer(consumer).away {
+            // A restarted client is a new member: the old one leaves (if the coordinator has
+            // not already timed it out) and the new one joins.
+            if self.consumer(consumer).log.member {
+                self.leave_group(consumer, crate::trace::LeaveReason::Restarted, false);
+            }
+            self.join_group(consumer);
+        }
+    }
+
+    /// A consumer starts, or comes back after a `leave`.
+    pub(crate) fn start_consumer(&mut self, consumer: NodeId) {
+        if !self.consumer(consumer).away {
+            return;
+        }
+        self.consumer_mut(consumer).away = false;
+        if self.consumer(consumer).crashed {
+            return;
+        }
+        if self.consumer_model(consumer).log.is_some() {
+            self.join_group(consumer);
+        } else if let Some(q) = self.consumer_model(consumer).queue {
+            self.pump(q);
+        }
+    }
+
+    /// A clean stop: a topic consumer leaves its group (committing first under auto-commit);
+    /// a queue consumer closes its channel, so its unacked deliveries are requeued. Work in
+    /// progress is abandoned as in a crash.
+    pub(crate) fn leave(&mut self, consumer: NodeId) {
+        if self.consumer(consumer).away {
+            return;
+        }
+        if self.consumer_model(consumer).log.is_some() {
+            self.leave_group(consumer, crate::trace::LeaveReason::Left, true);
+        }
+        let cs = self.consumer_mut(consumer);
+        cs.away = true;
+        cs.life += 1;
+        let works = std::mem::take(&mut cs.works);
+        for w in &works {
+            if w.acked_early && self.envs[w.env.index()].state == (EnvState::AckedInProcess { consumer }) {
+                self.end_copy(consumer, w.env, EnvState::Lost(LossReason::CrashAfterAck));
+            }
+        }
+        if self.consumer_model(consumer).log.is_some() {
+            let batch = std::mem::take(&mut self.consumer_mut(consumer).log.batch);
+            for w in &works {
+                if w.log.as_ref().is_some_and(|l| l.committed_before) {
+                    self.lose_unprocessed(consumer, w.env, LossReason::RevokedAfterCommit);
+                }
+            }
+            for p in batch {
+                if p.committed_before {
+                    self.lose_unprocessed(consumer, p.env, LossReason::RevokedAfterCommit);
+                }
+            }
+        } else if self.consumer_model(consumer).queue.is_some() {
+            self.close_channel(consumer, RequeueReason::ChannelClosed);
         }
     }
 
@@ -110,6 +173,7 @@ impl Simulation {
         let slot = match &mut self.nodes[node.index()] {
             NodeState::Exchange { outage_until } => outage_until,
             NodeState::Queue(q) => &mut q.outage_until,
+            NodeState::Topic(t) => &mut t.outage_until,
             _ => return,
         };
         *slot = Some(slot.map_or(until, |u| u.max(until)));
@@ -130,13 +194,20 @@ impl Simulation {
         let slot = match &mut self.nodes[node.index()] {
             NodeState::Exchange { outage_until } => outage_until,
             NodeState::Queue(q) => &mut q.outage_until,
+            NodeState::Topic(t) => &mut t.outage_until,
             _ => return,
         };
         if slot.is_some_and(|u| u <= now) {
             *slot = None;
             self.emit(node, None, None, Event::OutageEnded);
-            if matches!(self.model.nodes[node.index()].kind, NodeKind::Queue(_)) {
-                self.pump(node);
+            match &self.model.nodes[node.index()].kind {
+                NodeKind::Queue(_) => self.pump(node),
+                NodeKind::Topic(t) => {
+                    for c in t.consumers.clone() {
+                        self.log_pump(c);
+                    }
+                }
+                _ => {}
             }
         }
     }

@@ -5,7 +5,11 @@
 //!   the containers, and every published message has exactly one fate;
 //! - an envelope is never both acked and dead-lettered (since it last entered a queue);
 //! - no consumer holds more unacked deliveries than its queue's prefetch;
-//! - a queue's unacked count is the sum of its consumers' unacked deliveries.
+//! - a queue's unacked count is the sum of its consumers' unacked deliveries;
+//! - a topic holds one copy per group for every record it keeps;
+//! - a group's committed offset is never past the log end;
+//! - a partition is owned by at most one member of a group in a generation, and the
+//!   members' own view agrees with the group's.
 //!
 //! Time never going backwards is asserted where the clock moves (`sim.rs`).
 
@@ -41,8 +45,59 @@ pub fn check(sim: &Simulation, full: bool) -> Result<(), String> {
                     return Err(format!("queue {} counts {} unacked, its consumers hold {held}", n.name, q.unacked));
                 }
             }
+            (NodeKind::Topic(tm), NodeState::Topic(t)) => {
+                for (p, log) in t.partitions.iter().enumerate() {
+                    if log.copies.len() != log.records.len() * tm.slots() {
+                        return Err(format!(
+                            "topic {} partition {p} keeps {} copies for {} records",
+                            n.name,
+                            log.copies.len(),
+                            log.records.len()
+                        ));
+                    }
+                    for g in &tm.groups {
+                        if let Some(c) =
+                            sim.groups[*g as usize].committed.get(&(crate::ids::NodeId(i as u32), p as u32))
+                        {
+                            if *c > log.end() {
+                                return Err(format!(
+                                    "group {} committed offset {c} on {}/{p}, past the log end {}",
+                                    sim.model.groups[*g as usize].name,
+                                    n.name,
+                                    log.end()
+                                ));
+                            }
+                        }
+                    }
+                }
+            }
             (NodeKind::DeadLetterQueue, NodeState::DeadLetterQueue { .. }) => {}
             _ => {}
+        }
+    }
+    for (g, gs) in sim.groups.iter().enumerate() {
+        let mut seen = std::collections::BTreeSet::new();
+        for m in &gs.members {
+            let NodeState::Consumer(cs) = &sim.nodes[m.index()] else { return Err("consumer expected".into()) };
+            for tp in cs.log.owned.keys() {
+                if !seen.insert(*tp) {
+                    return Err(format!(
+                        "{}/{} is owned by two members of group {} in generation {}",
+                        sim.model.name(tp.0),
+                        tp.1,
+                        sim.model.groups[g].name,
+                        gs.generation
+                    ));
+                }
+                if gs.owner.get(tp) != Some(m) {
+                    return Err(format!(
+                        "{} thinks it owns {}/{}; its group disagrees",
+                        sim.model.name(*m),
+                        sim.model.name(tp.0),
+                        tp.1
+                    ));
+                }
+            }
         }
     }
     if ready != sim.env_counts[EnvState::Ready { queue: crate::ids::NodeId(0) }.slot()] {
@@ -69,6 +124,18 @@ pub fn check(sim: &Simulation, full: bool) -> Result<(), String> {
             },
             EnvState::DeadLettered { dlq } => match &sim.nodes[dlq.index()] {
                 NodeState::DeadLetterQueue { held } => held.iter().any(|x| x.index() == i),
+                _ => false,
+            },
+            EnvState::InLog { topic, partition } => match &sim.nodes[topic.index()] {
+                NodeState::Topic(t) => {
+                    let log = &t.partitions[partition as usize];
+                    let offset = e.order as u64;
+                    let slots = sim.topic_model(topic).slots();
+                    let kept = offset >= log.start
+                        && (0..slots).any(|k| log.copy(offset, k, slots) == Some(crate::ids::EnvId(i as u32)));
+                    // Deleted by retention while a consumer was working on it.
+                    kept || (offset < log.start && sim.is_being_worked_on(crate::ids::EnvId(i as u32)))
+                }
                 _ => false,
             },
             _ => true,

@@ -35,6 +35,14 @@ pub struct Message {
     /// The last attempt whose failure was already handled (a refusal during an outage), so
     /// that its timeout does not count it twice.
     pub settled_attempt: u32,
+    /// The partition the producer chose, when it publishes to a topic.
+    pub partition: Option<u32>,
+    /// The idempotent producer's sequence number and producer epoch (a restarted producer
+    /// is a new producer id to the broker, so its sequences start again).
+    pub sequence: u32,
+    pub producer_epoch: u32,
+    /// Published, but its business write was rolled back (dual write, publish then write).
+    pub phantom: bool,
 }
 
 impl Message {
@@ -67,6 +75,11 @@ pub enum EnvState {
     },
     /// Acked: done.
     Acked,
+    /// In a topic's partition, and its group has not finished with it.
+    InLog {
+        topic: NodeId,
+        partition: u32,
+    },
     /// In a dead-letter queue.
     DeadLettered {
         dlq: NodeId,
@@ -87,10 +100,11 @@ impl EnvState {
             EnvState::DeadLettered { .. } => 5,
             EnvState::Dropped(_) => 6,
             EnvState::Lost(_) => 7,
+            EnvState::InLog { .. } => 8,
         }
     }
 
-    pub const SLOTS: usize = 8;
+    pub const SLOTS: usize = 9;
 
     pub fn is_final(self) -> bool {
         matches!(self, EnvState::Acked | EnvState::Dropped(_) | EnvState::Lost(_))

@@ -1,9 +1,11 @@
 //! The compiled model: a validated scenario with names resolved to [`NodeId`]s, defaults
 //! filled in and units turned into microseconds. The simulation reads only this.
 
+use crate::assignor::Strategy;
 use crate::ids::NodeId;
 use crate::scenario::{
-    CrashPoint, ExchangeType, GiveUp, Jitter, KeyChoice, Overflow, QueueType, RetryPolicy, Semantics,
+    CommitMode, CrashPoint, ExchangeType, GiveUp, Jitter, KeyChoice, OffsetReset, Overflow, QueueType, RetryPolicy,
+    Semantics, WriteOrder,
 };
 use crate::time::Duration;
 
@@ -14,6 +16,19 @@ pub struct Model {
     pub duration: Duration,
     pub nodes: Vec<NodeModel>,
     pub actions: Vec<ActionModel>,
+    /// Consumer groups, in order of first appearance among the consumers.
+    pub groups: Vec<GroupModel>,
+}
+
+/// A consumer group: the consumers that share its name, and the topics they read.
+#[derive(Clone, Debug)]
+pub struct GroupModel {
+    pub name: String,
+    pub strategy: Strategy,
+    /// Its members, sorted by id (Kafka sorts members by member id).
+    pub members: Vec<NodeId>,
+    /// Topics its members read, in node order.
+    pub topics: Vec<NodeId>,
 }
 
 impl Model {
@@ -34,8 +49,28 @@ pub enum NodeKind {
     Producer(ProducerModel),
     Exchange(ExchangeModel),
     Queue(QueueModel),
+    Topic(TopicModel),
     Consumer(ConsumerModel),
     DeadLetterQueue,
+}
+
+#[derive(Clone, Debug)]
+pub struct TopicModel {
+    pub partitions: u32,
+    pub retention: Option<Duration>,
+    pub retention_records: Option<u32>,
+    /// Indexes into `Model::groups` of the groups that read it, in group order. Each record
+    /// has one copy per group (one slot, if no group reads it).
+    pub groups: Vec<u16>,
+    /// Consumers wired to it.
+    pub consumers: Vec<NodeId>,
+}
+
+impl TopicModel {
+    /// Copies per record: one per group, or one when no group reads the topic.
+    pub fn slots(&self) -> usize {
+        self.groups.len().max(1)
+    }
 }
 
 /// Where a publish goes, and how long the network takes to get it there.
@@ -76,6 +111,18 @@ pub struct ProducerModel {
     pub publish_lost: f64,
     pub confirm_lost: f64,
     pub target: Option<Link>,
+    pub idempotent: bool,
+    pub write: Option<WriteModel>,
+    /// Crash between the business write and the publish (or, with an outbox, in the relay).
+    pub crash: Option<(f64, Duration)>,
+}
+
+#[derive(Clone, Debug)]
+pub struct WriteModel {
+    pub name: String,
+    pub outbox: bool,
+    pub relay_interval: Duration,
+    pub order: WriteOrder,
 }
 
 #[derive(Clone, Debug)]
@@ -158,6 +205,26 @@ pub struct ConsumerModel {
     pub lose_acks: f64,
     /// Windows [from, to) in which every processing attempt fails.
     pub downstream_outages: Vec<(Duration, Duration)>,
+    pub start: Duration,
+    /// Where a given-up record goes (topic consumers): a topic or a dead-letter queue.
+    pub dead_letter: Option<NodeId>,
+    /// Set when the consumer reads a topic.
+    pub log: Option<LogConsumerModel>,
+}
+
+/// How a consumer reads a topic.
+#[derive(Clone, Debug)]
+pub struct LogConsumerModel {
+    pub topic: NodeId,
+    /// Index into `Model::groups`.
+    pub group: u16,
+    pub commit: CommitMode,
+    pub auto_commit_interval: Duration,
+    pub max_poll_records: u32,
+    pub offset_reset: OffsetReset,
+    pub session_timeout: Duration,
+    pub heartbeat_interval: Duration,
+    pub transactional: bool,
 }
 
 #[derive(Clone, Debug)]

@@ -141,7 +141,11 @@ pub struct Outcome {
     pub redeliveries: u64,
     pub latency_ms: Latency,
     pub max_queue_depth: u64,
+    /// The most messages waiting for a consumer at once: ready in a queue, or written to a
+    /// topic and not yet committed by a group.
     pub max_consumer_lag: u64,
+    /// Events published whose business write was then rolled back (dual write).
+    pub phantom_events: u64,
     pub events: u64,
     pub trace_hash: String,
     /// True when the run stopped early on its event budget.
@@ -167,6 +171,11 @@ impl Simulation {
             EnvState::Ready { queue } if !e.deaths.is_empty() && self.queue_model(queue).consumers.is_empty() => {
                 (Fate::DeadLettered, e.deaths.first().map(|d| d.reason.name()))
             }
+            // Likewise a dead-letter topic that no group reads.
+            EnvState::InLog { topic, .. } if !e.deaths.is_empty() && self.topic_model(topic).groups.is_empty() => {
+                (Fate::DeadLettered, e.deaths.first().map(|d| d.reason.name()))
+            }
+            EnvState::InLog { .. } => (Fate::InFlight, None),
             EnvState::Publishing
             | EnvState::Ready { .. }
             | EnvState::Unacked { .. }
@@ -188,6 +197,10 @@ impl Simulation {
         let m = &self.msgs[id.index()];
         if m.max_effect_count() > 1 {
             return (Fate::ProcessedMoreThanOnce, None, None);
+        }
+        if m.envelopes.is_empty() {
+            // Written to an outbox, not yet published by the relay.
+            return (Fate::InFlight, None, None);
         }
         let reached = m.envelopes.iter().any(|e| self.envs[e.index()].route != UNROUTED);
         let mut routes: Vec<(u16, Decided)> = Vec::new();
@@ -268,6 +281,9 @@ impl Simulation {
                 max_lag = max_lag.max(q.max_ready as u64);
             }
         }
+        for g in &self.groups {
+            max_lag = max_lag.max(g.max_lag);
+        }
         let c = &self.counters;
         let mut o = Outcome {
             title: self.model.title.clone(),
@@ -290,6 +306,7 @@ impl Simulation {
             latency_ms,
             max_queue_depth: max_depth,
             max_consumer_lag: max_lag,
+            phantom_events: self.msgs.iter().filter(|m| m.phantom).count() as u64,
             events: self.trace.len(),
             trace_hash: hash_hex(self.trace.hash()),
             halted: self.halted,

@@ -21,24 +21,44 @@ pub struct ProducerState {
     key_ids: Vec<u32>,
     /// Messages per key so far.
     key_counts: Vec<u32>,
+    /// Round-robin cursor for unkeyed records to a topic.
+    pub rr: u32,
+    /// Next idempotent-producer sequence per (producer epoch, partition).
+    pub next_sequence: BTreeMap<(u32, u32), u32>,
+    /// Bumped by a crash: a restarted producer is a new producer id to the broker.
+    pub epoch: u32,
+    /// Down after a crash until this time.
+    pub down_until: Option<SimTime>,
+    /// Transactional outbox: events written but not yet marked sent, oldest first.
+    pub outbox: std::collections::VecDeque<MsgId>,
 }
 
 impl ProducerState {
     pub fn new(p: &ProducerModel, type_ids: Vec<u16>, key_index: &BTreeMap<String, u32>) -> ProducerState {
         let key_ids: Vec<u32> = p.keys.iter().map(|k| key_index[k]).collect();
-        ProducerState { published: 0, type_ids, key_counts: vec![0; key_ids.len()], key_ids }
+        ProducerState {
+            published: 0,
+            type_ids,
+            key_counts: vec![0; key_ids.len()],
+            key_ids,
+            rr: 0,
+            next_sequence: BTreeMap::new(),
+            epoch: 0,
+            down_until: None,
+            outbox: std::collections::VecDeque::new(),
+        }
     }
 }
 
 impl Simulation {
-    fn producer_model(&self, id: NodeId) -> &ProducerModel {
+    pub(crate) fn producer_model(&self, id: NodeId) -> &ProducerModel {
         match &self.model.nodes[id.index()].kind {
             NodeKind::Producer(p) => p,
             _ => unreachable!("node {} is not a producer", id.0),
         }
     }
 
-    fn producer_mut(&mut self, id: NodeId) -> &mut ProducerState {
+    pub(crate) fn producer_mut(&mut self, id: NodeId) -> &mut ProducerState {
         match &mut self.nodes[id.index()] {
             NodeState::Producer(p) => p,
             _ => unreachable!("node {} is not a producer", id.0),
@@ -95,6 +115,10 @@ impl Simulation {
             self.halt();
             return;
         }
+        if self.producer_down(producer) {
+            // The service is down: no business request, no event.
+            return;
+        }
         let key_choice = self.producer_model(producer).key_choice;
         let schema_version = self.producer_model(producer).schema_version;
         let nkeys = match &self.nodes[producer.index()] {
@@ -140,8 +164,58 @@ impl Simulation {
             publish_attempts: 0,
             publishing: true,
             settled_attempt: 0,
+            partition: None,
+            sequence: 0,
+            producer_epoch: u32::MAX,
+            phantom: false,
         });
-        self.publish_attempt(msg, None);
+        self.choose_partition(producer, msg);
+        if self.producer_model(producer).write.is_some() {
+            self.write_and_publish(producer, msg);
+        } else {
+            self.publish_attempt(msg, None);
+        }
+    }
+
+    /// For a producer that publishes to a topic, the partition is chosen on the producer side,
+    /// as Kafka's client does: by key with murmur2, else round-robin.
+    fn choose_partition(&mut self, producer: NodeId, msg: MsgId) {
+        let Some(target) = self.producer_model(producer).target.as_ref().map(|l| l.to) else { return };
+        let NodeKind::Topic(t) = &self.model.nodes[target.index()].kind else { return };
+        let n = t.partitions;
+        let partition = match self.msgs[msg.index()].key {
+            Some(k) => crate::partitioner::partition_for_key(self.keys[k as usize].as_bytes(), n),
+            None => {
+                let s = self.producer_mut(producer);
+                s.rr = s.rr.wrapping_add(1);
+                (s.rr - 1) % n
+            }
+        };
+        self.msgs[msg.index()].partition = Some(partition);
+    }
+
+    /// Gives the message the producer's next sequence number for its partition, unless it
+    /// already has one from this producer epoch (a retry keeps its sequence number).
+    pub(crate) fn assign_sequence(&mut self, msg: MsgId) {
+        let producer = self.msgs[msg.index()].producer;
+        let partition = self.msgs[msg.index()].partition.unwrap_or(0);
+        let epoch = self.producer_mut(producer).epoch;
+        if self.msgs[msg.index()].producer_epoch == epoch {
+            return;
+        }
+        let next = self.producer_mut(producer).next_sequence.entry((epoch, partition)).or_insert(0);
+        let sequence = *next;
+        *next += 1;
+        let m = &mut self.msgs[msg.index()];
+        m.sequence = sequence;
+        m.producer_epoch = epoch;
+    }
+
+    pub(crate) fn producer_down(&self, producer: NodeId) -> bool {
+        match &self.nodes[producer.index()] {
+            NodeState::Producer(s) => s.down_until.is_some_and(|u| self.now < u),
+            _ => false,
+        }
     }
 
     /// Sends a publish attempt: a new envelope, or `reuse` (one that never reached the
@@ -154,6 +228,7 @@ impl Simulation {
         if attempt > 1 {
             self.counters.publish_retries += 1;
         }
+        self.assign_sequence(msg);
         let env = match reuse {
             Some(e) => e,
             None => self.new_envelope(msg, Vec::new()),

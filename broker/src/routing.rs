@@ -19,6 +19,7 @@ impl Simulation {
         let in_outage = match &self.nodes[node.index()] {
             NodeState::Exchange { outage_until } => outage_until.is_some_and(|u| self.now < u),
             NodeState::Queue(q) => q.in_outage(self.now),
+            NodeState::Topic(t) => t.in_outage(self.now),
             _ => false,
         };
         if in_outage {
@@ -28,6 +29,7 @@ impl Simulation {
         match &self.model.nodes[node.index()].kind {
             NodeKind::Exchange(_) => self.route(env, node, attempt),
             NodeKind::Queue(_) => self.enqueue_published(env, node, published.then_some(attempt)),
+            NodeKind::Topic(_) => self.log_arrive(env, node, attempt),
             _ => unreachable!("validation admits only exchanges and queues as publish targets"),
         }
     }
@@ -49,7 +51,14 @@ impl Simulation {
     /// confirms): the producer retries or gives up, leaving this copy in `gave_up`. If the
     /// attempt was already answered (another of its copies was refused first, or a later
     /// attempt is under way), this copy is simply refused.
-    fn nack_publish(&mut self, env: EnvId, node: NodeId, attempt: u32, reason: PublishFailure, gave_up: EnvState) {
+    pub(crate) fn nack_publish(
+        &mut self,
+        env: EnvId,
+        node: NodeId,
+        attempt: u32,
+        reason: PublishFailure,
+        gave_up: EnvState,
+    ) {
         let msg = self.envs[env.index()].msg;
         let m = &self.msgs[msg.index()];
         if m.publish_attempts == attempt && m.settled_attempt < attempt {

@@ -51,6 +51,7 @@ pub enum Node {
     Producer(ProducerSpec),
     Exchange(ExchangeSpec),
     Queue(QueueSpec),
+    Topic(TopicSpec),
     Consumer(ConsumerSpec),
     DeadLetterQueue(DeadLetterQueueSpec),
 }
@@ -61,6 +62,7 @@ impl Node {
             Node::Producer(n) => &n.id,
             Node::Exchange(n) => &n.id,
             Node::Queue(n) => &n.id,
+            Node::Topic(n) => &n.id,
             Node::Consumer(n) => &n.id,
             Node::DeadLetterQueue(n) => &n.id,
         }
@@ -71,6 +73,7 @@ impl Node {
             Node::Producer(_) => "producer",
             Node::Exchange(_) => "exchange",
             Node::Queue(_) => "queue",
+            Node::Topic(_) => "topic",
             Node::Consumer(_) => "consumer",
             Node::DeadLetterQueue(_) => "dead-letter queue",
         }
@@ -104,8 +107,53 @@ pub struct ProducerSpec {
     pub routing_key: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub publish: Option<PublishSpec>,
+    /// Kafka's idempotent producer (`enable.idempotence`): the broker drops a retry whose
+    /// producer sequence number it has already written. Topics only; needs `publish`.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub idempotent: bool,
+    /// The business write that goes with each event (e.g. "save order"), and how the event
+    /// gets out: a dual write, or a transactional outbox with a relay.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub write: Option<WriteSpec>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub faults: Vec<ProducerFault>,
+}
+
+/// The producer's own database write and how its event is published.
+///
+/// - Dual write (`"outbox": false`): the write and the publish are two separate steps, in
+///   `order`. A producer crash between them loses the event (write, then publish) or publishes
+///   an event whose write was rolled back (publish, then write).
+/// - Transactional outbox (`"outbox": true`): the write and an outbox row commit together; a
+///   relay publishes the outbox every `relay_interval_ms` and marks rows sent. A relay crash
+///   between publishing and marking publishes those rows again: duplicates, never a loss.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WriteSpec {
+    #[serde(default = "default_write_name")]
+    pub name: String,
+    #[serde(default)]
+    pub outbox: bool,
+    #[serde(default = "default_relay_interval")]
+    pub relay_interval_ms: i64,
+    #[serde(default)]
+    pub order: WriteOrder,
+}
+
+fn default_write_name() -> String {
+    "save".into()
+}
+
+fn default_relay_interval() -> i64 {
+    100
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WriteOrder {
+    #[default]
+    WriteThenPublish,
+    PublishThenWrite,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -188,6 +236,13 @@ pub enum ProducerFault {
     PublishLost { probability: f64 },
     /// The broker stores the message but its confirm never reaches the producer.
     ConfirmLost { probability: f64 },
+    /// The producer's process crashes between its business write and its publish (or, with an
+    /// outbox, its relay crashes between publishing and marking the rows sent). Needs `write`.
+    Crash {
+        probability: f64,
+        #[serde(default = "default_recover_ms")]
+        recover_after_ms: i64,
+    },
 }
 
 // ---------------------------------------------------------------------------------------
@@ -258,6 +313,25 @@ pub enum Overflow {
 }
 
 // ---------------------------------------------------------------------------------------
+// Topic
+
+/// A partitioned log in Kafka's style. Records stay after they are read; each consumer group
+/// keeps its own committed offset per partition. Retention, if set, deletes records by age
+/// or by count per partition.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TopicSpec {
+    pub id: String,
+    #[serde(default = "one_i64")]
+    pub partitions: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retention_ms: Option<i64>,
+    /// Most records kept per partition.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retention_records: Option<i64>,
+}
+
+// ---------------------------------------------------------------------------------------
 // Consumer
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -282,6 +356,71 @@ pub struct ConsumerSpec {
     pub effect: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub faults: Vec<ConsumerFault>,
+    /// When the consumer starts (joins its queue or its group), in ms.
+    #[serde(default, skip_serializing_if = "is_zero_i64")]
+    pub start_ms: i64,
+    /// Where a topic consumer sends a record it gives up on (`retry.then: "dead_letter"`): a
+    /// retry or dead-letter topic, or a dead-letter queue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dead_letter: Option<String>,
+    // The rest applies to a consumer that reads a topic.
+    /// Consumer group (`group.id`); absent: a group of its own, named after the consumer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    /// `partition.assignment.strategy`; every member of a group must name the same one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignment: Option<AssignmentStrategy>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commit: Option<CommitMode>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_commit_interval_ms: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_poll_records: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_offset_reset: Option<OffsetReset>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_timeout_ms: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub heartbeat_interval_ms: Option<i64>,
+    /// The business effect and the offset commit in one transaction (exactly-once on a log).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub transactional: bool,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum AssignmentStrategy {
+    #[default]
+    #[serde(rename = "range")]
+    Range,
+    #[serde(rename = "roundrobin", alias = "round-robin")]
+    RoundRobin,
+    #[serde(rename = "cooperative-sticky")]
+    CooperativeSticky,
+}
+
+/// When a topic consumer commits its offsets (under at-least-once; at-most-once always
+/// commits before processing).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CommitMode {
+    /// `enable.auto.commit`: at each poll, once `auto_commit_interval_ms` has passed since the
+    /// last commit, and before giving up partitions in a rebalance.
+    #[default]
+    Auto,
+    /// `commitSync` after every record.
+    Record,
+    /// `commitSync` after each poll's batch of up to `max_poll_records`.
+    Batch,
+}
+
+/// `auto.offset.reset`: where a group starts when it has no committed offset, or when its
+/// offset points before the log start (records deleted by retention).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OffsetReset {
+    Earliest,
+    #[default]
+    Latest,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -515,6 +654,32 @@ pub enum ActionKind {
         consumer: String,
         factor: f64,
     },
+    /// The consumer leaves its group (or cancels its queue subscription) cleanly.
+    Leave {
+        consumer: String,
+    },
+    /// The consumer joins again after a `leave`.
+    Join {
+        consumer: String,
+    },
+    /// Replay: move a group's committed offsets (`kafka-consumer-groups --reset-offsets`).
+    ResetOffsets {
+        group: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        topic: Option<String>,
+        to: ResetTo,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum ResetTo {
+    Earliest,
+    Latest,
+    /// The same offset in every partition.
+    Offset(i64),
+    /// The first record at or after this time, per partition.
+    TimeMs(i64),
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -537,6 +702,9 @@ fn is_zero_i64(v: &i64) -> bool {
 }
 fn is_zero_f64(v: &f64) -> bool {
     *v == 0.0
+}
+fn is_false(v: &bool) -> bool {
+    !*v
 }
 
 // ---------------------------------------------------------------------------------------
@@ -762,7 +930,7 @@ fn humanize_serde(msg: &str) -> String {
     msg.to_string()
 }
 
-const NODE_KINDS: &str = "producer, exchange, queue, consumer, dead_letter_queue";
+const NODE_KINDS: &str = "producer, exchange, queue, topic, consumer, dead_letter_queue";
 
 fn read_node(value: Value, path: &str) -> Result<Node, Problem> {
     let Value::Object(mut map) = value else {
@@ -780,12 +948,7 @@ fn read_node(value: Value, path: &str) -> Result<Node, Problem> {
         "queue" => Node::Queue(read_typed(body, path)?),
         "consumer" => Node::Consumer(read_typed(body, path)?),
         "dead_letter_queue" | "dlq" => Node::DeadLetterQueue(read_typed(body, path)?),
-        "topic" => {
-            return Err(Problem::new(
-                format!("{path}.kind"),
-                "topics (partitioned logs) are not in this build yet; use a queue",
-            ))
-        }
+        "topic" => Node::Topic(read_typed(body, path)?),
         other => {
             return Err(Problem::new(format!("{path}.kind"), format!("unknown kind {other:?}; one of {NODE_KINDS}")))
         }
@@ -813,7 +976,7 @@ fn read_wire(value: Value, path: &str) -> Result<Wire, Problem> {
     }
 }
 
-const ACTION_KINDS: &str = "crash, recover, outage, redrive, slow";
+const ACTION_KINDS: &str = "crash, recover, outage, redrive, slow, leave, join, reset_offsets";
 
 /// An action is `{"at_ms": T, "<kind>": {...}}` with exactly one kind.
 fn read_action(value: Value, path: &str) -> Result<Action, Problem> {

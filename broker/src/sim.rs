@@ -86,12 +86,45 @@ pub(crate) enum Due {
     Action {
         index: u32,
     },
+    /// Time retention looks at the head of a partition.
+    Retention {
+        topic: NodeId,
+        partition: u32,
+    },
+    /// The members that start at time 0 form the group.
+    FormGroup {
+        group: u16,
+    },
+    /// A consumer starts (`start_ms`).
+    Start {
+        consumer: NodeId,
+    },
+    SessionTimeout {
+        consumer: NodeId,
+        life: u32,
+    },
+    FollowUpRebalance {
+        group: u16,
+        generation: u32,
+    },
+    AutoCommit {
+        consumer: NodeId,
+        life: u32,
+    },
+    /// The transactional outbox's relay polls the outbox.
+    RelayTick {
+        producer: NodeId,
+    },
+    ProducerRecover {
+        producer: NodeId,
+    },
 }
 
 pub(crate) enum NodeState {
     Producer(ProducerState),
     Exchange { outage_until: Option<SimTime> },
     Queue(QueueState),
+    Topic(crate::log::TopicState),
     Consumer(ConsumerState),
     DeadLetterQueue { held: Vec<EnvId> },
 }
@@ -116,6 +149,9 @@ pub struct Simulation {
     /// Highest key sequence applied so far, per (effect, key): the out-of-order detector.
     pub(crate) applied_key_seq: BTreeMap<(u16, u32), (u32, MsgId)>,
     pub(crate) next_work: u64,
+    pub(crate) groups: Vec<crate::consumer_group::GroupState>,
+    /// Ownership stamps handed out so far (see `poll::Owned`).
+    pub(crate) stamps: u64,
     pub(crate) counters: Counters,
     pub(crate) budget: u64,
     pub(crate) halted: bool,
@@ -150,6 +186,11 @@ impl Names for Simulation {
     fn msg_key_and_type(&self, id: MsgId) -> (Option<&str>, &str) {
         let m = &self.msgs[id.index()];
         (m.key.map(|k| self.keys[k as usize].as_str()), &self.event_types[m.event_type as usize])
+    }
+
+    fn group_name_and_strategy(&self, group: u16) -> (&str, &'static str) {
+        let g = &self.model.groups[group as usize];
+        (&g.name, g.strategy.name())
     }
 }
 
@@ -196,6 +237,7 @@ impl Simulation {
                 }
                 NodeKind::Exchange(_) => NodeState::Exchange { outage_until: None },
                 NodeKind::Queue(_) => NodeState::Queue(QueueState::default()),
+                NodeKind::Topic(t) => NodeState::Topic(crate::log::TopicState::new(t.partitions)),
                 NodeKind::Consumer(c) => {
                     let e = match effects.iter().position(|x| *x == c.effect) {
                         Some(e) => e,
@@ -205,7 +247,7 @@ impl Simulation {
                         }
                     };
                     consumer_effect[i] = e as u16;
-                    NodeState::Consumer(ConsumerState::default())
+                    NodeState::Consumer(ConsumerState { away: c.start.0 > 0, ..ConsumerState::default() })
                 }
                 NodeKind::DeadLetterQueue => NodeState::DeadLetterQueue { held: Vec::new() },
             });
@@ -227,6 +269,8 @@ impl Simulation {
             event_types,
             applied_key_seq: BTreeMap::new(),
             next_work: 0,
+            groups: vec![crate::consumer_group::GroupState::default(); model.groups.len()],
+            stamps: 0,
             counters: Counters::default(),
             budget: DEFAULT_EVENT_BUDGET,
             halted: false,
@@ -234,10 +278,25 @@ impl Simulation {
             invariant_tick: 0,
             model,
         };
+        // Groups form before anything is published, so that their members own partitions.
+        for g in 0..sim.model.groups.len() {
+            sim.sched.schedule(SimTime::ZERO, Due::FormGroup { group: g as u16 });
+        }
+        for i in 0..sim.model.nodes.len() {
+            if let NodeKind::Consumer(c) = &sim.model.nodes[i].kind {
+                if c.start.0 > 0 {
+                    sim.sched.schedule(SimTime(c.start.0), Due::Start { consumer: NodeId(i as u32) });
+                }
+            }
+        }
         for i in 0..sim.model.nodes.len() {
             if let NodeKind::Producer(p) = &sim.model.nodes[i].kind {
                 let first = SimTime(p.start.0);
+                let relay = p.write.as_ref().filter(|w| w.outbox).map(|w| w.relay_interval);
                 sim.schedule_first_tick(NodeId(i as u32), first);
+                if let Some(every) = relay {
+                    sim.sched.schedule(first.after(every), Due::RelayTick { producer: NodeId(i as u32) });
+                }
             }
         }
         for (i, a) in sim.model.actions.iter().enumerate() {
@@ -322,9 +381,22 @@ impl Simulation {
         match *cmd {
             Command::Crash { consumer: c, .. }
             | Command::Recover { consumer: c }
+            | Command::Leave { consumer: c }
+            | Command::Join { consumer: c }
             | Command::Slow { consumer: c, .. } => kind(c, consumer, "consumer"),
-            Command::Outage { node, .. } => {
-                kind(node, |k| matches!(k, NodeKind::Queue(_) | NodeKind::Exchange(_)), "queue or exchange")
+            Command::Outage { node, .. } => kind(
+                node,
+                |k| matches!(k, NodeKind::Queue(_) | NodeKind::Exchange(_) | NodeKind::Topic(_)),
+                "queue, exchange or topic",
+            ),
+            Command::ResetOffsets { group, topic, .. } => {
+                let Some(g) = self.model.groups.get(group as usize) else {
+                    return Err(format!("there is no consumer group number {group}"));
+                };
+                match topic {
+                    Some(t) if !g.topics.contains(&t) => Err(format!("group {} does not read that topic", g.name)),
+                    _ => Ok(()),
+                }
             }
             Command::Redrive { dlq, to } => {
                 kind(dlq, |k| matches!(k, NodeKind::Queue(_) | NodeKind::DeadLetterQueue), "dead-letter queue")?;
@@ -435,6 +507,18 @@ impl Simulation {
                 let cmd = self.model.actions[index as usize].command.clone();
                 self.run_command(cmd);
             }
+            Due::Retention { topic, partition } => self.retention_due(topic, partition),
+            Due::FormGroup { group } => self.form_group(group),
+            Due::Start { consumer } => self.start_consumer(consumer),
+            Due::SessionTimeout { consumer, life } => self.session_timeout(consumer, life),
+            Due::FollowUpRebalance { group, generation } => self.follow_up_rebalance(group, generation),
+            Due::AutoCommit { consumer, life } => {
+                if self.consumer(consumer).life == life {
+                    self.auto_commit_due(consumer);
+                }
+            }
+            Due::RelayTick { producer } => self.relay_tick(producer),
+            Due::ProducerRecover { producer } => self.producer_recover(producer),
         }
         self.after_event();
     }
@@ -455,6 +539,9 @@ impl Simulation {
                 self.consumer_mut(consumer).action_slow_milli = factor_milli.max(1);
                 self.emit(consumer, None, None, Event::SlowedDown { factor_milli });
             }
+            Command::Leave { consumer } => self.leave(consumer),
+            Command::Join { consumer } => self.start_consumer(consumer),
+            Command::ResetOffsets { group, topic, to } => self.reset_offsets(group, topic, to),
         }
     }
 

@@ -10,6 +10,9 @@ use crate::sim::{NodeState, Simulation};
 pub struct Snapshot {
     pub t_us: u64,
     pub nodes: Vec<NodeSnapshot>,
+    /// Consumer groups (topics only).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<GroupSnapshot>,
     /// Envelopes not yet in a final state, with where they are.
     pub in_flight: Vec<EnvelopeSnapshot>,
 }
@@ -35,6 +38,45 @@ pub struct NodeSnapshot {
     /// Consumer: messages processed so far.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub processed: Option<u64>,
+    /// Topic: its partitions, with each group's offset and lag.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub partitions: Option<Vec<PartitionSnapshot>>,
+    /// Topic consumer: its group and the partitions it owns ("topic/partition").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assigned: Option<Vec<String>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PartitionSnapshot {
+    pub partition: u32,
+    /// The first offset still kept (retention moves it).
+    pub log_start: u64,
+    /// The next offset to be written.
+    pub log_end: u64,
+    pub groups: Vec<PartitionGroupSnapshot>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PartitionGroupSnapshot {
+    pub group: String,
+    /// The group's committed offset (the next record it will read), if it has committed.
+    pub committed: Option<u64>,
+    /// Records written and not yet committed by the group.
+    pub lag: u64,
+    pub owner: Option<String>,
+    /// A record of this partition keeps failing and holds the partition up (head-of-line).
+    pub blocked: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct GroupSnapshot {
+    pub name: String,
+    pub strategy: &'static str,
+    pub generation: u32,
+    pub members: Vec<String>,
+    pub lag: u64,
 }
 
 /// One copy of a message, with the envelope fields a message inspector shows.
@@ -52,6 +94,11 @@ pub struct EnvelopeSnapshot {
     pub node: Option<String>,
     /// Position from the head, while ready in a queue.
     pub position: Option<u32>,
+    /// Partition and offset, while in a topic.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub partition: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset: Option<u64>,
     pub delivery_count: u32,
     pub redelivered: bool,
     pub deaths: Vec<DeathSnapshot>,
@@ -92,6 +139,9 @@ impl Simulation {
                     in_progress: None,
                     state: "up",
                     processed: None,
+                    partitions: None,
+                    group: None,
+                    assigned: None,
                 };
                 match n {
                     NodeState::Producer(p) => {
@@ -129,6 +179,23 @@ impl Simulation {
                         s.kind = "dead_letter_queue";
                         s.ready = Some(held.len() as u64);
                     }
+                    NodeState::Topic(t) => {
+                        s.kind = "topic";
+                        s.ready = Some(t.records());
+                        if t.in_outage(self.now) {
+                            s.state = "outage";
+                        }
+                        s.partitions = Some(self.partition_snapshots(crate::ids::NodeId(i as u32)));
+                    }
+                }
+                if let (NodeState::Consumer(c), Some(lm)) = (n, self.consumer_model_at(i).and_then(|m| m.log.as_ref()))
+                {
+                    s.group = Some(self.model.groups[lm.group as usize].name.clone());
+                    s.assigned =
+                        Some(c.log.owned.keys().map(|(t, p)| format!("{}/{}", self.model.name(*t), p)).collect());
+                    if c.away && !c.crashed {
+                        s.state = "away";
+                    }
                 }
                 s
             })
@@ -145,6 +212,9 @@ impl Simulation {
                         ("unacked", Some(consumer))
                     }
                     EnvState::DeadLettered { dlq } => ("dead_lettered", Some(dlq)),
+                    // Waiting in a topic for its group (copies already processed are not
+                    // shown: the log keeps them, but nothing is left to do with them).
+                    EnvState::InLog { topic, .. } if e.effect_at.is_none() => ("in_log", Some(topic)),
                     _ => return None,
                 };
                 let m = &self.msgs[e.msg.index()];
@@ -165,13 +235,72 @@ impl Simulation {
                     state,
                     node: node.map(|n| self.model.name(n).to_string()),
                     position,
+                    partition: match e.state {
+                        EnvState::InLog { partition, .. } => Some(partition),
+                        _ => None,
+                    },
+                    offset: match e.state {
+                        EnvState::InLog { .. } => Some(e.order as u64),
+                        _ => None,
+                    },
                     delivery_count: e.delivery_count,
                     redelivered: e.delivery_count > 1 || e.returns > 0,
                     deaths: e.deaths.iter().map(|d| self.death_snapshot(d)).collect(),
                 })
             })
             .collect();
-        Snapshot { t_us: self.now.0, nodes, in_flight }
+        let groups = self
+            .model
+            .groups
+            .iter()
+            .enumerate()
+            .map(|(g, gm)| GroupSnapshot {
+                name: gm.name.clone(),
+                strategy: gm.strategy.name(),
+                generation: self.groups[g].generation,
+                members: self.groups[g].members.iter().map(|m| self.model.name(*m).to_string()).collect(),
+                lag: self.group_lag(g as u16),
+            })
+            .collect();
+        Snapshot { t_us: self.now.0, nodes, groups, in_flight }
+    }
+
+    fn consumer_model_at(&self, i: usize) -> Option<&crate::model::ConsumerModel> {
+        match &self.model.nodes[i].kind {
+            crate::model::NodeKind::Consumer(c) => Some(c),
+            _ => None,
+        }
+    }
+
+    fn partition_snapshots(&self, topic: crate::ids::NodeId) -> Vec<PartitionSnapshot> {
+        let tm = self.topic_model(topic);
+        (0..tm.partitions)
+            .map(|p| {
+                let log = self.partition((topic, p));
+                let groups = tm
+                    .groups
+                    .iter()
+                    .map(|g| {
+                        let gs = &self.groups[*g as usize];
+                        let owner = gs.owner.get(&(topic, p)).copied();
+                        let blocked = owner.is_some_and(|o| match &self.nodes[o.index()] {
+                            NodeState::Consumer(c) => c.works.iter().any(|w| {
+                                w.attempt > 1 && w.log.as_ref().is_some_and(|l| l.topic == topic && l.partition == p)
+                            }),
+                            _ => false,
+                        });
+                        PartitionGroupSnapshot {
+                            group: self.model.groups[*g as usize].name.clone(),
+                            committed: gs.committed.get(&(topic, p)).copied(),
+                            lag: log.end().saturating_sub(self.committed_or_start(*g, (topic, p))),
+                            owner: owner.map(|o| self.model.name(o).to_string()),
+                            blocked,
+                        }
+                    })
+                    .collect();
+                PartitionSnapshot { partition: p, log_start: log.start, log_end: log.end(), groups }
+            })
+            .collect()
     }
 }
 

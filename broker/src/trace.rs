@@ -125,6 +125,104 @@ pub enum Event {
     Halted {
         events: u64,
     },
+    /// Written to a topic's partition at `offset`. Node: the topic.
+    Appended {
+        partition: u32,
+        offset: u64,
+    },
+    /// A consumer polled this record. Node: the consumer.
+    Fetched {
+        topic: NodeId,
+        partition: u32,
+        offset: u64,
+        redelivered: bool,
+    },
+    /// The group's committed offset for the partition is now `offset` (the next record to
+    /// read). Node: the consumer that committed.
+    Committed {
+        group: u16,
+        topic: NodeId,
+        partition: u32,
+        offset: u64,
+    },
+    /// An offset commit was refused: the group has rebalanced since this member fetched the
+    /// record. Node: the consumer.
+    CommitFailed {
+        topic: NodeId,
+        partition: u32,
+        offset: u64,
+    },
+    /// A consumer group has a new generation and assignment. Node: the group's first topic.
+    Rebalanced(Box<Rebalance>),
+    /// Node: the consumer.
+    JoinedGroup {
+        group: u16,
+    },
+    /// Node: the consumer.
+    LeftGroup {
+        group: u16,
+        reason: LeaveReason,
+    },
+    /// A group's position on a partition moved without processing. Node: the topic.
+    OffsetsReset {
+        group: u16,
+        topic: NodeId,
+        partition: u32,
+        offset: u64,
+        cause: ResetCause,
+    },
+    /// Retention deleted the record. Node: the topic.
+    Deleted {
+        partition: u32,
+        offset: u64,
+    },
+    /// The idempotent producer's sequence number showed this publish is a retry of a record
+    /// already written: the broker acknowledged it without writing it again. Node: the topic.
+    PublishDeduplicated {
+        partition: u32,
+        sequence: u32,
+    },
+    /// The producer's business write (with an outbox, together with its outbox row).
+    /// Node: the producer.
+    Written {
+        outbox: bool,
+    },
+    /// The business write was rolled back after the event was published. Node: the producer.
+    WriteRolledBack,
+    /// A transactional commit was fenced (the group rebalanced): the effect and the offset
+    /// were both rolled back. Node: the consumer.
+    TransactionAborted,
+}
+
+/// A consumer group's new generation: who owns which partitions.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rebalance {
+    pub group: u16,
+    pub generation: u32,
+    /// Per member (sorted by id), its partitions as (topic, partition).
+    pub assignment: Vec<(NodeId, Vec<(NodeId, u32)>)>,
+    /// Cooperative rebalancing: partitions taken from their owner in this generation, to be
+    /// handed over in the next.
+    pub revoked: Vec<(NodeId, u32)>,
+}
+
+impl Rebalance {
+    fn fingerprint(&self) -> u64 {
+        let mut h = FnvHasher::default();
+        for (m, parts) in &self.assignment {
+            h.write(&m.0.to_le_bytes());
+            for (t, p) in parts {
+                h.write(&t.0.to_le_bytes());
+                h.write(&p.to_le_bytes());
+            }
+            h.write(&[0xff]);
+        }
+        for (t, p) in &self.revoked {
+            h.write(&t.0.to_le_bytes());
+            h.write(&p.to_le_bytes());
+        }
+        h.finish()
+    }
 }
 
 macro_rules! named_enum {
@@ -155,6 +253,7 @@ named_enum!(
         Outage => "broker_outage", "the broker was down and refused the publish",
         Timeout => "publish_timeout", "no confirm came back before the publish timeout",
         Rejected => "rejected_by_full_queue", "the queue was full (reject-publish) and nacked the publish",
+        OutOfOrderSequence => "out_of_order_sequence", "the broker expected an earlier sequence number first (idempotent producer) and refused it",
     }
 );
 
@@ -186,6 +285,7 @@ named_enum!(
         DeliveryLimitNoDeadLetter => "delivery_limit_without_dead_letter_target", "over the delivery limit, with no dead-letter target on the queue",
         DeadLetterCycle => "dead_letter_cycle", "dead-lettering would have gone round a cycle",
         GaveUp => "consumer_gave_up", "the consumer gave up after its retries",
+        Deduplicated => "deduplicated", "a publish retry the broker had already written (idempotent producer)",
     }
 );
 
@@ -196,6 +296,11 @@ named_enum!(
         PublishRefused => "publish_refused_by_outage", "published while the broker was down, and the producer gave up",
         PublishNeverArrived => "publish_lost_in_transit", "the publish never reached the broker, and the producer gave up",
         QueueUnavailable => "queue_unavailable", "routed to a queue that was down",
+        Retention => "deleted_by_retention", "deleted by the topic's retention before the group read it",
+        SkippedByOffsetReset => "skipped_by_offset_reset", "skipped when the group's offset was moved past it",
+        CrashAfterCommit => "consumer_crashed_after_commit", "its offset was committed before processing (at-most-once), then the consumer crashed",
+        RevokedAfterCommit => "revoked_after_commit", "its offset was committed before processing (at-most-once), then the partition went to another member",
+        NeverPublished => "producer_crashed_before_publish", "the producer crashed after its business write and before publishing (dual write)",
     }
 );
 
@@ -205,6 +310,24 @@ named_enum!(
         BeforeProcessing => "before_processing", "crashed after receiving a message, before processing it",
         AfterEffect => "after_effect", "crashed after the side effect, before the ack",
         AfterAck => "after_ack", "crashed right after an ack",
+        BetweenWriteAndPublish => "between_write_and_publish", "the producer crashed between its business write and its publish",
+        RelayBeforeMarkingSent => "relay_before_marking_sent", "the outbox relay crashed after publishing, before marking the rows sent",
+    }
+);
+
+named_enum!(
+    LeaveReason {
+        Left => "left", "left the group",
+        SessionTimeout => "session_timeout", "missed its session timeout (no heartbeats)",
+        Restarted => "restarted", "came back as a new member after a crash",
+    }
+);
+
+named_enum!(
+    ResetCause {
+        Action => "reset_offsets", "reset by the action script",
+        Earliest => "auto_offset_reset_earliest", "auto.offset.reset=earliest",
+        Latest => "auto_offset_reset_latest", "auto.offset.reset=latest",
     }
 );
 
@@ -250,6 +373,19 @@ impl Event {
             Event::Redriven { .. } => "Redriven",
             Event::SlowedDown { .. } => "SlowedDown",
             Event::Halted { .. } => "Halted",
+            Event::Appended { .. } => "Appended",
+            Event::Fetched { .. } => "Fetched",
+            Event::Committed { .. } => "Committed",
+            Event::CommitFailed { .. } => "CommitFailed",
+            Event::Rebalanced(_) => "Rebalanced",
+            Event::JoinedGroup { .. } => "JoinedGroup",
+            Event::LeftGroup { .. } => "LeftGroup",
+            Event::OffsetsReset { .. } => "OffsetsReset",
+            Event::Deleted { .. } => "Deleted",
+            Event::PublishDeduplicated { .. } => "PublishDeduplicated",
+            Event::Written { .. } => "Written",
+            Event::WriteRolledBack => "WriteRolledBack",
+            Event::TransactionAborted => "TransactionAborted",
         }
     }
 
@@ -284,12 +420,26 @@ impl Event {
             Event::Redriven { .. } => 26,
             Event::SlowedDown { .. } => 27,
             Event::Halted { .. } => 28,
+            Event::Appended { .. } => 29,
+            Event::Fetched { .. } => 30,
+            Event::Committed { .. } => 31,
+            Event::CommitFailed { .. } => 32,
+            Event::Rebalanced(_) => 33,
+            Event::JoinedGroup { .. } => 34,
+            Event::LeftGroup { .. } => 35,
+            Event::OffsetsReset { .. } => 36,
+            Event::Deleted { .. } => 37,
+            Event::PublishDeduplicated { .. } => 38,
+            Event::Written { .. } => 39,
+            Event::WriteRolledBack => 40,
+            Event::TransactionAborted => 41,
         }
     }
 
     /// The variant's fields as three integers, for the hash.
     fn payload(&self) -> [u64; 3] {
         let b = |v: bool| v as u64;
+        let pair = |hi: u32, lo: u32| ((hi as u64) << 32) | lo as u64;
         match *self {
             Event::Published { attempt } => [attempt as u64, 0, 0],
             Event::PublishFailed { attempt, reason } => [attempt as u64, reason.code() as u64, 0],
@@ -314,6 +464,24 @@ impl Event {
             Event::Redriven { to } => [to.0 as u64, 0, 0],
             Event::SlowedDown { factor_milli } => [factor_milli as u64, 0, 0],
             Event::Halted { events } => [events, 0, 0],
+            Event::Appended { partition, offset } => [partition as u64, offset, 0],
+            Event::Fetched { topic, partition, offset, redelivered } => {
+                [pair(topic.0, partition), offset, b(redelivered)]
+            }
+            Event::Committed { group, topic, partition, offset } => {
+                [pair(group as u32, topic.0), partition as u64, offset]
+            }
+            Event::CommitFailed { topic, partition, offset } => [topic.0 as u64, partition as u64, offset],
+            Event::Rebalanced(ref r) => [r.group as u64, r.generation as u64, r.fingerprint()],
+            Event::JoinedGroup { group } => [group as u64, 0, 0],
+            Event::LeftGroup { group, reason } => [group as u64, reason.code() as u64, 0],
+            Event::OffsetsReset { group, topic, partition, offset, cause } => {
+                [pair(group as u32, topic.0), pair(partition, cause.code() as u32), offset]
+            }
+            Event::Deleted { partition, offset } => [partition as u64, offset, 0],
+            Event::PublishDeduplicated { partition, sequence } => [partition as u64, sequence as u64, 0],
+            Event::Written { outbox } => [b(outbox), 0, 0],
+            Event::WriteRolledBack | Event::TransactionAborted => [0, 0, 0],
             Event::ConfirmLost
             | Event::DuplicateSuppressed
             | Event::Acked
@@ -333,6 +501,8 @@ pub trait Names {
     fn msg_name(&self, id: MsgId) -> String;
     /// The message's key (if any) and event type.
     fn msg_key_and_type(&self, id: MsgId) -> (Option<&str>, &str);
+    /// A consumer group's name and its assignment strategy.
+    fn group_name_and_strategy(&self, group: u16) -> (&str, &'static str);
 }
 
 impl Entry {
@@ -417,6 +587,67 @@ impl Entry {
             Event::Redriven { to } => put("to", json!(names.node_name(*to))),
             Event::SlowedDown { factor_milli } => put("factor", json!(*factor_milli as f64 / 1000.0)),
             Event::Halted { events } => put("events", json!(events)),
+            Event::Appended { partition, offset } => {
+                put("partition", json!(partition));
+                put("offset", json!(offset));
+            }
+            Event::Fetched { topic, partition, offset, redelivered } => {
+                put("topic", json!(names.node_name(*topic)));
+                put("partition", json!(partition));
+                put("offset", json!(offset));
+                put("redelivered", json!(redelivered));
+            }
+            Event::Committed { group, topic, partition, offset } => {
+                put("group", json!(names.group_name_and_strategy(*group).0));
+                put("topic", json!(names.node_name(*topic)));
+                put("partition", json!(partition));
+                put("offset", json!(offset));
+            }
+            Event::CommitFailed { topic, partition, offset } => {
+                put("topic", json!(names.node_name(*topic)));
+                put("partition", json!(partition));
+                put("offset", json!(offset));
+            }
+            Event::Rebalanced(r) => {
+                let (group, strategy) = names.group_name_and_strategy(r.group);
+                put("group", json!(group));
+                put("strategy", json!(strategy));
+                put("generation", json!(r.generation));
+                let tp = |t: &NodeId, p: &u32| json!(format!("{}/{}", names.node_name(*t), p));
+                let mut a = Map::new();
+                for (m, parts) in &r.assignment {
+                    a.insert(
+                        names.node_name(*m).to_string(),
+                        Value::Array(parts.iter().map(|(t, p)| tp(t, p)).collect()),
+                    );
+                }
+                put("assignment", Value::Object(a));
+                if !r.revoked.is_empty() {
+                    put("revoked", Value::Array(r.revoked.iter().map(|(t, p)| tp(t, p)).collect()));
+                }
+            }
+            Event::JoinedGroup { group } => put("group", json!(names.group_name_and_strategy(*group).0)),
+            Event::LeftGroup { group, reason } => {
+                put("group", json!(names.group_name_and_strategy(*group).0));
+                put("reason", json!(reason.name()));
+            }
+            Event::OffsetsReset { group, topic, partition, offset, cause } => {
+                put("group", json!(names.group_name_and_strategy(*group).0));
+                put("topic", json!(names.node_name(*topic)));
+                put("partition", json!(partition));
+                put("offset", json!(offset));
+                put("reason", json!(cause.name()));
+            }
+            Event::Deleted { partition, offset } => {
+                put("partition", json!(partition));
+                put("offset", json!(offset));
+            }
+            Event::PublishDeduplicated { partition, sequence } => {
+                put("partition", json!(partition));
+                put("sequence", json!(sequence));
+            }
+            Event::Written { outbox } => put("outbox", json!(outbox)),
+            Event::WriteRolledBack | Event::TransactionAborted => {}
             Event::ConfirmLost
             | Event::DuplicateSuppressed
             | Event::Acked

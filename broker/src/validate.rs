@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::command::Command;
+use crate::command::{Command, ResetTarget};
 use crate::ids::NodeId;
 use crate::model::*;
 use crate::problem::Problem;
@@ -25,10 +25,11 @@ pub const MAX_CONCURRENCY: i64 = 1_000;
 pub const MAX_MS: f64 = 3_600_000.0;
 pub const MAX_ATTEMPTS: i64 = 1_000;
 pub const MAX_NAME_LEN: usize = 64;
+pub const MAX_PARTITIONS: i64 = 1_000;
 
 /// Validates and compiles. `Err` holds every problem found, in file order.
 pub fn validate(s: &Scenario) -> Result<Model, Vec<Problem>> {
-    let mut v = Checker { problems: Vec::new(), duration_ms: 0 };
+    let mut v = Checker { problems: Vec::new(), duration_ms: 0, consumer_topic: BTreeMap::new() };
     let model = v.compile(s);
     if v.problems.is_empty() {
         Ok(model)
@@ -40,6 +41,8 @@ pub fn validate(s: &Scenario) -> Result<Model, Vec<Problem>> {
 struct Checker {
     problems: Vec<Problem>,
     duration_ms: u64,
+    /// The topic each topic consumer reads.
+    consumer_topic: BTreeMap<NodeId, NodeId>,
 }
 
 /// A number for a message: huge or tiny values in scientific notation.
@@ -48,6 +51,14 @@ fn compact(v: f64) -> String {
         format!("{v:e}")
     } else {
         format!("{v}")
+    }
+}
+
+fn strategy_name(s: AssignmentStrategy) -> &'static str {
+    match s {
+        AssignmentStrategy::Range => "range",
+        AssignmentStrategy::RoundRobin => "roundrobin",
+        AssignmentStrategy::CooperativeSticky => "cooperative-sticky",
     }
 }
 
@@ -65,7 +76,12 @@ fn wire_refusal(from: &Node, to: &Node) -> Option<String> {
     use Node::*;
     let ok = matches!(
         (from, to),
-        (Producer(_), Exchange(_)) | (Producer(_), Queue(_)) | (Exchange(_), Queue(_)) | (Queue(_), Consumer(_))
+        (Producer(_), Exchange(_))
+            | (Producer(_), Queue(_))
+            | (Producer(_), Topic(_))
+            | (Exchange(_), Queue(_))
+            | (Queue(_), Consumer(_))
+            | (Topic(_), Consumer(_))
     );
     if ok {
         return None;
@@ -92,6 +108,11 @@ fn wire_refusal(from: &Node, to: &Node) -> Option<String> {
         (Exchange(_), Exchange(_)) => {
             "exchange-to-exchange bindings are not supported; bind the queues to the first exchange".to_string()
         }
+        (Exchange(_), Topic(_)) => "an exchange routes to queues; wire the producer straight to the topic".to_string(),
+        (Topic(_), _) => {
+            "a topic is read by consumers; use a consumer's \"dead_letter\" setting to move records on".to_string()
+        }
+        (Queue(_), Topic(_)) => "a queue delivers only to consumers; a producer publishes to a topic".to_string(),
         _ => format!("{} {a} cannot be wired to {} {b}", article(a), article(b)),
     };
     Some(why)
@@ -191,7 +212,8 @@ impl Checker {
         let mut nodes: Vec<NodeModel> = s.nodes.iter().enumerate().map(|(i, n)| self.compile_node(i, n)).collect();
         self.compile_wires(s, &by_name, &mut nodes, duration_ms);
         self.compile_dead_letters(s, &by_name, &mut nodes);
-        let actions = self.compile_actions(s, &by_name, duration_ms);
+        let groups = self.compile_log_consumers(s, &by_name, &mut nodes);
+        let actions = self.compile_actions(s, &by_name, duration_ms, &groups);
         if let Some(view) = &s.view {
             if !(view.zoom.is_finite() && view.zoom >= 0.1 && view.zoom <= 10.0) {
                 self.err("view.zoom", "must be between 0.1 and 10");
@@ -216,7 +238,7 @@ impl Checker {
             }
         }
 
-        Model { title: s.title.clone(), seed: s.seed, duration: Duration::from_ms(duration_ms), nodes, actions }
+        Model { groups, title: s.title.clone(), seed: s.seed, duration: Duration::from_ms(duration_ms), nodes, actions }
     }
 
     fn compile_node(&mut self, i: usize, n: &Node) -> NodeModel {
@@ -227,6 +249,7 @@ impl Checker {
                 NodeKind::Exchange(ExchangeModel { exchange_type: spec.exchange_type, bindings: Vec::new() })
             }
             Node::Queue(spec) => NodeKind::Queue(self.compile_queue(&p, spec)),
+            Node::Topic(spec) => NodeKind::Topic(self.compile_topic(&p, spec)),
             Node::Consumer(spec) => NodeKind::Consumer(self.compile_consumer(&p, spec)),
             Node::DeadLetterQueue(_) => NodeKind::DeadLetterQueue,
         };
@@ -323,6 +346,7 @@ impl Checker {
         });
         let mut publish_lost = 0.0;
         let mut confirm_lost = 0.0;
+        let mut crash = None;
         for (j, f) in s.faults.iter().enumerate() {
             match f {
                 ProducerFault::PublishLost { probability } => {
@@ -331,7 +355,43 @@ impl Checker {
                 ProducerFault::ConfirmLost { probability } => {
                     confirm_lost = self.probability(&format!("{p}.faults[{j}].confirm_lost.probability"), *probability)
                 }
+                ProducerFault::Crash { probability, recover_after_ms } => {
+                    let pr = self.probability(&format!("{p}.faults[{j}].crash.probability"), *probability);
+                    let rec = self.int_range(
+                        &format!("{p}.faults[{j}].crash.recover_after_ms"),
+                        *recover_after_ms,
+                        0,
+                        MAX_DURATION_MS,
+                        " ms",
+                    );
+                    if s.write.is_none() {
+                        self.err(
+                            format!("{p}.faults[{j}].crash"),
+                            "a producer crash falls between its business write and its publish: add \"write\": {\"name\": \"save order\"}",
+                        );
+                    }
+                    crash = Some((pr, Duration::from_ms(rec)));
+                }
             }
+        }
+        let write = s.write.as_ref().map(|w| {
+            if w.name.trim().is_empty() || w.name.chars().count() > MAX_NAME_LEN {
+                self.err(format!("{p}.write.name"), format!("must be a name of 1 to {MAX_NAME_LEN} characters"));
+            }
+            let relay =
+                self.int_range(&format!("{p}.write.relay_interval_ms"), w.relay_interval_ms, 1, 3_600_000, " ms");
+            WriteModel {
+                name: w.name.clone(),
+                outbox: w.outbox,
+                relay_interval: Duration::from_ms(relay),
+                order: w.order,
+            }
+        });
+        if s.idempotent && publish.is_none() {
+            self.err(
+                format!("{p}.idempotent"),
+                "the idempotent producer needs acks and retries: add \"publish\": {\"timeout_ms\": ..., \"retries\": ...} (Kafka requires retries and acks=all for enable.idempotence)",
+            );
         }
         if (publish_lost > 0.0 || confirm_lost > 0.0) && publish.is_none() {
             self.err(
@@ -352,6 +412,9 @@ impl Checker {
             publish_lost,
             confirm_lost,
             target: None,
+            idempotent: s.idempotent,
+            write,
+            crash,
         }
     }
 
@@ -381,6 +444,17 @@ impl Checker {
                 }
             },
         }
+    }
+
+    fn compile_topic(&mut self, p: &str, s: &TopicSpec) -> TopicModel {
+        let partitions = self.int_range(&format!("{p}.partitions"), s.partitions, 1, MAX_PARTITIONS, "") as u32;
+        let retention = s
+            .retention_ms
+            .map(|v| Duration::from_ms(self.int_range(&format!("{p}.retention_ms"), v, 1, MAX_DURATION_MS, " ms")));
+        let retention_records = s
+            .retention_records
+            .map(|v| self.int_range(&format!("{p}.retention_records"), v, 1, 10_000_000, " records") as u32);
+        TopicModel { partitions, retention, retention_records, groups: Vec::new(), consumers: Vec::new() }
     }
 
     fn compile_queue(&mut self, p: &str, s: &QueueSpec) -> QueueModel {
@@ -499,6 +573,9 @@ impl Checker {
             poison: Vec::new(),
             lose_acks: 0.0,
             downstream_outages: Vec::new(),
+            start: Duration::from_ms(self.int_range(&format!("{p}.start_ms"), s.start_ms, 0, MAX_DURATION_MS, " ms")),
+            dead_letter: None,
+            log: None,
         };
         for (j, f) in s.faults.iter().enumerate() {
             let fp = format!("{p}.faults[{j}]");
@@ -625,6 +702,26 @@ impl Checker {
                     }
                     em.bindings.push(Binding { link, key: w.binding_key.clone() });
                 }
+                NodeKind::Topic(_) => {
+                    if w.delay_ms != 0.0 || w.jitter_ms != 0.0 || w.binding_key.is_some() {
+                        self.err(&p, "a wire from a topic to a consumer has no delay, jitter or binding key");
+                    }
+                    let reads_queue = matches!(&nodes[to.index()].kind, NodeKind::Consumer(cm) if cm.queue.is_some());
+                    if reads_queue || self.consumer_topic.contains_key(&to) {
+                        self.err(
+                            &p,
+                            format!(
+                                "consumer {:?} already reads from a queue or topic; a consumer reads from one",
+                                w.to
+                            ),
+                        );
+                        continue;
+                    }
+                    self.consumer_topic.insert(to, from);
+                    if let NodeKind::Topic(tm) = &mut nodes[from.index()].kind {
+                        tm.consumers.push(to);
+                    }
+                }
                 NodeKind::Queue(_) => {
                     if w.delay_ms != 0.0 || w.jitter_ms != 0.0 || w.binding_key.is_some() {
                         self.err(&p, "a wire from a queue to a consumer has no delay, jitter or binding key");
@@ -632,11 +729,11 @@ impl Checker {
                     let queue = from;
                     let consumer = to;
                     if let NodeKind::Consumer(cm) = &mut nodes[consumer.index()].kind {
-                        if cm.queue.is_some() {
+                        if cm.queue.is_some() || self.consumer_topic.contains_key(&consumer) {
                             self.err(
                                 &p,
                                 format!(
-                                    "consumer {:?} already reads from a queue; a consumer reads from one queue",
+                                    "consumer {:?} already reads from a queue or topic; a consumer reads from one",
                                     w.to
                                 ),
                             );
@@ -648,7 +745,7 @@ impl Checker {
                         qm.consumers.push(consumer);
                     }
                 }
-                _ => unreachable!("wire_refusal admits only producer, exchange and queue sources"),
+                _ => unreachable!("wire_refusal admits only producer, exchange, queue and topic sources"),
             }
         }
     }
@@ -680,11 +777,221 @@ impl Checker {
         }
     }
 
+    /// Topic consumers: their group, commit settings and dead-letter target. Settings that
+    /// only mean something on a topic are refused on a queue consumer, and the other way round.
+    fn compile_log_consumers(
+        &mut self,
+        s: &Scenario,
+        by_name: &BTreeMap<&str, NodeId>,
+        nodes: &mut [NodeModel],
+    ) -> Vec<GroupModel> {
+        let mut groups: Vec<GroupModel> = Vec::new();
+        let mut strategy_of: Vec<(AssignmentStrategy, usize)> = Vec::new();
+        for (i, n) in s.nodes.iter().enumerate() {
+            let Node::Consumer(c) = n else { continue };
+            let p = format!("nodes[{i}]");
+            let id = NodeId(i as u32);
+            let topic = self.consumer_topic.get(&id).copied();
+            // The dead-letter target of a consumer (topic consumers only).
+            let dead_letter = match &c.dead_letter {
+                None => None,
+                Some(t) => match by_name.get(t.as_str()) {
+                    None => {
+                        self.err(format!("{p}.dead_letter"), format!("no node has the id {t:?}"));
+                        None
+                    }
+                    Some(d) if Some(*d) == topic => {
+                        self.err(format!("{p}.dead_letter"), "must be another topic than the one it reads");
+                        None
+                    }
+                    Some(d) => match &s.nodes[d.index()] {
+                        Node::Topic(_) | Node::DeadLetterQueue(_) => Some(*d),
+                        other => {
+                            self.err(
+                                format!("{p}.dead_letter"),
+                                format!(
+                                    "must name a topic (a retry or dead-letter topic) or a dead-letter queue, not {} {}",
+                                    article(other.kind_name()),
+                                    other.kind_name()
+                                ),
+                            );
+                            None
+                        }
+                    },
+                },
+            };
+            let Some(topic) = topic else {
+                let topic_only = [
+                    ("group", c.group.is_some()),
+                    ("assignment", c.assignment.is_some()),
+                    ("commit", c.commit.is_some()),
+                    ("auto_commit_interval_ms", c.auto_commit_interval_ms.is_some()),
+                    ("max_poll_records", c.max_poll_records.is_some()),
+                    ("auto_offset_reset", c.auto_offset_reset.is_some()),
+                    ("session_timeout_ms", c.session_timeout_ms.is_some()),
+                    ("heartbeat_interval_ms", c.heartbeat_interval_ms.is_some()),
+                    ("transactional", c.transactional),
+                    ("dead_letter", c.dead_letter.is_some()),
+                ];
+                for (field, set) in topic_only {
+                    if set {
+                        self.err(
+                            format!("{p}.{field}"),
+                            "applies to a consumer that reads a topic; this one does not (on a queue, the queue's own settings decide)",
+                        );
+                    }
+                }
+                continue;
+            };
+            if c.prefetch.is_some() {
+                self.err(
+                    format!("{p}.prefetch"),
+                    "prefetch is a queue setting; a topic consumer polls up to max_poll_records",
+                );
+            }
+            if c.concurrency != 1 {
+                self.err(
+                    format!("{p}.concurrency"),
+                    "a topic consumer processes one record at a time, as Kafka's poll loop does; add consumers to the group to read partitions in parallel",
+                );
+            }
+            for (j, f) in c.faults.iter().enumerate() {
+                if matches!(f, ConsumerFault::LoseAcks { .. }) {
+                    self.err(
+                        format!("{p}.faults[{j}]"),
+                        "lost acks are a queue fault; on a topic, a crash before the commit shows the same thing",
+                    );
+                }
+            }
+            if c.retry.then == GiveUp::DeadLetter && dead_letter.is_none() && c.dead_letter.is_none() {
+                self.err(
+                    format!("{p}.retry.then"),
+                    "a topic consumer that dead-letters needs somewhere to send the record: set \"dead_letter\" to a topic or a dead-letter queue",
+                );
+            }
+            if c.transactional && c.semantics == Semantics::AtMostOnce {
+                self.err(
+                    format!("{p}.transactional"),
+                    "a transactional commit commits the offset with the effect, after processing; at-most-once commits before",
+                );
+            }
+            let group_name = c.group.clone().unwrap_or_else(|| c.id.clone());
+            if group_name.trim().is_empty() || group_name.chars().count() > MAX_NAME_LEN {
+                self.err(format!("{p}.group"), format!("must be a name of 1 to {MAX_NAME_LEN} characters"));
+            }
+            let strategy = c.assignment.unwrap_or_default();
+            let g = match groups.iter().position(|g| g.name == group_name) {
+                Some(g) => {
+                    let (first, at) = strategy_of[g];
+                    if first != strategy {
+                        self.err(
+                            format!("{p}.assignment"),
+                            format!(
+                                "every member of group {group_name:?} must use the same assignment strategy (nodes[{at}] uses {:?}); Kafka refuses a member whose strategy the group does not share",
+                                strategy_name(first)
+                            ),
+                        );
+                    }
+                    g
+                }
+                None => {
+                    groups.push(GroupModel {
+                        name: group_name.clone(),
+                        strategy: match strategy {
+                            AssignmentStrategy::Range => crate::assignor::Strategy::Range,
+                            AssignmentStrategy::RoundRobin => crate::assignor::Strategy::RoundRobin,
+                            AssignmentStrategy::CooperativeSticky => crate::assignor::Strategy::CooperativeSticky,
+                        },
+                        members: Vec::new(),
+                        topics: Vec::new(),
+                    });
+                    strategy_of.push((strategy, i));
+                    groups.len() - 1
+                }
+            };
+            groups[g].members.push(id);
+            if !groups[g].topics.contains(&topic) {
+                groups[g].topics.push(topic);
+            }
+            let session = self.int_range(
+                &format!("{p}.session_timeout_ms"),
+                c.session_timeout_ms.unwrap_or(45_000),
+                1,
+                MAX_DURATION_MS,
+                " ms",
+            );
+            let heartbeat = self.int_range(
+                &format!("{p}.heartbeat_interval_ms"),
+                c.heartbeat_interval_ms.unwrap_or(3_000.min(session as i64)),
+                1,
+                MAX_DURATION_MS,
+                " ms",
+            );
+            if heartbeat > session {
+                self.err(
+                    format!("{p}.heartbeat_interval_ms"),
+                    "must not be more than session_timeout_ms (Kafka advises a third of it)",
+                );
+            }
+            let interval = self.int_range(
+                &format!("{p}.auto_commit_interval_ms"),
+                c.auto_commit_interval_ms.unwrap_or(5_000),
+                1,
+                MAX_DURATION_MS,
+                " ms",
+            );
+            if c.auto_commit_interval_ms.is_some() && c.commit.is_some_and(|m| m != CommitMode::Auto) {
+                self.err(format!("{p}.auto_commit_interval_ms"), "applies only to \"commit\": \"auto\"");
+            }
+            let max_poll =
+                self.int_range(&format!("{p}.max_poll_records"), c.max_poll_records.unwrap_or(500), 1, 10_000, "");
+            if let NodeKind::Consumer(cm) = &mut nodes[i].kind {
+                cm.dead_letter = dead_letter;
+                cm.log = Some(LogConsumerModel {
+                    topic,
+                    group: g as u16,
+                    commit: c.commit.unwrap_or_default(),
+                    auto_commit_interval: Duration::from_ms(interval),
+                    max_poll_records: max_poll as u32,
+                    offset_reset: c.auto_offset_reset.unwrap_or_default(),
+                    session_timeout: Duration::from_ms(session),
+                    heartbeat_interval: Duration::from_ms(heartbeat),
+                    transactional: c.transactional,
+                });
+            }
+        }
+        for g in &mut groups {
+            g.members.sort_by(|a, b| s.nodes[a.index()].id().cmp(s.nodes[b.index()].id()));
+            g.topics.sort();
+        }
+        for (gi, g) in groups.iter().enumerate() {
+            for t in &g.topics {
+                if let NodeKind::Topic(tm) = &mut nodes[t.index()].kind {
+                    tm.groups.push(gi as u16);
+                }
+            }
+        }
+        // Producers: the idempotent producer is Kafka's; its target must be a topic.
+        for (i, n) in s.nodes.iter().enumerate() {
+            let Node::Producer(ps) = n else { continue };
+            let NodeKind::Producer(pm) = &nodes[i].kind else { continue };
+            let to_topic = pm.target.as_ref().is_some_and(|l| matches!(nodes[l.to.index()].kind, NodeKind::Topic(_)));
+            if ps.idempotent && pm.target.is_some() && !to_topic {
+                self.err(
+                    format!("nodes[{i}].idempotent"),
+                    "broker-side deduplication by producer sequence is Kafka's idempotent producer; publish to a topic, or make the consumer exactly-once",
+                );
+            }
+        }
+        groups
+    }
+
     fn compile_actions(
         &mut self,
         s: &Scenario,
         by_name: &BTreeMap<&str, NodeId>,
         duration_ms: u64,
+        groups: &[GroupModel],
     ) -> Vec<ActionModel> {
         let mut out = Vec::new();
         for (i, a) in s.actions.iter().enumerate() {
@@ -725,7 +1032,7 @@ impl Checker {
                 ActionKind::Recover { consumer } => node(self, "recover.consumer", consumer, &["consumer"])
                     .map(|consumer| Command::Recover { consumer }),
                 ActionKind::Outage { node: n, duration_ms: d } => {
-                    let target = node(self, "outage.node", n, &["queue", "exchange"]);
+                    let target = node(self, "outage.node", n, &["queue", "exchange", "topic"]);
                     let d = self.int_range(&format!("{p}.outage.duration_ms"), *d, 1, MAX_DURATION_MS, " ms");
                     target.map(|node| Command::Outage { node, duration: Duration::from_ms(d) })
                 }
@@ -747,6 +1054,69 @@ impl Checker {
                         None
                     } else {
                         c.map(|consumer| Command::Slow { consumer, factor_milli: libm::round(factor * 1000.0) as u32 })
+                    }
+                }
+                ActionKind::Leave { consumer } => {
+                    node(self, "leave.consumer", consumer, &["consumer"]).map(|consumer| Command::Leave { consumer })
+                }
+                ActionKind::Join { consumer } => {
+                    node(self, "join.consumer", consumer, &["consumer"]).map(|consumer| Command::Join { consumer })
+                }
+                ActionKind::ResetOffsets { group, topic, to } => {
+                    let g = groups.iter().position(|g| g.name == *group);
+                    if g.is_none() {
+                        let known: Vec<String> = groups.iter().map(|g| format!("{:?}", g.name)).collect();
+                        let hint = if known.is_empty() {
+                            "there are no consumer groups (a group is made by consumers that read a topic)".to_string()
+                        } else {
+                            format!("the groups are {}", known.join(", "))
+                        };
+                        self.err(
+                            format!("{p}.reset_offsets.group"),
+                            format!("no consumer group is called {group:?}; {hint}"),
+                        );
+                    }
+                    let t = match topic {
+                        None => Some(None),
+                        Some(t) => match node(self, "reset_offsets.topic", t, &["topic"]) {
+                            Some(id) if g.is_some_and(|g| !groups[g].topics.contains(&id)) => {
+                                self.err(
+                                    format!("{p}.reset_offsets.topic"),
+                                    format!("group {group:?} does not read {t:?}"),
+                                );
+                                None
+                            }
+                            other => other.map(Some),
+                        },
+                    };
+                    let to = match to {
+                        ResetTo::Earliest => Some(ResetTarget::Earliest),
+                        ResetTo::Latest => Some(ResetTarget::Latest),
+                        ResetTo::Offset(o) => {
+                            if *o < 0 {
+                                self.err(
+                                    format!("{p}.reset_offsets.to.offset"),
+                                    format!("must not be negative (got {o})"),
+                                );
+                                None
+                            } else {
+                                Some(ResetTarget::Offset(*o as u64))
+                            }
+                        }
+                        ResetTo::TimeMs(ms) => {
+                            let ms = self.int_range(
+                                &format!("{p}.reset_offsets.to.time_ms"),
+                                *ms,
+                                0,
+                                MAX_DURATION_MS,
+                                " ms",
+                            );
+                            Some(ResetTarget::Time(crate::time::SimTime(ms * 1000)))
+                        }
+                    };
+                    match (g, t, to) {
+                        (Some(g), Some(topic), Some(to)) => Some(Command::ResetOffsets { group: g as u16, topic, to }),
+                        _ => None,
                     }
                 }
             };

@@ -178,6 +178,48 @@ pub fn verdict(sim: &Simulation, o: &Outcome) -> Vec<String> {
         ));
     }
 
+    // Head-of-line blocking on a topic: a record that keeps failing holds up its partition.
+    for (i, n) in sim.model.nodes.iter().enumerate() {
+        let crate::model::NodeKind::Consumer(cm) = &n.kind else { continue };
+        if cm.log.is_none() {
+            continue;
+        }
+        let crate::sim::NodeState::Consumer(cs) = &sim.nodes[i] else { continue };
+        for w in cs.works.iter().filter(|w| w.attempt > 1) {
+            let Some(lw) = &w.log else { continue };
+            let tp = (lw.topic, lw.partition);
+            let g = cm.log.as_ref().map(|l| l.group).unwrap_or_default();
+            let behind = sim.partition(tp).end().saturating_sub(lw.offset + 1);
+            let msg = sim.envs[w.env.index()].msg;
+            let name = match sim.msgs[msg.index()].key {
+                Some(k) => format!("{} ({})", sim.keys[k as usize], sim.message_name(msg)),
+                None => sim.message_name(msg),
+            };
+            lines.push(format!(
+                "Partition {}/{} is blocked for group {}: {name} at offset {} has failed {} and {} behind it {} (head-of-line blocking; a retry or dead-letter topic would let them through).",
+                sim.model.name(tp.0),
+                tp.1,
+                sim.model.groups[g as usize].name,
+                lw.offset,
+                plural(w.attempt as u64 - 1, "time", "times"),
+                plural(behind, "record", "records"),
+                if behind == 1 { "waits" } else { "wait" },
+            ));
+        }
+    }
+
+    let phantoms: Vec<&crate::outcome::MessageOutcome> =
+        o.messages.iter().enumerate().filter(|(i, _)| sim.msgs[*i].phantom).map(|(_, m)| m).collect();
+    if !phantoms.is_empty() {
+        let who = names(&phantoms, &shared);
+        lines.push(format!(
+            "{} published but {} business write was rolled back when the producer crashed (dual write, publish then write): consumers acted on something that never happened: {}.",
+            plural(who.len() as u64, "event was", "events were"),
+            if who.len() == 1 { "its" } else { "their" },
+            examples(&who)
+        ));
+    }
+
     if o.in_flight > 0 {
         lines.push(format!(
             "{} still in flight when the run ended.",
