@@ -637,7 +637,7 @@ pub enum ActionKind {
     Recover {
         consumer: String,
     },
-    /// The queue or exchange refuses publishes and stops delivering for `duration_ms`; its
+    /// The queue, exchange or topic refuses publishes and stops delivering for `duration_ms`; its
     /// consumers' channels are closed, so their unacked messages are requeued.
     Outage {
         node: String,
@@ -993,7 +993,7 @@ fn read_action(value: Value, path: &str) -> Result<Action, Problem> {
         return Err(Problem::new(path, format!("needs exactly one of {ACTION_KINDS} beside at_ms")));
     }
     let what: ActionKind = read_typed(Value::Object(map), path).map_err(|p| {
-        if p.message.starts_with("unknown variant") {
+        if p.message.starts_with("unknown variant") && p.path == path {
             Problem::new(p.path, format!("unknown action; one of {ACTION_KINDS}"))
         } else {
             p

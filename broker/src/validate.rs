@@ -95,9 +95,12 @@ fn wire_refusal(from: &Node, to: &Node) -> Option<String> {
             "dead letters reach a dead-letter queue through a queue's \"dead_letter\" setting, not a wire".to_string()
         }
         (_, Producer(_)) => format!("{} {a} cannot publish to a producer", article(a)),
-        (Consumer(_), _) => format!("a consumer cannot send to {} {b}; it only reads from a queue", article(b)),
+        (Consumer(_), _) => {
+            format!("a consumer cannot send to {} {b}; it only reads from a queue or a topic", article(b))
+        }
         (Producer(_), Consumer(_)) => {
-            "a producer publishes to an exchange or a queue, and consumers read from the queue".to_string()
+            "a producer publishes to an exchange, a queue or a topic, and consumers read from the queue or topic"
+                .to_string()
         }
         (Exchange(_), Consumer(_)) => {
             "an exchange routes to queues; put a queue between the exchange and the consumer".to_string()
@@ -126,7 +129,13 @@ impl Checker {
     fn int_range(&mut self, path: &str, v: i64, lo: i64, hi: i64, unit: &str) -> u64 {
         if v < lo {
             if lo == 1 {
-                self.err(path, format!("must be at least 1{unit}"));
+                self.err(
+                    path,
+                    format!(
+                        "must be at least 1{}",
+                        unit.replace(" records", " record").replace(" messages", " message")
+                    ),
+                );
             } else if lo == 0 {
                 self.err(path, format!("must not be negative (got {v})"));
             } else {
@@ -681,7 +690,7 @@ impl Checker {
                         );
                     }
                     if pm.target.is_some() {
-                        self.err(&p, format!("producer {from_name:?} already publishes elsewhere; a producer publishes to one exchange or queue (use a fanout exchange to reach several queues)"));
+                        self.err(&p, format!("producer {from_name:?} already publishes elsewhere; a producer publishes to one exchange, queue or topic (use a fanout exchange to reach several queues, or several consumer groups on one topic)"));
                     } else {
                         pm.target = Some(link);
                     }

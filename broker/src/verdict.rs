@@ -195,8 +195,19 @@ pub fn verdict(sim: &Simulation, o: &Outcome) -> Vec<String> {
                 Some(k) => format!("{} ({})", sim.keys[k as usize], sim.message_name(msg)),
                 None => sim.message_name(msg),
             };
+            let others = cs.log.owned.len().saturating_sub(1);
+            let also = if others > 0 {
+                let rest = if others == 1 {
+                    "its other partition waits".to_string()
+                } else {
+                    format!("its other {others} partitions wait")
+                };
+                format!("; {} reads one record at a time, so {rest} too", n.name)
+            } else {
+                String::new()
+            };
             lines.push(format!(
-                "Partition {}/{} is blocked for group {}: {name} at offset {} has failed {} and {} behind it {} (head-of-line blocking; a retry or dead-letter topic would let them through).",
+                "Partition {}/{} is blocked for group {}: {name} at offset {} has failed {} and {} behind it {}{also} (head-of-line blocking; a retry or dead-letter topic would let them through).",
                 sim.model.name(tp.0),
                 tp.1,
                 sim.model.groups[g as usize].name,
