@@ -46,6 +46,9 @@ pub struct GroupState {
     pub owner: BTreeMap<Tp, NodeId>,
     /// Committed offsets: the next record the group will read.
     pub committed: BTreeMap<Tp, u64>,
+    /// Records written and not yet committed, over all its partitions (kept up to date on
+    /// every append, commit, reset and deletion; `invariants.rs` recounts it).
+    pub lag: u64,
     pub max_lag: u64,
 }
 
@@ -61,6 +64,11 @@ impl Simulation {
 
     /// The group's lag: records written but not yet committed, over all its partitions.
     pub fn group_lag(&self, g: u16) -> u64 {
+        self.groups[g as usize].lag
+    }
+
+    /// The same, counted from scratch.
+    pub fn recount_group_lag(&self, g: u16) -> u64 {
         let mut lag = 0;
         for t in &self.model.groups[g as usize].topics {
             for p in 0..self.topic_model(*t).partitions {
@@ -71,10 +79,21 @@ impl Simulation {
         lag
     }
 
-    pub(crate) fn note_group_lag(&mut self, g: u16) {
-        let lag = self.group_lag(g);
+    /// One more record in a partition the group reads.
+    pub(crate) fn note_appended(&mut self, g: u16) {
         let s = &mut self.groups[g as usize];
-        s.max_lag = s.max_lag.max(lag);
+        s.lag += 1;
+        s.max_lag = s.max_lag.max(s.lag);
+    }
+
+    /// Moves the group's committed offset for `tp`, keeping its lag up to date.
+    pub(crate) fn set_committed(&mut self, g: u16, tp: Tp, offset: u64) {
+        let old = self.committed_or_start(g, tp);
+        let end = self.partition(tp).end();
+        let s = &mut self.groups[g as usize];
+        s.lag = s.lag + end.saturating_sub(offset) - end.saturating_sub(old);
+        s.committed.insert(tp, offset);
+        s.max_lag = s.max_lag.max(s.lag);
     }
 
     /// At time 0: the members that start at once join together, in one rebalance.
@@ -309,7 +328,7 @@ impl Simulation {
     pub(crate) fn commit(&mut self, consumer: NodeId, tp: Tp, offset: u64) {
         let g = self.group_of(consumer).expect("a topic consumer");
         let old = self.committed_or_start(g, tp);
-        self.groups[g as usize].committed.insert(tp, offset);
+        self.set_committed(g, tp, offset);
         self.consumer_mut(consumer).log.last_commit = self.now;
         self.emit(consumer, None, None, Event::Committed { group: g, topic: tp.0, partition: tp.1, offset });
         let slot = self.slot_of(tp.0, g);
@@ -355,7 +374,7 @@ impl Simulation {
                     ResetTarget::Time(at) => log.offset_for_time(at),
                 };
                 let from = self.committed_or_start(g, tp);
-                self.groups[g as usize].committed.insert(tp, offset);
+                self.set_committed(g, tp, offset);
                 if offset > from {
                     self.skip(g, tp, from, offset, ResetCause::Action);
                 } else {
@@ -376,7 +395,6 @@ impl Simulation {
                 }
             }
         }
-        self.note_group_lag(g);
         for m in self.groups[g as usize].members.clone() {
             self.log_pump(m);
         }

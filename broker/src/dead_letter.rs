@@ -2,7 +2,7 @@
 //! To-Live and Expiration" pages (3.13/4.0): a message that is rejected without requeue,
 //! expires, is pushed out by max length, or passes its delivery limit goes to the queue's
 //! dead-letter target with a death record; with no target it is dropped. A redrive moves the
-//! contents of a dead-letter queue back to the queue each message died in.
+//! contents of a dead-letter queue back to the queue (or topic) each message died in.
 //!
 //! One simplification: RabbitMQ's classic queues only discard expired messages when they reach
 //! the head; here every message expires at its own time. Consumers never see an expired
@@ -60,7 +60,8 @@ impl Simulation {
     pub(crate) fn redrive(&mut self, dlq: NodeId, to: Option<NodeId>) {
         let target_of = |sim: &Simulation, env: EnvId| -> Option<NodeId> {
             let t = to.or_else(|| sim.envs[env.index()].deaths.first().map(|d| d.queue))?;
-            (matches!(sim.model.nodes[t.index()].kind, NodeKind::Queue(_)) && t != dlq).then_some(t)
+            (matches!(sim.model.nodes[t.index()].kind, NodeKind::Queue(_) | NodeKind::Topic(_)) && t != dlq)
+                .then_some(t)
         };
         let moves: Vec<(EnvId, NodeId)> = match &self.nodes[dlq.index()] {
             NodeState::DeadLetterQueue { held } => {
@@ -85,7 +86,16 @@ impl Simulation {
                 _ => unreachable!(),
             }
             self.emit_env(dlq, env, Event::Redriven { to: target });
-            self.enqueue(env, target);
+            if let NodeKind::Topic(_) = self.model.nodes[target.index()].kind {
+                // Back to the topic it failed in: a new record at the end of its partition.
+                self.set_state(env, EnvState::Publishing);
+                let msg = self.envs[env.index()].msg;
+                let partition = self.partition_for(msg, target);
+                let route = self.envs[env.index()].route;
+                self.append(env, target, partition, Some(route));
+            } else {
+                self.enqueue(env, target);
+            }
         }
     }
 }

@@ -76,6 +76,13 @@ pub fn check(sim: &Simulation, full: bool) -> Result<(), String> {
         }
     }
     for (g, gs) in sim.groups.iter().enumerate() {
+        let recount = sim.recount_group_lag(g as u16);
+        if recount != gs.lag {
+            return Err(format!(
+                "group {} keeps a lag of {}, a recount says {recount}",
+                sim.model.groups[g].name, gs.lag
+            ));
+        }
         let mut seen = std::collections::BTreeSet::new();
         for m in &gs.members {
             let NodeState::Consumer(cs) = &sim.nodes[m.index()] else { return Err("consumer expected".into()) };

@@ -244,7 +244,7 @@ impl Simulation {
         }
         let groups = self.topic_model(topic).groups.clone();
         for g in groups {
-            self.note_group_lag(g);
+            self.note_appended(g);
             if let Some(owner) = self.groups[g as usize].owner.get(&(topic, partition)).copied() {
                 self.log_pump(owner);
             }
@@ -271,6 +271,12 @@ impl Simulation {
             return;
         };
         self.trace.push(self.now, topic, Some(r.msg), None, Event::Deleted { partition, offset });
+        // A group with no committed offset here counts its lag from the log start, which moved.
+        for g in self.topic_model(topic).groups.clone() {
+            if !self.groups[g as usize].committed.contains_key(&(topic, partition)) {
+                self.groups[g as usize].lag -= 1;
+            }
+        }
         for c in copies {
             let e = &self.envs[c.index()];
             if !matches!(e.state, EnvState::InLog { .. }) {

@@ -401,7 +401,7 @@ impl Simulation {
             Command::Redrive { dlq, to } => {
                 kind(dlq, |k| matches!(k, NodeKind::Queue(_) | NodeKind::DeadLetterQueue), "dead-letter queue")?;
                 match to {
-                    Some(t) => kind(t, |k| matches!(k, NodeKind::Queue(_)), "queue"),
+                    Some(t) => kind(t, |k| matches!(k, NodeKind::Queue(_) | NodeKind::Topic(_)), "queue or topic"),
                     None => Ok(()),
                 }
             }

@@ -1048,7 +1048,7 @@ impl Checker {
                 ActionKind::Redrive { dlq, to } => {
                     let d = node(self, "redrive.dlq", dlq, &["dead-letter queue", "queue"]);
                     let t = match to {
-                        Some(t) => node(self, "redrive.to", t, &["queue"]).map(Some),
+                        Some(t) => node(self, "redrive.to", t, &["queue", "topic"]).map(Some),
                         None => Some(None),
                     };
                     match (d, t) {
