@@ -58,7 +58,7 @@ impl Simulation {
                 let idx = (rr + k) % n;
                 let c = self.queue_model(queue).consumers[idx];
                 let cs = self.consumer(c);
-                if !cs.crashed && cs.unacked.len() < self.prefetch_of(c, queue) {
+                if !cs.crashed && !cs.away && cs.unacked.len() < self.prefetch_of(c, queue) {
                     chosen = Some((idx, c));
                     break;
                 }
@@ -109,7 +109,7 @@ impl Simulation {
         let mut freed = false;
         loop {
             let cs = self.consumer(consumer);
-            if cs.crashed || cs.works.len() >= concurrency || cs.buffer.is_empty() {
+            if cs.crashed || cs.away || cs.works.len() >= concurrency || cs.buffer.is_empty() {
                 return freed;
             }
             let cs = self.consumer_mut(consumer);
