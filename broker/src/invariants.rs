@@ -138,10 +138,8 @@ pub fn check(sim: &Simulation, full: bool) -> Result<(), String> {
                     let log = &t.partitions[partition as usize];
                     let offset = e.order as u64;
                     let slots = sim.topic_model(topic).slots();
-                    let kept = offset >= log.start
-                        && (0..slots).any(|k| log.copy(offset, k, slots) == Some(crate::ids::EnvId(i as u32)));
-                    // Deleted by retention while a consumer was working on it.
-                    kept || (offset < log.start && sim.is_being_worked_on(crate::ids::EnvId(i as u32)))
+                    offset >= log.start
+                        && (0..slots).any(|k| log.copy(offset, k, slots) == Some(crate::ids::EnvId(i as u32)))
                 }
                 _ => false,
             },

@@ -284,19 +284,11 @@ impl Simulation {
             }
             if e.effect_at.is_some() {
                 self.set_state(c, EnvState::Acked);
-            } else if self.is_being_worked_on(c) {
-                // A consumer holds it in memory and will finish it: it stays its group's to do.
             } else {
+                // Lost to its group, unless a consumer that already polled it finishes it.
                 self.end_copy(topic, c, EnvState::Lost(LossReason::Retention));
             }
         }
-    }
-
-    pub(crate) fn is_being_worked_on(&self, env: EnvId) -> bool {
-        self.model.nodes.iter().enumerate().any(|(i, n)| {
-            matches!(n.kind, crate::model::NodeKind::Consumer(_))
-                && matches!(&self.nodes[i], NodeState::Consumer(c) if c.works.iter().any(|w| w.env == env) || c.log.batch.iter().any(|p| p.env == env))
-        })
     }
 }
 

@@ -259,9 +259,12 @@ impl Simulation {
         let (semantics, transactional) = (cm.semantics, cm.log.as_ref().is_some_and(|l| l.transactional));
         let commit_mode = cm.log.as_ref().map(|l| l.commit).unwrap_or_default();
         let owns = self.still_owns(consumer, &lw);
+        let kept = lw.offset >= self.partition(tp).start;
         if let EnvState::Lost(_) = self.envs[w.env.index()].state {
-            // Skipped earlier, read again by a replay.
-            self.set_state(w.env, EnvState::InLog { topic: lw.topic, partition: lw.partition });
+            if kept {
+                // Skipped earlier, read again by a replay.
+                self.set_state(w.env, EnvState::InLog { topic: lw.topic, partition: lw.partition });
+            }
         }
         if semantics == Semantics::ExactlyOnce && self.msgs[msg.index()].effect_count(effect) > 0 {
             self.counters.duplicates_suppressed += 1;
@@ -276,6 +279,10 @@ impl Simulation {
         }
         let now = self.now;
         self.envs[w.env.index()].effect_at.get_or_insert(now);
+        if !kept && matches!(self.envs[w.env.index()].state, EnvState::Lost(_)) {
+            // Retention deleted the record while this consumer held it: it is done all the same.
+            self.set_state(w.env, EnvState::Acked);
+        }
         self.consumer_mut(consumer).processed += 1;
         if transactional {
             // The offset commits in the same transaction as the effect.
@@ -309,13 +316,9 @@ impl Simulation {
     fn done_with_record(&mut self, consumer: NodeId, env: EnvId, lw: &LogWork, mode: CommitMode, owns: bool) {
         let tp = (lw.topic, lw.partition);
         let e = &self.envs[env.index()];
-        let gone = lw.offset < self.partition(tp).start;
-        if e.effect_at.is_some() && matches!(e.state, EnvState::InLog { .. }) && (lw.committed_before || gone) {
-            // At-most-once (its offset was committed before), or retention deleted it meanwhile.
+        if e.effect_at.is_some() && matches!(e.state, EnvState::InLog { .. }) && lw.committed_before {
+            // At-most-once: its offset was committed before it was processed.
             self.set_state(env, EnvState::Acked);
-        }
-        if gone && matches!(self.envs[env.index()].state, EnvState::InLog { .. }) {
-            self.end_copy(consumer, env, EnvState::Lost(LossReason::Retention));
         }
         if lw.committed_before {
             self.mark_processed(consumer, lw);
