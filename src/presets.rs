@@ -32,6 +32,15 @@ pub const PRESETS: &[Preset] = &[
     preset!("crash-at-most-once"),
     preset!("crash-at-least-once"),
     preset!("crash-exactly-once"),
+    // Logs (Kafka-style topics): ordering, lag and replay, then the producer side.
+    preset!("out-of-order-wrong-key"),
+    preset!("out-of-order-keyed-by-order"),
+    preset!("consumer-lag-rebalance"),
+    preset!("replay-late-joiner"),
+    preset!("producer-retries-duplicates"),
+    preset!("producer-idempotent"),
+    preset!("dual-write"),
+    preset!("outbox"),
 ];
 
 /// The preset the app opens with.
