@@ -1,9 +1,9 @@
-//! Each queue lesson in `scenarios/` does what its description promises. These are the
+//! Each lesson in `scenarios/` does what its description promises. These are the
 //! claims a workshop makes out loud, checked against the outcome.
 
 mod common;
 
-use common::{assert_conserved, run_named, scenario, trace_of};
+use common::{assert_conserved, events, run_named, scenario, trace_of};
 
 #[test]
 fn every_scenario_conserves_messages_and_describes_itself() {
@@ -128,4 +128,161 @@ fn delivery_guarantees_under_a_crash() {
         "exactly-once: neither"
     );
     assert_eq!(exactly.processed_once, exactly.published);
+}
+
+/// The lag of `group` (summed over its partitions) at virtual time `ms`.
+fn group_lag_at(json: &str, group: &str, ms: u64) -> u64 {
+    let mut sim = common::load(json);
+    sim.advance_to(broker::SimTime(ms * 1000));
+    let snap = sim.snapshot();
+    snap.groups.iter().find(|g| g.name == group).unwrap_or_else(|| panic!("no group {group}")).lag
+}
+
+#[test]
+fn splitting_by_event_type_reorders_an_order_and_keying_by_order_id_does_not() {
+    let wrong = run_named("out-of-order-wrong-key");
+    let keyed = run_named("out-of-order-keyed-by-order");
+    assert!(wrong.out_of_order > 0, "the wrong key lets events of one order overtake each other");
+    assert!(
+        wrong.verdict.iter().any(|l| l.contains("out of order")
+            && l.contains("OrderShipped for order-")
+            && l.contains("was applied before OrderPaid")),
+        "{:?}",
+        wrong.verdict
+    );
+    assert_eq!(wrong.processed_once, wrong.published, "nothing is lost or duplicated: only the order is wrong");
+    assert_eq!(keyed.out_of_order, 0, "{:?}", keyed.verdict);
+    assert_eq!(keyed.processed_once, keyed.published);
+    assert!(keyed.verdict.iter().all(|l| !l.contains("out of order")), "{:?}", keyed.verdict);
+    // Keyed by order id: every event of an order is written to the same partition.
+    let t = trace_of(&scenario("out-of-order-keyed-by-order"));
+    let key_of: std::collections::BTreeMap<String, String> = events(&t, "Published")
+        .iter()
+        .map(|e| (e["msg"].as_str().unwrap().to_owned(), e["key"].as_str().unwrap().to_owned()))
+        .collect();
+    let mut partition_of_key = std::collections::BTreeMap::new();
+    for e in events(&t, "Appended") {
+        let key = &key_of[e["msg"].as_str().unwrap()];
+        let p = e["partition"].as_u64().unwrap();
+        assert_eq!(*partition_of_key.entry(key.clone()).or_insert(p), p, "{key} was split over partitions");
+    }
+    assert_eq!(partition_of_key.len(), 8);
+    assert!(partition_of_key.values().collect::<std::collections::BTreeSet<_>>().len() > 1, "the orders are spread");
+    // Only the orders on the slow member's partition wait for it.
+    let wrong_latency = wrong.latency_ms.p95;
+    assert!(keyed.latency_ms.p95 < wrong_latency, "{} vs {wrong_latency}", keyed.latency_ms.p95);
+}
+
+#[test]
+fn lag_grows_behind_a_slow_consumer_and_a_new_member_drains_it_at_the_price_of_duplicates() {
+    let json = scenario("consumer-lag-rebalance");
+    let o = run_named("consumer-lag-rebalance");
+    let t = trace_of(&json);
+    // One member until 12 s: the lag grows.
+    let (at_4, at_12, at_20) = (
+        group_lag_at(&json, "fulfilment", 4000),
+        group_lag_at(&json, "fulfilment", 12_000),
+        group_lag_at(&json, "fulfilment", 20_000),
+    );
+    assert!(at_4 > 5 && at_12 > 3 * at_4, "lag at 4 s {at_4}, at 12 s {at_12}");
+    assert!(o.max_consumer_lag >= at_12);
+    // fulfilment-2 joins: a rebalance with a new generation that gives it partitions.
+    let rebalances = events(&t, "Rebalanced");
+    assert_eq!(rebalances.len(), 2);
+    let join = rebalances[1];
+    assert_eq!((join["generation"].as_u64(), join["t_us"].as_u64()), (Some(2), Some(12_000_000)));
+    assert!(!join["assignment"]["fulfilment-2"].as_array().unwrap().is_empty(), "{join}");
+    assert!(!join["assignment"]["fulfilment-1"].as_array().unwrap().is_empty(), "{join}");
+    // Two members outpace the producer: the lag falls, and is gone by the end.
+    assert!(at_20 < at_12, "lag at 12 s {at_12}, at 20 s {at_20}");
+    assert_eq!(group_lag_at(&json, "fulfilment", 30_000), 0);
+    assert_eq!((o.in_flight, o.lost), (0, 0));
+    // The price: batch commits. fulfilment-1's uncommitted batch is refused and processed again
+    // by fulfilment-2.
+    assert!(events(&t, "CommitFailed").iter().any(|e| e["node"] == "fulfilment-1"));
+    assert!(o.processed_more_than_once > 0 && o.duplicate_effects > 0);
+    let again = events(&t, "EffectApplied").into_iter().filter(|e| e["count"].as_u64() > Some(1)).collect::<Vec<_>>();
+    assert!(again.iter().all(|e| e["node"] == "fulfilment-2" && e["t_us"].as_u64() >= Some(12_000_000)));
+    assert!(o.verdict.iter().any(|l| l.contains("\"update order\" happened 2 times")), "{:?}", o.verdict);
+}
+
+#[test]
+fn a_late_group_misses_the_history_until_a_replay_from_the_earliest_offset() {
+    let json = scenario("replay-late-joiner");
+    // Before the reset: analytics joined at the log end and skipped everything.
+    let mut sim = common::load(&json);
+    sim.advance_to(broker::SimTime(11_999_000));
+    let before = sim.outcome();
+    assert!(before.lost > 0);
+    assert_eq!(before.lost, before.published, "every order event so far is lost to analytics");
+    assert!(before.messages.iter().all(|m| m.reason == Some("skipped_by_offset_reset") && m.effects == 1));
+    assert!(
+        before.verdict.iter().any(|l| l.contains("skipped when the group's offset was moved past it")),
+        "{:?}",
+        before.verdict
+    );
+    // The reset replays the log: in the end both groups have processed every event once.
+    let o = run_named("replay-late-joiner");
+    assert_eq!(o.processed_once, o.published);
+    assert_eq!((o.lost, o.duplicate_effects, o.out_of_order), (0, 0, 0));
+    assert!(o.messages.iter().all(|m| m.effects == 2), "one update and one revenue count per event");
+    let t = trace_of(&json);
+    let resets = events(&t, "OffsetsReset");
+    assert!(resets.iter().any(|e| e["group"] == "analytics" && e["reason"] == "auto_offset_reset_latest"));
+    let replay: Vec<_> = resets.iter().filter(|e| e["reason"] == "reset_offsets").collect();
+    assert_eq!(replay.len(), 3, "one per partition");
+    assert!(replay.iter().all(|e| e["group"] == "analytics" && e["offset"] == 0 && e["t_us"] == 12_000_000));
+    assert_eq!(group_lag_at(&json, "analytics", 12_000), o.published, "the whole history to replay");
+}
+
+#[test]
+fn a_dual_write_loses_events_and_an_outbox_duplicates_them_instead() {
+    let dual = run_named("dual-write");
+    let outbox = run_named("outbox");
+    assert!(dual.lost >= 2, "a couple of orders saved and never published: {:?}", dual.verdict);
+    assert!(dual
+        .messages
+        .iter()
+        .filter(|m| m.fate == "lost")
+        .all(|m| m.reason == Some("producer_crashed_before_publish") && m.effects == 0));
+    assert_eq!(dual.duplicate_effects, 0);
+    assert!(
+        dual.verdict.iter().any(|l| l.contains("crashed after its business write and before publishing")),
+        "{:?}",
+        dual.verdict
+    );
+    let dual_trace = trace_of(&scenario("dual-write"));
+    assert!(events(&dual_trace, "Crashed").iter().all(|e| e["reason"] == "between_write_and_publish"));
+    assert_eq!(events(&dual_trace, "Written").len() as u64, dual.published, "every order was saved");
+
+    assert_eq!(outbox.lost, 0, "{:?}", outbox.verdict);
+    assert!(outbox.processed_more_than_once > 0 && outbox.duplicate_effects > 0);
+    assert_eq!(outbox.in_flight, 0, "the relay has published everything by the end");
+    assert!(outbox.verdict.iter().any(|l| l.contains("\"ship parcel\" happened 2 times")), "{:?}", outbox.verdict);
+    let outbox_trace = trace_of(&scenario("outbox"));
+    let crashes = events(&outbox_trace, "Crashed");
+    assert!(!crashes.is_empty() && crashes.iter().all(|e| e["reason"] == "relay_before_marking_sent"));
+}
+
+#[test]
+fn publish_retries_duplicate_and_the_idempotent_producer_does_not() {
+    let plain = run_named("producer-retries-duplicates");
+    let idem = run_named("producer-idempotent");
+    assert!(plain.duplicate_effects > 0 && plain.processed_more_than_once > 0);
+    assert_eq!(plain.lost, 0);
+    assert!(plain.verdict.iter().any(|l| l.contains("\"send receipt\" happened 2 times")), "{:?}", plain.verdict);
+    let t = trace_of(&scenario("producer-retries-duplicates"));
+    assert!(!events(&t, "ConfirmLost").is_empty());
+    assert!(events(&t, "Published").iter().any(|e| e["attempt"] == 2));
+    assert!(events(&t, "Appended").len() as u64 > plain.published, "the topic holds some events twice");
+    assert!(events(&t, "PublishDeduplicated").is_empty());
+
+    assert_eq!(idem.duplicate_effects, 0);
+    assert_eq!(idem.processed_once, idem.published);
+    assert!(idem.publish_retries > 0, "the same retries happen");
+    let t = trace_of(&scenario("producer-idempotent"));
+    let deduplicated = events(&t, "PublishDeduplicated");
+    assert!(!deduplicated.is_empty());
+    assert_eq!(deduplicated.len(), events(&t, "ConfirmLost").len(), "every retry after a lost ack is deduplicated");
+    assert_eq!(events(&t, "Appended").len() as u64, idem.published, "each event written once");
 }
