@@ -83,6 +83,9 @@ fn render_outcome(o: &Outcome, seed: u64) -> Html {
                 { figure("Out of order", thousands(o.out_of_order)) }
                 { figure("Retries", thousands(o.retries)) }
                 { figure("Redeliveries", thousands(o.redeliveries)) }
+                if o.phantom_events > 0 {
+                    { figure("Phantom events (write rolled back)", thousands(o.phantom_events)) }
+                }
             </dl>
 
             <h3>{ "Timing" }</h3>
@@ -91,6 +94,7 @@ fn render_outcome(o: &Outcome, seed: u64) -> Html {
                 { figure("Latency p95", millis(o.latency_ms.p95, o.latency_ms.samples)) }
                 { figure("Latency p99", millis(o.latency_ms.p99, o.latency_ms.samples)) }
                 { figure("Max queue depth", thousands(o.max_queue_depth)) }
+                { figure("Max consumer lag", thousands(o.max_consumer_lag)) }
             </dl>
 
             <dl class="figures trace">
