@@ -224,13 +224,6 @@ impl Simulation {
             }
         }
         let generation = group.generation;
-        for (m, list) in &next {
-            for tp in list {
-                if !self.consumer(*m).log.owned.contains_key(tp) {
-                    self.assign(*m, g, *tp);
-                }
-            }
-        }
         let node = self.model.groups[g as usize].topics.first().copied().unwrap_or(NodeId(0));
         let assignment = next.clone();
         self.emit(
@@ -239,6 +232,13 @@ impl Simulation {
             None,
             Event::Rebalanced(Box::new(Rebalance { group: g, generation, assignment, revoked: revoked.clone() })),
         );
+        for (m, list) in &next {
+            for tp in list {
+                if !self.consumer(*m).log.owned.contains_key(tp) {
+                    self.assign(*m, g, *tp);
+                }
+            }
+        }
         if strategy == Strategy::CooperativeSticky && !revoked.is_empty() {
             self.sched.schedule(self.now, Due::FollowUpRebalance { group: g, generation });
         }

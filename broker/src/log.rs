@@ -182,11 +182,13 @@ impl Simulation {
             let last = self.topic_state(topic).last_sequence.get(&key).copied();
             match check_sequence(last, sequence) {
                 SequenceCheck::Duplicate => {
+                    self.counters.publishes_deduplicated += 1;
                     self.emit_env(topic, env, Event::PublishDeduplicated { partition, sequence });
                     self.end_copy(topic, env, EnvState::Dropped(DropReason::Deduplicated));
                     return;
                 }
                 SequenceCheck::OutOfOrder => {
+                    self.msgs[msg.index()].sequence_refusals += 1;
                     let lost = EnvState::Lost(LossReason::PublishRefused);
                     self.nack_publish(env, topic, attempt, PublishFailure::OutOfOrderSequence, lost);
                     return;

@@ -41,6 +41,9 @@ pub struct Message {
     /// is a new producer id to the broker, so its sequences start again).
     pub sequence: u32,
     pub producer_epoch: u32,
+    /// Publish attempts the idempotent broker refused as out of sequence (waiting for an
+    /// earlier record): retried without counting against `retries`, as Kafka's producer does.
+    pub sequence_refusals: u32,
     /// Published, but its business write was rolled back (dual write, publish then write).
     pub phantom: bool,
 }

@@ -112,6 +112,7 @@ pub struct ProducerModel {
     pub confirm_lost: f64,
     pub target: Option<Link>,
     pub idempotent: bool,
+    pub partition_by: crate::scenario::PartitionBy,
     pub write: Option<WriteModel>,
     /// Crash between the business write and the publish (or, with an outbox, in the relay).
     pub crash: Option<(f64, Duration)>,

@@ -133,6 +133,9 @@ pub struct Outcome {
     pub in_flight: u64,
     pub duplicate_effects: u64,
     pub duplicates_suppressed: u64,
+    /// Publish retries the broker recognised by their producer sequence numbers (idempotent
+    /// producer) and did not write again.
+    pub publishes_deduplicated: u64,
     pub out_of_order: u64,
     /// Consumer retries plus producer publish retries.
     pub retries: u64,
@@ -298,6 +301,7 @@ impl Simulation {
             in_flight: counts[5],
             duplicate_effects: c.duplicate_effects,
             duplicates_suppressed: c.duplicates_suppressed,
+            publishes_deduplicated: c.publishes_deduplicated,
             out_of_order: c.out_of_order,
             retries: c.consumer_retries + c.publish_retries,
             consumer_retries: c.consumer_retries,

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use crate::ids::{EnvId, MsgId, NodeId};
 use crate::message::{EnvState, Message};
 use crate::model::{ArrivalModel, NodeKind, ProducerModel};
-use crate::scenario::KeyChoice;
+use crate::scenario::{KeyChoice, PartitionBy};
 use crate::sim::{Due, NodeState, Simulation};
 use crate::time::{Duration, SimTime};
 use crate::trace::{DropReason, Event, LossReason, PublishFailure};
@@ -167,6 +167,7 @@ impl Simulation {
             partition: None,
             sequence: 0,
             producer_epoch: u32::MAX,
+            sequence_refusals: 0,
             phantom: false,
         });
         self.choose_partition(producer, msg);
@@ -183,8 +184,15 @@ impl Simulation {
         let Some(target) = self.producer_model(producer).target.as_ref().map(|l| l.to) else { return };
         let NodeKind::Topic(t) = &self.model.nodes[target.index()].kind else { return };
         let n = t.partitions;
-        let partition = match self.msgs[msg.index()].key {
-            Some(k) => crate::partitioner::partition_for_key(self.keys[k as usize].as_bytes(), n),
+        let m = &self.msgs[msg.index()];
+        let by = self.producer_model(producer).partition_by;
+        let key = match by {
+            PartitionBy::Key => m.key.map(|k| self.keys[k as usize].as_bytes()),
+            PartitionBy::EventType => Some(self.event_types[m.event_type as usize].as_bytes()),
+            PartitionBy::RoundRobin => None,
+        };
+        let partition = match key {
+            Some(bytes) => crate::partitioner::partition_for_key(bytes, n),
             None => {
                 let s = self.producer_mut(producer);
                 s.rr = s.rr.wrapping_add(1);
@@ -224,6 +232,8 @@ impl Simulation {
         let producer = self.msgs[msg.index()].producer;
         let m = &mut self.msgs[msg.index()];
         m.publish_attempts += 1;
+        // Waiting on this attempt's confirm (a retry after a nack is waited on again).
+        m.publishing = true;
         let attempt = m.publish_attempts;
         if attempt > 1 {
             self.counters.publish_retries += 1;
@@ -310,7 +320,8 @@ impl Simulation {
     /// envelope that did not get through in `gave_up` (lost, or dropped by a full queue).
     pub(crate) fn retry_or_give_up(&mut self, msg: MsgId, reuse: Option<EnvId>, gave_up: EnvState) {
         let producer = self.msgs[msg.index()].producer;
-        let attempts = self.msgs[msg.index()].publish_attempts;
+        let m = &self.msgs[msg.index()];
+        let attempts = m.publish_attempts - m.sequence_refusals;
         let confirms = self.producer_model(producer).publish.clone();
         match confirms {
             Some(c) if attempts <= c.retries => {
@@ -320,6 +331,11 @@ impl Simulation {
                 self.msgs[msg.index()].publishing = false;
                 if let Some(env) = reuse {
                     self.end_copy(producer, env, gave_up);
+                }
+                if self.producer_model(producer).idempotent {
+                    // Kafka's idempotent producer bumps its epoch when a record fails for good,
+                    // so that the records after it are not refused for ever as out of sequence.
+                    self.producer_mut(producer).epoch += 1;
                 }
             }
         }

@@ -111,12 +111,31 @@ pub struct ProducerSpec {
     /// producer sequence number it has already written. Topics only; needs `publish`.
     #[serde(default, skip_serializing_if = "is_false")]
     pub idempotent: bool,
+    /// What chooses a record's partition on a topic: its key (Kafka's default), nothing
+    /// (round-robin), or its event type. The key stays the business id either way.
+    #[serde(default, skip_serializing_if = "PartitionBy::is_key")]
+    pub partition_by: PartitionBy,
     /// The business write that goes with each event (e.g. "save order"), and how the event
     /// gets out: a dual write, or a transactional outbox with a relay.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub write: Option<WriteSpec>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub faults: Vec<ProducerFault>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PartitionBy {
+    #[default]
+    Key,
+    RoundRobin,
+    EventType,
+}
+
+impl PartitionBy {
+    fn is_key(&self) -> bool {
+        *self == PartitionBy::Key
+    }
 }
 
 /// The producer's own database write and how its event is published.

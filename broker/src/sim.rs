@@ -169,6 +169,8 @@ pub(crate) struct Counters {
     pub out_of_order: u64,
     pub effects_applied: u64,
     pub duplicates_suppressed: u64,
+    /// Publish retries the idempotent producer's broker recognised and did not write again.
+    pub publishes_deduplicated: u64,
     /// Acks lost on queues that have no ack timeout: those deliveries stay unacked.
     pub acks_lost_without_timeout: u64,
 }

@@ -297,7 +297,7 @@ named_enum!(
         PublishNeverArrived => "publish_lost_in_transit", "the publish never reached the broker, and the producer gave up",
         QueueUnavailable => "queue_unavailable", "routed to a queue that was down",
         Retention => "deleted_by_retention", "deleted by the topic's retention before the group read it",
-        SkippedByOffsetReset => "skipped_by_offset_reset", "skipped when the group's offset was moved past it",
+        SkippedByOffsetReset => "skipped_by_offset_reset", "skipped: its group started reading after it (auto.offset.reset=latest) or its offset was moved past it",
         CrashAfterCommit => "consumer_crashed_after_commit", "its offset was committed before processing (at-most-once), then the consumer crashed",
         RevokedAfterCommit => "revoked_after_commit", "its offset was committed before processing (at-most-once), then the partition went to another member",
         NeverPublished => "producer_crashed_before_publish", "the producer crashed after its business write and before publishing (dual write)",

@@ -422,6 +422,7 @@ impl Checker {
             confirm_lost,
             target: None,
             idempotent: s.idempotent,
+            partition_by: s.partition_by,
             write,
             crash,
         }
@@ -985,6 +986,12 @@ impl Checker {
             let Node::Producer(ps) = n else { continue };
             let NodeKind::Producer(pm) = &nodes[i].kind else { continue };
             let to_topic = pm.target.as_ref().is_some_and(|l| matches!(nodes[l.to.index()].kind, NodeKind::Topic(_)));
+            if ps.partition_by != PartitionBy::Key && !to_topic {
+                self.err(
+                    format!("nodes[{i}].partition_by"),
+                    "chooses a partition on a topic; this producer does not publish to one",
+                );
+            }
             if ps.idempotent && pm.target.is_some() && !to_topic {
                 self.err(
                     format!("nodes[{i}].idempotent"),

@@ -219,6 +219,15 @@ pub fn verdict(sim: &Simulation, o: &Outcome) -> Vec<String> {
         }
     }
 
+    if o.publishes_deduplicated > 0 {
+        lines.push(format!(
+            "{} written only once: the broker recognised {} producer sequence {} (idempotent producer).",
+            plural(o.publishes_deduplicated, "publish retry was", "publish retries were"),
+            if o.publishes_deduplicated == 1 { "its" } else { "their" },
+            if o.publishes_deduplicated == 1 { "number" } else { "numbers" },
+        ));
+    }
+
     let phantoms: Vec<&crate::outcome::MessageOutcome> =
         o.messages.iter().enumerate().filter(|(i, _)| sim.msgs[*i].phantom).map(|(_, m)| m).collect();
     if !phantoms.is_empty() {

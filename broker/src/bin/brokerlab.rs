@@ -203,9 +203,10 @@ fn table(o: &Outcome) -> String {
         s.push_str(&format!("  {name:<26}{n:>8}\n"));
     }
     s.push('\n');
-    let more: [(&str, u64); 6] = [
+    let more: [(&str, u64); 7] = [
         ("duplicate effects", o.duplicate_effects),
         ("duplicates suppressed", o.duplicates_suppressed),
+        ("publishes deduplicated", o.publishes_deduplicated),
         ("out of order", o.out_of_order),
         ("retries", o.retries),
         ("max queue depth", o.max_queue_depth),
