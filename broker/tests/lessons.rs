@@ -217,7 +217,7 @@ fn a_late_group_misses_the_history_until_a_replay_from_the_earliest_offset() {
     assert_eq!(before.lost, before.published, "every order event so far is lost to analytics");
     assert!(before.messages.iter().all(|m| m.reason == Some("skipped_by_offset_reset") && m.effects == 1));
     assert!(
-        before.verdict.iter().any(|l| l.contains("skipped when the group's offset was moved past it")),
+        before.verdict.iter().any(|l| l.contains("its group started reading after it (auto.offset.reset=latest)")),
         "{:?}",
         before.verdict
     );
