@@ -1,15 +1,46 @@
-//! Core events per second on a work-queue scenario, with the trace recorded (kept in memory and
-//! hashed), as the app and the command line run it. Budget (issue 3): at least 3 million
-//! events per second on one core. Criterion prints the throughput as `thrpt: ... Melem/s`,
-//! where an element is one trace event.
+//! Core events per second, with the trace recorded (kept in memory and hashed), as the app and
+//! the command line run it, on two scenarios: a work queue, and a topic read by a consumer
+//! group. Budget (issue 3): at least 3 million events per second on one core. Criterion prints
+//! the throughput as `thrpt: ... Melem/s`, where an element is one trace event.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
-/// The benchmark scenario; the app's wasm speed probe runs the same file.
+/// The work-queue scenario; the app's wasm speed probe runs the same file.
 const WORK_QUEUE: &str = include_str!("work-queue-bench.json");
 
-fn run_once() -> u64 {
-    let mut sim = broker::load(WORK_QUEUE).expect("bench scenario is valid");
+/// A producer publishing 400 keyed records a second for ten minutes to a topic of 8
+/// partitions, read by one group of 4 consumers (range assignment, at-least-once, auto-commit
+/// every 5 s), with transient errors retried with backoff, and one consumer that sometimes
+/// crashes after the effect (so the group rebalances after its session timeout and re-reads
+/// what it had not committed).
+const TOPIC_GROUP: &str = r#"{
+  "version": 1, "seed": 42, "duration_ms": 600000,
+  "nodes": [
+    {"id": "orders", "kind": "producer", "arrivals": {"poisson": {"rate_per_s": 400}}, "keys": "order-1..order-500"},
+    {"id": "events", "kind": "topic", "partitions": 8, "retention_ms": 60000},
+    {"id": "g1", "kind": "consumer", "group": "billing", "semantics": "at-least-once", "commit": "auto",
+     "auto_offset_reset": "earliest", "processing": {"exponential": {"mean_ms": 6}}, "effect": "charge card",
+     "retry": {"policy": "exponential", "base_ms": 10, "cap_ms": 200, "jitter": "full", "max_attempts": 4},
+     "faults": [{"transient_errors": {"rate": 0.05}}]},
+    {"id": "g2", "kind": "consumer", "group": "billing", "semantics": "at-least-once", "commit": "auto",
+     "auto_offset_reset": "earliest", "processing": {"exponential": {"mean_ms": 6}}, "effect": "charge card",
+     "retry": {"policy": "exponential", "base_ms": 10, "cap_ms": 200, "jitter": "full", "max_attempts": 4},
+     "faults": [{"transient_errors": {"rate": 0.05}}]},
+    {"id": "g3", "kind": "consumer", "group": "billing", "semantics": "at-least-once", "commit": "auto",
+     "auto_offset_reset": "earliest", "processing": {"exponential": {"mean_ms": 6}}, "effect": "charge card",
+     "retry": {"policy": "exponential", "base_ms": 10, "cap_ms": 200, "jitter": "full", "max_attempts": 4},
+     "faults": [{"transient_errors": {"rate": 0.05}}]},
+    {"id": "g4", "kind": "consumer", "group": "billing", "semantics": "at-least-once", "commit": "auto",
+     "auto_offset_reset": "earliest", "processing": {"exponential": {"mean_ms": 6}}, "effect": "charge card",
+     "session_timeout_ms": 10000,
+     "retry": {"policy": "exponential", "base_ms": 10, "cap_ms": 200, "jitter": "full", "max_attempts": 4},
+     "faults": [{"transient_errors": {"rate": 0.05}}, {"crash": {"probability": 0.0001, "point": "after_effect", "recover_after_ms": 2000}}]}
+  ],
+  "wires": [["orders", "events"], ["events", "g1"], ["events", "g2"], ["events", "g3"], ["events", "g4"]]
+}"#;
+
+fn run_once(scenario: &str) -> u64 {
+    let mut sim = broker::load(scenario).expect("bench scenario is valid");
     sim.check_invariants = false;
     sim.run_to_end();
     let events = sim.events();
@@ -17,20 +48,25 @@ fn run_once() -> u64 {
     events
 }
 
-fn events_per_second(c: &mut Criterion) {
-    let events = run_once();
+fn bench(c: &mut Criterion, name: &str, id: &str, scenario: &str) {
+    let events = run_once(scenario);
     let start = std::time::Instant::now();
-    run_once();
+    run_once(scenario);
     let secs = start.elapsed().as_secs_f64();
     println!(
-        "work-queue: {events} events in {secs:.3} s = {:.2} million events/s (single run, trace recorded)",
+        "{name}: {events} events in {secs:.3} s = {:.2} million events/s (single run, trace recorded)",
         events as f64 / secs / 1e6
     );
     let mut g = c.benchmark_group("core");
     g.throughput(Throughput::Elements(events));
     g.sample_size(10);
-    g.bench_function("work_queue_trace_recorded", |b| b.iter(run_once));
+    g.bench_function(id, |b| b.iter(|| run_once(scenario)));
     g.finish();
+}
+
+fn events_per_second(c: &mut Criterion) {
+    bench(c, "work-queue", "work_queue_trace_recorded", WORK_QUEUE);
+    bench(c, "topic-group", "topic_group_trace_recorded", TOPIC_GROUP);
 }
 
 criterion_group!(benches, events_per_second);
