@@ -188,13 +188,27 @@ impl Simulation {
                     return;
                 }
                 SequenceCheck::OutOfOrder => {
-                    self.msgs[msg.index()].sequence_refusals += 1;
-                    let lost = EnvState::Lost(LossReason::PublishRefused);
-                    self.nack_publish(env, topic, attempt, PublishFailure::OutOfOrderSequence, lost);
+                    // An earlier record of this producer has not been written yet: the producer
+                    // holds this one back and sends it again once that one is settled.
+                    let m = &self.msgs[msg.index()];
+                    if m.publish_attempts == attempt && m.settled_attempt < attempt {
+                        self.emit_env(
+                            producer,
+                            env,
+                            Event::PublishFailed { attempt, reason: PublishFailure::OutOfOrderSequence },
+                        );
+                        let m = &mut self.msgs[msg.index()];
+                        m.settled_attempt = attempt;
+                        m.sequence_refusals += 1;
+                        self.producer_mut(producer).parked.push((msg, env));
+                    } else {
+                        self.end_copy(topic, env, EnvState::Lost(LossReason::SequenceRefused));
+                    }
                     return;
                 }
                 SequenceCheck::Write => {
                     self.topic_state_mut(topic).last_sequence.insert(key, sequence);
+                    self.unpark(producer);
                 }
             }
         }

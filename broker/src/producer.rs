@@ -31,6 +31,9 @@ pub struct ProducerState {
     pub down_until: Option<SimTime>,
     /// Transactional outbox: events written but not yet marked sent, oldest first.
     pub outbox: std::collections::VecDeque<MsgId>,
+    /// Idempotent producer: publishes the broker refused as out of sequence, held back until
+    /// an earlier record is written or given up.
+    pub parked: Vec<(MsgId, EnvId)>,
 }
 
 impl ProducerState {
@@ -46,6 +49,7 @@ impl ProducerState {
             epoch: 0,
             down_until: None,
             outbox: std::collections::VecDeque::new(),
+            parked: Vec::new(),
         }
     }
 }
@@ -219,6 +223,15 @@ impl Simulation {
         m.producer_epoch = epoch;
     }
 
+    /// Sends the held-back publishes again (after the backoff): an earlier record was settled.
+    pub(crate) fn unpark(&mut self, producer: NodeId) {
+        let parked = std::mem::take(&mut self.producer_mut(producer).parked);
+        let backoff = self.producer_model(producer).publish.as_ref().map(|p| p.backoff).unwrap_or_default();
+        for (msg, env) in parked {
+            self.sched.schedule(self.later(backoff), Due::PublishRetry { msg, env: Some(env) });
+        }
+    }
+
     pub(crate) fn producer_down(&self, producer: NodeId) -> bool {
         match &self.nodes[producer.index()] {
             NodeState::Producer(s) => s.down_until.is_some_and(|u| self.now < u),
@@ -336,6 +349,7 @@ impl Simulation {
                     // Kafka's idempotent producer bumps its epoch when a record fails for good,
                     // so that the records after it are not refused for ever as out of sequence.
                     self.producer_mut(producer).epoch += 1;
+                    self.unpark(producer);
                 }
             }
         }
