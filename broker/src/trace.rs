@@ -300,8 +300,8 @@ named_enum!(
         SkippedByOffsetReset => "skipped_by_offset_reset", "skipped: its group started reading after it (auto.offset.reset=latest) or its offset was moved past it",
         CrashAfterCommit => "consumer_crashed_after_commit", "its offset was committed before processing (at-most-once), then the consumer crashed",
         RevokedAfterCommit => "revoked_after_commit", "its offset was committed before processing (at-most-once), then the partition went to another member",
-        SequenceRefused => "refused_out_of_sequence", "an old publish attempt the broker refused as out of sequence (idempotent producer)",
         NeverPublished => "producer_crashed_before_publish", "the producer crashed after its business write and before publishing (dual write)",
+        SequenceRefused => "refused_out_of_sequence", "an old publish attempt the broker refused as out of sequence (idempotent producer)",
     }
 );
 
