@@ -325,43 +325,15 @@ impl Simulation {
             return;
         }
         self.mark_processed(consumer, lw);
-        let batch_done = self.consumer(consumer).log.batch.is_empty();
+        if !owns {
+            // The group has moved on: this member's commit for the partition is refused.
+            let failed = Event::CommitFailed { topic: tp.0, partition: tp.1, offset: lw.offset + 1 };
+            self.emit(consumer, None, None, failed);
+        }
         match mode {
-            CommitMode::Record => {
-                if owns {
-                    self.commit(consumer, tp, lw.offset + 1);
-                } else {
-                    self.emit(
-                        consumer,
-                        None,
-                        None,
-                        Event::CommitFailed { topic: tp.0, partition: tp.1, offset: lw.offset + 1 },
-                    );
-                }
-            }
-            CommitMode::Batch => {
-                if !owns {
-                    self.emit(
-                        consumer,
-                        None,
-                        None,
-                        Event::CommitFailed { topic: tp.0, partition: tp.1, offset: lw.offset + 1 },
-                    );
-                }
-                if batch_done {
-                    self.commit_processed(consumer);
-                }
-            }
-            CommitMode::Auto => {
-                if !owns {
-                    self.emit(
-                        consumer,
-                        None,
-                        None,
-                        Event::CommitFailed { topic: tp.0, partition: tp.1, offset: lw.offset + 1 },
-                    );
-                }
-            }
+            CommitMode::Record if owns => self.commit(consumer, tp, lw.offset + 1),
+            CommitMode::Batch if self.consumer(consumer).log.batch.is_empty() => self.commit_processed(consumer),
+            _ => {}
         }
     }
 

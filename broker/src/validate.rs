@@ -177,6 +177,13 @@ impl Checker {
         }
     }
 
+    /// A name people read (an effect, a group, a business write): 1 to MAX_NAME_LEN characters.
+    fn name(&mut self, path: &str, name: &str) {
+        if name.trim().is_empty() || name.chars().count() > MAX_NAME_LEN {
+            self.err(path, format!("must be a name of 1 to {MAX_NAME_LEN} characters"));
+        }
+    }
+
     fn probability(&mut self, path: &str, p: f64) -> f64 {
         if !(0.0..=1.0).contains(&p) || p.is_nan() {
             self.err(path, "must be a probability between 0 and 1");
@@ -384,9 +391,7 @@ impl Checker {
             }
         }
         let write = s.write.as_ref().map(|w| {
-            if w.name.trim().is_empty() || w.name.chars().count() > MAX_NAME_LEN {
-                self.err(format!("{p}.write.name"), format!("must be a name of 1 to {MAX_NAME_LEN} characters"));
-            }
+            self.name(&format!("{p}.write.name"), &w.name);
             let relay =
                 self.int_range(&format!("{p}.write.relay_interval_ms"), w.relay_interval_ms, 1, 3_600_000, " ms");
             WriteModel {
@@ -559,9 +564,7 @@ impl Checker {
         }
         // Without a named effect, each consumer's effect is its own (named after the consumer).
         let effect = s.effect.clone().unwrap_or_else(|| s.id.clone());
-        if effect.trim().is_empty() || effect.chars().count() > MAX_NAME_LEN {
-            self.err(format!("{p}.effect"), format!("must be a name of 1 to {MAX_NAME_LEN} characters"));
-        }
+        self.name(&format!("{p}.effect"), &effect);
         let mut m = ConsumerModel {
             semantics: s.semantics,
             processing,
@@ -886,9 +889,7 @@ impl Checker {
                 );
             }
             let group_name = c.group.clone().unwrap_or_else(|| c.id.clone());
-            if group_name.trim().is_empty() || group_name.chars().count() > MAX_NAME_LEN {
-                self.err(format!("{p}.group"), format!("must be a name of 1 to {MAX_NAME_LEN} characters"));
-            }
+            self.name(&format!("{p}.group"), &group_name);
             let strategy = c.assignment.unwrap_or_default();
             let g = match groups.iter().position(|g| g.name == group_name) {
                 Some(g) => {
