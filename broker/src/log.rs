@@ -90,6 +90,9 @@ pub struct TopicState {
     /// Idempotent producer: the last sequence number written, per (producer, producer epoch,
     /// partition).
     pub last_sequence: BTreeMap<(NodeId, u32, u32), u32>,
+    /// Sequence numbers whose records the producer gave up on, not yet passed: the broker
+    /// moves past them as if written, so the gap does not block the records after them.
+    pub abandoned: std::collections::BTreeSet<(NodeId, u32, u32, u32)>,
     pub appended: u64,
     /// Round-robin cursor for unkeyed records written by the broker (dead-letter topics).
     pub rr: u32,
@@ -98,6 +101,18 @@ pub struct TopicState {
 }
 
 impl TopicState {
+    /// Moves the last written sequence past abandoned ones that now follow it.
+    fn skip_abandoned(&mut self, key: (NodeId, u32, u32)) {
+        let (producer, epoch, partition) = key;
+        loop {
+            let next = self.last_sequence.get(&key).map_or(0, |l| l + 1);
+            if !self.abandoned.remove(&(producer, epoch, partition, next)) {
+                break;
+            }
+            self.last_sequence.insert(key, next);
+        }
+    }
+
     pub fn new(partitions: u32) -> TopicState {
         TopicState { partitions: vec![PartitionLog::default(); partitions as usize], ..TopicState::default() }
     }
@@ -151,6 +166,31 @@ impl Simulation {
 
     pub(crate) fn partition(&self, tp: Tp) -> &PartitionLog {
         &self.topic_state(tp.0).partitions[tp.1 as usize]
+    }
+
+    /// The producer gave up on `msg` (its last attempt's fate unknown to it): if that sequence
+    /// was never written, the broker will not wait for it. (Kafka resolves such a gap with an
+    /// epoch bump once nothing is in flight; this keeps the effect, that later records are
+    /// neither refused for ever nor written twice, without that bookkeeping.)
+    pub(crate) fn abandon_sequence(&mut self, msg: MsgId) {
+        let m = &self.msgs[msg.index()];
+        let (producer, epoch, sequence) = (m.producer, m.producer_epoch, m.sequence);
+        let Some(partition) = m.partition else { return };
+        if m.envelopes.iter().any(|e| self.envs[e.index()].in_transit) {
+            // Its last attempt is still on the wire: it will be written when it arrives.
+            return;
+        }
+        let Some(topic) = self.producer_model(producer).target.as_ref().map(|l| l.to) else { return };
+        if !matches!(self.nodes[topic.index()], NodeState::Topic(_)) || epoch == u32::MAX {
+            return;
+        }
+        let key = (producer, epoch, partition);
+        let t = self.topic_state_mut(topic);
+        if t.last_sequence.get(&key).is_some_and(|l| *l >= sequence) {
+            return;
+        }
+        t.abandoned.insert((producer, epoch, partition, sequence));
+        t.skip_abandoned(key);
     }
 
     /// Kafka's default partitioner for a record the broker itself writes (to a retry or
@@ -207,7 +247,9 @@ impl Simulation {
                     return;
                 }
                 SequenceCheck::Write => {
-                    self.topic_state_mut(topic).last_sequence.insert(key, sequence);
+                    let t = self.topic_state_mut(topic);
+                    t.last_sequence.insert(key, sequence);
+                    t.skip_abandoned(key);
                     self.unpark(producer);
                 }
             }

@@ -223,6 +223,25 @@ impl Simulation {
         m.producer_epoch = epoch;
     }
 
+    /// A retry that was due when the producer crashed dies with the process: the crashed
+    /// producer's memory of what it was still retrying is gone.
+    pub(crate) fn publish_retry_due(&mut self, msg: MsgId, env: Option<EnvId>) {
+        let producer = self.msgs[msg.index()].producer;
+        let m = &self.msgs[msg.index()];
+        let epoch = match &self.nodes[producer.index()] {
+            NodeState::Producer(s) => s.epoch,
+            _ => unreachable!(),
+        };
+        if m.producer_epoch != u32::MAX && m.producer_epoch != epoch {
+            self.msgs[msg.index()].publishing = false;
+            if let Some(env) = env {
+                self.end_copy(producer, env, EnvState::Lost(LossReason::CrashedWhileRetrying));
+            }
+            return;
+        }
+        self.publish_attempt(msg, env);
+    }
+
     /// Sends the held-back publishes again (after the backoff): an earlier record was settled.
     pub(crate) fn unpark(&mut self, producer: NodeId) {
         let parked = std::mem::take(&mut self.producer_mut(producer).parked);
@@ -346,9 +365,9 @@ impl Simulation {
                     self.end_copy(producer, env, gave_up);
                 }
                 if self.producer_model(producer).idempotent {
-                    // Kafka's idempotent producer bumps its epoch when a record fails for good,
-                    // so that the records after it are not refused for ever as out of sequence.
-                    self.producer_mut(producer).epoch += 1;
+                    // A record that fails for good leaves a gap in the producer's sequence
+                    // numbers; the records after it must not be refused for ever because of it.
+                    self.abandon_sequence(msg);
                     self.unpark(producer);
                 }
             }

@@ -484,7 +484,7 @@ impl Simulation {
             Due::ProducerTick { producer } => self.producer_tick(producer),
             Due::Arrive { env, node, published, attempt } => self.arrive(env, node, published, attempt),
             Due::PublishTimeout { env, attempt } => self.publish_timeout(env, attempt),
-            Due::PublishRetry { msg, env } => self.publish_attempt(msg, env),
+            Due::PublishRetry { msg, env } => self.publish_retry_due(msg, env),
             Due::ProcessingDone { consumer, life, serial } => {
                 if self.consumer(consumer).life == life {
                     self.processing_done(consumer, serial);

@@ -302,6 +302,7 @@ named_enum!(
         RevokedAfterCommit => "revoked_after_commit", "its offset was committed before processing (at-most-once), then the partition went to another member",
         NeverPublished => "producer_crashed_before_publish", "the producer crashed after its business write and before publishing (dual write)",
         SequenceRefused => "refused_out_of_sequence", "an old publish attempt the broker refused as out of sequence (idempotent producer)",
+        CrashedWhileRetrying => "producer_crashed_while_retrying", "the producer crashed while it was still retrying the publish",
     }
 );
 

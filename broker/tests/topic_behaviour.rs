@@ -905,7 +905,7 @@ fn lag_per_partition_per_group_and_the_maximum() {
 // Core bugs found by these tests (kept failing, and ignored, until the core is fixed)
 
 #[test]
-#[ignore = "core bug: a publish retry scheduled before a producer crash is still sent while the producer is down, with the new epoch's sequence number, so the idempotent producer writes it twice"]
+
 fn an_idempotent_producer_does_not_duplicate_across_its_own_crash() {
     // p-1 is written at 0 ms and its confirm is lost. At 20 ms the producer crashes between
     // the business write of p-2 and its publish (down until 120 ms). p-1's retry, due at
@@ -930,7 +930,7 @@ fn an_idempotent_producer_does_not_duplicate_across_its_own_crash() {
 }
 
 #[test]
-#[ignore = "core bug (in the producer.rs change under way): the epoch bump when a record gives up re-sequences retries already in flight, so the broker writes them again"]
+
 fn an_idempotent_producer_does_not_duplicate_when_another_record_gives_up() {
     // Every confirm is lost and one retry is allowed. p-1 (0 ms) gives up at 110 ms after its
     // deduplicated retry; that bumps the epoch. p-4 (60 ms) is retried at 120 ms, now under

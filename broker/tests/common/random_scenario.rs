@@ -322,10 +322,8 @@ fn topic_producer(mix: TopicMix) -> impl Strategy<Value = (Value, Value)> {
                 if mix.may_lose {
                     faults.push(json!({"publish_lost": {"probability": lost}}));
                 }
-                // The idempotent producer's retries should be deduplicated, but the core still
-                // writes some twice (after a producer crash, or after another record gave up:
-                // see the ignored tests in topic_behaviour.rs), so only where duplicates may be.
-                if mix.may_duplicate {
+                // Lost confirms make retries: duplicates, unless the producer is idempotent.
+                if mix.may_duplicate || idempotent {
                     faults.push(json!({"confirm_lost": {"probability": conf}}));
                 }
             }
