@@ -3,6 +3,7 @@
 import { test as base, expect, Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import path from 'node:path';
+import fs from 'node:fs';
 
 const screenshots = path.resolve(__dirname, '..', '..', 'target', 'screenshots');
 const HEX16 = /^[0-9a-f]{16}$/;
@@ -88,6 +89,31 @@ test('choosing the poison-message presets changes the outcome', async ({ page })
   expect(await outcome(page).innerText()).not.toBe(noDlqText);
   await expect(page.getByLabel('Seed')).toHaveValue('3');
   await shot(page, 'poison-with-dlq');
+});
+
+test('the log lessons run in the browser and give the native trace hashes', async ({ page }) => {
+  // scenarios/trace-hashes.json is written by the broker crate's native golden tests.
+  const hashes = JSON.parse(
+    fs.readFileSync(path.resolve(__dirname, '..', '..', 'scenarios', 'trace-hashes.json'), 'utf8'),
+  ) as Record<string, string>;
+  await openApp(page);
+  const lessons = [
+    'out-of-order-wrong-key', 'out-of-order-keyed-by-order', 'consumer-lag-rebalance', 'replay-late-joiner',
+    'dual-write', 'outbox', 'producer-retries-duplicates', 'producer-idempotent',
+  ];
+  for (const slug of lessons) {
+    await page.getByLabel('Scenario').selectOption(slug);
+    await expect(outcome(page).locator('code')).toHaveText(hashes[slug]);
+    await expect(outcome(page).getByRole('list').first().getByRole('listitem').first()).toBeVisible();
+    if (slug === 'out-of-order-wrong-key') {
+      await expect(outcome(page)).toContainText('applied out of order');
+      await shot(page, 'topic-out-of-order-wrong-key');
+    }
+    if (slug === 'dual-write') {
+      await expect(outcome(page)).toContainText('crashed after its business write and before publishing');
+      await shot(page, 'topic-dual-write');
+    }
+  }
 });
 
 test('a bad seed shows an alert, keeps the result, and the page keeps working', async ({ page }) => {
