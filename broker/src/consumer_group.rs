@@ -143,8 +143,11 @@ impl Simulation {
         }
         let owned: Vec<Tp> = self.consumer(consumer).log.owned.keys().copied().collect();
         let graceful = reason == LeaveReason::Left;
+        // Past its max.poll.interval, a member still holds its polled records and goes on
+        // with them (their commits will fail); otherwise they are dropped with the partitions.
+        let keep_batch = reason == LeaveReason::MaxPollIntervalExceeded;
         for tp in owned {
-            self.revoke(consumer, tp, graceful);
+            self.revoke(consumer, tp, graceful, keep_batch);
         }
         self.consumer_mut(consumer).log.member = false;
         self.groups[g as usize].members.retain(|m| *m != consumer);
@@ -212,7 +215,7 @@ impl Simulation {
         for (m, list) in &next {
             let gone: Vec<Tp> = self.consumer(*m).log.owned.keys().filter(|tp| !list.contains(tp)).copied().collect();
             for tp in gone {
-                self.revoke(*m, tp, !self.consumer(*m).crashed);
+                self.revoke(*m, tp, !self.consumer(*m).crashed, false);
             }
         }
         let group = &mut self.groups[g as usize];
@@ -255,7 +258,7 @@ impl Simulation {
     }
 
     /// `consumer` gives up `tp`. A live auto-commit member commits what it processed first.
-    fn revoke(&mut self, consumer: NodeId, tp: Tp, alive: bool) {
+    fn revoke(&mut self, consumer: NodeId, tp: Tp, alive: bool, keep_batch: bool) {
         let lm = self.consumer_model(consumer).log.clone().expect("a topic consumer");
         let at_most_once = self.consumer_model(consumer).semantics == Semantics::AtMostOnce;
         if alive && lm.commit == CommitMode::Auto && !at_most_once {
@@ -267,6 +270,9 @@ impl Simulation {
         }
         let cs = self.consumer_mut(consumer);
         cs.log.owned.remove(&tp);
+        if keep_batch {
+            return;
+        }
         let dropped: Vec<crate::poll::Polled> =
             cs.log.batch.iter().filter(|p| (p.topic, p.partition) == tp).cloned().collect();
         cs.log.batch.retain(|p| (p.topic, p.partition) != tp);
@@ -345,6 +351,7 @@ impl Simulation {
 
     /// Commits every partition where the member has processed past its group's offset.
     pub(crate) fn commit_processed(&mut self, consumer: NodeId) {
+        self.report_refused_commits(consumer);
         let g = self.group_of(consumer).expect("a topic consumer");
         let done: Vec<(Tp, u64)> =
             self.consumer(consumer).log.owned.iter().filter_map(|(tp, o)| o.processed.map(|p| (*tp, p))).collect();

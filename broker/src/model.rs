@@ -224,6 +224,7 @@ pub struct LogConsumerModel {
     pub max_poll_records: u32,
     pub offset_reset: OffsetReset,
     pub session_timeout: Duration,
+    pub max_poll_interval: Duration,
     pub heartbeat_interval: Duration,
     pub transactional: bool,
 }

@@ -42,6 +42,15 @@ pub struct LogState {
     pub last_commit: SimTime,
     /// An auto-commit poll is scheduled.
     pub auto_commit_scheduled: bool,
+    /// Polls so far (to tell whether it polled again before its max.poll.interval).
+    pub polls: u64,
+    /// Left the group for taking too long between polls: it rejoins at its next poll.
+    pub rejoin_at_next_poll: bool,
+    /// Offsets processed on partitions it no longer owns, whose commit will be refused when
+    /// it next commits (after the batch, or at the auto-commit).
+    pub refused_commits: BTreeMap<Tp, u64>,
+    /// Times it left the group for exceeding max.poll.interval.
+    pub kicked: u32,
 }
 
 /// A partition this member owns.
@@ -87,8 +96,14 @@ impl Simulation {
     pub(crate) fn log_pump(&mut self, consumer: NodeId) {
         let Some(lm) = self.consumer_model(consumer).log.clone() else { return };
         let cs = self.consumer(consumer);
-        if cs.crashed || cs.away || !cs.log.member || !cs.works.is_empty() {
+        let kicked = cs.log.rejoin_at_next_poll;
+        if cs.crashed || cs.away || !(cs.log.member || kicked) || !cs.works.is_empty() {
             return;
+        }
+        if cs.log.batch.is_empty() && kicked {
+            // Out of the group for a slow batch: its next poll joins the group again.
+            self.consumer_mut(consumer).log.rejoin_at_next_poll = false;
+            return self.join_group(consumer);
         }
         if cs.log.batch.is_empty() {
             if self.topic_state(lm.topic).in_outage(self.now) {
@@ -174,6 +189,11 @@ impl Simulation {
         let lm = self.consumer_model(consumer).log.clone().expect("a topic consumer");
         let at_most_once = self.consumer_model(consumer).semantics == Semantics::AtMostOnce;
         let owned: Vec<Tp> = self.consumer(consumer).log.owned.keys().copied().collect();
+        let cs = &mut self.consumer_mut(consumer).log;
+        cs.polls += 1;
+        let poll = cs.polls;
+        let life = self.consumer(consumer).life;
+        self.sched.schedule(self.later(lm.max_poll_interval), Due::PollDeadline { consumer, life, poll });
         if owned.is_empty() {
             return false;
         }
@@ -246,6 +266,22 @@ impl Simulation {
         }
         self.consumer_mut(consumer).log.batch.extend(fetched);
         true
+    }
+
+    /// `max.poll.interval.ms` after a poll that returned records: a member still busy with
+    /// them has not polled again in time. Kafka's client then leaves the group (its heartbeats
+    /// alone do not keep it in), the group rebalances, and its commits fail; it goes on with
+    /// the records it holds, and joins again at its next poll.
+    pub(crate) fn poll_deadline(&mut self, consumer: NodeId, poll: u64) {
+        let cs = self.consumer(consumer);
+        let busy = !cs.works.is_empty() || !cs.log.batch.is_empty();
+        if cs.log.polls != poll || !busy || !cs.log.member || cs.crashed || cs.away {
+            return;
+        }
+        let log = &mut self.consumer_mut(consumer).log;
+        log.rejoin_at_next_poll = true;
+        log.kicked += 1;
+        self.leave_group(consumer, crate::trace::LeaveReason::MaxPollIntervalExceeded, true);
     }
 
     /// A processing attempt on a record succeeded.
@@ -326,14 +362,24 @@ impl Simulation {
         }
         self.mark_processed(consumer, lw);
         if !owns {
-            // The group has moved on: this member's commit for the partition is refused.
-            let failed = Event::CommitFailed { topic: tp.0, partition: tp.1, offset: lw.offset + 1 };
-            self.emit(consumer, None, None, failed);
+            // The group has moved on: this member's next commit for the partition is refused.
+            self.consumer_mut(consumer).log.refused_commits.insert(tp, lw.offset + 1);
+            if mode == CommitMode::Record {
+                self.report_refused_commits(consumer);
+            }
         }
         match mode {
             CommitMode::Record if owns => self.commit(consumer, tp, lw.offset + 1),
             CommitMode::Batch if self.consumer(consumer).log.batch.is_empty() => self.commit_processed(consumer),
             _ => {}
+        }
+    }
+
+    /// A commit that includes partitions the group has given to another member fails.
+    pub(crate) fn report_refused_commits(&mut self, consumer: NodeId) {
+        let refused = std::mem::take(&mut self.consumer_mut(consumer).log.refused_commits);
+        for ((topic, partition), offset) in refused {
+            self.emit(consumer, None, None, Event::CommitFailed { topic, partition, offset });
         }
     }
 
@@ -398,7 +444,10 @@ impl Simulation {
     /// The consumer crashed: its polled records are gone with it; those whose offsets were
     /// committed before processing (at-most-once) are lost.
     pub(crate) fn log_crashed(&mut self, consumer: NodeId, works: &[Work]) {
-        let batch = std::mem::take(&mut self.consumer_mut(consumer).log.batch);
+        let log = &mut self.consumer_mut(consumer).log;
+        log.refused_commits.clear();
+        log.rejoin_at_next_poll = false;
+        let batch = std::mem::take(&mut log.batch);
         for w in works {
             if let Some(lw) = &w.log {
                 if lw.committed_before {

@@ -399,6 +399,10 @@ pub struct ConsumerSpec {
     pub auto_offset_reset: Option<OffsetReset>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_timeout_ms: Option<i64>,
+    /// `max.poll.interval.ms`: a member that takes longer than this between polls (a slow
+    /// batch) leaves the group and rejoins at its next poll.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_poll_interval_ms: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub heartbeat_interval_ms: Option<i64>,
     /// The business effect and the offset commit in one transaction (exactly-once on a log).

@@ -111,6 +111,12 @@ pub(crate) enum Due {
         consumer: NodeId,
         life: u32,
     },
+    /// `max.poll.interval.ms` after a poll: has the member polled again since?
+    PollDeadline {
+        consumer: NodeId,
+        life: u32,
+        poll: u64,
+    },
     /// The transactional outbox's relay polls the outbox.
     RelayTick {
         producer: NodeId,
@@ -517,6 +523,11 @@ impl Simulation {
             Due::AutoCommit { consumer, life } => {
                 if self.consumer(consumer).life == life {
                     self.auto_commit_due(consumer);
+                }
+            }
+            Due::PollDeadline { consumer, life, poll } => {
+                if self.consumer(consumer).life == life {
+                    self.poll_deadline(consumer, poll);
                 }
             }
             Due::RelayTick { producer } => self.relay_tick(producer),

@@ -322,6 +322,7 @@ named_enum!(
         Left => "left", "left the group",
         SessionTimeout => "session_timeout", "missed its session timeout (no heartbeats)",
         Restarted => "restarted", "came back as a new member after a crash",
+        MaxPollIntervalExceeded => "max_poll_interval_exceeded", "took longer than max.poll.interval.ms between two polls",
     }
 );
 

@@ -842,6 +842,7 @@ impl Checker {
                     ("max_poll_records", c.max_poll_records.is_some()),
                     ("auto_offset_reset", c.auto_offset_reset.is_some()),
                     ("session_timeout_ms", c.session_timeout_ms.is_some()),
+                    ("max_poll_interval_ms", c.max_poll_interval_ms.is_some()),
                     ("heartbeat_interval_ms", c.heartbeat_interval_ms.is_some()),
                     ("transactional", c.transactional),
                     ("dead_letter", c.dead_letter.is_some()),
@@ -944,6 +945,13 @@ impl Checker {
                     "must not be more than session_timeout_ms (Kafka advises a third of it)",
                 );
             }
+            let max_poll_interval = self.int_range(
+                &format!("{p}.max_poll_interval_ms"),
+                c.max_poll_interval_ms.unwrap_or(300_000),
+                1,
+                MAX_DURATION_MS,
+                " ms",
+            );
             let interval = self.int_range(
                 &format!("{p}.auto_commit_interval_ms"),
                 c.auto_commit_interval_ms.unwrap_or(5_000),
@@ -966,6 +974,7 @@ impl Checker {
                     max_poll_records: max_poll as u32,
                     offset_reset: c.auto_offset_reset.unwrap_or_default(),
                     session_timeout: Duration::from_ms(session),
+                    max_poll_interval: Duration::from_ms(max_poll_interval),
                     heartbeat_interval: Duration::from_ms(heartbeat),
                     transactional: c.transactional,
                 });

@@ -178,6 +178,26 @@ pub fn verdict(sim: &Simulation, o: &Outcome) -> Vec<String> {
         ));
     }
 
+    // max.poll.interval: a member too slow between polls is put out of its group.
+    for (i, n) in sim.model.nodes.iter().enumerate() {
+        let crate::model::NodeKind::Consumer(cm) = &n.kind else { continue };
+        let (Some(lm), crate::sim::NodeState::Consumer(cs)) = (&cm.log, &sim.nodes[i]) else { continue };
+        if cs.log.kicked > 0 {
+            let ms = lm.max_poll_interval.0 / 1000;
+            lines.push(if cs.log.kicked == 1 {
+                format!(
+                    "{} took longer than max.poll.interval ({ms} ms) to work through a poll: the group rebalanced without it, its commit failed, and what it had processed was read again by another member.",
+                    n.name
+                )
+            } else {
+                format!(
+                    "{} took longer than max.poll.interval ({ms} ms) to work through a poll {} times: each time the group rebalanced without it, its commit failed, and what it had processed was read again by another member.",
+                    n.name, cs.log.kicked
+                )
+            });
+        }
+    }
+
     // Head-of-line blocking on a topic: a record that keeps failing holds up its partition.
     for (i, n) in sim.model.nodes.iter().enumerate() {
         let crate::model::NodeKind::Consumer(cm) = &n.kind else { continue };

@@ -905,7 +905,6 @@ fn lag_per_partition_per_group_and_the_maximum() {
 // Core bugs found by these tests (kept failing, and ignored, until the core is fixed)
 
 #[test]
-
 fn an_idempotent_producer_does_not_duplicate_across_its_own_crash() {
     // p-1 is written at 0 ms and its confirm is lost. At 20 ms the producer crashes between
     // the business write of p-2 and its publish (down until 120 ms). p-1's retry, due at
@@ -930,11 +929,10 @@ fn an_idempotent_producer_does_not_duplicate_across_its_own_crash() {
 }
 
 #[test]
-
 fn an_idempotent_producer_does_not_duplicate_when_another_record_gives_up() {
     // Every confirm is lost and one retry is allowed. p-1 (0 ms) gives up at 110 ms after its
-    // deduplicated retry; that bumps the epoch. p-4 (60 ms) is retried at 120 ms, now under
-    // the new epoch with sequence 0, and is appended a second time.
+    // deduplicated retry. p-4 (60 ms) is retried at 120 ms: it keeps its sequence number, so
+    // the broker recognises it (an epoch bump here used to write it a second time).
     let s = r#"{"version":1,"seed":1,"duration_ms":2000,"nodes":[
       {"id":"p","kind":"producer","arrivals":{"fixed":{"interval_ms":20}},"count":4,"idempotent":true,
        "publish":{"timeout_ms":50,"retries":1,"backoff_ms":10},"faults":[{"confirm_lost":{"probability":1}}]},
@@ -945,4 +943,38 @@ fn an_idempotent_producer_does_not_duplicate_when_another_record_gives_up() {
     assert_eq!(events(&t, "Appended").len(), 4, "each record written once");
     assert_eq!(events(&t, "PublishDeduplicated").len(), 4, "every retry deduplicated");
     assert_eq!(sim.outcome().processed_more_than_once, 0);
+}
+
+#[test]
+fn a_member_too_slow_between_polls_leaves_its_group_and_its_commits_fail() {
+    // 30 records at once, 2 partitions; b1 needs 100 ms a record and may take 1 s between
+    // polls: with up to 20 records a poll it is put out of the group, b2 takes its partition
+    // and reads from the committed offset, and b1's batch commit is refused.
+    let s = r#"{"version":1,"seed":4,"duration_ms":6000,"nodes":[
+      {"id":"p","kind":"producer","count":30,"arrivals":{"burst":{"size":30,"every_ms":3000}},"keys":"k-1..k-30"},
+      {"id":"t","kind":"topic","partitions":2},
+      {"id":"b1","kind":"consumer","group":"g","effect":"charge card","processing":{"fixed":{"ms":100}},"auto_offset_reset":"earliest",
+       "commit":"batch","max_poll_records":20,"max_poll_interval_ms":1000},
+      {"id":"b2","kind":"consumer","group":"g","effect":"charge card","processing":{"fixed":{"ms":20}},"auto_offset_reset":"earliest",
+       "commit":"batch","max_poll_records":20,"max_poll_interval_ms":1000}],
+      "wires":[["p","t"],["t","b1"],["t","b2"]]}"#;
+    let (sim, t) = run_traced(s);
+    let left = events(&t, "LeftGroup");
+    assert!(!left.is_empty());
+    assert_eq!(left[0]["node"], "b1");
+    assert_eq!(left[0]["reason"], "max_poll_interval_exceeded");
+    // Its first poll (at 0 ms, as the first record was written) took one record; the second,
+    // at 100 ms, took the rest of its partition: 1 s later it is still at it.
+    assert_eq!(at_ms(left[0]), 1_100.0, "one max.poll.interval after the poll that took the batch");
+    let generation2 = events(&t, "Rebalanced").into_iter().find(|e| e["generation"] == 2).expect("a rebalance");
+    assert_eq!(generation2["assignment"]["b2"], json!(["t/0", "t/1"]));
+    let failed: Vec<_> = events(&t, "CommitFailed").into_iter().filter(|e| e["node"] == "b1").collect();
+    assert_eq!(failed.len(), 1, "one refused batch commit, {failed:?}");
+    // It joins again at its next poll.
+    let joined = events(&t, "JoinedGroup").into_iter().filter(|e| e["node"] == "b1").count();
+    assert_eq!(joined, 2);
+    let o = sim.outcome();
+    assert!(o.processed_more_than_once > 0, "b2 re-reads what b1 processed without a commit");
+    assert!(o.verdict.iter().any(|l| l.contains("took longer than max.poll.interval (1000 ms)")), "{:?}", o.verdict);
+    assert_eq!(o.lost, 0);
 }

@@ -139,7 +139,7 @@ const topicBase = () => ({
     {
       id: "c1", kind: "consumer", group: "billing", assignment: "cooperative-sticky", commit: "auto",
       auto_commit_interval_ms: 1000, max_poll_records: 50, auto_offset_reset: "earliest",
-      session_timeout_ms: 10000, heartbeat_interval_ms: 3000, dead_letter: "t-dlt",
+      session_timeout_ms: 10000, heartbeat_interval_ms: 3000, max_poll_interval_ms: 60000, dead_letter: "t-dlt",
       retry: { policy: "fixed", base_ms: 10, max_attempts: 3, then: "dead_letter" },
     },
     {
@@ -240,6 +240,7 @@ const mustReject = [
   ["max_poll_records over 10000", editTopic((s) => (node(s, "c1").max_poll_records = 10001))],
   ["auto_offset_reset none (Kafka's, not supported)", editTopic((s) => (node(s, "c1").auto_offset_reset = "none"))],
   ["session timeout 0", editTopic((s) => (node(s, "c1").session_timeout_ms = 0))],
+  ["max poll interval 0", editTopic((s) => (node(s, "c1").max_poll_interval_ms = 0))],
   ["heartbeat interval negative", editTopic((s) => (node(s, "c1").heartbeat_interval_ms = -1))],
   ["transactional as a string", editTopic((s) => (node(s, "c2").transactional = "yes"))],
   ["transactional at-most-once", editTopic((s) => Object.assign(node(s, "c2"), { semantics: "at-most-once", transactional: true }))],
