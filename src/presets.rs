@@ -36,6 +36,7 @@ pub const PRESETS: &[Preset] = &[
     preset!("out-of-order-wrong-key"),
     preset!("out-of-order-keyed-by-order"),
     preset!("consumer-lag-rebalance"),
+    preset!("slow-poll-loop"),
     preset!("replay-late-joiner"),
     preset!("producer-retries-duplicates"),
     preset!("producer-idempotent"),

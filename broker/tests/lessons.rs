@@ -286,3 +286,37 @@ fn publish_retries_duplicate_and_the_idempotent_producer_does_not() {
     assert_eq!(deduplicated.len(), events(&t, "ConfirmLost").len(), "every retry after a lost ack is deduplicated");
     assert_eq!(events(&t, "Appended").len() as u64, idem.published, "each event written once");
 }
+
+#[test]
+fn a_slow_poll_loop_is_put_out_of_its_group_and_cards_are_charged_twice() {
+    let json = scenario("slow-poll-loop");
+    let o = run_named("slow-poll-loop");
+    assert!(o.processed_more_than_once > 0, "{:?}", o.verdict);
+    assert_eq!((o.lost, o.in_flight), (0, 0));
+    assert!(
+        o.verdict.iter().any(|l| l.starts_with("billing-1 took longer than max.poll.interval (2000 ms)")),
+        "{:?}",
+        o.verdict
+    );
+    let t = trace_of(&json);
+    let left = events(&t, "LeftGroup");
+    assert!(
+        !left.is_empty()
+            && left.iter().all(|e| e["node"] == "billing-1" && e["reason"] == "max_poll_interval_exceeded")
+    );
+    assert!(events(&t, "CommitFailed").iter().all(|e| e["node"] == "billing-1"));
+    assert!(!events(&t, "CommitFailed").is_empty());
+    // The fixes the narration suggests: a smaller poll, or an exactly-once consumer.
+    for (field, value) in
+        [("max_poll_records", serde_json::json!(10)), ("semantics", serde_json::json!("exactly-once"))]
+    {
+        let mut s: serde_json::Value = serde_json::from_str(&json).unwrap();
+        for n in s["nodes"].as_array_mut().unwrap().iter_mut().filter(|n| n["group"] == "billing") {
+            n[field] = value.clone();
+        }
+        let mut sim = common::load(&s.to_string());
+        sim.run_to_end();
+        let fixed = sim.outcome();
+        assert_eq!(fixed.processed_once, fixed.published, "{field}: {:?}", fixed.verdict);
+    }
+}

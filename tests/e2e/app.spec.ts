@@ -98,7 +98,7 @@ test('the log lessons run in the browser and give the native trace hashes', asyn
   ) as Record<string, string>;
   await openApp(page);
   const lessons = [
-    'out-of-order-wrong-key', 'out-of-order-keyed-by-order', 'consumer-lag-rebalance', 'replay-late-joiner',
+    'out-of-order-wrong-key', 'out-of-order-keyed-by-order', 'consumer-lag-rebalance', 'slow-poll-loop', 'replay-late-joiner',
     'dual-write', 'outbox', 'producer-retries-duplicates', 'producer-idempotent',
   ];
   for (const slug of lessons) {
