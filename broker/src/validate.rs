@@ -177,6 +177,11 @@ impl Checker {
         }
     }
 
+    /// A whole number of milliseconds from 1 ms to a day, or `default` when absent.
+    fn ms_setting(&mut self, path: &str, v: Option<i64>, default: i64) -> u64 {
+        self.int_range(path, v.unwrap_or(default), 1, MAX_DURATION_MS, " ms")
+    }
+
     /// A name people read (an effect, a group, a business write): 1 to MAX_NAME_LEN characters.
     fn name(&mut self, path: &str, name: &str) {
         if name.trim().is_empty() || name.chars().count() > MAX_NAME_LEN {
@@ -925,19 +930,11 @@ impl Checker {
             if !groups[g].topics.contains(&topic) {
                 groups[g].topics.push(topic);
             }
-            let session = self.int_range(
-                &format!("{p}.session_timeout_ms"),
-                c.session_timeout_ms.unwrap_or(45_000),
-                1,
-                MAX_DURATION_MS,
-                " ms",
-            );
-            let heartbeat = self.int_range(
+            let session = self.ms_setting(&format!("{p}.session_timeout_ms"), c.session_timeout_ms, 45_000);
+            let heartbeat = self.ms_setting(
                 &format!("{p}.heartbeat_interval_ms"),
-                c.heartbeat_interval_ms.unwrap_or(3_000.min(session as i64)),
-                1,
-                MAX_DURATION_MS,
-                " ms",
+                c.heartbeat_interval_ms,
+                3_000.min(session as i64),
             );
             if heartbeat > session {
                 self.err(
@@ -945,20 +942,9 @@ impl Checker {
                     "must not be more than session_timeout_ms (Kafka advises a third of it)",
                 );
             }
-            let max_poll_interval = self.int_range(
-                &format!("{p}.max_poll_interval_ms"),
-                c.max_poll_interval_ms.unwrap_or(300_000),
-                1,
-                MAX_DURATION_MS,
-                " ms",
-            );
-            let interval = self.int_range(
-                &format!("{p}.auto_commit_interval_ms"),
-                c.auto_commit_interval_ms.unwrap_or(5_000),
-                1,
-                MAX_DURATION_MS,
-                " ms",
-            );
+            let max_poll_interval =
+                self.ms_setting(&format!("{p}.max_poll_interval_ms"), c.max_poll_interval_ms, 300_000);
+            let interval = self.ms_setting(&format!("{p}.auto_commit_interval_ms"), c.auto_commit_interval_ms, 5_000);
             if c.auto_commit_interval_ms.is_some() && c.commit.is_some_and(|m| m != CommitMode::Auto) {
                 self.err(format!("{p}.auto_commit_interval_ms"), "applies only to \"commit\": \"auto\"");
             }
