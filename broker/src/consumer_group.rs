@@ -27,7 +27,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::assignor::{Assignment, PartitionCounts, Strategy, Subscriptions, TopicPartition};
 use crate::command::ResetTarget;
-use crate::ids::{MsgId, NodeId};
+use crate::ids::NodeId;
 use crate::message::EnvState;
 use crate::model::NodeKind;
 use crate::scenario::{CommitMode, OffsetReset, Semantics};
@@ -422,10 +422,5 @@ impl Simulation {
     pub(crate) fn next_stamp(&mut self) -> u64 {
         self.stamps += 1;
         self.stamps
-    }
-
-    /// The message a copy in a partition belongs to (for tests and the snapshot).
-    pub fn record_at(&self, topic: NodeId, partition: u32, offset: u64) -> Option<MsgId> {
-        self.partition((topic, partition)).get(offset).map(|r| r.msg)
     }
 }
