@@ -189,11 +189,7 @@ impl Simulation {
         let lm = self.consumer_model(consumer).log.clone().expect("a topic consumer");
         let at_most_once = self.consumer_model(consumer).semantics == Semantics::AtMostOnce;
         let owned: Vec<Tp> = self.consumer(consumer).log.owned.keys().copied().collect();
-        let cs = &mut self.consumer_mut(consumer).log;
-        cs.polls += 1;
-        let poll = cs.polls;
-        let life = self.consumer(consumer).life;
-        self.sched.schedule(self.later(lm.max_poll_interval), Due::PollDeadline { consumer, life, poll });
+        self.consumer_mut(consumer).log.polls += 1;
         if owned.is_empty() {
             return false;
         }
@@ -240,6 +236,9 @@ impl Simulation {
         if fetched.is_empty() {
             return false;
         }
+        // Kafka's max.poll.interval: the next poll is due within it.
+        let (poll, life) = (self.consumer(consumer).log.polls, self.consumer(consumer).life);
+        self.sched.schedule(self.later(lm.max_poll_interval), Due::PollDeadline { consumer, life, poll });
         for p in &fetched {
             let e = &mut self.envs[p.env.index()];
             e.delivery_count += 1;
