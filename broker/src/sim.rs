@@ -35,6 +35,10 @@ pub const DEFAULT_EVENT_BUDGET: u64 = 20_000_000;
 /// Runs also stop when this many messages have been published, to bound memory.
 pub const MESSAGE_BUDGET: usize = 2_000_000;
 
+/// ... and when this many copies exist (fan-out to many queues, or many consumer groups on a
+/// topic, multiply the copies of each message).
+pub const COPY_BUDGET: usize = 3_000_000;
+
 /// Something scheduled to happen.
 #[derive(Clone, Debug)]
 pub(crate) enum Due {
@@ -568,7 +572,7 @@ impl Simulation {
                 panic!("invariant broken at {} (seed {}): {why}", self.now, self.model.seed);
             }
         }
-        if self.trace.len() >= self.budget {
+        if self.trace.len() >= self.budget || self.envs.len() >= COPY_BUDGET {
             self.halt();
         }
     }

@@ -121,7 +121,7 @@ pub enum Event {
     SlowedDown {
         factor_milli: u32,
     },
-    /// The run stopped early: it used up its event budget.
+    /// The run stopped early: it reached its limit on events, messages or copies.
     Halted {
         events: u64,
     },

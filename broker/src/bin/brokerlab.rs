@@ -221,7 +221,7 @@ fn table(o: &Outcome) -> String {
         "latency", l.p50, l.p95, l.p99, l.mean, l.samples
     ));
     if o.halted {
-        s.push_str("\n  The run stopped early: it used up its event budget.\n");
+        s.push_str("\n  The run stopped early, at Brokerlab's limits on events, messages or copies.\n");
     }
     s
 }
