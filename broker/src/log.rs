@@ -96,6 +96,8 @@ pub struct TopicState {
     pub appended: u64,
     /// Round-robin cursor for unkeyed records written by the broker (dead-letter topics).
     pub rr: u32,
+    /// Per partition: a time-retention check is scheduled (one at a time, for the head).
+    pub retention_scheduled: Vec<bool>,
     /// Most records held at once over all partitions.
     pub max_records: u64,
 }
@@ -114,7 +116,11 @@ impl TopicState {
     }
 
     pub fn new(partitions: u32) -> TopicState {
-        TopicState { partitions: vec![PartitionLog::default(); partitions as usize], ..TopicState::default() }
+        TopicState {
+            partitions: vec![PartitionLog::default(); partitions as usize],
+            retention_scheduled: vec![false; partitions as usize],
+            ..TopicState::default()
+        }
     }
 
     pub fn in_outage(&self, now: SimTime) -> bool {
@@ -298,7 +304,13 @@ impl Simulation {
             }
         }
         if let Some(r) = retention {
-            self.sched.schedule(self.later(r), Due::Retention { topic, partition });
+            // One check per partition at a time, due when its oldest record expires.
+            let t = self.topic_state_mut(topic);
+            if !t.retention_scheduled[partition as usize] {
+                t.retention_scheduled[partition as usize] = true;
+                let head = t.partitions[partition as usize].records.front().map_or(now, |h| h.at);
+                self.sched.schedule(head.after(r).max(now), Due::Retention { topic, partition });
+            }
         }
         let groups = self.topic_model(topic).groups.clone();
         for g in groups {
@@ -317,6 +329,11 @@ impl Simulation {
                 break;
             }
             self.delete_head(topic, partition);
+        }
+        let next = self.partition((topic, partition)).records.front().map(|h| h.at.after(r));
+        self.topic_state_mut(topic).retention_scheduled[partition as usize] = next.is_some();
+        if let Some(at) = next {
+            self.sched.schedule(at, Due::Retention { topic, partition });
         }
     }
 

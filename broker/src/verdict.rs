@@ -121,12 +121,13 @@ pub fn verdict(sim: &Simulation, o: &Outcome) -> Vec<String> {
         }
     }
 
+    // Messages are in publish order, so a message's outcome sits at its own index.
     let overtaken: Vec<String> = o
         .messages
         .iter()
-        .filter_map(|m| {
-            let after = m.applied_after.as_ref()?;
-            let other = o.messages.iter().find(|x| &x.id == after)?;
+        .zip(&sim.msgs)
+        .filter_map(|(m, msg)| {
+            let other = &o.messages[msg.overtaken_by?.index()];
             let key = m.key.clone().unwrap_or_default();
             Some(if other.event_type != m.event_type {
                 format!("{} for {key} was applied before {}", other.event_type, m.event_type)
