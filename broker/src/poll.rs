@@ -42,8 +42,10 @@ pub struct LogState {
     pub last_commit: SimTime,
     /// An auto-commit poll is scheduled.
     pub auto_commit_scheduled: bool,
-    /// Polls so far (to tell whether it polled again before its max.poll.interval).
-    pub polls: u64,
+    /// When it last polled (max.poll.interval counts from there).
+    pub last_poll_at: SimTime,
+    /// A max.poll.interval check is scheduled (one at a time).
+    pub poll_deadline_scheduled: bool,
     /// Left the group for taking too long between polls: it rejoins at its next poll.
     pub rejoin_at_next_poll: bool,
     /// Offsets processed on partitions it no longer owns, whose commit will be refused when
@@ -189,7 +191,7 @@ impl Simulation {
         let lm = self.consumer_model(consumer).log.clone().expect("a topic consumer");
         let at_most_once = self.consumer_model(consumer).semantics == Semantics::AtMostOnce;
         let owned: Vec<Tp> = self.consumer(consumer).log.owned.keys().copied().collect();
-        self.consumer_mut(consumer).log.polls += 1;
+        self.consumer_mut(consumer).log.last_poll_at = self.now;
         if owned.is_empty() {
             return false;
         }
@@ -237,8 +239,10 @@ impl Simulation {
             return false;
         }
         // Kafka's max.poll.interval: the next poll is due within it.
-        let (poll, life) = (self.consumer(consumer).log.polls, self.consumer(consumer).life);
-        self.sched.schedule(self.later(lm.max_poll_interval), Due::PollDeadline { consumer, life, poll });
+        if !self.consumer(consumer).log.poll_deadline_scheduled {
+            self.consumer_mut(consumer).log.poll_deadline_scheduled = true;
+            self.sched.schedule(self.later(lm.max_poll_interval), Due::PollDeadline { consumer });
+        }
         for p in &fetched {
             let e = &mut self.envs[p.env.index()];
             e.delivery_count += 1;
@@ -271,10 +275,20 @@ impl Simulation {
     /// them has not polled again in time. Kafka's client then leaves the group (its heartbeats
     /// alone do not keep it in), the group rebalances, and its commits fail; it goes on with
     /// the records it holds, and joins again at its next poll.
-    pub(crate) fn poll_deadline(&mut self, consumer: NodeId, poll: u64) {
+    pub(crate) fn poll_deadline(&mut self, consumer: NodeId) {
+        let interval = self.consumer_model(consumer).log.as_ref().expect("a topic consumer").max_poll_interval;
         let cs = self.consumer(consumer);
         let busy = !cs.works.is_empty() || !cs.log.batch.is_empty();
-        if cs.log.polls != poll || !busy || !cs.log.member || cs.crashed || cs.away {
+        let due = cs.log.last_poll_at.after(interval);
+        let live = cs.log.member && !cs.crashed && !cs.away;
+        self.consumer_mut(consumer).log.poll_deadline_scheduled = false;
+        if !busy || !live {
+            return;
+        }
+        if due > self.now {
+            // It polled again since: the deadline moved.
+            self.consumer_mut(consumer).log.poll_deadline_scheduled = true;
+            self.sched.schedule(due, Due::PollDeadline { consumer });
             return;
         }
         let log = &mut self.consumer_mut(consumer).log;

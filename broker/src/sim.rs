@@ -118,8 +118,6 @@ pub(crate) enum Due {
     /// `max.poll.interval.ms` after a poll: has the member polled again since?
     PollDeadline {
         consumer: NodeId,
-        life: u32,
-        poll: u64,
     },
     /// The transactional outbox's relay polls the outbox.
     RelayTick {
@@ -529,11 +527,7 @@ impl Simulation {
                     self.auto_commit_due(consumer);
                 }
             }
-            Due::PollDeadline { consumer, life, poll } => {
-                if self.consumer(consumer).life == life {
-                    self.poll_deadline(consumer, poll);
-                }
-            }
+            Due::PollDeadline { consumer } => self.poll_deadline(consumer),
             Due::RelayTick { producer } => self.relay_tick(producer),
             Due::ProducerRecover { producer } => self.producer_recover(producer),
         }
