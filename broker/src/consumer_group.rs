@@ -319,7 +319,12 @@ impl Simulation {
     /// (until a replay reads them again).
     pub(crate) fn skip(&mut self, g: u16, tp: Tp, from: u64, to: u64, cause: ResetCause) {
         let node = tp.0;
-        self.emit(node, None, None, Event::OffsetsReset { group: g, topic: tp.0, partition: tp.1, offset: to, cause });
+        self.emit(
+            node,
+            None,
+            None,
+            Event::OffsetsReset { group: g, topic: tp.0, partition: tp.1, offset: to as u32, cause },
+        );
         let slot = self.slot_of(tp.0, g);
         let slots = self.topic_model(tp.0).slots();
         for o in from.max(self.partition(tp).start)..to {
@@ -336,7 +341,12 @@ impl Simulation {
         let old = self.committed_or_start(g, tp);
         self.set_committed(g, tp, offset);
         self.consumer_mut(consumer).log.last_commit = self.now;
-        self.emit(consumer, None, None, Event::Committed { group: g, topic: tp.0, partition: tp.1, offset });
+        self.emit(
+            consumer,
+            None,
+            None,
+            Event::Committed { group: g, topic: tp.0, partition: tp.1, offset: offset as u32 },
+        );
         let slot = self.slot_of(tp.0, g);
         let slots = self.topic_model(tp.0).slots();
         for o in old.max(self.partition(tp).start)..offset {
@@ -389,7 +399,13 @@ impl Simulation {
                         t,
                         None,
                         None,
-                        Event::OffsetsReset { group: g, topic: t, partition: p, offset, cause: ResetCause::Action },
+                        Event::OffsetsReset {
+                            group: g,
+                            topic: t,
+                            partition: p,
+                            offset: offset as u32,
+                            cause: ResetCause::Action,
+                        },
                     );
                 }
                 if let Some(owner) = self.groups[g as usize].owner.get(&tp).copied() {

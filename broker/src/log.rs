@@ -295,7 +295,7 @@ impl Simulation {
         t.appended += 1;
         let held = t.records();
         t.max_records = t.max_records.max(held);
-        self.emit_env(topic, env, Event::Appended { partition, offset });
+        self.emit_env(topic, env, Event::Appended { partition, offset: offset as u32 });
         let tm = self.topic_model(topic);
         let (retention, keep) = (tm.retention, tm.retention_records);
         if let Some(keep) = keep {
@@ -345,7 +345,7 @@ impl Simulation {
         else {
             return;
         };
-        self.trace.push(self.now, topic, Some(r.msg), None, Event::Deleted { partition, offset });
+        self.trace.push(self.now, topic, Some(r.msg), None, Event::Deleted { partition, offset: offset as u32 });
         // A group with no committed offset here counts its lag from the log start, which moved.
         for g in self.topic_model(topic).groups.clone() {
             if !self.groups[g as usize].committed.contains_key(&(topic, partition)) {

@@ -254,7 +254,7 @@ impl Simulation {
             self.emit_env(
                 consumer,
                 p.env,
-                Event::Fetched { topic: p.topic, partition: p.partition, offset: p.offset, redelivered },
+                Event::Fetched { topic: p.topic, partition: p.partition, offset: p.offset as u32, redelivered },
             );
         }
         if at_most_once && lm.commit != CommitMode::Record {
@@ -392,7 +392,7 @@ impl Simulation {
     pub(crate) fn report_refused_commits(&mut self, consumer: NodeId) {
         let refused = std::mem::take(&mut self.consumer_mut(consumer).log.refused_commits);
         for ((topic, partition), offset) in refused {
-            self.emit(consumer, None, None, Event::CommitFailed { topic, partition, offset });
+            self.emit(consumer, None, None, Event::CommitFailed { topic, partition, offset: offset as u32 });
         }
     }
 

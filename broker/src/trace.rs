@@ -25,7 +25,9 @@ pub struct Entry {
     pub event: Event,
 }
 
-/// What happened. The names are the ones SPEC.md uses, plus a few the model needs.
+/// What happened. The names are the ones SPEC.md uses, plus a few the model needs. Offsets
+/// are `u32` here (a run stops long before 4 billion events) to keep an entry small; the hash
+/// widens them to 64 bits like every other field.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Event {
     /// A producer sent a message (attempt > 1 is a publish retry). Node: the producer.
@@ -128,13 +130,13 @@ pub enum Event {
     /// Written to a topic's partition at `offset`. Node: the topic.
     Appended {
         partition: u32,
-        offset: u64,
+        offset: u32,
     },
     /// A consumer polled this record. Node: the consumer.
     Fetched {
         topic: NodeId,
         partition: u32,
-        offset: u64,
+        offset: u32,
         redelivered: bool,
     },
     /// The group's committed offset for the partition is now `offset` (the next record to
@@ -143,14 +145,14 @@ pub enum Event {
         group: u16,
         topic: NodeId,
         partition: u32,
-        offset: u64,
+        offset: u32,
     },
     /// An offset commit was refused: the group has rebalanced since this member fetched the
     /// record. Node: the consumer.
     CommitFailed {
         topic: NodeId,
         partition: u32,
-        offset: u64,
+        offset: u32,
     },
     /// A consumer group has a new generation and assignment. Node: the group's first topic.
     Rebalanced(Box<Rebalance>),
@@ -168,13 +170,13 @@ pub enum Event {
         group: u16,
         topic: NodeId,
         partition: u32,
-        offset: u64,
+        offset: u32,
         cause: ResetCause,
     },
     /// Retention deleted the record. Node: the topic.
     Deleted {
         partition: u32,
-        offset: u64,
+        offset: u32,
     },
     /// The idempotent producer's sequence number showed this publish is a retry of a record
     /// already written: the broker acknowledged it without writing it again. Node: the topic.
@@ -467,21 +469,21 @@ impl Event {
             Event::Redriven { to } => [to.0 as u64, 0, 0],
             Event::SlowedDown { factor_milli } => [factor_milli as u64, 0, 0],
             Event::Halted { events } => [events, 0, 0],
-            Event::Appended { partition, offset } => [partition as u64, offset, 0],
+            Event::Appended { partition, offset } => [partition as u64, offset as u64, 0],
             Event::Fetched { topic, partition, offset, redelivered } => {
-                [pair(topic.0, partition), offset, b(redelivered)]
+                [pair(topic.0, partition), offset as u64, b(redelivered)]
             }
             Event::Committed { group, topic, partition, offset } => {
-                [pair(group as u32, topic.0), partition as u64, offset]
+                [pair(group as u32, topic.0), partition as u64, offset as u64]
             }
-            Event::CommitFailed { topic, partition, offset } => [topic.0 as u64, partition as u64, offset],
+            Event::CommitFailed { topic, partition, offset } => [topic.0 as u64, partition as u64, offset as u64],
             Event::Rebalanced(ref r) => [r.group as u64, r.generation as u64, r.fingerprint()],
             Event::JoinedGroup { group } => [group as u64, 0, 0],
             Event::LeftGroup { group, reason } => [group as u64, reason.code() as u64, 0],
             Event::OffsetsReset { group, topic, partition, offset, cause } => {
-                [pair(group as u32, topic.0), pair(partition, cause.code() as u32), offset]
+                [pair(group as u32, topic.0), pair(partition, cause.code() as u32), offset as u64]
             }
-            Event::Deleted { partition, offset } => [partition as u64, offset, 0],
+            Event::Deleted { partition, offset } => [partition as u64, offset as u64, 0],
             Event::PublishDeduplicated { partition, sequence } => [partition as u64, sequence as u64, 0],
             Event::Written { outbox } => [b(outbox), 0, 0],
             Event::WriteRolledBack | Event::TransactionAborted => [0, 0, 0],
@@ -714,4 +716,16 @@ impl Trace {
 
 pub fn hash_hex(h: u64) -> String {
     format!("{h:016x}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_event_stays_small() {
+        // A recorded run keeps millions of entries: a topic event must not make every entry
+        // bigger than the queue events already are.
+        assert!(std::mem::size_of::<Event>() <= 24, "{}", std::mem::size_of::<Event>());
+    }
 }
