@@ -50,6 +50,17 @@ pub struct GroupState {
     /// every append, commit, reset and deletion; `invariants.rs` recounts it).
     pub lag: u64,
     pub max_lag: u64,
+    /// Why the next rebalance happens (who joined or left, and how).
+    pub(crate) cause: Option<(NodeId, Change)>,
+    /// The membership changes that made it rebalance after it formed, with their times.
+    pub changes: Vec<(crate::time::SimTime, NodeId, Change)>,
+}
+
+/// What changed the membership of a group.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Change {
+    Joined,
+    Left(LeaveReason),
 }
 
 impl Simulation {
@@ -131,6 +142,7 @@ impl Simulation {
             return;
         }
         self.enter_group(consumer, g);
+        self.groups[g as usize].cause = Some((consumer, Change::Joined));
         self.rebalance(g);
     }
 
@@ -153,6 +165,9 @@ impl Simulation {
         self.groups[g as usize].members.retain(|m| *m != consumer);
         self.groups[g as usize].owner.retain(|_, m| *m != consumer);
         self.emit(consumer, None, None, Event::LeftGroup { group: g, reason });
+        if reason != LeaveReason::Restarted {
+            self.groups[g as usize].cause = Some((consumer, Change::Left(reason)));
+        }
         if rebalance {
             self.rebalance(g);
         }
@@ -218,8 +233,14 @@ impl Simulation {
                 self.revoke(*m, tp, !self.consumer(*m).crashed, false);
             }
         }
+        let now = self.now;
         let group = &mut self.groups[g as usize];
         group.generation += 1;
+        if let Some((m, change)) = group.cause.take() {
+            if group.generation > 1 {
+                group.changes.push((now, m, change));
+            }
+        }
         group.owner.clear();
         for (m, list) in &next {
             for tp in list {

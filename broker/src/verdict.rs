@@ -179,6 +179,32 @@ pub fn verdict(sim: &Simulation, o: &Outcome) -> Vec<String> {
         ));
     }
 
+    // Rebalances after a group formed, and what caused them.
+    for (g, gs) in sim.groups.iter().enumerate() {
+        if gs.changes.is_empty() {
+            continue;
+        }
+        let why: Vec<String> = gs
+            .changes
+            .iter()
+            .map(|(t, m, change)| {
+                let name = sim.model.name(*m);
+                let what = match change {
+                    crate::consumer_group::Change::Joined => "joined".to_string(),
+                    crate::consumer_group::Change::Left(crate::trace::LeaveReason::Left) => "left".to_string(),
+                    crate::consumer_group::Change::Left(r) => r.human().to_string(),
+                };
+                format!("{name} {what} at {} s", libm::round(t.as_ms_f64() / 100.0) / 10.0)
+            })
+            .collect();
+        let times = if why.len() == 1 { "once".to_string() } else { format!("{} times", why.len()) };
+        lines.push(format!(
+            "Group {} rebalanced {times} after it formed: {}.",
+            sim.model.groups[g].name,
+            examples(&why)
+        ));
+    }
+
     // max.poll.interval: a member too slow between polls is put out of its group.
     for (i, n) in sim.model.nodes.iter().enumerate() {
         let crate::model::NodeKind::Consumer(cm) = &n.kind else { continue };

@@ -177,6 +177,11 @@ fn splitting_by_event_type_reorders_an_order_and_keying_by_order_id_does_not() {
 fn lag_grows_behind_a_slow_consumer_and_a_new_member_drains_it_at_the_price_of_duplicates() {
     let json = scenario("consumer-lag-rebalance");
     let o = run_named("consumer-lag-rebalance");
+    assert!(
+        o.verdict.iter().any(|l| l == "Group fulfilment rebalanced once after it formed: fulfilment-2 joined at 12 s."),
+        "{:?}",
+        o.verdict
+    );
     let t = trace_of(&json);
     // One member until 12 s: the lag grows.
     let (at_4, at_12, at_20) = (

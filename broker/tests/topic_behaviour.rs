@@ -976,5 +976,10 @@ fn a_member_too_slow_between_polls_leaves_its_group_and_its_commits_fail() {
     let o = sim.outcome();
     assert!(o.processed_more_than_once > 0, "b2 re-reads what b1 processed without a commit");
     assert!(o.verdict.iter().any(|l| l.contains("took longer than max.poll.interval (1000 ms)")), "{:?}", o.verdict);
+    assert!(
+        o.verdict.iter().any(|l| l.starts_with("Group g rebalanced 2 times after it formed: b1 took longer than max.poll.interval.ms between two polls at 1.1 s, b1 joined at ")),
+        "{:?}",
+        o.verdict
+    );
     assert_eq!(o.lost, 0);
 }
