@@ -177,6 +177,21 @@ impl Checker {
         }
     }
 
+    /// A wire from a queue or topic (`source`) to a consumer: it has no delay, jitter or
+    /// binding key, and the consumer must not read from anything else yet. Returns whether the
+    /// consumer can take this source.
+    fn consumer_wire(&mut self, p: &str, w: &Wire, source: &str, consumer: &NodeKind, id: NodeId) -> bool {
+        if w.delay_ms != 0.0 || w.jitter_ms != 0.0 || w.binding_key.is_some() {
+            self.err(p, format!("a wire from a {source} to a consumer has no delay, jitter or binding key"));
+        }
+        let reads_queue = matches!(consumer, NodeKind::Consumer(cm) if cm.queue.is_some());
+        if reads_queue || self.consumer_topic.contains_key(&id) {
+            self.err(p, format!("consumer {:?} already reads from a queue or topic; a consumer reads from one", w.to));
+            return false;
+        }
+        true
+    }
+
     /// A whole number of milliseconds from 1 ms to a day, or `default` when absent.
     fn ms_setting(&mut self, path: &str, v: Option<i64>, default: i64) -> u64 {
         self.int_range(path, v.unwrap_or(default), 1, MAX_DURATION_MS, " ms")
@@ -721,18 +736,7 @@ impl Checker {
                     em.bindings.push(Binding { link, key: w.binding_key.clone() });
                 }
                 NodeKind::Topic(_) => {
-                    if w.delay_ms != 0.0 || w.jitter_ms != 0.0 || w.binding_key.is_some() {
-                        self.err(&p, "a wire from a topic to a consumer has no delay, jitter or binding key");
-                    }
-                    let reads_queue = matches!(&nodes[to.index()].kind, NodeKind::Consumer(cm) if cm.queue.is_some());
-                    if reads_queue || self.consumer_topic.contains_key(&to) {
-                        self.err(
-                            &p,
-                            format!(
-                                "consumer {:?} already reads from a queue or topic; a consumer reads from one",
-                                w.to
-                            ),
-                        );
+                    if !self.consumer_wire(&p, w, "topic", &nodes[to.index()].kind, to) {
                         continue;
                     }
                     self.consumer_topic.insert(to, from);
@@ -741,22 +745,12 @@ impl Checker {
                     }
                 }
                 NodeKind::Queue(_) => {
-                    if w.delay_ms != 0.0 || w.jitter_ms != 0.0 || w.binding_key.is_some() {
-                        self.err(&p, "a wire from a queue to a consumer has no delay, jitter or binding key");
-                    }
                     let queue = from;
                     let consumer = to;
+                    if !self.consumer_wire(&p, w, "queue", &nodes[consumer.index()].kind, consumer) {
+                        continue;
+                    }
                     if let NodeKind::Consumer(cm) = &mut nodes[consumer.index()].kind {
-                        if cm.queue.is_some() || self.consumer_topic.contains_key(&consumer) {
-                            self.err(
-                                &p,
-                                format!(
-                                    "consumer {:?} already reads from a queue or topic; a consumer reads from one",
-                                    w.to
-                                ),
-                            );
-                            continue;
-                        }
                         cm.queue = Some(queue);
                     }
                     if let NodeKind::Queue(qm) = &mut nodes[queue.index()].kind {
