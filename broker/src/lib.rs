@@ -49,6 +49,7 @@ pub mod scheduler;
 pub mod sim;
 pub mod snapshot;
 pub mod time;
+pub mod token;
 pub mod trace;
 pub mod validate;
 mod verdict;
@@ -61,8 +62,9 @@ pub use scenario::Scenario;
 pub use sim::Simulation;
 pub use snapshot::Snapshot;
 pub use time::{Duration, SimTime};
+pub use token::{Place, Token};
 pub use trace::{Entry, Event};
-pub use validate::validate;
+pub use validate::{validate, wire_refusal};
 
 /// Reads and validates scenario JSON into the model a simulation runs
 /// (`Simulation::with_seed(model, seed)` runs it with another seed).

@@ -72,53 +72,101 @@ fn article(kind: &str) -> &'static str {
 }
 
 /// What a wire's two ends may be, and why not otherwise.
-fn wire_refusal(from: &Node, to: &Node) -> Option<String> {
-    use Node::*;
+///
+/// `from` and `to` are node kinds as the scenario writes them (`"producer"`, `"exchange"`,
+/// `"queue"`, `"topic"`, `"consumer"`, `"dead_letter_queue"`); the editor asks before it
+/// draws a wire, and the validator asks again of every wire in a file.
+pub fn wire_refusal(from: &str, to: &str) -> Option<String> {
+    let kind = |k: &str| match k {
+        "producer" => Producer,
+        "exchange" => Exchange,
+        "queue" => Queue,
+        "topic" => Topic,
+        "consumer" => Consumer,
+        _ => DeadLetterQueue,
+    };
+    let (from, to) = (kind(from), kind(to));
     let ok = matches!(
         (from, to),
-        (Producer(_), Exchange(_))
-            | (Producer(_), Queue(_))
-            | (Producer(_), Topic(_))
-            | (Exchange(_), Queue(_))
-            | (Queue(_), Consumer(_))
-            | (Topic(_), Consumer(_))
+        (Producer, Exchange)
+            | (Producer, Queue)
+            | (Producer, Topic)
+            | (Exchange, Queue)
+            | (Queue, Consumer)
+            | (Topic, Consumer)
     );
     if ok {
         return None;
     }
-    let (a, b) = (from.kind_name(), to.kind_name());
+    let (a, b) = (from.name(), to.name());
     let why = match (from, to) {
-        (DeadLetterQueue(_), _) => {
+        (DeadLetterQueue, _) => {
             "a dead-letter queue only collects dead letters; send them back with a redrive action".to_string()
         }
-        (_, DeadLetterQueue(_)) => {
+        (_, DeadLetterQueue) => {
             "dead letters reach a dead-letter queue through a queue's \"dead_letter\" setting, not a wire".to_string()
         }
-        (_, Producer(_)) => format!("{} {a} cannot publish to a producer", article(a)),
-        (Consumer(_), _) => {
+        (_, Producer) => format!("{} {a} cannot publish to a producer", article(a)),
+        (Consumer, _) => {
             format!("a consumer cannot send to {} {b}; it only reads from a queue or a topic", article(b))
         }
-        (Producer(_), Consumer(_)) => {
+        (Producer, Consumer) => {
             "a producer publishes to an exchange, a queue or a topic, and consumers read from the queue or topic"
                 .to_string()
         }
-        (Exchange(_), Consumer(_)) => {
+        (Exchange, Consumer) => {
             "an exchange routes to queues; put a queue between the exchange and the consumer".to_string()
         }
-        (Queue(_), Queue(_)) | (Queue(_), Exchange(_)) => {
+        (Queue, Queue) | (Queue, Exchange) => {
             "a queue delivers only to consumers; use its \"dead_letter\" setting to move messages on".to_string()
         }
-        (Exchange(_), Exchange(_)) => {
+        (Exchange, Exchange) => {
             "exchange-to-exchange bindings are not supported; bind the queues to the first exchange".to_string()
         }
-        (Exchange(_), Topic(_)) => "an exchange routes to queues; wire the producer straight to the topic".to_string(),
-        (Topic(_), _) => {
+        (Exchange, Topic) => "an exchange routes to queues; wire the producer straight to the topic".to_string(),
+        (Topic, _) => {
             "a topic is read by consumers; use a consumer's \"dead_letter\" setting to move records on".to_string()
         }
-        (Queue(_), Topic(_)) => "a queue delivers only to consumers; a producer publishes to a topic".to_string(),
+        (Queue, Topic) => "a queue delivers only to consumers; a producer publishes to a topic".to_string(),
         _ => format!("{} {a} cannot be wired to {} {b}", article(a), article(b)),
     };
     Some(why)
+}
+
+#[derive(Clone, Copy)]
+enum WireEnd {
+    Producer,
+    Exchange,
+    Queue,
+    Topic,
+    Consumer,
+    DeadLetterQueue,
+}
+use WireEnd::*;
+
+impl WireEnd {
+    fn name(self) -> &'static str {
+        match self {
+            Producer => "producer",
+            Exchange => "exchange",
+            Queue => "queue",
+            Topic => "topic",
+            Consumer => "consumer",
+            DeadLetterQueue => "dead-letter queue",
+        }
+    }
+}
+
+/// A node's kind as the scenario writes it.
+fn json_kind(n: &Node) -> &'static str {
+    match n {
+        Node::Producer(_) => "producer",
+        Node::Exchange(_) => "exchange",
+        Node::Queue(_) => "queue",
+        Node::Topic(_) => "topic",
+        Node::Consumer(_) => "consumer",
+        Node::DeadLetterQueue(_) => "dead_letter_queue",
+    }
 }
 
 impl Checker {
@@ -693,7 +741,7 @@ impl Checker {
                 self.err(&p, "a node cannot be wired to itself");
                 continue;
             }
-            if let Some(why) = wire_refusal(&s.nodes[from.index()], &s.nodes[to.index()]) {
+            if let Some(why) = wire_refusal(json_kind(&s.nodes[from.index()]), json_kind(&s.nodes[to.index()])) {
                 self.err(&p, why);
                 continue;
             }
