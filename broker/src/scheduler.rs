@@ -7,6 +7,7 @@ use std::collections::BinaryHeap;
 
 use crate::time::SimTime;
 
+#[derive(Clone)]
 struct Entry<E> {
     at: SimTime,
     seq: u64,
@@ -31,6 +32,7 @@ impl<E> Ord for Entry<E> {
     }
 }
 
+#[derive(Clone)]
 pub struct Scheduler<E> {
     heap: BinaryHeap<Entry<E>>,
     next_seq: u64,

@@ -128,6 +128,7 @@ pub(crate) enum Due {
     },
 }
 
+#[derive(Clone)]
 pub(crate) enum NodeState {
     Producer(ProducerState),
     Exchange { outage_until: Option<SimTime> },
@@ -137,6 +138,7 @@ pub(crate) enum NodeState {
     DeadLetterQueue { held: Vec<EnvId> },
 }
 
+#[derive(Clone)]
 pub struct Simulation {
     pub(crate) model: Model,
     pub(crate) now: SimTime,

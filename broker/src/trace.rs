@@ -676,6 +676,19 @@ pub struct Trace {
     pub keep: bool,
 }
 
+/// A clone (the app's checkpoints are clones of a whole simulation) carries on the same
+/// hash: FNV-1a's state is the 64-bit value `finish` returns, so it is rebuilt from that.
+impl Clone for Trace {
+    fn clone(&self) -> Self {
+        Trace {
+            entries: self.entries.clone(),
+            hasher: FnvHasher::with_key(self.hasher.finish()),
+            next_seq: self.next_seq,
+            keep: self.keep,
+        }
+    }
+}
+
 impl Default for Trace {
     fn default() -> Self {
         Trace { entries: Vec::new(), hasher: FnvHasher::default(), next_seq: 0, keep: true }
