@@ -17,6 +17,7 @@
 
 pub mod app;
 pub mod controls;
+pub mod fields;
 pub mod outcome_view;
 pub mod presets;
 pub mod runner;
