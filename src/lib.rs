@@ -17,8 +17,10 @@
 
 pub mod app;
 pub mod controls;
+pub mod doc;
 pub mod fields;
 pub mod outcome_view;
+pub mod player;
 pub mod presets;
 pub mod runner;
 pub mod state;

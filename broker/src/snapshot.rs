@@ -124,7 +124,76 @@ impl Simulation {
     }
 
     pub fn snapshot(&self) -> Snapshot {
-        let nodes = self
+        let nodes = self.node_snapshots();
+        let in_flight = self
+            .envs
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| {
+                let (state, node) = match e.state {
+                    EnvState::Publishing => ("publishing", None),
+                    EnvState::Ready { queue } => ("ready", Some(queue)),
+                    EnvState::Unacked { consumer, .. } | EnvState::AckedInProcess { consumer } => {
+                        ("unacked", Some(consumer))
+                    }
+                    EnvState::DeadLettered { dlq } => ("dead_lettered", Some(dlq)),
+                    // Waiting in a topic for its group (copies already processed are not
+                    // shown: the log keeps them, but nothing is left to do with them).
+                    EnvState::InLog { topic, .. } if e.effect_at.is_none() => ("in_log", Some(topic)),
+                    _ => return None,
+                };
+                let m = &self.msgs[e.msg.index()];
+                let position = match e.state {
+                    EnvState::Ready { queue } => match &self.nodes[queue.index()] {
+                        NodeState::Queue(q) => Some(q.ready.range(..e.order).count() as u32),
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                Some(EnvelopeSnapshot {
+                    copy: i as u32,
+                    msg: self.message_name(e.msg),
+                    event_type: self.event_types[m.event_type as usize].clone(),
+                    schema_version: m.schema_version,
+                    key: m.key.map(|k| self.keys[k as usize].clone()),
+                    occurred_at_us: m.published_at.0,
+                    state,
+                    node: node.map(|n| self.model.name(n).to_string()),
+                    position,
+                    partition: match e.state {
+                        EnvState::InLog { partition, .. } => Some(partition),
+                        _ => None,
+                    },
+                    offset: match e.state {
+                        EnvState::InLog { .. } => Some(e.order as u64),
+                        _ => None,
+                    },
+                    delivery_count: e.delivery_count,
+                    redelivered: e.delivery_count > 1 || e.returns > 0,
+                    deaths: e.deaths.iter().map(|d| self.death_snapshot(d)).collect(),
+                })
+            })
+            .collect();
+        let groups = self
+            .model
+            .groups
+            .iter()
+            .enumerate()
+            .map(|(g, gm)| GroupSnapshot {
+                name: gm.name.clone(),
+                strategy: gm.strategy.name(),
+                generation: self.groups[g].generation,
+                members: self.groups[g].members.iter().map(|m| self.model.name(*m).to_string()).collect(),
+                lag: self.group_lag(g as u16),
+            })
+            .collect();
+        Snapshot { t_us: self.now.0, nodes, groups, in_flight }
+    }
+
+    /// The nodes part of a [`Snapshot`] alone: cheap enough for the app to ask several
+    /// times a second while thousands of messages are in flight.
+    pub fn node_snapshots(&self) -> Vec<NodeSnapshot> {
+        self
             .nodes
             .iter()
             .enumerate()
@@ -199,70 +268,7 @@ impl Simulation {
                 }
                 s
             })
-            .collect();
-        let in_flight = self
-            .envs
-            .iter()
-            .enumerate()
-            .filter_map(|(i, e)| {
-                let (state, node) = match e.state {
-                    EnvState::Publishing => ("publishing", None),
-                    EnvState::Ready { queue } => ("ready", Some(queue)),
-                    EnvState::Unacked { consumer, .. } | EnvState::AckedInProcess { consumer } => {
-                        ("unacked", Some(consumer))
-                    }
-                    EnvState::DeadLettered { dlq } => ("dead_lettered", Some(dlq)),
-                    // Waiting in a topic for its group (copies already processed are not
-                    // shown: the log keeps them, but nothing is left to do with them).
-                    EnvState::InLog { topic, .. } if e.effect_at.is_none() => ("in_log", Some(topic)),
-                    _ => return None,
-                };
-                let m = &self.msgs[e.msg.index()];
-                let position = match e.state {
-                    EnvState::Ready { queue } => match &self.nodes[queue.index()] {
-                        NodeState::Queue(q) => Some(q.ready.range(..e.order).count() as u32),
-                        _ => None,
-                    },
-                    _ => None,
-                };
-                Some(EnvelopeSnapshot {
-                    copy: i as u32,
-                    msg: self.message_name(e.msg),
-                    event_type: self.event_types[m.event_type as usize].clone(),
-                    schema_version: m.schema_version,
-                    key: m.key.map(|k| self.keys[k as usize].clone()),
-                    occurred_at_us: m.published_at.0,
-                    state,
-                    node: node.map(|n| self.model.name(n).to_string()),
-                    position,
-                    partition: match e.state {
-                        EnvState::InLog { partition, .. } => Some(partition),
-                        _ => None,
-                    },
-                    offset: match e.state {
-                        EnvState::InLog { .. } => Some(e.order as u64),
-                        _ => None,
-                    },
-                    delivery_count: e.delivery_count,
-                    redelivered: e.delivery_count > 1 || e.returns > 0,
-                    deaths: e.deaths.iter().map(|d| self.death_snapshot(d)).collect(),
-                })
-            })
-            .collect();
-        let groups = self
-            .model
-            .groups
-            .iter()
-            .enumerate()
-            .map(|(g, gm)| GroupSnapshot {
-                name: gm.name.clone(),
-                strategy: gm.strategy.name(),
-                generation: self.groups[g].generation,
-                members: self.groups[g].members.iter().map(|m| self.model.name(*m).to_string()).collect(),
-                lag: self.group_lag(g as u16),
-            })
-            .collect();
-        Snapshot { t_us: self.now.0, nodes, groups, in_flight }
+            .collect()
     }
 
     fn consumer_model_at(&self, i: usize) -> Option<&crate::model::ConsumerModel> {
