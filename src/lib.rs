@@ -15,9 +15,11 @@
 //! One `AppState: Reducible` holds everything; `reduce` runs the (pure, sans-IO) core and
 //! never touches the DOM. The view components only render their props.
 
+pub mod animation;
 pub mod app;
 pub mod controls;
 pub mod doc;
+pub mod draw;
 pub mod fields;
 pub mod outcome_view;
 pub mod player;
