@@ -109,7 +109,8 @@ pub fn normalise(mut doc: Value) -> Value {
     }
     let positions = positions.as_object_mut().unwrap();
     for (id, at) in ids.iter().zip(auto) {
-        let valid = positions.get(id).and_then(Value::as_array).is_some_and(|p| p.len() == 2 && p.iter().all(Value::is_number));
+        let valid =
+            positions.get(id).and_then(Value::as_array).is_some_and(|p| p.len() == 2 && p.iter().all(Value::is_number));
         if !valid {
             positions.insert(id.clone(), json!([at.0, at.1]));
         }
@@ -426,11 +427,9 @@ pub fn describe_action(action: &Value) -> String {
             None => format!("crash {}", arg("consumer")),
         },
         "recover" => format!("recover {}", arg("consumer")),
-        "outage" => format!(
-            "outage of {} for {} ms",
-            arg("node"),
-            body.get("duration_ms").and_then(Value::as_i64).unwrap_or(0)
-        ),
+        "outage" => {
+            format!("outage of {} for {} ms", arg("node"), body.get("duration_ms").and_then(Value::as_i64).unwrap_or(0))
+        }
         "redrive" => format!("redrive {}", arg("dlq")),
         "slow" => format!("slow down {}", arg("consumer")),
         "leave" => format!("{} leaves its group", arg("consumer")),
@@ -530,8 +529,11 @@ mod tests {
 
     #[test]
     fn removing_a_node_removes_what_points_at_it() {
-        let mut doc = normalise(serde_json::from_str(PRESETS.iter().find(|p| p.slug == "poison-with-dlq").unwrap().json).unwrap());
-        let dlq = nodes(&doc).iter().find(|n| node_kind(n) == "dead_letter_queue").map(|n| node_id(n).to_owned()).unwrap();
+        let mut doc = normalise(
+            serde_json::from_str(PRESETS.iter().find(|p| p.slug == "poison-with-dlq").unwrap().json).unwrap(),
+        );
+        let dlq =
+            nodes(&doc).iter().find(|n| node_kind(n) == "dead_letter_queue").map(|n| node_id(n).to_owned()).unwrap();
         remove_nodes(&mut doc, std::slice::from_ref(&dlq));
         assert!(find_node(&doc, &dlq).is_none());
         assert!(nodes(&doc).iter().all(|n| n.get("dead_letter").and_then(Value::as_str) != Some(dlq.as_str())));

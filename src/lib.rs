@@ -1,30 +1,41 @@
-//! # Brokerlab's app shell
+//! # Brokerlab, the app
 //!
-//! The Yew single-page app that drives the broker core in the browser. This first shell
-//! lists the preset scenarios, runs the chosen one to its end in the core (compiled to
-//! wasm32) and shows the outcome in plain words.
+//! The Yew single-page app: a canvas editor and player for the broker core (compiled to
+//! wasm32). People drag producers, exchanges, queues, topics, consumers and dead-letter
+//! queues onto the canvas, wire them, set them up in the inspector, press Play and watch
+//! every message move, retry, die or get lost, with the outcome told in plain words.
 //!
 //! ```text
-//!   <select Scenario> ─┐
-//!   <input Seed>  ─────┼─ Action ──▶ AppState::reduce ──run──▶ broker::Simulation
-//!   <button Run>  ─────┘                  │                        │
-//!                                         ◀──── broker::Outcome ───┘
-//!   view components (pure functions of props) ◀── AppState
+//!   palette / canvas / inspector / transport ──Action──▶ state::AppState::reduce
+//!         ▲                                                   │ document (JSON) + undo
+//!         │ render (pure views of the state)                  │ doc::check (the core's validator)
+//!         │                                                   ▼
+//!   outcome, node status ◀── sync ── engine::Engine ◀── player::Player (checkpoints, seek)
+//!                                       │ animation::Animator ◀── trace entries
+//!                                       └─▶ draw (tokens on a <canvas>, every frame)
 //! ```
 //!
-//! One `AppState: Reducible` holds everything; `reduce` runs the (pure, sans-IO) core and
-//! never touches the DOM. The view components only render their props.
+//! One `AppState: Reducible` holds the document and what the page shows; `reduce` never
+//! touches the DOM. The engine (player and animation) is pure computation too; only the
+//! frame loop in `app.rs` and the pointer handlers in `canvas.rs` and `palette.rs` touch the
+//! browser.
 
 pub mod animation;
 pub mod app;
-pub mod controls;
+pub mod canvas;
 pub mod doc;
 pub mod draw;
+pub mod engine;
 pub mod fields;
+pub mod help;
+pub mod icons;
+pub mod inspector;
 pub mod outcome_view;
+pub mod palette;
 pub mod player;
 pub mod presets;
 pub mod runner;
 pub mod state;
+pub mod transport;
 
 pub use app::App;

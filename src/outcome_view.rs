@@ -1,37 +1,29 @@
 //! The Outcome region: the verdict in plain words, where every published message ended up,
 //! the damage, timing, and the trace hash that proves a replay is the same run.
 
+use std::rc::Rc;
+
 use broker::Outcome;
 use yew::prelude::*;
 
-use crate::state::RunResult;
-
 #[derive(Properties, PartialEq)]
 pub struct OutcomePanelProps {
-    pub result: RunResult,
-    /// The seed the result was run with.
-    pub seed: u64,
+    /// The outcome so far, at the playhead.
+    pub outcome: Rc<Outcome>,
+    pub t_us: u64,
+    pub end_us: u64,
+    pub playing: bool,
 }
 
+/// The region "Outcome": the verdict in plain words, then the seven fates and the figures,
+/// live at the playhead.
 #[function_component(OutcomePanel)]
 pub fn outcome_panel(props: &OutcomePanelProps) -> Html {
     html! {
         <section class="outcome" aria-labelledby="outcome-heading">
             <h2 id="outcome-heading">{ "Outcome" }</h2>
-            { match &props.result {
-                RunResult::Ran(o) => render_outcome(o, props.seed),
-                RunResult::Failed(problems) => render_problems(problems),
-            } }
+            { render_outcome(&props.outcome, props) }
         </section>
-    }
-}
-
-fn render_problems(problems: &[String]) -> Html {
-    html! {
-        <div class="problems" role="alert">
-            <p>{ "This scenario could not be run:" }</p>
-            <ul>{ for problems.iter().map(|p| html! { <li>{ p }</li> }) }</ul>
-        </div>
     }
 }
 
@@ -48,13 +40,18 @@ pub fn fate_counts(o: &Outcome) -> [(&'static str, u64, &'static str); 7] {
     ]
 }
 
-fn render_outcome(o: &Outcome, seed: u64) -> Html {
-    let status = format!(
-        "Seed {seed}: ran to {} ms, {} events.{}",
-        thousands(o.t_ms.round() as u64),
-        thousands(o.events),
-        if o.halted { " Stopped early: the event budget ran out." } else { "" }
-    );
+fn render_outcome(o: &Outcome, p: &OutcomePanelProps) -> Html {
+    let at = crate::transport::format_time(p.t_us);
+    let status = if p.playing {
+        format!("Playing, seed {}.", o.seed)
+    } else if p.t_us >= p.end_us {
+        format!("Finished at {at} with seed {}: {} events.", o.seed, thousands(o.events))
+    } else if p.t_us == 0 {
+        "Ready: press Play, or Step through it event by event.".to_owned()
+    } else {
+        format!("Paused at {at}: {} events so far.", thousands(o.events))
+    } + if o.halted { " Stopped early: the event budget ran out." } else { "" };
+    let verdict: Vec<&String> = o.verdict.iter().collect();
     let figure = |label: &'static str, value: String| {
         html! { <div class="figure"><dt>{ label }</dt><dd>{ value }</dd></div> }
     };
@@ -64,7 +61,10 @@ fn render_outcome(o: &Outcome, seed: u64) -> Html {
 
             <h3 id="verdict-heading">{ "Verdict" }</h3>
             <ul class="verdict" aria-labelledby="verdict-heading">
-                { for o.verdict.iter().map(|line| html! { <li>{ line }</li> }) }
+                if verdict.is_empty() {
+                    <li>{ "Nothing has happened yet." }</li>
+                }
+                { for verdict.iter().map(|line| html! { <li>{ line.as_str() }</li> }) }
             </ul>
 
             <h3>{ "Messages" }</h3>

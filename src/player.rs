@@ -66,10 +66,12 @@ impl Player {
         sim.check_invariants = false;
         let scout = sim.clone();
         let end = sim.end().0;
+        let every = (end / CHECKPOINT_SLICES).max(1_000);
         Player {
-            checkpoint_every_us: (end / CHECKPOINT_SLICES).max(1_000),
-            next_checkpoint_us: 0,
-            checkpoints: Vec::new(),
+            checkpoint_every_us: every,
+            next_checkpoint_us: every,
+            // The start of the run is always there to go back to.
+            checkpoints: vec![sim.clone()],
             scout: Some(scout),
             sim,
             markers: Vec::new(),

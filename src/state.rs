@@ -1,86 +1,430 @@
-//! The app's one state and its reducer. `reduce` runs the core (pure computation) and never
-//! touches the DOM; the view renders whatever state it is given.
+//! The app's one state and its reducer. Every gesture becomes an [`Action`]; `reduce` edits
+//! the document (with undo and redo), validates it with the core, and tells the engine what
+//! to play. It never touches the DOM: the views render whatever state they are given, and the
+//! animation loop carries out the engine's part frame by frame.
+//!
+//! ```text
+//!   pointer / keyboard / inputs ──Action──▶ AppState::reduce ──▶ document (+ history)
+//!                                               │                   │ core validate
+//!                                               │        problems ◀─┤
+//!                                               └──▶ Engine (player, animation) ◀─ model
+//! ```
 
+use std::cell::RefCell;
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use broker::Outcome;
+use broker::snapshot::NodeSnapshot;
+use broker::{Outcome, Problem};
+use serde_json::{json, Value};
 use yew::Reducible;
 
-use crate::presets::{self, PresetInfo, PRESETS};
-use crate::runner;
+use crate::doc;
+use crate::engine::{Engine, ViewPort};
+use crate::fields::{self, Field, Target};
+use crate::player::{Marker, Player};
+use crate::presets::PRESETS;
 
-/// The result of the last run the user asked for.
-#[derive(Clone, Debug, PartialEq)]
-pub enum RunResult {
-    Ran(Rc<Outcome>),
-    /// The scenario did not load; the core's problems, one line each.
-    Failed(Rc<Vec<String>>),
+/// The most undo steps kept.
+const HISTORY: usize = 200;
+pub const MIN_SPEED: f64 = 0.1;
+pub const MAX_SPEED: f64 = 100.0;
+pub const MIN_ZOOM: f64 = 0.25;
+pub const MAX_ZOOM: f64 = 4.0;
+
+/// Something selected on the canvas.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Sel {
+    Node(String),
+    Wire(usize),
 }
 
+/// Text typed into a field that the document could not take as it is, with why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Draft {
+    pub text: String,
+    pub error: String,
+}
+
+/// A short message for the user: a refused wire (next to where it was dropped), a failed
+/// edit. Shown in a live region so screen readers announce it.
 #[derive(Clone, Debug, PartialEq)]
-pub struct AppState {
-    /// Title, description and seed of every preset, read once.
-    pub catalog: Rc<Vec<PresetInfo>>,
-    /// Index into [`PRESETS`] of the chosen scenario.
-    pub selected: usize,
-    /// The seed the shown result was run with.
-    pub seed: u64,
-    /// What the Seed field holds now, valid or not.
-    pub seed_text: String,
-    /// Why the Seed field was refused on the last Run; the previous result stays shown.
-    pub seed_error: Option<String>,
-    pub result: RunResult,
-    /// How many runs made it to the screen; lets the status line say "run again".
-    pub runs: u64,
+pub struct Notice {
+    pub text: String,
+    /// Canvas point to show it next to, if it is about a place on the canvas.
+    pub at: Option<(f64, f64)>,
+}
+
+/// What an inspector field belongs to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FieldOwner {
+    Node(String),
+    Wire(usize),
+}
+
+/// Scenario-level settings the inspector shows when nothing is selected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScenarioField {
+    Title,
+    Duration,
+    Seed,
 }
 
 pub enum Action {
-    /// Pick a preset by index: its own seed, run at once.
-    SelectPreset(usize),
-    /// The Seed field changed; nothing runs until Run.
-    EditSeed(String),
-    /// Run the chosen preset with the seed in the field, if it is valid.
-    Run,
+    /// Add a node from the palette: at a canvas point (a drop), or at a free spot.
+    AddNode {
+        kind: String,
+        at: Option<(f64, f64)>,
+    },
+    Select {
+        sel: Sel,
+        extend: bool,
+    },
+    SelectNodes(Vec<String>),
+    ClearSelection,
+    /// Move nodes by a canvas offset (the end of a drag, or arrow keys).
+    MoveNodes {
+        ids: Vec<String>,
+        dx: f64,
+        dy: f64,
+    },
+    DeleteSelection,
+    Wire {
+        from: String,
+        to: String,
+        at: (f64, f64),
+    },
+    DeleteWire(usize),
+    Edit {
+        owner: FieldOwner,
+        field: &'static Field,
+        text: String,
+    },
+    EditScenario {
+        field: ScenarioField,
+        text: String,
+    },
+    Rename {
+        id: String,
+        text: String,
+    },
+    Undo,
+    Redo,
+    LoadLesson(usize),
+    /// Back to the lesson's scenario as it shipped (an edit, so it can be undone).
+    StartOver,
+    Play,
+    Pause,
+    TogglePlay,
+    Step,
+    /// Back to time zero (the transport's Reset).
+    Rewind,
+    Seek(u64),
+    SetSpeed(f64),
+    /// The engine moved: copy what the page shows from it.
+    Sync {
+        outcome: bool,
+    },
+    /// Record "crash this consumer now" into the action script at the playhead's time.
+    CrashNow {
+        consumer: String,
+        recover_after_ms: Option<i64>,
+    },
+    /// Record an outage of a queue, exchange or topic now.
+    OutageNow {
+        node: String,
+        duration_ms: i64,
+    },
+    RemoveAction(usize),
+    Pan {
+        dx: f64,
+        dy: f64,
+    },
+    /// Zoom by `factor` around a CSS point of the canvas region.
+    Zoom {
+        factor: f64,
+        around: (f64, f64),
+    },
+    FitView {
+        width: f64,
+        height: f64,
+    },
+    ToggleHelp,
+    /// Escape: close the help, drop the notice, clear the selection.
+    Escape,
+    DismissNotice,
+    SetReducedMotion(bool),
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub doc: Rc<Value>,
+    undo: Rc<Vec<Rc<Value>>>,
+    redo: Rc<Vec<Rc<Value>>>,
+    /// Consecutive edits of the same field fold into one undo step.
+    coalesce: Option<String>,
+    /// The core's problems with the document; empty when it runs as it is.
+    pub problems: Rc<Vec<Problem>>,
+    /// The document the player runs: the last one without problems.
+    running: Rc<Value>,
+    pub selection: Rc<Vec<Sel>>,
+    pub drafts: Rc<BTreeMap<String, Draft>>,
+    pub notice: Option<Notice>,
+    /// The lesson the document started from.
+    pub lesson: usize,
+    pub playing: bool,
+    pub speed: f64,
+    pub t_us: u64,
+    pub end_us: u64,
+    pub markers: Rc<Vec<Marker>>,
+    pub markers_left_out: usize,
+    pub outcome: Rc<Outcome>,
+    pub status: Rc<Vec<NodeSnapshot>>,
+    pub view: ViewPort,
+    pub help: bool,
+    pub engine: Rc<RefCell<Engine>>,
+    /// Bumped whenever the engine gets a new scenario or layout.
+    pub rev: u64,
+    /// Bumped when a new scenario should be fitted to the canvas (a lesson, Start over).
+    pub fit_request: u64,
+}
+
+impl PartialEq for AppState {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.doc, &other.doc) && self.rev == other.rev && self.t_us == other.t_us
+    }
 }
 
 impl AppState {
-    /// The app as it opens: the default preset, run with its own seed.
+    /// The app as it opens: the default lesson, loaded and paused at time zero.
     pub fn initial() -> AppState {
-        let catalog = Rc::new(presets::catalog());
-        AppState::for_preset(catalog, presets::default_index(), 0)
+        AppState::with_lesson(crate::presets::default_index())
     }
 
-    fn for_preset(catalog: Rc<Vec<PresetInfo>>, selected: usize, runs: u64) -> AppState {
-        let seed = catalog.get(selected).and_then(|p| p.seed).unwrap_or(0);
-        AppState {
-            result: run(selected, seed),
-            catalog,
-            selected,
-            seed,
-            seed_text: seed.to_string(),
-            seed_error: None,
-            runs: runs + 1,
+    pub fn with_lesson(lesson: usize) -> AppState {
+        let doc = Rc::new(lesson_doc(lesson));
+        let model = doc::check(&doc).expect("every lesson validates (tested natively)");
+        let engine = Engine::new(Player::new(model), &doc);
+        let mut s = AppState {
+            running: doc.clone(),
+            doc,
+            undo: Rc::default(),
+            redo: Rc::default(),
+            coalesce: None,
+            problems: Rc::default(),
+            selection: Rc::default(),
+            drafts: Rc::default(),
+            notice: None,
+            lesson,
+            playing: false,
+            speed: 1.0,
+            t_us: 0,
+            end_us: 0,
+            markers: Rc::default(),
+            markers_left_out: 0,
+            outcome: Rc::new(engine.player.outcome()),
+            status: Rc::default(),
+            view: ViewPort::default(),
+            help: false,
+            engine: Rc::new(RefCell::new(engine)),
+            rev: 0,
+            fit_request: 0,
+        };
+        s.sync(true);
+        s
+    }
+
+    pub fn can_undo(&self) -> bool {
+        !self.undo.is_empty()
+    }
+
+    pub fn can_redo(&self) -> bool {
+        !self.redo.is_empty()
+    }
+
+    pub fn is_selected(&self, sel: &Sel) -> bool {
+        self.selection.contains(sel)
+    }
+
+    pub fn selected_nodes(&self) -> Vec<String> {
+        self.selection
+            .iter()
+            .filter_map(|s| match s {
+                Sel::Node(id) => Some(id.clone()),
+                Sel::Wire(_) => None,
+            })
+            .collect()
+    }
+
+    /// The draft key of a field: what it belongs to and its path.
+    pub fn draft_key(owner: &FieldOwner, field: &Field) -> String {
+        match owner {
+            FieldOwner::Node(id) => format!("node:{id}:{}", field.path),
+            FieldOwner::Wire(i) => format!("wire:{i}:{}", field.path),
         }
     }
 
-    pub fn preset(&self) -> Option<&PresetInfo> {
-        self.catalog.get(self.selected)
+    /// The core's problem about this field, if there is one.
+    pub fn field_problem(&self, owner: &FieldOwner, field: &Field) -> Option<String> {
+        let want = match owner {
+            FieldOwner::Node(id) => Target::Node(doc::find_node(&self.doc, id)?.0),
+            FieldOwner::Wire(i) => Target::Wire(*i),
+        };
+        self.problems.iter().find_map(|p| match fields::field_for_problem(&self.doc, &p.path) {
+            Some((t, f)) if t == want && std::ptr::eq(f, field) => Some(p.message.clone()),
+            _ => None,
+        })
+    }
+
+    /// Problems about a node (for its outline on the canvas).
+    pub fn node_has_problem(&self, index: usize) -> bool {
+        let prefix = format!("nodes[{index}]");
+        self.problems.iter().any(|p| p.path == prefix || p.path.starts_with(&(prefix.clone() + ".")))
+    }
+
+    /// Copies what the page shows from the engine.
+    fn sync(&mut self, outcome: bool) {
+        let e = self.engine.borrow();
+        self.playing = e.playing;
+        self.t_us = e.player.now_us();
+        self.end_us = e.player.end_us();
+        if e.player.markers.len() != self.markers.len() {
+            self.markers = Rc::new(e.player.markers.clone());
+            self.markers_left_out = e.player.markers_left_out;
+        }
+        self.status = Rc::new(e.player.sim().node_snapshots());
+        if outcome {
+            self.outcome = Rc::new(e.player.outcome());
+        }
+    }
+
+    /// Makes `next` the document: one undo step (or folded into the last one, for repeated
+    /// edits of the same field), validated, and played if the core accepts it.
+    fn commit(mut self, next: Value, coalesce: Option<String>) -> AppState {
+        if next == *self.doc {
+            return self;
+        }
+        let folds = coalesce.is_some() && coalesce == self.coalesce;
+        if !folds {
+            let mut undo = (*self.undo).clone();
+            undo.push(self.doc.clone());
+            if undo.len() > HISTORY {
+                undo.remove(0);
+            }
+            self.undo = Rc::new(undo);
+        }
+        self.redo = Rc::default();
+        self.coalesce = coalesce;
+        self.set_doc(Rc::new(next))
+    }
+
+    /// Shows `next` and, if it differs from what plays in more than layout, plays it.
+    fn set_doc(mut self, next: Rc<Value>) -> AppState {
+        self.doc = next;
+        // A selection may point at something that no longer exists.
+        let doc = self.doc.clone();
+        let keep: Vec<Sel> = self
+            .selection
+            .iter()
+            .filter(|s| match s {
+                Sel::Node(id) => doc::find_node(&doc, id).is_some(),
+                Sel::Wire(i) => *i < doc::wires(&doc).len(),
+            })
+            .cloned()
+            .collect();
+        if keep.len() != self.selection.len() {
+            self.selection = Rc::new(keep);
+        }
+        match doc::check(&self.doc) {
+            Ok(model) => {
+                self.problems = Rc::default();
+                if without_view(&self.doc) != without_view(&self.running) {
+                    let player = Player::new(model);
+                    self.engine.borrow_mut().load(player, &self.doc, true);
+                    self.sync(true);
+                } else {
+                    self.engine.borrow_mut().relayout(&self.doc);
+                }
+                self.running = self.doc.clone();
+            }
+            Err(problems) => {
+                self.problems = Rc::new(problems);
+                // Positions still follow the document, so the picture matches.
+                if doc::nodes(&self.doc).len() == doc::nodes(&self.running).len() {
+                    self.engine.borrow_mut().relayout(&self.doc);
+                }
+            }
+        }
+        self.rev += 1;
+        self
+    }
+
+    fn edit(self, f: impl FnOnce(&mut Value) -> Result<(), String>, coalesce: Option<String>) -> AppState {
+        let mut next = (*self.doc).clone();
+        match f(&mut next) {
+            Ok(()) => AppState { notice: None, ..self }.commit(next, coalesce),
+            Err(text) => AppState { notice: Some(Notice { text, at: None }), ..self },
+        }
+    }
+
+    fn with_drafts(mut self, f: impl FnOnce(&mut BTreeMap<String, Draft>)) -> AppState {
+        let mut d = (*self.drafts).clone();
+        f(&mut d);
+        self.drafts = Rc::new(d);
+        self
+    }
+
+    fn seek(mut self, t: u64) -> AppState {
+        self.engine.borrow_mut().player.seek(t);
+        self.sync(true);
+        self
+    }
+
+    fn set_playing(mut self, playing: bool) -> AppState {
+        {
+            let mut e = self.engine.borrow_mut();
+            if playing && e.player.now_us() >= e.player.end_us() {
+                e.player.seek(0);
+            }
+            e.playing = playing;
+        }
+        self.sync(!playing);
+        self
+    }
+
+    fn action_at_playhead(self, action: Value) -> AppState {
+        let at_ms = (self.t_us / 1_000) as i64;
+        self.edit(
+            |d| {
+                doc::record_action(d, at_ms, action);
+                Ok(())
+            },
+            None,
+        )
     }
 }
 
-fn run(selected: usize, seed: u64) -> RunResult {
-    match PRESETS.get(selected) {
-        Some(p) => match runner::run(p.json, seed) {
-            Ok(outcome) => RunResult::Ran(Rc::new(outcome)),
-            Err(problems) => RunResult::Failed(Rc::new(problems)),
-        },
-        None => RunResult::Failed(Rc::new(vec!["There is no such preset.".to_owned()])),
-    }
+/// A lesson's scenario as an editable document.
+pub fn lesson_doc(lesson: usize) -> Value {
+    let json = PRESETS.get(lesson).unwrap_or(&PRESETS[0]).json;
+    doc::normalise(
+        serde_json::from_str(json).unwrap_or_else(|_| json!({"version": 1, "duration_ms": 10000, "nodes": []})),
+    )
 }
 
-impl Default for AppState {
-    fn default() -> Self {
-        AppState::initial()
+fn without_view(v: &Value) -> Value {
+    let mut v = v.clone();
+    if let Some(o) = v.as_object_mut() {
+        o.remove("view");
+    }
+    v
+}
+
+fn parse_speed(s: f64) -> f64 {
+    if s.is_finite() {
+        s.clamp(MIN_SPEED, MAX_SPEED)
+    } else {
+        1.0
     }
 }
 
@@ -88,32 +432,338 @@ impl Reducible for AppState {
     type Action = Action;
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
-        match action {
-            Action::SelectPreset(i) if i < PRESETS.len() => {
-                Rc::new(AppState::for_preset(self.catalog.clone(), i, self.runs))
-            }
-            // An index from a stale or hostile event: nothing to do, nothing to re-render.
-            Action::SelectPreset(_) => self,
-            Action::EditSeed(text) if text == self.seed_text => self,
-            Action::EditSeed(text) => Rc::new(AppState { seed_text: text, ..(*self).clone() }),
-            Action::Run => match runner::parse_seed(&self.seed_text) {
-                Ok(seed) => Rc::new(AppState {
-                    result: run(self.selected, seed),
-                    seed,
-                    seed_text: seed.to_string(),
-                    seed_error: None,
-                    runs: self.runs + 1,
-                    ..(*self).clone()
-                }),
-                Err(message) => {
-                    let kept = match self.result {
-                        RunResult::Ran(_) => format!(" The outcome shown is still the run with seed {}.", self.seed),
-                        RunResult::Failed(_) => String::new(),
-                    };
-                    Rc::new(AppState { seed_error: Some(message + &kept), ..(*self).clone() })
+        let s = (*self).clone();
+        let next = match action {
+            Action::AddNode { kind, at } => {
+                let at = at.unwrap_or_else(|| doc::free_spot(&s.doc, &kind));
+                let mut d = (*s.doc).clone();
+                match doc::add_node(&mut d, &kind, at) {
+                    Ok(id) => {
+                        let mut s = s.commit(d, None);
+                        s.selection = Rc::new(vec![Sel::Node(id)]);
+                        s.notice = None;
+                        s
+                    }
+                    Err(text) => AppState { notice: Some(Notice { text, at: None }), ..s },
                 }
-            },
-        }
+            }
+            Action::Select { sel, extend } => {
+                let mut list = if extend { (*s.selection).clone() } else { Vec::new() };
+                match list.iter().position(|x| *x == sel) {
+                    Some(i) if extend => {
+                        list.remove(i);
+                    }
+                    Some(_) => {}
+                    None => list.push(sel),
+                }
+                if *s.selection == list {
+                    return self;
+                }
+                AppState { selection: Rc::new(list), coalesce: None, ..s }
+            }
+            Action::SelectNodes(ids) => {
+                AppState { selection: Rc::new(ids.into_iter().map(Sel::Node).collect()), coalesce: None, ..s }
+            }
+            Action::ClearSelection if s.selection.is_empty() => return self,
+            Action::ClearSelection => AppState { selection: Rc::default(), ..s },
+            Action::MoveNodes { ids, dx, dy } => {
+                if ids.is_empty() || (dx == 0.0 && dy == 0.0) || !dx.is_finite() || !dy.is_finite() {
+                    return self;
+                }
+                let key = format!("move:{}", ids.join(","));
+                s.edit(
+                    |d| {
+                        for id in &ids {
+                            let (x, y) = doc::position(d, id);
+                            doc::set_position(d, id, (x + dx, y + dy));
+                        }
+                        Ok(())
+                    },
+                    Some(key),
+                )
+            }
+            Action::DeleteSelection => {
+                if s.selection.is_empty() {
+                    return self;
+                }
+                let nodes = s.selected_nodes();
+                let mut wires: Vec<usize> = s
+                    .selection
+                    .iter()
+                    .filter_map(|x| match x {
+                        Sel::Wire(i) => Some(*i),
+                        Sel::Node(_) => None,
+                    })
+                    .collect();
+                wires.sort_unstable();
+                let mut s = s.edit(
+                    |d| {
+                        for i in wires.iter().rev() {
+                            doc::remove_wire(d, *i);
+                        }
+                        doc::remove_nodes(d, &nodes);
+                        Ok(())
+                    },
+                    None,
+                );
+                s.selection = Rc::default();
+                s
+            }
+            Action::Wire { from, to, at } => {
+                let mut d = (*s.doc).clone();
+                match doc::add_wire(&mut d, &from, &to) {
+                    Ok(i) => {
+                        let mut s = s.commit(d, None);
+                        s.selection = Rc::new(vec![Sel::Wire(i)]);
+                        s.notice = None;
+                        s
+                    }
+                    Err(text) => AppState { notice: Some(Notice { text, at: Some(at) }), ..s },
+                }
+            }
+            Action::DeleteWire(i) => {
+                let mut s = s.edit(
+                    |d| {
+                        doc::remove_wire(d, i);
+                        Ok(())
+                    },
+                    None,
+                );
+                s.selection = Rc::default();
+                s
+            }
+            Action::Edit { owner, field, text } => {
+                let key = AppState::draft_key(&owner, field);
+                let mut d = (*s.doc).clone();
+                let obj = match &owner {
+                    FieldOwner::Node(id) => doc::find_node(&d, id).map(|(i, _)| i).map(|i| &mut d["nodes"][i]),
+                    FieldOwner::Wire(i) if *i < doc::wires(&d).len() => Some(&mut d["wires"][*i]),
+                    FieldOwner::Wire(_) => None,
+                };
+                let Some(obj) = obj else { return self };
+                match fields::write(obj, field, &text) {
+                    // The typed text stays as typed ("1.50" is not rewritten to "1.5" under the caret).
+                    Ok(()) => s
+                        .with_drafts(|m| {
+                            m.insert(key.clone(), Draft { text, error: String::new() });
+                        })
+                        .commit(d, Some(key)),
+                    Err(error) => s.with_drafts(|m| {
+                        m.insert(key, Draft { text, error });
+                    }),
+                }
+            }
+            Action::EditScenario { field, text } => {
+                let key = format!("scenario:{field:?}");
+                let parsed: Result<Value, String> = match field {
+                    ScenarioField::Title => Ok(json!(text)),
+                    ScenarioField::Duration => text
+                        .trim()
+                        .parse::<i64>()
+                        .map(|v| json!(v))
+                        .map_err(|_| "Enter a whole number of milliseconds, e.g. 30000".to_owned()),
+                    ScenarioField::Seed => crate::runner::parse_seed(&text).map(|v| json!(v)),
+                };
+                match parsed {
+                    Ok(v) => {
+                        let name = match field {
+                            ScenarioField::Title => "title",
+                            ScenarioField::Duration => "duration_ms",
+                            ScenarioField::Seed => "seed",
+                        };
+                        s.with_drafts(|m| {
+                            m.remove(&key);
+                        })
+                        .edit(
+                            |d| {
+                                d[name] = v;
+                                Ok(())
+                            },
+                            Some(key.clone()),
+                        )
+                    }
+                    Err(error) => s.with_drafts(|m| {
+                        m.insert(key, Draft { text, error });
+                    }),
+                }
+            }
+            Action::Rename { id, text } => {
+                let key = format!("rename:{id}");
+                let mut d = (*s.doc).clone();
+                match doc::rename(&mut d, &id, &text) {
+                    Ok(()) => {
+                        let new_id = text.trim().to_owned();
+                        let mut s = s
+                            .with_drafts(|m| {
+                                m.remove(&key);
+                            })
+                            .commit(d, None);
+                        s.selection = Rc::new(
+                            s.selection
+                                .iter()
+                                .map(|x| match x {
+                                    Sel::Node(n) if *n == id => Sel::Node(new_id.clone()),
+                                    other => other.clone(),
+                                })
+                                .collect(),
+                        );
+                        s
+                    }
+                    Err(error) => s.with_drafts(|m| {
+                        m.insert(key, Draft { text, error });
+                    }),
+                }
+            }
+            Action::Undo | Action::Redo => {
+                let undo = matches!(action, Action::Undo);
+                let (from, to) = if undo { (&s.undo, &s.redo) } else { (&s.redo, &s.undo) };
+                let mut from = (**from).clone();
+                let Some(prev) = from.pop() else { return self };
+                let mut to = (**to).clone();
+                to.push(s.doc.clone());
+                let (u, r) = if undo { (from, to) } else { (to, from) };
+                let s = AppState {
+                    undo: Rc::new(u),
+                    redo: Rc::new(r),
+                    coalesce: None,
+                    drafts: Rc::default(),
+                    notice: None,
+                    ..s
+                };
+                s.set_doc(prev)
+            }
+            Action::LoadLesson(i) if i < PRESETS.len() => {
+                let s = AppState { lesson: i, drafts: Rc::default(), selection: Rc::default(), ..s };
+                s.engine.borrow_mut().playing = false;
+                let mut s = s.commit(lesson_doc(i), None);
+                s = s.seek(0);
+                s.coalesce = None;
+                s.fit_request += 1;
+                s
+            }
+            Action::LoadLesson(_) => return self,
+            Action::StartOver => {
+                let lesson = s.lesson;
+                let s = AppState { drafts: Rc::default(), selection: Rc::default(), ..s };
+                s.engine.borrow_mut().playing = false;
+                let mut s = s.commit(lesson_doc(lesson), None).seek(0);
+                s.fit_request += 1;
+                s
+            }
+            Action::Play => s.set_playing(true),
+            Action::Pause => s.set_playing(false),
+            Action::TogglePlay => {
+                let playing = s.engine.borrow().playing;
+                s.set_playing(!playing)
+            }
+            Action::Step => {
+                {
+                    let mut e = s.engine.borrow_mut();
+                    e.playing = false;
+                    e.player.step();
+                }
+                let mut s = s;
+                s.sync(true);
+                s
+            }
+            Action::Rewind => {
+                s.engine.borrow_mut().playing = false;
+                s.seek(0)
+            }
+            Action::Seek(t) => s.seek(t),
+            Action::SetSpeed(v) => {
+                let speed = parse_speed(v);
+                s.engine.borrow_mut().speed = speed;
+                AppState { speed, ..s }
+            }
+            Action::Sync { outcome } => {
+                let mut s = s;
+                s.sync(outcome);
+                s
+            }
+            Action::CrashNow { consumer, recover_after_ms } => {
+                let mut body = json!({"consumer": consumer});
+                if let Some(r) = recover_after_ms {
+                    body["recover_after_ms"] = json!(r);
+                }
+                s.action_at_playhead(json!({ "crash": body }))
+            }
+            Action::OutageNow { node, duration_ms } => {
+                s.action_at_playhead(json!({"outage": {"node": node, "duration_ms": duration_ms}}))
+            }
+            Action::RemoveAction(i) => s.edit(
+                |d| {
+                    doc::remove_action(d, i);
+                    Ok(())
+                },
+                None,
+            ),
+            Action::Pan { dx, dy } => {
+                if !(dx.is_finite() && dy.is_finite()) {
+                    return self;
+                }
+                let view = ViewPort { pan_x: s.view.pan_x + dx, pan_y: s.view.pan_y + dy, ..s.view };
+                s.engine.borrow_mut().view = view;
+                AppState { view, ..s }
+            }
+            Action::Zoom { factor, around } => {
+                if !factor.is_finite() || factor <= 0.0 {
+                    return self;
+                }
+                let zoom = (s.view.zoom * factor).clamp(MIN_ZOOM, MAX_ZOOM);
+                let (cx, cy) = s.view.to_canvas(around.0, around.1);
+                let view = ViewPort { zoom, pan_x: around.0 - cx * zoom, pan_y: around.1 - cy * zoom };
+                s.engine.borrow_mut().view = view;
+                AppState { view, ..s }
+            }
+            Action::FitView { width, height } => {
+                let view = fit(&s.doc, width, height);
+                s.engine.borrow_mut().view = view;
+                AppState { view, ..s }
+            }
+            Action::ToggleHelp => AppState { help: !s.help, ..s },
+            Action::Escape => {
+                if s.help {
+                    AppState { help: false, ..s }
+                } else if s.notice.is_some() {
+                    AppState { notice: None, ..s }
+                } else if !s.selection.is_empty() {
+                    AppState { selection: Rc::default(), ..s }
+                } else {
+                    return self;
+                }
+            }
+            Action::DismissNotice if s.notice.is_none() => return self,
+            Action::DismissNotice => AppState { notice: None, ..s },
+            Action::SetReducedMotion(on) => {
+                s.engine.borrow_mut().reduced_motion = on;
+                return self;
+            }
+        };
+        Rc::new(next)
+    }
+}
+
+/// Pan and zoom so that every node fits a region of `width` × `height` CSS pixels.
+pub fn fit(d: &Value, width: f64, height: f64) -> ViewPort {
+    let ns = doc::nodes(d);
+    if ns.is_empty() || width <= 0.0 || height <= 0.0 {
+        return ViewPort::default();
+    }
+    let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+    for n in ns {
+        let (x, y) = doc::position(d, doc::node_id(n));
+        x0 = x0.min(x);
+        y0 = y0.min(y);
+        x1 = x1.max(x + doc::NODE_W);
+        y1 = y1.max(y + doc::NODE_H + 40.0);
+    }
+    let margin = 30.0;
+    let zoom = ((width - 2.0 * margin) / (x1 - x0)).min((height - 2.0 * margin) / (y1 - y0)).clamp(MIN_ZOOM, 1.5);
+    ViewPort {
+        zoom,
+        pan_x: (width - (x1 - x0) * zoom) / 2.0 - x0 * zoom,
+        pan_y: (height - (y1 - y0) * zoom) / 2.0 - y0 * zoom,
     }
 }
 
@@ -121,46 +771,121 @@ impl Reducible for AppState {
 mod tests {
     use super::*;
 
-    fn outcome(s: &AppState) -> Rc<Outcome> {
-        match &s.result {
-            RunResult::Ran(o) => o.clone(),
-            RunResult::Failed(p) => panic!("failed: {p:?}"),
-        }
+    fn reduce(s: Rc<AppState>, a: Action) -> Rc<AppState> {
+        s.reduce(a)
     }
 
     #[test]
-    fn opens_on_the_default_preset_with_its_seed() {
+    fn opens_on_a_working_lesson() {
         let s = AppState::initial();
-        assert_eq!(PRESETS[s.selected].slug, presets::DEFAULT_PRESET);
-        assert_eq!(Some(s.seed), s.preset().unwrap().seed);
-        assert_eq!(outcome(&s).trace_hash.len(), 16);
+        assert!(s.problems.is_empty());
+        assert!(!doc::nodes(&s.doc).is_empty());
+        assert_eq!(s.t_us, 0);
+        assert_eq!(s.end_us, 30_000_000);
     }
 
     #[test]
-    fn a_bad_seed_keeps_the_previous_result() {
+    fn every_edit_undoes_and_redoes() {
         let s = Rc::new(AppState::initial());
-        let before = outcome(&s);
-        let s = s.reduce(Action::EditSeed("banana".into())).reduce(Action::Run);
-        assert!(s.seed_error.as_deref().unwrap().contains("still the run with seed 7"), "{:?}", s.seed_error);
-        assert_eq!(outcome(&s), before);
-        let s = s.reduce(Action::EditSeed("8".into())).reduce(Action::Run);
-        assert_eq!(s.seed_error, None);
-        assert_eq!(s.seed, 8);
-        assert_ne!(outcome(&s).trace_hash, before.trace_hash);
+        let before = s.doc.clone();
+        let s = reduce(s, Action::AddNode { kind: "queue".into(), at: Some((500.0, 500.0)) });
+        assert_eq!(doc::nodes(&s.doc).len(), doc::nodes(&before).len() + 1);
+        assert_eq!(*s.selection, [Sel::Node("queue".into())]);
+        let s = reduce(s, Action::Undo);
+        assert_eq!(s.doc, before);
+        let s = reduce(s, Action::Redo);
+        assert!(doc::find_node(&s.doc, "queue").is_some());
+        let s = reduce(s, Action::Undo);
+        let s = reduce(s, Action::Undo);
+        assert_eq!(s.doc, before, "nothing more to undo leaves the first document");
     }
 
     #[test]
-    fn rerunning_the_same_seed_gives_the_same_hash() {
+    fn an_invalid_setting_stays_in_the_document_but_never_reaches_the_player() {
         let s = Rc::new(AppState::initial());
-        let again = s.clone().reduce(Action::Run);
-        assert_eq!(outcome(&s).trace_hash, outcome(&again).trace_hash);
-        assert_eq!(again.runs, s.runs + 1);
+        let prefetch = fields::fields_for("queue").iter().find(|f| f.label == "Prefetch").unwrap();
+        let hash_before = s.outcome.trace_hash.clone();
+        let owner = FieldOwner::Node("work".into());
+        let s = reduce(s, Action::Edit { owner: owner.clone(), field: prefetch, text: "-3".into() });
+        assert_eq!(s.doc["nodes"][1]["prefetch"], json!(-3));
+        let why = s.field_problem(&owner, prefetch).expect("the core's message next to the field");
+        assert!(why.contains("at least 1"), "{why}");
+        assert_eq!(s.outcome.trace_hash, hash_before);
+        // Text that is not a number is kept as a draft, with a reason, and the document is untouched.
+        let s = reduce(s, Action::Edit { owner: owner.clone(), field: prefetch, text: "lots".into() });
+        let d = &s.drafts[&AppState::draft_key(&owner, prefetch)];
+        assert_eq!(d.text, "lots");
+        assert!(d.error.contains("whole number"), "{}", d.error);
+        let s = reduce(s, Action::Edit { owner: owner.clone(), field: prefetch, text: "5".into() });
+        assert!(s.problems.is_empty() && s.drafts.values().all(|d| d.error.is_empty()));
+        // Typing "-3" then "5" into one field is one undo step.
+        let s = reduce(s, Action::Undo);
+        assert_eq!(s.doc["nodes"][1].get("prefetch"), Some(&json!(1)));
     }
 
     #[test]
-    fn an_unknown_preset_index_changes_nothing() {
+    fn a_refused_wire_says_why_where_it_was_dropped() {
         let s = Rc::new(AppState::initial());
-        let same = s.clone().reduce(Action::SelectPreset(usize::MAX));
-        assert!(Rc::ptr_eq(&s, &same));
+        let s = reduce(s, Action::Wire { from: "worker-a".into(), to: "orders".into(), at: (10.0, 20.0) });
+        let n = s.notice.clone().unwrap();
+        assert_eq!(n.text, "A consumer cannot publish to a producer.");
+        assert_eq!(n.at, Some((10.0, 20.0)));
+        assert!(!s.can_undo());
+    }
+
+    #[test]
+    fn crash_now_is_recorded_at_the_playhead() {
+        let s = Rc::new(AppState::initial());
+        let s = reduce(s, Action::Seek(2_500_000));
+        let s = reduce(s, Action::CrashNow { consumer: "worker-a".into(), recover_after_ms: Some(1000) });
+        let actions = s.doc["actions"].as_array().unwrap();
+        assert!(actions.iter().any(|a| a["at_ms"] == json!(2500) && a["crash"]["consumer"] == json!("worker-a")));
+        assert_eq!(s.t_us, 2_500_000, "the playhead stays where it was");
+        assert!(s.problems.is_empty());
+    }
+
+    #[test]
+    fn transport_plays_steps_seeks_and_rewinds() {
+        let s = Rc::new(AppState::initial());
+        let s = reduce(s, Action::Step);
+        assert!(s.t_us > 0);
+        let s = reduce(s, Action::Seek(12_000_000));
+        assert_eq!(s.t_us, 12_000_000);
+        let s = reduce(s, Action::Play);
+        assert!(s.playing);
+        let s = reduce(s, Action::TogglePlay);
+        assert!(!s.playing);
+        let s = reduce(s, Action::Rewind);
+        assert_eq!(s.t_us, 0);
+        let s = reduce(s, Action::SetSpeed(1e12));
+        assert_eq!(s.speed, MAX_SPEED);
+        let s = reduce(s, Action::SetSpeed(f64::NAN));
+        assert_eq!(s.speed, 1.0);
+    }
+
+    #[test]
+    fn start_over_returns_to_the_lesson_and_can_be_undone() {
+        let s = Rc::new(AppState::initial());
+        let original = s.doc.clone();
+        let s = reduce(s, Action::SelectNodes(vec!["work".into(), "orders".into()]));
+        let s = reduce(s, Action::DeleteSelection);
+        assert!(doc::find_node(&s.doc, "work").is_none());
+        assert!(s.problems.is_empty(), "{:?}", s.problems);
+        let s = reduce(s, Action::StartOver);
+        assert_eq!(s.doc, original);
+        let s = reduce(s, Action::Undo);
+        assert!(doc::find_node(&s.doc, "work").is_none());
+    }
+
+    #[test]
+    fn zoom_keeps_the_point_under_the_pointer() {
+        let s = Rc::new(AppState::initial());
+        let before = s.view.to_canvas(300.0, 200.0);
+        let s = reduce(s, Action::Zoom { factor: 2.0, around: (300.0, 200.0) });
+        let after = s.view.to_canvas(300.0, 200.0);
+        assert!((before.0 - after.0).abs() < 1e-9 && (before.1 - after.1).abs() < 1e-9);
+        assert_eq!(s.view.zoom, 2.0);
+        let s = reduce(s, Action::Zoom { factor: 1000.0, around: (0.0, 0.0) });
+        assert_eq!(s.view.zoom, MAX_ZOOM);
     }
 }
