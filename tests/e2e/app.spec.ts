@@ -145,6 +145,7 @@ for (const [width, height] of [[1280, 720], [1024, 768], [800, 600], [390, 844]]
       reset: page.getByRole('button', { name: 'Reset' }),
       speed: page.getByRole('slider', { name: 'Speed' }),
       timeline: timeline(page),
+      clock: clock(page),
       outcome: outcome(page),
       'Queue palette item': page.getByRole('navigation', { name: 'Add' }).getByRole('button', { name: 'Queue', exact: true }),
     };
