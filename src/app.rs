@@ -186,6 +186,7 @@ fn use_frame_loop(state: &UseReducerHandle<AppState>, token_layer: &NodeRef, reg
     use_effect_with((), move |_| {
         let handle: Rc<RefCell<Option<gloo::render::AnimationFrame>>> = Rc::default();
         let mut timing = Timing::default();
+        let mut last_size = (0.0, 0.0);
         let probe = FrameProbe::install();
         fn schedule(handle: Rc<RefCell<Option<gloo::render::AnimationFrame>>>, mut tick: impl FnMut(f64) + 'static) {
             let next = handle.clone();
@@ -221,10 +222,18 @@ fn use_frame_loop(state: &UseReducerHandle<AppState>, token_layer: &NodeRef, reg
                     draw::draw(&ctx, &e.anim, &e.layout, &view, ts, now_us);
                 }
             }
+            // Until the user pans or zooms, the view keeps the scenario fitted to the canvas.
+            let size =
+                region.cast::<Element>().map_or((0.0, 0.0), |el| (el.client_width() as f64, el.client_height() as f64));
+            let refit = size != last_size && size.0 > 0.0 && e.auto_fit;
+            last_size = size;
             let work = now_ms() - started;
             e.note_frame_time(work);
             probe.push(work, e.anim.len());
             drop(e);
+            if refit {
+                dispatcher.dispatch(Action::FitView { width: size.0, height: size.1 });
+            }
             if report.stopped || report.scouted {
                 dispatcher.dispatch(Action::Sync { outcome: true });
                 timing.synced(ts, true);

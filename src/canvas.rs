@@ -178,7 +178,7 @@ pub fn canvas(props: &CanvasProps) -> Html {
                 Drag::Wire { from, .. } => {
                     if let Some(to) = doc::node_at(&state.doc, p) {
                         if to != from {
-                            state.dispatch(Action::Wire { from, to, at: p });
+                            state.dispatch(Action::Wire { from, to, at: Some(p) });
                         }
                     }
                 }
@@ -324,10 +324,10 @@ pub fn canvas(props: &CanvasProps) -> Html {
                     <text class="node-detail" x="10" y={(40 + 15 * i).to_string()}>{ l.clone() }</text>
                 }) }
                 if state_word == "crashed" {
-                    <g class="crashed-badge"><rect x="84" y="6" width="50" height="16" rx="3" /><text x="109" y="18">{ "CRASHED" }</text></g>
+                    <g class="crashed-badge"><rect x="0" y="-19" width="58" height="16" rx="3" /><text x="29" y="-7">{ "CRASHED" }</text></g>
                 }
                 if state_word == "outage" {
-                    <g class="crashed-badge"><rect x="84" y="6" width="50" height="16" rx="3" /><text x="109" y="18">{ "DOWN" }</text></g>
+                    <g class="crashed-badge"><rect x="0" y="-19" width="58" height="16" rx="3" /><text x="29" y="-7">{ "DOWN" }</text></g>
                 }
                 if problem {
                     <g class="problem-badge"><circle cx="132" cy="8" r="9" /><text x="132" y="13">{ "!" }</text></g>
@@ -402,9 +402,10 @@ pub fn canvas(props: &CanvasProps) -> Html {
     }
 }
 
+/// A wire is a straight line, so that tokens, which glide in straight lines between nodes,
+/// visibly travel along it.
 fn curve(x1: f64, y1: f64, x2: f64, y2: f64) -> String {
-    let bend = ((x2 - x1).abs() / 2.0).max(40.0);
-    format!("M {x1} {y1} C {} {y1}, {} {y2}, {x2} {y2}", x1 + bend, x2 - bend)
+    format!("M {x1} {y1} L {x2} {y2}")
 }
 
 fn clip(s: &str, n: usize) -> String {

@@ -56,6 +56,8 @@ pub struct Engine {
     pub speed: f64,
     pub view: ViewPort,
     pub reduced_motion: bool,
+    /// The view follows the canvas size (fitted) until the user pans or zooms.
+    pub auto_fit: bool,
     last_wall: Option<f64>,
     /// Frame work times (ms), newest last, for the frame-time probe.
     pub frame_ms: Vec<f64>,
@@ -85,6 +87,7 @@ impl Engine {
             speed: 1.0,
             view: ViewPort::default(),
             reduced_motion: false,
+            auto_fit: true,
             last_wall: None,
             frame_ms: Vec::new(),
         }

@@ -40,7 +40,10 @@ pub fn help(props: &HelpProps) -> Html {
     html! {
         <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="help-heading">
             <div class="overlay-card">
-                <h2 id="help-heading">{ "Keyboard shortcuts" }</h2>
+                <div class="overlay-head">
+                    <h2 id="help-heading">{ "Keyboard shortcuts" }</h2>
+                    <button type="button" ref={close_ref} onclick={Callback::from(move |_| d.dispatch(Action::ToggleHelp))}>{ "Close" }</button>
+                </div>
                 <table class="shortcuts">
                     <tbody>
                         { for SHORTCUTS.iter().map(|(k, v)| html! { <tr><th scope="row"><kbd>{ *k }</kbd></th><td>{ *v }</td></tr> }) }
@@ -48,7 +51,6 @@ pub fn help(props: &HelpProps) -> Html {
                 </table>
                 <h3>{ "Building a topology" }</h3>
                 <p>{ "Drag a Producer, a Queue and Consumers from the palette onto the canvas. Drag from the round port on a node's right edge to another node to wire them; a wire that makes no sense is refused with the reason. Select a node to change its settings and failure modes in the inspector, then press Play." }</p>
-                <button type="button" ref={close_ref} onclick={Callback::from(move |_| d.dispatch(Action::ToggleHelp))}>{ "Close" }</button>
             </div>
         </div>
     }

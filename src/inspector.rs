@@ -274,7 +274,7 @@ fn wire_to(props: &WireToProps) -> Html {
     let from = id.to_owned();
     let on_add = {
         let target = target.clone();
-        Callback::from(move |_| d.dispatch(Action::Wire { from: from.clone(), to: target.clone(), at: (0.0, 0.0) }))
+        Callback::from(move |_| d.dispatch(Action::Wire { from: from.clone(), to: target.clone(), at: None }))
     };
     html! {
         <div class="field wire-to">

@@ -61,9 +61,6 @@ fn render_outcome(o: &Outcome, p: &OutcomePanelProps) -> Html {
 
             <h3 id="verdict-heading">{ "Verdict" }</h3>
             <ul class="verdict" aria-labelledby="verdict-heading">
-                if verdict.is_empty() {
-                    <li>{ "Nothing has happened yet." }</li>
-                }
                 { for verdict.iter().map(|line| html! { <li>{ line.as_str() }</li> }) }
             </ul>
 

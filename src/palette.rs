@@ -3,7 +3,12 @@
 //! at a free spot. The drag shows a ghost under the pointer; the drop point is handed to the
 //! app, which turns it into canvas units.
 
-use web_sys::{Element, PointerEvent};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use gloo::events::EventListener;
+use wasm_bindgen::JsCast;
+use web_sys::PointerEvent;
 use yew::prelude::*;
 
 use crate::doc::PALETTE;
@@ -33,47 +38,60 @@ pub fn palette(props: &PaletteProps) -> Html {
     let dragging = use_state(|| None::<Dragging>);
     // A drag that ended with a drop must not also count as a click.
     let swallow_click = use_mut_ref(|| false);
+    // While a drag is on, the window hears the moves and the release: nothing depends on the
+    // button surviving a re-render, and no pointer capture is needed.
+    let listeners = use_mut_ref(Vec::<EventListener>::new);
 
     let items = PALETTE.iter().map(|&(kind, label)| {
         let on_down = {
             let dragging = dragging.clone();
+            let listeners = listeners.clone();
+            let on_add = props.on_add.clone();
+            let swallow = swallow_click.clone();
             Callback::from(move |e: PointerEvent| {
                 if e.button() != 0 {
                     return;
                 }
-                if let Some(t) = e.current_target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<Element>(t).ok()) {
-                    let _ = t.set_pointer_capture(e.pointer_id());
-                }
-                let p = (e.client_x() as f64, e.client_y() as f64);
-                dragging.set(Some(Dragging { kind, label, start: p, now: p }));
+                let start = (e.client_x() as f64, e.client_y() as f64);
+                let current = Rc::new(RefCell::new(Dragging { kind, label, start, now: start }));
+                dragging.set(Some(current.borrow().clone()));
+                let Some(window) = web_sys::window() else { return };
+                let on_move = {
+                    let (dragging, current) = (dragging.clone(), current.clone());
+                    EventListener::new(&window, "pointermove", move |e| {
+                        let Some(e) = e.dyn_ref::<PointerEvent>() else { return };
+                        current.borrow_mut().now = (e.client_x() as f64, e.client_y() as f64);
+                        dragging.set(Some(current.borrow().clone()));
+                    })
+                };
+                let on_up = {
+                    let (dragging, current, listeners) = (dragging.clone(), current.clone(), listeners.clone());
+                    let (on_add, swallow) = (on_add.clone(), swallow.clone());
+                    EventListener::new(&window, "pointerup", move |e| {
+                        let Some(e) = e.dyn_ref::<PointerEvent>() else { return };
+                        let d =
+                            Dragging { now: (e.client_x() as f64, e.client_y() as f64), ..current.borrow().clone() };
+                        if d.travelled() {
+                            *swallow.borrow_mut() = true;
+                            on_add.emit((d.kind.to_owned(), Some(d.now)));
+                        }
+                        dragging.set(None);
+                        // Dropping the listeners from inside one of them is fine: the browser
+                        // finishes this call first.
+                        let gone = std::mem::take(&mut *listeners.borrow_mut());
+                        gloo::timers::callback::Timeout::new(0, move || drop(gone)).forget();
+                    })
+                };
+                let on_cancel = {
+                    let (dragging, listeners) = (dragging.clone(), listeners.clone());
+                    EventListener::new(&window, "pointercancel", move |_| {
+                        dragging.set(None);
+                        let gone = std::mem::take(&mut *listeners.borrow_mut());
+                        gloo::timers::callback::Timeout::new(0, move || drop(gone)).forget();
+                    })
+                };
+                *listeners.borrow_mut() = vec![on_move, on_up, on_cancel];
             })
-        };
-        let on_move = {
-            let dragging = dragging.clone();
-            Callback::from(move |e: PointerEvent| {
-                if let Some(d) = (*dragging).clone() {
-                    dragging.set(Some(Dragging { now: (e.client_x() as f64, e.client_y() as f64), ..d }));
-                }
-            })
-        };
-        let on_up = {
-            let dragging = dragging.clone();
-            let on_add = props.on_add.clone();
-            let swallow = swallow_click.clone();
-            Callback::from(move |e: PointerEvent| {
-                if let Some(d) = (*dragging).clone() {
-                    let d = Dragging { now: (e.client_x() as f64, e.client_y() as f64), ..d };
-                    if d.travelled() {
-                        *swallow.borrow_mut() = true;
-                        on_add.emit((d.kind.to_owned(), Some(d.now)));
-                    }
-                }
-                dragging.set(None);
-            })
-        };
-        let on_cancel = {
-            let dragging = dragging.clone();
-            Callback::from(move |_: PointerEvent| dragging.set(None))
         };
         let on_click = {
             let on_add = props.on_add.clone();
@@ -88,8 +106,8 @@ pub fn palette(props: &PaletteProps) -> Html {
         html! {
             <li key={kind}>
                 <button type="button" class={classes!("palette-item", format!("kind-{kind}"))}
-                        onpointerdown={on_down} onpointermove={on_move} onpointerup={on_up} onpointercancel={on_cancel}
-                        onclick={on_click} title={format!("Drag onto the canvas, or press to add a {}", label.to_lowercase())}>
+                        onpointerdown={on_down} onclick={on_click}
+                        title={format!("Drag onto the canvas, or press to add a {}", label.to_lowercase())}>
                     <svg class="palette-icon" viewBox="0 0 30 24" width="30" height="24" aria-hidden="true">
                         { crate::icons::node_icon(kind) }
                     </svg>

@@ -89,10 +89,11 @@ pub enum Action {
         dy: f64,
     },
     DeleteSelection,
+    /// Wire two nodes; `at` is the canvas point of a drop (none when wired from the inspector).
     Wire {
         from: String,
         to: String,
-        at: (f64, f64),
+        at: Option<(f64, f64)>,
     },
     DeleteWire(usize),
     Edit {
@@ -189,9 +190,24 @@ pub struct AppState {
     pub fit_request: u64,
 }
 
+/// Two states look the same when everything a view reads is the same (by pointer for the
+/// shared parts, which a reduce replaces whenever it changes them).
 impl PartialEq for AppState {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.doc, &other.doc) && self.rev == other.rev && self.t_us == other.t_us
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.doc, &o.doc)
+            && Rc::ptr_eq(&self.problems, &o.problems)
+            && Rc::ptr_eq(&self.selection, &o.selection)
+            && Rc::ptr_eq(&self.drafts, &o.drafts)
+            && Rc::ptr_eq(&self.undo, &o.undo)
+            && Rc::ptr_eq(&self.redo, &o.redo)
+            && Rc::ptr_eq(&self.markers, &o.markers)
+            && Rc::ptr_eq(&self.outcome, &o.outcome)
+            && Rc::ptr_eq(&self.status, &o.status)
+            && self.notice == o.notice
+            && (self.lesson, self.playing, self.t_us, self.end_us, self.help, self.rev, self.fit_request)
+                == (o.lesson, o.playing, o.t_us, o.end_us, o.help, o.rev, o.fit_request)
+            && self.speed == o.speed
+            && self.view == o.view
     }
 }
 
@@ -514,11 +530,15 @@ impl Reducible for AppState {
                 match doc::add_wire(&mut d, &from, &to) {
                     Ok(i) => {
                         let mut s = s.commit(d, None);
-                        s.selection = Rc::new(vec![Sel::Wire(i)]);
+                        // A wire drawn with the pointer is selected; one added from the
+                        // inspector leaves its node selected, to add the next one.
+                        if at.is_some() {
+                            s.selection = Rc::new(vec![Sel::Wire(i)]);
+                        }
                         s.notice = None;
                         s
                     }
-                    Err(text) => AppState { notice: Some(Notice { text, at: Some(at) }), ..s },
+                    Err(text) => AppState { notice: Some(Notice { text, at }), ..s },
                 }
             }
             Action::DeleteWire(i) => {
@@ -703,7 +723,10 @@ impl Reducible for AppState {
                     return self;
                 }
                 let view = ViewPort { pan_x: s.view.pan_x + dx, pan_y: s.view.pan_y + dy, ..s.view };
-                s.engine.borrow_mut().view = view;
+                let mut e = s.engine.borrow_mut();
+                e.view = view;
+                e.auto_fit = false;
+                drop(e);
                 AppState { view, ..s }
             }
             Action::Zoom { factor, around } => {
@@ -713,12 +736,18 @@ impl Reducible for AppState {
                 let zoom = (s.view.zoom * factor).clamp(MIN_ZOOM, MAX_ZOOM);
                 let (cx, cy) = s.view.to_canvas(around.0, around.1);
                 let view = ViewPort { zoom, pan_x: around.0 - cx * zoom, pan_y: around.1 - cy * zoom };
-                s.engine.borrow_mut().view = view;
+                let mut e = s.engine.borrow_mut();
+                e.view = view;
+                e.auto_fit = false;
+                drop(e);
                 AppState { view, ..s }
             }
             Action::FitView { width, height } => {
                 let view = fit(&s.doc, width, height);
-                s.engine.borrow_mut().view = view;
+                let mut e = s.engine.borrow_mut();
+                e.view = view;
+                e.auto_fit = true;
+                drop(e);
                 AppState { view, ..s }
             }
             Action::ToggleHelp => AppState { help: !s.help, ..s },
@@ -826,7 +855,7 @@ mod tests {
     #[test]
     fn a_refused_wire_says_why_where_it_was_dropped() {
         let s = Rc::new(AppState::initial());
-        let s = reduce(s, Action::Wire { from: "worker-a".into(), to: "orders".into(), at: (10.0, 20.0) });
+        let s = reduce(s, Action::Wire { from: "worker-a".into(), to: "orders".into(), at: Some((10.0, 20.0)) });
         let n = s.notice.clone().unwrap();
         assert_eq!(n.text, "A consumer cannot publish to a producer.");
         assert_eq!(n.at, Some((10.0, 20.0)));

@@ -1,6 +1,7 @@
-//! Component tests of the app shell in headless Chromium: mount the whole app, act as a
-//! user would (choose a preset, type a seed, press Run), flush Yew's scheduler and read the
-//! DOM. `cargo test --target wasm32-unknown-unknown --test app`.
+//! Component tests of the editor and player in headless Chromium: mount the whole app, act
+//! as a user would (press a palette item, type into an inspector field, press Step, choose a
+//! lesson, press keys), flush Yew's scheduler and read the DOM by accessible names.
+//! `cargo test --target wasm32-unknown-unknown --test app`.
 #![cfg(target_arch = "wasm32")]
 
 use brokerlab_app::presets::{self, PRESETS};
@@ -8,57 +9,92 @@ use brokerlab_app::App;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, Event, EventInit, HtmlButtonElement, HtmlInputElement, HtmlSelectElement, InputEvent};
+use yew::AppHandle;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// Mounts a fresh app in its own `<div>` and returns that root.
-async fn mount() -> Element {
+struct Mounted {
+    root: Element,
+    handle: Option<AppHandle<App>>,
+}
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        if let Some(h) = self.handle.take() {
+            h.destroy();
+        }
+        self.root.remove();
+    }
+}
+
+/// Mounts a fresh app in its own `<div>`.
+async fn mount() -> Mounted {
     let document = gloo::utils::document();
     let root = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<App>::with_root(root.clone()).render();
+    let handle = yew::Renderer::<App>::with_root(root.clone()).render();
     yew::scheduler::flush().await;
-    root
+    Mounted { root, handle: Some(handle) }
 }
 
 fn find(root: &Element, selector: &str) -> Element {
     root.query_selector(selector).unwrap().unwrap_or_else(|| panic!("no element matches {selector}"))
 }
 
-fn outcome(root: &Element) -> Element {
-    // The region is named by its heading, as a screen reader and Playwright see it.
-    let region = find(root, "section[aria-labelledby]");
-    let heading_id = region.get_attribute("aria-labelledby").unwrap();
-    let heading = find(root, &format!("#{heading_id}"));
-    assert_eq!(heading.text_content().unwrap().trim(), "Outcome");
-    region
+fn all(root: &Element, selector: &str) -> Vec<Element> {
+    let list = root.query_selector_all(selector).unwrap();
+    (0..list.length()).map(|i| list.item(i).unwrap().dyn_into().unwrap()).collect()
 }
 
-fn trace_hash(root: &Element) -> String {
-    find(&outcome(root), ".trace-hash").text_content().unwrap()
-}
-
-fn count(root: &Element, label: &str) -> String {
-    let counts = outcome(root).query_selector_all(".counts > div").unwrap();
-    for i in 0..counts.length() {
-        let item: Element = counts.item(i).unwrap().dyn_into().unwrap();
-        if find(&item, "dt").text_content().unwrap() == label {
-            return find(&item, "dd").text_content().unwrap();
-        }
-    }
-    panic!("no count labelled {label}");
+/// A button by its visible text or its aria-label.
+fn button(root: &Element, name: &str) -> HtmlButtonElement {
+    all(root, "button")
+        .into_iter()
+        .find(|b| b.get_attribute("aria-label").as_deref() == Some(name) || b.text_content().unwrap().trim() == name)
+        .unwrap_or_else(|| {
+            let names: Vec<String> = all(root, "button").iter().map(|b| b.text_content().unwrap()).collect();
+            panic!("no button named {name} among {names:?}")
+        })
+        .dyn_into()
+        .unwrap()
 }
 
 fn labelled_control(root: &Element, label_text: &str) -> Element {
-    let labels = root.query_selector_all("label").unwrap();
-    for i in 0..labels.length() {
-        let label: Element = labels.item(i).unwrap().dyn_into().unwrap();
-        if label.text_content().unwrap().trim() == label_text {
+    // A label reads "Prefetch (messages)" when the field has a unit.
+    for label in all(root, "label") {
+        let text = label.text_content().unwrap();
+        let text = text.trim();
+        if text == label_text || text.strip_prefix(label_text).is_some_and(|rest| rest.starts_with(" (")) {
             let id = label.get_attribute("for").expect("label has a for attribute");
             return find(root, &format!("#{id}"));
         }
     }
     panic!("no control labelled {label_text}");
+}
+
+fn region(root: &Element, name: &str) -> Element {
+    if let Some(r) =
+        all(root, "[role=region]").into_iter().find(|r| r.get_attribute("aria-label").as_deref() == Some(name))
+    {
+        return r;
+    }
+    // A <section> named by its heading.
+    for s in all(root, "section[aria-labelledby]") {
+        let id = s.get_attribute("aria-labelledby").unwrap();
+        if find(root, &format!("#{id}")).text_content().unwrap().trim() == name {
+            return s;
+        }
+    }
+    panic!("no region named {name}");
+}
+
+/// Canvas nodes' accessible names, in document order.
+fn node_names(root: &Element) -> Vec<String> {
+    all(&region(root, "Canvas"), "[data-node]").iter().map(|n| n.get_attribute("aria-label").unwrap()).collect()
+}
+
+fn clock(root: &Element) -> String {
+    find(root, ".clock").text_content().unwrap()
 }
 
 fn bubbling(kind: &str) -> Event {
@@ -67,15 +103,13 @@ fn bubbling(kind: &str) -> Event {
     Event::new_with_event_init_dict(kind, &init).unwrap()
 }
 
-async fn choose(root: &Element, slug: &str) {
-    let select: HtmlSelectElement = labelled_control(root, "Scenario").dyn_into().unwrap();
-    select.set_value(slug);
-    select.dispatch_event(&bubbling("change")).unwrap();
+async fn click(b: &HtmlButtonElement) {
+    b.click();
     yew::scheduler::flush().await;
 }
 
-async fn type_seed(root: &Element, text: &str) {
-    let input: HtmlInputElement = labelled_control(root, "Seed").dyn_into().unwrap();
+async fn type_into(el: &Element, text: &str) {
+    let input: HtmlInputElement = el.clone().dyn_into().unwrap();
     input.set_value(text);
     let init = web_sys::InputEventInit::new();
     init.set_bubbles(true);
@@ -83,107 +117,147 @@ async fn type_seed(root: &Element, text: &str) {
     yew::scheduler::flush().await;
 }
 
-async fn press_run(root: &Element) {
-    let buttons = root.query_selector_all("button").unwrap();
-    let run = (0..buttons.length())
-        .map(|i| buttons.item(i).unwrap().dyn_into::<HtmlButtonElement>().unwrap())
-        .find(|b| b.text_content().unwrap().trim() == "Run")
-        .expect("a Run button");
-    run.click();
+async fn key(k: &str, ctrl: bool, shift: bool) {
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key(k);
+    init.set_ctrl_key(ctrl);
+    init.set_shift_key(shift);
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let e = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    gloo::utils::document().body().unwrap().dispatch_event(&e).unwrap();
     yew::scheduler::flush().await;
 }
 
-fn is_hex16(s: &str) -> bool {
-    s.len() == 16 && s.chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
-}
-
 #[wasm_bindgen_test]
-async fn opens_on_the_work_queue_with_counts_verdict_and_trace_hash() {
-    let root = mount().await;
-    let select: HtmlSelectElement = labelled_control(&root, "Scenario").dyn_into().unwrap();
-    assert_eq!(select.value(), presets::DEFAULT_PRESET);
-    assert_eq!(select.options().length() as usize, PRESETS.len());
-    let title = find(&root, "#scenario-title").text_content().unwrap();
-    assert_eq!(title, PRESETS[presets::default_index()].info().title);
-
-    let hash = trace_hash(&root);
-    assert!(is_hex16(&hash), "trace hash {hash:?}");
-    for label in
-        ["Published", "Processed once", "Processed more than once", "Dead-lettered", "Dropped", "Lost", "In flight"]
-    {
-        let n = count(&root, label);
-        assert!(n.chars().all(|c| c.is_ascii_digit() || c == ','), "{label}: {n:?}");
+async fn opens_on_a_working_lesson_with_every_named_control() {
+    let m = mount().await;
+    let root = &m.root;
+    for name in ["Producer", "Exchange", "Queue", "Topic", "Consumer", "Dead-letter queue", "Play", "Step", "Reset"] {
+        button(root, name);
     }
-    assert_ne!(count(&root, "Published"), "0");
-    let verdict = outcome(&root).query_selector_all(".verdict li").unwrap();
-    assert!(verdict.length() > 0, "no verdict lines");
-    let text = outcome(&root).text_content().unwrap();
-    for figure in
-        ["Duplicate effects", "Out of order", "Retries", "Latency p50", "Latency p95", "Latency p99", "Max queue depth"]
-    {
-        assert!(text.contains(figure), "outcome lacks {figure}");
+    for label in ["Speed", "Timeline", "Lesson"] {
+        labelled_control(root, label);
     }
-    root.remove();
-}
-
-#[wasm_bindgen_test]
-async fn choosing_another_preset_changes_title_and_outcome() {
-    let root = mount().await;
-    let before_hash = trace_hash(&root);
-    let before_title = find(&root, "#scenario-title").text_content().unwrap();
-
-    let other = PRESETS.iter().find(|p| p.slug == "poison-no-dlq").unwrap_or(&PRESETS[PRESETS.len() - 1]);
-    choose(&root, other.slug).await;
-
-    let title = find(&root, "#scenario-title").text_content().unwrap();
-    assert_eq!(title, other.info().title);
-    assert_ne!(title, before_title);
-    assert_ne!(trace_hash(&root), before_hash);
-    // The seed field follows the preset's own seed.
-    let seed: HtmlInputElement = labelled_control(&root, "Seed").dyn_into().unwrap();
-    assert_eq!(seed.value(), other.info().seed.unwrap().to_string());
-    root.remove();
-}
-
-#[wasm_bindgen_test]
-async fn a_bad_seed_shows_an_alert_and_keeps_the_previous_result() {
-    let root = mount().await;
-    let before = trace_hash(&root);
-    assert!(root.query_selector("[role=alert]").unwrap().is_none());
-
-    type_seed(&root, "twelve").await;
-    press_run(&root).await;
-    let alert = find(&root, "[role=alert]");
-    assert!(alert.text_content().unwrap().contains("not a seed"), "{:?}", alert.text_content());
-    assert_eq!(trace_hash(&root), before, "the previous result stays");
-    let input = labelled_control(&root, "Seed");
-    assert_eq!(input.get_attribute("aria-invalid").as_deref(), Some("true"));
-
-    // A good seed clears the alert and runs again.
-    type_seed(&root, "12345").await;
-    press_run(&root).await;
-    assert!(root.query_selector("[role=alert]").unwrap().is_none());
-    assert_ne!(trace_hash(&root), before);
-    assert!(find(&root, "[role=status]").text_content().unwrap().contains("Seed 12345"));
-    root.remove();
-}
-
-#[wasm_bindgen_test]
-async fn run_with_the_same_seed_gives_the_same_hash() {
-    let root = mount().await;
-    let before = trace_hash(&root);
-    press_run(&root).await;
-    assert_eq!(trace_hash(&root), before);
-    root.remove();
-}
-
-#[wasm_bindgen_test]
-async fn every_preset_runs_in_the_browser() {
-    let root = mount().await;
-    for p in PRESETS {
-        choose(&root, p.slug).await;
-        assert!(root.query_selector(".problems").unwrap().is_none(), "{} failed to run", p.slug);
-        assert!(is_hex16(&trace_hash(&root)), "{}", p.slug);
+    let lesson: HtmlSelectElement = labelled_control(root, "Lesson").dyn_into().unwrap();
+    assert_eq!(lesson.value(), presets::DEFAULT_PRESET);
+    assert_eq!(lesson.options().length() as usize, PRESETS.len());
+    let names = node_names(root);
+    assert!(names.iter().any(|n| n.starts_with("Queue work")), "{names:?}");
+    assert!(names.iter().any(|n| n.starts_with("Producer orders")), "{names:?}");
+    // Every focusable canvas element has a name.
+    for el in all(&region(root, "Canvas"), "[tabindex]") {
+        assert!(el.get_attribute("aria-label").is_some_and(|l| !l.is_empty()));
     }
-    root.remove();
+    let outcome = region(root, "Outcome");
+    assert!(outcome.text_content().unwrap().contains("Processed once"));
+    assert_eq!(clock(root), "0.00 s / 30.00 s");
+}
+
+#[wasm_bindgen_test]
+async fn a_palette_item_adds_a_node_that_the_inspector_edits_and_undo_removes() {
+    let m = mount().await;
+    let root = &m.root;
+    let before = node_names(root).len();
+    click(&button(root, "Queue")).await;
+    let names = node_names(root);
+    assert_eq!(names.len(), before + 1);
+    assert!(names.iter().any(|n| n.starts_with("Queue queue")), "{names:?}");
+    // The new node is selected: the inspector shows its settings in the field's words.
+    let prefetch = labelled_control(root, "Prefetch");
+    type_into(&prefetch, "-3").await;
+    let prefetch = labelled_control(root, "Prefetch");
+    assert_eq!(prefetch.get_attribute("aria-invalid").as_deref(), Some("true"));
+    let help = find(root, &format!("#{}", prefetch.get_attribute("aria-describedby").unwrap()));
+    assert_eq!(help.get_attribute("role").as_deref(), Some("alert"));
+    assert!(help.text_content().unwrap().contains("at least 1"), "{:?}", help.text_content());
+    assert_eq!(prefetch.dyn_ref::<HtmlInputElement>().unwrap().value(), "-3", "what was typed stays");
+    type_into(&labelled_control(root, "Prefetch"), "4").await;
+    assert_eq!(labelled_control(root, "Prefetch").get_attribute("aria-invalid").as_deref(), Some("false"));
+    // Undo the prefetch edits, then the node.
+    click(&button(root, "Undo")).await;
+    click(&button(root, "Undo")).await;
+    assert_eq!(node_names(root).len(), before);
+    click(&button(root, "Redo")).await;
+    assert_eq!(node_names(root).len(), before + 1);
+}
+
+#[wasm_bindgen_test]
+async fn step_moves_the_clock_and_reset_brings_it_back() {
+    let m = mount().await;
+    let root = &m.root;
+    click(&button(root, "Step")).await;
+    let after_step = clock(root);
+    assert_ne!(after_step, "0.00 s / 30.00 s");
+    let timeline = labelled_control(root, "Timeline");
+    type_into(&timeline, "15000").await;
+    assert_eq!(clock(root), "15.00 s / 30.00 s");
+    assert!(region(root, "Outcome").text_content().unwrap().contains("Paused at 15.00 s"));
+    click(&button(root, "Reset")).await;
+    assert_eq!(clock(root), "0.00 s / 30.00 s");
+}
+
+#[wasm_bindgen_test]
+async fn choosing_a_lesson_loads_its_topology() {
+    let m = mount().await;
+    let root = &m.root;
+    let select: HtmlSelectElement = labelled_control(root, "Lesson").dyn_into().unwrap();
+    select.set_value("poison-with-dlq");
+    select.dispatch_event(&bubbling("change")).unwrap();
+    yew::scheduler::flush().await;
+    let names = node_names(root);
+    assert!(names.iter().any(|n| n.starts_with("Dead-letter queue")), "{names:?}");
+    // Seek to the end: the outcome is the lesson's own run.
+    let end = labelled_control(root, "Timeline").get_attribute("max").unwrap();
+    type_into(&labelled_control(root, "Timeline"), &end).await;
+    let text = region(root, "Outcome").text_content().unwrap();
+    assert!(text.contains("Finished"), "{text}");
+}
+
+#[wasm_bindgen_test]
+async fn keyboard_shortcuts_play_step_reset_help_and_undo() {
+    let m = mount().await;
+    let root = &m.root;
+    key("ArrowRight", false, false).await;
+    assert_ne!(clock(root), "0.00 s / 30.00 s");
+    key("r", false, false).await;
+    assert_eq!(clock(root), "0.00 s / 30.00 s");
+    key(" ", false, false).await;
+    button(root, "Pause");
+    key(" ", false, false).await;
+    button(root, "Play");
+    key("?", false, false).await;
+    let dialog = find(root, "[role=dialog]");
+    assert!(dialog.text_content().unwrap().contains("Space"));
+    key("Escape", false, false).await;
+    assert!(root.query_selector("[role=dialog]").unwrap().is_none());
+    click(&button(root, "Consumer")).await;
+    let n = node_names(root).len();
+    key("Delete", false, false).await;
+    assert_eq!(node_names(root).len(), n - 1);
+    key("z", true, false).await;
+    assert_eq!(node_names(root).len(), n);
+    key("z", true, true).await;
+    assert_eq!(node_names(root).len(), n - 1);
+}
+
+#[wasm_bindgen_test]
+async fn a_refused_wire_says_why_in_an_alert() {
+    let m = mount().await;
+    let root = &m.root;
+    // Keyboard wiring from the inspector offers only targets that make sense...
+    click(&button(root, "Producer")).await;
+    let targets: HtmlSelectElement = labelled_control(root, "Wire to").dyn_into().unwrap();
+    let options: Vec<String> =
+        (0..targets.length()).map(|i| targets.item(i).unwrap().get_attribute("value").unwrap()).collect();
+    assert!(options.contains(&"work".to_owned()) && !options.iter().any(|o| o.starts_with("worker")), "{options:?}");
+    click(&button(root, "Add wire")).await;
+    assert!(all(root, "[data-wire]")
+        .iter()
+        .any(|w| w.get_attribute("aria-label").unwrap() == "Wire from producer to work"));
+    // ...and the same wire twice is refused with a reason in a live region.
+    click(&button(root, "Add wire")).await;
+    let alerts: Vec<String> =
+        all(root, "[role=alert], [role=status]").iter().map(|a| a.text_content().unwrap()).collect();
+    assert!(alerts.iter().any(|a| a.contains("already wired")), "{alerts:?}");
 }

@@ -131,7 +131,7 @@ impl Simulation {
         let members = &mut self.groups[g as usize].members;
         members.push(consumer);
         let order = &self.model.groups[g as usize].members;
-        members.sort_by_key(|m| order.iter().position(|x| x == m));
+        members.sort_unstable_by_key(|m| order.iter().position(|x| x == m));
         self.emit(consumer, None, None, Event::JoinedGroup { group: g });
     }
 

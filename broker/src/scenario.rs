@@ -890,6 +890,7 @@ impl Scenario {
 
 /// Deserializes `value` as `T`, and on failure names the deepest field that was wrong,
 /// prefixed with `base`.
+#[cfg(feature = "field-paths")]
 fn read_typed<T: serde::de::DeserializeOwned>(value: Value, base: &str) -> Result<T, Problem> {
     serde_path_to_error::deserialize::<_, T>(value).map_err(|e| {
         let inner = e.path().to_string();
@@ -899,6 +900,14 @@ fn read_typed<T: serde::de::DeserializeOwned>(value: Value, base: &str) -> Resul
     })
 }
 
+/// Deserializes `value` as `T`; a failure is reported at `base` (the node, wire or action),
+/// with serde's message naming what was wrong.
+#[cfg(not(feature = "field-paths"))]
+fn read_typed<T: serde::de::DeserializeOwned>(value: Value, base: &str) -> Result<T, Problem> {
+    serde_json::from_value::<T>(value).map_err(|e| Problem::new(base, humanize_serde(&e.to_string())))
+}
+
+#[cfg(feature = "field-paths")]
 fn join_path(base: &str, inner: &str) -> String {
     match (base.is_empty(), inner.is_empty()) {
         (true, _) => inner.to_string(),

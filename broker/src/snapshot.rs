@@ -193,8 +193,7 @@ impl Simulation {
     /// The nodes part of a [`Snapshot`] alone: cheap enough for the app to ask several
     /// times a second while thousands of messages are in flight.
     pub fn node_snapshots(&self) -> Vec<NodeSnapshot> {
-        self
-            .nodes
+        self.nodes
             .iter()
             .enumerate()
             .map(|(i, n)| {

@@ -1009,8 +1009,8 @@ impl Checker {
             }
         }
         for g in &mut groups {
-            g.members.sort_by(|a, b| s.nodes[a.index()].id().cmp(s.nodes[b.index()].id()));
-            g.topics.sort();
+            g.members.sort_unstable_by(|a, b| s.nodes[a.index()].id().cmp(s.nodes[b.index()].id()));
+            g.topics.sort_unstable();
         }
         for (gi, g) in groups.iter().enumerate() {
             for t in &g.topics {

@@ -288,10 +288,9 @@ pub fn verdict(sim: &Simulation, o: &Outcome) -> Vec<String> {
     }
 
     if o.in_flight > 0 {
-        lines.push(format!(
-            "{} still in flight when the run ended.",
-            plural(o.in_flight, "message was", "messages were")
-        ));
+        // The app asks for the verdict mid-run too: there, in flight is simply "so far".
+        let when = if sim.now() >= sim.end() || sim.is_halted() { "when the run ended" } else { "at this moment" };
+        lines.push(format!("{} still in flight {when}.", plural(o.in_flight, "message was", "messages were")));
     }
     if o.published > 0 && o.processed_once == o.published {
         lines.push(if o.published == 1 {
@@ -300,7 +299,10 @@ pub fn verdict(sim: &Simulation, o: &Outcome) -> Vec<String> {
             format!("All {} messages were processed exactly once.", o.published)
         });
     } else if o.published == 0 {
-        lines.push("Nothing was published.".to_string());
+        lines.push(
+            if sim.now() >= sim.end() { "Nothing was published." } else { "Nothing has been published yet." }
+                .to_string(),
+        );
     } else {
         lines.push(format!(
             "{} of {} {} processed exactly once.",
