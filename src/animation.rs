@@ -108,7 +108,7 @@ impl Layout {
             Some(Kind::Topic { partitions, .. }) => (*partitions).min(MAX_LANES),
             _ => 1,
         };
-        (lanes, PITCH.min((NODE_H - 26.0) / lanes as f64))
+        (lanes, PITCH.min((NODE_H - 46.0) / lanes as f64))
     }
 
     /// How many distinct slots a place has; later tokens stack on the last one.

@@ -276,11 +276,15 @@ pub fn canvas(props: &CanvasProps) -> Html {
         let target = n.get("dead_letter").and_then(Value::as_str)?;
         doc::find_node(d, target)?;
         let (a, b) = (pos(doc::node_id(n)), pos(target));
-        let path = curve(a.0 + NODE_W / 2.0, a.1 + NODE_H, b.0 + NODE_W / 2.0, b.1);
+        // From the bottom of the queue to the bottom of its target, dipping below both, so
+        // the route reads as a side channel and does not cross the wires.
+        let (x1, y1, x2, y2) = (a.0 + NODE_W / 2.0, a.1 + NODE_H, b.0 + NODE_W / 2.0, b.1 + NODE_H);
+        let dip = y1.max(y2) + 45.0;
+        let path = format!("M {x1} {y1} C {x1} {dip}, {x2} {dip}, {x2} {y2}");
         Some(html! {
             <g class="dead-letter-link" key={format!("dl-{}", doc::node_id(n))}>
                 <path d={path} marker-end="url(#arrow-dl)" />
-                <text x={((a.0 + b.0) / 2.0 + NODE_W / 2.0 + 6.0).to_string()} y={((a.1 + NODE_H + b.1) / 2.0).to_string()}>{ "dead letters" }</text>
+                <text x={((x1 + x2) / 2.0).to_string()} y={(dip - 4.0).to_string()} text-anchor="middle">{ "dead letters" }</text>
             </g>
         })
     });
@@ -320,9 +324,7 @@ pub fn canvas(props: &CanvasProps) -> Html {
                 <rect class="box" width={NODE_W.to_string()} height={NODE_H.to_string()} rx="8" />
                 { icons::node_icon(&kind) }
                 <text class="node-title" x="30" y="21">{ clip(&id, 14) }</text>
-                { for lines.iter().take(2).enumerate().map(|(i, l)| html! {
-                    <text class="node-detail" x="10" y={(40 + 15 * i).to_string()}>{ l.clone() }</text>
-                }) }
+                { for lines.first().map(|l| html! { <text class="node-detail" x="10" y="38">{ l.clone() }</text> }) }
                 if state_word == "crashed" {
                     <g class="crashed-badge"><rect x="0" y="-19" width="58" height="16" rx="3" /><text x="29" y="-7">{ "CRASHED" }</text></g>
                 }
@@ -437,12 +439,12 @@ pub fn status_lines(kind: &str, s: Option<&NodeSnapshot>) -> Vec<String> {
         "dead_letter_queue" => vec![format!("{} dead letters", n(s.ready))],
         "topic" => vec![format!("{} records kept", n(s.ready))],
         "consumer" => {
-            let first = match s.state {
+            let now = match s.state {
                 "crashed" => "crashed".to_owned(),
                 "away" => "not in its group".to_owned(),
                 _ => format!("{} in flight", n(s.in_progress).max(n(s.unacked))),
             };
-            vec![first, format!("{} processed", n(s.processed))]
+            vec![format!("{now}, {} done", n(s.processed))]
         }
         _ => Vec::new(),
     }

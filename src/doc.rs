@@ -19,7 +19,7 @@ use serde_json::{json, Map, Value};
 pub const GRID: f64 = 20.0;
 /// A node's box on the canvas, in canvas units.
 pub const NODE_W: f64 = 140.0;
-pub const NODE_H: f64 = 64.0;
+pub const NODE_H: f64 = 80.0;
 /// How far one arrow key press moves a node.
 pub const NUDGE: f64 = GRID;
 
@@ -153,7 +153,7 @@ fn auto_layout(doc: &Value) -> Vec<(f64, f64)> {
         .map(|&d| {
             let row = rows[d];
             rows[d] += 1;
-            (40.0 + d as f64 * 200.0, 40.0 + row as f64 * 100.0)
+            (40.0 + d as f64 * 200.0, 40.0 + row as f64 * 120.0)
         })
         .collect()
 }
@@ -236,7 +236,7 @@ pub fn free_spot(doc: &Value, kind: &str) -> (f64, f64) {
             (nx - x).abs() < NODE_W && (ny - y).abs() < NODE_H + 10.0
         })
     };
-    let y = (0..200).map(|r| 40.0 + r as f64 * 100.0).find(|y| !busy(*y)).unwrap_or(40.0);
+    let y = (0..200).map(|r| 40.0 + r as f64 * 120.0).find(|y| !busy(*y)).unwrap_or(40.0);
     (x, y)
 }
 
