@@ -444,7 +444,7 @@ pub fn status_lines(kind: &str, s: Option<&NodeSnapshot>) -> Vec<String> {
                 "away" => "not in its group".to_owned(),
                 _ => format!("{} in flight", n(s.in_progress).max(n(s.unacked))),
             };
-            vec![format!("{now}, {} done", n(s.processed))]
+            vec![format!("{now}, {} processed", n(s.processed))]
         }
         _ => Vec::new(),
     }
