@@ -127,6 +127,7 @@ pub fn app() -> Html {
     let catalog = presets::catalog();
     let lesson_slug = presets::PRESETS.get(state.lesson).map_or("", |p| p.slug);
     let title = state.doc.get("title").and_then(|t| t.as_str()).unwrap_or("").to_owned();
+    let description = state.doc.get("description").and_then(|t| t.as_str()).unwrap_or("").to_owned();
     let general_notice = state.notice.as_ref().filter(|n| n.at.is_none()).map(|n| n.text.clone());
 
     html! {
@@ -156,7 +157,15 @@ pub fn app() -> Html {
             <main class="workspace">
                 <Palette on_add={on_add} />
                 <div class="stage">
-                    <p class="scenario-title">{ title }</p>
+                    <div class="scenario-head">
+                        <p class="scenario-title">{ title }</p>
+                        if !description.is_empty() {
+                            <details class="about">
+                                <summary>{ "About this scenario" }</summary>
+                                <p>{ description }</p>
+                            </details>
+                        }
+                    </div>
                     <Canvas state={state.clone()} token_layer={token_layer.clone()} region={region.clone()} />
                     <div class="notice" role="status" aria-live="polite">
                         if let Some(text) = general_notice { <p>{ text }</p> }

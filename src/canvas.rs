@@ -396,6 +396,7 @@ pub fn canvas(props: &CanvasProps) -> Html {
                 </g>
             </svg>
             <canvas class="token-layer" ref={props.token_layer.clone()} aria-hidden="true"></canvas>
+            <Legend />
             if empty {
                 <p class="canvas-empty">{ "The canvas is empty. Drag a Producer, a Queue and a Consumer here from the palette, or press Enter on one." }</p>
             }
@@ -466,4 +467,33 @@ fn topic_lines(s: Option<&NodeSnapshot>) -> Vec<String> {
         out.push(format!("+{} more partitions", parts.len() - 6));
     }
     out
+}
+
+/// What the tokens mean, in the canvas corner: a learner should not need the docs for it.
+#[function_component(Legend)]
+fn legend() -> Html {
+    let open = use_state(|| true);
+    let toggle = {
+        let open = open.clone();
+        Callback::from(move |_: MouseEvent| open.set(!*open))
+    };
+    html! {
+        <div class="legend" onpointerdown={Callback::from(|e: PointerEvent| e.stop_propagation())}>
+            <button type="button" class="small" aria-expanded={open.to_string()} onclick={toggle}>{ "Key" }</button>
+            if *open {
+                <ul>
+                    <li><svg viewBox="0 0 40 12" width="40" height="12" aria-hidden="true">
+                        <circle cx="6" cy="6" r="4.5" class="lg-a" /><rect x="13" y="1.5" width="9" height="9" class="lg-b" />
+                        <path d="M31 1l5 5-5 5-5-5z" class="lg-c" /></svg>
+                        { "a message; colour and shape follow its key" }</li>
+                    <li><svg viewBox="0 0 12 12" width="12" height="12" aria-hidden="true"><rect x="1" y="1" width="10" height="10" class="lg-dead" />
+                        <path d="M3.5 3.5l5 5M8.5 3.5l-5 5" class="lg-x" /></svg>{ "dead letter" }</li>
+                    <li><svg viewBox="0 0 12 12" width="12" height="12" aria-hidden="true"><path d="M2 2l8 8M10 2l-8 8" class="lg-lost" /></svg>
+                        { "lost or dropped here" }</li>
+                    <li><span class="lg-try">{ "try 2" }</span>{ " a retry, its ring the backoff left" }</li>
+                    <li><span class="lg-port" aria-hidden="true"></span>{ " drag from a port to wire" }</li>
+                </ul>
+            }
+        </div>
+    }
 }
