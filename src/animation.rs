@@ -570,6 +570,12 @@ impl Animator {
     /// Where each token is drawn at this wall time and virtual time.
     pub fn for_each(&self, layout: &Layout, wall_ms: f64, now_us: u64, mut f: impl FnMut(&Drawn)) {
         for (c, t) in &self.toks {
+            let moving = wall_ms < t.start_ms + t.dur_ms;
+            // Tokens past a place's last slot sit exactly on it: one drawn is enough, which
+            // keeps a frame cheap when a queue holds a hundred thousand messages.
+            if !moving && t.slot >= layout.capacity(t.place) {
+                continue;
+            }
             let (x, y) = t.pos(layout, wall_ms);
             let (colour, shape) = if t.dead { (DEAD_RED, Shape::DeadLetter) } else { key_style(t.key) };
             let backoff = t.backoff.map(|(a, b, _)| {
@@ -589,7 +595,7 @@ impl Animator {
                 attempt: t.backoff.map_or(t.attempt, |b| b.2),
                 backoff,
                 dead: t.dead,
-                moving: wall_ms < t.start_ms + t.dur_ms,
+                moving,
                 place: t.place,
             });
         }

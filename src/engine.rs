@@ -25,6 +25,9 @@ const SCOUT_EVENTS_PER_FRAME: u64 = 6_000;
 /// A frame never advances the playhead by more than this much wall time (a tab that was in
 /// the background does not jump ahead).
 const MAX_FRAME_MS: f64 = 100.0;
+/// Nor does it run more than this many events: a scenario busier than the page can show
+/// plays slower than asked rather than freezing the page.
+const PLAY_EVENTS_PER_FRAME: u64 = 20_000;
 
 /// Pan and zoom of the canvas: canvas units to CSS pixels is `x * zoom + pan`.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -122,7 +125,7 @@ impl Engine {
         if self.playing {
             let before = self.player.now_us();
             let step = (dt * 1_000.0 * self.speed).round() as u64;
-            self.player.advance_to(before.saturating_add(step.max(1)));
+            self.player.advance_bounded(before.saturating_add(step.max(1)), PLAY_EVENTS_PER_FRAME);
             report.moved = self.player.now_us() != before;
             if self.player.now_us() >= self.player.end_us() || self.player.sim().is_halted() {
                 self.playing = false;

@@ -168,6 +168,29 @@ impl Player {
         }
     }
 
+    /// Moves the playhead towards `t_us`, running at most `budget` events: a scenario busier
+    /// than the page can animate plays slower instead of freezing the page.
+    pub fn advance_bounded(&mut self, t_us: u64, budget: u64) {
+        let t = t_us.min(self.end_us());
+        let mut spent = 0;
+        loop {
+            match self.sim.next_event_at() {
+                Some(at) if at.0 <= t && !self.sim.is_halted() => {
+                    if spent >= budget {
+                        break;
+                    }
+                    self.sim.step();
+                    spent += 1;
+                }
+                _ => {
+                    self.sim.advance_to(SimTime(t));
+                    break;
+                }
+            }
+        }
+        self.fresh.extend(self.sim.drain_trace());
+    }
+
     /// Moves the playhead to the next moment something happens. Returns false at the end.
     pub fn step(&mut self) -> bool {
         match self.sim.next_event_at() {
@@ -285,6 +308,20 @@ mod tests {
         scout_all(&mut p);
         let crash = p.markers.iter().find(|m| m.kind == MarkerKind::Failure).unwrap();
         assert!(crash.label.contains("worker-b crashed"), "{}", crash.label);
+    }
+
+    #[test]
+    fn a_bounded_advance_runs_at_most_its_budget_and_ends_where_a_plain_one_does() {
+        let mut p = player("work-queue");
+        let mut q = player("work-queue");
+        p.advance_bounded(30_000_000, 10);
+        assert!(!p.take_entries().is_empty());
+        assert!(p.now_us() < 1_000_000, "ten events are the first moments of the run, not {} µs", p.now_us());
+        while p.now_us() < 30_000_000 {
+            p.advance_bounded(30_000_000, 100);
+        }
+        q.advance_to(30_000_000);
+        assert_eq!(p.sim().trace_hash(), q.sim().trace_hash());
     }
 
     #[test]
