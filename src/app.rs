@@ -364,7 +364,7 @@ fn shortcut(e: &KeyboardEvent, state: &AppState, region: &NodeRef) -> Option<Act
     let on_canvas = target.as_ref().is_some_and(|t| t.closest(".canvas-region").ok().flatten().is_some());
     let nodes = state.selected_nodes();
     let step = if e.shift_key() { doc::NUDGE * 5.0 } else { doc::NUDGE };
-    let nudge = |dx: f64, dy: f64| Some(Action::MoveNodes { ids: nodes.clone(), dx, dy });
+    let nudge = |dx: f64, dy: f64| Some(Action::MoveNodes { ids: nodes.clone(), dx, dy, nudge: true });
     let movable = on_canvas && !nodes.is_empty();
     match key.as_str() {
         " " | "Spacebar" if !on_button => Some(Action::TogglePlay),

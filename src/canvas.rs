@@ -173,7 +173,7 @@ pub fn canvas(props: &CanvasProps) -> Html {
                     let first = ids.first().map(|id| doc::position(&state.doc, id)).unwrap_or_default();
                     let dx = doc::snap(first.0 + p.0 - start.0) - first.0;
                     let dy = doc::snap(first.1 + p.1 - start.1) - first.1;
-                    state.dispatch(Action::MoveNodes { ids, dx, dy });
+                    state.dispatch(Action::MoveNodes { ids, dx, dy, nudge: false });
                 }
                 Drag::Wire { from, .. } => {
                     if let Some(to) = doc::node_at(&state.doc, p) {

@@ -82,11 +82,13 @@ pub enum Action {
     },
     SelectNodes(Vec<String>),
     ClearSelection,
-    /// Move nodes by a canvas offset (the end of a drag, or arrow keys).
+    /// Move nodes by a canvas offset (the end of a drag, or arrow keys). Consecutive nudges
+    /// of the same nodes are one undo step; each drag is its own.
     MoveNodes {
         ids: Vec<String>,
         dx: f64,
         dy: f64,
+        nudge: bool,
     },
     DeleteSelection,
     /// Wire two nodes; `at` is the canvas point of a drop (none when wired from the inspector).
@@ -482,11 +484,11 @@ impl Reducible for AppState {
             }
             Action::ClearSelection if s.selection.is_empty() => return self,
             Action::ClearSelection => AppState { selection: Rc::default(), ..s },
-            Action::MoveNodes { ids, dx, dy } => {
+            Action::MoveNodes { ids, dx, dy, nudge } => {
                 if ids.is_empty() || (dx == 0.0 && dy == 0.0) || !dx.is_finite() || !dy.is_finite() {
                     return self;
                 }
-                let key = format!("move:{}", ids.join(","));
+                let key = nudge.then(|| format!("nudge:{}", ids.join(",")));
                 s.edit(
                     |d| {
                         for id in &ids {
@@ -495,7 +497,7 @@ impl Reducible for AppState {
                         }
                         Ok(())
                     },
-                    Some(key),
+                    key,
                 )
             }
             Action::DeleteSelection => {
@@ -904,6 +906,26 @@ mod tests {
         assert_eq!(s.doc, original);
         let s = reduce(s, Action::Undo);
         assert!(doc::find_node(&s.doc, "work").is_none());
+    }
+
+    #[test]
+    fn each_drag_is_an_undo_step_and_a_run_of_nudges_is_one() {
+        let s = Rc::new(AppState::initial());
+        let at = |s: &AppState| doc::position(&s.doc, "work");
+        let start = at(&s);
+        let drag = |s: Rc<AppState>, nudge: bool| {
+            reduce(s, Action::MoveNodes { ids: vec!["work".into()], dx: 20.0, dy: 0.0, nudge })
+        };
+        let s = drag(drag(s, false), false);
+        assert_eq!(at(&s), (start.0 + 40.0, start.1));
+        let s = reduce(s, Action::Undo);
+        assert_eq!(at(&s), (start.0 + 20.0, start.1));
+        let s = drag(drag(drag(s, true), true), true);
+        assert_eq!(at(&s), (start.0 + 80.0, start.1));
+        let s = reduce(s, Action::Undo);
+        assert_eq!(at(&s), (start.0 + 20.0, start.1));
+        // Moving never changes the run, so the player is not reloaded.
+        assert!(s.problems.is_empty());
     }
 
     #[test]
