@@ -67,7 +67,14 @@ fn scenario_settings(state: &UseReducerHandle<AppState>) -> Html {
         let key = format!("scenario:{f:?}");
         let draft = state.drafts.get(&key);
         let text = draft.map_or(value, |d| d.text.clone());
-        let error = draft.map(|d| d.error.clone()).filter(|e| !e.is_empty());
+        // The core's own problem with the setting (e.g. a duration of 10^12 ms) if it has one.
+        let path = match f {
+            ScenarioField::Title => "title",
+            ScenarioField::Duration => "duration_ms",
+            ScenarioField::Seed => "seed",
+        };
+        let problem = state.problems.iter().find(|p| p.path == path).map(|p| p.message.clone());
+        let error = draft.map(|d| d.error.clone()).filter(|e| !e.is_empty()).or(problem);
         let d = state.dispatcher();
         let oninput = Callback::from(move |e: InputEvent| {
             d.dispatch(Action::EditScenario { field: f, text: e.target_unchecked_into::<HtmlInputElement>().value() })
@@ -76,7 +83,6 @@ fn scenario_settings(state: &UseReducerHandle<AppState>) -> Html {
         text_field(&id, label, unit, help, text, error, oninput, "text")
     };
     let doc = &state.doc;
-    let duration_problem = state.problems.iter().find(|p| p.path == "duration_ms").map(|p| p.message.clone());
     let actions = doc.get("actions").and_then(Value::as_array).cloned().unwrap_or_default();
     html! {
         <>
@@ -84,7 +90,7 @@ fn scenario_settings(state: &UseReducerHandle<AppState>) -> Html {
             <p class="hint">{ "Select a node or a wire to change its settings. Tab moves between nodes." }</p>
             { field(ScenarioField::Title, "Title", "", doc.get("title").and_then(Value::as_str).unwrap_or("").to_owned(), "Shown above the outcome.") }
             { field(ScenarioField::Duration, "Duration", "ms", doc.get("duration_ms").map(|v| v.to_string()).unwrap_or_default(),
-                &duration_problem.unwrap_or_else(|| "How long the run lasts in virtual time, 1 to 86,400,000 ms.".into())) }
+                "How long the run lasts in virtual time, 1 to 86,400,000 ms.") }
             { field(ScenarioField::Seed, "Seed", "", doc.get("seed").map(|v| v.to_string()).unwrap_or_else(|| "1".into()),
                 "The same scenario and seed always give the same run.") }
             <h3>{ "Action script" }</h3>

@@ -855,6 +855,20 @@ mod tests {
     }
 
     #[test]
+    fn an_absurd_duration_is_refused_by_the_core_and_the_run_stays() {
+        let s = Rc::new(AppState::initial());
+        let end = s.end_us;
+        let s = reduce(s, Action::EditScenario { field: ScenarioField::Duration, text: "1000000000000".into() });
+        assert!(s.problems.iter().any(|p| p.path == "duration_ms"), "{:?}", s.problems);
+        assert_eq!(s.end_us, end);
+        let s = reduce(s, Action::EditScenario { field: ScenarioField::Duration, text: "ten".into() });
+        assert!(s.drafts.values().any(|d| d.text == "ten" && d.error.contains("whole number")));
+        let s = reduce(s, Action::EditScenario { field: ScenarioField::Duration, text: "20000".into() });
+        assert!(s.problems.is_empty(), "{:?}", s.problems);
+        assert_eq!(s.end_us, 20_000_000);
+    }
+
+    #[test]
     fn a_refused_wire_says_why_where_it_was_dropped() {
         let s = Rc::new(AppState::initial());
         let s = reduce(s, Action::Wire { from: "worker-a".into(), to: "orders".into(), at: Some((10.0, 20.0)) });
