@@ -259,6 +259,26 @@ struct Tok {
     fresh: bool,
 }
 
+impl Tok {
+    /// A token that has just appeared at its place (gliding there from `from` for `dur_ms`).
+    fn new(t: &Token, order: i64, from: (f64, f64), wall_ms: f64, dur_ms: f64) -> Tok {
+        Tok {
+            msg: t.msg,
+            key: t.key,
+            place: t.place,
+            slot: 0,
+            order,
+            from,
+            start_ms: wall_ms,
+            dur_ms,
+            attempt: t.attempt,
+            dead: t.dead,
+            backoff: None,
+            fresh: true,
+        }
+    }
+}
+
 /// Every live token by copy id, and the transient marks.
 #[derive(Clone, Debug, Default)]
 pub struct Animator {
@@ -325,21 +345,7 @@ impl Animator {
         for t in sim.tokens() {
             self.next_copy = self.next_copy.max(t.copy.0 + 1);
             let order = self.next_order(false);
-            let tok = Tok {
-                msg: t.msg,
-                key: t.key,
-                place: t.place,
-                slot: 0,
-                order,
-                from: (0.0, 0.0),
-                start_ms: wall_ms,
-                dur_ms: 0.0,
-                attempt: t.attempt,
-                dead: t.dead,
-                backoff: None,
-                fresh: true,
-            };
-            self.toks.insert(t.copy.0, tok);
+            self.toks.insert(t.copy.0, Tok::new(&t, order, (0.0, 0.0), wall_ms, 0.0));
         }
         let mut all: Vec<(u32, u32)> = self.toks.values().map(|t| spot_key(t.place)).collect();
         all.sort_unstable();
@@ -506,21 +512,7 @@ impl Animator {
                     let dur = if from.is_some() { glide(t.place) } else { 0.0 };
                     dirty.push(spot_key(t.place));
                     self.busy_until = self.busy_until.max(wall_ms + dur);
-                    let tok = Tok {
-                        msg: t.msg,
-                        key: t.key,
-                        place: t.place,
-                        slot: 0,
-                        order,
-                        from: from.unwrap_or((0.0, 0.0)),
-                        start_ms: wall_ms,
-                        dur_ms: dur,
-                        attempt: t.attempt,
-                        dead: t.dead,
-                        backoff: None,
-                        fresh: true,
-                    };
-                    self.toks.insert(c, tok);
+                    self.toks.insert(c, Tok::new(&t, order, from.unwrap_or((0.0, 0.0)), wall_ms, dur));
                 }
             }
         }
