@@ -378,8 +378,13 @@ impl Animator {
         let mut everything = false;
         // Marks first, while the tokens are still drawn where they were.
         for e in entries {
+            // Where the token is drawn, if it is drawn at the node where this happened; else
+            // that node (within one frame a message can be published, delivered and lost).
             let at = |me: &Self| {
-                e.env.and_then(|c| me.toks.get(&c.0)).map_or_else(|| layout.center(e.node), |t| t.pos(layout, wall_ms))
+                e.env
+                    .and_then(|c| me.toks.get(&c.0))
+                    .filter(|t| t.place.node() == e.node)
+                    .map_or_else(|| layout.center(e.node), |t| t.pos(layout, wall_ms))
             };
             let (kind, label, life) = match &e.event {
                 Event::Lost { reason } => {
@@ -394,7 +399,7 @@ impl Animator {
                 _ => (MarkKind::Failure, String::new(), 0.0),
             };
             if life > 0.0 {
-                let (x, y) = if kind == MarkKind::Duplicate { layout.center(e.node) } else { at(self) };
+                let (x, y) = if kind == MarkKind::Loss { at(self) } else { layout.center(e.node) };
                 if self.marks.len() >= MAX_MARKS {
                     self.marks.pop_front();
                 }

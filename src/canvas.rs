@@ -439,14 +439,11 @@ pub fn status_lines(kind: &str, s: Option<&NodeSnapshot>) -> Vec<String> {
         "queue" => vec![format!("{} ready, {} unacked", n(s.ready), n(s.unacked))],
         "dead_letter_queue" => vec![format!("{} dead letters", n(s.ready))],
         "topic" => vec![format!("{} records kept", n(s.ready))],
-        "consumer" => {
-            let now = match s.state {
-                "crashed" => "crashed".to_owned(),
-                "away" => "not in its group".to_owned(),
-                _ => format!("{} in flight", n(s.in_progress).max(n(s.unacked))),
-            };
-            vec![format!("{now}, {} processed", n(s.processed))]
-        }
+        "consumer" => match s.state {
+            "crashed" => vec![format!("crashed, {} processed", n(s.processed))],
+            "away" => vec!["not in its group".to_owned()],
+            _ => vec![format!("{} in flight, {} processed", n(s.in_progress).max(n(s.unacked)), n(s.processed))],
+        },
         _ => Vec::new(),
     }
 }

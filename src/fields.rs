@@ -331,7 +331,7 @@ static TOPIC: &[Field] = &[
     f(
         "Retention",
         "/retention_ms",
-        "Retention",
+        "Retention time",
         "ms",
         Int,
         "Delete records older than this, 1 to 86,400,000 ms; empty keeps them.",
@@ -339,7 +339,7 @@ static TOPIC: &[Field] = &[
     f(
         "Retention",
         "/retention_records",
-        "Retention (records)",
+        "Retention size",
         "records per partition",
         Int,
         "Keep at most this many records per partition, 1 to 10,000,000; empty means no limit.",

@@ -129,7 +129,7 @@ fn text_field(
     let invalid = error.is_some();
     html! {
         <div class={classes!("field", invalid.then_some("invalid"))}>
-            <label for={id.to_owned()}>{ label }{ unit_suffix(unit) }</label>
+            <label for={id.to_owned()}>{ label }{ unit_suffix(label, unit) }</label>
             <input id={id.to_owned()} type="text" inputmode={mode.to_owned()} autocomplete="off" spellcheck="false" value={text} {oninput}
                    aria-invalid={invalid.to_string()} aria-describedby={format!("{id}-help")} />
             if let Some(e) = error {
@@ -141,8 +141,9 @@ fn text_field(
     }
 }
 
-fn unit_suffix(unit: &str) -> String {
-    if unit.is_empty() {
+/// " (ms)" after a label, unless the label already says it ("Partitions" in partitions).
+fn unit_suffix(label: &str, unit: &str) -> String {
+    if unit.is_empty() || label.to_lowercase().contains(unit) || label.ends_with(')') {
         String::new()
     } else {
         format!(" ({unit})")
@@ -330,7 +331,7 @@ fn field_control(state: &UseReducerHandle<AppState>, owner: &FieldOwner, obj: &V
         let owner = owner.clone();
         move |text: String| d.dispatch(Action::Edit { owner: owner.clone(), field: f, text })
     };
-    let label = format!("{}{}", f.label, unit_suffix(f.unit));
+    let label = format!("{}{}", f.label, unit_suffix(f.label, f.unit));
     let help_id = format!("{id}-help");
     let message = match &error {
         Some(e) => html! { <p class="field-error" role="alert" id={help_id.clone()}>{ e.clone() }</p> },
