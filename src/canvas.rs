@@ -245,7 +245,8 @@ pub fn canvas(props: &CanvasProps) -> Html {
             return html! {};
         }
         let (a, b) = (pos(from), pos(to));
-        let (x1, y1, x2, y2) = (a.0 + NODE_W, a.1 + NODE_H / 2.0, b.0, b.1 + NODE_H / 2.0);
+        // From the edge of the out port to the edge of the in port, so the port stays grabbable.
+        let (x1, y1, x2, y2) = (a.0 + NODE_W + 8.0, a.1 + NODE_H / 2.0, b.0 - 6.0, b.1 + NODE_H / 2.0);
         let path = curve(x1, y1, x2, y2);
         let selected = state.is_selected(&Sel::Wire(i));
         let label = wire_label(w);
@@ -390,8 +391,10 @@ pub fn canvas(props: &CanvasProps) -> Html {
                 <rect class="grid" width="100%" height="100%" fill="url(#grid)" />
                 <g transform={transform}>
                     { for dead_letter_links }
-                    { for wires }
+                    // Nodes before wires: Tab visits every node first. Wires run port to port,
+                    // outside the boxes, so drawing them last hides nothing.
                     { for nodes }
+                    { for wires }
                     { ghost }
                 </g>
             </svg>
