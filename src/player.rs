@@ -209,6 +209,11 @@ impl Player {
     /// Puts the playhead at `t_us`, forwards or backwards, from the nearest checkpoint.
     pub fn seek(&mut self, t_us: u64) {
         let t = t_us.min(self.end_us());
+        // Past what the scout has prepared: let it get there first, leaving its checkpoints,
+        // so that this seek replays only a slice and later ones are instant.
+        while self.scout.as_ref().is_some_and(|s| s.now().0 < t) {
+            self.scout(50_000);
+        }
         if t >= self.now_us() {
             // Forward: replay only what lies between, unless a checkpoint is closer.
             let from_checkpoint = self.checkpoint_before(t).filter(|c| c.now().0 > self.now_us());
