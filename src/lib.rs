@@ -34,7 +34,7 @@ pub mod outcome_view;
 pub mod palette;
 pub mod player;
 pub mod presets;
-pub mod runner;
+pub mod seed;
 pub mod state;
 pub mod transport;
 

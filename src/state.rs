@@ -584,7 +584,7 @@ impl Reducible for AppState {
                         .parse::<i64>()
                         .map(|v| json!(v))
                         .map_err(|_| "Enter a whole number of milliseconds, e.g. 30000".to_owned()),
-                    ScenarioField::Seed => crate::runner::parse_seed(&text).map(|v| json!(v)),
+                    ScenarioField::Seed => crate::seed::parse_seed(&text).map(|v| json!(v)),
                 };
                 match parsed {
                     Ok(v) => {

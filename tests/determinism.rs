@@ -42,21 +42,6 @@ fn every_preset_gives_the_native_trace_hash_in_wasm() {
     assert!(failures.is_empty(), "determinism across targets failed:\n{}", failures.join("\n"));
 }
 
-#[wasm_bindgen_test]
-fn the_app_runner_gives_the_same_hash_as_a_plain_run() {
-    // The shell re-seeds through Simulation::with_seed; with the scenario's own seed that
-    // must be the very same run.
-    for p in PRESETS {
-        let sim = broker::load(p.json).expect("loads");
-        let seed = sim.model().seed;
-        let outcome = brokerlab_app::runner::run(p.json, seed).expect("runs");
-        let mut plain = sim;
-        plain.set_keep_trace(false);
-        plain.run_to_end();
-        assert_eq!(outcome.trace_hash, broker::trace::hash_hex(plain.trace_hash()), "{}", p.slug);
-    }
-}
-
 const CROSS_TARGET: &str = include_str!("../broker/tests/golden/cross-target.json");
 
 /// Sixty random scenarios covering every setting and fault, with hashes recorded natively by
