@@ -124,7 +124,8 @@ pub fn app() -> Html {
             })}>{ icons::button_icon(icon) }</button>
         }
     };
-    let catalog = presets::catalog();
+    // Read once: every lesson's title, not re-parsed on each of the many renders while playing.
+    let catalog = use_memo((), |_| presets::catalog());
     let lesson_slug = presets::PRESETS.get(state.lesson).map_or("", |p| p.slug);
     let title = state.doc.get("title").and_then(|t| t.as_str()).unwrap_or("").to_owned();
     let description = state.doc.get("description").and_then(|t| t.as_str()).unwrap_or("").to_owned();
