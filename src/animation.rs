@@ -17,6 +17,7 @@
 use std::collections::{BTreeMap, VecDeque};
 
 use broker::model::NodeKind;
+use broker::sort::{sort, sort_by_key};
 use broker::trace::LossReason;
 use broker::{EnvId, Event, MsgId, NodeId, Place, Simulation, Token};
 use serde_json::Value;
@@ -348,7 +349,7 @@ impl Animator {
             self.toks.insert(t.copy.0, Tok::new(&t, order, (0.0, 0.0), wall_ms, 0.0));
         }
         let mut all: Vec<(u32, u32)> = self.toks.values().map(|t| spot_key(t.place)).collect();
-        all.sort_unstable();
+        sort(&mut all);
         all.dedup();
         self.rank(&all, &Layout::default(), wall_ms, true);
     }
@@ -443,7 +444,7 @@ impl Animator {
                 }
             }
         }
-        recheck.sort_unstable();
+        sort(&mut recheck);
         recheck.dedup();
         if !recheck.is_empty() || all_consumers {
             for (c, t) in &self.toks {
@@ -457,9 +458,9 @@ impl Animator {
             touched.extend(self.toks.keys().copied());
             touched.extend(sim.tokens().iter().map(|t| t.copy.0));
         }
-        touched.sort_unstable();
+        sort(&mut touched);
         touched.dedup();
-        heads.sort_unstable();
+        sort(&mut heads);
         let now: Vec<(u32, Option<Token>)> = touched.iter().map(|&c| (c, sim.token(EnvId(c)))).collect();
 
         let mut dirty: Vec<(u32, u32)> = Vec::new();
@@ -473,8 +474,8 @@ impl Animator {
                 }
             }
         }
-        gone.sort_by_key(|g| g.0);
-        published.sort_by_key(|p| p.0);
+        sort_by_key(&mut gone, |g| g.0);
+        sort_by_key(&mut published, |p| p.0);
         let glide = |place: Place| match (reduced_motion, place) {
             (true, _) => 0.0,
             (_, Place::DeadLettered { .. }) => DEAD_GLIDE_MS,
@@ -529,7 +530,7 @@ impl Animator {
                 _ => {}
             }
         }
-        dirty.sort_unstable();
+        sort(&mut dirty);
         dirty.dedup();
         self.rank(&dirty, layout, wall_ms, reduced_motion);
     }
@@ -545,7 +546,7 @@ impl Animator {
             .filter(|(_, t)| dirty.binary_search(&spot_key(t.place)).is_ok())
             .map(|(c, t)| (spot_key(t.place), t.order, *c))
             .collect();
-        at.sort_unstable();
+        sort(&mut at);
         let mut rank = 0;
         for i in 0..at.len() {
             rank = if i > 0 && at[i - 1].0 == at[i].0 { rank + 1 } else { 0 };

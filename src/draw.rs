@@ -79,7 +79,7 @@ pub fn draw(ctx: &Ctx, anim: &Animator, layout: &Layout, view: &View, wall_ms: f
                 v.push(*d);
             }
         });
-        v.sort_unstable_by_key(|d| (d.colour, d.shape));
+        broker::sort::sort_by_key(&mut v[..], |d: &Drawn| (d.colour, d.shape));
         tokens(ctx, &v, hair);
     });
     marks(ctx, anim, wall_ms);

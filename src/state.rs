@@ -513,7 +513,7 @@ impl Reducible for AppState {
                         Sel::Node(_) => None,
                     })
                     .collect();
-                wires.sort_unstable();
+                broker::sort::sort(&mut wires);
                 let mut s = s.edit(
                     |d| {
                         for i in wires.iter().rev() {

@@ -218,7 +218,7 @@ pub fn cooperative_sticky(members: &Subscriptions, partitions: &PartitionCounts,
             list.retain(|p| p != tp);
         }
     }
-    Rebalance { assignment, revoked: plan.transferring.into_keys().collect(), target: plan.target }
+    Rebalance { assignment, revoked: plan.transferring.into_keys().collect::<Vec<_>>(), target: plan.target }
 }
 
 /// The rebalances a cooperative group goes through from `previous` until nothing is held
@@ -269,24 +269,24 @@ pub fn sticky_plan(members: &Subscriptions, partitions: &PartitionCounts, previo
 // Shared pieces
 
 fn empty_assignment(members: &Subscriptions) -> Assignment {
-    members.keys().map(|m| (m.clone(), Vec::new())).collect()
+    crate::sort::map_from(members.keys().map(|m| (m.clone(), Vec::new())))
 }
 
 fn sort_lists(assignment: &mut Assignment) {
     for list in assignment.values_mut() {
-        // Unstable is the same here (no two entries are equal) and much smaller in wasm.
-        list.sort_unstable();
+        crate::sort::sort(list);
     }
 }
 
 /// The topics someone subscribes to that exist, with their partition counts: what Kafka
 /// hands an assignor as `partitionsPerTopic`.
 fn subscribed_counts<'a>(members: &Subscriptions, partitions: &'a PartitionCounts) -> BTreeMap<&'a String, u32> {
-    partitions
-        .iter()
-        .filter(|(topic, _)| members.values().any(|t| t.contains(*topic)))
-        .map(|(topic, &count)| (topic, count))
-        .collect()
+    crate::sort::map_from(
+        partitions
+            .iter()
+            .filter(|(topic, _)| members.values().any(|t| t.contains(*topic)))
+            .map(|(topic, &count)| (topic, count)),
+    )
 }
 
 fn all_partitions(counts: &BTreeMap<&String, u32>) -> Vec<TopicPartition> {
@@ -313,19 +313,17 @@ fn valid_owned(
             }
         }
     }
-    let doubly: BTreeSet<TopicPartition> = claims.iter().filter(|(_, &n)| n > 1).map(|(tp, _)| (*tp).clone()).collect();
-    let owned = members
-        .keys()
-        .map(|member| {
-            let mut list: Vec<TopicPartition> = Vec::new();
-            for tp in previous.get(member).into_iter().flatten() {
-                if exists(counts, tp) && !doubly.contains(tp) && !list.contains(tp) {
-                    list.push(tp.clone());
-                }
+    let doubly: BTreeSet<TopicPartition> =
+        crate::sort::set_from(claims.iter().filter(|(_, &n)| n > 1).map(|(tp, _)| (*tp).clone()));
+    let owned = crate::sort::map_from(members.keys().map(|member| {
+        let mut list: Vec<TopicPartition> = Vec::new();
+        for tp in previous.get(member).into_iter().flatten() {
+            if exists(counts, tp) && !doubly.contains(tp) && !list.contains(tp) {
+                list.push(tp.clone());
             }
-            (member.clone(), list)
-        })
-        .collect();
+        }
+        (member.clone(), list)
+    }));
     (owned, doubly)
 }
 
@@ -386,7 +384,7 @@ fn java_bucket(hash: i32, table_size: u32) -> u32 {
 fn java_hash_map_order<'a>(ids: impl Iterator<Item = &'a String>) -> Vec<&'a String> {
     let mut ids: Vec<&String> = ids.collect();
     let size = java_table_size(ids.len());
-    ids.sort_unstable_by_key(|id| (java_bucket(java_string_hash(id), size), *id));
+    crate::sort::sort_by_key(&mut ids, |id| (java_bucket(java_string_hash(id), size), *id));
     ids
 }
 
@@ -415,7 +413,7 @@ fn constrained(
     for member in java_hash_map_order(members.keys()) {
         let mut mine = owned.get(member).cloned().unwrap_or_default();
         // KAFKA-16277: interleave topics so a member keeps a share of each, not all of one.
-        mine.sort_unstable_by(|a, b| a.partition.cmp(&b.partition).then_with(|| a.topic.cmp(&b.topic)));
+        crate::sort::sort_by_key(&mut mine, |tp| (tp.partition, tp.topic.clone()));
         let keep = if mine.len() < min_quota {
             under_min.push(member.clone());
             mine.len()
@@ -436,8 +434,8 @@ fn constrained(
         target.insert(member.clone(), mine);
     }
 
-    under_min.sort_unstable();
-    at_min.make_contiguous().sort_unstable();
+    crate::sort::sort(&mut under_min);
+    crate::sort::sort(at_min.make_contiguous());
     let unassigned: Vec<TopicPartition> = all_partitions(counts).into_iter().filter(|tp| !kept.contains(tp)).collect();
 
     // Deal the rest round-robin: first up to minQuota, then one more each to members at
@@ -574,17 +572,13 @@ impl<'a> General<'a> {
         counts: &'a BTreeMap<&'a String, u32>,
         owned: BTreeMap<String, Vec<TopicPartition>>,
     ) -> Self {
-        let topics_of: BTreeMap<String, BTreeSet<String>> = members
-            .iter()
-            .map(|(m, topics)| (m.clone(), topics.iter().filter(|t| counts.contains_key(*t)).cloned().collect()))
-            .collect();
-        let consumers_of = counts
-            .keys()
-            .map(|topic| {
-                let consumers = topics_of.iter().filter(|(_, t)| t.contains(*topic)).map(|(m, _)| m.clone()).collect();
-                ((*topic).clone(), consumers)
-            })
-            .collect();
+        let topics_of: BTreeMap<String, BTreeSet<String>> = crate::sort::map_from(members.iter().map(|(m, topics)| {
+            (m.clone(), crate::sort::set_from(topics.iter().filter(|t| counts.contains_key(*t)).cloned()))
+        }));
+        let consumers_of = crate::sort::map_from(counts.keys().map(|topic| {
+            let consumers = topics_of.iter().filter(|(_, t)| t.contains(*topic)).map(|(m, _)| m.clone()).collect();
+            ((*topic).clone(), consumers)
+        }));
         General {
             counts,
             topics_of,
@@ -619,11 +613,11 @@ impl<'a> General<'a> {
         }
         // Topics with fewer possible consumers go first: they have the fewest places to go.
         let mut topics: Vec<&String> = self.counts.keys().copied().collect();
-        topics.sort_unstable_by_key(|t| (self.consumers_of[*t].len(), *t));
+        crate::sort::sort_by_key(&mut topics, |t| (self.consumers_of[*t].len(), *t));
         let mut sorted_all: Vec<TopicPartition> =
             topics.iter().flat_map(|t| (0..self.counts[*t]).map(|p| TopicPartition::new(*t, p))).collect();
         let mut unassigned: Vec<TopicPartition> = sorted_all.iter().filter(|tp| !kept.contains(tp)).cloned().collect();
-        self.by_load = self.current.iter().map(|(m, l)| (l.len(), m.clone())).collect();
+        self.by_load = crate::sort::set_from(self.current.iter().map(|(m, l)| (l.len(), m.clone())));
         self.balance(&mut sorted_all, &mut unassigned);
         self.current
     }
@@ -660,7 +654,7 @@ impl<'a> General<'a> {
 
         // Partitions of single-consumer topics and members that cannot change stay put.
         let fixed_topics: BTreeSet<String> =
-            self.consumers_of.iter().filter(|(_, c)| c.len() < 2).map(|(t, _)| t.clone()).collect();
+            crate::sort::set_from(self.consumers_of.iter().filter(|(_, c)| c.len() < 2).map(|(t, _)| t.clone()));
         sorted_all.retain(|tp| !fixed_topics.contains(&tp.topic));
         unassigned.retain(|tp| !fixed_topics.contains(&tp.topic));
         let fixed_members: Vec<String> = self.current.keys().filter(|m| !self.can_participate(m)).cloned().collect();

@@ -23,7 +23,7 @@
 //! - Heartbeats are not traced: a live member always heartbeats in time, and the coordinator
 //!   notices a crashed one at its last heartbeat plus the session timeout.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use crate::assignor::{Assignment, PartitionCounts, Strategy, Subscriptions, TopicPartition};
 use crate::command::ResetTarget;
@@ -131,7 +131,7 @@ impl Simulation {
         let members = &mut self.groups[g as usize].members;
         members.push(consumer);
         let order = &self.model.groups[g as usize].members;
-        members.sort_unstable_by_key(|m| order.iter().position(|x| x == m));
+        crate::sort::sort_by_key(members, |m| order.iter().position(|x| x == m));
         self.emit(consumer, None, None, Event::JoinedGroup { group: g });
     }
 
@@ -207,7 +207,7 @@ impl Simulation {
         let mut previous = Assignment::new();
         for m in &members {
             let topic = self.consumer_model(*m).log.as_ref().expect("a group member reads a topic").topic;
-            subs.insert(self.model.name(*m).to_string(), BTreeSet::from([self.model.name(topic).to_string()]));
+            subs.insert(self.model.name(*m).to_string(), crate::sort::set_from([self.model.name(topic).to_string()]));
             let owned: Vec<TopicPartition> =
                 self.consumer(*m).log.owned.keys().map(|(t, p)| TopicPartition::new(self.model.name(*t), *p)).collect();
             previous.insert(self.model.name(*m).to_string(), owned);

@@ -48,6 +48,7 @@ pub mod scenario;
 pub mod scheduler;
 pub mod sim;
 pub mod snapshot;
+pub mod sort;
 pub mod time;
 pub mod token;
 pub mod trace;

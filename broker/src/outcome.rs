@@ -275,7 +275,7 @@ impl Simulation {
             });
         }
         let mut latencies = self.latency_samples();
-        latencies.sort_unstable();
+        crate::sort::sort(&mut latencies);
         let latency_ms = latency(&latencies);
         let (mut max_depth, mut max_lag) = (0u64, 0u64);
         for n in &self.nodes {

@@ -1009,8 +1009,8 @@ impl Checker {
             }
         }
         for g in &mut groups {
-            g.members.sort_unstable_by(|a, b| s.nodes[a.index()].id().cmp(s.nodes[b.index()].id()));
-            g.topics.sort_unstable();
+            crate::sort::sort_by(&mut g.members, |a, b| s.nodes[a.index()].id() < s.nodes[b.index()].id());
+            crate::sort::sort(&mut g.topics);
         }
         for (gi, g) in groups.iter().enumerate() {
             for t in &g.topics {

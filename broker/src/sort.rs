@@ -1,0 +1,98 @@
+//! Sorting, kept small. The standard library's sorts are fast, but each element type they
+//! sort gets its own few kilobytes of wasm (quicksort with its pivot and small-sort helpers,
+//! and for the stable sort also drift sort); Brokerlab sorts a couple of dozen types, so that
+//! came to tens of kilobytes of the app's bundle. A heapsort is a few hundred bytes per type.
+//! The same goes for collecting into a `BTreeMap` or `BTreeSet`, which sorts stably first:
+//! [`map_from`] and [`set_from`] insert one by one instead.
+//!
+//! Heapsort is not stable. Every caller sorts by a key that is unique, or sorts values whose
+//! equal elements cannot be told apart, so the order is the same as any other sort's, and the
+//! trace does not change.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Sorts `v` so that no element is `less` than the one before it.
+pub fn sort_by<T>(v: &mut [T], mut less: impl FnMut(&T, &T) -> bool) {
+    let n = v.len();
+    for root in (0..n / 2).rev() {
+        sift_down(v, root, n, &mut less);
+    }
+    for end in (1..n).rev() {
+        v.swap(0, end);
+        sift_down(v, 0, end, &mut less);
+    }
+}
+
+fn sift_down<T>(v: &mut [T], mut root: usize, end: usize, less: &mut impl FnMut(&T, &T) -> bool) {
+    loop {
+        let mut child = 2 * root + 1;
+        if child >= end {
+            return;
+        }
+        if child + 1 < end && less(&v[child], &v[child + 1]) {
+            child += 1;
+        }
+        if !less(&v[root], &v[child]) {
+            return;
+        }
+        v.swap(root, child);
+        root = child;
+    }
+}
+
+pub fn sort<T: Ord>(v: &mut [T]) {
+    sort_by(v, |a, b| a < b);
+}
+
+pub fn sort_by_key<T, K: Ord>(v: &mut [T], mut key: impl FnMut(&T) -> K) {
+    sort_by(v, |a, b| key(a) < key(b));
+}
+
+/// Like `collect::<BTreeMap<_, _>>()` (the last value for a key wins), without a sort.
+pub fn map_from<K: Ord, V>(items: impl IntoIterator<Item = (K, V)>) -> BTreeMap<K, V> {
+    let mut m = BTreeMap::new();
+    for (k, v) in items {
+        m.insert(k, v);
+    }
+    m
+}
+
+/// Like `collect::<BTreeSet<_>>()`, without a sort.
+pub fn set_from<T: Ord>(items: impl IntoIterator<Item = T>) -> BTreeSet<T> {
+    let mut s = BTreeSet::new();
+    for x in items {
+        s.insert(x);
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn sorts_like_the_standard_library(mut v in proptest::collection::vec(any::<i16>(), 0..300)) {
+            let mut expected = v.clone();
+            expected.sort();
+            sort(&mut v);
+            prop_assert_eq!(v, expected);
+        }
+
+        #[test]
+        fn sorts_by_a_unique_key_like_a_stable_sort(v in proptest::collection::btree_set(any::<u32>(), 0..200)) {
+            let mut pairs: Vec<(u32, String)> = v.iter().rev().map(|k| (*k, format!("v{k}"))).collect();
+            let mut expected = pairs.clone();
+            expected.sort_by_key(|p| p.0);
+            sort_by_key(&mut pairs, |p| p.0);
+            prop_assert_eq!(pairs, expected);
+        }
+
+        #[test]
+        fn maps_and_sets_match_collect(v in proptest::collection::vec((0u8..20, any::<u8>()), 0..60)) {
+            prop_assert_eq!(map_from(v.clone()), v.iter().cloned().collect::<BTreeMap<_, _>>());
+            prop_assert_eq!(set_from(v.clone()), v.iter().cloned().collect::<BTreeSet<_>>());
+        }
+    }
+}
