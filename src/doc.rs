@@ -386,7 +386,7 @@ pub fn add_wire(doc: &mut Value, from: &str, to: &str) -> Result<usize, String> 
 fn capitalise(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect::<String>() + ".",
+        Some(f) => f.to_ascii_uppercase().to_string() + c.as_str() + ".",
         None => String::new(),
     }
 }

@@ -490,9 +490,31 @@ pub fn visible(obj: &Value, f: &Field) -> bool {
 }
 
 fn number_text(n: &serde_json::Number) -> String {
+    if let Some(i) = n.as_i64() {
+        return i.to_string();
+    }
+    if let Some(u) = n.as_u64() {
+        return u.to_string();
+    }
     match n.as_f64() {
-        Some(x) if n.is_f64() && x.fract() == 0.0 && x.abs() < 1e15 => format!("{}", x as i64),
-        _ => n.to_string(),
+        Some(x) if x.fract() == 0.0 && x.abs() < 1e15 => format!("{}", x as i64),
+        Some(x) => format!("{x}"),
+        None => String::new(),
+    }
+}
+
+/// A JSON value as compact text, for showing it in a field. Written here rather than with
+/// serde_json's serializer, which would bring a second float formatter into the wasm.
+pub fn json_text(v: &Value) -> String {
+    match v {
+        Value::Null => "null".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => number_text(n),
+        Value::String(s) => format!("{s:?}"),
+        Value::Array(a) => format!("[{}]", a.iter().map(json_text).collect::<Vec<_>>().join(", ")),
+        Value::Object(m) => {
+            format!("{{{}}}", m.iter().map(|(k, v)| format!("{k:?}: {}", json_text(v))).collect::<Vec<_>>().join(", "))
+        }
     }
 }
 
@@ -509,9 +531,9 @@ pub fn read(obj: &Value, f: &Field) -> String {
         (_, Some(Value::String(s))) => s.clone(),
         (_, Some(Value::Number(n))) => number_text(n),
         (_, Some(Value::Array(a))) => {
-            a.iter().map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string)).collect::<Vec<_>>().join(", ")
+            a.iter().map(|x| x.as_str().map_or_else(|| json_text(x), str::to_string)).collect::<Vec<_>>().join(", ")
         }
-        (_, Some(other)) => other.to_string(),
+        (_, Some(other)) => json_text(other),
     }
 }
 

@@ -79,7 +79,7 @@ fn scenario_settings(state: &UseReducerHandle<AppState>) -> Html {
         let oninput = Callback::from(move |e: InputEvent| {
             d.dispatch(Action::EditScenario { field: f, text: e.target_unchecked_into::<HtmlInputElement>().value() })
         });
-        let id = format!("scenario-{f:?}").to_lowercase();
+        let id = format!("scenario-{f:?}").to_ascii_lowercase();
         text_field(&id, label, unit, help, text, error, oninput, "text")
     };
     let doc = &state.doc;
@@ -89,9 +89,9 @@ fn scenario_settings(state: &UseReducerHandle<AppState>) -> Html {
             <h3>{ "Scenario" }</h3>
             <p class="hint">{ "Select a node or a wire to change its settings. Tab moves between nodes." }</p>
             { field(ScenarioField::Title, "Title", "", doc.get("title").and_then(Value::as_str).unwrap_or("").to_owned(), "Shown above the outcome.") }
-            { field(ScenarioField::Duration, "Duration", "ms", doc.get("duration_ms").map(|v| v.to_string()).unwrap_or_default(),
+            { field(ScenarioField::Duration, "Duration", "ms", doc.get("duration_ms").map(fields::json_text).unwrap_or_default(),
                 "How long the run lasts in virtual time, 1 to 86,400,000 ms.") }
-            { field(ScenarioField::Seed, "Seed", "", doc.get("seed").map(|v| v.to_string()).unwrap_or_else(|| "1".into()),
+            { field(ScenarioField::Seed, "Seed", "", doc.get("seed").map(fields::json_text).unwrap_or_else(|| "1".into()),
                 "The same scenario and seed always give the same run.") }
             <h3>{ "Action script" }</h3>
             if actions.is_empty() {
@@ -143,7 +143,7 @@ fn text_field(
 
 /// " (ms)" after a label, unless the label already says it ("Partitions" in partitions).
 fn unit_suffix(label: &str, unit: &str) -> String {
-    if unit.is_empty() || label.to_lowercase().contains(unit) || label.ends_with(')') {
+    if unit.is_empty() || label.to_ascii_lowercase().contains(unit) || label.ends_with(')') {
         String::new()
     } else {
         format!(" ({unit})")
@@ -206,7 +206,7 @@ fn node_settings(state: &UseReducerHandle<AppState>, id: &str, node: &Value) -> 
             { now }
             { wire_to }
             <button type="button" class="danger" onclick={Callback::from(move |_| d.dispatch(Action::DeleteSelection))}>
-                { icons::button_icon("trash") }<span>{ format!("Delete {}", doc::kind_label(&kind).to_lowercase()) }</span>
+                { icons::button_icon("trash") }<span>{ format!("Delete {}", doc::kind_label(&kind).to_ascii_lowercase()) }</span>
             </button>
         </>
     }

@@ -107,7 +107,7 @@ pub fn palette(props: &PaletteProps) -> Html {
             <li key={kind}>
                 <button type="button" class={classes!("palette-item", format!("kind-{kind}"))}
                         onpointerdown={on_down} onclick={on_click}
-                        title={format!("Drag onto the canvas, or press to add a {}", label.to_lowercase())}>
+                        title={format!("Drag onto the canvas, or press to add a {}", label.to_ascii_lowercase())}>
                     <svg class="palette-icon" viewBox="0 0 30 24" width="30" height="24" aria-hidden="true">
                         { crate::icons::node_icon(kind) }
                     </svg>
