@@ -124,7 +124,7 @@ pub fn millis(ms: f64, samples: u64) -> String {
     } else if ms >= 100.0 {
         format!("{} ms", thousands(ms.round() as u64))
     } else {
-        format!("{ms:.1} ms")
+        format!("{} ms", crate::transport::one_decimal(ms))
     }
 }
 

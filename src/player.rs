@@ -251,7 +251,7 @@ impl Player {
 }
 
 fn marker_label(sim: &Simulation, e: &Entry) -> String {
-    let at = format!("{:.1} s", e.t.0 as f64 / 1e6);
+    let at = format!("{} s", crate::transport::one_decimal(e.t.0 as f64 / 1e6));
     let node = sim.model().name(e.node);
     let msg = e.msg.map(|m| sim.message_name(m)).unwrap_or_default();
     match e.event {

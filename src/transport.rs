@@ -35,13 +35,21 @@ pub fn format_speed(s: f64) -> String {
     }
 }
 
+/// A virtual time as "12.35 s" (under a minute) or "2:05.10". Integer arithmetic only:
+/// fixed-precision float formatting would add its own few KB to the wasm.
 pub fn format_time(us: u64) -> String {
-    let s = us as f64 / 1e6;
-    if s < 60.0 {
-        format!("{s:.2} s")
+    let cs = (us + 5_000) / 10_000;
+    if cs < 6_000 {
+        format!("{}.{:02} s", cs / 100, cs % 100)
     } else {
-        format!("{}:{:05.2}", (s / 60.0).floor(), s % 60.0)
+        format!("{}:{:02}.{:02}", cs / 6_000, cs / 100 % 60, cs % 100)
     }
+}
+
+/// `x` with one decimal, "12.3", by integer arithmetic (see [`format_time`]).
+pub fn one_decimal(x: f64) -> String {
+    let tenths = (x.abs() * 10.0).round() as u64;
+    format!("{}{}.{}", if x < 0.0 && tenths > 0 { "-" } else { "" }, tenths / 10, tenths % 10)
 }
 
 #[derive(Properties, PartialEq)]
@@ -85,7 +93,7 @@ pub fn transport(props: &TransportProps) -> Html {
             Callback::from(move |_: MouseEvent| d.dispatch(Action::Seek(t)))
         };
         html! {
-            <svg class={classes!("marker", class)} style={format!("left:calc({left:.3}% - 5px)")} viewBox="0 0 10 10"
+            <svg class={classes!("marker", class)} style={format!("left:calc({}% - 5px)", (left * 100.0).round() / 100.0)} viewBox="0 0 10 10"
                  width="10" height="10" onclick={onclick} aria-hidden="true">
                 <title>{ m.label.clone() }</title>
                 <path d={shape} />
@@ -155,5 +163,11 @@ mod tests {
         assert_eq!(speed_from_slider(1e12), 100.0);
         assert_eq!(format_speed(0.1), "0.1×");
         assert_eq!(format_time(12_345_678), "12.35 s");
+        assert_eq!(format_time(0), "0.00 s");
+        assert_eq!(format_time(30_000_000), "30.00 s");
+        assert_eq!(format_time(125_100_000), "2:05.10");
+        assert_eq!(one_decimal(12.34), "12.3");
+        assert_eq!(one_decimal(0.05), "0.1");
+        assert_eq!(one_decimal(-2.0), "-2.0");
     }
 }

@@ -393,7 +393,7 @@ impl Checker {
             if expected > MAX_COUNT as f64 {
                 self.err(
                     format!("{p}.count"),
-                    format!("without a count this producer would publish about {expected:.0} messages in the scenario's duration; the most is {MAX_COUNT}: set a count, a lower rate or a shorter duration"),
+                    format!("without a count this producer would publish about {} messages in the scenario's duration; the most is {MAX_COUNT}: set a count, a lower rate or a shorter duration", expected.round() as u64),
                 );
             }
         }
