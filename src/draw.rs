@@ -121,8 +121,10 @@ fn tokens(ctx: &Ctx, v: &[Drawn], hair: f64) {
         for d in v {
             let Some(left) = d.backoff else { continue };
             let r = d.r + 3.5;
-            let (a, b) = if track { (0.0, TAU) } else { (-FRAC_PI_2, -FRAC_PI_2 + TAU * left) };
-            ctx.move_to(d.x + r * a.cos(), d.y + r * a.sin());
+            // The track starts at 3 o'clock, the wait at 12 (no sin/cos: they cost wasm).
+            let ((a, b), (sx, sy)) =
+                if track { ((0.0, TAU), (r, 0.0)) } else { ((-FRAC_PI_2, -FRAC_PI_2 + TAU * left), (0.0, -r)) };
+            ctx.move_to(d.x + sx, d.y + sy);
             let _ = ctx.arc(d.x, d.y, r, a, b);
         }
         ctx.set_stroke_style_str(colour);
