@@ -503,6 +503,25 @@ fn number_text(n: &serde_json::Number) -> String {
     }
 }
 
+/// A number as people type it: "1.5", ".5", "2.", "+3", "1e3". Read by serde_json (after
+/// tidying the forms JSON does not allow), which the app has anyway; Rust's own float parser
+/// would add its tables to the wasm.
+fn parse_number(t: &str) -> Option<f64> {
+    let t = t.strip_prefix('+').unwrap_or(t);
+    let (sign, body) = match t.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", t),
+    };
+    if body.is_empty() || !body.starts_with(|c: char| c.is_ascii_digit() || c == '.') {
+        return None;
+    }
+    let mut s = format!("{sign}{}{body}", if body.starts_with('.') { "0" } else { "" });
+    if s.ends_with('.') {
+        s.push('0');
+    }
+    serde_json::from_str::<f64>(&s).ok()
+}
+
 /// A JSON value as compact text, for showing it in a field. Written here rather than with
 /// serde_json's serializer, which would bring a second float formatter into the wasm.
 pub fn json_text(v: &Value) -> String {
@@ -567,7 +586,7 @@ pub fn write(obj: &mut Value, f: &Field, text: &str) -> Result<(), String> {
                 .to_string()
         })?),
         Number => {
-            let x = t.parse::<f64>().ok().filter(|x| x.is_finite()).ok_or_else(|| {
+            let x = parse_number(t).filter(|x| x.is_finite()).ok_or_else(|| {
                 if ms { "Enter a number of milliseconds, e.g. 150" } else { "Enter a number, e.g. 0.5" }.to_string()
             })?;
             Some(if x.fract() == 0.0 && x.abs() < 1e15 { Value::from(x as i64) } else { Value::from(x) })
@@ -703,6 +722,24 @@ pub fn field_for_problem(scenario: &Value, path: &str) -> Option<(Target, &'stat
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn numbers_read_as_people_type_them() {
+        for (t, v) in [
+            ("1.5", Some(1.5)),
+            (".5", Some(0.5)),
+            ("2.", Some(2.0)),
+            ("+3", Some(3.0)),
+            ("-0.25", Some(-0.25)),
+            ("1e3", Some(1000.0)),
+            ("1e12", Some(1e12)),
+        ] {
+            assert_eq!(super::parse_number(t), v, "{t}");
+        }
+        for t in ["", "-", "abc", "1,5", "NaN", "inf", "1.2.3", "--1", "0x10"] {
+            assert_eq!(super::parse_number(t), None, "{t}");
+        }
+    }
+
     use super::*;
 
     /// A small valid scenario: `shape` is "queue" (p→q→c, plus a dlq d), "topic" (p→t→c, plus

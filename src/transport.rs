@@ -67,14 +67,14 @@ pub fn transport(props: &TransportProps) -> Html {
     let on_speed = {
         let d = state.dispatcher();
         Callback::from(move |e: InputEvent| {
-            let v: f64 = e.target_unchecked_into::<HtmlInputElement>().value().parse().unwrap_or(500.0);
+            let v = e.target_unchecked_into::<HtmlInputElement>().value().parse::<i64>().map_or(500.0, |v| v as f64);
             d.dispatch(Action::SetSpeed(speed_from_slider(v)));
         })
     };
     let on_seek = {
         let d = state.dispatcher();
         Callback::from(move |e: InputEvent| {
-            let v: f64 = e.target_unchecked_into::<HtmlInputElement>().value().parse().unwrap_or(0.0);
+            let v = e.target_unchecked_into::<HtmlInputElement>().value().parse::<i64>().map_or(0.0, |v| v as f64);
             d.dispatch(Action::Seek((v.max(0.0) * 1_000.0) as u64));
         })
     };

@@ -927,7 +927,8 @@ fn humanize_serde(msg: &str) -> String {
         return if g.starts_with('-') {
             format!("must not be negative (got {g})")
         } else if msg.starts_with("invalid type: floating point") {
-            match g.parse::<f64>() {
+            // serde_json reads the number: Rust's own float parser would add its tables to the wasm.
+            match serde_json::from_str::<f64>(&g) {
                 Ok(v) if v.abs() >= 9.2e18 => format!("is too large (got {g})"),
                 Ok(v) if v.fract() == 0.0 => {
                     format!("must be a whole number written without a decimal point (got {g})")
