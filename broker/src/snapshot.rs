@@ -309,19 +309,21 @@ impl Simulation {
     }
 }
 
+/// Six poison messages through a quorum queue with prefetch 2 and a delivery limit of 1 into
+/// a dead-letter queue: the snapshot's and the tokens' tests both follow them.
+#[cfg(test)]
+pub(crate) const POISON_TO_DLQ: &str = r#"{"version":1,"duration_ms":5000,"nodes":[
+    {"id":"p","kind":"producer","count":6,"arrivals":{"burst":{"size":6,"every_ms":9999}},"keys":["k-1"]},
+    {"id":"q","kind":"queue","prefetch":2,"delivery_limit":1,"queue_type":"quorum","dead_letter":"dlq"},
+    {"id":"c","kind":"consumer","processing":{"fixed":{"ms":100}},"faults":[{"poison":{"every_nth":1}}]},
+    {"id":"dlq","kind":"dead_letter_queue"}],
+    "wires":[["p","q"],["q","c"]]}"#;
+
 #[cfg(test)]
 mod tests {
     #[test]
     fn a_snapshot_shows_queues_consumers_and_dead_letters() {
-        let mut sim = crate::load(
-            r#"{"version":1,"duration_ms":5000,"nodes":[
-              {"id":"p","kind":"producer","count":6,"arrivals":{"burst":{"size":6,"every_ms":9999}},"keys":["k-1"]},
-              {"id":"q","kind":"queue","prefetch":2,"delivery_limit":1,"queue_type":"quorum","dead_letter":"dlq"},
-              {"id":"c","kind":"consumer","processing":{"fixed":{"ms":100}},"faults":[{"poison":{"every_nth":1}}]},
-              {"id":"dlq","kind":"dead_letter_queue"}],
-              "wires":[["p","q"],["q","c"]]}"#,
-        )
-        .unwrap();
+        let mut sim = crate::load(super::POISON_TO_DLQ).unwrap();
         sim.advance_to(crate::SimTime::from_ms(50));
         let s = sim.snapshot();
         let q = s.nodes.iter().find(|n| n.id == "q").unwrap();

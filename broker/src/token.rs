@@ -145,27 +145,22 @@ mod tests {
 
     #[test]
     fn tokens_follow_a_message_from_queue_to_consumer_to_the_dead_letter_queue() {
-        let mut sim = crate::load(
-            r#"{"version":1,"duration_ms":5000,"nodes":[
-              {"id":"p","kind":"producer","count":3,"arrivals":{"burst":{"size":3,"every_ms":9999}},"keys":["k-1"]},
-              {"id":"q","kind":"queue","prefetch":1,"delivery_limit":1,"queue_type":"quorum","dead_letter":"dlq"},
-              {"id":"c","kind":"consumer","processing":{"fixed":{"ms":100}},"faults":[{"poison":{"every_nth":1}}]},
-              {"id":"dlq","kind":"dead_letter_queue"}],
-              "wires":[["p","q"],["q","c"]]}"#,
-        )
-        .unwrap();
+        let mut sim = crate::load(crate::snapshot::POISON_TO_DLQ).unwrap();
         sim.advance_to(SimTime::from_ms(50));
         let tokens = sim.tokens();
-        assert_eq!(tokens.len(), 3);
+        assert_eq!(tokens.len(), 6);
         let (q, c, dlq) = (sim.node_id("q").unwrap(), sim.node_id("c").unwrap(), sim.node_id("dlq").unwrap());
-        assert_eq!(tokens.iter().filter(|t| t.place == Place::Queued { queue: q }).count(), 2);
-        let held = tokens.iter().find(|t| t.place == Place::AtConsumer { consumer: c }).unwrap();
+        assert_eq!(tokens.iter().filter(|t| t.place == Place::Queued { queue: q }).count(), 4);
+        // Prefetch 2: one being processed, one waiting in the consumer's buffer.
+        let at_consumer: Vec<&Token> = tokens.iter().filter(|t| t.place == Place::AtConsumer { consumer: c }).collect();
+        assert_eq!(at_consumer.len(), 2);
+        let held = at_consumer.iter().find(|t| t.attempt == 1).unwrap();
         assert_eq!((held.attempt, held.delivery_count, held.dead), (1, 1, false));
         assert_eq!(sim.key_name(held.key.unwrap()), "k-1");
-        assert_eq!(sim.token(held.copy), Some(*held));
+        assert_eq!(sim.token(held.copy), Some(**held));
         sim.run_to_end();
         let tokens = sim.tokens();
-        assert_eq!(tokens.len(), 3);
+        assert_eq!(tokens.len(), 6);
         assert!(tokens.iter().all(|t| t.place == Place::DeadLettered { dlq } && t.dead));
         assert_eq!(sim.token(EnvId(999)), None);
     }
