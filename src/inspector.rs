@@ -228,13 +228,32 @@ fn node_now_controls(state: &UseReducerHandle<AppState>, id: &str, kind: &str) -
     let at = crate::transport::format_time(state.t_us);
     let d = state.dispatcher();
     let id_owned = id.to_owned();
+    let act = |what: serde_json::Value| {
+        let d = state.dispatcher();
+        Callback::from(move |_: MouseEvent| d.dispatch(Action::ActNow(what.clone())))
+    };
     match kind {
-        "consumer" => html! {
+        "consumer" => {
+            // A consumer in a group (it reads a topic) can also leave it and join again.
+            let group = (consumer_source(&state.doc, id).as_deref() == Some("topic")).then(|| {
+                let away = state.status.iter().any(|s| s.id == id && s.state == "away");
+                let (label, what) = if away { ("Join its group now", "join") } else { ("Leave its group now", "leave") };
+                html! { <button type="button" onclick={act(serde_json::json!({ what: {"consumer": id} }))}>{ label }</button> }
+            });
+            html! {
+                <div class="now">
+                    <button type="button" onclick={Callback::from(move |_| d.dispatch(Action::CrashNow { consumer: id_owned.clone(), recover_after_ms: Some(2_000) }))}>
+                        { "Crash this consumer now" }
+                    </button>
+                    { for group }
+                    <p class="field-help">{ format!("Recorded in the action script at {at}; a crash recovers 2 s later.") }</p>
+                </div>
+            }
+        }
+        "dead_letter_queue" => html! {
             <div class="now">
-                <button type="button" onclick={Callback::from(move |_| d.dispatch(Action::CrashNow { consumer: id_owned.clone(), recover_after_ms: Some(2_000) }))}>
-                    { "Crash this consumer now" }
-                </button>
-                <p class="field-help">{ format!("Recorded in the action script at {at}; it recovers 2 s later.") }</p>
+                <button type="button" onclick={act(serde_json::json!({"redrive": {"dlq": id}}))}>{ "Redrive its dead letters now" }</button>
+                <p class="field-help">{ format!("Each goes back to the queue it died in; recorded in the action script at {at}.") }</p>
             </div>
         },
         "queue" | "topic" | "exchange" => html! {

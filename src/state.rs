@@ -138,6 +138,9 @@ pub enum Action {
         node: String,
         duration_ms: i64,
     },
+    /// Record another action of the script now: a DLQ's redrive, a consumer leaving or
+    /// joining its group. `what` is the action without its time, e.g. `{"redrive": {...}}`.
+    ActNow(Value),
     RemoveAction(usize),
     Pan {
         dx: f64,
@@ -713,6 +716,7 @@ impl Reducible for AppState {
             Action::OutageNow { node, duration_ms } => {
                 s.action_at_playhead(json!({"outage": {"node": node, "duration_ms": duration_ms}}))
             }
+            Action::ActNow(what) => s.action_at_playhead(what),
             Action::RemoveAction(i) => s.edit(
                 |d| {
                     doc::remove_action(d, i);
@@ -887,6 +891,18 @@ mod tests {
         assert!(actions.iter().any(|a| a["at_ms"] == json!(2500) && a["crash"]["consumer"] == json!("worker-a")));
         assert_eq!(s.t_us, 2_500_000, "the playhead stays where it was");
         assert!(s.problems.is_empty());
+        // A redrive of a dead-letter queue, recorded the same way, is one the core accepts and
+        // carries out: the poison messages go round once more.
+        let s = reduce(s, Action::LoadLesson(crate::presets::position("poison-with-dlq").unwrap()));
+        let end = s.end_us;
+        let without = reduce(s.clone(), Action::Seek(end)).outcome.clone();
+        let s = reduce(s, Action::Seek(8_000_000));
+        let s = reduce(s, Action::ActNow(json!({"redrive": {"dlq": "dlq"}})));
+        assert!(s.problems.is_empty(), "{:?}", s.problems);
+        assert!(s.doc["actions"].as_array().unwrap().iter().any(|a| a["at_ms"] == json!(8000)));
+        let with = reduce(s, Action::Seek(end)).outcome.clone();
+        assert_ne!(with.trace_hash, without.trace_hash);
+        assert!(with.redeliveries + with.retries > without.redeliveries + without.retries, "{with:?}");
     }
 
     #[test]
