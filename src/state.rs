@@ -413,6 +413,18 @@ impl AppState {
         self
     }
 
+    /// Shows the canvas with `view`, in the page and in the engine that draws the tokens;
+    /// `auto_fit` says whether the view keeps following the canvas size (until the user pans
+    /// or zooms).
+    fn with_view(self, view: ViewPort, auto_fit: bool) -> AppState {
+        {
+            let mut e = self.engine.borrow_mut();
+            e.view = view;
+            e.auto_fit = auto_fit;
+        }
+        AppState { view, ..self }
+    }
+
     fn action_at_playhead(self, action: Value) -> AppState {
         let at_ms = (self.t_us / 1_000) as i64;
         self.edit(
@@ -729,11 +741,7 @@ impl Reducible for AppState {
                     return self;
                 }
                 let view = ViewPort { pan_x: s.view.pan_x + dx, pan_y: s.view.pan_y + dy, ..s.view };
-                let mut e = s.engine.borrow_mut();
-                e.view = view;
-                e.auto_fit = false;
-                drop(e);
-                AppState { view, ..s }
+                s.with_view(view, false)
             }
             Action::Zoom { factor, around } => {
                 if !factor.is_finite() || factor <= 0.0 {
@@ -742,19 +750,11 @@ impl Reducible for AppState {
                 let zoom = (s.view.zoom * factor).clamp(MIN_ZOOM, MAX_ZOOM);
                 let (cx, cy) = s.view.to_canvas(around.0, around.1);
                 let view = ViewPort { zoom, pan_x: around.0 - cx * zoom, pan_y: around.1 - cy * zoom };
-                let mut e = s.engine.borrow_mut();
-                e.view = view;
-                e.auto_fit = false;
-                drop(e);
-                AppState { view, ..s }
+                s.with_view(view, false)
             }
             Action::FitView { width, height } => {
                 let view = fit(&s.doc, width, height);
-                let mut e = s.engine.borrow_mut();
-                e.view = view;
-                e.auto_fit = true;
-                drop(e);
-                AppState { view, ..s }
+                s.with_view(view, true)
             }
             Action::ToggleHelp => AppState { help: !s.help, ..s },
             Action::Escape => {
