@@ -31,6 +31,7 @@ pub mod exchange;
 mod fault;
 pub mod ids;
 pub mod invariants;
+pub mod lesson;
 pub mod log;
 pub mod message;
 pub mod model;

@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::lesson::Lesson;
 use crate::problem::Problem;
 
 pub const CURRENT_VERSION: i64 = 1;
@@ -29,6 +30,9 @@ pub struct Scenario {
     pub title: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
+    /// The narration the app shows beside the run; it never changes the run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lesson: Option<Lesson>,
     #[serde(default = "default_seed")]
     pub seed: u64,
     pub duration_ms: i64,
@@ -835,6 +839,22 @@ impl Scenario {
             }
         };
 
+        let lesson = match top.remove("lesson") {
+            None | Some(Value::Null) => None,
+            Some(value) if !value.is_object() => {
+                problems
+                    .push(Problem::new("lesson", "must be an object: {\"watch\": ..., \"try\": ..., \"fix\": ...}"));
+                None
+            }
+            Some(value) => match read_typed::<Lesson>(value, "lesson") {
+                Ok(l) => Some(l),
+                Err(p) => {
+                    problems.push(p);
+                    None
+                }
+            },
+        };
+
         // What is left is the flat part of the scenario.
         #[derive(Deserialize)]
         #[serde(deny_unknown_fields)]
@@ -874,6 +894,7 @@ impl Scenario {
             version: CURRENT_VERSION,
             title: head.title,
             description: head.description,
+            lesson,
             seed: head.seed,
             duration_ms: head.duration_ms.unwrap_or_default(),
             nodes,

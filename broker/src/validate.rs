@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use crate::command::{Command, ResetTarget};
 use crate::ids::NodeId;
+use crate::lesson::{self, Lesson};
 use crate::model::*;
 use crate::problem::Problem;
 use crate::scenario::*;
@@ -298,6 +299,9 @@ impl Checker {
         self.compile_dead_letters(s, &by_name, &mut nodes);
         let groups = self.compile_log_consumers(s, &by_name, &mut nodes);
         let actions = self.compile_actions(s, &by_name, duration_ms, &groups);
+        if let Some(lesson) = &s.lesson {
+            self.check_lesson(lesson, &by_name, &nodes, duration_ms);
+        }
         if let Some(view) = &s.view {
             if !(view.zoom.is_finite() && view.zoom >= 0.1 && view.zoom <= 10.0) {
                 self.err("view.zoom", "must be between 0.1 and 10");
@@ -323,6 +327,77 @@ impl Checker {
         }
 
         Model { groups, title: s.title.clone(), seed: s.seed, duration: Duration::from_ms(duration_ms), nodes, actions }
+    }
+
+    /// Prose a learner reads: not blank, and short enough to read beside a running scenario.
+    fn prose(&mut self, path: &str, text: &str, max: usize, what: &str) {
+        let n = text.chars().count();
+        if text.trim().is_empty() {
+            self.err(path, format!("must not be empty; {what}"));
+        } else if n > max {
+            let size = if max >= lesson::MAX_PARAGRAPH { "one to three short sentences" } else { "one short sentence" };
+            self.err(path, format!("must be at most {max} characters (got {n}): {size}"));
+        }
+    }
+
+    /// The narration is checked like the rest of the file, but nothing in it reaches the model:
+    /// a lesson never changes the run.
+    fn check_lesson(&mut self, l: &Lesson, by_name: &BTreeMap<&str, NodeId>, nodes: &[NodeModel], duration_ms: u64) {
+        use lesson::{MAX_PARAGRAPH, MAX_POINTS, MAX_SENTENCE, MAX_UNIT};
+        self.prose("lesson.watch", &l.watch, MAX_PARAGRAPH, "say what to watch");
+        self.prose("lesson.try", &l.try_this, MAX_PARAGRAPH, "say what to change in the inspector");
+        self.prose("lesson.fix", &l.fix, MAX_PARAGRAPH, "say what the fix is and which setting it is");
+        if l.points.len() > MAX_POINTS {
+            self.err("lesson.points", format!("has {} points; the most is {MAX_POINTS}", l.points.len()));
+        }
+        for (i, pt) in l.points.iter().enumerate() {
+            let p = format!("lesson.points[{i}]");
+            self.prose(&format!("{p}.say"), &pt.say, MAX_SENTENCE, "say what happens there");
+            if pt.at_ms.is_none() && pt.node.is_none() {
+                self.err(&p, "needs \"at_ms\", \"node\" or both: the moment or the node it points at");
+            }
+            match pt.at_ms {
+                Some(at) if at < 0 => self.err(format!("{p}.at_ms"), format!("must not be negative (got {at})")),
+                Some(at) if at as u64 > duration_ms => self.err(
+                    format!("{p}.at_ms"),
+                    format!("is after the run ends: must be at most {duration_ms} ms, the scenario's duration_ms (got {at})"),
+                ),
+                _ => {}
+            }
+            if let Some(node) = &pt.node {
+                if !by_name.contains_key(node.as_str()) {
+                    self.err(format!("{p}.node"), format!("no node has the id {node:?}"));
+                }
+            }
+        }
+        let Some(q) = &l.question else { return };
+        self.prose("lesson.question.ask", &q.ask, MAX_SENTENCE, "ask for one number the run will show");
+        if let Some(unit) = &q.unit {
+            if unit.trim().is_empty() || unit.chars().count() > MAX_UNIT {
+                self.err(
+                    "lesson.question.unit",
+                    format!("must be 1 to {MAX_UNIT} characters, e.g. \"times\" or \"messages\""),
+                );
+            }
+        }
+        let measure = q.measure.name();
+        match (q.measure.is_keyed(), &q.key) {
+            (true, None) => self.err(
+                "lesson.question.key",
+                format!("missing; \"{measure}\" counts over the messages of one key: name it, e.g. \"order-42\""),
+            ),
+            (false, Some(_)) => self.err(
+                "lesson.question.key",
+                format!("only \"effects\" and \"deliveries\" count over one key; \"{measure}\" counts the whole run, so remove the key"),
+            ),
+            (true, Some(key)) => {
+                let published = nodes.iter().any(|n| matches!(&n.kind, NodeKind::Producer(p) if p.keys.contains(key)));
+                if !published {
+                    self.err("lesson.question.key", format!("no producer publishes messages with the key {key:?}"));
+                }
+            }
+            (false, None) => {}
+        }
     }
 
     fn compile_node(&mut self, i: usize, n: &Node) -> NodeModel {

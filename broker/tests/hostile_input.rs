@@ -154,3 +154,106 @@ fn a_key_written_twice_is_a_problem_not_a_silent_choice() {
     .unwrap_err();
     assert_eq!(p[0].to_string(), "nodes[0].kind: is written twice in the same object; keep one");
 }
+
+/// work-queue with `lesson` set to `lesson`: the problems found, one string each.
+fn lesson_problems(lesson: Value) -> Vec<String> {
+    let mut v: Value = serde_json::from_str(&common::scenario("work-queue")).unwrap();
+    v["lesson"] = lesson;
+    match broker::load(&v.to_string()) {
+        Ok(_) => Vec::new(),
+        Err(p) => p.iter().map(|p| p.to_string()).collect(),
+    }
+}
+
+fn a_lesson() -> Value {
+    serde_json::json!({
+        "watch": "worker-b crashes at 6 s.",
+        "try": "Set prefetch to 50.",
+        "fix": "Keep prefetch low (basic.qos).",
+        "points": [{"at_ms": 6000, "node": "worker-b", "say": "worker-b crashes holding one unacked message."}],
+        "question": {"ask": "How many times is order-42 processed?", "measure": "effects", "key": "order-42", "unit": "times"}
+    })
+}
+
+#[test]
+fn a_good_lesson_is_accepted_and_changes_nothing_in_the_run() {
+    assert_eq!(lesson_problems(a_lesson()), Vec::<String>::new());
+    let mut v: Value = serde_json::from_str(&common::scenario("work-queue")).unwrap();
+    let (_, without) = common::run(&v.to_string());
+    v["lesson"] = a_lesson();
+    let (_, with) = common::run(&v.to_string());
+    assert_eq!(with.trace_hash, without.trace_hash);
+    // It survives a save and a load.
+    let s = broker::Scenario::from_json(&v.to_string()).unwrap();
+    assert_eq!(broker::Scenario::from_json(&s.to_json_pretty()).unwrap(), s);
+    assert!(s.to_json_pretty().contains("\"try\": \"Set prefetch to 50.\""));
+    assert_eq!(lesson_problems(Value::Null), Vec::<String>::new(), "null is the same as no lesson");
+}
+
+#[test]
+fn a_bad_lesson_is_refused_with_the_path_of_what_is_wrong() {
+    let with = |f: &dyn Fn(&mut Value)| {
+        let mut l = a_lesson();
+        f(&mut l);
+        lesson_problems(l)
+    };
+    assert_eq!(
+        with(&|l| l["points"][0]["node"] = "ghost".into()),
+        ["lesson.points[0].node: no node has the id \"ghost\""]
+    );
+    let p = with(&|l| l["watch"] = "w".repeat(601).into());
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert_eq!(p, ["lesson.watch: must be at most 600 characters (got 601): one to three short sentences"]);
+    let p = with(&|l| l["points"][0]["say"] = "s".repeat(301).into());
+    assert_eq!(p, ["lesson.points[0].say: must be at most 300 characters (got 301): one short sentence"]);
+    let p = with(&|l| l["question"]["measure"] = "charged".into());
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert!(
+        p[0].starts_with("lesson.question.measure: unknown variant `charged`, expected one of `published`"),
+        "{p:?}"
+    );
+    let p = with(&|l| {
+        l["question"].as_object_mut().unwrap().remove("key");
+    });
+    assert_eq!(
+        p,
+        ["lesson.question.key: missing; \"effects\" counts over the messages of one key: name it, e.g. \"order-42\""]
+    );
+    let p = with(&|l| l["question"]["measure"] = "lost".into());
+    assert!(p[0].starts_with("lesson.question.key: only \"effects\" and \"deliveries\" count over one key"), "{p:?}");
+    let p = with(&|l| l["question"]["key"] = "order-999".into());
+    assert_eq!(p, ["lesson.question.key: no producer publishes messages with the key \"order-999\""]);
+    let p = with(&|l| l["question"]["unit"] = "u".repeat(41).into());
+    assert!(p[0].starts_with("lesson.question.unit: must be 1 to 40 characters"), "{p:?}");
+    let p = with(&|l| l["points"][0] = serde_json::json!({"say": "somewhere"}));
+    assert_eq!(p, ["lesson.points[0]: needs \"at_ms\", \"node\" or both: the moment or the node it points at"]);
+    let p = with(&|l| l["points"][0]["at_ms"] = 90_000.into());
+    assert_eq!(
+        p,
+        ["lesson.points[0].at_ms: is after the run ends: must be at most 30000 ms, the scenario's duration_ms (got 90000)"]
+    );
+    let p = with(&|l| l["points"][0]["at_ms"] = 1.5.into());
+    assert!(p[0].starts_with("lesson.points[0].at_ms: must be a whole number"), "{p:?}");
+    let p = with(&|l| l["points"] = Value::Array(vec![l["points"][0].clone(); 9]));
+    assert_eq!(p, ["lesson.points: has 9 points; the most is 8"]);
+    let p = with(&|l| l["fix"] = "  ".into());
+    assert!(p[0].starts_with("lesson.fix: must not be empty"), "{p:?}");
+    let p = with(&|l| {
+        l.as_object_mut().unwrap().remove("fix");
+    });
+    assert_eq!(p, ["lesson: missing field `fix`"]);
+    assert_eq!(
+        lesson_problems("Watch the queue.".into()),
+        ["lesson: must be an object: {\"watch\": ..., \"try\": ..., \"fix\": ...}"]
+    );
+    let p = with(&|l| l["trry"] = "typo".into());
+    assert!(p[0].starts_with("lesson.trry: unknown field `trry`"), "{p:?}");
+    // Every problem is reported at once.
+    let p = with(&|l| {
+        l["try"] = "".into();
+        l["points"][0]["node"] = "ghost".into();
+        l["question"]["measure"] = "deliveries".into();
+        l["question"]["key"] = Value::Null;
+    });
+    assert_eq!(p.len(), 3, "{p:?}");
+}

@@ -117,6 +117,18 @@ const base = () => ({
   view: { positions: { p: [10, 20] }, zoom: 1.5 },
 });
 const node = (s, id) => s.nodes.find((n) => n.id === id);
+// A lesson with every field; `editLesson` changes one thing in it.
+const lesson = () => ({
+  watch: "Watch the DLQ.",
+  try: "Set the delivery limit to 1.",
+  fix: "A delivery limit and a dead-letter exchange.",
+  points: [{ at_ms: 500, node: "c", say: "c crashes." }, { at_ms: 900, say: "A moment." }, { node: "dlq", say: "A node." }],
+  question: { ask: "How many times is order-2 charged?", measure: "effects", key: "order-2", unit: "times" },
+});
+const editLesson = (f) => edit((s) => {
+  s.lesson = lesson();
+  f(s.lesson);
+});
 const edit = (f) => {
   const s = base();
   f(s);
@@ -273,6 +285,26 @@ const mustReject = [
   ["leave without a consumer", editTopic((s) => s.actions.push({ at_ms: 1, leave: {} }))],
   ["join with an unknown field", editTopic((s) => s.actions.push({ at_ms: 1, join: { consumer: "c1", group: "billing" } }))],
   ["leave and join in one action", editTopic((s) => s.actions.push({ at_ms: 1, leave: { consumer: "c1" }, join: { consumer: "c1" } }))],
+  // The lesson.
+  ["lesson without fix", editLesson((l) => delete l.fix)],
+  ["lesson with a misspelt field", editLesson((l) => (l.trry = "x"))],
+  ["lesson watch empty", editLesson((l) => (l.watch = ""))],
+  ["lesson try blank", editLesson((l) => (l.try = "   "))],
+  ["lesson fix over 600 characters", editLesson((l) => (l.fix = "x".repeat(601)))],
+  ["lesson as a string", edit((s) => (s.lesson = "Watch the DLQ."))],
+  ["nine lesson points", editLesson((l) => (l.points = Array(9).fill({ at_ms: 1, say: "x" })))],
+  ["lesson point with neither at_ms nor node", editLesson((l) => (l.points = [{ say: "somewhere" }]))],
+  ["lesson point without say", editLesson((l) => (l.points = [{ at_ms: 1 }]))],
+  ["lesson point say over 300 characters", editLesson((l) => (l.points[0].say = "x".repeat(301)))],
+  ["lesson point at a fractional time", editLesson((l) => (l.points[0].at_ms = 1.5))],
+  ["lesson point at a negative time", editLesson((l) => (l.points[0].at_ms = -1))],
+  ["unknown question measure", editLesson((l) => (l.question.measure = "charged"))],
+  ["keyed measure without a key", editLesson((l) => delete l.question.key)],
+  ["keyed measure with a null key", editLesson((l) => (l.question.key = null))],
+  ["key with a measure that takes none", editLesson((l) => (l.question.measure = "lost"))],
+  ["question without ask", editLesson((l) => delete l.question.ask)],
+  ["question unit over 40 characters", editLesson((l) => (l.question.unit = "x".repeat(41)))],
+  ["question with a misspelt field", editLesson((l) => (l.question.answer = 2))],
 ];
 
 const mustAccept = [
@@ -368,6 +400,15 @@ const mustAccept = [
     { at_ms: 1005, outage: { node: "t", duration_ms: 300 } },
     { at_ms: 1006, crash: { consumer: "c2", recover_after_ms: 20000 } },
   ))],
+  ["a lesson with every field", editLesson(() => {})],
+  ["a lesson with only watch, try and fix", editLesson((l) => { delete l.points; delete l.question; })],
+  ["lesson null", edit((s) => (s.lesson = null))],
+  ["question null and point fields null", editLesson((l) => {
+    l.question = null;
+    l.points = [{ at_ms: null, node: "c", say: "x" }, { at_ms: 0, node: null, say: "y" }];
+  })],
+  ["a whole-run measure with a null key and a unit", editLesson((l) => Object.assign(l.question, { measure: "dead_lettered", key: null, unit: "messages" }))],
+  ["deliveries by key", editLesson((l) => (l.question.measure = "deliveries"))],
   ["leave and join on a queue consumer", edit((s) => s.actions.push(
     { at_ms: 100, leave: { consumer: "c" } },
     { at_ms: 200, join: { consumer: "c" } },
