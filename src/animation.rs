@@ -184,6 +184,8 @@ pub fn key_style(key: Option<u32>) -> (u8, Shape) {
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Drawn {
     pub copy: u32,
+    /// The message it is a copy of (its index in publish order).
+    pub msg: u32,
     pub x: f64,
     pub y: f64,
     pub r: f64,
@@ -585,6 +587,7 @@ impl Animator {
             });
             f(&Drawn {
                 copy: *c,
+                msg: t.msg.index() as u32,
                 x,
                 y,
                 r: layout.radius(t.place),
@@ -597,6 +600,19 @@ impl Animator {
                 place: t.place,
             });
         }
+    }
+
+    /// The message of the token nearest to a canvas point, if the point is on one.
+    pub fn pick(&self, layout: &Layout, wall_ms: f64, now_us: u64, x: f64, y: f64) -> Option<u32> {
+        let mut best: Option<(f64, u32)> = None;
+        self.for_each(layout, wall_ms, now_us, |d| {
+            let dist = (d.x - x).powi(2) + (d.y - y).powi(2);
+            let reach = (d.r + 2.0).powi(2);
+            if dist <= reach && best.is_none_or(|(b, _)| dist < b) {
+                best = Some((dist, d.msg));
+            }
+        });
+        best.map(|(_, m)| m)
     }
 
     /// Transient marks alive at this wall time.

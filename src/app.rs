@@ -16,13 +16,15 @@ use web_sys::{CanvasRenderingContext2d, Element, HtmlCanvasElement, HtmlElement,
 use yew::prelude::*;
 
 use crate::canvas::{local_point, Canvas};
+use crate::compare::ComparePane;
 use crate::doc::{self, NODE_H, NODE_W};
 use crate::draw;
+use crate::gallery::Gallery;
 use crate::help::Help;
 use crate::icons;
-use crate::inspector::Inspector;
 use crate::outcome_view::OutcomePanel;
 use crate::palette::Palette;
+use crate::panels::Panels;
 use crate::presets;
 use crate::state::{Action, AppState};
 use crate::transport::Transport;
@@ -88,6 +90,10 @@ pub fn app() -> Html {
         })
     };
 
+    let on_message = {
+        let d = state.dispatcher();
+        Callback::from(move |msg: u32| d.dispatch(Action::ShowMessage { msg, open: true, at: None }))
+    };
     let on_lesson = {
         let d = state.dispatcher();
         Callback::from(move |e: Event| {
@@ -129,6 +135,8 @@ pub fn app() -> Html {
     let lesson_slug = presets::PRESETS.get(state.lesson).map_or("", |p| p.slug);
     let title = state.doc.get("title").and_then(|t| t.as_str()).unwrap_or("").to_owned();
     let description = state.doc.get("description").and_then(|t| t.as_str()).unwrap_or("").to_owned();
+    let a_label =
+        crate::gallery::lesson_of(lesson_slug).map_or_else(|| title.clone(), |(l, i)| l.variants[i].0.to_string());
     let general_notice = state.notice.as_ref().filter(|n| n.at.is_none()).map(|n| n.text.clone());
 
     html! {
@@ -142,6 +150,10 @@ pub fn app() -> Html {
                             <option key={p.slug} value={p.slug} selected={p.slug == lesson_slug}>{ &p.title }</option>
                         }) }
                     </select>
+                </div>
+                <div class="tools" role="group" aria-label="Lessons">
+                    { button("Lessons", "lessons", || Action::ToggleGallery, true, "") }
+                    { compare_button(&state) }
                 </div>
                 <div class="tools" role="group" aria-label="Edit">
                     { button("Undo", "undo", || Action::Undo, state.can_undo(), "Control+Z") }
@@ -167,19 +179,29 @@ pub fn app() -> Html {
                             </details>
                         }
                     </div>
+                    if state.compare.is_some() {
+                        <div class="pane-label a-label"><span><strong>{ "A: " }</strong>{ a_label.clone() }{ " (editable)" }</span></div>
+                    }
                     <Canvas state={state.clone()} token_layer={token_layer.clone()} region={region.clone()} />
+                    if let Some(c) = state.compare.clone() {
+                        <ComparePane state={state.clone()} compare={c} a_label={a_label.clone()} />
+                    }
                     <div class="notice" role="status" aria-live="polite">
                         if let Some(text) = general_notice { <p>{ text }</p> }
                     </div>
                     <Transport state={state.clone()} />
                 </div>
                 <aside class="side">
-                    <Inspector state={state.clone()} />
-                    <OutcomePanel outcome={state.outcome.clone()} t_us={state.t_us} end_us={state.end_us} playing={state.playing} />
+                    <OutcomePanel outcome={state.outcome.clone()} t_us={state.t_us} end_us={state.end_us} playing={state.playing}
+                                  selected={state.message} on_message={on_message} />
+                    <Panels state={state.clone()} />
                 </aside>
             </main>
             if state.help {
                 <Help state={state.clone()} />
+            }
+            if state.gallery {
+                <Gallery state={state.clone()} />
             }
         </div>
     }
@@ -229,8 +251,11 @@ fn use_frame_loop(state: &UseReducerHandle<AppState>, token_layer: &NodeRef, reg
                         dpr,
                     };
                     let now_us = e.player.now_us();
-                    draw::draw(&ctx, &e.anim, &e.layout, &view, ts, now_us);
+                    draw::draw(&ctx, &e.anim, &e.layout, &view, ts, now_us, e.selected_msg);
                 }
+            }
+            if let Some(lane) = &e.compare {
+                draw_compare(lane, ts);
             }
             // Until the user pans or zooms, the view keeps the scenario fitted to the canvas.
             let size =
@@ -256,6 +281,55 @@ fn use_frame_loop(state: &UseReducerHandle<AppState>, token_layer: &NodeRef, reg
         schedule(handle.clone(), tick);
         move || drop(handle.borrow_mut().take())
     });
+}
+
+/// Draws B's tokens in the compare pane, fitted the way its SVG is.
+fn draw_compare(lane: &crate::compare::Lane, ts: f64) {
+    let Some(canvas) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("compare-tokens"))
+        .and_then(|c| c.dyn_into::<HtmlCanvasElement>().ok())
+    else {
+        return;
+    };
+    let (w, h) = (canvas.client_width() as f64, canvas.client_height() as f64);
+    if w <= 0.0 || h <= 0.0 {
+        return;
+    }
+    let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).clamp(1.0, 3.0);
+    let (pw, ph) = ((w * dpr).round() as u32, (h * dpr).round() as u32);
+    if canvas.width() != pw || canvas.height() != ph {
+        canvas.set_width(pw);
+        canvas.set_height(ph);
+    }
+    let Some(ctx) = canvas.get_context("2d").ok().flatten().and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
+    else {
+        return;
+    };
+    let (pan_x, pan_y, zoom) = crate::compare::meet(lane.scene, w, h);
+    let view = draw::View { pan_x, pan_y, zoom, width: w, height: h, dpr };
+    draw::draw(&ctx, &lane.anim, &lane.layout, &view, ts, lane.player.now_us(), None);
+}
+
+/// "Compare": with the next variant of this lesson, or with the lesson as it shipped; or
+/// closes the comparison.
+fn compare_button(state: &UseReducerHandle<AppState>) -> Html {
+    let d = state.dispatcher();
+    let slug = presets::PRESETS.get(state.lesson).map_or("", |p| p.slug);
+    let (label, target) = match &state.compare {
+        Some(_) => ("Close compare".to_string(), None),
+        None => match crate::gallery::siblings(slug).first() {
+            Some((label, other)) => (format!("Compare with {label}"), presets::position(other)),
+            None => ("Compare with the original".to_string(), Some(state.lesson)),
+        },
+    };
+    let short = if state.compare.is_some() { "Close compare" } else { "Compare" };
+    html! {
+        <button type="button" class="tool" aria-pressed={state.compare.is_some().to_string()} title={label.clone()}
+                aria-label={label} onclick={Callback::from(move |_| d.dispatch(Action::CompareWith(target)))}>
+            { icons::button_icon("compare") }<span>{ short }</span>
+        </button>
+    }
 }
 
 #[derive(Default)]
@@ -332,6 +406,10 @@ fn use_keyboard(state: &UseReducerHandle<AppState>, region: &NodeRef) {
 
 /// The action a key press means here, if any.
 fn shortcut(e: &KeyboardEvent, state: &AppState, region: &NodeRef) -> Option<Action> {
+    if e.default_prevented() {
+        // A control took the key for itself (the panel tabs' arrow keys).
+        return None;
+    }
     let target = e.target().and_then(|t| t.dyn_into::<Element>().ok());
     let tag = target.as_ref().map(|t| t.tag_name().to_ascii_lowercase()).unwrap_or_default();
     let typing = matches!(tag.as_str(), "input" | "textarea" | "select")

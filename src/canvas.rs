@@ -108,6 +108,9 @@ pub fn canvas(props: &CanvasProps) -> Html {
                 let from = port.get_attribute("data-port-of").unwrap_or_default();
                 e.prevent_default();
                 set_drag(Drag::Wire { from, now: p });
+            } else if let Some(msg) = state.engine.borrow().pick(p.0, p.1) {
+                // A token: follow its message in the passport.
+                state.dispatch(Action::ShowMessage { msg, open: true, at: None });
             } else if let Some(node) = find("data-node") {
                 let id = node.get_attribute("data-node").unwrap_or_default();
                 let sel = Sel::Node(id.clone());
@@ -317,27 +320,14 @@ pub fn canvas(props: &CanvasProps) -> Html {
         };
         let sends = matches!(kind.as_str(), "producer" | "exchange" | "queue" | "topic");
         let receives = matches!(kind.as_str(), "exchange" | "queue" | "topic" | "consumer");
-        let partitions = topic_lines(status);
         html! {
             <g key={format!("n-{id}")} class={classes!("node", format!("kind-{kind}"), format!("state-{state_word}"), selected.then_some("selected"), problem.then_some("problem"))}
                transform={format!("translate({x} {y})")} data-node={id.clone()} tabindex="0" role="button"
                aria-label={label} aria-pressed={selected.to_string()} onfocus={on_focus}>
-                <rect class="box" width={NODE_W.to_string()} height={NODE_H.to_string()} rx="8" />
-                { icons::node_icon(&kind) }
-                <text class="node-title" x="30" y="21">{ clip(&id, 14) }</text>
-                { for lines.first().map(|l| html! { <text class="node-detail" x="10" y="38">{ l.clone() }</text> }) }
-                if state_word == "crashed" {
-                    <g class="crashed-badge"><rect x="0" y="-19" width="58" height="16" rx="3" /><text x="29" y="-7">{ "CRASHED" }</text></g>
-                }
-                if state_word == "outage" {
-                    <g class="crashed-badge"><rect x="0" y="-19" width="58" height="16" rx="3" /><text x="29" y="-7">{ "DOWN" }</text></g>
-                }
+                { node_body(&id, &kind, status) }
                 if problem {
                     <g class="problem-badge"><circle cx="132" cy="8" r="9" /><text x="132" y="13">{ "!" }</text></g>
                 }
-                { for partitions.iter().enumerate().map(|(i, l)| html! {
-                    <text class="partition-line" x="4" y={(NODE_H + 14.0 + 13.0 * i as f64).to_string()}>{ l.clone() }</text>
-                }) }
                 if receives {
                     <circle class="port port-in" cx="0" cy={(NODE_H / 2.0).to_string()} r="6" />
                 }
@@ -408,9 +398,34 @@ pub fn canvas(props: &CanvasProps) -> Html {
     }
 }
 
+/// What a node looks like inside its group: box, icon, name, status line, crashed or down
+/// badge and a topic's partition lines. The editor's canvas and the compare pane share it.
+pub fn node_body(id: &str, kind: &str, status: Option<&NodeSnapshot>) -> Html {
+    let lines = status_lines(kind, status);
+    let state_word = status.map_or("", |s| s.state);
+    let partitions = topic_lines(status);
+    html! {
+        <>
+            <rect class="box" width={NODE_W.to_string()} height={NODE_H.to_string()} rx="8" />
+            { icons::node_icon(kind) }
+            <text class="node-title" x="30" y="21">{ clip(id, 14) }</text>
+            { for lines.first().map(|l| html! { <text class="node-detail" x="10" y="38">{ l.clone() }</text> }) }
+            if state_word == "crashed" {
+                <g class="crashed-badge"><rect x="0" y="-19" width="58" height="16" rx="3" /><text x="29" y="-7">{ "CRASHED" }</text></g>
+            }
+            if state_word == "outage" {
+                <g class="crashed-badge"><rect x="0" y="-19" width="58" height="16" rx="3" /><text x="29" y="-7">{ "DOWN" }</text></g>
+            }
+            { for partitions.iter().enumerate().map(|(i, l)| html! {
+                <text class="partition-line" x="4" y={(NODE_H + 14.0 + 13.0 * i as f64).to_string()}>{ l.clone() }</text>
+            }) }
+        </>
+    }
+}
+
 /// A wire is a straight line, so that tokens, which glide in straight lines between nodes,
 /// visibly travel along it.
-fn curve(x1: f64, y1: f64, x2: f64, y2: f64) -> String {
+pub fn curve(x1: f64, y1: f64, x2: f64, y2: f64) -> String {
     format!("M {x1} {y1} L {x2} {y2}")
 }
 
@@ -472,7 +487,11 @@ fn topic_lines(s: Option<&NodeSnapshot>) -> Vec<String> {
 /// What the tokens mean, in the canvas corner: a learner should not need the docs for it.
 #[function_component(Legend)]
 fn legend() -> Html {
-    let open = use_state(|| true);
+    // Open where there is room for it; on a short screen (a projector at 150%) it would
+    // cover the canvas, so it starts folded.
+    let open = use_state(|| {
+        web_sys::window().and_then(|w| w.inner_height().ok()).and_then(|h| h.as_f64()).is_none_or(|h| h >= 640.0)
+    });
     let toggle = {
         let open = open.clone();
         Callback::from(move |_: MouseEvent| open.set(!*open))

@@ -60,7 +60,15 @@ thread_local! {
 }
 
 /// Clears and draws every token and mark. Called once per animation frame.
-pub fn draw(ctx: &Ctx, anim: &Animator, layout: &Layout, view: &View, wall_ms: f64, now_us: u64) {
+pub fn draw(
+    ctx: &Ctx,
+    anim: &Animator,
+    layout: &Layout,
+    view: &View,
+    wall_ms: f64,
+    now_us: u64,
+    selected: Option<u32>,
+) {
     let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
     ctx.clear_rect(0.0, 0.0, view.width * view.dpr, view.height * view.dpr);
     let s = view.dpr * view.zoom;
@@ -81,8 +89,27 @@ pub fn draw(ctx: &Ctx, anim: &Animator, layout: &Layout, view: &View, wall_ms: f
         });
         broker::sort::sort_by_key(&mut v[..], |d: &Drawn| (d.colour, d.shape));
         tokens(ctx, &v, hair);
+        if let Some(m) = selected {
+            highlight(ctx, v.iter().filter(|d| d.msg == m));
+        }
     });
     marks(ctx, anim, wall_ms);
+}
+
+/// The selected message's copies: a white halo and a thick dark ring, so it can be followed
+/// through the crowd whatever its colour.
+fn highlight<'a>(ctx: &Ctx, v: impl Iterator<Item = &'a Drawn> + Clone) {
+    for (width, colour) in [(5.0, HALO), (2.5, OUTLINE)] {
+        ctx.begin_path();
+        for d in v.clone() {
+            let r = d.r + 5.0;
+            ctx.move_to(d.x + r, d.y);
+            let _ = ctx.arc(d.x, d.y, r, 0.0, TAU);
+        }
+        ctx.set_line_width(width);
+        ctx.set_stroke_style_str(colour);
+        ctx.stroke();
+    }
 }
 
 fn tokens(ctx: &Ctx, v: &[Drawn], hair: f64) {

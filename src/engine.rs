@@ -62,6 +62,10 @@ pub struct Engine {
     /// The view follows the canvas size (fitted) until the user pans or zooms.
     pub auto_fit: bool,
     last_wall: Option<f64>,
+    /// The message the passport follows: its tokens are ringed on the canvas.
+    pub selected_msg: Option<u32>,
+    /// Compare's second variant, following this one's playhead.
+    pub compare: Option<crate::compare::Lane>,
     /// Frame work times (ms), newest last, for the frame-time probe.
     pub frame_ms: Vec<f64>,
 }
@@ -92,6 +96,8 @@ impl Engine {
             reduced_motion: false,
             auto_fit: true,
             last_wall: None,
+            selected_msg: None,
+            compare: None,
             frame_ms: Vec::new(),
         }
     }
@@ -122,6 +128,8 @@ impl Engine {
         if !self.player.scouted() && !self.player.scout(SCOUT_EVENTS_PER_FRAME) {
             report.scouted = true;
         }
+        // Read before this frame animates: a seek since the last frame means B seeks too.
+        let jumped = self.player.jumped;
         if self.playing {
             let before = self.player.now_us();
             let step = (dt * 1_000.0 * self.speed).round() as u64;
@@ -133,21 +141,21 @@ impl Engine {
             }
         }
         self.animate(wall);
+        let now = self.player.now_us();
+        if let Some(lane) = &mut self.compare {
+            lane.follow(now, jumped, wall, self.reduced_motion);
+        }
         report
     }
 
-    /// Brings the animation up to the playhead: rebuilt after a jump, else fed the entries.
+    /// Brings the animation up to the playhead.
     pub fn animate(&mut self, wall: f64) {
-        if self.player.jumped {
-            self.player.jumped = false;
-            self.player.take_entries();
-            self.anim.rebuild(self.player.sim(), wall);
-        } else {
-            let entries = self.player.take_entries();
-            if !entries.is_empty() {
-                self.anim.apply(self.player.sim(), &entries, &self.layout, wall, self.reduced_motion);
-            }
-        }
+        animate(&mut self.player, &mut self.anim, &self.layout, wall, self.reduced_motion);
+    }
+
+    /// The message whose token is drawn at a canvas point, if any.
+    pub fn pick(&self, x: f64, y: f64) -> Option<u32> {
+        self.anim.pick(&self.layout, self.last_wall.unwrap_or(0.0), self.player.now_us(), x, y)
     }
 
     /// Records one frame's work time for the probe, keeping the last 1,000.
@@ -156,6 +164,21 @@ impl Engine {
             self.frame_ms.drain(..500);
         }
         self.frame_ms.push(ms);
+    }
+}
+
+/// Brings an animation up to its player's playhead: rebuilt after a jump, else fed the new
+/// trace entries.
+pub fn animate(player: &mut Player, anim: &mut Animator, layout: &Layout, wall: f64, reduced_motion: bool) {
+    if player.jumped {
+        player.jumped = false;
+        player.take_entries();
+        anim.rebuild(player.sim(), wall);
+    } else {
+        let entries = player.take_entries();
+        if !entries.is_empty() {
+            anim.apply(player.sim(), &entries, layout, wall, reduced_motion);
+        }
     }
 }
 

@@ -43,6 +43,8 @@ pub fn button_icon(name: &str) -> Html {
         "help" => "M10 2a8 8 0 1 0 0.01 0z M7.5 8a2.5 2.5 0 1 1 3.5 2.3c-.7.3-1 .8-1 1.5v.7 M10 14.5v1",
         "trash" => "M4 6h12 M8 6V4h4v2 M6 6l1 11h6l1-11",
         "restart" => "M4 10a6 6 0 1 0 2-4.5 M4 3v4h4",
+        "compare" => "M3 3h6v14H3z M11 3h6v14h-6z",
+        "lessons" => "M3 4h5a2 2 0 0 1 2 2v11a2 2 0 0 0-2-2H3z M17 4h-5a2 2 0 0 0-2 2v11a2 2 0 0 1 2-2h5z",
         _ => "M4 4h12v12H4z",
     };
     html! {

@@ -13,7 +13,13 @@ pub struct OutcomePanelProps {
     pub t_us: u64,
     pub end_us: u64,
     pub playing: bool,
+    /// The message the passport follows, and how to follow another.
+    pub selected: Option<u32>,
+    pub on_message: Callback<u32>,
 }
+
+/// Message links shown under one verdict line; the rest are counted.
+const LINKS: usize = 6;
 
 /// The region "Outcome": the verdict in plain words, then the seven fates and the figures,
 /// live at the playhead.
@@ -61,7 +67,32 @@ fn render_outcome(o: &Outcome, p: &OutcomePanelProps) -> Html {
 
             <h3 id="verdict-heading">{ "Verdict" }</h3>
             <ul class="verdict" aria-labelledby="verdict-heading">
-                { for verdict.iter().map(|line| html! { <li>{ line.as_str() }</li> }) }
+                { for verdict.iter().enumerate().map(|(i, line)| {
+                    let refs = o.verdict_refs.get(i).map_or(&[][..], |r| &r[..]);
+                    html! {
+                        <li>
+                            { line.as_str() }
+                            if !refs.is_empty() {
+                                <span class="msg-links">
+                                    { for refs.iter().take(LINKS).filter_map(|&m| {
+                                        let mo = o.messages.get(m as usize)?;
+                                        let name = mo.key.clone().unwrap_or_else(|| mo.id.clone());
+                                        let on_message = p.on_message.clone();
+                                        Some(html! {
+                                            <button type="button" class={classes!("msg-link", (p.selected == Some(m)).then_some("selected"))}
+                                                    aria-label={format!("Follow {name} ({}) in the passport", mo.id)}
+                                                    aria-pressed={(p.selected == Some(m)).to_string()}
+                                                    onclick={Callback::from(move |_| on_message.emit(m))}>
+                                                { name }
+                                            </button>
+                                        })
+                                    }) }
+                                    if refs.len() > LINKS { <span class="more">{ format!("+{} more", refs.len() - LINKS) }</span> }
+                                </span>
+                            }
+                        </li>
+                    }
+                }) }
             </ul>
 
             <h3>{ "Messages" }</h3>

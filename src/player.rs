@@ -13,8 +13,13 @@
 //! Pure computation: no DOM and no clock. The app calls [`Player::scout`] with an event
 //! budget each frame, so a long scenario never blocks the page.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use broker::model::Model;
 use broker::{Entry, Event, Outcome, SimTime, Simulation};
+
+use crate::journal::Journal;
 
 /// Checkpoints cover the run in about this many slices.
 const CHECKPOINT_SLICES: u64 = 64;
@@ -33,6 +38,8 @@ pub enum MarkerKind {
     DeadLetter,
     /// A message was lost, dropped or expired.
     Loss,
+    /// A promised delivery guarantee broke here (the invariant monitor).
+    Breach,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -58,6 +65,8 @@ pub struct Player {
     fresh: Vec<Entry>,
     /// Set by a seek: the animation must rebuild from the simulation instead of the trace.
     pub jumped: bool,
+    /// The whole run as the scout read it, for the panels (shared with the page).
+    pub journal: Rc<RefCell<Journal>>,
 }
 
 impl Player {
@@ -65,6 +74,7 @@ impl Player {
         let mut sim = Simulation::new(model);
         sim.check_invariants = false;
         let scout = sim.clone();
+        let journal = Rc::new(RefCell::new(Journal::new(&sim)));
         let end = sim.end().0;
         let every = (end / CHECKPOINT_SLICES).max(1_000);
         Player {
@@ -78,6 +88,7 @@ impl Player {
             markers_left_out: 0,
             fresh: Vec::new(),
             jumped: true,
+            journal,
         }
     }
 
@@ -113,21 +124,30 @@ impl Player {
                 self.note_markers(&mut scout);
                 self.take_checkpoint(&scout);
             }
+            let next_sample = self.journal.borrow().next_sample_us();
+            if scout.now().0 >= next_sample {
+                self.journal.borrow_mut().sample(&scout);
+            }
+            let stop = self.next_checkpoint_us.min(self.journal.borrow().next_sample_us());
+            let end = scout.end();
             match scout.next_event_at() {
-                Some(t) if t <= scout.end() && !scout.is_halted() => {
-                    if t.0 > self.next_checkpoint_us {
-                        // Stop the clock at the checkpoint's time, so checkpoints are evenly spaced.
-                        scout.advance_to(SimTime(self.next_checkpoint_us));
-                    } else {
-                        scout.step();
-                        spent += 1;
-                    }
-                }
-                _ => {
+                _ if scout.is_halted() || scout.now() >= end => {
                     scout.run_to_end();
                     self.note_markers(&mut scout);
+                    let mut j = self.journal.borrow_mut();
+                    if j.times.last() != Some(&scout.now().0) {
+                        j.sample(&scout);
+                    }
+                    j.complete = true;
                     return false;
                 }
+                Some(t) if t.0 <= stop && t <= end => {
+                    scout.step();
+                    spent += 1;
+                }
+                // Nothing happens before the next checkpoint or sample: stop the clock there,
+                // so both are evenly spaced even through quiet stretches.
+                _ => scout.advance_to(SimTime(stop.min(end.0))),
             }
         }
         self.note_markers(&mut scout);
@@ -144,18 +164,30 @@ impl Player {
     }
 
     fn note_markers(&mut self, scout: &mut Simulation) {
+        let mut journal = self.journal.borrow_mut();
         for e in scout.drain_trace() {
             let kind = match e.event {
-                Event::Crashed { .. } | Event::OutageStarted { .. } => MarkerKind::Failure,
-                Event::DeadLettered { .. } => MarkerKind::DeadLetter,
-                Event::Lost { .. } | Event::Dropped { .. } | Event::Expired => MarkerKind::Loss,
-                _ => continue,
+                Event::Crashed { .. } | Event::OutageStarted { .. } => Some(MarkerKind::Failure),
+                Event::DeadLettered { .. } => Some(MarkerKind::DeadLetter),
+                Event::Lost { .. } | Event::Dropped { .. } | Event::Expired => Some(MarkerKind::Loss),
+                _ => None,
             };
+            let label = kind.map(|_| marker_label(scout, &e));
+            let t_us = e.t.0;
+            // A broken guarantee outranks the loss or duplicate that broke it.
+            let (kind, label) = match journal.note(scout, e) {
+                Some(text) => (
+                    Some(MarkerKind::Breach),
+                    Some(format!("{} s: guarantee broken: {text}", crate::transport::one_decimal(t_us as f64 / 1e6))),
+                ),
+                None => (kind, label),
+            };
+            let (Some(kind), Some(label)) = (kind, label) else { continue };
             if self.markers.len() >= MAX_MARKERS {
                 self.markers_left_out += 1;
                 continue;
             }
-            self.markers.push(Marker { t_us: e.t.0, kind, label: marker_label(scout, &e) });
+            self.markers.push(Marker { t_us, kind, label });
         }
     }
 

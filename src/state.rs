@@ -62,6 +62,71 @@ pub enum FieldOwner {
     Wire(usize),
 }
 
+/// The side panel's tabs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tab {
+    Lesson,
+    Inspector,
+    Log,
+    Passport,
+    Charts,
+    Checks,
+}
+
+impl Tab {
+    pub const ALL: [Tab; 6] = [Tab::Lesson, Tab::Inspector, Tab::Log, Tab::Passport, Tab::Charts, Tab::Checks];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Tab::Lesson => "Lesson",
+            Tab::Inspector => "Inspector",
+            Tab::Log => "Event log",
+            Tab::Passport => "Passport",
+            Tab::Charts => "Charts",
+            Tab::Checks => "Checks",
+        }
+    }
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            Tab::Lesson => "lesson",
+            Tab::Inspector => "inspector",
+            Tab::Log => "log",
+            Tab::Passport => "passport",
+            Tab::Charts => "charts",
+            Tab::Checks => "checks",
+        }
+    }
+}
+
+/// The event log's filter: an event kind (a label of [`crate::words::KINDS`]), a node id and
+/// a key or message name; empty means any. `limit` is how many rows it shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LogFilter {
+    pub kind: String,
+    pub node: String,
+    pub key: String,
+    pub limit: usize,
+}
+
+/// Rows the event log shows at first, and adds per "Show earlier".
+pub const LOG_PAGE: usize = 200;
+
+impl Default for LogFilter {
+    fn default() -> Self {
+        LogFilter { kind: String::new(), node: String::new(), key: String::new(), limit: LOG_PAGE }
+    }
+}
+
+/// A learner's answer to the lesson's "predict, then run" question.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Prediction {
+    pub text: String,
+    /// Locked in before the run: the number the learner predicted.
+    pub locked: Option<u64>,
+    pub error: Option<String>,
+}
+
 /// Scenario-level settings the inspector shows when nothing is selected.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ScenarioField {
@@ -160,6 +225,25 @@ pub enum Action {
     Escape,
     DismissNotice,
     SetReducedMotion(bool),
+    SetTab(Tab),
+    /// Follow a message in the passport (by index in publish order); `open` shows the
+    /// passport tab, `at` moves the timeline too.
+    ShowMessage {
+        msg: u32,
+        open: bool,
+        at: Option<u64>,
+    },
+    SetLogFilter(LogFilter),
+    /// A narration point: move the timeline and select the node it is about.
+    Point {
+        at: Option<u64>,
+        node: Option<String>,
+    },
+    SetPrediction(String),
+    LockPrediction,
+    ToggleGallery,
+    /// Run another lesson (by preset index) beside this one on the same seed; `None` closes.
+    CompareWith(Option<usize>),
 }
 
 #[derive(Clone)]
@@ -193,6 +277,17 @@ pub struct AppState {
     pub rev: u64,
     /// Bumped when a new scenario should be fitted to the canvas (a lesson, Start over).
     pub fit_request: u64,
+    pub tab: Tab,
+    /// The message the passport follows.
+    pub message: Option<u32>,
+    pub log: LogFilter,
+    pub prediction: Prediction,
+    pub gallery: bool,
+    /// How much of the run the journal holds (entries, samples, complete): when it changes
+    /// the panels that read the journal render again.
+    pub journal_rev: (usize, usize, bool),
+    /// Compare's second variant, when open.
+    pub compare: Option<Rc<crate::compare::Comparison>>,
 }
 
 /// Two states look the same when everything a view reads is the same (by pointer for the
@@ -213,6 +308,14 @@ impl PartialEq for AppState {
                 == (o.lesson, o.playing, o.t_us, o.end_us, o.help, o.rev, o.fit_request)
             && self.speed == o.speed
             && self.view == o.view
+            && (self.tab, self.message, self.gallery, self.journal_rev) == (o.tab, o.message, o.gallery, o.journal_rev)
+            && self.log == o.log
+            && self.prediction == o.prediction
+            && match (&self.compare, &o.compare) {
+                (Some(a), Some(b)) => Rc::ptr_eq(a, b),
+                (None, None) => true,
+                _ => false,
+            }
     }
 }
 
@@ -250,6 +353,13 @@ impl AppState {
             engine: Rc::new(RefCell::new(engine)),
             rev: 0,
             fit_request: 0,
+            tab: Tab::Lesson,
+            message: None,
+            log: LogFilter::default(),
+            prediction: Prediction::default(),
+            gallery: false,
+            journal_rev: (0, 0, false),
+            compare: None,
         };
         s.sync(true);
         s
@@ -314,8 +424,18 @@ impl AppState {
             self.markers_left_out = e.player.markers_left_out;
         }
         self.status = Rc::new(e.player.sim().node_snapshots());
+        {
+            let j = e.player.journal.borrow();
+            self.journal_rev = (j.entries.len(), j.times.len(), j.complete);
+        }
         if outcome {
             self.outcome = Rc::new(e.player.outcome());
+        }
+        if let (Some(lane), Some(c)) = (&e.compare, &self.compare) {
+            let status = lane.player.sim().node_snapshots();
+            let outcome = if outcome { Rc::new(lane.player.outcome()) } else { c.outcome.clone() };
+            self.compare =
+                Some(Rc::new(crate::compare::Comparison { status: Rc::new(status), outcome, ..(**c).clone() }));
         }
     }
 
@@ -401,6 +521,12 @@ impl AppState {
         self
     }
 
+    /// Stops playback and puts the playhead at `t` (a click on a log row, a marker, a point).
+    fn pause_and_seek(self, t: u64) -> AppState {
+        self.engine.borrow_mut().playing = false;
+        self.seek(t)
+    }
+
     fn set_playing(mut self, playing: bool) -> AppState {
         {
             let mut e = self.engine.borrow_mut();
@@ -475,6 +601,7 @@ impl Reducible for AppState {
                         let mut s = s.commit(d, None);
                         s.selection = Rc::new(vec![Sel::Node(id)]);
                         s.notice = None;
+                        s.tab = Tab::Inspector;
                         s
                     }
                     Err(text) => AppState { notice: Some(Notice { text, at: None }), ..s },
@@ -492,10 +619,11 @@ impl Reducible for AppState {
                 if *s.selection == list {
                     return self;
                 }
-                AppState { selection: Rc::new(list), coalesce: None, ..s }
+                AppState { selection: Rc::new(list), coalesce: None, tab: Tab::Inspector, ..s }
             }
             Action::SelectNodes(ids) => {
-                AppState { selection: Rc::new(ids.into_iter().map(Sel::Node).collect()), coalesce: None, ..s }
+                let tab = if ids.is_empty() { s.tab } else { Tab::Inspector };
+                AppState { selection: Rc::new(ids.into_iter().map(Sel::Node).collect()), coalesce: None, tab, ..s }
             }
             Action::ClearSelection if s.selection.is_empty() => return self,
             Action::ClearSelection => AppState { selection: Rc::default(), ..s },
@@ -670,7 +798,20 @@ impl Reducible for AppState {
                 s.set_doc(prev)
             }
             Action::LoadLesson(i) if i < PRESETS.len() => {
-                let s = AppState { lesson: i, drafts: Rc::default(), selection: Rc::default(), ..s };
+                let s = AppState {
+                    lesson: i,
+                    drafts: Rc::default(),
+                    selection: Rc::default(),
+                    message: None,
+                    prediction: Prediction::default(),
+                    log: LogFilter::default(),
+                    gallery: false,
+                    tab: Tab::Lesson,
+                    compare: None,
+                    ..s
+                };
+                s.engine.borrow_mut().selected_msg = None;
+                s.engine.borrow_mut().compare = None;
                 s.engine.borrow_mut().playing = false;
                 let mut s = s.commit(lesson_doc(i), None);
                 s = s.seek(0);
@@ -760,6 +901,8 @@ impl Reducible for AppState {
             Action::Escape => {
                 if s.help {
                     AppState { help: false, ..s }
+                } else if s.gallery {
+                    AppState { gallery: false, ..s }
                 } else if s.notice.is_some() {
                     AppState { notice: None, ..s }
                 } else if !s.selection.is_empty() {
@@ -774,6 +917,82 @@ impl Reducible for AppState {
                 s.engine.borrow_mut().reduced_motion = on;
                 return self;
             }
+            Action::SetTab(tab) if tab == s.tab => return self,
+            Action::SetTab(tab) => AppState { tab, ..s },
+            Action::ShowMessage { msg, open, at } => {
+                s.engine.borrow_mut().selected_msg = Some(msg);
+                let tab = if open { Tab::Passport } else { s.tab };
+                let s = AppState { message: Some(msg), tab, ..s };
+                match at {
+                    Some(t) => s.pause_and_seek(t),
+                    None => s,
+                }
+            }
+            Action::SetLogFilter(f) if f == s.log => return self,
+            Action::SetLogFilter(log) => AppState { log, ..s },
+            Action::Point { at, node } => {
+                let mut s = s;
+                if let Some(id) = node.filter(|id| doc::find_node(&s.doc, id).is_some()) {
+                    s.selection = Rc::new(vec![Sel::Node(id)]);
+                }
+                match at {
+                    Some(t) => s.pause_and_seek(t),
+                    None => s,
+                }
+            }
+            Action::SetPrediction(text) => AppState { prediction: Prediction { text, locked: None, error: None }, ..s },
+            Action::LockPrediction => {
+                let text = s.prediction.text.trim().to_string();
+                let prediction = match text.parse::<u64>() {
+                    Ok(n) if text.len() <= 12 => Prediction { text, locked: Some(n), error: None },
+                    _ => Prediction {
+                        text,
+                        locked: None,
+                        error: Some("Type a whole number, such as 0, 1 or 12.".to_string()),
+                    },
+                };
+                AppState { prediction, ..s }
+            }
+            Action::ToggleGallery => AppState { gallery: !s.gallery, ..s },
+            Action::CompareWith(None) => {
+                s.engine.borrow_mut().compare = None;
+                AppState { compare: None, ..s }
+            }
+            Action::CompareWith(Some(b)) if b < PRESETS.len() => {
+                // B runs on A's seed, so the two differ only in what the variants change.
+                let mut doc = lesson_doc(b);
+                doc["seed"] = s.running.get("seed").cloned().unwrap_or(json!(1));
+                match doc::check(&doc) {
+                    Ok(model) => {
+                        let mut lane = crate::compare::Lane::new(Player::new(model), &doc);
+                        let t = s.t_us;
+                        lane.player.seek(t);
+                        let label = if b == s.lesson {
+                            "the lesson as shipped".to_string()
+                        } else {
+                            crate::gallery::lesson_of(PRESETS[b].slug)
+                                .map_or_else(|| PRESETS[b].info().title, |(l, i)| l.variants[i].0.to_string())
+                        };
+                        let c = crate::compare::Comparison {
+                            preset: b,
+                            label,
+                            outcome: Rc::new(lane.player.outcome()),
+                            status: Rc::new(lane.player.sim().node_snapshots()),
+                            doc: Rc::new(doc),
+                        };
+                        s.engine.borrow_mut().compare = Some(lane);
+                        AppState { compare: Some(Rc::new(c)), gallery: false, ..s }
+                    }
+                    Err(p) => AppState {
+                        notice: Some(Notice {
+                            text: format!("Cannot compare: {}", p.first().map_or("", |p| p.message.as_str())),
+                            at: None,
+                        }),
+                        ..s
+                    },
+                }
+            }
+            Action::CompareWith(Some(_)) => return self,
         };
         Rc::new(next)
     }

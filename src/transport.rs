@@ -86,6 +86,7 @@ pub fn transport(props: &TransportProps) -> Html {
             MarkerKind::Failure => ("marker-failure", "M5 0L10 9H0z"),
             MarkerKind::DeadLetter => ("marker-dead-letter", "M1 1h8v8H1z"),
             MarkerKind::Loss => ("marker-loss", "M1 1l8 8M9 1l-8 8"),
+            MarkerKind::Breach => ("marker-breach", "M3 0h4v6H3zM3 7.5h4V10H3z"),
         };
         let onclick = {
             let d = state.dispatcher();
@@ -102,10 +103,11 @@ pub fn transport(props: &TransportProps) -> Html {
     });
     let counts = |k: MarkerKind| state.markers.iter().filter(|m| m.kind == k).count();
     let marker_summary = format!(
-        "Markers: {} failures, {} dead letters, {} losses{}",
+        "Markers: {} failures, {} dead letters, {} losses, {} broken guarantees{}",
         counts(MarkerKind::Failure),
         counts(MarkerKind::DeadLetter),
         counts(MarkerKind::Loss),
+        counts(MarkerKind::Breach),
         if state.markers_left_out > 0 {
             format!(" (and {} more not shown)", state.markers_left_out)
         } else {

@@ -155,6 +155,10 @@ pub struct Outcome {
     pub halted: bool,
     /// The outcome in plain words, most important first.
     pub verdict: Vec<String>,
+    /// For each verdict line, the messages it is about (indices into `messages`, at most
+    /// [`crate::verdict::REFS`] per line), so a view can link a line to its messages.
+    #[serde(skip)]
+    pub verdict_refs: Vec<Vec<u32>>,
     pub messages: Vec<MessageOutcome>,
 }
 
@@ -315,9 +319,10 @@ impl Simulation {
             trace_hash: hash_hex(self.trace.hash()),
             halted: self.halted,
             verdict: Vec::new(),
+            verdict_refs: Vec::new(),
             messages,
         };
-        o.verdict = crate::verdict::verdict(self, &o);
+        (o.verdict, o.verdict_refs) = crate::verdict::verdict(self, &o).into_iter().unzip();
         o
     }
 }

@@ -1,0 +1,106 @@
+//! The side panel's tabs: the lesson's narration, the inspector, the event log, the message
+//! passport, the charts and the invariant monitor. One tab shows at a time, under the Outcome
+//! region, which always stays in view. Tabs follow the ARIA tabs pattern: arrow keys move
+//! between them, Home and End go to the ends.
+
+use web_sys::KeyboardEvent;
+use yew::prelude::*;
+
+use crate::charts::Charts;
+use crate::inspector::Inspector;
+use crate::lesson_view::LessonView;
+use crate::log_view::EventLog;
+use crate::monitor::Monitor;
+use crate::passport::Passport;
+use crate::state::{Action, AppState, Tab};
+
+#[derive(Properties, PartialEq)]
+pub struct PanelsProps {
+    pub state: UseReducerHandle<AppState>,
+}
+
+/// The tab a key press on the tab list moves to, if it is one of the tab keys.
+pub fn tab_after_key(current: Tab, key: &str) -> Option<Tab> {
+    let i = Tab::ALL.iter().position(|t| *t == current)?;
+    let n = Tab::ALL.len();
+    let j = match key {
+        "ArrowRight" | "ArrowDown" => (i + 1) % n,
+        "ArrowLeft" | "ArrowUp" => (i + n - 1) % n,
+        "Home" => 0,
+        "End" => n - 1,
+        _ => return None,
+    };
+    Some(Tab::ALL[j])
+}
+
+#[function_component(Panels)]
+pub fn panels(props: &PanelsProps) -> Html {
+    let state = &props.state;
+    let current = state.tab;
+    let onkeydown = {
+        let d = state.dispatcher();
+        Callback::from(move |e: KeyboardEvent| {
+            if let Some(next) = tab_after_key(current, &e.key()) {
+                // Taken here, so the page's own arrow-key shortcuts (Step) do not fire too.
+                e.prevent_default();
+                d.dispatch(Action::SetTab(next));
+                if let Some(el) = web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|doc| doc.get_element_by_id(&format!("tab-{}", next.slug())))
+                {
+                    if let Ok(el) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el) {
+                        let _ = el.focus();
+                    }
+                }
+            }
+        })
+    };
+    let body = match current {
+        Tab::Lesson => html! { <LessonView state={state.clone()} /> },
+        Tab::Inspector => html! { <Inspector state={state.clone()} /> },
+        Tab::Log => html! { <EventLog state={state.clone()} /> },
+        Tab::Passport => html! { <Passport state={state.clone()} /> },
+        Tab::Charts => html! { <Charts state={state.clone()} /> },
+        Tab::Checks => html! { <Monitor state={state.clone()} /> },
+    };
+    let broken =
+        state.markers.iter().filter(|m| m.kind == crate::player::MarkerKind::Breach && m.t_us <= state.t_us).count();
+    html! {
+        <div class="panels">
+            <div class="tabs" role="tablist" aria-label="Panels" onkeydown={onkeydown}>
+                { for Tab::ALL.iter().map(|&t| {
+                    let d = state.dispatcher();
+                    let selected = t == current;
+                    html! {
+                        <button type="button" role="tab" id={format!("tab-{}", t.slug())} class="tab"
+                                aria-selected={selected.to_string()} aria-controls="tab-panel"
+                                tabindex={if selected { "0" } else { "-1" }}
+                                onclick={Callback::from(move |_| d.dispatch(Action::SetTab(t)))}>
+                            { t.label() }
+                            if t == Tab::Checks && broken > 0 {
+                                <span class="tab-alert">{ format!(" ✗{broken}") }</span>
+                            }
+                        </button>
+                    }
+                }) }
+            </div>
+            <div class="tab-panel" id="tab-panel" role="tabpanel" aria-labelledby={format!("tab-{}", current.slug())} tabindex="0">
+                { body }
+            </div>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arrow_keys_walk_the_tabs_round() {
+        assert_eq!(tab_after_key(Tab::Lesson, "ArrowRight"), Some(Tab::Inspector));
+        assert_eq!(tab_after_key(Tab::Lesson, "ArrowLeft"), Some(Tab::Checks));
+        assert_eq!(tab_after_key(Tab::Charts, "End"), Some(Tab::Checks));
+        assert_eq!(tab_after_key(Tab::Charts, "Home"), Some(Tab::Lesson));
+        assert_eq!(tab_after_key(Tab::Charts, "x"), None);
+    }
+}
