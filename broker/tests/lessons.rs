@@ -325,3 +325,222 @@ fn a_slow_poll_loop_is_put_out_of_its_group_and_cards_are_charged_twice() {
         assert_eq!(fixed.processed_once, fixed.published, "{field}: {:?}", fixed.verdict);
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// The narration (`lesson` in each file): it exists, its questions have the answers the
+// course expects, and the verdict and the "try" say what the narration promises.
+
+/// Every question, with the measure, key and answer the narration was written for. A change
+/// in the core that moves one of these numbers shows up here, and the narration that quotes
+/// it must be read again.
+const ANSWERS: &[(&str, &str, Option<&str>, u64)] = &[
+    ("consumer-lag-rebalance", "processed_more_than_once", None, 10),
+    ("crash-at-least-once", "effects", Some("order-75"), 2),
+    ("crash-at-most-once", "lost", None, 11),
+    ("crash-exactly-once", "effects", Some("order-77"), 1),
+    ("dual-write", "lost", None, 3),
+    ("duplicates-idempotent", "effects", Some("order-20"), 1),
+    ("duplicates-no-idempotency", "effects", Some("order-20"), 2),
+    ("fan-out", "deliveries", Some("order-7"), 3),
+    ("out-of-order-keyed-by-order", "out_of_order", None, 0),
+    ("out-of-order-wrong-key", "out_of_order", None, 6),
+    ("outbox", "effects", Some("order-14"), 2),
+    ("poison-no-dlq", "processed_once", None, 9),
+    ("poison-with-dlq", "dead_lettered", None, 15),
+    ("producer-idempotent", "effects", Some("order-24"), 1),
+    ("producer-retries-duplicates", "effects", Some("order-24"), 3),
+    ("replay-late-joiner", "lost", None, 0),
+    ("retry-jitter", "dead_lettered", None, 2),
+    ("retry-storm", "dead_lettered", None, 98),
+    ("slow-poll-loop", "processed_more_than_once", None, 87),
+    ("work-queue", "redeliveries", None, 1),
+];
+
+fn lesson_of(name: &str) -> broker::lesson::Lesson {
+    let s = broker::Scenario::from_json(&scenario(name)).unwrap();
+    s.lesson.unwrap_or_else(|| panic!("{name} has no lesson"))
+}
+
+#[test]
+fn every_scenario_has_a_lesson_with_watch_try_and_fix() {
+    let mut questions = 0;
+    for (name, json) in common::scenarios() {
+        let s = broker::Scenario::from_json(&json).unwrap();
+        let l = s.lesson.as_ref().unwrap_or_else(|| panic!("{name} has no lesson"));
+        for (field, text) in [("watch", &l.watch), ("try", &l.try_this), ("fix", &l.fix)] {
+            assert!(text.len() > 80, "{name}: lesson.{field} should say something concrete: {text:?}");
+        }
+        assert!(!l.points.is_empty(), "{name}: point at a moment or a node");
+        for p in &l.points {
+            if let Some(node) = &p.node {
+                assert!(s.nodes.iter().any(|n| n.id() == node), "{name}: point at unknown node {node}");
+            }
+        }
+        questions += usize::from(l.question.is_some());
+        // The narration is data for the app: the run is the same with or without it.
+        let mut bare: serde_json::Value = serde_json::from_str(&json).unwrap();
+        bare.as_object_mut().unwrap().remove("lesson");
+        assert_eq!(common::run(&bare.to_string()).1.trace_hash, common::run(&json).1.trace_hash, "{name}");
+    }
+    assert!(questions >= 8, "a question in at least 8 lessons, {questions} now");
+}
+
+#[test]
+fn every_question_has_the_answer_the_lesson_expects() {
+    let asked: Vec<String> = common::scenarios()
+        .into_iter()
+        .filter(|(name, _)| lesson_of(name).question.is_some())
+        .map(|(name, _)| name)
+        .collect();
+    let listed: Vec<String> = ANSWERS.iter().map(|(name, ..)| name.to_string()).collect();
+    assert_eq!(asked, listed, "every question has its expected answer here, and only those");
+    for &(name, measure, key, want) in ANSWERS {
+        let q = lesson_of(name).question.unwrap();
+        assert_eq!((q.measure.name(), q.key.as_deref()), (measure, key), "{name}");
+        let o = run_named(name);
+        let got = broker::lesson::answer(&q, &o);
+        assert_eq!(got, want, "{name}: {:?} answers {got}; {}", q.ask, broker::lesson::answer_words(&q, got));
+    }
+}
+
+#[test]
+fn the_verdict_says_what_the_narration_promises() {
+    let says = |name: &str, parts: &[&str]| {
+        let o = run_named(name);
+        assert!(
+            o.verdict.iter().any(|line| parts.iter().all(|p| line.contains(p))),
+            "{name}: no verdict line with all of {parts:?}: {:?}",
+            o.verdict
+        );
+    };
+    says("poison-with-dlq", &["15 messages were dead-lettered", "delivery limit", "order-10, order-20, order-30"]);
+    says("poison-no-dlq", &["poison loop", "order-10"]);
+    says("crash-at-most-once", &["11 messages were lost", "crashed before finishing"]);
+    says("crash-at-least-once", &["order-75", "\"charge card\" happened 2 times"]);
+    says("crash-at-least-once", &["5 messages had a side effect applied more than once"]);
+    says("crash-exactly-once", &["All 150 messages were processed exactly once"]);
+    says("dual-write", &["3 messages were lost", "order-14, order-20, order-39"]);
+    says("outbox", &["order-14", "\"ship parcel\" happened 2 times"]);
+    says("duplicates-no-idempotency", &["order-20", "\"charge card\" happened 2 times"]);
+    says("duplicates-idempotent", &["All 120 messages were processed exactly once"]);
+    says(
+        "out-of-order-wrong-key",
+        &["6 messages were applied out of order", "OrderShipped for order-3 was applied before OrderPaid"],
+    );
+    says("out-of-order-keyed-by-order", &["All 24 messages were processed exactly once"]);
+    says("fan-out", &["All 60 messages were processed exactly once"]);
+    says("work-queue", &["All 300 messages were processed exactly once"]);
+    says("retry-storm", &["98 messages were dead-lettered", "rejected by the consumer"]);
+    says("retry-jitter", &["2 messages were dead-lettered"]);
+    says("producer-retries-duplicates", &["order-11", "\"send receipt\" happened 2 times"]);
+    says("producer-idempotent", &["6 publish retries were written only once"]);
+    says("slow-poll-loop", &["max.poll.interval", "its commit failed"]);
+    says("slow-poll-loop", &["87 messages had a side effect applied more than once"]);
+    says("consumer-lag-rebalance", &["fulfilment-2 joined at 12 s"]);
+    says("consumer-lag-rebalance", &["10 messages had a side effect applied more than once"]);
+    says("replay-late-joiner", &["All 36 messages were processed exactly once"]);
+}
+
+/// `name` with `edit` applied to its JSON, run to the end.
+fn tried(name: &str, edit: impl Fn(&mut serde_json::Value)) -> broker::Outcome {
+    let mut v: serde_json::Value = serde_json::from_str(&scenario(name)).unwrap();
+    edit(&mut v);
+    common::run(&v.to_string()).1
+}
+
+/// The node called `id` in a scenario's JSON.
+fn node<'a>(v: &'a mut serde_json::Value, id: &str) -> &'a mut serde_json::Value {
+    v["nodes"].as_array_mut().unwrap().iter_mut().find(|n| n["id"] == id).unwrap()
+}
+
+/// Applies `f` to each of the nodes called `ids`.
+fn each(v: &mut serde_json::Value, ids: &[&str], f: impl Fn(&mut serde_json::Value)) {
+    ids.iter().for_each(|id| f(node(v, id)));
+}
+
+#[test]
+fn every_try_does_what_the_narration_says() {
+    use serde_json::json;
+    let key = |o: &broker::Outcome, k: &str| o.messages.iter().find(|m| m.key.as_deref() == Some(k)).unwrap().clone();
+    // work-queue: prefetch 50 lets the slow worker hoard.
+    let o = tried("work-queue", |v| node(v, "work")["prefetch"] = json!(50));
+    assert_eq!((o.out_of_order, o.in_flight), (51, 17));
+    assert!(o.latency_ms.p95 > 12_000.0 && run_named("work-queue").latency_ms.p95 < 1_000.0);
+    // poison-no-dlq: a quorum queue's default delivery limit of 20 ends the loop, and drops.
+    let o = tried("poison-no-dlq", |v| node(v, "work")["queue_type"] = json!("quorum"));
+    assert_eq!((o.dropped, o.processed_once, key(&o, "order-10").deliveries), (15, 135, 21));
+    // poison-with-dlq: a delivery limit of 1 means 2 deliveries; a redrive with the bug still
+    // there dead-letters them again, with an x-death count of 2.
+    let o = tried("poison-with-dlq", |v| node(v, "work")["delivery_limit"] = json!(1));
+    assert_eq!((o.dead_lettered, key(&o, "order-10").deliveries), (15, 2));
+    let o = tried("poison-with-dlq", |v| v["actions"] = json!([{"at_ms": 8000, "redrive": {"dlq": "dlq"}}]));
+    assert_eq!(o.dead_lettered, 15);
+    assert!(o.messages.iter().filter(|m| m.fate == "dead_lettered").all(|m| m.deaths[0].count == 2));
+    // retry-storm: backoff with jitter and the same 5 attempts; retry-jitter with 5 attempts.
+    let backoff =
+        json!({"policy": "exponential", "base_ms": 100, "jitter": "full", "max_attempts": 5, "then": "dead_letter"});
+    let o = tried("retry-storm", |v| each(v, &["payer-1", "payer-2"], |n| n["retry"] = backoff.clone()));
+    assert_eq!(o.dead_lettered, 20);
+    let o = tried("retry-jitter", |v| each(v, &["payer-1", "payer-2"], |n| n["retry"]["max_attempts"] = json!(5)));
+    assert_eq!(o.dead_lettered, 20);
+    let o = tried("retry-jitter", |v| each(v, &["payer-1", "payer-2"], |n| n["retry"]["jitter"] = json!("none")));
+    assert_eq!(o.dead_lettered, 0);
+    // The crash lessons: at-most-once to at-least-once on the same seed.
+    let o = tried("crash-at-most-once", |v| node(v, "billing")["semantics"] = json!("at-least-once"));
+    assert_eq!((o.lost, o.processed_more_than_once), (0, 5));
+    // fan-out: a crashed subscriber holds up only its own queue.
+    let o = tried("fan-out", |v| {
+        v["actions"] = json!([{"at_ms": 2000, "crash": {"consumer": "shipping", "recover_after_ms": 2000}}])
+    });
+    assert_eq!(o.processed_once, o.published);
+    // Duplicates: a shorter ack timeout shrinks the stalls, not the double charges; more lost
+    // acks with an idempotent consumer charge nobody twice but leave orders waiting.
+    let o = tried("duplicates-no-idempotency", |v| node(v, "billing-q")["ack_timeout_ms"] = json!(500));
+    assert_eq!((o.max_queue_depth, o.processed_more_than_once), (25, 12));
+    let o =
+        tried("duplicates-idempotent", |v| node(v, "billing")["faults"][0]["lose_acks"]["probability"] = json!(0.2));
+    assert_eq!((o.duplicate_effects, o.in_flight), (0, 53));
+    // Ordering: jitter on the wire reorders even with the right key.
+    let o = tried("out-of-order-keyed-by-order", |v| {
+        v["wires"][0] = json!({"from": "checkout", "to": "orders", "jitter_ms": 1500})
+    });
+    assert_eq!(o.out_of_order, 2);
+    // Lag: per-record commits, or a second member from the start.
+    let o = tried("consumer-lag-rebalance", |v| {
+        each(v, &["fulfilment-1", "fulfilment-2"], |n| n["commit"] = json!("record"))
+    });
+    assert_eq!(o.processed_more_than_once, 1);
+    let o = tried("consumer-lag-rebalance", |v| node(v, "fulfilment-2")["start_ms"] = json!(0));
+    assert!(o.max_consumer_lag <= 6 && o.processed_more_than_once == 0, "{}", o.max_consumer_lag);
+    // slow-poll-loop: the fixes on billing-1 alone.
+    for (field, value) in [("max_poll_records", json!(10)), ("max_poll_interval_ms", json!(10_000))] {
+        let o = tried("slow-poll-loop", |v| node(v, "billing-1")[field] = value.clone());
+        assert_eq!(o.processed_once, o.published, "{field}");
+    }
+    // replay-late-joiner: earliest from the start, or a replay over events already counted.
+    let o = tried("replay-late-joiner", |v| {
+        node(v, "analytics")["auto_offset_reset"] = json!("earliest");
+        v["actions"] = json!([]);
+    });
+    assert_eq!((o.processed_once, o.lost), (o.published, 0));
+    let o = tried("replay-late-joiner", |v| node(v, "analytics")["start_ms"] = json!(4000));
+    assert_eq!((o.processed_more_than_once, o.out_of_order), (16, 24));
+    let o = tried("replay-late-joiner", |v| {
+        node(v, "analytics")["start_ms"] = json!(4000);
+        node(v, "analytics")["semantics"] = json!("exactly-once");
+    });
+    assert_eq!((o.duplicate_effects, o.out_of_order), (0, 20));
+    // The producer side.
+    let o = tried("dual-write", |v| node(v, "checkout")["write"]["order"] = json!("publish_then_write"));
+    assert_eq!((o.phantom_events, o.lost), (3, 0));
+    let o = tried("outbox", |v| node(v, "shipping")["semantics"] = json!("exactly-once"));
+    assert_eq!((o.processed_once, o.duplicate_effects), (o.published, 0));
+    let o = tried("outbox", |v| node(v, "checkout")["write"]["relay_interval_ms"] = json!(1000));
+    assert_eq!((o.processed_more_than_once, o.latency_ms.p50), (4, 770.0));
+    assert_eq!(run_named("outbox").latency_ms.p50, 190.0);
+    let o = tried("producer-retries-duplicates", |v| node(v, "billing")["semantics"] = json!("exactly-once"));
+    assert_eq!((o.processed_once, o.duplicate_effects), (o.published, 0));
+    let o =
+        tried("producer-idempotent", |v| node(v, "checkout")["faults"][0]["confirm_lost"]["probability"] = json!(0.3));
+    assert_eq!((o.publish_retries, o.publishes_deduplicated, o.duplicate_effects), (15, 15, 0));
+}
