@@ -269,7 +269,7 @@ fn use_frame_loop(state: &UseReducerHandle<AppState>, token_layer: &NodeRef, reg
             if refit {
                 dispatcher.dispatch(Action::FitView { width: size.0, height: size.1 });
             }
-            if report.stopped || report.scouted {
+            if report.stopped || report.scouted || report.followed {
                 dispatcher.dispatch(Action::Sync { outcome: true });
                 timing.synced(ts, true);
             } else if report.moved && ts - timing.last_sync >= SYNC_EVERY_MS {

@@ -53,7 +53,11 @@ fn chart(state: &UseReducerHandle<AppState>, j: &Journal, measure: Measure, titl
     let onclick = {
         let d = state.dispatcher();
         Callback::from(move |e: MouseEvent| {
-            let Some(el) = e.current_target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+            // Yew delegates events to its root, so the plot is found from the target.
+            let Some(el) = e
+                .target()
+                .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+                .and_then(|t| t.closest("svg.chart-plot").ok().flatten())
             else {
                 return;
             };

@@ -79,6 +79,8 @@ pub struct FrameReport {
     pub stopped: bool,
     /// The scout finished (every marker is known now).
     pub scouted: bool,
+    /// Compare's B jumped to follow a seek: its outcome is new.
+    pub followed: bool,
 }
 
 impl Engine {
@@ -144,6 +146,7 @@ impl Engine {
         let now = self.player.now_us();
         if let Some(lane) = &mut self.compare {
             lane.follow(now, jumped, wall, self.reduced_motion);
+            report.followed = jumped;
         }
         report
     }

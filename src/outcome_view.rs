@@ -26,7 +26,7 @@ const LINKS: usize = 6;
 #[function_component(OutcomePanel)]
 pub fn outcome_panel(props: &OutcomePanelProps) -> Html {
     html! {
-        <section class="outcome" aria-labelledby="outcome-heading">
+        <section class="outcome" aria-labelledby="outcome-heading" tabindex="0">
             <h2 id="outcome-heading">{ "Outcome" }</h2>
             { render_outcome(&props.outcome, props) }
         </section>

@@ -36,6 +36,8 @@ test('loads cleanly: no errors, no other hosts, the work-queue lesson ready to p
   }
   await expect(nodes(page)).toHaveCount(5);
   await expect(wires(page)).toHaveCount(4);
+  // The side panel opens on the lesson; the action script is in the inspector's tab.
+  await page.getByRole('tab', { name: 'Inspector' }).click();
   await expect(inspector(page).getByRole('button', { name: /^Remove action: at 6000 ms: crash worker-b/ })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Undo' })).toBeDisabled();
   await expect(page.getByRole('button', { name: 'Redo' })).toBeDisabled();

@@ -1,0 +1,229 @@
+// Lessons that teach: the gallery, every lesson played to its end with the verdict it
+// promises, the message passport, the event log, charts, the invariant monitor, predict then
+// run, compare, and the projected layout (1280x720 at 150% zoom).
+import { test, expect, shot, outcome, timeline, canvas, transport } from './helpers';
+import { Page } from '@playwright/test';
+
+/** What each lesson's verdict must say once it has run to the end. */
+const promises: Record<string, RegExp> = {
+  'fan-out': /All 60 messages were processed exactly once/,
+  'work-queue': /All 300 messages were processed exactly once/,
+  'poison-no-dlq': /poison loop \(order-10: \d+ deliveries\)/,
+  'poison-with-dlq': /15 messages were dead-lettered from work/,
+  'retry-storm': /dead-lettered from payments/,
+  'retry-jitter': /2 messages were dead-lettered from payments/,
+  'duplicates-no-idempotency': /"charge card" happened 2 times/,
+  'duplicates-idempotent': /All 120 messages were processed exactly once/,
+  'out-of-order-wrong-key': /applied out of order: OrderShipped for order-\d+ was applied before OrderPaid/,
+  'out-of-order-keyed-by-order': /All 24 messages were processed exactly once/,
+  'crash-at-most-once': /11 messages were lost/,
+  'crash-at-least-once': /"charge card" happened 2 times/,
+  'crash-exactly-once': /All 150 messages were processed exactly once/,
+  'dual-write': /3 messages were lost, the producer crashed after its business write/,
+  'outbox': /"ship parcel" happened 2 times/,
+  'consumer-lag-rebalance': /Group fulfilment rebalanced once/,
+  'slow-poll-loop': /max\.poll\.interval/,
+  'replay-late-joiner': /All 36 messages were processed exactly once/,
+  'producer-retries-duplicates': /"send receipt" happened 2 times/,
+  'producer-idempotent': /written only once/,
+};
+
+const lessonSelect = (page: Page) => page.getByRole('combobox', { name: 'Lesson' });
+
+async function toEnd(page: Page) {
+  const max = await timeline(page).getAttribute('max');
+  await timeline(page).fill(max!);
+  await expect(outcome(page).getByRole('status').first()).toContainText('Finished at');
+}
+
+async function openTab(page: Page, name: string) {
+  await page.getByRole('tab', { name }).click();
+  await expect(page.getByRole('tab', { name })).toHaveAttribute('aria-selected', 'true');
+}
+
+test('the gallery opens every lesson, each plays to its end and says what its narration promises', async ({ page }) => {
+  await page.goto('./');
+  await page.getByRole('button', { name: 'Lessons' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Lessons' });
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByRole('listitem').filter({ has: page.getByRole('heading') })).toHaveCount(11);
+  await shot(page, 'lessons-gallery');
+  const variants = await dialog.getByRole('button', { name: /^Open / }).all();
+  expect(variants.length).toBe(Object.keys(promises).length);
+  await dialog.getByRole('button', { name: 'Close' }).click();
+
+  const seen = new Set<string>();
+  for (let i = 0; i < variants.length; i++) {
+    await page.getByRole('button', { name: 'Lessons' }).click();
+    await page.getByRole('dialog', { name: 'Lessons' }).getByRole('button', { name: /^Open / }).nth(i).click();
+    await expect(page.getByRole('dialog', { name: 'Lessons' })).toHaveCount(0);
+    const loaded = await lessonSelect(page).inputValue();
+    expect(promises[loaded], `a promise for ${loaded}`).toBeDefined();
+    seen.add(loaded);
+    await toEnd(page);
+    // The narration is in view on the Lesson tab: what to watch, try and fix.
+    await expect(page.getByRole('tab', { name: 'Lesson' })).toHaveAttribute('aria-selected', 'true');
+    const narration = page.getByRole('region', { name: 'Lesson narration' });
+    for (const h of ['What to watch', 'What to try', 'The fix']) await expect(narration.getByRole('heading', { name: h })).toBeVisible();
+    await expect(outcome(page).getByRole('list').first(), loaded).toContainText(promises[loaded]);
+    if (['poison-with-dlq', 'crash-at-most-once', 'out-of-order-wrong-key'].includes(loaded)) await shot(page, `lesson-end-${loaded}`);
+  }
+  expect(seen.size).toBe(Object.keys(promises).length);
+});
+
+test('a verdict line links to its messages; the passport follows one through every stop', async ({ page }) => {
+  await page.goto('./');
+  await lessonSelect(page).selectOption('poison-with-dlq');
+  await toEnd(page);
+  await outcome(page).getByRole('button', { name: /^Follow order-10 \(orders-10\)/ }).click();
+  await expect(page.getByRole('tab', { name: 'Passport' })).toHaveAttribute('aria-selected', 'true');
+  const passport = page.getByRole('region', { name: 'Message passport' });
+  await expect(passport.getByRole('heading', { name: 'order-10 (orders-10)' })).toBeVisible();
+  await expect(passport).toContainText('OrderPlaced: dead-lettered');
+  const stops = passport.getByRole('listitem');
+  await expect(stops.first()).toContainText('published by orders');
+  await expect(passport.getByText(/delivered to billing \(delivery 2, redelivered\)/)).toBeVisible();
+  await expect(passport.getByText(/dead-lettered from work to dlq/)).toBeVisible();
+  await expect(passport.getByText('Death records (x-death)')).toBeVisible();
+  await shot(page, 'passport-end');
+
+  // Stepping the timeline highlights the current stop: go to the second delivery.
+  const second = passport.getByRole('button', { name: /delivered to billing \(delivery 2/ });
+  const at = (await second.locator('.log-time').textContent())!;
+  await second.click();
+  await expect(transport(page)).toContainText(`${at} / 10.00 s`);
+  // The current stop is the last one at or before the playhead: at that same moment.
+  const current = passport.locator('[aria-current="step"]');
+  await expect(current).toHaveCount(1);
+  await expect(current.locator('.log-time')).toHaveText(at);
+  await expect(passport.getByText('now', { exact: true })).toBeVisible();
+  await page.getByRole('button', { name: 'Step' }).click();
+  await expect(passport.locator('[aria-current="step"]')).toHaveCount(1);
+  await shot(page, 'passport-mid');
+});
+
+test('the event log filters by kind, node and key; a row moves the timeline there', async ({ page }) => {
+  await page.goto('./');
+  await lessonSelect(page).selectOption('poison-with-dlq');
+  await toEnd(page);
+  await openTab(page, 'Event log');
+  const log = page.getByRole('region', { name: 'Event log' });
+  await log.getByRole('combobox', { name: 'Event kind' }).selectOption('Dead letters');
+  await expect(log.getByText(/^15 events up to 10\.00 s/)).toBeVisible();
+  const rows = log.getByRole('listitem');
+  await expect(rows).toHaveCount(15);
+  await log.getByRole('combobox', { name: 'Event kind' }).selectOption('');
+  await log.getByRole('combobox', { name: 'Node' }).selectOption('billing');
+  await log.getByRole('searchbox', { name: 'Key or message' }).fill('order-20');
+  await expect(rows.first()).toContainText('order-20');
+  const n = await rows.count();
+  for (let i = 0; i < n; i++) {
+    await expect(rows.nth(i)).toContainText('order-20');
+    await expect(rows.nth(i)).toContainText('billing');
+  }
+  await shot(page, 'event-log-filtered');
+  // The oldest matching row: clicking it selects the message and moves the timeline there.
+  const last = rows.nth(n - 1);
+  const time = (await last.locator('.log-time').textContent())!;
+  await last.getByRole('button').click();
+  await expect(transport(page)).toContainText(`${time} / 10.00 s`);
+  await expect(rows.first()).toHaveAttribute('class', /selected/);
+});
+
+test('charts show depth, lag and in flight; the monitor marks a broken guarantee', async ({ page }) => {
+  await page.goto('./');
+  await lessonSelect(page).selectOption('consumer-lag-rebalance');
+  await toEnd(page);
+  await openTab(page, 'Charts');
+  const charts = page.getByRole('region', { name: 'Charts' });
+  await expect(charts.getByRole('img', { name: /Consumer group lag over the run/ })).toBeVisible();
+  await expect(charts.getByRole('img', { name: /In flight per consumer over the run/ })).toBeVisible();
+  await expect(charts.getByText('fulfilment', { exact: true })).toBeVisible();
+  await shot(page, 'charts-lag');
+  // A click on a chart moves the timeline.
+  const plot = charts.getByRole('img', { name: /Consumer group lag/ });
+  const box = (await plot.boundingBox())!;
+  await plot.click({ position: { x: box.width / 2, y: box.height / 2 } });
+  await expect(transport(page)).toContainText(/(14|15|16)\.\d\d s \//);
+
+  // Dual write under an at-least-once consumer: lost events break the promise.
+  await lessonSelect(page).selectOption('dual-write');
+  await toEnd(page);
+  await openTab(page, 'Checks');
+  const checks = page.getByRole('region', { name: 'Checks' });
+  await expect(checks.getByRole('heading', { name: /Conservation.*holds/ })).toBeVisible();
+  await expect(checks.getByRole('heading', { name: /Delivery guarantees.*broken/ })).toBeVisible();
+  await expect(checks.getByRole('button', { name: /order-14 .*was lost at .* under at-least-once/ })).toBeVisible();
+  await expect(transport(page)).toContainText(/[1-9]\d* broken guarantees/);
+  await shot(page, 'checks-dual-write');
+  // Exactly-once keeps its promise.
+  await lessonSelect(page).selectOption('crash-exactly-once');
+  await toEnd(page);
+  await openTab(page, 'Checks');
+  await expect(page.getByRole('region', { name: 'Checks' }).getByRole('heading', { name: /Delivery guarantees.*holds/ })).toBeVisible();
+});
+
+test('predict, then run: the answer is checked against the outcome', async ({ page }) => {
+  await page.goto('./');
+  await lessonSelect(page).selectOption('crash-at-most-once');
+  const form = page.getByRole('form', { name: 'Predict, then run' });
+  await expect(form).toBeVisible();
+  const input = form.getByRole('textbox', { name: 'Your prediction' });
+  await input.fill('lots');
+  await form.getByRole('button', { name: 'Lock in my answer' }).click();
+  await expect(form.getByRole('alert')).toContainText('whole number');
+  await input.fill('0');
+  await form.getByRole('button', { name: 'Lock in my answer' }).click();
+  await expect(form).toContainText('Your answer: 0');
+  await toEnd(page);
+  await expect(form.getByRole('status')).toContainText(/Not quite\. You said 0\. The run's answer: 11/);
+  await shot(page, 'predict-wrong');
+  await input.fill('11');
+  await form.getByRole('button', { name: 'Lock in my answer' }).click();
+  await expect(form.getByRole('status')).toContainText(/Right\. You said 11/);
+});
+
+test('compare runs two variants side by side on the same seed, and both timelines move together', async ({ page }) => {
+  await page.goto('./');
+  await page.getByRole('button', { name: 'Lessons' }).click();
+  await page.getByRole('button', { name: 'Compare Without a DLQ and With a DLQ' }).click();
+  const b = page.getByRole('region', { name: 'Compare: B, With a DLQ' });
+  await expect(b).toBeVisible();
+  await expect(lessonSelect(page)).toHaveValue('poison-no-dlq');
+  await page.getByRole('button', { name: 'Play' }).click();
+  await page.waitForTimeout(1500);
+  await page.getByRole('button', { name: 'Pause' }).click();
+  const diff = page.getByRole('status', { name: 'Difference between A and B' });
+  await expect(diff).toContainText('dead-lettered');
+  await shot(page, 'compare-playing');
+  await toEnd(page);
+  await expect(diff).toContainText(/15 dead-lettered \(A: 0\)/);
+  await expect(b).toContainText('15 messages were dead-lettered from work');
+  await expect(b.getByRole('img', { name: /Dead-letter queue dlq: 15 dead letters/ })).toBeVisible();
+  await shot(page, 'compare-end');
+  // Back to the start: B follows.
+  await page.getByRole('button', { name: 'Reset' }).click();
+  await expect(diff).toContainText('the same so far');
+  await page.getByRole('button', { name: 'Close compare' }).first().click();
+  await expect(b).toHaveCount(0);
+});
+
+test('projected: at 1280x720 zoomed to 150% the canvas, transport and outcome are all in view', async ({ browser }) => {
+  const context = await browser.newContext({ viewport: { width: 853, height: 480 }, deviceScaleFactor: 1.5 });
+  const page = await context.newPage();
+  await page.goto('./');
+  await lessonSelect(page).selectOption('poison-with-dlq');
+  await page.getByRole('slider', { name: 'Timeline' }).fill('6000');
+  for (const region of [canvas(page), transport(page), outcome(page)]) {
+    const box = (await region.boundingBox())!;
+    expect(box.height).toBeGreaterThan(60);
+    expect(box.x).toBeGreaterThanOrEqual(0);
+    expect(box.y + 40).toBeLessThanOrEqual(480);
+    expect(box.x + box.width).toBeLessThanOrEqual(854);
+  }
+  await expect(outcome(page).getByRole('heading', { name: 'Verdict' })).toBeInViewport();
+  await expect(page.getByRole('button', { name: 'Play' })).toBeInViewport();
+  await expect(page.getByRole('slider', { name: 'Timeline' })).toBeInViewport();
+  await shot(page, 'projected-150');
+  await context.close();
+});
