@@ -438,6 +438,10 @@ fn shortcut(e: &KeyboardEvent, state: &AppState, region: &NodeRef) -> Option<Act
     if state.help {
         return matches!(key.as_str(), "?").then_some(Action::ToggleHelp);
     }
+    if state.gallery {
+        // The gallery is a modal dialog: the page's shortcuts wait until it closes.
+        return None;
+    }
     let on_button = matches!(tag.as_str(), "button" | "a" | "summary");
     // Arrow keys move nodes when the focus is on the canvas (a node, a wire or the region).
     let on_canvas = target.as_ref().is_some_and(|t| t.closest(".canvas-region").ok().flatten().is_some());

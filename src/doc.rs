@@ -255,10 +255,24 @@ pub fn remove_nodes(doc: &mut Value, ids: &[String]) {
             n.as_object_mut().unwrap().remove("dead_letter");
         }
     }
+    // Narration points about a removed node keep their moment, or go if that was all.
+    if let Some(points) = lesson_points(doc) {
+        for p in points.iter_mut() {
+            if p.get("node").and_then(Value::as_str).is_some_and(gone) {
+                p.as_object_mut().map(|o| o.remove("node"));
+            }
+        }
+        points.retain(|p| p.get("node").is_some() || p.get("at_ms").is_some());
+    }
     let positions = positions_mut(doc);
     for id in ids {
         positions.remove(id);
     }
+}
+
+/// The lesson narration's points, if the document has any.
+fn lesson_points(doc: &mut Value) -> Option<&mut Vec<Value>> {
+    doc.get_mut("lesson")?.get_mut("points")?.as_array_mut()
 }
 
 /// The node ids an action names.
@@ -334,6 +348,11 @@ pub fn rename(doc: &mut Value, from: &str, to: &str) -> Result<(), String> {
                     }
                 }
             }
+        }
+    }
+    for p in lesson_points(doc).into_iter().flatten() {
+        if let Some(v) = p.get_mut("node") {
+            swap(v);
         }
     }
     let positions = positions_mut(doc);
@@ -464,9 +483,16 @@ pub fn node_at(doc: &Value, p: (f64, f64)) -> Option<String> {
     })
 }
 
-/// The core's reading of the document: problems, or the model a player runs.
+/// The core's reading of the document: problems, or the model a player runs. The lesson's
+/// narration is left out: it never changes the run, the inspector does not edit it, and an
+/// edit (a shorter run, other keys) must not stop the player because a point or a question
+/// now names something that is gone. The lesson view reads what it can of it.
 pub fn check(doc: &Value) -> Result<broker::model::Model, Vec<broker::Problem>> {
-    broker::Scenario::from_value(doc.clone()).and_then(|s| broker::validate(&s))
+    let mut d = doc.clone();
+    if let Some(o) = d.as_object_mut() {
+        o.remove("lesson");
+    }
+    broker::Scenario::from_value(d).and_then(|s| broker::validate(&s))
 }
 
 #[cfg(test)]
@@ -539,6 +565,20 @@ mod tests {
         assert!(nodes(&doc).iter().all(|n| n.get("dead_letter").and_then(Value::as_str) != Some(dlq.as_str())));
         assert!(doc.pointer(&format!("/view/positions/{dlq}")).is_none());
         check(&doc).unwrap();
+        // Narration points about it keep their moment; the file still reads in the CLI.
+        let points = doc["lesson"]["points"].as_array().unwrap();
+        assert!(!points.is_empty() && points.iter().all(|p| p.get("node") != Some(&json!(dlq))));
+        broker::load(&doc.to_string()).unwrap();
+    }
+
+    #[test]
+    fn an_edit_the_narration_no_longer_fits_still_runs() {
+        // A shorter run than a narration point's moment, and keys the question does not ask about.
+        let mut doc = normalise(serde_json::from_str(PRESETS[0].json).unwrap());
+        doc["duration_ms"] = json!(1000);
+        doc["actions"] = json!([]);
+        doc["lesson"]["question"] = json!({"ask": "?", "measure": "effects", "key": "order-9999"});
+        check(&doc).unwrap();
     }
 
     #[test]
@@ -559,6 +599,9 @@ mod tests {
         });
         assert_eq!(before.unwrap(), after.unwrap());
         assert!(serde_json::to_string(&doc).unwrap().contains("\"consumer\":\"packer\""));
+        // The narration follows the rename, so the file as saved still reads in the CLI.
+        assert_eq!(doc["lesson"]["points"][0]["node"], json!("packer"));
+        broker::load(&doc.to_string()).unwrap();
     }
 
     #[test]

@@ -17,7 +17,8 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Ctrl+Z", "Undo"),
     ("Ctrl+Shift+Z or Ctrl+Y", "Redo"),
     ("+ / −", "Zoom in / out"),
-    ("Escape", "Close this help, or clear the selection"),
+    ("← / → on a panel tab", "Move between the side panel's tabs (Home, End: first, last)"),
+    ("Escape", "Close this help or the lesson gallery, or clear the selection"),
 ];
 
 #[derive(Properties, PartialEq)]

@@ -1188,4 +1188,69 @@ mod tests {
         let s = reduce(s, Action::Zoom { factor: 1000.0, around: (0.0, 0.0) });
         assert_eq!(s.view.zoom, MAX_ZOOM);
     }
+
+    #[test]
+    fn following_a_message_opens_its_passport_and_rings_its_tokens() {
+        let s = Rc::new(AppState::initial());
+        assert_eq!(s.tab, Tab::Lesson);
+        let s = reduce(s, Action::ShowMessage { msg: 3, open: true, at: Some(2_000_000) });
+        assert_eq!((s.tab, s.message, s.t_us), (Tab::Passport, Some(3), 2_000_000));
+        assert_eq!(s.engine.borrow().selected_msg, Some(3));
+        // From the log: the tab stays, the timeline moves.
+        let s = reduce(s, Action::SetTab(Tab::Log));
+        let s = reduce(s, Action::ShowMessage { msg: 5, open: false, at: Some(1_000_000) });
+        assert_eq!((s.tab, s.message, s.t_us), (Tab::Log, Some(5), 1_000_000));
+        // Selecting a node shows the inspector; a narration point selects without leaving.
+        let s = reduce(s, Action::Select { sel: Sel::Node("work".into()), extend: false });
+        assert_eq!(s.tab, Tab::Inspector);
+        let s = reduce(s, Action::SetTab(Tab::Lesson));
+        let s = reduce(s, Action::Point { at: Some(6_000_000), node: Some("worker-b".into()) });
+        assert_eq!((s.tab, s.t_us), (Tab::Lesson, 6_000_000));
+        assert_eq!(*s.selection, [Sel::Node("worker-b".into())]);
+        // A point naming a node that is not there only moves the timeline.
+        let s = reduce(s, Action::Point { at: Some(1), node: Some("ghost".into()) });
+        assert_eq!(*s.selection, [Sel::Node("worker-b".into())]);
+    }
+
+    #[test]
+    fn a_prediction_is_a_whole_number_and_a_new_lesson_forgets_it() {
+        let s = Rc::new(AppState::initial());
+        let s = reduce(s, Action::SetPrediction(" 12 ".into()));
+        let s = reduce(s, Action::LockPrediction);
+        assert_eq!(s.prediction.locked, Some(12));
+        for bad in ["-1", "1.5", "lots", "", "99999999999999999999"] {
+            let t = reduce(s.clone(), Action::SetPrediction(bad.into()));
+            let t = reduce(t, Action::LockPrediction);
+            assert_eq!(t.prediction.locked, None, "{bad}");
+            assert!(t.prediction.error.is_some(), "{bad}");
+        }
+        let s = reduce(s, Action::LoadLesson(1));
+        assert_eq!(s.prediction, Prediction::default());
+    }
+
+    #[test]
+    fn compare_runs_the_other_variant_on_this_seed_and_a_new_lesson_closes_it() {
+        let s = Rc::new(AppState::initial());
+        let s = reduce(s, Action::LoadLesson(crate::presets::position("crash-at-most-once").unwrap()));
+        let s = reduce(s, Action::EditScenario { field: ScenarioField::Seed, text: "99".into() });
+        let s = reduce(s, Action::Seek(5_000_000));
+        let b = crate::presets::position("crash-at-least-once").unwrap();
+        let s = reduce(s, Action::CompareWith(Some(b)));
+        let c = s.compare.clone().expect("compare is open");
+        assert_eq!(c.label, "At-least-once");
+        assert_eq!(c.doc["seed"], json!(99), "B runs on A's seed");
+        {
+            let e = s.engine.borrow();
+            let lane = e.compare.as_ref().unwrap();
+            assert_eq!(lane.player.now_us(), 5_000_000, "B starts where A is");
+            assert_eq!(lane.player.sim().rng_seed(), 99);
+        }
+        let s = reduce(s, Action::LoadLesson(0));
+        assert!(s.compare.is_none() && s.engine.borrow().compare.is_none());
+        // The lesson against itself as shipped.
+        let s = reduce(s, Action::CompareWith(Some(0)));
+        assert_eq!(s.compare.as_ref().unwrap().label, "the lesson as shipped");
+        let s = reduce(s, Action::CompareWith(None));
+        assert!(s.compare.is_none());
+    }
 }

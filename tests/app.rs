@@ -261,3 +261,116 @@ async fn a_refused_wire_says_why_in_an_alert() {
         all(root, "[role=alert], [role=status]").iter().map(|a| a.text_content().unwrap()).collect();
     assert!(alerts.iter().any(|a| a.contains("already wired")), "{alerts:?}");
 }
+
+async fn open_lesson(root: &Element, slug: &str) {
+    let select: HtmlSelectElement = labelled_control(root, "Lesson").dyn_into().unwrap();
+    select.set_value(slug);
+    select.dispatch_event(&bubbling("change")).unwrap();
+    yew::scheduler::flush().await;
+}
+
+async fn seek_to_end(root: &Element) {
+    let end = labelled_control(root, "Timeline").get_attribute("max").unwrap();
+    type_into(&labelled_control(root, "Timeline"), &end).await;
+}
+
+fn tab(root: &Element, name: &str) -> HtmlButtonElement {
+    all(root, "[role=tab]")
+        .into_iter()
+        .find(|t| t.text_content().unwrap().trim().starts_with(name))
+        .unwrap_or_else(|| panic!("no tab {name}"))
+        .dyn_into()
+        .unwrap()
+}
+
+fn selected_tab(root: &Element) -> String {
+    find(root, "[role=tab][aria-selected=true]").text_content().unwrap()
+}
+
+/// A region named by its aria-label (the panels are sections with one).
+fn named(root: &Element, name: &str) -> Element {
+    all(root, "[aria-label]")
+        .into_iter()
+        .find(|e| e.get_attribute("aria-label").as_deref() == Some(name))
+        .unwrap_or_else(|| panic!("nothing named {name}"))
+}
+
+#[wasm_bindgen_test]
+async fn a_verdict_line_opens_its_message_passport_and_the_log_filters_events() {
+    let m = mount().await;
+    let root = &m.root;
+    open_lesson(root, "poison-with-dlq").await;
+    assert_eq!(selected_tab(root), "Lesson", "a lesson opens on its narration");
+    seek_to_end(root).await;
+    click(&button(root, "Follow order-10 (orders-10) in the passport")).await;
+    assert_eq!(selected_tab(root), "Passport");
+    let passport = named(root, "Message passport");
+    let text = passport.text_content().unwrap();
+    assert!(text.contains("order-10 (orders-10)") && text.contains("dead-lettered from work to dlq"), "{text}");
+    assert_eq!(all(&passport, "[aria-current=step]").len(), 1, "the last stop is the current one at the end");
+
+    click(&tab(root, "Event log")).await;
+    let log = named(root, "Event log");
+    assert_eq!(all(&log, "li").len(), 200, "a page of rows");
+    let kind: HtmlSelectElement = find(&log, "select").dyn_into().unwrap();
+    kind.set_value("Dead letters");
+    kind.dispatch_event(&bubbling("change")).unwrap();
+    yew::scheduler::flush().await;
+    let rows = all(&named(root, "Event log"), "li");
+    assert_eq!(rows.len(), 15);
+    // A row selects its message and moves the timeline to it.
+    let first: HtmlButtonElement = find(&rows[0], "button").dyn_into().unwrap();
+    let at = find(&rows[0], ".log-time").text_content().unwrap();
+    click(&first).await;
+    assert_eq!(clock(root), format!("{at} / 10.00 s"));
+}
+
+#[wasm_bindgen_test]
+async fn panel_tabs_move_with_the_arrow_keys_without_stepping_the_run() {
+    let m = mount().await;
+    let root = &m.root;
+    let lesson = tab(root, "Lesson");
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key("ArrowRight");
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let e = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    lesson.dispatch_event(&e).unwrap();
+    yew::scheduler::flush().await;
+    assert_eq!(selected_tab(root), "Inspector");
+    assert_eq!(clock(root), "0.00 s / 30.00 s", "the arrow key moved the tab, not the run");
+    // Selecting a node shows the inspector; the charts and checks render from the scout.
+    click(&tab(root, "Charts")).await;
+    assert!(named(root, "Charts").text_content().unwrap().len() > 10);
+    click(&tab(root, "Checks")).await;
+    let checks = named(root, "Checks").text_content().unwrap();
+    assert!(checks.contains("Conservation") && checks.contains("worker-a"), "{checks}");
+}
+
+#[wasm_bindgen_test]
+async fn predict_then_run_checks_the_answer_against_the_outcome() {
+    let m = mount().await;
+    let root = &m.root;
+    open_lesson(root, "crash-at-most-once").await;
+    type_into(&find(root, "#prediction"), "11").await;
+    click(&button(root, "Lock in my answer")).await;
+    assert!(named(root, "Predict, then run").text_content().unwrap().contains("Your answer: 11"));
+    seek_to_end(root).await;
+    let text = named(root, "Predict, then run").text_content().unwrap();
+    assert!(text.contains("Right. You said 11. The run's answer: 11 orders."), "{text}");
+}
+
+#[wasm_bindgen_test]
+async fn compare_runs_the_other_variant_beside_this_one_and_closes() {
+    let m = mount().await;
+    let root = &m.root;
+    open_lesson(root, "crash-at-most-once").await;
+    click(&button(root, "Compare with At-least-once")).await;
+    let b = named(root, "Compare: B, At-least-once");
+    assert!(b.text_content().unwrap().contains("(same seed, read-only)"));
+    assert!(named(root, "Difference between A and B").text_content().unwrap().contains("B against A"));
+    click(&button(root, "Close compare")).await;
+    assert!(all(root, "[aria-label]")
+        .iter()
+        .all(|e| e.get_attribute("aria-label").as_deref() != Some("Compare: B, At-least-once")));
+}
