@@ -651,6 +651,23 @@ mod tests {
         x >= bx - margin && x <= bx + NODE_W + margin && y >= by - margin && y <= by + NODE_H + margin
     }
 
+    #[test]
+    fn a_click_on_a_token_picks_its_message_and_a_click_beside_it_picks_nothing() {
+        let (mut player, layout) = setup("poison-with-dlq");
+        player.seek(3_000_000);
+        let mut a = Animator::new();
+        a.rebuild(player.sim(), 0.0);
+        let all = drawn(&a, &layout, 0.0, player.now_us());
+        let d = all.first().expect("tokens at 3 s");
+        assert_eq!(a.pick(&layout, 0.0, player.now_us(), d.x + 1.0, d.y - 1.0), Some(d.msg));
+        let far = (d.x + 500.0, d.y + 500.0);
+        assert!(all.iter().all(|o| (o.x - far.0).abs() > 20.0 || (o.y - far.1).abs() > 20.0));
+        assert_eq!(a.pick(&layout, 0.0, player.now_us(), far.0, far.1), None);
+        // The picked message is the token's own: its copy is a copy of that message.
+        let token = player.sim().token(broker::EnvId(d.copy)).unwrap();
+        assert_eq!(token.msg.index() as u32, d.msg);
+    }
+
     /// Plays a lesson frame by frame, calling `check` after each frame's `apply`.
     fn play(
         slug: &str,

@@ -67,17 +67,19 @@ fn end_to_end(sim: &Simulation) -> Option<Semantics> {
 
 /// Whether this event breaks a promised guarantee, and how, in words.
 pub fn breach(sim: &Simulation, e: &Entry) -> Option<String> {
-    let msg = e.msg.map(|m| crate::words::message_label(sim, m)).unwrap_or_default();
+    // Named only once something broke: this runs for every event the scout reads.
+    let msg = || e.msg.map(|m| crate::words::message_label(sim, m)).unwrap_or_default();
     let here = sim.model().name(e.node);
     match &e.event {
         Event::Lost { reason } => {
             let s = semantics_of(sim, e.node).or_else(|| end_to_end(sim))?;
-            forbids_loss(s).then(|| format!("{msg} was lost at {here} under {}: {}", semantics_name(s), reason.human()))
+            forbids_loss(s)
+                .then(|| format!("{} was lost at {here} under {}: {}", msg(), semantics_name(s), reason.human()))
         }
         Event::EffectApplied { count } if *count > 1 => {
             let s = semantics_of(sim, e.node)?;
             forbids_duplicates(s)
-                .then(|| format!("{msg}'s effect was applied {count} times by {here} under {}", semantics_name(s)))
+                .then(|| format!("{}'s effect was applied {count} times by {here} under {}", msg(), semantics_name(s)))
         }
         _ => None,
     }

@@ -46,6 +46,13 @@ pub fn current(stops: &[Stop], t_us: u64) -> Option<usize> {
 #[function_component(Passport)]
 pub fn passport(props: &PassportProps) -> Html {
     let state = &props.state;
+    // Keep the current stop in view as the timeline steps (a hook, so before any return).
+    let now_key = state.message.map(|msg| {
+        let engine = state.engine.borrow();
+        let journal = engine.player.journal.borrow();
+        journal.of_message(msg).filter(|e| e.t.0 <= state.t_us).count()
+    });
+    use_effect_with((state.message, now_key), |_| keep_current_in_view());
     let Some(msg) = state.message else {
         return html! {
             <section class="passport" aria-label="Message passport">
@@ -117,6 +124,23 @@ pub fn passport(props: &PassportProps) -> Html {
                 </ul>
             }
         </section>
+    }
+}
+
+/// Scrolls the side panel so the passport's current stop is in view, if it is not.
+fn keep_current_in_view() {
+    use wasm_bindgen::JsCast;
+    let doc = web_sys::window().and_then(|w| w.document());
+    let found = doc.as_ref().and_then(|d| {
+        let panel = d.query_selector(".tab-panel").ok()??.dyn_into::<web_sys::HtmlElement>().ok()?;
+        let stop = d.query_selector(".stop.stop-now").ok()??.dyn_into::<web_sys::HtmlElement>().ok()?;
+        Some((panel, stop))
+    });
+    let Some((panel, stop)) = found else { return };
+    let (top, bottom) = (panel.scroll_top(), panel.scroll_top() + panel.client_height());
+    let (at, end) = (stop.offset_top(), stop.offset_top() + stop.offset_height());
+    if at < top || end > bottom {
+        panel.set_scroll_top((at - panel.client_height() / 3).max(0));
     }
 }
 

@@ -65,6 +65,8 @@ try {
   const canvas = page.getByRole('region', { name: 'Canvas' });
   const inspector = page.getByRole('region', { name: 'Inspector' });
 
+  // The scenario's settings are on the side panel's Inspector tab.
+  await page.getByRole('tab', { name: 'Inspector' }).click();
   // A longer run, so the backlog is still there while we measure.
   await inspector.getByRole('textbox', { name: 'Duration (ms)' }).fill('120000');
   await canvas.getByRole('button', { name: /^Producer orders/ }).click();
