@@ -389,7 +389,7 @@ pub fn canvas(props: &CanvasProps) -> Html {
                 </g>
             </svg>
             <canvas class="token-layer" ref={props.token_layer.clone()} aria-hidden="true"></canvas>
-            <Legend />
+            <Legend compact={state.compare.is_some()} />
             if empty {
                 <p class="canvas-empty">{ "The canvas is empty. Drag a Producer, a Queue and a Consumer here from the palette, or press Enter on one." }</p>
             }
@@ -485,13 +485,27 @@ fn topic_lines(s: Option<&NodeSnapshot>) -> Vec<String> {
 }
 
 /// What the tokens mean, in the canvas corner: a learner should not need the docs for it.
+#[derive(Properties, PartialEq)]
+struct LegendProps {
+    /// The canvas is sharing the stage (Compare): the key folds away.
+    compact: bool,
+}
+
 #[function_component(Legend)]
-fn legend() -> Html {
+fn legend(props: &LegendProps) -> Html {
     // Open where there is room for it; on a short screen (a projector at 150%) it would
     // cover the canvas, so it starts folded.
     let open = use_state(|| {
         web_sys::window().and_then(|w| w.inner_height().ok()).and_then(|h| h.as_f64()).is_none_or(|h| h >= 640.0)
     });
+    {
+        let open = open.clone();
+        use_effect_with(props.compact, move |compact| {
+            if *compact {
+                open.set(false);
+            }
+        });
+    }
     let toggle = {
         let open = open.clone();
         Callback::from(move |_: MouseEvent| open.set(!*open))

@@ -104,7 +104,7 @@ pub fn gallery(props: &GalleryProps) -> Html {
     };
     let current = presets::PRESETS.get(state.lesson).map_or("", |p| p.slug);
     html! {
-        <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="gallery-heading">
+        <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="gallery-heading" onkeydown={Callback::from(trap_focus)}>
             <div class="overlay-card gallery-card">
                 <div class="overlay-head">
                     <h2 id="gallery-heading">{ "Lessons" }</h2>
@@ -150,6 +150,33 @@ pub fn gallery(props: &GalleryProps) -> Html {
                 </ol>
             </div>
         </div>
+    }
+}
+
+/// Keeps Tab inside the dialog: from its last button to its first, and back with Shift.
+fn trap_focus(e: web_sys::KeyboardEvent) {
+    use wasm_bindgen::JsCast;
+    if e.key() != "Tab" {
+        return;
+    }
+    let Some(dialog) = e
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|t| t.closest("[role=dialog]").ok().flatten())
+    else {
+        return;
+    };
+    let Ok(list) = dialog.query_selector_all("button") else { return };
+    let item = |i: u32| list.item(i).and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok());
+    let (Some(first), Some(last)) = (item(0), item(list.length().saturating_sub(1))) else { return };
+    let active = web_sys::window().and_then(|w| w.document()).and_then(|d| d.active_element());
+    let on = |el: &web_sys::HtmlElement| active.as_ref().is_some_and(|a| a == el.unchecked_ref::<web_sys::Element>());
+    if e.shift_key() && on(&first) {
+        e.prevent_default();
+        let _ = last.focus();
+    } else if !e.shift_key() && on(&last) {
+        e.prevent_default();
+        let _ = first.focus();
     }
 }
 

@@ -84,7 +84,7 @@ pub fn panels(props: &PanelsProps) -> Html {
                     }
                 }) }
             </div>
-            <div class="tab-panel" id="tab-panel" role="tabpanel" aria-labelledby={format!("tab-{}", current.slug())} tabindex="0">
+            <div key={current.slug()} class="tab-panel" id="tab-panel" role="tabpanel" aria-labelledby={format!("tab-{}", current.slug())} tabindex="0">
                 { body }
             </div>
         </div>

@@ -487,6 +487,12 @@ impl AppState {
                     self.engine.borrow_mut().relayout(&self.doc);
                 }
                 self.running = self.doc.clone();
+                // Compare promises the same seed: a new seed here is a new seed for B.
+                if let Some(c) = self.compare.clone() {
+                    if c.doc.get("seed") != self.running.get("seed") {
+                        self = self.open_compare(c.preset);
+                    }
+                }
             }
             Err(problems) => {
                 self.problems = Rc::new(problems);
@@ -519,6 +525,40 @@ impl AppState {
         self.engine.borrow_mut().player.seek(t);
         self.sync(true);
         self
+    }
+
+    /// Runs preset `b` beside the document, on the document's seed, from the playhead.
+    fn open_compare(self, b: usize) -> AppState {
+        let mut doc = lesson_doc(b);
+        doc["seed"] = self.running.get("seed").cloned().unwrap_or(json!(1));
+        match doc::check(&doc) {
+            Ok(model) => {
+                let mut lane = crate::compare::Lane::new(Player::new(model), &doc);
+                lane.player.seek(self.t_us);
+                let label = if b == self.lesson {
+                    "the lesson as shipped".to_string()
+                } else {
+                    crate::gallery::lesson_of(PRESETS[b].slug)
+                        .map_or_else(|| PRESETS[b].info().title, |(l, i)| l.variants[i].0.to_string())
+                };
+                let c = crate::compare::Comparison {
+                    preset: b,
+                    label,
+                    outcome: Rc::new(lane.player.outcome()),
+                    status: Rc::new(lane.player.sim().node_snapshots()),
+                    doc: Rc::new(doc),
+                };
+                self.engine.borrow_mut().compare = Some(lane);
+                AppState { compare: Some(Rc::new(c)), gallery: false, ..self }
+            }
+            Err(p) => AppState {
+                notice: Some(Notice {
+                    text: format!("Cannot compare: {}", p.first().map_or("", |p| p.message.as_str())),
+                    at: None,
+                }),
+                ..self
+            },
+        }
     }
 
     /// Stops playback and puts the playhead at `t` (a click on a log row, a marker, a point).
@@ -958,40 +998,7 @@ impl Reducible for AppState {
                 s.engine.borrow_mut().compare = None;
                 AppState { compare: None, ..s }
             }
-            Action::CompareWith(Some(b)) if b < PRESETS.len() => {
-                // B runs on A's seed, so the two differ only in what the variants change.
-                let mut doc = lesson_doc(b);
-                doc["seed"] = s.running.get("seed").cloned().unwrap_or(json!(1));
-                match doc::check(&doc) {
-                    Ok(model) => {
-                        let mut lane = crate::compare::Lane::new(Player::new(model), &doc);
-                        let t = s.t_us;
-                        lane.player.seek(t);
-                        let label = if b == s.lesson {
-                            "the lesson as shipped".to_string()
-                        } else {
-                            crate::gallery::lesson_of(PRESETS[b].slug)
-                                .map_or_else(|| PRESETS[b].info().title, |(l, i)| l.variants[i].0.to_string())
-                        };
-                        let c = crate::compare::Comparison {
-                            preset: b,
-                            label,
-                            outcome: Rc::new(lane.player.outcome()),
-                            status: Rc::new(lane.player.sim().node_snapshots()),
-                            doc: Rc::new(doc),
-                        };
-                        s.engine.borrow_mut().compare = Some(lane);
-                        AppState { compare: Some(Rc::new(c)), gallery: false, ..s }
-                    }
-                    Err(p) => AppState {
-                        notice: Some(Notice {
-                            text: format!("Cannot compare: {}", p.first().map_or("", |p| p.message.as_str())),
-                            at: None,
-                        }),
-                        ..s
-                    },
-                }
-            }
+            Action::CompareWith(Some(b)) if b < PRESETS.len() => s.open_compare(b),
             Action::CompareWith(Some(_)) => return self,
         };
         Rc::new(next)
@@ -1245,6 +1252,10 @@ mod tests {
             assert_eq!(lane.player.now_us(), 5_000_000, "B starts where A is");
             assert_eq!(lane.player.sim().rng_seed(), 99);
         }
+        // A new seed for A is a new seed for B.
+        let s = reduce(s, Action::EditScenario { field: ScenarioField::Seed, text: "7".into() });
+        assert_eq!(s.compare.as_ref().unwrap().doc["seed"], json!(7));
+        assert_eq!(s.engine.borrow().compare.as_ref().unwrap().player.sim().rng_seed(), 7);
         let s = reduce(s, Action::LoadLesson(0));
         assert!(s.compare.is_none() && s.engine.borrow().compare.is_none());
         // The lesson against itself as shipped.

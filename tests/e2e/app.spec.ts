@@ -131,6 +131,25 @@ test('passes axe-core WCAG 2.1 AA checks', async ({ page }) => {
   await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeVisible();
   await check('help open');
   await shot(page, 'axe-help');
+  await page.keyboard.press('Escape');
+
+  // The side panel's tabs, at the end of a lesson with dead letters, and a message followed.
+  await page.getByRole('combobox', { name: 'Lesson' }).selectOption('poison-with-dlq');
+  await page.getByRole('slider', { name: 'Timeline' }).fill('10000');
+  await check('lesson tab');
+  await outcome(page).getByRole('button', { name: /^Follow order-10 / }).click();
+  await check('passport tab');
+  for (const tab of ['Event log', 'Charts', 'Checks']) {
+    await page.getByRole('tab', { name: tab }).click();
+    await check(`${tab} tab`);
+  }
+  await page.getByRole('button', { name: /^Compare with/ }).click();
+  await expect(page.getByRole('region', { name: /^Compare: B/ })).toBeVisible();
+  await check('compare open');
+  await shot(page, 'axe-compare');
+  await page.getByRole('button', { name: 'Lessons' }).click();
+  await expect(page.getByRole('dialog', { name: 'Lessons' })).toBeVisible();
+  await check('gallery open');
   expect(found, 'axe violations').toEqual([]);
 });
 
