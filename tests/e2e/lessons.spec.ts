@@ -1,7 +1,7 @@
 // Lessons that teach: the gallery, every lesson played to its end with the verdict it
 // promises, the message passport, the event log, charts, the invariant monitor, predict then
 // run, compare, and the projected layout (1280x720 at 150% zoom).
-import { test, expect, shot, outcome, timeline, canvas, transport } from './helpers';
+import { test, expect, shot, outcome, timeline, canvas, transport, speed } from './helpers';
 import { Page } from '@playwright/test';
 
 /** What each lesson's verdict must say once it has run to the end. */
@@ -36,12 +36,22 @@ async function toEnd(page: Page) {
   await expect(outcome(page).getByRole('status').first()).toContainText('Finished at');
 }
 
+/** Plays the run to its end at the top speed (100x), as a learner would. */
+async function playToEnd(page: Page) {
+  const max = await speed(page).getAttribute('max');
+  await speed(page).fill(max!);
+  await page.getByRole('button', { name: 'Play' }).click();
+  await expect(outcome(page).getByRole('status').first()).toContainText('Finished at', { timeout: 20_000 });
+  await expect(page.getByRole('button', { name: 'Play' })).toBeVisible();
+}
+
 async function openTab(page: Page, name: string) {
   await page.getByRole('tab', { name }).click();
   await expect(page.getByRole('tab', { name })).toHaveAttribute('aria-selected', 'true');
 }
 
 test('the gallery opens every lesson, each plays to its end and says what its narration promises', async ({ page }) => {
+  test.setTimeout(180_000);
   await page.goto('./');
   await page.getByRole('button', { name: 'Lessons' }).click();
   const dialog = page.getByRole('dialog', { name: 'Lessons' });
@@ -60,7 +70,7 @@ test('the gallery opens every lesson, each plays to its end and says what its na
     const loaded = await lessonSelect(page).inputValue();
     expect(promises[loaded], `a promise for ${loaded}`).toBeDefined();
     seen.add(loaded);
-    await toEnd(page);
+    await playToEnd(page);
     // The narration is in view on the Lesson tab: what to watch, try and fix.
     await expect(page.getByRole('tab', { name: 'Lesson' })).toHaveAttribute('aria-selected', 'true');
     const narration = page.getByRole('region', { name: 'Lesson narration' });
