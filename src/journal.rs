@@ -51,6 +51,8 @@ pub struct Breach {
 
 #[derive(Default)]
 pub struct Journal {
+    /// Different for every journal made (a cache can tell two runs apart by it).
+    pub id: u64,
     pub entries: Vec<Entry>,
     /// Entries past [`MAX_ENTRIES`], counted but not kept.
     pub left_out: u64,
@@ -81,7 +83,9 @@ impl Journal {
         for g in &sim.model().groups {
             lines.push(Line { measure: Measure::Lag, label: g.name.clone(), values: Vec::new() });
         }
-        Journal { lines, every_us: (sim.end().0 / SAMPLES).max(1), ..Journal::default() }
+        static MADE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        let id = MADE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Journal { id, lines, every_us: (sim.end().0 / SAMPLES).max(1), ..Journal::default() }
     }
 
     /// When the scout should stop the clock next for a sample.

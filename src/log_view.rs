@@ -28,13 +28,30 @@ pub struct Row {
     pub kind: &'static str,
 }
 
-/// Which messages match the key filter, by key or by message id, ignoring ASCII case; `None`
-/// when there is no key filter. Worked out once per message, not once per event.
-fn matching_messages(sim: &Simulation, want: &str) -> Option<Vec<bool>> {
-    (!want.is_empty()).then(|| {
-        (0..sim.messages())
-            .map(|i| words::message_label(sim, broker::MsgId(i as u32)).to_ascii_lowercase().contains(want))
-            .collect()
+thread_local! {
+    /// The key filter's verdict per message, kept between renders (the log renders ten times
+    /// a second while playing): for which journal and which text, and one flag per message.
+    static KEY_MATCHES: std::cell::RefCell<(u64, String, Vec<bool>)> = Default::default();
+}
+
+/// Calls `f` with which messages match the key filter, by key or by message id, ignoring
+/// ASCII case; `None` when there is no key filter. Each message is worked out once per
+/// filter text, not once per event or per render.
+fn with_matching<R>(journal: &Journal, sim: &Simulation, want: &str, f: impl FnOnce(Option<&[bool]>) -> R) -> R {
+    if want.is_empty() {
+        return f(None);
+    }
+    KEY_MATCHES.with(|cell| {
+        let mut cache = cell.borrow_mut();
+        let id = journal.id;
+        if cache.0 != id || cache.1 != want {
+            *cache = (id, want.to_string(), Vec::new());
+        }
+        for i in cache.2.len()..sim.messages() {
+            let label = words::message_label(sim, broker::MsgId(i as u32)).to_ascii_lowercase();
+            cache.2.push(label.contains(want));
+        }
+        f(Some(&cache.2))
     })
 }
 
@@ -47,11 +64,25 @@ pub fn rows(journal: &Journal, sim: &Simulation, t_us: u64, filter: &LogFilter) 
     let node = (!filter.node.is_empty())
         .then(|| sim.model().nodes.iter().position(|n| n.name == filter.node))
         .map(|p| p.map_or(u32::MAX, |i| i as u32));
-    let matching = matching_messages(sim, &want);
-    let key_ok = |m: Option<broker::MsgId>| match &matching {
-        None => true,
-        Some(v) => m.is_some_and(|m| v.get(m.index()).copied().unwrap_or(false)),
-    };
+    with_matching(journal, sim, &want, |matching| {
+        let key_ok = |m: Option<broker::MsgId>| match matching {
+            None => true,
+            Some(v) => m.is_some_and(|m| v.get(m.index()).copied().unwrap_or(false)),
+        };
+        collect(journal, sim, until, kinds, node, key_ok, filter.limit)
+    })
+}
+
+/// The rows that pass the filters, newest first, at most `limit` of them, and how many pass.
+fn collect(
+    journal: &Journal,
+    sim: &Simulation,
+    until: usize,
+    kinds: Option<&[&str]>,
+    node: Option<u32>,
+    key_ok: impl Fn(Option<broker::MsgId>) -> bool,
+    limit: usize,
+) -> (Vec<Row>, usize) {
     let mut rows = Vec::new();
     let mut total = 0;
     for e in journal.entries[..until].iter().rev() {
@@ -60,7 +91,7 @@ pub fn rows(journal: &Journal, sim: &Simulation, t_us: u64, filter: &LogFilter) 
             continue;
         }
         total += 1;
-        if rows.len() < filter.limit {
+        if rows.len() < limit {
             let msg = e.msg.filter(|m| m.index() < sim.messages());
             rows.push(Row {
                 t_us: e.t.0,
