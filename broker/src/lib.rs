@@ -32,6 +32,7 @@ mod fault;
 pub mod ids;
 pub mod invariants;
 pub mod lesson;
+pub mod link;
 pub mod log;
 pub mod message;
 pub mod model;

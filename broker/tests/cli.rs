@@ -208,3 +208,22 @@ fn partition_prints_where_kafka_puts_the_key() {
     let out = brokerlab(&["partition", "order-1"]);
     assert_eq!(out.status.code(), Some(2), "--partitions is required");
 }
+
+#[test]
+fn link_prints_a_fragment_that_opens_to_the_same_scenario() {
+    let path = scenario_path("poison-with-dlq");
+    let out = brokerlab(&["link", &path, "--preset", "poison-with-dlq"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let fragment = text.trim();
+    assert!(fragment.starts_with("#1."), "{fragment}");
+    let shared = broker::link::decode(fragment).unwrap();
+    let file: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(shared.scenario, file);
+    assert_eq!(shared.preset.as_deref(), Some("poison-with-dlq"));
+    // A file with problems gets no link.
+    let bad = temp_file("bad-link.json", r#"{"version": 1, "duration_ms": -5, "nodes": []}"#);
+    let out = brokerlab(&["link", &bad]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+}

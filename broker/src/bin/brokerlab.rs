@@ -47,6 +47,13 @@ enum Cmd {
     },
     /// Check a scenario file and report every problem in it.
     Check { scenario: String },
+    /// Print a share link's fragment for a scenario file (append it to the app's address).
+    Link {
+        scenario: String,
+        /// The lesson (preset) it belongs to, so the app shows it as that lesson.
+        #[arg(long)]
+        preset: Option<String>,
+    },
     /// Print the partition Kafka's default partitioner picks for a key.
     Partition {
         /// The record key, hashed as its UTF-8 bytes (what Kafka's StringSerializer writes).
@@ -76,6 +83,18 @@ fn main() -> ExitCode {
         Cmd::Check { scenario } => match load(&scenario) {
             Ok(_) => {
                 println!("{scenario}: ok");
+                ExitCode::SUCCESS
+            }
+            Err(code) => code,
+        },
+        Cmd::Link { scenario, preset } => match load(&scenario) {
+            Ok(_) => {
+                // `load` has read and checked the file, so reading it again gives the same text.
+                let value: serde_json::Value = std::fs::read_to_string(&scenario)
+                    .ok()
+                    .and_then(|t| serde_json::from_str(&t).ok())
+                    .unwrap_or_default();
+                println!("#{}", broker::link::encode(&value, preset.as_deref()));
                 ExitCode::SUCCESS
             }
             Err(code) => code,
