@@ -26,6 +26,7 @@ use crate::outcome_view::OutcomePanel;
 use crate::palette::Palette;
 use crate::panels::Panels;
 use crate::presets;
+use crate::share_view::{CopyByHand, ShareTools};
 use crate::state::{Action, AppState};
 use crate::transport::Transport;
 
@@ -42,6 +43,28 @@ pub fn app() -> Html {
 
     use_frame_loop(&state, &token_layer, &region);
     use_keyboard(&state, &region);
+    crate::share_view::use_address(&state);
+    crate::embed::use_post_messages(&state);
+    let embed = use_memo((), |_| crate::embed::Embed::from_page());
+    // Embed options, once the page's own link has been read.
+    {
+        let d = state.dispatcher();
+        let embed = (*embed).clone();
+        use_effect_with((), move |_| {
+            if embed.read_only {
+                d.dispatch(Action::SetReadOnly);
+            }
+            if let Some(speed) = embed.speed {
+                d.dispatch(Action::SetSpeed(speed));
+            }
+            if let Some(ms) = embed.start_ms {
+                d.dispatch(Action::Seek(ms.saturating_mul(1_000)));
+            }
+            if embed.autoplay {
+                d.dispatch(Action::Play);
+            }
+        });
+    }
 
     // prefers-reduced-motion: tokens step instead of gliding.
     {
@@ -94,6 +117,28 @@ pub fn app() -> Html {
         let d = state.dispatcher();
         Callback::from(move |msg: u32| d.dispatch(Action::ShowMessage { msg, open: true, at: None }))
     };
+    // A scenario file dropped anywhere on the stage is imported.
+    let on_drop = {
+        let d = state.dispatcher();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            if let Some(file) = e.data_transfer().and_then(|t| t.files()).and_then(|f| f.get(0)) {
+                crate::share_view::import_file(d.clone(), file);
+            }
+        })
+    };
+    // The select shows the current lesson however it changed (a link, back and forward):
+    // an option's `selected` attribute stops steering a select once the user has used it.
+    let lesson_select = use_node_ref();
+    {
+        let select = lesson_select.clone();
+        let slug = presets::PRESETS.get(state.lesson).map_or("", |p| p.slug).to_string();
+        use_effect_with(slug, move |slug| {
+            if let Some(el) = select.cast::<HtmlSelectElement>() {
+                el.set_value(slug);
+            }
+        });
+    }
     let on_lesson = {
         let d = state.dispatcher();
         Callback::from(move |e: Event| {
@@ -139,13 +184,43 @@ pub fn app() -> Html {
         crate::gallery::lesson_of(lesson_slug).map_or_else(|| title.clone(), |(l, i)| l.variants[i].0.to_string());
     let general_notice = state.notice.as_ref().filter(|n| n.at.is_none()).map(|n| n.text.clone());
 
+    if embed.on {
+        return html! {
+            <div class={classes!("app", "embed", state.read_only.then_some("read-only"))}>
+                <main class={classes!("workspace", (!embed.outcome && embed.tabs.is_empty()).then_some("no-side"))}>
+                    <div class="stage">
+                        <div class="scenario-head">
+                            <p class="scenario-title">{ title.clone() }</p>
+                            <a class="open-full" href={crate::share_view::share_address(&state)} target="_blank" rel="noopener">
+                                { "Open in Brokerlab" }
+                            </a>
+                        </div>
+                        <Canvas state={state.clone()} token_layer={token_layer.clone()} region={region.clone()} />
+                        <div class="notice" role="status" aria-live="polite">
+                            if let Some(text) = general_notice.clone() { <p>{ text }</p> }
+                        </div>
+                        <Transport state={state.clone()} />
+                    </div>
+                    if embed.outcome || !embed.tabs.is_empty() {
+                        <aside class="side">
+                            if embed.outcome {
+                                <OutcomePanel outcome={state.outcome.clone()} t_us={state.t_us} end_us={state.end_us} playing={state.playing}
+                                              selected={state.message} on_message={on_message.clone()} />
+                            }
+                            <Panels state={state.clone()} tabs={embed.tabs.clone()} />
+                        </aside>
+                    }
+                </main>
+            </div>
+        };
+    }
     html! {
         <div class="app">
             <header class="toolbar">
                 <h1 class="brand">{ "Brokerlab" }</h1>
                 <div class="field lesson">
                     <label for="lesson">{ "Lesson" }</label>
-                    <select id="lesson" onchange={on_lesson}>
+                    <select id="lesson" onchange={on_lesson} ref={lesson_select.clone()}>
                         { for catalog.iter().map(|p| html! {
                             <option key={p.slug} value={p.slug} selected={p.slug == lesson_slug}>{ &p.title }</option>
                         }) }
@@ -155,6 +230,7 @@ pub fn app() -> Html {
                     { button("Lessons", "lessons", || Action::ToggleGallery, true, "") }
                     { compare_button(&state) }
                 </div>
+                <ShareTools state={state.clone()} />
                 <div class="tools" role="group" aria-label="Edit">
                     { button("Undo", "undo", || Action::Undo, state.can_undo(), "Control+Z") }
                     { button("Redo", "redo", || Action::Redo, state.can_redo(), "Control+Shift+Z") }
@@ -167,9 +243,10 @@ pub fn app() -> Html {
                     { button("Help", "help", || Action::ToggleHelp, true, "?") }
                 </div>
             </header>
+            <CopyByHand state={state.clone()} />
             <main class="workspace">
                 <Palette on_add={on_add} />
-                <div class="stage">
+                <div class="stage" ondragover={Callback::from(|e: DragEvent| e.prevent_default())} ondrop={on_drop}>
                     <div class="scenario-head">
                         <p class="scenario-title">{ title }</p>
                         if !description.is_empty() {

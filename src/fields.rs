@@ -506,7 +506,7 @@ fn number_text(n: &serde_json::Number) -> String {
 /// A number as people type it: "1.5", ".5", "2.", "+3", "1e3". Read by serde_json (after
 /// tidying the forms JSON does not allow), which the app has anyway; Rust's own float parser
 /// would add its tables to the wasm.
-fn parse_number(t: &str) -> Option<f64> {
+pub fn parse_number(t: &str) -> Option<f64> {
     let t = t.strip_prefix('+').unwrap_or(t);
     let (sign, body) = match t.strip_prefix('-') {
         Some(rest) => ("-", rest),

@@ -44,6 +44,10 @@ pub fn button_icon(name: &str) -> Html {
         "trash" => "M4 6h12 M8 6V4h4v2 M6 6l1 11h6l1-11",
         "restart" => "M4 10a6 6 0 1 0 2-4.5 M4 3v4h4",
         "compare" => "M3 3h6v14H3z M11 3h6v14h-6z",
+        "link" => "M8.5 11.5a3.5 3.5 0 0 0 5 0l2.5-2.5a3.5 3.5 0 0 0-5-5l-1 1 M11.5 8.5a3.5 3.5 0 0 0-5 0L4 11a3.5 3.5 0 0 0 5 5l1-1",
+        "embed" => "M7 5L2 10l5 5 M13 5l5 5-5 5",
+        "export" => "M10 3v10 M6 9l4 4 4-4 M4 15v2h12v-2",
+        "import" => "M10 13V3 M6 7l4-4 4 4 M4 15v2h12v-2",
         "lessons" => "M3 4h5a2 2 0 0 1 2 2v11a2 2 0 0 0-2-2H3z M17 4h-5a2 2 0 0 0-2 2v11a2 2 0 0 1 2-2h5z",
         _ => "M4 4h12v12H4z",
     };

@@ -17,12 +17,15 @@ use crate::state::{Action, AppState, Tab};
 #[derive(Properties, PartialEq)]
 pub struct PanelsProps {
     pub state: UseReducerHandle<AppState>,
+    /// The tabs offered (embed mode offers fewer).
+    #[prop_or(Tab::ALL.to_vec())]
+    pub tabs: Vec<Tab>,
 }
 
 /// The tab a key press on the tab list moves to, if it is one of the tab keys.
-pub fn tab_after_key(current: Tab, key: &str) -> Option<Tab> {
-    let i = Tab::ALL.iter().position(|t| *t == current)?;
-    let n = Tab::ALL.len();
+pub fn tab_after_key(tabs: &[Tab], current: Tab, key: &str) -> Option<Tab> {
+    let i = tabs.iter().position(|t| *t == current)?;
+    let n = tabs.len();
     let j = match key {
         "ArrowRight" | "ArrowDown" => (i + 1) % n,
         "ArrowLeft" | "ArrowUp" => (i + n - 1) % n,
@@ -30,17 +33,22 @@ pub fn tab_after_key(current: Tab, key: &str) -> Option<Tab> {
         "End" => n - 1,
         _ => return None,
     };
-    Some(Tab::ALL[j])
+    Some(tabs[j])
 }
 
 #[function_component(Panels)]
 pub fn panels(props: &PanelsProps) -> Html {
     let state = &props.state;
-    let current = state.tab;
+    let tabs = props.tabs.clone();
+    if tabs.is_empty() {
+        return html! {};
+    }
+    let current = if tabs.contains(&state.tab) { state.tab } else { tabs[0] };
     let onkeydown = {
         let d = state.dispatcher();
+        let tabs = tabs.clone();
         Callback::from(move |e: KeyboardEvent| {
-            if let Some(next) = tab_after_key(current, &e.key()) {
+            if let Some(next) = tab_after_key(&tabs, current, &e.key()) {
                 // Taken here, so the page's own arrow-key shortcuts (Step) do not fire too.
                 e.prevent_default();
                 d.dispatch(Action::SetTab(next));
@@ -68,7 +76,7 @@ pub fn panels(props: &PanelsProps) -> Html {
     html! {
         <div class="panels">
             <div class="tabs" role="tablist" aria-label="Panels" onkeydown={onkeydown}>
-                { for Tab::ALL.iter().map(|&t| {
+                { for tabs.iter().map(|&t| {
                     let d = state.dispatcher();
                     let selected = t == current;
                     html! {
@@ -97,10 +105,12 @@ mod tests {
 
     #[test]
     fn arrow_keys_walk_the_tabs_round() {
-        assert_eq!(tab_after_key(Tab::Lesson, "ArrowRight"), Some(Tab::Inspector));
-        assert_eq!(tab_after_key(Tab::Lesson, "ArrowLeft"), Some(Tab::Checks));
-        assert_eq!(tab_after_key(Tab::Charts, "End"), Some(Tab::Checks));
-        assert_eq!(tab_after_key(Tab::Charts, "Home"), Some(Tab::Lesson));
-        assert_eq!(tab_after_key(Tab::Charts, "x"), None);
+        let all = &Tab::ALL[..];
+        assert_eq!(tab_after_key(all, Tab::Lesson, "ArrowRight"), Some(Tab::Inspector));
+        assert_eq!(tab_after_key(all, Tab::Lesson, "ArrowLeft"), Some(Tab::Checks));
+        assert_eq!(tab_after_key(all, Tab::Charts, "End"), Some(Tab::Checks));
+        assert_eq!(tab_after_key(all, Tab::Charts, "Home"), Some(Tab::Lesson));
+        assert_eq!(tab_after_key(all, Tab::Charts, "x"), None);
+        assert_eq!(tab_after_key(&[Tab::Log, Tab::Charts], Tab::Charts, "ArrowRight"), Some(Tab::Log));
     }
 }

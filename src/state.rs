@@ -244,6 +244,46 @@ pub enum Action {
     ToggleGallery,
     /// Run another lesson (by preset index) beside this one on the same seed; `None` closes.
     CompareWith(Option<usize>),
+    /// Open a share link (the text after `#`). `from_history`: the browser's back or forward
+    /// buttons (or the page's own address on load) brought it, so it is not a new entry.
+    OpenLink {
+        text: String,
+        from_history: bool,
+    },
+    /// Open a scenario file's text (file picker or a drop on the canvas).
+    Import {
+        name: String,
+        text: String,
+    },
+    /// Show text to copy by hand where the clipboard is not allowed; `None` hides it.
+    ShowCopyText(Option<(String, String)>),
+    Notify(String),
+    /// Embed mode's read-only option: from now on the scenario cannot be edited.
+    SetReadOnly,
+}
+
+impl Action {
+    /// Whether the action changes the scenario (refused when read-only).
+    fn edits(&self) -> bool {
+        matches!(
+            self,
+            Action::AddNode { .. }
+                | Action::MoveNodes { .. }
+                | Action::DeleteSelection
+                | Action::Wire { .. }
+                | Action::DeleteWire(_)
+                | Action::Edit { .. }
+                | Action::EditScenario { .. }
+                | Action::Rename { .. }
+                | Action::Undo
+                | Action::Redo
+                | Action::CrashNow { .. }
+                | Action::OutageNow { .. }
+                | Action::ActNow(_)
+                | Action::RemoveAction(_)
+                | Action::Import { .. }
+        )
+    }
 }
 
 #[derive(Clone)]
@@ -288,6 +328,16 @@ pub struct AppState {
     pub journal_rev: (usize, usize, bool),
     /// Compare's second variant, when open.
     pub compare: Option<Rc<crate::compare::Comparison>>,
+    /// The lesson the document belongs to, for its share link (none for an imported file).
+    pub link_preset: Option<usize>,
+    /// What a link or a file opened, for Start over (none: the lesson as shipped).
+    origin: Option<Rc<Value>>,
+    /// Bumped when the user opens another scenario: the page adds a history entry for it.
+    pub nav: u64,
+    /// Text to copy by hand (label, text) where the clipboard was refused.
+    pub copy_text: Option<(String, String)>,
+    /// Embed mode's read-only option.
+    pub read_only: bool,
 }
 
 /// Two states look the same when everything a view reads is the same (by pointer for the
@@ -311,6 +361,9 @@ impl PartialEq for AppState {
             && (self.tab, self.message, self.gallery, self.journal_rev) == (o.tab, o.message, o.gallery, o.journal_rev)
             && self.log == o.log
             && self.prediction == o.prediction
+            && (self.link_preset, self.nav) == (o.link_preset, o.nav)
+            && self.copy_text == o.copy_text
+            && self.read_only == o.read_only
             && match (&self.compare, &o.compare) {
                 (Some(a), Some(b)) => Rc::ptr_eq(a, b),
                 (None, None) => true,
@@ -360,6 +413,11 @@ impl AppState {
             gallery: false,
             journal_rev: (0, 0, false),
             compare: None,
+            link_preset: Some(lesson),
+            origin: None,
+            nav: 0,
+            copy_text: None,
+            read_only: false,
         };
         s.sync(true);
         s
@@ -527,6 +585,36 @@ impl AppState {
         self
     }
 
+    /// Makes an opened link or file the document (an undoable step), playing from zero.
+    /// `new_entry`: the page gives it its own history entry.
+    fn open(self, opened: crate::share::Opened, new_entry: bool) -> AppState {
+        let lesson = opened.preset.unwrap_or(self.lesson);
+        let s = AppState {
+            lesson,
+            link_preset: opened.preset,
+            origin: Some(Rc::new(opened.doc.clone())),
+            drafts: Rc::default(),
+            selection: Rc::default(),
+            message: None,
+            prediction: Prediction::default(),
+            log: LogFilter::default(),
+            gallery: false,
+            compare: None,
+            nav: if new_entry { self.nav + 1 } else { self.nav },
+            ..self
+        };
+        {
+            let mut e = s.engine.borrow_mut();
+            e.playing = false;
+            e.selected_msg = None;
+            e.compare = None;
+        }
+        let mut s = s.commit(opened.doc, None).seek(0);
+        s.coalesce = None;
+        s.fit_request += 1;
+        s
+    }
+
     /// Runs preset `b` beside the document, on the document's seed, from the playhead.
     fn open_compare(self, b: usize) -> AppState {
         let mut doc = lesson_doc(b);
@@ -631,6 +719,9 @@ impl Reducible for AppState {
     type Action = Action;
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        if self.read_only && action.edits() {
+            return self;
+        }
         let s = (*self).clone();
         let next = match action {
             Action::AddNode { kind, at } => {
@@ -848,6 +939,9 @@ impl Reducible for AppState {
                     gallery: false,
                     tab: Tab::Lesson,
                     compare: None,
+                    link_preset: Some(i),
+                    origin: None,
+                    nav: s.nav + 1,
                     ..s
                 };
                 s.engine.borrow_mut().selected_msg = None;
@@ -862,9 +956,10 @@ impl Reducible for AppState {
             Action::LoadLesson(_) => return self,
             Action::StartOver => {
                 let lesson = s.lesson;
+                let start = s.origin.as_ref().map_or_else(|| lesson_doc(lesson), |o| (**o).clone());
                 let s = AppState { drafts: Rc::default(), selection: Rc::default(), ..s };
                 s.engine.borrow_mut().playing = false;
-                let mut s = s.commit(lesson_doc(lesson), None).seek(0);
+                let mut s = s.commit(start, None).seek(0);
                 s.fit_request += 1;
                 s
             }
@@ -1000,6 +1095,33 @@ impl Reducible for AppState {
             }
             Action::CompareWith(Some(b)) if b < PRESETS.len() => s.open_compare(b),
             Action::CompareWith(Some(_)) => return self,
+            Action::OpenLink { text, from_history } => match crate::share::open_link(&text) {
+                Ok(opened) => {
+                    if opened.doc == *s.doc {
+                        // The page's own link came back (a reload, or history at this entry).
+                        return self;
+                    }
+                    s.open(opened, !from_history)
+                }
+                Err(why) => AppState { notice: Some(Notice { text: why, at: None }), ..s },
+            },
+            Action::Import { name, text } => match crate::share::open_file(&text) {
+                Ok(opened) => {
+                    let mut s = s.open(opened, true);
+                    s.notice = Some(Notice { text: format!("Opened {name}."), at: None });
+                    s
+                }
+                Err(why) => AppState {
+                    notice: Some(Notice {
+                        text: format!("{name} was not opened, and nothing here changed. {why}"),
+                        at: None,
+                    }),
+                    ..s
+                },
+            },
+            Action::ShowCopyText(copy_text) => AppState { copy_text, ..s },
+            Action::Notify(text) => AppState { notice: Some(Notice { text, at: None }), ..s },
+            Action::SetReadOnly => AppState { read_only: true, selection: Rc::default(), ..s },
         };
         Rc::new(next)
     }

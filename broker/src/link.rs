@@ -95,8 +95,99 @@ pub fn encode(scenario: &Value, preset: Option<&str>) -> String {
     if let Some(p) = preset {
         envelope["p"] = json!(p);
     }
-    let packed = miniz_oxide::deflate::compress_to_vec(envelope.to_string().as_bytes(), 9);
+    let packed = miniz_oxide::deflate::compress_to_vec(write_json(&envelope, false).as_bytes(), 9);
     format!("{LINK_VERSION}.{}", URL_SAFE_NO_PAD.encode(packed))
+}
+
+/// JSON text for a value: compact, or `pretty` with two-space indents (for files people
+/// read). Written here rather than with serde_json's serializer because the app compiles to
+/// wasm and the serializer brings a second float formatter and its tables into the bundle;
+/// numbers use Rust's shortest round-trip form, which serde_json reads back exactly.
+pub fn write_json(v: &Value, pretty: bool) -> String {
+    let mut out = String::new();
+    write_value(v, pretty, 0, &mut out);
+    out
+}
+
+fn write_value(v: &Value, pretty: bool, depth: usize, out: &mut String) {
+    let newline = |out: &mut String, depth: usize| {
+        if pretty {
+            out.push('\n');
+            for _ in 0..depth {
+                out.push_str("  ");
+            }
+        }
+    };
+    match v {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                out.push_str(&i.to_string());
+            } else if let Some(u) = n.as_u64() {
+                out.push_str(&u.to_string());
+            } else {
+                let x = n.as_f64().unwrap_or(0.0);
+                // Very large and very small numbers in exponent form, as serde_json writes them.
+                let text = if x != 0.0 && !(1e-5..1e16).contains(&x.abs()) { format!("{x:e}") } else { x.to_string() };
+                out.push_str(&text);
+                // "3" would read back as an integer; keep it a float.
+                if !text.contains(['.', 'e', 'E']) {
+                    out.push_str(".0");
+                }
+            }
+        }
+        Value::String(s) => write_string(s, out),
+        Value::Array(a) => {
+            out.push('[');
+            for (i, x) in a.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                newline(out, depth + 1);
+                write_value(x, pretty, depth + 1, out);
+            }
+            if !a.is_empty() {
+                newline(out, depth);
+            }
+            out.push(']');
+        }
+        Value::Object(m) => {
+            out.push('{');
+            for (i, (k, x)) in m.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                newline(out, depth + 1);
+                write_string(k, out);
+                out.push(':');
+                if pretty {
+                    out.push(' ');
+                }
+                write_value(x, pretty, depth + 1, out);
+            }
+            if !m.is_empty() {
+                newline(out, depth);
+            }
+            out.push('}');
+        }
+    }
+}
+
+fn write_string(s: &str, out: &mut String) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
 }
 
 /// Reads a link (the part after `#`; a leading `#` is allowed).
@@ -163,6 +254,10 @@ fn from_0_to_1(v: &mut Value) {
 /// time. A scenario without a version is version 0; one that is not a whole number is left
 /// for validation to explain.
 pub fn migrate(mut v: Value) -> Value {
+    if !v.is_object() {
+        // Not a scenario at all: validation says so.
+        return v;
+    }
     let mut version = match v.get("version") {
         None => 0,
         Some(n) => match n.as_i64() {
@@ -192,6 +287,17 @@ mod tests {
         assert!(link[2..].bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
         let back = decode(&format!("#{link}")).unwrap();
         assert_eq!(back, Shared { scenario: s, preset: Some("work-queue".into()) });
+    }
+
+    #[test]
+    fn written_json_reads_back_as_the_same_value() {
+        let v = json!({"a": [1, -2, 3.5, 1e300, 5e-324, 0.1, 2.0, true, null], "q\"\\\n\u{1}é😀": {"": "x"}, "e": {}, "f": []});
+        for pretty in [false, true] {
+            let text = write_json(&v, pretty);
+            assert_eq!(serde_json::from_str::<Value>(&text).unwrap(), v, "{text}");
+        }
+        assert_eq!(write_json(&json!({"a": [1, 2]}), false), r#"{"a":[1,2]}"#);
+        assert_eq!(write_json(&json!({"a": [1]}), true), "{\n  \"a\": [\n    1\n  ]\n}");
     }
 
     #[test]
@@ -239,5 +345,7 @@ mod tests {
         // A version from the future or of the wrong type is left for validation to explain.
         assert_eq!(migrate(json!({"version": 99}))["version"], json!(99));
         assert_eq!(migrate(json!({"version": "one"}))["version"], json!("one"));
+        assert_eq!(migrate(json!([1, 2])), json!([1, 2]));
+        assert_eq!(migrate(json!(null)), json!(null));
     }
 }
