@@ -119,6 +119,7 @@ mod tests {
             assert_eq!(opened.preset, Some(i));
             assert_eq!(hash(&opened.doc), hash(&d));
             assert!(link.len() < 1_500, "{}: {} characters", p.slug, link.len());
+            println!("{:32} link {:5} characters", p.slug, link.len());
         }
     }
 
