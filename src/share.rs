@@ -149,3 +149,73 @@ mod tests {
         assert_eq!(ok.preset, None);
     }
 }
+
+/// The importer fuzzed: any text, any JSON, and lessons cut short or with a byte changed, are
+/// opened or refused with a reason, never a panic (the link decoder's own fuzzing is in
+/// `broker/tests/links.rs`).
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn arbitrary_json() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            any::<f64>().prop_filter("JSON has no NaN", |f| f.is_finite()).prop_map(Value::from),
+            ".{0,12}".prop_map(Value::String),
+        ];
+        leaf.prop_recursive(4, 64, 8, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..8).prop_map(Value::Array),
+                prop::collection::btree_map(
+                    prop_oneof![
+                        Just("version".to_string()),
+                        Just("nodes".to_string()),
+                        Just("kind".to_string()),
+                        Just("id".to_string()),
+                        Just("wires".to_string()),
+                        Just("view".to_string()),
+                        Just("positions".to_string()),
+                        Just("lesson".to_string()),
+                        Just("points".to_string()),
+                        "[a-z_]{1,10}"
+                    ],
+                    inner,
+                    0..8
+                )
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 1_000, ..ProptestConfig::default() })]
+
+        #[test]
+        fn any_json_is_imported_or_refused(v in arbitrary_json()) {
+            match open_file(&v.to_string()) {
+                Ok(o) => prop_assert!(doc::check(&o.doc).is_ok()),
+                Err(why) => prop_assert!(!why.is_empty()),
+            }
+        }
+
+        #[test]
+        fn any_text_is_imported_or_refused(text in ".{0,200}") {
+            let _ = open_file(&text);
+        }
+
+        #[test]
+        fn a_damaged_lesson_file_is_imported_or_refused(lesson in 0..PRESETS.len(), cut in 0usize..10_000, at in 0usize..10_000, byte in any::<u8>()) {
+            let mut bytes = PRESETS[lesson].json.as_bytes().to_vec();
+            let i = at % bytes.len();
+            bytes[i] = byte;
+            bytes.truncate(cut % (bytes.len() + 1));
+            let text = String::from_utf8_lossy(&bytes);
+            if let Ok(o) = open_file(&text) {
+                prop_assert!(doc::check(&o.doc).is_ok());
+            }
+        }
+    }
+}

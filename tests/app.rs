@@ -374,3 +374,40 @@ async fn compare_runs_the_other_variant_beside_this_one_and_closes() {
         .iter()
         .all(|e| e.get_attribute("aria-label").as_deref() != Some("Compare: B, At-least-once")));
 }
+
+#[wasm_bindgen_test]
+fn only_well_formed_api_messages_become_actions() {
+    use brokerlab_app::embed::action_for;
+    use brokerlab_app::state::Action;
+    use wasm_bindgen::JsValue;
+    let msg = |pairs: &[(&str, JsValue)]| {
+        let o = js_sys::Object::new();
+        for (k, v) in pairs {
+            js_sys::Reflect::set(&o, &(*k).into(), v).unwrap();
+        }
+        JsValue::from(o)
+    };
+    assert!(matches!(action_for(&msg(&[("type", "brokerlab:play".into())])), Some(Action::Play)));
+    assert!(matches!(action_for(&msg(&[("type", "brokerlab:pause".into())])), Some(Action::Pause)));
+    assert!(matches!(
+        action_for(&msg(&[("type", "brokerlab:seek".into()), ("t_ms", 2500.into())])),
+        Some(Action::Seek(2_500_000))
+    ));
+    assert!(matches!(
+        action_for(&msg(&[("type", "brokerlab:load".into()), ("link", "1.abc".into())])),
+        Some(Action::OpenLink { .. })
+    ));
+    for bad in [
+        JsValue::from_str("brokerlab:play"),
+        JsValue::NULL,
+        JsValue::from(42),
+        msg(&[("type", "play".into())]),
+        msg(&[("type", 7.into())]),
+        msg(&[("type", "brokerlab:seek".into()), ("t_ms", "soon".into())]),
+        msg(&[("type", "brokerlab:seek".into()), ("t_ms", (-5).into())]),
+        msg(&[("type", "brokerlab:seek".into()), ("t_ms", f64::NAN.into())]),
+        msg(&[("type", "brokerlab:load".into()), ("link", 3.into())]),
+    ] {
+        assert!(action_for(&bad).is_none(), "{bad:?}");
+    }
+}
