@@ -43,9 +43,11 @@ pub fn app() -> Html {
 
     use_frame_loop(&state, &token_layer, &region);
     use_keyboard(&state, &region);
-    crate::share_view::use_address(&state);
-    crate::embed::use_post_messages(&state);
     let embed = use_memo((), |_| crate::embed::Embed::from_page());
+    // Framed in a course page, the player never adds history entries: they would be the
+    // page's back button's.
+    crate::share_view::use_address(&state, !embed.on);
+    crate::embed::use_post_messages(&state);
     // Embed options, once the page's own link has been read.
     {
         let d = state.dispatcher();

@@ -52,10 +52,10 @@ pub fn query_flag(name: &str) -> Option<String> {
 }
 
 /// Keeps the address bar and the document in step: reads the fragment when the page opens
-/// and when the browser goes back or forward; writes it whenever the document changes (a new
-/// history entry when another scenario was opened, else in place).
+/// and when the browser goes back or forward; writes it whenever the document changes (with
+/// `entries`, a new history entry when another scenario was opened; else in place).
 #[hook]
-pub fn use_address(state: &UseReducerHandle<AppState>) {
+pub fn use_address(state: &UseReducerHandle<AppState>, entries: bool) {
     // On load, and on back and forward.
     {
         let d = state.dispatcher();
@@ -88,7 +88,7 @@ pub fn use_address(state: &UseReducerHandle<AppState>) {
                 let url = format!("#{link}");
                 let search = window().and_then(|w| w.location().search().ok()).unwrap_or_default();
                 let url = format!("{search}{url}");
-                let new_entry = last_nav.borrow().is_some_and(|n| n != *nav);
+                let new_entry = entries && last_nav.borrow().is_some_and(|n| n != *nav);
                 let _ = if new_entry {
                     history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
                 } else {
