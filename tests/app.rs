@@ -27,8 +27,12 @@ impl Drop for Mounted {
     }
 }
 
-/// Mounts a fresh app in its own `<div>`.
+/// Mounts a fresh app in its own `<div>`, at an address without a scenario link (the app
+/// writes its link into the address, and the next test would open it).
 async fn mount() -> Mounted {
+    let window = gloo::utils::window();
+    let path = window.location().pathname().unwrap();
+    window.history().unwrap().replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path)).unwrap();
     let document = gloo::utils::document();
     let root = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&root).unwrap();
