@@ -150,6 +150,10 @@ test('passes axe-core WCAG 2.1 AA checks', async ({ page }) => {
   await page.getByRole('button', { name: 'Lessons' }).click();
   await expect(page.getByRole('dialog', { name: 'Lessons' })).toBeVisible();
   await check('gallery open');
+  await page.goto('./?embed=1&panels=outcome,lesson,log');
+  await expect(page.getByRole('link', { name: 'Open in Brokerlab' })).toBeVisible();
+  await check('embed mode');
+  await shot(page, 'axe-embed');
   expect(found, 'axe violations').toEqual([]);
 });
 
