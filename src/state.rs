@@ -585,8 +585,8 @@ impl AppState {
         self
     }
 
-    /// Makes an opened link or file the document (an undoable step), playing from zero.
-    /// `new_entry`: the page gives it its own history entry.
+    /// Makes a lesson, an opened link or a file the document (an undoable step), at time
+    /// zero, on the lesson tab. `new_entry`: the page gives it its own history entry.
     fn open(self, opened: crate::share::Opened, new_entry: bool) -> AppState {
         let lesson = opened.preset.unwrap_or(self.lesson);
         let s = AppState {
@@ -600,6 +600,7 @@ impl AppState {
             log: LogFilter::default(),
             gallery: false,
             compare: None,
+            tab: Tab::Lesson,
             nav: if new_entry { self.nav + 1 } else { self.nav },
             ..self
         };
@@ -929,29 +930,7 @@ impl Reducible for AppState {
                 s.set_doc(prev)
             }
             Action::LoadLesson(i) if i < PRESETS.len() => {
-                let s = AppState {
-                    lesson: i,
-                    drafts: Rc::default(),
-                    selection: Rc::default(),
-                    message: None,
-                    prediction: Prediction::default(),
-                    log: LogFilter::default(),
-                    gallery: false,
-                    tab: Tab::Lesson,
-                    compare: None,
-                    link_preset: Some(i),
-                    origin: None,
-                    nav: s.nav + 1,
-                    ..s
-                };
-                s.engine.borrow_mut().selected_msg = None;
-                s.engine.borrow_mut().compare = None;
-                s.engine.borrow_mut().playing = false;
-                let mut s = s.commit(lesson_doc(i), None);
-                s = s.seek(0);
-                s.coalesce = None;
-                s.fit_request += 1;
-                s
+                s.open(crate::share::Opened { doc: lesson_doc(i), preset: Some(i) }, true)
             }
             Action::LoadLesson(_) => return self,
             Action::StartOver => {
