@@ -153,42 +153,17 @@ mod tests {
 /// The importer fuzzed: any text, any JSON, and lessons cut short or with a byte changed, are
 /// opened or refused with a reason, never a panic (the link decoder's own fuzzing is in
 /// `broker/tests/links.rs`).
+// The same generator as the core's hostile-input tests: one file, kept with the core's tests.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+#[path = "../broker/tests/common/any_json.rs"]
+mod any_json;
+
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod fuzz {
     use super::*;
     use proptest::prelude::*;
 
-    fn arbitrary_json() -> impl Strategy<Value = Value> {
-        let leaf = prop_oneof![
-            Just(Value::Null),
-            any::<bool>().prop_map(Value::Bool),
-            any::<i64>().prop_map(Value::from),
-            any::<f64>().prop_filter("JSON has no NaN", |f| f.is_finite()).prop_map(Value::from),
-            ".{0,12}".prop_map(Value::String),
-        ];
-        leaf.prop_recursive(4, 64, 8, |inner| {
-            prop_oneof![
-                prop::collection::vec(inner.clone(), 0..8).prop_map(Value::Array),
-                prop::collection::btree_map(
-                    prop_oneof![
-                        Just("version".to_string()),
-                        Just("nodes".to_string()),
-                        Just("kind".to_string()),
-                        Just("id".to_string()),
-                        Just("wires".to_string()),
-                        Just("view".to_string()),
-                        Just("positions".to_string()),
-                        Just("lesson".to_string()),
-                        Just("points".to_string()),
-                        "[a-z_]{1,10}"
-                    ],
-                    inner,
-                    0..8
-                )
-                .prop_map(|m| Value::Object(m.into_iter().collect())),
-            ]
-        })
-    }
+    use super::any_json::arbitrary_json;
 
     proptest! {
         #![proptest_config(ProptestConfig { cases: 1_000, ..ProptestConfig::default() })]

@@ -5,38 +5,10 @@
 
 mod common;
 
+use common::any_json::arbitrary_json;
+
 use proptest::prelude::*;
 use serde_json::Value;
-
-fn arbitrary_json() -> impl Strategy<Value = Value> {
-    let leaf = prop_oneof![
-        Just(Value::Null),
-        any::<bool>().prop_map(Value::Bool),
-        any::<i64>().prop_map(Value::from),
-        any::<f64>().prop_filter("JSON has no NaN", |f| f.is_finite()).prop_map(Value::from),
-        "[a-z_\\-]{0,12}".prop_map(Value::String),
-    ];
-    leaf.prop_recursive(4, 64, 8, |inner| {
-        prop_oneof![
-            prop::collection::vec(inner.clone(), 0..8).prop_map(Value::Array),
-            prop::collection::btree_map(
-                prop_oneof![
-                    Just("version".to_string()),
-                    Just("nodes".to_string()),
-                    Just("kind".to_string()),
-                    Just("id".to_string()),
-                    Just("wires".to_string()),
-                    Just("duration_ms".to_string()),
-                    Just("actions".to_string()),
-                    "[a-z_]{1,10}"
-                ],
-                inner,
-                0..8
-            )
-            .prop_map(|m| Value::Object(m.into_iter().collect())),
-        ]
-    })
-}
 
 /// Every path to a leaf in a JSON value.
 fn leaves(v: &Value, path: Vec<String>, out: &mut Vec<Vec<String>>) {

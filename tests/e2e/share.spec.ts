@@ -175,13 +175,31 @@ test('embed mode in frames from 320x240 to full size, driven by postMessage', as
 
   const [before, fragment] = new URL(url!, page.url()).toString().split('#');
   const framed = `${before}&autoplay=1&speed=10&readonly=1#${fragment}`;
-  for (const [w, h] of [[320, 240], [640, 360], [1280, 720]]) {
+  for (const [w, h] of [[320, 240], [480, 270], [320, 480], [640, 360], [1280, 720]]) {
     await page.setContent(`<iframe src="${framed}" title="Brokerlab" style="border:0;width:${w}px;height:${h}px"></iframe>`);
     const f = page.frameLocator('iframe');
     await expect(f.getByRole('region', { name: 'Canvas' })).toBeVisible();
     await expect(f.getByRole('button', { name: /^(Play|Pause)$/ })).toBeVisible();
     await expect(f.getByRole('region', { name: 'Outcome' })).toBeVisible();
     await page.waitForTimeout(500);
+    // Everything that matters is inside the frame, and the canvas keeps a fair share of it.
+    const frameBox = (await page.locator('iframe').boundingBox())!;
+    const inside = async (name: string, box: { x: number; y: number; width: number; height: number } | null) => {
+      expect(box, name).not.toBeNull();
+      expect(box!.x, `${name} at ${w}x${h}`).toBeGreaterThanOrEqual(frameBox.x - 1);
+      expect(box!.y, `${name} at ${w}x${h}`).toBeGreaterThanOrEqual(frameBox.y - 1);
+      expect(box!.x + box!.width, `${name} at ${w}x${h}`).toBeLessThanOrEqual(frameBox.x + w + 1);
+      expect(box!.y + box!.height, `${name} at ${w}x${h}`).toBeLessThanOrEqual(frameBox.y + h + 1);
+    };
+    await inside('Open in Brokerlab', await f.getByRole('link', { name: 'Open in Brokerlab' }).boundingBox());
+    await inside('Reset', await f.getByRole('button', { name: 'Reset' }).boundingBox());
+    await inside('Timeline', await f.getByRole('slider', { name: 'Timeline' }).boundingBox());
+    const canvas = (await f.getByRole('region', { name: 'Canvas' }).boundingBox())!;
+    await inside('Canvas', canvas);
+    expect(canvas.height, `canvas height at ${w}x${h}`).toBeGreaterThanOrEqual(h * 0.3);
+    // The verdict's first line is in view, not squeezed out by the other panels.
+    const verdict = (await f.getByRole('list', { name: 'Verdict' }).locator('li').first().boundingBox())!;
+    expect(verdict.y + 16, `first verdict line at ${w}x${h}`).toBeLessThanOrEqual(frameBox.y + h);
     await shot(page, `embed-${w}x${h}`);
   }
 });

@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod any_json;
 pub mod random_scenario;
 
 use std::path::PathBuf;
