@@ -7,7 +7,8 @@
 //! ```text
 //!   course page ──postMessage {type: "brokerlab:play" | "brokerlab:pause" |
 //!                              "brokerlab:seek", t_ms | "brokerlab:load", link}──▶ player
-//!   player ──postMessage {type: "brokerlab:outcome", ...} and {type: "brokerlab:finished"}──▶ course page
+//!   player ──postMessage {type: "brokerlab:outcome", ...}, {type: "brokerlab:finished"} and
+//!            {type: "brokerlab:error", message} (a load that failed)──▶ course page
 //! ```
 //!
 //! Messages that do not come from the parent window, or are not objects of these types, are
@@ -47,6 +48,8 @@ impl Embed {
         let yes = |v: &str| !matches!(v, "0" | "false" | "no" | "off");
         for pair in query.trim_start_matches('?').split('&') {
             let (k, v) = pair.split_once('=').unwrap_or((pair, "1"));
+            let (k, v) = (unescape(k), unescape(v));
+            let (k, v) = (k.trim(), v.trim());
             match k {
                 "embed" => e.on = yes(v),
                 "autoplay" => e.autoplay = yes(v),
@@ -81,6 +84,28 @@ impl Embed {
     pub fn from_page() -> Embed {
         Embed::from_query(&web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default())
     }
+}
+
+/// A query value as the page's author wrote it: `+` is a space and `%2C` a comma, as a
+/// course platform that escapes its links would write them. A `%` not followed by two hex
+/// digits is kept as it is. (Ten lines here rather than a crate for the wasm bundle.)
+fn unescape(s: &str) -> String {
+    let hex = |c: Option<&u8>| c.and_then(|c| (*c as char).to_digit(16));
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match (b[i], hex(b.get(i + 1)), hex(b.get(i + 2))) {
+            (b'+', ..) => out.push(b' '),
+            (b'%', Some(high), Some(low)) => {
+                out.push((high * 16 + low) as u8);
+                i += 2;
+            }
+            (c, ..) => out.push(c),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The window this page is framed in, if it is framed.
@@ -137,6 +162,13 @@ pub fn use_post_messages(state: &UseReducerHandle<AppState>) {
                         return;
                     }
                     if let Some(action) = action_for(&e.data()) {
+                        // A link that cannot be opened leaves the player as it was; the page
+                        // that sent it hears why, as the learner sees it in the frame.
+                        if let Action::OpenLink { text, .. } = &action {
+                            if let Err(why) = crate::share::open_link(text) {
+                                post(&p, &[("type", "brokerlab:error".into()), ("message", why.as_str().into())]);
+                            }
+                        }
                         d.dispatch(action);
                     }
                 })
@@ -192,5 +224,12 @@ mod tests {
         assert!(e.on && !e.outcome && e.tabs.is_empty());
         assert_eq!((e.start_ms, e.speed), (None, Some(crate::state::MAX_SPEED)));
         assert!(!Embed::from_query("embed=0").on);
+        // As a course platform escapes it, and with stray spaces.
+        let e = Embed::from_query("?embed=1&panels=outcome%2Clog+charts&speed=%202%20&autoplay=%ZZ");
+        assert!(e.on && e.outcome && e.autoplay);
+        assert_eq!((e.tabs, e.speed), (vec![Tab::Log, Tab::Charts], Some(2.0)));
+        assert_eq!(unescape("100%"), "100%");
+        assert_eq!(unescape("%e2%9c%93%"), "✓%");
+        assert_eq!(unescape("%ff"), "\u{fffd}");
     }
 }

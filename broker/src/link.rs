@@ -190,9 +190,10 @@ fn write_string(s: &str, out: &mut String) {
     out.push('"');
 }
 
-/// Reads a link (the part after `#`; a leading `#` is allowed).
+/// Reads a link: the part after `#`, or a whole address that has one (`#` is not in the
+/// payload's alphabet, so everything up to the first `#` is the page's address).
 pub fn decode(link: &str) -> Result<Shared, LinkError> {
-    let link = link.strip_prefix('#').unwrap_or(link).trim();
+    let link = link.split_once('#').map_or(link, |(_, fragment)| fragment).trim();
     if link.is_empty() {
         return Err(LinkError::Empty);
     }
@@ -298,6 +299,19 @@ mod tests {
         }
         assert_eq!(write_json(&json!({"a": [1, 2]}), false), r#"{"a":[1,2]}"#);
         assert_eq!(write_json(&json!({"a": [1]}), true), "{\n  \"a\": [\n    1\n  ]\n}");
+    }
+
+    #[test]
+    fn a_whole_address_is_read_from_its_fragment() {
+        let good = encode(&json!({"version": 1, "duration_ms": 1000, "nodes": []}), None);
+        let plain = decode(&good).unwrap().scenario;
+        assert_eq!(decode(&format!("#{good}")).unwrap().scenario, plain);
+        assert_eq!(
+            decode(&format!("https://example.org/course/brokerlab/?embed=1&t=5#{good}")).unwrap().scenario,
+            plain
+        );
+        assert_eq!(decode("https://example.org/brokerlab/#").unwrap_err(), LinkError::Empty);
+        assert_eq!(decode("https://example.org/brokerlab/").unwrap_err(), LinkError::NotALink);
     }
 
     #[test]

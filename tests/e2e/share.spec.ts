@@ -164,6 +164,18 @@ test('embed mode in frames from 320x240 to full size, driven by postMessage', as
   await expect(page.getByRole('log')).toContainText('brokerlab:finished', { timeout: 15_000 });
   await shot(page, 'embed-example');
 
+  // A whole copied address loads; a damaged one leaves the player as it was and says why.
+  await page.getByRole('textbox', { name: 'Link to load' }).fill('https://example.org/brokerlab/?embed=1#1.AAAA');
+  await page.getByRole('button', { name: 'Load the link in the box' }).click();
+  await expect(page.getByRole('log')).toContainText('brokerlab:error The link is damaged');
+  await expect(frame.getByText('Poison message with a DLQ').first()).toBeVisible();
+  await expect(frame.locator('.notice[role="status"]')).toContainText('The link is damaged');
+  const corpus = fs.readFileSync(path.join(repo, 'broker/tests/links/v1.tsv'), 'utf8');
+  const crash = corpus.split('\n').find((l) => l.startsWith('crash-at-least-once\t'))!.split('\t')[2];
+  await page.getByRole('textbox', { name: 'Link to load' }).fill(`https://example.org/brokerlab/?embed=1#${crash}`);
+  await page.getByRole('button', { name: 'Load the link in the box' }).click();
+  await expect(frame.getByText('Delivery guarantees under a crash: at-least-once').first()).toBeVisible();
+
   // A message from another window than the parent is ignored.
   const url = await page.locator('#player').getAttribute('src');
   const direct = await page.context().newPage();
@@ -174,7 +186,8 @@ test('embed mode in frames from 320x240 to full size, driven by postMessage', as
   await direct.close();
 
   const [before, fragment] = new URL(url!, page.url()).toString().split('#');
-  const framed = `${before}&autoplay=1&speed=10&readonly=1#${fragment}`;
+  // Options as a course platform may escape them (%2C for the comma).
+  const framed = `${before}&autoplay=1&speed=10&readonly=1&panels=outcome%2Clog#${fragment}`;
   for (const [w, h] of [[320, 240], [480, 270], [320, 480], [640, 360], [1280, 720]]) {
     await page.setContent(`<iframe src="${framed}" title="Brokerlab" style="border:0;width:${w}px;height:${h}px"></iframe>`);
     const f = page.frameLocator('iframe');
@@ -202,4 +215,6 @@ test('embed mode in frames from 320x240 to full size, driven by postMessage', as
     expect(verdict.y + 16, `first verdict line at ${w}x${h}`).toBeLessThanOrEqual(frameBox.y + h);
     await shot(page, `embed-${w}x${h}`);
   }
+  await expect(page.frameLocator('iframe').getByRole('tab', { name: /Event log/ })).toBeVisible();
+  await expect(page.frameLocator('iframe').getByRole('tab', { name: /Lesson/ })).toHaveCount(0);
 });
