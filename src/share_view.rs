@@ -80,7 +80,7 @@ pub fn use_address(state: &UseReducerHandle<AppState>, entries: bool) {
     let doc = state.doc.clone();
     let link_preset = state.link_preset;
     let nav = state.nav;
-    use_effect_with((doc, link_preset, nav), move |(doc, preset, nav)| {
+    use_effect_with((doc, link_preset, nav, state.refused_links), move |(doc, preset, nav, _)| {
         let link = crate::share::link_for(doc, *preset);
         let current = window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
         if current.trim_start_matches('#') != link {

@@ -334,6 +334,9 @@ pub struct AppState {
     origin: Option<Rc<Value>>,
     /// Bumped when the user opens another scenario: the page adds a history entry for it.
     pub nav: u64,
+    /// Bumped when a link could not be opened: the address goes back to this document's own
+    /// link, so that a reload does not lose it.
+    pub refused_links: u64,
     /// Text to copy by hand (label, text) where the clipboard was refused.
     pub copy_text: Option<(String, String)>,
     /// Embed mode's read-only option.
@@ -361,7 +364,7 @@ impl PartialEq for AppState {
             && (self.tab, self.message, self.gallery, self.journal_rev) == (o.tab, o.message, o.gallery, o.journal_rev)
             && self.log == o.log
             && self.prediction == o.prediction
-            && (self.link_preset, self.nav) == (o.link_preset, o.nav)
+            && (self.link_preset, self.nav, self.refused_links) == (o.link_preset, o.nav, o.refused_links)
             && self.copy_text == o.copy_text
             && self.read_only == o.read_only
             && match (&self.compare, &o.compare) {
@@ -416,6 +419,7 @@ impl AppState {
             link_preset: Some(lesson),
             origin: None,
             nav: 0,
+            refused_links: 0,
             copy_text: None,
             read_only: false,
         };
@@ -1082,7 +1086,9 @@ impl Reducible for AppState {
                     }
                     s.open(opened, !from_history)
                 }
-                Err(why) => AppState { notice: Some(Notice { text: why, at: None }), ..s },
+                Err(why) => {
+                    AppState { notice: Some(Notice { text: why, at: None }), refused_links: s.refused_links + 1, ..s }
+                }
             },
             Action::Import { name, text } => match crate::share::open_file(&text) {
                 Ok(opened) => {

@@ -51,6 +51,24 @@ test('a copied link opens the same scenario and run in a new page; back and forw
   expect(await traceHash(page)).toBe(hash);
 });
 
+test('a damaged link pasted over an edited scenario keeps the edit, in the page and in the address', async ({ page }) => {
+  await page.goto('./');
+  const seed = page.getByRole('textbox', { name: 'Seed' });
+  await page.getByRole('tab', { name: 'Inspector' }).click();
+  await seed.fill('77');
+  await seed.press('Tab');
+  await expect.poll(() => page.evaluate(() => location.hash)).toContain('#1.');
+  const edited = await page.evaluate(() => location.hash);
+  // As if the learner pasted a link that lost its end into the address bar.
+  await page.evaluate((h) => { location.hash = h; }, edited.slice(0, 40));
+  await expect(notice(page)).toContainText('damaged');
+  await expect(seed).toHaveValue('77');
+  await expect.poll(() => page.evaluate(() => location.hash)).toBe(edited);
+  await page.reload();
+  await page.getByRole('tab', { name: 'Inspector' }).click();
+  await expect(seed).toHaveValue('77');
+});
+
 const damaged: [string, string, RegExp][] = [
   ['truncated', '1.vVLRTsMwDPwVlOduamEU', /damaged/],
   ['not base64', '1.@@@@', /damaged/],
