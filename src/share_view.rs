@@ -5,7 +5,7 @@
 //! files (a file picker, or a file dropped on the canvas).
 
 use wasm_bindgen::JsCast;
-use web_sys::{HtmlInputElement, UrlSearchParams};
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::icons;
@@ -43,12 +43,6 @@ pub fn embed_code(state: &AppState) -> String {
 /// Text made safe for an HTML attribute value in double quotes.
 pub fn html_attr(s: &str) -> String {
     s.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
-}
-
-/// Whether the page was opened in embed mode (`?embed=1`).
-pub fn query_flag(name: &str) -> Option<String> {
-    let search = window()?.location().search().ok()?;
-    UrlSearchParams::new_with_str(&search).ok()?.get(name)
 }
 
 /// Keeps the address bar and the document in step: reads the fragment when the page opens
