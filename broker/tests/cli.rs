@@ -227,3 +227,54 @@ fn link_prints_a_fragment_that_opens_to_the_same_scenario() {
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty());
 }
+
+#[test]
+fn unpack_turns_a_link_back_into_the_scenario_file() {
+    let path = scenario_path("crash-at-least-once");
+    let out = brokerlab(&["link", &path]);
+    let fragment = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    let file: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    // The fragment, a whole address, or standard input.
+    for arg in [fragment.clone(), format!("https://example.org/course/brokerlab/?embed=1{fragment}")] {
+        let out = brokerlab(&["unpack", &arg]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let back: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(back, file);
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_brokerlab"))
+        .args(["unpack", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(format!("{fragment}\n").as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap(), file);
+    // The unpacked file runs to the same trace hash as the original.
+    let unpacked = temp_file("unpacked.json", &String::from_utf8(out.stdout).unwrap());
+    let hash = |p: &str| {
+        let out = brokerlab(&["run", p, "--json"]);
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()["trace_hash"].clone()
+    };
+    assert_eq!(hash(&unpacked), hash(&path));
+
+    // A scenario written before scenarios had a version comes out migrated.
+    let mut old = file.clone();
+    old.as_object_mut().unwrap().remove("version");
+    let link = broker::link::encode(&old, None);
+    let out = brokerlab(&["unpack", &link]);
+    assert!(out.status.success());
+    assert_eq!(serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()["version"], 1);
+
+    // A damaged link: one line saying why, nothing on stdout.
+    let out = brokerlab(&["unpack", &fragment[..40]]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("damaged"));
+    // A scenario with problems is printed, so it can be mended, and its problems are named.
+    let bad = broker::link::encode(&serde_json::json!({"version": 1, "duration_ms": -5, "nodes": []}), None);
+    let out = brokerlab(&["unpack", &bad]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!out.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("duration_ms"), "{}", String::from_utf8_lossy(&out.stderr));
+}

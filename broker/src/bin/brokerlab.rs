@@ -3,14 +3,17 @@
 //! ```text
 //! brokerlab run SCENARIO.json [--seed N] [--until-ms T] [--trace] [--json]
 //! brokerlab check SCENARIO.json
+//! brokerlab link SCENARIO.json [--preset SLUG]
+//! brokerlab unpack LINK|-
 //! brokerlab partition KEY --partitions N
 //! ```
 //!
 //! `run` prints a table for people, or with `--json` one JSON object (a contract: see the
 //! README). `--trace` prints the trace as JSON lines on stdout; the summary then follows as the
 //! last line with `--json`, or goes to stderr as a table without it. `partition` prints the
-//! partition Kafka's default partitioner picks for KEY (its UTF-8 bytes) out of N. Bad input
-//! exits with status 2 and one line per problem, naming the field.
+//! partition Kafka's default partitioner picks for KEY (its UTF-8 bytes) out of N. `link` and
+//! `unpack` turn a scenario file into a share link's fragment and back. Bad input exits with
+//! status 2 and one line per problem, naming the field.
 
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
@@ -53,6 +56,11 @@ enum Cmd {
         /// The lesson (preset) it belongs to, so the app shows it as that lesson.
         #[arg(long)]
         preset: Option<String>,
+    },
+    /// Print the scenario a share link holds, as a scenario file (migrated to the current version).
+    Unpack {
+        /// The link: the part after #, a whole address, or - to read it from standard input.
+        link: String,
     },
     /// Print the partition Kafka's default partitioner picks for a key.
     Partition {
@@ -99,6 +107,7 @@ fn main() -> ExitCode {
             }
             Err(code) => code,
         },
+        Cmd::Unpack { link } => unpack(&link),
         Cmd::Partition { key, partitions } => match parse_partitions(&partitions) {
             Some(n) => {
                 println!("{}", broker::partitioner::partition_for_key(key.as_bytes(), n));
@@ -109,6 +118,46 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+    }
+}
+
+/// Prints the scenario in a link as an indented JSON file, then checks it as `check` would:
+/// a scenario with problems is still printed (so that it can be mended), and exits with 2.
+fn unpack(link: &str) -> ExitCode {
+    let text = if link == "-" {
+        let mut text = String::new();
+        let limit = broker::link::MAX_LINK_CHARS as u64 * 4;
+        if io::Read::read_to_string(&mut io::Read::take(io::stdin(), limit), &mut text).is_err() {
+            eprintln!("standard input: not UTF-8 text");
+            return ExitCode::from(2);
+        }
+        text
+    } else {
+        link.to_string()
+    };
+    let shared = match broker::link::decode(text.trim()) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let json = broker::link::write_json(&shared.scenario, true);
+    println!("{json}");
+    if let Some(slug) = &shared.preset {
+        if shared.scenario.get("lesson").is_none() {
+            eprintln!("This link opens as the lesson {slug:?}; the app adds that lesson's narration, which the link leaves out.");
+        }
+    }
+    match broker::load_model(&json) {
+        Ok(_) => ExitCode::SUCCESS,
+        Err(problems) => {
+            for p in &problems {
+                eprintln!("{p}");
+            }
+            eprintln!("the link's scenario: {} problem{}", problems.len(), if problems.len() == 1 { "" } else { "s" });
+            ExitCode::from(2)
+        }
     }
 }
 
