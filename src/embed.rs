@@ -54,7 +54,8 @@ impl Embed {
                 "embed" => e.on = yes(v),
                 "autoplay" => e.autoplay = yes(v),
                 "readonly" => e.read_only = yes(v),
-                "t" => e.start_ms = v.parse::<u64>().ok().filter(|t| *t <= 86_400_000),
+                // Past the end (or past a day, the longest run) starts at the end.
+                "t" => e.start_ms = v.parse::<u64>().ok().map(|t| t.min(86_400_000)),
                 "speed" => {
                     e.speed = crate::fields::parse_number(v)
                         .filter(|s| s.is_finite())
@@ -224,6 +225,7 @@ mod tests {
         assert!(e.on && !e.outcome && e.tabs.is_empty());
         assert_eq!((e.start_ms, e.speed), (None, Some(crate::state::MAX_SPEED)));
         assert!(!Embed::from_query("embed=0").on);
+        assert_eq!(Embed::from_query("embed=1&t=999999999999").start_ms, Some(86_400_000));
         // As a course platform escapes it, and with stray spaces.
         let e = Embed::from_query("?embed=1&panels=outcome%2Clog+charts&speed=%202%20&autoplay=%ZZ");
         assert!(e.on && e.outcome && e.autoplay);
