@@ -394,13 +394,12 @@ fn draw_compare(lane: &crate::compare::Lane, ts: f64) {
 /// closes the comparison.
 fn compare_button(state: &UseReducerHandle<AppState>) -> Html {
     let d = state.dispatcher();
-    let slug = presets::PRESETS.get(state.lesson).map_or("", |p| p.slug);
     let (label, target) = match &state.compare {
         Some(_) => ("Close compare".to_string(), None),
-        None => match crate::gallery::siblings(slug).first() {
-            Some((label, other)) => (format!("Compare with {label}"), presets::position(other)),
-            None => ("Compare with the original".to_string(), Some(state.lesson)),
-        },
+        None => {
+            let (label, with) = state.compare_offer();
+            (label, Some(with))
+        }
     };
     let short = if state.compare.is_some() { "Close compare" } else { "Compare" };
     html! {

@@ -61,8 +61,8 @@ impl Lane {
 /// What the page shows of B.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Comparison {
-    /// B's preset and its label ("With a DLQ").
-    pub preset: usize,
+    /// What B is and its label ("With a DLQ", "the lesson as shipped").
+    pub with: crate::state::CompareTo,
     pub label: String,
     pub doc: Rc<Value>,
     pub outcome: Rc<Outcome>,

@@ -5,7 +5,7 @@
 use yew::prelude::*;
 
 use crate::presets;
-use crate::state::{Action, AppState};
+use crate::state::{Action, AppState, CompareTo};
 
 /// One lesson: a title, a line on what it teaches, and its variants (label, preset slug).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -134,7 +134,7 @@ pub fn gallery(props: &GalleryProps) -> Html {
                                         let (a, b) = (presets::position(l.variants[0].1), presets::position(l.variants[1].1));
                                         let compare = Callback::from(move |_: MouseEvent| if let (Some(a), Some(b)) = (a, b) {
                                             d.dispatch(Action::LoadLesson(a));
-                                            d.dispatch(Action::CompareWith(Some(b)));
+                                            d.dispatch(Action::CompareWith(Some(CompareTo::Variant(b))));
                                         });
                                         html! {
                                             <button type="button" class="compare-both" onclick={compare}

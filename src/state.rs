@@ -135,6 +135,16 @@ pub enum ScenarioField {
     Seed,
 }
 
+/// What Compare runs as B, beside the document.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CompareTo {
+    /// Another lesson, by preset index (a lesson's other variant).
+    Variant(usize),
+    /// Where the document started: the lesson as shipped, or what a link or file opened.
+    /// "What did my change do?"
+    Original,
+}
+
 pub enum Action {
     /// Add a node from the palette: at a canvas point (a drop), or at a free spot.
     AddNode {
@@ -242,8 +252,8 @@ pub enum Action {
     SetPrediction(String),
     LockPrediction,
     ToggleGallery,
-    /// Run another lesson (by preset index) beside this one on the same seed; `None` closes.
-    CompareWith(Option<usize>),
+    /// Run another scenario beside this one on the same seed; `None` closes.
+    CompareWith(Option<CompareTo>),
     /// Open a share link (the text after `#`). `from_history`: the browser's back or forward
     /// buttons (or the page's own address on load) brought it, so it is not a new entry.
     OpenLink {
@@ -552,7 +562,7 @@ impl AppState {
                 // Compare promises the same seed: a new seed here is a new seed for B.
                 if let Some(c) = self.compare.clone() {
                     if c.doc.get("seed") != self.running.get("seed") {
-                        self = self.open_compare(c.preset);
+                        self = self.open_compare(c.with);
                     }
                 }
             }
@@ -620,22 +630,61 @@ impl AppState {
         s
     }
 
-    /// Runs preset `b` beside the document, on the document's seed, from the playhead.
-    fn open_compare(self, b: usize) -> AppState {
-        let mut doc = lesson_doc(b);
+    /// Where the document started: what a link or a file opened, else the lesson as shipped.
+    fn original(&self) -> Value {
+        self.origin.as_ref().map_or_else(|| lesson_doc(self.lesson), |o| (**o).clone())
+    }
+
+    /// Whether the learner has changed the scenario since it was opened (a new seed or a
+    /// moved node does not count: they change no behaviour worth comparing).
+    pub fn edited(&self) -> bool {
+        let strip = |mut v: Value| {
+            if let Some(o) = v.as_object_mut() {
+                o.remove("seed");
+                o.remove("view");
+            }
+            v
+        };
+        strip((*self.doc).clone()) != strip(self.original())
+    }
+
+    /// What the toolbar's Compare button offers: its name and what it runs. An edited
+    /// scenario is compared with where it started; an unchanged one with the lesson's other
+    /// variant, if it has one.
+    pub fn compare_offer(&self) -> (String, CompareTo) {
+        // Only a lesson's own document has variants; an imported file has none.
+        let slug = self.link_preset.and_then(|i| PRESETS.get(i)).map_or("", |p| p.slug);
+        match crate::gallery::siblings(slug)
+            .first()
+            .and_then(|(label, other)| Some((label, crate::presets::position(other)?)))
+        {
+            Some((label, b)) if !self.edited() => (format!("Compare with {label}"), CompareTo::Variant(b)),
+            _ => ("Compare with the original".to_string(), CompareTo::Original),
+        }
+    }
+
+    /// Runs `with` beside the document, on the document's seed, from the playhead.
+    fn open_compare(self, with: CompareTo) -> AppState {
+        let (mut doc, label) = match with {
+            CompareTo::Variant(b) => (
+                lesson_doc(b),
+                crate::gallery::lesson_of(PRESETS[b].slug)
+                    .map_or_else(|| PRESETS[b].info().title, |(l, i)| l.variants[i].0.to_string()),
+            ),
+            CompareTo::Original => {
+                let doc = self.original();
+                let label =
+                    if doc == lesson_doc(self.lesson) { "the lesson as shipped" } else { "the scenario as opened" };
+                (doc, label.to_string())
+            }
+        };
         doc["seed"] = self.running.get("seed").cloned().unwrap_or(json!(1));
         match doc::check(&doc) {
             Ok(model) => {
                 let mut lane = crate::compare::Lane::new(Player::new(model), &doc);
                 lane.player.seek(self.t_us);
-                let label = if b == self.lesson {
-                    "the lesson as shipped".to_string()
-                } else {
-                    crate::gallery::lesson_of(PRESETS[b].slug)
-                        .map_or_else(|| PRESETS[b].info().title, |(l, i)| l.variants[i].0.to_string())
-                };
                 let c = crate::compare::Comparison {
-                    preset: b,
+                    with,
                     label,
                     outcome: Rc::new(lane.player.outcome()),
                     status: Rc::new(lane.player.sim().node_snapshots()),
@@ -938,8 +987,7 @@ impl Reducible for AppState {
             }
             Action::LoadLesson(_) => return self,
             Action::StartOver => {
-                let lesson = s.lesson;
-                let start = s.origin.as_ref().map_or_else(|| lesson_doc(lesson), |o| (**o).clone());
+                let start = s.original();
                 let s = AppState { drafts: Rc::default(), selection: Rc::default(), ..s };
                 s.engine.borrow_mut().playing = false;
                 let mut s = s.commit(start, None).seek(0);
@@ -1076,8 +1124,8 @@ impl Reducible for AppState {
                 s.engine.borrow_mut().compare = None;
                 AppState { compare: None, ..s }
             }
-            Action::CompareWith(Some(b)) if b < PRESETS.len() => s.open_compare(b),
-            Action::CompareWith(Some(_)) => return self,
+            Action::CompareWith(Some(CompareTo::Variant(b))) if b >= PRESETS.len() => return self,
+            Action::CompareWith(Some(with)) => s.open_compare(with),
             Action::OpenLink { text, from_history } => match crate::share::open_link(&text) {
                 Ok(opened) => {
                     if opened.doc == *s.doc {
@@ -1343,13 +1391,46 @@ mod tests {
     }
 
     #[test]
+    fn an_edited_scenario_is_compared_with_where_it_started() {
+        let s = Rc::new(AppState::initial());
+        let s = reduce(s, Action::LoadLesson(crate::presets::position("poison-with-dlq").unwrap()));
+        let (_, with) = s.compare_offer();
+        assert_eq!(with, CompareTo::Variant(crate::presets::position("poison-no-dlq").unwrap()));
+        // A new seed alone is not an edit worth comparing.
+        let s = reduce(s, Action::EditScenario { field: ScenarioField::Seed, text: "5".into() });
+        assert!(!s.edited());
+        let shipped = s.doc["duration_ms"].clone();
+        let s = reduce(s, Action::EditScenario { field: ScenarioField::Duration, text: "4000".into() });
+        assert!(s.edited());
+        assert_eq!(s.compare_offer(), ("Compare with the original".to_string(), CompareTo::Original));
+        let s = reduce(s, Action::CompareWith(Some(CompareTo::Original)));
+        let c = s.compare.clone().expect("compare is open");
+        assert_eq!(c.label, "the lesson as shipped");
+        assert_eq!((&c.doc["duration_ms"], &c.doc["seed"]), (&shipped, &json!(5)));
+        // Undoing the edit makes it the lesson again.
+        let s = reduce(s, Action::CompareWith(None));
+        let s = reduce(s, Action::Undo);
+        assert!(!s.edited());
+        // A scenario opened from a file is compared with the file as opened.
+        let mut file = lesson_doc(0);
+        file["title"] = json!("My own scenario");
+        let s = reduce(s, Action::Import { name: "mine.json".into(), text: file.to_string() });
+        assert_eq!(s.compare_offer().1, CompareTo::Original, "a file has no variants");
+        let s = reduce(s, Action::EditScenario { field: ScenarioField::Duration, text: "3000".into() });
+        let (_, with) = s.compare_offer();
+        let s = reduce(s, Action::CompareWith(Some(with)));
+        let c = s.compare.clone().expect("compare is open");
+        assert_eq!((c.label.as_str(), &c.doc["title"]), ("the scenario as opened", &json!("My own scenario")));
+    }
+
+    #[test]
     fn compare_runs_the_other_variant_on_this_seed_and_a_new_lesson_closes_it() {
         let s = Rc::new(AppState::initial());
         let s = reduce(s, Action::LoadLesson(crate::presets::position("crash-at-most-once").unwrap()));
         let s = reduce(s, Action::EditScenario { field: ScenarioField::Seed, text: "99".into() });
         let s = reduce(s, Action::Seek(5_000_000));
         let b = crate::presets::position("crash-at-least-once").unwrap();
-        let s = reduce(s, Action::CompareWith(Some(b)));
+        let s = reduce(s, Action::CompareWith(Some(CompareTo::Variant(b))));
         let c = s.compare.clone().expect("compare is open");
         assert_eq!(c.label, "At-least-once");
         assert_eq!(c.doc["seed"], json!(99), "B runs on A's seed");
@@ -1366,7 +1447,7 @@ mod tests {
         let s = reduce(s, Action::LoadLesson(0));
         assert!(s.compare.is_none() && s.engine.borrow().compare.is_none());
         // The lesson against itself as shipped.
-        let s = reduce(s, Action::CompareWith(Some(0)));
+        let s = reduce(s, Action::CompareWith(Some(CompareTo::Original)));
         assert_eq!(s.compare.as_ref().unwrap().label, "the lesson as shipped");
         let s = reduce(s, Action::CompareWith(None));
         assert!(s.compare.is_none());

@@ -1,7 +1,7 @@
 // Lessons that teach: the gallery, every lesson played to its end with the verdict it
 // promises, the message passport, the event log, charts, the invariant monitor, predict then
 // run, compare, and the projected layout (1280x720 at 150% zoom).
-import { test, expect, shot, outcome, timeline, canvas, transport, speed } from './helpers';
+import { test, expect, shot, outcome, timeline, canvas, transport, speed, node, inspector } from './helpers';
 import { Page } from '@playwright/test';
 
 /** What each lesson's verdict must say once it has run to the end. */
@@ -214,6 +214,27 @@ test('compare runs two variants side by side on the same seed, and both timeline
   // Back to the start: B follows.
   await page.getByRole('button', { name: 'Reset' }).click();
   await expect(diff).toContainText('the same so far');
+  await page.getByRole('button', { name: 'Close compare' }).first().click();
+  await expect(b).toHaveCount(0);
+});
+
+test('an edit is compared with the lesson as shipped: what did my change do?', async ({ page }) => {
+  await page.goto('./');
+  await lessonSelect(page).selectOption('poison-with-dlq');
+  await expect(page.getByRole('button', { name: 'Compare with Without a DLQ' })).toBeVisible();
+  // The learner raises the delivery limit from 3 to 6.
+  await node(page, 'Queue', 'work').click();
+  const limit = inspector(page).getByRole('textbox', { name: /^Delivery limit/ });
+  await limit.fill('6');
+  await limit.press('Tab');
+  await page.getByRole('button', { name: 'Compare with the original' }).click();
+  const b = page.getByRole('region', { name: 'Compare: B, the lesson as shipped' });
+  await expect(b).toBeVisible();
+  await toEnd(page);
+  const diff = page.getByRole('status', { name: 'Difference between A and B' });
+  // Twice the returns before a poison message is dead-lettered: twice the redeliveries.
+  await expect(diff).toContainText('45 redeliveries (A: 90)');
+  await shot(page, 'compare-with-original');
   await page.getByRole('button', { name: 'Close compare' }).first().click();
   await expect(b).toHaveCount(0);
 });
