@@ -150,14 +150,14 @@ mod tests {
     }
 }
 
-/// The importer fuzzed: any text, any JSON, and lessons cut short or with a byte changed, are
-/// opened or refused with a reason, never a panic (the link decoder's own fuzzing is in
-/// `broker/tests/links.rs`).
 // The same generator as the core's hostile-input tests: one file, kept with the core's tests.
 #[cfg(all(test, not(target_arch = "wasm32")))]
 #[path = "../broker/tests/common/any_json.rs"]
 mod any_json;
 
+/// The importer fuzzed: any text, any JSON, and lessons cut short or with a byte changed, are
+/// opened or refused with a reason, never a panic (the link decoder's own fuzzing is in
+/// `broker/tests/links.rs`).
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod fuzz {
     use super::*;
