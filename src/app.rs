@@ -27,7 +27,7 @@ use crate::palette::Palette;
 use crate::panels::Panels;
 use crate::presets;
 use crate::share_view::{CopyByHand, ShareTools};
-use crate::state::{Action, AppState};
+use crate::state::{Action, AppState, CompareTo};
 use crate::transport::Transport;
 
 /// How often (wall ms) the page copies the playhead's state while playing, and how often it
@@ -185,6 +185,13 @@ pub fn app() -> Html {
     let a_label =
         crate::gallery::lesson_of(lesson_slug).map_or_else(|| title.clone(), |(l, i)| l.variants[i].0.to_string());
     let general_notice = state.notice.as_ref().filter(|n| n.at.is_none()).map(|n| n.text.clone());
+    // What Compare offers changes only with the document (a new Rc) or the lesson it belongs
+    // to; working it out compares the whole document with where it started, so not on every
+    // render while playing.
+    let compare_offer = {
+        let state = state.clone();
+        use_memo((state.doc.clone(), state.link_preset, state.lesson), move |_| state.compare_offer())
+    };
 
     if embed.on {
         return html! {
@@ -230,7 +237,7 @@ pub fn app() -> Html {
                 </div>
                 <div class="tools" role="group" aria-label="Lessons">
                     { button("Lessons", "lessons", || Action::ToggleGallery, true, "") }
-                    { compare_button(&state) }
+                    { compare_button(&state, &compare_offer) }
                 </div>
                 <ShareTools state={state.clone()} />
                 <div class="tools" role="group" aria-label="Edit">
@@ -390,16 +397,13 @@ fn draw_compare(lane: &crate::compare::Lane, ts: f64) {
     draw::draw(&ctx, &lane.anim, &lane.layout, &view, ts, lane.player.now_us(), None);
 }
 
-/// "Compare": with the next variant of this lesson, or with the lesson as it shipped; or
-/// closes the comparison.
-fn compare_button(state: &UseReducerHandle<AppState>) -> Html {
+/// "Compare": runs what `offer` names (the lesson's other variant, or the original of an
+/// edited scenario; see `AppState::compare_offer`), or closes the comparison.
+fn compare_button(state: &UseReducerHandle<AppState>, offer: &(String, CompareTo)) -> Html {
     let d = state.dispatcher();
     let (label, target) = match &state.compare {
         Some(_) => ("Close compare".to_string(), None),
-        None => {
-            let (label, with) = state.compare_offer();
-            (label, Some(with))
-        }
+        None => (offer.0.clone(), Some(offer.1)),
     };
     let short = if state.compare.is_some() { "Close compare" } else { "Compare" };
     html! {
