@@ -8,7 +8,7 @@
 //!   course page ──postMessage {type: "brokerlab:play" | "brokerlab:pause" |
 //!                              "brokerlab:seek", t_ms | "brokerlab:load", link}──▶ player
 //!   player ──postMessage {type: "brokerlab:outcome", ...}, {type: "brokerlab:finished"} and
-//!            {type: "brokerlab:error", message} (a load that failed)──▶ course page
+//!            {type: "brokerlab:error", message} (a link that could not be opened)──▶ course page
 //! ```
 //!
 //! Messages that do not come from the parent window, or are not objects of these types, are
@@ -163,13 +163,6 @@ pub fn use_post_messages(state: &UseReducerHandle<AppState>) {
                         return;
                     }
                     if let Some(action) = action_for(&e.data()) {
-                        // A link that cannot be opened leaves the player as it was; the page
-                        // that sent it hears why, as the learner sees it in the frame.
-                        if let Action::OpenLink { text, .. } = &action {
-                            if let Err(why) = crate::share::open_link(text) {
-                                post(&p, &[("type", "brokerlab:error".into()), ("message", why.as_str().into())]);
-                            }
-                        }
                         d.dispatch(action);
                     }
                 })
@@ -177,6 +170,15 @@ pub fn use_post_messages(state: &UseReducerHandle<AppState>) {
             move || drop(listener)
         });
     }
+    // A link that could not be opened (sent with brokerlab:load, or in the frame's address)
+    // leaves the player as it was; the page hears why, in the words the learner sees.
+    let refused = state.refused_links;
+    let why = state.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default();
+    use_effect_with(refused, move |refused| {
+        if let (true, Some(p)) = (*refused > 0, parent()) {
+            post(&p, &[("type", "brokerlab:error".into()), ("message", why.as_str().into())]);
+        }
+    });
     // The outcome, whenever the page recomputes it; "finished" when a run reaches its end.
     let o = state.outcome.clone();
     let finished = state.end_us > 0 && state.t_us >= state.end_us;
