@@ -16,9 +16,9 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
-use broker::model::NodeKind;
 use broker::sort::{sort, sort_by_key};
-use broker::trace::LossReason;
+use broker::LossReason;
+use broker::NodeKind;
 use broker::{EnvId, Event, MsgId, NodeId, Place, Simulation, Token};
 use serde_json::Value;
 

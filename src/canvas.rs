@@ -10,7 +10,7 @@
 //!
 //! The drag in progress is local to this component; only its result becomes an action.
 
-use broker::snapshot::NodeSnapshot;
+use broker::NodeSnapshot;
 use serde_json::Value;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, PointerEvent};

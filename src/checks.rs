@@ -5,8 +5,8 @@
 //! the guarantee is end to end. Drops (a full queue, a reject with no dead-letter target) are
 //! the configuration doing what it says, and are not counted as a broken promise.
 
-use broker::model::NodeKind;
 use broker::scenario::Semantics;
+use broker::NodeKind;
 use broker::{Entry, Event, Simulation};
 
 /// What a semantics promises, in words.

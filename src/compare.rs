@@ -10,7 +10,7 @@
 
 use std::rc::Rc;
 
-use broker::snapshot::NodeSnapshot;
+use broker::NodeSnapshot;
 use broker::Outcome;
 use serde_json::Value;
 use yew::prelude::*;

@@ -487,7 +487,7 @@ pub fn node_at(doc: &Value, p: (f64, f64)) -> Option<String> {
 /// narration is left out: it never changes the run, the inspector does not edit it, and an
 /// edit (a shorter run, other keys) must not stop the player because a point or a question
 /// now names something that is gone. The lesson view reads what it can of it.
-pub fn check(doc: &Value) -> Result<broker::model::Model, Vec<broker::Problem>> {
+pub fn check(doc: &Value) -> Result<broker::Model, Vec<broker::Problem>> {
     let mut d = doc.clone();
     if let Some(o) = d.as_object_mut() {
         o.remove("lesson");

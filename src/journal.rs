@@ -9,7 +9,7 @@
 //!         ──at each step──▶ Journal::sample(sim)   ──▶ series (one line per queue, group, consumer)
 //! ```
 
-use broker::model::NodeKind;
+use broker::NodeKind;
 use broker::{Entry, Simulation};
 
 /// The most entries kept: about 16 MB. A lesson has a few thousand; a run of a million

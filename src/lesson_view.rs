@@ -4,7 +4,7 @@
 //! takes the learner's number before the run and, once the run has ended, sets it against
 //! what really happened, worked out by the core from the outcome.
 
-use broker::lesson::Question;
+use broker::scenario::lesson::Question;
 use serde_json::Value;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -108,12 +108,12 @@ fn prediction(state: &UseReducerHandle<AppState>, q: &Question) -> Html {
     let unit = q.unit.clone().unwrap_or_default();
     let result = match (p.locked, finished) {
         (Some(guess), true) => {
-            let truth = broker::lesson::answer(q, &state.outcome);
+            let truth = broker::answer(q, &state.outcome);
             let right = guess == truth;
             html! {
                 <p class={classes!("verdict-check", if right { "right" } else { "wrong" })} role="status">
                     { if right { "✓ Right. " } else { "✗ Not quite. " } }
-                    { format!("You said {guess}. {}", broker::lesson::answer_words(q, truth)) }
+                    { format!("You said {guess}. {}", broker::answer_words(q, truth)) }
                     if !right { { " Look at the Outcome and the event log to see why." } }
                 </p>
             }

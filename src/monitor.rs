@@ -48,7 +48,7 @@ pub fn monitor(props: &MonitorProps) -> Html {
     let sim = engine.player.sim();
     let journal = engine.player.journal.borrow();
     let (sums, sum_text) = conservation_sum(&state.outcome);
-    let books = broker::invariants::check(sim, false);
+    let books = broker::check_invariants(sim, false);
     let consumers = checks::consumers(sim);
     let breaches: Vec<_> = journal.breaches.iter().filter(|b| b.t_us <= state.t_us).collect();
     html! {

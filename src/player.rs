@@ -16,7 +16,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use broker::model::Model;
+use broker::Model;
 use broker::{Entry, Event, Outcome, SimTime, Simulation};
 
 use crate::journal::Journal;

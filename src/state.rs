@@ -14,7 +14,7 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use broker::snapshot::NodeSnapshot;
+use broker::NodeSnapshot;
 use broker::{Outcome, Problem};
 use serde_json::{json, Value};
 use yew::Reducible;

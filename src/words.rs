@@ -3,7 +3,7 @@
 //! The core's trace names events for machines; this is the same event told out loud, with
 //! node and group names from the simulation.
 
-use broker::trace::Names;
+use broker::Names;
 use broker::{Entry, Event, Simulation};
 
 /// The kinds the event log can be filtered by: a label and the core's event names in it.

@@ -30,7 +30,7 @@ fn every_preset_gives_the_native_trace_hash_in_wasm() {
         let seed = sim.model().seed;
         sim.set_keep_trace(false);
         sim.run_to_end();
-        let got = broker::trace::hash_hex(sim.trace_hash());
+        let got = broker::hash_hex(sim.trace_hash());
         assert_eq!(got, sim.outcome().trace_hash, "{}: outcome and simulation disagree on the hash", p.slug);
         if &got != expected {
             failures.push(format!(
@@ -57,7 +57,7 @@ fn random_scenarios_give_the_native_trace_hash_in_wasm() {
         sim.set_keep_trace(false);
         sim.set_event_budget(400_000);
         sim.run_to_end();
-        let got = broker::trace::hash_hex(sim.trace_hash());
+        let got = broker::hash_hex(sim.trace_hash());
         if got != c["trace_hash"].as_str().unwrap_or("") {
             failures.push(format!("case {i}: wasm32 {got} != native {}", c["trace_hash"]));
         }
@@ -80,7 +80,7 @@ fn seeking_through_checkpoints_gives_the_native_trace_hash_in_wasm() {
             assert_eq!(player.now_us(), t, "{}", p.slug);
         }
         player.advance_to(end);
-        let got = broker::trace::hash_hex(player.sim().trace_hash());
+        let got = broker::hash_hex(player.sim().trace_hash());
         assert_eq!(Some(&got), recorded.get(p.slug), "{}: a seek through checkpoints changed the run", p.slug);
     }
 }

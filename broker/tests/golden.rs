@@ -11,7 +11,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use broker::trace::hash_hex;
+use broker::hash_hex;
 
 fn golden_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests").join("golden")

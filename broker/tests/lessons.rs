@@ -356,7 +356,7 @@ const ANSWERS: &[(&str, &str, Option<&str>, u64)] = &[
     ("work-queue", "redeliveries", None, 1),
 ];
 
-fn lesson_of(name: &str) -> broker::lesson::Lesson {
+fn lesson_of(name: &str) -> broker::scenario::lesson::Lesson {
     let s = broker::Scenario::from_json(&scenario(name)).unwrap();
     s.lesson.unwrap_or_else(|| panic!("{name} has no lesson"))
 }
@@ -398,8 +398,8 @@ fn every_question_has_the_answer_the_lesson_expects() {
         let q = lesson_of(name).question.unwrap();
         assert_eq!((q.measure.name(), q.key.as_deref()), (measure, key), "{name}");
         let o = run_named(name);
-        let got = broker::lesson::answer(&q, &o);
-        assert_eq!(got, want, "{name}: {:?} answers {got}; {}", q.ask, broker::lesson::answer_words(&q, got));
+        let got = broker::answer(&q, &o);
+        assert_eq!(got, want, "{name}: {:?} answers {got}; {}", q.ask, broker::answer_words(&q, got));
     }
 }
 

@@ -13,7 +13,7 @@ fn hash_of(scenario: &Value) -> String {
     let s = broker::Scenario::from_value(scenario.clone()).expect("reads");
     let mut sim = broker::Simulation::from_scenario(&s).expect("validates");
     sim.run_to_end();
-    broker::trace::hash_hex(sim.trace_hash())
+    broker::hash_hex(sim.trace_hash())
 }
 
 #[test]

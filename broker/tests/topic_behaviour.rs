@@ -124,7 +124,7 @@ fn keyed_records_land_where_the_partition_command_says() {
     for e in appended {
         let key = &keys[e["msg"].as_str().unwrap()];
         let partition = e["partition"].as_u64().unwrap() as u32;
-        assert_eq!(partition, broker::partitioner::partition_for_key(key.as_bytes(), 7), "{key}");
+        assert_eq!(partition, broker::partition_for_key(key.as_bytes(), 7), "{key}");
         used.insert(partition);
     }
     assert!(used.len() > 3, "forty keys spread over the partitions: {used:?}");
@@ -136,7 +136,7 @@ fn keyed_records_land_where_the_partition_command_says() {
             .expect("runs");
         assert!(out.status.success());
         let printed: u32 = String::from_utf8(out.stdout).unwrap().trim().parse().unwrap();
-        assert_eq!(printed, broker::partitioner::partition_for_key(key.as_bytes(), 7), "{key}");
+        assert_eq!(printed, broker::partition_for_key(key.as_bytes(), 7), "{key}");
         let appended_to = events(&t, "Appended")
             .iter()
             .find(|e| keys[e["msg"].as_str().unwrap()] == key)
@@ -577,7 +577,7 @@ fn poison(retry: Value, extra_nodes: Vec<Value>, dead_letter: Option<&str>) -> S
 }
 
 fn partition_of(key: &str) -> u32 {
-    broker::partitioner::partition_for_key(key.as_bytes(), 2)
+    broker::partition_for_key(key.as_bytes(), 2)
 }
 
 #[test]

@@ -18,7 +18,7 @@
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
-use broker::model::Model;
+use broker::Model;
 use broker::{Outcome, SimTime, Simulation};
 use clap::{Parser, Subcommand};
 
@@ -110,7 +110,7 @@ fn main() -> ExitCode {
         Cmd::Unpack { link } => unpack(&link),
         Cmd::Partition { key, partitions } => match parse_partitions(&partitions) {
             Some(n) => {
-                println!("{}", broker::partitioner::partition_for_key(key.as_bytes(), n));
+                println!("{}", broker::partition_for_key(key.as_bytes(), n));
                 ExitCode::SUCCESS
             }
             None => {
@@ -207,8 +207,8 @@ fn run(path: &str, seed: Option<u64>, until_ms: Option<u64>, trace: bool, json: 
     let seed = seed.unwrap_or(model.seed);
     let mut sim = Simulation::with_seed(model, seed);
     if let Some(t) = until_ms {
-        if t > broker::validate::MAX_DURATION_MS as u64 {
-            eprintln!("--until-ms: must be at most {} ms", broker::validate::MAX_DURATION_MS);
+        if t > broker::MAX_DURATION_MS as u64 {
+            eprintln!("--until-ms: must be at most {} ms", broker::MAX_DURATION_MS);
             return ExitCode::from(2);
         }
         sim.set_end(SimTime::from_ms(t));

@@ -1,0 +1,57 @@
+//! Commands: what the outside world (a scenario's action script, or a person pressing
+//! "crash this consumer now") does to a running simulation. They go in through
+//! [`crate::Simulation::apply`] and are recorded in the trace like everything else.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::ids::NodeId;
+use crate::model::time::Duration;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Command {
+    Crash {
+        consumer: NodeId,
+        recover_after: Option<Duration>,
+    },
+    Recover {
+        consumer: NodeId,
+    },
+    Outage {
+        node: NodeId,
+        duration: Duration,
+    },
+    Redrive {
+        dlq: NodeId,
+        to: Option<NodeId>,
+    },
+    /// Processing time multiplier, in thousandths (1000 = normal speed), so that commands stay
+    /// exact integers.
+    Slow {
+        consumer: NodeId,
+        factor_milli: u32,
+    },
+    /// A clean leave: a topic consumer leaves its group (commits first under auto-commit); a
+    /// queue consumer cancels its subscription and its unacked deliveries are requeued.
+    Leave {
+        consumer: NodeId,
+    },
+    Join {
+        consumer: NodeId,
+    },
+    /// Moves a group's committed offsets, on one topic or all it reads, and makes its members
+    /// seek there.
+    ResetOffsets {
+        group: u16,
+        topic: Option<NodeId>,
+        to: ResetTarget,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ResetTarget {
+    Earliest,
+    Latest,
+    Offset(u64),
+    /// The first record appended at or after this time.
+    Time(crate::model::time::SimTime),
+}

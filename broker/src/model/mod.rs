@@ -1,0 +1,240 @@
+//! The compiled model: a validated scenario with names resolved to [`NodeId`]s, defaults
+//! filled in and units turned into microseconds. The simulation reads only this.
+
+pub mod command;
+pub mod ids;
+pub mod time;
+
+use crate::model::ids::NodeId;
+use crate::model::time::Duration;
+use crate::scenario::{
+    CommitMode, CrashPoint, ExchangeType, GiveUp, Jitter, KeyChoice, OffsetReset, Overflow, QueueType, RetryPolicy,
+    Semantics, WriteOrder,
+};
+use crate::topic::assignor::Strategy;
+
+#[derive(Clone, Debug)]
+pub struct Model {
+    pub title: String,
+    pub seed: u64,
+    pub duration: Duration,
+    pub nodes: Vec<NodeModel>,
+    pub actions: Vec<ActionModel>,
+    /// Consumer groups, in order of first appearance among the consumers.
+    pub groups: Vec<GroupModel>,
+}
+
+/// A consumer group: the consumers that share its name, and the topics they read.
+#[derive(Clone, Debug)]
+pub struct GroupModel {
+    pub name: String,
+    pub strategy: Strategy,
+    /// Its members, sorted by id (Kafka sorts members by member id).
+    pub members: Vec<NodeId>,
+    /// Topics its members read, in node order.
+    pub topics: Vec<NodeId>,
+}
+
+impl Model {
+    pub fn name(&self, id: NodeId) -> &str {
+        &self.nodes[id.index()].name
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct NodeModel {
+    /// The node's id in the scenario, used in the trace and the outcome.
+    pub name: String,
+    pub kind: NodeKind,
+}
+
+#[derive(Clone, Debug)]
+pub enum NodeKind {
+    Producer(ProducerModel),
+    Exchange(ExchangeModel),
+    Queue(QueueModel),
+    Topic(TopicModel),
+    Consumer(ConsumerModel),
+    DeadLetterQueue,
+}
+
+#[derive(Clone, Debug)]
+pub struct TopicModel {
+    pub partitions: u32,
+    pub retention: Option<Duration>,
+    pub retention_records: Option<u32>,
+    /// Indexes into `Model::groups` of the groups that read it, in group order. Each record
+    /// has one copy per group (one slot, if no group reads it).
+    pub groups: Vec<u16>,
+    /// Consumers wired to it.
+    pub consumers: Vec<NodeId>,
+}
+
+impl TopicModel {
+    /// Copies per record: one per group, or one when no group reads the topic.
+    pub fn slots(&self) -> usize {
+        self.groups.len().max(1)
+    }
+}
+
+/// Where a publish goes, and how long the network takes to get it there.
+#[derive(Clone, Debug)]
+pub struct Link {
+    pub to: NodeId,
+    pub delay: Duration,
+    pub jitter: Duration,
+}
+
+#[derive(Clone, Debug)]
+pub enum ArrivalModel {
+    Fixed {
+        interval: Duration,
+    },
+    /// Mean gap in microseconds (1e6 / rate).
+    Poisson {
+        mean_gap_us: f64,
+    },
+    Burst {
+        size: u32,
+        every: Duration,
+    },
+}
+
+#[derive(Clone, Debug)]
+pub struct ProducerModel {
+    pub arrivals: ArrivalModel,
+    pub count: Option<u64>,
+    pub start: Duration,
+    pub event_types: Vec<String>,
+    pub schema_version: u32,
+    /// Empty for unkeyed messages.
+    pub keys: Vec<String>,
+    pub key_choice: KeyChoice,
+    pub routing_key: Option<String>,
+    pub publish: Option<PublishModel>,
+    pub publish_lost: f64,
+    pub confirm_lost: f64,
+    pub target: Option<Link>,
+    pub idempotent: bool,
+    pub partition_by: crate::scenario::PartitionBy,
+    pub write: Option<WriteModel>,
+    /// Crash between the business write and the publish (or, with an outbox, in the relay).
+    pub crash: Option<(f64, Duration)>,
+}
+
+#[derive(Clone, Debug)]
+pub struct WriteModel {
+    pub name: String,
+    pub outbox: bool,
+    pub relay_interval: Duration,
+    pub order: WriteOrder,
+}
+
+#[derive(Clone, Debug)]
+pub struct PublishModel {
+    pub timeout: Duration,
+    pub retries: u32,
+    pub backoff: Duration,
+}
+
+#[derive(Clone, Debug)]
+pub struct ExchangeModel {
+    pub exchange_type: ExchangeType,
+    pub bindings: Vec<Binding>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Binding {
+    pub link: Link,
+    pub key: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct QueueModel {
+    pub queue_type: QueueType,
+    pub prefetch: u32,
+    pub ack_timeout: Option<Duration>,
+    pub delivery_limit: Option<u32>,
+    pub ttl: Option<Duration>,
+    pub max_length: Option<u32>,
+    pub overflow: Overflow,
+    pub dead_letter: Option<NodeId>,
+    pub consumers: Vec<NodeId>,
+}
+
+#[derive(Clone, Debug)]
+pub enum ProcessingModel {
+    Fixed { ms: f64 },
+    Uniform { min_ms: f64, max_ms: f64 },
+    Exponential { mean_ms: f64 },
+}
+
+#[derive(Clone, Debug)]
+pub struct RetryModel {
+    pub policy: RetryPolicy,
+    pub base_ms: f64,
+    pub cap_ms: f64,
+    pub jitter: Jitter,
+    pub max_attempts: u32,
+    pub then: GiveUp,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct PoisonModel {
+    pub every_nth: Option<u32>,
+    pub key: Option<String>,
+    pub schema_version_above: Option<u32>,
+}
+
+#[derive(Clone, Debug)]
+pub struct CrashModel {
+    pub probability: f64,
+    pub point: CrashPoint,
+    pub recover_after: Duration,
+}
+
+#[derive(Clone, Debug)]
+pub struct ConsumerModel {
+    pub semantics: Semantics,
+    pub processing: ProcessingModel,
+    pub concurrency: u32,
+    /// Overrides the queue's prefetch for this consumer.
+    pub prefetch: Option<u32>,
+    pub retry: RetryModel,
+    pub effect: String,
+    pub queue: Option<NodeId>,
+    pub crashes: Vec<CrashModel>,
+    pub slow_factor: f64,
+    pub transient_error_rate: f64,
+    pub poison: Vec<PoisonModel>,
+    pub lose_acks: f64,
+    /// Windows [from, to) in which every processing attempt fails.
+    pub downstream_outages: Vec<(Duration, Duration)>,
+    pub start: Duration,
+    /// Where a given-up record goes (topic consumers): a topic or a dead-letter queue.
+    pub dead_letter: Option<NodeId>,
+    /// Set when the consumer reads a topic.
+    pub log: Option<LogConsumerModel>,
+}
+
+/// How a consumer reads a topic.
+#[derive(Clone, Debug)]
+pub struct LogConsumerModel {
+    pub topic: NodeId,
+    /// Index into `Model::groups`.
+    pub group: u16,
+    pub commit: CommitMode,
+    pub auto_commit_interval: Duration,
+    pub max_poll_records: u32,
+    pub offset_reset: OffsetReset,
+    pub session_timeout: Duration,
+    pub max_poll_interval: Duration,
+    pub heartbeat_interval: Duration,
+    pub transactional: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct ActionModel {
+    pub at: Duration,
+    pub command: crate::model::command::Command,
+}

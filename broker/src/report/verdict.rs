@@ -1,0 +1,368 @@
+//! The outcome in plain words: what a workshop says out loud. Damage first (duplicate effects,
+//! losses), then what was set aside (dead letters, drops), then ordering and what is unfinished.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::report::outcome::Outcome;
+use crate::sim::death::DeathReason;
+use crate::sim::fate::Fate;
+use crate::sim::trace::{DropReason, LossReason};
+use crate::Simulation;
+
+/// At most this many examples per line; the rest are counted.
+const EXAMPLES: usize = 3;
+
+/// At most this many messages are linked from one line.
+pub const REFS: usize = 24;
+
+/// One verdict line and the messages it is about (indices in publish order).
+pub type Line = (String, Vec<u32>);
+
+fn refs(indices: impl Iterator<Item = usize>) -> Vec<u32> {
+    indices.take(REFS).map(|i| i as u32).collect()
+}
+
+/// A message delivered this often without ever being processed is reported as looping.
+const LOOPING_DELIVERIES: u32 = 5;
+
+fn reason_human(name: &str) -> &'static str {
+    DropReason::ALL
+        .iter()
+        .find(|r| r.name() == name)
+        .map(|r| r.human())
+        .or_else(|| LossReason::ALL.iter().find(|r| r.name() == name).map(|r| r.human()))
+        .or_else(|| DeathReason::ALL.iter().find(|r| r.name() == name).map(|r| r.human()))
+        .unwrap_or("for an unknown reason")
+}
+
+fn plural(n: u64, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+/// Messages by key in business words ("order-42") where every key in the list names one
+/// message in the whole run, else by id.
+fn names(ms: &[&crate::report::outcome::MessageOutcome], shared_keys: &BTreeSet<&str>) -> Vec<String> {
+    let by_key = ms.iter().all(|m| m.key.as_deref().is_some_and(|k| !shared_keys.contains(k)));
+    ms.iter().map(|m| if by_key { m.key.clone().unwrap_or_default() } else { m.id.clone() }).collect()
+}
+
+/// Keys that more than one message of the run carries.
+fn shared_keys(o: &Outcome) -> BTreeSet<&str> {
+    let mut seen = BTreeSet::new();
+    let mut shared = BTreeSet::new();
+    for k in o.messages.iter().filter_map(|m| m.key.as_deref()) {
+        if !seen.insert(k) {
+            shared.insert(k);
+        }
+    }
+    shared
+}
+
+fn examples(items: &[String]) -> String {
+    let mut s = items.iter().take(EXAMPLES).cloned().collect::<Vec<_>>().join(", ");
+    if items.len() > EXAMPLES {
+        s.push_str(&format!(" and {} more", items.len() - EXAMPLES));
+    }
+    s
+}
+
+pub fn verdict(sim: &Simulation, o: &Outcome) -> Vec<Line> {
+    let mut lines: Vec<Line> = Vec::new();
+    let with_fate = |f: Fate| o.messages.iter().enumerate().filter(move |(_, m)| m.fate == f.name());
+    let shared = shared_keys(o);
+    if o.halted {
+        lines.push((
+            format!(
+                "The run stopped early, after {} and {}, at Brokerlab's limits: something loops without waiting (a poison message requeued with no delay?) or publishes very fast.",
+                plural(o.events, "event", "events"),
+                plural(o.published, "message", "messages")
+            ),
+            Vec::new(),
+        ));
+    }
+
+    // Duplicate effects, in business words: "order-42: \"charge card\" happened 2 times".
+    for (idx, m) in with_fate(Fate::ProcessedMoreThanOnce).take(EXAMPLES) {
+        let msg = &sim.msgs[idx];
+        for (effect, count) in msg.effects.iter().filter(|(_, c)| *c > 1) {
+            let subject = match &m.key {
+                Some(k) => format!("{k} ({})", m.id),
+                None => m.id.clone(),
+            };
+            let effect = &sim.effects[*effect as usize];
+            // Without a named effect a consumer's effect is its own id: say it in those words.
+            let default_effect = sim
+                .model
+                .nodes
+                .iter()
+                .any(|n| &n.name == effect && matches!(n.kind, crate::model::NodeKind::Consumer(_)));
+            let text = if default_effect {
+                format!("{subject} was processed {count} times by {effect}.")
+            } else {
+                format!("{subject}: \"{effect}\" happened {count} times.")
+            };
+            lines.push((text, vec![idx as u32]));
+        }
+    }
+    if o.processed_more_than_once > EXAMPLES as u64 {
+        lines.push((
+            format!(
+                "{} had a side effect applied more than once.",
+                plural(o.processed_more_than_once, "message", "messages")
+            ),
+            refs(with_fate(Fate::ProcessedMoreThanOnce).map(|(i, _)| i)),
+        ));
+    }
+
+    for (fate, verb) in [(Fate::Lost, "lost"), (Fate::DeadLettered, "dead-lettered"), (Fate::Dropped, "dropped")] {
+        // Grouped by reason, and for dead letters by the queue they died in.
+        let mut by_reason: BTreeMap<(&str, &str), Vec<(usize, &crate::report::outcome::MessageOutcome)>> =
+            BTreeMap::new();
+        for (i, m) in with_fate(fate) {
+            let queue = if fate == Fate::DeadLettered { m.deaths.first().map_or("", |d| d.queue.as_str()) } else { "" };
+            by_reason.entry((m.reason.unwrap_or(""), queue)).or_default().push((i, m));
+        }
+        for ((reason, queue), ims) in by_reason {
+            let ms: Vec<&crate::report::outcome::MessageOutcome> = ims.iter().map(|(_, m)| *m).collect();
+            let who = names(&ms, &shared);
+            let from = if queue.is_empty() { String::new() } else { format!(" from {queue}") };
+            lines.push((
+                format!(
+                    "{} {} {verb}{from}, {}: {}.",
+                    plural(who.len() as u64, "message", "messages"),
+                    if who.len() == 1 { "was" } else { "were" },
+                    reason_human(reason),
+                    examples(&who)
+                ),
+                refs(ims.iter().map(|(i, _)| *i)),
+            ));
+        }
+    }
+
+    // Messages are in publish order, so a message's outcome sits at its own index.
+    let mut overtaken_refs = Vec::new();
+    let overtaken: Vec<String> = o
+        .messages
+        .iter()
+        .zip(&sim.msgs)
+        .enumerate()
+        .filter_map(|(i, (m, msg))| {
+            let by = msg.overtaken_by?.index();
+            let other = &o.messages[by];
+            overtaken_refs.extend([i, by]);
+            let key = m.key.clone().unwrap_or_default();
+            Some(if other.event_type != m.event_type {
+                format!("{} for {key} was applied before {}", other.event_type, m.event_type)
+            } else {
+                format!("{} for {key} was applied before the earlier {}", other.id, m.id)
+            })
+        })
+        .collect();
+    if !overtaken.is_empty() {
+        lines.push((
+            format!(
+                "{} out of order: {}.",
+                plural(overtaken.len() as u64, "message was applied", "messages were applied"),
+                examples(&overtaken)
+            ),
+            refs(overtaken_refs.into_iter()),
+        ));
+    }
+
+    let rescued: Vec<usize> =
+        with_fate(Fate::ProcessedOnce).filter(|(_, m)| !m.deaths.is_empty()).map(|(i, _)| i).collect();
+    if !rescued.is_empty() {
+        lines.push((
+            format!(
+                "{} dead-lettered on the way and processed in the end.",
+                plural(rescued.len() as u64, "message was", "messages were")
+            ),
+            refs(rescued.into_iter()),
+        ));
+    }
+    if sim.counters.acks_lost_without_timeout > 0 {
+        lines.push((
+            format!(
+                "{} on the way to the broker and the queue has no ack timeout: {} unacked for ever, holding the consumer's prefetch.",
+                plural(sim.counters.acks_lost_without_timeout, "ack was lost", "acks were lost"),
+                if sim.counters.acks_lost_without_timeout == 1 { "that delivery stays" } else { "those deliveries stay" }
+            ),
+            Vec::new(),
+        ));
+    }
+
+    let looping_refs: Vec<usize> = with_fate(Fate::InFlight)
+        .filter(|(_, m)| m.effects == 0 && m.deliveries >= LOOPING_DELIVERIES)
+        .map(|(i, _)| i)
+        .collect();
+    let looping: Vec<String> = looping_refs
+        .iter()
+        .map(|&i| {
+            let m = &o.messages[i];
+            let name = match m.key.as_deref() {
+                Some(k) if !shared.contains(k) => k.to_string(),
+                _ => m.id.clone(),
+            };
+            format!("{name}: {} deliveries", m.deliveries)
+        })
+        .collect();
+    if !looping.is_empty() {
+        lines.push((
+            format!(
+                "{} delivered again and again and never processed: a poison loop ({}).",
+                plural(looping.len() as u64, "message was", "messages were"),
+                examples(&looping)
+            ),
+            refs(looping_refs.into_iter()),
+        ));
+    }
+
+    // Rebalances after a group formed, and what caused them.
+    for (g, gs) in sim.groups.iter().enumerate() {
+        if gs.changes.is_empty() {
+            continue;
+        }
+        let why: Vec<String> = gs
+            .changes
+            .iter()
+            .map(|(t, m, change)| {
+                let name = sim.model.name(*m);
+                let what = match change {
+                    crate::topic::consumer_group::Change::Joined => "joined".to_string(),
+                    crate::topic::consumer_group::Change::Left(crate::sim::trace::LeaveReason::Left) => {
+                        "left".to_string()
+                    }
+                    crate::topic::consumer_group::Change::Left(r) => r.human().to_string(),
+                };
+                format!("{name} {what} at {} s", libm::round(t.as_ms_f64() / 100.0) / 10.0)
+            })
+            .collect();
+        let times = if why.len() == 1 { "once".to_string() } else { format!("{} times", why.len()) };
+        lines.push((
+            format!("Group {} rebalanced {times} after it formed: {}.", sim.model.groups[g].name, examples(&why)),
+            Vec::new(),
+        ));
+    }
+
+    // max.poll.interval: a member too slow between polls is put out of its group.
+    for (i, n) in sim.model.nodes.iter().enumerate() {
+        let crate::model::NodeKind::Consumer(cm) = &n.kind else { continue };
+        let (Some(lm), crate::sim::NodeState::Consumer(cs)) = (&cm.log, &sim.nodes[i]) else { continue };
+        if cs.log.kicked > 0 {
+            let ms = lm.max_poll_interval.0 / 1000;
+            let text = if cs.log.kicked == 1 {
+                format!(
+                    "{} took longer than max.poll.interval ({ms} ms) to work through a poll: the group rebalanced without it, its commit failed, and what it had processed was read again by another member.",
+                    n.name
+                )
+            } else {
+                format!(
+                    "{} took longer than max.poll.interval ({ms} ms) to work through a poll {} times: each time the group rebalanced without it, its commit failed, and what it had processed was read again by another member.",
+                    n.name, cs.log.kicked
+                )
+            };
+            lines.push((text, Vec::new()));
+        }
+    }
+
+    // Head-of-line blocking on a topic: a record that keeps failing holds up its partition.
+    for (i, n) in sim.model.nodes.iter().enumerate() {
+        let crate::model::NodeKind::Consumer(cm) = &n.kind else { continue };
+        if cm.log.is_none() {
+            continue;
+        }
+        let crate::sim::NodeState::Consumer(cs) = &sim.nodes[i] else { continue };
+        for w in cs.works.iter().filter(|w| w.attempt > 1) {
+            let Some(lw) = &w.log else { continue };
+            let tp = (lw.topic, lw.partition);
+            let g = cm.log.as_ref().map(|l| l.group).unwrap_or_default();
+            let behind = sim.partition(tp).end().saturating_sub(lw.offset + 1);
+            let msg = sim.envs[w.env.index()].msg;
+            let name = match sim.msgs[msg.index()].key {
+                Some(k) => format!("{} ({})", sim.keys[k as usize], sim.message_name(msg)),
+                None => sim.message_name(msg),
+            };
+            let others = cs.log.owned.len().saturating_sub(1);
+            let also = if others > 0 {
+                let rest = if others == 1 {
+                    "its other partition waits".to_string()
+                } else {
+                    format!("its other {others} partitions wait")
+                };
+                format!("; {} reads one record at a time, so {rest} too", n.name)
+            } else {
+                String::new()
+            };
+            let text = format!(
+                "Partition {}/{} is blocked for group {}: {name} at offset {} has failed {} and {} behind it {}{also} (head-of-line blocking; a retry or dead-letter topic would let them through).",
+                sim.model.name(tp.0),
+                tp.1,
+                sim.model.groups[g as usize].name,
+                lw.offset,
+                plural(w.attempt as u64 - 1, "time", "times"),
+                plural(behind, "record", "records"),
+                if behind == 1 { "waits" } else { "wait" },
+            );
+            lines.push((text, vec![msg.index() as u32]));
+        }
+    }
+
+    if o.publishes_deduplicated > 0 {
+        lines.push((
+            format!(
+                "{} written only once: the broker recognised {} producer sequence {} (idempotent producer).",
+                plural(o.publishes_deduplicated, "publish retry was", "publish retries were"),
+                if o.publishes_deduplicated == 1 { "its" } else { "their" },
+                if o.publishes_deduplicated == 1 { "number" } else { "numbers" },
+            ),
+            Vec::new(),
+        ));
+    }
+
+    let phantom_refs: Vec<usize> = (0..o.messages.len()).filter(|&i| sim.msgs[i].phantom).collect();
+    if !phantom_refs.is_empty() {
+        let phantoms: Vec<&crate::report::outcome::MessageOutcome> =
+            phantom_refs.iter().map(|&i| &o.messages[i]).collect();
+        let who = names(&phantoms, &shared);
+        lines.push((
+            format!(
+                "{} published but {} business write was rolled back when the producer crashed (dual write, publish then write): consumers acted on something that never happened: {}.",
+                plural(who.len() as u64, "event was", "events were"),
+                if who.len() == 1 { "its" } else { "their" },
+                examples(&who)
+            ),
+            refs(phantom_refs.into_iter()),
+        ));
+    }
+
+    if o.in_flight > 0 {
+        // The app asks for the verdict mid-run too: there, in flight is simply "so far".
+        let when = if sim.now() >= sim.end() || sim.is_halted() { "when the run ended" } else { "at this moment" };
+        lines.push((
+            format!("{} still in flight {when}.", plural(o.in_flight, "message was", "messages were")),
+            refs(with_fate(Fate::InFlight).map(|(i, _)| i)),
+        ));
+    }
+    let text = if o.published > 0 && o.processed_once == o.published {
+        if o.published == 1 {
+            "The message was processed exactly once.".to_string()
+        } else {
+            format!("All {} messages were processed exactly once.", o.published)
+        }
+    } else if o.published == 0 {
+        if sim.now() >= sim.end() { "Nothing was published." } else { "Nothing has been published yet." }.to_string()
+    } else {
+        format!(
+            "{} of {} {} processed exactly once.",
+            o.processed_once,
+            plural(o.published, "message", "messages"),
+            if o.processed_once == 1 { "was" } else { "were" }
+        )
+    };
+    lines.push((text, Vec::new()));
+    lines
+}

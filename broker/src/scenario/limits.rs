@@ -1,0 +1,24 @@
+//! The format's limits, defined once: the validator refuses a scenario past them, the link
+//! reader caps a link with them before inflating or reading further, and the editor stops
+//! adding nodes and wires at them. They keep a hostile or mistaken file from making a run
+//! last for ever or eat all memory.
+
+/// The most bytes of scenario JSON the core will read.
+pub const MAX_SCENARIO_BYTES: usize = 2 * 1024 * 1024;
+/// The most nodes a scenario may have.
+pub const MAX_NODES: usize = 200;
+/// The most wires a scenario may have.
+pub const MAX_WIRES: usize = 1_000;
+/// The most actions a scenario's script may have.
+pub const MAX_ACTIONS: usize = 1_000;
+pub const MAX_DURATION_MS: i64 = 86_400_000;
+pub const MAX_RATE_PER_S: f64 = 100_000.0;
+/// The most messages one producer may publish, and about the most a run will hold.
+pub const MAX_COUNT: i64 = 1_000_000;
+pub const MAX_KEYS: i64 = 100_000;
+pub const MAX_PREFETCH: i64 = 10_000;
+pub const MAX_CONCURRENCY: i64 = 1_000;
+pub const MAX_MS: f64 = 3_600_000.0;
+pub const MAX_ATTEMPTS: i64 = 1_000;
+pub const MAX_NAME_LEN: usize = 64;
+pub const MAX_PARTITIONS: i64 = 1_000;

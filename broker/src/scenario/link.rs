@@ -1,0 +1,371 @@
+//! Share links: a whole scenario (topology, settings, seed, action script, view and
+//! narration) and the lesson it came from, packed into a URL fragment that a course can keep
+//! for years. The text after `#` is `<link version>.<payload>`: the payload is URL-safe
+//! base64 (no padding) of raw deflate of a small JSON envelope `{"s": scenario, "p":
+//! preset}`. A link is read with every size capped before the work it would cost: the
+//! characters looked at, the bytes inflated (a "zip bomb" stops at the cap) and the nodes,
+//! wires and actions. A scenario from an older format version is migrated step by step to
+//! the current one, never refused.
+//!
+//! ```text
+//!   scenario JSON ──minify──▶ deflate (level 9) ──▶ base64url ──▶ "1.eNqr..."
+//!   "1.eNqr..." ──check version, length, alphabet──▶ base64url⁻¹ ──inflate ≤ cap──▶ JSON
+//!               ──caps on nodes, wires, actions──▶ migrate to CURRENT_VERSION ──▶ Shared
+//! ```
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use serde_json::{json, Value};
+
+use crate::scenario::CURRENT_VERSION;
+
+/// The version of the link's own packing (not of the scenario inside it).
+pub const LINK_VERSION: u32 = 1;
+/// The most characters of a link the decoder looks at.
+pub const MAX_LINK_CHARS: usize = 64 * 1024;
+/// The most bytes a link may inflate to.
+pub const MAX_INFLATED_BYTES: usize = 256 * 1024;
+/// The link reader's caps on nodes, wires and actions. Wires and actions may run to twice the
+/// format's limits, so that a link a little over them still opens, with the validator's
+/// problems shown beside the scenario, rather than being refused whole.
+pub const MAX_NODES: usize = crate::scenario::limits::MAX_NODES;
+pub const MAX_WIRES: usize = 2 * crate::scenario::limits::MAX_WIRES;
+pub const MAX_ACTIONS: usize = 2 * crate::scenario::limits::MAX_ACTIONS;
+
+/// What a link carries.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Shared {
+    /// The scenario, migrated to [`CURRENT_VERSION`]; not yet validated.
+    pub scenario: Value,
+    /// The lesson (preset) it started from, if it did.
+    pub preset: Option<String>,
+}
+
+/// Why a link could not be read, in words for the person who opened it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LinkError {
+    Empty,
+    NotALink,
+    Newer(u64),
+    TooLong(usize),
+    BadCharacters,
+    Damaged,
+    TooBig,
+    NotAScenario(String),
+    TooMany { what: &'static str, count: usize, most: usize },
+}
+
+impl std::fmt::Display for LinkError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LinkError::Empty => write!(f, "The link has no scenario in it."),
+            LinkError::NotALink => write!(
+                f,
+                "This is not a Brokerlab scenario link: the part after # should start with a version number and a dot."
+            ),
+            LinkError::Newer(v) => write!(
+                f,
+                "This link was made by a newer Brokerlab (link format {v}); this one reads format {LINK_VERSION} and older."
+            ),
+            LinkError::TooLong(n) => write!(
+                f,
+                "The link is too long to be a Brokerlab scenario ({n} characters; the most is {MAX_LINK_CHARS})."
+            ),
+            LinkError::BadCharacters => write!(
+                f,
+                "The link is damaged: it has characters a Brokerlab link never has. Was it changed after it was copied?"
+            ),
+            LinkError::Damaged => write!(
+                f,
+                "The link is damaged: its packed scenario is broken or ends early. Was it cut short when it was copied?"
+            ),
+            LinkError::TooBig => write!(
+                f,
+                "The link unpacks to more than {} KB, so Brokerlab stopped reading it: no scenario is that big.",
+                MAX_INFLATED_BYTES / 1024
+            ),
+            LinkError::NotAScenario(why) => write!(f, "The link is damaged: what it holds is not a scenario ({why})."),
+            LinkError::TooMany { what, count, most } => {
+                write!(f, "The link's scenario has {count} {what}; Brokerlab opens at most {most}.")
+            }
+        }
+    }
+}
+
+/// The link text (the part after `#`) for a scenario and the lesson it came from.
+pub fn encode(scenario: &Value, preset: Option<&str>) -> String {
+    let mut envelope = json!({ "s": scenario });
+    if let Some(p) = preset {
+        envelope["p"] = json!(p);
+    }
+    let packed = miniz_oxide::deflate::compress_to_vec(write_json(&envelope, false).as_bytes(), 9);
+    format!("{LINK_VERSION}.{}", URL_SAFE_NO_PAD.encode(packed))
+}
+
+/// JSON text for a value: compact, or `pretty` with two-space indents (for files people
+/// read). Written here rather than with serde_json's serializer because the app compiles to
+/// wasm and the serializer brings a second float formatter and its tables into the bundle;
+/// numbers use Rust's shortest round-trip form, which serde_json reads back exactly.
+pub fn write_json(v: &Value, pretty: bool) -> String {
+    let mut out = String::new();
+    write_value(v, pretty, 0, &mut out);
+    out
+}
+
+fn write_value(v: &Value, pretty: bool, depth: usize, out: &mut String) {
+    let newline = |out: &mut String, depth: usize| {
+        if pretty {
+            out.push('\n');
+            for _ in 0..depth {
+                out.push_str("  ");
+            }
+        }
+    };
+    match v {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                out.push_str(&i.to_string());
+            } else if let Some(u) = n.as_u64() {
+                out.push_str(&u.to_string());
+            } else {
+                let x = n.as_f64().unwrap_or(0.0);
+                // Very large and very small numbers in exponent form, as serde_json writes them.
+                let text = if x != 0.0 && !(1e-5..1e16).contains(&x.abs()) { format!("{x:e}") } else { x.to_string() };
+                out.push_str(&text);
+                // "3" would read back as an integer; keep it a float.
+                if !text.contains(['.', 'e', 'E']) {
+                    out.push_str(".0");
+                }
+            }
+        }
+        Value::String(s) => write_string(s, out),
+        Value::Array(a) => {
+            out.push('[');
+            for (i, x) in a.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                newline(out, depth + 1);
+                write_value(x, pretty, depth + 1, out);
+            }
+            if !a.is_empty() {
+                newline(out, depth);
+            }
+            out.push(']');
+        }
+        Value::Object(m) => {
+            out.push('{');
+            for (i, (k, x)) in m.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                newline(out, depth + 1);
+                write_string(k, out);
+                out.push(':');
+                if pretty {
+                    out.push(' ');
+                }
+                write_value(x, pretty, depth + 1, out);
+            }
+            if !m.is_empty() {
+                newline(out, depth);
+            }
+            out.push('}');
+        }
+    }
+}
+
+fn write_string(s: &str, out: &mut String) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// Reads a link: the part after `#`, or a whole address that has one (`#` is not in the
+/// payload's alphabet, so everything up to the first `#` is the page's address).
+pub fn decode(link: &str) -> Result<Shared, LinkError> {
+    let link = link.split_once('#').map_or(link, |(_, fragment)| fragment).trim();
+    if link.is_empty() {
+        return Err(LinkError::Empty);
+    }
+    if link.len() > MAX_LINK_CHARS {
+        return Err(LinkError::TooLong(link.chars().count()));
+    }
+    let (version, payload) = link.split_once('.').ok_or(LinkError::NotALink)?;
+    if version.is_empty() || version.len() > 9 || !version.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(LinkError::NotALink);
+    }
+    let version: u64 = version.parse().map_err(|_| LinkError::NotALink)?;
+    if version == 0 {
+        return Err(LinkError::NotALink);
+    }
+    if version > LINK_VERSION as u64 {
+        return Err(LinkError::Newer(version));
+    }
+    if !payload.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+        return Err(LinkError::BadCharacters);
+    }
+    let packed = URL_SAFE_NO_PAD.decode(payload).map_err(|_| LinkError::Damaged)?;
+    let bytes = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_INFLATED_BYTES).map_err(|e| {
+        if e.status == miniz_oxide::inflate::TINFLStatus::HasMoreOutput {
+            LinkError::TooBig
+        } else {
+            LinkError::Damaged
+        }
+    })?;
+    let envelope: Value = serde_json::from_slice(&bytes).map_err(|e| LinkError::NotAScenario(e.to_string()))?;
+    let Value::Object(mut envelope) = envelope else {
+        return Err(LinkError::NotAScenario("not a JSON object".into()));
+    };
+    let scenario = envelope.remove("s").ok_or_else(|| LinkError::NotAScenario("no scenario in it".into()))?;
+    if !scenario.is_object() {
+        return Err(LinkError::NotAScenario("the scenario is not a JSON object".into()));
+    }
+    let preset = envelope.get("p").and_then(Value::as_str).filter(|p| p.len() <= 100).map(str::to_owned);
+    for (what, key, most) in
+        [("nodes", "nodes", MAX_NODES), ("wires", "wires", MAX_WIRES), ("actions", "actions", MAX_ACTIONS)]
+    {
+        let count = scenario.get(key).and_then(Value::as_array).map_or(0, Vec::len);
+        if count > most {
+            return Err(LinkError::TooMany { what, count, most });
+        }
+    }
+    Ok(Shared { scenario: migrate(scenario), preset })
+}
+
+/// One step of migration: from the version before to this one. Index 0 takes version 0 (the
+/// first sketch of the format, before it carried a version) to version 1.
+const STEPS: &[fn(&mut Value)] = &[from_0_to_1];
+
+/// Version 0 had no `version` field; otherwise it is version 1.
+fn from_0_to_1(v: &mut Value) {
+    v["version"] = json!(1);
+}
+
+/// Brings a scenario of any older format version up to [`CURRENT_VERSION`], one step at a
+/// time. A scenario without a version is version 0; one that is not a whole number is left
+/// for validation to explain.
+pub fn migrate(mut v: Value) -> Value {
+    if !v.is_object() {
+        // Not a scenario at all: validation says so.
+        return v;
+    }
+    let mut version = match v.get("version") {
+        None => 0,
+        Some(n) => match n.as_i64() {
+            Some(n) if (0..CURRENT_VERSION).contains(&n) => n,
+            _ => return v,
+        },
+    };
+    while version < CURRENT_VERSION {
+        if let Some(step) = STEPS.get(version as usize) {
+            step(&mut v);
+        }
+        version += 1;
+        v["version"] = json!(version);
+    }
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_scenario_survives_the_round_trip_with_its_lesson() {
+        let s = json!({"version": 1, "title": "t", "duration_ms": 1000, "nodes": [], "view": {"zoom": 1.0}});
+        let link = encode(&s, Some("work-queue"));
+        assert!(link.starts_with("1."));
+        assert!(link[2..].bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
+        let back = decode(&format!("#{link}")).unwrap();
+        assert_eq!(back, Shared { scenario: s, preset: Some("work-queue".into()) });
+    }
+
+    #[test]
+    fn written_json_reads_back_as_the_same_value() {
+        // 1771738123447960.25 is written "1771738123447960.3", which serde_json's default
+        // (best-effort) reader took for ...960.5: the reason for its float_roundtrip feature.
+        let tie = f64::from_bits(0x4319_2d8b_b5ee_ba61);
+        let v = json!({"a": [1, -2, 3.5, 1e300, 5e-324, 0.1, 2.0, tie, true, null], "q\"\\\n\u{1}é😀": {"": "x"}, "e": {}, "f": []});
+        for pretty in [false, true] {
+            let text = write_json(&v, pretty);
+            assert_eq!(serde_json::from_str::<Value>(&text).unwrap(), v, "{text}");
+        }
+        assert_eq!(write_json(&json!({"a": [1, 2]}), false), r#"{"a":[1,2]}"#);
+        assert_eq!(write_json(&json!({"a": [1]}), true), "{\n  \"a\": [\n    1\n  ]\n}");
+    }
+
+    #[test]
+    fn a_whole_address_is_read_from_its_fragment() {
+        let good = encode(&json!({"version": 1, "duration_ms": 1000, "nodes": []}), None);
+        let plain = decode(&good).unwrap().scenario;
+        assert_eq!(decode(&format!("#{good}")).unwrap().scenario, plain);
+        assert_eq!(
+            decode(&format!("https://example.org/course/brokerlab/?embed=1&t=5#{good}")).unwrap().scenario,
+            plain
+        );
+        assert_eq!(decode("https://example.org/brokerlab/#").unwrap_err(), LinkError::Empty);
+        assert_eq!(decode("https://example.org/brokerlab/").unwrap_err(), LinkError::NotALink);
+    }
+
+    #[test]
+    fn bad_links_say_what_is_wrong() {
+        let good = encode(&json!({"version": 1, "duration_ms": 1000, "nodes": []}), None);
+        assert_eq!(decode(""), Err(LinkError::Empty));
+        assert_eq!(decode("#"), Err(LinkError::Empty));
+        assert_eq!(decode("hello"), Err(LinkError::NotALink));
+        assert_eq!(decode("x.abc"), Err(LinkError::NotALink));
+        assert_eq!(decode("0.abc"), Err(LinkError::NotALink));
+        assert_eq!(decode(&good.replacen("1.", "7.", 1)), Err(LinkError::Newer(7)));
+        assert_eq!(decode(&good.replacen("1.", "99999999999.", 1)), Err(LinkError::NotALink));
+        assert_eq!(decode(&format!("{good}<img src=x>")), Err(LinkError::BadCharacters));
+        assert_eq!(decode(&good[..good.len() / 2]), Err(LinkError::Damaged));
+        assert_eq!(decode(&format!("1.{}", "A".repeat(MAX_LINK_CHARS))), Err(LinkError::TooLong(MAX_LINK_CHARS + 2)));
+        let not_json = format!("1.{}", URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec(b"{nope", 9)));
+        assert!(matches!(decode(&not_json), Err(LinkError::NotAScenario(_))));
+        for e in [LinkError::Damaged, LinkError::TooBig, LinkError::Newer(2)] {
+            assert!(e.to_string().len() > 40, "{e}");
+        }
+    }
+
+    #[test]
+    fn a_zip_bomb_stops_at_the_cap() {
+        // 40 MB of spaces packs into about 40 KB; reading it must stop at the cap.
+        let bomb = miniz_oxide::deflate::compress_to_vec(&vec![b' '; 40 * 1024 * 1024], 9);
+        let link = format!("1.{}", URL_SAFE_NO_PAD.encode(&bomb));
+        assert!(link.len() < MAX_LINK_CHARS, "{}", link.len());
+        assert_eq!(decode(&link), Err(LinkError::TooBig));
+    }
+
+    #[test]
+    fn counts_are_capped_before_validation() {
+        let nodes: Vec<Value> = (0..MAX_NODES + 1).map(|i| json!({"id": format!("q{i}"), "kind": "queue"})).collect();
+        let link = encode(&json!({"version": 1, "duration_ms": 1000, "nodes": nodes}), None);
+        assert_eq!(decode(&link), Err(LinkError::TooMany { what: "nodes", count: MAX_NODES + 1, most: MAX_NODES }));
+    }
+
+    #[test]
+    fn an_older_scenario_is_migrated_not_refused() {
+        let v0 = json!({"duration_ms": 1000, "nodes": []});
+        assert_eq!(migrate(v0)["version"], json!(CURRENT_VERSION));
+        let link = encode(&json!({"duration_ms": 1000, "nodes": []}), None);
+        assert_eq!(decode(&link).unwrap().scenario["version"], json!(CURRENT_VERSION));
+        // A version from the future or of the wrong type is left for validation to explain.
+        assert_eq!(migrate(json!({"version": 99}))["version"], json!(99));
+        assert_eq!(migrate(json!({"version": "one"}))["version"], json!("one"));
+        assert_eq!(migrate(json!([1, 2])), json!([1, 2]));
+        assert_eq!(migrate(json!(null)), json!(null));
+    }
+}

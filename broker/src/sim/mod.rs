@@ -1,0 +1,692 @@
+//! The simulation: state, the event loop, and the small API the app and the command line
+//! drive it with.
+//!
+//! ```text
+//!   apply(Command) ──▶ ┌────────────────────────────┐ ──▶ drain_trace() / trace_hash()
+//!   advance_to(t)  ──▶ │ scheduler (time, seq) heap │ ──▶ snapshot()   (what is where now)
+//!   step()         ──▶ │ nodes, messages, envelopes │ ──▶ outcome()    (what it meant)
+//!                      └────────────────────────────┘
+//!   next_event_at() tells the driver when something will next happen.
+//! ```
+//!
+//! The handlers live beside the concepts they implement: publishing and routing in
+//! `producer.rs` and `routing.rs`, delivery and processing in `consume.rs`, crashes and outages in `fault.rs`.
+
+pub mod death;
+pub mod fate;
+pub mod fault;
+pub mod invariants;
+pub mod message;
+pub mod rng;
+pub mod scheduler;
+pub mod trace;
+
+use std::collections::BTreeMap;
+
+use crate::consumer::ConsumerState;
+use crate::model::command::Command;
+use crate::model::ids::{EnvId, MsgId, NodeId};
+use crate::model::time::{Duration, SimTime};
+use crate::model::{Model, NodeKind};
+use crate::producer::ProducerState;
+use crate::queue::QueueState;
+use crate::scenario::problem::Problem;
+use crate::scenario::Scenario;
+use crate::sim::message::{EnvState, Envelope, Message};
+use crate::sim::rng::SimRng;
+use crate::sim::scheduler::Scheduler;
+use crate::sim::trace::{Entry, Event, Names, Trace};
+
+/// Runs stop after this many trace events, so that a poison loop with no delay cannot hang
+/// the app or the command line. A run that hits it says so in its outcome.
+pub const DEFAULT_EVENT_BUDGET: u64 = 20_000_000;
+
+/// Runs also stop when this many messages have been published, to bound memory.
+pub const MESSAGE_BUDGET: usize = 2_000_000;
+
+/// ... and when this many copies exist (fan-out to many queues, or many consumer groups on a
+/// topic, multiply the copies of each message).
+pub const COPY_BUDGET: usize = 3_000_000;
+
+/// Something scheduled to happen.
+#[derive(Clone, Debug)]
+pub(crate) enum Due {
+    ProducerTick {
+        producer: NodeId,
+    },
+    /// An envelope reaches a node over a wire.
+    Arrive {
+        env: EnvId,
+        node: NodeId,
+        published: bool,
+        attempt: u32,
+    },
+    PublishTimeout {
+        env: EnvId,
+        attempt: u32,
+    },
+    PublishRetry {
+        msg: MsgId,
+        env: Option<EnvId>,
+    },
+    ProcessingDone {
+        consumer: NodeId,
+        life: u32,
+        serial: u64,
+    },
+    RetryAttempt {
+        consumer: NodeId,
+        life: u32,
+        serial: u64,
+    },
+    AckTimeout {
+        consumer: NodeId,
+        env: EnvId,
+        channel: u32,
+        delivery_count: u32,
+    },
+    Expire {
+        env: EnvId,
+        queue: NodeId,
+    },
+    Recover {
+        consumer: NodeId,
+        life: u32,
+    },
+    OutageEnd {
+        node: NodeId,
+    },
+    Action {
+        index: u32,
+    },
+    /// Time retention looks at the head of a partition.
+    Retention {
+        topic: NodeId,
+        partition: u32,
+    },
+    /// The members that start at time 0 form the group.
+    FormGroup {
+        group: u16,
+    },
+    /// A consumer starts (`start_ms`).
+    Start {
+        consumer: NodeId,
+    },
+    SessionTimeout {
+        consumer: NodeId,
+        life: u32,
+    },
+    FollowUpRebalance {
+        group: u16,
+        generation: u32,
+    },
+    AutoCommit {
+        consumer: NodeId,
+        life: u32,
+    },
+    /// `max.poll.interval.ms` after a poll: has the member polled again since?
+    PollDeadline {
+        consumer: NodeId,
+    },
+    /// The transactional outbox's relay polls the outbox.
+    RelayTick {
+        producer: NodeId,
+    },
+    ProducerRecover {
+        producer: NodeId,
+    },
+}
+
+#[derive(Clone)]
+pub(crate) enum NodeState {
+    Producer(ProducerState),
+    Exchange { outage_until: Option<SimTime> },
+    Queue(QueueState),
+    Topic(crate::topic::log::TopicState),
+    Consumer(ConsumerState),
+    DeadLetterQueue { held: Vec<EnvId> },
+}
+
+#[derive(Clone)]
+pub struct Simulation {
+    pub(crate) model: Model,
+    pub(crate) now: SimTime,
+    pub(crate) end: SimTime,
+    pub(crate) rng: SimRng,
+    pub(crate) sched: Scheduler<Due>,
+    pub(crate) trace: Trace,
+    pub(crate) nodes: Vec<NodeState>,
+    pub(crate) msgs: Vec<Message>,
+    pub(crate) envs: Vec<Envelope>,
+    /// Envelopes per state, for the conservation invariant.
+    pub(crate) env_counts: [u64; EnvState::SLOTS],
+    pub(crate) keys: Vec<String>,
+    /// Effect names (consumers with the same name share a ledger).
+    pub(crate) effects: Vec<String>,
+    pub(crate) consumer_effect: Vec<u16>,
+    pub(crate) event_types: Vec<String>,
+    /// Highest key sequence applied so far, per (effect, key): the out-of-order detector.
+    pub(crate) applied_key_seq: BTreeMap<(u16, u32), (u32, MsgId)>,
+    pub(crate) next_work: u64,
+    pub(crate) groups: Vec<crate::topic::consumer_group::GroupState>,
+    /// Ownership stamps handed out so far (see `poll::Owned`).
+    pub(crate) stamps: u64,
+    pub(crate) counters: Counters,
+    pub(crate) budget: u64,
+    pub(crate) halted: bool,
+    /// Check invariants after every event (on by default in debug builds).
+    pub check_invariants: bool,
+    pub(crate) invariant_tick: u64,
+}
+
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Counters {
+    pub consumer_retries: u64,
+    pub publish_retries: u64,
+    pub redeliveries: u64,
+    pub duplicate_effects: u64,
+    pub out_of_order: u64,
+    pub effects_applied: u64,
+    pub duplicates_suppressed: u64,
+    /// Publish retries the idempotent producer's broker recognised and did not write again.
+    pub publishes_deduplicated: u64,
+    /// Acks lost on queues that have no ack timeout: those deliveries stay unacked.
+    pub acks_lost_without_timeout: u64,
+}
+
+impl Names for Simulation {
+    fn node_name(&self, id: NodeId) -> &str {
+        self.model.name(id)
+    }
+
+    fn msg_name(&self, id: MsgId) -> String {
+        let m = &self.msgs[id.index()];
+        format!("{}-{}", self.model.name(m.producer), m.number)
+    }
+
+    fn msg_key_and_type(&self, id: MsgId) -> (Option<&str>, &str) {
+        let m = &self.msgs[id.index()];
+        (m.key.map(|k| self.keys[k as usize].as_str()), &self.event_types[m.event_type as usize])
+    }
+
+    fn group_name_and_strategy(&self, group: u16) -> (&str, &'static str) {
+        let g = &self.model.groups[group as usize];
+        (&g.name, g.strategy.name())
+    }
+}
+
+impl Simulation {
+    /// Validates a scenario and builds its simulation with the scenario's own seed.
+    pub fn from_scenario(s: &Scenario) -> Result<Simulation, Vec<Problem>> {
+        crate::compile::validate(s).map(Simulation::new)
+    }
+
+    pub fn new(model: Model) -> Simulation {
+        let seed = model.seed;
+        Simulation::with_seed(model, seed)
+    }
+
+    pub fn with_seed(mut model: Model, seed: u64) -> Simulation {
+        model.seed = seed;
+        let mut keys = Vec::new();
+        let mut key_index = BTreeMap::new();
+        let mut effects: Vec<String> = Vec::new();
+        let mut consumer_effect = vec![u16::MAX; model.nodes.len()];
+        let mut event_types: Vec<String> = Vec::new();
+        let mut nodes = Vec::with_capacity(model.nodes.len());
+        for (i, n) in model.nodes.iter().enumerate() {
+            nodes.push(match &n.kind {
+                NodeKind::Producer(p) => {
+                    for k in &p.keys {
+                        if !key_index.contains_key(k) {
+                            key_index.insert(k.clone(), keys.len() as u32);
+                            keys.push(k.clone());
+                        }
+                    }
+                    let type_ids = p
+                        .event_types
+                        .iter()
+                        .map(|t| match event_types.iter().position(|x| x == t) {
+                            Some(i) => i as u16,
+                            None => {
+                                event_types.push(t.clone());
+                                (event_types.len() - 1) as u16
+                            }
+                        })
+                        .collect();
+                    NodeState::Producer(ProducerState::new(p, type_ids, &key_index))
+                }
+                NodeKind::Exchange(_) => NodeState::Exchange { outage_until: None },
+                NodeKind::Queue(_) => NodeState::Queue(QueueState::default()),
+                NodeKind::Topic(t) => NodeState::Topic(crate::topic::log::TopicState::new(t.partitions)),
+                NodeKind::Consumer(c) => {
+                    let e = match effects.iter().position(|x| *x == c.effect) {
+                        Some(e) => e,
+                        None => {
+                            effects.push(c.effect.clone());
+                            effects.len() - 1
+                        }
+                    };
+                    consumer_effect[i] = e as u16;
+                    NodeState::Consumer(ConsumerState { away: c.start.0 > 0, ..ConsumerState::default() })
+                }
+                NodeKind::DeadLetterQueue => NodeState::DeadLetterQueue { held: Vec::new() },
+            });
+        }
+        let end = SimTime(model.duration.0);
+        let mut sim = Simulation {
+            now: SimTime::ZERO,
+            end,
+            rng: SimRng::new(seed),
+            sched: Scheduler::default(),
+            trace: Trace::default(),
+            nodes,
+            msgs: Vec::new(),
+            envs: Vec::new(),
+            env_counts: [0; EnvState::SLOTS],
+            keys,
+            effects,
+            consumer_effect,
+            event_types,
+            applied_key_seq: BTreeMap::new(),
+            next_work: 0,
+            groups: vec![crate::topic::consumer_group::GroupState::default(); model.groups.len()],
+            stamps: 0,
+            counters: Counters::default(),
+            budget: DEFAULT_EVENT_BUDGET,
+            halted: false,
+            check_invariants: cfg!(debug_assertions),
+            invariant_tick: 0,
+            model,
+        };
+        // Groups form before anything is published, so that their members own partitions.
+        for g in 0..sim.model.groups.len() {
+            sim.sched.schedule(SimTime::ZERO, Due::FormGroup { group: g as u16 });
+        }
+        for i in 0..sim.model.nodes.len() {
+            if let NodeKind::Consumer(c) = &sim.model.nodes[i].kind {
+                if c.start.0 > 0 {
+                    sim.sched.schedule(SimTime(c.start.0), Due::Start { consumer: NodeId(i as u32) });
+                }
+            }
+        }
+        for i in 0..sim.model.nodes.len() {
+            if let NodeKind::Producer(p) = &sim.model.nodes[i].kind {
+                let first = SimTime(p.start.0);
+                let relay = p.write.as_ref().filter(|w| w.outbox).map(|w| w.relay_interval);
+                sim.schedule_first_tick(NodeId(i as u32), first);
+                if let Some(every) = relay {
+                    sim.sched.schedule(first.after(every), Due::RelayTick { producer: NodeId(i as u32) });
+                }
+            }
+        }
+        for (i, a) in sim.model.actions.iter().enumerate() {
+            sim.sched.schedule(SimTime(a.at.0), Due::Action { index: i as u32 });
+        }
+        sim
+    }
+
+    // -----------------------------------------------------------------------------------
+    // The API
+
+    pub fn now(&self) -> SimTime {
+        self.now
+    }
+
+    /// When the scenario ends (its `duration_ms`, or what `--until-ms` set).
+    pub fn end(&self) -> SimTime {
+        self.end
+    }
+
+    pub fn set_end(&mut self, end: SimTime) {
+        self.end = end;
+    }
+
+    pub fn rng_seed(&self) -> u64 {
+        self.model.seed
+    }
+
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+
+    /// Stop after this many trace events.
+    pub fn set_event_budget(&mut self, budget: u64) {
+        self.budget = budget;
+    }
+
+    /// Keep trace entries for `drain_trace` (the default), or only hash them.
+    pub fn set_keep_trace(&mut self, keep: bool) {
+        self.trace.keep = keep;
+    }
+
+    pub fn is_halted(&self) -> bool {
+        self.halted
+    }
+
+    /// Whether the run is over: the end time reached or the event budget used up.
+    pub fn is_finished(&self) -> bool {
+        self.halted || (self.now >= self.end && self.next_event_at().is_none_or(|t| t > self.end))
+    }
+
+    /// The time of the next scheduled event, if any.
+    pub fn next_event_at(&self) -> Option<SimTime> {
+        if self.halted {
+            None
+        } else {
+            self.sched.next_at()
+        }
+    }
+
+    /// Applies a command now, as if it had been in the action script at this time.
+    /// Refuses a command whose nodes do not exist or are of the wrong kind, with a reason.
+    pub fn apply(&mut self, cmd: Command) -> Result<(), String> {
+        self.check_command(&cmd)?;
+        if self.halted {
+            return Err("the run has stopped (event budget used up)".into());
+        }
+        self.run_command(cmd);
+        self.after_event();
+        Ok(())
+    }
+
+    fn check_command(&self, cmd: &Command) -> Result<(), String> {
+        let kind = |id: NodeId, want: fn(&NodeKind) -> bool, what: &str| -> Result<(), String> {
+            match self.model.nodes.get(id.index()) {
+                Some(n) if want(&n.kind) => Ok(()),
+                Some(n) => Err(format!("{} is not a {what}", n.name)),
+                None => Err(format!("there is no node number {}", id.0)),
+            }
+        };
+        let consumer = |k: &NodeKind| matches!(k, NodeKind::Consumer(_));
+        match *cmd {
+            Command::Crash { consumer: c, .. }
+            | Command::Recover { consumer: c }
+            | Command::Leave { consumer: c }
+            | Command::Join { consumer: c }
+            | Command::Slow { consumer: c, .. } => kind(c, consumer, "consumer"),
+            Command::Outage { node, .. } => kind(
+                node,
+                |k| matches!(k, NodeKind::Queue(_) | NodeKind::Exchange(_) | NodeKind::Topic(_)),
+                "queue, exchange or topic",
+            ),
+            Command::ResetOffsets { group, topic, .. } => {
+                let Some(g) = self.model.groups.get(group as usize) else {
+                    return Err(format!("there is no consumer group number {group}"));
+                };
+                match topic {
+                    Some(t) if !g.topics.contains(&t) => Err(format!("group {} does not read that topic", g.name)),
+                    _ => Ok(()),
+                }
+            }
+            Command::Redrive { dlq, to } => {
+                kind(dlq, |k| matches!(k, NodeKind::Queue(_) | NodeKind::DeadLetterQueue), "dead-letter queue")?;
+                match to {
+                    Some(t) => kind(t, |k| matches!(k, NodeKind::Queue(_) | NodeKind::Topic(_)), "queue or topic"),
+                    None => Ok(()),
+                }
+            }
+        }
+    }
+
+    /// The node with this scenario id.
+    pub fn node_id(&self, name: &str) -> Option<NodeId> {
+        self.model.nodes.iter().position(|n| n.name == name).map(|i| NodeId(i as u32))
+    }
+
+    /// Runs every event due at or before `t`, then sets the clock to `t`. Never past the
+    /// end of the scenario.
+    pub fn advance_to(&mut self, t: SimTime) {
+        let t = t.min(self.end);
+        while !self.halted {
+            let Some((at, due)) = self.sched.pop_due(t) else { break };
+            self.run_due(at, due);
+        }
+        // A halted run stays at the moment it stopped.
+        if !self.halted && t > self.now {
+            self.now = t;
+        }
+    }
+
+    /// Runs the next event (and only that one), if it is due before the end. Returns whether
+    /// one ran.
+    pub fn step(&mut self) -> bool {
+        if self.halted {
+            return false;
+        }
+        match self.sched.pop_due(self.end) {
+            Some((at, due)) => {
+                self.run_due(at, due);
+                true
+            }
+            None => false,
+        }
+    }
+
+    pub fn run_to_end(&mut self) {
+        self.advance_to(self.end);
+    }
+
+    /// Entries recorded since the last drain.
+    pub fn drain_trace(&mut self) -> Vec<Entry> {
+        self.trace.drain()
+    }
+
+    pub fn pending_trace(&self) -> &[Entry] {
+        self.trace.pending()
+    }
+
+    pub fn trace_hash(&self) -> u64 {
+        self.trace.hash()
+    }
+
+    /// How many trace events have happened since the start.
+    pub fn events(&self) -> u64 {
+        self.trace.len()
+    }
+
+    pub fn trace_line(&self, e: &Entry) -> String {
+        e.to_json(self).to_string()
+    }
+
+    pub fn message_name(&self, id: MsgId) -> String {
+        self.msg_name(id)
+    }
+
+    // -----------------------------------------------------------------------------------
+    // The loop
+
+    fn run_due(&mut self, at: SimTime, due: Due) {
+        debug_assert!(at >= self.now, "time went backwards: {} after {}", at, self.now);
+        self.now = at;
+        match due {
+            Due::ProducerTick { producer } => self.producer_tick(producer),
+            Due::Arrive { env, node, published, attempt } => self.arrive(env, node, published, attempt),
+            Due::PublishTimeout { env, attempt } => self.publish_timeout(env, attempt),
+            Due::PublishRetry { msg, env } => self.publish_retry_due(msg, env),
+            Due::ProcessingDone { consumer, life, serial } => {
+                if self.consumer(consumer).life == life {
+                    self.processing_done(consumer, serial);
+                }
+            }
+            Due::RetryAttempt { consumer, life, serial } => {
+                if self.consumer(consumer).life == life {
+                    self.retry_due(consumer, serial);
+                }
+            }
+            Due::AckTimeout { consumer, env, channel, delivery_count } => {
+                self.ack_timeout(consumer, env, channel, delivery_count)
+            }
+            Due::Expire { env, queue } => self.expire(env, queue),
+            Due::Recover { consumer, life } => {
+                if self.consumer(consumer).life == life {
+                    self.recover(consumer);
+                }
+            }
+            Due::OutageEnd { node } => self.outage_end(node),
+            Due::Action { index } => {
+                let cmd = self.model.actions[index as usize].command.clone();
+                self.run_command(cmd);
+            }
+            Due::Retention { topic, partition } => self.retention_due(topic, partition),
+            Due::FormGroup { group } => self.form_group(group),
+            Due::Start { consumer } => self.start_consumer(consumer),
+            Due::SessionTimeout { consumer, life } => self.session_timeout(consumer, life),
+            Due::FollowUpRebalance { group, generation } => self.follow_up_rebalance(group, generation),
+            Due::AutoCommit { consumer, life } => {
+                if self.consumer(consumer).life == life {
+                    self.auto_commit_due(consumer);
+                }
+            }
+            Due::PollDeadline { consumer } => self.poll_deadline(consumer),
+            Due::RelayTick { producer } => self.relay_tick(producer),
+            Due::ProducerRecover { producer } => self.producer_recover(producer),
+        }
+        self.after_event();
+    }
+
+    fn run_command(&mut self, cmd: Command) {
+        match cmd {
+            Command::Crash { consumer, recover_after } => {
+                self.crash(consumer, crate::sim::trace::CrashCause::Action, recover_after);
+            }
+            Command::Recover { consumer } => {
+                if self.consumer(consumer).crashed {
+                    self.recover(consumer);
+                }
+            }
+            Command::Outage { node, duration } => self.outage(node, duration),
+            Command::Redrive { dlq, to } => self.redrive(dlq, to),
+            Command::Slow { consumer, factor_milli } => {
+                self.consumer_mut(consumer).action_slow_milli = factor_milli.max(1);
+                self.emit(consumer, None, None, Event::SlowedDown { factor_milli });
+            }
+            Command::Leave { consumer } => self.leave(consumer),
+            Command::Join { consumer } => self.start_consumer(consumer),
+            Command::ResetOffsets { group, topic, to } => self.reset_offsets(group, topic, to),
+        }
+    }
+
+    fn after_event(&mut self) {
+        if self.check_invariants {
+            self.invariant_tick += 1;
+            // The cheap checks run every time; the full sweep over every envelope runs every
+            // time on small runs and every 4096 events on big ones.
+            let full = self.envs.len() <= 2_000 || self.invariant_tick % 4096 == 0;
+            if let Err(why) = crate::sim::invariants::check(self, full) {
+                panic!("invariant broken at {} (seed {}): {why}", self.now, self.model.seed);
+            }
+        }
+        if self.trace.len() >= self.budget || self.envs.len() >= COPY_BUDGET {
+            self.halt();
+        }
+    }
+
+    pub(crate) fn halt(&mut self) {
+        if !self.halted {
+            self.halted = true;
+            let events = self.trace.len();
+            self.emit(NodeId(0), None, None, Event::Halted { events });
+        }
+    }
+
+    // -----------------------------------------------------------------------------------
+    // Helpers shared by the handlers
+
+    pub(crate) fn emit(&mut self, node: NodeId, msg: Option<MsgId>, env: Option<EnvId>, event: Event) {
+        self.trace.push(self.now, node, msg, env, event);
+    }
+
+    pub(crate) fn emit_env(&mut self, node: NodeId, env: EnvId, event: Event) {
+        let msg = self.envs[env.index()].msg;
+        self.trace.push(self.now, node, Some(msg), Some(env), event);
+    }
+
+    /// Ends a copy's life without its effect, at `node`: records `Dropped` or `Lost` with its
+    /// reason, and moves the copy to that final state.
+    pub(crate) fn end_copy(&mut self, node: NodeId, env: EnvId, end: EnvState) {
+        let event = match end {
+            EnvState::Dropped(reason) => Event::Dropped { reason },
+            EnvState::Lost(reason) => Event::Lost { reason },
+            other => unreachable!("a copy ends dropped or lost, not {other:?}"),
+        };
+        self.emit_env(node, env, event);
+        self.set_state(env, end);
+    }
+
+    pub(crate) fn set_state(&mut self, env: EnvId, state: EnvState) {
+        let e = &mut self.envs[env.index()];
+        self.env_counts[e.state.slot()] -= 1;
+        self.env_counts[state.slot()] += 1;
+        e.state = state;
+    }
+
+    pub(crate) fn new_envelope(&mut self, msg: MsgId, deaths: Vec<crate::sim::death::DeathRecord>) -> EnvId {
+        let id = EnvId(self.envs.len() as u32);
+        self.envs.push(Envelope {
+            msg,
+            state: EnvState::Publishing,
+            order: 0,
+            delivery_count: 0,
+            returns: 0,
+            deaths,
+            expires_at: None,
+            effect_at: None,
+            route: crate::sim::message::UNROUTED,
+            acked: false,
+            dead_lettered: false,
+            channel: 0,
+            in_transit: false,
+            at_broker: false,
+        });
+        self.env_counts[EnvState::Publishing.slot()] += 1;
+        self.msgs[msg.index()].envelopes.push(id);
+        id
+    }
+
+    pub(crate) fn consumer(&self, id: NodeId) -> &ConsumerState {
+        match &self.nodes[id.index()] {
+            NodeState::Consumer(c) => c,
+            _ => unreachable!("node {} is not a consumer", id.0),
+        }
+    }
+
+    pub(crate) fn consumer_mut(&mut self, id: NodeId) -> &mut ConsumerState {
+        match &mut self.nodes[id.index()] {
+            NodeState::Consumer(c) => c,
+            _ => unreachable!("node {} is not a consumer", id.0),
+        }
+    }
+
+    pub(crate) fn queue(&self, id: NodeId) -> &QueueState {
+        match &self.nodes[id.index()] {
+            NodeState::Queue(q) => q,
+            _ => unreachable!("node {} is not a queue", id.0),
+        }
+    }
+
+    pub(crate) fn queue_mut(&mut self, id: NodeId) -> &mut QueueState {
+        match &mut self.nodes[id.index()] {
+            NodeState::Queue(q) => q,
+            _ => unreachable!("node {} is not a queue", id.0),
+        }
+    }
+
+    pub(crate) fn queue_model(&self, id: NodeId) -> &crate::model::QueueModel {
+        match &self.model.nodes[id.index()].kind {
+            NodeKind::Queue(q) => q,
+            _ => unreachable!("node {} is not a queue", id.0),
+        }
+    }
+
+    pub(crate) fn consumer_model(&self, id: NodeId) -> &crate::model::ConsumerModel {
+        match &self.model.nodes[id.index()].kind {
+            NodeKind::Consumer(c) => c,
+            _ => unreachable!("node {} is not a consumer", id.0),
+        }
+    }
+
+    pub(crate) fn later(&self, d: Duration) -> SimTime {
+        self.now.after(d)
+    }
+}
