@@ -42,14 +42,6 @@ fn compact(v: f64) -> String {
     }
 }
 
-fn strategy_name(s: AssignmentStrategy) -> &'static str {
-    match s {
-        AssignmentStrategy::Range => "range",
-        AssignmentStrategy::RoundRobin => "roundrobin",
-        AssignmentStrategy::CooperativeSticky => "cooperative-sticky",
-    }
-}
-
 /// "a" or "an" before a node kind.
 fn article(kind: &str) -> &'static str {
     if kind.starts_with(['a', 'e', 'i', 'o', 'u']) {
@@ -1009,7 +1001,7 @@ impl Checker {
                             format!("{p}.assignment"),
                             format!(
                                 "every member of group {group_name:?} must use the same assignment strategy (nodes[{at}] uses {:?}); Kafka refuses a member whose strategy the group does not share",
-                                strategy_name(first)
+                                first.name()
                             ),
                         );
                     }
@@ -1018,13 +1010,7 @@ impl Checker {
                 None => {
                     groups.push(GroupModel {
                         name: group_name.clone(),
-                        strategy: match strategy {
-                            AssignmentStrategy::Range => crate::topic::assignor::Strategy::Range,
-                            AssignmentStrategy::RoundRobin => crate::topic::assignor::Strategy::RoundRobin,
-                            AssignmentStrategy::CooperativeSticky => {
-                                crate::topic::assignor::Strategy::CooperativeSticky
-                            }
-                        },
+                        strategy,
                         members: Vec::new(),
                         topics: Vec::new(),
                     });

@@ -7,11 +7,11 @@ pub mod time;
 
 use crate::model::ids::NodeId;
 use crate::model::time::Duration;
+use crate::scenario::AssignmentStrategy;
 use crate::scenario::{
     CommitMode, CrashPoint, ExchangeType, GiveUp, Jitter, KeyChoice, OffsetReset, Overflow, QueueType, RetryPolicy,
     Semantics, WriteOrder,
 };
-use crate::topic::assignor::Strategy;
 
 #[derive(Clone, Debug)]
 pub struct Model {
@@ -28,7 +28,7 @@ pub struct Model {
 #[derive(Clone, Debug)]
 pub struct GroupModel {
     pub name: String,
-    pub strategy: Strategy,
+    pub strategy: AssignmentStrategy,
     /// Its members, sorted by id (Kafka sorts members by member id).
     pub members: Vec<NodeId>,
     /// Topics its members read, in node order.

@@ -429,6 +429,27 @@ pub enum AssignmentStrategy {
     CooperativeSticky,
 }
 
+impl AssignmentStrategy {
+    pub const ALL: [AssignmentStrategy; 3] =
+        [AssignmentStrategy::Range, AssignmentStrategy::RoundRobin, AssignmentStrategy::CooperativeSticky];
+
+    /// The name Kafka's assignor reports (`ConsumerPartitionAssignor::name`), which is also
+    /// the one the scenario file uses.
+    pub fn name(self) -> &'static str {
+        match self {
+            AssignmentStrategy::Range => "range",
+            AssignmentStrategy::RoundRobin => "roundrobin",
+            AssignmentStrategy::CooperativeSticky => "cooperative-sticky",
+        }
+    }
+}
+
+impl std::fmt::Display for AssignmentStrategy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 /// When a topic consumer commits its offsets (under at-least-once; at-most-once always
 /// commits before processing).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -68,6 +68,8 @@
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::fmt;
 
+pub use crate::scenario::AssignmentStrategy;
+
 /// One partition of one topic. Orders by topic, then partition number, as Kafka sorts them.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct TopicPartition {
@@ -96,51 +98,18 @@ pub type Subscriptions = BTreeMap<String, BTreeSet<String>>;
 /// Topic to its number of partitions.
 pub type PartitionCounts = BTreeMap<String, u32>;
 
-/// The assignment strategies a group can use, by Kafka's `partition.assignment.strategy`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Strategy {
-    Range,
-    RoundRobin,
-    CooperativeSticky,
-}
-
-impl Strategy {
-    pub const ALL: [Strategy; 3] = [Strategy::Range, Strategy::RoundRobin, Strategy::CooperativeSticky];
-
-    /// The name Kafka's assignor reports (`ConsumerPartitionAssignor::name`).
-    pub fn name(self) -> &'static str {
-        match self {
-            Strategy::Range => "range",
-            Strategy::RoundRobin => "roundrobin",
-            Strategy::CooperativeSticky => "cooperative-sticky",
-        }
-    }
-
-    /// Parses a strategy name; "round-robin" is accepted next to Kafka's "roundrobin".
-    pub fn from_name(name: &str) -> Option<Strategy> {
-        match name {
-            "range" => Some(Strategy::Range),
-            "roundrobin" | "round-robin" => Some(Strategy::RoundRobin),
-            "cooperative-sticky" => Some(Strategy::CooperativeSticky),
-            _ => None,
-        }
-    }
-
+/// What each strategy does in one rebalance; the strategy itself is the scenario's
+/// [`AssignmentStrategy`] (Kafka's `partition.assignment.strategy`).
+impl AssignmentStrategy {
     /// One rebalance under this strategy. The eager strategies (range, roundrobin) make every
     /// member give up everything before the group re-forms, so nothing is held back for a
     /// follow-up and `previous` does not matter.
     pub fn assign(self, members: &Subscriptions, partitions: &PartitionCounts, previous: &Assignment) -> Rebalance {
         match self {
-            Strategy::Range => Rebalance::eager(range(members, partitions)),
-            Strategy::RoundRobin => Rebalance::eager(round_robin(members, partitions)),
-            Strategy::CooperativeSticky => cooperative_sticky(members, partitions, previous),
+            AssignmentStrategy::Range => Rebalance::eager(range(members, partitions)),
+            AssignmentStrategy::RoundRobin => Rebalance::eager(round_robin(members, partitions)),
+            AssignmentStrategy::CooperativeSticky => cooperative_sticky(members, partitions, previous),
         }
-    }
-}
-
-impl fmt::Display for Strategy {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
     }
 }
 
@@ -820,12 +789,16 @@ mod tests {
 
     #[test]
     fn strategy_names_round_trip() {
-        for s in Strategy::ALL {
-            assert_eq!(Strategy::from_name(s.name()), Some(s));
+        for s in AssignmentStrategy::ALL {
+            assert_eq!(serde_json::to_value(s).unwrap(), s.name());
+            assert_eq!(serde_json::from_value::<AssignmentStrategy>(s.name().into()).unwrap(), s);
         }
-        assert_eq!(Strategy::from_name("round-robin"), Some(Strategy::RoundRobin));
-        assert_eq!(Strategy::RoundRobin.name(), "roundrobin");
-        assert_eq!(Strategy::from_name("sticky"), None);
+        assert_eq!(
+            serde_json::from_str::<AssignmentStrategy>("\"round-robin\"").unwrap(),
+            AssignmentStrategy::RoundRobin
+        );
+        assert_eq!(AssignmentStrategy::RoundRobin.name(), "roundrobin");
+        assert!(serde_json::from_str::<AssignmentStrategy>("\"sticky\"").is_err());
         assert_eq!(tp("orders", 3).to_string(), "orders/3");
         assert!(tp("a", 9) < tp("b", 0) && tp("a", 2) < tp("a", 10));
     }

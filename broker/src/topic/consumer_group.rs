@@ -32,7 +32,7 @@ use crate::scenario::{CommitMode, OffsetReset, Semantics};
 use crate::sim::message::EnvState;
 use crate::sim::trace::{Event, LeaveReason, LossReason, Rebalance, ResetCause};
 use crate::sim::{Due, Simulation};
-use crate::topic::assignor::{Assignment, PartitionCounts, Strategy, Subscriptions, TopicPartition};
+use crate::topic::assignor::{Assignment, AssignmentStrategy, PartitionCounts, Subscriptions, TopicPartition};
 
 /// One (topic, partition).
 pub type Tp = (NodeId, u32);
@@ -263,7 +263,7 @@ impl Simulation {
                 }
             }
         }
-        if strategy == Strategy::CooperativeSticky && !revoked.is_empty() {
+        if strategy == AssignmentStrategy::CooperativeSticky && !revoked.is_empty() {
             self.sched.schedule(self.now, Due::FollowUpRebalance { group: g, generation });
         }
         for (m, _) in next {
