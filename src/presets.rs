@@ -1,7 +1,7 @@
 //! The preset scenarios (lessons) shipped with the app, embedded from `scenarios/*.json` at
 //! compile time so the app needs no network request to open one.
 //!
-//! One entry per file in `scenarios/` (except `trace-hashes.json` and JSON schemas). A native
+//! One entry per file in `scenarios/` (except JSON schemas). A native
 //! test below fails when a file is missing from [`PRESETS`] or an entry has no file.
 
 use serde_json::Value;
@@ -89,7 +89,7 @@ pub fn catalog() -> Vec<PresetInfo> {
 
 /// Files in `scenarios/` that are not scenarios.
 pub fn is_scenario_file(name: &str) -> bool {
-    name.ends_with(".json") && name != "trace-hashes.json" && !name.ends_with(".schema.json")
+    name.ends_with(".json") && !name.ends_with(".schema.json")
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

@@ -152,7 +152,7 @@ mod tests {
 
 // The same generator as the core's hostile-input tests: one file, kept with the core's tests.
 #[cfg(all(test, not(target_arch = "wasm32")))]
-#[path = "../broker/tests/common/any_json.rs"]
+#[path = "../broker/tests/all/common/any_json.rs"]
 mod any_json;
 
 /// The importer fuzzed: any text, any JSON, and lessons cut short or with a byte changed, are

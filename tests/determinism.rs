@@ -1,5 +1,5 @@
 //! Determinism across targets: every preset, run in wasm32 with its own seed, must give the
-//! trace hash recorded natively in `scenarios/trace-hashes.json` (written by the broker
+//! trace hash recorded natively in `broker/tests/golden/trace-hashes.json` (written by the broker
 //! crate's native tests). Runs in headless Chromium:
 //! `cargo test --target wasm32-unknown-unknown --test determinism`.
 #![cfg(target_arch = "wasm32")]
@@ -11,7 +11,7 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-const RECORDED: &str = include_str!("../scenarios/trace-hashes.json");
+const RECORDED: &str = include_str!("../broker/tests/golden/trace-hashes.json");
 
 #[wasm_bindgen_test]
 fn every_preset_gives_the_native_trace_hash_in_wasm() {

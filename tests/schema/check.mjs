@@ -59,12 +59,8 @@ function describe(errors) {
     });
 }
 
-// (a) Every scenario in the repository. Files that live in scenarios/ but are not scenarios
-// are named here, so that nothing else is skipped by accident.
-const NOT_SCENARIOS = new Set([
-  "trace-hashes.json", // golden trace hashes, one per lesson (broker/tests/golden.rs)
-]);
-const files = readdirSync(scenarioDir).filter((f) => f.endsWith(".json") && !NOT_SCENARIOS.has(f)).sort();
+// (a) Every scenario in the repository: scenarios/ holds scenario files and nothing else.
+const files = readdirSync(scenarioDir).filter((f) => f.endsWith(".json")).sort();
 if (files.length === 0) fail("scenarios/*.json: no scenario files found");
 for (const f of files) {
   const path = join(scenarioDir, f);

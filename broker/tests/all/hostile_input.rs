@@ -3,7 +3,7 @@
 //! validation must then run to its end (within the event budget) without breaking an
 //! invariant.
 
-mod common;
+use crate::common;
 
 use common::any_json::arbitrary_json;
 

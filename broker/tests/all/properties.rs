@@ -10,7 +10,7 @@
 //!
 //! A failure prints the scenario JSON (seed included) that reproduces it with `brokerlab run`.
 
-mod common;
+use crate::common;
 
 use common::random_scenario::{scenario, topic_scenario, TopicMix};
 use proptest::prelude::*;

@@ -1,7 +1,7 @@
 //! Each lesson in `scenarios/` does what its description promises. These are the
 //! claims a workshop makes out loud, checked against the outcome.
 
-mod common;
+use crate::common;
 
 use common::{assert_conserved, events, run_named, scenario, trace_of};
 

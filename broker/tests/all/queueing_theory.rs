@@ -8,7 +8,7 @@
 //!
 //! Time in system is measured from publish to the business effect (end of processing).
 
-mod common;
+use crate::common;
 
 use serde_json::json;
 

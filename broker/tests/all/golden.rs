@@ -1,12 +1,12 @@
 //! Golden traces: every scenario in `scenarios/` runs with its own seed and its whole trace is
 //! compared, line by line, with `broker/tests/golden/NAME.jsonl`. The trace hashes are also
-//! recorded in `scenarios/trace-hashes.json`, which the wasm test in the app checks, so the
+//! recorded in `broker/tests/golden/trace-hashes.json`, which the wasm test in the app checks, so the
 //! same scenario is proven to give the same trace natively and in wasm32.
 //!
 //! After an intended change: `BROKERLAB_BLESS=1 cargo test -p broker --test golden`, then read
 //! the diff of the golden files before committing them.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -58,7 +58,7 @@ fn every_scenario_matches_its_golden_trace() {
             ));
         }
     }
-    let hashes_path = common::scenarios_dir().join("trace-hashes.json");
+    let hashes_path = common::trace_hashes_path();
     let hashes_json = serde_json::to_string_pretty(&hashes).unwrap() + "\n";
     if bless() {
         std::fs::write(&hashes_path, &hashes_json).unwrap();

@@ -2,7 +2,7 @@
 //! trace lines, the overrides, and bad input of every kind (exit status 2, one line per
 //! problem naming the field, never a panic).
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::process::{Command, Output};
@@ -65,8 +65,7 @@ fn json_output_keeps_the_contract() {
     assert_eq!(hash.len(), 16);
     assert!(hash.chars().all(|c| c.is_ascii_hexdigit()));
     let hashes: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(common::scenarios_dir().join("trace-hashes.json")).unwrap())
-            .unwrap();
+        serde_json::from_str(&std::fs::read_to_string(common::trace_hashes_path()).unwrap()).unwrap();
     assert_eq!(hashes["crash-at-least-once"], hash);
     let m = &v["messages"][0];
     for key in ["id", "key", "fate", "reason", "deliveries", "effects"] {

@@ -2,7 +2,7 @@
 //! `snapshot`, `outcome` and the trace. "Crash this consumer now" must behave exactly like the
 //! same crash written in the action script at that time.
 
-mod common;
+use crate::common;
 
 use broker::{Command, Duration, SimTime};
 

@@ -1,7 +1,7 @@
 //! Producer behaviour: arrival processes, counts, keys and event types, publisher confirms
 //! with timeouts and retries (and the duplicates they make), and lost publishes.
 
-mod common;
+use crate::common;
 
 use common::{events, run, scenario_json, trace_of};
 use serde_json::json;

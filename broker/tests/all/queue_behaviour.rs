@@ -2,7 +2,7 @@
 //! dispatch, requeue positions, delivery limits, TTL, max length and dead-lettering with death
 //! records, redrive, outages.
 
-mod common;
+use crate::common;
 
 use common::{assert_conserved, events, run, scenario_json, trace_of};
 use serde_json::json;

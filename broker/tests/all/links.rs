@@ -3,7 +3,7 @@
 //! run they were made from; and the decoder, fed anything at all, answers without a panic or
 //! a hang. `BROKERLAB_BLESS=1` appends the current links to the corpus file of this version.
 
-mod common;
+use crate::common;
 
 use broker::link::{self, LinkError, MAX_INFLATED_BYTES};
 use proptest::prelude::*;

@@ -14,13 +14,19 @@ pub fn scenarios_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join("scenarios")
 }
 
+/// The golden trace hash of every lesson (a fixture beside the golden traces; the app's wasm
+/// determinism test reads it too).
+pub fn trace_hashes_path() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests").join("golden").join("trace-hashes.json")
+}
+
 /// Every scenario file, as (name without `.json`, text), sorted by name.
 pub fn scenarios() -> Vec<(String, String)> {
     let mut v: Vec<(String, String)> = std::fs::read_dir(scenarios_dir())
         .expect("scenarios/ exists")
         .filter_map(|e| {
             let p = e.ok()?.path();
-            if p.extension()? != "json" || p.file_name()? == "trace-hashes.json" {
+            if p.extension()? != "json" {
                 return None;
             }
             let name = p.file_stem()?.to_str()?.to_string();

@@ -2,7 +2,7 @@
 //! timeouts, the delivery semantics, crashes at each point, slow consumers, the effect ledger
 //! and out-of-order detection, and the event budget that keeps a tight loop from hanging.
 
-mod common;
+use crate::common;
 
 use common::{events, run, scenario_json, trace_of};
 use serde_json::json;

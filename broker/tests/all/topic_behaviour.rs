@@ -4,7 +4,7 @@
 //! topics, the idempotent producer, the dual write and the transactional outbox, outages, and
 //! the lag figures in the snapshot and the outcome.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -1,0 +1,24 @@
+//! The core's integration tests, one test binary with a module per area, so that proptest,
+//! serde and the core are linked once. They use the crate only through its facade, as the
+//! app and the command line do.
+//!
+//! - behaviour per part: `queue_behaviour`, `topic_behaviour`, `consumer_behaviour`,
+//!   `producer_behaviour`, and the public API (`api`);
+//! - the shipped lessons and their trace hashes: `lessons`, `golden`;
+//! - properties over random scenarios and queueing theory: `properties`, `queueing_theory`;
+//! - bad input of every kind: `hostile_input`, `links`;
+//! - the `brokerlab` command line: `cli`.
+
+mod api;
+mod cli;
+mod common;
+mod consumer_behaviour;
+mod golden;
+mod hostile_input;
+mod lessons;
+mod links;
+mod producer_behaviour;
+mod properties;
+mod queue_behaviour;
+mod queueing_theory;
+mod topic_behaviour;
