@@ -27,7 +27,7 @@ use crate::sim::death::{record_death, DeathReason};
 use crate::sim::message::EnvState;
 use crate::sim::trace::{DropReason, Event, LossReason, ResetCause};
 use crate::sim::{Due, NodeState, Simulation};
-use crate::topic::consumer_group::Tp;
+use crate::topic::consumer_group::{Owned, Polled, Tp};
 
 /// A member's view of its group.
 #[derive(Clone, Debug, Default)]
@@ -53,29 +53,6 @@ pub struct LogState {
     pub refused_commits: BTreeMap<Tp, u64>,
     /// Times it left the group for exceeding max.poll.interval.
     pub kicked: u32,
-}
-
-/// A partition this member owns.
-#[derive(Clone, Copy, Debug)]
-pub struct Owned {
-    /// Changes whenever the partition is handed to this member or its offset is reset, so
-    /// that work fetched before cannot commit after.
-    pub stamp: u64,
-    /// The next offset to fetch.
-    pub position: u64,
-    /// The offset after the last record processed, not yet necessarily committed.
-    pub processed: Option<u64>,
-}
-
-#[derive(Clone, Debug)]
-pub struct Polled {
-    pub topic: NodeId,
-    pub partition: u32,
-    pub offset: u64,
-    pub env: EnvId,
-    pub stamp: u64,
-    /// At-most-once: its offset was committed at the poll, before processing.
-    pub committed_before: bool,
 }
 
 /// The topic side of a [`Work`].

@@ -7,7 +7,7 @@ use crate::report::outcome::Outcome;
 use crate::sim::death::DeathReason;
 use crate::sim::fate::Fate;
 use crate::sim::trace::{DropReason, LossReason};
-use crate::Simulation;
+use crate::sim::Simulation;
 
 /// At most this many examples per line; the rest are counted.
 const EXAMPLES: usize = 3;

@@ -764,7 +764,7 @@ fn is_false(v: &bool) -> bool {
 
 impl Scenario {
     /// Reads scenario JSON. Every structural problem names the field's path; the result still
-    /// has to pass [`crate::compile`] before it can run.
+    /// has to pass the validator (`validate`) before it can run.
     pub fn from_json(text: &str) -> Result<Scenario, Vec<Problem>> {
         if text.len() > MAX_SCENARIO_BYTES {
             return Err(vec![Problem::new(

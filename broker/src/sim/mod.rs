@@ -169,7 +169,7 @@ pub struct Simulation {
     pub(crate) applied_key_seq: BTreeMap<(u16, u32), (u32, MsgId)>,
     pub(crate) next_work: u64,
     pub(crate) groups: Vec<crate::topic::consumer_group::GroupState>,
-    /// Ownership stamps handed out so far (see `poll::Owned`).
+    /// Ownership stamps handed out so far (see `consumer_group::Owned`).
     pub(crate) stamps: u64,
     pub(crate) counters: Counters,
     pub(crate) budget: u64,

@@ -26,7 +26,7 @@
 use std::collections::BTreeMap;
 
 use crate::model::command::ResetTarget;
-use crate::model::ids::NodeId;
+use crate::model::ids::{EnvId, NodeId};
 use crate::model::NodeKind;
 use crate::scenario::{CommitMode, OffsetReset, Semantics};
 use crate::sim::message::EnvState;
@@ -61,6 +61,29 @@ pub struct GroupState {
 pub enum Change {
     Joined,
     Left(LeaveReason),
+}
+
+/// A partition this member owns.
+#[derive(Clone, Copy, Debug)]
+pub struct Owned {
+    /// Changes whenever the partition is handed to this member or its offset is reset, so
+    /// that work fetched before cannot commit after.
+    pub stamp: u64,
+    /// The next offset to fetch.
+    pub position: u64,
+    /// The offset after the last record processed, not yet necessarily committed.
+    pub processed: Option<u64>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Polled {
+    pub topic: NodeId,
+    pub partition: u32,
+    pub offset: u64,
+    pub env: EnvId,
+    pub stamp: u64,
+    /// At-most-once: its offset was committed at the poll, before processing.
+    pub committed_before: bool,
 }
 
 impl Simulation {
@@ -294,8 +317,7 @@ impl Simulation {
         if keep_batch {
             return;
         }
-        let dropped: Vec<crate::consumer::poll::Polled> =
-            cs.log.batch.iter().filter(|p| (p.topic, p.partition) == tp).cloned().collect();
+        let dropped: Vec<Polled> = cs.log.batch.iter().filter(|p| (p.topic, p.partition) == tp).cloned().collect();
         cs.log.batch.retain(|p| (p.topic, p.partition) != tp);
         for p in dropped {
             if p.committed_before {
@@ -333,10 +355,7 @@ impl Simulation {
             }
         };
         let stamp = self.next_stamp();
-        self.consumer_mut(consumer)
-            .log
-            .owned
-            .insert(tp, crate::consumer::poll::Owned { stamp, position, processed: None });
+        self.consumer_mut(consumer).log.owned.insert(tp, Owned { stamp, position, processed: None });
     }
 
     /// The group jumps over `from..to` without reading it: those records are lost to it
@@ -437,7 +456,7 @@ impl Simulation {
                     let cs = self.consumer_mut(owner);
                     cs.log.batch.retain(|x| (x.topic, x.partition) != tp);
                     if let Some(o) = cs.log.owned.get_mut(&tp) {
-                        *o = crate::consumer::poll::Owned { stamp, position: offset, processed: None };
+                        *o = Owned { stamp, position: offset, processed: None };
                     }
                 }
             }

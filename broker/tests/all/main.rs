@@ -7,7 +7,8 @@
 //! - the shipped lessons and their trace hashes: `lessons`, `golden`;
 //! - properties over random scenarios and queueing theory: `properties`, `queueing_theory`;
 //! - bad input of every kind: `hostile_input`, `links`;
-//! - the `brokerlab` command line: `cli`.
+//! - the `brokerlab` command line: `cli`;
+//! - the layout's import rules: `layout`.
 
 mod api;
 mod cli;
@@ -15,6 +16,7 @@ mod common;
 mod consumer_behaviour;
 mod golden;
 mod hostile_input;
+mod layout;
 mod lessons;
 mod links;
 mod producer_behaviour;
