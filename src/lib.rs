@@ -20,36 +20,9 @@
 //! frame loop in `app.rs` and the pointer handlers in `canvas.rs` and `palette.rs` touch the
 //! browser.
 
-pub mod animation;
-pub mod app;
-pub mod canvas;
-pub mod charts;
-pub mod checks;
-pub mod compare;
-pub mod doc;
-pub mod draw;
-pub mod embed;
-pub mod engine;
-pub mod fields;
-pub mod gallery;
-pub mod help;
-pub mod icons;
-pub mod inspector;
-pub mod journal;
-pub mod lesson_view;
-pub mod log_view;
-pub mod monitor;
-pub mod outcome_view;
-pub mod palette;
-pub mod panels;
-pub mod passport;
-pub mod player;
-pub mod presets;
-pub mod seed;
-pub mod share;
-pub mod share_view;
+pub mod model;
+pub mod play;
 pub mod state;
-pub mod transport;
-pub mod words;
+pub mod ui;
 
-pub use app::App;
+pub use ui::app::App;

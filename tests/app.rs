@@ -4,7 +4,7 @@
 //! `cargo test --target wasm32-unknown-unknown --test app`.
 #![cfg(target_arch = "wasm32")]
 
-use brokerlab_app::presets::{self, PRESETS};
+use brokerlab_app::model::presets::{self, PRESETS};
 use brokerlab_app::App;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -381,8 +381,8 @@ async fn compare_runs_the_other_variant_beside_this_one_and_closes() {
 
 #[wasm_bindgen_test]
 fn only_well_formed_api_messages_become_actions() {
-    use brokerlab_app::embed::action_for;
     use brokerlab_app::state::Action;
+    use brokerlab_app::ui::share::embed::action_for;
     use wasm_bindgen::JsValue;
     let msg = |pairs: &[(&str, JsValue)]| {
         let o = js_sys::Object::new();

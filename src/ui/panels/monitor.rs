@@ -1,0 +1,117 @@
+//! The invariant monitor: conservation and each consumer's delivery guarantee as a running
+//! check at the playhead. Conservation says every published message is somewhere (the seven
+//! fates add up, and the broker's own books balance); a guarantee holds until the first event
+//! that breaks it, which is listed here and marked on the timeline.
+
+use yew::prelude::*;
+
+use crate::play::checks;
+use crate::state::{Action, AppState};
+use crate::ui::player::outcome::{fate_counts, thousands};
+use crate::ui::player::transport::format_time;
+
+#[derive(Properties, PartialEq)]
+pub struct MonitorProps {
+    pub state: UseReducerHandle<AppState>,
+}
+
+/// "150 published = 135 processed once + 15 dead-lettered": the fates that are not zero.
+pub fn conservation_sum(o: &broker::Outcome) -> (bool, String) {
+    let counts = fate_counts(o);
+    let parts: Vec<String> = counts[1..]
+        .iter()
+        .filter(|(_, n, _)| *n > 0)
+        .map(|(label, n, _)| format!("{} {}", thousands(*n), label.to_ascii_lowercase()))
+        .collect();
+    let sum: u64 = counts[1..].iter().map(|c| c.1).sum();
+    let text = if parts.is_empty() {
+        "Nothing published yet.".to_string()
+    } else {
+        format!("{} published = {}", thousands(o.published), parts.join(" + "))
+    };
+    (sum == o.published, text)
+}
+
+fn verdict_badge(ok: bool) -> Html {
+    // Shape and word, not colour alone.
+    html! {
+        <span class={classes!("check-badge", if ok { "ok" } else { "broken" })}>
+            { if ok { "✓ holds" } else { "✗ broken" } }
+        </span>
+    }
+}
+
+#[function_component(Monitor)]
+pub fn monitor(props: &MonitorProps) -> Html {
+    let state = &props.state;
+    let engine = state.engine.borrow();
+    let sim = engine.player.sim();
+    let journal = engine.player.journal.borrow();
+    let (sums, sum_text) = conservation_sum(&state.outcome);
+    let books = broker::invariants::check(sim, false);
+    let consumers = checks::consumers(sim);
+    let breaches: Vec<_> = journal.breaches.iter().filter(|b| b.t_us <= state.t_us).collect();
+    html! {
+        <section class="monitor" aria-label="Checks">
+            <h3>{ "Conservation" }{ verdict_badge(sums && books.is_ok()) }</h3>
+            <p>{ sum_text }</p>
+            <p class="hint">{ match &books {
+                Ok(()) => "The broker's books balance: every copy is in exactly one place.".to_string(),
+                Err(e) => format!("The broker's books do not balance: {e}"),
+            } }</p>
+            <h3>{ "Delivery guarantees" }{ verdict_badge(breaches.is_empty()) }</h3>
+            if consumers.is_empty() {
+                <p class="hint">{ "No consumers, so nothing is promised." }</p>
+            }
+            <ul class="promises">
+                { for consumers.iter().map(|(node, name, s)| {
+                    let broken = breaches.iter().any(|b| b.node == *node);
+                    html! {
+                        <li>
+                            <span class="promise-name">{ name.clone() }</span>{ ": " }{ checks::promise(*s) }
+                            { " " }{ verdict_badge(!broken) }
+                        </li>
+                    }
+                }) }
+                if breaches.iter().any(|b| !consumers.iter().any(|c| c.0 == b.node)) {
+                    <li><span class="promise-name">{ "End to end" }</span>{ ": a message lost before any consumer saw it breaks the strongest promise above " }{ verdict_badge(false) }</li>
+                }
+            </ul>
+            if breaches.is_empty() {
+                <p>{ format!("No promised guarantee broken up to {}.", format_time(state.t_us)) }</p>
+            } else {
+                <p>{ format!("Broken {} {} up to {}:", breaches.len(), if breaches.len() == 1 { "time" } else { "times" }, format_time(state.t_us)) }</p>
+                <ol class="breaches">
+                    { for breaches.iter().take(50).map(|b| {
+                        let d = state.dispatcher();
+                        let (t, msg) = (b.t_us, b.msg);
+                        let onclick = Callback::from(move |_: MouseEvent| match msg {
+                            Some(msg) => d.dispatch(Action::ShowMessage { msg, open: true, at: Some(t) }),
+                            None => d.dispatch(Action::Seek(t)),
+                        });
+                        html! {
+                            <li><button type="button" class="breach" onclick={onclick}>
+                                <span class="log-time">{ format_time(b.t_us) }</span>{ " " }{ b.text.clone() }
+                            </button></li>
+                        }
+                    }) }
+                </ol>
+            }
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_fates_add_up_to_what_was_published() {
+        let p = crate::model::presets::PRESETS.iter().find(|p| p.slug == "poison-with-dlq").unwrap();
+        let mut sim = broker::Simulation::new(broker::load_model(p.json).unwrap());
+        sim.run_to_end();
+        let (ok, text) = conservation_sum(&sim.outcome());
+        assert!(ok);
+        assert_eq!(text, "150 published = 135 processed once + 15 dead-lettered");
+    }
+}
