@@ -17,7 +17,7 @@ use yew::prelude::*;
 
 use crate::model::doc::{self, NODE_H, NODE_W};
 use crate::model::presets;
-use crate::state::{Action, AppState, CompareTo};
+use crate::state::{Action, AppState, CompareTo, EditAction, OpenAction, PanelAction, TransportAction, ViewAction};
 use crate::ui::editor::canvas::{local_point, Canvas};
 use crate::ui::editor::draw;
 use crate::ui::editor::palette::Palette;
@@ -54,16 +54,16 @@ pub fn app() -> Html {
         let embed = (*embed).clone();
         use_effect_with((), move |_| {
             if embed.read_only {
-                d.dispatch(Action::SetReadOnly);
+                d.dispatch(PanelAction::SetReadOnly.into());
             }
             if let Some(speed) = embed.speed {
-                d.dispatch(Action::SetSpeed(speed));
+                d.dispatch(TransportAction::SetSpeed(speed).into());
             }
             if let Some(ms) = embed.start_ms {
-                d.dispatch(Action::Seek(ms.saturating_mul(1_000)));
+                d.dispatch(TransportAction::Seek(ms.saturating_mul(1_000)).into());
             }
             if embed.autoplay {
-                d.dispatch(Action::Play);
+                d.dispatch(TransportAction::Play.into());
             }
         });
     }
@@ -75,7 +75,7 @@ pub fn app() -> Html {
             let reduced = web_sys::window()
                 .and_then(|w| w.match_media("(prefers-reduced-motion: reduce)").ok().flatten())
                 .is_some_and(|m| m.matches());
-            d.dispatch(Action::SetReducedMotion(reduced));
+            d.dispatch(ViewAction::SetReducedMotion(reduced).into());
         });
     }
 
@@ -85,7 +85,9 @@ pub fn app() -> Html {
         let region = region.clone();
         use_effect_with(state.fit_request, move |_| {
             if let Some(el) = region.cast::<Element>() {
-                d.dispatch(Action::FitView { width: el.client_width() as f64, height: el.client_height() as f64 });
+                d.dispatch(
+                    ViewAction::FitView { width: el.client_width() as f64, height: el.client_height() as f64 }.into(),
+                );
             }
         });
     }
@@ -111,13 +113,13 @@ pub fn app() -> Html {
                     Some((cx - NODE_W / 2.0, cy - NODE_H / 2.0))
                 }
             };
-            d.dispatch(Action::AddNode { kind, at });
+            d.dispatch(EditAction::AddNode { kind, at }.into());
         })
     };
 
     let on_message = {
         let d = state.dispatcher();
-        Callback::from(move |msg: u32| d.dispatch(Action::ShowMessage { msg, open: true, at: None }))
+        Callback::from(move |msg: u32| d.dispatch(PanelAction::ShowMessage { msg, open: true, at: None }.into()))
     };
     // A scenario file dropped anywhere on the stage is imported.
     let on_drop = {
@@ -146,7 +148,7 @@ pub fn app() -> Html {
         Callback::from(move |e: Event| {
             let slug = e.target_unchecked_into::<HtmlSelectElement>().value();
             if let Some(i) = presets::position(&slug) {
-                d.dispatch(Action::LoadLesson(i));
+                d.dispatch(OpenAction::LoadLesson(i).into());
             }
         })
     };
@@ -170,9 +172,9 @@ pub fn app() -> Html {
             <button type="button" class="tool icon-only" aria-label={label} title={label} onclick={Callback::from(move |_| {
                 let (w, h) = region.cast::<Element>().map_or((800.0, 600.0), |el| (el.client_width() as f64, el.client_height() as f64));
                 if factor == 0.0 {
-                    d.dispatch(Action::FitView { width: w, height: h });
+                    d.dispatch(ViewAction::FitView { width: w, height: h }.into());
                 } else {
-                    d.dispatch(Action::Zoom { factor, around: (w / 2.0, h / 2.0) });
+                    d.dispatch(ViewAction::Zoom { factor, around: (w / 2.0, h / 2.0) }.into());
                 }
             })}>{ icons::button_icon(icon) }</button>
         }
@@ -236,20 +238,20 @@ pub fn app() -> Html {
                     </select>
                 </div>
                 <div class="tools" role="group" aria-label="Lessons">
-                    { button("Lessons", "lessons", || Action::ToggleGallery, true, "") }
+                    { button("Lessons", "lessons", || PanelAction::ToggleGallery.into(), true, "") }
                     { compare_button(&state, &compare_offer) }
                 </div>
                 <ShareTools state={state.clone()} />
                 <div class="tools" role="group" aria-label="Edit">
-                    { button("Undo", "undo", || Action::Undo, state.can_undo(), "Control+Z") }
-                    { button("Redo", "redo", || Action::Redo, state.can_redo(), "Control+Shift+Z") }
-                    { button("Start over", "restart", || Action::StartOver, true, "") }
+                    { button("Undo", "undo", || EditAction::Undo.into(), state.can_undo(), "Control+Z") }
+                    { button("Redo", "redo", || EditAction::Redo.into(), state.can_redo(), "Control+Shift+Z") }
+                    { button("Start over", "restart", || OpenAction::StartOver.into(), true, "") }
                 </div>
                 <div class="tools" role="group" aria-label="View">
                     { zoom("Zoom in", "zoom-in", 1.25) }
                     { zoom("Zoom out", "zoom-out", 0.8) }
                     { zoom("Fit to screen", "fit", 0.0) }
-                    { button("Help", "help", || Action::ToggleHelp, true, "?") }
+                    { button("Help", "help", || PanelAction::ToggleHelp.into(), true, "?") }
                 </div>
             </header>
             <CopyByHand state={state.clone()} />
@@ -353,14 +355,14 @@ fn use_frame_loop(state: &UseReducerHandle<AppState>, token_layer: &NodeRef, reg
             probe.push(work, e.anim.len());
             drop(e);
             if refit {
-                dispatcher.dispatch(Action::FitView { width: size.0, height: size.1 });
+                dispatcher.dispatch(ViewAction::FitView { width: size.0, height: size.1 }.into());
             }
             if report.stopped || report.scouted || report.followed {
-                dispatcher.dispatch(Action::Sync { outcome: true });
+                dispatcher.dispatch(TransportAction::Sync { outcome: true }.into());
                 timing.synced(ts, true);
             } else if report.moved && ts - timing.last_sync >= SYNC_EVERY_MS {
                 let outcome = ts - timing.last_outcome >= OUTCOME_EVERY_MS;
-                dispatcher.dispatch(Action::Sync { outcome });
+                dispatcher.dispatch(TransportAction::Sync { outcome }.into());
                 timing.synced(ts, outcome);
             }
         };
@@ -408,7 +410,7 @@ fn compare_button(state: &UseReducerHandle<AppState>, offer: &(String, CompareTo
     let short = if state.compare.is_some() { "Close compare" } else { "Compare" };
     html! {
         <button type="button" class="tool" aria-pressed={state.compare.is_some().to_string()} title={label.clone()}
-                aria-label={label} onclick={Callback::from(move |_| d.dispatch(Action::CompareWith(target)))}>
+                aria-label={label} onclick={Callback::from(move |_| d.dispatch(OpenAction::CompareWith(target).into()))}>
             { icons::button_icon("compare") }<span>{ short }</span>
         </button>
     }
@@ -503,7 +505,7 @@ fn shortcut(e: &KeyboardEvent, state: &AppState, region: &NodeRef) -> Option<Act
                 let _ = t.blur();
             }
         }
-        return Some(Action::Escape);
+        return Some(PanelAction::Escape.into());
     }
     if typing || e.alt_key() {
         return None;
@@ -511,14 +513,14 @@ fn shortcut(e: &KeyboardEvent, state: &AppState, region: &NodeRef) -> Option<Act
     let ctrl = e.ctrl_key() || e.meta_key();
     if ctrl {
         return match key.as_str() {
-            "z" | "Z" if e.shift_key() => Some(Action::Redo),
-            "z" | "Z" => Some(Action::Undo),
-            "y" | "Y" => Some(Action::Redo),
+            "z" | "Z" if e.shift_key() => Some(EditAction::Redo.into()),
+            "z" | "Z" => Some(EditAction::Undo.into()),
+            "y" | "Y" => Some(EditAction::Redo.into()),
             _ => None,
         };
     }
     if state.help {
-        return matches!(key.as_str(), "?").then_some(Action::ToggleHelp);
+        return matches!(key.as_str(), "?").then_some(PanelAction::ToggleHelp.into());
     }
     if state.gallery {
         // The gallery is a modal dialog: the page's shortcuts wait until it closes.
@@ -529,24 +531,24 @@ fn shortcut(e: &KeyboardEvent, state: &AppState, region: &NodeRef) -> Option<Act
     let on_canvas = target.as_ref().is_some_and(|t| t.closest(".canvas-region").ok().flatten().is_some());
     let nodes = state.selected_nodes();
     let step = if e.shift_key() { doc::NUDGE * 5.0 } else { doc::NUDGE };
-    let nudge = |dx: f64, dy: f64| Some(Action::MoveNodes { ids: nodes.clone(), dx, dy, nudge: true });
+    let nudge = |dx: f64, dy: f64| Some(EditAction::MoveNodes { ids: nodes.clone(), dx, dy, nudge: true }.into());
     let movable = on_canvas && !nodes.is_empty();
     match key.as_str() {
-        " " | "Spacebar" if !on_button => Some(Action::TogglePlay),
+        " " | "Spacebar" if !on_button => Some(TransportAction::TogglePlay.into()),
         "ArrowRight" if movable => nudge(step, 0.0),
         "ArrowLeft" if movable => nudge(-step, 0.0),
         "ArrowUp" if movable => nudge(0.0, -step),
         "ArrowDown" if movable => nudge(0.0, step),
-        "ArrowRight" => Some(Action::Step),
-        "r" | "R" => Some(Action::Rewind),
-        "?" => Some(Action::ToggleHelp),
-        "Delete" | "Backspace" if !state.selection.is_empty() => Some(Action::DeleteSelection),
+        "ArrowRight" => Some(TransportAction::Step.into()),
+        "r" | "R" => Some(TransportAction::Rewind.into()),
+        "?" => Some(PanelAction::ToggleHelp.into()),
+        "Delete" | "Backspace" if !state.selection.is_empty() => Some(EditAction::DeleteSelection.into()),
         "+" | "=" | "-" | "_" => {
             let (w, h) = region
                 .cast::<Element>()
                 .map_or((800.0, 600.0), |el| (el.client_width() as f64, el.client_height() as f64));
             let factor = if matches!(key.as_str(), "+" | "=") { 1.25 } else { 0.8 };
-            Some(Action::Zoom { factor, around: (w / 2.0, h / 2.0) })
+            Some(ViewAction::Zoom { factor, around: (w / 2.0, h / 2.0) }.into())
         }
         _ => None,
     }

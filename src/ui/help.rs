@@ -2,7 +2,7 @@
 
 use yew::prelude::*;
 
-use crate::state::{Action, AppState};
+use crate::state::{AppState, PanelAction};
 
 /// (keys, what they do), in the order the overlay lists them.
 pub const SHORTCUTS: &[(&str, &str)] = &[
@@ -43,7 +43,7 @@ pub fn help(props: &HelpProps) -> Html {
             <div class="overlay-card">
                 <div class="overlay-head">
                     <h2 id="help-heading">{ "Keyboard shortcuts" }</h2>
-                    <button type="button" ref={close_ref} onclick={Callback::from(move |_| d.dispatch(Action::ToggleHelp))}>{ "Close" }</button>
+                    <button type="button" ref={close_ref} onclick={Callback::from(move |_| d.dispatch(PanelAction::ToggleHelp.into()))}>{ "Close" }</button>
                 </div>
                 <table class="shortcuts">
                     <tbody>

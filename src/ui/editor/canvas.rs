@@ -3,8 +3,8 @@
 //! touch alike) select, move, wire, pan and draw a selection rectangle; the wheel zooms.
 //!
 //! ```text
-//!   pointerdown on ─┬─ an output port ──▶ drag a wire ──▶ drop on a node ──▶ Action::Wire
-//!                   ├─ a node ──────────▶ select (shift: add) and drag ──▶ Action::MoveNodes
+//!   pointerdown on ─┬─ an output port ──▶ drag a wire ──▶ drop on a node ──▶ EditAction::Wire
+//!                   ├─ a node ──────────▶ select (shift: add) and drag ──▶ EditAction::MoveNodes
 //!                   └─ the background ──▶ pan (shift: selection rectangle ──▶ SelectNodes)
 //! ```
 //!
@@ -17,7 +17,7 @@ use web_sys::{Element, HtmlElement, PointerEvent};
 use yew::prelude::*;
 
 use crate::model::doc::{self, NODE_H, NODE_W};
-use crate::state::{Action, AppState, Sel};
+use crate::state::{AppState, EditAction, PanelAction, Sel, SelectAction, ViewAction};
 use crate::ui::icons;
 
 /// A drag in progress, in canvas units.
@@ -110,28 +110,28 @@ pub fn canvas(props: &CanvasProps) -> Html {
                 set_drag(Drag::Wire { from, now: p });
             } else if let Some(msg) = state.engine.borrow().pick(p.0, p.1) {
                 // A token: follow its message in the passport.
-                state.dispatch(Action::ShowMessage { msg, open: true, at: None });
+                state.dispatch(PanelAction::ShowMessage { msg, open: true, at: None }.into());
             } else if let Some(node) = find("data-node") {
                 let id = node.get_attribute("data-node").unwrap_or_default();
                 let sel = Sel::Node(id.clone());
                 if e.shift_key() {
-                    state.dispatch(Action::Select { sel, extend: true });
+                    state.dispatch(SelectAction::Select { sel, extend: true }.into());
                     return;
                 }
                 let ids = if state.is_selected(&sel) { state.selected_nodes() } else { vec![id] };
                 if !state.is_selected(&sel) {
-                    state.dispatch(Action::Select { sel, extend: false });
+                    state.dispatch(SelectAction::Select { sel, extend: false }.into());
                 }
                 set_drag(Drag::Move { ids, start: p, now: p, moved: false });
             } else if let Some(wire) = find("data-wire") {
                 if let Some(i) = wire.get_attribute("data-wire").and_then(|v| v.parse().ok()) {
-                    state.dispatch(Action::Select { sel: Sel::Wire(i), extend: e.shift_key() });
+                    state.dispatch(SelectAction::Select { sel: Sel::Wire(i), extend: e.shift_key() }.into());
                 }
             } else if e.shift_key() {
                 set_drag(Drag::Rect { start: p, now: p });
             } else {
-                state.dispatch(Action::ClearSelection);
-                state.dispatch(Action::DismissNotice);
+                state.dispatch(SelectAction::ClearSelection.into());
+                state.dispatch(PanelAction::DismissNotice.into());
                 set_drag(Drag::Pan { last: (e.client_x() as f64, e.client_y() as f64) });
             }
         })
@@ -154,7 +154,7 @@ pub fn canvas(props: &CanvasProps) -> Html {
                 Drag::Wire { from, .. } => set_drag(Drag::Wire { from, now: p }),
                 Drag::Pan { last } => {
                     let now = (e.client_x() as f64, e.client_y() as f64);
-                    state.dispatch(Action::Pan { dx: now.0 - last.0, dy: now.1 - last.1 });
+                    state.dispatch(ViewAction::Pan { dx: now.0 - last.0, dy: now.1 - last.1 }.into());
                     *drag.borrow_mut() = Drag::Pan { last: now };
                 }
                 Drag::Rect { start, .. } => set_drag(Drag::Rect { start, now: p }),
@@ -176,18 +176,18 @@ pub fn canvas(props: &CanvasProps) -> Html {
                     let first = ids.first().map(|id| doc::position(&state.doc, id)).unwrap_or_default();
                     let dx = doc::snap(first.0 + p.0 - start.0) - first.0;
                     let dy = doc::snap(first.1 + p.1 - start.1) - first.1;
-                    state.dispatch(Action::MoveNodes { ids, dx, dy, nudge: false });
+                    state.dispatch(EditAction::MoveNodes { ids, dx, dy, nudge: false }.into());
                 }
                 Drag::Wire { from, .. } => {
                     if let Some(to) = doc::node_at(&state.doc, p) {
                         if to != from {
-                            state.dispatch(Action::Wire { from, to, at: Some(p) });
+                            state.dispatch(EditAction::Wire { from, to, at: Some(p) }.into());
                         }
                     }
                 }
                 Drag::Rect { start, .. } => {
                     let ids = doc::nodes_in_rect(&state.doc, start, p);
-                    state.dispatch(Action::SelectNodes(ids));
+                    state.dispatch(SelectAction::SelectNodes(ids).into());
                 }
                 _ => {}
             }
@@ -217,7 +217,7 @@ pub fn canvas(props: &CanvasProps) -> Html {
                         let r = target.get_bounding_client_rect();
                         let around = (e.client_x() as f64 - r.left(), e.client_y() as f64 - r.top());
                         let factor = (-e.delta_y().clamp(-500.0, 500.0) * 0.0015).exp();
-                        dispatcher.dispatch(Action::Zoom { factor, around });
+                        dispatcher.dispatch(ViewAction::Zoom { factor, around }.into());
                     },
                 )
             });
@@ -258,7 +258,7 @@ pub fn canvas(props: &CanvasProps) -> Html {
             let state = state.clone();
             Callback::from(move |_: FocusEvent| {
                 if !state.is_selected(&Sel::Wire(i)) {
-                    state.dispatch(Action::Select { sel: Sel::Wire(i), extend: false });
+                    state.dispatch(SelectAction::Select { sel: Sel::Wire(i), extend: false }.into());
                 }
             })
         };
@@ -314,7 +314,7 @@ pub fn canvas(props: &CanvasProps) -> Html {
             Callback::from(move |_: FocusEvent| {
                 let sel = Sel::Node(id.clone());
                 if !state.is_selected(&sel) {
-                    state.dispatch(Action::Select { sel, extend: false });
+                    state.dispatch(SelectAction::Select { sel, extend: false }.into());
                 }
             })
         };

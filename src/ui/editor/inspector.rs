@@ -10,7 +10,7 @@ use yew::prelude::*;
 
 use crate::model::doc;
 use crate::model::fields::{self, Field, Input};
-use crate::state::{Action, AppState, FieldOwner, ScenarioField, Sel};
+use crate::state::{AppState, EditAction, FieldOwner, ScenarioField, Sel};
 use crate::ui::icons;
 
 #[derive(Properties, PartialEq)]
@@ -37,7 +37,7 @@ pub fn inspector(props: &InspectorProps) -> Html {
                 <>
                     <h3>{ format!("{} selected", many.len()) }</h3>
                     <p class="hint">{ "Drag one of them to move them all, or use the arrow keys." }</p>
-                    <button type="button" class="danger" onclick={Callback::from(move |_| d.dispatch(Action::DeleteSelection))}>
+                    <button type="button" class="danger" onclick={Callback::from(move |_| d.dispatch(EditAction::DeleteSelection.into()))}>
                         { icons::button_icon("trash") }<span>{ "Delete selected" }</span>
                     </button>
                 </>
@@ -77,7 +77,10 @@ fn scenario_settings(state: &UseReducerHandle<AppState>) -> Html {
         let error = draft.map(|d| d.error.clone()).filter(|e| !e.is_empty()).or(problem);
         let d = state.dispatcher();
         let oninput = Callback::from(move |e: InputEvent| {
-            d.dispatch(Action::EditScenario { field: f, text: e.target_unchecked_into::<HtmlInputElement>().value() })
+            d.dispatch(
+                EditAction::EditScenario { field: f, text: e.target_unchecked_into::<HtmlInputElement>().value() }
+                    .into(),
+            )
         });
         let id = format!("scenario-{f:?}").to_ascii_lowercase();
         text_field(&id, label, unit, help, text, error, oninput, "text")
@@ -105,7 +108,7 @@ fn scenario_settings(state: &UseReducerHandle<AppState>) -> Html {
                             <li>
                                 <span>{ text.clone() }</span>
                                 <button type="button" class="small" aria-label={format!("Remove action: {text}")}
-                                        onclick={Callback::from(move |_| d.dispatch(Action::RemoveAction(i)))}>{ "Remove" }</button>
+                                        onclick={Callback::from(move |_| d.dispatch(EditAction::RemoveAction(i).into()))}>{ "Remove" }</button>
                             </li>
                         }
                     }) }
@@ -176,7 +179,10 @@ fn node_settings(state: &UseReducerHandle<AppState>, id: &str, node: &Value) -> 
         let d = state.dispatcher();
         let from = id.to_owned();
         let oninput = Callback::from(move |e: InputEvent| {
-            d.dispatch(Action::Rename { id: from.clone(), text: e.target_unchecked_into::<HtmlInputElement>().value() })
+            d.dispatch(
+                EditAction::Rename { id: from.clone(), text: e.target_unchecked_into::<HtmlInputElement>().value() }
+                    .into(),
+            )
         });
         text_field(
             "node-name",
@@ -205,7 +211,7 @@ fn node_settings(state: &UseReducerHandle<AppState>, id: &str, node: &Value) -> 
             }) }
             { now }
             { wire_to }
-            <button type="button" class="danger" onclick={Callback::from(move |_| d.dispatch(Action::DeleteSelection))}>
+            <button type="button" class="danger" onclick={Callback::from(move |_| d.dispatch(EditAction::DeleteSelection.into()))}>
                 { icons::button_icon("trash") }<span>{ format!("Delete {}", doc::kind_label(&kind).to_ascii_lowercase()) }</span>
             </button>
         </>
@@ -230,7 +236,7 @@ fn node_now_controls(state: &UseReducerHandle<AppState>, id: &str, kind: &str) -
     let id_owned = id.to_owned();
     let act = |what: serde_json::Value| {
         let d = state.dispatcher();
-        Callback::from(move |_: MouseEvent| d.dispatch(Action::ActNow(what.clone())))
+        Callback::from(move |_: MouseEvent| d.dispatch(EditAction::ActNow(what.clone()).into()))
     };
     match kind {
         "consumer" => {
@@ -242,7 +248,7 @@ fn node_now_controls(state: &UseReducerHandle<AppState>, id: &str, kind: &str) -
             });
             html! {
                 <div class="now">
-                    <button type="button" onclick={Callback::from(move |_| d.dispatch(Action::CrashNow { consumer: id_owned.clone(), recover_after_ms: Some(2_000) }))}>
+                    <button type="button" onclick={Callback::from(move |_| d.dispatch(EditAction::CrashNow { consumer: id_owned.clone(), recover_after_ms: Some(2_000) }.into()))}>
                         { "Crash this consumer now" }
                     </button>
                     { for group }
@@ -258,7 +264,7 @@ fn node_now_controls(state: &UseReducerHandle<AppState>, id: &str, kind: &str) -
         },
         "queue" | "topic" | "exchange" => html! {
             <div class="now">
-                <button type="button" onclick={Callback::from(move |_| d.dispatch(Action::OutageNow { node: id_owned.clone(), duration_ms: 2_000 }))}>
+                <button type="button" onclick={Callback::from(move |_| d.dispatch(EditAction::OutageNow { node: id_owned.clone(), duration_ms: 2_000 }.into()))}>
                     { format!("Take this {kind} down now") }
                 </button>
                 <p class="field-help">{ format!("A 2 s outage, recorded in the action script at {at}.") }</p>
@@ -300,7 +306,9 @@ fn wire_to(props: &WireToProps) -> Html {
     let from = id.to_owned();
     let on_add = {
         let target = target.clone();
-        Callback::from(move |_| d.dispatch(Action::Wire { from: from.clone(), to: target.clone(), at: None }))
+        Callback::from(move |_| {
+            d.dispatch(EditAction::Wire { from: from.clone(), to: target.clone(), at: None }.into())
+        })
     };
     html! {
         <div class="field wire-to">
@@ -332,7 +340,7 @@ fn wire_settings(state: &UseReducerHandle<AppState>, i: usize, w: &Value) -> Htm
                 <p class="hint">{ "This wire has no settings." }</p>
             }
             { for fields.into_iter().map(|f| field_control(state, &owner, w, f)) }
-            <button type="button" class="danger" onclick={Callback::from(move |_| d.dispatch(Action::DeleteWire(i)))}>
+            <button type="button" class="danger" onclick={Callback::from(move |_| d.dispatch(EditAction::DeleteWire(i).into()))}>
                 { icons::button_icon("trash") }<span>{ "Delete wire" }</span>
             </button>
         </>
@@ -348,7 +356,7 @@ fn field_control(state: &UseReducerHandle<AppState>, owner: &FieldOwner, obj: &V
     let emit = {
         let d = state.dispatcher();
         let owner = owner.clone();
-        move |text: String| d.dispatch(Action::Edit { owner: owner.clone(), field: f, text })
+        move |text: String| d.dispatch(EditAction::Edit { owner: owner.clone(), field: f, text }.into())
     };
     let label = format!("{}{}", f.label, unit_suffix(f.label, f.unit));
     let help_id = format!("{id}-help");

@@ -7,7 +7,7 @@
 use yew::prelude::*;
 
 use crate::play::journal::{Journal, Line, Measure};
-use crate::state::{Action, AppState};
+use crate::state::{AppState, TransportAction};
 use crate::ui::player::transport::format_time;
 
 /// Chart size in SVG units; it scales to the panel's width. Coordinates are whole units, so
@@ -64,7 +64,7 @@ fn chart(state: &UseReducerHandle<AppState>, j: &Journal, measure: Measure, titl
             let r = el.get_bounding_client_rect();
             if r.width() > 0.0 {
                 let k = ((e.client_x() as f64 - r.left()) / r.width()).clamp(0.0, 1.0);
-                d.dispatch(Action::Seek((k * end as f64) as u64));
+                d.dispatch(TransportAction::Seek((k * end as f64) as u64).into());
             }
         })
     };

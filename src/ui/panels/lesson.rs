@@ -9,7 +9,7 @@ use serde_json::Value;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::state::{Action, AppState};
+use crate::state::{AppState, PanelAction};
 use crate::ui::player::transport::format_time;
 
 #[derive(Properties, PartialEq)]
@@ -66,7 +66,7 @@ pub fn lesson_view(props: &LessonViewProps) -> Html {
                             (None, Some(n)) => n.clone(),
                             (None, None) => String::new(),
                         };
-                        let go = { let node = node.clone(); Callback::from(move |_: MouseEvent| d.dispatch(Action::Point { at, node: node.clone() })) };
+                        let go = { let node = node.clone(); Callback::from(move |_: MouseEvent| d.dispatch(PanelAction::Point { at, node: node.clone() }.into())) };
                         html! {
                             <li>
                                 <button type="button" class="point" onclick={go}
@@ -95,14 +95,14 @@ fn prediction(state: &UseReducerHandle<AppState>, q: &Question) -> Html {
     let on_input = {
         let d = state.dispatcher();
         Callback::from(move |e: InputEvent| {
-            d.dispatch(Action::SetPrediction(e.target_unchecked_into::<HtmlInputElement>().value()))
+            d.dispatch(PanelAction::SetPrediction(e.target_unchecked_into::<HtmlInputElement>().value()).into())
         })
     };
     let on_submit = {
         let d = state.dispatcher();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            d.dispatch(Action::LockPrediction);
+            d.dispatch(PanelAction::LockPrediction.into());
         })
     };
     let unit = q.unit.clone().unwrap_or_default();

@@ -9,7 +9,7 @@ use yew::prelude::*;
 
 use crate::play::journal::Journal;
 use crate::play::words;
-use crate::state::{Action, AppState, LogFilter, LOG_PAGE};
+use crate::state::{AppState, LogFilter, PanelAction, TransportAction, LOG_PAGE};
 use crate::ui::player::transport::format_time;
 
 #[derive(Properties, PartialEq)]
@@ -122,7 +122,7 @@ pub fn event_log(props: &EventLogProps) -> Html {
             let mut next = filter.clone();
             f(&mut next, value);
             next.limit = LOG_PAGE;
-            d.dispatch(Action::SetLogFilter(next));
+            d.dispatch(PanelAction::SetLogFilter(next).into());
         }
     };
     let on_kind = {
@@ -141,7 +141,7 @@ pub fn event_log(props: &EventLogProps) -> Html {
         let d = state.dispatcher();
         let filter = filter.clone();
         Callback::from(move |_: MouseEvent| {
-            d.dispatch(Action::SetLogFilter(LogFilter { limit: filter.limit + LOG_PAGE, ..filter.clone() }))
+            d.dispatch(PanelAction::SetLogFilter(LogFilter { limit: filter.limit + LOG_PAGE, ..filter.clone() }).into())
         })
     };
     let summary = if journal.entries.is_empty() && !journal.complete {
@@ -193,8 +193,8 @@ pub fn event_log(props: &EventLogProps) -> Html {
                     let d = state.dispatcher();
                     let (t, msg) = (r.t_us, r.msg);
                     let onclick = Callback::from(move |_: MouseEvent| match msg {
-                        Some(msg) => d.dispatch(Action::ShowMessage { msg, open: false, at: Some(t) }),
-                        None => d.dispatch(Action::Seek(t)),
+                        Some(msg) => d.dispatch(PanelAction::ShowMessage { msg, open: false, at: Some(t) }.into()),
+                        None => d.dispatch(TransportAction::Seek(t).into()),
                     });
                     let selected = msg.is_some() && msg == state.message;
                     html! {

@@ -6,7 +6,7 @@
 use yew::prelude::*;
 
 use crate::play::checks;
-use crate::state::{Action, AppState};
+use crate::state::{AppState, PanelAction, TransportAction};
 use crate::ui::player::outcome::{fate_counts, thousands};
 use crate::ui::player::transport::format_time;
 
@@ -86,8 +86,8 @@ pub fn monitor(props: &MonitorProps) -> Html {
                         let d = state.dispatcher();
                         let (t, msg) = (b.t_us, b.msg);
                         let onclick = Callback::from(move |_: MouseEvent| match msg {
-                            Some(msg) => d.dispatch(Action::ShowMessage { msg, open: true, at: Some(t) }),
-                            None => d.dispatch(Action::Seek(t)),
+                            Some(msg) => d.dispatch(PanelAction::ShowMessage { msg, open: true, at: Some(t) }.into()),
+                            None => d.dispatch(TransportAction::Seek(t).into()),
                         });
                         html! {
                             <li><button type="button" class="breach" onclick={onclick}>

@@ -9,7 +9,7 @@ use yew::prelude::*;
 
 use crate::play::journal::Journal;
 use crate::play::words;
-use crate::state::{Action, AppState};
+use crate::state::{AppState, PanelAction};
 use crate::ui::player::transport::format_time;
 
 #[derive(Properties, PartialEq)]
@@ -97,7 +97,7 @@ pub fn passport(props: &PassportProps) -> Html {
                 { for stops.iter().enumerate().map(|(i, s)| {
                     let d = state.dispatcher();
                     let t = s.t_us;
-                    let onclick = Callback::from(move |_: MouseEvent| d.dispatch(Action::ShowMessage { msg, open: false, at: Some(t) }));
+                    let onclick = Callback::from(move |_: MouseEvent| d.dispatch(PanelAction::ShowMessage { msg, open: false, at: Some(t) }.into()));
                     let is_now = now == Some(i);
                     let later = now.is_none_or(|n| i > n);
                     html! {

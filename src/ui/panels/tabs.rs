@@ -6,7 +6,7 @@
 use web_sys::KeyboardEvent;
 use yew::prelude::*;
 
-use crate::state::{Action, AppState, Tab};
+use crate::state::{AppState, PanelAction, Tab};
 use crate::ui::editor::inspector::Inspector;
 use crate::ui::panels::charts::Charts;
 use crate::ui::panels::lesson::LessonView;
@@ -51,7 +51,7 @@ pub fn panels(props: &PanelsProps) -> Html {
             if let Some(next) = tab_after_key(&tabs, current, &e.key()) {
                 // Taken here, so the page's own arrow-key shortcuts (Step) do not fire too.
                 e.prevent_default();
-                d.dispatch(Action::SetTab(next));
+                d.dispatch(PanelAction::SetTab(next).into());
                 if let Some(el) = web_sys::window()
                     .and_then(|w| w.document())
                     .and_then(|doc| doc.get_element_by_id(&format!("tab-{}", next.slug())))
@@ -86,7 +86,7 @@ pub fn panels(props: &PanelsProps) -> Html {
                         <button type="button" role="tab" id={format!("tab-{}", t.slug())} class="tab"
                                 aria-selected={selected.to_string()} aria-controls="tab-panel"
                                 tabindex={if selected { "0" } else { "-1" }}
-                                onclick={Callback::from(move |_| d.dispatch(Action::SetTab(t)))}>
+                                onclick={Callback::from(move |_| d.dispatch(PanelAction::SetTab(t).into()))}>
                             { t.label() }
                             if t == Tab::Checks && broken > 0 {
                                 <span class="tab-alert">{ format!(" ✗{broken}") }</span>

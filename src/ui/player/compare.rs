@@ -18,7 +18,7 @@ use yew::prelude::*;
 use crate::model::doc::{self, NODE_H, NODE_W};
 use crate::play::animation::{Animator, Layout};
 use crate::play::player::Player;
-use crate::state::{Action, AppState};
+use crate::state::{AppState, OpenAction};
 use crate::ui::editor::canvas::{curve, node_body};
 use crate::ui::player::outcome::thousands;
 
@@ -129,7 +129,7 @@ pub fn compare_pane(props: &ComparePaneProps) -> Html {
     let b = scene_box(d);
     let close = {
         let dis = state.dispatcher();
-        Callback::from(move |_: MouseEvent| dis.dispatch(Action::CompareWith(None)))
+        Callback::from(move |_: MouseEvent| dis.dispatch(OpenAction::CompareWith(None).into()))
     };
     let diffs = differences(&state.outcome, &c.outcome);
     let wires = doc::wires(d).iter().filter_map(|w| {

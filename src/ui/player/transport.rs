@@ -6,7 +6,7 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::play::player::MarkerKind;
-use crate::state::{Action, AppState, MAX_SPEED, MIN_SPEED};
+use crate::state::{Action, AppState, TransportAction, MAX_SPEED, MIN_SPEED};
 use crate::ui::icons;
 
 /// Slider position (0..=1000) to speed, logarithmic so 1× sits in the middle third.
@@ -68,14 +68,14 @@ pub fn transport(props: &TransportProps) -> Html {
         let d = state.dispatcher();
         Callback::from(move |e: InputEvent| {
             let v = e.target_unchecked_into::<HtmlInputElement>().value().parse::<i64>().map_or(500.0, |v| v as f64);
-            d.dispatch(Action::SetSpeed(speed_from_slider(v)));
+            d.dispatch(TransportAction::SetSpeed(speed_from_slider(v)).into());
         })
     };
     let on_seek = {
         let d = state.dispatcher();
         Callback::from(move |e: InputEvent| {
             let v = e.target_unchecked_into::<HtmlInputElement>().value().parse::<i64>().map_or(0.0, |v| v as f64);
-            d.dispatch(Action::Seek((v.max(0.0) * 1_000.0) as u64));
+            d.dispatch(TransportAction::Seek((v.max(0.0) * 1_000.0) as u64).into());
         })
     };
     let end_ms = (state.end_us / 1_000).max(1);
@@ -91,7 +91,7 @@ pub fn transport(props: &TransportProps) -> Html {
         let onclick = {
             let d = state.dispatcher();
             let t = m.t_us;
-            Callback::from(move |_: MouseEvent| d.dispatch(Action::Seek(t)))
+            Callback::from(move |_: MouseEvent| d.dispatch(TransportAction::Seek(t).into()))
         };
         html! {
             <svg class={classes!("marker", class)} style={format!("left:calc({}% - 5px)", (left * 100.0).round() / 100.0)} viewBox="0 0 10 10"
@@ -114,18 +114,21 @@ pub fn transport(props: &TransportProps) -> Html {
             String::new()
         }
     );
-    let (play_label, play_icon, play_action): (&str, &str, fn() -> Action) =
-        if state.playing { ("Pause", "pause", || Action::Pause) } else { ("Play", "play", || Action::Play) };
+    let (play_label, play_icon, play_action): (&str, &str, fn() -> Action) = if state.playing {
+        ("Pause", "pause", || TransportAction::Pause.into())
+    } else {
+        ("Play", "play", || TransportAction::Play.into())
+    };
     html! {
         <section class="transport" aria-label="Transport">
             <div class="transport-buttons">
                 <button type="button" class="primary" onclick={send(play_action)} aria-keyshortcuts="Space">
                     { icons::button_icon(play_icon) }<span>{ play_label }</span>
                 </button>
-                <button type="button" onclick={send(|| Action::Step)} aria-keyshortcuts="ArrowRight">
+                <button type="button" onclick={send(|| TransportAction::Step.into())} aria-keyshortcuts="ArrowRight">
                     { icons::button_icon("step") }<span>{ "Step" }</span>
                 </button>
-                <button type="button" onclick={send(|| Action::Rewind)} aria-keyshortcuts="R">
+                <button type="button" onclick={send(|| TransportAction::Rewind.into())} aria-keyshortcuts="R">
                     { icons::button_icon("reset") }<span>{ "Reset" }</span>
                 </button>
             </div>

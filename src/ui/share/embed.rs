@@ -18,7 +18,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::JsValue;
 use yew::prelude::*;
 
-use crate::state::{Action, AppState, Tab};
+use crate::state::{Action, AppState, OpenAction, Tab, TransportAction};
 
 /// Embed mode and its options, from the page's query string.
 #[derive(Clone, Debug, PartialEq)]
@@ -126,15 +126,15 @@ pub fn action_for(data: &JsValue) -> Option<Action> {
         return None;
     }
     match get(data, "type").as_string()?.as_str() {
-        "brokerlab:play" => Some(Action::Play),
-        "brokerlab:pause" => Some(Action::Pause),
+        "brokerlab:play" => Some(TransportAction::Play.into()),
+        "brokerlab:pause" => Some(TransportAction::Pause.into()),
         "brokerlab:seek" => {
             let ms = get(data, "t_ms").as_f64().filter(|t| t.is_finite() && *t >= 0.0)?;
-            Some(Action::Seek((ms.min(86_400_000.0) * 1_000.0) as u64))
+            Some(TransportAction::Seek((ms.min(86_400_000.0) * 1_000.0) as u64).into())
         }
         "brokerlab:load" => {
             let link = get(data, "link").as_string().filter(|l| l.len() <= broker::link::MAX_LINK_CHARS)?;
-            Some(Action::OpenLink { text: link, from_history: false })
+            Some(OpenAction::OpenLink { text: link, from_history: false }.into())
         }
         _ => None,
     }

@@ -5,7 +5,7 @@
 use yew::prelude::*;
 
 use crate::model::presets;
-use crate::state::{Action, AppState, CompareTo};
+use crate::state::{AppState, CompareTo, OpenAction, PanelAction};
 
 /// One lesson: a title, a line on what it teaches, and its variants (label, preset slug).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -100,7 +100,7 @@ pub fn gallery(props: &GalleryProps) -> Html {
     let state = &props.state;
     let close = {
         let d = state.dispatcher();
-        Callback::from(move |_: MouseEvent| d.dispatch(Action::ToggleGallery))
+        Callback::from(move |_: MouseEvent| d.dispatch(PanelAction::ToggleGallery.into()))
     };
     let current = presets::PRESETS.get(state.lesson).map_or("", |p| p.slug);
     html! {
@@ -120,7 +120,7 @@ pub fn gallery(props: &GalleryProps) -> Html {
                                 { for l.variants.iter().map(|(label, slug)| {
                                     let d = state.dispatcher();
                                     let i = presets::position(slug);
-                                    let open = Callback::from(move |_: MouseEvent| if let Some(i) = i { d.dispatch(Action::LoadLesson(i)) });
+                                    let open = Callback::from(move |_: MouseEvent| if let Some(i) = i { d.dispatch(OpenAction::LoadLesson(i).into()) });
                                     html! {
                                         <button type="button" class={classes!((current == *slug).then_some("current"))} onclick={open}
                                                 aria-label={format!("Open {}: {label}", l.title)}>
@@ -133,8 +133,8 @@ pub fn gallery(props: &GalleryProps) -> Html {
                                         let d = state.dispatcher();
                                         let (a, b) = (presets::position(l.variants[0].1), presets::position(l.variants[1].1));
                                         let compare = Callback::from(move |_: MouseEvent| if let (Some(a), Some(b)) = (a, b) {
-                                            d.dispatch(Action::LoadLesson(a));
-                                            d.dispatch(Action::CompareWith(Some(CompareTo::Variant(b))));
+                                            d.dispatch(OpenAction::LoadLesson(a).into());
+                                            d.dispatch(OpenAction::CompareWith(Some(CompareTo::Variant(b))).into());
                                         });
                                         html! {
                                             <button type="button" class="compare-both" onclick={compare}

@@ -8,7 +8,7 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::state::{Action, AppState};
+use crate::state::{AppState, OpenAction, PanelAction};
 use crate::ui::icons;
 
 /// The largest file Import reads.
@@ -60,7 +60,7 @@ pub fn use_address(state: &UseReducerHandle<AppState>, entries: bool) {
                     let hash = window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
                     let text = hash.trim_start_matches('#').to_string();
                     if !text.is_empty() {
-                        d.dispatch(Action::OpenLink { text, from_history: true });
+                        d.dispatch(OpenAction::OpenLink { text, from_history: true }.into());
                     }
                 }
             };
@@ -101,10 +101,10 @@ fn copy(d: UseReducerDispatcher<AppState>, label: &'static str, text: String) {
     let promise = w.navigator().clipboard().write_text(&text);
     wasm_bindgen_futures::spawn_local(async move {
         match wasm_bindgen_futures::JsFuture::from(promise).await {
-            Ok(_) => {
-                d.dispatch(Action::Notify(format!("{label} copied to the clipboard ({} characters).", text.len())))
-            }
-            Err(_) => d.dispatch(Action::ShowCopyText(Some((label.to_string(), text)))),
+            Ok(_) => d.dispatch(
+                PanelAction::Notify(format!("{label} copied to the clipboard ({} characters).", text.len())).into(),
+            ),
+            Err(_) => d.dispatch(PanelAction::ShowCopyText(Some((label.to_string(), text))).into()),
         }
     });
 }
@@ -113,18 +113,23 @@ fn copy(d: UseReducerDispatcher<AppState>, label: &'static str, text: String) {
 pub fn import_file(d: UseReducerDispatcher<AppState>, file: web_sys::File) {
     let name = file.name();
     if file.size() > MAX_FILE_BYTES {
-        d.dispatch(Action::Notify(format!(
-            "{name} was not opened, and nothing here changed: it is {} bytes; the most Brokerlab reads is {}.",
-            file.size(),
-            broker::scenario::MAX_SCENARIO_BYTES
-        )));
+        d.dispatch(
+            PanelAction::Notify(format!(
+                "{name} was not opened, and nothing here changed: it is {} bytes; the most Brokerlab reads is {}.",
+                file.size(),
+                broker::scenario::MAX_SCENARIO_BYTES
+            ))
+            .into(),
+        );
         return;
     }
     let promise = file.text();
     wasm_bindgen_futures::spawn_local(async move {
         match wasm_bindgen_futures::JsFuture::from(promise).await.ok().and_then(|v| v.as_string()) {
-            Some(text) => d.dispatch(Action::Import { name, text }),
-            None => d.dispatch(Action::Notify(format!("{name} could not be read, and nothing here changed."))),
+            Some(text) => d.dispatch(OpenAction::Import { name, text }.into()),
+            None => {
+                d.dispatch(PanelAction::Notify(format!("{name} could not be read, and nothing here changed.")).into())
+            }
         }
     });
 }
@@ -233,7 +238,7 @@ pub fn copy_by_hand(props: &CopyByHandProps) -> Html {
     }
     let Some((label, text)) = props.state.copy_text.clone() else { return html! {} };
     let d = props.state.dispatcher();
-    let close = Callback::from(move |_: MouseEvent| d.dispatch(Action::ShowCopyText(None)));
+    let close = Callback::from(move |_: MouseEvent| d.dispatch(PanelAction::ShowCopyText(None).into()));
     html! {
         <div class="copy-by-hand" role="group" aria-label={format!("{label} to copy")}>
             <label for="copy-field">{ format!("The clipboard is not available here. Copy the {} by hand (Ctrl+C):", label.to_ascii_lowercase()) }</label>
