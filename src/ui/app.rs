@@ -1,5 +1,7 @@
-//! The root component: the one [`AppState`], the page layout, the keyboard shortcuts and the
-//! animation-frame loop that drives the [`Engine`](crate::play::engine::Engine).
+//! The root component: the one [`AppState`] and the page layout, the full editor or, in
+//! embed mode, the player alone. The keyboard shortcuts live in `ui::keyboard`, the
+//! animation-frame loop that drives the [`Engine`](crate::play::engine::Engine) in
+//! `ui::frame_loop`, and the toolbar along the top in `ui::toolbar`.
 //!
 //! ```text
 //!   ┌ toolbar: Lesson · Undo · Redo · Start over · zoom · Help ────────────────┐
@@ -8,32 +10,25 @@
 //!   └─────────┴────────────────────────────────────────────────┴───────────────┘
 //! ```
 
-use std::cell::RefCell;
-use std::rc::Rc;
-
-use wasm_bindgen::JsCast;
-use web_sys::{CanvasRenderingContext2d, Element, HtmlCanvasElement, HtmlElement, HtmlSelectElement, KeyboardEvent};
+use web_sys::Element;
 use yew::prelude::*;
 
-use crate::model::doc::{self, NODE_H, NODE_W};
+use crate::model::doc::{NODE_H, NODE_W};
 use crate::model::presets;
-use crate::state::{Action, AppState, CompareTo, EditAction, OpenAction, PanelAction, TransportAction, ViewAction};
+use crate::state::{AppState, EditAction, PanelAction, ViewAction};
 use crate::ui::editor::canvas::{local_point, Canvas};
-use crate::ui::editor::draw;
 use crate::ui::editor::palette::Palette;
+use crate::ui::frame_loop::use_frame_loop;
 use crate::ui::help::Help;
-use crate::ui::icons;
+use crate::ui::keyboard::use_keyboard;
 use crate::ui::panels::tabs::Panels;
 use crate::ui::player::compare::ComparePane;
 use crate::ui::player::outcome::OutcomePanel;
 use crate::ui::player::transport::Transport;
-use crate::ui::share::gallery::Gallery;
-use crate::ui::share::toolbar::{CopyByHand, ShareTools};
-
-/// How often (wall ms) the page copies the playhead's state while playing, and how often it
-/// recomputes the outcome (which looks at every message).
-const SYNC_EVERY_MS: f64 = 100.0;
-const OUTCOME_EVERY_MS: f64 = 400.0;
+use crate::ui::share::embed::{self, Embed};
+use crate::ui::share::gallery::{self, Gallery};
+use crate::ui::share::tools::{self, CopyByHand};
+use crate::ui::toolbar::Toolbar;
 
 #[function_component(App)]
 pub fn app() -> Html {
@@ -43,157 +38,21 @@ pub fn app() -> Html {
 
     use_frame_loop(&state, &token_layer, &region);
     use_keyboard(&state, &region);
-    let embed = use_memo((), |_| crate::ui::share::embed::Embed::from_page());
+    let embed = use_memo((), |_| Embed::from_page());
     // Framed in a course page, the player never adds history entries: they would be the
     // page's back button's.
-    crate::ui::share::toolbar::use_address(&state, !embed.on);
-    crate::ui::share::embed::use_post_messages(&state);
-    // Embed options, once the page's own link has been read.
-    {
-        let d = state.dispatcher();
-        let embed = (*embed).clone();
-        use_effect_with((), move |_| {
-            if embed.read_only {
-                d.dispatch(PanelAction::SetReadOnly.into());
-            }
-            if let Some(speed) = embed.speed {
-                d.dispatch(TransportAction::SetSpeed(speed).into());
-            }
-            if let Some(ms) = embed.start_ms {
-                d.dispatch(TransportAction::Seek(ms.saturating_mul(1_000)).into());
-            }
-            if embed.autoplay {
-                d.dispatch(TransportAction::Play.into());
-            }
-        });
-    }
-
-    // prefers-reduced-motion: tokens step instead of gliding.
-    {
-        let d = state.dispatcher();
-        use_effect_with((), move |_| {
-            let reduced = web_sys::window()
-                .and_then(|w| w.match_media("(prefers-reduced-motion: reduce)").ok().flatten())
-                .is_some_and(|m| m.matches());
-            d.dispatch(ViewAction::SetReducedMotion(reduced).into());
-        });
-    }
-
-    // Fit the scenario to the canvas when one is opened.
-    {
-        let d = state.dispatcher();
-        let region = region.clone();
-        use_effect_with(state.fit_request, move |_| {
-            if let Some(el) = region.cast::<Element>() {
-                d.dispatch(
-                    ViewAction::FitView { width: el.client_width() as f64, height: el.client_height() as f64 }.into(),
-                );
-            }
-        });
-    }
-
-    let on_add = {
-        let d = state.dispatcher();
-        let region = region.clone();
-        let view = state.view;
-        Callback::from(move |(kind, drop): (String, Option<(f64, f64)>)| {
-            let at = match drop {
-                None => None,
-                Some(client) => {
-                    let inside = region.cast::<Element>().is_some_and(|el| {
-                        let r = el.get_bounding_client_rect();
-                        client.0 >= r.left() && client.0 <= r.right() && client.1 >= r.top() && client.1 <= r.bottom()
-                    });
-                    if !inside {
-                        // Dropped outside the canvas: nothing to add.
-                        return;
-                    }
-                    let (x, y) = local_point(&region, client);
-                    let (cx, cy) = view.to_canvas(x, y);
-                    Some((cx - NODE_W / 2.0, cy - NODE_H / 2.0))
-                }
-            };
-            d.dispatch(EditAction::AddNode { kind, at }.into());
-        })
-    };
+    tools::use_address(&state, !embed.on);
+    embed::use_post_messages(&state);
+    embed::use_embed_options(&state, &embed);
+    use_canvas_view(&state, &region);
 
     let on_message = {
         let d = state.dispatcher();
         Callback::from(move |msg: u32| d.dispatch(PanelAction::ShowMessage { msg, open: true, at: None }.into()))
     };
-    // A scenario file dropped anywhere on the stage is imported.
-    let on_drop = {
-        let d = state.dispatcher();
-        Callback::from(move |e: DragEvent| {
-            e.prevent_default();
-            if let Some(file) = e.data_transfer().and_then(|t| t.files()).and_then(|f| f.get(0)) {
-                crate::ui::share::toolbar::import_file(d.clone(), file);
-            }
-        })
-    };
-    // The select shows the current lesson however it changed (a link, back and forward):
-    // an option's `selected` attribute stops steering a select once the user has used it.
-    let lesson_select = use_node_ref();
-    {
-        let select = lesson_select.clone();
-        let slug = presets::PRESETS.get(state.lesson).map_or("", |p| p.slug).to_string();
-        use_effect_with(slug, move |slug| {
-            if let Some(el) = select.cast::<HtmlSelectElement>() {
-                el.set_value(slug);
-            }
-        });
-    }
-    let on_lesson = {
-        let d = state.dispatcher();
-        Callback::from(move |e: Event| {
-            let slug = e.target_unchecked_into::<HtmlSelectElement>().value();
-            if let Some(i) = presets::position(&slug) {
-                d.dispatch(OpenAction::LoadLesson(i).into());
-            }
-        })
-    };
-    let button = |label: &'static str,
-                  icon: &'static str,
-                  action: fn() -> Action,
-                  enabled: bool,
-                  keys: &'static str| {
-        let d = state.dispatcher();
-        html! {
-            <button type="button" class="tool" onclick={Callback::from(move |_| d.dispatch(action()))} disabled={!enabled}
-                    aria-keyshortcuts={(!keys.is_empty()).then_some(keys)} title={if keys.is_empty() { label.to_owned() } else { format!("{label} ({keys})") }}>
-                { icons::button_icon(icon) }<span>{ label }</span>
-            </button>
-        }
-    };
-    let zoom = |label: &'static str, icon: &'static str, factor: f64| {
-        let d = state.dispatcher();
-        let region = region.clone();
-        html! {
-            <button type="button" class="tool icon-only" aria-label={label} title={label} onclick={Callback::from(move |_| {
-                let (w, h) = region.cast::<Element>().map_or((800.0, 600.0), |el| (el.client_width() as f64, el.client_height() as f64));
-                if factor == 0.0 {
-                    d.dispatch(ViewAction::FitView { width: w, height: h }.into());
-                } else {
-                    d.dispatch(ViewAction::Zoom { factor, around: (w / 2.0, h / 2.0) }.into());
-                }
-            })}>{ icons::button_icon(icon) }</button>
-        }
-    };
-    // Read once: every lesson's title, not re-parsed on each of the many renders while playing.
-    let catalog = use_memo((), |_| presets::catalog());
-    let lesson_slug = presets::PRESETS.get(state.lesson).map_or("", |p| p.slug);
     let title = state.doc.get("title").and_then(|t| t.as_str()).unwrap_or("").to_owned();
     let description = state.doc.get("description").and_then(|t| t.as_str()).unwrap_or("").to_owned();
-    let a_label = crate::ui::share::gallery::lesson_of(lesson_slug)
-        .map_or_else(|| title.clone(), |(l, i)| l.variants[i].0.to_string());
     let general_notice = state.notice.as_ref().filter(|n| n.at.is_none()).map(|n| n.text.clone());
-    // What Compare offers changes only with the document (a new Rc) or the lesson it belongs
-    // to; working it out compares the whole document with where it started, so not on every
-    // render while playing.
-    let compare_offer = {
-        let state = state.clone();
-        use_memo((state.doc.clone(), state.link_preset, state.lesson), move |_| state.compare_offer())
-    };
 
     if embed.on {
         return html! {
@@ -202,7 +61,7 @@ pub fn app() -> Html {
                     <div class="stage">
                         <div class="scenario-head">
                             <p class="scenario-title">{ title.clone() }</p>
-                            <a class="open-full" href={crate::ui::share::toolbar::share_address(&state)} target="_blank" rel="noopener">
+                            <a class="open-full" href={tools::share_address(&state)} target="_blank" rel="noopener">
                                 { "Open in Brokerlab" }
                             </a>
                         </div>
@@ -225,39 +84,15 @@ pub fn app() -> Html {
             </div>
         };
     }
+    let lesson_slug = presets::PRESETS.get(state.lesson).map_or("", |p| p.slug);
+    let a_label = gallery::lesson_of(lesson_slug).map_or_else(|| title.clone(), |(l, i)| l.variants[i].0.to_string());
     html! {
         <div class="app">
-            <header class="toolbar">
-                <h1 class="brand">{ "Brokerlab" }</h1>
-                <div class="field lesson">
-                    <label for="lesson">{ "Lesson" }</label>
-                    <select id="lesson" onchange={on_lesson} ref={lesson_select.clone()}>
-                        { for catalog.iter().map(|p| html! {
-                            <option key={p.slug} value={p.slug} selected={p.slug == lesson_slug}>{ &p.title }</option>
-                        }) }
-                    </select>
-                </div>
-                <div class="tools" role="group" aria-label="Lessons">
-                    { button("Lessons", "lessons", || PanelAction::ToggleGallery.into(), true, "") }
-                    { compare_button(&state, &compare_offer) }
-                </div>
-                <ShareTools state={state.clone()} />
-                <div class="tools" role="group" aria-label="Edit">
-                    { button("Undo", "undo", || EditAction::Undo.into(), state.can_undo(), "Control+Z") }
-                    { button("Redo", "redo", || EditAction::Redo.into(), state.can_redo(), "Control+Shift+Z") }
-                    { button("Start over", "restart", || OpenAction::StartOver.into(), true, "") }
-                </div>
-                <div class="tools" role="group" aria-label="View">
-                    { zoom("Zoom in", "zoom-in", 1.25) }
-                    { zoom("Zoom out", "zoom-out", 0.8) }
-                    { zoom("Fit to screen", "fit", 0.0) }
-                    { button("Help", "help", || PanelAction::ToggleHelp.into(), true, "?") }
-                </div>
-            </header>
+            <Toolbar state={state.clone()} region={region.clone()} />
             <CopyByHand state={state.clone()} />
             <main class="workspace">
-                <Palette on_add={on_add} />
-                <div class="stage" ondragover={Callback::from(|e: DragEvent| e.prevent_default())} ondrop={on_drop}>
+                <Palette on_add={add_node(&state, &region)} />
+                <div class="stage" ondragover={Callback::from(|e: DragEvent| e.prevent_default())} ondrop={import_dropped(&state)}>
                     <div class="scenario-head">
                         <p class="scenario-title">{ title }</p>
                         if !description.is_empty() {
@@ -295,261 +130,64 @@ pub fn app() -> Html {
     }
 }
 
-/// The animation-frame loop: advance the engine, draw the tokens, and now and then copy the
-/// playhead's state into the page. Stops when the component goes away (the handle drops).
+/// prefers-reduced-motion (tokens step instead of gliding), and a scenario fitted to the
+/// canvas whenever one is opened.
 #[hook]
-fn use_frame_loop(state: &UseReducerHandle<AppState>, token_layer: &NodeRef, region: &NodeRef) {
-    let engine = state.engine.clone();
-    let dispatcher = state.dispatcher();
-    let token_layer = token_layer.clone();
-    let region = region.clone();
-    use_effect_with((), move |_| {
-        let handle: Rc<RefCell<Option<gloo::render::AnimationFrame>>> = Rc::default();
-        let mut timing = Timing::default();
-        let mut last_size = (0.0, 0.0);
-        let probe = FrameProbe::install();
-        fn schedule(handle: Rc<RefCell<Option<gloo::render::AnimationFrame>>>, mut tick: impl FnMut(f64) + 'static) {
-            let next = handle.clone();
-            *handle.borrow_mut() = Some(gloo::render::request_animation_frame(move |ts| {
-                tick(ts);
-                schedule(next, tick);
-            }));
-        }
-        let tick = move |ts: f64| {
-            let started = now_ms();
-            let mut e = engine.borrow_mut();
-            let report = e.frame(ts);
-            if let (Some(canvas), Some(el)) = (token_layer.cast::<HtmlCanvasElement>(), region.cast::<Element>()) {
-                let (w, h) = (el.client_width() as f64, el.client_height() as f64);
-                let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).clamp(1.0, 3.0);
-                let (pw, ph) = ((w * dpr).round() as u32, (h * dpr).round() as u32);
-                if canvas.width() != pw || canvas.height() != ph {
-                    canvas.set_width(pw);
-                    canvas.set_height(ph);
-                }
-                if let Some(ctx) =
-                    canvas.get_context("2d").ok().flatten().and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
-                {
-                    let view = draw::View {
-                        pan_x: e.view.pan_x,
-                        pan_y: e.view.pan_y,
-                        zoom: e.view.zoom,
-                        width: w,
-                        height: h,
-                        dpr,
-                    };
-                    let now_us = e.player.now_us();
-                    draw::draw(&ctx, &e.anim, &e.layout, &view, ts, now_us, e.selected_msg);
-                }
-            }
-            if let Some(lane) = &e.compare {
-                draw_compare(lane, ts);
-            }
-            // Until the user pans or zooms, the view keeps the scenario fitted to the canvas.
-            let size =
-                region.cast::<Element>().map_or((0.0, 0.0), |el| (el.client_width() as f64, el.client_height() as f64));
-            let refit = size != last_size && size.0 > 0.0 && e.auto_fit;
-            last_size = size;
-            let work = now_ms() - started;
-            e.note_frame_time(work);
-            probe.push(work, e.anim.len());
-            drop(e);
-            if refit {
-                dispatcher.dispatch(ViewAction::FitView { width: size.0, height: size.1 }.into());
-            }
-            if report.stopped || report.scouted || report.followed {
-                dispatcher.dispatch(TransportAction::Sync { outcome: true }.into());
-                timing.synced(ts, true);
-            } else if report.moved && ts - timing.last_sync >= SYNC_EVERY_MS {
-                let outcome = ts - timing.last_outcome >= OUTCOME_EVERY_MS;
-                dispatcher.dispatch(TransportAction::Sync { outcome }.into());
-                timing.synced(ts, outcome);
-            }
-        };
-        schedule(handle.clone(), tick);
-        move || drop(handle.borrow_mut().take())
-    });
-}
-
-/// Draws B's tokens in the compare pane, fitted the way its SVG is.
-fn draw_compare(lane: &crate::ui::player::compare::Lane, ts: f64) {
-    let Some(canvas) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id("compare-tokens"))
-        .and_then(|c| c.dyn_into::<HtmlCanvasElement>().ok())
-    else {
-        return;
-    };
-    let (w, h) = (canvas.client_width() as f64, canvas.client_height() as f64);
-    if w <= 0.0 || h <= 0.0 {
-        return;
-    }
-    let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).clamp(1.0, 3.0);
-    let (pw, ph) = ((w * dpr).round() as u32, (h * dpr).round() as u32);
-    if canvas.width() != pw || canvas.height() != ph {
-        canvas.set_width(pw);
-        canvas.set_height(ph);
-    }
-    let Some(ctx) = canvas.get_context("2d").ok().flatten().and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
-    else {
-        return;
-    };
-    let (pan_x, pan_y, zoom) = crate::ui::player::compare::meet(lane.scene, w, h);
-    let view = draw::View { pan_x, pan_y, zoom, width: w, height: h, dpr };
-    draw::draw(&ctx, &lane.anim, &lane.layout, &view, ts, lane.player.now_us(), None);
-}
-
-/// "Compare": runs what `offer` names (the lesson's other variant, or the original of an
-/// edited scenario; see `AppState::compare_offer`), or closes the comparison.
-fn compare_button(state: &UseReducerHandle<AppState>, offer: &(String, CompareTo)) -> Html {
-    let d = state.dispatcher();
-    let (label, target) = match &state.compare {
-        Some(_) => ("Close compare".to_string(), None),
-        None => (offer.0.clone(), Some(offer.1)),
-    };
-    let short = if state.compare.is_some() { "Close compare" } else { "Compare" };
-    html! {
-        <button type="button" class="tool" aria-pressed={state.compare.is_some().to_string()} title={label.clone()}
-                aria-label={label} onclick={Callback::from(move |_| d.dispatch(OpenAction::CompareWith(target).into()))}>
-            { icons::button_icon("compare") }<span>{ short }</span>
-        </button>
-    }
-}
-
-#[derive(Default)]
-struct Timing {
-    last_sync: f64,
-    last_outcome: f64,
-}
-
-impl Timing {
-    fn synced(&mut self, ts: f64, outcome: bool) {
-        self.last_sync = ts;
-        if outcome {
-            self.last_outcome = ts;
-        }
-    }
-}
-
-fn now_ms() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
-}
-
-/// The frame-time probe the benchmark script reads: `window.brokerlabFrames` holds
-/// `[work ms, tokens]` pairs for the most recent frames. It is a figure for measuring, not
-/// something the app itself looks at.
-struct FrameProbe {
-    frames: Option<js_sys::Array>,
-}
-
-impl FrameProbe {
-    fn install() -> FrameProbe {
-        let frames = js_sys::Array::new();
-        let ok = web_sys::window()
-            .is_some_and(|w| js_sys::Reflect::set(&w, &"brokerlabFrames".into(), &frames).unwrap_or(false));
-        FrameProbe { frames: ok.then_some(frames) }
-    }
-
-    fn push(&self, work_ms: f64, tokens: usize) {
-        if let Some(f) = &self.frames {
-            if f.length() >= 4_000 {
-                f.splice(0, 2_000, &wasm_bindgen::JsValue::UNDEFINED);
-            }
-            f.push(&js_sys::Array::of2(&work_ms.into(), &(tokens as f64).into()));
-        }
-    }
-}
-
-/// Keyboard shortcuts for the whole page. Typing in a field is never taken over: only
-/// Escape is read there.
-#[hook]
-fn use_keyboard(state: &UseReducerHandle<AppState>, region: &NodeRef) {
-    // The listener reads the newest state through this cell.
-    let latest = use_mut_ref(|| state.clone());
-    *latest.borrow_mut() = state.clone();
-    let region = region.clone();
-    use_effect_with((), move |_| {
-        let listener = web_sys::window().map(|w| {
-            gloo::events::EventListener::new_with_options(
-                &w,
-                "keydown",
-                gloo::events::EventListenerOptions::enable_prevent_default(),
-                move |e| {
-                    let Some(e) = e.dyn_ref::<KeyboardEvent>() else { return };
-                    let state = latest.borrow().clone();
-                    if let Some(action) = shortcut(e, &state, &region) {
-                        e.prevent_default();
-                        state.dispatch(action);
-                    }
-                },
-            )
+fn use_canvas_view(state: &UseReducerHandle<AppState>, region: &NodeRef) {
+    {
+        let d = state.dispatcher();
+        use_effect_with((), move |_| {
+            let reduced = web_sys::window()
+                .and_then(|w| w.match_media("(prefers-reduced-motion: reduce)").ok().flatten())
+                .is_some_and(|m| m.matches());
+            d.dispatch(ViewAction::SetReducedMotion(reduced).into());
         });
-        move || drop(listener)
+    }
+    let d = state.dispatcher();
+    let region = region.clone();
+    use_effect_with(state.fit_request, move |_| {
+        if let Some(el) = region.cast::<Element>() {
+            d.dispatch(
+                ViewAction::FitView { width: el.client_width() as f64, height: el.client_height() as f64 }.into(),
+            );
+        }
     });
 }
 
-/// The action a key press means here, if any.
-fn shortcut(e: &KeyboardEvent, state: &AppState, region: &NodeRef) -> Option<Action> {
-    if e.default_prevented() {
-        // A control took the key for itself (the panel tabs' arrow keys).
-        return None;
-    }
-    let target = e.target().and_then(|t| t.dyn_into::<Element>().ok());
-    let tag = target.as_ref().map(|t| t.tag_name().to_ascii_lowercase()).unwrap_or_default();
-    let typing = matches!(tag.as_str(), "input" | "textarea" | "select")
-        || target.as_ref().and_then(|t| t.dyn_ref::<HtmlElement>().map(|h| h.is_content_editable())).unwrap_or(false);
-    let key = e.key();
-    if key == "Escape" {
-        if typing {
-            if let Some(t) = target.as_ref().and_then(|t| t.dyn_ref::<HtmlElement>()) {
-                let _ = t.blur();
+/// A node from the palette: dropped at a point of the canvas (a drop outside it adds
+/// nothing), or pressed, at a free spot.
+fn add_node(state: &UseReducerHandle<AppState>, region: &NodeRef) -> Callback<(String, Option<(f64, f64)>)> {
+    let d = state.dispatcher();
+    let region = region.clone();
+    let view = state.view;
+    Callback::from(move |(kind, drop): (String, Option<(f64, f64)>)| {
+        let at = match drop {
+            None => None,
+            Some(client) => {
+                let inside = region.cast::<Element>().is_some_and(|el| {
+                    let r = el.get_bounding_client_rect();
+                    client.0 >= r.left() && client.0 <= r.right() && client.1 >= r.top() && client.1 <= r.bottom()
+                });
+                if !inside {
+                    // Dropped outside the canvas: nothing to add.
+                    return;
+                }
+                let (x, y) = local_point(&region, client);
+                let (cx, cy) = view.to_canvas(x, y);
+                Some((cx - NODE_W / 2.0, cy - NODE_H / 2.0))
             }
-        }
-        return Some(PanelAction::Escape.into());
-    }
-    if typing || e.alt_key() {
-        return None;
-    }
-    let ctrl = e.ctrl_key() || e.meta_key();
-    if ctrl {
-        return match key.as_str() {
-            "z" | "Z" if e.shift_key() => Some(EditAction::Redo.into()),
-            "z" | "Z" => Some(EditAction::Undo.into()),
-            "y" | "Y" => Some(EditAction::Redo.into()),
-            _ => None,
         };
-    }
-    if state.help {
-        return matches!(key.as_str(), "?").then_some(PanelAction::ToggleHelp.into());
-    }
-    if state.gallery {
-        // The gallery is a modal dialog: the page's shortcuts wait until it closes.
-        return None;
-    }
-    let on_button = matches!(tag.as_str(), "button" | "a" | "summary");
-    // Arrow keys move nodes when the focus is on the canvas (a node, a wire or the region).
-    let on_canvas = target.as_ref().is_some_and(|t| t.closest(".canvas-region").ok().flatten().is_some());
-    let nodes = state.selected_nodes();
-    let step = if e.shift_key() { doc::NUDGE * 5.0 } else { doc::NUDGE };
-    let nudge = |dx: f64, dy: f64| Some(EditAction::MoveNodes { ids: nodes.clone(), dx, dy, nudge: true }.into());
-    let movable = on_canvas && !nodes.is_empty();
-    match key.as_str() {
-        " " | "Spacebar" if !on_button => Some(TransportAction::TogglePlay.into()),
-        "ArrowRight" if movable => nudge(step, 0.0),
-        "ArrowLeft" if movable => nudge(-step, 0.0),
-        "ArrowUp" if movable => nudge(0.0, -step),
-        "ArrowDown" if movable => nudge(0.0, step),
-        "ArrowRight" => Some(TransportAction::Step.into()),
-        "r" | "R" => Some(TransportAction::Rewind.into()),
-        "?" => Some(PanelAction::ToggleHelp.into()),
-        "Delete" | "Backspace" if !state.selection.is_empty() => Some(EditAction::DeleteSelection.into()),
-        "+" | "=" | "-" | "_" => {
-            let (w, h) = region
-                .cast::<Element>()
-                .map_or((800.0, 600.0), |el| (el.client_width() as f64, el.client_height() as f64));
-            let factor = if matches!(key.as_str(), "+" | "=") { 1.25 } else { 0.8 };
-            Some(ViewAction::Zoom { factor, around: (w / 2.0, h / 2.0) }.into())
+        d.dispatch(EditAction::AddNode { kind, at }.into());
+    })
+}
+
+/// A scenario file dropped anywhere on the stage is imported.
+fn import_dropped(state: &UseReducerHandle<AppState>) -> Callback<DragEvent> {
+    let d = state.dispatcher();
+    Callback::from(move |e: DragEvent| {
+        e.prevent_default();
+        if let Some(file) = e.data_transfer().and_then(|t| t.files()).and_then(|f| f.get(0)) {
+            tools::import_file(d.clone(), file);
         }
-        _ => None,
-    }
+    })
 }

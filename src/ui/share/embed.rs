@@ -18,7 +18,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::JsValue;
 use yew::prelude::*;
 
-use crate::state::{Action, AppState, OpenAction, Tab, TransportAction};
+use crate::state::{Action, AppState, OpenAction, PanelAction, Tab, TransportAction};
 
 /// Embed mode and its options, from the page's query string.
 #[derive(Clone, Debug, PartialEq)]
@@ -146,6 +146,28 @@ fn post(target: &web_sys::Window, fields: &[(&str, JsValue)]) {
         let _ = js_sys::Reflect::set(&o, &(*k).into(), v);
     }
     let _ = target.post_message(&o, "*");
+}
+
+/// Carries out the embed options once the page's own link has been read: read-only, speed,
+/// start time and autoplay.
+#[hook]
+pub fn use_embed_options(state: &UseReducerHandle<AppState>, embed: &Embed) {
+    let d = state.dispatcher();
+    let embed = embed.clone();
+    use_effect_with((), move |_| {
+        if embed.read_only {
+            d.dispatch(PanelAction::SetReadOnly.into());
+        }
+        if let Some(speed) = embed.speed {
+            d.dispatch(TransportAction::SetSpeed(speed).into());
+        }
+        if let Some(ms) = embed.start_ms {
+            d.dispatch(TransportAction::Seek(ms.saturating_mul(1_000)).into());
+        }
+        if embed.autoplay {
+            d.dispatch(TransportAction::Play.into());
+        }
+    });
 }
 
 /// The postMessage API: commands in from the parent window, events out to it.

@@ -3,4 +3,4 @@
 
 pub mod embed;
 pub mod gallery;
-pub mod toolbar;
+pub mod tools;
