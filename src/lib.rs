@@ -6,19 +6,29 @@
 //! every message move, retry, die or get lost, with the outcome told in plain words.
 //!
 //! ```text
-//!   palette / canvas / inspector / transport ──Action──▶ state::AppState::reduce
-//!         ▲                                                   │ document (JSON) + undo
-//!         │ render (pure views of the state)                  │ doc::check (the core's validator)
-//!         │                                                   ▼
-//!   outcome, node status ◀── sync ── engine::Engine ◀── player::Player (checkpoints, seek)
-//!                                       │ animation::Animator ◀── trace entries
-//!                                       └─▶ draw (tokens on a <canvas>, every frame)
+//!   ui/ (editor, player, panels, share) ──Action──▶ state::AppState::reduce
+//!         ▲                                           │ model::doc (JSON) + undo
+//!         │ render (pure views of the state)          │ model::doc::check (the core's validator)
+//!         │                                           ▼
+//!   outcome, node status ◀── sync ── play::engine::Engine ◀── play::player::Player (checkpoints, seek)
+//!                                       │ play::animation::Animator ◀── trace entries
+//!                                       └─▶ ui::editor::draw (tokens on a <canvas>, every frame)
 //! ```
 //!
-//! One `AppState: Reducible` holds the document and what the page shows; `reduce` never
-//! touches the DOM. The engine (player and animation) is pure computation too; only the
-//! frame loop in `app.rs` and the pointer handlers in `canvas.rs` and `palette.rs` touch the
-//! browser.
+//! The folders, and what each may import:
+//!
+//! | folder   | what lives there                                                        | imports          |
+//! |----------|-------------------------------------------------------------------------|------------------|
+//! | `model/` | the document and its edits, the field catalogue, presets and lessons, the share codec's glue, the seed, number and time formatting | the core         |
+//! | `play/`  | the player, journal, checks, words, Compare's second run, the animation and the engine | `model/`         |
+//! | `state/` | `AppState`, the actions (edit, select, transport, view, panel, open) and the reducer | `model/`, `play/` |
+//! | `ui/`    | the components: app, toolbar, keyboard, frame loop, icons, help; `editor/`, `player/`, `panels/`, `share/` | everything       |
+//!
+//! Nothing in `model/` or `play/` knows about Yew or the browser. One `AppState: Reducible`
+//! holds the document and what the page shows; `reduce` never touches the DOM. The engine
+//! (player and animation) is pure computation too; only `ui/` touches the browser (the frame
+//! loop, the pointer and keyboard handlers, the address bar, the clipboard and embed mode's
+//! messages).
 
 pub mod model;
 pub mod play;

@@ -5,6 +5,8 @@
 
 pub mod doc;
 pub mod fields;
+pub mod format;
+pub mod lessons;
 pub mod presets;
 pub mod seed;
 pub mod share;

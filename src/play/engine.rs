@@ -65,7 +65,7 @@ pub struct Engine {
     /// The message the passport follows: its tokens are ringed on the canvas.
     pub selected_msg: Option<u32>,
     /// Compare's second variant, following this one's playhead.
-    pub compare: Option<crate::ui::player::compare::Lane>,
+    pub compare: Option<crate::play::compare::Lane>,
     /// Frame work times (ms), newest last, for the frame-time probe.
     pub frame_ms: Vec<f64>,
 }

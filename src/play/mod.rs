@@ -6,6 +6,7 @@
 
 pub mod animation;
 pub mod checks;
+pub mod compare;
 pub mod engine;
 pub mod journal;
 pub mod player;

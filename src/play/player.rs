@@ -19,6 +19,7 @@ use std::rc::Rc;
 use broker::model::Model;
 use broker::{Entry, Event, Outcome, SimTime, Simulation};
 
+use crate::model::format::one_decimal;
 use crate::play::journal::Journal;
 
 /// Checkpoints cover the run in about this many slices.
@@ -178,10 +179,7 @@ impl Player {
             let (kind, label) = match journal.note(scout, e) {
                 Some(text) => (
                     Some(MarkerKind::Breach),
-                    Some(format!(
-                        "{} s: guarantee broken: {text}",
-                        crate::ui::player::transport::one_decimal(t_us as f64 / 1e6)
-                    )),
+                    Some(format!("{} s: guarantee broken: {text}", one_decimal(t_us as f64 / 1e6))),
                 ),
                 None => (kind, label),
             };
@@ -286,7 +284,7 @@ impl Player {
 }
 
 fn marker_label(sim: &Simulation, e: &Entry) -> String {
-    let at = format!("{} s", crate::ui::player::transport::one_decimal(e.t.0 as f64 / 1e6));
+    let at = format!("{} s", one_decimal(e.t.0 as f64 / 1e6));
     let node = sim.model().name(e.node);
     let msg = e.msg.map(|m| sim.message_name(m)).unwrap_or_default();
     match e.event {

@@ -6,6 +6,8 @@
 use broker::trace::Names;
 use broker::{Entry, Event, Simulation};
 
+use crate::model::format::{format_time, one_decimal};
+
 /// The kinds the event log can be filtered by: a label and the core's event names in it.
 pub const KINDS: &[(&str, &[&str])] = &[
     ("Published", &["Published", "PublishFailed", "ConfirmLost", "PublishDeduplicated", "Written", "WriteRolledBack"]),
@@ -30,7 +32,7 @@ fn ms(us: u64) -> String {
     if us % 1_000 == 0 {
         format!("{} ms", us / 1_000)
     } else {
-        format!("{} ms", crate::ui::player::transport::one_decimal(us as f64 / 1_000.0))
+        format!("{} ms", one_decimal(us as f64 / 1_000.0))
     }
 }
 
@@ -77,15 +79,12 @@ pub fn describe(e: &Entry, sim: &Simulation) -> String {
         Event::AckTimedOut => format!("{here} did not ack within the ack timeout"),
         Event::ChannelClosed { requeued } => format!("{here}'s channel closed: {requeued} unacked requeued"),
         Event::OutageStarted { until } => {
-            format!("{here} went down until {}", crate::ui::player::transport::format_time(until.0))
+            format!("{here} went down until {}", format_time(until.0))
         }
         Event::OutageEnded => format!("{here} is back up"),
         Event::Redriven { to } => format!("redriven from {here} back to {}", node(*to)),
         Event::SlowedDown { factor_milli } => {
-            format!(
-                "{here} slowed down: processing takes {}×",
-                crate::ui::player::transport::one_decimal(*factor_milli as f64 / 1000.0)
-            )
+            format!("{here} slowed down: processing takes {}×", one_decimal(*factor_milli as f64 / 1000.0))
         }
         Event::Halted { events } => format!("the run stopped at Brokerlab's limit after {events} events"),
         Event::Appended { partition, offset } => format!("appended to {here} partition {partition} at offset {offset}"),

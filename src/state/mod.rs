@@ -33,13 +33,14 @@ use serde_json::Value;
 use yew::Reducible;
 
 pub use edit::{Draft, EditAction, FieldOwner, ScenarioField};
-pub use open::{lesson_doc, CompareTo, OpenAction};
+pub use open::{lesson_doc, OpenAction};
 pub use panel::{LogFilter, Notice, PanelAction, Prediction, Tab, LOG_PAGE};
 pub use select::{Sel, SelectAction};
 pub use transport::{TransportAction, MAX_SPEED, MIN_SPEED};
 pub use view::{fit, ViewAction, MAX_ZOOM, MIN_ZOOM};
 
 use crate::model::doc;
+use crate::play::compare::Comparison;
 use crate::play::engine::{Engine, ViewPort};
 use crate::play::player::{Marker, Player};
 
@@ -138,7 +139,7 @@ pub struct AppState {
     /// the panels that read the journal render again.
     pub journal_rev: (usize, usize, bool),
     /// Compare's second variant, when open.
-    pub compare: Option<Rc<crate::ui::player::compare::Comparison>>,
+    pub compare: Option<Rc<Comparison>>,
     /// The lesson the document belongs to, for its share link (none for an imported file).
     pub link_preset: Option<usize>,
     /// What a link or a file opened, for Start over (none: the lesson as shipped).
@@ -259,11 +260,7 @@ impl AppState {
         if let (Some(lane), Some(c)) = (&e.compare, &self.compare) {
             let status = lane.player.sim().node_snapshots();
             let outcome = if outcome { Rc::new(lane.player.outcome()) } else { c.outcome.clone() };
-            self.compare = Some(Rc::new(crate::ui::player::compare::Comparison {
-                status: Rc::new(status),
-                outcome,
-                ..(**c).clone()
-            }));
+            self.compare = Some(Rc::new(Comparison { status: Rc::new(status), outcome, ..(**c).clone() }));
         }
     }
 }

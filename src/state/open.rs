@@ -8,18 +8,10 @@ use serde_json::{json, Value};
 
 use super::{AppState, LogFilter, Notice, Prediction, Tab};
 use crate::model::doc;
+use crate::model::lessons;
 use crate::model::presets::PRESETS;
+use crate::play::compare::{CompareTo, Comparison, Lane};
 use crate::play::player::Player;
-
-/// What Compare runs as B, beside the document.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CompareTo {
-    /// Another lesson, by preset index (a lesson's other variant).
-    Variant(usize),
-    /// Where the document started: the lesson as shipped, or what a link or file opened.
-    /// "What did my change do?"
-    Original,
-}
 
 /// Another scenario to open, or to run beside this one.
 pub enum OpenAction {
@@ -148,7 +140,7 @@ impl AppState {
     pub fn compare_offer(&self) -> (String, CompareTo) {
         // Only a lesson's own document has variants; an imported file has none.
         let slug = self.link_preset.and_then(|i| PRESETS.get(i)).map_or("", |p| p.slug);
-        match crate::ui::share::gallery::siblings(slug)
+        match lessons::siblings(slug)
             .first()
             .and_then(|(label, other)| Some((label, crate::model::presets::position(other)?)))
         {
@@ -162,7 +154,7 @@ impl AppState {
         let (mut doc, label) = match with {
             CompareTo::Variant(b) => (
                 lesson_doc(b),
-                crate::ui::share::gallery::lesson_of(PRESETS[b].slug)
+                lessons::lesson_of(PRESETS[b].slug)
                     .map_or_else(|| PRESETS[b].info().title, |(l, i)| l.variants[i].0.to_string()),
             ),
             CompareTo::Original => {
@@ -175,9 +167,9 @@ impl AppState {
         doc["seed"] = self.running.get("seed").cloned().unwrap_or(json!(1));
         match doc::check(&doc) {
             Ok(model) => {
-                let mut lane = crate::ui::player::compare::Lane::new(Player::new(model), &doc);
+                let mut lane = Lane::new(Player::new(model), &doc);
                 lane.player.seek(self.t_us);
-                let c = crate::ui::player::compare::Comparison {
+                let c = Comparison {
                     with,
                     label,
                     outcome: Rc::new(lane.player.outcome()),

@@ -5,6 +5,7 @@ use serde_json::json;
 
 use super::*;
 use crate::model::{doc, fields};
+use crate::play::compare::CompareTo;
 
 fn reduce(s: Rc<AppState>, a: impl Into<Action>) -> Rc<AppState> {
     s.reduce(a.into())

@@ -14,7 +14,7 @@ use web_sys::Element;
 use yew::prelude::*;
 
 use crate::model::doc::{NODE_H, NODE_W};
-use crate::model::presets;
+use crate::model::{lessons, presets};
 use crate::state::{AppState, EditAction, PanelAction, ViewAction};
 use crate::ui::editor::canvas::{local_point, Canvas};
 use crate::ui::editor::palette::Palette;
@@ -26,7 +26,7 @@ use crate::ui::player::compare::ComparePane;
 use crate::ui::player::outcome::OutcomePanel;
 use crate::ui::player::transport::Transport;
 use crate::ui::share::embed::{self, Embed};
-use crate::ui::share::gallery::{self, Gallery};
+use crate::ui::share::gallery::Gallery;
 use crate::ui::share::tools::{self, CopyByHand};
 use crate::ui::toolbar::Toolbar;
 
@@ -85,7 +85,7 @@ pub fn app() -> Html {
         };
     }
     let lesson_slug = presets::PRESETS.get(state.lesson).map_or("", |p| p.slug);
-    let a_label = gallery::lesson_of(lesson_slug).map_or_else(|| title.clone(), |(l, i)| l.variants[i].0.to_string());
+    let a_label = lessons::lesson_of(lesson_slug).map_or_else(|| title.clone(), |(l, i)| l.variants[i].0.to_string());
     html! {
         <div class="app">
             <Toolbar state={state.clone()} region={region.clone()} />

@@ -10,6 +10,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, Element, HtmlCanvasElement};
 use yew::prelude::*;
 
+use crate::play::compare::{meet, Lane};
 use crate::state::{AppState, TransportAction, ViewAction};
 use crate::ui::editor::draw;
 
@@ -95,7 +96,7 @@ pub fn use_frame_loop(state: &UseReducerHandle<AppState>, token_layer: &NodeRef,
 }
 
 /// Draws B's tokens in the compare pane, fitted the way its SVG is.
-fn draw_compare(lane: &crate::ui::player::compare::Lane, ts: f64) {
+fn draw_compare(lane: &Lane, ts: f64) {
     let Some(canvas) = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.get_element_by_id("compare-tokens"))
@@ -117,7 +118,7 @@ fn draw_compare(lane: &crate::ui::player::compare::Lane, ts: f64) {
     else {
         return;
     };
-    let (pan_x, pan_y, zoom) = crate::ui::player::compare::meet(lane.scene, w, h);
+    let (pan_x, pan_y, zoom) = meet(lane.scene, w, h);
     let view = draw::View { pan_x, pan_y, zoom, width: w, height: h, dpr };
     draw::draw(&ctx, &lane.anim, &lane.layout, &view, ts, lane.player.now_us(), None);
 }

@@ -5,7 +5,8 @@ use web_sys::{Element, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::model::presets;
-use crate::state::{Action, AppState, CompareTo, EditAction, OpenAction, PanelAction, ViewAction};
+use crate::play::compare::CompareTo;
+use crate::state::{Action, AppState, EditAction, OpenAction, PanelAction, ViewAction};
 use crate::ui::icons;
 use crate::ui::share::tools::ShareTools;
 

@@ -1,5 +1,5 @@
 //! Problem mapping: the core's validator names a problem by a path into the scenario
-//! ("nodes[2].retry.base_ms"); this finds the node or wire and the field it is about, so the
+//! (`nodes[2].retry.base_ms`); this finds the node or wire and the field it is about, so the
 //! inspector shows the message next to that field.
 
 use serde_json::Value;
@@ -13,9 +13,9 @@ pub enum Target {
     Wire(usize),
 }
 
-/// Maps a core problem path ("nodes[2].retry.base_ms", "nodes[1].faults[0].poison.every_nth",
-/// "wires[3].binding_key") to the node or wire and the field it is about; None when no field
-/// matches. A path below a field (e.g. "nodes[0].arrivals.burst") maps to that field.
+/// Maps a core problem path (`nodes[2].retry.base_ms`, `nodes[1].faults[0].poison.every_nth`,
+/// `wires[3].binding_key`) to the node or wire and the field it is about; None when no field
+/// matches. A path below a field (e.g. `nodes[0].arrivals.burst`) maps to that field.
 pub fn field_for_problem(scenario: &Value, path: &str) -> Option<(Target, &'static Field)> {
     let (head, rest) = path.split_once('.').unwrap_or((path, ""));
     let (list, index) = head.strip_suffix(']')?.split_once('[')?;

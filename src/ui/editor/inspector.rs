@@ -10,6 +10,7 @@ use yew::prelude::*;
 
 use crate::model::doc;
 use crate::model::fields::{self, Field, Input};
+use crate::model::format::format_time;
 use crate::state::{AppState, EditAction, FieldOwner, ScenarioField, Sel};
 use crate::ui::icons;
 
@@ -231,7 +232,7 @@ fn group_by_section(fields: &[&'static Field]) -> Vec<(&'static str, Vec<&'stati
 
 /// "Crash this consumer now", "Outage now": recorded into the action script at the playhead.
 fn node_now_controls(state: &UseReducerHandle<AppState>, id: &str, kind: &str) -> Html {
-    let at = crate::ui::player::transport::format_time(state.t_us);
+    let at = format_time(state.t_us);
     let d = state.dispatcher();
     let id_owned = id.to_owned();
     let act = |what: serde_json::Value| {

@@ -6,9 +6,9 @@
 
 use yew::prelude::*;
 
+use crate::model::format::format_time;
 use crate::play::journal::{Journal, Line, Measure};
 use crate::state::{AppState, TransportAction};
-use crate::ui::player::transport::format_time;
 
 /// Chart size in SVG units; it scales to the panel's width. Coordinates are whole units, so
 /// no float formatting code comes into the wasm for them.

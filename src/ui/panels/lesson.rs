@@ -9,8 +9,8 @@ use serde_json::Value;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use crate::model::format::format_time;
 use crate::state::{AppState, PanelAction};
-use crate::ui::player::transport::format_time;
 
 #[derive(Properties, PartialEq)]
 pub struct LessonViewProps {

@@ -7,10 +7,10 @@ use broker::Simulation;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use crate::model::format::{format_time, thousands};
 use crate::play::journal::Journal;
 use crate::play::words;
 use crate::state::{AppState, LogFilter, PanelAction, TransportAction, LOG_PAGE};
-use crate::ui::player::transport::format_time;
 
 #[derive(Properties, PartialEq)]
 pub struct EventLogProps {
@@ -151,7 +151,7 @@ pub fn event_log(props: &EventLogProps) -> Html {
     } else {
         format!(
             "{} {} up to {}{}, newest first.",
-            crate::ui::player::outcome::thousands(total as u64),
+            thousands(total as u64),
             if total == 1 { "event" } else { "events" },
             format_time(state.t_us),
             if rows.len() < total { format!(" (showing the newest {})", rows.len()) } else { String::new() }
@@ -186,7 +186,7 @@ pub fn event_log(props: &EventLogProps) -> Html {
             <p class="log-summary" aria-live="polite">{ summary }</p>
             if journal.left_out > 0 {
                 <p class="hint">{ format!("The log keeps the first {} events of this run; {} later ones are not listed.",
-                    crate::ui::player::outcome::thousands(journal.entries.len() as u64), crate::ui::player::outcome::thousands(journal.left_out)) }</p>
+                    thousands(journal.entries.len() as u64), thousands(journal.left_out)) }</p>
             }
             <ol class="log-rows">
                 { for rows.into_iter().map(|r| {

@@ -5,10 +5,10 @@
 
 use yew::prelude::*;
 
+use crate::model::format::{format_time, thousands};
 use crate::play::checks;
 use crate::state::{AppState, PanelAction, TransportAction};
-use crate::ui::player::outcome::{fate_counts, thousands};
-use crate::ui::player::transport::format_time;
+use crate::ui::player::outcome::fate_counts;
 
 #[derive(Properties, PartialEq)]
 pub struct MonitorProps {

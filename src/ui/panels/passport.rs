@@ -7,10 +7,10 @@
 use broker::Simulation;
 use yew::prelude::*;
 
+use crate::model::format::format_time;
 use crate::play::journal::Journal;
 use crate::play::words;
 use crate::state::{AppState, PanelAction};
-use crate::ui::player::transport::format_time;
 
 #[derive(Properties, PartialEq)]
 pub struct PassportProps {

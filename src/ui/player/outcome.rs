@@ -6,6 +6,8 @@ use std::rc::Rc;
 use broker::Outcome;
 use yew::prelude::*;
 
+use crate::model::format::{format_time, millis, thousands};
+
 #[derive(Properties, PartialEq)]
 pub struct OutcomePanelProps {
     /// The outcome so far, at the playhead.
@@ -47,7 +49,7 @@ pub fn fate_counts(o: &Outcome) -> [(&'static str, u64, &'static str); 7] {
 }
 
 fn render_outcome(o: &Outcome, p: &OutcomePanelProps) -> Html {
-    let at = crate::ui::player::transport::format_time(p.t_us);
+    let at = format_time(p.t_us);
     let status = if p.playing {
         format!("Playing, seed {}.", o.seed)
     } else if p.t_us >= p.end_us {
@@ -132,45 +134,5 @@ fn render_outcome(o: &Outcome, p: &OutcomePanelProps) -> Html {
                 </div>
             </dl>
         </>
-    }
-}
-
-/// 1234567 → "1,234,567".
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// A latency figure; "none" when no message was processed.
-pub fn millis(ms: f64, samples: u64) -> String {
-    if samples == 0 || !ms.is_finite() {
-        "none".to_owned()
-    } else if ms >= 100.0 {
-        format!("{} ms", thousands(ms.round() as u64))
-    } else {
-        format!("{} ms", crate::ui::player::transport::one_decimal(ms))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn numbers_read_well() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1000), "1,000");
-        assert_eq!(thousands(1234567), "1,234,567");
-        assert_eq!(millis(12.345, 3), "12.3 ms");
-        assert_eq!(millis(1234.4, 3), "1,234 ms");
-        assert_eq!(millis(0.0, 0), "none");
     }
 }

@@ -5,6 +5,7 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use crate::model::format::format_time;
 use crate::play::player::MarkerKind;
 use crate::state::{Action, AppState, TransportAction, MAX_SPEED, MIN_SPEED};
 use crate::ui::icons;
@@ -33,23 +34,6 @@ pub fn format_speed(s: f64) -> String {
     } else {
         format!("{}×", s.round())
     }
-}
-
-/// A virtual time as "12.35 s" (under a minute) or "2:05.10". Integer arithmetic only:
-/// fixed-precision float formatting would add its own few KB to the wasm.
-pub fn format_time(us: u64) -> String {
-    let cs = (us + 5_000) / 10_000;
-    if cs < 6_000 {
-        format!("{}.{:02} s", cs / 100, cs % 100)
-    } else {
-        format!("{}:{:02}.{:02}", cs / 6_000, cs / 100 % 60, cs % 100)
-    }
-}
-
-/// `x` with one decimal, "12.3", by integer arithmetic (see [`format_time`]).
-pub fn one_decimal(x: f64) -> String {
-    let tenths = (x.abs() * 10.0).round() as u64;
-    format!("{}{}.{}", if x < 0.0 && tenths > 0 { "-" } else { "" }, tenths / 10, tenths % 10)
 }
 
 #[derive(Properties, PartialEq)]
@@ -167,12 +151,5 @@ mod tests {
         assert_eq!(speed_from_slider(-5.0), 0.1);
         assert_eq!(speed_from_slider(1e12), 100.0);
         assert_eq!(format_speed(0.1), "0.1×");
-        assert_eq!(format_time(12_345_678), "12.35 s");
-        assert_eq!(format_time(0), "0.00 s");
-        assert_eq!(format_time(30_000_000), "30.00 s");
-        assert_eq!(format_time(125_100_000), "2:05.10");
-        assert_eq!(one_decimal(12.34), "12.3");
-        assert_eq!(one_decimal(0.05), "0.1");
-        assert_eq!(one_decimal(-2.0), "-2.0");
     }
 }
