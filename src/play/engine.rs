@@ -29,38 +29,14 @@ const MAX_FRAME_MS: f64 = 100.0;
 /// plays slower than asked rather than freezing the page.
 const PLAY_EVENTS_PER_FRAME: u64 = 20_000;
 
-/// Pan and zoom of the canvas: canvas units to CSS pixels is `x * zoom + pan`.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct ViewPort {
-    pub pan_x: f64,
-    pub pan_y: f64,
-    pub zoom: f64,
-}
-
-impl Default for ViewPort {
-    fn default() -> Self {
-        ViewPort { pan_x: 0.0, pan_y: 0.0, zoom: 1.0 }
-    }
-}
-
-impl ViewPort {
-    /// A CSS point inside the canvas region to canvas units.
-    pub fn to_canvas(&self, x: f64, y: f64) -> (f64, f64) {
-        ((x - self.pan_x) / self.zoom, (y - self.pan_y) / self.zoom)
-    }
-}
-
 pub struct Engine {
     pub player: Player,
     pub anim: Animator,
     pub layout: Layout,
+    /// Whether the playhead moves with wall time. The engine owns it, since it stops itself
+    /// at the end; the state keeps a copy for the page, taken by its `sync`.
     pub playing: bool,
-    /// Virtual seconds per wall second.
-    pub speed: f64,
-    pub view: ViewPort,
     pub reduced_motion: bool,
-    /// The view follows the canvas size (fitted) until the user pans or zooms.
-    pub auto_fit: bool,
     last_wall: Option<f64>,
     /// The message the passport follows: its tokens are ringed on the canvas.
     pub selected_msg: Option<u32>,
@@ -93,10 +69,7 @@ impl Engine {
             anim,
             layout,
             playing: false,
-            speed: 1.0,
-            view: ViewPort::default(),
             reduced_motion: false,
-            auto_fit: true,
             last_wall: None,
             selected_msg: None,
             compare: None,
@@ -121,9 +94,10 @@ impl Engine {
         self.player.jumped = true;
     }
 
-    /// One animation frame at wall time `wall` (ms). Advances and animates; drawing is the
-    /// caller's (it owns the canvas).
-    pub fn frame(&mut self, wall: f64) -> FrameReport {
+    /// One animation frame at wall time `wall` (ms), playing at `speed` (virtual seconds per
+    /// wall second; the state owns it). Advances and animates; drawing is the caller's (it
+    /// owns the canvas).
+    pub fn frame(&mut self, wall: f64, speed: f64) -> FrameReport {
         let mut report = FrameReport::default();
         let dt = self.last_wall.map_or(0.0, |w| (wall - w).clamp(0.0, MAX_FRAME_MS));
         self.last_wall = Some(wall);
@@ -134,7 +108,7 @@ impl Engine {
         let jumped = self.player.jumped;
         if self.playing {
             let before = self.player.now_us();
-            let step = (dt * 1_000.0 * self.speed).round() as u64;
+            let step = (dt * 1_000.0 * speed).round() as u64;
             self.player.advance_bounded(before.saturating_add(step.max(1)), PLAY_EVENTS_PER_FRAME);
             report.moved = self.player.now_us() != before;
             if self.player.now_us() >= self.player.end_us() || self.player.sim().is_halted() {
@@ -200,20 +174,20 @@ mod tests {
     #[test]
     fn playing_moves_the_playhead_by_wall_time_times_speed_and_stops_at_the_end() {
         let (mut e, _) = engine("fan-out");
-        e.frame(0.0);
+        e.frame(0.0, 1.0);
         e.playing = true;
-        e.speed = 10.0;
-        let r = e.frame(16.0);
+        let speed = 10.0;
+        let r = e.frame(16.0, speed);
         assert!(r.moved);
         assert_eq!(e.player.now_us(), 160_000);
         // A long pause between frames is clamped.
-        e.frame(10_000.0);
+        e.frame(10_000.0, speed);
         assert_eq!(e.player.now_us(), 160_000 + 1_000_000);
         let mut wall = 10_000.0;
         let mut stopped = false;
         for _ in 0..100_000 {
             wall += 100.0;
-            if e.frame(wall).stopped {
+            if e.frame(wall, speed).stopped {
                 stopped = true;
                 break;
             }

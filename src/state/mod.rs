@@ -37,11 +37,11 @@ pub use open::{lesson_doc, OpenAction};
 pub use panel::{LogFilter, Notice, PanelAction, Prediction, Tab, LOG_PAGE};
 pub use select::{Sel, SelectAction};
 pub use transport::{TransportAction, MAX_SPEED, MIN_SPEED};
-pub use view::{fit, ViewAction, MAX_ZOOM, MIN_ZOOM};
+pub use view::{fit, ViewAction, ViewPort, MAX_ZOOM, MIN_ZOOM};
 
 use crate::model::doc;
 use crate::play::compare::Comparison;
-use crate::play::engine::{Engine, ViewPort};
+use crate::play::engine::Engine;
 use crate::play::player::{Marker, Player};
 
 /// Every gesture, by what it changes; each kind has its own file and its own part of the
@@ -114,7 +114,11 @@ pub struct AppState {
     pub notice: Option<Notice>,
     /// The lesson the document started from.
     pub lesson: usize,
+    /// A copy of the engine's (which stops itself at the end), taken by `sync`: the reducer
+    /// tells the engine to play or pause and never sets this itself.
     pub playing: bool,
+    /// Virtual seconds per wall second. The state owns it; the frame loop hands it to the
+    /// engine every frame.
     pub speed: f64,
     pub t_us: u64,
     pub end_us: u64,
@@ -122,7 +126,10 @@ pub struct AppState {
     pub markers_left_out: usize,
     pub outcome: Rc<Outcome>,
     pub status: Rc<Vec<NodeSnapshot>>,
+    /// Pan and zoom of the canvas. The state owns it; the frame loop draws the tokens with it.
     pub view: ViewPort,
+    /// The view follows the canvas size (fitted) until the user pans or zooms.
+    pub auto_fit: bool,
     pub help: bool,
     pub engine: Rc<RefCell<Engine>>,
     /// Bumped whenever the engine gets a new scenario or layout.
@@ -155,35 +162,80 @@ pub struct AppState {
     pub read_only: bool,
 }
 
-/// Two states look the same when everything a view reads is the same (by pointer for the
-/// shared parts, which a reduce replaces whenever it changes them).
+/// Two states look the same when everything a view reads is the same: the shared parts by
+/// pointer (a reduce replaces them whenever it changes them), the rest by value. The pattern
+/// names every field, so a new field does not compile until it is compared here or said not
+/// to matter (`_`).
 impl PartialEq for AppState {
     fn eq(&self, o: &Self) -> bool {
-        Rc::ptr_eq(&self.doc, &o.doc)
-            && Rc::ptr_eq(&self.problems, &o.problems)
-            && Rc::ptr_eq(&self.selection, &o.selection)
-            && Rc::ptr_eq(&self.drafts, &o.drafts)
-            && Rc::ptr_eq(&self.undo, &o.undo)
-            && Rc::ptr_eq(&self.redo, &o.redo)
-            && Rc::ptr_eq(&self.markers, &o.markers)
-            && Rc::ptr_eq(&self.outcome, &o.outcome)
-            && Rc::ptr_eq(&self.status, &o.status)
-            && self.notice == o.notice
-            && (self.lesson, self.playing, self.t_us, self.end_us, self.help, self.rev, self.fit_request)
-                == (o.lesson, o.playing, o.t_us, o.end_us, o.help, o.rev, o.fit_request)
-            && self.speed == o.speed
-            && self.view == o.view
-            && (self.tab, self.message, self.gallery, self.journal_rev) == (o.tab, o.message, o.gallery, o.journal_rev)
-            && self.log == o.log
-            && self.prediction == o.prediction
-            && (self.link_preset, self.nav, self.refused_links) == (o.link_preset, o.nav, o.refused_links)
-            && self.copy_text == o.copy_text
-            && self.read_only == o.read_only
-            && match (&self.compare, &o.compare) {
+        let AppState {
+            doc,
+            undo,
+            redo,
+            // Only the next edit reads these: no view shows them.
+            coalesce: _,
+            running: _,
+            origin: _,
+            problems,
+            selection,
+            drafts,
+            notice,
+            lesson,
+            playing,
+            speed,
+            t_us,
+            end_us,
+            markers,
+            // Changes only together with `markers`.
+            markers_left_out: _,
+            outcome,
+            status,
+            view,
+            // The frame loop reads it; no view shows it.
+            auto_fit: _,
+            help,
+            // The same engine throughout; what the page shows of it is copied by `sync`.
+            engine: _,
+            rev,
+            fit_request,
+            tab,
+            message,
+            log,
+            prediction,
+            gallery,
+            journal_rev,
+            compare,
+            link_preset,
+            nav,
+            refused_links,
+            copy_text,
+            read_only,
+        } = self;
+        Rc::ptr_eq(doc, &o.doc)
+            && Rc::ptr_eq(undo, &o.undo)
+            && Rc::ptr_eq(redo, &o.redo)
+            && Rc::ptr_eq(problems, &o.problems)
+            && Rc::ptr_eq(selection, &o.selection)
+            && Rc::ptr_eq(drafts, &o.drafts)
+            && Rc::ptr_eq(markers, &o.markers)
+            && Rc::ptr_eq(outcome, &o.outcome)
+            && Rc::ptr_eq(status, &o.status)
+            && match (compare, &o.compare) {
                 (Some(a), Some(b)) => Rc::ptr_eq(a, b),
                 (None, None) => true,
                 _ => false,
             }
+            && *notice == o.notice
+            && (*lesson, *playing, *t_us, *end_us, *help, *rev, *fit_request)
+                == (o.lesson, o.playing, o.t_us, o.end_us, o.help, o.rev, o.fit_request)
+            && *speed == o.speed
+            && *view == o.view
+            && (*tab, *message, *gallery, *journal_rev) == (o.tab, o.message, o.gallery, o.journal_rev)
+            && *log == o.log
+            && *prediction == o.prediction
+            && (*link_preset, *nav, *refused_links) == (o.link_preset, o.nav, o.refused_links)
+            && *copy_text == o.copy_text
+            && *read_only == o.read_only
     }
 }
 
@@ -217,6 +269,7 @@ impl AppState {
             outcome: Rc::new(engine.player.outcome()),
             status: Rc::default(),
             view: ViewPort::default(),
+            auto_fit: true,
             help: false,
             engine: Rc::new(RefCell::new(engine)),
             rev: 0,

@@ -48,7 +48,6 @@ pub(super) fn reduce(s: AppState, action: TransportAction) -> Option<AppState> {
         TransportAction::Seek(t) => s.seek(t),
         TransportAction::SetSpeed(v) => {
             let speed = parse_speed(v);
-            s.engine.borrow_mut().speed = speed;
             AppState { speed, ..s }
         }
         TransportAction::Sync { outcome } => {

@@ -1,14 +1,35 @@
-//! The canvas view: pan, zoom and fit, kept in the state (for the SVG of nodes and wires)
-//! and in the engine (for the tokens it draws), and the reduced-motion preference.
+//! The canvas view: pan, zoom and fit, owned by the state (the canvas draws its SVG of nodes
+//! and wires with it, the frame loop the tokens), and the reduced-motion preference, which
+//! the engine's animation follows.
 
 use serde_json::Value;
 
 use super::AppState;
 use crate::model::doc;
-use crate::play::engine::ViewPort;
 
 pub const MIN_ZOOM: f64 = 0.25;
 pub const MAX_ZOOM: f64 = 4.0;
+
+/// Pan and zoom of the canvas: canvas units to CSS pixels is `x * zoom + pan`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ViewPort {
+    pub pan_x: f64,
+    pub pan_y: f64,
+    pub zoom: f64,
+}
+
+impl Default for ViewPort {
+    fn default() -> Self {
+        ViewPort { pan_x: 0.0, pan_y: 0.0, zoom: 1.0 }
+    }
+}
+
+impl ViewPort {
+    /// A CSS point inside the canvas region to canvas units.
+    pub fn to_canvas(&self, x: f64, y: f64) -> (f64, f64) {
+        ((x - self.pan_x) / self.zoom, (y - self.pan_y) / self.zoom)
+    }
+}
 
 /// A change of how the canvas is looked at.
 pub enum ViewAction {
@@ -60,16 +81,10 @@ pub(super) fn reduce(s: AppState, action: ViewAction) -> Option<AppState> {
 }
 
 impl AppState {
-    /// Shows the canvas with `view`, in the page and in the engine that draws the tokens;
-    /// `auto_fit` says whether the view keeps following the canvas size (until the user pans
-    /// or zooms).
+    /// Shows the canvas with `view` (the frame loop draws the tokens with it too); `auto_fit`
+    /// says whether the view keeps following the canvas size (until the user pans or zooms).
     fn with_view(self, view: ViewPort, auto_fit: bool) -> AppState {
-        {
-            let mut e = self.engine.borrow_mut();
-            e.view = view;
-            e.auto_fit = auto_fit;
-        }
-        AppState { view, ..self }
+        AppState { view, auto_fit, ..self }
     }
 }
 

@@ -23,6 +23,9 @@ const OUTCOME_EVERY_MS: f64 = 400.0;
 /// playhead's state into the page. Stops when the component goes away (the handle drops).
 #[hook]
 pub fn use_frame_loop(state: &UseReducerHandle<AppState>, token_layer: &NodeRef, region: &NodeRef) {
+    // The tick reads the newest state (its speed and view) through this cell.
+    let latest = use_mut_ref(|| state.clone());
+    *latest.borrow_mut() = state.clone();
     let engine = state.engine.clone();
     let dispatcher = state.dispatcher();
     let token_layer = token_layer.clone();
@@ -41,8 +44,12 @@ pub fn use_frame_loop(state: &UseReducerHandle<AppState>, token_layer: &NodeRef,
         }
         let tick = move |ts: f64| {
             let started = now_ms();
+            let (speed, view, auto_fit) = {
+                let s = latest.borrow();
+                (s.speed, s.view, s.auto_fit)
+            };
             let mut e = engine.borrow_mut();
-            let report = e.frame(ts);
+            let report = e.frame(ts, speed);
             if let (Some(canvas), Some(el)) = (token_layer.cast::<HtmlCanvasElement>(), region.cast::<Element>()) {
                 let (w, h) = (el.client_width() as f64, el.client_height() as f64);
                 let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).clamp(1.0, 3.0);
@@ -54,14 +61,8 @@ pub fn use_frame_loop(state: &UseReducerHandle<AppState>, token_layer: &NodeRef,
                 if let Some(ctx) =
                     canvas.get_context("2d").ok().flatten().and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
                 {
-                    let view = draw::View {
-                        pan_x: e.view.pan_x,
-                        pan_y: e.view.pan_y,
-                        zoom: e.view.zoom,
-                        width: w,
-                        height: h,
-                        dpr,
-                    };
+                    let view =
+                        draw::View { pan_x: view.pan_x, pan_y: view.pan_y, zoom: view.zoom, width: w, height: h, dpr };
                     let now_us = e.player.now_us();
                     draw::draw(&ctx, &e.anim, &e.layout, &view, ts, now_us, e.selected_msg);
                 }
@@ -72,7 +73,7 @@ pub fn use_frame_loop(state: &UseReducerHandle<AppState>, token_layer: &NodeRef,
             // Until the user pans or zooms, the view keeps the scenario fitted to the canvas.
             let size =
                 region.cast::<Element>().map_or((0.0, 0.0), |el| (el.client_width() as f64, el.client_height() as f64));
-            let refit = size != last_size && size.0 > 0.0 && e.auto_fit;
+            let refit = size != last_size && size.0 > 0.0 && auto_fit;
             last_size = size;
             let work = now_ms() - started;
             e.note_frame_time(work);
