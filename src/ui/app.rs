@@ -15,7 +15,7 @@ use yew::prelude::*;
 
 use crate::model::doc::{NODE_H, NODE_W};
 use crate::model::{lessons, presets};
-use crate::state::{AppState, EditAction, PanelAction, ViewAction};
+use crate::state::{AppState, EditAction, OpenAction, PanelAction, ViewAction};
 use crate::ui::editor::canvas::{local_point, Canvas};
 use crate::ui::editor::palette::Palette;
 use crate::ui::frame_loop::use_frame_loop;
@@ -84,6 +84,14 @@ pub fn app() -> Html {
             </div>
         };
     }
+    let close_compare = {
+        let d = state.dispatcher();
+        Callback::from(move |_: MouseEvent| d.dispatch(OpenAction::CompareWith(None).into()))
+    };
+    let close_help = {
+        let d = state.dispatcher();
+        Callback::from(move |_: MouseEvent| d.dispatch(PanelAction::ToggleHelp.into()))
+    };
     let lesson_slug = presets::PRESETS.get(state.lesson).map_or("", |p| p.slug);
     let a_label = lessons::lesson_of(lesson_slug).map_or_else(|| title.clone(), |(l, i)| l.variants[i].0.to_string());
     html! {
@@ -107,7 +115,7 @@ pub fn app() -> Html {
                     }
                     <Canvas state={state.clone()} token_layer={token_layer.clone()} region={region.clone()} />
                     if let Some(c) = state.compare.clone() {
-                        <ComparePane state={state.clone()} compare={c} a_label={a_label.clone()} />
+                        <ComparePane compare={c} a_outcome={state.outcome.clone()} on_close={close_compare} />
                     }
                     <div class="notice" role="status" aria-live="polite">
                         if let Some(text) = general_notice { <p>{ text }</p> }
@@ -121,7 +129,7 @@ pub fn app() -> Html {
                 </aside>
             </main>
             if state.help {
-                <Help state={state.clone()} />
+                <Help on_close={close_help} />
             }
             if state.gallery {
                 <Gallery state={state.clone()} />

@@ -2,8 +2,6 @@
 
 use yew::prelude::*;
 
-use crate::state::{AppState, PanelAction};
-
 /// (keys, what they do), in the order the overlay lists them.
 pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Space", "Play or pause"),
@@ -23,7 +21,8 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
 
 #[derive(Properties, PartialEq)]
 pub struct HelpProps {
-    pub state: UseReducerHandle<AppState>,
+    /// The Close button.
+    pub on_close: Callback<MouseEvent>,
 }
 
 #[function_component(Help)]
@@ -37,13 +36,12 @@ pub fn help(props: &HelpProps) -> Html {
             }
         });
     }
-    let d = props.state.dispatcher();
     html! {
         <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="help-heading">
             <div class="overlay-card">
                 <div class="overlay-head">
                     <h2 id="help-heading">{ "Keyboard shortcuts" }</h2>
-                    <button type="button" ref={close_ref} onclick={Callback::from(move |_| d.dispatch(PanelAction::ToggleHelp.into()))}>{ "Close" }</button>
+                    <button type="button" ref={close_ref} onclick={props.on_close.clone()}>{ "Close" }</button>
                 </div>
                 <table class="shortcuts">
                     <tbody>

@@ -4,33 +4,32 @@
 
 use std::rc::Rc;
 
+use broker::Outcome;
 use yew::prelude::*;
 
 use crate::model::doc::{self, NODE_H, NODE_W};
 use crate::model::format::thousands;
 use crate::play::compare::{differences, scene_box, Comparison};
-use crate::state::{AppState, OpenAction};
 use crate::ui::editor::canvas::{curve, node_body};
 
 #[derive(Properties, PartialEq)]
 pub struct ComparePaneProps {
-    pub state: UseReducerHandle<AppState>,
+    /// What the page shows of B.
     pub compare: Rc<Comparison>,
-    pub a_label: String,
+    /// A's outcome, for the difference strip.
+    pub a_outcome: Rc<Outcome>,
+    /// "Close compare".
+    pub on_close: Callback<MouseEvent>,
 }
 
 /// B's pane (read-only) with the difference strip above it.
 #[function_component(ComparePane)]
 pub fn compare_pane(props: &ComparePaneProps) -> Html {
     let c = &props.compare;
-    let state = &props.state;
     let d = &c.doc;
     let b = scene_box(d);
-    let close = {
-        let dis = state.dispatcher();
-        Callback::from(move |_: MouseEvent| dis.dispatch(OpenAction::CompareWith(None).into()))
-    };
-    let diffs = differences(&state.outcome, &c.outcome);
+    let close = props.on_close.clone();
+    let diffs = differences(&props.a_outcome, &c.outcome);
     let wires = doc::wires(d).iter().filter_map(|w| {
         let (from, to) = doc::wire_ends(w);
         doc::find_node(d, from)?;
