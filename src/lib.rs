@@ -15,7 +15,7 @@
 //!                                       └─▶ ui::editor::draw (tokens on a <canvas>, every frame)
 //! ```
 //!
-//! The folders, and what each may import:
+//! The folders, and what each may import (the `layout` test checks it):
 //!
 //! | folder   | what lives there                                                        | imports          |
 //! |----------|-------------------------------------------------------------------------|------------------|
@@ -36,3 +36,6 @@ pub mod state;
 pub mod ui;
 
 pub use ui::app::App;
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod layout;
