@@ -1,7 +1,9 @@
-//! The scenario as the app holds it: the document and its edits, the inspector's field
-//! catalogue, the lessons shipped with the app, the share codec's glue and the seed a person
-//! types. Plain data and functions over JSON: nothing here knows about Yew, the browser, the
-//! player or the app's state.
+//! The scenario as the app holds it: the document and its edits (`doc`), the inspector's
+//! field catalogue (`fields`), the scenarios shipped with the app (`presets`) and the lessons
+//! they make up (`lessons`), the share codec's glue (`share`), the seed a person types
+//! (`seed`), and numbers and times as the page writes them (`format`). Plain data and
+//! functions over JSON: nothing here knows about Yew, the browser, the player or the app's
+//! state.
 
 pub mod doc;
 pub mod fields;

@@ -1,8 +1,8 @@
 //! Running the scenario: the player (the simulation at the playhead, with checkpoints for
 //! instant seeking), the journal the panels read, the delivery-guarantee checks, events in
-//! words, the animation of the tokens and the engine that moves them frame by frame. Pure
-//! computation over the core and the document: nothing here knows about Yew, the browser or
-//! the app's state.
+//! words, Compare's second run, the animation of the tokens and the engine that moves them
+//! frame by frame. Pure computation over the core and `model/`: nothing here knows about
+//! Yew, the browser or the app's state.
 
 pub mod animation;
 pub mod checks;

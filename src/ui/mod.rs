@@ -7,7 +7,7 @@
 //! - `editor/`: the canvas, the palette, the inspector and the tokens drawn over the canvas.
 //! - `player/`: the transport, the Outcome region and Compare's pane.
 //! - `panels/`: the side panel's tabs (lesson, event log, passport, charts, checks).
-//! - `share/`: the share toolbar and address bar, embed mode and the lesson gallery.
+//! - `share/`: the share tools and the address bar, embed mode and the lesson gallery.
 
 pub mod app;
 pub mod editor;

@@ -1,5 +1,6 @@
-//! The side panel: its tabs and what each one shows (the lesson's narration, the event log,
-//! the message passport, the charts and the checks; the inspector lives with the editor).
+//! The side panel: its tabs (`tabs`) and what each one shows: the lesson's narration
+//! (`lesson`), the event log (`log`), the message passport (`passport`), the charts
+//! (`charts`) and the checks (`monitor`). The inspector, also a tab, lives with the editor.
 
 pub mod charts;
 pub mod lesson;
