@@ -8,6 +8,7 @@ pub mod animation;
 pub mod checks;
 pub mod compare;
 pub mod engine;
+pub mod fates;
 pub mod journal;
 pub mod player;
 pub mod words;

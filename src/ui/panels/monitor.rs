@@ -1,35 +1,19 @@
-//! The invariant monitor: conservation and each consumer's delivery guarantee as a running
-//! check at the playhead. Conservation says every published message is somewhere (the seven
-//! fates add up, and the broker's own books balance); a guarantee holds until the first event
-//! that breaks it, which is listed here and marked on the timeline.
+//! The Checks tab, the invariant monitor: conservation and each consumer's delivery guarantee
+//! as a running check at the playhead. Conservation says every published message is
+//! somewhere (the fates add up, see `play::fates`, and the broker's own books balance); a
+//! guarantee (`play::checks`) holds until the first event that breaks it, which is listed
+//! here and marked on the timeline.
 
 use yew::prelude::*;
 
-use crate::model::format::{format_time, thousands};
+use crate::model::format::format_time;
 use crate::play::checks;
+use crate::play::fates::conservation_sum;
 use crate::state::{AppState, PanelAction, TransportAction};
-use crate::ui::player::outcome::fate_counts;
 
 #[derive(Properties, PartialEq)]
 pub struct MonitorProps {
     pub state: UseReducerHandle<AppState>,
-}
-
-/// "150 published = 135 processed once + 15 dead-lettered": the fates that are not zero.
-pub fn conservation_sum(o: &broker::Outcome) -> (bool, String) {
-    let counts = fate_counts(o);
-    let parts: Vec<String> = counts[1..]
-        .iter()
-        .filter(|(_, n, _)| *n > 0)
-        .map(|(label, n, _)| format!("{} {}", thousands(*n), label.to_ascii_lowercase()))
-        .collect();
-    let sum: u64 = counts[1..].iter().map(|c| c.1).sum();
-    let text = if parts.is_empty() {
-        "Nothing published yet.".to_string()
-    } else {
-        format!("{} published = {}", thousands(o.published), parts.join(" + "))
-    };
-    (sum == o.published, text)
 }
 
 fn verdict_badge(ok: bool) -> Html {
@@ -98,20 +82,5 @@ pub fn monitor(props: &MonitorProps) -> Html {
                 </ol>
             }
         </section>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_fates_add_up_to_what_was_published() {
-        let p = crate::model::presets::PRESETS.iter().find(|p| p.slug == "poison-with-dlq").unwrap();
-        let mut sim = broker::Simulation::new(broker::load_model(p.json).unwrap());
-        sim.run_to_end();
-        let (ok, text) = conservation_sum(&sim.outcome());
-        assert!(ok);
-        assert_eq!(text, "150 published = 135 processed once + 15 dead-lettered");
     }
 }

@@ -7,6 +7,7 @@ use broker::Outcome;
 use yew::prelude::*;
 
 use crate::model::format::{format_time, millis, thousands};
+use crate::play::fates::fate_counts;
 
 #[derive(Properties, PartialEq)]
 pub struct OutcomePanelProps {
@@ -33,19 +34,6 @@ pub fn outcome_panel(props: &OutcomePanelProps) -> Html {
             { render_outcome(&props.outcome, props) }
         </section>
     }
-}
-
-/// The seven fates every published message is sorted into, with their labels.
-pub fn fate_counts(o: &Outcome) -> [(&'static str, u64, &'static str); 7] {
-    [
-        ("Published", o.published, "total"),
-        ("Processed once", o.processed_once, "good"),
-        ("Processed more than once", o.processed_more_than_once, "bad"),
-        ("Dead-lettered", o.dead_lettered, "warn"),
-        ("Dropped", o.dropped, "bad"),
-        ("Lost", o.lost, "bad"),
-        ("In flight", o.in_flight, "neutral"),
-    ]
 }
 
 fn render_outcome(o: &Outcome, p: &OutcomePanelProps) -> Html {
