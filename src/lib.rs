@@ -15,14 +15,17 @@
 //!                                       └─▶ ui::editor::draw (tokens on a <canvas>, every frame)
 //! ```
 //!
-//! The folders, and what each may import (the `layout` test checks it):
+//! The folders, from the bottom up, and what each may import besides the core (the `layout`
+//! test checks it):
 //!
-//! | folder   | what lives there                                                        | imports          |
-//! |----------|-------------------------------------------------------------------------|------------------|
-//! | `model/` | the document and its edits, the field catalogue, presets and lessons, the share codec's glue, the seed, number and time formatting | the core         |
-//! | `play/`  | the player, journal, checks, words, Compare's second run, the animation and the engine | `model/`         |
-//! | `state/` | `AppState`, the actions (edit, select, transport, view, panel, open) and the reducer | `model/`, `play/` |
-//! | `ui/`    | the components: app, toolbar, keyboard, frame loop, icons, help; `editor/`, `player/`, `panels/`, `share/` | everything       |
+//! - `model/`: the document and its edits, the field catalogue, presets and lessons, the share
+//!   codec's glue, the seed, number and time formatting. Imports nothing of the app.
+//! - `play/`: the player, the journal, the guarantee checks, the fates, events in words,
+//!   Compare's second run, the animation and the engine. May import `model/`.
+//! - `state/`: `AppState`, the actions (edit, select, transport, view, panel, open) and the
+//!   reducer. May import `model/` and `play/`.
+//! - `ui/`: the components: app, toolbar, keyboard, frame loop, icons, help; `editor/`,
+//!   `player/`, `panels/`, `share/`. May import every folder.
 //!
 //! Nothing in `model/` or `play/` knows about Yew or the browser. One `AppState: Reducible`
 //! holds the document and what the page shows; `reduce` never touches the DOM. The engine
