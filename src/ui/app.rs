@@ -15,7 +15,7 @@ use yew::prelude::*;
 
 use crate::model::doc::{NODE_H, NODE_W};
 use crate::model::{lessons, presets};
-use crate::state::{AppState, EditAction, OpenAction, PanelAction, ViewAction};
+use crate::state::{AppState, EditAction, OpenAction, PanelAction, TransportAction, ViewAction};
 use crate::ui::editor::canvas::{local_point, Canvas};
 use crate::ui::editor::palette::Palette;
 use crate::ui::frame_loop::use_frame_loop;
@@ -69,7 +69,7 @@ pub fn app() -> Html {
                         <div class="notice" role="status" aria-live="polite">
                             if let Some(text) = general_notice.clone() { <p>{ text }</p> }
                         </div>
-                        <Transport state={state.clone()} />
+                        { transport(&state) }
                     </div>
                     if embed.outcome || !embed.tabs.is_empty() {
                         <aside class="side">
@@ -120,7 +120,7 @@ pub fn app() -> Html {
                     <div class="notice" role="status" aria-live="polite">
                         if let Some(text) = general_notice { <p>{ text }</p> }
                     </div>
-                    <Transport state={state.clone()} />
+                    { transport(&state) }
                 </div>
                 <aside class="side">
                     <OutcomePanel outcome={state.outcome.clone()} t_us={state.t_us} end_us={state.end_us} playing={state.playing}
@@ -198,4 +198,14 @@ fn import_dropped(state: &UseReducerHandle<AppState>) -> Callback<DragEvent> {
             tools::import_file(d.clone(), file);
         }
     })
+}
+
+/// The transport, fed what it shows from the state; its actions go to the reducer.
+fn transport(state: &UseReducerHandle<AppState>) -> Html {
+    let d = state.dispatcher();
+    html! {
+        <Transport playing={state.playing} speed={state.speed} t_us={state.t_us} end_us={state.end_us}
+                   markers={state.markers.clone()} markers_left_out={state.markers_left_out}
+                   on_action={Callback::from(move |a: TransportAction| d.dispatch(a.into()))} />
+    }
 }
