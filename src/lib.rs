@@ -6,50 +6,36 @@
 //! every message move, retry, die or get lost, with the outcome told in plain words.
 //!
 //! ```text
-//!   palette / canvas / inspector / transport ──Action──▶ state::AppState::reduce
-//!         ▲                                                   │ document (JSON) + undo
-//!         │ render (pure views of the state)                  │ doc::check (the core's validator)
-//!         │                                                   ▼
-//!   outcome, node status ◀── sync ── engine::Engine ◀── player::Player (checkpoints, seek)
-//!                                       │ animation::Animator ◀── trace entries
-//!                                       └─▶ draw (tokens on a <canvas>, every frame)
+//!   ui/ (editor, player, panels, share) ──Action──▶ state::AppState::reduce
+//!         ▲                                           │ model::doc (JSON) + undo
+//!         │ render (pure views of the state)          │ model::doc::check (the core's validator)
+//!         │                                           ▼
+//!   outcome, node status ◀── sync ── play::engine::Engine ◀── play::player::Player (checkpoints, seek)
+//!                                       │ play::animation::Animator ◀── trace entries
+//!                                       └─▶ ui::editor::draw (tokens on a <canvas>, every frame)
 //! ```
 //!
-//! One `AppState: Reducible` holds the document and what the page shows; `reduce` never
-//! touches the DOM. The engine (player and animation) is pure computation too; only the
-//! frame loop in `app.rs` and the pointer handlers in `canvas.rs` and `palette.rs` touch the
-//! browser.
+//! The folders, from the bottom up, and what each may import besides the core (the core's
+//! `layout` test, in `broker/tests/all/layout.rs`, checks it):
+//!
+//! - `model/`: the document and its edits, the field catalogue, presets and lessons, the share
+//!   codec's glue, the seed, number and time formatting. Imports nothing of the app.
+//! - `play/`: the player, the journal, the guarantee checks, the fates, events in words,
+//!   Compare's second run, the animation and the engine. May import `model/`.
+//! - `state/`: `AppState`, the actions (edit, select, transport, view, panel, open) and the
+//!   reducer. May import `model/` and `play/`.
+//! - `ui/`: the components: app, toolbar, keyboard, frame loop, icons, help; `editor/`,
+//!   `player/`, `panels/`, `share/`. May import every folder.
+//!
+//! Nothing in `model/` or `play/` knows about Yew or the browser. One `AppState: Reducible`
+//! holds the document and what the page shows; `reduce` never touches the DOM. The engine
+//! (player and animation) is pure computation too; only `ui/` touches the browser (the frame
+//! loop, the pointer and keyboard handlers, the address bar, the clipboard and embed mode's
+//! messages).
 
-pub mod animation;
-pub mod app;
-pub mod canvas;
-pub mod charts;
-pub mod checks;
-pub mod compare;
-pub mod doc;
-pub mod draw;
-pub mod embed;
-pub mod engine;
-pub mod fields;
-pub mod gallery;
-pub mod help;
-pub mod icons;
-pub mod inspector;
-pub mod journal;
-pub mod lesson_view;
-pub mod log_view;
-pub mod monitor;
-pub mod outcome_view;
-pub mod palette;
-pub mod panels;
-pub mod passport;
-pub mod player;
-pub mod presets;
-pub mod seed;
-pub mod share;
-pub mod share_view;
+pub mod model;
+pub mod play;
 pub mod state;
-pub mod transport;
-pub mod words;
+pub mod ui;
 
-pub use app::App;
+pub use ui::app::App;

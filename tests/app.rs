@@ -4,7 +4,7 @@
 //! `cargo test --target wasm32-unknown-unknown --test app`.
 #![cfg(target_arch = "wasm32")]
 
-use brokerlab_app::presets::{self, PRESETS};
+use brokerlab_app::model::presets::{self, PRESETS};
 use brokerlab_app::App;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -381,8 +381,8 @@ async fn compare_runs_the_other_variant_beside_this_one_and_closes() {
 
 #[wasm_bindgen_test]
 fn only_well_formed_api_messages_become_actions() {
-    use brokerlab_app::embed::action_for;
-    use brokerlab_app::state::Action;
+    use brokerlab_app::state::{Action, OpenAction, TransportAction};
+    use brokerlab_app::ui::share::embed::action_for;
     use wasm_bindgen::JsValue;
     let msg = |pairs: &[(&str, JsValue)]| {
         let o = js_sys::Object::new();
@@ -391,15 +391,21 @@ fn only_well_formed_api_messages_become_actions() {
         }
         JsValue::from(o)
     };
-    assert!(matches!(action_for(&msg(&[("type", "brokerlab:play".into())])), Some(Action::Play)));
-    assert!(matches!(action_for(&msg(&[("type", "brokerlab:pause".into())])), Some(Action::Pause)));
+    assert!(matches!(
+        action_for(&msg(&[("type", "brokerlab:play".into())])),
+        Some(Action::Transport(TransportAction::Play))
+    ));
+    assert!(matches!(
+        action_for(&msg(&[("type", "brokerlab:pause".into())])),
+        Some(Action::Transport(TransportAction::Pause))
+    ));
     assert!(matches!(
         action_for(&msg(&[("type", "brokerlab:seek".into()), ("t_ms", 2500.into())])),
-        Some(Action::Seek(2_500_000))
+        Some(Action::Transport(TransportAction::Seek(2_500_000)))
     ));
     assert!(matches!(
         action_for(&msg(&[("type", "brokerlab:load".into()), ("link", "1.abc".into())])),
-        Some(Action::OpenLink { .. })
+        Some(Action::Open(OpenAction::OpenLink { .. }))
     ));
     for bad in [
         JsValue::from_str("brokerlab:play"),

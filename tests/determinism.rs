@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use brokerlab_app::presets::PRESETS;
+use brokerlab_app::model::presets::PRESETS;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -71,8 +71,8 @@ fn random_scenarios_give_the_native_trace_hash_in_wasm() {
 fn seeking_through_checkpoints_gives_the_native_trace_hash_in_wasm() {
     let recorded: BTreeMap<String, String> = serde_json::from_str(RECORDED).unwrap();
     for p in PRESETS {
-        let doc = brokerlab_app::doc::normalise(serde_json::from_str(p.json).unwrap());
-        let mut player = brokerlab_app::player::Player::new(brokerlab_app::doc::check(&doc).unwrap());
+        let doc = brokerlab_app::model::doc::normalise(serde_json::from_str(p.json).unwrap());
+        let mut player = brokerlab_app::play::player::Player::new(brokerlab_app::model::doc::check(&doc).unwrap());
         while player.scout(50_000) {}
         let end = player.end_us();
         for t in [end / 2, end / 5, end - 1, end / 3] {

@@ -1,4 +1,4 @@
-//! The layout's rules, checked. Each part of the program has a folder, and a folder may use
+//! The layout's rules, checked, for the core and the app. Each part of the program has a folder, and a folder may use
 //! only the folders its row below names; the directions are written here once and
 //! `docs/architecture.md` explains them. The check reads every `crate::` path in the source,
 //! outside comments and test modules, and fails on any other import between folders. A new
@@ -24,6 +24,18 @@ const CORE: &[(&str, &[&str])] = &[
     ("report", &["scenario", "model", "sim", "queue", "topic", "producer", "consumer"]),
 ];
 const CORE_LEAVES: &[&str] = &["sort"];
+
+/// The app (`src/`): the document at the bottom, then the player, then the state and its
+/// reducer, then the components. `lib.rs` and `main.rs` are its root.
+///
+/// ```text
+///   ui/ ──▶ state/ ──▶ play/ ──▶ model/ ──▶ the core (broker, through its facade)
+/// ```
+const APP: &[(&str, &[&str])] =
+    &[("model", &[]), ("play", &["model"]), ("state", &["model", "play"]), ("ui", &["model", "play", "state"])];
+
+/// Crates that are the page's: only `ui/` and `state/` may name them, never `model/` or `play/`.
+const BROWSER: &[&str] = &["yew::", "web_sys::", "gloo::", "wasm_bindgen::", "js_sys::"];
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -133,6 +145,30 @@ fn check(src: &Path, table: &[(&str, &[&str])], leaves: &[&str], facade: &[&str]
 fn the_core_imports_only_downwards() {
     let problems = check(&root().join("broker").join("src"), CORE, CORE_LEAVES, &["lib"]);
     assert!(problems.is_empty(), "imports the layout does not allow:\n{}", problems.join("\n"));
+}
+
+#[test]
+fn the_app_imports_only_downwards() {
+    let problems = check(&root().join("src"), APP, &[], &["lib", "main"]);
+    assert!(problems.is_empty(), "imports the layout does not allow:\n{}", problems.join("\n"));
+}
+
+#[test]
+fn the_apps_model_and_player_never_touch_the_page() {
+    let src = root().join("src");
+    let mut problems = Vec::new();
+    for folder in ["model", "play"] {
+        let dir = src.join(folder);
+        for file in rust_files(&dir) {
+            let text = std::fs::read_to_string(dir.join(&file)).unwrap();
+            for (n, line) in code_lines(&file, &text) {
+                for c in BROWSER.iter().filter(|c| line.contains(*c)) {
+                    problems.push(format!("{}:{n}: names {c}", dir.join(&file).display()));
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "the page's crates outside ui/ and state/:\n{}", problems.join("\n"));
 }
 
 #[test]

@@ -1,0 +1,627 @@
+//! The document: the scenario the user is editing, as the JSON the format describes. It is
+//! kept as JSON (not the core's typed `Scenario`) so that it can hold what the user typed
+//! even while the core would refuse it: a negative prefetch stays in the document, shown
+//! next to its field, and the player keeps running the last scenario that validated.
+//!
+//! ```text
+//!   gesture ──▶ doc edit (add, move, wire, set field, delete) ──▶ new document
+//!                                                                   │ validate (core)
+//!                                     problems next to fields ◀─────┤
+//!                                     player (last valid model) ◀───┘
+//! ```
+//!
+//! Every edit is a pure function from a document to a new one, so undo and redo are a stack
+//! of documents.
+
+use serde_json::{json, Map, Value};
+
+/// Positions snap to this grid, in canvas units.
+pub const GRID: f64 = 20.0;
+/// A node's box on the canvas, in canvas units.
+pub const NODE_W: f64 = 140.0;
+pub const NODE_H: f64 = 80.0;
+/// How far one arrow key press moves a node.
+pub const NUDGE: f64 = GRID;
+
+pub const MAX_NODES: usize = 200;
+pub const MAX_WIRES: usize = 1_000;
+
+pub fn snap(v: f64) -> f64 {
+    (v / GRID).round() * GRID
+}
+
+/// The nodes, or an empty slice when the document has none.
+pub fn nodes(doc: &Value) -> &[Value] {
+    doc.get("nodes").and_then(Value::as_array).map_or(&[], Vec::as_slice)
+}
+
+pub fn wires(doc: &Value) -> &[Value] {
+    doc.get("wires").and_then(Value::as_array).map_or(&[], Vec::as_slice)
+}
+
+pub fn node_id(node: &Value) -> &str {
+    node.get("id").and_then(Value::as_str).unwrap_or("")
+}
+
+/// A node's kind as the format spells it ("dlq" read as "dead_letter_queue").
+pub fn node_kind(node: &Value) -> &str {
+    match node.get("kind").and_then(Value::as_str).unwrap_or("") {
+        "dlq" => "dead_letter_queue",
+        k => k,
+    }
+}
+
+pub fn find_node<'a>(doc: &'a Value, id: &str) -> Option<(usize, &'a Value)> {
+    nodes(doc).iter().enumerate().find(|(_, n)| node_id(n) == id)
+}
+
+pub fn wire_ends(wire: &Value) -> (&str, &str) {
+    let end = |k: &str| wire.get(k).and_then(Value::as_str).unwrap_or("");
+    (end("from"), end("to"))
+}
+
+/// The label people read: "Queue", "Dead-letter queue", ...
+pub fn kind_label(kind: &str) -> &'static str {
+    match kind {
+        "producer" => "Producer",
+        "exchange" => "Exchange",
+        "queue" => "Queue",
+        "topic" => "Topic",
+        "consumer" => "Consumer",
+        "dead_letter_queue" => "Dead-letter queue",
+        _ => "Node",
+    }
+}
+
+/// The palette, in the order it is shown: (kind, label).
+pub const PALETTE: [(&str, &str); 6] = [
+    ("producer", "Producer"),
+    ("exchange", "Exchange"),
+    ("queue", "Queue"),
+    ("topic", "Topic"),
+    ("consumer", "Consumer"),
+    ("dead_letter_queue", "Dead-letter queue"),
+];
+
+/// Makes a document the editor can work on from any scenario JSON the core reads: wires
+/// written as `["a", "b"]` become objects (so their settings can be edited), and every node
+/// gets a position (laid out in columns from producers to consumers when the file has none).
+pub fn normalise(mut doc: Value) -> Value {
+    if !doc.is_object() {
+        return doc;
+    }
+    if let Some(ws) = doc.get_mut("wires").and_then(Value::as_array_mut) {
+        for w in ws.iter_mut() {
+            if let Some([from, to]) = w.as_array().map(Vec::as_slice) {
+                *w = json!({"from": from, "to": to});
+            }
+        }
+    }
+    let ids: Vec<String> = nodes(&doc).iter().map(|n| node_id(n).to_owned()).collect();
+    let auto = auto_layout(&doc);
+    let view = doc.as_object_mut().unwrap().entry("view").or_insert_with(|| json!({}));
+    if !view.is_object() {
+        *view = json!({});
+    }
+    let positions = view.as_object_mut().unwrap().entry("positions").or_insert_with(|| json!({}));
+    if !positions.is_object() {
+        *positions = json!({});
+    }
+    let positions = positions.as_object_mut().unwrap();
+    for (id, at) in ids.iter().zip(auto) {
+        let valid =
+            positions.get(id).and_then(Value::as_array).is_some_and(|p| p.len() == 2 && p.iter().all(Value::is_number));
+        if !valid {
+            positions.insert(id.clone(), json!([at.0, at.1]));
+        }
+    }
+    doc
+}
+
+/// Columns by distance from a producer along the wires (dead-letter targets one column to
+/// the right of their queue), rows in file order.
+fn auto_layout(doc: &Value) -> Vec<(f64, f64)> {
+    let ns = nodes(doc);
+    let index = |id: &str| ns.iter().position(|n| node_id(n) == id);
+    let mut depth: Vec<usize> = ns
+        .iter()
+        .map(|n| match node_kind(n) {
+            "producer" => 0,
+            "exchange" => 1,
+            "queue" | "topic" => 2,
+            "consumer" => 3,
+            _ => 4,
+        })
+        .collect();
+    // A few rounds of relaxation are enough for the shapes people draw.
+    for _ in 0..4 {
+        for w in wires(doc) {
+            let (a, b) = wire_ends(w);
+            if let (Some(a), Some(b)) = (index(a), index(b)) {
+                depth[b] = depth[b].max(depth[a] + 1).min(8);
+            }
+        }
+        for (i, n) in ns.iter().enumerate() {
+            if let Some(t) = n.get("dead_letter").and_then(Value::as_str).and_then(index) {
+                depth[t] = depth[t].max(depth[i] + 1).min(8);
+            }
+        }
+    }
+    let mut rows = [0usize; 9];
+    depth
+        .iter()
+        .map(|&d| {
+            let row = rows[d];
+            rows[d] += 1;
+            (40.0 + d as f64 * 200.0, 40.0 + row as f64 * 120.0)
+        })
+        .collect()
+}
+
+/// A node's position (top-left corner of its box).
+pub fn position(doc: &Value, id: &str) -> (f64, f64) {
+    doc.pointer("/view/positions")
+        .and_then(|p| p.get(id))
+        .and_then(Value::as_array)
+        .and_then(|p| Some((p.first()?.as_f64()?, p.get(1)?.as_f64()?)))
+        .unwrap_or((0.0, 0.0))
+}
+
+fn positions_mut(doc: &mut Value) -> &mut Map<String, Value> {
+    let obj = doc.as_object_mut().expect("a document is an object");
+    let view = obj.entry("view").or_insert_with(|| json!({"positions": {}}));
+    if !view.is_object() {
+        *view = json!({});
+    }
+    let positions = view.as_object_mut().unwrap().entry("positions").or_insert_with(|| json!({}));
+    if !positions.is_object() {
+        *positions = json!({});
+    }
+    positions.as_object_mut().unwrap()
+}
+
+pub fn set_position(doc: &mut Value, id: &str, at: (f64, f64)) {
+    let clamp = |v: f64| snap(v.clamp(-100_000.0, 100_000.0));
+    positions_mut(doc).insert(id.to_owned(), json!([clamp(at.0), clamp(at.1)]));
+}
+
+/// An id not yet taken: "queue", then "queue-2", "queue-3", ...
+pub fn fresh_id(doc: &Value, kind: &str) -> String {
+    let base = match kind {
+        "dead_letter_queue" => "dlq",
+        k => k,
+    };
+    let taken = |id: &str| find_node(doc, id).is_some();
+    if !taken(base) {
+        return base.to_owned();
+    }
+    (2..).map(|n| format!("{base}-{n}")).find(|id| !taken(id)).unwrap()
+}
+
+/// Adds a node of `kind` with the palette's defaults at `at` (snapped); returns its id.
+pub fn add_node(doc: &mut Value, kind: &str, at: (f64, f64)) -> Result<String, String> {
+    if nodes(doc).len() >= MAX_NODES {
+        return Err(format!("A scenario holds at most {MAX_NODES} nodes."));
+    }
+    let id = fresh_id(doc, kind);
+    let node = crate::model::fields::template(kind, &id);
+    array_mut(doc, "nodes").push(node);
+    set_position(doc, &id, at);
+    Ok(id)
+}
+
+fn array_mut<'a>(doc: &'a mut Value, key: &str) -> &'a mut Vec<Value> {
+    let obj = doc.as_object_mut().expect("a document is an object");
+    let v = obj.entry(key).or_insert_with(|| json!([]));
+    if !v.is_array() {
+        *v = json!([]);
+    }
+    v.as_array_mut().unwrap()
+}
+
+/// Where a new node goes when it is added without a drop point: right of everything, on
+/// the first free row.
+pub fn free_spot(doc: &Value, kind: &str) -> (f64, f64) {
+    let column = match kind {
+        "producer" => 0.0,
+        "exchange" => 1.0,
+        "queue" | "topic" => 2.0,
+        "consumer" => 3.0,
+        _ => 4.0,
+    };
+    let x = 40.0 + column * 200.0;
+    let busy = |y: f64| {
+        nodes(doc).iter().any(|n| {
+            let (nx, ny) = position(doc, node_id(n));
+            (nx - x).abs() < NODE_W && (ny - y).abs() < NODE_H + 10.0
+        })
+    };
+    let y = (0..200).map(|r| 40.0 + r as f64 * 120.0).find(|y| !busy(*y)).unwrap_or(40.0);
+    (x, y)
+}
+
+/// Removes nodes and everything that points at them: their wires, the actions about them,
+/// their positions, and `dead_letter` settings that named them.
+pub fn remove_nodes(doc: &mut Value, ids: &[String]) {
+    let gone = |s: &str| ids.iter().any(|i| i == s);
+    array_mut(doc, "nodes").retain(|n| !gone(node_id(n)));
+    array_mut(doc, "wires").retain(|w| {
+        let (a, b) = wire_ends(w);
+        !gone(a) && !gone(b)
+    });
+    array_mut(doc, "actions").retain(|a| !action_targets(a).iter().any(|t| gone(t)));
+    for n in array_mut(doc, "nodes") {
+        if n.get("dead_letter").and_then(Value::as_str).is_some_and(gone) {
+            n.as_object_mut().unwrap().remove("dead_letter");
+        }
+    }
+    // Narration points about a removed node keep their moment, or go if that was all.
+    if let Some(points) = lesson_points(doc) {
+        for p in points.iter_mut() {
+            if p.get("node").and_then(Value::as_str).is_some_and(gone) {
+                p.as_object_mut().map(|o| o.remove("node"));
+            }
+        }
+        points.retain(|p| p.get("node").is_some() || p.get("at_ms").is_some());
+    }
+    let positions = positions_mut(doc);
+    for id in ids {
+        positions.remove(id);
+    }
+}
+
+/// The lesson narration's points, if the document has any.
+fn lesson_points(doc: &mut Value) -> Option<&mut Vec<Value>> {
+    doc.get_mut("lesson")?.get_mut("points")?.as_array_mut()
+}
+
+/// The node ids an action names.
+fn action_targets(action: &Value) -> Vec<&str> {
+    let mut out = Vec::new();
+    if let Some(obj) = action.as_object() {
+        for (k, v) in obj {
+            if k == "at_ms" {
+                continue;
+            }
+            for key in ["consumer", "node", "dlq", "to", "topic"] {
+                if let Some(s) = v.get(key).and_then(Value::as_str) {
+                    out.push(s);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Renames a node and every reference to it. Refuses a blank or taken id.
+pub fn rename(doc: &mut Value, from: &str, to: &str) -> Result<(), String> {
+    let to = to.trim();
+    if to.is_empty() {
+        return Err("A name cannot be empty.".into());
+    }
+    if to.chars().count() > 64 {
+        return Err("A name is at most 64 characters.".into());
+    }
+    if to.chars().any(char::is_control) {
+        return Err("A name cannot contain control characters.".into());
+    }
+    if to == from {
+        return Ok(());
+    }
+    if find_node(doc, to).is_some() {
+        return Err(format!("There is already a node called \"{to}\"."));
+    }
+    let swap = |v: &mut Value| {
+        if v.as_str() == Some(from) {
+            *v = json!(to);
+        }
+    };
+    for n in array_mut(doc, "nodes") {
+        if let Some(obj) = n.as_object_mut() {
+            for key in ["id", "dead_letter"] {
+                if let Some(v) = obj.get_mut(key) {
+                    swap(v);
+                }
+            }
+        }
+    }
+    for w in array_mut(doc, "wires") {
+        if let Some(obj) = w.as_object_mut() {
+            for key in ["from", "to"] {
+                if let Some(v) = obj.get_mut(key) {
+                    swap(v);
+                }
+            }
+        }
+    }
+    for a in array_mut(doc, "actions") {
+        if let Some(obj) = a.as_object_mut() {
+            for (k, body) in obj.iter_mut() {
+                if k == "at_ms" {
+                    continue;
+                }
+                if let Some(b) = body.as_object_mut() {
+                    for key in ["consumer", "node", "dlq", "to", "topic"] {
+                        if let Some(v) = b.get_mut(key) {
+                            swap(v);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    for p in lesson_points(doc).into_iter().flatten() {
+        if let Some(v) = p.get_mut("node") {
+            swap(v);
+        }
+    }
+    let positions = positions_mut(doc);
+    if let Some(p) = positions.remove(from) {
+        positions.insert(to.to_owned(), p);
+    }
+    Ok(())
+}
+
+/// Adds a wire from `from` to `to`, or says in a few words why it makes no sense.
+pub fn add_wire(doc: &mut Value, from: &str, to: &str) -> Result<usize, String> {
+    let (Some((_, a)), Some((_, b))) = (find_node(doc, from), find_node(doc, to)) else {
+        return Err("Both ends of a wire must be nodes.".into());
+    };
+    if from == to {
+        return Err("A node cannot be wired to itself.".into());
+    }
+    let (ka, kb) = (node_kind(a), node_kind(b));
+    if let Some(why) = broker::wire_refusal(ka, kb) {
+        return Err(capitalise(&why));
+    }
+    if wires(doc).iter().any(|w| wire_ends(w) == (from, to)) {
+        return Err(format!("{from} is already wired to {to}."));
+    }
+    if kb == "consumer" {
+        if let Some(w) = wires(doc).iter().find(|w| wire_ends(w).1 == to) {
+            return Err(format!(
+                "A consumer reads from one queue or topic, and {to} already reads from {}. Remove that wire first.",
+                wire_ends(w).0
+            ));
+        }
+    }
+    if wires(doc).len() >= MAX_WIRES {
+        return Err(format!("A scenario holds at most {MAX_WIRES} wires."));
+    }
+    let mut wire = json!({"from": from, "to": to});
+    // A direct or topic exchange routes by binding key: start with one that matches the
+    // default routing key (the event type), so the new wire works at once.
+    if ka == "exchange" && matches!(a.get("type").and_then(Value::as_str), Some("direct" | "topic")) {
+        wire["binding_key"] = json!("#");
+        if a.get("type").and_then(Value::as_str) == Some("direct") {
+            wire["binding_key"] = json!("OrderPlaced");
+        }
+    }
+    let ws = array_mut(doc, "wires");
+    ws.push(wire);
+    Ok(ws.len() - 1)
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_ascii_uppercase().to_string() + c.as_str() + ".",
+        None => String::new(),
+    }
+}
+
+pub fn remove_wire(doc: &mut Value, index: usize) {
+    let ws = array_mut(doc, "wires");
+    if index < ws.len() {
+        ws.remove(index);
+    }
+}
+
+/// Records an action (e.g. `{"crash": {"consumer": "billing"}}`) at `at_ms` into the action
+/// script, keeping it in time order (after actions at the same moment).
+pub fn record_action(doc: &mut Value, at_ms: i64, mut action: Value) {
+    action["at_ms"] = json!(at_ms);
+    let actions = array_mut(doc, "actions");
+    let i = actions.partition_point(|a| a.get("at_ms").and_then(Value::as_i64).unwrap_or(0) <= at_ms);
+    actions.insert(i, action);
+}
+
+pub fn remove_action(doc: &mut Value, index: usize) {
+    let actions = array_mut(doc, "actions");
+    if index < actions.len() {
+        actions.remove(index);
+    }
+}
+
+/// One line about an action, for the inspector's action script.
+pub fn describe_action(action: &Value) -> String {
+    let at = action.get("at_ms").and_then(Value::as_i64).unwrap_or(0);
+    let Some((what, body)) = action.as_object().and_then(|o| o.iter().find(|(k, _)| *k != "at_ms")) else {
+        return format!("at {at} ms: (empty)");
+    };
+    let arg = |k: &str| body.get(k).and_then(Value::as_str).unwrap_or("?").to_owned();
+    let text = match what.as_str() {
+        "crash" => match body.get("recover_after_ms").and_then(Value::as_i64) {
+            Some(r) => format!("crash {}, recover after {r} ms", arg("consumer")),
+            None => format!("crash {}", arg("consumer")),
+        },
+        "recover" => format!("recover {}", arg("consumer")),
+        "outage" => {
+            format!("outage of {} for {} ms", arg("node"), body.get("duration_ms").and_then(Value::as_i64).unwrap_or(0))
+        }
+        "redrive" => format!("redrive {}", arg("dlq")),
+        "slow" => format!("slow down {}", arg("consumer")),
+        "leave" => format!("{} leaves its group", arg("consumer")),
+        "join" => format!("{} joins its group", arg("consumer")),
+        "reset_offsets" => format!("reset offsets of group {}", arg("group")),
+        other => other.replace('_', " "),
+    };
+    format!("at {at} ms: {text}")
+}
+
+/// Which nodes have their box (mostly) inside the rectangle between two canvas points.
+pub fn nodes_in_rect(doc: &Value, a: (f64, f64), b: (f64, f64)) -> Vec<String> {
+    let (x0, x1) = (a.0.min(b.0), a.0.max(b.0));
+    let (y0, y1) = (a.1.min(b.1), a.1.max(b.1));
+    nodes(doc)
+        .iter()
+        .filter(|n| {
+            let (x, y) = position(doc, node_id(n));
+            let (cx, cy) = (x + NODE_W / 2.0, y + NODE_H / 2.0);
+            cx >= x0 && cx <= x1 && cy >= y0 && cy <= y1
+        })
+        .map(|n| node_id(n).to_owned())
+        .collect()
+}
+
+/// The node under a canvas point, topmost (last drawn) first.
+pub fn node_at(doc: &Value, p: (f64, f64)) -> Option<String> {
+    nodes(doc).iter().rev().find_map(|n| {
+        let (x, y) = position(doc, node_id(n));
+        let inside = p.0 >= x - 8.0 && p.0 <= x + NODE_W + 8.0 && p.1 >= y - 8.0 && p.1 <= y + NODE_H + 8.0;
+        inside.then(|| node_id(n).to_owned())
+    })
+}
+
+/// The core's reading of the document: problems, or the model a player runs. The lesson's
+/// narration is left out: it never changes the run, the inspector does not edit it, and an
+/// edit (a shorter run, other keys) must not stop the player because a point or a question
+/// now names something that is gone. The lesson view reads what it can of it.
+pub fn check(doc: &Value) -> Result<broker::Model, Vec<broker::Problem>> {
+    let mut d = doc.clone();
+    if let Some(o) = d.as_object_mut() {
+        o.remove("lesson");
+    }
+    broker::Scenario::from_value(d).and_then(|s| broker::validate(&s))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::presets::PRESETS;
+
+    fn empty() -> Value {
+        json!({"version": 1, "duration_ms": 10000, "nodes": [], "wires": []})
+    }
+
+    #[test]
+    fn every_lesson_normalises_to_a_valid_document_with_positions() {
+        for p in PRESETS {
+            let doc = normalise(serde_json::from_str(p.json).unwrap());
+            let model = check(&doc).unwrap_or_else(|e| panic!("{}: {e:?}", p.slug));
+            let before = broker::Simulation::new(broker::load_model(p.json).unwrap());
+            let mut a = broker::Simulation::new(model);
+            let mut b = before;
+            a.run_to_end();
+            b.run_to_end();
+            assert_eq!(a.trace_hash(), b.trace_hash(), "{}: normalising changed the run", p.slug);
+            for n in nodes(&doc) {
+                assert!(doc.pointer(&format!("/view/positions/{}", node_id(n))).is_some(), "{}", p.slug);
+            }
+        }
+    }
+
+    #[test]
+    fn a_producer_a_queue_and_two_consumers_wired_by_hand_run() {
+        let mut doc = empty();
+        let p = add_node(&mut doc, "producer", (0.0, 0.0)).unwrap();
+        let q = add_node(&mut doc, "queue", (200.0, 0.0)).unwrap();
+        let c1 = add_node(&mut doc, "consumer", (400.0, 0.0)).unwrap();
+        let c2 = add_node(&mut doc, "consumer", (400.0, 100.0)).unwrap();
+        assert_eq!((p.as_str(), q.as_str(), c1.as_str(), c2.as_str()), ("producer", "queue", "consumer", "consumer-2"));
+        add_wire(&mut doc, &p, &q).unwrap();
+        add_wire(&mut doc, &q, &c1).unwrap();
+        add_wire(&mut doc, &q, &c2).unwrap();
+        let mut sim = broker::Simulation::new(check(&doc).unwrap());
+        sim.run_to_end();
+        assert!(sim.outcome().processed_once > 0);
+    }
+
+    #[test]
+    fn wires_that_make_no_sense_are_refused_with_a_reason() {
+        let mut doc = empty();
+        for k in ["producer", "queue", "consumer", "dead_letter_queue"] {
+            add_node(&mut doc, k, (0.0, 0.0)).unwrap();
+        }
+        assert_eq!(add_wire(&mut doc, "consumer", "producer").unwrap_err(), "A consumer cannot publish to a producer.");
+        assert!(add_wire(&mut doc, "queue", "queue").unwrap_err().contains("itself"));
+        assert!(add_wire(&mut doc, "queue", "dlq").unwrap_err().contains("dead_letter"));
+        add_wire(&mut doc, "queue", "consumer").unwrap();
+        assert!(add_wire(&mut doc, "queue", "consumer").unwrap_err().contains("already wired"));
+        add_node(&mut doc, "queue", (0.0, 0.0)).unwrap();
+        assert!(add_wire(&mut doc, "queue-2", "consumer").unwrap_err().contains("one queue or topic"));
+        assert_eq!(wires(&doc).len(), 1);
+    }
+
+    #[test]
+    fn removing_a_node_removes_what_points_at_it() {
+        let mut doc = normalise(
+            serde_json::from_str(PRESETS.iter().find(|p| p.slug == "poison-with-dlq").unwrap().json).unwrap(),
+        );
+        let dlq =
+            nodes(&doc).iter().find(|n| node_kind(n) == "dead_letter_queue").map(|n| node_id(n).to_owned()).unwrap();
+        remove_nodes(&mut doc, std::slice::from_ref(&dlq));
+        assert!(find_node(&doc, &dlq).is_none());
+        assert!(nodes(&doc).iter().all(|n| n.get("dead_letter").and_then(Value::as_str) != Some(dlq.as_str())));
+        assert!(doc.pointer(&format!("/view/positions/{dlq}")).is_none());
+        check(&doc).unwrap();
+        // Narration points about it keep their moment; the file still reads in the CLI.
+        let points = doc["lesson"]["points"].as_array().unwrap();
+        assert!(!points.is_empty() && points.iter().all(|p| p.get("node") != Some(&json!(dlq))));
+        broker::load(&doc.to_string()).unwrap();
+    }
+
+    #[test]
+    fn an_edit_the_narration_no_longer_fits_still_runs() {
+        // A shorter run than a narration point's moment, and keys the question does not ask about.
+        let mut doc = normalise(serde_json::from_str(PRESETS[0].json).unwrap());
+        doc["duration_ms"] = json!(1000);
+        doc["actions"] = json!([]);
+        doc["lesson"]["question"] = json!({"ask": "?", "measure": "effects", "key": "order-9999"});
+        check(&doc).unwrap();
+    }
+
+    #[test]
+    fn renaming_updates_every_reference() {
+        let mut doc = normalise(serde_json::from_str(PRESETS[0].json).unwrap());
+        let before = check(&doc).map(|m| {
+            let mut s = broker::Simulation::new(m);
+            s.run_to_end();
+            s.outcome().processed_once
+        });
+        rename(&mut doc, "worker-b", "packer").unwrap();
+        assert!(rename(&mut doc, "packer", "work").unwrap_err().contains("already"));
+        assert!(rename(&mut doc, "packer", "  ").is_err());
+        let after = check(&doc).map(|m| {
+            let mut s = broker::Simulation::new(m);
+            s.run_to_end();
+            s.outcome().processed_once
+        });
+        assert_eq!(before.unwrap(), after.unwrap());
+        assert!(serde_json::to_string(&doc).unwrap().contains("\"consumer\":\"packer\""));
+        // The narration follows the rename, so the file as saved still reads in the CLI.
+        assert_eq!(doc["lesson"]["points"][0]["node"], json!("packer"));
+        broker::load(&doc.to_string()).unwrap();
+    }
+
+    #[test]
+    fn actions_stay_in_time_order() {
+        let mut doc = empty();
+        record_action(&mut doc, 500, json!({"crash": {"consumer": "a"}}));
+        record_action(&mut doc, 100, json!({"crash": {"consumer": "b"}}));
+        record_action(&mut doc, 500, json!({"recover": {"consumer": "a"}}));
+        let at: Vec<i64> = doc["actions"].as_array().unwrap().iter().map(|a| a["at_ms"].as_i64().unwrap()).collect();
+        assert_eq!(at, [100, 500, 500]);
+        assert_eq!(describe_action(&doc["actions"][2]), "at 500 ms: recover a");
+    }
+
+    #[test]
+    fn rectangles_and_points_find_nodes() {
+        let mut doc = empty();
+        add_node(&mut doc, "queue", (100.0, 100.0)).unwrap();
+        add_node(&mut doc, "topic", (400.0, 100.0)).unwrap();
+        assert_eq!(nodes_in_rect(&doc, (0.0, 0.0), (300.0, 300.0)), ["queue"]);
+        assert_eq!(node_at(&doc, (450.0, 120.0)).as_deref(), Some("topic"));
+        assert_eq!(node_at(&doc, (330.0, 120.0)), None);
+    }
+}

@@ -1,0 +1,340 @@
+//! The catalogue checked against the core: numbers read as people type them, every field
+//! written and read back, gates and templates, and problems mapped to their fields.
+
+use serde_json::{json, Value};
+
+use super::catalogue::kind_of;
+use super::json::gate;
+use super::*;
+use Input::*;
+
+#[test]
+fn numbers_read_as_people_type_them() {
+    for (t, v) in [
+        ("1.5", Some(1.5)),
+        (".5", Some(0.5)),
+        ("2.", Some(2.0)),
+        ("+3", Some(3.0)),
+        ("-0.25", Some(-0.25)),
+        ("1e3", Some(1000.0)),
+        ("1e12", Some(1e12)),
+    ] {
+        assert_eq!(super::parse_number(t), v, "{t}");
+    }
+    for t in ["", "-", "abc", "1,5", "NaN", "inf", "1.2.3", "--1", "0x10"] {
+        assert_eq!(super::parse_number(t), None, "{t}");
+    }
+}
+
+/// A small valid scenario: `shape` is "queue" (p→q→c, plus a dlq d), "topic" (p→t→c, plus
+/// d) or "exchange" (p→x→q→c).
+fn scenario(shape: &str) -> Value {
+    let (mid, wires) = match shape {
+        "exchange" => {
+            (vec![template("exchange", "x"), template("queue", "q")], json!([["p", "x"], ["x", "q"], ["q", "c"]]))
+        }
+        "topic" => (vec![template("topic", "t")], json!([["p", "t"], ["t", "c"]])),
+        _ => (vec![template("queue", "q")], json!([["p", "q"], ["q", "c"]])),
+    };
+    let mut nodes = vec![template("producer", "p")];
+    nodes.extend(mid);
+    nodes.push(template("consumer", "c"));
+    if shape != "exchange" {
+        nodes.push(template("dead_letter_queue", "d"));
+    }
+    json!({"version": 1, "duration_ms": 10000, "nodes": nodes, "wires": wires})
+}
+
+fn problems(s: &Value) -> Vec<broker::Problem> {
+    match broker::Scenario::from_value(s.clone()) {
+        Err(p) => p,
+        Ok(sc) => broker::validate(&sc).err().unwrap_or_default(),
+    }
+}
+
+fn field(kind: &str, path: &str) -> &'static Field {
+    fields_for(kind).iter().find(|f| f.path == path).unwrap_or_else(|| panic!("no field {kind} {path}"))
+}
+
+fn node_index(s: &Value, id: &str) -> usize {
+    s["nodes"].as_array().unwrap().iter().position(|n| n["id"] == id).unwrap()
+}
+
+/// Writes into node `id` (or wire `w` when `id` is "wire:N"), first writing what the
+/// setting needs: its gate (variant, fault, confirms) and any companion setting.
+fn apply(s: &mut Value, id: &str, f: &'static Field, text: &str) {
+    let wire = id.strip_prefix("wire:").map(|w| w.parse::<usize>().unwrap());
+    let obj = match wire {
+        Some(w) => s["wires"][w].clone(),
+        None => s["nodes"][node_index(s, id)].clone(),
+    };
+    let kind = kind_of(&obj).to_string();
+    if let Some(g) = gate(&obj, f) {
+        let on = match g.input {
+            Variant(_) => f.path[g.path.len() + 1..].split('/').next().unwrap(),
+            _ => "true",
+        };
+        apply(s, id, g, on);
+    }
+    let topic_consumer = kind == "consumer" && s["wires"].to_string().contains(r#"["t","c"]"#);
+    match (kind.as_str(), f.path, text) {
+        ("producer", "/idempotent", "true")
+        | ("producer", "/faults/@publish_lost", "true")
+        | ("producer", "/faults/@confirm_lost", "true") => apply(s, id, field("producer", "/publish"), "true"),
+        ("producer", "/faults/@crash", "true") => apply(s, id, field("producer", "/write"), "true"),
+        ("queue", "/delivery_limit", _) => apply(s, id, field("queue", "/queue_type"), "quorum"),
+        ("consumer", "/retry/max_attempts", _) => apply(s, id, field("consumer", "/retry/policy"), "fixed"),
+        ("consumer", "/retry/then", "dead_letter") if topic_consumer => {
+            apply(s, id, field("consumer", "/dead_letter"), "d")
+        }
+        ("exchange", "/type", "direct" | "topic") => {
+            write(&mut s["wires"][1], field("wire", "/binding_key"), "order.paid").unwrap()
+        }
+        ("wire", "/binding_key", _) => write(&mut s["nodes"][1], field("exchange", "/type"), "direct").unwrap(),
+        _ => {}
+    }
+    let obj = match wire {
+        Some(w) => &mut s["wires"][w],
+        None => {
+            let i = node_index(s, id);
+            &mut s["nodes"][i]
+        }
+    };
+    write(obj, f, text).unwrap_or_else(|e| panic!("{kind} {} {text:?}: {e}", f.path));
+}
+
+/// Typical valid texts for a field, already in the form `read` gives back.
+fn samples(s: &Value, self_id: &str, f: &Field) -> Vec<String> {
+    let one = |t: &str| vec![t.to_string()];
+    match &f.input {
+        Int => one("3"),
+        Number => match f.path {
+            "/processing/uniform/max_ms" | "/retry/cap_ms" => one("5000"),
+            _ => one("0.5"),
+        },
+        Text => one("order-3"),
+        Bool => vec!["true".into(), "false".into()],
+        Choice(opts) => opts.iter().map(|o| o.0.to_string()).collect(),
+        Variant(opts) => opts.iter().map(|o| o.0.to_string()).collect(),
+        Fault(..) | Toggle(_) => one("true"),
+        List { range: true } => vec!["order-1..order-9".into(), "eu".into(), "eu, us, apac".into()],
+        List { range: false } => vec!["OrderPlaced".into(), "OrderPlaced, OrderPaid".into()],
+        NodeRef(kinds) => {
+            let nodes = s["nodes"].as_array().unwrap();
+            let pick = kinds.iter().find_map(|k| nodes.iter().find(|n| n["kind"] == *k && n["id"] != self_id));
+            one(pick.expect("a node to refer to")["id"].as_str().unwrap())
+        }
+    }
+}
+
+/// (shape, node id or wire, kind, which consumer sources).
+const CASES: &[(&str, &str, &str, &[&str])] = &[
+    ("topic", "p", "producer", &["any"]),
+    ("exchange", "x", "exchange", &["any"]),
+    ("queue", "q", "queue", &["any"]),
+    ("topic", "t", "topic", &["any"]),
+    ("queue", "c", "consumer", &["any", "queue"]),
+    ("topic", "c", "consumer", &["any", "topic"]),
+    ("queue", "d", "dead_letter_queue", &["any"]),
+    ("exchange", "wire:1", "wire", &["any"]),
+];
+
+#[test]
+fn every_field_writes_a_setting_the_core_accepts() {
+    let mut checked = 0;
+    for (shape, id, kind, applies) in CASES {
+        let base = scenario(shape);
+        assert!(problems(&base).is_empty(), "{shape}: {:?}", problems(&base));
+        for f in fields_for(kind).iter().filter(|f| applies.contains(&f.applies)) {
+            for text in samples(&base, id, f) {
+                let mut s = base.clone();
+                apply(&mut s, id, f, &text);
+                let obj = match id.strip_prefix("wire:") {
+                    Some(w) => &s["wires"][w.parse::<usize>().unwrap()],
+                    None => &s["nodes"][node_index(&s, id)],
+                };
+                assert_eq!(read(obj, f), text, "{kind} {} read back", f.path);
+                assert!(visible(obj, f), "{kind} {} hidden after writing it", f.path);
+                let p = problems(&s);
+                assert!(p.is_empty(), "{kind} {} = {text:?} refused: {p:?}\n{s}", f.path);
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 100, "only {checked} settings checked");
+}
+
+#[test]
+fn catalogue_covers_the_format_and_labels_are_unique_per_section() {
+    let count = |k| fields_for(k).len();
+    assert_eq!((count("exchange"), count("queue"), count("topic"), count("wire")), (1, 8, 3, 3));
+    assert!(fields_for("dead_letter_queue").is_empty() && fields_for("nonsense").is_empty());
+    for kind in ["producer", "exchange", "queue", "topic", "consumer", "wire"] {
+        for (i, a) in fields_for(kind).iter().enumerate() {
+            assert!(a.path.starts_with('/') && !a.help.is_empty() && a.help.ends_with('.'), "{kind} {}", a.path);
+            assert!(["any", "queue", "topic"].contains(&a.applies));
+            for b in &fields_for(kind)[i + 1..] {
+                assert!(a.path != b.path, "{kind}: {} twice", a.path);
+                assert!(a.label != b.label || a.section != b.section, "{kind}: label {} twice", a.label);
+            }
+        }
+    }
+    for (kind, path, label) in [
+        ("queue", "/prefetch", "Prefetch"),
+        ("queue", "/delivery_limit", "Delivery limit"),
+        ("consumer", "/retry/base_ms", "Retry backoff"),
+        ("consumer", "/processing", "Processing time"),
+        ("consumer", "/faults/@poison", "Poison messages"),
+        ("consumer", "/faults/@lose_acks", "Lose acks"),
+        ("producer", "/faults/@confirm_lost", "Lose confirms"),
+    ] {
+        assert_eq!(field(kind, path).label, label);
+    }
+    assert_eq!(field("consumer", "/prefetch").applies, "queue");
+    assert_eq!(field("consumer", "/max_poll_records").applies, "topic");
+}
+
+#[test]
+fn bad_text_is_refused_and_leaves_the_object_alone() {
+    let mut q = template("queue", "q");
+    let before = q.clone();
+    assert_eq!(write(&mut q, field("queue", "/prefetch"), "abc"), Err("Enter a whole number, e.g. 10".into()));
+    assert!(write(&mut q, field("queue", "/prefetch"), "2.5").is_err());
+    assert!(write(&mut q, field("queue", "/ttl_ms"), "soon").unwrap_err().contains("milliseconds"));
+    assert!(write(&mut q, field("queue", "/overflow"), "drop_head").unwrap_err().contains("drop-head"));
+    let mut c = template("consumer", "c");
+    let c0 = c.clone();
+    assert!(write(&mut c, field("consumer", "/processing/fixed/ms"), "fast").unwrap_err().contains("milliseconds"));
+    assert!(write(&mut c, field("consumer", "/processing"), "gaussian").is_err());
+    assert!(write(&mut c, field("consumer", "/faults/@poison"), "yes").is_err());
+    assert!(write(&mut c, field("consumer", "/faults/@slow/factor"), "NaN").is_err());
+    assert_eq!((q, c), (before, c0));
+}
+
+#[test]
+fn empty_text_removes_an_optional_setting() {
+    let mut q = template("queue", "q");
+    write(&mut q, field("queue", "/ttl_ms"), "500").unwrap();
+    assert_eq!(q["ttl_ms"], 500);
+    write(&mut q, field("queue", "/ttl_ms"), "").unwrap();
+    write(&mut q, field("queue", "/prefetch"), " ").unwrap();
+    assert_eq!(q, json!({"id": "q", "kind": "queue"}));
+    assert_eq!(read(&q, field("queue", "/ttl_ms")), "");
+    // Removing from an absent object creates nothing.
+    let mut c = template("consumer", "c");
+    write(&mut c, field("consumer", "/retry/cap_ms"), "").unwrap();
+    assert!(c.get("retry").is_none());
+    write(&mut c, field("consumer", "/retry/cap_ms"), "2000").unwrap();
+    assert_eq!(c["retry"], json!({"cap_ms": 2000}));
+}
+
+#[test]
+fn values_are_normalised() {
+    let mut p = template("producer", "p");
+    write(&mut p, field("producer", "/arrivals/fixed/interval_ms"), "250.0").unwrap();
+    assert_eq!(p["arrivals"]["fixed"]["interval_ms"], json!(250));
+    assert_eq!(
+        read(&json!({"arrivals": {"fixed": {"interval_ms": 250.0}}}), field("producer", "/arrivals/fixed/interval_ms")),
+        "250"
+    );
+    write(&mut p, field("producer", "/event_type"), " A ,B,, C ").unwrap();
+    assert_eq!(p["event_type"], json!(["A", "B", "C"]));
+    assert_eq!(read(&p, field("producer", "/event_type")), "A, B, C");
+    write(&mut p, field("producer", "/keys"), "k1..9").unwrap();
+    assert_eq!(p["keys"], json!("k1..9"));
+    write(&mut p, field("producer", "/keys"), "eu").unwrap();
+    assert_eq!(p["keys"], json!(["eu"]));
+    assert_eq!(read(&p, field("producer", "/idempotent")), "false");
+    assert_eq!(read(&p, field("producer", "/arrivals")), "fixed");
+    // A short wire becomes an object when it takes a setting.
+    let mut w = json!(["p", "q"]);
+    assert_eq!(read(&w, field("wire", "/delay_ms")), "");
+    write(&mut w, field("wire", "/delay_ms"), "5").unwrap();
+    assert_eq!(w, json!({"from": "p", "to": "q", "delay_ms": 5}));
+}
+
+#[test]
+fn variants_faults_and_toggles_switch_their_parameters() {
+    let mut p = template("producer", "p");
+    let rate = field("producer", "/arrivals/poisson/rate_per_s");
+    assert!(!visible(&p, rate) && visible(&p, field("producer", "/arrivals/fixed/interval_ms")));
+    write(&mut p, field("producer", "/arrivals"), "poisson").unwrap();
+    assert_eq!(p["arrivals"], json!({"poisson": {"rate_per_s": 5}}));
+    assert!(visible(&p, rate) && visible(&p, field("producer", "/count")));
+    write(&mut p, rate, "8").unwrap();
+    write(&mut p, field("producer", "/arrivals"), "poisson").unwrap();
+    assert_eq!(read(&p, rate), "8", "choosing the chosen variant again keeps its parameters");
+    let timeout = field("producer", "/publish/timeout_ms");
+    assert!(!visible(&p, timeout));
+    write(&mut p, field("producer", "/publish"), "true").unwrap();
+    assert!(visible(&p, timeout) && read(&p, timeout) == "1000");
+    write(&mut p, field("producer", "/publish"), "false").unwrap();
+    assert!(p.get("publish").is_none());
+
+    let mut c = template("consumer", "c");
+    let poison = field("consumer", "/faults/@poison");
+    let nth = field("consumer", "/faults/@poison/every_nth");
+    assert_eq!((read(&c, poison).as_str(), visible(&c, nth)), ("false", false));
+    write(&mut c, field("consumer", "/faults/@slow"), "true").unwrap();
+    write(&mut c, poison, "true").unwrap();
+    write(&mut c, poison, "true").unwrap();
+    assert_eq!(c["faults"], json!([{"slow": {"factor": 2}}, {"poison": {"every_nth": 10}}]));
+    assert!(visible(&c, nth) && read(&c, nth) == "10");
+    write(&mut c, field("consumer", "/faults/@poison/key"), "order-7").unwrap();
+    assert_eq!(c["faults"][1], json!({"poison": {"key": "order-7"}}));
+    assert_eq!(read(&c, nth), "");
+    write(&mut c, poison, "false").unwrap();
+    write(&mut c, field("consumer", "/faults/@slow"), "").unwrap();
+    assert!(c.get("faults").is_none());
+}
+
+#[test]
+fn a_negative_prefetch_is_reported_at_the_prefetch_field() {
+    let mut s = scenario("queue");
+    let prefetch = field("queue", "/prefetch");
+    write(&mut s["nodes"][1], prefetch, "-2").unwrap();
+    let p = problems(&s);
+    assert!(!p.is_empty());
+    for problem in &p {
+        let (target, f) = field_for_problem(&s, &problem.path).expect("a field for the problem");
+        assert_eq!(target, Target::Node(1));
+        assert!(std::ptr::eq(f, prefetch), "{} mapped to {}", problem.path, f.path);
+    }
+}
+
+#[test]
+fn problem_paths_map_to_fields() {
+    let mut s = scenario("exchange");
+    let c = node_index(&s, "c");
+    s["nodes"][c]["faults"] = json!([{"slow": {"factor": 2}}, {"poison": {"every_nth": 0}}]);
+    s["nodes"][0]["arrivals"] = json!({"burst": {"size": 10000, "every_ms": 1}});
+    s["wires"][1] = json!({"from": "x", "to": "q", "binding_key": "k"});
+    let at = |path: &str| field_for_problem(&s, path).map(|(t, f)| (t, f.path));
+    assert_eq!(
+        at(&format!("nodes[{c}].faults[1].poison.every_nth")),
+        Some((Target::Node(c), "/faults/@poison/every_nth"))
+    );
+    assert_eq!(at(&format!("nodes[{c}].faults[0]")), Some((Target::Node(c), "/faults/@slow")));
+    assert_eq!(at(&format!("nodes[{c}].retry.base_ms")), Some((Target::Node(c), "/retry/base_ms")));
+    assert_eq!(at("nodes[0].arrivals.burst"), Some((Target::Node(0), "/arrivals")));
+    assert_eq!(at("wires[1].binding_key"), Some((Target::Wire(1), "/binding_key")));
+    for unmapped in ["wires[1].to", "wires[9].binding_key", "nodes[0].faults", "nodes[0].nonsense", "duration_ms", ""] {
+        assert_eq!(at(unmapped), None, "{unmapped}");
+    }
+    // What the core itself reports for these settings maps back too.
+    let reported = problems(&s);
+    assert!(reported.len() >= 3, "{reported:?}");
+    for problem in reported {
+        assert!(field_for_problem(&s, &problem.path).is_some(), "{problem}");
+    }
+}
+
+#[test]
+fn templates_are_valid_once_wired() {
+    for shape in ["queue", "topic", "exchange"] {
+        assert!(problems(&scenario(shape)).is_empty(), "{shape}");
+    }
+    let p = template("producer", "checkout");
+    assert_eq!((p["count"].as_i64(), p["keys"].as_str()), (Some(20), Some("order-1..order-5")));
+    assert_eq!(template("dead_letter_queue", "d"), json!({"id": "d", "kind": "dead_letter_queue"}));
+}

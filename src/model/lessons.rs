@@ -1,0 +1,109 @@
+//! The lesson table: every lesson the app teaches, from fan-out and work queues to producer
+//! retries, each with what it teaches and its variants, which are scenario files in
+//! `scenarios/` (see `presets`). A lesson with two or more variants can open them side by
+//! side in Compare, on the same seed.
+
+/// One lesson: a title, a line on what it teaches, and its variants (label, preset slug).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Lesson {
+    pub title: &'static str,
+    pub teaches: &'static str,
+    pub variants: &'static [(&'static str, &'static str)],
+}
+
+pub const LESSONS: &[Lesson] = &[
+    Lesson {
+        title: "Pub/sub fan-out",
+        teaches: "A fanout exchange gives every subscriber its own copy.",
+        variants: &[("Three subscribers", "fan-out")],
+    },
+    Lesson {
+        title: "Work queue with competing consumers",
+        teaches: "Consumers share one queue; prefetch decides who gets what; a crash redelivers.",
+        variants: &[("Three workers and a crash", "work-queue")],
+    },
+    Lesson {
+        title: "Poison message",
+        teaches: "One message that always fails: a requeue loop, or a delivery limit and a DLQ.",
+        variants: &[("Without a DLQ", "poison-no-dlq"), ("With a DLQ", "poison-with-dlq")],
+    },
+    Lesson {
+        title: "Retry storm versus backoff with jitter",
+        teaches: "Immediate retries hammer a service that is down; backoff with jitter rides it out.",
+        variants: &[("Immediate retries", "retry-storm"), ("Backoff with jitter", "retry-jitter")],
+    },
+    Lesson {
+        title: "Duplicate delivery",
+        teaches: "At-least-once redelivers; only an idempotent consumer makes that harmless.",
+        variants: &[("No idempotency", "duplicates-no-idempotency"), ("Idempotent consumer", "duplicates-idempotent")],
+    },
+    Lesson {
+        title: "Out-of-order events",
+        teaches: "Order holds within a partition only: the partition key decides what stays in order.",
+        variants: &[
+            ("Keyed by event type", "out-of-order-wrong-key"),
+            ("Keyed by order id", "out-of-order-keyed-by-order"),
+        ],
+    },
+    Lesson {
+        title: "Delivery guarantees under a crash",
+        teaches: "At-most-once loses, at-least-once duplicates, exactly-once does neither.",
+        variants: &[
+            ("At-most-once", "crash-at-most-once"),
+            ("At-least-once", "crash-at-least-once"),
+            ("Exactly-once", "crash-exactly-once"),
+        ],
+    },
+    Lesson {
+        title: "Dual write versus transactional outbox",
+        teaches: "Saving and publishing separately loses events; an outbox turns losses into duplicates.",
+        variants: &[("Dual write", "dual-write"), ("Transactional outbox", "outbox")],
+    },
+    Lesson {
+        title: "Consumer lag, back-pressure and rebalance",
+        teaches: "A slow group falls behind; a new member takes partitions over, at a price.",
+        variants: &[("Adding a consumer", "consumer-lag-rebalance"), ("A slow poll loop", "slow-poll-loop")],
+    },
+    Lesson {
+        title: "Replay from an offset",
+        teaches: "A log keeps history: a late group can start from the earliest offset.",
+        variants: &[("A late-joining group", "replay-late-joiner")],
+    },
+    Lesson {
+        title: "Producer retries",
+        teaches: "A lost acknowledgement makes a retry write twice, unless the producer is idempotent.",
+        variants: &[("Plain retries", "producer-retries-duplicates"), ("Idempotent producer", "producer-idempotent")],
+    },
+];
+
+/// The lesson a preset belongs to, and its variant's position there.
+pub fn lesson_of(slug: &str) -> Option<(&'static Lesson, usize)> {
+    LESSONS.iter().find_map(|l| l.variants.iter().position(|v| v.1 == slug).map(|i| (l, i)))
+}
+
+/// The other variants of a preset's lesson, to compare with: (label, slug).
+pub fn siblings(slug: &str) -> Vec<(&'static str, &'static str)> {
+    lesson_of(slug).map_or(Vec::new(), |(l, _)| l.variants.iter().filter(|v| v.1 != slug).copied().collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::presets::{self, PRESETS};
+
+    #[test]
+    fn every_preset_is_in_exactly_one_lesson_and_the_spec_lessons_are_all_there() {
+        for p in PRESETS {
+            let n = LESSONS.iter().flat_map(|l| l.variants).filter(|v| v.1 == p.slug).count();
+            assert_eq!(n, 1, "{} is in {n} lessons", p.slug);
+        }
+        for v in LESSONS.iter().flat_map(|l| l.variants) {
+            assert!(presets::position(v.1).is_some(), "{} has no scenario file", v.1);
+        }
+        assert!(LESSONS.len() >= 10);
+        assert_eq!(
+            siblings("crash-at-least-once"),
+            vec![("At-most-once", "crash-at-most-once"), ("Exactly-once", "crash-exactly-once")]
+        );
+    }
+}

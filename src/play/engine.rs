@@ -1,0 +1,207 @@
+//! The engine: what runs between renders. It owns the player (the simulation at the
+//! playhead), the animation of its tokens and their layout, and moves them on each animation
+//! frame: run the scout ahead a little, advance the playhead by the wall time that passed
+//! times the speed, feed the new trace entries to the animation, and draw.
+//!
+//! ```text
+//!   requestAnimationFrame(wall) ──▶ Engine::frame ──▶ player.scout / advance_to
+//!                                        │                 │ entries
+//!                                        │                 ▼
+//!                                        │            Animator ──▶ draw(<canvas>)
+//!                                        └──▶ "sync" now and then ──▶ AppState (transport,
+//!                                                                     outcome, node status)
+//! ```
+//!
+//! The reducer owns the decisions (play, pause, seek, load); the engine only carries them
+//! out frame by frame. It is shared between the two through one `Rc<RefCell<_>>`.
+
+use serde_json::Value;
+
+use crate::play::animation::{Animator, Layout};
+use crate::play::player::Player;
+
+/// Scout events per frame: a few milliseconds of work at the core's speed in wasm.
+const SCOUT_EVENTS_PER_FRAME: u64 = 6_000;
+/// A frame never advances the playhead by more than this much wall time (a tab that was in
+/// the background does not jump ahead).
+const MAX_FRAME_MS: f64 = 100.0;
+/// Nor does it run more than this many events: a scenario busier than the page can show
+/// plays slower than asked rather than freezing the page.
+const PLAY_EVENTS_PER_FRAME: u64 = 20_000;
+
+pub struct Engine {
+    pub player: Player,
+    pub anim: Animator,
+    pub layout: Layout,
+    /// Whether the playhead moves with wall time. The engine owns it, since it stops itself
+    /// at the end; the state keeps a copy for the page, taken by its `sync`.
+    pub playing: bool,
+    pub reduced_motion: bool,
+    last_wall: Option<f64>,
+    /// The message the passport follows: its tokens are ringed on the canvas.
+    pub selected_msg: Option<u32>,
+    /// Compare's second variant, following this one's playhead.
+    pub compare: Option<crate::play::compare::Lane>,
+    /// Frame work times (ms), newest last, for the frame-time probe.
+    pub frame_ms: Vec<f64>,
+}
+
+/// What a frame changed that the page should hear about.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FrameReport {
+    /// The playhead moved.
+    pub moved: bool,
+    /// Playback reached the end and stopped.
+    pub stopped: bool,
+    /// The scout finished (every marker is known now).
+    pub scouted: bool,
+    /// Compare's B jumped to follow a seek: its outcome is new.
+    pub followed: bool,
+}
+
+impl Engine {
+    pub fn new(player: Player, doc: &Value) -> Engine {
+        let layout = Layout::new(doc, player.sim());
+        let mut anim = Animator::new();
+        anim.rebuild(player.sim(), 0.0);
+        Engine {
+            player,
+            anim,
+            layout,
+            playing: false,
+            reduced_motion: false,
+            last_wall: None,
+            selected_msg: None,
+            compare: None,
+            frame_ms: Vec::new(),
+        }
+    }
+
+    /// Replaces the scenario, keeping the playhead's time and the playback state.
+    pub fn load(&mut self, player: Player, doc: &Value, keep_time: bool) {
+        let t = self.player.now_us();
+        self.player = player;
+        if keep_time && t > 0 {
+            self.player.seek(t);
+        }
+        self.layout = Layout::new(doc, self.player.sim());
+        self.player.jumped = true;
+    }
+
+    /// The document's node positions changed (nothing else did).
+    pub fn relayout(&mut self, doc: &Value) {
+        self.layout = Layout::new(doc, self.player.sim());
+        self.player.jumped = true;
+    }
+
+    /// One animation frame at wall time `wall` (ms), playing at `speed` (virtual seconds per
+    /// wall second; the state owns it). Advances and animates; drawing is the caller's (it
+    /// owns the canvas).
+    pub fn frame(&mut self, wall: f64, speed: f64) -> FrameReport {
+        let mut report = FrameReport::default();
+        let dt = self.last_wall.map_or(0.0, |w| (wall - w).clamp(0.0, MAX_FRAME_MS));
+        self.last_wall = Some(wall);
+        if !self.player.scouted() && !self.player.scout(SCOUT_EVENTS_PER_FRAME) {
+            report.scouted = true;
+        }
+        // Read before this frame animates: a seek since the last frame means B seeks too.
+        let jumped = self.player.jumped;
+        if self.playing {
+            let before = self.player.now_us();
+            let step = (dt * 1_000.0 * speed).round() as u64;
+            self.player.advance_bounded(before.saturating_add(step.max(1)), PLAY_EVENTS_PER_FRAME);
+            report.moved = self.player.now_us() != before;
+            if self.player.now_us() >= self.player.end_us() || self.player.sim().is_halted() {
+                self.playing = false;
+                report.stopped = true;
+            }
+        }
+        self.animate(wall);
+        let now = self.player.now_us();
+        if let Some(lane) = &mut self.compare {
+            lane.follow(now, jumped, wall, self.reduced_motion);
+            report.followed = jumped;
+        }
+        report
+    }
+
+    /// Brings the animation up to the playhead.
+    pub fn animate(&mut self, wall: f64) {
+        animate(&mut self.player, &mut self.anim, &self.layout, wall, self.reduced_motion);
+    }
+
+    /// The message whose token is drawn at a canvas point, if any.
+    pub fn pick(&self, x: f64, y: f64) -> Option<u32> {
+        self.anim.pick(&self.layout, self.last_wall.unwrap_or(0.0), self.player.now_us(), x, y)
+    }
+
+    /// Records one frame's work time for the probe, keeping the last 1,000.
+    pub fn note_frame_time(&mut self, ms: f64) {
+        if self.frame_ms.len() >= 1_000 {
+            self.frame_ms.drain(..500);
+        }
+        self.frame_ms.push(ms);
+    }
+}
+
+/// Brings an animation up to its player's playhead: rebuilt after a jump, else fed the new
+/// trace entries.
+pub fn animate(player: &mut Player, anim: &mut Animator, layout: &Layout, wall: f64, reduced_motion: bool) {
+    if player.jumped {
+        player.jumped = false;
+        player.take_entries();
+        anim.rebuild(player.sim(), wall);
+    } else {
+        let entries = player.take_entries();
+        if !entries.is_empty() {
+            anim.apply(player.sim(), &entries, layout, wall, reduced_motion);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::presets::PRESETS;
+
+    fn engine(slug: &str) -> (Engine, Value) {
+        let p = PRESETS.iter().find(|p| p.slug == slug).unwrap();
+        let doc = crate::model::doc::normalise(serde_json::from_str(p.json).unwrap());
+        let player = Player::new(crate::model::doc::check(&doc).unwrap());
+        (Engine::new(player, &doc), doc)
+    }
+
+    #[test]
+    fn playing_moves_the_playhead_by_wall_time_times_speed_and_stops_at_the_end() {
+        let (mut e, _) = engine("fan-out");
+        e.frame(0.0, 1.0);
+        e.playing = true;
+        let speed = 10.0;
+        let r = e.frame(16.0, speed);
+        assert!(r.moved);
+        assert_eq!(e.player.now_us(), 160_000);
+        // A long pause between frames is clamped.
+        e.frame(10_000.0, speed);
+        assert_eq!(e.player.now_us(), 160_000 + 1_000_000);
+        let mut wall = 10_000.0;
+        let mut stopped = false;
+        for _ in 0..100_000 {
+            wall += 100.0;
+            if e.frame(wall, speed).stopped {
+                stopped = true;
+                break;
+            }
+        }
+        assert!(stopped && !e.playing);
+        assert_eq!(e.player.now_us(), e.player.end_us());
+    }
+
+    #[test]
+    fn loading_an_edited_scenario_keeps_the_time() {
+        let (mut e, doc) = engine("work-queue");
+        e.player.seek(4_000_000);
+        let player = Player::new(crate::model::doc::check(&doc).unwrap());
+        e.load(player, &doc, true);
+        assert_eq!(e.player.now_us(), 4_000_000);
+    }
+}

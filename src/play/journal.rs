@@ -1,0 +1,207 @@
+//! The journal: the whole run as the scout read it ahead of the playhead, kept for the panels.
+//! It holds every trace entry (up to a cap), the depth, lag and in-flight figures sampled at
+//! even steps of virtual time for the charts, and the events that broke a promised delivery
+//! guarantee for the invariant monitor. The event log and the message passport read the
+//! entries; nothing here depends on where the playhead is.
+//!
+//! ```text
+//!   scout ──drain_trace──▶ Journal::note(entries) ──▶ entries, by_msg, breaches
+//!         ──at each step──▶ Journal::sample(sim)   ──▶ series (one line per queue, group, consumer)
+//! ```
+
+use broker::NodeKind;
+use broker::{Entry, Simulation};
+
+/// The most entries kept: about 16 MB. A lesson has a few thousand; a run of a million
+/// messages keeps its beginning and says so.
+pub const MAX_ENTRIES: usize = 250_000;
+/// The charts sample the run at this many even steps.
+pub const SAMPLES: u64 = 240;
+/// The most guarantee breaches listed.
+pub const MAX_BREACHES: usize = 200;
+
+/// What a chart line measures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Measure {
+    /// Messages in a queue (ready and unacked), as RabbitMQ's management UI counts them.
+    Depth,
+    /// Records written to a group's partitions and not yet committed by the group.
+    Lag,
+    /// Deliveries a consumer holds: prefetched and unacked, or polled and in progress.
+    InFlight,
+}
+
+/// One line of a chart: a queue, a group or a consumer.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Line {
+    pub measure: Measure,
+    pub label: String,
+    pub values: Vec<u64>,
+}
+
+/// A broken guarantee: where on the timeline, which message, and what happened.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Breach {
+    pub t_us: u64,
+    /// The node it happened at (a consumer, or where an end-to-end loss happened).
+    pub node: u32,
+    pub msg: Option<u32>,
+    pub text: String,
+}
+
+#[derive(Default)]
+pub struct Journal {
+    /// Different for every journal made (a cache can tell two runs apart by it).
+    pub id: u64,
+    pub entries: Vec<Entry>,
+    /// Entries past [`MAX_ENTRIES`], counted but not kept.
+    pub left_out: u64,
+    /// For each message (by index), the positions of its entries in `entries`.
+    pub by_msg: Vec<Vec<u32>>,
+    /// Sample times (µs) and one line per measured thing, a value per sample time.
+    pub times: Vec<u64>,
+    pub lines: Vec<Line>,
+    every_us: u64,
+    next_us: u64,
+    pub breaches: Vec<Breach>,
+    pub breaches_left_out: u64,
+    /// The scout has read the whole run.
+    pub complete: bool,
+}
+
+impl Journal {
+    pub fn new(sim: &Simulation) -> Journal {
+        let mut lines = Vec::new();
+        for n in &sim.model().nodes {
+            let measure = match &n.kind {
+                NodeKind::Queue(_) | NodeKind::DeadLetterQueue => Measure::Depth,
+                NodeKind::Consumer(_) => Measure::InFlight,
+                _ => continue,
+            };
+            lines.push(Line { measure, label: n.name.clone(), values: Vec::new() });
+        }
+        for g in &sim.model().groups {
+            lines.push(Line { measure: Measure::Lag, label: g.name.clone(), values: Vec::new() });
+        }
+        static MADE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        let id = MADE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Journal { id, lines, every_us: (sim.end().0 / SAMPLES).max(1), ..Journal::default() }
+    }
+
+    /// When the scout should stop the clock next for a sample.
+    pub fn next_sample_us(&self) -> u64 {
+        self.next_us
+    }
+
+    /// Records the figures at the simulation's time (the scout calls this at every step).
+    pub fn sample(&mut self, sim: &Simulation) {
+        let nodes = sim.node_snapshots();
+        let mut lines = self.lines.iter_mut();
+        for (n, s) in sim.model().nodes.iter().zip(&nodes) {
+            let value = match &n.kind {
+                NodeKind::Queue(_) | NodeKind::DeadLetterQueue => s.ready.unwrap_or(0) + s.unacked.unwrap_or(0),
+                NodeKind::Consumer(_) => s.unacked.unwrap_or(0).max(s.in_progress.unwrap_or(0)),
+                _ => continue,
+            };
+            if let Some(l) = lines.next() {
+                l.values.push(value);
+            }
+        }
+        for g in 0..sim.model().groups.len() {
+            if let Some(l) = lines.next() {
+                l.values.push(sim.group_lag(g as u16));
+            }
+        }
+        self.times.push(sim.now().0);
+        self.next_us = sim.now().0 + self.every_us;
+    }
+
+    /// Keeps one of the scout's entries; returns what it broke, if it broke a promised
+    /// delivery guarantee.
+    pub fn note(&mut self, sim: &Simulation, e: Entry) -> Option<String> {
+        let breach = crate::play::checks::breach(sim, &e);
+        if let Some(text) = &breach {
+            if self.breaches.len() < MAX_BREACHES {
+                self.breaches.push(Breach {
+                    t_us: e.t.0,
+                    node: e.node.0,
+                    msg: e.msg.map(|m| m.index() as u32),
+                    text: text.clone(),
+                });
+            } else {
+                self.breaches_left_out += 1;
+            }
+        }
+        if self.entries.len() >= MAX_ENTRIES {
+            self.left_out += 1;
+            return breach;
+        }
+        if let Some(m) = e.msg {
+            let i = m.index();
+            if self.by_msg.len() <= i {
+                self.by_msg.resize(i + 1, Vec::new());
+            }
+            self.by_msg[i].push(self.entries.len() as u32);
+        }
+        self.entries.push(e);
+        breach
+    }
+
+    /// The entries about one message, in order.
+    pub fn of_message(&self, msg: u32) -> impl Iterator<Item = &Entry> {
+        self.by_msg.get(msg as usize).into_iter().flatten().map(|&i| &self.entries[i as usize])
+    }
+
+    /// How many entries happened at or before `t_us` (entries are in time order).
+    pub fn count_until(&self, t_us: u64) -> usize {
+        self.entries.partition_point(|e| e.t.0 <= t_us)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::presets::PRESETS;
+    use crate::play::player::Player;
+
+    fn scouted(slug: &str) -> Player {
+        let p = PRESETS.iter().find(|p| p.slug == slug).unwrap();
+        let mut player = Player::new(broker::load_model(p.json).unwrap());
+        while player.scout(5_000) {}
+        player
+    }
+
+    #[test]
+    fn the_journal_keeps_the_whole_trace_in_order_and_indexes_it_by_message() {
+        let p = scouted("poison-with-dlq");
+        let j = p.journal.borrow();
+        assert!(j.complete);
+        let mut straight = broker::Simulation::new(p.sim().model().clone());
+        straight.run_to_end();
+        assert_eq!(j.entries.len(), straight.drain_trace().len(), "every entry kept");
+        assert!(j.entries.windows(2).all(|w| (w[0].t, w[0].seq) < (w[1].t, w[1].seq)));
+        let poison = 9; // orders-10
+        let kinds: Vec<&str> = j.of_message(poison).map(|e| e.event.name()).collect();
+        assert_eq!(kinds.first(), Some(&"Published"));
+        assert!(kinds.contains(&"DeadLettered"), "{kinds:?}");
+    }
+
+    #[test]
+    fn samples_cover_the_run_evenly_and_see_the_depth() {
+        let p = scouted("consumer-lag-rebalance");
+        let j = p.journal.borrow();
+        assert!(j.times.len() as u64 >= super::SAMPLES, "{}", j.times.len());
+        assert!(j.lines.iter().all(|l| l.values.len() == j.times.len()));
+        let lag = j.lines.iter().find(|l| l.measure == super::Measure::Lag).expect("a group's lag");
+        assert!(lag.values.iter().any(|v| *v > 0));
+    }
+
+    #[test]
+    fn the_monitor_marks_where_a_guarantee_broke() {
+        let p = scouted("dual-write");
+        let j = p.journal.borrow();
+        assert!(!j.breaches.is_empty());
+        assert!(p.markers.iter().any(|m| m.kind == crate::play::player::MarkerKind::Breach));
+        let p = scouted("crash-exactly-once");
+        assert!(p.journal.borrow().breaches.is_empty());
+    }
+}

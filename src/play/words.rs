@@ -1,0 +1,145 @@
+//! Trace events in a learner's words, for the event log and the message passport: "delivered
+//! to billing (delivery 2, redelivered)", "dead-lettered to dlq: over the delivery limit".
+//! The core's trace names events for machines; this is the same event told out loud, with
+//! node and group names from the simulation.
+
+use broker::Names;
+use broker::{Entry, Event, Simulation};
+
+use crate::model::format::{format_time, one_decimal};
+
+/// The kinds the event log can be filtered by: a label and the core's event names in it.
+pub const KINDS: &[(&str, &[&str])] = &[
+    ("Published", &["Published", "PublishFailed", "ConfirmLost", "PublishDeduplicated", "Written", "WriteRolledBack"]),
+    ("Stored", &["Enqueued", "Appended", "Requeued"]),
+    ("Delivered", &["Delivered", "Fetched"]),
+    ("Processing", &["ProcessingStarted", "ProcessingFailed", "RetryScheduled"]),
+    ("Effects", &["EffectApplied", "DuplicateSuppressed", "TransactionAborted"]),
+    ("Acks and commits", &["Acked", "AckLost", "AckFailed", "Nacked", "AckTimedOut", "Committed", "CommitFailed"]),
+    ("Dead letters", &["DeadLettered", "Redriven"]),
+    ("Lost or dropped", &["Lost", "Dropped", "Expired", "Deleted"]),
+    ("Failures", &["Crashed", "Recovered", "OutageStarted", "OutageEnded", "ChannelClosed", "SlowedDown", "Halted"]),
+    ("Groups", &["Rebalanced", "JoinedGroup", "LeftGroup", "OffsetsReset"]),
+];
+
+/// The filter label an event belongs to.
+pub fn kind_of(e: &Event) -> &'static str {
+    let name = e.name();
+    KINDS.iter().find(|(_, names)| names.contains(&name)).map_or("Other", |(label, _)| label)
+}
+
+fn ms(us: u64) -> String {
+    if us % 1_000 == 0 {
+        format!("{} ms", us / 1_000)
+    } else {
+        format!("{} ms", one_decimal(us as f64 / 1_000.0))
+    }
+}
+
+/// What happened, in words. The node the event happened at is shown beside it, so it is
+/// named here only where the sentence needs it.
+pub fn describe(e: &Entry, sim: &Simulation) -> String {
+    let node = |n: broker::NodeId| sim.node_name(n).to_string();
+    let group = |g: u16| sim.group_name_and_strategy(g).0.to_string();
+    let here = node(e.node);
+    match &e.event {
+        Event::Published { attempt: 1 } => format!("published by {here}"),
+        Event::Published { attempt } => format!("published again by {here} (attempt {attempt})"),
+        Event::PublishFailed { attempt, reason } => format!("publish attempt {attempt} failed: {}", reason.human()),
+        Event::ConfirmLost => "stored, but the publisher confirm never came back".into(),
+        Event::Enqueued { position } => format!("stored in {here} at position {position}"),
+        Event::Delivered { consumer, delivery_count, redelivered } => format!(
+            "delivered to {} (delivery {delivery_count}{})",
+            node(*consumer),
+            if *redelivered { ", redelivered" } else { "" }
+        ),
+        Event::ProcessingStarted { attempt: 1 } => format!("{here} started processing"),
+        Event::ProcessingStarted { attempt } => format!("{here} started attempt {attempt}"),
+        Event::ProcessingFailed { attempt, reason } => format!("attempt {attempt} failed: {}", reason.human()),
+        Event::RetryScheduled { attempt, delay_us } => format!("attempt {attempt} scheduled in {}", ms(*delay_us)),
+        Event::EffectApplied { count: 1 } => format!("effect applied by {here}"),
+        Event::EffectApplied { count } => format!("effect applied AGAIN by {here}: {count} times now"),
+        Event::DuplicateSuppressed => format!("{here} saw it had done this already: effect skipped"),
+        Event::Acked => format!("acked by {here}"),
+        Event::AckLost => "the ack was lost on the way to the broker".into(),
+        Event::AckFailed => "acked on a closed channel: the broker had requeued it already".into(),
+        Event::Nacked { requeue: true } => format!("nacked by {here}, requeue"),
+        Event::Nacked { requeue: false } => format!("nacked by {here}, no requeue (rejected)"),
+        Event::Requeued { position, reason, delivery_count } => {
+            format!("back in {here} at position {position}: {} (delivery count {delivery_count})", reason.human())
+        }
+        Event::DeadLettered { reason, target, count } => {
+            format!("dead-lettered from {here} to {}: {} (death {count})", node(*target), reason.human())
+        }
+        Event::Dropped { reason } => format!("dropped at {here}: {}", reason.human()),
+        Event::Expired => format!("expired in {here} (TTL)"),
+        Event::Lost { reason } => format!("LOST at {here}: {}", reason.human()),
+        Event::Crashed { cause } => format!("{here} crashed: {}", cause.human()),
+        Event::Recovered => format!("{here} is back up"),
+        Event::AckTimedOut => format!("{here} did not ack within the ack timeout"),
+        Event::ChannelClosed { requeued } => format!("{here}'s channel closed: {requeued} unacked requeued"),
+        Event::OutageStarted { until } => {
+            format!("{here} went down until {}", format_time(until.0))
+        }
+        Event::OutageEnded => format!("{here} is back up"),
+        Event::Redriven { to } => format!("redriven from {here} back to {}", node(*to)),
+        Event::SlowedDown { factor_milli } => {
+            format!("{here} slowed down: processing takes {}×", one_decimal(*factor_milli as f64 / 1000.0))
+        }
+        Event::Halted { events } => format!("the run stopped at Brokerlab's limit after {events} events"),
+        Event::Appended { partition, offset } => format!("appended to {here} partition {partition} at offset {offset}"),
+        Event::Fetched { topic, partition, offset, redelivered } => format!(
+            "fetched by {here} from {}/{partition} offset {offset}{}",
+            node(*topic),
+            if *redelivered { " (read again)" } else { "" }
+        ),
+        Event::Committed { group: g, topic, partition, offset } => {
+            format!("group {} committed {}/{partition} up to offset {offset}", group(*g), node(*topic))
+        }
+        Event::CommitFailed { topic, partition, offset } => {
+            format!("commit of {}/{partition} offset {offset} refused: the group rebalanced", node(*topic))
+        }
+        Event::Rebalanced(r) => format!("group {} rebalanced (generation {})", group(r.group), r.generation),
+        Event::JoinedGroup { group: g } => format!("{here} joined group {}", group(*g)),
+        Event::LeftGroup { group: g, reason } => format!("{here} left group {}: {}", group(*g), reason.human()),
+        Event::OffsetsReset { group: g, topic, partition, offset, cause } => {
+            format!("group {} moved to {}/{partition} offset {offset}: {}", group(*g), node(*topic), cause.human())
+        }
+        Event::Deleted { partition, offset } => format!("deleted by retention from {here}/{partition} offset {offset}"),
+        Event::PublishDeduplicated { partition, sequence } => {
+            format!("a retry already written to partition {partition} (sequence {sequence}): not written again")
+        }
+        Event::Written { outbox: true } => format!("{here} wrote the business row and the outbox row together"),
+        Event::Written { outbox: false } => format!("{here} wrote the business row"),
+        Event::WriteRolledBack => format!("{here} rolled the business write back"),
+        Event::TransactionAborted => format!("{here}'s transaction was fenced: effect and offset rolled back"),
+    }
+}
+
+/// The message an entry is about, by key where it has one: "order-42 (orders-42)".
+pub fn message_label(sim: &Simulation, m: broker::MsgId) -> String {
+    let name = sim.message_name(m);
+    match sim.msg_key_and_type(m).0 {
+        Some(k) if k != name => format!("{k} ({name})"),
+        _ => name,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::presets::PRESETS;
+
+    #[test]
+    fn every_event_of_every_lesson_has_words_and_a_kind() {
+        for p in PRESETS {
+            let mut sim = Simulation::new(broker::load_model(p.json).unwrap());
+            sim.run_to_end();
+            for e in sim.drain_trace() {
+                let text = describe(&e, &sim);
+                assert!(!text.is_empty() && !text.contains("{"), "{}: {text}", p.slug);
+                assert_ne!(kind_of(&e.event), "Other", "{}: {} has no filter kind", p.slug, e.event.name());
+            }
+        }
+    }
+}

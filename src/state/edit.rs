@@ -1,0 +1,440 @@
+//! Editing the scenario: adding, moving, wiring, deleting and renaming nodes, setting their
+//! fields, recording the action script at the playhead, and undo and redo. Every edit goes
+//! through [`AppState::commit`]: one undo step (or folded into the last one), validated by
+//! the core, and played if the core accepts it; text the document cannot take stays as a
+//! [`Draft`] with its reason.
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use serde_json::{json, Value};
+
+use super::{AppState, Notice, Sel, Tab};
+use crate::model::doc;
+use crate::model::fields::{self, Field, Target};
+use crate::play::player::Player;
+
+/// The most undo steps kept.
+const HISTORY: usize = 200;
+
+/// Text typed into a field that the document could not take as it is, with why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Draft {
+    pub text: String,
+    pub error: String,
+}
+
+/// What an inspector field belongs to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FieldOwner {
+    Node(String),
+    Wire(usize),
+}
+
+/// Scenario-level settings the inspector shows when nothing is selected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScenarioField {
+    Title,
+    Duration,
+    Seed,
+}
+
+/// A change to the scenario (refused in read-only embeds).
+pub enum EditAction {
+    /// Add a node from the palette: at a canvas point (a drop), or at a free spot.
+    AddNode {
+        kind: String,
+        at: Option<(f64, f64)>,
+    },
+    /// Move nodes by a canvas offset (the end of a drag, or arrow keys). Consecutive nudges
+    /// of the same nodes are one undo step; each drag is its own.
+    MoveNodes {
+        ids: Vec<String>,
+        dx: f64,
+        dy: f64,
+        nudge: bool,
+    },
+    DeleteSelection,
+    /// Wire two nodes; `at` is the canvas point of a drop (none when wired from the inspector).
+    Wire {
+        from: String,
+        to: String,
+        at: Option<(f64, f64)>,
+    },
+    DeleteWire(usize),
+    Edit {
+        owner: FieldOwner,
+        field: &'static Field,
+        text: String,
+    },
+    EditScenario {
+        field: ScenarioField,
+        text: String,
+    },
+    Rename {
+        id: String,
+        text: String,
+    },
+    Undo,
+    Redo,
+    /// Record "crash this consumer now" into the action script at the playhead's time.
+    CrashNow {
+        consumer: String,
+        recover_after_ms: Option<i64>,
+    },
+    /// Record an outage of a queue, exchange or topic now.
+    OutageNow {
+        node: String,
+        duration_ms: i64,
+    },
+    /// Record another action of the script now: a DLQ's redrive, a consumer leaving or
+    /// joining its group. `what` is the action without its time, e.g. `{"redrive": {...}}`.
+    ActNow(Value),
+    RemoveAction(usize),
+}
+
+/// What a edit action makes of the state; `None` when it changes nothing.
+pub(super) fn reduce(s: AppState, action: EditAction) -> Option<AppState> {
+    let next = match action {
+        EditAction::AddNode { kind, at } => {
+            let at = at.unwrap_or_else(|| doc::free_spot(&s.doc, &kind));
+            let mut d = (*s.doc).clone();
+            match doc::add_node(&mut d, &kind, at) {
+                Ok(id) => {
+                    let mut s = s.commit(d, None);
+                    s.selection = Rc::new(vec![Sel::Node(id)]);
+                    s.notice = None;
+                    s.tab = Tab::Inspector;
+                    s
+                }
+                Err(text) => AppState { notice: Some(Notice { text, at: None }), ..s },
+            }
+        }
+        EditAction::MoveNodes { ids, dx, dy, nudge } => {
+            if ids.is_empty() || (dx == 0.0 && dy == 0.0) || !dx.is_finite() || !dy.is_finite() {
+                return None;
+            }
+            let key = nudge.then(|| format!("nudge:{}", ids.join(",")));
+            s.edit(
+                |d| {
+                    for id in &ids {
+                        let (x, y) = doc::position(d, id);
+                        doc::set_position(d, id, (x + dx, y + dy));
+                    }
+                    Ok(())
+                },
+                key,
+            )
+        }
+        EditAction::DeleteSelection => {
+            if s.selection.is_empty() {
+                return None;
+            }
+            let nodes = s.selected_nodes();
+            let mut wires: Vec<usize> = s
+                .selection
+                .iter()
+                .filter_map(|x| match x {
+                    Sel::Wire(i) => Some(*i),
+                    Sel::Node(_) => None,
+                })
+                .collect();
+            broker::sort::sort(&mut wires);
+            let mut s = s.edit(
+                |d| {
+                    for i in wires.iter().rev() {
+                        doc::remove_wire(d, *i);
+                    }
+                    doc::remove_nodes(d, &nodes);
+                    Ok(())
+                },
+                None,
+            );
+            s.selection = Rc::default();
+            s
+        }
+        EditAction::Wire { from, to, at } => {
+            let mut d = (*s.doc).clone();
+            match doc::add_wire(&mut d, &from, &to) {
+                Ok(i) => {
+                    let mut s = s.commit(d, None);
+                    // A wire drawn with the pointer is selected; one added from the
+                    // inspector leaves its node selected, to add the next one.
+                    if at.is_some() {
+                        s.selection = Rc::new(vec![Sel::Wire(i)]);
+                    }
+                    s.notice = None;
+                    s
+                }
+                Err(text) => AppState { notice: Some(Notice { text, at }), ..s },
+            }
+        }
+        EditAction::DeleteWire(i) => {
+            let mut s = s.edit(
+                |d| {
+                    doc::remove_wire(d, i);
+                    Ok(())
+                },
+                None,
+            );
+            s.selection = Rc::default();
+            s
+        }
+        EditAction::Edit { owner, field, text } => {
+            let key = AppState::draft_key(&owner, field);
+            let mut d = (*s.doc).clone();
+            let obj = match &owner {
+                FieldOwner::Node(id) => doc::find_node(&d, id).map(|(i, _)| i).map(|i| &mut d["nodes"][i]),
+                FieldOwner::Wire(i) if *i < doc::wires(&d).len() => Some(&mut d["wires"][*i]),
+                FieldOwner::Wire(_) => None,
+            };
+            let obj = obj?;
+            match fields::write(obj, field, &text) {
+                // The typed text stays as typed ("1.50" is not rewritten to "1.5" under the caret).
+                Ok(()) => s
+                    .with_drafts(|m| {
+                        m.insert(key.clone(), Draft { text, error: String::new() });
+                    })
+                    .commit(d, Some(key)),
+                Err(error) => s.with_drafts(|m| {
+                    m.insert(key, Draft { text, error });
+                }),
+            }
+        }
+        EditAction::EditScenario { field, text } => {
+            let key = format!("scenario:{field:?}");
+            let parsed: Result<Value, String> = match field {
+                ScenarioField::Title => Ok(json!(text)),
+                ScenarioField::Duration => text
+                    .trim()
+                    .parse::<i64>()
+                    .map(|v| json!(v))
+                    .map_err(|_| "Enter a whole number of milliseconds, e.g. 30000".to_owned()),
+                ScenarioField::Seed => crate::model::seed::parse_seed(&text).map(|v| json!(v)),
+            };
+            match parsed {
+                Ok(v) => {
+                    let name = match field {
+                        ScenarioField::Title => "title",
+                        ScenarioField::Duration => "duration_ms",
+                        ScenarioField::Seed => "seed",
+                    };
+                    s.with_drafts(|m| {
+                        m.remove(&key);
+                    })
+                    .edit(
+                        |d| {
+                            d[name] = v;
+                            Ok(())
+                        },
+                        Some(key.clone()),
+                    )
+                }
+                Err(error) => s.with_drafts(|m| {
+                    m.insert(key, Draft { text, error });
+                }),
+            }
+        }
+        EditAction::Rename { id, text } => {
+            let key = format!("rename:{id}");
+            let mut d = (*s.doc).clone();
+            match doc::rename(&mut d, &id, &text) {
+                Ok(()) => {
+                    let new_id = text.trim().to_owned();
+                    let mut s = s
+                        .with_drafts(|m| {
+                            m.remove(&key);
+                        })
+                        .commit(d, None);
+                    s.selection = Rc::new(
+                        s.selection
+                            .iter()
+                            .map(|x| match x {
+                                Sel::Node(n) if *n == id => Sel::Node(new_id.clone()),
+                                other => other.clone(),
+                            })
+                            .collect(),
+                    );
+                    s
+                }
+                Err(error) => s.with_drafts(|m| {
+                    m.insert(key, Draft { text, error });
+                }),
+            }
+        }
+        EditAction::Undo | EditAction::Redo => {
+            let undo = matches!(action, EditAction::Undo);
+            let (from, to) = if undo { (&s.undo, &s.redo) } else { (&s.redo, &s.undo) };
+            let mut from = (**from).clone();
+            let prev = from.pop()?;
+            let mut to = (**to).clone();
+            to.push(s.doc.clone());
+            let (u, r) = if undo { (from, to) } else { (to, from) };
+            let s = AppState {
+                undo: Rc::new(u),
+                redo: Rc::new(r),
+                coalesce: None,
+                drafts: Rc::default(),
+                notice: None,
+                ..s
+            };
+            s.set_doc(prev)
+        }
+        EditAction::CrashNow { consumer, recover_after_ms } => {
+            let mut body = json!({"consumer": consumer});
+            if let Some(r) = recover_after_ms {
+                body["recover_after_ms"] = json!(r);
+            }
+            s.action_at_playhead(json!({ "crash": body }))
+        }
+        EditAction::OutageNow { node, duration_ms } => {
+            s.action_at_playhead(json!({"outage": {"node": node, "duration_ms": duration_ms}}))
+        }
+        EditAction::ActNow(what) => s.action_at_playhead(what),
+        EditAction::RemoveAction(i) => s.edit(
+            |d| {
+                doc::remove_action(d, i);
+                Ok(())
+            },
+            None,
+        ),
+    };
+    Some(next)
+}
+
+impl AppState {
+    pub fn can_undo(&self) -> bool {
+        !self.undo.is_empty()
+    }
+
+    pub fn can_redo(&self) -> bool {
+        !self.redo.is_empty()
+    }
+
+    /// The draft key of a field: what it belongs to and its path.
+    pub fn draft_key(owner: &FieldOwner, field: &Field) -> String {
+        match owner {
+            FieldOwner::Node(id) => format!("node:{id}:{}", field.path),
+            FieldOwner::Wire(i) => format!("wire:{i}:{}", field.path),
+        }
+    }
+
+    /// The core's problem about this field, if there is one.
+    pub fn field_problem(&self, owner: &FieldOwner, field: &Field) -> Option<String> {
+        let want = match owner {
+            FieldOwner::Node(id) => Target::Node(doc::find_node(&self.doc, id)?.0),
+            FieldOwner::Wire(i) => Target::Wire(*i),
+        };
+        self.problems.iter().find_map(|p| match fields::field_for_problem(&self.doc, &p.path) {
+            Some((t, f)) if t == want && std::ptr::eq(f, field) => Some(p.message.clone()),
+            _ => None,
+        })
+    }
+
+    /// Problems about a node (for its outline on the canvas).
+    pub fn node_has_problem(&self, index: usize) -> bool {
+        let prefix = format!("nodes[{index}]");
+        self.problems.iter().any(|p| p.path == prefix || p.path.starts_with(&(prefix.clone() + ".")))
+    }
+
+    /// Makes `next` the document: one undo step (or folded into the last one, for repeated
+    /// edits of the same field), validated, and played if the core accepts it.
+    pub(super) fn commit(mut self, next: Value, coalesce: Option<String>) -> AppState {
+        if next == *self.doc {
+            return self;
+        }
+        let folds = coalesce.is_some() && coalesce == self.coalesce;
+        if !folds {
+            let mut undo = (*self.undo).clone();
+            undo.push(self.doc.clone());
+            if undo.len() > HISTORY {
+                undo.remove(0);
+            }
+            self.undo = Rc::new(undo);
+        }
+        self.redo = Rc::default();
+        self.coalesce = coalesce;
+        self.set_doc(Rc::new(next))
+    }
+
+    /// Shows `next` and, if it differs from what plays in more than layout, plays it.
+    pub(super) fn set_doc(mut self, next: Rc<Value>) -> AppState {
+        self.doc = next;
+        // A selection may point at something that no longer exists.
+        let doc = self.doc.clone();
+        let keep: Vec<Sel> = self
+            .selection
+            .iter()
+            .filter(|s| match s {
+                Sel::Node(id) => doc::find_node(&doc, id).is_some(),
+                Sel::Wire(i) => *i < doc::wires(&doc).len(),
+            })
+            .cloned()
+            .collect();
+        if keep.len() != self.selection.len() {
+            self.selection = Rc::new(keep);
+        }
+        match doc::check(&self.doc) {
+            Ok(model) => {
+                self.problems = Rc::default();
+                if without_view(&self.doc) != without_view(&self.running) {
+                    let player = Player::new(model);
+                    self.engine.borrow_mut().load(player, &self.doc, true);
+                    self.sync(true);
+                } else {
+                    self.engine.borrow_mut().relayout(&self.doc);
+                }
+                self.running = self.doc.clone();
+                // Compare promises the same seed: a new seed here is a new seed for B.
+                if let Some(c) = self.compare.clone() {
+                    if c.doc.get("seed") != self.running.get("seed") {
+                        self = self.open_compare(c.with);
+                    }
+                }
+            }
+            Err(problems) => {
+                self.problems = Rc::new(problems);
+                // Positions still follow the document, so the picture matches.
+                if doc::nodes(&self.doc).len() == doc::nodes(&self.running).len() {
+                    self.engine.borrow_mut().relayout(&self.doc);
+                }
+            }
+        }
+        self.rev += 1;
+        self
+    }
+
+    pub(super) fn edit(self, f: impl FnOnce(&mut Value) -> Result<(), String>, coalesce: Option<String>) -> AppState {
+        let mut next = (*self.doc).clone();
+        match f(&mut next) {
+            Ok(()) => AppState { notice: None, ..self }.commit(next, coalesce),
+            Err(text) => AppState { notice: Some(Notice { text, at: None }), ..self },
+        }
+    }
+
+    pub(super) fn with_drafts(mut self, f: impl FnOnce(&mut BTreeMap<String, Draft>)) -> AppState {
+        let mut d = (*self.drafts).clone();
+        f(&mut d);
+        self.drafts = Rc::new(d);
+        self
+    }
+
+    fn action_at_playhead(self, action: Value) -> AppState {
+        let at_ms = (self.t_us / 1_000) as i64;
+        self.edit(
+            |d| {
+                doc::record_action(d, at_ms, action);
+                Ok(())
+            },
+            None,
+        )
+    }
+}
+
+fn without_view(v: &Value) -> Value {
+    let mut v = v.clone();
+    if let Some(o) = v.as_object_mut() {
+        o.remove("view");
+    }
+    v
+}

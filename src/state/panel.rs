@@ -1,0 +1,177 @@
+//! What the page shows around the canvas: the side panel's tab, the message the passport
+//! follows, the event log's filter, the lesson's prediction, the help, the gallery, notices
+//! and the text to copy by hand.
+
+use std::rc::Rc;
+
+use super::{AppState, Sel};
+use crate::model::doc;
+
+/// A short message for the user: a refused wire (next to where it was dropped), a failed
+/// edit. Shown in a live region so screen readers announce it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Notice {
+    pub text: String,
+    /// Canvas point to show it next to, if it is about a place on the canvas.
+    pub at: Option<(f64, f64)>,
+}
+
+/// The side panel's tabs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tab {
+    Lesson,
+    Inspector,
+    Log,
+    Passport,
+    Charts,
+    Checks,
+}
+
+impl Tab {
+    pub const ALL: [Tab; 6] = [Tab::Lesson, Tab::Inspector, Tab::Log, Tab::Passport, Tab::Charts, Tab::Checks];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Tab::Lesson => "Lesson",
+            Tab::Inspector => "Inspector",
+            Tab::Log => "Event log",
+            Tab::Passport => "Passport",
+            Tab::Charts => "Charts",
+            Tab::Checks => "Checks",
+        }
+    }
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            Tab::Lesson => "lesson",
+            Tab::Inspector => "inspector",
+            Tab::Log => "log",
+            Tab::Passport => "passport",
+            Tab::Charts => "charts",
+            Tab::Checks => "checks",
+        }
+    }
+}
+
+/// The event log's filter: an event kind (a label of [`crate::play::words::KINDS`]), a node id and
+/// a key or message name; empty means any. `limit` is how many rows it shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LogFilter {
+    pub kind: String,
+    pub node: String,
+    pub key: String,
+    pub limit: usize,
+}
+
+/// Rows the event log shows at first, and adds per "Show earlier".
+pub const LOG_PAGE: usize = 200;
+
+impl Default for LogFilter {
+    fn default() -> Self {
+        LogFilter { kind: String::new(), node: String::new(), key: String::new(), limit: LOG_PAGE }
+    }
+}
+
+/// A learner's answer to the lesson's "predict, then run" question.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Prediction {
+    pub text: String,
+    /// Locked in before the run: the number the learner predicted.
+    pub locked: Option<u64>,
+    pub error: Option<String>,
+}
+
+/// A change to what the page shows, not to the scenario or the run.
+pub enum PanelAction {
+    ToggleHelp,
+    /// Escape: close the help, drop the notice, clear the selection.
+    Escape,
+    DismissNotice,
+    SetTab(Tab),
+    /// Follow a message in the passport (by index in publish order); `open` shows the
+    /// passport tab, `at` moves the timeline too.
+    ShowMessage {
+        msg: u32,
+        open: bool,
+        at: Option<u64>,
+    },
+    SetLogFilter(LogFilter),
+    /// A narration point: move the timeline and select the node it is about.
+    Point {
+        at: Option<u64>,
+        node: Option<String>,
+    },
+    SetPrediction(String),
+    LockPrediction,
+    ToggleGallery,
+    /// Show text to copy by hand where the clipboard is not allowed; `None` hides it.
+    ShowCopyText(Option<(String, String)>),
+    Notify(String),
+    /// Embed mode's read-only option: from now on the scenario cannot be edited.
+    SetReadOnly,
+}
+
+/// What a panel action makes of the state; `None` when it changes nothing.
+pub(super) fn reduce(s: AppState, action: PanelAction) -> Option<AppState> {
+    let next = match action {
+        PanelAction::ToggleHelp => AppState { help: !s.help, ..s },
+        PanelAction::Escape => {
+            if s.help {
+                AppState { help: false, ..s }
+            } else if s.gallery {
+                AppState { gallery: false, ..s }
+            } else if s.notice.is_some() {
+                AppState { notice: None, ..s }
+            } else if !s.selection.is_empty() {
+                AppState { selection: Rc::default(), ..s }
+            } else {
+                return None;
+            }
+        }
+        PanelAction::DismissNotice if s.notice.is_none() => return None,
+        PanelAction::DismissNotice => AppState { notice: None, ..s },
+        PanelAction::SetTab(tab) if tab == s.tab => return None,
+        PanelAction::SetTab(tab) => AppState { tab, ..s },
+        PanelAction::ShowMessage { msg, open, at } => {
+            s.engine.borrow_mut().selected_msg = Some(msg);
+            let tab = if open { Tab::Passport } else { s.tab };
+            let s = AppState { message: Some(msg), tab, ..s };
+            match at {
+                Some(t) => s.pause_and_seek(t),
+                None => s,
+            }
+        }
+        PanelAction::SetLogFilter(f) if f == s.log => return None,
+        PanelAction::SetLogFilter(log) => AppState { log, ..s },
+        PanelAction::Point { at, node } => {
+            let mut s = s;
+            if let Some(id) = node.filter(|id| doc::find_node(&s.doc, id).is_some()) {
+                s.selection = Rc::new(vec![Sel::Node(id)]);
+            }
+            match at {
+                Some(t) => s.pause_and_seek(t),
+                None => s,
+            }
+        }
+        PanelAction::SetPrediction(text) => {
+            AppState { prediction: Prediction { text, locked: None, error: None }, ..s }
+        }
+        PanelAction::LockPrediction => {
+            let text = s.prediction.text.trim().to_string();
+            let prediction = match text.parse::<u64>() {
+                Ok(n) if text.len() <= 12 => Prediction { text, locked: Some(n), error: None },
+                _ => Prediction {
+                    text,
+                    locked: None,
+                    error: Some("Type a whole number, such as 0, 1 or 12.".to_string()),
+                },
+            };
+            AppState { prediction, ..s }
+        }
+        PanelAction::ToggleGallery => AppState { gallery: !s.gallery, ..s },
+        PanelAction::ShowCopyText(copy_text) => AppState { copy_text, ..s },
+        PanelAction::Notify(text) => AppState { notice: Some(Notice { text, at: None }), ..s },
+        PanelAction::SetReadOnly => AppState { read_only: true, selection: Rc::default(), ..s },
+    };
+    Some(next)
+}

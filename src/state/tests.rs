@@ -1,0 +1,274 @@
+//! The reducer driven as the page drives it: edits with undo and redo, drafts and the core's
+//! problems, the transport, zoom, the panels, opening lessons, links and files, and Compare.
+
+use serde_json::json;
+
+use super::*;
+use crate::model::{doc, fields};
+use crate::play::compare::CompareTo;
+
+fn reduce(s: Rc<AppState>, a: impl Into<Action>) -> Rc<AppState> {
+    s.reduce(a.into())
+}
+
+#[test]
+fn opens_on_a_working_lesson() {
+    let s = AppState::initial();
+    assert!(s.problems.is_empty());
+    assert!(!doc::nodes(&s.doc).is_empty());
+    assert_eq!(s.t_us, 0);
+    assert_eq!(s.end_us, 30_000_000);
+}
+
+#[test]
+fn every_edit_undoes_and_redoes() {
+    let s = Rc::new(AppState::initial());
+    let before = s.doc.clone();
+    let s = reduce(s, EditAction::AddNode { kind: "queue".into(), at: Some((500.0, 500.0)) });
+    assert_eq!(doc::nodes(&s.doc).len(), doc::nodes(&before).len() + 1);
+    assert_eq!(*s.selection, [Sel::Node("queue".into())]);
+    let s = reduce(s, EditAction::Undo);
+    assert_eq!(s.doc, before);
+    let s = reduce(s, EditAction::Redo);
+    assert!(doc::find_node(&s.doc, "queue").is_some());
+    let s = reduce(s, EditAction::Undo);
+    let s = reduce(s, EditAction::Undo);
+    assert_eq!(s.doc, before, "nothing more to undo leaves the first document");
+}
+
+#[test]
+fn an_invalid_setting_stays_in_the_document_but_never_reaches_the_player() {
+    let s = Rc::new(AppState::initial());
+    let prefetch = fields::fields_for("queue").iter().find(|f| f.label == "Prefetch").unwrap();
+    let hash_before = s.outcome.trace_hash.clone();
+    let owner = FieldOwner::Node("work".into());
+    let s = reduce(s, EditAction::Edit { owner: owner.clone(), field: prefetch, text: "-3".into() });
+    assert_eq!(s.doc["nodes"][1]["prefetch"], json!(-3));
+    let why = s.field_problem(&owner, prefetch).expect("the core's message next to the field");
+    assert!(why.contains("at least 1"), "{why}");
+    assert_eq!(s.outcome.trace_hash, hash_before);
+    // Text that is not a number is kept as a draft, with a reason, and the document is untouched.
+    let s = reduce(s, EditAction::Edit { owner: owner.clone(), field: prefetch, text: "lots".into() });
+    let d = &s.drafts[&AppState::draft_key(&owner, prefetch)];
+    assert_eq!(d.text, "lots");
+    assert!(d.error.contains("whole number"), "{}", d.error);
+    let s = reduce(s, EditAction::Edit { owner: owner.clone(), field: prefetch, text: "5".into() });
+    assert!(s.problems.is_empty() && s.drafts.values().all(|d| d.error.is_empty()));
+    // Typing "-3" then "5" into one field is one undo step.
+    let s = reduce(s, EditAction::Undo);
+    assert_eq!(s.doc["nodes"][1].get("prefetch"), Some(&json!(1)));
+}
+
+#[test]
+fn an_absurd_duration_is_refused_by_the_core_and_the_run_stays() {
+    let s = Rc::new(AppState::initial());
+    let end = s.end_us;
+    let s = reduce(s, EditAction::EditScenario { field: ScenarioField::Duration, text: "1000000000000".into() });
+    assert!(s.problems.iter().any(|p| p.path == "duration_ms"), "{:?}", s.problems);
+    assert_eq!(s.end_us, end);
+    let s = reduce(s, EditAction::EditScenario { field: ScenarioField::Duration, text: "ten".into() });
+    assert!(s.drafts.values().any(|d| d.text == "ten" && d.error.contains("whole number")));
+    let s = reduce(s, EditAction::EditScenario { field: ScenarioField::Duration, text: "20000".into() });
+    assert!(s.problems.is_empty(), "{:?}", s.problems);
+    assert_eq!(s.end_us, 20_000_000);
+}
+
+#[test]
+fn a_refused_wire_says_why_where_it_was_dropped() {
+    let s = Rc::new(AppState::initial());
+    let s = reduce(s, EditAction::Wire { from: "worker-a".into(), to: "orders".into(), at: Some((10.0, 20.0)) });
+    let n = s.notice.clone().unwrap();
+    assert_eq!(n.text, "A consumer cannot publish to a producer.");
+    assert_eq!(n.at, Some((10.0, 20.0)));
+    assert!(!s.can_undo());
+}
+
+#[test]
+fn crash_now_is_recorded_at_the_playhead() {
+    let s = Rc::new(AppState::initial());
+    let s = reduce(s, TransportAction::Seek(2_500_000));
+    let s = reduce(s, EditAction::CrashNow { consumer: "worker-a".into(), recover_after_ms: Some(1000) });
+    let actions = s.doc["actions"].as_array().unwrap();
+    assert!(actions.iter().any(|a| a["at_ms"] == json!(2500) && a["crash"]["consumer"] == json!("worker-a")));
+    assert_eq!(s.t_us, 2_500_000, "the playhead stays where it was");
+    assert!(s.problems.is_empty());
+    // A redrive of a dead-letter queue, recorded the same way, is one the core accepts and
+    // carries out: the poison messages go round once more.
+    let s = reduce(s, OpenAction::LoadLesson(crate::model::presets::position("poison-with-dlq").unwrap()));
+    let end = s.end_us;
+    let without = reduce(s.clone(), TransportAction::Seek(end)).outcome.clone();
+    let s = reduce(s, TransportAction::Seek(8_000_000));
+    let s = reduce(s, EditAction::ActNow(json!({"redrive": {"dlq": "dlq"}})));
+    assert!(s.problems.is_empty(), "{:?}", s.problems);
+    assert!(s.doc["actions"].as_array().unwrap().iter().any(|a| a["at_ms"] == json!(8000)));
+    let with = reduce(s, TransportAction::Seek(end)).outcome.clone();
+    assert_ne!(with.trace_hash, without.trace_hash);
+    assert!(with.redeliveries + with.retries > without.redeliveries + without.retries, "{with:?}");
+}
+
+#[test]
+fn transport_plays_steps_seeks_and_rewinds() {
+    let s = Rc::new(AppState::initial());
+    let s = reduce(s, TransportAction::Step);
+    assert!(s.t_us > 0);
+    let s = reduce(s, TransportAction::Seek(12_000_000));
+    assert_eq!(s.t_us, 12_000_000);
+    let s = reduce(s, TransportAction::Play);
+    assert!(s.playing);
+    let s = reduce(s, TransportAction::TogglePlay);
+    assert!(!s.playing);
+    let s = reduce(s, TransportAction::Rewind);
+    assert_eq!(s.t_us, 0);
+    let s = reduce(s, TransportAction::SetSpeed(1e12));
+    assert_eq!(s.speed, MAX_SPEED);
+    let s = reduce(s, TransportAction::SetSpeed(f64::NAN));
+    assert_eq!(s.speed, 1.0);
+}
+
+#[test]
+fn start_over_returns_to_the_lesson_and_can_be_undone() {
+    let s = Rc::new(AppState::initial());
+    let original = s.doc.clone();
+    let s = reduce(s, SelectAction::SelectNodes(vec!["work".into(), "orders".into()]));
+    let s = reduce(s, EditAction::DeleteSelection);
+    assert!(doc::find_node(&s.doc, "work").is_none());
+    assert!(s.problems.is_empty(), "{:?}", s.problems);
+    let s = reduce(s, OpenAction::StartOver);
+    assert_eq!(s.doc, original);
+    let s = reduce(s, EditAction::Undo);
+    assert!(doc::find_node(&s.doc, "work").is_none());
+}
+
+#[test]
+fn each_drag_is_an_undo_step_and_a_run_of_nudges_is_one() {
+    let s = Rc::new(AppState::initial());
+    let at = |s: &AppState| doc::position(&s.doc, "work");
+    let start = at(&s);
+    let drag = |s: Rc<AppState>, nudge: bool| {
+        reduce(s, EditAction::MoveNodes { ids: vec!["work".into()], dx: 20.0, dy: 0.0, nudge })
+    };
+    let s = drag(drag(s, false), false);
+    assert_eq!(at(&s), (start.0 + 40.0, start.1));
+    let s = reduce(s, EditAction::Undo);
+    assert_eq!(at(&s), (start.0 + 20.0, start.1));
+    let s = drag(drag(drag(s, true), true), true);
+    assert_eq!(at(&s), (start.0 + 80.0, start.1));
+    let s = reduce(s, EditAction::Undo);
+    assert_eq!(at(&s), (start.0 + 20.0, start.1));
+    // Moving never changes the run, so the player is not reloaded.
+    assert!(s.problems.is_empty());
+}
+
+#[test]
+fn zoom_keeps_the_point_under_the_pointer() {
+    let s = Rc::new(AppState::initial());
+    let before = s.view.to_canvas(300.0, 200.0);
+    let s = reduce(s, ViewAction::Zoom { factor: 2.0, around: (300.0, 200.0) });
+    let after = s.view.to_canvas(300.0, 200.0);
+    assert!((before.0 - after.0).abs() < 1e-9 && (before.1 - after.1).abs() < 1e-9);
+    assert_eq!(s.view.zoom, 2.0);
+    let s = reduce(s, ViewAction::Zoom { factor: 1000.0, around: (0.0, 0.0) });
+    assert_eq!(s.view.zoom, MAX_ZOOM);
+}
+
+#[test]
+fn following_a_message_opens_its_passport_and_rings_its_tokens() {
+    let s = Rc::new(AppState::initial());
+    assert_eq!(s.tab, Tab::Lesson);
+    let s = reduce(s, PanelAction::ShowMessage { msg: 3, open: true, at: Some(2_000_000) });
+    assert_eq!((s.tab, s.message, s.t_us), (Tab::Passport, Some(3), 2_000_000));
+    assert_eq!(s.engine.borrow().selected_msg, Some(3));
+    // From the log: the tab stays, the timeline moves.
+    let s = reduce(s, PanelAction::SetTab(Tab::Log));
+    let s = reduce(s, PanelAction::ShowMessage { msg: 5, open: false, at: Some(1_000_000) });
+    assert_eq!((s.tab, s.message, s.t_us), (Tab::Log, Some(5), 1_000_000));
+    // Selecting a node shows the inspector; a narration point selects without leaving.
+    let s = reduce(s, SelectAction::Select { sel: Sel::Node("work".into()), extend: false });
+    assert_eq!(s.tab, Tab::Inspector);
+    let s = reduce(s, PanelAction::SetTab(Tab::Lesson));
+    let s = reduce(s, PanelAction::Point { at: Some(6_000_000), node: Some("worker-b".into()) });
+    assert_eq!((s.tab, s.t_us), (Tab::Lesson, 6_000_000));
+    assert_eq!(*s.selection, [Sel::Node("worker-b".into())]);
+    // A point naming a node that is not there only moves the timeline.
+    let s = reduce(s, PanelAction::Point { at: Some(1), node: Some("ghost".into()) });
+    assert_eq!(*s.selection, [Sel::Node("worker-b".into())]);
+}
+
+#[test]
+fn a_prediction_is_a_whole_number_and_a_new_lesson_forgets_it() {
+    let s = Rc::new(AppState::initial());
+    let s = reduce(s, PanelAction::SetPrediction(" 12 ".into()));
+    let s = reduce(s, PanelAction::LockPrediction);
+    assert_eq!(s.prediction.locked, Some(12));
+    for bad in ["-1", "1.5", "lots", "", "99999999999999999999"] {
+        let t = reduce(s.clone(), PanelAction::SetPrediction(bad.into()));
+        let t = reduce(t, PanelAction::LockPrediction);
+        assert_eq!(t.prediction.locked, None, "{bad}");
+        assert!(t.prediction.error.is_some(), "{bad}");
+    }
+    let s = reduce(s, OpenAction::LoadLesson(1));
+    assert_eq!(s.prediction, Prediction::default());
+}
+
+#[test]
+fn an_edited_scenario_is_compared_with_where_it_started() {
+    let s = Rc::new(AppState::initial());
+    let s = reduce(s, OpenAction::LoadLesson(crate::model::presets::position("poison-with-dlq").unwrap()));
+    let (_, with) = s.compare_offer();
+    assert_eq!(with, CompareTo::Variant(crate::model::presets::position("poison-no-dlq").unwrap()));
+    // A new seed alone is not an edit worth comparing.
+    let s = reduce(s, EditAction::EditScenario { field: ScenarioField::Seed, text: "5".into() });
+    assert!(!s.edited());
+    let shipped = s.doc["duration_ms"].clone();
+    let s = reduce(s, EditAction::EditScenario { field: ScenarioField::Duration, text: "4000".into() });
+    assert!(s.edited());
+    assert_eq!(s.compare_offer(), ("Compare with the original".to_string(), CompareTo::Original));
+    let s = reduce(s, OpenAction::CompareWith(Some(CompareTo::Original)));
+    let c = s.compare.clone().expect("compare is open");
+    assert_eq!(c.label, "the lesson as shipped");
+    assert_eq!((&c.doc["duration_ms"], &c.doc["seed"]), (&shipped, &json!(5)));
+    // Undoing the edit makes it the lesson again.
+    let s = reduce(s, OpenAction::CompareWith(None));
+    let s = reduce(s, EditAction::Undo);
+    assert!(!s.edited());
+    // A scenario opened from a file is compared with the file as opened.
+    let mut file = lesson_doc(0);
+    file["title"] = json!("My own scenario");
+    let s = reduce(s, OpenAction::Import { name: "mine.json".into(), text: file.to_string() });
+    assert_eq!(s.compare_offer().1, CompareTo::Original, "a file has no variants");
+    let s = reduce(s, EditAction::EditScenario { field: ScenarioField::Duration, text: "3000".into() });
+    let (_, with) = s.compare_offer();
+    let s = reduce(s, OpenAction::CompareWith(Some(with)));
+    let c = s.compare.clone().expect("compare is open");
+    assert_eq!((c.label.as_str(), &c.doc["title"]), ("the scenario as opened", &json!("My own scenario")));
+}
+
+#[test]
+fn compare_runs_the_other_variant_on_this_seed_and_a_new_lesson_closes_it() {
+    let s = Rc::new(AppState::initial());
+    let s = reduce(s, OpenAction::LoadLesson(crate::model::presets::position("crash-at-most-once").unwrap()));
+    let s = reduce(s, EditAction::EditScenario { field: ScenarioField::Seed, text: "99".into() });
+    let s = reduce(s, TransportAction::Seek(5_000_000));
+    let b = crate::model::presets::position("crash-at-least-once").unwrap();
+    let s = reduce(s, OpenAction::CompareWith(Some(CompareTo::Variant(b))));
+    let c = s.compare.clone().expect("compare is open");
+    assert_eq!(c.label, "At-least-once");
+    assert_eq!(c.doc["seed"], json!(99), "B runs on A's seed");
+    {
+        let e = s.engine.borrow();
+        let lane = e.compare.as_ref().unwrap();
+        assert_eq!(lane.player.now_us(), 5_000_000, "B starts where A is");
+        assert_eq!(lane.player.sim().rng_seed(), 99);
+    }
+    // A new seed for A is a new seed for B.
+    let s = reduce(s, EditAction::EditScenario { field: ScenarioField::Seed, text: "7".into() });
+    assert_eq!(s.compare.as_ref().unwrap().doc["seed"], json!(7));
+    assert_eq!(s.engine.borrow().compare.as_ref().unwrap().player.sim().rng_seed(), 7);
+    let s = reduce(s, OpenAction::LoadLesson(0));
+    assert!(s.compare.is_none() && s.engine.borrow().compare.is_none());
+    // The lesson against itself as shipped.
+    let s = reduce(s, OpenAction::CompareWith(Some(CompareTo::Original)));
+    assert_eq!(s.compare.as_ref().unwrap().label, "the lesson as shipped");
+    let s = reduce(s, OpenAction::CompareWith(None));
+    assert!(s.compare.is_none());
+}

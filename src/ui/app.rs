@@ -1,0 +1,211 @@
+//! The root component: the one [`AppState`] and the page layout, the full editor or, in
+//! embed mode, the player alone. The keyboard shortcuts live in `ui::keyboard`, the
+//! animation-frame loop that drives the [`Engine`](crate::play::engine::Engine) in
+//! `ui::frame_loop`, and the toolbar along the top in `ui::toolbar`.
+//!
+//! ```text
+//!   ┌ toolbar: Lesson · Undo · Redo · Start over · zoom · Help ────────────────┐
+//!   │ palette │ Canvas (SVG nodes and wires + <canvas> tokens) │ Inspector     │
+//!   │         │ Transport: Play Step Reset · Speed · Timeline  │ Outcome       │
+//!   └─────────┴────────────────────────────────────────────────┴───────────────┘
+//! ```
+
+use web_sys::Element;
+use yew::prelude::*;
+
+use crate::model::doc::{NODE_H, NODE_W};
+use crate::model::{lessons, presets};
+use crate::state::{AppState, EditAction, OpenAction, PanelAction, TransportAction, ViewAction};
+use crate::ui::editor::canvas::{local_point, Canvas};
+use crate::ui::editor::palette::Palette;
+use crate::ui::frame_loop::use_frame_loop;
+use crate::ui::help::Help;
+use crate::ui::keyboard::use_keyboard;
+use crate::ui::panels::tabs::Panels;
+use crate::ui::player::compare::ComparePane;
+use crate::ui::player::outcome::OutcomePanel;
+use crate::ui::player::transport::Transport;
+use crate::ui::share::embed::{self, Embed};
+use crate::ui::share::gallery::Gallery;
+use crate::ui::share::tools::{self, CopyByHand};
+use crate::ui::toolbar::Toolbar;
+
+#[function_component(App)]
+pub fn app() -> Html {
+    let state = use_reducer(AppState::initial);
+    let token_layer = use_node_ref();
+    let region = use_node_ref();
+
+    use_frame_loop(&state, &token_layer, &region);
+    use_keyboard(&state, &region);
+    let embed = use_memo((), |_| Embed::from_page());
+    // Framed in a course page, the player never adds history entries: they would be the
+    // page's back button's.
+    tools::use_address(&state, !embed.on);
+    embed::use_post_messages(&state);
+    embed::use_embed_options(&state, &embed);
+    use_canvas_view(&state, &region);
+
+    let on_message = {
+        let d = state.dispatcher();
+        Callback::from(move |msg: u32| d.dispatch(PanelAction::ShowMessage { msg, open: true, at: None }.into()))
+    };
+    let title = state.doc.get("title").and_then(|t| t.as_str()).unwrap_or("").to_owned();
+    let description = state.doc.get("description").and_then(|t| t.as_str()).unwrap_or("").to_owned();
+    let general_notice = state.notice.as_ref().filter(|n| n.at.is_none()).map(|n| n.text.clone());
+
+    if embed.on {
+        return html! {
+            <div class={classes!("app", "embed", state.read_only.then_some("read-only"))}>
+                <main class={classes!("workspace", (!embed.outcome && embed.tabs.is_empty()).then_some("no-side"))}>
+                    <div class="stage">
+                        <div class="scenario-head">
+                            <p class="scenario-title">{ title.clone() }</p>
+                            <a class="open-full" href={tools::share_address(&state)} target="_blank" rel="noopener">
+                                { "Open in Brokerlab" }
+                            </a>
+                        </div>
+                        <Canvas state={state.clone()} token_layer={token_layer.clone()} region={region.clone()} />
+                        <div class="notice" role="status" aria-live="polite">
+                            if let Some(text) = general_notice.clone() { <p>{ text }</p> }
+                        </div>
+                        { transport(&state) }
+                    </div>
+                    if embed.outcome || !embed.tabs.is_empty() {
+                        <aside class="side">
+                            if embed.outcome {
+                                <OutcomePanel outcome={state.outcome.clone()} t_us={state.t_us} end_us={state.end_us} playing={state.playing}
+                                              selected={state.message} on_message={on_message.clone()} />
+                            }
+                            <Panels state={state.clone()} tabs={embed.tabs.clone()} />
+                        </aside>
+                    }
+                </main>
+            </div>
+        };
+    }
+    let close_compare = {
+        let d = state.dispatcher();
+        Callback::from(move |_: MouseEvent| d.dispatch(OpenAction::CompareWith(None).into()))
+    };
+    let close_help = {
+        let d = state.dispatcher();
+        Callback::from(move |_: MouseEvent| d.dispatch(PanelAction::ToggleHelp.into()))
+    };
+    let lesson_slug = presets::PRESETS.get(state.lesson).map_or("", |p| p.slug);
+    let a_label = lessons::lesson_of(lesson_slug).map_or_else(|| title.clone(), |(l, i)| l.variants[i].0.to_string());
+    html! {
+        <div class="app">
+            <Toolbar state={state.clone()} region={region.clone()} />
+            <CopyByHand state={state.clone()} />
+            <main class="workspace">
+                <Palette on_add={add_node(&state, &region)} />
+                <div class="stage" ondragover={Callback::from(|e: DragEvent| e.prevent_default())} ondrop={import_dropped(&state)}>
+                    <div class="scenario-head">
+                        <p class="scenario-title">{ title }</p>
+                        if !description.is_empty() {
+                            <details class="about">
+                                <summary>{ "About this scenario" }</summary>
+                                <p>{ description }</p>
+                            </details>
+                        }
+                    </div>
+                    if state.compare.is_some() {
+                        <div class="pane-label a-label"><span><strong>{ "A: " }</strong>{ a_label.clone() }{ " (editable)" }</span></div>
+                    }
+                    <Canvas state={state.clone()} token_layer={token_layer.clone()} region={region.clone()} />
+                    if let Some(c) = state.compare.clone() {
+                        <ComparePane compare={c} a_outcome={state.outcome.clone()} on_close={close_compare} />
+                    }
+                    <div class="notice" role="status" aria-live="polite">
+                        if let Some(text) = general_notice { <p>{ text }</p> }
+                    </div>
+                    { transport(&state) }
+                </div>
+                <aside class="side">
+                    <OutcomePanel outcome={state.outcome.clone()} t_us={state.t_us} end_us={state.end_us} playing={state.playing}
+                                  selected={state.message} on_message={on_message} />
+                    <Panels state={state.clone()} />
+                </aside>
+            </main>
+            if state.help {
+                <Help on_close={close_help} />
+            }
+            if state.gallery {
+                <Gallery state={state.clone()} />
+            }
+        </div>
+    }
+}
+
+/// prefers-reduced-motion (tokens step instead of gliding), and a scenario fitted to the
+/// canvas whenever one is opened.
+#[hook]
+fn use_canvas_view(state: &UseReducerHandle<AppState>, region: &NodeRef) {
+    {
+        let d = state.dispatcher();
+        use_effect_with((), move |_| {
+            let reduced = web_sys::window()
+                .and_then(|w| w.match_media("(prefers-reduced-motion: reduce)").ok().flatten())
+                .is_some_and(|m| m.matches());
+            d.dispatch(ViewAction::SetReducedMotion(reduced).into());
+        });
+    }
+    let d = state.dispatcher();
+    let region = region.clone();
+    use_effect_with(state.fit_request, move |_| {
+        if let Some(el) = region.cast::<Element>() {
+            d.dispatch(
+                ViewAction::FitView { width: el.client_width() as f64, height: el.client_height() as f64 }.into(),
+            );
+        }
+    });
+}
+
+/// A node from the palette: dropped at a point of the canvas (a drop outside it adds
+/// nothing), or pressed, at a free spot.
+fn add_node(state: &UseReducerHandle<AppState>, region: &NodeRef) -> Callback<(String, Option<(f64, f64)>)> {
+    let d = state.dispatcher();
+    let region = region.clone();
+    let view = state.view;
+    Callback::from(move |(kind, drop): (String, Option<(f64, f64)>)| {
+        let at = match drop {
+            None => None,
+            Some(client) => {
+                let inside = region.cast::<Element>().is_some_and(|el| {
+                    let r = el.get_bounding_client_rect();
+                    client.0 >= r.left() && client.0 <= r.right() && client.1 >= r.top() && client.1 <= r.bottom()
+                });
+                if !inside {
+                    // Dropped outside the canvas: nothing to add.
+                    return;
+                }
+                let (x, y) = local_point(&region, client);
+                let (cx, cy) = view.to_canvas(x, y);
+                Some((cx - NODE_W / 2.0, cy - NODE_H / 2.0))
+            }
+        };
+        d.dispatch(EditAction::AddNode { kind, at }.into());
+    })
+}
+
+/// A scenario file dropped anywhere on the stage is imported.
+fn import_dropped(state: &UseReducerHandle<AppState>) -> Callback<DragEvent> {
+    let d = state.dispatcher();
+    Callback::from(move |e: DragEvent| {
+        e.prevent_default();
+        if let Some(file) = e.data_transfer().and_then(|t| t.files()).and_then(|f| f.get(0)) {
+            tools::import_file(d.clone(), file);
+        }
+    })
+}
+
+/// The transport, fed what it shows from the state; its actions go to the reducer.
+fn transport(state: &UseReducerHandle<AppState>) -> Html {
+    let d = state.dispatcher();
+    html! {
+        <Transport playing={state.playing} speed={state.speed} t_us={state.t_us} end_us={state.end_us}
+                   markers={state.markers.clone()} markers_left_out={state.markers_left_out}
+                   on_action={Callback::from(move |a: TransportAction| d.dispatch(a.into()))} />
+    }
+}

@@ -1,0 +1,532 @@
+//! The canvas: nodes and wires in SVG (focusable, named, easy to style), with a `<canvas>`
+//! layer on top where the animation draws the moving tokens. Pointer events (mouse, pen and
+//! touch alike) select, move, wire, pan and draw a selection rectangle; the wheel zooms.
+//!
+//! ```text
+//!   pointerdown on ─┬─ an output port ──▶ drag a wire ──▶ drop on a node ──▶ EditAction::Wire
+//!                   ├─ a node ──────────▶ select (shift: add) and drag ──▶ EditAction::MoveNodes
+//!                   └─ the background ──▶ pan (shift: selection rectangle ──▶ SelectNodes)
+//! ```
+//!
+//! The drag in progress is local to this component; only its result becomes an action.
+
+use broker::NodeSnapshot;
+use serde_json::Value;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement, PointerEvent};
+use yew::prelude::*;
+
+use crate::model::doc::{self, NODE_H, NODE_W};
+use crate::state::{AppState, EditAction, PanelAction, Sel, SelectAction, ViewAction};
+use crate::ui::icons;
+
+/// A drag in progress, in canvas units.
+#[derive(Clone, Debug, PartialEq)]
+enum Drag {
+    Idle,
+    /// Pointer went down on a node; it becomes a move once it travels a few pixels.
+    Move {
+        ids: Vec<String>,
+        start: (f64, f64),
+        now: (f64, f64),
+        moved: bool,
+    },
+    Wire {
+        from: String,
+        now: (f64, f64),
+    },
+    Pan {
+        last: (f64, f64),
+    },
+    Rect {
+        start: (f64, f64),
+        now: (f64, f64),
+    },
+}
+
+#[derive(Properties, PartialEq)]
+pub struct CanvasProps {
+    pub state: UseReducerHandle<AppState>,
+    /// The `<canvas>` the animation draws on (the app's frame loop holds it too).
+    pub token_layer: NodeRef,
+    pub region: NodeRef,
+}
+
+/// A pointer event's position in CSS pixels relative to the region's top-left corner.
+pub fn local_point(region: &NodeRef, client: (f64, f64)) -> (f64, f64) {
+    match region.cast::<Element>() {
+        Some(el) => {
+            let r = el.get_bounding_client_rect();
+            (client.0 - r.left(), client.1 - r.top())
+        }
+        None => client,
+    }
+}
+
+#[function_component(Canvas)]
+pub fn canvas(props: &CanvasProps) -> Html {
+    let state = props.state.clone();
+    let drag = use_mut_ref(|| Drag::Idle);
+    // Re-render while dragging (the drag itself lives in `drag`).
+    let drag_view = use_state(|| Drag::Idle);
+    let region = props.region.clone();
+
+    let to_canvas = {
+        let region = region.clone();
+        let view = state.view;
+        move |e: &PointerEvent| {
+            let (x, y) = local_point(&region, (e.client_x() as f64, e.client_y() as f64));
+            view.to_canvas(x, y)
+        }
+    };
+
+    let set_drag = {
+        let drag = drag.clone();
+        let drag_view = drag_view.clone();
+        move |d: Drag| {
+            *drag.borrow_mut() = d.clone();
+            drag_view.set(d);
+        }
+    };
+
+    let on_down = {
+        let state = state.clone();
+        let set_drag = set_drag.clone();
+        let to_canvas = to_canvas.clone();
+        let region = region.clone();
+        Callback::from(move |e: PointerEvent| {
+            if e.button() != 0 {
+                return;
+            }
+            let p = to_canvas(&e);
+            let target = e.target().and_then(|t| t.dyn_into::<Element>().ok());
+            let find = |attr: &str| target.as_ref().and_then(|t| t.closest(&format!("[{attr}]")).ok().flatten());
+            if let Some(el) = region.cast::<Element>() {
+                let _ = el.set_pointer_capture(e.pointer_id());
+            }
+            if let Some(port) = find("data-port-of") {
+                let from = port.get_attribute("data-port-of").unwrap_or_default();
+                e.prevent_default();
+                set_drag(Drag::Wire { from, now: p });
+            } else if let Some(msg) = state.engine.borrow().pick(p.0, p.1) {
+                // A token: follow its message in the passport.
+                state.dispatch(PanelAction::ShowMessage { msg, open: true, at: None }.into());
+            } else if let Some(node) = find("data-node") {
+                let id = node.get_attribute("data-node").unwrap_or_default();
+                let sel = Sel::Node(id.clone());
+                if e.shift_key() {
+                    state.dispatch(SelectAction::Select { sel, extend: true }.into());
+                    return;
+                }
+                let ids = if state.is_selected(&sel) { state.selected_nodes() } else { vec![id] };
+                if !state.is_selected(&sel) {
+                    state.dispatch(SelectAction::Select { sel, extend: false }.into());
+                }
+                set_drag(Drag::Move { ids, start: p, now: p, moved: false });
+            } else if let Some(wire) = find("data-wire") {
+                if let Some(i) = wire.get_attribute("data-wire").and_then(|v| v.parse().ok()) {
+                    state.dispatch(SelectAction::Select { sel: Sel::Wire(i), extend: e.shift_key() }.into());
+                }
+            } else if e.shift_key() {
+                set_drag(Drag::Rect { start: p, now: p });
+            } else {
+                state.dispatch(SelectAction::ClearSelection.into());
+                state.dispatch(PanelAction::DismissNotice.into());
+                set_drag(Drag::Pan { last: (e.client_x() as f64, e.client_y() as f64) });
+            }
+        })
+    };
+
+    let on_move = {
+        let state = state.clone();
+        let drag = drag.clone();
+        let set_drag = set_drag.clone();
+        let to_canvas = to_canvas.clone();
+        Callback::from(move |e: PointerEvent| {
+            let current = drag.borrow().clone();
+            let p = to_canvas(&e);
+            match current {
+                Drag::Idle => {}
+                Drag::Move { ids, start, moved, .. } => {
+                    let far = ((p.0 - start.0).powi(2) + (p.1 - start.1).powi(2)).sqrt() * state.view.zoom > 4.0;
+                    set_drag(Drag::Move { ids, start, now: p, moved: moved || far });
+                }
+                Drag::Wire { from, .. } => set_drag(Drag::Wire { from, now: p }),
+                Drag::Pan { last } => {
+                    let now = (e.client_x() as f64, e.client_y() as f64);
+                    state.dispatch(ViewAction::Pan { dx: now.0 - last.0, dy: now.1 - last.1 }.into());
+                    *drag.borrow_mut() = Drag::Pan { last: now };
+                }
+                Drag::Rect { start, .. } => set_drag(Drag::Rect { start, now: p }),
+            }
+        })
+    };
+
+    let on_up = {
+        let state = state.clone();
+        let drag = drag.clone();
+        let set_drag = set_drag.clone();
+        let to_canvas = to_canvas.clone();
+        Callback::from(move |e: PointerEvent| {
+            let current = std::mem::replace(&mut *drag.borrow_mut(), Drag::Idle);
+            let p = to_canvas(&e);
+            match current {
+                Drag::Move { ids, start, moved: true, .. } => {
+                    // Snap the dragged node that was grabbed to the grid; the rest keep their offsets.
+                    let first = ids.first().map(|id| doc::position(&state.doc, id)).unwrap_or_default();
+                    let dx = doc::snap(first.0 + p.0 - start.0) - first.0;
+                    let dy = doc::snap(first.1 + p.1 - start.1) - first.1;
+                    state.dispatch(EditAction::MoveNodes { ids, dx, dy, nudge: false }.into());
+                }
+                Drag::Wire { from, .. } => {
+                    if let Some(to) = doc::node_at(&state.doc, p) {
+                        if to != from {
+                            state.dispatch(EditAction::Wire { from, to, at: Some(p) }.into());
+                        }
+                    }
+                }
+                Drag::Rect { start, .. } => {
+                    let ids = doc::nodes_in_rect(&state.doc, start, p);
+                    state.dispatch(SelectAction::SelectNodes(ids).into());
+                }
+                _ => {}
+            }
+            set_drag(Drag::Idle);
+        })
+    };
+
+    let on_cancel = {
+        let set_drag = set_drag.clone();
+        Callback::from(move |_: PointerEvent| set_drag(Drag::Idle))
+    };
+
+    // The wheel zooms around the pointer. A non-passive listener, so the page does not scroll.
+    {
+        let region = region.clone();
+        let dispatcher = state.dispatcher();
+        use_effect_with((), move |_| {
+            let listener = region.cast::<HtmlElement>().map(|el| {
+                let target = el.clone();
+                gloo::events::EventListener::new_with_options(
+                    &el,
+                    "wheel",
+                    gloo::events::EventListenerOptions::enable_prevent_default(),
+                    move |e| {
+                        let e = e.dyn_ref::<web_sys::WheelEvent>().unwrap();
+                        e.prevent_default();
+                        let r = target.get_bounding_client_rect();
+                        let around = (e.client_x() as f64 - r.left(), e.client_y() as f64 - r.top());
+                        let factor = (-e.delta_y().clamp(-500.0, 500.0) * 0.0015).exp();
+                        dispatcher.dispatch(ViewAction::Zoom { factor, around }.into());
+                    },
+                )
+            });
+            move || drop(listener)
+        });
+    }
+
+    let d = &state.doc;
+    let current = (*drag_view).clone();
+    let offset = |id: &str| match &current {
+        Drag::Move { ids, start, now, moved: true } if ids.iter().any(|i| i == id) => {
+            (now.0 - start.0, now.1 - start.1)
+        }
+        _ => (0.0, 0.0),
+    };
+    let pos = |id: &str| {
+        let (x, y) = doc::position(d, id);
+        let (dx, dy) = offset(id);
+        (x + dx, y + dy)
+    };
+    let status_of = |id: &str| state.status.iter().find(|s| s.id == id);
+    let view = state.view;
+    let transform = format!("translate({} {}) scale({})", view.pan_x, view.pan_y, view.zoom);
+
+    let wires = doc::wires(d).iter().enumerate().map(|(i, w)| {
+        let (from, to) = doc::wire_ends(w);
+        if doc::find_node(d, from).is_none() || doc::find_node(d, to).is_none() {
+            return html! {};
+        }
+        let (a, b) = (pos(from), pos(to));
+        // From the edge of the out port to the edge of the in port, so the port stays grabbable.
+        let (x1, y1, x2, y2) = (a.0 + NODE_W + 8.0, a.1 + NODE_H / 2.0, b.0 - 6.0, b.1 + NODE_H / 2.0);
+        let path = curve(x1, y1, x2, y2);
+        let selected = state.is_selected(&Sel::Wire(i));
+        let label = wire_label(w);
+        let name = format!("Wire from {from} to {to}{}", if label.is_empty() { String::new() } else { format!(", {label}") });
+        let on_focus = {
+            let state = state.clone();
+            Callback::from(move |_: FocusEvent| {
+                if !state.is_selected(&Sel::Wire(i)) {
+                    state.dispatch(SelectAction::Select { sel: Sel::Wire(i), extend: false }.into());
+                }
+            })
+        };
+        html! {
+            <g key={format!("w{i}-{from}-{to}")} class={classes!("wire", selected.then_some("selected"))}
+               data-wire={i.to_string()} tabindex="0" role="button" aria-label={name} aria-pressed={selected.to_string()}
+               onfocus={on_focus}>
+                <path class="wire-hit" d={path.clone()} />
+                <path class="wire-line" d={path} marker-end="url(#arrow)" />
+                if !label.is_empty() {
+                    <text class="wire-label" x={((x1 + x2) / 2.0).to_string()} y={((y1 + y2) / 2.0 - 6.0).to_string()}>{ label }</text>
+                }
+            </g>
+        }
+    });
+
+    // Dead-letter routes from a queue's or consumer's settings: dashed, not wires.
+    let dead_letter_links = doc::nodes(d).iter().filter_map(|n| {
+        let target = n.get("dead_letter").and_then(Value::as_str)?;
+        doc::find_node(d, target)?;
+        let (a, b) = (pos(doc::node_id(n)), pos(target));
+        // From the bottom of the queue to the bottom of its target, dipping below both, so
+        // the route reads as a side channel and does not cross the wires.
+        let (x1, y1, x2, y2) = (a.0 + NODE_W / 2.0, a.1 + NODE_H, b.0 + NODE_W / 2.0, b.1 + NODE_H);
+        let dip = y1.max(y2) + 45.0;
+        let path = format!("M {x1} {y1} C {x1} {dip}, {x2} {dip}, {x2} {y2}");
+        Some(html! {
+            <g class="dead-letter-link" key={format!("dl-{}", doc::node_id(n))}>
+                <path d={path} marker-end="url(#arrow-dl)" />
+                <text x={((x1 + x2) / 2.0).to_string()} y={(dip - 4.0).to_string()} text-anchor="middle">{ "dead letters" }</text>
+            </g>
+        })
+    });
+
+    let nodes = doc::nodes(d).iter().enumerate().map(|(index, n)| {
+        let id = doc::node_id(n).to_owned();
+        let kind = doc::node_kind(n).to_owned();
+        let (x, y) = pos(&id);
+        let status = status_of(&id);
+        let lines = status_lines(&kind, status);
+        let state_word = status.map_or("", |s| s.state);
+        let selected = state.is_selected(&Sel::Node(id.clone()));
+        let problem = state.node_has_problem(index);
+        let label = format!(
+            "{} {id}{}{}",
+            doc::kind_label(&kind),
+            if lines.is_empty() { String::new() } else { format!(": {}", lines.join(", ")) },
+            if problem { ", has a problem (see the inspector)" } else { "" }
+        );
+        let on_focus = {
+            let state = state.clone();
+            let id = id.clone();
+            Callback::from(move |_: FocusEvent| {
+                let sel = Sel::Node(id.clone());
+                if !state.is_selected(&sel) {
+                    state.dispatch(SelectAction::Select { sel, extend: false }.into());
+                }
+            })
+        };
+        let sends = matches!(kind.as_str(), "producer" | "exchange" | "queue" | "topic");
+        let receives = matches!(kind.as_str(), "exchange" | "queue" | "topic" | "consumer");
+        html! {
+            <g key={format!("n-{id}")} class={classes!("node", format!("kind-{kind}"), format!("state-{state_word}"), selected.then_some("selected"), problem.then_some("problem"))}
+               transform={format!("translate({x} {y})")} data-node={id.clone()} tabindex="0" role="button"
+               aria-label={label} aria-pressed={selected.to_string()} onfocus={on_focus}>
+                { node_body(&id, &kind, status) }
+                if problem {
+                    <g class="problem-badge"><circle cx="132" cy="8" r="9" /><text x="132" y="13">{ "!" }</text></g>
+                }
+                if receives {
+                    <circle class="port port-in" cx="0" cy={(NODE_H / 2.0).to_string()} r="6" />
+                }
+                if sends {
+                    <circle class="port port-out" data-port-of={id.clone()} cx={NODE_W.to_string()} cy={(NODE_H / 2.0).to_string()} r="8">
+                        <title>{ format!("Drag from here to wire {id} to another node") }</title>
+                    </circle>
+                }
+            </g>
+        }
+    });
+
+    let ghost = match &current {
+        Drag::Wire { from, now } if doc::find_node(d, from).is_some() => {
+            let a = pos(from);
+            html! { <path class="wire-ghost" d={curve(a.0 + NODE_W, a.1 + NODE_H / 2.0, now.0, now.1)} /> }
+        }
+        Drag::Rect { start, now } => html! {
+            <rect class="rubber-band" x={start.0.min(now.0).to_string()} y={start.1.min(now.1).to_string()}
+                  width={(start.0 - now.0).abs().to_string()} height={(start.1 - now.1).abs().to_string()} />
+        },
+        _ => html! {},
+    };
+
+    let notice = state.notice.as_ref().and_then(|n| n.at.map(|at| (n.text.clone(), at))).map(|(text, at)| {
+        let (sx, sy) = (at.0 * view.zoom + view.pan_x, at.1 * view.zoom + view.pan_y);
+        html! {
+            <div class="wire-refusal" role="alert" style={format!("left:{}px;top:{}px", sx.max(0.0) + 12.0, sy.max(0.0) + 12.0)}>
+                { text }
+            </div>
+        }
+    });
+
+    let empty = doc::nodes(d).is_empty();
+    html! {
+        <div class="canvas-region" role="region" aria-label="Canvas" ref={region}
+             onpointerdown={on_down} onpointermove={on_move} onpointerup={on_up} onpointercancel={on_cancel}>
+            <svg class="canvas-svg" xmlns="http://www.w3.org/2000/svg" aria-hidden="false">
+                <defs>
+                    <pattern id="grid" width="20" height="20" patternUnits="userSpaceOnUse"
+                             patternTransform={format!("translate({} {}) scale({})", view.pan_x, view.pan_y, view.zoom)}>
+                        <circle cx="1" cy="1" r="1" class="grid-dot" />
+                    </pattern>
+                    <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+                        <path d="M 0 0 L 10 5 L 0 10 z" class="arrow-head" />
+                    </marker>
+                    <marker id="arrow-dl" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+                        <path d="M 0 0 L 10 5 L 0 10 z" class="arrow-head-dl" />
+                    </marker>
+                </defs>
+                <rect class="grid" width="100%" height="100%" fill="url(#grid)" />
+                <g transform={transform}>
+                    { for dead_letter_links }
+                    // Nodes before wires: Tab visits every node first. Wires run port to port,
+                    // outside the boxes, so drawing them last hides nothing.
+                    { for nodes }
+                    { for wires }
+                    { ghost }
+                </g>
+            </svg>
+            <canvas class="token-layer" ref={props.token_layer.clone()} aria-hidden="true"></canvas>
+            <Legend compact={state.compare.is_some()} />
+            if empty {
+                <p class="canvas-empty">{ "The canvas is empty. Drag a Producer, a Queue and a Consumer here from the palette, or press Enter on one." }</p>
+            }
+            { for notice }
+        </div>
+    }
+}
+
+/// What a node looks like inside its group: box, icon, name, status line, crashed or down
+/// badge and a topic's partition lines. The editor's canvas and the compare pane share it.
+pub fn node_body(id: &str, kind: &str, status: Option<&NodeSnapshot>) -> Html {
+    let lines = status_lines(kind, status);
+    let state_word = status.map_or("", |s| s.state);
+    let partitions = topic_lines(status);
+    html! {
+        <>
+            <rect class="box" width={NODE_W.to_string()} height={NODE_H.to_string()} rx="8" />
+            { icons::node_icon(kind) }
+            <text class="node-title" x="30" y="21">{ clip(id, 14) }</text>
+            { for lines.first().map(|l| html! { <text class="node-detail" x="10" y="38">{ l.clone() }</text> }) }
+            if state_word == "crashed" {
+                <g class="crashed-badge"><rect x="0" y="-19" width="58" height="16" rx="3" /><text x="29" y="-7">{ "CRASHED" }</text></g>
+            }
+            if state_word == "outage" {
+                <g class="crashed-badge"><rect x="0" y="-19" width="58" height="16" rx="3" /><text x="29" y="-7">{ "DOWN" }</text></g>
+            }
+            { for partitions.iter().enumerate().map(|(i, l)| html! {
+                <text class="partition-line" x="4" y={(NODE_H + 14.0 + 13.0 * i as f64).to_string()}>{ l.clone() }</text>
+            }) }
+        </>
+    }
+}
+
+/// A wire is a straight line, so that tokens, which glide in straight lines between nodes,
+/// visibly travel along it.
+pub fn curve(x1: f64, y1: f64, x2: f64, y2: f64) -> String {
+    format!("M {x1} {y1} L {x2} {y2}")
+}
+
+fn clip(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_owned()
+    } else {
+        s.chars().take(n - 1).collect::<String>() + "…"
+    }
+}
+
+fn wire_label(w: &Value) -> String {
+    let mut parts = Vec::new();
+    if let Some(k) = w.get("binding_key").and_then(Value::as_str) {
+        parts.push(format!("key {k}"));
+    }
+    if let Some(d) = w.get("delay_ms").and_then(Value::as_f64).filter(|d| *d > 0.0) {
+        parts.push(format!("{d} ms"));
+    }
+    parts.join(", ")
+}
+
+/// What a node shows about itself, in words (also its accessible name).
+pub fn status_lines(kind: &str, s: Option<&NodeSnapshot>) -> Vec<String> {
+    let Some(s) = s else { return Vec::new() };
+    let n = |v: Option<u64>| v.unwrap_or(0);
+    match kind {
+        "producer" => vec![format!("{} published", n(s.published))],
+        "queue" => vec![format!("{} ready, {} unacked", n(s.ready), n(s.unacked))],
+        "dead_letter_queue" => vec![format!("{} dead letters", n(s.ready))],
+        "topic" => vec![format!("{} records kept", n(s.ready))],
+        "consumer" => match s.state {
+            "crashed" => vec![format!("crashed, {} processed", n(s.processed))],
+            "away" => vec!["not in its group".to_owned()],
+            _ => vec![format!("{} in flight, {} processed", n(s.in_progress).max(n(s.unacked)), n(s.processed))],
+        },
+        _ => Vec::new(),
+    }
+}
+
+/// Per-partition offsets and lag under a topic: "p0 0–12, lag 3 (billing)".
+fn topic_lines(s: Option<&NodeSnapshot>) -> Vec<String> {
+    let Some(parts) = s.and_then(|s| s.partitions.as_ref()) else { return Vec::new() };
+    let mut out: Vec<String> = parts
+        .iter()
+        .take(6)
+        .map(|p| {
+            let lag: Vec<String> =
+                p.groups.iter().map(|g| format!("lag {}{}", g.lag, if g.blocked { " BLOCKED" } else { "" })).collect();
+            format!("p{} {}–{} {}", p.partition, p.log_start, p.log_end, lag.join(" "))
+        })
+        .collect();
+    if parts.len() > 6 {
+        out.push(format!("+{} more partitions", parts.len() - 6));
+    }
+    out
+}
+
+/// What the tokens mean, in the canvas corner: a learner should not need the docs for it.
+#[derive(Properties, PartialEq)]
+struct LegendProps {
+    /// The canvas is sharing the stage (Compare): the key folds away.
+    compact: bool,
+}
+
+#[function_component(Legend)]
+fn legend(props: &LegendProps) -> Html {
+    // Open where there is room for it; on a short screen (a projector at 150%) it would
+    // cover the canvas, so it starts folded.
+    let open = use_state(|| {
+        web_sys::window().and_then(|w| w.inner_height().ok()).and_then(|h| h.as_f64()).is_none_or(|h| h >= 640.0)
+    });
+    {
+        let open = open.clone();
+        use_effect_with(props.compact, move |compact| {
+            if *compact {
+                open.set(false);
+            }
+        });
+    }
+    let toggle = {
+        let open = open.clone();
+        Callback::from(move |_: MouseEvent| open.set(!*open))
+    };
+    html! {
+        <div class="legend" onpointerdown={Callback::from(|e: PointerEvent| e.stop_propagation())}>
+            <button type="button" class="small" aria-expanded={open.to_string()} onclick={toggle}>{ "Key" }</button>
+            if *open {
+                <ul>
+                    <li><svg viewBox="0 0 40 12" width="40" height="12" aria-hidden="true">
+                        <circle cx="6" cy="6" r="4.5" class="lg-a" /><rect x="13" y="1.5" width="9" height="9" class="lg-b" />
+                        <path d="M31 1l5 5-5 5-5-5z" class="lg-c" /></svg>
+                        { "a message; colour and shape follow its key" }</li>
+                    <li><svg viewBox="0 0 12 12" width="12" height="12" aria-hidden="true"><rect x="1" y="1" width="10" height="10" class="lg-dead" />
+                        <path d="M3.5 3.5l5 5M8.5 3.5l-5 5" class="lg-x" /></svg>{ "dead letter" }</li>
+                    <li><svg viewBox="0 0 12 12" width="12" height="12" aria-hidden="true"><path d="M2 2l8 8M10 2l-8 8" class="lg-lost" /></svg>
+                        { "lost or dropped here" }</li>
+                    <li><span class="lg-try">{ "try 2" }</span>{ " a retry, its ring the backoff left" }</li>
+                    <li><span class="lg-port" aria-hidden="true"></span>{ " drag from a port to wire" }</li>
+                </ul>
+            }
+        </div>
+    }
+}

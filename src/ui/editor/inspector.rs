@@ -1,0 +1,432 @@
+//! The inspector: every setting of the selected node or wire, labelled in the field's words
+//! with units, from the field catalogue (`model::fields`). What the user types is kept: text that
+//! is not even a number stays in the field with its reason, and a value the core refuses
+//! stays in the document with the core's own message next to it; neither reaches the player.
+//! With nothing selected it shows the scenario's own settings and its action script.
+
+use serde_json::Value;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use crate::model::doc;
+use crate::model::fields::{self, Field, Input};
+use crate::model::format::format_time;
+use crate::state::{AppState, EditAction, FieldOwner, ScenarioField, Sel};
+use crate::ui::icons;
+
+#[derive(Properties, PartialEq)]
+pub struct InspectorProps {
+    pub state: UseReducerHandle<AppState>,
+}
+
+#[function_component(Inspector)]
+pub fn inspector(props: &InspectorProps) -> Html {
+    let state = &props.state;
+    let body = match state.selection.as_slice() {
+        [] => scenario_settings(state),
+        [Sel::Node(id)] => match doc::find_node(&state.doc, id) {
+            Some((_, node)) => node_settings(state, id, node),
+            None => html! {},
+        },
+        [Sel::Wire(i)] => match doc::wires(&state.doc).get(*i) {
+            Some(w) => wire_settings(state, *i, w),
+            None => html! {},
+        },
+        many => {
+            let d = state.dispatcher();
+            html! {
+                <>
+                    <h3>{ format!("{} selected", many.len()) }</h3>
+                    <p class="hint">{ "Drag one of them to move them all, or use the arrow keys." }</p>
+                    <button type="button" class="danger" onclick={Callback::from(move |_| d.dispatch(EditAction::DeleteSelection.into()))}>
+                        { icons::button_icon("trash") }<span>{ "Delete selected" }</span>
+                    </button>
+                </>
+            }
+        }
+    };
+    let problems = (!state.problems.is_empty()).then(|| {
+        html! {
+            <div class="problems" role="alert">
+                <p>{ format!("The scenario has {} problem{} (shown next to the fields). Play runs the last version that worked.",
+                    state.problems.len(), if state.problems.len() == 1 { "" } else { "s" }) }</p>
+                <ul>{ for state.problems.iter().take(8).map(|p| html! { <li>{ p.to_string() }</li> }) }</ul>
+            </div>
+        }
+    });
+    html! {
+        <section class="inspector" aria-labelledby="inspector-heading">
+            <h2 id="inspector-heading">{ "Inspector" }</h2>
+            { for problems }
+            { body }
+        </section>
+    }
+}
+
+fn scenario_settings(state: &UseReducerHandle<AppState>) -> Html {
+    let field = |f: ScenarioField, label: &str, unit: &str, value: String, help: &str| {
+        let key = format!("scenario:{f:?}");
+        let draft = state.drafts.get(&key);
+        let text = draft.map_or(value, |d| d.text.clone());
+        // The core's own problem with the setting (e.g. a duration of 10^12 ms) if it has one.
+        let path = match f {
+            ScenarioField::Title => "title",
+            ScenarioField::Duration => "duration_ms",
+            ScenarioField::Seed => "seed",
+        };
+        let problem = state.problems.iter().find(|p| p.path == path).map(|p| p.message.clone());
+        let error = draft.map(|d| d.error.clone()).filter(|e| !e.is_empty()).or(problem);
+        let d = state.dispatcher();
+        let oninput = Callback::from(move |e: InputEvent| {
+            d.dispatch(
+                EditAction::EditScenario { field: f, text: e.target_unchecked_into::<HtmlInputElement>().value() }
+                    .into(),
+            )
+        });
+        let id = format!("scenario-{f:?}").to_ascii_lowercase();
+        text_field(&id, label, unit, help, text, error, oninput, "text")
+    };
+    let doc = &state.doc;
+    let actions = doc.get("actions").and_then(Value::as_array).cloned().unwrap_or_default();
+    html! {
+        <>
+            <h3>{ "Scenario" }</h3>
+            <p class="hint">{ "Select a node or a wire to change its settings. Tab moves between nodes." }</p>
+            { field(ScenarioField::Title, "Title", "", doc.get("title").and_then(Value::as_str).unwrap_or("").to_owned(), "Shown above the outcome.") }
+            { field(ScenarioField::Duration, "Duration", "ms", doc.get("duration_ms").map(fields::json_text).unwrap_or_default(),
+                "How long the run lasts in virtual time, 1 to 86,400,000 ms.") }
+            { field(ScenarioField::Seed, "Seed", "", doc.get("seed").map(fields::json_text).unwrap_or_else(|| "1".into()),
+                "The same scenario and seed always give the same run.") }
+            <h3>{ "Action script" }</h3>
+            if actions.is_empty() {
+                <p class="hint">{ "No actions. Select a consumer during play and press \"Crash this consumer now\" to record one." }</p>
+            } else {
+                <ol class="actions">
+                    { for actions.iter().enumerate().map(|(i, a)| {
+                        let d = state.dispatcher();
+                        let text = doc::describe_action(a);
+                        html! {
+                            <li>
+                                <span>{ text.clone() }</span>
+                                <button type="button" class="small" aria-label={format!("Remove action: {text}")}
+                                        onclick={Callback::from(move |_| d.dispatch(EditAction::RemoveAction(i).into()))}>{ "Remove" }</button>
+                            </li>
+                        }
+                    }) }
+                </ol>
+            }
+        </>
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn text_field(
+    id: &str,
+    label: &str,
+    unit: &str,
+    help: &str,
+    text: String,
+    error: Option<String>,
+    oninput: Callback<InputEvent>,
+    mode: &str,
+) -> Html {
+    let invalid = error.is_some();
+    html! {
+        <div class={classes!("field", invalid.then_some("invalid"))}>
+            <label for={id.to_owned()}>{ label }{ unit_suffix(label, unit) }</label>
+            <input id={id.to_owned()} type="text" inputmode={mode.to_owned()} autocomplete="off" spellcheck="false" value={text} {oninput}
+                   aria-invalid={invalid.to_string()} aria-describedby={format!("{id}-help")} />
+            if let Some(e) = error {
+                <p class="field-error" role="alert" id={format!("{id}-help")}>{ e }</p>
+            } else {
+                <p class="field-help" id={format!("{id}-help")}>{ help.to_owned() }</p>
+            }
+        </div>
+    }
+}
+
+/// " (ms)" after a label, unless the label already says it ("Partitions" in partitions).
+fn unit_suffix(label: &str, unit: &str) -> String {
+    if unit.is_empty() || label.to_ascii_lowercase().contains(unit) || label.ends_with(')') {
+        String::new()
+    } else {
+        format!(" ({unit})")
+    }
+}
+
+/// The kind of node a consumer reads from ("queue" or "topic"), if it is wired.
+fn consumer_source(d: &Value, id: &str) -> Option<String> {
+    let w = doc::wires(d).iter().find(|w| doc::wire_ends(w).1 == id)?;
+    doc::find_node(d, doc::wire_ends(w).0).map(|(_, n)| doc::node_kind(n).to_owned())
+}
+
+fn node_settings(state: &UseReducerHandle<AppState>, id: &str, node: &Value) -> Html {
+    let kind = doc::node_kind(node).to_owned();
+    let owner = FieldOwner::Node(id.to_owned());
+    let source = if kind == "consumer" { consumer_source(&state.doc, id) } else { None };
+    let applies = |f: &Field| match (f.applies, source.as_deref()) {
+        ("any", _) => true,
+        (want, Some(src)) => want == src,
+        // Unwired consumer: the queue settings, which are the commoner case.
+        (want, None) => want == "queue",
+    };
+    let fields: Vec<&'static Field> =
+        fields::fields_for(&kind).iter().filter(|f| applies(f) && fields::visible(node, f)).collect();
+    let sections = group_by_section(&fields);
+
+    let rename = {
+        let key = format!("rename:{id}");
+        let draft = state.drafts.get(&key);
+        let d = state.dispatcher();
+        let from = id.to_owned();
+        let oninput = Callback::from(move |e: InputEvent| {
+            d.dispatch(
+                EditAction::Rename { id: from.clone(), text: e.target_unchecked_into::<HtmlInputElement>().value() }
+                    .into(),
+            )
+        });
+        text_field(
+            "node-name",
+            "Name",
+            "",
+            "Wires, actions and dead-letter settings follow a rename.",
+            draft.map_or(id.to_owned(), |d| d.text.clone()),
+            draft.map(|d| d.error.clone()),
+            oninput,
+            "text",
+        )
+    };
+
+    let now = node_now_controls(state, id, &kind);
+    let wire_to = html! { <WireTo state={state.clone()} id={AttrValue::from(id.to_owned())} kind={AttrValue::from(kind.clone())} /> };
+    let d = state.dispatcher();
+    html! {
+        <>
+            <h3>{ format!("{} {id}", doc::kind_label(&kind)) }</h3>
+            { rename }
+            { for sections.into_iter().map(|(section, fs)| html! {
+                <fieldset class="section">
+                    <legend>{ section }</legend>
+                    { for fs.into_iter().map(|f| field_control(state, &owner, node, f)) }
+                </fieldset>
+            }) }
+            { now }
+            { wire_to }
+            <button type="button" class="danger" onclick={Callback::from(move |_| d.dispatch(EditAction::DeleteSelection.into()))}>
+                { icons::button_icon("trash") }<span>{ format!("Delete {}", doc::kind_label(&kind).to_ascii_lowercase()) }</span>
+            </button>
+        </>
+    }
+}
+
+fn group_by_section(fields: &[&'static Field]) -> Vec<(&'static str, Vec<&'static Field>)> {
+    let mut out: Vec<(&'static str, Vec<&'static Field>)> = Vec::new();
+    for f in fields {
+        match out.iter_mut().find(|(s, _)| *s == f.section) {
+            Some((_, v)) => v.push(f),
+            None => out.push((f.section, vec![f])),
+        }
+    }
+    out
+}
+
+/// "Crash this consumer now", "Outage now": recorded into the action script at the playhead.
+fn node_now_controls(state: &UseReducerHandle<AppState>, id: &str, kind: &str) -> Html {
+    let at = format_time(state.t_us);
+    let d = state.dispatcher();
+    let id_owned = id.to_owned();
+    let act = |what: serde_json::Value| {
+        let d = state.dispatcher();
+        Callback::from(move |_: MouseEvent| d.dispatch(EditAction::ActNow(what.clone()).into()))
+    };
+    match kind {
+        "consumer" => {
+            // A consumer in a group (it reads a topic) can also leave it and join again.
+            let group = (consumer_source(&state.doc, id).as_deref() == Some("topic")).then(|| {
+                let away = state.status.iter().any(|s| s.id == id && s.state == "away");
+                let (label, what) = if away { ("Join its group now", "join") } else { ("Leave its group now", "leave") };
+                html! { <button type="button" onclick={act(serde_json::json!({ what: {"consumer": id} }))}>{ label }</button> }
+            });
+            html! {
+                <div class="now">
+                    <button type="button" onclick={Callback::from(move |_| d.dispatch(EditAction::CrashNow { consumer: id_owned.clone(), recover_after_ms: Some(2_000) }.into()))}>
+                        { "Crash this consumer now" }
+                    </button>
+                    { for group }
+                    <p class="field-help">{ format!("Recorded in the action script at {at}; a crash recovers 2 s later.") }</p>
+                </div>
+            }
+        }
+        "dead_letter_queue" => html! {
+            <div class="now">
+                <button type="button" onclick={act(serde_json::json!({"redrive": {"dlq": id}}))}>{ "Redrive its dead letters now" }</button>
+                <p class="field-help">{ format!("Each goes back to the queue it died in; recorded in the action script at {at}.") }</p>
+            </div>
+        },
+        "queue" | "topic" | "exchange" => html! {
+            <div class="now">
+                <button type="button" onclick={Callback::from(move |_| d.dispatch(EditAction::OutageNow { node: id_owned.clone(), duration_ms: 2_000 }.into()))}>
+                    { format!("Take this {kind} down now") }
+                </button>
+                <p class="field-help">{ format!("A 2 s outage, recorded in the action script at {at}.") }</p>
+            </div>
+        },
+        _ => html! {},
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct WireToProps {
+    state: UseReducerHandle<AppState>,
+    id: AttrValue,
+    kind: AttrValue,
+}
+
+/// Wiring without a mouse: pick a target and add the wire.
+#[function_component(WireTo)]
+fn wire_to(props: &WireToProps) -> Html {
+    let (state, id, kind) = (&props.state, props.id.as_str(), props.kind.as_str());
+    let chosen = use_state(|| None::<String>);
+    if !matches!(kind, "producer" | "exchange" | "queue" | "topic") {
+        return html! {};
+    }
+    let targets: Vec<String> = doc::nodes(&state.doc)
+        .iter()
+        .filter(|n| doc::node_id(n) != id && broker::wire_refusal(kind, doc::node_kind(n)).is_none())
+        .map(|n| doc::node_id(n).to_owned())
+        .collect();
+    if targets.is_empty() {
+        return html! {};
+    }
+    let on_change = {
+        let chosen = chosen.clone();
+        Callback::from(move |e: Event| chosen.set(Some(e.target_unchecked_into::<HtmlSelectElement>().value())))
+    };
+    let target = (*chosen).clone().filter(|t| targets.contains(t)).unwrap_or_else(|| targets[0].clone());
+    let d = state.dispatcher();
+    let from = id.to_owned();
+    let on_add = {
+        let target = target.clone();
+        Callback::from(move |_| {
+            d.dispatch(EditAction::Wire { from: from.clone(), to: target.clone(), at: None }.into())
+        })
+    };
+    html! {
+        <div class="field wire-to">
+            <label for="wire-to">{ "Wire to" }</label>
+            <div class="row">
+                <select id="wire-to" onchange={on_change}>
+                    { for targets.iter().map(|t| html! { <option value={t.clone()} selected={*t == target}>{ t.clone() }</option> }) }
+                </select>
+                <button type="button" onclick={on_add}>{ "Add wire" }</button>
+            </div>
+        </div>
+    }
+}
+
+fn wire_settings(state: &UseReducerHandle<AppState>, i: usize, w: &Value) -> Html {
+    let (from, to) = doc::wire_ends(w);
+    let owner = FieldOwner::Wire(i);
+    let from_kind = doc::find_node(&state.doc, from).map(|(_, n)| doc::node_kind(n).to_owned()).unwrap_or_default();
+    let fields: Vec<&'static Field> = fields::fields_for("wire")
+        .iter()
+        .filter(|f| f.path != "/binding_key" || from_kind == "exchange")
+        .filter(|f| f.section != "Network" || matches!(from_kind.as_str(), "producer" | "exchange"))
+        .collect();
+    let d = state.dispatcher();
+    html! {
+        <>
+            <h3>{ format!("Wire from {from} to {to}") }</h3>
+            if fields.is_empty() {
+                <p class="hint">{ "This wire has no settings." }</p>
+            }
+            { for fields.into_iter().map(|f| field_control(state, &owner, w, f)) }
+            <button type="button" class="danger" onclick={Callback::from(move |_| d.dispatch(EditAction::DeleteWire(i).into()))}>
+                { icons::button_icon("trash") }<span>{ "Delete wire" }</span>
+            </button>
+        </>
+    }
+}
+
+fn field_control(state: &UseReducerHandle<AppState>, owner: &FieldOwner, obj: &Value, f: &'static Field) -> Html {
+    let key = AppState::draft_key(owner, f);
+    let draft = state.drafts.get(&key);
+    let text = draft.map_or_else(|| fields::read(obj, f), |d| d.text.clone());
+    let error = draft.map(|d| d.error.clone()).filter(|e| !e.is_empty()).or_else(|| state.field_problem(owner, f));
+    let id = format!("field{}", f.path.replace(['/', '@'], "-"));
+    let emit = {
+        let d = state.dispatcher();
+        let owner = owner.clone();
+        move |text: String| d.dispatch(EditAction::Edit { owner: owner.clone(), field: f, text }.into())
+    };
+    let label = format!("{}{}", f.label, unit_suffix(f.label, f.unit));
+    let help_id = format!("{id}-help");
+    let message = match &error {
+        Some(e) => html! { <p class="field-error" role="alert" id={help_id.clone()}>{ e.clone() }</p> },
+        None => html! { <p class="field-help" id={help_id.clone()}>{ f.help }</p> },
+    };
+    let invalid = error.is_some();
+    let select = |options: Vec<(String, String)>| {
+        let emit = emit.clone();
+        let onchange = Callback::from(move |e: Event| emit(e.target_unchecked_into::<HtmlSelectElement>().value()));
+        html! {
+            <div class={classes!("field", invalid.then_some("invalid"))}>
+                <label for={id.clone()}>{ label.clone() }</label>
+                <select id={id.clone()} {onchange} aria-invalid={invalid.to_string()} aria-describedby={help_id.clone()}>
+                    { for options.into_iter().map(|(v, l)| html! { <option value={v.clone()} selected={v == text}>{ l }</option> }) }
+                </select>
+                { message.clone() }
+            </div>
+        }
+    };
+    match &f.input {
+        Input::Bool | Input::Fault(..) | Input::Toggle(_) => {
+            let onchange = Callback::from(move |e: Event| {
+                emit(e.target_unchecked_into::<HtmlInputElement>().checked().to_string())
+            });
+            html! {
+                <div class={classes!("field", "check", invalid.then_some("invalid"))}>
+                    <input id={id.clone()} type="checkbox" checked={text == "true"} {onchange} aria-describedby={help_id.clone()} />
+                    <label for={id.clone()}>{ label }</label>
+                    { message }
+                </div>
+            }
+        }
+        Input::Choice(options) => {
+            let mut opts = vec![(String::new(), "Default".to_owned())];
+            opts.extend(options.iter().map(|(v, l)| (v.to_string(), l.to_string())));
+            select(opts)
+        }
+        Input::Variant(options) => {
+            let mut opts: Vec<(String, String)> =
+                options.iter().map(|(v, l, _)| (v.to_string(), l.to_string())).collect();
+            if text.is_empty() {
+                opts.insert(0, (String::new(), "Default".to_owned()));
+            }
+            select(opts)
+        }
+        Input::NodeRef(kinds) => {
+            let mut opts = vec![(String::new(), "None".to_owned())];
+            opts.extend(
+                doc::nodes(&state.doc)
+                    .iter()
+                    .filter(|n| kinds.contains(&doc::node_kind(n)))
+                    .map(|n| (doc::node_id(n).to_owned(), doc::node_id(n).to_owned())),
+            );
+            if !text.is_empty() && !opts.iter().any(|(v, _)| *v == text) {
+                opts.push((text.clone(), format!("{text} (missing)")));
+            }
+            select(opts)
+        }
+        Input::Int | Input::Number | Input::Text | Input::List { .. } => {
+            let mode = match f.input {
+                Input::Int => "numeric",
+                Input::Number => "decimal",
+                _ => "text",
+            };
+            let oninput =
+                Callback::from(move |e: InputEvent| emit(e.target_unchecked_into::<HtmlInputElement>().value()));
+            text_field(&id, f.label, f.unit, f.help, text, error, oninput, mode)
+        }
+    }
+}

@@ -1,0 +1,137 @@
+//! The palette: one button per node kind. Drag one onto the canvas (pointer events, so a
+//! mouse, a pen and a finger all work), or press it (click, Enter or Space) to add that node
+//! at a free spot. The drag shows a ghost under the pointer; the drop point is handed to the
+//! app, which turns it into canvas units.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use gloo::events::EventListener;
+use wasm_bindgen::JsCast;
+use web_sys::PointerEvent;
+use yew::prelude::*;
+
+use crate::model::doc::PALETTE;
+
+#[derive(Properties, PartialEq)]
+pub struct PaletteProps {
+    /// A kind and, for a drop, the client (viewport) point it was dropped at.
+    pub on_add: Callback<(String, Option<(f64, f64)>)>,
+}
+
+#[derive(Clone, PartialEq)]
+struct Dragging {
+    kind: &'static str,
+    label: &'static str,
+    start: (f64, f64),
+    now: (f64, f64),
+}
+
+impl Dragging {
+    fn travelled(&self) -> bool {
+        (self.now.0 - self.start.0).abs() + (self.now.1 - self.start.1).abs() > 6.0
+    }
+}
+
+#[function_component(Palette)]
+pub fn palette(props: &PaletteProps) -> Html {
+    let dragging = use_state(|| None::<Dragging>);
+    // A drag that ended with a drop must not also count as a click.
+    let swallow_click = use_mut_ref(|| false);
+    // While a drag is on, the window hears the moves and the release: nothing depends on the
+    // button surviving a re-render, and no pointer capture is needed.
+    let listeners = use_mut_ref(Vec::<EventListener>::new);
+
+    let items = PALETTE.iter().map(|&(kind, label)| {
+        let on_down = {
+            let dragging = dragging.clone();
+            let listeners = listeners.clone();
+            let on_add = props.on_add.clone();
+            let swallow = swallow_click.clone();
+            Callback::from(move |e: PointerEvent| {
+                if e.button() != 0 {
+                    return;
+                }
+                let start = (e.client_x() as f64, e.client_y() as f64);
+                let current = Rc::new(RefCell::new(Dragging { kind, label, start, now: start }));
+                dragging.set(Some(current.borrow().clone()));
+                let Some(window) = web_sys::window() else { return };
+                let on_move = {
+                    let (dragging, current) = (dragging.clone(), current.clone());
+                    EventListener::new(&window, "pointermove", move |e| {
+                        let Some(e) = e.dyn_ref::<PointerEvent>() else { return };
+                        current.borrow_mut().now = (e.client_x() as f64, e.client_y() as f64);
+                        dragging.set(Some(current.borrow().clone()));
+                    })
+                };
+                let on_up = {
+                    let (dragging, current, listeners) = (dragging.clone(), current.clone(), listeners.clone());
+                    let (on_add, swallow) = (on_add.clone(), swallow.clone());
+                    EventListener::new(&window, "pointerup", move |e| {
+                        let Some(e) = e.dyn_ref::<PointerEvent>() else { return };
+                        let d =
+                            Dragging { now: (e.client_x() as f64, e.client_y() as f64), ..current.borrow().clone() };
+                        if d.travelled() {
+                            *swallow.borrow_mut() = true;
+                            on_add.emit((d.kind.to_owned(), Some(d.now)));
+                        }
+                        dragging.set(None);
+                        // Dropping the listeners from inside one of them is fine: the browser
+                        // finishes this call first.
+                        let gone = std::mem::take(&mut *listeners.borrow_mut());
+                        gloo::timers::callback::Timeout::new(0, move || drop(gone)).forget();
+                    })
+                };
+                let on_cancel = {
+                    let (dragging, listeners) = (dragging.clone(), listeners.clone());
+                    EventListener::new(&window, "pointercancel", move |_| {
+                        dragging.set(None);
+                        let gone = std::mem::take(&mut *listeners.borrow_mut());
+                        gloo::timers::callback::Timeout::new(0, move || drop(gone)).forget();
+                    })
+                };
+                *listeners.borrow_mut() = vec![on_move, on_up, on_cancel];
+            })
+        };
+        let on_click = {
+            let on_add = props.on_add.clone();
+            let swallow = swallow_click.clone();
+            Callback::from(move |_: MouseEvent| {
+                if std::mem::take(&mut *swallow.borrow_mut()) {
+                    return;
+                }
+                on_add.emit((kind.to_owned(), None));
+            })
+        };
+        html! {
+            <li key={kind}>
+                <button type="button" class={classes!("palette-item", format!("kind-{kind}"))}
+                        onpointerdown={on_down} onclick={on_click}
+                        title={format!("Drag onto the canvas, or press to add a {}", label.to_ascii_lowercase())}>
+                    <svg class="palette-icon" viewBox="0 0 30 24" width="30" height="24" aria-hidden="true">
+                        { crate::ui::icons::node_icon(kind) }
+                    </svg>
+                    <span>{ label }</span>
+                </button>
+            </li>
+        }
+    });
+
+    let ghost = (*dragging).clone().filter(Dragging::travelled).map(|d| {
+        html! {
+            <div class={classes!("palette-ghost", format!("kind-{}", d.kind))} aria-hidden="true"
+                 style={format!("left:{}px;top:{}px", d.now.0 - 70.0, d.now.1 - 32.0)}>
+                { d.label }
+            </div>
+        }
+    });
+
+    html! {
+        <nav class="palette" aria-labelledby="palette-heading">
+            <h2 id="palette-heading">{ "Add" }</h2>
+            <ul>{ for items }</ul>
+            <p class="hint">{ "Drag onto the canvas, or press Enter." }</p>
+            { for ghost }
+        </nav>
+    }
+}

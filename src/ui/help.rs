@@ -1,0 +1,56 @@
+//! The help overlay (press ?): every keyboard shortcut, and how to build and wire a topology.
+
+use yew::prelude::*;
+
+/// (keys, what they do), in the order the overlay lists them.
+pub const SHORTCUTS: &[(&str, &str)] = &[
+    ("Space", "Play or pause"),
+    ("→ (Right arrow)", "Step to the next event"),
+    ("R", "Reset to time zero"),
+    ("?", "Show or hide this help"),
+    ("Tab / Shift+Tab", "Move between nodes, wires and controls"),
+    ("Enter on a palette item", "Add that node to the canvas"),
+    ("Arrow keys", "Move the selected nodes (hold Shift for bigger steps)"),
+    ("Delete / Backspace", "Delete the selected nodes or wires"),
+    ("Ctrl+Z", "Undo"),
+    ("Ctrl+Shift+Z or Ctrl+Y", "Redo"),
+    ("+ / −", "Zoom in / out"),
+    ("← / → on a panel tab", "Move between the side panel's tabs (Home, End: first, last)"),
+    ("Escape", "Close this help or the lesson gallery, or clear the selection"),
+];
+
+#[derive(Properties, PartialEq)]
+pub struct HelpProps {
+    /// The Close button.
+    pub on_close: Callback<MouseEvent>,
+}
+
+#[function_component(Help)]
+pub fn help(props: &HelpProps) -> Html {
+    let close_ref = use_node_ref();
+    {
+        let close_ref = close_ref.clone();
+        use_effect_with((), move |_| {
+            if let Some(b) = close_ref.cast::<web_sys::HtmlElement>() {
+                let _ = b.focus();
+            }
+        });
+    }
+    html! {
+        <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="help-heading">
+            <div class="overlay-card">
+                <div class="overlay-head">
+                    <h2 id="help-heading">{ "Keyboard shortcuts" }</h2>
+                    <button type="button" ref={close_ref} onclick={props.on_close.clone()}>{ "Close" }</button>
+                </div>
+                <table class="shortcuts">
+                    <tbody>
+                        { for SHORTCUTS.iter().map(|(k, v)| html! { <tr><th scope="row"><kbd>{ *k }</kbd></th><td>{ *v }</td></tr> }) }
+                    </tbody>
+                </table>
+                <h3>{ "Building a topology" }</h3>
+                <p>{ "Drag a Producer, a Queue and Consumers from the palette onto the canvas. Drag from the round port on a node's right edge to another node to wire them; a wire that makes no sense is refused with the reason. Select a node to change its settings and failure modes in the inspector, then press Play." }</p>
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,10 @@
+//! The side panel: its tabs (`tabs`) and what each one shows: the lesson's narration
+//! (`lesson`), the event log (`log`), the message passport (`passport`), the charts
+//! (`charts`) and the checks (`monitor`). The inspector, also a tab, lives with the editor.
+
+pub mod charts;
+pub mod lesson;
+pub mod log;
+pub mod monitor;
+pub mod passport;
+pub mod tabs;

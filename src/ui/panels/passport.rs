@@ -1,0 +1,170 @@
+//! The message passport: one message's whole life, stop by stop, from the journal: every hop,
+//! delivery attempt, backoff wait, redelivery, death record and effect, with virtual times.
+//! The stop at or just before the playhead is the current one; later stops are shown faded,
+//! so stepping the timeline walks the message through its passport. A stop is a button that
+//! moves the timeline to it.
+
+use broker::Simulation;
+use yew::prelude::*;
+
+use crate::model::format::format_time;
+use crate::play::journal::Journal;
+use crate::play::words;
+use crate::state::{AppState, PanelAction};
+
+#[derive(Properties, PartialEq)]
+pub struct PassportProps {
+    pub state: UseReducerHandle<AppState>,
+}
+
+/// One stop in a message's life.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Stop {
+    pub t_us: u64,
+    pub node: String,
+    pub text: String,
+    pub kind: &'static str,
+}
+
+pub fn stops(journal: &Journal, sim: &Simulation, msg: u32) -> Vec<Stop> {
+    journal
+        .of_message(msg)
+        .map(|e| Stop {
+            t_us: e.t.0,
+            node: sim.model().name(e.node).to_string(),
+            text: words::describe(e, sim),
+            kind: words::kind_of(&e.event),
+        })
+        .collect()
+}
+
+/// The index of the current stop: the last one at or before the playhead.
+pub fn current(stops: &[Stop], t_us: u64) -> Option<usize> {
+    stops.partition_point(|s| s.t_us <= t_us).checked_sub(1)
+}
+
+#[function_component(Passport)]
+pub fn passport(props: &PassportProps) -> Html {
+    let state = &props.state;
+    // Keep the current stop in view as the timeline steps (a hook, so before any return).
+    let now_key = state.message.map(|msg| {
+        let engine = state.engine.borrow();
+        let journal = engine.player.journal.borrow();
+        journal.of_message(msg).filter(|e| e.t.0 <= state.t_us).count()
+    });
+    use_effect_with((state.message, now_key), |_| keep_current_in_view());
+    let Some(msg) = state.message else {
+        return html! {
+            <section class="passport" aria-label="Message passport">
+                <p class="hint">{ "Choose a message to follow: click a token on the canvas, a row in the event log, or a message named in the Outcome." }</p>
+            </section>
+        };
+    };
+    let engine = state.engine.borrow();
+    let journal = engine.player.journal.borrow();
+    let sim = engine.player.sim();
+    let stops = stops(&journal, sim, msg);
+    let now = current(&stops, state.t_us);
+    let outcome = state.outcome.messages.get(msg as usize);
+    let title = match outcome {
+        Some(m) => match &m.key {
+            Some(k) => format!("{k} ({})", m.id),
+            None => m.id.clone(),
+        },
+        None => stops.first().map_or_else(|| "This message".to_string(), |_| format!("Message {}", msg + 1)),
+    };
+    let fate = match outcome {
+        Some(m) => format!(
+            "{}: {}; delivered {} {}, effect applied {} {}.",
+            m.event_type,
+            broker::Fate::ALL.iter().find(|f| f.name() == m.fate).map_or(m.fate, |f| f.human()),
+            m.deliveries,
+            if m.deliveries == 1 { "time" } else { "times" },
+            m.effects,
+            if m.effects == 1 { "time" } else { "times" },
+        ),
+        None => "Not published yet at this moment.".to_string(),
+    };
+    let deaths = outcome.map(|m| m.deaths.clone()).unwrap_or_default();
+    html! {
+        <section class="passport" aria-label="Message passport">
+            <h3 class="passport-title">{ title }</h3>
+            <p class="passport-fate">{ fate }{ " So far, at " }{ format_time(state.t_us) }{ "." }</p>
+            if stops.is_empty() {
+                <p class="hint">{ "No stops recorded for this message in this run." }</p>
+            }
+            <ol class="stops">
+                { for stops.iter().enumerate().map(|(i, s)| {
+                    let d = state.dispatcher();
+                    let t = s.t_us;
+                    let onclick = Callback::from(move |_: MouseEvent| d.dispatch(PanelAction::ShowMessage { msg, open: false, at: Some(t) }.into()));
+                    let is_now = now == Some(i);
+                    let later = now.is_none_or(|n| i > n);
+                    html! {
+                        <li class={classes!("stop", format!("kind-{}", s.kind.split(' ').next().unwrap_or("").to_ascii_lowercase()), is_now.then_some("stop-now"), later.then_some("later"))}
+                            aria-current={is_now.then_some("step")}>
+                            <button type="button" onclick={onclick}>
+                                <span class="log-time">{ format_time(s.t_us) }</span>
+                                <span class="log-node">{ s.node.clone() }</span>
+                                <span class="log-text">{ s.text.clone() }</span>
+                                if is_now { <span class="now-badge">{ "now" }</span> }
+                                if later { <span class="visually-hidden">{ " (later)" }</span> }
+                            </button>
+                        </li>
+                    }
+                }) }
+            </ol>
+            if !deaths.is_empty() {
+                <h4>{ "Death records (x-death)" }</h4>
+                <ul class="deaths">
+                    { for deaths.iter().map(|d| html! {
+                        <li>{ format!("{}: {} ({} {}), last at {}", d.queue, d.reason, d.count,
+                            if d.count == 1 { "time" } else { "times" }, format_time(d.time_us)) }</li>
+                    }) }
+                </ul>
+            }
+        </section>
+    }
+}
+
+/// Scrolls the side panel so the passport's current stop is in view, if it is not.
+fn keep_current_in_view() {
+    use wasm_bindgen::JsCast;
+    let doc = web_sys::window().and_then(|w| w.document());
+    let found = doc.as_ref().and_then(|d| {
+        let panel = d.query_selector(".tab-panel").ok()??.dyn_into::<web_sys::HtmlElement>().ok()?;
+        let stop = d.query_selector(".stop.stop-now").ok()??.dyn_into::<web_sys::HtmlElement>().ok()?;
+        Some((panel, stop))
+    });
+    let Some((panel, stop)) = found else { return };
+    let (top, bottom) = (panel.scroll_top(), panel.scroll_top() + panel.client_height());
+    let (at, end) = (stop.offset_top(), stop.offset_top() + stop.offset_height());
+    if at < top || end > bottom {
+        panel.set_scroll_top((at - panel.client_height() / 3).max(0));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::presets::PRESETS;
+    use crate::play::player::Player;
+
+    #[test]
+    fn a_poison_message_passport_shows_its_attempts_and_its_death_and_the_current_stop() {
+        let p = PRESETS.iter().find(|p| p.slug == "poison-with-dlq").unwrap();
+        let mut player = Player::new(broker::load_model(p.json).unwrap());
+        while player.scout(5_000) {}
+        player.seek(player.end_us());
+        let j = player.journal.borrow();
+        let s = stops(&j, player.sim(), 9);
+        assert!(s[0].text.starts_with("published by orders"), "{s:?}");
+        let deliveries = s.iter().filter(|s| s.text.starts_with("delivered to billing")).count();
+        assert!(deliveries >= 2, "{s:?}");
+        assert!(s.iter().any(|s| s.text.starts_with("dead-lettered from work to dlq")), "{s:?}");
+        assert_eq!(current(&s, 0), None);
+        assert_eq!(current(&s, u64::MAX), Some(s.len() - 1));
+        let mid = s[2].t_us;
+        assert!(current(&s, mid).is_some_and(|i| s[i].t_us == mid && s.get(i + 1).is_none_or(|n| n.t_us > mid)));
+    }
+}

@@ -1,0 +1,119 @@
+//! The side panel's tabs: the lesson's narration, the inspector, the event log, the message
+//! passport, the charts and the invariant monitor. One tab shows at a time, under the Outcome
+//! region, which always stays in view. Tabs follow the ARIA tabs pattern: arrow keys move
+//! between them, Home and End go to the ends.
+
+use web_sys::KeyboardEvent;
+use yew::prelude::*;
+
+use crate::state::{AppState, PanelAction, Tab};
+use crate::ui::editor::inspector::Inspector;
+use crate::ui::panels::charts::Charts;
+use crate::ui::panels::lesson::LessonView;
+use crate::ui::panels::log::EventLog;
+use crate::ui::panels::monitor::Monitor;
+use crate::ui::panels::passport::Passport;
+
+#[derive(Properties, PartialEq)]
+pub struct PanelsProps {
+    pub state: UseReducerHandle<AppState>,
+    /// The tabs offered (embed mode offers fewer).
+    #[prop_or(Tab::ALL.to_vec())]
+    pub tabs: Vec<Tab>,
+}
+
+/// The tab a key press on the tab list moves to, if it is one of the tab keys.
+pub fn tab_after_key(tabs: &[Tab], current: Tab, key: &str) -> Option<Tab> {
+    let i = tabs.iter().position(|t| *t == current)?;
+    let n = tabs.len();
+    let j = match key {
+        "ArrowRight" | "ArrowDown" => (i + 1) % n,
+        "ArrowLeft" | "ArrowUp" => (i + n - 1) % n,
+        "Home" => 0,
+        "End" => n - 1,
+        _ => return None,
+    };
+    Some(tabs[j])
+}
+
+#[function_component(Panels)]
+pub fn panels(props: &PanelsProps) -> Html {
+    let state = &props.state;
+    let tabs = props.tabs.clone();
+    if tabs.is_empty() {
+        return html! {};
+    }
+    let current = if tabs.contains(&state.tab) { state.tab } else { tabs[0] };
+    let onkeydown = {
+        let d = state.dispatcher();
+        let tabs = tabs.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if let Some(next) = tab_after_key(&tabs, current, &e.key()) {
+                // Taken here, so the page's own arrow-key shortcuts (Step) do not fire too.
+                e.prevent_default();
+                d.dispatch(PanelAction::SetTab(next).into());
+                if let Some(el) = web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|doc| doc.get_element_by_id(&format!("tab-{}", next.slug())))
+                {
+                    if let Ok(el) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el) {
+                        let _ = el.focus();
+                    }
+                }
+            }
+        })
+    };
+    let body = match current {
+        Tab::Lesson => html! { <LessonView state={state.clone()} /> },
+        Tab::Inspector => html! { <Inspector state={state.clone()} /> },
+        Tab::Log => html! { <EventLog state={state.clone()} /> },
+        Tab::Passport => html! { <Passport state={state.clone()} /> },
+        Tab::Charts => html! { <Charts state={state.clone()} /> },
+        Tab::Checks => html! { <Monitor state={state.clone()} /> },
+    };
+    let broken = state
+        .markers
+        .iter()
+        .filter(|m| m.kind == crate::play::player::MarkerKind::Breach && m.t_us <= state.t_us)
+        .count();
+    html! {
+        <div class="panels">
+            <div class="tabs" role="tablist" aria-label="Panels" onkeydown={onkeydown}>
+                { for tabs.iter().map(|&t| {
+                    let d = state.dispatcher();
+                    let selected = t == current;
+                    html! {
+                        <button type="button" role="tab" id={format!("tab-{}", t.slug())} class="tab"
+                                aria-selected={selected.to_string()} aria-controls="tab-panel"
+                                tabindex={if selected { "0" } else { "-1" }}
+                                onclick={Callback::from(move |_| d.dispatch(PanelAction::SetTab(t).into()))}>
+                            { t.label() }
+                            if t == Tab::Checks && broken > 0 {
+                                <span class="tab-alert">{ format!(" ✗{broken}") }</span>
+                            }
+                        </button>
+                    }
+                }) }
+            </div>
+            <div key={current.slug()} class="tab-panel" id="tab-panel" role="tabpanel" aria-labelledby={format!("tab-{}", current.slug())} tabindex="0">
+                { body }
+            </div>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arrow_keys_walk_the_tabs_round() {
+        let all = &Tab::ALL[..];
+        assert_eq!(tab_after_key(all, Tab::Lesson, "ArrowRight"), Some(Tab::Inspector));
+        assert_eq!(tab_after_key(all, Tab::Lesson, "ArrowLeft"), Some(Tab::Checks));
+        assert_eq!(tab_after_key(all, Tab::Charts, "End"), Some(Tab::Checks));
+        assert_eq!(tab_after_key(all, Tab::Charts, "Home"), Some(Tab::Lesson));
+        assert_eq!(tab_after_key(all, Tab::Charts, "x"), None);
+        assert_eq!(tab_after_key(&[Tab::Log, Tab::Charts], Tab::Charts, "ArrowRight"), Some(Tab::Log));
+    }
+}

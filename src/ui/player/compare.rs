@@ -1,0 +1,84 @@
+//! Compare's pane: B drawn read-only under A's canvas (its nodes and wires in SVG, its tokens
+//! on a `<canvas>` the frame loop draws), with the difference in outcome spelled out above
+//! it. The run itself is [`crate::play::compare`].
+
+use std::rc::Rc;
+
+use broker::Outcome;
+use yew::prelude::*;
+
+use crate::model::doc::{self, NODE_H, NODE_W};
+use crate::model::format::thousands;
+use crate::play::compare::{differences, scene_box, Comparison};
+use crate::ui::editor::canvas::{curve, node_body};
+
+#[derive(Properties, PartialEq)]
+pub struct ComparePaneProps {
+    /// What the page shows of B.
+    pub compare: Rc<Comparison>,
+    /// A's outcome, for the difference strip.
+    pub a_outcome: Rc<Outcome>,
+    /// "Close compare".
+    pub on_close: Callback<MouseEvent>,
+}
+
+/// B's pane (read-only) with the difference strip above it.
+#[function_component(ComparePane)]
+pub fn compare_pane(props: &ComparePaneProps) -> Html {
+    let c = &props.compare;
+    let d = &c.doc;
+    let b = scene_box(d);
+    let close = props.on_close.clone();
+    let diffs = differences(&props.a_outcome, &c.outcome);
+    let wires = doc::wires(d).iter().filter_map(|w| {
+        let (from, to) = doc::wire_ends(w);
+        doc::find_node(d, from)?;
+        doc::find_node(d, to)?;
+        let (a, z) = (doc::position(d, from), doc::position(d, to));
+        let path = curve(a.0 + NODE_W + 8.0, a.1 + NODE_H / 2.0, z.0 - 6.0, z.1 + NODE_H / 2.0);
+        Some(html! { <path class="wire-line" d={path} marker-end="url(#arrow)" /> })
+    });
+    let nodes = doc::nodes(d).iter().map(|n| {
+        let id = doc::node_id(n);
+        let kind = doc::node_kind(n);
+        let (x, y) = doc::position(d, id);
+        let status = c.status.iter().find(|s| s.id == id);
+        let lines = crate::ui::editor::canvas::status_lines(kind, status);
+        html! {
+            <g class={classes!("node", "read-only", format!("kind-{kind}"), format!("state-{}", status.map_or("", |s| s.state)))}
+               transform={format!("translate({x} {y})")} role="img"
+               aria-label={format!("{} {id}{}", doc::kind_label(kind), if lines.is_empty() { String::new() } else { format!(": {}", lines.join(", ")) })}>
+                { node_body(id, kind, status) }
+            </g>
+        }
+    });
+    html! {
+        <>
+            <div class="compare-diff" role="status" aria-label="Difference between A and B">
+                <strong>{ "B against A: " }</strong>
+                if diffs.is_empty() {
+                    { "the same so far." }
+                } else {
+                    { for diffs.iter().enumerate().map(|(i, (label, a, b))| html! {
+                        <span class="diff">
+                            { if i > 0 { "; " } else { "" } }
+                            { format!("{} {label} (A: {})", thousands(*b), thousands(*a)) }
+                        </span>
+                    }) }
+                }
+            </div>
+            <div class="compare-pane" role="region" aria-label={format!("Compare: B, {}", c.label)}>
+                <div class="pane-label">
+                    <span><strong>{ "B: " }</strong>{ c.label.clone() }{ " (same seed, read-only)" }</span>
+                    <button type="button" class="small" onclick={close}>{ "Close compare" }</button>
+                </div>
+                <svg class="canvas-svg" viewBox={format!("{} {} {} {}", b.0, b.1, b.2, b.3)} preserveAspectRatio="xMidYMid meet">
+                    { for wires }
+                    { for nodes }
+                </svg>
+                <canvas class="token-layer" id="compare-tokens" aria-hidden="true"></canvas>
+                <p class="pane-verdict">{ c.outcome.verdict.first().cloned().unwrap_or_default() }</p>
+            </div>
+        </>
+    }
+}

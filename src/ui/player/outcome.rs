@@ -1,0 +1,126 @@
+//! The Outcome region: the verdict in plain words, where every published message ended up,
+//! the damage, timing, and the trace hash that proves a replay is the same run.
+
+use std::rc::Rc;
+
+use broker::Outcome;
+use yew::prelude::*;
+
+use crate::model::format::{format_time, millis, thousands};
+use crate::play::fates::fate_counts;
+
+#[derive(Properties, PartialEq)]
+pub struct OutcomePanelProps {
+    /// The outcome so far, at the playhead.
+    pub outcome: Rc<Outcome>,
+    pub t_us: u64,
+    pub end_us: u64,
+    pub playing: bool,
+    /// The message the passport follows, and how to follow another.
+    pub selected: Option<u32>,
+    pub on_message: Callback<u32>,
+}
+
+/// Message links shown under one verdict line; the rest are counted.
+const LINKS: usize = 6;
+
+/// The region "Outcome": the verdict in plain words, then the seven fates and the figures,
+/// live at the playhead.
+#[function_component(OutcomePanel)]
+pub fn outcome_panel(props: &OutcomePanelProps) -> Html {
+    html! {
+        <section class="outcome" aria-labelledby="outcome-heading" tabindex="0">
+            <h2 id="outcome-heading">{ "Outcome" }</h2>
+            { render_outcome(&props.outcome, props) }
+        </section>
+    }
+}
+
+fn render_outcome(o: &Outcome, p: &OutcomePanelProps) -> Html {
+    let at = format_time(p.t_us);
+    let status = if p.playing {
+        format!("Playing, seed {}.", o.seed)
+    } else if p.t_us >= p.end_us {
+        format!("Finished at {at} with seed {}: {} events.", o.seed, thousands(o.events))
+    } else if p.t_us == 0 {
+        "Ready: press Play, or Step through it event by event.".to_owned()
+    } else {
+        format!("Paused at {at}: {} events so far.", thousands(o.events))
+    } + if o.halted { " Stopped early: the event budget ran out." } else { "" };
+    let verdict: Vec<&String> = o.verdict.iter().collect();
+    let figure = |label: &'static str, value: String| {
+        html! { <div class="figure"><dt>{ label }</dt><dd>{ value }</dd></div> }
+    };
+    html! {
+        <>
+            <p class="run-status" role="status">{ status }</p>
+
+            <h3 id="verdict-heading">{ "Verdict" }</h3>
+            <ul class="verdict" aria-labelledby="verdict-heading">
+                { for verdict.iter().enumerate().map(|(i, line)| {
+                    let refs = o.verdict_refs.get(i).map_or(&[][..], |r| &r[..]);
+                    html! {
+                        <li>
+                            { line.as_str() }
+                            if !refs.is_empty() {
+                                <span class="msg-links">
+                                    { for refs.iter().take(LINKS).filter_map(|&m| {
+                                        let mo = o.messages.get(m as usize)?;
+                                        let name = mo.key.clone().unwrap_or_else(|| mo.id.clone());
+                                        let on_message = p.on_message.clone();
+                                        Some(html! {
+                                            <button type="button" class={classes!("msg-link", (p.selected == Some(m)).then_some("selected"))}
+                                                    aria-label={format!("Follow {name} ({}) in the passport", mo.id)}
+                                                    aria-pressed={(p.selected == Some(m)).to_string()}
+                                                    onclick={Callback::from(move |_| on_message.emit(m))}>
+                                                { name }
+                                            </button>
+                                        })
+                                    }) }
+                                    if refs.len() > LINKS { <span class="more">{ format!("+{} more", refs.len() - LINKS) }</span> }
+                                </span>
+                            }
+                        </li>
+                    }
+                }) }
+            </ul>
+
+            <h3>{ "Messages" }</h3>
+            <dl class="counts">
+                { for fate_counts(o).into_iter().map(|(label, n, tone)| {
+                    // Tone is a hint only; the label says the same in words.
+                    let class = classes!("count", format!("count-{tone}"), (n == 0).then_some("count-zero"));
+                    html! { <div class={class}><dt>{ label }</dt><dd>{ thousands(n) }</dd></div> }
+                }) }
+            </dl>
+
+            <h3>{ "Damage and delivery" }</h3>
+            <dl class="figures">
+                { figure("Duplicate effects", thousands(o.duplicate_effects)) }
+                { figure("Duplicates suppressed", thousands(o.duplicates_suppressed)) }
+                { figure("Out of order", thousands(o.out_of_order)) }
+                { figure("Retries", thousands(o.retries)) }
+                { figure("Redeliveries", thousands(o.redeliveries)) }
+                if o.phantom_events > 0 {
+                    { figure("Phantom events (write rolled back)", thousands(o.phantom_events)) }
+                }
+            </dl>
+
+            <h3>{ "Timing" }</h3>
+            <dl class="figures">
+                { figure("Latency p50", millis(o.latency_ms.p50, o.latency_ms.samples)) }
+                { figure("Latency p95", millis(o.latency_ms.p95, o.latency_ms.samples)) }
+                { figure("Latency p99", millis(o.latency_ms.p99, o.latency_ms.samples)) }
+                { figure("Max queue depth", thousands(o.max_queue_depth)) }
+                { figure("Max consumer lag", thousands(o.max_consumer_lag)) }
+            </dl>
+
+            <dl class="figures trace">
+                <div class="figure">
+                    <dt>{ "Trace hash" }</dt>
+                    <dd><code class="trace-hash">{ &o.trace_hash }</code></dd>
+                </div>
+            </dl>
+        </>
+    }
+}

@@ -1,0 +1,251 @@
+//! The page's side of sharing: the address bar (the scenario's link is always in the
+//! fragment; opening another scenario adds a history entry, so back and forward move between
+//! scenarios), the "Copy link" and "Copy embed code" buttons (the clipboard, or a field to
+//! copy from by hand where the clipboard is refused), and "Export" / "Import" of scenario
+//! files (a file picker, or a file dropped on the canvas).
+
+use wasm_bindgen::JsCast;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use crate::state::{AppState, OpenAction, PanelAction};
+use crate::ui::icons;
+
+/// The largest file Import reads.
+const MAX_FILE_BYTES: f64 = broker::scenario::MAX_SCENARIO_BYTES as f64;
+
+fn window() -> Option<web_sys::Window> {
+    web_sys::window()
+}
+
+/// The page's address without its fragment or query: where the app lives.
+fn app_address() -> String {
+    let Some(loc) = window().map(|w| w.location()) else { return String::new() };
+    format!("{}{}", loc.origin().unwrap_or_default(), loc.pathname().unwrap_or_default())
+}
+
+/// The address that opens this scenario in the full editor.
+pub fn share_address(state: &AppState) -> String {
+    format!("{}#{}", app_address(), crate::model::share::link_for(&state.doc, state.link_preset))
+}
+
+/// The `<iframe>` snippet for course pages.
+pub fn embed_code(state: &AppState) -> String {
+    let title = state.doc.get("title").and_then(|t| t.as_str()).unwrap_or("a scenario");
+    let src = format!("{}?embed=1#{}", app_address(), crate::model::share::link_for(&state.doc, state.link_preset));
+    format!(
+        "<iframe src=\"{}\" title=\"Brokerlab: {}\" width=\"960\" height=\"540\" loading=\"lazy\" style=\"border:1px solid #ccc;max-width:100%\"></iframe>",
+        html_attr(&src),
+        html_attr(title)
+    )
+}
+
+/// Text made safe for an HTML attribute value in double quotes.
+pub fn html_attr(s: &str) -> String {
+    s.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+/// Keeps the address bar and the document in step: reads the fragment when the page opens
+/// and when the browser goes back or forward; writes it whenever the document changes (with
+/// `entries`, a new history entry when another scenario was opened; else in place).
+#[hook]
+pub fn use_address(state: &UseReducerHandle<AppState>, entries: bool) {
+    // On load, and on back and forward.
+    {
+        let d = state.dispatcher();
+        use_effect_with((), move |_| {
+            let read = {
+                let d = d.clone();
+                move || {
+                    let hash = window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
+                    let text = hash.trim_start_matches('#').to_string();
+                    if !text.is_empty() {
+                        d.dispatch(OpenAction::OpenLink { text, from_history: true }.into());
+                    }
+                }
+            };
+            read();
+            let listener = window().map(|w| gloo::events::EventListener::new(&w, "popstate", move |_| read()));
+            move || drop(listener)
+        });
+    }
+    // After every change of document.
+    let last_nav = use_mut_ref(|| None::<u64>);
+    let doc = state.doc.clone();
+    let link_preset = state.link_preset;
+    let nav = state.nav;
+    use_effect_with((doc, link_preset, nav, state.refused_links), move |(doc, preset, nav, _)| {
+        let link = crate::model::share::link_for(doc, *preset);
+        let current = window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
+        if current.trim_start_matches('#') != link {
+            if let Some(history) = window().and_then(|w| w.history().ok()) {
+                let url = format!("#{link}");
+                let search = window().and_then(|w| w.location().search().ok()).unwrap_or_default();
+                let url = format!("{search}{url}");
+                let new_entry = entries && last_nav.borrow().is_some_and(|n| n != *nav);
+                let _ = if new_entry {
+                    history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
+                } else {
+                    history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
+                };
+            }
+        }
+        *last_nav.borrow_mut() = Some(*nav);
+    });
+}
+
+/// Copies `text` to the clipboard and says so; where the clipboard is refused, shows it in a
+/// field to copy by hand.
+fn copy(d: UseReducerDispatcher<AppState>, label: &'static str, text: String) {
+    let Some(w) = window() else { return };
+    let promise = w.navigator().clipboard().write_text(&text);
+    wasm_bindgen_futures::spawn_local(async move {
+        match wasm_bindgen_futures::JsFuture::from(promise).await {
+            Ok(_) => d.dispatch(
+                PanelAction::Notify(format!("{label} copied to the clipboard ({} characters).", text.len())).into(),
+            ),
+            Err(_) => d.dispatch(PanelAction::ShowCopyText(Some((label.to_string(), text))).into()),
+        }
+    });
+}
+
+/// Reads a picked or dropped file and opens it (too large a file is refused unread).
+pub fn import_file(d: UseReducerDispatcher<AppState>, file: web_sys::File) {
+    let name = file.name();
+    if file.size() > MAX_FILE_BYTES {
+        d.dispatch(
+            PanelAction::Notify(format!(
+                "{name} was not opened, and nothing here changed: it is {} bytes; the most Brokerlab reads is {}.",
+                file.size(),
+                broker::scenario::MAX_SCENARIO_BYTES
+            ))
+            .into(),
+        );
+        return;
+    }
+    let promise = file.text();
+    wasm_bindgen_futures::spawn_local(async move {
+        match wasm_bindgen_futures::JsFuture::from(promise).await.ok().and_then(|v| v.as_string()) {
+            Some(text) => d.dispatch(OpenAction::Import { name, text }.into()),
+            None => {
+                d.dispatch(PanelAction::Notify(format!("{name} could not be read, and nothing here changed.")).into())
+            }
+        }
+    });
+}
+
+/// Saves the document as a JSON file.
+fn export(state: &AppState) {
+    let text = crate::model::share::file_text(&state.doc);
+    let name = crate::model::presets::PRESETS
+        .get(state.lesson)
+        .filter(|_| state.link_preset.is_some())
+        .map_or("scenario".to_string(), |p| p.slug.to_string());
+    let parts = js_sys::Array::of1(&text.into());
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/json");
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else { return };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
+    if let Some(a) = window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.create_element("a").ok())
+        .and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+    {
+        a.set_href(&url);
+        a.set_download(&format!("{name}.json"));
+        a.click();
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ShareToolsProps {
+    pub state: UseReducerHandle<AppState>,
+}
+
+/// The toolbar group: Copy link, Copy embed code, Export, Import.
+#[function_component(ShareTools)]
+pub fn share_tools(props: &ShareToolsProps) -> Html {
+    let state = &props.state;
+    let picker = use_node_ref();
+    let on_link = {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| copy(state.dispatcher(), "Link", share_address(&state)))
+    };
+    let on_embed = {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| copy(state.dispatcher(), "Embed code", embed_code(&state)))
+    };
+    let on_export = {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| export(&state))
+    };
+    let on_import = {
+        let picker = picker.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(input) = picker.cast::<HtmlInputElement>() {
+                input.set_value("");
+                input.click();
+            }
+        })
+    };
+    let on_pick = {
+        let d = state.dispatcher();
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            if let Some(file) = input.files().and_then(|f| f.get(0)) {
+                import_file(d.clone(), file);
+            }
+        })
+    };
+    // A short visible label inside the full name, so the toolbar fits one row.
+    let button = |name: &'static str, short: &'static str, icon: &'static str, onclick: Callback<MouseEvent>| {
+        html! {
+            <button type="button" class="tool" aria-label={name} title={name} onclick={onclick}>
+                { icons::button_icon(icon) }<span>{ short }</span>
+            </button>
+        }
+    };
+    html! {
+        <div class="tools" role="group" aria-label="Share">
+            { button("Copy link", "Link", "link", on_link) }
+            { button("Copy embed code", "Embed", "embed", on_embed) }
+            { button("Export", "Export", "export", on_export) }
+            { button("Import", "Import", "import", on_import) }
+            <input type="file" accept=".json,application/json" class="visually-hidden" tabindex="-1" aria-hidden="true"
+                   ref={picker} onchange={on_pick} />
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct CopyByHandProps {
+    pub state: UseReducerHandle<AppState>,
+}
+
+/// Where the clipboard is refused: the text in a field, selected, to copy by hand.
+#[function_component(CopyByHand)]
+pub fn copy_by_hand(props: &CopyByHandProps) -> Html {
+    let field = use_node_ref();
+    {
+        let field = field.clone();
+        use_effect_with(props.state.copy_text.clone(), move |_| {
+            if let Some(input) = field.cast::<HtmlInputElement>() {
+                let _ = input.focus();
+                input.select();
+            }
+        });
+    }
+    let Some((label, text)) = props.state.copy_text.clone() else { return html! {} };
+    let d = props.state.dispatcher();
+    let close = Callback::from(move |_: MouseEvent| d.dispatch(PanelAction::ShowCopyText(None).into()));
+    html! {
+        <div class="copy-by-hand" role="group" aria-label={format!("{label} to copy")}>
+            <label for="copy-field">{ format!("The clipboard is not available here. Copy the {} by hand (Ctrl+C):", label.to_ascii_lowercase()) }</label>
+            <div class="row">
+                <input id="copy-field" type="text" readonly=true value={text} ref={field} />
+                <button type="button" onclick={close}>{ "Done" }</button>
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,129 @@
+//! The toolbar along the top of the full editor: the lesson picker, the gallery and Compare,
+//! the share tools, undo, redo and Start over, zoom and the help.
+
+use web_sys::{Element, HtmlSelectElement};
+use yew::prelude::*;
+
+use crate::model::presets;
+use crate::play::compare::CompareTo;
+use crate::state::{Action, AppState, EditAction, OpenAction, PanelAction, ViewAction};
+use crate::ui::icons;
+use crate::ui::share::tools::ShareTools;
+
+#[derive(Properties, PartialEq)]
+pub struct ToolbarProps {
+    pub state: UseReducerHandle<AppState>,
+    /// The canvas region, whose size the zoom buttons zoom around and fit to.
+    pub region: NodeRef,
+}
+
+#[function_component(Toolbar)]
+pub fn toolbar(props: &ToolbarProps) -> Html {
+    let state = &props.state;
+    let region = &props.region;
+    // The select shows the current lesson however it changed (a link, back and forward):
+    // an option's `selected` attribute stops steering a select once the user has used it.
+    let lesson_select = use_node_ref();
+    {
+        let select = lesson_select.clone();
+        let slug = presets::PRESETS.get(state.lesson).map_or("", |p| p.slug).to_string();
+        use_effect_with(slug, move |slug| {
+            if let Some(el) = select.cast::<HtmlSelectElement>() {
+                el.set_value(slug);
+            }
+        });
+    }
+    let on_lesson = {
+        let d = state.dispatcher();
+        Callback::from(move |e: Event| {
+            let slug = e.target_unchecked_into::<HtmlSelectElement>().value();
+            if let Some(i) = presets::position(&slug) {
+                d.dispatch(OpenAction::LoadLesson(i).into());
+            }
+        })
+    };
+    let button = |label: &'static str,
+                  icon: &'static str,
+                  action: fn() -> Action,
+                  enabled: bool,
+                  keys: &'static str| {
+        let d = state.dispatcher();
+        html! {
+            <button type="button" class="tool" onclick={Callback::from(move |_| d.dispatch(action()))} disabled={!enabled}
+                    aria-keyshortcuts={(!keys.is_empty()).then_some(keys)} title={if keys.is_empty() { label.to_owned() } else { format!("{label} ({keys})") }}>
+                { icons::button_icon(icon) }<span>{ label }</span>
+            </button>
+        }
+    };
+    let zoom = |label: &'static str, icon: &'static str, factor: f64| {
+        let d = state.dispatcher();
+        let region = region.clone();
+        html! {
+            <button type="button" class="tool icon-only" aria-label={label} title={label} onclick={Callback::from(move |_| {
+                let (w, h) = region.cast::<Element>().map_or((800.0, 600.0), |el| (el.client_width() as f64, el.client_height() as f64));
+                if factor == 0.0 {
+                    d.dispatch(ViewAction::FitView { width: w, height: h }.into());
+                } else {
+                    d.dispatch(ViewAction::Zoom { factor, around: (w / 2.0, h / 2.0) }.into());
+                }
+            })}>{ icons::button_icon(icon) }</button>
+        }
+    };
+    // Read once: every lesson's title, not re-parsed on each of the many renders while playing.
+    let catalog = use_memo((), |_| presets::catalog());
+    let lesson_slug = presets::PRESETS.get(state.lesson).map_or("", |p| p.slug);
+    // What Compare offers changes only with the document (a new Rc) or the lesson it belongs
+    // to; working it out compares the whole document with where it started, so not on every
+    // render while playing.
+    let compare_offer = {
+        let state = state.clone();
+        use_memo((state.doc.clone(), state.link_preset, state.lesson), move |_| state.compare_offer())
+    };
+
+    html! {
+        <header class="toolbar">
+            <h1 class="brand">{ "Brokerlab" }</h1>
+            <div class="field lesson">
+                <label for="lesson">{ "Lesson" }</label>
+                <select id="lesson" onchange={on_lesson} ref={lesson_select.clone()}>
+                    { for catalog.iter().map(|p| html! {
+                        <option key={p.slug} value={p.slug} selected={p.slug == lesson_slug}>{ &p.title }</option>
+                    }) }
+                </select>
+            </div>
+            <div class="tools" role="group" aria-label="Lessons">
+                { button("Lessons", "lessons", || PanelAction::ToggleGallery.into(), true, "") }
+                { compare_button(state, &compare_offer) }
+            </div>
+            <ShareTools state={state.clone()} />
+            <div class="tools" role="group" aria-label="Edit">
+                { button("Undo", "undo", || EditAction::Undo.into(), state.can_undo(), "Control+Z") }
+                { button("Redo", "redo", || EditAction::Redo.into(), state.can_redo(), "Control+Shift+Z") }
+                { button("Start over", "restart", || OpenAction::StartOver.into(), true, "") }
+            </div>
+            <div class="tools" role="group" aria-label="View">
+                { zoom("Zoom in", "zoom-in", 1.25) }
+                { zoom("Zoom out", "zoom-out", 0.8) }
+                { zoom("Fit to screen", "fit", 0.0) }
+                { button("Help", "help", || PanelAction::ToggleHelp.into(), true, "?") }
+            </div>
+        </header>
+    }
+}
+
+/// "Compare": runs what `offer` names (the lesson's other variant, or the original of an
+/// edited scenario; see `AppState::compare_offer`), or closes the comparison.
+fn compare_button(state: &UseReducerHandle<AppState>, offer: &(String, CompareTo)) -> Html {
+    let d = state.dispatcher();
+    let (label, target) = match &state.compare {
+        Some(_) => ("Close compare".to_string(), None),
+        None => (offer.0.clone(), Some(offer.1)),
+    };
+    let short = if state.compare.is_some() { "Close compare" } else { "Compare" };
+    html! {
+        <button type="button" class="tool" aria-pressed={state.compare.is_some().to_string()} title={label.clone()}
+                aria-label={label} onclick={Callback::from(move |_| d.dispatch(OpenAction::CompareWith(target).into()))}>
+            { icons::button_icon("compare") }<span>{ short }</span>
+        </button>
+    }
+}
