@@ -10,7 +10,6 @@ use crate::model::command::{Command, ResetTarget};
 use crate::model::ids::NodeId;
 use crate::model::time::Duration;
 use crate::model::*;
-use crate::scenario::limits::MAX_DURATION_MS;
 use crate::scenario::*;
 
 impl Checker {
@@ -29,7 +28,7 @@ impl Checker {
                 let path = format!("{p}.{field}");
                 match by_name.get(name) {
                     None => {
-                        me.err(path, format!("no node has the id {name:?}"));
+                        me.no_such_node(path, name);
                         None
                     }
                     Some(id) if want.contains(&s.nodes[id.index()].kind_name()) => Some(*id),
@@ -46,22 +45,15 @@ impl Checker {
             let command = match &a.what {
                 ActionKind::Crash { consumer, recover_after_ms } => {
                     let c = node(self, "crash.consumer", consumer, &["consumer"]);
-                    let rec = recover_after_ms.map(|r| {
-                        Duration::from_ms(self.int_range(
-                            &format!("{p}.crash.recover_after_ms"),
-                            r,
-                            0,
-                            MAX_DURATION_MS,
-                            " ms",
-                        ))
-                    });
+                    let rec = recover_after_ms
+                        .map(|r| Duration::from_ms(self.whole_ms(&format!("{p}.crash.recover_after_ms"), r, 0)));
                     c.map(|consumer| Command::Crash { consumer, recover_after: rec })
                 }
                 ActionKind::Recover { consumer } => node(self, "recover.consumer", consumer, &["consumer"])
                     .map(|consumer| Command::Recover { consumer }),
                 ActionKind::Outage { node: n, duration_ms: d } => {
                     let target = node(self, "outage.node", n, &["queue", "exchange", "topic"]);
-                    let d = self.int_range(&format!("{p}.outage.duration_ms"), *d, 1, MAX_DURATION_MS, " ms");
+                    let d = self.whole_ms(&format!("{p}.outage.duration_ms"), *d, 1);
                     target.map(|node| Command::Outage { node, duration: Duration::from_ms(d) })
                 }
                 ActionKind::Redrive { dlq, to } => {
@@ -77,12 +69,9 @@ impl Checker {
                 }
                 ActionKind::Slow { consumer, factor } => {
                     let c = node(self, "slow.consumer", consumer, &["consumer"]);
-                    if !factor.is_finite() || *factor < 0.001 || *factor > 10_000.0 {
-                        self.err(format!("{p}.slow.factor"), "must be between 0.001 and 10000");
-                        None
-                    } else {
+                    self.slow_factor(&format!("{p}.slow.factor"), *factor).and_then(|factor| {
                         c.map(|consumer| Command::Slow { consumer, factor_milli: libm::round(factor * 1000.0) as u32 })
-                    }
+                    })
                 }
                 ActionKind::Leave { consumer } => {
                     node(self, "leave.consumer", consumer, &["consumer"]).map(|consumer| Command::Leave { consumer })
@@ -132,13 +121,7 @@ impl Checker {
                             }
                         }
                         ResetTo::TimeMs(ms) => {
-                            let ms = self.int_range(
-                                &format!("{p}.reset_offsets.to.time_ms"),
-                                *ms,
-                                0,
-                                MAX_DURATION_MS,
-                                " ms",
-                            );
+                            let ms = self.whole_ms(&format!("{p}.reset_offsets.to.time_ms"), *ms, 0);
                             Some(ResetTarget::Time(crate::model::time::SimTime(ms * 1000)))
                         }
                     };

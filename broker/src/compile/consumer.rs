@@ -10,7 +10,7 @@ use super::{article, Checker};
 use crate::model::ids::NodeId;
 use crate::model::time::Duration;
 use crate::model::*;
-use crate::scenario::limits::{MAX_ATTEMPTS, MAX_CONCURRENCY, MAX_DURATION_MS};
+use crate::scenario::limits::{MAX_ATTEMPTS, MAX_CONCURRENCY};
 use crate::scenario::*;
 
 impl Checker {
@@ -76,7 +76,7 @@ impl Checker {
             poison: Vec::new(),
             lose_acks: 0.0,
             downstream_outages: Vec::new(),
-            start: Duration::from_ms(self.int_range(&format!("{p}.start_ms"), s.start_ms, 0, MAX_DURATION_MS, " ms")),
+            start: Duration::from_ms(self.whole_ms(&format!("{p}.start_ms"), s.start_ms, 0)),
             dead_letter: None,
             log: None,
         };
@@ -85,20 +85,12 @@ impl Checker {
             match f {
                 ConsumerFault::Crash { probability, point, recover_after_ms } => {
                     let probability = self.probability(&format!("{fp}.crash.probability"), *probability);
-                    let rec = self.int_range(
-                        &format!("{fp}.crash.recover_after_ms"),
-                        *recover_after_ms,
-                        0,
-                        MAX_DURATION_MS,
-                        " ms",
-                    );
+                    let rec = self.whole_ms(&format!("{fp}.crash.recover_after_ms"), *recover_after_ms, 0);
                     m.crashes.push(CrashModel { probability, point: *point, recover_after: Duration::from_ms(rec) });
                 }
                 ConsumerFault::Slow { factor } => {
-                    if !factor.is_finite() || *factor < 0.001 || *factor > 10_000.0 {
-                        self.err(format!("{fp}.slow.factor"), "must be between 0.001 and 10000");
-                    } else {
-                        m.slow_factor *= *factor;
+                    if let Some(factor) = self.slow_factor(&format!("{fp}.slow.factor"), *factor) {
+                        m.slow_factor *= factor;
                     }
                 }
                 ConsumerFault::TransientErrors { rate } => {
@@ -123,15 +115,8 @@ impl Checker {
                     m.lose_acks = self.probability(&format!("{fp}.lose_acks.probability"), *probability)
                 }
                 ConsumerFault::DownstreamOutage { at_ms, duration_ms } => {
-                    let from =
-                        self.int_range(&format!("{fp}.downstream_outage.at_ms"), *at_ms, 0, MAX_DURATION_MS, " ms");
-                    let len = self.int_range(
-                        &format!("{fp}.downstream_outage.duration_ms"),
-                        *duration_ms,
-                        1,
-                        MAX_DURATION_MS,
-                        " ms",
-                    );
+                    let from = self.whole_ms(&format!("{fp}.downstream_outage.at_ms"), *at_ms, 0);
+                    let len = self.whole_ms(&format!("{fp}.downstream_outage.duration_ms"), *duration_ms, 1);
                     m.downstream_outages.push((Duration::from_ms(from), Duration::from_ms(from + len)));
                 }
             }
@@ -159,7 +144,7 @@ impl Checker {
                 None => None,
                 Some(t) => match by_name.get(t.as_str()) {
                     None => {
-                        self.err(format!("{p}.dead_letter"), format!("no node has the id {t:?}"));
+                        self.no_such_node(format!("{p}.dead_letter"), t);
                         None
                     }
                     Some(d) if Some(*d) == topic => {

@@ -55,7 +55,7 @@ impl Checker {
             }
             if let Some(node) = &pt.node {
                 if !by_name.contains_key(node.as_str()) {
-                    self.err(format!("{p}.node"), format!("no node has the id {node:?}"));
+                    self.no_such_node(format!("{p}.node"), node);
                 }
             }
         }

@@ -19,8 +19,9 @@
 //!   ──▶ Ok(Model), or Err(every Problem found)
 //! ```
 //!
-//! This file holds the walk and the checks every part shares: whole numbers in a range,
-//! milliseconds, probabilities, names, and the wording of numbers and node kinds in messages.
+//! This file holds the walk and the checks several parts share: whole numbers in a range,
+//! milliseconds, probabilities, names, references to unknown node ids, slow-down factors, and
+//! the wording of numbers and node kinds in messages.
 
 mod action;
 mod consumer;
@@ -137,7 +138,27 @@ impl Checker {
 
     /// A whole number of milliseconds from 1 ms to a day, or `default` when absent.
     fn ms_setting(&mut self, path: &str, v: Option<i64>, default: i64) -> u64 {
-        self.int_range(path, v.unwrap_or(default), 1, MAX_DURATION_MS, " ms")
+        self.whole_ms(path, v.unwrap_or(default), 1)
+    }
+
+    /// A whole number of milliseconds from `lo` (0 or 1) to a day.
+    fn whole_ms(&mut self, path: &str, v: i64, lo: i64) -> u64 {
+        self.int_range(path, v, lo, MAX_DURATION_MS, " ms")
+    }
+
+    /// A reference to a node by an id that no node has.
+    fn no_such_node(&mut self, path: impl Into<String>, id: &str) {
+        self.err(path, format!("no node has the id {id:?}"));
+    }
+
+    /// How many times slower a consumer works, from a fault or a `slow` action: 0.001 to 10000.
+    fn slow_factor(&mut self, path: &str, factor: f64) -> Option<f64> {
+        if !factor.is_finite() || !(0.001..=10_000.0).contains(&factor) {
+            self.err(path, "must be between 0.001 and 10000");
+            None
+        } else {
+            Some(factor)
+        }
     }
 
     /// A name people read (an effect, a group, a business write): 1 to MAX_NAME_LEN characters.
@@ -157,7 +178,7 @@ impl Checker {
     }
 
     fn compile(&mut self, s: &Scenario) -> Model {
-        let duration_ms = self.int_range("duration_ms", s.duration_ms, 1, MAX_DURATION_MS, " ms");
+        let duration_ms = self.whole_ms("duration_ms", s.duration_ms, 1);
         self.duration_ms = duration_ms;
         if s.nodes.len() > MAX_NODES {
             self.err("nodes", format!("has {} nodes; the most is {MAX_NODES}", s.nodes.len()));
@@ -189,7 +210,7 @@ impl Checker {
         }
 
         let mut nodes: Vec<NodeModel> = s.nodes.iter().enumerate().map(|(i, n)| self.compile_node(i, n)).collect();
-        self.compile_wires(s, &by_name, &mut nodes, duration_ms);
+        self.compile_wires(s, &by_name, &mut nodes);
         self.compile_dead_letters(s, &by_name, &mut nodes);
         let groups = self.compile_log_consumers(s, &by_name, &mut nodes);
         self.check_producer_targets(s, &nodes);
@@ -213,7 +234,7 @@ impl Checker {
         }
         for (name, [x, y]) in &view.positions {
             if !by_name.contains_key(name.as_str()) {
-                self.err(format!("view.positions.{name}"), format!("no node has the id {name:?}"));
+                self.no_such_node(format!("view.positions.{name}"), name);
             } else if !(x.is_finite() && y.is_finite() && x.abs() <= 1e6 && y.abs() <= 1e6) {
                 self.err(format!("view.positions.{name}"), "must be two numbers between -1000000 and 1000000");
             }

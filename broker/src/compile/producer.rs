@@ -7,7 +7,7 @@
 use super::{compact, Checker};
 use crate::model::time::Duration;
 use crate::model::*;
-use crate::scenario::limits::{MAX_COUNT, MAX_DURATION_MS, MAX_KEYS, MAX_NAME_LEN, MAX_RATE_PER_S};
+use crate::scenario::limits::{MAX_COUNT, MAX_KEYS, MAX_NAME_LEN, MAX_RATE_PER_S};
 use crate::scenario::*;
 
 impl Checker {
@@ -68,7 +68,7 @@ impl Checker {
                 );
             }
         }
-        let start = self.int_range(&format!("{p}.start_ms"), s.start_ms, 0, MAX_DURATION_MS, " ms");
+        let start = self.whole_ms(&format!("{p}.start_ms"), s.start_ms, 0);
         let event_types = s.event_type.as_vec();
         if event_types.is_empty() || event_types.iter().any(|t| t.trim().is_empty() || t.chars().count() > MAX_NAME_LEN)
         {
@@ -112,13 +112,7 @@ impl Checker {
                 }
                 ProducerFault::Crash { probability, recover_after_ms } => {
                     let pr = self.probability(&format!("{p}.faults[{j}].crash.probability"), *probability);
-                    let rec = self.int_range(
-                        &format!("{p}.faults[{j}].crash.recover_after_ms"),
-                        *recover_after_ms,
-                        0,
-                        MAX_DURATION_MS,
-                        " ms",
-                    );
+                    let rec = self.whole_ms(&format!("{p}.faults[{j}].crash.recover_after_ms"), *recover_after_ms, 0);
                     if s.write.is_none() {
                         self.err(
                             format!("{p}.faults[{j}].crash"),

@@ -8,15 +8,13 @@ use super::{article, Checker};
 use crate::model::ids::NodeId;
 use crate::model::time::Duration;
 use crate::model::*;
-use crate::scenario::limits::MAX_DURATION_MS;
 use crate::scenario::*;
 
 impl Checker {
     pub(super) fn compile_queue(&mut self, p: &str, s: &QueueSpec) -> QueueModel {
         let prefetch = self.prefetch(&format!("{p}.prefetch"), s.prefetch);
-        let ack_timeout = s
-            .ack_timeout_ms
-            .map(|v| Duration::from_ms(self.int_range(&format!("{p}.ack_timeout_ms"), v, 1, MAX_DURATION_MS, " ms")));
+        let ack_timeout =
+            s.ack_timeout_ms.map(|v| Duration::from_ms(self.whole_ms(&format!("{p}.ack_timeout_ms"), v, 1)));
         let delivery_limit = match (s.delivery_limit, s.queue_type) {
             (Some(-1), _) => None,
             (Some(_), QueueType::Classic) => {
@@ -47,8 +45,7 @@ impl Checker {
                 "quorum queues support drop-head and reject-publish only (reject-publish-dlx is a classic-queue setting)",
             );
         }
-        let ttl =
-            s.ttl_ms.map(|v| Duration::from_ms(self.int_range(&format!("{p}.ttl_ms"), v, 0, MAX_DURATION_MS, " ms")));
+        let ttl = s.ttl_ms.map(|v| Duration::from_ms(self.whole_ms(&format!("{p}.ttl_ms"), v, 0)));
         let max_length =
             s.max_length.map(|v| self.int_range(&format!("{p}.max_length"), v, 0, 10_000_000, " messages") as u32);
         QueueModel {
@@ -75,7 +72,7 @@ impl Checker {
             let Some(target) = &q.dead_letter else { continue };
             let path = format!("nodes[{i}].dead_letter");
             match by_name.get(target.as_str()) {
-                None => self.err(&path, format!("no node has the id {target:?}")),
+                None => self.no_such_node(&path, target),
                 Some(t) if t.index() == i => self.err(&path, "a queue cannot dead-letter into itself"),
                 Some(t) => match &s.nodes[t.index()] {
                     Node::DeadLetterQueue(_) | Node::Queue(_) => {

@@ -127,24 +127,17 @@ impl Checker {
         true
     }
 
-    pub(super) fn compile_wires(
-        &mut self,
-        s: &Scenario,
-        by_name: &BTreeMap<&str, NodeId>,
-        nodes: &mut [NodeModel],
-        duration_ms: u64,
-    ) {
-        let _ = duration_ms;
+    pub(super) fn compile_wires(&mut self, s: &Scenario, by_name: &BTreeMap<&str, NodeId>, nodes: &mut [NodeModel]) {
         let mut seen: BTreeMap<(NodeId, NodeId), usize> = BTreeMap::new();
         for (i, w) in s.wires.iter().enumerate() {
             let p = format!("wires[{i}]");
             let from = by_name.get(w.from.as_str()).copied();
             let to = by_name.get(w.to.as_str()).copied();
             if from.is_none() {
-                self.err(format!("{p}.from"), format!("no node has the id {:?}", w.from));
+                self.no_such_node(format!("{p}.from"), &w.from);
             }
             if to.is_none() {
-                self.err(format!("{p}.to"), format!("no node has the id {:?}", w.to));
+                self.no_such_node(format!("{p}.to"), &w.to);
             }
             let (Some(from), Some(to)) = (from, to) else { continue };
             if from == to {
