@@ -1,0 +1,322 @@
+//! A consumer: its delivery semantics, processing time, concurrency, prefetch, retry policy,
+//! effect and faults; then, once the wires say what each one reads, the settings of a topic
+//! consumer: its dead-letter target, its group and the group's assignment strategy, commits
+//! and the poll loop's timeouts. Settings that mean something only on a topic are refused on a
+//! queue consumer, and the other way round.
+
+use std::collections::BTreeMap;
+
+use super::{article, Checker};
+use crate::model::ids::NodeId;
+use crate::model::time::Duration;
+use crate::model::*;
+use crate::scenario::limits::{MAX_ATTEMPTS, MAX_CONCURRENCY};
+use crate::scenario::*;
+
+impl Checker {
+    pub(super) fn compile_consumer(&mut self, p: &str, s: &ConsumerSpec) -> ConsumerModel {
+        let processing = match &s.processing {
+            Processing::Fixed { ms } => {
+                ProcessingModel::Fixed { ms: self.ms(&format!("{p}.processing.fixed.ms"), *ms, true) }
+            }
+            Processing::Uniform { min_ms, max_ms } => {
+                let lo = self.ms(&format!("{p}.processing.uniform.min_ms"), *min_ms, true);
+                let hi = self.ms(&format!("{p}.processing.uniform.max_ms"), *max_ms, true);
+                if hi < lo {
+                    self.err(format!("{p}.processing.uniform.max_ms"), "must not be less than min_ms");
+                }
+                ProcessingModel::Uniform { min_ms: lo, max_ms: hi.max(lo) }
+            }
+            Processing::Exponential { mean_ms } => ProcessingModel::Exponential {
+                mean_ms: self.ms(&format!("{p}.processing.exponential.mean_ms"), *mean_ms, false),
+            },
+        };
+        let concurrency = self.int_range(&format!("{p}.concurrency"), s.concurrency, 1, MAX_CONCURRENCY, "") as u32;
+        let r = &s.retry;
+        let base_ms = self.ms(&format!("{p}.retry.base_ms"), r.base_ms, true);
+        let cap_ms = self.ms(&format!("{p}.retry.cap_ms"), r.cap_ms, true);
+        if cap_ms < base_ms {
+            self.err(format!("{p}.retry.cap_ms"), "must not be less than base_ms");
+        }
+        let default_attempts = if r.policy == RetryPolicy::None { 1 } else { 3 };
+        let max_attempts = self.int_range(
+            &format!("{p}.retry.max_attempts"),
+            r.max_attempts.unwrap_or(default_attempts),
+            1,
+            MAX_ATTEMPTS,
+            "",
+        ) as u32;
+        if r.policy == RetryPolicy::None && max_attempts > 1 {
+            self.err(
+                format!("{p}.retry.max_attempts"),
+                "needs a retry policy (immediate, fixed or exponential) to retry",
+            );
+        }
+        // Without a named effect, each consumer's effect is its own (named after the consumer).
+        let effect = s.effect.clone().unwrap_or_else(|| s.id.clone());
+        self.name(&format!("{p}.effect"), &effect);
+        let mut m = ConsumerModel {
+            semantics: s.semantics,
+            processing,
+            concurrency,
+            prefetch: s.prefetch.map(|v| self.prefetch(&format!("{p}.prefetch"), v)),
+            retry: RetryModel {
+                policy: r.policy,
+                base_ms,
+                cap_ms: cap_ms.max(base_ms),
+                jitter: r.jitter,
+                max_attempts,
+                then: r.then,
+            },
+            effect,
+            queue: None,
+            crashes: Vec::new(),
+            slow_factor: 1.0,
+            transient_error_rate: 0.0,
+            poison: Vec::new(),
+            lose_acks: 0.0,
+            downstream_outages: Vec::new(),
+            start: Duration::from_ms(self.whole_ms(&format!("{p}.start_ms"), s.start_ms, 0)),
+            dead_letter: None,
+            log: None,
+        };
+        for (j, f) in s.faults.iter().enumerate() {
+            let fp = format!("{p}.faults[{j}]");
+            match f {
+                ConsumerFault::Crash { probability, point, recover_after_ms } => {
+                    let probability = self.probability(&format!("{fp}.crash.probability"), *probability);
+                    let rec = self.whole_ms(&format!("{fp}.crash.recover_after_ms"), *recover_after_ms, 0);
+                    m.crashes.push(CrashModel { probability, point: *point, recover_after: Duration::from_ms(rec) });
+                }
+                ConsumerFault::Slow { factor } => {
+                    if let Some(factor) = self.slow_factor(&format!("{fp}.slow.factor"), *factor) {
+                        m.slow_factor *= factor;
+                    }
+                }
+                ConsumerFault::TransientErrors { rate } => {
+                    m.transient_error_rate = self.probability(&format!("{fp}.transient_errors.rate"), *rate)
+                }
+                ConsumerFault::Poison(ps) => {
+                    let set = [ps.every_nth.is_some(), ps.key.is_some(), ps.schema_version_above.is_some()];
+                    if set.iter().filter(|b| **b).count() != 1 {
+                        self.err(format!("{fp}.poison"), "needs exactly one of every_nth, key, schema_version_above");
+                    }
+                    m.poison.push(PoisonModel {
+                        every_nth: ps
+                            .every_nth
+                            .map(|n| self.int_range(&format!("{fp}.poison.every_nth"), n, 1, 1_000_000, "") as u32),
+                        key: ps.key.clone(),
+                        schema_version_above: ps.schema_version_above.map(|n| {
+                            self.int_range(&format!("{fp}.poison.schema_version_above"), n, 0, 1_000, "") as u32
+                        }),
+                    });
+                }
+                ConsumerFault::LoseAcks { probability } => {
+                    m.lose_acks = self.probability(&format!("{fp}.lose_acks.probability"), *probability)
+                }
+                ConsumerFault::DownstreamOutage { at_ms, duration_ms } => {
+                    let from = self.whole_ms(&format!("{fp}.downstream_outage.at_ms"), *at_ms, 0);
+                    let len = self.whole_ms(&format!("{fp}.downstream_outage.duration_ms"), *duration_ms, 1);
+                    m.downstream_outages.push((Duration::from_ms(from), Duration::from_ms(from + len)));
+                }
+            }
+        }
+        m
+    }
+
+    /// Topic consumers: their group, commit settings and dead-letter target. Settings that
+    /// only mean something on a topic are refused on a queue consumer, and the other way round.
+    pub(super) fn compile_log_consumers(
+        &mut self,
+        s: &Scenario,
+        by_name: &BTreeMap<&str, NodeId>,
+        nodes: &mut [NodeModel],
+    ) -> Vec<GroupModel> {
+        let mut groups: Vec<GroupModel> = Vec::new();
+        let mut strategy_of: Vec<(AssignmentStrategy, usize)> = Vec::new();
+        for (i, n) in s.nodes.iter().enumerate() {
+            let Node::Consumer(c) = n else { continue };
+            let p = format!("nodes[{i}]");
+            let id = NodeId(i as u32);
+            let topic = self.consumer_topic.get(&id).copied();
+            // The dead-letter target of a consumer (topic consumers only).
+            let dead_letter = match &c.dead_letter {
+                None => None,
+                Some(t) => match by_name.get(t.as_str()) {
+                    None => {
+                        self.no_such_node(format!("{p}.dead_letter"), t);
+                        None
+                    }
+                    Some(d) if Some(*d) == topic => {
+                        self.err(format!("{p}.dead_letter"), "must be another topic than the one it reads");
+                        None
+                    }
+                    Some(d) => match &s.nodes[d.index()] {
+                        Node::Topic(_) | Node::DeadLetterQueue(_) => Some(*d),
+                        other => {
+                            self.err(
+                                format!("{p}.dead_letter"),
+                                format!(
+                                    "must name a topic (a retry or dead-letter topic) or a dead-letter queue, not {} {}",
+                                    article(other.kind_name()),
+                                    other.kind_name()
+                                ),
+                            );
+                            None
+                        }
+                    },
+                },
+            };
+            let Some(topic) = topic else {
+                let topic_only = [
+                    ("group", c.group.is_some()),
+                    ("assignment", c.assignment.is_some()),
+                    ("commit", c.commit.is_some()),
+                    ("auto_commit_interval_ms", c.auto_commit_interval_ms.is_some()),
+                    ("max_poll_records", c.max_poll_records.is_some()),
+                    ("auto_offset_reset", c.auto_offset_reset.is_some()),
+                    ("session_timeout_ms", c.session_timeout_ms.is_some()),
+                    ("max_poll_interval_ms", c.max_poll_interval_ms.is_some()),
+                    ("heartbeat_interval_ms", c.heartbeat_interval_ms.is_some()),
+                    ("transactional", c.transactional),
+                    ("dead_letter", c.dead_letter.is_some()),
+                ];
+                for (field, set) in topic_only {
+                    if set {
+                        self.err(
+                            format!("{p}.{field}"),
+                            "applies to a consumer that reads a topic; this one does not (on a queue, the queue's own settings decide)",
+                        );
+                    }
+                }
+                continue;
+            };
+            if c.prefetch.is_some() {
+                self.err(
+                    format!("{p}.prefetch"),
+                    "prefetch is a queue setting; a topic consumer polls up to max_poll_records",
+                );
+            }
+            if c.concurrency != 1 {
+                self.err(
+                    format!("{p}.concurrency"),
+                    "a topic consumer processes one record at a time, as Kafka's poll loop does; add consumers to the group to read partitions in parallel",
+                );
+            }
+            for (j, f) in c.faults.iter().enumerate() {
+                if matches!(f, ConsumerFault::LoseAcks { .. }) {
+                    self.err(
+                        format!("{p}.faults[{j}]"),
+                        "lost acks are a queue fault; on a topic, a crash before the commit shows the same thing",
+                    );
+                }
+            }
+            if c.retry.then == GiveUp::DeadLetter && dead_letter.is_none() && c.dead_letter.is_none() {
+                self.err(
+                    format!("{p}.retry.then"),
+                    "a topic consumer that dead-letters needs somewhere to send the record: set \"dead_letter\" to a topic or a dead-letter queue",
+                );
+            }
+            if c.transactional && c.semantics == Semantics::AtMostOnce {
+                self.err(
+                    format!("{p}.transactional"),
+                    "a transactional commit commits the offset with the effect, after processing; at-most-once commits before",
+                );
+            }
+            let group_name = c.group.clone().unwrap_or_else(|| c.id.clone());
+            self.name(&format!("{p}.group"), &group_name);
+            let strategy = c.assignment.unwrap_or_default();
+            let g = match groups.iter().position(|g| g.name == group_name) {
+                Some(g) => {
+                    let (first, at) = strategy_of[g];
+                    if first != strategy {
+                        self.err(
+                            format!("{p}.assignment"),
+                            format!(
+                                "every member of group {group_name:?} must use the same assignment strategy (nodes[{at}] uses {:?}); Kafka refuses a member whose strategy the group does not share",
+                                first.name()
+                            ),
+                        );
+                    }
+                    g
+                }
+                None => {
+                    groups.push(GroupModel {
+                        name: group_name.clone(),
+                        strategy,
+                        members: Vec::new(),
+                        topics: Vec::new(),
+                    });
+                    strategy_of.push((strategy, i));
+                    groups.len() - 1
+                }
+            };
+            groups[g].members.push(id);
+            if !groups[g].topics.contains(&topic) {
+                groups[g].topics.push(topic);
+            }
+            let session = self.ms_setting(&format!("{p}.session_timeout_ms"), c.session_timeout_ms, 45_000);
+            let heartbeat = self.ms_setting(
+                &format!("{p}.heartbeat_interval_ms"),
+                c.heartbeat_interval_ms,
+                3_000.min(session as i64),
+            );
+            if heartbeat > session {
+                self.err(
+                    format!("{p}.heartbeat_interval_ms"),
+                    "must not be more than session_timeout_ms (Kafka advises a third of it)",
+                );
+            }
+            let max_poll_interval =
+                self.ms_setting(&format!("{p}.max_poll_interval_ms"), c.max_poll_interval_ms, 300_000);
+            let interval = self.ms_setting(&format!("{p}.auto_commit_interval_ms"), c.auto_commit_interval_ms, 5_000);
+            if c.auto_commit_interval_ms.is_some() && c.commit.is_some_and(|m| m != CommitMode::Auto) {
+                self.err(format!("{p}.auto_commit_interval_ms"), "applies only to \"commit\": \"auto\"");
+            }
+            let max_poll =
+                self.int_range(&format!("{p}.max_poll_records"), c.max_poll_records.unwrap_or(500), 1, 10_000, "");
+            if let NodeKind::Consumer(cm) = &mut nodes[i].kind {
+                cm.dead_letter = dead_letter;
+                cm.log = Some(LogConsumerModel {
+                    topic,
+                    group: g as u16,
+                    commit: c.commit.unwrap_or_default(),
+                    auto_commit_interval: Duration::from_ms(interval),
+                    max_poll_records: max_poll as u32,
+                    offset_reset: c.auto_offset_reset.unwrap_or_default(),
+                    session_timeout: Duration::from_ms(session),
+                    max_poll_interval: Duration::from_ms(max_poll_interval),
+                    heartbeat_interval: Duration::from_ms(heartbeat),
+                    transactional: c.transactional,
+                });
+            }
+        }
+        for g in &mut groups {
+            crate::sort::sort_by(&mut g.members, |a, b| s.nodes[a.index()].id() < s.nodes[b.index()].id());
+            crate::sort::sort(&mut g.topics);
+        }
+        for (gi, g) in groups.iter().enumerate() {
+            for t in &g.topics {
+                if let NodeKind::Topic(tm) = &mut nodes[t.index()].kind {
+                    tm.groups.push(gi as u16);
+                }
+            }
+        }
+        groups
+    }
+
+    /// A poison fault that picks its messages by key needs a key.
+    pub(super) fn check_poison_keys(&mut self, s: &Scenario) {
+        for (i, n) in s.nodes.iter().enumerate() {
+            if let Node::Consumer(c) = n {
+                for (j, f) in c.faults.iter().enumerate() {
+                    if let ConsumerFault::Poison(PoisonSpec { key: Some(k), .. }) = f {
+                        if k.is_empty() {
+                            self.err(format!("nodes[{i}].faults[{j}].poison.key"), "must not be empty");
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

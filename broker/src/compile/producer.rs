@@ -1,0 +1,244 @@
+//! A producer: its arrivals (fixed, Poisson or bursts) and the message budget they must stay
+//! within, its keys (a list or a range like `"order-1..order-20"`), publisher confirms and
+//! retries, the business write beside the publish (dual write or outbox), and its faults.
+//! Whether it may partition by something other than the key, or be idempotent, depends on
+//! where it publishes, so that is checked once the wires are in.
+
+use super::{compact, Checker};
+use crate::model::time::Duration;
+use crate::model::*;
+use crate::scenario::limits::{MAX_COUNT, MAX_KEYS, MAX_NAME_LEN, MAX_RATE_PER_S};
+use crate::scenario::*;
+
+impl Checker {
+    pub(super) fn compile_producer(&mut self, p: &str, s: &ProducerSpec) -> ProducerModel {
+        let arrivals = match &s.arrivals {
+            Arrivals::Fixed { interval_ms } => {
+                let ms = self.ms(&format!("{p}.arrivals.fixed.interval_ms"), *interval_ms, false);
+                if ms > 0.0 && ms < 0.01 {
+                    self.err(
+                        format!("{p}.arrivals.fixed.interval_ms"),
+                        "must be at least 0.01 ms (100,000 messages a second)",
+                    );
+                }
+                ArrivalModel::Fixed { interval: Duration::from_ms_f64(ms.max(0.01)) }
+            }
+            Arrivals::Poisson { rate_per_s } => {
+                let path = format!("{p}.arrivals.poisson.rate_per_s");
+                let rate = if !rate_per_s.is_finite() || *rate_per_s <= 0.0 {
+                    self.err(&path, "must be more than 0 messages a second");
+                    1.0
+                } else if *rate_per_s > MAX_RATE_PER_S {
+                    self.err(
+                        &path,
+                        format!("must be at most {MAX_RATE_PER_S} messages a second (got {})", compact(*rate_per_s)),
+                    );
+                    MAX_RATE_PER_S
+                } else {
+                    *rate_per_s
+                };
+                ArrivalModel::Poisson { mean_gap_us: 1e6 / rate }
+            }
+            Arrivals::Burst { size, every_ms } => {
+                let size = self.int_range(&format!("{p}.arrivals.burst.size"), *size, 1, 10_000, " messages");
+                let every = self.ms(&format!("{p}.arrivals.burst.every_ms"), *every_ms, false);
+                if every > 0.0 && (size as f64) * 1000.0 / every > MAX_RATE_PER_S {
+                    self.err(
+                        format!("{p}.arrivals.burst"),
+                        format!("averages more than {MAX_RATE_PER_S} messages a second"),
+                    );
+                }
+                ArrivalModel::Burst { size: size as u32, every: Duration::from_ms_f64(every.max(0.01)) }
+            }
+        };
+        let count = s.count.map(|c| self.int_range(&format!("{p}.count"), c, 0, MAX_COUNT, " messages"));
+        // An unlimited producer must not outrun the message budget within the scenario.
+        if count.is_none() {
+            // Ticks run at 0, gap, 2*gap, ... up to and including the end.
+            let d_us = self.duration_ms as f64 * 1000.0;
+            let expected = match &arrivals {
+                ArrivalModel::Fixed { interval } => libm::floor(d_us / interval.0.max(1) as f64) + 1.0,
+                ArrivalModel::Poisson { mean_gap_us } => d_us / mean_gap_us,
+                ArrivalModel::Burst { size, every } => (libm::floor(d_us / every.0.max(1) as f64) + 1.0) * *size as f64,
+            };
+            if expected > MAX_COUNT as f64 {
+                self.err(
+                    format!("{p}.count"),
+                    format!("without a count this producer would publish about {} messages in the scenario's duration; the most is {MAX_COUNT}: set a count, a lower rate or a shorter duration", expected.round() as u64),
+                );
+            }
+        }
+        let start = self.whole_ms(&format!("{p}.start_ms"), s.start_ms, 0);
+        let event_types = s.event_type.as_vec();
+        if event_types.is_empty() || event_types.iter().any(|t| t.trim().is_empty() || t.chars().count() > MAX_NAME_LEN)
+        {
+            self.err(
+                format!("{p}.event_type"),
+                format!("needs one or more non-empty names of at most {MAX_NAME_LEN} characters"),
+            );
+        }
+        let schema_version = self.int_range(&format!("{p}.schema_version"), s.schema_version, 1, 1_000, "") as u32;
+        let keys = match &s.keys {
+            None => Vec::new(),
+            Some(k) => self.keys(&format!("{p}.keys"), k),
+        };
+        let publish = s.publish.as_ref().map(|ps| PublishModel {
+            timeout: Duration::from_ms(self.int_range(
+                &format!("{p}.publish.timeout_ms"),
+                ps.timeout_ms,
+                1,
+                3_600_000,
+                " ms",
+            )),
+            retries: self.int_range(&format!("{p}.publish.retries"), ps.retries, 0, 100, "") as u32,
+            backoff: Duration::from_ms(self.int_range(
+                &format!("{p}.publish.backoff_ms"),
+                ps.backoff_ms,
+                0,
+                3_600_000,
+                " ms",
+            )),
+        });
+        let mut publish_lost = 0.0;
+        let mut confirm_lost = 0.0;
+        let mut crash = None;
+        for (j, f) in s.faults.iter().enumerate() {
+            match f {
+                ProducerFault::PublishLost { probability } => {
+                    publish_lost = self.probability(&format!("{p}.faults[{j}].publish_lost.probability"), *probability)
+                }
+                ProducerFault::ConfirmLost { probability } => {
+                    confirm_lost = self.probability(&format!("{p}.faults[{j}].confirm_lost.probability"), *probability)
+                }
+                ProducerFault::Crash { probability, recover_after_ms } => {
+                    let pr = self.probability(&format!("{p}.faults[{j}].crash.probability"), *probability);
+                    let rec = self.whole_ms(&format!("{p}.faults[{j}].crash.recover_after_ms"), *recover_after_ms, 0);
+                    if s.write.is_none() {
+                        self.err(
+                            format!("{p}.faults[{j}].crash"),
+                            "a producer crash falls between its business write and its publish: add \"write\": {\"name\": \"save order\"}",
+                        );
+                    }
+                    crash = Some((pr, Duration::from_ms(rec)));
+                }
+            }
+        }
+        let write = s.write.as_ref().map(|w| {
+            self.name(&format!("{p}.write.name"), &w.name);
+            let relay =
+                self.int_range(&format!("{p}.write.relay_interval_ms"), w.relay_interval_ms, 1, 3_600_000, " ms");
+            WriteModel {
+                name: w.name.clone(),
+                outbox: w.outbox,
+                relay_interval: Duration::from_ms(relay),
+                order: w.order,
+            }
+        });
+        if s.idempotent && publish.is_none() {
+            self.err(
+                format!("{p}.idempotent"),
+                "the idempotent producer needs acks and retries: add \"publish\": {\"timeout_ms\": ..., \"retries\": ...} (Kafka requires retries and acks=all for enable.idempotence)",
+            );
+        }
+        if (publish_lost > 0.0 || confirm_lost > 0.0) && publish.is_none() {
+            self.err(
+                format!("{p}.faults"),
+                "lost publishes and lost confirms need publisher confirms: add \"publish\": {\"timeout_ms\": ..., \"retries\": ...}",
+            );
+        }
+        ProducerModel {
+            arrivals,
+            count,
+            start: Duration::from_ms(start),
+            event_types,
+            schema_version,
+            keys,
+            key_choice: s.key_choice,
+            routing_key: s.routing_key.clone(),
+            publish,
+            publish_lost,
+            confirm_lost,
+            target: None,
+            idempotent: s.idempotent,
+            partition_by: s.partition_by,
+            write,
+            crash,
+        }
+    }
+
+    fn keys(&mut self, path: &str, k: &Keys) -> Vec<String> {
+        match k {
+            Keys::List(list) => {
+                if list.is_empty() || list.len() as i64 > MAX_KEYS {
+                    self.err(path, format!("needs between 1 and {MAX_KEYS} keys"));
+                    return Vec::new();
+                }
+                if list.iter().any(|k| k.is_empty() || k.chars().count() > MAX_NAME_LEN) {
+                    self.err(path, format!("keys must be non-empty and at most {MAX_NAME_LEN} characters"));
+                }
+                list.clone()
+            }
+            Keys::Range(r) => match parse_key_range(r) {
+                Ok((prefix, lo, hi)) => {
+                    if hi - lo + 1 > MAX_KEYS as u64 {
+                        self.err(path, format!("a key range may hold at most {MAX_KEYS} keys"));
+                        return Vec::new();
+                    }
+                    (lo..=hi).map(|n| format!("{prefix}{n}")).collect()
+                }
+                Err(why) => {
+                    self.err(path, why);
+                    Vec::new()
+                }
+            },
+        }
+    }
+
+    /// The idempotent producer is Kafka's, and so is choosing a partition: both need the
+    /// producer's target to be a topic. Runs after the wires are compiled.
+    pub(super) fn check_producer_targets(&mut self, s: &Scenario, nodes: &[NodeModel]) {
+        for (i, n) in s.nodes.iter().enumerate() {
+            let Node::Producer(ps) = n else { continue };
+            let NodeKind::Producer(pm) = &nodes[i].kind else { continue };
+            let to_topic = pm.target.as_ref().is_some_and(|l| matches!(nodes[l.to.index()].kind, NodeKind::Topic(_)));
+            if ps.partition_by != PartitionBy::Key && !to_topic {
+                self.err(
+                    format!("nodes[{i}].partition_by"),
+                    "chooses a partition on a topic; this producer does not publish to one",
+                );
+            }
+            if ps.idempotent && pm.target.is_some() && !to_topic {
+                self.err(
+                    format!("nodes[{i}].idempotent"),
+                    "broker-side deduplication by producer sequence is Kafka's idempotent producer; publish to a topic, or make the consumer exactly-once",
+                );
+            }
+        }
+    }
+}
+
+/// Reads `"order-1..order-20"` into ("order-", 1, 20).
+pub(super) fn parse_key_range(r: &str) -> Result<(String, u64, u64), String> {
+    let bad = || format!("{r:?} is not a key range like \"order-1..order-20\" or a list of keys");
+    let (a, b) = r.split_once("..").ok_or_else(bad)?;
+    let split = |s: &str| -> Option<(String, u64)> {
+        let digits = s.len() - s.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+        if digits == 0 || digits > 9 {
+            return None;
+        }
+        let (prefix, num) = s.split_at(s.len() - digits);
+        Some((prefix.to_string(), num.parse().ok()?))
+    };
+    let (pa, lo) = split(a).ok_or_else(bad)?;
+    let (pb, hi) = split(b).ok_or_else(bad)?;
+    if pb != pa && !pb.is_empty() {
+        return Err(format!("{r:?}: both ends of a key range need the same prefix"));
+    }
+    if hi < lo {
+        return Err(format!("{r:?}: the range ends before it starts"));
+    }
+    if pa.chars().count() > MAX_NAME_LEN {
+        return Err(format!("{r:?}: the key prefix is too long"));
+    }
+    Ok((pa, lo, hi))
+}
