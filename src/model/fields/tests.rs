@@ -338,3 +338,79 @@ fn templates_are_valid_once_wired() {
     assert_eq!((p["count"].as_i64(), p["keys"].as_str()), (Some(20), Some("order-1..order-5")));
     assert_eq!(template("dead_letter_queue", "d"), json!({"id": "d", "kind": "dead_letter_queue"}));
 }
+
+/// The names serde lists in "unknown field `x`, expected one of `a`, `b`", from the core's own reading of a probe; empty when the probe was accepted or
+/// refused for another reason.
+fn expected_names(problems: &[broker::Problem]) -> Vec<String> {
+    let Some(text) = problems.iter().map(|p| p.message.as_str()).find(|m| m.contains("zzz_probe")) else {
+        return Vec::new();
+    };
+    // "expected one of `a`, `b`", "expected `a` or `b`" or "expected `a`": the names in backticks.
+    let Some((_, list)) = text.split_once("expected ") else { return Vec::new() };
+    list.split('`').skip(1).step_by(2).map(str::to_string).collect()
+}
+
+/// What the core reads where `probe` (merged into a node of `kind`, or into a wire) puts an
+/// unknown name: the names its reader accepts there, found by offering it one it does not know.
+fn core_names(kind: &str, probe: Value) -> Vec<String> {
+    let extend = |mut v: Value| {
+        v.as_object_mut().unwrap().extend(probe.as_object().unwrap().clone());
+        v
+    };
+    let text = if kind == "wire" {
+        json!({"version": 1, "duration_ms": 1000, "nodes": [], "wires": [extend(json!({"from": "a", "to": "b"}))]})
+    } else {
+        json!({"version": 1, "duration_ms": 1000, "nodes": [extend(json!({"id": "n", "kind": kind}))]})
+    };
+    match broker::Scenario::from_json(&text.to_string()) {
+        Ok(_) => Vec::new(),
+        Err(p) => expected_names(&p),
+    }
+}
+
+/// Settings the core reads that the inspector deliberately does not show as a field: who a
+/// node is and where it sits are edited on the canvas, and a wire's ends by wiring.
+const NOT_IN_THE_INSPECTOR: &[(&str, &str)] =
+    &[("*", "id"), ("*", "kind"), ("*", "x"), ("*", "y"), ("wire", "from"), ("wire", "to")];
+
+#[test]
+fn every_setting_the_core_reads_has_a_field_in_the_catalogue() {
+    let mut missing = Vec::new();
+    let mut seen = 0;
+    let mut need = |kind: &str, paths: &[&str], at: String, whole_ok: bool| {
+        seen += 1;
+        let covered = paths.iter().any(|p| *p == at || p.starts_with(&format!("{at}/")));
+        if !covered && !whole_ok {
+            missing.push(format!("{kind}: {at}"));
+        }
+    };
+    for kind in ["producer", "exchange", "queue", "topic", "consumer", "dead_letter_queue", "wire"] {
+        let paths: Vec<&str> = fields_for(kind).iter().map(|f| f.path).collect();
+        let top = core_names(kind, json!({"zzz_probe": 1}));
+        assert!(!top.is_empty(), "{kind}: the core's reader named no settings");
+        for name in top {
+            if NOT_IN_THE_INSPECTOR.iter().any(|(k, n)| (*k == "*" || *k == kind) && *n == name) {
+                continue;
+            }
+            let at = format!("/{name}");
+            need(kind, &paths, at.clone(), false);
+            // A settings object: each of its own settings needs a field too, unless the whole
+            // object is one field (a variant or a toggle whose parameters are set as a whole).
+            let whole = paths.contains(&at.as_str());
+            for sub in core_names(kind, json!({ name.as_str(): {"zzz_probe": 1} })) {
+                need(kind, &paths, format!("{at}/{sub}"), whole);
+            }
+            // Failure modes: each one the core knows is a switch, and each of its parameters a field.
+            if name == "faults" {
+                for fault in core_names(kind, json!({"faults": [{"zzz_probe": {}}]})) {
+                    need(kind, &paths, format!("/faults/@{fault}"), false);
+                    for param in core_names(kind, json!({"faults": [{ fault.as_str(): {"zzz_probe": 1} }]})) {
+                        need(kind, &paths, format!("/faults/@{fault}/{param}"), false);
+                    }
+                }
+            }
+        }
+    }
+    assert!(seen > 60, "only {seen} settings seen: the probe no longer reads the core's field lists");
+    assert!(missing.is_empty(), "settings the core reads with no field in the inspector: {missing:?}");
+}
