@@ -12,9 +12,9 @@ export const repo = path.resolve(__dirname, '..', '..');
 const screenshots = path.join(repo, 'target', 'screenshots');
 export const HEX16 = /^[0-9a-f]{16}$/;
 
-/** scenarios/trace-hashes.json: lesson slug → native trace hash of the whole run. */
+/** broker/tests/golden/trace-hashes.json: lesson slug → native trace hash of the whole run. */
 export const goldenHashes = JSON.parse(
-  fs.readFileSync(path.join(repo, 'scenarios', 'trace-hashes.json'), 'utf8'),
+  fs.readFileSync(path.join(repo, 'broker', 'tests', 'golden', 'trace-hashes.json'), 'utf8'),
 ) as Record<string, string>;
 
 export type Guard = { errors: string[]; foreignRequests: string[]; failedRequests: string[] };
