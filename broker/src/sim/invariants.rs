@@ -11,7 +11,7 @@
 //! - a partition is owned by at most one member of a group in a generation, and the
 //!   members' own view agrees with the group's.
 //!
-//! Time never going backwards is asserted where the clock moves (`sim.rs`).
+//! Time never going backwards is asserted where the clock moves (`sim/mod.rs`).
 
 use crate::model::NodeKind;
 use crate::sim::fate::Fate;

@@ -121,7 +121,7 @@ pub const UNROUTED: u16 = u16::MAX;
 pub struct Envelope {
     pub msg: MsgId,
     pub state: EnvState,
-    /// Ordering key while ready in a queue (see `queue.rs` for requeue positions).
+    /// Ordering key while ready in a queue (see `queue/mod.rs` for requeue positions).
     pub order: i64,
     /// Deliveries from the current queue (the first delivery is 1).
     pub delivery_count: u32,

@@ -1,5 +1,5 @@
 //! Consumer groups: who is in the group, who owns which partition, and the offsets the group
-//! has committed. The assignment comes from Kafka's assignors (`assignor.rs`), with members
+//! has committed. The assignment comes from Kafka's assignors (`assignor/`), with members
 //! sorted by id as Kafka sorts them.
 //!
 //! ```text
@@ -47,7 +47,7 @@ pub struct GroupState {
     /// Committed offsets: the next record the group will read.
     pub committed: BTreeMap<Tp, u64>,
     /// Records written and not yet committed, over all its partitions (kept up to date on
-    /// every append, commit, reset and deletion; `invariants.rs` recounts it).
+    /// every append, commit, reset and deletion; `sim/invariants.rs` recounts it).
     pub lag: u64,
     pub max_lag: u64,
     /// Why the next rebalance happens (who joined or left, and how).
