@@ -13,6 +13,8 @@
 //! `producer.rs` and `routing.rs`, delivery and processing in `consume.rs`, crashes and outages in `fault.rs`.
 
 pub mod death;
+#[macro_use]
+mod event_table;
 pub mod fate;
 pub mod fault;
 pub mod invariants;

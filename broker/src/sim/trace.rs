@@ -5,6 +5,27 @@
 //! Each entry has a time, a sequence number, the node where it happened, the message and the
 //! envelope (copy) it is about, and an [`Event`]. The hash is FNV-1a over a fixed little-endian
 //! encoding of each entry, so it is the same on every target.
+//!
+//! # Adding an event
+//!
+//! Every event is one row of the table below (`event_table!`, in `event_table.rs`), which
+//! makes the `Event` variant, its name, its hash code, its hash payload and its JSON. To add
+//! one, add a row, with
+//!
+//! - a doc comment: what happened, and which node it is recorded at;
+//! - the next unused code (codes are in the hash: never renumber or reuse one);
+//! - the variant's name, which is also its name in the JSON trace;
+//! - its fields, each `field: Type => how`, where `how` is a method of `Json` saying how the
+//!   field is written: `num` (a number or flag), `node` (a node's name), `group` (a consumer
+//!   group's name), `name` (a reason's stable name), `micros` (a time), `thousandths`; add a
+//!   string after it to write the field under another JSON key (`=> name "reason"`);
+//! - with more than three fields, `hash [..]` with three words, packing two small fields into
+//!   one with `pair(a, b)`;
+//! - `then method` for JSON beyond the fields (as `Published` writes the message's key).
+//!
+//! A new field type needs a `Word` implementation (its number in the hash) and, if none of the
+//! `Json` methods fits it, a new one. Then emit the event where it happens, and teach the app
+//! (`src/play/words.rs`) to say it in words.
 
 use std::hash::Hasher;
 
@@ -25,175 +46,104 @@ pub struct Entry {
     pub event: Event,
 }
 
-/// What happened. The names are the field's own (published, delivered, acked, dead-lettered, ...), plus a few the model needs. Offsets
-/// are `u32` here (a run stops long before 4 billion events) to keep an entry small; the hash
-/// widens them to 64 bits like every other field.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Event {
-    /// A producer sent a message (attempt > 1 is a publish retry). Node: the producer.
-    Published {
-        attempt: u32,
-    },
-    /// The publish did not get through. Node: the producer.
-    PublishFailed {
-        attempt: u32,
-        reason: PublishFailure,
-    },
-    /// The broker stored the message but the producer never heard back. Node: the producer.
-    ConfirmLost,
-    /// Stored in a queue at `position` (0 is the head). Node: the queue.
-    Enqueued {
-        position: u32,
-    },
-    /// Handed to a consumer. Node: the queue.
-    Delivered {
-        consumer: NodeId,
-        delivery_count: u32,
-        redelivered: bool,
-    },
-    /// The consumer started attempt `attempt` on this delivery. Node: the consumer.
-    ProcessingStarted {
-        attempt: u32,
-    },
-    ProcessingFailed {
-        attempt: u32,
-        reason: FailReason,
-    },
-    /// The consumer will try again (attempt `attempt`) after `delay`. Node: the consumer.
-    RetryScheduled {
-        attempt: u32,
-        delay_us: u64,
-    },
-    /// The business side effect happened; `count` is how many times it has for this message.
-    EffectApplied {
-        count: u32,
-    },
-    /// The idempotency table already had this message: the effect was skipped.
-    DuplicateSuppressed,
-    Acked,
-    /// The consumer acked but the ack never reached the broker.
-    AckLost,
-    /// The consumer acked on a channel that had been closed: the broker had requeued it.
-    AckFailed,
-    Nacked {
-        requeue: bool,
-    },
-    /// Back in the queue at `position`. Node: the queue.
-    Requeued {
-        position: u32,
-        reason: RequeueReason,
-        delivery_count: u32,
-    },
-    /// Node: the queue it died in.
-    DeadLettered {
-        reason: DeathReason,
-        target: NodeId,
-        count: u32,
-    },
-    /// Node: where it was dropped.
-    Dropped {
-        reason: DropReason,
-    },
-    /// Its TTL ran out in the queue. Node: the queue.
-    Expired,
-    /// Node: where it was lost.
-    Lost {
-        reason: LossReason,
-    },
-    /// Node: the consumer.
-    Crashed {
-        cause: CrashCause,
-    },
-    Recovered,
-    /// The delivery was not acked within the queue's ack timeout. Node: the consumer.
-    AckTimedOut,
-    /// The broker closed the consumer's channel; its unacked messages were requeued.
-    ChannelClosed {
-        requeued: u32,
-    },
-    OutageStarted {
-        until: SimTime,
-    },
-    OutageEnded,
-    /// Moved from a dead-letter queue back to `to`. Node: the dead-letter queue.
-    Redriven {
-        to: NodeId,
-    },
-    /// Processing now takes `factor_milli / 1000` times as long. Node: the consumer.
-    SlowedDown {
-        factor_milli: u32,
-    },
-    /// The run stopped early: it reached its limit on events, messages or copies.
-    Halted {
-        events: u64,
-    },
-    /// Written to a topic's partition at `offset`. Node: the topic.
-    Appended {
-        partition: u32,
-        offset: u32,
-    },
-    /// A consumer polled this record. Node: the consumer.
-    Fetched {
-        topic: NodeId,
-        partition: u32,
-        offset: u32,
-        redelivered: bool,
-    },
-    /// The group's committed offset for the partition is now `offset` (the next record to
-    /// read). Node: the consumer that committed.
-    Committed {
-        group: u16,
-        topic: NodeId,
-        partition: u32,
-        offset: u32,
-    },
-    /// An offset commit was refused: the group has rebalanced since this member fetched the
-    /// record. Node: the consumer.
-    CommitFailed {
-        topic: NodeId,
-        partition: u32,
-        offset: u32,
-    },
-    /// A consumer group has a new generation and assignment. Node: the group's first topic.
-    Rebalanced(Box<Rebalance>),
-    /// Node: the consumer.
-    JoinedGroup {
-        group: u16,
-    },
-    /// Node: the consumer.
-    LeftGroup {
-        group: u16,
-        reason: LeaveReason,
-    },
-    /// A group's position on a partition moved without processing. Node: the topic.
-    OffsetsReset {
-        group: u16,
-        topic: NodeId,
-        partition: u32,
-        offset: u32,
-        cause: ResetCause,
-    },
-    /// Retention deleted the record. Node: the topic.
-    Deleted {
-        partition: u32,
-        offset: u32,
-    },
-    /// The idempotent producer's sequence number showed this publish is a retry of a record
-    /// already written: the broker acknowledged it without writing it again. Node: the topic.
-    PublishDeduplicated {
-        partition: u32,
-        sequence: u32,
-    },
-    /// The producer's business write (with an outbox, together with its outbox row).
-    /// Node: the producer.
-    Written {
-        outbox: bool,
-    },
-    /// The business write was rolled back after the event was published. Node: the producer.
-    WriteRolledBack,
-    /// A transactional commit was fenced (the group rebalanced): the effect and the offset
-    /// were both rolled back. Node: the consumer.
-    TransactionAborted,
+event_table! {
+    /// What happened. The names are the field's own (published, delivered, acked, dead-lettered, ...), plus a few the model needs. Offsets
+    /// are `u32` here (a run stops long before 4 billion events) to keep an entry small; the hash
+    /// widens them to 64 bits like every other field.
+    #[derive(Clone, Debug, PartialEq)]
+    Event {
+        // code, variant, { field: type => how it is written in the JSON ["under another key"] }
+        //   [hash [the three words, when the fields do not go in one each]] [then more JSON]
+
+        /// A producer sent a message (attempt > 1 is a publish retry). Node: the producer.
+        1 Published { attempt: u32 => num } then key_and_type;
+        /// The publish did not get through. Node: the producer.
+        2 PublishFailed { attempt: u32 => num, reason: PublishFailure => name };
+        /// The broker stored the message but the producer never heard back. Node: the producer.
+        3 ConfirmLost;
+        /// Stored in a queue at `position` (0 is the head). Node: the queue.
+        4 Enqueued { position: u32 => num };
+        /// Handed to a consumer. Node: the queue.
+        5 Delivered { consumer: NodeId => node, delivery_count: u32 => num, redelivered: bool => num };
+        /// The consumer started attempt `attempt` on this delivery. Node: the consumer.
+        6 ProcessingStarted { attempt: u32 => num };
+        7 ProcessingFailed { attempt: u32 => num, reason: FailReason => name };
+        /// The consumer will try again (attempt `attempt`) after `delay`. Node: the consumer.
+        8 RetryScheduled { attempt: u32 => num, delay_us: u64 => num };
+        /// The business side effect happened; `count` is how many times it has for this message.
+        9 EffectApplied { count: u32 => num };
+        /// The idempotency table already had this message: the effect was skipped.
+        10 DuplicateSuppressed;
+        11 Acked;
+        /// The consumer acked but the ack never reached the broker.
+        12 AckLost;
+        /// The consumer acked on a channel that had been closed: the broker had requeued it.
+        13 AckFailed;
+        14 Nacked { requeue: bool => num };
+        /// Back in the queue at `position`. Node: the queue.
+        15 Requeued { position: u32 => num, reason: RequeueReason => name, delivery_count: u32 => num };
+        /// Node: the queue it died in.
+        16 DeadLettered { reason: DeathReason => name, target: NodeId => node, count: u32 => num };
+        /// Node: where it was dropped.
+        17 Dropped { reason: DropReason => name };
+        /// Its TTL ran out in the queue. Node: the queue.
+        18 Expired;
+        /// Node: where it was lost.
+        19 Lost { reason: LossReason => name };
+        /// Node: the consumer.
+        20 Crashed { cause: CrashCause => name "reason" };
+        21 Recovered;
+        /// The delivery was not acked within the queue's ack timeout. Node: the consumer.
+        22 AckTimedOut;
+        /// The broker closed the consumer's channel; its unacked messages were requeued.
+        23 ChannelClosed { requeued: u32 => num };
+        24 OutageStarted { until: SimTime => micros "until_us" };
+        25 OutageEnded;
+        /// Moved from a dead-letter queue back to `to`. Node: the dead-letter queue.
+        26 Redriven { to: NodeId => node };
+        /// Processing now takes `factor_milli / 1000` times as long. Node: the consumer.
+        27 SlowedDown { factor_milli: u32 => thousandths "factor" };
+        /// The run stopped early: it reached its limit on events, messages or copies.
+        28 Halted { events: u64 => num };
+        /// Written to a topic's partition at `offset`. Node: the topic.
+        29 Appended { partition: u32 => num, offset: u32 => num };
+        /// A consumer polled this record. Node: the consumer.
+        30 Fetched { topic: NodeId => node, partition: u32 => num, offset: u32 => num, redelivered: bool => num }
+            hash [pair(topic, partition), offset, redelivered];
+        /// The group's committed offset for the partition is now `offset` (the next record to
+        /// read). Node: the consumer that committed.
+        31 Committed { group: u16 => group, topic: NodeId => node, partition: u32 => num, offset: u32 => num }
+            hash [pair(group, topic), partition, offset];
+        /// An offset commit was refused: the group has rebalanced since this member fetched the
+        /// record. Node: the consumer.
+        32 CommitFailed { topic: NodeId => node, partition: u32 => num, offset: u32 => num };
+        /// A consumer group has a new generation and assignment. Node: the group's first topic.
+        33 Rebalanced(r: Box<Rebalance> => rebalance)
+            hash [r.group, r.generation, r.fingerprint()];
+        /// Node: the consumer.
+        34 JoinedGroup { group: u16 => group };
+        /// Node: the consumer.
+        35 LeftGroup { group: u16 => group, reason: LeaveReason => name };
+        /// A group's position on a partition moved without processing. Node: the topic.
+        36 OffsetsReset {
+            group: u16 => group, topic: NodeId => node, partition: u32 => num, offset: u32 => num,
+            cause: ResetCause => name "reason",
+        }
+            hash [pair(group, topic), pair(partition, cause), offset];
+        /// Retention deleted the record. Node: the topic.
+        37 Deleted { partition: u32 => num, offset: u32 => num };
+        /// The idempotent producer's sequence number showed this publish is a retry of a record
+        /// already written: the broker acknowledged it without writing it again. Node: the topic.
+        38 PublishDeduplicated { partition: u32 => num, sequence: u32 => num };
+        /// The producer's business write (with an outbox, together with its outbox row).
+        /// Node: the producer.
+        39 Written { outbox: bool => num };
+        /// The business write was rolled back after the event was published. Node: the producer.
+        40 WriteRolledBack;
+        /// A transactional commit was fenced (the group rebalanced): the effect and the offset
+        /// were both rolled back. Node: the consumer.
+        41 TransactionAborted;
+    }
 }
 
 /// A consumer group's new generation: who owns which partitions.
@@ -244,6 +194,16 @@ macro_rules! named_enum {
             }
             pub fn code(self) -> u8 {
                 self as u8
+            }
+        }
+        impl Word for $name {
+            fn word(self) -> u64 {
+                self.code() as u64
+            }
+        }
+        impl Reason for $name {
+            fn text(self) -> &'static str {
+                self.name()
             }
         }
     };
@@ -347,155 +307,131 @@ impl DropReason {
     }
 }
 
-impl Event {
-    pub fn name(&self) -> &'static str {
-        match self {
-            Event::Published { .. } => "Published",
-            Event::PublishFailed { .. } => "PublishFailed",
-            Event::ConfirmLost => "ConfirmLost",
-            Event::Enqueued { .. } => "Enqueued",
-            Event::Delivered { .. } => "Delivered",
-            Event::ProcessingStarted { .. } => "ProcessingStarted",
-            Event::ProcessingFailed { .. } => "ProcessingFailed",
-            Event::RetryScheduled { .. } => "RetryScheduled",
-            Event::EffectApplied { .. } => "EffectApplied",
-            Event::DuplicateSuppressed => "DuplicateSuppressed",
-            Event::Acked => "Acked",
-            Event::AckLost => "AckLost",
-            Event::AckFailed => "AckFailed",
-            Event::Nacked { .. } => "Nacked",
-            Event::Requeued { .. } => "Requeued",
-            Event::DeadLettered { .. } => "DeadLettered",
-            Event::Dropped { .. } => "Dropped",
-            Event::Expired => "Expired",
-            Event::Lost { .. } => "Lost",
-            Event::Crashed { .. } => "Crashed",
-            Event::Recovered => "Recovered",
-            Event::AckTimedOut => "AckTimedOut",
-            Event::ChannelClosed { .. } => "ChannelClosed",
-            Event::OutageStarted { .. } => "OutageStarted",
-            Event::OutageEnded => "OutageEnded",
-            Event::Redriven { .. } => "Redriven",
-            Event::SlowedDown { .. } => "SlowedDown",
-            Event::Halted { .. } => "Halted",
-            Event::Appended { .. } => "Appended",
-            Event::Fetched { .. } => "Fetched",
-            Event::Committed { .. } => "Committed",
-            Event::CommitFailed { .. } => "CommitFailed",
-            Event::Rebalanced(_) => "Rebalanced",
-            Event::JoinedGroup { .. } => "JoinedGroup",
-            Event::LeftGroup { .. } => "LeftGroup",
-            Event::OffsetsReset { .. } => "OffsetsReset",
-            Event::Deleted { .. } => "Deleted",
-            Event::PublishDeduplicated { .. } => "PublishDeduplicated",
-            Event::Written { .. } => "Written",
-            Event::WriteRolledBack => "WriteRolledBack",
-            Event::TransactionAborted => "TransactionAborted",
+/// A field as one of the hash payload's three 64-bit words: numbers widened, flags 0 or 1, ids
+/// and times their number, reasons their code.
+trait Word: Copy {
+    fn word(self) -> u64;
+}
+
+fn word(v: impl Word) -> u64 {
+    v.word()
+}
+
+/// Two fields that fit in 32 bits each, packed into one word (for events with more than three
+/// fields).
+fn pair(hi: impl Word, lo: impl Word) -> u64 {
+    (hi.word() << 32) | lo.word()
+}
+
+impl<T: Word> Word for &T {
+    fn word(self) -> u64 {
+        (*self).word()
+    }
+}
+
+macro_rules! word_as {
+    ($($t:ty => |$v:ident| $e:expr),+ $(,)?) => {
+        $(impl Word for $t {
+            fn word(self) -> u64 {
+                let $v = self;
+                $e
+            }
+        })+
+    };
+}
+
+word_as!(
+    u64 => |v| v,
+    u32 => |v| v as u64,
+    u16 => |v| v as u64,
+    bool => |v| v as u64,
+    NodeId => |v| v.0 as u64,
+    SimTime => |v| v.0,
+    DeathReason => |v| v.code() as u64,
+);
+
+/// The reason enums, as the JSON trace writes them.
+trait Reason: Copy {
+    fn text(self) -> &'static str;
+}
+
+impl Reason for DeathReason {
+    fn text(self) -> &'static str {
+        self.name()
+    }
+}
+
+/// One entry's JSON object as it is written. The event table names one of these methods per
+/// field (`=> how`), each called with the JSON key and the field.
+struct Json<'a> {
+    m: Map<String, Value>,
+    names: &'a dyn Names,
+    msg: Option<MsgId>,
+}
+
+impl Json<'_> {
+    fn put(&mut self, key: &str, v: impl Into<Value>) {
+        self.m.insert(key.into(), v.into());
+    }
+
+    /// A number or a flag, as it is.
+    fn num(&mut self, key: &str, v: &(impl Copy + Into<Value>)) {
+        self.put(key, *v);
+    }
+
+    /// A node, by its name.
+    fn node(&mut self, key: &str, id: &NodeId) {
+        let names = self.names;
+        self.put(key, names.node_name(*id));
+    }
+
+    /// A consumer group, by its name.
+    fn group(&mut self, key: &str, group: &u16) {
+        let names = self.names;
+        self.put(key, names.group_name_and_strategy(*group).0);
+    }
+
+    /// A reason, by its stable name.
+    fn name(&mut self, key: &str, reason: &impl Reason) {
+        self.put(key, reason.text());
+    }
+
+    /// A time, in microseconds.
+    fn micros(&mut self, key: &str, t: &SimTime) {
+        self.put(key, t.0);
+    }
+
+    /// Thousandths, as a decimal number.
+    fn thousandths(&mut self, key: &str, milli: &u32) {
+        self.put(key, *milli as f64 / 1000.0);
+    }
+
+    /// `Published`'s extras: the message's key (null if none) and event type.
+    fn key_and_type(&mut self) {
+        if let Some(msg) = self.msg {
+            let names = self.names;
+            let (key, event_type) = names.msg_key_and_type(msg);
+            self.put("key", key);
+            self.put("event_type", event_type);
         }
     }
 
-    /// A stable number per variant, for the hash.
-    fn code(&self) -> u8 {
-        match self {
-            Event::Published { .. } => 1,
-            Event::PublishFailed { .. } => 2,
-            Event::ConfirmLost => 3,
-            Event::Enqueued { .. } => 4,
-            Event::Delivered { .. } => 5,
-            Event::ProcessingStarted { .. } => 6,
-            Event::ProcessingFailed { .. } => 7,
-            Event::RetryScheduled { .. } => 8,
-            Event::EffectApplied { .. } => 9,
-            Event::DuplicateSuppressed => 10,
-            Event::Acked => 11,
-            Event::AckLost => 12,
-            Event::AckFailed => 13,
-            Event::Nacked { .. } => 14,
-            Event::Requeued { .. } => 15,
-            Event::DeadLettered { .. } => 16,
-            Event::Dropped { .. } => 17,
-            Event::Expired => 18,
-            Event::Lost { .. } => 19,
-            Event::Crashed { .. } => 20,
-            Event::Recovered => 21,
-            Event::AckTimedOut => 22,
-            Event::ChannelClosed { .. } => 23,
-            Event::OutageStarted { .. } => 24,
-            Event::OutageEnded => 25,
-            Event::Redriven { .. } => 26,
-            Event::SlowedDown { .. } => 27,
-            Event::Halted { .. } => 28,
-            Event::Appended { .. } => 29,
-            Event::Fetched { .. } => 30,
-            Event::Committed { .. } => 31,
-            Event::CommitFailed { .. } => 32,
-            Event::Rebalanced(_) => 33,
-            Event::JoinedGroup { .. } => 34,
-            Event::LeftGroup { .. } => 35,
-            Event::OffsetsReset { .. } => 36,
-            Event::Deleted { .. } => 37,
-            Event::PublishDeduplicated { .. } => 38,
-            Event::Written { .. } => 39,
-            Event::WriteRolledBack => 40,
-            Event::TransactionAborted => 41,
+    /// A rebalance writes its own keys: group, strategy, generation, assignment, and revoked
+    /// when some partitions were.
+    fn rebalance(&mut self, _: &str, r: &Rebalance) {
+        let names = self.names;
+        let (group, strategy) = names.group_name_and_strategy(r.group);
+        self.put("group", group);
+        self.put("strategy", strategy);
+        self.put("generation", r.generation);
+        let tp = |t: &NodeId, p: &u32| Value::from(format!("{}/{}", names.node_name(*t), p));
+        let mut a = Map::new();
+        for (m, parts) in &r.assignment {
+            a.insert(names.node_name(*m).to_string(), Value::Array(parts.iter().map(|(t, p)| tp(t, p)).collect()));
         }
-    }
-
-    /// The variant's fields as three integers, for the hash.
-    fn payload(&self) -> [u64; 3] {
-        let b = |v: bool| v as u64;
-        let pair = |hi: u32, lo: u32| ((hi as u64) << 32) | lo as u64;
-        match *self {
-            Event::Published { attempt } => [attempt as u64, 0, 0],
-            Event::PublishFailed { attempt, reason } => [attempt as u64, reason.code() as u64, 0],
-            Event::Enqueued { position } => [position as u64, 0, 0],
-            Event::Delivered { consumer, delivery_count, redelivered } => {
-                [consumer.0 as u64, delivery_count as u64, b(redelivered)]
-            }
-            Event::ProcessingStarted { attempt } => [attempt as u64, 0, 0],
-            Event::ProcessingFailed { attempt, reason } => [attempt as u64, reason.code() as u64, 0],
-            Event::RetryScheduled { attempt, delay_us } => [attempt as u64, delay_us, 0],
-            Event::EffectApplied { count } => [count as u64, 0, 0],
-            Event::Nacked { requeue } => [b(requeue), 0, 0],
-            Event::Requeued { position, reason, delivery_count } => {
-                [position as u64, reason.code() as u64, delivery_count as u64]
-            }
-            Event::DeadLettered { reason, target, count } => [reason.code() as u64, target.0 as u64, count as u64],
-            Event::Dropped { reason } => [reason.code() as u64, 0, 0],
-            Event::Lost { reason } => [reason.code() as u64, 0, 0],
-            Event::Crashed { cause } => [cause.code() as u64, 0, 0],
-            Event::ChannelClosed { requeued } => [requeued as u64, 0, 0],
-            Event::OutageStarted { until } => [until.0, 0, 0],
-            Event::Redriven { to } => [to.0 as u64, 0, 0],
-            Event::SlowedDown { factor_milli } => [factor_milli as u64, 0, 0],
-            Event::Halted { events } => [events, 0, 0],
-            Event::Appended { partition, offset } => [partition as u64, offset as u64, 0],
-            Event::Fetched { topic, partition, offset, redelivered } => {
-                [pair(topic.0, partition), offset as u64, b(redelivered)]
-            }
-            Event::Committed { group, topic, partition, offset } => {
-                [pair(group as u32, topic.0), partition as u64, offset as u64]
-            }
-            Event::CommitFailed { topic, partition, offset } => [topic.0 as u64, partition as u64, offset as u64],
-            Event::Rebalanced(ref r) => [r.group as u64, r.generation as u64, r.fingerprint()],
-            Event::JoinedGroup { group } => [group as u64, 0, 0],
-            Event::LeftGroup { group, reason } => [group as u64, reason.code() as u64, 0],
-            Event::OffsetsReset { group, topic, partition, offset, cause } => {
-                [pair(group as u32, topic.0), pair(partition, cause.code() as u32), offset as u64]
-            }
-            Event::Deleted { partition, offset } => [partition as u64, offset as u64, 0],
-            Event::PublishDeduplicated { partition, sequence } => [partition as u64, sequence as u64, 0],
-            Event::Written { outbox } => [b(outbox), 0, 0],
-            Event::WriteRolledBack | Event::TransactionAborted => [0, 0, 0],
-            Event::ConfirmLost
-            | Event::DuplicateSuppressed
-            | Event::Acked
-            | Event::AckLost
-            | Event::AckFailed
-            | Event::Expired
-            | Event::Recovered
-            | Event::AckTimedOut
-            | Event::OutageEnded => [0, 0, 0],
+        self.put("assignment", Value::Object(a));
+        if !r.revoked.is_empty() {
+            self.put("revoked", Value::Array(r.revoked.iter().map(|(t, p)| tp(t, p)).collect()));
         }
     }
 }
@@ -541,129 +477,9 @@ impl Entry {
         if let Some(env) = self.env {
             m.insert("copy".into(), json!(env.0));
         }
-        let mut put = |k: &str, v: Value| {
-            m.insert(k.into(), v);
-        };
-        match &self.event {
-            Event::Published { attempt } => {
-                put("attempt", json!(attempt));
-                if let Some(msg) = self.msg {
-                    let (key, event_type) = names.msg_key_and_type(msg);
-                    put("key", json!(key));
-                    put("event_type", json!(event_type));
-                }
-            }
-            Event::PublishFailed { attempt, reason } => {
-                put("attempt", json!(attempt));
-                put("reason", json!(reason.name()));
-            }
-            Event::Enqueued { position } => put("position", json!(position)),
-            Event::Delivered { consumer, delivery_count, redelivered } => {
-                put("consumer", json!(names.node_name(*consumer)));
-                put("delivery_count", json!(delivery_count));
-                put("redelivered", json!(redelivered));
-            }
-            Event::ProcessingStarted { attempt } => put("attempt", json!(attempt)),
-            Event::ProcessingFailed { attempt, reason } => {
-                put("attempt", json!(attempt));
-                put("reason", json!(reason.name()));
-            }
-            Event::RetryScheduled { attempt, delay_us } => {
-                put("attempt", json!(attempt));
-                put("delay_us", json!(delay_us));
-            }
-            Event::EffectApplied { count } => put("count", json!(count)),
-            Event::Nacked { requeue } => put("requeue", json!(requeue)),
-            Event::Requeued { position, reason, delivery_count } => {
-                put("position", json!(position));
-                put("reason", json!(reason.name()));
-                put("delivery_count", json!(delivery_count));
-            }
-            Event::DeadLettered { reason, target, count } => {
-                put("reason", json!(reason.name()));
-                put("target", json!(names.node_name(*target)));
-                put("count", json!(count));
-            }
-            Event::Dropped { reason } => put("reason", json!(reason.name())),
-            Event::Lost { reason } => put("reason", json!(reason.name())),
-            Event::Crashed { cause } => put("reason", json!(cause.name())),
-            Event::ChannelClosed { requeued } => put("requeued", json!(requeued)),
-            Event::OutageStarted { until } => put("until_us", json!(until.0)),
-            Event::Redriven { to } => put("to", json!(names.node_name(*to))),
-            Event::SlowedDown { factor_milli } => put("factor", json!(*factor_milli as f64 / 1000.0)),
-            Event::Halted { events } => put("events", json!(events)),
-            Event::Appended { partition, offset } => {
-                put("partition", json!(partition));
-                put("offset", json!(offset));
-            }
-            Event::Fetched { topic, partition, offset, redelivered } => {
-                put("topic", json!(names.node_name(*topic)));
-                put("partition", json!(partition));
-                put("offset", json!(offset));
-                put("redelivered", json!(redelivered));
-            }
-            Event::Committed { group, topic, partition, offset } => {
-                put("group", json!(names.group_name_and_strategy(*group).0));
-                put("topic", json!(names.node_name(*topic)));
-                put("partition", json!(partition));
-                put("offset", json!(offset));
-            }
-            Event::CommitFailed { topic, partition, offset } => {
-                put("topic", json!(names.node_name(*topic)));
-                put("partition", json!(partition));
-                put("offset", json!(offset));
-            }
-            Event::Rebalanced(r) => {
-                let (group, strategy) = names.group_name_and_strategy(r.group);
-                put("group", json!(group));
-                put("strategy", json!(strategy));
-                put("generation", json!(r.generation));
-                let tp = |t: &NodeId, p: &u32| json!(format!("{}/{}", names.node_name(*t), p));
-                let mut a = Map::new();
-                for (m, parts) in &r.assignment {
-                    a.insert(
-                        names.node_name(*m).to_string(),
-                        Value::Array(parts.iter().map(|(t, p)| tp(t, p)).collect()),
-                    );
-                }
-                put("assignment", Value::Object(a));
-                if !r.revoked.is_empty() {
-                    put("revoked", Value::Array(r.revoked.iter().map(|(t, p)| tp(t, p)).collect()));
-                }
-            }
-            Event::JoinedGroup { group } => put("group", json!(names.group_name_and_strategy(*group).0)),
-            Event::LeftGroup { group, reason } => {
-                put("group", json!(names.group_name_and_strategy(*group).0));
-                put("reason", json!(reason.name()));
-            }
-            Event::OffsetsReset { group, topic, partition, offset, cause } => {
-                put("group", json!(names.group_name_and_strategy(*group).0));
-                put("topic", json!(names.node_name(*topic)));
-                put("partition", json!(partition));
-                put("offset", json!(offset));
-                put("reason", json!(cause.name()));
-            }
-            Event::Deleted { partition, offset } => {
-                put("partition", json!(partition));
-                put("offset", json!(offset));
-            }
-            Event::PublishDeduplicated { partition, sequence } => {
-                put("partition", json!(partition));
-                put("sequence", json!(sequence));
-            }
-            Event::Written { outbox } => put("outbox", json!(outbox)),
-            Event::WriteRolledBack | Event::TransactionAborted => {}
-            Event::ConfirmLost
-            | Event::DuplicateSuppressed
-            | Event::Acked
-            | Event::AckLost
-            | Event::AckFailed
-            | Event::Expired
-            | Event::Recovered
-            | Event::AckTimedOut
-            | Event::OutageEnded => {}
-        }
-        Value::Object(m)
+        let mut j = Json { m, names, msg: self.msg };
+        self.event.write_json(&mut j);
+        Value::Object(j.m)
     }
 }
 
