@@ -1,6 +1,7 @@
-//! The trace: an append-only record of everything that happened, in order. It is the single
-//! source of truth: the command line prints it, the outcome is checked against it, the app
-//! animates it, and its hash pins a run down to the last microsecond.
+//! The trace: an append-only record of everything that happened, in order. The command line
+//! prints it, the golden tests compare it, the app animates it and follows each message
+//! through it, and its hash pins a run down to the last microsecond. (The outcome is read
+//! from the simulation's state, not from the trace.)
 //!
 //! Each entry has a time, a sequence number, the node where it happened, the message and the
 //! envelope (copy) it is about, and an [`Event`]. The hash is FNV-1a over a fixed little-endian
@@ -47,8 +48,8 @@ pub struct Entry {
 }
 
 event_table! {
-    /// What happened. The names are the field's own (published, delivered, acked, dead-lettered, ...), plus a few the model needs. Offsets
-    /// are `u32` here (a run stops long before 4 billion events) to keep an entry small; the hash
+    /// What happened, in the field's own words (published, delivered, acked, dead-lettered,
+    /// ...), plus a few the model needs. Offsets are `u32` here (a run stops long before 4 billion events) to keep an entry small; the hash
     /// widens them to 64 bits like every other field.
     #[derive(Clone, Debug, PartialEq)]
     Event {
