@@ -15,6 +15,7 @@
 pub mod death;
 pub mod fate;
 pub mod fault;
+pub mod guarantee;
 pub mod invariants;
 pub mod message;
 pub mod rng;
