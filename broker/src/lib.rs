@@ -60,6 +60,7 @@ pub use scenario::link;
 pub use scenario::problem::Problem;
 pub use scenario::Scenario;
 pub use sim::fate::Fate;
+pub use sim::guarantee::{breach, end_to_end, promise, semantics_of, Breach, Evidence, Guarantee};
 pub use sim::invariants::check as check_invariants;
 pub use sim::trace::{hash_hex, Entry, Event, LossReason, Names};
 pub use sim::Simulation;

@@ -1,45 +1,15 @@
-//! The invariant monitor's rules: the delivery guarantee each consumer promises, and the trace
-//! events that break one. At-least-once promises nothing is lost; at-most-once promises no
-//! effect happens twice; exactly-once promises both. A loss away from any consumer (a dual
-//! write, a queue that was down) breaks the strongest promise made in the scenario, because
-//! the guarantee is end to end. Drops (a full queue, a reject with no dead-letter target) are
-//! the configuration doing what it says, and are not counted as a broken promise.
+//! The invariant monitor's view of the delivery guarantees. The guarantees themselves, which
+//! semantics promises which, and the rule that judges a trace event against them live in the
+//! core (`broker::Guarantee`, `broker::breach`); this module names the consumers and puts a
+//! breach in the app's words, naming the message by its key.
 
 use broker::scenario::Semantics;
 use broker::NodeKind;
-use broker::{Entry, Event, Simulation};
+use broker::{Entry, Simulation};
 
 /// What a semantics promises, in words.
-pub fn promise(s: Semantics) -> &'static str {
-    match s {
-        Semantics::AtMostOnce => "at-most-once: no effect twice (losses allowed)",
-        Semantics::AtLeastOnce => "at-least-once: nothing lost (duplicates allowed)",
-        Semantics::ExactlyOnce => "exactly-once: nothing lost and no effect twice",
-    }
-}
-
-pub fn semantics_name(s: Semantics) -> &'static str {
-    match s {
-        Semantics::AtMostOnce => "at-most-once",
-        Semantics::AtLeastOnce => "at-least-once",
-        Semantics::ExactlyOnce => "exactly-once",
-    }
-}
-
-fn forbids_loss(s: Semantics) -> bool {
-    s != Semantics::AtMostOnce
-}
-
-fn forbids_duplicates(s: Semantics) -> bool {
-    s != Semantics::AtLeastOnce
-}
-
-/// The semantics of a consumer node, if it is one.
-pub fn semantics_of(sim: &Simulation, node: broker::NodeId) -> Option<Semantics> {
-    match &sim.model().nodes[node.index()].kind {
-        NodeKind::Consumer(c) => Some(c.semantics),
-        _ => None,
-    }
+pub fn promise(s: Semantics) -> String {
+    broker::promise(s)
 }
 
 /// Every consumer (node index, name) and its semantics, in scenario order.
@@ -55,40 +25,19 @@ pub fn consumers(sim: &Simulation) -> Vec<(u32, String, Semantics)> {
         .collect()
 }
 
-/// The strongest loss promise in the scenario: the semantics a loss outside any consumer is
-/// judged against.
-fn end_to_end(sim: &Simulation) -> Option<Semantics> {
-    let all = consumers(sim);
-    all.iter()
-        .map(|c| c.2)
-        .find(|s| *s == Semantics::ExactlyOnce)
-        .or_else(|| all.iter().map(|c| c.2).find(|s| *s == Semantics::AtLeastOnce))
-}
-
 /// Whether this event breaks a promised guarantee, and how, in words.
 pub fn breach(sim: &Simulation, e: &Entry) -> Option<String> {
     // Named only once something broke: this runs for every event the scout reads.
-    let msg = || e.msg.map(|m| crate::play::words::message_label(sim, m)).unwrap_or_default();
-    let here = sim.model().name(e.node);
-    match &e.event {
-        Event::Lost { reason } => {
-            let s = semantics_of(sim, e.node).or_else(|| end_to_end(sim))?;
-            forbids_loss(s)
-                .then(|| format!("{} was lost at {here} under {}: {}", msg(), semantics_name(s), reason.human()))
-        }
-        Event::EffectApplied { count } if *count > 1 => {
-            let s = semantics_of(sim, e.node)?;
-            forbids_duplicates(s)
-                .then(|| format!("{}'s effect was applied {count} times by {here} under {}", msg(), semantics_name(s)))
-        }
-        _ => None,
-    }
+    let b = broker::breach(sim.model(), e)?;
+    let msg = b.msg.map(|m| crate::play::words::message_label(sim, m)).unwrap_or_default();
+    Some(b.words(&msg, sim.model().name(b.node)))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::presets::PRESETS;
+    use broker::Event;
 
     fn breaches(slug: &str) -> Vec<String> {
         let p = PRESETS.iter().find(|p| p.slug == slug).unwrap();

@@ -9,7 +9,9 @@
 //! ```
 //!
 //! `run` prints a table for people, or with `--json` one JSON object (a contract: see the
-//! README). `--trace` prints the trace as JSON lines on stdout; the summary then follows as the
+//! README). Both name the delivery guarantees the run broke (`broken_guarantees`), judged
+//! event by event by the core's one rule (`broker::breach`), as the app's Checks panel judges
+//! them. `--trace` prints the trace as JSON lines on stdout; the summary then follows as the
 //! last line with `--json`, or goes to stderr as a table without it. `partition` prints the
 //! partition Kafka's default partitioner picks for KEY (its UTF-8 bytes) out of N. `link` and
 //! `unpack` turn a scenario file into a share link's fragment and back. Bad input exits with
@@ -19,8 +21,9 @@ use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
 use broker::Model;
-use broker::{Outcome, SimTime, Simulation};
+use broker::{Breach, Evidence, Outcome, SimTime, Simulation};
 use clap::{Parser, Subcommand};
+use serde::Serialize;
 
 #[derive(Parser)]
 #[command(name = "brokerlab", version, about = "Run Brokerlab scenarios from the command line")]
@@ -213,41 +216,99 @@ fn run(path: &str, seed: Option<u64>, until_ms: Option<u64>, trace: bool, json: 
         }
         sim.set_end(SimTime::from_ms(t));
     }
-    sim.set_keep_trace(trace);
+    // Every entry is kept until drained, so that the guarantees can be judged even when the
+    // trace is not printed; it is drained every few thousand events.
+    sim.set_keep_trace(true);
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
-    if trace {
-        // Step event by event and print every few thousand, so that even a run whose events
-        // all happen at one instant (a tight poison loop) never holds its whole trace.
-        let print = |sim: &mut Simulation, out: &mut BufWriter<io::StdoutLock>| -> bool {
-            sim.drain_trace().iter().all(|e| writeln!(out, "{}", sim.trace_line(e)).is_ok())
-        };
-        while sim.step() {
-            if sim.pending_trace().len() >= 4096 && !print(&mut sim, &mut out) {
-                return ExitCode::SUCCESS; // stdout closed (e.g. piped into head)
-            }
-        }
-        sim.advance_to(sim.end());
-        if !print(&mut sim, &mut out) {
+    let mut broken: Vec<Breach> = Vec::new();
+    // Judges what happened since the last drain and prints it with --trace; false once stdout
+    // is closed (e.g. piped into head).
+    let mut drain = |sim: &mut Simulation, out: &mut BufWriter<io::StdoutLock>| -> bool {
+        let entries = sim.drain_trace();
+        broken.extend(entries.iter().filter_map(|e| broker::breach(sim.model(), e)));
+        !trace || entries.iter().all(|e| writeln!(out, "{}", sim.trace_line(e)).is_ok())
+    };
+    // Step event by event and drain every few thousand, so that even a run whose events all
+    // happen at one instant (a tight poison loop) never holds its whole trace.
+    while sim.step() {
+        if sim.pending_trace().len() >= 4096 && !drain(&mut sim, &mut out) {
             return ExitCode::SUCCESS;
         }
-    } else {
-        sim.run_to_end();
+    }
+    sim.advance_to(sim.end());
+    if !drain(&mut sim, &mut out) {
+        return ExitCode::SUCCESS;
     }
     let outcome = sim.outcome();
     if json {
-        let _ = writeln!(out, "{}", serde_json::to_string(&outcome).expect("an outcome serializes"));
+        let report = Report {
+            outcome: &outcome,
+            broken_guarantees: broken.iter().map(|b| BrokenGuarantee::new(&sim, b)).collect(),
+        };
+        let _ = writeln!(out, "{}", serde_json::to_string(&report).expect("an outcome serializes"));
     } else if trace {
         let _ = out.flush();
-        eprint!("{}", table(&outcome));
+        eprint!("{}", table(&outcome, &sim, &broken));
     } else {
-        let _ = write!(out, "{}", table(&outcome));
+        let _ = write!(out, "{}", table(&outcome, &sim, &broken));
     }
     let _ = out.flush();
     ExitCode::SUCCESS
 }
 
-fn table(o: &Outcome) -> String {
+/// The `--json` object: the outcome's fields, then the broken guarantees.
+#[derive(Serialize)]
+struct Report<'a> {
+    #[serde(flatten)]
+    outcome: &'a Outcome,
+    broken_guarantees: Vec<BrokenGuarantee>,
+}
+
+/// One broken guarantee in `--json`.
+#[derive(Serialize)]
+struct BrokenGuarantee {
+    /// `no_loss` or `no_duplicate_effect`.
+    property: &'static str,
+    /// The semantics whose promise was broken.
+    semantics: &'static str,
+    /// Judged against the scenario's end-to-end promise: the event was not at a consumer.
+    end_to_end: bool,
+    node: String,
+    message: Option<String>,
+    t_us: u64,
+    /// Why it was lost (`no_loss`), as the trace names it.
+    reason: Option<&'static str>,
+    /// How many times its effect has been applied (`no_duplicate_effect`).
+    count: Option<u32>,
+    /// The same in words.
+    words: String,
+}
+
+impl BrokenGuarantee {
+    fn new(sim: &Simulation, b: &Breach) -> BrokenGuarantee {
+        let (reason, count) = match b.evidence {
+            Evidence::Lost(r) => (Some(r.name()), None),
+            Evidence::Applied(n) => (None, Some(n)),
+        };
+        BrokenGuarantee {
+            property: b.guarantee.name(),
+            semantics: b.semantics.name(),
+            end_to_end: b.end_to_end,
+            node: sim.model().name(b.node).to_string(),
+            message: b.msg.map(|m| sim.message_name(m)),
+            t_us: b.t.0,
+            reason,
+            count,
+            words: b.describe(sim),
+        }
+    }
+}
+
+/// How many broken guarantees the table lists; `--json` has them all.
+const TABLE_BREACHES: usize = 20;
+
+fn table(o: &Outcome, sim: &Simulation, broken: &[Breach]) -> String {
     let mut s = String::new();
     let title = if o.title.is_empty() { "Scenario" } else { &o.title };
     s.push_str(&format!(
@@ -288,6 +349,18 @@ fn table(o: &Outcome) -> String {
         "  {:<26}p50 {:.1} · p95 {:.1} · p99 {:.1} · mean {:.1}  (ms, {} messages)\n",
         "latency", l.p50, l.p95, l.p99, l.mean, l.samples
     ));
+    s.push('\n');
+    if broken.is_empty() {
+        s.push_str("Broken guarantees: none\n");
+    } else {
+        s.push_str(&format!("Broken guarantees: {}\n", broken.len()));
+        for b in broken.iter().take(TABLE_BREACHES) {
+            s.push_str(&format!("  {:>9.1} ms  {}\n", b.t.0 as f64 / 1000.0, b.describe(sim)));
+        }
+        if broken.len() > TABLE_BREACHES {
+            s.push_str(&format!("  and {} more (--json lists them all)\n", broken.len() - TABLE_BREACHES));
+        }
+    }
     if o.halted {
         s.push_str("\n  The run stopped early, at Brokerlab's limits on events, messages or copies.\n");
     }

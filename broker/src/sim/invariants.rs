@@ -12,6 +12,10 @@
 //!   members' own view agrees with the group's.
 //!
 //! Time never going backwards is asserted where the clock moves (`sim/mod.rs`).
+//!
+//! These are the simulation's own invariants, which hold whatever the scenario does. The
+//! delivery guarantees a consumer promises (and a scenario may break) are judged in
+//! `guarantee.rs`, by the one rule the app, the command line and the property tests use.
 
 use crate::model::NodeKind;
 use crate::sim::fate::Fate;

@@ -17,6 +17,7 @@ pub mod death;
 mod event_table;
 pub mod fate;
 pub mod fault;
+pub mod guarantee;
 pub mod invariants;
 pub mod message;
 pub mod rng;

@@ -277,3 +277,49 @@ fn unpack_turns_a_link_back_into_the_scenario_file() {
     assert!(!out.stdout.is_empty());
     assert!(String::from_utf8_lossy(&out.stderr).contains("duration_ms"), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+#[test]
+fn a_broken_guarantee_is_reported_in_json_and_in_words() {
+    // The dual-write lesson: the producer crashes between its business write and its publish,
+    // and the at-least-once consumer's promise (nothing lost) is broken end to end.
+    let out = brokerlab(&["run", &scenario_path("dual-write"), "--json"]);
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let broken = v["broken_guarantees"].as_array().unwrap();
+    assert_eq!(broken.len() as u64, v["lost"].as_u64().unwrap(), "every loss breaks the promise");
+    assert!(!broken.is_empty());
+    for b in broken {
+        assert_eq!(b["property"], "no_loss");
+        assert_eq!(b["semantics"], "at-least-once");
+        assert_eq!(b["end_to_end"], true);
+        assert_eq!(b["reason"], "producer_crashed_before_publish");
+        assert!(b["count"].is_null());
+        assert!(b["node"].is_string() && b["message"].is_string() && b["t_us"].is_u64());
+        let words = b["words"].as_str().unwrap();
+        assert!(words.contains(" was lost at ") && words.contains("under at-least-once"), "{words}");
+    }
+    // The same run in the table, in words.
+    let out = brokerlab(&["run", &scenario_path("dual-write")]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains(&format!("Broken guarantees: {}", broken.len())), "{text}");
+    assert!(text.contains(broken[0]["words"].as_str().unwrap()), "{text}");
+    // With --trace the guarantees are the same, and the trace lines do not change.
+    let out = brokerlab(&["run", &scenario_path("dual-write"), "--trace", "--json"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    let summary: serde_json::Value = serde_json::from_str(text.lines().last().unwrap()).unwrap();
+    assert_eq!(summary["broken_guarantees"], v["broken_guarantees"]);
+    assert_eq!(summary["trace_hash"], v["trace_hash"]);
+}
+
+#[test]
+fn a_promise_kept_reports_no_broken_guarantee() {
+    // At-most-once loses messages to a crash: allowed, so nothing is broken.
+    for name in ["crash-at-most-once", "crash-at-least-once", "crash-exactly-once"] {
+        let out = brokerlab(&["run", &scenario_path(name), "--json"]);
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["broken_guarantees"], serde_json::json!([]), "{name}");
+    }
+    let out = brokerlab(&["run", &scenario_path("crash-at-most-once")]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("Broken guarantees: none"), "{text}");
+}
