@@ -3,7 +3,7 @@
 import {
   test, expect, shot, canvas, outcome, inspector, palette, timeline, speed, node, nodes, wires, wire, port,
   clock, clockMs, traceHash, openApp, seek, figures, count, centre, drag, dropFromPalette, wireByDrag,
-  nodePosition, tabTo, goldenHashes, HEX16,
+  nodePosition, tabTo, goldenHashes, HEX16, frames
 } from './helpers';
 
 test('build a topology by hand, play it, and crash a consumer', async ({ page }) => {
@@ -217,7 +217,7 @@ test('transport: play, pause, step, seek, reset and speed', async ({ page }) => 
   await pause.click();
   await expect(play).toBeVisible();
   const [pausedAt] = await clockMs(page);
-  await page.waitForTimeout(400);
+  await frames(page, 24);
   expect((await clockMs(page))[0], 'the clock stands still while paused').toBe(pausedAt);
 
   // Step goes to the next event: forward only, never back.

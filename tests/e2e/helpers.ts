@@ -90,6 +90,16 @@ export async function clockMs(page: Page): Promise<[number, number]> {
   return [parseTime(now), parseTime(end)];
 }
 
+/** Waits for `n` animation frames of the page: the time in which the frame loop would have
+ * moved something, for checks that nothing moved (a paused clock, an ignored message). */
+export async function frames(page: Page, n: number) {
+  await page.evaluate((count) => new Promise<void>((done) => {
+    let left = count;
+    const tick = () => (--left <= 0 ? done() : requestAnimationFrame(tick));
+    requestAnimationFrame(tick);
+  }), n);
+}
+
 export async function openApp(page: Page, url = './') {
   await page.goto(url);
   await expect(page.getByRole('button', { name: 'Play' })).toBeEnabled();

@@ -1,7 +1,7 @@
 // Lessons that teach: the gallery, every lesson played to its end with the verdict it
 // promises, the message passport, the event log, charts, the invariant monitor, predict then
 // run, compare, and the projected layout (1280x720 at 150% zoom).
-import { test, expect, shot, outcome, timeline, canvas, transport, speed, node, inspector } from './helpers';
+import { test, expect, shot, outcome, timeline, canvas, transport, speed, node, inspector, clockMs } from './helpers';
 import { Page } from '@playwright/test';
 
 /** What each lesson's verdict must say once it has run to the end. */
@@ -201,7 +201,7 @@ test('compare runs two variants side by side on the same seed, and both timeline
   await expect(b).toBeVisible();
   await expect(lessonSelect(page)).toHaveValue('poison-no-dlq');
   await page.getByRole('button', { name: 'Play' }).click();
-  await page.waitForTimeout(1500);
+  await expect.poll(async () => (await clockMs(page))[0], { timeout: 10_000 }).toBeGreaterThan(1500);
   await page.getByRole('button', { name: 'Pause' }).click();
   const diff = page.getByRole('status', { name: 'Difference between A and B' });
   await expect(diff).toContainText('dead-lettered');

@@ -4,7 +4,7 @@
 // mode in frames of several sizes, and the postMessage API.
 import fs from 'node:fs';
 import path from 'node:path';
-import { test, expect, shot, outcome, traceHash as hashLocator, repo, canvas, transport } from './helpers';
+import { test, expect, shot, outcome, traceHash as hashLocator, repo, canvas, transport, frames } from './helpers';
 import { Page } from '@playwright/test';
 
 const lesson = (page: Page) => page.getByRole('combobox', { name: 'Lesson' });
@@ -199,7 +199,7 @@ test('embed mode in frames from 320x240 to full size, driven by postMessage', as
   const direct = await page.context().newPage();
   await direct.goto(new URL(url!, page.url()).toString());
   await direct.evaluate(() => window.postMessage({ type: 'brokerlab:seek', t_ms: 4000 }, '*'));
-  await direct.waitForTimeout(300);
+  await frames(direct, 18);
   await expect(direct.getByRole('region', { name: 'Transport' })).toContainText('0.00 s /');
   await direct.close();
 
@@ -212,7 +212,9 @@ test('embed mode in frames from 320x240 to full size, driven by postMessage', as
     await expect(f.getByRole('region', { name: 'Canvas' })).toBeVisible();
     await expect(f.getByRole('button', { name: /^(Play|Pause)$/ })).toBeVisible();
     await expect(f.getByRole('region', { name: 'Outcome' })).toBeVisible();
-    await page.waitForTimeout(500);
+    // The frame has laid itself out once the canvas has its share of the height.
+    await expect.poll(async () => (await f.getByRole('region', { name: 'Canvas' }).boundingBox())?.height ?? 0,
+      { message: `canvas laid out at ${w}x${h}` }).toBeGreaterThanOrEqual(h * 0.3);
     // Everything that matters is inside the frame, and the canvas keeps a fair share of it.
     const frameBox = (await page.locator('iframe').boundingBox())!;
     const inside = async (name: string, box: { x: number; y: number; width: number; height: number } | null) => {
