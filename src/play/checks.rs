@@ -5,12 +5,7 @@
 
 use broker::scenario::Semantics;
 use broker::NodeKind;
-use broker::{Entry, Simulation};
-
-/// What a semantics promises, in words.
-pub fn promise(s: Semantics) -> String {
-    broker::promise(s)
-}
+use broker::{Entry, Names, Simulation};
 
 /// Every consumer (node index, name) and its semantics, in scenario order.
 pub fn consumers(sim: &Simulation) -> Vec<(u32, String, Semantics)> {
@@ -29,7 +24,7 @@ pub fn consumers(sim: &Simulation) -> Vec<(u32, String, Semantics)> {
 pub fn breach(sim: &Simulation, e: &Entry) -> Option<String> {
     // Named only once something broke: this runs for every event the scout reads.
     let b = broker::breach(sim.model(), e)?;
-    let msg = b.msg.map(|m| crate::play::words::message_label(sim, m)).unwrap_or_default();
+    let msg = b.msg.map(|m| sim.msg_label(m)).unwrap_or_default();
     Some(b.words(&msg, sim.model().name(b.node)))
 }
 

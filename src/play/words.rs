@@ -116,15 +116,6 @@ pub fn describe(e: &Entry, sim: &Simulation) -> String {
     }
 }
 
-/// The message an entry is about, by key where it has one: "order-42 (orders-42)".
-pub fn message_label(sim: &Simulation, m: broker::MsgId) -> String {
-    let name = sim.message_name(m);
-    match sim.msg_key_and_type(m).0 {
-        Some(k) if k != name => format!("{k} ({name})"),
-        _ => name,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,6 +7,8 @@
 
 use crate::report::outcome::{MessageOutcome, Outcome};
 use crate::scenario::lesson::{Measure, Question};
+#[cfg(test)]
+use crate::sim::fate::Fate;
 
 /// The true answer to `q` in outcome `o`. A keyed measure without a key (which `validate`
 /// refuses) counts nothing.
@@ -17,12 +19,7 @@ pub fn answer(q: &Question, o: &Outcome) -> u64 {
     };
     match q.measure {
         Measure::Published => o.published,
-        Measure::ProcessedOnce => o.processed_once,
-        Measure::ProcessedMoreThanOnce => o.processed_more_than_once,
-        Measure::DeadLettered => o.dead_lettered,
-        Measure::Dropped => o.dropped,
-        Measure::Lost => o.lost,
-        Measure::InFlight => o.in_flight,
+        Measure::Fate(f) => o.count(f),
         Measure::DuplicateEffects => o.duplicate_effects,
         Measure::OutOfOrder => o.out_of_order,
         Measure::Retries => o.retries,
@@ -83,7 +80,7 @@ mod tests {
     fn counters_come_straight_from_the_outcome() {
         let o = outcome_of(CLEAN);
         assert_eq!(answer(&question(Measure::Published, None), &o), 6);
-        assert_eq!(answer(&question(Measure::ProcessedOnce, None), &o), 6);
+        assert_eq!(answer(&question(Measure::Fate(Fate::ProcessedOnce), None), &o), 6);
         for m in Measure::ALL.into_iter().filter(|m| !m.is_keyed()) {
             let want = serde_json::to_value(&o).unwrap()[m.name()].as_u64().unwrap();
             assert_eq!(answer(&question(m, None), &o), want, "{}", m.name());
@@ -111,7 +108,7 @@ mod tests {
         assert_eq!(answer_words(&q, 1), "The run's answer: 1 retry.");
         q.unit = Some("ms".into());
         assert_eq!(answer_words(&q, 1), "The run's answer: 1 ms.");
-        let q = question(Measure::DeadLettered, None);
+        let q = question(Measure::Fate(Fate::DeadLettered), None);
         assert_eq!(answer_words(&q, 15), "The run's answer: 15 (messages dead-lettered).");
     }
 }

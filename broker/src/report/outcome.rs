@@ -80,6 +80,20 @@ pub struct Outcome {
     pub messages: Vec<MessageOutcome>,
 }
 
+impl Outcome {
+    /// How many messages met this fate.
+    pub fn count(&self, fate: Fate) -> u64 {
+        match fate {
+            Fate::ProcessedOnce => self.processed_once,
+            Fate::ProcessedMoreThanOnce => self.processed_more_than_once,
+            Fate::DeadLettered => self.dead_lettered,
+            Fate::Dropped => self.dropped,
+            Fate::Lost => self.lost,
+            Fate::InFlight => self.in_flight,
+        }
+    }
+}
+
 impl Simulation {
     /// End-to-end latency samples, in microseconds: per message and route (subscriber), from
     /// publish to the first business effect.

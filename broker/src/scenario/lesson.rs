@@ -18,6 +18,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::scenario::fate::Fate;
+
 /// The most characters in `watch`, `try` and `fix`.
 pub const MAX_PARAGRAPH: usize = 600;
 /// The most characters in a point's `say` and a question's `ask`.
@@ -69,17 +71,15 @@ pub struct Question {
     pub unit: Option<String>,
 }
 
-/// What a question counts. All but the keyed two are fields of the outcome with the same name.
+/// What a question counts: how many messages met a fate, or one of the outcome's counters
+/// (each a field of the outcome with the same name), or a sum over the messages with one key.
+/// In the file it is one name: a fate's name (`"lost"`) or a counter's (`"retries"`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(try_from = "String", into = "&'static str")]
 pub enum Measure {
+    /// How many messages met this fate.
+    Fate(Fate),
     Published,
-    ProcessedOnce,
-    ProcessedMoreThanOnce,
-    DeadLettered,
-    Dropped,
-    Lost,
-    InFlight,
     DuplicateEffects,
     OutOfOrder,
     Retries,
@@ -90,39 +90,39 @@ pub enum Measure {
     Deliveries,
 }
 
+/// The measures that are not fates, with their names in the file and in words.
+const COUNTERS: [(Measure, &str, &str); 7] = [
+    (Measure::Published, "published", "messages published"),
+    (Measure::DuplicateEffects, "duplicate_effects", "duplicate side effects"),
+    (Measure::OutOfOrder, "out_of_order", "events applied out of order"),
+    (Measure::Retries, "retries", "retries"),
+    (Measure::Redeliveries, "redeliveries", "redeliveries"),
+    (Measure::Effects, "effects", "side effects applied"),
+    (Measure::Deliveries, "deliveries", "deliveries"),
+];
+
 impl Measure {
-    pub const ALL: [Measure; 13] = [
-        Measure::Published,
-        Measure::ProcessedOnce,
-        Measure::ProcessedMoreThanOnce,
-        Measure::DeadLettered,
-        Measure::Dropped,
-        Measure::Lost,
-        Measure::InFlight,
-        Measure::DuplicateEffects,
-        Measure::OutOfOrder,
-        Measure::Retries,
-        Measure::Redeliveries,
-        Measure::Effects,
-        Measure::Deliveries,
-    ];
+    /// Every measure: `published`, the six fates, then the other counters.
+    pub const ALL: [Measure; 13] = {
+        let mut all = [Measure::Published; 13];
+        let mut i = 0;
+        while i < Fate::ALL.len() {
+            all[1 + i] = Measure::Fate(Fate::ALL[i]);
+            i += 1;
+        }
+        let mut j = 1;
+        while j < COUNTERS.len() {
+            all[Fate::ALL.len() + j] = COUNTERS[j].0;
+            j += 1;
+        }
+        all
+    };
 
     /// The name the scenario file uses.
     pub fn name(self) -> &'static str {
         match self {
-            Measure::Published => "published",
-            Measure::ProcessedOnce => "processed_once",
-            Measure::ProcessedMoreThanOnce => "processed_more_than_once",
-            Measure::DeadLettered => "dead_lettered",
-            Measure::Dropped => "dropped",
-            Measure::Lost => "lost",
-            Measure::InFlight => "in_flight",
-            Measure::DuplicateEffects => "duplicate_effects",
-            Measure::OutOfOrder => "out_of_order",
-            Measure::Retries => "retries",
-            Measure::Redeliveries => "redeliveries",
-            Measure::Effects => "effects",
-            Measure::Deliveries => "deliveries",
+            Measure::Fate(f) => f.name(),
+            other => COUNTERS.iter().find(|(m, _, _)| *m == other).map_or("", |(_, name, _)| name),
         }
     }
 
@@ -132,22 +132,30 @@ impl Measure {
     }
 
     /// What the number counts, in words, for a learner.
-    pub fn human(self) -> &'static str {
+    pub fn human(self) -> String {
         match self {
-            Measure::Published => "messages published",
-            Measure::ProcessedOnce => "messages processed exactly once",
-            Measure::ProcessedMoreThanOnce => "messages processed more than once",
-            Measure::DeadLettered => "messages dead-lettered",
-            Measure::Dropped => "messages dropped",
-            Measure::Lost => "messages lost",
-            Measure::InFlight => "messages still in flight",
-            Measure::DuplicateEffects => "duplicate side effects",
-            Measure::OutOfOrder => "events applied out of order",
-            Measure::Retries => "retries",
-            Measure::Redeliveries => "redeliveries",
-            Measure::Effects => "side effects applied",
-            Measure::Deliveries => "deliveries",
+            Measure::Fate(f) => format!("messages {}", f.human()),
+            other => COUNTERS.iter().find(|(m, _, _)| *m == other).map_or("", |(_, _, words)| words).to_string(),
         }
+    }
+}
+
+impl From<Measure> for &'static str {
+    fn from(m: Measure) -> &'static str {
+        m.name()
+    }
+}
+
+impl TryFrom<String> for Measure {
+    type Error = String;
+
+    /// Reads a measure's name, refusing an unknown one in serde's words for an unknown
+    /// variant, so that every enum of the format reports the same way.
+    fn try_from(name: String) -> Result<Measure, String> {
+        Measure::ALL.into_iter().find(|m| m.name() == name).ok_or_else(|| {
+            let names: Vec<String> = Measure::ALL.iter().map(|m| format!("`{}`", m.name())).collect();
+            format!("unknown variant `{name}`, expected one of {}", names.join(", "))
+        })
     }
 }
 
@@ -161,8 +169,16 @@ mod tests {
             assert_eq!(serde_json::to_value(m).unwrap(), m.name());
         }
         let q: Question = serde_json::from_str(r#"{"ask":"?","measure":"dead_lettered"}"#).unwrap();
-        assert_eq!(q.measure, Measure::DeadLettered);
+        assert_eq!(q.measure, Measure::Fate(Fate::DeadLettered));
         assert!(serde_json::from_str::<Question>(r#"{"ask":"?","measure":"lost","keey":"k"}"#).is_err());
+        let names: Vec<&str> = Measure::ALL.iter().map(|m| m.name()).collect();
+        assert_eq!(names.len(), 13);
+        assert!(names.iter().all(|n| !n.is_empty()), "every measure has a name: {names:?}");
+        let unknown = serde_json::from_str::<Question>(r#"{"ask":"?","measure":"charged"}"#).unwrap_err().to_string();
+        assert!(
+            unknown.contains("unknown variant `charged`, expected one of `published`, `processed_once`"),
+            "{unknown}"
+        );
         let l: Lesson = serde_json::from_str(r#"{"watch":"w","try":"t","fix":"f"}"#).unwrap();
         assert_eq!(l.try_this, "t");
         assert_eq!(serde_json::to_string(&l).unwrap(), r#"{"watch":"w","try":"t","fix":"f"}"#);

@@ -17,6 +17,7 @@
 //! are re-exported here, so every type keeps its path `crate::scenario::X`.
 
 pub mod duplicate_keys;
+pub mod fate;
 pub mod lesson;
 pub mod limits;
 pub mod link;

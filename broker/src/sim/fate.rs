@@ -15,7 +15,7 @@
 //! Copies made by publish retries are attempts at the same delivery (the best counts); copies
 //! made by fan-out go to different subscribers (each must be processed).
 
-use serde::Serialize;
+pub use crate::scenario::fate::Fate;
 
 use crate::model::ids::{EnvId, MsgId};
 use crate::sim::message::{EnvState, Envelope, UNROUTED};
@@ -24,49 +24,13 @@ use crate::sim::Simulation;
 /// A fate, its reason, and the copy that decided it (none when every copy was fine).
 pub(crate) type Decided = (Fate, Option<&'static str>, Option<EnvId>);
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Fate {
-    ProcessedOnce,
-    ProcessedMoreThanOnce,
-    DeadLettered,
-    Dropped,
-    Lost,
-    InFlight,
+/// Ranks that order fates, worst last.
+trait Rank {
+    fn best_rank(self) -> u8;
+    fn severity(self) -> u8;
 }
 
-impl Fate {
-    pub const ALL: [Fate; 6] = [
-        Fate::ProcessedOnce,
-        Fate::ProcessedMoreThanOnce,
-        Fate::DeadLettered,
-        Fate::Dropped,
-        Fate::Lost,
-        Fate::InFlight,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Fate::ProcessedOnce => "processed_once",
-            Fate::ProcessedMoreThanOnce => "processed_more_than_once",
-            Fate::DeadLettered => "dead_lettered",
-            Fate::Dropped => "dropped",
-            Fate::Lost => "lost",
-            Fate::InFlight => "in_flight",
-        }
-    }
-
-    pub fn human(self) -> &'static str {
-        match self {
-            Fate::ProcessedOnce => "processed once",
-            Fate::ProcessedMoreThanOnce => "processed more than once",
-            Fate::DeadLettered => "dead-lettered",
-            Fate::Dropped => "dropped",
-            Fate::Lost => "lost",
-            Fate::InFlight => "still in flight",
-        }
-    }
-
+impl Rank for Fate {
     /// Among retries of one delivery, the best one counts.
     fn best_rank(self) -> u8 {
         match self {

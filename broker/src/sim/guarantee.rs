@@ -146,16 +146,7 @@ impl Breach {
     /// In words, naming the message by its key and id ("order-14 (checkout-14)", or the id
     /// alone when it has no key) and the node by its scenario id.
     pub fn describe(&self, names: &dyn Names) -> String {
-        let message = self
-            .msg
-            .map(|m| {
-                let name = names.msg_name(m);
-                match names.msg_key_and_type(m).0 {
-                    Some(k) if k != name => format!("{k} ({name})"),
-                    _ => name,
-                }
-            })
-            .unwrap_or_default();
+        let message = self.msg.map(|m| names.msg_label(m)).unwrap_or_default();
         self.words(&message, names.node_name(self.node))
     }
 }

@@ -445,6 +445,16 @@ pub trait Names {
     fn msg_key_and_type(&self, id: MsgId) -> (Option<&str>, &str);
     /// A consumer group's name and its assignment strategy.
     fn group_name_and_strategy(&self, group: u16) -> (&str, &'static str);
+
+    /// How a person is told which message: by its key and then its name ("order-42
+    /// (orders-17)"), or by its name alone when it has no key or the key is the name.
+    fn msg_label(&self, id: MsgId) -> String {
+        let name = self.msg_name(id);
+        match self.msg_key_and_type(id).0 {
+            Some(k) if k != name => format!("{k} ({name})"),
+            _ => name,
+        }
+    }
 }
 
 impl Entry {

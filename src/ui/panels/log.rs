@@ -3,7 +3,7 @@
 //! moves the timeline to the row's moment. The log reads the scout's journal, so it costs
 //! nothing while the page plays, and shows a page of rows at a time.
 
-use broker::Simulation;
+use broker::{Names, Simulation};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -48,7 +48,7 @@ fn with_matching<R>(journal: &Journal, sim: &Simulation, want: &str, f: impl FnO
             *cache = (id, want.to_string(), Vec::new());
         }
         for i in cache.2.len()..sim.messages() {
-            let label = words::message_label(sim, broker::MsgId(i as u32)).to_ascii_lowercase();
+            let label = sim.msg_label(broker::MsgId(i as u32)).to_ascii_lowercase();
             cache.2.push(label.contains(want));
         }
         f(Some(&cache.2))
@@ -97,7 +97,7 @@ fn collect(
                 t_us: e.t.0,
                 node: sim.model().name(e.node).to_string(),
                 msg: msg.map(|m| m.index() as u32),
-                message: msg.map(|m| words::message_label(sim, m)).unwrap_or_default(),
+                message: msg.map(|m| sim.msg_label(m)).unwrap_or_default(),
                 text: words::describe(e, sim),
                 kind: words::kind_of(&e.event),
             });

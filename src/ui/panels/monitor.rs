@@ -52,7 +52,7 @@ pub fn monitor(props: &MonitorProps) -> Html {
                     let broken = breaches.iter().any(|b| b.node == *node);
                     html! {
                         <li>
-                            <span class="promise-name">{ name.clone() }</span>{ ": " }{ checks::promise(*s) }
+                            <span class="promise-name">{ name.clone() }</span>{ ": " }{ broker::promise(*s) }
                             { " " }{ verdict_badge(!broken) }
                         </li>
                     }

@@ -1,0 +1,50 @@
+//! The six fates a message can meet, as the file format and the outcome name them: a lesson
+//! question counts one of them (`"measure": "lost"`), and `brokerlab run --json` sorts every
+//! message into one. This is the vocabulary only; which fate a message has met is decided
+//! from the simulation's state by `sim::fate`.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Fate {
+    ProcessedOnce,
+    ProcessedMoreThanOnce,
+    DeadLettered,
+    Dropped,
+    Lost,
+    InFlight,
+}
+
+impl Fate {
+    pub const ALL: [Fate; 6] = [
+        Fate::ProcessedOnce,
+        Fate::ProcessedMoreThanOnce,
+        Fate::DeadLettered,
+        Fate::Dropped,
+        Fate::Lost,
+        Fate::InFlight,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Fate::ProcessedOnce => "processed_once",
+            Fate::ProcessedMoreThanOnce => "processed_more_than_once",
+            Fate::DeadLettered => "dead_lettered",
+            Fate::Dropped => "dropped",
+            Fate::Lost => "lost",
+            Fate::InFlight => "in_flight",
+        }
+    }
+
+    pub fn human(self) -> &'static str {
+        match self {
+            Fate::ProcessedOnce => "processed once",
+            Fate::ProcessedMoreThanOnce => "processed more than once",
+            Fate::DeadLettered => "dead-lettered",
+            Fate::Dropped => "dropped",
+            Fate::Lost => "lost",
+            Fate::InFlight => "still in flight",
+        }
+    }
+}
