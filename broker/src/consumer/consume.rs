@@ -267,7 +267,7 @@ impl Simulation {
     pub(crate) fn apply_effect(&mut self, consumer: NodeId, env: EnvId, effect: u16) {
         let msg = self.envs[env.index()].msg;
         let m = &mut self.msgs[msg.index()];
-        let count = match m.effects.iter_mut().find(|(e, _)| *e == effect) {
+        let count = match m.effects.as_mut_slice().iter_mut().find(|(e, _)| *e == effect) {
             Some((_, c)) => {
                 *c += 1;
                 *c

@@ -163,8 +163,8 @@ impl Simulation {
             event_type,
             schema_version,
             published_at: self.now,
-            envelopes: Vec::new(),
-            effects: Vec::new(),
+            envelopes: Default::default(),
+            effects: Default::default(),
             overtaken_by: None,
             deliveries: 0,
             publish_attempts: 0,
@@ -275,7 +275,7 @@ impl Simulation {
         self.assign_sequence(msg);
         let env = match reuse {
             Some(e) => e,
-            None => self.new_envelope(msg, Vec::new()),
+            None => self.new_envelope(msg, Default::default()),
         };
         self.envs[env.index()].at_broker = false;
         self.emit_env(producer, env, Event::Published { attempt });

@@ -36,7 +36,7 @@ impl Simulation {
                 if self.producer_crash_draw(producer) {
                     self.producer_crash(producer, msg, CrashCause::BetweenWriteAndPublish);
                     self.msgs[msg.index()].publishing = false;
-                    let env = self.new_envelope(msg, Vec::new());
+                    let env = self.new_envelope(msg, Default::default());
                     self.end_copy(producer, env, EnvState::Lost(LossReason::NeverPublished));
                 } else {
                     self.publish_attempt(msg, None);

@@ -2,12 +2,15 @@
 //! damage in business terms, latency, and the figures a course author's CI checks, all read
 //! from the simulation's state at the moment it is asked.
 
+use std::fmt;
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use crate::model::ids::MsgId;
 use crate::model::time::SimTime;
 use crate::sim::fate::Fate;
-use crate::sim::trace::{hash_hex, Names};
+use crate::sim::trace::hash_hex;
 use crate::sim::{NodeState, Simulation};
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -20,18 +23,51 @@ pub struct Latency {
     pub samples: u64,
 }
 
+/// A message's name as people read it ("orders-17"): its producer's name, shared by every
+/// message of that producer, and its number. It prints and serialises as that one string, so
+/// a million-message outcome holds no string of its own per message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MsgName {
+    pub producer: Arc<str>,
+    pub number: u32,
+}
+
+impl fmt::Display for MsgName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}-{}", self.producer, self.number)
+    }
+}
+
+impl Serialize for MsgName {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl PartialEq<&str> for MsgName {
+    fn eq(&self, other: &&str) -> bool {
+        // "orders-17": the producer's name, a dash, and the number as `Display` writes it.
+        let Some(n) = other.strip_prefix(&*self.producer).and_then(|rest| rest.strip_prefix('-')) else {
+            return false;
+        };
+        n.bytes().all(|b| b.is_ascii_digit()) && (n == "0" || !n.starts_with('0')) && n.parse() == Ok(self.number)
+    }
+}
+
+/// One message's row of the outcome. Names are shared (`Arc`), so a row holds no string of
+/// its own.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct MessageOutcome {
-    pub id: String,
-    pub key: Option<String>,
-    pub event_type: String,
-    pub fate: &'static str,
+    pub id: MsgName,
+    pub key: Option<Arc<str>>,
+    pub event_type: Arc<str>,
+    pub fate: Fate,
     pub reason: Option<&'static str>,
     pub deliveries: u32,
     pub effects: u32,
     pub published_at_us: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub applied_after: Option<String>,
+    pub applied_after: Option<MsgName>,
     /// Its death records (`x-death`), newest first, if a copy was ever dead-lettered.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub deaths: Vec<crate::report::snapshot::DeathSnapshot>,
@@ -117,6 +153,14 @@ impl Simulation {
     pub fn outcome(&self) -> Outcome {
         let mut counts = [0u64; 6];
         let mut messages = Vec::with_capacity(self.msgs.len());
+        // Each name once, shared by every row that carries it.
+        let producers: Vec<Arc<str>> = self.model.nodes.iter().map(|n| Arc::from(n.name.as_str())).collect();
+        let keys: Vec<Arc<str>> = self.keys.iter().map(|k| Arc::from(k.as_str())).collect();
+        let types: Vec<Arc<str>> = self.event_types.iter().map(|t| Arc::from(t.as_str())).collect();
+        let name = |id: MsgId| {
+            let m = &self.msgs[id.index()];
+            MsgName { producer: producers[m.producer.index()].clone(), number: m.number }
+        };
 
         for (i, m) in self.msgs.iter().enumerate() {
             let id = MsgId(i as u32);
@@ -128,15 +172,15 @@ impl Simulation {
                 .or_else(|| m.envelopes.iter().map(|e| &self.envs[e.index()].deaths).find(|d| !d.is_empty()));
             counts[Fate::ALL.iter().position(|f| *f == fate).expect("listed")] += 1;
             messages.push(MessageOutcome {
-                id: self.msg_name(id),
-                key: m.key.map(|k| self.keys[k as usize].clone()),
-                event_type: self.event_types[m.event_type as usize].clone(),
-                fate: fate.name(),
+                id: name(id),
+                key: m.key.map(|k| keys[k as usize].clone()),
+                event_type: types[m.event_type as usize].clone(),
+                fate,
                 reason,
                 deliveries: m.deliveries,
                 effects: m.effects.iter().map(|(_, c)| c).sum(),
                 published_at_us: m.published_at.0,
-                applied_after: m.overtaken_by.map(|o| self.msg_name(o)),
+                applied_after: m.overtaken_by.map(name),
                 deaths: deaths.map(|d| d.iter().map(|r| self.death_snapshot(r)).collect()).unwrap_or_default(),
             });
         }

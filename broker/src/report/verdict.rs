@@ -47,7 +47,12 @@ fn plural(n: u64, one: &str, many: &str) -> String {
 /// message in the whole run, else by id.
 fn names(ms: &[&crate::report::outcome::MessageOutcome], shared_keys: &BTreeSet<&str>) -> Vec<String> {
     let by_key = ms.iter().all(|m| m.key.as_deref().is_some_and(|k| !shared_keys.contains(k)));
-    ms.iter().map(|m| if by_key { m.key.clone().unwrap_or_default() } else { m.id.clone() }).collect()
+    ms.iter()
+        .map(|m| match m.key.as_deref() {
+            Some(k) if by_key => k.to_string(),
+            _ => m.id.to_string(),
+        })
+        .collect()
 }
 
 /// Keys that more than one message of the run carries.
@@ -91,7 +96,7 @@ pub fn verdict(sim: &Simulation, o: &Outcome) -> Vec<Line> {
         for (effect, count) in msg.effects.iter().filter(|(_, c)| *c > 1) {
             let subject = match &m.key {
                 Some(k) => format!("{k} ({})", m.id),
-                None => m.id.clone(),
+                None => m.id.to_string(),
             };
             let effect = &sim.effects[*effect as usize];
             // Without a named effect a consumer's effect is its own id: say it in those words.
@@ -205,7 +210,7 @@ pub fn verdict(sim: &Simulation, o: &Outcome) -> Vec<Line> {
             let m = &o.messages[i];
             let name = match m.key.as_deref() {
                 Some(k) if !shared.contains(k) => k.to_string(),
-                _ => m.id.clone(),
+                _ => m.id.to_string(),
             };
             format!("{name}: {} deliveries", m.deliveries)
         })

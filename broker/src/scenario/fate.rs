@@ -48,3 +48,10 @@ impl Fate {
         }
     }
 }
+
+/// So that a row's fate reads as its name: `m.fate == "lost"`.
+impl PartialEq<&str> for Fate {
+    fn eq(&self, name: &&str) -> bool {
+        self.name() == *name
+    }
+}

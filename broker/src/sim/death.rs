@@ -57,8 +57,23 @@ pub struct DeathRecord {
     pub time: SimTime,
 }
 
+/// A copy's death records, newest first. Most copies never die, so the list costs one
+/// pointer until one does.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[allow(clippy::box_collection)] // one word in every copy; a Vec would be three
+pub struct Deaths(Option<Box<Vec<DeathRecord>>>);
+
+impl std::ops::Deref for Deaths {
+    type Target = [DeathRecord];
+
+    fn deref(&self) -> &[DeathRecord] {
+        self.0.as_deref().map_or(&[], Vec::as_slice)
+    }
+}
+
 /// Adds a death to `records` the way RabbitMQ updates `x-death`; returns the entry's count.
-pub fn record_death(records: &mut Vec<DeathRecord>, queue: NodeId, reason: DeathReason, now: SimTime) -> u32 {
+pub fn record_death(records: &mut Deaths, queue: NodeId, reason: DeathReason, now: SimTime) -> u32 {
+    let records = records.0.get_or_insert_with(Box::default);
     if let Some(i) = records.iter().position(|r| r.queue == queue && r.reason == reason) {
         let mut r = records.remove(i);
         r.count += 1;
@@ -84,7 +99,7 @@ mod tests {
 
     #[test]
     fn same_queue_and_reason_increments_and_moves_to_front() {
-        let mut r = Vec::new();
+        let mut r = Deaths::default();
         let (a, b) = (NodeId(1), NodeId(2));
         assert_eq!(record_death(&mut r, a, DeathReason::Rejected, SimTime(1)), 1);
         assert_eq!(record_death(&mut r, b, DeathReason::Expired, SimTime(2)), 1);
@@ -96,7 +111,7 @@ mod tests {
 
     #[test]
     fn cycles_without_rejection_are_detected() {
-        let mut r = Vec::new();
+        let mut r = Deaths::default();
         record_death(&mut r, NodeId(1), DeathReason::Expired, SimTime(1));
         assert!(is_cycle(&r, NodeId(1)));
         assert!(!is_cycle(&r, NodeId(2)));

@@ -5,7 +5,8 @@
 
 use crate::model::ids::{EnvId, MsgId, NodeId};
 use crate::model::time::SimTime;
-use crate::sim::death::DeathRecord;
+use crate::sim::death::Deaths;
+use crate::sim::few::Few;
 use crate::sim::trace::{DropReason, LossReason};
 
 #[derive(Clone, Debug)]
@@ -20,9 +21,9 @@ pub struct Message {
     pub event_type: u16,
     pub schema_version: u32,
     pub published_at: SimTime,
-    pub envelopes: Vec<EnvId>,
+    pub envelopes: Few<EnvId>,
     /// Business effects applied, per effect (index into the simulation's effect names).
-    pub effects: Vec<(u16, u32)>,
+    pub effects: Few<(u16, u32)>,
     /// Set when this message's effect was applied after that of a later message with the same
     /// key: the message that overtook it.
     pub overtaken_by: Option<MsgId>,
@@ -127,7 +128,7 @@ pub struct Envelope {
     pub delivery_count: u32,
     /// Times it went back to the queue unacked (RabbitMQ's `x-delivery-count`).
     pub returns: u32,
-    pub deaths: Vec<DeathRecord>,
+    pub deaths: Deaths,
     pub expires_at: Option<SimTime>,
     /// When a consumer first applied the business effect for this copy (or found it already
     /// applied).

@@ -17,6 +17,7 @@ pub mod death;
 mod event_table;
 pub mod fate;
 pub mod fault;
+pub mod few;
 pub mod guarantee;
 pub mod invariants;
 pub mod message;
@@ -624,7 +625,7 @@ impl Simulation {
         e.state = state;
     }
 
-    pub(crate) fn new_envelope(&mut self, msg: MsgId, deaths: Vec<crate::sim::death::DeathRecord>) -> EnvId {
+    pub(crate) fn new_envelope(&mut self, msg: MsgId, deaths: crate::sim::death::Deaths) -> EnvId {
         let id = EnvId(self.envs.len() as u32);
         self.envs.push(Envelope {
             msg,

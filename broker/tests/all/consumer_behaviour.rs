@@ -47,7 +47,7 @@ fn what_happens_when_attempts_run_out() {
             json!([]),
         );
         let (_, o) = run(&s);
-        (o.messages[0].fate, o.messages[0].reason, o.halted)
+        (o.messages[0].fate.name(), o.messages[0].reason, o.halted)
     };
     assert_eq!(fate("dead_letter"), ("dead_lettered", Some("rejected"), false));
     assert_eq!(fate("drop"), ("dropped", Some("consumer_gave_up"), false));
@@ -187,7 +187,7 @@ fn network_jitter_reorders_events_for_a_key_and_the_verdict_says_so() {
         o.verdict
     );
     let overtaken = o.messages.iter().find(|m| m.applied_after.is_some()).unwrap();
-    assert_eq!(overtaken.event_type, "OrderPlaced");
+    assert_eq!(&*overtaken.event_type, "OrderPlaced");
 }
 
 #[test]

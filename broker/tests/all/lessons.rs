@@ -68,7 +68,7 @@ fn poison_without_a_dlq_loops_and_blocks_the_queue() {
 #[test]
 fn poison_with_a_dlq_dead_letters_exactly_the_poison_messages() {
     let o = run_named("poison-with-dlq");
-    let dead: Vec<&str> = o.messages.iter().filter(|m| m.fate == "dead_lettered").map(|m| m.id.as_str()).collect();
+    let dead: Vec<String> = o.messages.iter().filter(|m| m.fate == "dead_lettered").map(|m| m.id.to_string()).collect();
     let poison: Vec<String> = (1..=15).map(|i| format!("orders-{}", i * 10)).collect();
     assert_eq!(dead, poison.iter().map(String::as_str).collect::<Vec<_>>());
     for m in o.messages.iter().filter(|m| m.fate == "dead_lettered") {

@@ -59,7 +59,7 @@ fn keys_go_round_robin_and_event_types_cycle_per_key() {
     );
     let (_, o) = run(&s);
     let got: Vec<(String, String)> =
-        o.messages.iter().map(|m| (m.key.clone().unwrap(), m.event_type.clone())).collect();
+        o.messages.iter().map(|m| (m.key.as_deref().unwrap().to_string(), m.event_type.to_string())).collect();
     let want = [
         ("order-1", "OrderPlaced"),
         ("order-2", "OrderPlaced"),

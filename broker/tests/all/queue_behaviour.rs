@@ -111,7 +111,7 @@ fn nack_without_requeue_and_no_dead_letter_target_drops() {
     );
     let (_, o) = run(&s);
     let m = o.messages.iter().find(|m| m.id == "p-2").unwrap();
-    assert_eq!((m.fate, m.reason), ("dropped", Some("rejected_without_dead_letter_target")));
+    assert_eq!((m.fate.name(), m.reason), ("dropped", Some("rejected_without_dead_letter_target")));
     assert_conserved(&o);
 }
 
@@ -155,8 +155,9 @@ fn max_length_overflow_policies() {
             json!([]),
         )
     };
-    let fates =
-        |s: &str| -> Vec<(String, &'static str)> { run(s).1.messages.into_iter().map(|m| (m.id, m.fate)).collect() };
+    let fates = |s: &str| -> Vec<(String, &'static str)> {
+        run(s).1.messages.into_iter().map(|m| (m.id.to_string(), m.fate.name())).collect()
+    };
     // drop-head: the oldest go, the newest two stay.
     let f = fates(&make("drop-head"));
     assert_eq!(

@@ -69,7 +69,7 @@ pub fn passport(props: &PassportProps) -> Html {
     let title = match outcome {
         Some(m) => match &m.key {
             Some(k) => format!("{k} ({})", m.id),
-            None => m.id.clone(),
+            None => m.id.to_string(),
         },
         None => stops.first().map_or_else(|| "This message".to_string(), |_| format!("Message {}", msg + 1)),
     };
@@ -77,7 +77,7 @@ pub fn passport(props: &PassportProps) -> Html {
         Some(m) => format!(
             "{}: {}; delivered {} {}, effect applied {} {}.",
             m.event_type,
-            broker::Fate::ALL.iter().find(|f| f.name() == m.fate).map_or(m.fate, |f| f.human()),
+            m.fate.human(),
             m.deliveries,
             if m.deliveries == 1 { "time" } else { "times" },
             m.effects,

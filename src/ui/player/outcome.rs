@@ -66,7 +66,7 @@ fn render_outcome(o: &Outcome, p: &OutcomePanelProps) -> Html {
                                 <span class="msg-links">
                                     { for refs.iter().take(LINKS).filter_map(|&m| {
                                         let mo = o.messages.get(m as usize)?;
-                                        let name = mo.key.clone().unwrap_or_else(|| mo.id.clone());
+                                        let name = mo.key.as_deref().map_or_else(|| mo.id.to_string(), str::to_string);
                                         let on_message = p.on_message.clone();
                                         Some(html! {
                                             <button type="button" class={classes!("msg-link", (p.selected == Some(m)).then_some("selected"))}
