@@ -231,7 +231,7 @@ impl Simulation {
             self.apply_effect(consumer, w.env, effect);
         }
         let now = self.now;
-        self.envs[w.env.index()].effect_at.get_or_insert(now);
+        self.envs[w.env.index()].effect_at.get_or_set(now);
         self.consumer_mut(consumer).processed += 1;
         if w.acked_early {
             // At-most-once acked on start: the broker is done with it, and so is the effect.
@@ -379,7 +379,7 @@ impl Simulation {
         if limit.is_some_and(|l| e.returns > l) {
             return self.dead_letter(env, queue, DeathReason::DeliveryLimit);
         }
-        if e.expires_at.is_some_and(|t| t <= self.now) {
+        if e.expires_at.get().is_some_and(|t| t <= self.now) {
             self.emit_env(queue, env, Event::Expired);
             return self.dead_letter(env, queue, DeathReason::Expired);
         }

@@ -304,7 +304,7 @@ impl Simulation {
             self.apply_effect(consumer, w.env, effect);
         }
         let now = self.now;
-        self.envs[w.env.index()].effect_at.get_or_insert(now);
+        self.envs[w.env.index()].effect_at.get_or_set(now);
         if !kept && matches!(self.envs[w.env.index()].state, EnvState::Lost(_)) {
             // Retention deleted the record while this consumer held it: it is done all the same.
             self.set_state(w.env, EnvState::Acked);

@@ -7,6 +7,39 @@ use std::fmt;
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub struct SimTime(pub u64);
 
+/// A moment that may not have come, in the space of one `SimTime`: `SimTime::MAX` (never a
+/// moment of a run, which ends long before) stands for none. Every copy of every message
+/// carries two of these, so half the size of an `Option<SimTime>` counts in big runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MaybeTime(u64);
+
+impl MaybeTime {
+    pub const NONE: MaybeTime = MaybeTime(u64::MAX);
+
+    pub fn get(self) -> Option<SimTime> {
+        (self.0 != u64::MAX).then_some(SimTime(self.0))
+    }
+
+    pub fn set(&mut self, t: Option<SimTime>) {
+        self.0 = t.map_or(u64::MAX, |t| t.0.min(u64::MAX - 1));
+    }
+
+    /// Sets it to `t` unless it is set already.
+    pub fn get_or_set(&mut self, t: SimTime) {
+        if self.get().is_none() {
+            self.set(Some(t));
+        }
+    }
+
+    pub fn is_some(self) -> bool {
+        self.get().is_some()
+    }
+
+    pub fn is_none(self) -> bool {
+        self.get().is_none()
+    }
+}
+
 impl SimTime {
     pub const ZERO: SimTime = SimTime(0);
     pub const MAX: SimTime = SimTime(u64::MAX);

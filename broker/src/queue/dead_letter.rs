@@ -46,7 +46,7 @@ impl Simulation {
 
     pub(crate) fn expire(&mut self, env: EnvId, queue: NodeId) {
         let e = &self.envs[env.index()];
-        if e.state != (EnvState::Ready { queue }) || e.expires_at.is_none_or(|t| t > self.now) {
+        if e.state != (EnvState::Ready { queue }) || e.expires_at.get().is_none_or(|t| t > self.now) {
             return;
         }
         let order = e.order;

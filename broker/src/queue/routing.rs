@@ -169,7 +169,7 @@ impl Simulation {
         self.emit_env(queue, env, Event::Enqueued { position });
         if let Some(ttl) = ttl {
             let at = self.later(ttl);
-            self.envs[env.index()].expires_at = Some(at);
+            self.envs[env.index()].expires_at.set(Some(at));
             self.sched.schedule(at, Due::Expire { env, queue });
         }
         self.pump(queue);
@@ -182,6 +182,6 @@ impl Simulation {
         e.returns = 0;
         e.acked = false;
         e.dead_lettered = false;
-        e.expires_at = None;
+        e.expires_at = crate::model::time::MaybeTime::NONE;
     }
 }

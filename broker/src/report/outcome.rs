@@ -135,11 +135,11 @@ impl Simulation {
     /// publish to the first business effect.
     fn latency_samples(&self) -> Vec<u64> {
         let mut out = Vec::new();
-        for m in &self.msgs {
+        for m in self.msgs.iter() {
             let mut firsts: Vec<(u16, SimTime)> = Vec::new();
             for env in &m.envelopes {
                 let e = &self.envs[env.index()];
-                let Some(t) = e.effect_at else { continue };
+                let Some(t) = e.effect_at.get() else { continue };
                 match firsts.iter_mut().find(|(r, _)| *r == e.route) {
                     Some((_, first)) => *first = (*first).min(t),
                     None => firsts.push((e.route, t)),

@@ -153,7 +153,7 @@ pub fn verdict(sim: &Simulation, o: &Outcome) -> Vec<Line> {
     let overtaken: Vec<String> = o
         .messages
         .iter()
-        .zip(&sim.msgs)
+        .zip(sim.msgs.iter())
         .enumerate()
         .filter_map(|(i, (m, msg))| {
             let by = msg.overtaken_by?.index();

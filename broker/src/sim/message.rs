@@ -4,7 +4,7 @@
 //! confirm makes another. The outcome sorts messages; the broker moves envelopes.
 
 use crate::model::ids::{EnvId, MsgId, NodeId};
-use crate::model::time::SimTime;
+use crate::model::time::{MaybeTime, SimTime};
 use crate::sim::death::Deaths;
 use crate::sim::few::Few;
 use crate::sim::trace::{DropReason, LossReason};
@@ -129,10 +129,10 @@ pub struct Envelope {
     /// Times it went back to the queue unacked (RabbitMQ's `x-delivery-count`).
     pub returns: u32,
     pub deaths: Deaths,
-    pub expires_at: Option<SimTime>,
+    pub expires_at: MaybeTime,
     /// When a consumer first applied the business effect for this copy (or found it already
     /// applied).
-    pub effect_at: Option<SimTime>,
+    pub effect_at: MaybeTime,
     /// Which subscriber path this copy is on: the index of the exchange binding that routed
     /// it (0 for a producer wired straight to a queue), or [`UNROUTED`] while it has not
     /// reached the broker. Copies on the same route are retries of one delivery, so one of

@@ -12,6 +12,7 @@
 //! The handlers live beside the concepts they implement: publishing and routing in
 //! `producer.rs` and `routing.rs`, delivery and processing in `consume.rs`, crashes and outages in `fault.rs`.
 
+pub mod cow_vec;
 pub mod death;
 #[macro_use]
 mod event_table;
@@ -30,12 +31,13 @@ use std::collections::BTreeMap;
 use crate::consumer::ConsumerState;
 use crate::model::command::Command;
 use crate::model::ids::{EnvId, MsgId, NodeId};
-use crate::model::time::{Duration, SimTime};
+use crate::model::time::{Duration, MaybeTime, SimTime};
 use crate::model::{Model, NodeKind};
 use crate::producer::ProducerState;
 use crate::queue::QueueState;
 use crate::scenario::problem::Problem;
 use crate::scenario::Scenario;
+use crate::sim::cow_vec::CowVec;
 use crate::sim::message::{EnvState, Envelope, Message};
 use crate::sim::rng::SimRng;
 use crate::sim::scheduler::Scheduler;
@@ -160,8 +162,8 @@ pub struct Simulation {
     pub(crate) sched: Scheduler<Due>,
     pub(crate) trace: Trace,
     pub(crate) nodes: Vec<NodeState>,
-    pub(crate) msgs: Vec<Message>,
-    pub(crate) envs: Vec<Envelope>,
+    pub(crate) msgs: CowVec<Message>,
+    pub(crate) envs: CowVec<Envelope>,
     /// Envelopes per state, for the conservation invariant.
     pub(crate) env_counts: [u64; EnvState::SLOTS],
     pub(crate) keys: Vec<String>,
@@ -285,8 +287,8 @@ impl Simulation {
             sched: Scheduler::default(),
             trace: Trace::default(),
             nodes,
-            msgs: Vec::new(),
-            envs: Vec::new(),
+            msgs: CowVec::default(),
+            envs: CowVec::default(),
             env_counts: [0; EnvState::SLOTS],
             keys,
             effects,
@@ -634,8 +636,8 @@ impl Simulation {
             delivery_count: 0,
             returns: 0,
             deaths,
-            expires_at: None,
-            effect_at: None,
+            expires_at: MaybeTime::NONE,
+            effect_at: MaybeTime::NONE,
             route: crate::sim::message::UNROUTED,
             acked: false,
             dead_lettered: false,
