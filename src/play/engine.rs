@@ -28,6 +28,9 @@ const MAX_FRAME_MS: f64 = 100.0;
 /// Nor does it run more than this many events: a scenario busier than the page can show
 /// plays slower than asked rather than freezing the page.
 const PLAY_EVENTS_PER_FRAME: u64 = 20_000;
+/// Events a frame spends on a seek still on its way: tens of milliseconds of work, so the
+/// page keeps answering (a long task is one over 50 ms) while the seek shows its progress.
+pub const SEEK_EVENTS_PER_FRAME: u64 = 40_000;
 
 pub struct Engine {
     pub player: Player,
@@ -57,6 +60,10 @@ pub struct FrameReport {
     pub scouted: bool,
     /// Compare's B jumped to follow a seek: its outcome is new.
     pub followed: bool,
+    /// A seek is on its way: its progress changed.
+    pub seeking: bool,
+    /// A seek that was on its way landed: the playhead is somewhere new.
+    pub landed: bool,
 }
 
 impl Engine {
@@ -101,12 +108,19 @@ impl Engine {
         let mut report = FrameReport::default();
         let dt = self.last_wall.map_or(0.0, |w| (wall - w).clamp(0.0, MAX_FRAME_MS));
         self.last_wall = Some(wall);
-        if !self.player.scouted() && !self.player.scout(SCOUT_EVENTS_PER_FRAME) {
+        let seeking = self.player.seeking().is_some();
+        if seeking {
+            // The frame's work goes to the seek; playback waits for it to land.
+            let was_scouted = self.player.scouted();
+            report.landed = self.player.seek_work(SEEK_EVENTS_PER_FRAME);
+            report.seeking = !report.landed;
+            report.scouted = !was_scouted && self.player.scouted();
+        } else if !self.player.scouted() && !self.player.scout(SCOUT_EVENTS_PER_FRAME) {
             report.scouted = true;
         }
         // Read before this frame animates: a seek since the last frame means B seeks too.
         let jumped = self.player.jumped;
-        if self.playing {
+        if self.playing && !seeking {
             let before = self.player.now_us();
             let step = (dt * 1_000.0 * speed).round() as u64;
             self.player.advance_bounded(before.saturating_add(step.max(1)), PLAY_EVENTS_PER_FRAME);
@@ -194,6 +208,31 @@ mod tests {
         }
         assert!(stopped && !e.playing);
         assert_eq!(e.player.now_us(), e.player.end_us());
+    }
+
+    #[test]
+    fn frames_carry_a_far_seek_on_and_playback_waits_for_it() {
+        let (mut e, _) = engine("work-queue");
+        e.playing = true;
+        let before = e.player.now_us();
+        // A seek far ahead of a scout that has not started: too much for a slice of one event.
+        assert!(!e.player.begin_seek(29_000_000, 1));
+        let mut wall = 0.0;
+        let mut landed = false;
+        for _ in 0..10_000 {
+            wall += 16.0;
+            let r = e.frame(wall, 1.0);
+            if r.landed {
+                landed = true;
+                break;
+            }
+            assert!(r.seeking && !r.moved, "playback waits while the seek works");
+            assert_eq!(e.player.now_us(), before);
+        }
+        assert!(landed);
+        assert_eq!(e.player.now_us(), 29_000_000);
+        assert!(e.player.seeking().is_none());
+        assert!(e.frame(wall + 16.0, 1.0).moved, "then playback goes on from there");
     }
 
     #[test]

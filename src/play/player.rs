@@ -11,7 +11,12 @@
 //! ```
 //!
 //! Pure computation: no DOM and no clock. The app calls [`Player::scout`] with an event
-//! budget each frame, so a long scenario never blocks the page.
+//! budget each frame, so a long scenario never blocks the page. A seek the scout has not
+//! prepared yet (the end of a run of a million messages) is worked on the same way: the app
+//! starts it with [`Player::begin_seek`] and goes on with [`Player::seek_work`] each frame,
+//! showing [`Player::seeking`]'s progress; the playhead stays where it was until the seek
+//! lands, and another seek or Reset replaces it. Checkpoints are cheap to take and to copy:
+//! the simulation keeps its messages in shared chunks, so a copy costs what is in flight.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -68,7 +73,21 @@ pub struct Player {
     pub jumped: bool,
     /// The whole run as the scout read it, for the panels (shared with the page).
     pub journal: Rc<RefCell<Journal>>,
+    /// A seek still on its way.
+    pending: Option<PendingSeek>,
 }
+
+/// A seek still being prepared: first the scout gets past its target, then a copy of the
+/// nearest checkpoint replays up to it. The playhead moves only when the replay arrives.
+struct PendingSeek {
+    target: u64,
+    replay: Option<Simulation>,
+    /// How far it has got (0 to 1), never going back.
+    progress: f64,
+}
+
+/// Replay drains its trace this often, so that a long replay holds no more than this.
+const REPLAY_DRAIN_EVERY: usize = 4_096;
 
 impl Player {
     pub fn new(model: Model) -> Player {
@@ -90,6 +109,7 @@ impl Player {
             fresh: Vec::new(),
             jumped: true,
             journal,
+            pending: None,
         }
     }
 
@@ -239,29 +259,89 @@ impl Player {
         }
     }
 
-    /// Puts the playhead at `t_us`, forwards or backwards, from the nearest checkpoint.
+    /// Puts the playhead at `t_us`, forwards or backwards, from the nearest checkpoint, at
+    /// once however long it takes (tests, Compare's second run, a reload).
     pub fn seek(&mut self, t_us: u64) {
-        let t = t_us.min(self.end_us());
+        self.begin_seek(t_us, u64::MAX);
+    }
+
+    /// Starts a seek to `t_us` and works on it for at most `budget` events; returns whether
+    /// it landed. A seek in a lesson lands at once; a far one in a big run goes on with
+    /// [`Player::seek_work`]. Replaces a seek still on its way.
+    pub fn begin_seek(&mut self, t_us: u64, budget: u64) -> bool {
+        let target = t_us.min(self.end_us());
+        self.pending = Some(PendingSeek { target, replay: None, progress: 0.0 });
+        self.seek_work(budget)
+    }
+
+    /// Goes on with the pending seek for at most `budget` events (about that many: the
+    /// scout works in slices). Returns whether there is none left (it landed, or there was
+    /// none).
+    pub fn seek_work(&mut self, budget: u64) -> bool {
+        let Some(mut p) = self.pending.take() else { return true };
+        let mut spent = 0;
         // Past what the scout has prepared: let it get there first, leaving its checkpoints,
-        // so that this seek replays only a slice and later ones are instant.
-        while self.scout.as_ref().is_some_and(|s| s.now().0 < t) {
-            self.scout(50_000);
+        // so that this seek replays only a slice and later ones are quick.
+        while spent < budget && p.replay.is_none() && self.scout.as_ref().is_some_and(|s| s.now().0 < p.target) {
+            let slice = (budget - spent).min(20_000);
+            self.scout(slice);
+            spent += slice;
         }
-        if t >= self.now_us() {
-            // Forward: replay only what lies between, unless a checkpoint is closer.
-            let from_checkpoint = self.checkpoint_before(t).filter(|c| c.now().0 > self.now_us());
-            if let Some(c) = from_checkpoint {
-                self.sim = c.clone();
+        if p.replay.is_none() && self.scout.as_ref().is_some_and(|s| s.now().0 < p.target) {
+            let reached = self.scout.as_ref().map_or(0, |s| s.now().0);
+            p.progress = p.progress.max(reached as f64 / p.target.max(1) as f64);
+            self.pending = Some(p);
+            return false;
+        }
+        let mut replay = p.replay.take().unwrap_or_else(|| self.replay_from(p.target));
+        loop {
+            match replay.next_event_at() {
+                Some(at) if at.0 <= p.target && !replay.is_halted() => {
+                    if spent >= budget {
+                        p.progress = p.progress.max(replay.now().0 as f64 / p.target.max(1) as f64);
+                        p.replay = Some(replay);
+                        self.pending = Some(p);
+                        return false;
+                    }
+                    replay.step();
+                    spent += 1;
+                    if replay.pending_trace().len() >= REPLAY_DRAIN_EVERY {
+                        replay.drain_trace();
+                    }
+                }
+                _ => break,
             }
-        } else if let Some(c) = self.checkpoint_before(t) {
-            self.sim = c.clone();
         }
-        self.sim.check_invariants = false;
-        self.sim.advance_to(SimTime(t));
+        replay.advance_to(SimTime(p.target));
         // What the playhead jumped over is not animated.
-        self.sim.drain_trace();
+        replay.drain_trace();
+        self.sim = replay;
         self.fresh.clear();
         self.jumped = true;
+        true
+    }
+
+    /// Where a replay towards `t` starts: forwards from the playhead unless a checkpoint is
+    /// closer, backwards from the nearest checkpoint before `t`.
+    fn replay_from(&self, t: u64) -> Simulation {
+        let from = if t >= self.now_us() {
+            self.checkpoint_before(t).filter(|c| c.now().0 > self.now_us()).unwrap_or(&self.sim)
+        } else {
+            self.checkpoint_before(t).unwrap_or(&self.sim)
+        };
+        let mut replay = from.clone();
+        replay.check_invariants = false;
+        replay
+    }
+
+    /// The seek on its way, if any: its target and how far it has got (0 to 1).
+    pub fn seeking(&self) -> Option<(u64, f64)> {
+        self.pending.as_ref().map(|p| (p.target, p.progress.clamp(0.0, 1.0)))
+    }
+
+    /// Drops the seek on its way (a step or a new scenario acts on the playhead as it is).
+    pub fn cancel_seek(&mut self) {
+        self.pending = None;
     }
 
     fn checkpoint_before(&self, t: u64) -> Option<&Simulation> {
@@ -334,6 +414,49 @@ mod tests {
         let mut straight = Simulation::new(broker::load_model(PRESETS[0].json).unwrap());
         straight.run_to_end();
         assert_eq!(p.sim().trace_hash(), straight.trace_hash());
+    }
+
+    #[test]
+    fn a_far_seek_goes_on_frame_by_frame_and_lands_where_a_straight_run_is() {
+        let mut p = player("work-queue");
+        p.advance_to(2_000_000);
+        let (before, hash_before) = (p.now_us(), p.sim().trace_hash());
+        // Nothing scouted yet: a seek to 25 s needs far more than 20 events.
+        assert!(!p.begin_seek(25_000_000, 20));
+        let (target, done) = p.seeking().expect("on its way");
+        assert_eq!(target, 25_000_000);
+        assert!((0.0..1.0).contains(&done), "{done}");
+        assert_eq!((p.now_us(), p.sim().trace_hash()), (before, hash_before), "the playhead waits");
+        let mut frames = 0;
+        let mut progress = done;
+        while !p.seek_work(20) {
+            let (_, now) = p.seeking().unwrap();
+            assert!(now >= progress, "progress goes forward ({progress} then {now})");
+            progress = now;
+            frames += 1;
+            assert!(frames < 100_000, "the seek never lands");
+        }
+        assert!(frames > 3, "it took {frames} frames");
+        assert!(p.seeking().is_none());
+        let mut straight = Simulation::new(broker::load_model(PRESETS[0].json).unwrap());
+        straight.advance_to(SimTime(25_000_000));
+        assert_eq!(p.now_us(), 25_000_000);
+        assert_eq!(p.sim().snapshot(), straight.snapshot());
+        assert_eq!(p.sim().trace_hash(), straight.trace_hash());
+        assert!(p.take_entries().is_empty(), "what a seek jumps over is not animated");
+    }
+
+    #[test]
+    fn a_new_seek_replaces_one_on_its_way_and_a_near_one_lands_at_once() {
+        let mut p = player("work-queue");
+        assert!(!p.begin_seek(29_000_000, 100));
+        // Back to the start: the first checkpoint is there, so it lands at once.
+        assert!(p.begin_seek(0, 100));
+        assert_eq!((p.now_us(), p.seeking()), (0, None));
+        assert!(!p.begin_seek(20_000_000, 100));
+        p.cancel_seek();
+        assert_eq!((p.now_us(), p.seeking()), (0, None));
+        assert!(p.seek_work(100), "nothing left to do");
     }
 
     #[test]

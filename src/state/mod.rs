@@ -122,6 +122,9 @@ pub struct AppState {
     pub speed: f64,
     pub t_us: u64,
     pub end_us: u64,
+    /// A seek on its way (a far seek in a big run): its target and how far it has got, in
+    /// percent. A copy of the player's, taken by `sync`.
+    pub seeking: Option<(u64, u8)>,
     pub markers: Rc<Vec<Marker>>,
     pub markers_left_out: usize,
     pub outcome: Rc<Outcome>,
@@ -185,6 +188,7 @@ impl PartialEq for AppState {
             speed,
             t_us,
             end_us,
+            seeking,
             markers,
             // Changes only together with `markers`.
             markers_left_out: _,
@@ -229,6 +233,7 @@ impl PartialEq for AppState {
             && (*lesson, *playing, *t_us, *end_us, *help, *rev, *fit_request)
                 == (o.lesson, o.playing, o.t_us, o.end_us, o.help, o.rev, o.fit_request)
             && *speed == o.speed
+            && *seeking == o.seeking
             && *view == o.view
             && (*tab, *message, *gallery, *journal_rev) == (o.tab, o.message, o.gallery, o.journal_rev)
             && *log == o.log
@@ -264,6 +269,7 @@ impl AppState {
             speed: 1.0,
             t_us: 0,
             end_us: 0,
+            seeking: None,
             markers: Rc::default(),
             markers_left_out: 0,
             outcome: Rc::new(engine.player.outcome()),
@@ -298,6 +304,7 @@ impl AppState {
         self.playing = e.playing;
         self.t_us = e.player.now_us();
         self.end_us = e.player.end_us();
+        self.seeking = e.player.seeking().map(|(t, done)| (t, (done * 100.0).floor() as u8));
         if e.player.markers.len() != self.markers.len() {
             self.markers = Rc::new(e.player.markers.clone());
             self.markers_left_out = e.player.markers_left_out;

@@ -2,6 +2,7 @@
 //! player; these tell it what to do and copy what the page shows back into the state.
 
 use super::AppState;
+use crate::play::engine::SEEK_EVENTS_PER_FRAME;
 
 pub const MIN_SPEED: f64 = 0.1;
 pub const MAX_SPEED: f64 = 100.0;
@@ -35,6 +36,7 @@ pub(super) fn reduce(s: AppState, action: TransportAction) -> Option<AppState> {
             {
                 let mut e = s.engine.borrow_mut();
                 e.playing = false;
+                e.player.cancel_seek();
                 e.player.step();
             }
             let mut s = s;
@@ -60,9 +62,12 @@ pub(super) fn reduce(s: AppState, action: TransportAction) -> Option<AppState> {
 }
 
 impl AppState {
+    /// Puts the playhead at `t`: at once when the player has it nearly ready (a lesson,
+    /// anywhere the scout has been), else the frame loop carries the seek on, showing its
+    /// progress, and syncs when it lands.
     pub(super) fn seek(mut self, t: u64) -> AppState {
-        self.engine.borrow_mut().player.seek(t);
-        self.sync(true);
+        let landed = self.engine.borrow_mut().player.begin_seek(t, SEEK_EVENTS_PER_FRAME);
+        self.sync(landed);
         self
     }
 

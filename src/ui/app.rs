@@ -204,7 +204,7 @@ fn import_dropped(state: &UseReducerHandle<AppState>) -> Callback<DragEvent> {
 fn transport(state: &UseReducerHandle<AppState>) -> Html {
     let d = state.dispatcher();
     html! {
-        <Transport playing={state.playing} speed={state.speed} t_us={state.t_us} end_us={state.end_us}
+        <Transport playing={state.playing} speed={state.speed} t_us={state.t_us} end_us={state.end_us} seeking={state.seeking}
                    markers={state.markers.clone()} markers_left_out={state.markers_left_out}
                    on_action={Callback::from(move |a: TransportAction| d.dispatch(a.into()))} />
     }

@@ -82,10 +82,10 @@ pub fn use_frame_loop(state: &UseReducerHandle<AppState>, token_layer: &NodeRef,
             if refit {
                 dispatcher.dispatch(ViewAction::FitView { width: size.0, height: size.1 }.into());
             }
-            if report.stopped || report.scouted || report.followed {
+            if report.stopped || report.scouted || report.followed || report.landed {
                 dispatcher.dispatch(TransportAction::Sync { outcome: true }.into());
                 timing.synced(ts, true);
-            } else if report.moved && ts - timing.last_sync >= SYNC_EVERY_MS {
+            } else if (report.moved || report.seeking) && ts - timing.last_sync >= SYNC_EVERY_MS {
                 let outcome = ts - timing.last_outcome >= OUTCOME_EVERY_MS;
                 dispatcher.dispatch(TransportAction::Sync { outcome }.into());
                 timing.synced(ts, outcome);

@@ -102,6 +102,11 @@ impl Simulation {
             // Written to an outbox, not yet published by the relay.
             return (Fate::InFlight, None, None);
         }
+        if let [only] = &m.envelopes[..] {
+            // One copy (nearly every message of a big run): it decides alone.
+            let (f, r) = self.copy_fate(&self.envs[only.index()]);
+            return if f.severity() > Fate::ProcessedOnce.severity() { (f, r, Some(*only)) } else { (f, None, None) };
+        }
         let reached = m.envelopes.iter().any(|e| self.envs[e.index()].route != UNROUTED);
         let mut routes: Vec<(u16, Decided)> = Vec::new();
         for env in &m.envelopes {

@@ -1,6 +1,8 @@
 //! The transport: Play/Pause, Step, Reset, the Speed slider (0.1× to 100×, on a log scale)
 //! and the Timeline slider with markers for failures, dead letters and losses. Seeking is
-//! instant: the player restores the nearest checkpoint and replays only the rest.
+//! quick: the player restores the nearest checkpoint and replays only the rest. A seek the
+//! player has not prepared yet (far ahead in a big run) shows its progress here, "Seeking
+//! 12.5 s: 40%", while the page keeps answering; another seek or Reset replaces it.
 
 use std::rc::Rc;
 
@@ -44,6 +46,8 @@ pub struct TransportProps {
     pub speed: f64,
     pub t_us: u64,
     pub end_us: u64,
+    /// A seek on its way: its target and how far it has got, in percent.
+    pub seeking: Option<(u64, u8)>,
     /// The timeline's markers, and how many more there were than it shows.
     pub markers: Rc<Vec<Marker>>,
     pub markers_left_out: usize,
@@ -72,7 +76,10 @@ pub fn transport(props: &TransportProps) -> Html {
         })
     };
     let end_ms = (props.end_us / 1_000).max(1);
-    let now_ms = props.t_us / 1_000;
+    // While a seek is on its way the slider stays where the user put it.
+    let shown_us = props.seeking.map_or(props.t_us, |(target, _)| target);
+    let now_ms = shown_us / 1_000;
+    let seeking = props.seeking.map(|(target, done)| format!("Seeking {}: {done}%", format_time(target)));
     let markers = props.markers.iter().map(|m| {
         let left = m.t_us as f64 / props.end_us.max(1) as f64 * 100.0;
         let (class, shape) = match m.kind {
@@ -138,10 +145,11 @@ pub fn transport(props: &TransportProps) -> Html {
                     <div class="markers" title={marker_summary.clone()}>{ for markers }</div>
                     <input id="timeline" type="range" min="0" max={end_ms.to_string()} step="1"
                            value={now_ms.to_string()} oninput={on_seek}
-                           aria-valuetext={format!("{} of {}", format_time(props.t_us), format_time(props.end_us))}
+                           aria-valuetext={format!("{} of {}", format_time(shown_us), format_time(props.end_us))}
                            aria-describedby="marker-summary" />
                 </div>
                 <output for="timeline" class="clock">{ format!("{} / {}", format_time(props.t_us), format_time(props.end_us)) }</output>
+                <span class="seeking" role="status" aria-live="polite">{ seeking.unwrap_or_default() }</span>
                 <p id="marker-summary" class="visually-hidden">{ marker_summary }</p>
             </div>
         </section>
