@@ -29,9 +29,11 @@ use crate::play::journal::Journal;
 
 /// Checkpoints cover the run in about this many slices.
 const CHECKPOINT_SLICES: u64 = 64;
-/// Checkpoints stop being taken once they hold this many messages between them: a run of a
-/// million messages keeps only a few, a lesson keeps all of them.
-const CHECKPOINT_MESSAGE_BUDGET: usize = 3_000_000;
+/// Checkpoints stop being taken once they hold this many live copies between them. Finished
+/// messages are shared among the checkpoints (the core's store is copy-on-write), so what a
+/// checkpoint costs of its own is what was in flight when it was taken: a million-message
+/// run that keeps a short queue keeps every checkpoint, one with a huge backlog fewer.
+const CHECKPOINT_LIVE_BUDGET: usize = 3_000_000;
 /// The timeline shows at most this many markers.
 pub const MAX_MARKERS: usize = 400;
 
@@ -177,8 +179,8 @@ impl Player {
     }
 
     fn take_checkpoint(&mut self, scout: &Simulation) {
-        let held: usize = self.checkpoints.iter().map(Simulation::messages).sum();
-        if self.checkpoints.is_empty() || held + scout.messages() <= CHECKPOINT_MESSAGE_BUDGET {
+        let held: usize = self.checkpoints.iter().map(Simulation::live_copies).sum();
+        if self.checkpoints.is_empty() || held + scout.live_copies() <= CHECKPOINT_LIVE_BUDGET {
             self.checkpoints.push(scout.clone());
         }
         self.next_checkpoint_us = scout.now().0 + self.checkpoint_every_us;
