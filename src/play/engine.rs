@@ -31,6 +31,11 @@ const PLAY_EVENTS_PER_FRAME: u64 = 20_000;
 /// Events a frame spends on a seek still on its way: tens of milliseconds of work, so the
 /// page keeps answering (a long task is one over 50 ms) while the seek shows its progress.
 pub const SEEK_EVENTS_PER_FRAME: u64 = 40_000;
+/// Up to this many messages, the outcome is computed at once when the page asks for it;
+/// beyond, it is built over several frames.
+const OUTCOME_AT_ONCE: usize = 50_000;
+/// Outcome rows a frame builds.
+const OUTCOME_ROWS_PER_FRAME: usize = 60_000;
 
 pub struct Engine {
     pub player: Player,
@@ -47,6 +52,10 @@ pub struct Engine {
     pub compare: Option<crate::play::compare::Lane>,
     /// Frame work times (ms), newest last, for the frame-time probe.
     pub frame_ms: Vec<f64>,
+    /// The outcome of a big run, being built a slice per frame from a copy of the playhead.
+    outcome_job: Option<broker::OutcomeBuilder>,
+    /// A built outcome the page has not taken yet.
+    outcome_ready: Option<broker::Outcome>,
 }
 
 /// What a frame changed that the page should hear about.
@@ -64,6 +73,8 @@ pub struct FrameReport {
     pub seeking: bool,
     /// A seek that was on its way landed: the playhead is somewhere new.
     pub landed: bool,
+    /// An outcome built over several frames is ready to take.
+    pub outcome: bool,
 }
 
 impl Engine {
@@ -81,6 +92,8 @@ impl Engine {
             selected_msg: None,
             compare: None,
             frame_ms: Vec::new(),
+            outcome_job: None,
+            outcome_ready: None,
         }
     }
 
@@ -88,6 +101,9 @@ impl Engine {
     pub fn load(&mut self, player: Player, doc: &Value, keep_time: bool) {
         let t = self.player.now_us();
         self.player = player;
+        // An outcome on its way belongs to the scenario that was there.
+        self.outcome_job = None;
+        self.outcome_ready = None;
         if keep_time && t > 0 {
             self.player.seek(t);
         }
@@ -130,6 +146,12 @@ impl Engine {
                 report.stopped = true;
             }
         }
+        if let Some(job) = &mut self.outcome_job {
+            if job.work(OUTCOME_ROWS_PER_FRAME) {
+                self.outcome_ready = self.outcome_job.take().map(broker::OutcomeBuilder::finish);
+                report.outcome = true;
+            }
+        }
         self.animate(wall);
         let now = self.player.now_us();
         if let Some(lane) = &mut self.compare {
@@ -137,6 +159,26 @@ impl Engine {
             report.followed = jumped;
         }
         report
+    }
+
+    /// The outcome at the playhead: at once for a run of up to [`OUTCOME_AT_ONCE`] messages,
+    /// else `None`, and a build over the next frames ([`FrameReport::outcome`] says when it
+    /// is ready to [`Engine::take_outcome`]). While playing, a build on its way is left to
+    /// finish; paused, it is started again from the playhead as it is now.
+    pub fn outcome(&mut self) -> Option<broker::Outcome> {
+        if self.player.sim().messages() <= OUTCOME_AT_ONCE {
+            self.outcome_job = None;
+            return Some(self.player.outcome());
+        }
+        if self.outcome_job.is_none() || !self.playing {
+            self.outcome_job = Some(broker::OutcomeBuilder::new(self.player.sim()));
+        }
+        None
+    }
+
+    /// An outcome built over several frames, once it is ready.
+    pub fn take_outcome(&mut self) -> Option<broker::Outcome> {
+        self.outcome_ready.take()
     }
 
     /// Brings the animation up to the playhead.
@@ -233,6 +275,41 @@ mod tests {
         assert_eq!(e.player.now_us(), 29_000_000);
         assert!(e.player.seeking().is_none());
         assert!(e.frame(wall + 16.0, 1.0).moved, "then playback goes on from there");
+    }
+
+    #[test]
+    fn a_big_runs_outcome_is_built_over_frames_and_equals_the_one_at_once() {
+        let doc = crate::model::doc::normalise(serde_json::json!({
+            "version": 1, "seed": 5, "duration_ms": 70_000,
+            "nodes": [
+                {"id": "p", "kind": "producer", "arrivals": {"fixed": {"interval_ms": 1}}, "count": 60_000},
+                {"id": "q", "kind": "queue"},
+                {"id": "c", "kind": "consumer", "concurrency": 4, "processing": {"fixed": {"ms": 2}}}
+            ],
+            "wires": [["p", "q"], ["q", "c"]]
+        }));
+        let mut e = Engine::new(Player::new(crate::model::doc::check(&doc).unwrap()), &doc);
+        e.player.seek(e.player.end_us());
+        assert!(e.player.sim().messages() > OUTCOME_AT_ONCE);
+        assert!(e.outcome().is_none(), "too big to build at once");
+        let mut frames = 0;
+        let built = loop {
+            frames += 1;
+            if e.frame(16.0 * frames as f64, 1.0).outcome {
+                break e.take_outcome().expect("ready");
+            }
+            assert!(frames < 1_000);
+        };
+        assert!(frames >= 1);
+        assert_eq!(built, e.player.outcome());
+        assert_eq!(built.published, 60_000);
+        // A new scenario drops a build on its way.
+        assert!(e.outcome().is_none());
+        e.load(Player::new(crate::model::doc::check(&doc).unwrap()), &doc, false);
+        for f in 0..10 {
+            assert!(!e.frame(2_000.0 + 16.0 * f as f64, 1.0).outcome);
+        }
+        assert!(e.take_outcome().is_none());
     }
 
     #[test]

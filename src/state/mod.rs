@@ -300,7 +300,7 @@ impl AppState {
 
     /// Copies what the page shows from the engine.
     pub(super) fn sync(&mut self, outcome: bool) {
-        let e = self.engine.borrow();
+        let mut e = self.engine.borrow_mut();
         self.playing = e.playing;
         self.t_us = e.player.now_us();
         self.end_us = e.player.end_us();
@@ -314,8 +314,8 @@ impl AppState {
             let j = e.player.journal.borrow();
             self.journal_rev = (j.entries.len(), j.times.len(), j.complete);
         }
-        if outcome {
-            self.outcome = Rc::new(e.player.outcome());
+        if let Some(o) = if outcome { e.outcome() } else { None }.or_else(|| e.take_outcome()) {
+            self.outcome = Rc::new(o);
         }
         if let (Some(lane), Some(c)) = (&e.compare, &self.compare) {
             let status = lane.player.sim().node_snapshots();

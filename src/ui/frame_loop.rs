@@ -85,6 +85,10 @@ pub fn use_frame_loop(state: &UseReducerHandle<AppState>, token_layer: &NodeRef,
             if report.stopped || report.scouted || report.followed || report.landed {
                 dispatcher.dispatch(TransportAction::Sync { outcome: true }.into());
                 timing.synced(ts, true);
+            } else if report.outcome {
+                // A big run's outcome, built over the last frames, is ready.
+                dispatcher.dispatch(TransportAction::Sync { outcome: false }.into());
+                timing.synced(ts, false);
             } else if (report.moved || report.seeking) && ts - timing.last_sync >= SYNC_EVERY_MS {
                 let outcome = ts - timing.last_outcome >= OUTCOME_EVERY_MS;
                 dispatcher.dispatch(TransportAction::Sync { outcome }.into());

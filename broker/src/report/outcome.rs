@@ -131,78 +131,131 @@ impl Outcome {
 }
 
 impl Simulation {
-    /// End-to-end latency samples, in microseconds: per message and route (subscriber), from
-    /// publish to the first business effect.
-    fn latency_samples(&self) -> Vec<u64> {
-        let mut out = Vec::new();
-        for m in self.msgs.iter() {
-            let mut firsts: Vec<(u16, SimTime)> = Vec::new();
-            for env in &m.envelopes {
-                let e = &self.envs[env.index()];
-                let Some(t) = e.effect_at.get() else { continue };
-                match firsts.iter_mut().find(|(r, _)| *r == e.route) {
-                    Some((_, first)) => *first = (*first).min(t),
-                    None => firsts.push((e.route, t)),
-                }
-            }
-            out.extend(firsts.into_iter().map(|(_, t)| t.since(m.published_at).0));
+    /// End-to-end latency samples of one message, in microseconds, added to `out`: one per
+    /// route (subscriber), from publish to the first business effect.
+    fn latency_samples_of(&self, m: &crate::sim::message::Message, out: &mut Vec<u64>) {
+        if let [only] = &m.envelopes[..] {
+            // One copy (nearly every message of a big run): one sample, if it was processed.
+            out.extend(self.envs[only.index()].effect_at.get().map(|t| t.since(m.published_at).0));
+            return;
         }
-        out
+        let mut firsts: Vec<(u16, SimTime)> = Vec::new();
+        for env in &m.envelopes {
+            let e = &self.envs[env.index()];
+            let Some(t) = e.effect_at.get() else { continue };
+            match firsts.iter_mut().find(|(r, _)| *r == e.route) {
+                Some((_, first)) => *first = (*first).min(t),
+                None => firsts.push((e.route, t)),
+            }
+        }
+        out.extend(firsts.into_iter().map(|(_, t)| t.since(m.published_at).0));
     }
 
+    /// The outcome now, all at once. A page that must not stall on a million messages builds
+    /// it a slice at a time with [`OutcomeBuilder`] instead.
     pub fn outcome(&self) -> Outcome {
-        let mut counts = [0u64; 6];
-        let mut messages = Vec::with_capacity(self.msgs.len());
-        // Each name once, shared by every row that carries it.
-        let producers: Vec<Arc<str>> = self.model.nodes.iter().map(|n| Arc::from(n.name.as_str())).collect();
-        let keys: Vec<Arc<str>> = self.keys.iter().map(|k| Arc::from(k.as_str())).collect();
-        let types: Vec<Arc<str>> = self.event_types.iter().map(|t| Arc::from(t.as_str())).collect();
-        let name = |id: MsgId| {
-            let m = &self.msgs[id.index()];
-            MsgName { producer: producers[m.producer.index()].clone(), number: m.number }
-        };
+        let mut b = OutcomeBuilder::new(self);
+        b.work(usize::MAX);
+        b.finish()
+    }
+}
 
-        for (i, m) in self.msgs.iter().enumerate() {
+/// An outcome built a slice of messages at a time, from a copy of the simulation taken when
+/// it was asked for (a cheap copy: finished messages are shared). The simulation may move on
+/// meanwhile; the outcome is that of the moment the builder was made.
+pub struct OutcomeBuilder {
+    sim: Simulation,
+    next: usize,
+    counts: [u64; 6],
+    phantoms: u64,
+    messages: Vec<MessageOutcome>,
+    latencies: Vec<u64>,
+    /// Each name once, shared by every row that carries it.
+    producers: Vec<Arc<str>>,
+    keys: Vec<Arc<str>>,
+    types: Vec<Arc<str>>,
+}
+
+impl OutcomeBuilder {
+    pub fn new(sim: &Simulation) -> OutcomeBuilder {
+        let sim = sim.clone();
+        OutcomeBuilder {
+            next: 0,
+            counts: [0; 6],
+            phantoms: 0,
+            messages: Vec::with_capacity(sim.msgs.len()),
+            latencies: Vec::with_capacity(sim.msgs.len()),
+            producers: sim.model.nodes.iter().map(|n| Arc::from(n.name.as_str())).collect(),
+            keys: sim.keys.iter().map(|k| Arc::from(k.as_str())).collect(),
+            types: sim.event_types.iter().map(|t| Arc::from(t.as_str())).collect(),
+            sim,
+        }
+    }
+
+    /// How many messages the outcome covers, and how many rows are done.
+    pub fn progress(&self) -> (usize, usize) {
+        (self.next, self.sim.msgs.len())
+    }
+
+    /// Builds the rows of at most `budget` more messages; returns whether every row is done.
+    pub fn work(&mut self, budget: usize) -> bool {
+        let sim = &self.sim;
+        let stop = self.next.saturating_add(budget).min(sim.msgs.len());
+        let name = |id: MsgId| {
+            let m = &sim.msgs[id.index()];
+            MsgName { producer: self.producers[m.producer.index()].clone(), number: m.number }
+        };
+        for i in self.next..stop {
+            let m = &sim.msgs[i];
             let id = MsgId(i as u32);
-            let (fate, reason, decided_by) = self.fate_and_copy(id);
+            let (fate, reason, decided_by) = sim.fate_and_copy(id);
             // Death records of the copy that decided the fate, else of any copy that died.
             let deaths = decided_by
-                .map(|e| &self.envs[e.index()].deaths)
+                .map(|e| &sim.envs[e.index()].deaths)
                 .filter(|d| !d.is_empty())
-                .or_else(|| m.envelopes.iter().map(|e| &self.envs[e.index()].deaths).find(|d| !d.is_empty()));
-            counts[Fate::ALL.iter().position(|f| *f == fate).expect("listed")] += 1;
-            messages.push(MessageOutcome {
+                .or_else(|| m.envelopes.iter().map(|e| &sim.envs[e.index()].deaths).find(|d| !d.is_empty()));
+            self.counts[Fate::ALL.iter().position(|f| *f == fate).expect("listed")] += 1;
+            self.messages.push(MessageOutcome {
                 id: name(id),
-                key: m.key.map(|k| keys[k as usize].clone()),
-                event_type: types[m.event_type as usize].clone(),
+                key: m.key.map(|k| self.keys[k as usize].clone()),
+                event_type: self.types[m.event_type as usize].clone(),
                 fate,
                 reason,
                 deliveries: m.deliveries,
                 effects: m.effects.iter().map(|(_, c)| c).sum(),
                 published_at_us: m.published_at.0,
                 applied_after: m.overtaken_by.map(name),
-                deaths: deaths.map(|d| d.iter().map(|r| self.death_snapshot(r)).collect()).unwrap_or_default(),
+                deaths: deaths.map(|d| d.iter().map(|r| sim.death_snapshot(r)).collect()).unwrap_or_default(),
             });
+            sim.latency_samples_of(m, &mut self.latencies);
+            self.phantoms += u64::from(m.phantom);
         }
-        let mut latencies = self.latency_samples();
-        crate::sort::sort(&mut latencies);
-        let latency_ms = latency(&latencies);
+        self.next = stop;
+        self.next == sim.msgs.len()
+    }
+
+    /// The outcome, once every row is done ([`OutcomeBuilder::work`] returned true): the
+    /// percentiles, the totals and the verdict.
+    pub fn finish(mut self) -> Outcome {
+        self.work(usize::MAX);
+        let OutcomeBuilder { sim, counts, phantoms, messages, latencies, .. } = self;
+        let latency_ms = latency(latencies);
         let (mut max_depth, mut max_lag) = (0u64, 0u64);
-        for n in &self.nodes {
+        for n in &sim.nodes {
             if let NodeState::Queue(q) = n {
                 max_depth = max_depth.max(q.max_depth as u64);
                 max_lag = max_lag.max(q.max_ready as u64);
             }
         }
-        for g in &self.groups {
+        for g in &sim.groups {
             max_lag = max_lag.max(g.max_lag);
         }
-        let c = &self.counters;
+        let c = &sim.counters;
         let mut o = Outcome {
-            title: self.model.title.clone(),
-            seed: self.rng_seed(),
-            t_ms: self.now.as_ms_f64(),
-            published: self.msgs.len() as u64,
+            title: sim.model.title.clone(),
+            seed: sim.rng_seed(),
+            t_ms: sim.now.as_ms_f64(),
+            published: sim.msgs.len() as u64,
             processed_once: counts[0],
             processed_more_than_once: counts[1],
             dead_lettered: counts[2],
@@ -220,31 +273,35 @@ impl Simulation {
             latency_ms,
             max_queue_depth: max_depth,
             max_consumer_lag: max_lag,
-            phantom_events: self.msgs.iter().filter(|m| m.phantom).count() as u64,
-            events: self.trace.len(),
-            trace_hash: hash_hex(self.trace.hash()),
-            halted: self.halted,
+            phantom_events: phantoms,
+            events: sim.trace.len(),
+            trace_hash: hash_hex(sim.trace.hash()),
+            halted: sim.halted,
             verdict: Vec::new(),
             verdict_refs: Vec::new(),
             messages,
         };
-        (o.verdict, o.verdict_refs) = crate::report::verdict::verdict(self, &o).into_iter().unzip();
+        (o.verdict, o.verdict_refs) = crate::report::verdict::verdict(&sim, &o).into_iter().unzip();
         o
     }
 }
 
-/// Nearest-rank percentiles over sorted microsecond samples, in milliseconds.
-fn latency(sorted_us: &[u64]) -> Latency {
-    if sorted_us.is_empty() {
+/// Nearest-rank percentiles and the mean, in milliseconds. Each percentile is found by
+/// selection, not by sorting: the outcome of a million-message run is asked for while the page
+/// plays, and a full sort of its samples was most of that work. The mean is summed exactly.
+fn latency(mut samples_us: Vec<u64>) -> Latency {
+    if samples_us.is_empty() {
         return Latency::default();
     }
-    let n = sorted_us.len();
-    let rank = |p: f64| -> f64 {
+    let n = samples_us.len();
+    let mut rank = |p: f64| -> f64 {
         let idx = libm::ceil(p * n as f64) as usize;
-        sorted_us[idx.clamp(1, n) - 1] as f64 / 1000.0
+        *samples_us.select_nth_unstable(idx.clamp(1, n) - 1).1 as f64 / 1000.0
     };
-    let mean = sorted_us.iter().map(|v| *v as f64).sum::<f64>() / n as f64 / 1000.0;
-    Latency { p50: rank(0.50), p95: rank(0.95), p99: rank(0.99), mean, samples: n as u64 }
+    let (p50, p95, p99) = (rank(0.50), rank(0.95), rank(0.99));
+    let total: u128 = samples_us.iter().map(|&v| u128::from(v)).sum();
+    let mean = total as f64 / n as f64 / 1000.0;
+    Latency { p50, p95, p99, mean, samples: n as u64 }
 }
 
 #[cfg(test)]
@@ -253,11 +310,12 @@ mod tests {
 
     #[test]
     fn nearest_rank_percentiles() {
-        let v: Vec<u64> = (1..=100).map(|i| i * 1000).collect();
-        let l = latency(&v);
+        // Out of order, as the samples come.
+        let v: Vec<u64> = (1..=100).map(|i| (i * 37 % 101) * 1000).collect();
+        let l = latency(v);
         assert_eq!((l.p50, l.p95, l.p99), (50.0, 95.0, 99.0));
         assert_eq!(l.mean, 50.5);
-        assert_eq!(latency(&[]).samples, 0);
-        assert_eq!(latency(&[7000]).p99, 7.0);
+        assert_eq!(latency(Vec::new()).samples, 0);
+        assert_eq!(latency(vec![7000]).p99, 7.0);
     }
 }

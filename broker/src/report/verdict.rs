@@ -77,7 +77,7 @@ fn examples(items: &[String]) -> String {
 
 pub fn verdict(sim: &Simulation, o: &Outcome) -> Vec<Line> {
     let mut lines: Vec<Line> = Vec::new();
-    let with_fate = |f: Fate| o.messages.iter().enumerate().filter(move |(_, m)| m.fate == f.name());
+    let with_fate = |f: Fate| o.messages.iter().enumerate().filter(move |(_, m)| m.fate == f);
     let shared = shared_keys(o);
     if o.halted {
         lines.push((
