@@ -48,6 +48,48 @@ pub fn sort_by_key<T, K: Ord>(v: &mut [T], mut key: impl FnMut(&T) -> K) {
     sort_by(v, |a, b| key(a) < key(b));
 }
 
+/// The `k`-th smallest value of `v` (counting from 0), reordering `v`: a quickselect with a
+/// median-of-three pivot and a three-way partition (so runs of equal values cost one pass), in
+/// expected linear time. The standard library's `select_nth_unstable` would bring its
+/// quicksort's partition code into the wasm for one use. Panics if `k` is out of range.
+pub fn select_nth<T: Ord + Copy>(v: &mut [T], k: usize) -> T {
+    assert!(k < v.len(), "select_nth: {k} is out of range");
+    let (mut lo, mut hi) = (0, v.len());
+    loop {
+        if hi - lo == 1 {
+            return v[lo];
+        }
+        let (a, b, c) = (v[lo], v[lo + (hi - lo) / 2], v[hi - 1]);
+        let pivot = a.min(b).max(a.max(b).min(c));
+        // [lo, lt) < pivot, [lt, i) == pivot, [gt, hi) > pivot.
+        // Swaps written out: Copy values, and a call per swap is what an `opt-level = "z"`
+        // build would otherwise make of `slice::swap`.
+        let (mut lt, mut i, mut gt) = (lo, lo, hi);
+        while i < gt {
+            let x = v[i];
+            if x < pivot {
+                v[i] = v[lt];
+                v[lt] = x;
+                lt += 1;
+                i += 1;
+            } else if x > pivot {
+                gt -= 1;
+                v[i] = v[gt];
+                v[gt] = x;
+            } else {
+                i += 1;
+            }
+        }
+        if k < lt {
+            hi = lt;
+        } else if k >= gt {
+            lo = gt;
+        } else {
+            return pivot;
+        }
+    }
+}
+
 /// Like `collect::<BTreeMap<_, _>>()` (the last value for a key wins), without a sort.
 pub fn map_from<K: Ord, V>(items: impl IntoIterator<Item = (K, V)>) -> BTreeMap<K, V> {
     let mut m = BTreeMap::new();
@@ -70,6 +112,19 @@ pub fn set_from<T: Ord>(items: impl IntoIterator<Item = T>) -> BTreeSet<T> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn selects_what_a_sort_puts_there(mut v in proptest::collection::vec(0u8..20, 1..300), k in any::<prop::sample::Index>()) {
+            let k = k.index(v.len());
+            let mut sorted = v.clone();
+            sorted.sort();
+            prop_assert_eq!(select_nth(&mut v, k), sorted[k]);
+            let mut again = v.clone();
+            again.sort();
+            prop_assert_eq!(again, sorted, "only reordered");
+        }
+    }
 
     proptest! {
         #[test]

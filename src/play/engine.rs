@@ -28,9 +28,14 @@ const MAX_FRAME_MS: f64 = 100.0;
 /// Nor does it run more than this many events: a scenario busier than the page can show
 /// plays slower than asked rather than freezing the page.
 const PLAY_EVENTS_PER_FRAME: u64 = 20_000;
-/// Events a frame spends on a seek still on its way: tens of milliseconds of work, so the
-/// page keeps answering (a long task is one over 50 ms) while the seek shows its progress.
-pub const SEEK_EVENTS_PER_FRAME: u64 = 40_000;
+/// Events a frame spends on a seek still on its way, to begin with. The engine then adjusts
+/// it to the time frames take on this machine, aiming at [`SEEK_FRAME_MS`].
+const SEEK_EVENTS_START: u64 = 20_000;
+const SEEK_EVENTS_MIN: u64 = 2_000;
+const SEEK_EVENTS_MAX: u64 = 400_000;
+/// The work a seeking frame aims at: the page keeps answering (a long task is one over 50 ms)
+/// while the seek shows its progress.
+const SEEK_FRAME_MS: f64 = 35.0;
 /// Up to this many messages, the outcome is computed at once when the page asks for it;
 /// beyond, it is built over several frames.
 const OUTCOME_AT_ONCE: usize = 50_000;
@@ -56,6 +61,10 @@ pub struct Engine {
     outcome_job: Option<broker::OutcomeBuilder>,
     /// A built outcome the page has not taken yet.
     outcome_ready: Option<broker::Outcome>,
+    /// Events a seeking frame runs, adjusted to the time frames take here.
+    pub seek_budget: u64,
+    /// Whether the last frame worked on a seek (its time then adjusts the budget).
+    seeked_last_frame: bool,
 }
 
 /// What a frame changed that the page should hear about.
@@ -94,6 +103,8 @@ impl Engine {
             frame_ms: Vec::new(),
             outcome_job: None,
             outcome_ready: None,
+            seek_budget: SEEK_EVENTS_START,
+            seeked_last_frame: false,
         }
     }
 
@@ -125,10 +136,11 @@ impl Engine {
         let dt = self.last_wall.map_or(0.0, |w| (wall - w).clamp(0.0, MAX_FRAME_MS));
         self.last_wall = Some(wall);
         let seeking = self.player.seeking().is_some();
+        self.seeked_last_frame = seeking;
         if seeking {
             // The frame's work goes to the seek; playback waits for it to land.
             let was_scouted = self.player.scouted();
-            report.landed = self.player.seek_work(SEEK_EVENTS_PER_FRAME);
+            report.landed = self.player.seek_work(self.seek_budget);
             report.seeking = !report.landed;
             report.scouted = !was_scouted && self.player.scouted();
         } else if !self.player.scouted() && !self.player.scout(SCOUT_EVENTS_PER_FRAME) {
@@ -193,6 +205,11 @@ impl Engine {
 
     /// Records one frame's work time for the probe, keeping the last 1,000.
     pub fn note_frame_time(&mut self, ms: f64) {
+        if self.seeked_last_frame && ms.is_finite() && ms > 0.0 {
+            // Towards SEEK_FRAME_MS, by at most a factor of two a frame.
+            let factor = (SEEK_FRAME_MS / ms).clamp(0.5, 2.0);
+            self.seek_budget = ((self.seek_budget as f64 * factor) as u64).clamp(SEEK_EVENTS_MIN, SEEK_EVENTS_MAX);
+        }
         if self.frame_ms.len() >= 1_000 {
             self.frame_ms.drain(..500);
         }
@@ -310,6 +327,25 @@ mod tests {
             assert!(!e.frame(2_000.0 + 16.0 * f as f64, 1.0).outcome);
         }
         assert!(e.take_outcome().is_none());
+    }
+
+    #[test]
+    fn the_seek_budget_follows_the_time_seeking_frames_take() {
+        let (mut e, _) = engine("work-queue");
+        let start = e.seek_budget;
+        // A frame that did not seek leaves it alone.
+        e.note_frame_time(500.0);
+        assert_eq!(e.seek_budget, start);
+        assert!(!e.player.begin_seek(29_000_000, 1));
+        e.frame(0.0, 1.0);
+        e.note_frame_time(140.0);
+        assert_eq!(e.seek_budget, start / 2, "a slow frame halves it, no more");
+        assert!(!e.player.begin_seek(29_999_000, 1) || e.player.seeking().is_none());
+        if e.player.seeking().is_some() {
+            e.frame(16.0, 1.0);
+            e.note_frame_time(1.0);
+            assert_eq!(e.seek_budget, start, "a quick frame doubles it, no more");
+        }
     }
 
     #[test]

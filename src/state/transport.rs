@@ -2,7 +2,6 @@
 //! player; these tell it what to do and copy what the page shows back into the state.
 
 use super::AppState;
-use crate::play::engine::SEEK_EVENTS_PER_FRAME;
 
 pub const MIN_SPEED: f64 = 0.1;
 pub const MAX_SPEED: f64 = 100.0;
@@ -66,7 +65,11 @@ impl AppState {
     /// anywhere the scout has been), else the frame loop carries the seek on, showing its
     /// progress, and syncs when it lands.
     pub(super) fn seek(mut self, t: u64) -> AppState {
-        let landed = self.engine.borrow_mut().player.begin_seek(t, SEEK_EVENTS_PER_FRAME);
+        let landed = {
+            let mut e = self.engine.borrow_mut();
+            let budget = e.seek_budget;
+            e.player.begin_seek(t, budget)
+        };
         self.sync(landed);
         self
     }

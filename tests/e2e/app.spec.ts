@@ -108,6 +108,8 @@ test('works when served from a sub-path', async ({ page, guard }) => {
 });
 
 test('passes axe-core WCAG 2.1 AA checks', async ({ page }) => {
+  // Nine full axe-core runs: about 15 s on an idle 2-core machine, twice that on a busy one.
+  test.setTimeout(90_000);
   await openApp(page);
   const found: string[] = [];
   const check = async (when: string) => {

@@ -168,6 +168,7 @@ pub struct OutcomeBuilder {
     next: usize,
     counts: [u64; 6],
     phantoms: u64,
+    noted: crate::report::verdict::Noted,
     messages: Vec<MessageOutcome>,
     latencies: Vec<u64>,
     /// Each name once, shared by every row that carries it.
@@ -183,6 +184,7 @@ impl OutcomeBuilder {
             next: 0,
             counts: [0; 6],
             phantoms: 0,
+            noted: Default::default(),
             messages: Vec::with_capacity(sim.msgs.len()),
             latencies: Vec::with_capacity(sim.msgs.len()),
             producers: sim.model.nodes.iter().map(|n| Arc::from(n.name.as_str())).collect(),
@@ -215,6 +217,8 @@ impl OutcomeBuilder {
                 .filter(|d| !d.is_empty())
                 .or_else(|| m.envelopes.iter().map(|e| &sim.envs[e.index()].deaths).find(|d| !d.is_empty()));
             self.counts[Fate::ALL.iter().position(|f| *f == fate).expect("listed")] += 1;
+            let died = deaths.is_some();
+            self.noted.note(i, fate, died, m.overtaken_by.is_some(), m.key);
             self.messages.push(MessageOutcome {
                 id: name(id),
                 key: m.key.map(|k| self.keys[k as usize].clone()),
@@ -238,7 +242,7 @@ impl OutcomeBuilder {
     /// percentiles, the totals and the verdict.
     pub fn finish(mut self) -> Outcome {
         self.work(usize::MAX);
-        let OutcomeBuilder { sim, counts, phantoms, messages, latencies, .. } = self;
+        let OutcomeBuilder { sim, counts, phantoms, noted, messages, latencies, .. } = self;
         let latency_ms = latency(latencies);
         let (mut max_depth, mut max_lag) = (0u64, 0u64);
         for n in &sim.nodes {
@@ -281,7 +285,7 @@ impl OutcomeBuilder {
             verdict_refs: Vec::new(),
             messages,
         };
-        (o.verdict, o.verdict_refs) = crate::report::verdict::verdict(&sim, &o).into_iter().unzip();
+        (o.verdict, o.verdict_refs) = crate::report::verdict::verdict(&sim, &o, &noted).into_iter().unzip();
         o
     }
 }
@@ -294,9 +298,15 @@ fn latency(mut samples_us: Vec<u64>) -> Latency {
         return Latency::default();
     }
     let n = samples_us.len();
+    let index = |p: f64| (libm::ceil(p * n as f64) as usize).clamp(1, n) - 1;
+    // Each selection leaves the larger values after its index, so the next, higher percentile
+    // is selected among those alone.
+    let mut from = 0;
     let mut rank = |p: f64| -> f64 {
-        let idx = libm::ceil(p * n as f64) as usize;
-        *samples_us.select_nth_unstable(idx.clamp(1, n) - 1).1 as f64 / 1000.0
+        let i = index(p).max(from);
+        let value = crate::sort::select_nth(&mut samples_us[from..], i - from);
+        from = i;
+        value as f64 / 1000.0
     };
     let (p50, p95, p99) = (rank(0.50), rank(0.95), rank(0.99));
     let total: u128 = samples_us.iter().map(|&v| u128::from(v)).sum();

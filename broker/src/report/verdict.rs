@@ -55,16 +55,47 @@ fn names(ms: &[&crate::report::outcome::MessageOutcome], shared_keys: &BTreeSet<
         .collect()
 }
 
-/// Keys that more than one message of the run carries.
-fn shared_keys(o: &Outcome) -> BTreeSet<&str> {
-    let mut seen = BTreeSet::new();
-    let mut shared = BTreeSet::new();
-    for k in o.messages.iter().filter_map(|m| m.key.as_deref()) {
-        if !seen.insert(k) {
-            shared.insert(k);
+/// What the verdict looks for, noted row by row while the outcome is built, so that the
+/// verdict of a million-message run reads the few rows it talks about instead of scanning them
+/// all again for each line.
+#[derive(Clone, Debug, Default)]
+pub struct Noted {
+    /// Rows by fate (in `Fate::ALL` order), except those processed once.
+    by_fate: [Vec<u32>; 6],
+    /// Processed once, after being dead-lettered on the way.
+    rescued: Vec<u32>,
+    /// Applied after a later message with the same key.
+    overtaken: Vec<u32>,
+    /// Messages per key (by the simulation's key index), counted up to two.
+    per_key: Vec<u8>,
+}
+
+impl Noted {
+    /// Notes row `i`: its fate, whether it died on the way, was overtaken, and its key.
+    pub fn note(&mut self, i: usize, fate: Fate, died: bool, overtaken: bool, key: Option<u32>) {
+        let i = i as u32;
+        if fate != Fate::ProcessedOnce {
+            self.by_fate[Fate::ALL.iter().position(|f| *f == fate).unwrap_or(0)].push(i);
+        } else if died {
+            self.rescued.push(i);
+        }
+        if overtaken {
+            self.overtaken.push(i);
+        }
+        if let Some(k) = key {
+            let k = k as usize;
+            if self.per_key.len() <= k {
+                self.per_key.resize(k + 1, 0);
+            }
+            self.per_key[k] = self.per_key[k].saturating_add(1).min(2);
         }
     }
-    shared
+}
+
+/// Keys that more than one message of the run carries.
+fn shared_keys<'a>(sim: &'a Simulation, noted: &Noted) -> BTreeSet<&'a str> {
+    let counted = noted.per_key.iter().enumerate().filter(|(_, n)| **n > 1);
+    crate::sort::set_from(counted.map(|(k, _)| sim.keys[k].as_str()))
 }
 
 fn examples(items: &[String]) -> String {
@@ -75,10 +106,15 @@ fn examples(items: &[String]) -> String {
     s
 }
 
-pub fn verdict(sim: &Simulation, o: &Outcome) -> Vec<Line> {
+pub fn verdict(sim: &Simulation, o: &Outcome, noted: &Noted) -> Vec<Line> {
     let mut lines: Vec<Line> = Vec::new();
-    let with_fate = |f: Fate| o.messages.iter().enumerate().filter(move |(_, m)| m.fate == f);
-    let shared = shared_keys(o);
+    // The rows of a fate other than processed once, in publish order.
+    let with_fate = |f: Fate| {
+        debug_assert!(f != Fate::ProcessedOnce, "the rows processed once are not noted");
+        let rows = &noted.by_fate[Fate::ALL.iter().position(|x| *x == f).unwrap_or(0)];
+        rows.iter().map(|&i| (i as usize, &o.messages[i as usize]))
+    };
+    let shared = shared_keys(sim, noted);
     if o.halted {
         lines.push((
             format!(
@@ -150,12 +186,11 @@ pub fn verdict(sim: &Simulation, o: &Outcome) -> Vec<Line> {
 
     // Messages are in publish order, so a message's outcome sits at its own index.
     let mut overtaken_refs = Vec::new();
-    let overtaken: Vec<String> = o
-        .messages
+    let overtaken: Vec<String> = noted
+        .overtaken
         .iter()
-        .zip(sim.msgs.iter())
-        .enumerate()
-        .filter_map(|(i, (m, msg))| {
+        .map(|&i| (i as usize, &o.messages[i as usize], &sim.msgs[i as usize]))
+        .filter_map(|(i, m, msg)| {
             let by = msg.overtaken_by?.index();
             let other = &o.messages[by];
             overtaken_refs.extend([i, by]);
@@ -178,8 +213,7 @@ pub fn verdict(sim: &Simulation, o: &Outcome) -> Vec<Line> {
         ));
     }
 
-    let rescued: Vec<usize> =
-        with_fate(Fate::ProcessedOnce).filter(|(_, m)| !m.deaths.is_empty()).map(|(i, _)| i).collect();
+    let rescued: Vec<usize> = noted.rescued.iter().map(|&i| i as usize).collect();
     if !rescued.is_empty() {
         lines.push((
             format!(
@@ -328,7 +362,10 @@ pub fn verdict(sim: &Simulation, o: &Outcome) -> Vec<Line> {
         ));
     }
 
-    let phantom_refs: Vec<usize> = (0..o.messages.len()).filter(|&i| sim.msgs[i].phantom).collect();
+    let phantom_refs: Vec<usize> = match o.phantom_events {
+        0 => Vec::new(),
+        _ => (0..o.messages.len()).filter(|&i| sim.msgs[i].phantom).collect(),
+    };
     if !phantom_refs.is_empty() {
         let phantoms: Vec<&crate::report::outcome::MessageOutcome> =
             phantom_refs.iter().map(|&i| &o.messages[i]).collect();

@@ -29,16 +29,25 @@ const LINKS: usize = 6;
 #[function_component(OutcomePanel)]
 pub fn outcome_panel(props: &OutcomePanelProps) -> Html {
     html! {
-        <section class="outcome" aria-labelledby="outcome-heading" tabindex="0">
+        <section class="outcome" aria-labelledby="outcome-heading" tabindex="0"
+                 aria-busy={counting(&props.outcome, props).then_some("true")}>
             <h2 id="outcome-heading">{ "Outcome" }</h2>
             { render_outcome(&props.outcome, props) }
         </section>
     }
 }
 
+/// A big run's outcome is built over a few frames after a seek: until it arrives, the figures
+/// are those of the moment before, and the status says so.
+fn counting(o: &Outcome, p: &OutcomePanelProps) -> bool {
+    !p.playing && (o.t_ms * 1000.0).round() as u64 != p.t_us
+}
+
 fn render_outcome(o: &Outcome, p: &OutcomePanelProps) -> Html {
     let at = format_time(p.t_us);
-    let status = if p.playing {
+    let status = if counting(o, p) {
+        format!("Counting what happened up to {at}…")
+    } else if p.playing {
         format!("Playing, seed {}.", o.seed)
     } else if p.t_us >= p.end_us {
         format!("Finished at {at} with seed {}: {} events.", o.seed, thousands(o.events))
