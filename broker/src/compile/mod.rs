@@ -39,6 +39,7 @@ use crate::model::ids::NodeId;
 use crate::model::time::Duration;
 use crate::model::*;
 use crate::scenario::problem::Problem;
+use crate::scenario::quoted::key_path;
 use crate::scenario::*;
 
 pub use crate::scenario::limits::*;
@@ -233,10 +234,11 @@ impl Checker {
             self.err("view.zoom", "must be between 0.1 and 10");
         }
         for (name, [x, y]) in &view.positions {
+            let path = key_path("view.positions", name);
             if !by_name.contains_key(name.as_str()) {
-                self.no_such_node(format!("view.positions.{name}"), name);
+                self.no_such_node(path, name);
             } else if !(x.is_finite() && y.is_finite() && x.abs() <= 1e6 && y.abs() <= 1e6) {
-                self.err(format!("view.positions.{name}"), "must be two numbers between -1000000 and 1000000");
+                self.err(path, "must be two numbers between -1000000 and 1000000");
             }
         }
     }

@@ -22,6 +22,7 @@ pub mod lesson;
 pub mod limits;
 pub mod link;
 pub mod problem;
+pub mod quoted;
 
 mod action;
 mod consumer;
@@ -307,13 +308,19 @@ impl Scenario {
 }
 
 /// Deserializes `value` as `T`, and on failure names the deepest field that was wrong,
-/// prefixed with `base`.
+/// prefixed with `base`. A key that is not a plain word is quoted in the path.
 #[cfg(feature = "field-paths")]
 fn read_typed<T: serde::de::DeserializeOwned>(value: Value, base: &str) -> Result<T, Problem> {
+    use serde_path_to_error::Segment;
     serde_path_to_error::deserialize::<_, T>(value).map_err(|e| {
-        let inner = e.path().to_string();
-        let inner = if inner == "." { String::new() } else { inner };
-        let path = join_path(base, &inner);
+        let mut path = base.to_string();
+        for segment in e.path() {
+            path = match segment {
+                Segment::Seq { index } => format!("{path}[{index}]"),
+                Segment::Map { key } | Segment::Enum { variant: key } => quoted::key_path(&path, key),
+                Segment::Unknown => quoted::key_path(&path, "?"),
+            };
+        }
         Problem::new(path, humanize_serde(&e.inner().to_string()))
     })
 }
@@ -323,16 +330,6 @@ fn read_typed<T: serde::de::DeserializeOwned>(value: Value, base: &str) -> Resul
 #[cfg(not(feature = "field-paths"))]
 fn read_typed<T: serde::de::DeserializeOwned>(value: Value, base: &str) -> Result<T, Problem> {
     serde_json::from_value::<T>(value).map_err(|e| Problem::new(base, humanize_serde(&e.to_string())))
-}
-
-#[cfg(feature = "field-paths")]
-fn join_path(base: &str, inner: &str) -> String {
-    match (base.is_empty(), inner.is_empty()) {
-        (true, _) => inner.to_string(),
-        (false, true) => base.to_string(),
-        (false, false) if inner.starts_with('[') => format!("{base}{inner}"),
-        (false, false) => format!("{base}.{inner}"),
-    }
 }
 
 /// serde's messages are precise but terse; the common ones read better rephrased.

@@ -394,3 +394,19 @@ fn standard_input_is_read_up_to_a_cap_too() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_forged_newline_prints_one_line_per_problem() {
+    let path = temp_file(
+        "forged.json",
+        r#"{"version":1,"duration_ms":2000,"nodes":[{"id":"q","kind":"queue","x\ny: forged":1}]}"#,
+    );
+    let out = brokerlab(&["check", &path]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(!stderr.chars().any(|c| c.is_control() && c != '\n'), "{stderr:?}");
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "one problem and the count: {lines:?}");
+    assert!(lines[0].starts_with(r#"nodes[0]["x\ny: forged"]: unknown field `x\ny: forged`"#), "{lines:?}");
+    assert_eq!(lines[1], format!("{path}: 1 problem"));
+}

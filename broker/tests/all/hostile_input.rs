@@ -229,3 +229,32 @@ fn a_bad_lesson_is_refused_with_the_path_of_what_is_wrong() {
     });
     assert_eq!(p.len(), 3, "{p:?}");
 }
+
+/// A field name with a newline in it: echoed raw, it would print a second, forged problem.
+const FORGED_NEWLINE: &str = r#"{"version":1,"duration_ms":2000,"nodes":[{"id":"q","kind":"queue","x\ny: forged":1}]}"#;
+
+/// Every problem a text gets, as the lines `brokerlab check` prints.
+fn problem_lines(text: &str) -> Vec<String> {
+    broker::load(text).err().unwrap_or_default().iter().map(|p| p.to_string()).collect()
+}
+
+#[test]
+fn a_newline_in_a_field_name_cannot_forge_a_problem() {
+    let p = broker::load(FORGED_NEWLINE).err().expect("refused");
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert_eq!(p[0].path, r#"nodes[0]["x\ny: forged"]"#);
+    assert!(p[0].message.starts_with(r"unknown field `x\ny: forged`, expected one of `id`"), "{p:?}");
+    let line = p[0].to_string();
+    assert!(!line.chars().any(char::is_control), "{line:?}");
+    assert!(line.starts_with(&format!("{}: ", p[0].path)), "{line:?}");
+
+    // The same for a key written twice, and for a node id in the view that no node has.
+    let twice = r#"{"version":1,"duration_ms":2000,"nodes":[{"id":"q","kind":"queue","a\u001b[2J":1,"a\u001b[2J":2}]}"#;
+    assert_eq!(problem_lines(twice), [r#"nodes[0]["a\u{1b}[2J"]: is written twice in the same object; keep one"#]);
+    let view = r#"{"version":1,"duration_ms":2000,"nodes":[{"id":"q","kind":"queue"}],"view":{"positions":{"q\ry: x":[0,0],"q":[0,0]}}}"#;
+    assert_eq!(problem_lines(view), [r#"view.positions["q\ry: x"]: no node has the id "q\ry: x""#]);
+    let deep = r#"{"version":1,"duration_ms":2000,"nodes":[{"id":"c","kind":"consumer","retry":{"policy":"fixed","a.b\n":1}}]}"#;
+    let lines = problem_lines(deep);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(lines[0].starts_with(r#"nodes[0].retry["a.b\n"]: unknown field `a.b\n`"#), "{lines:?}");
+}
