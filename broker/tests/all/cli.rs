@@ -410,3 +410,28 @@ fn a_forged_newline_prints_one_line_per_problem() {
     assert!(lines[0].starts_with(r#"nodes[0]["x\ny: forged"]: unknown field `x\ny: forged`"#), "{lines:?}");
     assert_eq!(lines[1], format!("{path}: 1 problem"));
 }
+
+#[test]
+fn nothing_raw_from_the_file_reaches_the_terminal() {
+    let path = temp_file(
+        "escape.json",
+        r#"{"version":1,"title":"\u001b[2JPoison","duration_ms":1000,"nodes":[{"id":"p","kind":"producer","count":1,"event_type":"A\u0007"}]}"#,
+    );
+    for cmd in ["run", "check", "link"] {
+        let out = brokerlab(&[cmd, &path]);
+        assert_eq!(out.status.code(), Some(2), "{cmd}");
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        assert!(!(stdout.clone() + &stderr).chars().any(|c| c.is_control() && c != '\n'), "{cmd}: {stderr:?}");
+        let lines: Vec<&str> = stderr.lines().collect();
+        assert_eq!(
+            lines,
+            [
+                r"title: must not contain control characters (found \u{1b})",
+                r"nodes[0].event_type: must not contain control characters (found \u{7})",
+                &format!("{path}: 2 problems"),
+            ],
+            "{cmd}"
+        );
+    }
+}
