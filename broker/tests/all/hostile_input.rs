@@ -65,8 +65,25 @@ fn extreme() -> impl Strategy<Value = Value> {
     ]
 }
 
-/// Reads, validates and (if valid) runs with a small budget; must not panic.
+/// Rust's words that must never reach a person in a problem.
+const RUST_WORDS: [&str; 9] = ["struct ", "enum ", "i64", "u64", "f64", "u32", "identifier", "sequence", "Option"];
+
+/// A problem reads as one line in the format's words: no control character, no Rust type.
+fn assert_readable(p: &broker::Problem) {
+    let line = p.to_string();
+    assert!(!line.chars().any(char::is_control), "{line:?}");
+    assert!(line.starts_with(&p.path), "{line:?}");
+    for word in RUST_WORDS {
+        assert!(!p.message.contains(word), "{word:?} in {line:?}");
+    }
+}
+
+/// Reads, validates and (if valid) runs with a small budget; must not panic. Every problem
+/// must be readable.
 fn survive(text: &str) {
+    if let Err(problems) = broker::load_model(text) {
+        problems.iter().for_each(assert_readable);
+    }
     if let Ok(mut sim) = broker::load(text) {
         sim.set_event_budget(200_000);
         sim.run_to_end();
@@ -347,4 +364,79 @@ fn control_characters_are_refused_in_every_name_and_text() {
         let lines = every_field_with("/title", format!("Poison{c}").into());
         assert_eq!(lines, [format!("title: must not contain control characters (found {})", c.escape_debug())]);
     }
+}
+
+/// Every path in a JSON value, leaves and the objects and lists above them.
+fn every_path(v: &Value, path: String, out: &mut Vec<String>) {
+    out.push(path.clone());
+    match v {
+        Value::Object(m) => m.iter().for_each(|(k, c)| every_path(c, format!("{path}/{k}"), out)),
+        Value::Array(a) => a.iter().enumerate().for_each(|(i, c)| every_path(c, format!("{path}/{i}"), out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn no_problem_names_a_rust_type() {
+    let mut files: Vec<Value> = vec![every_field()];
+    files.extend(common::scenarios().iter().map(|(_, text)| serde_json::from_str(text).unwrap()));
+    let wrong = [
+        Value::from("s\u{1b}[2J"),
+        Value::from(1),
+        Value::from(-1),
+        Value::from(1.5),
+        Value::from(true),
+        Value::Null,
+        serde_json::json!([]),
+        serde_json::json!({}),
+        serde_json::json!({"a\nb": 1}),
+        serde_json::json!(["x"]),
+        serde_json::json!([1, 2]),
+        serde_json::json!({"fixed": 1}),
+    ];
+    let mut seen = 0;
+    for file in &files {
+        let mut paths = Vec::new();
+        every_path(file, String::new(), &mut paths);
+        for path in &paths {
+            for new in &wrong {
+                let mut v = file.clone();
+                *v.pointer_mut(path).unwrap() = new.clone();
+                if let Err(problems) = broker::load_model(&v.to_string()) {
+                    seen += problems.len();
+                    problems.iter().for_each(assert_readable);
+                }
+            }
+            // A field whose name holds a newline, in every object.
+            let mut v = file.clone();
+            if let Some(object) = v.pointer_mut(path).and_then(Value::as_object_mut) {
+                object.insert("x\ny: forged".into(), 1.into());
+                let Err(problems) = broker::load_model(&v.to_string()) else {
+                    panic!("{path}: an unknown field is accepted")
+                };
+                problems.iter().for_each(assert_readable);
+            }
+        }
+    }
+    assert!(seen > 10_000, "{seen} problems");
+    // The words that stand for the Rust types serde used to name.
+    let with = |pointer: &str, new: Value| every_field_with(pointer, new);
+    assert_eq!(
+        with("/lesson/points/0", 1.into()),
+        ["lesson.points[0]: must be a point like {\"at_ms\": 6000, \"say\": \"...\"}, not integer `1`"]
+    );
+    assert_eq!(
+        with("/nodes/0/event_type", serde_json::json!({})),
+        ["nodes[0].event_type: must be an event type or a list of them, e.g. \"OrderPlaced\" or [\"OrderPlaced\", \"OrderPaid\"]"]
+    );
+    assert_eq!(
+        with("/nodes/0/keys", 5.into()),
+        ["nodes[0].keys: must be a key range like \"order-1..order-20\" or a list of keys"]
+    );
+    assert_eq!(
+        with("/lesson/question", serde_json::json!(["a"])),
+        ["lesson.question: must be a question like {\"ask\": \"...\", \"measure\": \"lost\"}, not a list"]
+    );
+    assert_eq!(with("/view/positions/p", 1.into()), ["view.positions.p: must be a point like [x, y], not integer `1`"]);
+    assert_eq!(with("/nodes/0/faults", serde_json::json!({})), ["nodes[0].faults: must be a list, not an object"]);
 }
