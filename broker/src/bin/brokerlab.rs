@@ -15,7 +15,9 @@
 //! last line with `--json`, or goes to stderr as a table without it. `partition` prints the
 //! partition Kafka's default partitioner picks for KEY (its UTF-8 bytes) out of N. `link` and
 //! `unpack` turn a scenario file into a share link's fragment and back. Bad input exits with
-//! status 2 and one line per problem, naming the field.
+//! status 2 and one line per problem, naming the field. A scenario file is read up to the
+//! format's 2 MiB and no further, and `unpack -` reads standard input up to a cap too: more
+//! than that is refused without being read.
 
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
@@ -98,18 +100,21 @@ fn main() -> ExitCode {
             }
             Err(code) => code,
         },
-        Cmd::Link { scenario, preset } => match load(&scenario) {
-            Ok(_) => {
-                // `load` has read and checked the file, so reading it again gives the same text.
-                let value: serde_json::Value = std::fs::read_to_string(&scenario)
-                    .ok()
-                    .and_then(|t| serde_json::from_str(&t).ok())
-                    .unwrap_or_default();
-                println!("#{}", broker::link::encode(&value, preset.as_deref()));
-                ExitCode::SUCCESS
+        Cmd::Link { scenario, preset } => {
+            let text = match read_scenario(&scenario) {
+                Ok(t) => t,
+                Err(code) => return code,
+            };
+            match check(&scenario, &text) {
+                Ok(_) => {
+                    // `check` has read the same text as a scenario, so it is JSON.
+                    let value: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+                    println!("#{}", broker::link::encode(&value, preset.as_deref()));
+                    ExitCode::SUCCESS
+                }
+                Err(code) => code,
             }
-            Err(code) => code,
-        },
+        }
         Cmd::Unpack { link } => unpack(&link),
         Cmd::Partition { key, partitions } => match parse_partitions(&partitions) {
             Some(n) => {
@@ -128,13 +133,28 @@ fn main() -> ExitCode {
 /// a scenario with problems is still printed (so that it can be mended), and exits with 2.
 fn unpack(link: &str) -> ExitCode {
     let text = if link == "-" {
-        let mut text = String::new();
-        let limit = broker::link::MAX_LINK_CHARS as u64 * 4;
-        if io::Read::read_to_string(&mut io::Read::take(io::stdin(), limit), &mut text).is_err() {
-            eprintln!("standard input: not UTF-8 text");
-            return ExitCode::from(2);
+        // Room for a whole address and blank lines around the link, and no more.
+        let cap = broker::link::MAX_LINK_CHARS * 4;
+        match read_capped(io::stdin().lock(), cap) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(t) => t,
+                Err(_) => {
+                    eprintln!("standard input: not UTF-8 text");
+                    return ExitCode::from(2);
+                }
+            },
+            Err(Unread::TooLarge) => {
+                eprintln!(
+                    "standard input: more than {cap} bytes; a link is at most {} characters",
+                    broker::link::MAX_LINK_CHARS
+                );
+                return ExitCode::from(2);
+            }
+            Err(Unread::Failed(e)) => {
+                eprintln!("standard input: cannot read: {e}");
+                return ExitCode::from(2);
+            }
         }
-        text
     } else {
         link.to_string()
     };
@@ -170,28 +190,58 @@ fn parse_partitions(text: &str) -> Option<u32> {
 
 /// Reads and validates, printing every problem; `Err` carries the exit code.
 fn load(path: &str) -> Result<Model, ExitCode> {
-    let text = match std::fs::read(path) {
-        Ok(bytes) if bytes.len() > broker::scenario::MAX_SCENARIO_BYTES => {
+    let text = read_scenario(path)?;
+    check(path, &text)
+}
+
+/// Reads a scenario file up to the format's cap, and no further: a larger file (or an endless
+/// one, like /dev/zero) is refused after `MAX_SCENARIO_BYTES + 1` bytes. `Err` carries the
+/// exit code, the reason printed.
+fn read_scenario(path: &str) -> Result<String, ExitCode> {
+    let cap = broker::scenario::MAX_SCENARIO_BYTES;
+    let read = std::fs::File::open(path).map_err(Unread::Failed).and_then(|f| read_capped(f, cap));
+    match read {
+        Ok(bytes) => String::from_utf8(bytes).map_err(|_| {
+            eprintln!("{path}: not UTF-8 text");
+            ExitCode::from(2)
+        }),
+        Err(Unread::TooLarge) => {
             eprintln!(
-                "{path}: the file is {} bytes; the most Brokerlab reads is {}",
-                bytes.len(),
-                broker::scenario::MAX_SCENARIO_BYTES
+                "{path}: the file is larger than {} MiB; the most Brokerlab reads is {cap} bytes",
+                cap / (1024 * 1024)
             );
-            return Err(ExitCode::from(2));
+            Err(ExitCode::from(2))
         }
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(t) => t,
-            Err(_) => {
-                eprintln!("{path}: not UTF-8 text");
-                return Err(ExitCode::from(2));
-            }
-        },
-        Err(e) => {
+        Err(Unread::Failed(e)) => {
             eprintln!("{path}: cannot read: {e}");
-            return Err(ExitCode::from(2));
+            Err(ExitCode::from(2))
         }
-    };
-    let problems = match broker::load_model(&text) {
+    }
+}
+
+/// Why `read_capped` read nothing usable.
+enum Unread {
+    /// There is more than the cap: the rest was never read.
+    TooLarge,
+    Failed(io::Error),
+}
+
+/// Reads everything from `source` if it is at most `cap` bytes. It reads one byte past the cap
+/// to tell a full file from a larger one, and stops there.
+fn read_capped(source: impl io::Read, cap: usize) -> Result<Vec<u8>, Unread> {
+    let mut bytes = Vec::new();
+    io::Read::read_to_end(&mut io::Read::take(source, cap as u64 + 1), &mut bytes).map_err(Unread::Failed)?;
+    if bytes.len() > cap {
+        Err(Unread::TooLarge)
+    } else {
+        Ok(bytes)
+    }
+}
+
+/// Validates a scenario's text, printing every problem and how many; `Err` carries the exit
+/// code.
+fn check(path: &str, text: &str) -> Result<Model, ExitCode> {
+    let problems = match broker::load_model(text) {
         Ok(model) => return Ok(model),
         Err(p) => p,
     };

@@ -305,14 +305,17 @@ impl Checker {
         groups
     }
 
-    /// A poison fault that picks its messages by key needs a key.
+    /// A poison fault that picks its messages by key needs a key, without control characters.
     pub(super) fn check_poison_keys(&mut self, s: &Scenario) {
         for (i, n) in s.nodes.iter().enumerate() {
             if let Node::Consumer(c) = n {
                 for (j, f) in c.faults.iter().enumerate() {
                     if let ConsumerFault::Poison(PoisonSpec { key: Some(k), .. }) = f {
+                        let path = format!("nodes[{i}].faults[{j}].poison.key");
                         if k.is_empty() {
-                            self.err(format!("nodes[{i}].faults[{j}].poison.key"), "must not be empty");
+                            self.err(path, "must not be empty");
+                        } else {
+                            self.no_control_characters(&path, k);
                         }
                     }
                 }

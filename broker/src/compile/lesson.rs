@@ -12,7 +12,8 @@ use crate::model::*;
 use crate::scenario::lesson::{self, Lesson};
 
 impl Checker {
-    /// Prose a learner reads: not blank, and short enough to read beside a running scenario.
+    /// Prose a learner reads: not blank, short enough to read beside a running scenario, and
+    /// without control characters.
     fn prose(&mut self, path: &str, text: &str, max: usize, what: &str) {
         let n = text.chars().count();
         if text.trim().is_empty() {
@@ -20,6 +21,8 @@ impl Checker {
         } else if n > max {
             let size = if max >= lesson::MAX_PARAGRAPH { "one to three short sentences" } else { "one short sentence" };
             self.err(path, format!("must be at most {max} characters (got {n}): {size}"));
+        } else {
+            self.no_control_characters(path, text);
         }
     }
 
@@ -67,6 +70,8 @@ impl Checker {
                     "lesson.question.unit",
                     format!("must be 1 to {MAX_UNIT} characters, e.g. \"times\" or \"messages\""),
                 );
+            } else {
+                self.no_control_characters("lesson.question.unit", unit);
             }
         }
         let measure = q.measure.name();
@@ -79,6 +84,7 @@ impl Checker {
                 "lesson.question.key",
                 format!("only \"effects\" and \"deliveries\" count over one key; \"{measure}\" counts the whole run, so remove the key"),
             ),
+            (true, Some(key)) if !self.no_control_characters("lesson.question.key", key) => {}
             (true, Some(key)) => {
                 let published = nodes.iter().any(|n| matches!(&n.kind, NodeKind::Producer(p) if p.keys.contains(key)));
                 if !published {

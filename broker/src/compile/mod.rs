@@ -8,7 +8,7 @@
 //!
 //! ```text
 //!   Scenario ──validate──▶ Checker::compile
-//!     1. duration, sizes, node ids                      here
+//!     1. duration, sizes, title, description, node ids  here, text.rs
 //!     2. each node by its kind                          producer.rs, queue.rs, topic.rs, consumer.rs
 //!     3. wires: which ends may join, what each carries  wire.rs
 //!     4. queues' dead-letter targets                    queue.rs
@@ -21,7 +21,8 @@
 //!
 //! This file holds the walk and the checks several parts share: whole numbers in a range,
 //! milliseconds, probabilities, names, references to unknown node ids, slow-down factors, and
-//! the wording of numbers and node kinds in messages.
+//! the wording of numbers and node kinds in messages. Text without control characters is
+//! checked in `text.rs`.
 
 mod action;
 mod consumer;
@@ -30,6 +31,7 @@ mod producer;
 mod queue;
 #[cfg(test)]
 mod tests;
+mod text;
 mod topic;
 mod wire;
 
@@ -39,6 +41,7 @@ use crate::model::ids::NodeId;
 use crate::model::time::Duration;
 use crate::model::*;
 use crate::scenario::problem::Problem;
+use crate::scenario::quoted::key_path;
 use crate::scenario::*;
 
 pub use crate::scenario::limits::*;
@@ -161,10 +164,13 @@ impl Checker {
         }
     }
 
-    /// A name people read (an effect, a group, a business write): 1 to MAX_NAME_LEN characters.
+    /// A name people read (an effect, a group, a business write): 1 to MAX_NAME_LEN characters,
+    /// no control characters.
     fn name(&mut self, path: &str, name: &str) {
         if name.trim().is_empty() || name.chars().count() > MAX_NAME_LEN {
             self.err(path, format!("must be a name of 1 to {MAX_NAME_LEN} characters"));
+        } else {
+            self.no_control_characters(path, name);
         }
     }
 
@@ -180,6 +186,8 @@ impl Checker {
     fn compile(&mut self, s: &Scenario) -> Model {
         let duration_ms = self.whole_ms("duration_ms", s.duration_ms, 1);
         self.duration_ms = duration_ms;
+        self.no_control_characters("title", &s.title);
+        self.no_control_characters("description", &s.description);
         if s.nodes.len() > MAX_NODES {
             self.err("nodes", format!("has {} nodes; the most is {MAX_NODES}", s.nodes.len()));
         }
@@ -201,8 +209,8 @@ impl Checker {
                 self.err(&path, "must not be blank");
             } else if id.chars().count() > MAX_NAME_LEN {
                 self.err(&path, format!("must be at most {MAX_NAME_LEN} characters"));
-            } else if id.chars().any(char::is_control) {
-                self.err(&path, "must not contain control characters");
+            } else {
+                self.no_control_characters(&path, id);
             }
             if by_name.insert(id, NodeId(i as u32)).is_some() {
                 self.err(&path, format!("{id:?} is used by another node; ids must be unique"));
@@ -233,10 +241,11 @@ impl Checker {
             self.err("view.zoom", "must be between 0.1 and 10");
         }
         for (name, [x, y]) in &view.positions {
+            let path = key_path("view.positions", name);
             if !by_name.contains_key(name.as_str()) {
-                self.no_such_node(format!("view.positions.{name}"), name);
+                self.no_such_node(path, name);
             } else if !(x.is_finite() && y.is_finite() && x.abs() <= 1e6 && y.abs() <= 1e6) {
-                self.err(format!("view.positions.{name}"), "must be two numbers between -1000000 and 1000000");
+                self.err(path, "must be two numbers between -1000000 and 1000000");
             }
         }
     }

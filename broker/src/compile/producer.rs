@@ -76,6 +76,20 @@ impl Checker {
                 format!("{p}.event_type"),
                 format!("needs one or more non-empty names of at most {MAX_NAME_LEN} characters"),
             );
+        } else {
+            match &s.event_type {
+                EventTypes::One(t) => {
+                    self.no_control_characters(&format!("{p}.event_type"), t);
+                }
+                EventTypes::Cycle(list) => {
+                    for (j, t) in list.iter().enumerate() {
+                        self.no_control_characters(&format!("{p}.event_type[{j}]"), t);
+                    }
+                }
+            }
+        }
+        if let Some(key) = &s.routing_key {
+            self.no_control_characters(&format!("{p}.routing_key"), key);
         }
         let schema_version = self.int_range(&format!("{p}.schema_version"), s.schema_version, 1, 1_000, "") as u32;
         let keys = match &s.keys {
@@ -175,9 +189,14 @@ impl Checker {
                 }
                 if list.iter().any(|k| k.is_empty() || k.chars().count() > MAX_NAME_LEN) {
                     self.err(path, format!("keys must be non-empty and at most {MAX_NAME_LEN} characters"));
+                } else {
+                    for (j, k) in list.iter().enumerate() {
+                        self.no_control_characters(&format!("{path}[{j}]"), k);
+                    }
                 }
                 list.clone()
             }
+            Keys::Range(r) if !self.no_control_characters(path, r) => Vec::new(),
             Keys::Range(r) => match parse_key_range(r) {
                 Ok((prefix, lo, hi)) => {
                     if hi - lo + 1 > MAX_KEYS as u64 {

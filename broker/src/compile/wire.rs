@@ -182,7 +182,10 @@ impl Checker {
                         (ExchangeType::Topic, Some(k)) if k.split('.').any(str::is_empty) => {
                             self.err(format!("{p}.binding_key"), "a topic binding key is words separated by dots, with * for one word and # for any number")
                         }
-                        _ => {}
+                        (_, Some(k)) => {
+                            self.no_control_characters(&format!("{p}.binding_key"), k);
+                        }
+                        (_, None) => {}
                     }
                     em.bindings.push(Binding { link, key: w.binding_key.clone() });
                 }

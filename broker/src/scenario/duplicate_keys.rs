@@ -8,7 +8,8 @@ use std::fmt;
 
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-/// The path of the first duplicated key, e.g. `nodes[1].prefetch`, if any. Text that is not
+/// The path of the first duplicated key, e.g. `nodes[1].prefetch` (a key that is not a plain
+/// word quoted, as everywhere in a path), if any. Text that is not
 /// JSON gives `None`: the JSON reader reports that itself.
 pub fn first_duplicate(text: &str) -> Option<String> {
     let mut de = serde_json::Deserializer::from_str(text);
@@ -38,7 +39,7 @@ impl<'de> Visitor<'de> for Walk {
         let mut seen = BTreeSet::new();
         let mut found = None;
         while let Some(key) = map.next_key::<String>()? {
-            let path = if self.path.is_empty() { key.clone() } else { format!("{}.{key}", self.path) };
+            let path = crate::scenario::quoted::key_path(&self.path, &key);
             if found.is_some() {
                 map.next_value::<IgnoredAny>()?;
                 continue;

@@ -14,7 +14,8 @@
 //! several kinds share, and the reading. Each node kind's types have a file of their own:
 //! `producer.rs`, `queue.rs` (queues, exchanges and dead-letter queues), `topic.rs` and
 //! `consumer.rs`; then `wire.rs`, `action.rs` (the action script) and `view.rs`. All of them
-//! are re-exported here, so every type keeps its path `crate::scenario::X`.
+//! are re-exported here, so every type keeps its path `crate::scenario::X`. serde's messages
+//! reach a person in the format's words (`serde_words.rs`), never naming a Rust type.
 
 pub mod duplicate_keys;
 pub mod fate;
@@ -22,6 +23,8 @@ pub mod lesson;
 pub mod limits;
 pub mod link;
 pub mod problem;
+pub(crate) mod quoted;
+mod serde_words;
 
 mod action;
 mod consumer;
@@ -307,14 +310,20 @@ impl Scenario {
 }
 
 /// Deserializes `value` as `T`, and on failure names the deepest field that was wrong,
-/// prefixed with `base`.
+/// prefixed with `base`. A key that is not a plain word is quoted in the path.
 #[cfg(feature = "field-paths")]
 fn read_typed<T: serde::de::DeserializeOwned>(value: Value, base: &str) -> Result<T, Problem> {
+    use serde_path_to_error::Segment;
     serde_path_to_error::deserialize::<_, T>(value).map_err(|e| {
-        let inner = e.path().to_string();
-        let inner = if inner == "." { String::new() } else { inner };
-        let path = join_path(base, &inner);
-        Problem::new(path, humanize_serde(&e.inner().to_string()))
+        let mut path = base.to_string();
+        for segment in e.path() {
+            path = match segment {
+                Segment::Seq { index } => format!("{path}[{index}]"),
+                Segment::Map { key } | Segment::Enum { variant: key } => quoted::key_path(&path, key),
+                Segment::Unknown => quoted::key_path(&path, "?"),
+            };
+        }
+        Problem::new(path, serde_words::humanize(&e.inner().to_string()))
     })
 }
 
@@ -322,63 +331,7 @@ fn read_typed<T: serde::de::DeserializeOwned>(value: Value, base: &str) -> Resul
 /// with serde's message naming what was wrong.
 #[cfg(not(feature = "field-paths"))]
 fn read_typed<T: serde::de::DeserializeOwned>(value: Value, base: &str) -> Result<T, Problem> {
-    serde_json::from_value::<T>(value).map_err(|e| Problem::new(base, humanize_serde(&e.to_string())))
-}
-
-#[cfg(feature = "field-paths")]
-fn join_path(base: &str, inner: &str) -> String {
-    match (base.is_empty(), inner.is_empty()) {
-        (true, _) => inner.to_string(),
-        (false, true) => base.to_string(),
-        (false, false) if inner.starts_with('[') => format!("{base}{inner}"),
-        (false, false) => format!("{base}.{inner}"),
-    }
-}
-
-/// serde's messages are precise but terse; the common ones read better rephrased.
-fn humanize_serde(msg: &str) -> String {
-    let msg = msg.split(" at line ").next().unwrap_or(msg);
-    let got = |m: &str| m.split('`').nth(1).map(str::to_string).unwrap_or_default();
-    let wants_whole = msg.ends_with("expected i64") || msg.ends_with("expected u64") || msg.ends_with("expected u32");
-    if wants_whole && (msg.starts_with("invalid type: floating point") || msg.starts_with("invalid value: integer")) {
-        let g = got(msg);
-        return if g.starts_with('-') {
-            format!("must not be negative (got {g})")
-        } else if msg.starts_with("invalid type: floating point") {
-            // serde_json reads the number: Rust's own float parser would add its tables to the wasm.
-            match serde_json::from_str::<f64>(&g) {
-                Ok(v) if v.abs() >= 9.2e18 => format!("is too large (got {g})"),
-                Ok(v) if v.fract() == 0.0 => {
-                    format!("must be a whole number written without a decimal point (got {g})")
-                }
-                _ => format!("must be a whole number (got {g})"),
-            }
-        } else {
-            format!("is too large (got {g})")
-        };
-    }
-    if msg.starts_with("invalid type: unit variant, expected struct variant")
-        || msg.starts_with("invalid type: string") && msg.contains("expected struct variant")
-    {
-        return "must be an object with one key naming the choice, e.g. {\"poisson\": {\"rate_per_s\": 8}}".to_string();
-    }
-    if msg.starts_with("invalid type: ") && msg.contains(", expected ") {
-        let (what, want) = msg.trim_start_matches("invalid type: ").split_once(", expected ").unwrap_or(("", ""));
-        let want = match want {
-            "i64" | "u64" | "u32" | "u16" => "a whole number",
-            "f64" => "a number",
-            other => other,
-        };
-        return format!("must be {want}, not {what}");
-    }
-    if let Some(rest) = msg.strip_prefix("invalid value: integer `") {
-        if let Some(n) = rest.split('`').next() {
-            if n.starts_with('-') {
-                return format!("must not be negative (got {n})");
-            }
-        }
-    }
-    msg.to_string()
+    serde_json::from_value::<T>(value).map_err(|e| Problem::new(base, serde_words::humanize(&e.to_string())))
 }
 
 const NODE_KINDS: &str = "producer, exchange, queue, topic, consumer, dead_letter_queue";

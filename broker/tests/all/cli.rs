@@ -5,10 +5,33 @@
 use crate::common;
 
 use std::io::Write;
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 fn brokerlab(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_brokerlab")).args(args).output().expect("runs")
+}
+
+/// Runs `brokerlab` with `stdin`, and fails if it has not finished within 30 seconds: a
+/// program that reads without a cap never finishes on /dev/zero.
+fn brokerlab_in_time(args: &[&str], stdin: Stdio) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_brokerlab"))
+        .args(args)
+        .stdin(stdin)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("runs");
+    let start = Instant::now();
+    while child.try_wait().expect("waits").is_none() {
+        if start.elapsed() > Duration::from_secs(30) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("brokerlab {args:?} still running after 30 s: it reads without a cap");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().expect("has finished")
 }
 
 fn scenario_path(name: &str) -> String {
@@ -322,4 +345,93 @@ fn a_promise_kept_reports_no_broken_guarantee() {
     let out = brokerlab(&["run", &scenario_path("crash-at-most-once")]);
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("Broken guarantees: none"), "{text}");
+}
+
+#[test]
+fn files_are_read_up_to_the_cap_and_no_further() {
+    let dir = std::env::temp_dir().join(format!("brokerlab-cap-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let big = dir.join("big.json");
+    std::fs::write(&big, " ".repeat(3_000_000)).unwrap();
+    let big = big.to_string_lossy().into_owned();
+    let mut sources = vec![big.clone()];
+    if std::path::Path::new("/dev/zero").exists() {
+        sources.push("/dev/zero".to_string());
+    }
+    for source in &sources {
+        for cmd in ["check", "run", "link"] {
+            let out = brokerlab_in_time(&[cmd, source], Stdio::null());
+            assert_eq!(out.status.code(), Some(2), "{cmd} {source}");
+            let stderr = String::from_utf8(out.stderr).unwrap();
+            assert_eq!(
+                stderr,
+                format!("{source}: the file is larger than 2 MiB; the most Brokerlab reads is 2097152 bytes\n"),
+                "{cmd} {source}"
+            );
+            assert!(out.stdout.is_empty(), "{cmd} {source}");
+        }
+    }
+    // A file of exactly the cap is read whole, and then judged as a scenario.
+    let full = dir.join("full.json");
+    std::fs::write(&full, " ".repeat(2 * 1024 * 1024)).unwrap();
+    let out = brokerlab_in_time(&["check", &full.to_string_lossy()], Stdio::null());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8(out.stderr).unwrap().starts_with("not valid JSON"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn standard_input_is_read_up_to_a_cap_too() {
+    if !std::path::Path::new("/dev/zero").exists() {
+        return;
+    }
+    let zero = std::fs::File::open("/dev/zero").unwrap();
+    let out = brokerlab_in_time(&["unpack", "-"], Stdio::from(zero));
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.starts_with("standard input: more than 262144 bytes; a link is at most 65536 characters"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_forged_newline_prints_one_line_per_problem() {
+    let path = temp_file(
+        "forged.json",
+        r#"{"version":1,"duration_ms":2000,"nodes":[{"id":"q","kind":"queue","x\ny: forged":1}]}"#,
+    );
+    let out = brokerlab(&["check", &path]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(!stderr.chars().any(|c| c.is_control() && c != '\n'), "{stderr:?}");
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "one problem and the count: {lines:?}");
+    assert!(lines[0].starts_with(r#"nodes[0]["x\ny: forged"]: unknown field `x\ny: forged`"#), "{lines:?}");
+    assert_eq!(lines[1], format!("{path}: 1 problem"));
+}
+
+#[test]
+fn nothing_raw_from_the_file_reaches_the_terminal() {
+    let path = temp_file(
+        "escape.json",
+        r#"{"version":1,"title":"\u001b[2JPoison","duration_ms":1000,"nodes":[{"id":"p","kind":"producer","count":1,"event_type":"A\u0007"}]}"#,
+    );
+    for cmd in ["run", "check", "link"] {
+        let out = brokerlab(&[cmd, &path]);
+        assert_eq!(out.status.code(), Some(2), "{cmd}");
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        assert!(!(stdout.clone() + &stderr).chars().any(|c| c.is_control() && c != '\n'), "{cmd}: {stderr:?}");
+        let lines: Vec<&str> = stderr.lines().collect();
+        assert_eq!(
+            lines,
+            [
+                r"title: must not contain control characters (found \u{1b})",
+                r"nodes[0].event_type: must not contain control characters (found \u{7})",
+                &format!("{path}: 2 problems"),
+            ],
+            "{cmd}"
+        );
+    }
 }

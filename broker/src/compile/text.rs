@@ -1,0 +1,23 @@
+//! Text from the file that people read and that the command line prints: names (node ids,
+//! event types, keys and key ranges, routing and binding keys, effects, groups, a business
+//! write's name) and prose (the title, the description, the lesson's narration). None of it
+//! may hold a control character: a newline or an escape sequence in a title would reach the
+//! learner's terminal through `brokerlab run`, and one in a name would split a line of the
+//! outcome's table or of a problem. Each field is refused with its own path, and the character
+//! found is shown escaped.
+
+use super::Checker;
+
+impl Checker {
+    /// Refuses `text` if it holds a control character (a newline, a tab, ESC, DEL ...);
+    /// true when it holds none.
+    pub(super) fn no_control_characters(&mut self, path: &str, text: &str) -> bool {
+        match text.chars().find(|c| c.is_control()) {
+            None => true,
+            Some(c) => {
+                self.err(path, format!("must not contain control characters (found {})", c.escape_debug()));
+                false
+            }
+        }
+    }
+}
