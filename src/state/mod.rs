@@ -314,7 +314,9 @@ impl AppState {
             let j = e.player.journal.borrow();
             self.journal_rev = (j.entries.len(), j.times.len(), j.complete);
         }
-        if let Some(o) = if outcome { e.outcome() } else { None }.or_else(|| e.take_outcome()) {
+        // Computed now (a small run), or a big run's built over the last frames.
+        let now = if outcome { e.outcome() } else { None };
+        if let Some(o) = now.or_else(|| e.take_outcome()) {
             self.outcome = Rc::new(o);
         }
         if let (Some(lane), Some(c)) = (&e.compare, &self.compare) {

@@ -10,6 +10,7 @@ use serde::Serialize;
 use crate::model::ids::MsgId;
 use crate::model::time::SimTime;
 use crate::sim::fate::Fate;
+use crate::sim::few::Few;
 use crate::sim::trace::hash_hex;
 use crate::sim::{NodeState, Simulation};
 
@@ -134,21 +135,17 @@ impl Simulation {
     /// End-to-end latency samples of one message, in microseconds, added to `out`: one per
     /// route (subscriber), from publish to the first business effect.
     fn latency_samples_of(&self, m: &crate::sim::message::Message, out: &mut Vec<u64>) {
-        if let [only] = &m.envelopes[..] {
-            // One copy (nearly every message of a big run): one sample, if it was processed.
-            out.extend(self.envs[only.index()].effect_at.get().map(|t| t.since(m.published_at).0));
-            return;
-        }
-        let mut firsts: Vec<(u16, SimTime)> = Vec::new();
+        // Nearly every message has one route: kept inline, it costs no allocation.
+        let mut firsts: Few<(u16, SimTime)> = Few::default();
         for env in &m.envelopes {
             let e = &self.envs[env.index()];
             let Some(t) = e.effect_at.get() else { continue };
-            match firsts.iter_mut().find(|(r, _)| *r == e.route) {
+            match firsts.as_mut_slice().iter_mut().find(|(r, _)| *r == e.route) {
                 Some((_, first)) => *first = (*first).min(t),
                 None => firsts.push((e.route, t)),
             }
         }
-        out.extend(firsts.into_iter().map(|(_, t)| t.since(m.published_at).0));
+        out.extend(firsts.iter().map(|(_, t)| t.since(m.published_at).0));
     }
 
     /// The outcome now, all at once. A page that must not stall on a million messages builds
@@ -194,11 +191,6 @@ impl OutcomeBuilder {
         }
     }
 
-    /// How many messages the outcome covers, and how many rows are done.
-    pub fn progress(&self) -> (usize, usize) {
-        (self.next, self.sim.msgs.len())
-    }
-
     /// Builds the rows of at most `budget` more messages; returns whether every row is done.
     pub fn work(&mut self, budget: usize) -> bool {
         let sim = &self.sim;
@@ -216,7 +208,7 @@ impl OutcomeBuilder {
                 .map(|e| &sim.envs[e.index()].deaths)
                 .filter(|d| !d.is_empty())
                 .or_else(|| m.envelopes.iter().map(|e| &sim.envs[e.index()].deaths).find(|d| !d.is_empty()));
-            self.counts[Fate::ALL.iter().position(|f| *f == fate).expect("listed")] += 1;
+            self.counts[fate.index()] += 1;
             let died = deaths.is_some();
             self.noted.note(i, fate, died, m.overtaken_by.is_some(), m.key);
             self.messages.push(MessageOutcome {

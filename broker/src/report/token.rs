@@ -14,7 +14,6 @@
 
 use crate::model::ids::{EnvId, MsgId, NodeId};
 use crate::sim::message::EnvState;
-use crate::sim::trace::{DropReason, LossReason};
 use crate::sim::{NodeState, Simulation};
 
 /// Where a copy is, by node.
@@ -124,13 +123,8 @@ impl Simulation {
     /// Copies not yet in a final state (acked, dropped or lost): what a clone of the
     /// simulation copies, since finished messages stay shared (see `sim::cow_vec`).
     pub fn live_copies(&self) -> usize {
-        let finished = [
-            EnvState::Acked.slot(),
-            EnvState::Dropped(DropReason::RejectedNoDeadLetter).slot(),
-            EnvState::Lost(LossReason::CrashAfterAck).slot(),
-        ];
         let all: u64 = self.env_counts.iter().sum();
-        (all - finished.iter().map(|&s| self.env_counts[s]).sum::<u64>()) as usize
+        (all - EnvState::FINAL_SLOTS.iter().map(|&s| self.env_counts[s]).sum::<u64>()) as usize
     }
 
     /// The consumer working on a topic record's copy, if one is.

@@ -75,7 +75,7 @@ impl Noted {
     pub fn note(&mut self, i: usize, fate: Fate, died: bool, overtaken: bool, key: Option<u32>) {
         let i = i as u32;
         if fate != Fate::ProcessedOnce {
-            self.by_fate[Fate::ALL.iter().position(|f| *f == fate).unwrap_or(0)].push(i);
+            self.by_fate[fate.index()].push(i);
         } else if died {
             self.rescued.push(i);
         }
@@ -111,7 +111,7 @@ pub fn verdict(sim: &Simulation, o: &Outcome, noted: &Noted) -> Vec<Line> {
     // The rows of a fate other than processed once, in publish order.
     let with_fate = |f: Fate| {
         debug_assert!(f != Fate::ProcessedOnce, "the rows processed once are not noted");
-        let rows = &noted.by_fate[Fate::ALL.iter().position(|x| *x == f).unwrap_or(0)];
+        let rows = &noted.by_fate[f.index()];
         rows.iter().map(|&i| (i as usize, &o.messages[i as usize]))
     };
     let shared = shared_keys(sim, noted);

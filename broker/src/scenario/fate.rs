@@ -26,6 +26,11 @@ impl Fate {
         Fate::InFlight,
     ];
 
+    /// Its place in [`Fate::ALL`], for tables counted per fate.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Fate::ProcessedOnce => "processed_once",
@@ -53,5 +58,17 @@ impl Fate {
 impl PartialEq<&str> for Fate {
     fn eq(&self, name: &&str) -> bool {
         self.name() == *name
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Fate;
+
+    #[test]
+    fn a_fates_index_is_its_place_in_all() {
+        for (i, f) in Fate::ALL.into_iter().enumerate() {
+            assert_eq!(f.index(), i);
+        }
     }
 }

@@ -18,40 +18,33 @@
 pub use crate::scenario::fate::Fate;
 
 use crate::model::ids::{EnvId, MsgId};
+use crate::sim::few::Few;
 use crate::sim::message::{EnvState, Envelope, UNROUTED};
 use crate::sim::Simulation;
 
 /// A fate, its reason, and the copy that decided it (none when every copy was fine).
 pub(crate) type Decided = (Fate, Option<&'static str>, Option<EnvId>);
 
-/// Ranks that order fates, worst last.
-trait Rank {
-    fn best_rank(self) -> u8;
-    fn severity(self) -> u8;
+/// Among retries of one delivery, the best one counts: lower is better.
+fn best_rank(f: Fate) -> u8 {
+    match f {
+        Fate::ProcessedOnce | Fate::ProcessedMoreThanOnce => 0,
+        Fate::InFlight => 1,
+        Fate::DeadLettered => 2,
+        Fate::Dropped => 3,
+        Fate::Lost => 4,
+    }
 }
 
-impl Rank for Fate {
-    /// Among retries of one delivery, the best one counts.
-    fn best_rank(self) -> u8 {
-        match self {
-            Fate::ProcessedOnce | Fate::ProcessedMoreThanOnce => 0,
-            Fate::InFlight => 1,
-            Fate::DeadLettered => 2,
-            Fate::Dropped => 3,
-            Fate::Lost => 4,
-        }
-    }
-
-    /// Across subscribers, the worst one decides.
-    fn severity(self) -> u8 {
-        match self {
-            Fate::ProcessedOnce => 0,
-            Fate::InFlight => 1,
-            Fate::Dropped => 2,
-            Fate::DeadLettered => 3,
-            Fate::Lost => 4,
-            Fate::ProcessedMoreThanOnce => 5,
-        }
+/// Across subscribers, the worst one decides: higher is worse.
+fn severity(f: Fate) -> u8 {
+    match f {
+        Fate::ProcessedOnce => 0,
+        Fate::InFlight => 1,
+        Fate::Dropped => 2,
+        Fate::DeadLettered => 3,
+        Fate::Lost => 4,
+        Fate::ProcessedMoreThanOnce => 5,
     }
 }
 
@@ -102,13 +95,9 @@ impl Simulation {
             // Written to an outbox, not yet published by the relay.
             return (Fate::InFlight, None, None);
         }
-        if let [only] = &m.envelopes[..] {
-            // One copy (nearly every message of a big run): it decides alone.
-            let (f, r) = self.copy_fate(&self.envs[only.index()]);
-            return if f.severity() > Fate::ProcessedOnce.severity() { (f, r, Some(*only)) } else { (f, None, None) };
-        }
         let reached = m.envelopes.iter().any(|e| self.envs[e.index()].route != UNROUTED);
-        let mut routes: Vec<(u16, Decided)> = Vec::new();
+        // Nearly every message has one route: kept inline, it costs no allocation.
+        let mut routes: Few<(u16, Decided)> = Few::default();
         for env in &m.envelopes {
             let e = &self.envs[env.index()];
             if reached && e.route == UNROUTED {
@@ -116,14 +105,14 @@ impl Simulation {
             }
             let (f, r) = self.copy_fate(e);
             let here = (f, r, Some(*env));
-            match routes.iter_mut().find(|(route, _)| *route == e.route) {
-                Some((_, best)) if f.best_rank() < best.0.best_rank() => *best = here,
+            match routes.as_mut_slice().iter_mut().find(|(route, _)| *route == e.route) {
+                Some((_, best)) if best_rank(f) < best_rank(best.0) => *best = here,
                 Some(_) => {}
                 None => routes.push((e.route, here)),
             }
         }
-        routes.into_iter().map(|(_, f)| f).fold((Fate::ProcessedOnce, None, None), |worst, f| {
-            if f.0.severity() > worst.0.severity() {
+        routes.iter().map(|(_, f)| *f).fold((Fate::ProcessedOnce, None, None), |worst, f| {
+            if severity(f.0) > severity(worst.0) {
                 f
             } else {
                 worst

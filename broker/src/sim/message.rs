@@ -110,8 +110,11 @@ impl EnvState {
 
     pub const SLOTS: usize = 9;
 
+    /// The slots of the final states: acked, dropped and lost.
+    pub const FINAL_SLOTS: [usize; 3] = [4, 6, 7];
+
     pub fn is_final(self) -> bool {
-        matches!(self, EnvState::Acked | EnvState::Dropped(_) | EnvState::Lost(_))
+        EnvState::FINAL_SLOTS.contains(&self.slot())
     }
 }
 
