@@ -1,5 +1,6 @@
-//! Entry point of the browser build: mounts [`brokerlab_app::App`] on `<body>`.
+//! Entry point of the browser build: mounts [`brokerlab_app::App`] on `<body>` once its first
+//! lesson's file has arrived.
 
 fn main() {
-    yew::Renderer::<brokerlab_app::App>::new().render();
+    brokerlab_app::ui::share::lesson_files::mount();
 }

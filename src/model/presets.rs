@@ -1,21 +1,37 @@
-//! The preset scenarios (lessons) shipped with the app, embedded from `scenarios/*.json` at
-//! compile time so the app needs no network request to open one.
+//! The preset scenarios (lessons) shipped with the app: their slugs in lesson order, their
+//! titles (read from `scenarios/*.json` by `build.rs`), and the shelf of lesson files on hand.
 //!
-//! One entry per file in `scenarios/` (except JSON schemas). A native
-//! test below fails when a file is missing from [`PRESETS`] or an entry has no file.
+//! The browser build does not carry the files themselves: the page fetches a lesson's file
+//! from `lessons/<slug>.json` (Trunk copies `scenarios/` there) when it is first opened, and
+//! puts it on the shelf, where every later use finds it. A native build and the browser
+//! component tests (`embed-lessons`) have every file built in, so the shelf is always full.
+//!
+//! One entry per file in `scenarios/` (except JSON schemas). A native test below fails when a
+//! file is missing from [`PRESETS`]; an entry without a file does not compile.
 
-use serde_json::Value;
+use std::cell::RefCell;
+use std::rc::Rc;
 
-/// One preset: its file name without `.json`, and the scenario JSON itself.
+include!(concat!(env!("OUT_DIR"), "/shipped.rs"));
+
+/// One preset: its file name without `.json`, its title, and (where it is built in) the
+/// scenario JSON itself.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Preset {
     pub slug: &'static str,
+    pub title: &'static str,
+    #[cfg(embed_lessons)]
     pub json: &'static str,
 }
 
 macro_rules! preset {
-    ($slug:literal) => {
-        Preset { slug: $slug, json: include_str!(concat!("../../scenarios/", $slug, ".json")) }
+    ($slug:tt) => {
+        Preset {
+            slug: $slug,
+            title: shipped!($slug),
+            #[cfg(embed_lessons)]
+            json: include_str!(concat!("../../scenarios/", $slug, ".json")),
+        }
     };
 }
 
@@ -47,31 +63,6 @@ pub const PRESETS: &[Preset] = &[
 /// The preset the app opens with.
 pub const DEFAULT_PRESET: &str = "work-queue";
 
-/// What the scenario picker shows for a preset, read from the scenario's JSON.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PresetInfo {
-    pub slug: &'static str,
-    pub title: String,
-    pub description: String,
-    /// The scenario's own seed; `None` when the JSON has none (the core then reports it).
-    pub seed: Option<u64>,
-}
-
-impl Preset {
-    /// Reads title, description and seed; falls back to the slug for a title so that a
-    /// broken file still shows up in the list (running it then shows the core's problems).
-    pub fn info(&self) -> PresetInfo {
-        let value: Value = serde_json::from_str(self.json).unwrap_or(Value::Null);
-        let text = |field: &str| value.get(field).and_then(Value::as_str).map(str::to_owned);
-        PresetInfo {
-            slug: self.slug,
-            title: text("title").filter(|t| !t.trim().is_empty()).unwrap_or_else(|| self.slug.to_owned()),
-            description: text("description").unwrap_or_default(),
-            seed: value.get("seed").and_then(Value::as_u64),
-        }
-    }
-}
-
 /// The index of a preset by slug.
 pub fn position(slug: &str) -> Option<usize> {
     PRESETS.iter().position(|p| p.slug == slug)
@@ -82,9 +73,60 @@ pub fn default_index() -> usize {
     position(DEFAULT_PRESET).unwrap_or(0)
 }
 
-/// Title, description and seed of every preset, in [`PRESETS`] order.
-pub fn catalog() -> Vec<PresetInfo> {
-    PRESETS.iter().map(Preset::info).collect()
+/// Where the page fetches a lesson's file from, relative to the page (so the app works from
+/// any sub-path).
+pub fn address(lesson: usize) -> String {
+    format!("lessons/{}.json", PRESETS.get(lesson).map_or("", |p| p.slug))
+}
+
+thread_local! {
+    /// The lesson files fetched so far, by lesson index. They never change once shipped, so
+    /// whoever fetched one first, every later reader sees the same text.
+    static SHELF: RefCell<Vec<Option<Rc<str>>>> = RefCell::new(vec![None; PRESETS.len()]);
+}
+
+/// A lesson's scenario file, if it is on hand: fetched, or built in.
+pub fn text(lesson: usize) -> Option<Rc<str>> {
+    SHELF.with(|s| s.borrow().get(lesson).cloned().flatten()).or_else(|| built_in(lesson))
+}
+
+/// Whether a lesson's file is on hand.
+pub fn on_hand(lesson: usize) -> bool {
+    SHELF.with(|s| s.borrow().get(lesson).is_some_and(Option::is_some)) || built_in(lesson).is_some()
+}
+
+/// Puts a fetched lesson file on the shelf (the first one to arrive stays).
+pub fn shelve(lesson: usize, text: &str) {
+    SHELF.with(|s| {
+        if let Some(slot @ None) = s.borrow_mut().get_mut(lesson) {
+            *slot = Some(Rc::from(text));
+        }
+    });
+}
+
+#[cfg(embed_lessons)]
+fn built_in(lesson: usize) -> Option<Rc<str>> {
+    #[cfg(test)]
+    if WITHHELD.with(|w| w.borrow().contains(&lesson)) {
+        return None;
+    }
+    PRESETS.get(lesson).map(|p| Rc::from(p.json))
+}
+
+#[cfg(not(embed_lessons))]
+fn built_in(_: usize) -> Option<Rc<str>> {
+    None
+}
+
+#[cfg(test)]
+thread_local! {
+    static WITHHELD: RefCell<Vec<usize>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Tests only: this thread acts as the browser does before a lesson's file has arrived.
+#[cfg(test)]
+pub fn withhold(lesson: usize) {
+    WITHHELD.with(|w| w.borrow_mut().push(lesson));
 }
 
 /// Files in `scenarios/` that are not scenarios.
@@ -119,10 +161,11 @@ mod tests {
     #[test]
     fn every_preset_has_a_title_and_description_and_loads() {
         for p in PRESETS {
-            let info = p.info();
-            assert_ne!(info.title, p.slug, "{}: no title", p.slug);
-            assert!(!info.description.trim().is_empty(), "{}: no description", p.slug);
-            assert!(info.seed.is_some(), "{}: no seed", p.slug);
+            let v: serde_json::Value = serde_json::from_str(p.json).unwrap_or_else(|e| panic!("{}: {e}", p.slug));
+            assert_ne!(p.title, p.slug, "{}: no title", p.slug);
+            assert_eq!(v["title"], p.title, "{}: the built-in title is stale", p.slug);
+            assert!(v["description"].as_str().is_some_and(|d| !d.trim().is_empty()), "{}: no description", p.slug);
+            assert!(v["seed"].is_u64(), "{}: no seed", p.slug);
             if let Err(problems) = broker::load(p.json) {
                 panic!("{} does not load: {problems:?}", p.slug);
             }
@@ -132,5 +175,13 @@ mod tests {
     #[test]
     fn the_default_preset_exists() {
         assert_eq!(PRESETS[default_index()].slug, DEFAULT_PRESET);
+    }
+
+    #[test]
+    fn the_page_preloads_the_default_lesson_from_where_the_app_fetches_it() {
+        let page = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/index.html")).expect("index.html");
+        let preload = format!("<link rel=\"preload\" href=\"{}\"", address(default_index()));
+        assert!(page.contains(&preload), "index.html should have {preload} ...>");
+        assert!(page.contains(r#"rel="copy-dir" href="scenarios" data-target-path="lessons""#));
     }
 }

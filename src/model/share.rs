@@ -17,9 +17,15 @@ use crate::model::presets::{self, PRESETS};
 /// Fields a lesson ships with that a link leaves out when they are unchanged.
 const NARRATION: [&str; 3] = ["title", "description", "lesson"];
 
-/// The link text (after `#`) for a document that started from lesson `preset`.
+/// A lesson's file as shipped, if it is on hand.
+fn shipped(preset: Option<usize>) -> Option<Value> {
+    serde_json::from_str(&presets::text(preset?)?).ok()
+}
+
+/// The link text (after `#`) for a document that started from lesson `preset`. Should the
+/// lesson's file not be on hand, the narration travels in full.
 pub fn link_for(document: &Value, preset: Option<usize>) -> String {
-    let shipped = preset.and_then(|i| PRESETS.get(i)).and_then(|p| serde_json::from_str::<Value>(p.json).ok());
+    let shipped = shipped(preset);
     let mut v = document.clone();
     if let (Some(shipped), Some(obj)) = (&shipped, v.as_object_mut()) {
         for key in NARRATION {
@@ -43,7 +49,7 @@ pub fn open_link(text: &str) -> Result<Opened, String> {
     let shared = broker::link::decode(text).map_err(|e| e.to_string())?;
     let preset = shared.preset.as_deref().and_then(presets::position);
     let mut v = shared.scenario;
-    if let Some(shipped) = preset.and_then(|i| serde_json::from_str::<Value>(PRESETS[i].json).ok()) {
+    if let Some(shipped) = shipped(preset) {
         if let Some(obj) = v.as_object_mut() {
             for key in NARRATION {
                 if !obj.contains_key(key) {
@@ -55,6 +61,11 @@ pub fn open_link(text: &str) -> Result<Opened, String> {
         }
     }
     checked(v).map(|doc| Opened { doc, preset }).map_err(|e| format!("The link's scenario cannot be opened: {e}"))
+}
+
+/// The lesson a link names (its narration is left out of the link), without opening it.
+pub fn link_lesson(text: &str) -> Option<usize> {
+    broker::link::decode(text).ok()?.preset.as_deref().and_then(presets::position)
 }
 
 /// Reads a scenario file's text with the same checks as `brokerlab check`.

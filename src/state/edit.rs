@@ -4,7 +4,6 @@
 //! the core, and played if the core accepts it; text the document cannot take stays as a
 //! [`Draft`] with its reason.
 
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use serde_json::{json, Value};
@@ -22,6 +21,30 @@ const HISTORY: usize = 200;
 pub struct Draft {
     pub text: String,
     pub error: String,
+}
+
+/// The drafts of the fields, by field key. Only the fields being typed into have one, so a
+/// short list does; a map of its own would cost the wasm more code than it saves time.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Drafts(Vec<(String, Draft)>);
+
+impl Drafts {
+    pub fn get(&self, key: &str) -> Option<&Draft> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, d)| d)
+    }
+
+    pub fn values(&self) -> impl Iterator<Item = &Draft> {
+        self.0.iter().map(|(_, d)| d)
+    }
+
+    fn insert(&mut self, key: String, draft: Draft) {
+        self.remove(&key);
+        self.0.push((key, draft));
+    }
+
+    fn remove(&mut self, key: &str) {
+        self.0.retain(|(k, _)| k != key);
+    }
 }
 
 /// What an inspector field belongs to.
@@ -412,7 +435,7 @@ impl AppState {
         }
     }
 
-    pub(super) fn with_drafts(mut self, f: impl FnOnce(&mut BTreeMap<String, Draft>)) -> AppState {
+    pub(super) fn with_drafts(mut self, f: impl FnOnce(&mut Drafts)) -> AppState {
         let mut d = (*self.drafts).clone();
         f(&mut d);
         self.drafts = Rc::new(d);

@@ -24,7 +24,6 @@ mod transport;
 mod view;
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use broker::NodeSnapshot;
@@ -32,8 +31,8 @@ use broker::{Outcome, Problem};
 use serde_json::Value;
 use yew::Reducible;
 
-pub use edit::{Draft, EditAction, FieldOwner, ScenarioField};
-pub use open::{lesson_doc, OpenAction};
+pub use edit::{Draft, Drafts, EditAction, FieldOwner, ScenarioField};
+pub use open::{empty_doc, lesson_doc, Awaiting, OpenAction};
 pub use panel::{LogFilter, Notice, PanelAction, Prediction, Tab, LOG_PAGE};
 pub use select::{Sel, SelectAction};
 pub use transport::{TransportAction, MAX_SPEED, MIN_SPEED};
@@ -110,7 +109,7 @@ pub struct AppState {
     /// The document the player runs: the last one without problems.
     running: Rc<Value>,
     pub selection: Rc<Vec<Sel>>,
-    pub drafts: Rc<BTreeMap<String, Draft>>,
+    pub drafts: Rc<Drafts>,
     pub notice: Option<Notice>,
     /// The lesson the document started from.
     pub lesson: usize,
@@ -163,6 +162,8 @@ pub struct AppState {
     pub copy_text: Option<(String, String)>,
     /// Embed mode's read-only option.
     pub read_only: bool,
+    /// An opening that waits for lesson files the page is fetching.
+    pub awaiting: Option<Rc<open::Awaiting>>,
 }
 
 /// Two states look the same when everything a view reads is the same: the shared parts by
@@ -214,6 +215,7 @@ impl PartialEq for AppState {
             refused_links,
             copy_text,
             read_only,
+            awaiting,
         } = self;
         Rc::ptr_eq(doc, &o.doc)
             && Rc::ptr_eq(undo, &o.undo)
@@ -241,6 +243,7 @@ impl PartialEq for AppState {
             && (*link_preset, *nav, *refused_links) == (o.link_preset, o.nav, o.refused_links)
             && *copy_text == o.copy_text
             && *read_only == o.read_only
+            && *awaiting == o.awaiting
     }
 }
 
@@ -250,9 +253,18 @@ impl AppState {
         AppState::with_lesson(crate::model::presets::default_index())
     }
 
+    /// The app opened on a lesson. Should its file be missing or damaged (the page could not
+    /// fetch it), the app opens on an empty scenario and says so.
     pub fn with_lesson(lesson: usize) -> AppState {
-        let doc = Rc::new(lesson_doc(lesson));
-        let model = doc::check(&doc).expect("every lesson validates (tested natively)");
+        let shipped = lesson_doc(lesson).and_then(|d| doc::check(&d).ok().map(|m| (d, m)));
+        let missing = shipped.is_none();
+        let (doc, model) = shipped.unwrap_or_else(|| {
+            let d = empty_doc();
+            let m = doc::check(&d).expect("the empty scenario validates (tested natively)");
+            (d, m)
+        });
+        let doc = Rc::new(doc);
+        let origin = missing.then(|| doc.clone());
         let engine = Engine::new(Player::new(model), &doc);
         let mut s = AppState {
             running: doc.clone(),
@@ -263,7 +275,10 @@ impl AppState {
             problems: Rc::default(),
             selection: Rc::default(),
             drafts: Rc::default(),
-            notice: None,
+            notice: missing.then(|| Notice {
+                text: "The lesson files could not be loaded, so this is an empty scenario. Links and files still open; reloading the page tries again.".into(),
+                at: None,
+            }),
             lesson,
             playing: false,
             speed: 1.0,
@@ -287,12 +302,13 @@ impl AppState {
             gallery: false,
             journal_rev: (0, 0, false),
             compare: None,
-            link_preset: Some(lesson),
-            origin: None,
+            link_preset: (!missing).then_some(lesson),
+            origin,
             nav: 0,
             refused_links: 0,
             copy_text: None,
             read_only: false,
+            awaiting: None,
         };
         s.sync(true);
         s

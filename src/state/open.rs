@@ -1,6 +1,10 @@
 //! Opening a scenario: a lesson, a share link or a file becomes the document (one undo step,
 //! at time zero); Start over goes back to where it started; Compare runs the lesson's other
 //! variant, or the original, beside it on the same seed.
+//!
+//! A lesson's file may not be on hand yet (the page fetches lesson files when they are first
+//! needed, see `model::presets`): an action that needs one waits in [`AppState::awaiting`]
+//! while the page fetches it, and goes on when it arrives. Any other opening overtakes it.
 
 use std::rc::Rc;
 
@@ -9,17 +13,24 @@ use serde_json::{json, Value};
 use super::{AppState, LogFilter, Notice, Prediction, Tab};
 use crate::model::doc;
 use crate::model::lessons;
-use crate::model::presets::PRESETS;
+use crate::model::presets::{self, PRESETS};
 use crate::play::compare::{CompareTo, Comparison, Lane};
 use crate::play::player::Player;
 
 /// Another scenario to open, or to run beside this one.
+#[derive(Clone, PartialEq)]
 pub enum OpenAction {
     LoadLesson(usize),
     /// Back to the lesson's scenario as it shipped (an edit, so it can be undone).
     StartOver,
     /// Run another scenario beside this one on the same seed; `None` closes.
     CompareWith(Option<CompareTo>),
+    /// Open a lesson's variant and run another of its variants beside it (the gallery's
+    /// "Compare both").
+    OpenBoth {
+        lesson: usize,
+        with: usize,
+    },
     /// Open a share link (the text after `#`). `from_history`: the browser's back or forward
     /// buttons (or the page's own address on load) brought it, so it is not a new entry.
     OpenLink {
@@ -31,15 +42,50 @@ pub enum OpenAction {
         name: String,
         text: String,
     },
+    /// A lesson file the page fetched, or why it could not: it goes on the shelf, and the
+    /// action that waited for it goes on.
+    Fetched {
+        lesson: usize,
+        text: Result<String, String>,
+    },
+}
+
+/// An opening that waits for lesson files the page is fetching.
+#[derive(PartialEq)]
+pub struct Awaiting {
+    /// The lessons it needs that are not on hand yet.
+    pub lessons: Vec<usize>,
+    pub then: OpenAction,
+}
+
+/// The lesson files an action needs, other than the current lesson's (which is on hand).
+fn needs(action: &OpenAction) -> Vec<usize> {
+    match action {
+        OpenAction::LoadLesson(i) | OpenAction::CompareWith(Some(CompareTo::Variant(i))) => vec![*i],
+        OpenAction::OpenBoth { lesson, with } => vec![*lesson, *with],
+        // The lesson a link names, for the narration it leaves out.
+        OpenAction::OpenLink { text, .. } => crate::model::share::link_lesson(text).into_iter().collect(),
+        _ => Vec::new(),
+    }
 }
 
 /// What a open action makes of the state; `None` when it changes nothing.
 pub(super) fn reduce(s: AppState, action: OpenAction) -> Option<AppState> {
+    if let OpenAction::Fetched { lesson, text } = action {
+        return s.fetched(lesson, text);
+    }
+    let missing: Vec<usize> =
+        needs(&action).into_iter().filter(|&i| i < PRESETS.len() && !presets::on_hand(i)).collect();
+    if !missing.is_empty() {
+        return Some(AppState { awaiting: Some(Rc::new(Awaiting { lessons: missing, then: action })), ..s });
+    }
+    // Whatever was waiting is overtaken by this opening.
+    let s = AppState { awaiting: None, ..s };
     let next = match action {
-        OpenAction::LoadLesson(i) if i < PRESETS.len() => {
-            s.open(crate::model::share::Opened { doc: lesson_doc(i), preset: Some(i) }, true)
-        }
-        OpenAction::LoadLesson(_) => return None,
+        OpenAction::LoadLesson(i) => match lesson_doc(i) {
+            Some(doc) => s.open(crate::model::share::Opened { doc, preset: Some(i) }, true),
+            None => return None,
+        },
         OpenAction::StartOver => {
             let start = s.original();
             let s = AppState { drafts: Rc::default(), selection: Rc::default(), ..s };
@@ -54,18 +100,14 @@ pub(super) fn reduce(s: AppState, action: OpenAction) -> Option<AppState> {
         }
         OpenAction::CompareWith(Some(CompareTo::Variant(b))) if b >= PRESETS.len() => return None,
         OpenAction::CompareWith(Some(with)) => s.open_compare(with),
-        OpenAction::OpenLink { text, from_history } => match crate::model::share::open_link(&text) {
-            Ok(opened) => {
-                if opened.doc == *s.doc {
-                    // The page's own link came back (a reload, or history at this entry).
-                    return None;
-                }
-                s.open(opened, !from_history)
-            }
-            Err(why) => {
-                AppState { notice: Some(Notice { text: why, at: None }), refused_links: s.refused_links + 1, ..s }
-            }
+        OpenAction::OpenBoth { lesson, with } if with < PRESETS.len() => match lesson_doc(lesson) {
+            Some(doc) => s
+                .open(crate::model::share::Opened { doc, preset: Some(lesson) }, true)
+                .open_compare(CompareTo::Variant(with)),
+            None => return None,
         },
+        OpenAction::OpenBoth { .. } => return None,
+        OpenAction::OpenLink { text, from_history } => return s.open_link(&text, from_history),
         OpenAction::Import { name, text } => match crate::model::share::open_file(&text) {
             Ok(opened) => {
                 let mut s = s.open(opened, true);
@@ -80,11 +122,69 @@ pub(super) fn reduce(s: AppState, action: OpenAction) -> Option<AppState> {
                 ..s
             },
         },
+        // Handled above, before anything waiting is overtaken.
+        OpenAction::Fetched { .. } => return None,
     };
     Some(next)
 }
 
 impl AppState {
+    /// A lesson file arrived (or could not be fetched): shelve it, and go on with the opening
+    /// that waited for it once it has everything it needs.
+    fn fetched(self, lesson: usize, text: Result<String, String>) -> Option<AppState> {
+        if let Ok(t) = &text {
+            presets::shelve(lesson, t);
+        }
+        let waiting = self.awaiting.clone().filter(|a| a.lessons.contains(&lesson))?;
+        let s = AppState { awaiting: None, ..self };
+        match text {
+            Ok(_) if waiting.lessons.iter().all(|&i| presets::on_hand(i)) => reduce(s, waiting.then.clone()),
+            Ok(_) => {
+                let lessons = waiting.lessons.iter().copied().filter(|&i| !presets::on_hand(i)).collect();
+                Some(AppState { awaiting: Some(Rc::new(Awaiting { lessons, then: waiting.then.clone() })), ..s })
+            }
+            Err(why) => {
+                let title = PRESETS.get(lesson).map_or("", |p| p.title);
+                match &waiting.then {
+                    // The link carries the whole scenario; only the lesson's narration is missing.
+                    OpenAction::OpenLink { text, from_history } => {
+                        let mut s = s.open_link(text, *from_history)?;
+                        s.notice = Some(Notice {
+                            text: format!("The link opened without the narration of the lesson “{title}”: {why}."),
+                            at: None,
+                        });
+                        Some(s)
+                    }
+                    _ => Some(AppState {
+                        notice: Some(Notice {
+                            text: format!("The lesson “{title}” could not be loaded, and nothing here changed: {why}."),
+                            at: None,
+                        }),
+                        ..s
+                    }),
+                }
+            }
+        }
+    }
+
+    /// Opens a share link, or says why it cannot.
+    fn open_link(self, text: &str, from_history: bool) -> Option<AppState> {
+        match crate::model::share::open_link(text) {
+            Ok(opened) => {
+                if opened.doc == *self.doc {
+                    // The page's own link came back (a reload, or history at this entry).
+                    return None;
+                }
+                Some(self.open(opened, !from_history))
+            }
+            Err(why) => Some(AppState {
+                notice: Some(Notice { text: why, at: None }),
+                refused_links: self.refused_links + 1,
+                ..self
+            }),
+        }
+    }
+
     /// Makes a lesson, an opened link or a file the document (an undoable step), at time
     /// zero, on the lesson tab. `new_entry`: the page gives it its own history entry.
     pub(super) fn open(self, opened: crate::model::share::Opened, new_entry: bool) -> AppState {
@@ -118,7 +218,7 @@ impl AppState {
 
     /// Where the document started: what a link or a file opened, else the lesson as shipped.
     fn original(&self) -> Value {
-        self.origin.as_ref().map_or_else(|| lesson_doc(self.lesson), |o| (**o).clone())
+        self.origin.as_ref().map_or_else(|| lesson_doc(self.lesson).unwrap_or_else(empty_doc), |o| (**o).clone())
     }
 
     /// Whether the learner has changed the scenario since it was opened (a new seed or a
@@ -153,14 +253,17 @@ impl AppState {
     pub(super) fn open_compare(self, with: CompareTo) -> AppState {
         let (mut doc, label) = match with {
             CompareTo::Variant(b) => (
-                lesson_doc(b),
+                lesson_doc(b).unwrap_or_else(empty_doc),
                 lessons::lesson_of(PRESETS[b].slug)
-                    .map_or_else(|| PRESETS[b].info().title, |(l, i)| l.variants[i].0.to_string()),
+                    .map_or_else(|| PRESETS[b].title.to_string(), |(l, i)| l.variants[i].0.to_string()),
             ),
             CompareTo::Original => {
                 let doc = self.original();
-                let label =
-                    if doc == lesson_doc(self.lesson) { "the lesson as shipped" } else { "the scenario as opened" };
+                let label = if Some(&doc) == lesson_doc(self.lesson).as_ref() {
+                    "the lesson as shipped"
+                } else {
+                    "the scenario as opened"
+                };
                 (doc, label.to_string())
             }
         };
@@ -190,10 +293,13 @@ impl AppState {
     }
 }
 
-/// A lesson's scenario as an editable document.
-pub fn lesson_doc(lesson: usize) -> Value {
-    let json = PRESETS.get(lesson).unwrap_or(&PRESETS[0]).json;
-    doc::normalise(
-        serde_json::from_str(json).unwrap_or_else(|_| json!({"version": 1, "duration_ms": 10000, "nodes": []})),
-    )
+/// A lesson's scenario as an editable document, if its file is on hand and is JSON.
+pub fn lesson_doc(lesson: usize) -> Option<Value> {
+    let text = presets::text(lesson)?;
+    serde_json::from_str(&text).ok().map(doc::normalise)
+}
+
+/// The scenario with nothing in it, for when no lesson is on hand.
+pub fn empty_doc() -> Value {
+    doc::normalise(json!({"version": 1, "duration_ms": 10000, "nodes": []}))
 }

@@ -49,7 +49,7 @@ fn an_invalid_setting_stays_in_the_document_but_never_reaches_the_player() {
     assert_eq!(s.outcome.trace_hash, hash_before);
     // Text that is not a number is kept as a draft, with a reason, and the document is untouched.
     let s = reduce(s, EditAction::Edit { owner: owner.clone(), field: prefetch, text: "lots".into() });
-    let d = &s.drafts[&AppState::draft_key(&owner, prefetch)];
+    let d = s.drafts.get(&AppState::draft_key(&owner, prefetch)).unwrap();
     assert_eq!(d.text, "lots");
     assert!(d.error.contains("whole number"), "{}", d.error);
     let s = reduce(s, EditAction::Edit { owner: owner.clone(), field: prefetch, text: "5".into() });
@@ -232,7 +232,7 @@ fn an_edited_scenario_is_compared_with_where_it_started() {
     let s = reduce(s, EditAction::Undo);
     assert!(!s.edited());
     // A scenario opened from a file is compared with the file as opened.
-    let mut file = lesson_doc(0);
+    let mut file = lesson_doc(0).unwrap();
     file["title"] = json!("My own scenario");
     let s = reduce(s, OpenAction::Import { name: "mine.json".into(), text: file.to_string() });
     assert_eq!(s.compare_offer().1, CompareTo::Original, "a file has no variants");
@@ -271,4 +271,107 @@ fn compare_runs_the_other_variant_on_this_seed_and_a_new_lesson_closes_it() {
     assert_eq!(s.compare.as_ref().unwrap().label, "the lesson as shipped");
     let s = reduce(s, OpenAction::CompareWith(None));
     assert!(s.compare.is_none());
+}
+
+/// The lesson's index by slug.
+fn lesson(slug: &str) -> usize {
+    crate::model::presets::position(slug).unwrap()
+}
+
+/// What the page fetched for `slug`: the file as shipped.
+fn arrived(slug: &str) -> OpenAction {
+    let text = crate::model::presets::PRESETS[lesson(slug)].json.to_string();
+    OpenAction::Fetched { lesson: lesson(slug), text: Ok(text) }
+}
+
+#[test]
+fn a_lesson_not_on_hand_opens_when_its_file_arrives() {
+    let s = Rc::new(AppState::initial());
+    let i = lesson("poison-with-dlq");
+    crate::model::presets::withhold(i);
+    let waiting = reduce(s.clone(), OpenAction::LoadLesson(i));
+    assert_eq!(waiting.doc, s.doc, "nothing opens before the file is here");
+    assert_eq!(waiting.awaiting.as_ref().unwrap().lessons, [i]);
+    let opened = reduce(waiting, arrived("poison-with-dlq"));
+    assert_eq!(opened.lesson, i);
+    assert_eq!(opened.doc["title"], crate::model::presets::PRESETS[i].title);
+    assert!(opened.awaiting.is_none());
+    // Now it is on hand: opening it again needs no fetch.
+    let again = reduce(s, OpenAction::LoadLesson(i));
+    assert!(again.awaiting.is_none());
+    assert_eq!(again.lesson, i);
+}
+
+#[test]
+fn a_lesson_that_cannot_be_fetched_changes_nothing_and_says_why() {
+    let s = Rc::new(AppState::initial());
+    let i = lesson("fan-out");
+    crate::model::presets::withhold(i);
+    let waiting = reduce(s.clone(), OpenAction::LoadLesson(i));
+    let failed =
+        reduce(waiting, OpenAction::Fetched { lesson: i, text: Err("the server answered 404 Not Found".into()) });
+    assert_eq!(failed.doc, s.doc);
+    assert!(failed.awaiting.is_none());
+    let notice = &failed.notice.as_ref().unwrap().text;
+    assert!(notice.contains("Pub/sub fan-out") && notice.contains("404 Not Found"), "{notice}");
+}
+
+#[test]
+fn another_opening_overtakes_one_that_waits() {
+    let s = Rc::new(AppState::initial());
+    let slow = lesson("retry-storm");
+    crate::model::presets::withhold(slow);
+    let waiting = reduce(s, OpenAction::LoadLesson(slow));
+    let other = reduce(waiting, OpenAction::LoadLesson(lesson("fan-out")));
+    assert!(other.awaiting.is_none());
+    assert_eq!(other.lesson, lesson("fan-out"));
+    // The late file is kept for next time but opens nothing.
+    let late = reduce(other.clone(), arrived("retry-storm"));
+    assert!(Rc::ptr_eq(&late, &other) || *late == *other);
+    assert!(crate::model::presets::on_hand(slow));
+}
+
+#[test]
+fn compare_both_waits_for_both_variants() {
+    let s = Rc::new(AppState::initial());
+    let (a, b) = (lesson("crash-at-most-once"), lesson("crash-at-least-once"));
+    crate::model::presets::withhold(a);
+    crate::model::presets::withhold(b);
+    let waiting = reduce(s, OpenAction::OpenBoth { lesson: a, with: b });
+    assert_eq!(waiting.awaiting.as_ref().unwrap().lessons, [a, b]);
+    let half = reduce(waiting, arrived("crash-at-least-once"));
+    assert_eq!(half.awaiting.as_ref().unwrap().lessons, [a]);
+    assert!(half.compare.is_none());
+    let both = reduce(half, arrived("crash-at-most-once"));
+    assert_eq!(both.lesson, a);
+    assert_eq!(both.compare.as_ref().unwrap().with, CompareTo::Variant(b));
+}
+
+#[test]
+fn a_link_whose_lesson_cannot_be_fetched_opens_without_its_narration() {
+    let i = lesson("poison-no-dlq");
+    let shipped = lesson_doc(i).unwrap();
+    let link = crate::model::share::link_for(&shipped, Some(i));
+    crate::model::presets::withhold(i);
+    let s = Rc::new(AppState::initial());
+    let waiting = reduce(s, OpenAction::OpenLink { text: link.clone(), from_history: false });
+    assert_eq!(waiting.awaiting.as_ref().unwrap().lessons, [i]);
+    let opened = reduce(waiting, OpenAction::Fetched { lesson: i, text: Err("the file could not be fetched".into()) });
+    assert_eq!(doc::nodes(&opened.doc), doc::nodes(&shipped), "the link's scenario opened");
+    assert!(opened.doc.get("lesson").is_none(), "without the narration the link leaves out");
+    assert!(opened.notice.as_ref().unwrap().text.contains("without the narration"));
+}
+
+#[test]
+fn without_its_first_lesson_the_app_opens_an_empty_scenario_and_says_so() {
+    let first = crate::model::presets::default_index();
+    crate::model::presets::withhold(first);
+    let s = AppState::initial();
+    assert!(doc::nodes(&s.doc).is_empty());
+    assert!(s.problems.is_empty());
+    assert!(s.notice.as_ref().unwrap().text.contains("could not be loaded"));
+    assert_eq!(s.link_preset, None, "its link does not name a lesson it is not");
+    // Start over goes back to the empty scenario, not to a lesson that is not here.
+    let s = reduce(Rc::new(s), OpenAction::StartOver);
+    assert!(doc::nodes(&s.doc).is_empty());
 }

@@ -42,6 +42,7 @@ pub fn app() -> Html {
     // Framed in a course page, the player never adds history entries: they would be the
     // page's back button's.
     tools::use_address(&state, !embed.on);
+    crate::ui::share::lesson_files::use_lesson_files(&state);
     embed::use_post_messages(&state);
     embed::use_embed_options(&state, &embed);
     use_canvas_view(&state, &region);

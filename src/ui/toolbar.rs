@@ -27,7 +27,9 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
     {
         let select = lesson_select.clone();
         let slug = presets::PRESETS.get(state.lesson).map_or("", |p| p.slug).to_string();
-        use_effect_with(slug, move |slug| {
+        // A notice (a lesson that could not be fetched) also puts the select back.
+        let notice = state.notice.as_ref().map(|n| n.text.clone());
+        use_effect_with((slug, notice), move |(slug, _)| {
             if let Some(el) = select.cast::<HtmlSelectElement>() {
                 el.set_value(slug);
             }
@@ -69,8 +71,6 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
             })}>{ icons::button_icon(icon) }</button>
         }
     };
-    // Read once: every lesson's title, not re-parsed on each of the many renders while playing.
-    let catalog = use_memo((), |_| presets::catalog());
     let lesson_slug = presets::PRESETS.get(state.lesson).map_or("", |p| p.slug);
     // What Compare offers changes only with the document (a new Rc) or the lesson it belongs
     // to; working it out compares the whole document with where it started, so not on every
@@ -86,8 +86,8 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
             <div class="field lesson">
                 <label for="lesson">{ "Lesson" }</label>
                 <select id="lesson" onchange={on_lesson} ref={lesson_select.clone()}>
-                    { for catalog.iter().map(|p| html! {
-                        <option key={p.slug} value={p.slug} selected={p.slug == lesson_slug}>{ &p.title }</option>
+                    { for presets::PRESETS.iter().map(|p| html! {
+                        <option key={p.slug} value={p.slug} selected={p.slug == lesson_slug}>{ p.title }</option>
                     }) }
                 </select>
             </div>

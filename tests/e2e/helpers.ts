@@ -100,6 +100,17 @@ export async function frames(page: Page, n: number) {
   }), n);
 }
 
+/** A lesson's title, as its file in scenarios/ gives it. */
+export const lessonTitle = (slug: string): string =>
+  JSON.parse(fs.readFileSync(path.join(repo, 'scenarios', `${slug}.json`), 'utf8')).title;
+
+/** Chooses a lesson in the Lesson selector and waits until it has opened (its file is fetched
+ * the first time): its narration shows its title. */
+export async function chooseLesson(page: Page, slug: string) {
+  await page.getByRole('combobox', { name: 'Lesson' }).selectOption(slug);
+  await expect(page.getByRole('region', { name: 'Lesson narration' }).getByRole('heading', { level: 3 })).toHaveText(lessonTitle(slug));
+}
+
 export async function openApp(page: Page, url = './') {
   await page.goto(url);
   await expect(page.getByRole('button', { name: 'Play' })).toBeEnabled();

@@ -1,7 +1,7 @@
 // Lessons that teach: the gallery, every lesson played to its end with the verdict it
 // promises, the message passport, the event log, charts, the invariant monitor, predict then
 // run, compare, and the projected layout (1280x720 at 150% zoom).
-import { test, expect, shot, outcome, timeline, canvas, transport, speed, node, inspector, clockMs } from './helpers';
+import { test, expect, shot, outcome, timeline, canvas, transport, speed, node, inspector, clockMs, chooseLesson } from './helpers';
 import { Page } from '@playwright/test';
 
 /** What each lesson's verdict must say once it has run to the end. */
@@ -83,7 +83,7 @@ test('the gallery opens every lesson, each plays to its end and says what its na
 
 test('a verdict line links to its messages; the passport follows one through every stop', async ({ page }) => {
   await page.goto('./');
-  await lessonSelect(page).selectOption('poison-with-dlq');
+  await chooseLesson(page, 'poison-with-dlq');
   await toEnd(page);
   await outcome(page).getByRole('button', { name: /^Follow order-10 \(orders-10\)/ }).click();
   await expect(page.getByRole('tab', { name: 'Passport' })).toHaveAttribute('aria-selected', 'true');
@@ -114,7 +114,7 @@ test('a verdict line links to its messages; the passport follows one through eve
 
 test('the event log filters by kind, node and key; a row moves the timeline there', async ({ page }) => {
   await page.goto('./');
-  await lessonSelect(page).selectOption('poison-with-dlq');
+  await chooseLesson(page, 'poison-with-dlq');
   await toEnd(page);
   await openTab(page, 'Event log');
   const log = page.getByRole('region', { name: 'Event log' });
@@ -142,7 +142,7 @@ test('the event log filters by kind, node and key; a row moves the timeline ther
 
 test('charts show depth, lag and in flight; the monitor marks a broken guarantee', async ({ page }) => {
   await page.goto('./');
-  await lessonSelect(page).selectOption('consumer-lag-rebalance');
+  await chooseLesson(page, 'consumer-lag-rebalance');
   await toEnd(page);
   await openTab(page, 'Charts');
   const charts = page.getByRole('region', { name: 'Charts' });
@@ -157,7 +157,7 @@ test('charts show depth, lag and in flight; the monitor marks a broken guarantee
   await expect(transport(page)).toContainText(/(14|15|16)\.\d\d s \//);
 
   // Dual write under an at-least-once consumer: lost events break the promise.
-  await lessonSelect(page).selectOption('dual-write');
+  await chooseLesson(page, 'dual-write');
   await toEnd(page);
   await openTab(page, 'Checks');
   const checks = page.getByRole('region', { name: 'Checks' });
@@ -167,7 +167,7 @@ test('charts show depth, lag and in flight; the monitor marks a broken guarantee
   await expect(transport(page)).toContainText(/[1-9]\d* broken guarantees/);
   await shot(page, 'checks-dual-write');
   // Exactly-once keeps its promise.
-  await lessonSelect(page).selectOption('crash-exactly-once');
+  await chooseLesson(page, 'crash-exactly-once');
   await toEnd(page);
   await openTab(page, 'Checks');
   await expect(page.getByRole('region', { name: 'Checks' }).getByRole('heading', { name: /Delivery guarantees.*holds/ })).toBeVisible();
@@ -175,7 +175,7 @@ test('charts show depth, lag and in flight; the monitor marks a broken guarantee
 
 test('predict, then run: the answer is checked against the outcome', async ({ page }) => {
   await page.goto('./');
-  await lessonSelect(page).selectOption('crash-at-most-once');
+  await chooseLesson(page, 'crash-at-most-once');
   const form = page.getByRole('form', { name: 'Predict, then run' });
   await expect(form).toBeVisible();
   const input = form.getByRole('textbox', { name: 'Your prediction' });
@@ -220,7 +220,7 @@ test('compare runs two variants side by side on the same seed, and both timeline
 
 test('an edit is compared with the lesson as shipped: what did my change do?', async ({ page }) => {
   await page.goto('./');
-  await lessonSelect(page).selectOption('poison-with-dlq');
+  await chooseLesson(page, 'poison-with-dlq');
   await expect(page.getByRole('button', { name: 'Compare with Without a DLQ' })).toBeVisible();
   // The learner raises the delivery limit from 3 to 6.
   await node(page, 'Queue', 'work').click();
@@ -243,7 +243,7 @@ test('projected: at 1280x720 zoomed to 150% the canvas, transport and outcome ar
   const context = await browser.newContext({ viewport: { width: 853, height: 480 }, deviceScaleFactor: 1.5 });
   const page = await context.newPage();
   await page.goto('./');
-  await lessonSelect(page).selectOption('poison-with-dlq');
+  await chooseLesson(page, 'poison-with-dlq');
   await page.getByRole('slider', { name: 'Timeline' }).fill('6000');
   for (const region of [canvas(page), transport(page), outcome(page)]) {
     const box = (await region.boundingBox())!;
@@ -257,4 +257,40 @@ test('projected: at 1280x720 zoomed to 150% the canvas, transport and outcome ar
   await expect(page.getByRole('slider', { name: 'Timeline' })).toBeInViewport();
   await shot(page, 'projected-150');
   await context.close();
+});
+
+test('lesson files are fetched once, when first opened; one that cannot be fetched changes nothing and says why', async ({ page, guard }) => {
+  const fetched: string[] = [];
+  page.on('request', (r) => {
+    const path = new URL(r.url()).pathname;
+    if (path.startsWith('/lessons/')) fetched.push(path);
+  });
+  await page.route('**/lessons/fan-out.json', (route) => route.fulfill({ status: 404, contentType: 'text/plain', body: 'Not Found' }));
+  await page.goto('./');
+  await expect(page.getByRole('region', { name: 'Lesson narration' })).toBeVisible();
+  await expect(lessonSelect(page)).toHaveValue('work-queue');
+  // The first lesson arrives with the page (preloaded), and only it.
+  expect(fetched).toEqual(['/lessons/work-queue.json']);
+
+  await chooseLesson(page, 'poison-with-dlq');
+  await expect(page.getByRole('region', { name: 'Lesson narration' })).toContainText('DLQ');
+  await expect(node(page, 'Dead-letter queue', 'dlq')).toBeVisible();
+  await chooseLesson(page, 'work-queue');
+  await expect(node(page, 'Dead-letter queue', 'dlq')).toHaveCount(0);
+  await chooseLesson(page, 'poison-with-dlq');
+  await expect(node(page, 'Dead-letter queue', 'dlq')).toBeVisible();
+  expect(fetched, 'each file is fetched once').toEqual(['/lessons/work-queue.json', '/lessons/poison-with-dlq.json']);
+
+  // A file that cannot be fetched: the notice says which lesson and why; nothing changed.
+  await lessonSelect(page).selectOption('fan-out');
+  await expect(page.getByRole('status').filter({ hasText: 'could not be loaded' })).toContainText(
+    'The lesson “Pub/sub fan-out” could not be loaded, and nothing here changed: the server answered 404',
+  );
+  await expect(lessonSelect(page)).toHaveValue('poison-with-dlq');
+  await expect(node(page, 'Dead-letter queue', 'dlq')).toBeVisible();
+  await shot(page, 'lesson-fetch-refused');
+  // The refused request was this test's own doing.
+  const expected = (s: string) => s.includes('fan-out.json') || s.includes('status of 404');
+  guard.failedRequests.splice(0, guard.failedRequests.length, ...guard.failedRequests.filter((s) => !expected(s)));
+  guard.errors.splice(0, guard.errors.length, ...guard.errors.filter((s) => !expected(s)));
 });

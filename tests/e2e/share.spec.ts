@@ -4,7 +4,7 @@
 // mode in frames of several sizes, and the postMessage API.
 import fs from 'node:fs';
 import path from 'node:path';
-import { test, expect, shot, outcome, traceHash as hashLocator, repo, canvas, transport, frames } from './helpers';
+import { test, expect, shot, outcome, traceHash as hashLocator, repo, canvas, transport, frames, chooseLesson } from './helpers';
 import { Page } from '@playwright/test';
 
 const lesson = (page: Page) => page.getByRole('combobox', { name: 'Lesson' });
@@ -20,7 +20,7 @@ async function toEnd(page: Page) {
 test('a copied link opens the same scenario and run in a new page; back and forward move between scenarios', async ({ page, context }) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   await page.goto('./');
-  await lesson(page).selectOption('poison-with-dlq');
+  await chooseLesson(page, 'poison-with-dlq');
   // An edit travels in the link: a second consumer on the work queue.
   await page.getByRole('tab', { name: 'Inspector' }).click();
   await page.getByRole('textbox', { name: 'Seed' }).fill('99');
@@ -114,7 +114,7 @@ test('a node named with markup is shown as text and runs nothing', async ({ page
 
 test('export a scenario file and import it back, by the picker and by a drop; a bad file changes nothing', async ({ page }) => {
   await page.goto('./');
-  await lesson(page).selectOption('crash-at-least-once');
+  await chooseLesson(page, 'crash-at-least-once');
   const download = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Export' }).click();
   const file = await (await download).path();
@@ -123,7 +123,7 @@ test('export a scenario file and import it back, by the picker and by a drop; a 
   await toEnd(page);
   const hash = await traceHash(page);
 
-  await lesson(page).selectOption('fan-out');
+  await chooseLesson(page, 'fan-out');
   const chooser = page.waitForEvent('filechooser');
   await page.getByRole('button', { name: 'Import' }).click();
   await (await chooser).setFiles({ name: 'mine.json', mimeType: 'application/json', buffer: Buffer.from(text) });

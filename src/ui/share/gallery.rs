@@ -7,7 +7,6 @@ use yew::prelude::*;
 
 use crate::model::lessons::LESSONS;
 use crate::model::presets;
-use crate::play::compare::CompareTo;
 use crate::state::{AppState, OpenAction, PanelAction};
 
 #[derive(Properties, PartialEq)]
@@ -53,8 +52,7 @@ pub fn gallery(props: &GalleryProps) -> Html {
                                         let d = state.dispatcher();
                                         let (a, b) = (presets::position(l.variants[0].1), presets::position(l.variants[1].1));
                                         let compare = Callback::from(move |_: MouseEvent| if let (Some(a), Some(b)) = (a, b) {
-                                            d.dispatch(OpenAction::LoadLesson(a).into());
-                                            d.dispatch(OpenAction::CompareWith(Some(CompareTo::Variant(b))).into());
+                                            d.dispatch(OpenAction::OpenBoth { lesson: a, with: b }.into());
                                         });
                                         html! {
                                             <button type="button" class="compare-both" onclick={compare}

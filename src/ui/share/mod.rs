@@ -1,6 +1,8 @@
 //! Sharing and opening scenarios from the page: the share tools (links, embed code, export
-//! and import) and the address bar, embed mode for course pages, and the lesson gallery.
+//! and import) and the address bar, embed mode for course pages, the lesson gallery, and
+//! fetching the lesson files.
 
 pub mod embed;
 pub mod gallery;
+pub mod lesson_files;
 pub mod tools;
