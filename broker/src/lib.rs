@@ -55,6 +55,7 @@ pub use report::answer::{answer, answer_words};
 pub use report::outcome::{Latency, MessageOutcome, MsgName, Outcome, OutcomeBuilder};
 pub use report::snapshot::{NodeSnapshot, Snapshot};
 pub use report::token::{Place, Token};
+pub use report::verdict::thousands;
 pub use scenario::limits::*;
 pub use scenario::link;
 pub use scenario::problem::Problem;
@@ -63,7 +64,7 @@ pub use sim::fate::Fate;
 pub use sim::guarantee::{breach, end_to_end, promise, semantics_of, Breach, Evidence, Guarantee};
 pub use sim::invariants::check as check_invariants;
 pub use sim::trace::{hash_hex, Entry, Event, LossReason, Names};
-pub use sim::Simulation;
+pub use sim::{Limit, Simulation, COPY_BUDGET, MESSAGE_BUDGET, WORK_BUDGET};
 /// The assignors on their own, as Kafka ships them: the tests set a simulated rebalance beside
 /// what the assignor computes directly.
 pub use topic::assignor;

@@ -86,7 +86,9 @@ pub fn describe(e: &Entry, sim: &Simulation) -> String {
         Event::SlowedDown { factor_milli } => {
             format!("{here} slowed down: processing takes {}×", one_decimal(*factor_milli as f64 / 1000.0))
         }
-        Event::Halted { events } => format!("the run stopped at Brokerlab's limit after {events} events"),
+        Event::Halted { events } => {
+            format!("the run stopped early, at one of Brokerlab's limits, after {events} events")
+        }
         Event::Appended { partition, offset } => format!("appended to {here} partition {partition} at offset {offset}"),
         Event::Fetched { topic, partition, offset, redelivered } => format!(
             "fetched by {here} from {}/{partition} offset {offset}{}",

@@ -411,8 +411,8 @@ fn table(o: &Outcome, sim: &Simulation, broken: &[Breach]) -> String {
             s.push_str(&format!("  and {} more (--json lists them all)\n", broken.len() - TABLE_BREACHES));
         }
     }
-    if o.halted {
-        s.push_str("\n  The run stopped early, at Brokerlab's limits on events, messages or copies.\n");
+    if let Some(why) = &o.stopped_by {
+        s.push_str(&format!("\n  {why}\n"));
     }
     s
 }

@@ -49,7 +49,8 @@ pub use wire::wire_refusal;
 
 /// Validates and compiles. `Err` holds every problem found, in file order.
 pub fn validate(s: &Scenario) -> Result<Model, Vec<Problem>> {
-    let mut v = Checker { problems: Vec::new(), duration_ms: 0, consumer_topic: BTreeMap::new() };
+    let mut v =
+        Checker { problems: Vec::new(), duration_ms: 0, consumer_topic: BTreeMap::new(), keys: 0, event_types: 0 };
     let model = v.compile(s);
     if v.problems.is_empty() {
         Ok(model)
@@ -63,6 +64,10 @@ struct Checker {
     duration_ms: u64,
     /// The topic each topic consumer reads.
     consumer_topic: BTreeMap<NodeId, NodeId>,
+    /// Keys and event-type names of the producers read so far (see `MAX_TOTAL_KEYS` and
+    /// `MAX_EVENT_TYPES`).
+    keys: u64,
+    event_types: u64,
 }
 
 /// A number for a message: huge or tiny values in scientific notation.

@@ -7,7 +7,7 @@
 use super::{compact, Checker};
 use crate::model::time::Duration;
 use crate::model::*;
-use crate::scenario::limits::{MAX_COUNT, MAX_KEYS, MAX_NAME_LEN, MAX_RATE_PER_S};
+use crate::scenario::limits::{MAX_COUNT, MAX_EVENT_TYPES, MAX_KEYS, MAX_NAME_LEN, MAX_RATE_PER_S, MAX_TOTAL_KEYS};
 use crate::scenario::*;
 
 impl Checker {
@@ -76,7 +76,18 @@ impl Checker {
                 format!("{p}.event_type"),
                 format!("needs one or more non-empty names of at most {MAX_NAME_LEN} characters"),
             );
+        } else if self.event_types + event_types.len() as u64 > MAX_EVENT_TYPES {
+            self.event_types += event_types.len() as u64;
+            self.err(
+                format!("{p}.event_type"),
+                format!(
+                    "the producers may list at most {MAX_EVENT_TYPES} event types in all; with this one's {} they list {}",
+                    event_types.len(),
+                    self.event_types
+                ),
+            );
         } else {
+            self.event_types += event_types.len() as u64;
             match &s.event_type {
                 EventTypes::One(t) => {
                     self.no_control_characters(&format!("{p}.event_type"), t);
@@ -181,6 +192,24 @@ impl Checker {
     }
 
     fn keys(&mut self, path: &str, k: &Keys) -> Vec<String> {
+        // Counted before a range is written out, so a file cannot ask for gigabytes of names.
+        let count = match k {
+            Keys::List(list) => list.len() as u64,
+            Keys::Range(r) => parse_key_range(r).map_or(0, |(_, lo, hi)| hi.saturating_sub(lo).saturating_add(1)),
+        };
+        if count <= MAX_KEYS as u64 {
+            self.keys += count;
+            if self.keys > MAX_TOTAL_KEYS {
+                self.err(
+                    path,
+                    format!(
+                        "the producers may have at most {MAX_TOTAL_KEYS} keys in all; with this one's {count} they have {}",
+                        self.keys
+                    ),
+                );
+                return Vec::new();
+            }
+        }
         match k {
             Keys::List(list) => {
                 if list.is_empty() || list.len() as i64 > MAX_KEYS {

@@ -168,6 +168,8 @@ impl Simulation {
         let lm = self.consumer_model(consumer).log.clone().expect("a topic consumer");
         let at_most_once = self.consumer_model(consumer).semantics == Semantics::AtMostOnce;
         let owned: Vec<Tp> = self.consumer(consumer).log.owned.keys().copied().collect();
+        // A poll looks at every partition it owns, whether or not it finds anything.
+        self.charge(Some(consumer), owned.len() as u64);
         self.consumer_mut(consumer).log.last_poll_at = self.now;
         if owned.is_empty() {
             return false;

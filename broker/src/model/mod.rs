@@ -58,6 +58,20 @@ pub enum NodeKind {
     DeadLetterQueue,
 }
 
+impl NodeKind {
+    /// The kind in words, as the scenario format names it.
+    pub fn word(&self) -> &'static str {
+        match self {
+            NodeKind::Producer(_) => "producer",
+            NodeKind::Exchange(_) => "exchange",
+            NodeKind::Queue(_) => "queue",
+            NodeKind::Topic(_) => "topic",
+            NodeKind::Consumer(_) => "consumer",
+            NodeKind::DeadLetterQueue => "dead-letter queue",
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct TopicModel {
     pub partitions: u32,

@@ -118,7 +118,7 @@ impl Simulation {
     /// Creates the next message of `producer` and sends its first publish.
     fn publish_new(&mut self, producer: NodeId) {
         if self.msgs.len() >= crate::sim::MESSAGE_BUDGET {
-            self.halt();
+            self.halt(crate::sim::Limit::Messages);
             return;
         }
         if self.producer_down(producer) {

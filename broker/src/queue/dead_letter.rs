@@ -76,14 +76,22 @@ impl Simulation {
                 .collect(),
             _ => return,
         };
-        for (env, target) in moves {
-            match &mut self.nodes[dlq.index()] {
-                NodeState::DeadLetterQueue { held } => held.retain(|e| *e != env),
-                NodeState::Queue(q) => {
-                    let order = self.envs[env.index()].order;
-                    q.ready.remove(&order);
+        // The moved ones leave the dead-letter queue in one pass (one at a time would cost a
+        // pass over the whole queue per message). Nothing below reads it before they are gone.
+        if let NodeState::DeadLetterQueue { held } = &mut self.nodes[dlq.index()] {
+            let mut moving = moves.iter().map(|m| m.0).peekable();
+            held.retain(|e| {
+                let gone = moving.peek() == Some(e);
+                if gone {
+                    moving.next();
                 }
-                _ => unreachable!(),
+                !gone
+            });
+        }
+        for (env, target) in moves {
+            if let NodeState::Queue(q) = &mut self.nodes[dlq.index()] {
+                let order = self.envs[env.index()].order;
+                q.ready.remove(&order);
             }
             self.emit_env(dlq, env, Event::Redriven { to: target });
             if let NodeKind::Topic(_) = self.model.nodes[target.index()].kind {

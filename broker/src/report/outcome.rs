@@ -106,8 +106,11 @@ pub struct Outcome {
     pub phantom_events: u64,
     pub events: u64,
     pub trace_hash: String,
-    /// True when the run stopped early on its event budget.
+    /// True when the run stopped early at one of Brokerlab's limits (events, messages,
+    /// copies or work).
     pub halted: bool,
+    /// Which limit stopped it, in words (the verdict's first line).
+    pub stopped_by: Option<String>,
     /// The outcome in plain words, most important first.
     pub verdict: Vec<String>,
     /// For each verdict line, the messages it is about (indices into `messages`, at most
@@ -273,6 +276,7 @@ impl OutcomeBuilder {
             events: sim.trace.len(),
             trace_hash: hash_hex(sim.trace.hash()),
             halted: sim.halted,
+            stopped_by: sim.limit.map(|l| crate::report::verdict::stopped_early(&sim, l, sim.msgs.len() as u64)),
             verdict: Vec::new(),
             verdict_refs: Vec::new(),
             messages,

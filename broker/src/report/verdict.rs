@@ -7,7 +7,7 @@ use crate::report::outcome::Outcome;
 use crate::sim::death::DeathReason;
 use crate::sim::fate::Fate;
 use crate::sim::trace::{DropReason, LossReason};
-use crate::sim::Simulation;
+use crate::sim::{Limit, Simulation, COPY_BUDGET, MESSAGE_BUDGET};
 
 /// At most this many examples per line; the rest are counted.
 const EXAMPLES: usize = 3;
@@ -33,6 +33,45 @@ fn reason_human(name: &str) -> &'static str {
         .or_else(|| LossReason::ALL.iter().find(|r| r.name() == name).map(|r| r.human()))
         .or_else(|| DeathReason::ALL.iter().find(|r| r.name() == name).map(|r| r.human()))
         .unwrap_or("for an unknown reason")
+}
+
+/// 1234567 → "1,234,567".
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Which of Brokerlab's limits stopped the run, and what usually makes a run reach it.
+pub fn stopped_early(sim: &Simulation, limit: Limit, published: u64) -> String {
+    let at = |what: String| format!("The run stopped early, at Brokerlab's limit of {what}");
+    match limit {
+        Limit::Events => format!(
+            "{}, with {} published: something loops without waiting (a poison message requeued with no delay?) or publishes very fast.",
+            at(format!("{} events", thousands(sim.budget))),
+            plural(published, "message", "messages")
+        ),
+        Limit::Messages => format!("{}.", at(format!("{} published messages", thousands(MESSAGE_BUDGET as u64)))),
+        Limit::Copies => format!(
+            "{}: every queue a message is routed to and every consumer group that reads it holds a copy of its own.",
+            at(format!("{} copies of messages", thousands(COPY_BUDGET as u64)))
+        ),
+        Limit::Work { busiest } => {
+            let by = busiest.map_or(String::new(), |n| {
+                format!(", most of them by {} {}", sim.model.nodes[n.index()].kind.word(), sim.model.name(n))
+            });
+            format!(
+                "{}{by}: something keeps working without getting anywhere (polls that find nothing, a rebalance that repeats, a producer that is down and keeps trying).",
+                at(format!("{} steps of work", thousands(sim.work_budget)))
+            )
+        }
+    }
 }
 
 fn plural(n: u64, one: &str, many: &str) -> String {
@@ -115,15 +154,8 @@ pub fn verdict(sim: &Simulation, o: &Outcome, noted: &Noted) -> Vec<Line> {
         rows.iter().map(|&i| (i as usize, &o.messages[i as usize]))
     };
     let shared = shared_keys(sim, noted);
-    if o.halted {
-        lines.push((
-            format!(
-                "The run stopped early, after {} and {}, at Brokerlab's limits: something loops without waiting (a poison message requeued with no delay?) or publishes very fast.",
-                plural(o.events, "event", "events"),
-                plural(o.published, "message", "messages")
-            ),
-            Vec::new(),
-        ));
+    if let Some(limit) = sim.limit() {
+        lines.push((stopped_early(sim, limit, o.published), Vec::new()));
     }
 
     // Duplicate effects, in business words: "order-42: \"charge card\" happened 2 times".

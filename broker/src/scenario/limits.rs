@@ -15,7 +15,12 @@ pub const MAX_DURATION_MS: i64 = 86_400_000;
 pub const MAX_RATE_PER_S: f64 = 100_000.0;
 /// The most messages one producer may publish, and about the most a run will hold.
 pub const MAX_COUNT: i64 = 1_000_000;
+/// The most keys one producer may have, and all producers together (each key is kept as a
+/// name, so this bounds the memory a file can ask for).
 pub const MAX_KEYS: i64 = 100_000;
+pub const MAX_TOTAL_KEYS: u64 = 200_000;
+/// The most event-type names all producers may list together.
+pub const MAX_EVENT_TYPES: u64 = 1_000;
 pub const MAX_PREFETCH: i64 = 10_000;
 pub const MAX_CONCURRENCY: i64 = 1_000;
 pub const MAX_MS: f64 = 3_600_000.0;

@@ -54,6 +54,25 @@ pub const MESSAGE_BUDGET: usize = 2_000_000;
 /// topic, multiply the copies of each message).
 pub const COPY_BUDGET: usize = 3_000_000;
 
+/// ... and after this many steps of work, whether or not they record anything: every event
+/// the scheduler runs is a step, and so is every partition a poll or a rebalance looks at.
+/// Work that leaves no trace (a poll that finds nothing, a tick of a producer that is down)
+/// is charged too, so every run ends in seconds whatever the file says.
+pub const WORK_BUDGET: u64 = 100_000_000;
+
+/// Which of the limits above stopped a run early.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Limit {
+    Events,
+    Messages,
+    Copies,
+    /// The work budget, with the node that did the most of it (none when scheduled actions
+    /// and group formation did).
+    Work {
+        busiest: Option<NodeId>,
+    },
+}
+
 /// Something scheduled to happen.
 #[derive(Clone, Debug)]
 pub(crate) enum Due {
@@ -180,6 +199,12 @@ pub struct Simulation {
     pub(crate) counters: Counters,
     pub(crate) budget: u64,
     pub(crate) halted: bool,
+    /// The limit that stopped the run, once it has stopped early.
+    pub(crate) limit: Option<Limit>,
+    /// Steps of work done so far (see [`WORK_BUDGET`]), in all and per node, and the budget.
+    pub(crate) work: u64,
+    pub(crate) work_budget: u64,
+    pub(crate) work_by_node: Vec<u64>,
     /// Check invariants after every event (on by default in debug builds).
     pub check_invariants: bool,
     pub(crate) invariant_tick: u64,
@@ -301,6 +326,10 @@ impl Simulation {
             counters: Counters::default(),
             budget: DEFAULT_EVENT_BUDGET,
             halted: false,
+            limit: None,
+            work: 0,
+            work_budget: WORK_BUDGET,
+            work_by_node: vec![0; model.nodes.len()],
             check_invariants: cfg!(debug_assertions),
             invariant_tick: 0,
             model,
@@ -359,6 +388,16 @@ impl Simulation {
     /// Stop after this many trace events.
     pub fn set_event_budget(&mut self, budget: u64) {
         self.budget = budget;
+    }
+
+    /// Stop after this many steps of work (see [`WORK_BUDGET`]).
+    pub fn set_work_budget(&mut self, budget: u64) {
+        self.work_budget = budget;
+    }
+
+    /// Steps of work done so far (see [`WORK_BUDGET`]).
+    pub fn work(&self) -> u64 {
+        self.work
     }
 
     /// Keep trace entries for `drain_trace` (the default), or only hash them.
@@ -505,6 +544,8 @@ impl Simulation {
     fn run_due(&mut self, at: SimTime, due: Due) {
         debug_assert!(at >= self.now, "time went backwards: {} after {}", at, self.now);
         self.now = at;
+        let node = self.due_node(&due);
+        self.charge(node, 1);
         match due {
             Due::ProducerTick { producer } => self.producer_tick(producer),
             Due::Arrive { env, node, published, attempt } => self.arrive(env, node, published, attempt),
@@ -551,6 +592,42 @@ impl Simulation {
         self.after_event();
     }
 
+    /// The node an event is about, for the work it is charged with.
+    fn due_node(&self, due: &Due) -> Option<NodeId> {
+        Some(match *due {
+            Due::ProducerTick { producer } | Due::RelayTick { producer } | Due::ProducerRecover { producer } => {
+                producer
+            }
+            Due::Arrive { node, .. } | Due::OutageEnd { node } => node,
+            Due::PublishTimeout { env, .. } => self.msgs[self.envs[env.index()].msg.index()].producer,
+            Due::PublishRetry { msg, .. } => self.msgs[msg.index()].producer,
+            Due::ProcessingDone { consumer, .. }
+            | Due::RetryAttempt { consumer, .. }
+            | Due::AckTimeout { consumer, .. }
+            | Due::Recover { consumer, .. }
+            | Due::Start { consumer }
+            | Due::SessionTimeout { consumer, .. }
+            | Due::AutoCommit { consumer, .. }
+            | Due::PollDeadline { consumer } => consumer,
+            Due::Expire { queue, .. } => queue,
+            Due::Retention { topic, .. } => topic,
+            Due::Action { .. } | Due::FormGroup { .. } | Due::FollowUpRebalance { .. } => return None,
+        })
+    }
+
+    /// Charges `steps` of work to `node` (see [`WORK_BUDGET`]).
+    pub(crate) fn charge(&mut self, node: Option<NodeId>, steps: u64) {
+        self.work += steps;
+        if let Some(n) = node {
+            self.work_by_node[n.index()] += steps;
+        }
+    }
+
+    /// The limit that stopped the run early, if one did.
+    pub fn limit(&self) -> Option<Limit> {
+        self.limit
+    }
+
     fn run_command(&mut self, cmd: Command) {
         match cmd {
             Command::Crash { consumer, recover_after } => {
@@ -583,14 +660,22 @@ impl Simulation {
                 panic!("invariant broken at {} (seed {}): {why}", self.now, self.model.seed);
             }
         }
-        if self.trace.len() >= self.budget || self.envs.len() >= COPY_BUDGET {
-            self.halt();
+        if self.trace.len() >= self.budget {
+            self.halt(Limit::Events);
+        } else if self.envs.len() > COPY_BUDGET {
+            self.halt(Limit::Copies);
+        } else if self.work >= self.work_budget {
+            // The node that did the most work, the first of equals.
+            let most = self.work_by_node.iter().copied().max().unwrap_or(0);
+            let busiest = self.work_by_node.iter().position(|&w| w == most && w > 0).map(|i| NodeId(i as u32));
+            self.halt(Limit::Work { busiest });
         }
     }
 
-    pub(crate) fn halt(&mut self) {
+    pub(crate) fn halt(&mut self, limit: Limit) {
         if !self.halted {
             self.halted = true;
+            self.limit = Some(limit);
             let events = self.trace.len();
             self.emit(NodeId(0), None, None, Event::Halted { events });
         }

@@ -104,7 +104,7 @@ event_table! {
         26 Redriven { to: NodeId => node };
         /// Processing now takes `factor_milli / 1000` times as long. Node: the consumer.
         27 SlowedDown { factor_milli: u32 => thousandths "factor" };
-        /// The run stopped early: it reached its limit on events, messages or copies.
+        /// The run stopped early: it reached its limit on events, messages, copies or work.
         28 Halted { events: u64 => num };
         /// Written to a topic's partition at `offset`. Node: the topic.
         29 Appended { partition: u32 => num, offset: u32 => num };

@@ -86,6 +86,7 @@ fn survive(text: &str) {
     }
     if let Ok(mut sim) = broker::load(text) {
         sim.set_event_budget(200_000);
+        sim.set_work_budget(2_000_000);
         sim.run_to_end();
         let o = sim.outcome();
         let sum = o.processed_once + o.processed_more_than_once + o.dead_lettered + o.dropped + o.lost + o.in_flight;

@@ -11,6 +11,7 @@
 //! - the layout's import rules: `layout`.
 
 mod api;
+mod bounded_work;
 mod cli;
 mod common;
 mod consumer_behaviour;

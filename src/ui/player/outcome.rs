@@ -55,7 +55,7 @@ fn render_outcome(o: &Outcome, p: &OutcomePanelProps) -> Html {
         "Ready: press Play, or Step through it event by event.".to_owned()
     } else {
         format!("Paused at {at}: {} events so far.", thousands(o.events))
-    } + if o.halted { " Stopped early: the event budget ran out." } else { "" };
+    } + if o.halted { " It stopped early, at one of Brokerlab's limits (see the verdict)." } else { "" };
     let verdict: Vec<&String> = o.verdict.iter().collect();
     let figure = |label: &'static str, value: String| {
         html! { <div class="figure"><dt>{ label }</dt><dd>{ value }</dd></div> }

@@ -57,6 +57,6 @@ pub fn mount() {
                 presets::shelve(first, &text);
             }
         }
-        yew::Renderer::<crate::App>::new().render();
+        yew::Renderer::<crate::ui::app::App>::new().render();
     });
 }
