@@ -78,6 +78,10 @@ pub fn open_file(text: &str) -> Result<Opened, String> {
         ));
     }
     let v: Value = serde_json::from_str(text).map_err(|e| format!("The file is not JSON: {e}."))?;
+    // As `brokerlab check` reads a file: a key written twice is refused, not read as the last.
+    if let Some(path) = broker::scenario::duplicate_keys::first_duplicate(text) {
+        return Err(format!("1 problem: {path}: is written twice in the same object; keep one."));
+    }
     checked(broker::link::migrate(v)).map(|doc| Opened { doc, preset: None })
 }
 
@@ -113,6 +117,14 @@ pub fn file_text(document: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_with_a_key_written_twice_is_refused_as_the_command_line_refuses_it() {
+        let text = r#"{"version": 1, "duration_ms": 1000, "nodes": [{"id": "q", "kind": "queue", "prefetch": 1, "prefetch": 50}]}"#;
+        let why = open_file(text).unwrap_err();
+        assert!(why.contains("nodes[0].prefetch: is written twice"), "{why}");
+        assert!(broker::load(text).is_err());
+    }
 
     fn hash(d: &Value) -> u64 {
         let mut sim = broker::Simulation::new(doc::check(d).unwrap());

@@ -28,7 +28,7 @@ test('a copied link opens the same scenario and run in a new page; back and forw
   await page.getByRole('button', { name: 'Copy link' }).click();
   await expect(notice(page)).toContainText('Link copied to the clipboard');
   const link = await page.evaluate(() => navigator.clipboard.readText());
-  expect(link).toContain('#1.');
+  expect(link).toContain('#2.');
   expect(link.length).toBeLessThan(2000);
   await toEnd(page);
   const hash = await traceHash(page);
@@ -57,7 +57,7 @@ test('a damaged link pasted over an edited scenario keeps the edit, in the page 
   await page.getByRole('tab', { name: 'Inspector' }).click();
   await seed.fill('77');
   await seed.press('Tab');
-  await expect.poll(() => page.evaluate(() => location.hash)).toContain('#1.');
+  await expect.poll(() => page.evaluate(() => location.hash)).toContain('#2.');
   const edited = await page.evaluate(() => location.hash);
   // As if the learner pasted a link that lost its end into the address bar.
   await page.evaluate((h) => { location.hash = h; }, edited.slice(0, 40));
@@ -160,7 +160,7 @@ test('without the clipboard, Copy embed code shows the snippet to copy by hand',
   const field = page.getByRole('textbox', { name: /Copy the embed code by hand/ });
   await expect(field).toBeVisible();
   const snippet = await field.inputValue();
-  expect(snippet).toMatch(/^<iframe src="[^"]*\?embed=1#1\.[A-Za-z0-9_-]+" title="Brokerlab: [^"]+" width="\d+" height="\d+" loading="lazy"/);
+  expect(snippet).toMatch(/^<iframe src="[^"]*\?embed=1#2\.[A-Za-z0-9_-]+" title="Brokerlab: [^"]+" width="\d+" height="\d+" loading="lazy"/);
   await expect(field).toBeFocused();
   await shot(page, 'copy-by-hand');
   await page.getByRole('button', { name: 'Done' }).click();

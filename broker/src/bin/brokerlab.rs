@@ -109,8 +109,17 @@ fn main() -> ExitCode {
                 Ok(_) => {
                     // `check` has read the same text as a scenario, so it is JSON.
                     let value: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
-                    println!("#{}", broker::link::encode(&value, preset.as_deref()));
-                    ExitCode::SUCCESS
+                    // Only a link that `unpack` and the app would open is handed out.
+                    match broker::link::encode_checked(&value, preset.as_deref()) {
+                        Ok(link) => {
+                            println!("#{link}");
+                            ExitCode::SUCCESS
+                        }
+                        Err(why) => {
+                            eprintln!("{scenario}: no link made: {why}");
+                            ExitCode::from(2)
+                        }
+                    }
                 }
                 Err(code) => code,
             }

@@ -1,15 +1,18 @@
 //! Share links: a whole scenario (topology, settings, seed, action script, view and
 //! narration) and the lesson it came from, packed into a URL fragment that a course can keep
 //! for years. The text after `#` is `<link version>.<payload>`: the payload is URL-safe
-//! base64 (no padding) of raw deflate of a small JSON envelope `{"s": scenario, "p":
-//! preset}`. A link is read with every size capped before the work it would cost: the
+//! base64 (no padding) of a small JSON envelope `{"s": scenario, "p": preset}` compressed
+//! with deflate: in version 2 inside zlib's wrapper, whose Adler-32 checksum of the JSON
+//! makes a link damaged in copying (a changed, lost or added character) read as damaged
+//! rather than as another scenario; version 1 (raw deflate, no checksum) still opens. A key
+//! written twice in one object is refused, as in a scenario file. A link is read with every size capped before the work it would cost: the
 //! characters looked at, the bytes inflated (a "zip bomb" stops at the cap) and the nodes,
 //! wires and actions. A scenario from an older format version is migrated step by step to
 //! the current one, never refused.
 //!
 //! ```text
-//!   scenario JSON ──minify──▶ deflate (level 9) ──▶ base64url ──▶ "1.eNqr..."
-//!   "1.eNqr..." ──check version, length, alphabet──▶ base64url⁻¹ ──inflate ≤ cap──▶ JSON
+//!   scenario JSON ──minify──▶ zlib (deflate level 9 + Adler-32) ──▶ base64url ──▶ "2.eNqr..."
+//!   "2.eNqr..." ──check version, length, alphabet──▶ base64url⁻¹ ──inflate ≤ cap, checksum──▶ JSON
 //!               ──caps on nodes, wires, actions──▶ migrate to CURRENT_VERSION ──▶ Shared
 //! ```
 
@@ -20,7 +23,7 @@ use serde_json::{json, Value};
 use crate::scenario::CURRENT_VERSION;
 
 /// The version of the link's own packing (not of the scenario inside it).
-pub const LINK_VERSION: u32 = 1;
+pub const LINK_VERSION: u32 = 2;
 /// The most characters of a link the decoder looks at.
 pub const MAX_LINK_CHARS: usize = 64 * 1024;
 /// The most bytes a link may inflate to.
@@ -52,7 +55,13 @@ pub enum LinkError {
     Damaged,
     TooBig,
     NotAScenario(String),
-    TooMany { what: &'static str, count: usize, most: usize },
+    /// A key written twice in one object, at this path in the scenario.
+    WrittenTwice(String),
+    TooMany {
+        what: &'static str,
+        count: usize,
+        most: usize,
+    },
 }
 
 impl std::fmt::Display for LinkError {
@@ -85,6 +94,10 @@ impl std::fmt::Display for LinkError {
                 MAX_INFLATED_BYTES / 1024
             ),
             LinkError::NotAScenario(why) => write!(f, "The link is damaged: what it holds is not a scenario ({why})."),
+            LinkError::WrittenTwice(path) => write!(
+                f,
+                "The link's scenario writes {path} twice in the same object; readers disagree on which one counts, so Brokerlab opens neither."
+            ),
             LinkError::TooMany { what, count, most } => {
                 write!(f, "The link's scenario has {count} {what}; Brokerlab opens at most {most}.")
             }
@@ -98,8 +111,15 @@ pub fn encode(scenario: &Value, preset: Option<&str>) -> String {
     if let Some(p) = preset {
         envelope["p"] = json!(p);
     }
-    let packed = miniz_oxide::deflate::compress_to_vec(write_json(&envelope, false).as_bytes(), 9);
+    let packed = miniz_oxide::deflate::compress_to_vec_zlib(write_json(&envelope, false).as_bytes(), 9);
     format!("{LINK_VERSION}.{}", URL_SAFE_NO_PAD.encode(packed))
+}
+
+/// The link for a scenario, or why [`decode`] would refuse it (too long, too big unpacked,
+/// too many nodes, wires or actions): a link that is handed out always opens.
+pub fn encode_checked(scenario: &Value, preset: Option<&str>) -> Result<String, LinkError> {
+    let link = encode(scenario, preset);
+    decode(&link).map(|_| link)
 }
 
 /// JSON text for a value: compact, or `pretty` with two-space indents (for files people
@@ -218,14 +238,26 @@ pub fn decode(link: &str) -> Result<Shared, LinkError> {
         return Err(LinkError::BadCharacters);
     }
     let packed = URL_SAFE_NO_PAD.decode(payload).map_err(|_| LinkError::Damaged)?;
-    let bytes = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_INFLATED_BYTES).map_err(|e| {
+    // Version 1 is raw deflate; version 2 adds zlib's header and the checksum, which the
+    // inflater checks.
+    let inflated = if version == 1 {
+        miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_INFLATED_BYTES)
+    } else {
+        miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(&packed, MAX_INFLATED_BYTES)
+    };
+    let bytes = inflated.map_err(|e| {
         if e.status == miniz_oxide::inflate::TINFLStatus::HasMoreOutput {
             LinkError::TooBig
         } else {
             LinkError::Damaged
         }
     })?;
-    let envelope: Value = serde_json::from_slice(&bytes).map_err(|e| LinkError::NotAScenario(e.to_string()))?;
+    let text = std::str::from_utf8(&bytes).map_err(|_| LinkError::NotAScenario("not UTF-8 text".into()))?;
+    let envelope: Value = serde_json::from_str(text).map_err(|e| LinkError::NotAScenario(e.to_string()))?;
+    if let Some(path) = crate::scenario::duplicate_keys::first_duplicate(text) {
+        let path = path.strip_prefix("s.").unwrap_or(&path).to_string();
+        return Err(LinkError::WrittenTwice(path));
+    }
     let Value::Object(mut envelope) = envelope else {
         return Err(LinkError::NotAScenario("not a JSON object".into()));
     };
@@ -287,7 +319,7 @@ mod tests {
     fn a_scenario_survives_the_round_trip_with_its_lesson() {
         let s = json!({"version": 1, "title": "t", "duration_ms": 1000, "nodes": [], "view": {"zoom": 1.0}});
         let link = encode(&s, Some("work-queue"));
-        assert!(link.starts_with("1."));
+        assert!(link.starts_with("2."));
         assert!(link[2..].bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
         let back = decode(&format!("#{link}")).unwrap();
         assert_eq!(back, Shared { scenario: s, preset: Some("work-queue".into()) });
@@ -328,16 +360,78 @@ mod tests {
         assert_eq!(decode("hello"), Err(LinkError::NotALink));
         assert_eq!(decode("x.abc"), Err(LinkError::NotALink));
         assert_eq!(decode("0.abc"), Err(LinkError::NotALink));
-        assert_eq!(decode(&good.replacen("1.", "7.", 1)), Err(LinkError::Newer(7)));
-        assert_eq!(decode(&good.replacen("1.", "99999999999.", 1)), Err(LinkError::NotALink));
+        assert_eq!(decode(&good.replacen("2.", "7.", 1)), Err(LinkError::Newer(7)));
+        assert_eq!(decode(&good.replacen("2.", "99999999999.", 1)), Err(LinkError::NotALink));
         assert_eq!(decode(&format!("{good}<img src=x>")), Err(LinkError::BadCharacters));
         assert_eq!(decode(&good[..good.len() / 2]), Err(LinkError::Damaged));
         assert_eq!(decode(&format!("1.{}", "A".repeat(MAX_LINK_CHARS))), Err(LinkError::TooLong(MAX_LINK_CHARS + 2)));
         let not_json = format!("1.{}", URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec(b"{nope", 9)));
         assert!(matches!(decode(&not_json), Err(LinkError::NotAScenario(_))));
-        for e in [LinkError::Damaged, LinkError::TooBig, LinkError::Newer(2)] {
+        for e in [LinkError::Damaged, LinkError::TooBig, LinkError::Newer(3), LinkError::WrittenTwice("x".into())] {
             assert!(e.to_string().len() > 40, "{e}");
         }
+    }
+
+    #[test]
+    fn a_version_1_link_still_opens() {
+        let s = json!({"version": 1, "duration_ms": 1000, "nodes": [{"id": "q", "kind": "queue"}]});
+        let raw =
+            miniz_oxide::deflate::compress_to_vec(write_json(&json!({"s": s, "p": "fan-out"}), false).as_bytes(), 9);
+        let old = format!("1.{}", URL_SAFE_NO_PAD.encode(raw));
+        assert_eq!(decode(&old), Ok(Shared { scenario: s, preset: Some("fan-out".into()) }));
+    }
+
+    #[test]
+    fn every_one_character_change_is_caught() {
+        let s = json!({"version": 1, "duration_ms": 2000, "seed": 42, "nodes": [{"id": "orders", "kind": "producer", "count": 20}, {"id": "work", "kind": "queue", "prefetch": 5}], "wires": [["orders", "work"]]});
+        let link = encode(&s, Some("work-queue"));
+        let original = decode(&link).unwrap();
+        let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        let mut changed = 0;
+        for at in 2..link.len() {
+            for &c in alphabet {
+                if link.as_bytes()[at] == c {
+                    continue;
+                }
+                let mut typo = link.clone().into_bytes();
+                typo[at] = c;
+                let typo = String::from_utf8(typo).unwrap();
+                changed += 1;
+                // Only the unused low bits of the last character may change and read the same.
+                match decode(&typo) {
+                    Err(_) => {}
+                    Ok(same) => assert_eq!(same, original, "a typo at {at} ({}) opened as another scenario", c as char),
+                }
+            }
+            // A lost character.
+            let cut = format!("{}{}", &link[..at], &link[at + 1..]);
+            assert!(decode(&cut).is_err(), "a lost character at {at} went unnoticed");
+        }
+        assert!(changed > 1000);
+    }
+
+    #[test]
+    fn a_key_written_twice_is_refused_as_in_a_file() {
+        let text = r#"{"s": {"version": 1, "duration_ms": 1000, "nodes": [{"id": "q", "kind": "queue", "prefetch": 1, "prefetch": 50}]}}"#;
+        let link =
+            format!("2.{}", URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec_zlib(text.as_bytes(), 9)));
+        assert_eq!(decode(&link), Err(LinkError::WrittenTwice("nodes[0].prefetch".into())));
+    }
+
+    #[test]
+    fn a_link_is_only_handed_out_when_it_opens() {
+        let small = json!({"version": 1, "duration_ms": 1000, "nodes": []});
+        assert!(encode_checked(&small, None).is_ok());
+        // Text that does not compress: 300 KB of pseudo-random titles.
+        let mut x: u64 = 1;
+        let noise: String = (0..300_000)
+            .map(|_| {
+                x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                char::from(b'a' + (x >> 59) as u8 % 26)
+            })
+            .collect();
+        let big = json!({"version": 1, "duration_ms": 1000, "nodes": [], "description": noise});
+        assert!(matches!(encode_checked(&big, None), Err(LinkError::TooLong(_) | LinkError::TooBig)));
     }
 
     #[test]

@@ -238,7 +238,7 @@ fn link_prints_a_fragment_that_opens_to_the_same_scenario() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8(out.stdout).unwrap();
     let fragment = text.trim();
-    assert!(fragment.starts_with("#1."), "{fragment}");
+    assert!(fragment.starts_with("#2."), "{fragment}");
     let shared = broker::link::decode(fragment).unwrap();
     let file: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     assert_eq!(shared.scenario, file);
@@ -248,6 +248,23 @@ fn link_prints_a_fragment_that_opens_to_the_same_scenario() {
     let out = brokerlab(&["link", &bad]);
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty());
+    // A valid scenario whose link would be refused when opened gets no link either: 300 KB of
+    // narration that does not compress.
+    let mut x: u64 = 7;
+    let noise: String = (0..300_000)
+        .map(|_| {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            char::from(b'a' + (x >> 59) as u8 % 26)
+        })
+        .collect();
+    let big = serde_json::json!({"version": 1, "duration_ms": 1000, "nodes": [], "description": noise});
+    let big = temp_file("too-big-for-a-link.json", &big.to_string());
+    assert!(brokerlab(&["check", &big]).status.success(), "the scenario itself is fine");
+    let out = brokerlab(&["link", &big]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("no link made: The link is too long"), "{stderr}");
 }
 
 #[test]

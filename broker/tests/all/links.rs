@@ -46,12 +46,13 @@ fn links_from_every_link_version_still_open_to_the_same_run() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/links");
     let bless = std::env::var_os("BROKERLAB_BLESS").is_some();
     if bless {
-        let mut out = String::from("# slug\ttrace hash\tlink (made by link format 1)\n");
+        let version = link::LINK_VERSION;
+        let mut out = format!("# slug\ttrace hash\tlink (made by link format {version})\n");
         for (name, json) in common::scenarios() {
             let scenario: Value = serde_json::from_str(&json).unwrap();
             out.push_str(&format!("{name}\t{}\t{}\n", hash_of(&scenario), link::encode(&scenario, Some(&name))));
         }
-        std::fs::write(dir.join("v1.tsv"), out).unwrap();
+        std::fs::write(dir.join(format!("v{version}.tsv")), out).unwrap();
     }
     let mut seen = 0;
     for entry in std::fs::read_dir(&dir).unwrap() {
@@ -65,7 +66,7 @@ fn links_from_every_link_version_still_open_to_the_same_run() {
             seen += 1;
         }
     }
-    assert!(seen >= 40, "the corpus has {seen} links");
+    assert!(seen >= 60, "the corpus has {seen} links");
 }
 
 proptest! {
