@@ -420,8 +420,5 @@ fn table(o: &Outcome, sim: &Simulation, broken: &[Breach]) -> String {
             s.push_str(&format!("  and {} more (--json lists them all)\n", broken.len() - TABLE_BREACHES));
         }
     }
-    if let Some(why) = &o.stopped_by {
-        s.push_str(&format!("\n  {why}\n"));
-    }
     s
 }
