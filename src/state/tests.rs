@@ -284,12 +284,19 @@ fn arrived(slug: &str) -> OpenAction {
     OpenAction::Fetched { lesson: lesson(slug), text: Ok(text) }
 }
 
-#[test]
-fn a_lesson_not_on_hand_opens_when_its_file_arrives() {
+/// The app as it opens, a lesson whose file is not on hand, and the state once that lesson
+/// was chosen.
+fn choose_withheld(slug: &str) -> (Rc<AppState>, usize, Rc<AppState>) {
     let s = Rc::new(AppState::initial());
-    let i = lesson("poison-with-dlq");
+    let i = lesson(slug);
     crate::model::presets::withhold(i);
     let waiting = reduce(s.clone(), OpenAction::LoadLesson(i));
+    (s, i, waiting)
+}
+
+#[test]
+fn a_lesson_not_on_hand_opens_when_its_file_arrives() {
+    let (s, i, waiting) = choose_withheld("poison-with-dlq");
     assert_eq!(waiting.doc, s.doc, "nothing opens before the file is here");
     assert_eq!(waiting.awaiting.as_ref().unwrap().lessons, [i]);
     let opened = reduce(waiting, arrived("poison-with-dlq"));
@@ -304,10 +311,7 @@ fn a_lesson_not_on_hand_opens_when_its_file_arrives() {
 
 #[test]
 fn a_lesson_that_cannot_be_fetched_changes_nothing_and_says_why() {
-    let s = Rc::new(AppState::initial());
-    let i = lesson("fan-out");
-    crate::model::presets::withhold(i);
-    let waiting = reduce(s.clone(), OpenAction::LoadLesson(i));
+    let (s, i, waiting) = choose_withheld("fan-out");
     let failed =
         reduce(waiting, OpenAction::Fetched { lesson: i, text: Err("the server answered 404 Not Found".into()) });
     assert_eq!(failed.doc, s.doc);

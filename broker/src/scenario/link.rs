@@ -422,14 +422,8 @@ mod tests {
     fn a_link_is_only_handed_out_when_it_opens() {
         let small = json!({"version": 1, "duration_ms": 1000, "nodes": []});
         assert!(encode_checked(&small, None).is_ok());
-        // Text that does not compress: 300 KB of pseudo-random titles.
-        let mut x: u64 = 1;
-        let noise: String = (0..300_000)
-            .map(|_| {
-                x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-                char::from(b'a' + (x >> 59) as u8 % 26)
-            })
-            .collect();
+        // Text that hardly compresses: hex digits of a multiplicative hash, about 300 KB.
+        let noise: String = (0..20_000u64).map(|i| format!("{:016x}", i.wrapping_mul(0x9e37_79b9_7f4a_7c15))).collect();
         let big = json!({"version": 1, "duration_ms": 1000, "nodes": [], "description": noise});
         assert!(matches!(encode_checked(&big, None), Err(LinkError::TooLong(_) | LinkError::TooBig)));
     }
