@@ -58,7 +58,7 @@ pub const COPY_BUDGET: usize = 3_000_000;
 /// the scheduler runs is a step, and so is every partition a poll or a rebalance looks at.
 /// Work that leaves no trace (a poll that finds nothing, a tick of a producer that is down)
 /// is charged too, so every run ends in seconds whatever the file says.
-pub const WORK_BUDGET: u64 = 100_000_000;
+pub const WORK_BUDGET: u64 = 75_000_000;
 
 /// Which of the limits above stopped a run early.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -239,10 +239,12 @@ impl Simulation {
         for t in &gm.topics {
             counts.insert(self.model.name(*t).to_string(), self.topic_model(*t).partitions);
         }
-        // The assignor looks at every member and every partition, and a step of its work costs
-        // about ten of a poll's (measured on a 1,000-partition topic).
+        // The assignor looks at every member and every partition; per member and partition it
+        // costs about ten steps of a poll's work, the sticky one about thirty (measured on a
+        // 1,000-partition topic with 1 to 150 members).
         let size = members.len() as u64 + counts.values().map(|&n| u64::from(n)).sum::<u64>();
-        self.charge(None, 10 * size);
+        let weight = if matches!(strategy, AssignmentStrategy::CooperativeSticky) { 30 } else { 10 };
+        self.charge(None, weight * size);
         let plan = strategy.assign(&subs, &counts, &previous);
         let resolve = |sim: &Simulation, tp: &TopicPartition| -> Tp {
             (sim.node_id(&tp.topic).expect("a topic of the group"), tp.partition)
