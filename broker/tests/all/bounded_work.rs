@@ -150,3 +150,33 @@ fn event_types_are_limited_in_all_so_their_ids_never_wrap() {
     assert!(problems[0].message.contains("at most 1000 event types in all; with this one's 600 they list 1200"));
     assert!(broker::load_model(&many_producers(1, "k-1..k-2", serde_json::json!(types))).is_ok());
 }
+
+#[test]
+fn outbox_relays_with_nothing_to_send_and_idle_groups_are_charged() {
+    // 100 relays polling their outbox every millisecond for a day, for one message each.
+    let mut nodes = vec![serde_json::json!({"id": "q", "kind": "queue"})];
+    let mut wires = Vec::new();
+    for i in 0..100 {
+        nodes.push(serde_json::json!({"id": format!("p{i}"), "kind": "producer", "count": 1, "write": {"outbox": true, "relay_interval_ms": 1}}));
+        wires.push(serde_json::json!([format!("p{i}"), "q"]));
+    }
+    let relays = serde_json::json!({"version": 1, "duration_ms": 86_400_000, "nodes": nodes, "wires": wires}).to_string();
+    let sim = run_with(&relays, 500_000);
+    assert!(matches!(sim.limit(), Some(Limit::Work { busiest: Some(_) })), "{:?}", sim.limit());
+    assert!(sim.outcome().stopped_by.unwrap().contains("most of them by producer p"));
+
+    // Ten idle groups on a 1,000-partition topic, polling for one message.
+    let mut nodes = vec![
+        serde_json::json!({"id": "p", "kind": "producer", "count": 1}),
+        serde_json::json!({"id": "t", "kind": "topic", "partitions": 1000}),
+    ];
+    let mut wires = vec![serde_json::json!(["p", "t"])];
+    for g in 0..10 {
+        nodes.push(serde_json::json!({"id": format!("c{g}"), "kind": "consumer", "group": format!("g{g}")}));
+        wires.push(serde_json::json!(["t", format!("c{g}")]));
+    }
+    let groups = serde_json::json!({"version": 1, "duration_ms": 86_400_000, "nodes": nodes, "wires": wires}).to_string();
+    let sim = run_with(&groups, 2_000_000);
+    assert!(matches!(sim.limit(), Some(Limit::Work { busiest: Some(_) })), "{:?}", sim.limit());
+    assert!(sim.outcome().stopped_by.unwrap().contains("most of them by consumer c"));
+}
