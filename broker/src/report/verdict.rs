@@ -78,7 +78,7 @@ fn plural(n: u64, one: &str, many: &str) -> String {
     if n == 1 {
         format!("1 {one}")
     } else {
-        format!("{n} {many}")
+        format!("{} {many}", thousands(n))
     }
 }
 
@@ -140,7 +140,7 @@ fn shared_keys<'a>(sim: &'a Simulation, noted: &Noted) -> BTreeSet<&'a str> {
 fn examples(items: &[String]) -> String {
     let mut s = items.iter().take(EXAMPLES).cloned().collect::<Vec<_>>().join(", ");
     if items.len() > EXAMPLES {
-        s.push_str(&format!(" and {} more", items.len() - EXAMPLES));
+        s.push_str(&format!(" and {} more", thousands((items.len() - EXAMPLES) as u64)));
     }
     s
 }
@@ -333,7 +333,8 @@ pub fn verdict(sim: &Simulation, o: &Outcome, noted: &Noted) -> Vec<Line> {
             } else {
                 format!(
                     "{} took longer than max.poll.interval ({ms} ms) to work through a poll {} times: each time the group rebalanced without it, its commit failed, and what it had processed was read again by another member.",
-                    n.name, cs.log.kicked
+                    n.name,
+                    thousands(u64::from(cs.log.kicked))
                 )
             };
             lines.push((text, Vec::new()));
@@ -425,14 +426,14 @@ pub fn verdict(sim: &Simulation, o: &Outcome, noted: &Noted) -> Vec<Line> {
         if o.published == 1 {
             "The message was processed exactly once.".to_string()
         } else {
-            format!("All {} messages were processed exactly once.", o.published)
+            format!("All {} messages were processed exactly once.", thousands(o.published))
         }
     } else if o.published == 0 {
         if sim.now() >= sim.end() { "Nothing was published." } else { "Nothing has been published yet." }.to_string()
     } else {
         format!(
             "{} of {} {} processed exactly once.",
-            o.processed_once,
+            thousands(o.processed_once),
             plural(o.published, "message", "messages"),
             if o.processed_once == 1 { "was" } else { "were" }
         )

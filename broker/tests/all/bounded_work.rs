@@ -83,6 +83,9 @@ fn a_redrive_of_many_dead_letters_moves_each_once_in_order() {
     assert_eq!(sim.limit(), None);
     assert_eq!(o.published, 5000);
     assert_eq!(o.processed_once, 5000, "every dead letter came back once and was processed");
+    // Counts in the verdict are grouped as in the figures beside it.
+    assert!(o.verdict.iter().any(|l| l.contains("5,000")), "{:?}", o.verdict);
+    assert!(o.verdict.iter().all(|l| !l.contains("5000")), "{:?}", o.verdict);
     let redriven: Vec<u64> = sim
         .drain_trace()
         .iter()
