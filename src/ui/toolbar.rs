@@ -26,7 +26,9 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
     let lesson_select = use_node_ref();
     {
         let select = lesson_select.clone();
-        let slug = presets::PRESETS.get(state.lesson).map_or("", |p| p.slug).to_string();
+        // A file, or a link that names no lesson, is the learner's own scenario: "" selects the
+        // option that says so.
+        let slug = state.link_preset.and_then(|i| presets::PRESETS.get(i)).map_or("", |p| p.slug).to_string();
         // A notice (a lesson that could not be fetched) also puts the select back.
         let notice = state.notice.as_ref().map(|n| n.text.clone());
         use_effect_with((slug, notice), move |(slug, _)| {
@@ -71,7 +73,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
             })}>{ icons::button_icon(icon) }</button>
         }
     };
-    let lesson_slug = presets::PRESETS.get(state.lesson).map_or("", |p| p.slug);
+    let lesson_slug = state.link_preset.and_then(|i| presets::PRESETS.get(i)).map_or("", |p| p.slug);
     // What Compare offers changes only with the document (a new Rc) or the lesson it belongs
     // to; working it out compares the whole document with where it started, so not on every
     // render while playing.
@@ -86,6 +88,9 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
             <div class="field lesson">
                 <label for="lesson">{ "Lesson" }</label>
                 <select id="lesson" onchange={on_lesson} ref={lesson_select.clone()}>
+                    if state.link_preset.is_none() {
+                        <option key="" value="" selected=true disabled=true>{ "Your own scenario" }</option>
+                    }
                     { for presets::PRESETS.iter().map(|p| html! {
                         <option key={p.slug} value={p.slug} selected={p.slug == lesson_slug}>{ p.title }</option>
                     }) }

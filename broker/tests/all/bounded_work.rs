@@ -163,7 +163,8 @@ fn outbox_relays_with_nothing_to_send_and_idle_groups_are_charged() {
         nodes.push(serde_json::json!({"id": format!("p{i}"), "kind": "producer", "count": 1, "write": {"outbox": true, "relay_interval_ms": 1}}));
         wires.push(serde_json::json!([format!("p{i}"), "q"]));
     }
-    let relays = serde_json::json!({"version": 1, "duration_ms": 86_400_000, "nodes": nodes, "wires": wires}).to_string();
+    let relays =
+        serde_json::json!({"version": 1, "duration_ms": 86_400_000, "nodes": nodes, "wires": wires}).to_string();
     let sim = run_with(&relays, 500_000);
     assert!(matches!(sim.limit(), Some(Limit::Work { busiest: Some(_) })), "{:?}", sim.limit());
     assert!(sim.outcome().stopped_by.unwrap().contains("most of them by producer p"));
@@ -178,7 +179,8 @@ fn outbox_relays_with_nothing_to_send_and_idle_groups_are_charged() {
         nodes.push(serde_json::json!({"id": format!("c{g}"), "kind": "consumer", "group": format!("g{g}")}));
         wires.push(serde_json::json!(["t", format!("c{g}")]));
     }
-    let groups = serde_json::json!({"version": 1, "duration_ms": 86_400_000, "nodes": nodes, "wires": wires}).to_string();
+    let groups =
+        serde_json::json!({"version": 1, "duration_ms": 86_400_000, "nodes": nodes, "wires": wires}).to_string();
     let sim = run_with(&groups, 2_000_000);
     assert!(matches!(sim.limit(), Some(Limit::Work { busiest: Some(_) })), "{:?}", sim.limit());
     assert!(sim.outcome().stopped_by.unwrap().contains("most of them by consumer c"));
