@@ -76,25 +76,26 @@ impl Checker {
                 format!("{p}.event_type"),
                 format!("needs one or more non-empty names of at most {MAX_NAME_LEN} characters"),
             );
-        } else if self.event_types + event_types.len() as u64 > MAX_EVENT_TYPES {
-            self.event_types += event_types.len() as u64;
-            self.err(
-                format!("{p}.event_type"),
-                format!(
-                    "the producers may list at most {MAX_EVENT_TYPES} event types in all; with this one's {} they list {}",
-                    event_types.len(),
-                    self.event_types
-                ),
-            );
         } else {
             self.event_types += event_types.len() as u64;
-            match &s.event_type {
-                EventTypes::One(t) => {
-                    self.no_control_characters(&format!("{p}.event_type"), t);
-                }
-                EventTypes::Cycle(list) => {
-                    for (j, t) in list.iter().enumerate() {
-                        self.no_control_characters(&format!("{p}.event_type[{j}]"), t);
+            if self.event_types > MAX_EVENT_TYPES {
+                self.err(
+                    format!("{p}.event_type"),
+                    format!(
+                        "the producers may list at most {MAX_EVENT_TYPES} event types in all; with this one's {} they list {}",
+                        event_types.len(),
+                        self.event_types
+                    ),
+                );
+            } else {
+                match &s.event_type {
+                    EventTypes::One(t) => {
+                        self.no_control_characters(&format!("{p}.event_type"), t);
+                    }
+                    EventTypes::Cycle(list) => {
+                        for (j, t) in list.iter().enumerate() {
+                            self.no_control_characters(&format!("{p}.event_type[{j}]"), t);
+                        }
                     }
                 }
             }

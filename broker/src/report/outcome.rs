@@ -275,7 +275,7 @@ impl OutcomeBuilder {
             phantom_events: phantoms,
             events: sim.trace.len(),
             trace_hash: hash_hex(sim.trace.hash()),
-            halted: sim.halted,
+            halted: sim.is_halted(),
             stopped_by: sim.limit.map(|l| crate::report::verdict::stopped_early(&sim, l, sim.msgs.len() as u64)),
             verdict: Vec::new(),
             verdict_refs: Vec::new(),

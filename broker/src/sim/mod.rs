@@ -198,8 +198,7 @@ pub struct Simulation {
     pub(crate) stamps: u64,
     pub(crate) counters: Counters,
     pub(crate) budget: u64,
-    pub(crate) halted: bool,
-    /// The limit that stopped the run, once it has stopped early.
+    /// The limit that stopped the run, once it has stopped early (the run is halted).
     pub(crate) limit: Option<Limit>,
     /// Steps of work done so far (see [`WORK_BUDGET`]), in all and per node, and the budget.
     pub(crate) work: u64,
@@ -325,7 +324,6 @@ impl Simulation {
             stamps: 0,
             counters: Counters::default(),
             budget: DEFAULT_EVENT_BUDGET,
-            halted: false,
             limit: None,
             work: 0,
             work_budget: WORK_BUDGET,
@@ -406,17 +404,17 @@ impl Simulation {
     }
 
     pub fn is_halted(&self) -> bool {
-        self.halted
+        self.limit.is_some()
     }
 
     /// Whether the run is over: the end time reached or the event budget used up.
     pub fn is_finished(&self) -> bool {
-        self.halted || (self.now >= self.end && self.next_event_at().is_none_or(|t| t > self.end))
+        self.is_halted() || (self.now >= self.end && self.next_event_at().is_none_or(|t| t > self.end))
     }
 
     /// The time of the next scheduled event, if any.
     pub fn next_event_at(&self) -> Option<SimTime> {
-        if self.halted {
+        if self.is_halted() {
             None
         } else {
             self.sched.next_at()
@@ -427,7 +425,7 @@ impl Simulation {
     /// Refuses a command whose nodes do not exist or are of the wrong kind, with a reason.
     pub fn apply(&mut self, cmd: Command) -> Result<(), String> {
         self.check_command(&cmd)?;
-        if self.halted {
+        if self.is_halted() {
             return Err("the run has stopped (event budget used up)".into());
         }
         self.run_command(cmd);
@@ -483,12 +481,12 @@ impl Simulation {
     /// end of the scenario.
     pub fn advance_to(&mut self, t: SimTime) {
         let t = t.min(self.end);
-        while !self.halted {
+        while !self.is_halted() {
             let Some((at, due)) = self.sched.pop_due(t) else { break };
             self.run_due(at, due);
         }
         // A halted run stays at the moment it stopped.
-        if !self.halted && t > self.now {
+        if !self.is_halted() && t > self.now {
             self.now = t;
         }
     }
@@ -496,7 +494,7 @@ impl Simulation {
     /// Runs the next event (and only that one), if it is due before the end. Returns whether
     /// one ran.
     pub fn step(&mut self) -> bool {
-        if self.halted {
+        if self.is_halted() {
             return false;
         }
         match self.sched.pop_due(self.end) {
@@ -673,8 +671,7 @@ impl Simulation {
     }
 
     pub(crate) fn halt(&mut self, limit: Limit) {
-        if !self.halted {
-            self.halted = true;
+        if self.limit.is_none() {
             self.limit = Some(limit);
             let events = self.trace.len();
             self.emit(NodeId(0), None, None, Event::Halted { events });
