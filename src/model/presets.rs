@@ -92,7 +92,7 @@ pub fn text(lesson: usize) -> Option<Rc<str>> {
 
 /// Whether a lesson's file is on hand.
 pub fn on_hand(lesson: usize) -> bool {
-    SHELF.with(|s| s.borrow().get(lesson).is_some_and(Option::is_some)) || built_in(lesson).is_some()
+    text(lesson).is_some()
 }
 
 /// Puts a fetched lesson file on the shelf (the first one to arrive stays).

@@ -82,10 +82,7 @@ pub(super) fn reduce(s: AppState, action: OpenAction) -> Option<AppState> {
     // Whatever was waiting is overtaken by this opening.
     let s = AppState { awaiting: None, ..s };
     let next = match action {
-        OpenAction::LoadLesson(i) => match lesson_doc(i) {
-            Some(doc) => s.open(crate::model::share::Opened { doc, preset: Some(i) }, true),
-            None => return None,
-        },
+        OpenAction::LoadLesson(i) => s.open_lesson(i)?,
         OpenAction::StartOver => {
             let start = s.original();
             let s = AppState { drafts: Rc::default(), selection: Rc::default(), ..s };
@@ -100,12 +97,9 @@ pub(super) fn reduce(s: AppState, action: OpenAction) -> Option<AppState> {
         }
         OpenAction::CompareWith(Some(CompareTo::Variant(b))) if b >= PRESETS.len() => return None,
         OpenAction::CompareWith(Some(with)) => s.open_compare(with),
-        OpenAction::OpenBoth { lesson, with } if with < PRESETS.len() => match lesson_doc(lesson) {
-            Some(doc) => s
-                .open(crate::model::share::Opened { doc, preset: Some(lesson) }, true)
-                .open_compare(CompareTo::Variant(with)),
-            None => return None,
-        },
+        OpenAction::OpenBoth { lesson, with } if with < PRESETS.len() => {
+            s.open_lesson(lesson)?.open_compare(CompareTo::Variant(with))
+        }
         OpenAction::OpenBoth { .. } => return None,
         OpenAction::OpenLink { text, from_history } => return s.open_link(&text, from_history),
         OpenAction::Import { name, text } => match crate::model::share::open_file(&text) {
@@ -165,6 +159,12 @@ impl AppState {
                 }
             }
         }
+    }
+
+    /// Opens a lesson as shipped; `None` when its file is not on hand.
+    fn open_lesson(self, lesson: usize) -> Option<AppState> {
+        let doc = lesson_doc(lesson)?;
+        Some(self.open(crate::model::share::Opened { doc, preset: Some(lesson) }, true))
     }
 
     /// Opens a share link, or says why it cannot.

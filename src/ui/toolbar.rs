@@ -23,12 +23,13 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
     let region = &props.region;
     // The select shows the current lesson however it changed (a link, back and forward):
     // an option's `selected` attribute stops steering a select once the user has used it.
+    // A file, or a link that names no lesson, is the learner's own scenario: "" selects the
+    // option that says so.
+    let lesson_slug = state.link_preset.and_then(|i| presets::PRESETS.get(i)).map_or("", |p| p.slug);
     let lesson_select = use_node_ref();
     {
         let select = lesson_select.clone();
-        // A file, or a link that names no lesson, is the learner's own scenario: "" selects the
-        // option that says so.
-        let slug = state.link_preset.and_then(|i| presets::PRESETS.get(i)).map_or("", |p| p.slug).to_string();
+        let slug = lesson_slug.to_string();
         // A notice (a lesson that could not be fetched) also puts the select back.
         let notice = state.notice.as_ref().map(|n| n.text.clone());
         use_effect_with((slug, notice), move |(slug, _)| {
@@ -73,7 +74,6 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
             })}>{ icons::button_icon(icon) }</button>
         }
     };
-    let lesson_slug = state.link_preset.and_then(|i| presets::PRESETS.get(i)).map_or("", |p| p.slug);
     // What Compare offers changes only with the document (a new Rc) or the lesson it belongs
     // to; working it out compares the whole document with where it started, so not on every
     // render while playing.
