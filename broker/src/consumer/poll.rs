@@ -290,7 +290,8 @@ impl Simulation {
         let kept = lw.offset >= self.partition(tp).start;
         if let EnvState::Lost(_) = self.envs[w.env.index()].state {
             if kept {
-                // Skipped earlier, read again by a replay.
+                // Skipped earlier (or lost where it went next), read again by a replay.
+                self.envs[w.env.index()].order = lw.offset as i64;
                 self.set_state(w.env, EnvState::InLog { topic: lw.topic, partition: lw.partition });
             }
         }
@@ -343,8 +344,7 @@ impl Simulation {
     /// the commit mode says so now.
     fn done_with_record(&mut self, consumer: NodeId, env: EnvId, lw: &LogWork, mode: CommitMode, owns: bool) {
         let tp = (lw.topic, lw.partition);
-        let e = &self.envs[env.index()];
-        if e.effect_at.is_some() && matches!(e.state, EnvState::InLog { .. }) && lw.committed_before {
+        if self.envs[env.index()].effect_at.is_some() && self.in_log_at(env, tp, lw.offset) && lw.committed_before {
             // At-most-once: its offset was committed before it was processed.
             self.set_state(env, EnvState::Acked);
         }
@@ -443,13 +443,23 @@ impl Simulation {
         for w in works {
             if let Some(lw) = &w.log {
                 if lw.committed_before {
-                    self.lose_unprocessed(consumer, w.env, LossReason::CrashAfterCommit);
+                    self.lose_unprocessed(
+                        consumer,
+                        w.env,
+                        ((lw.topic, lw.partition), lw.offset),
+                        LossReason::CrashAfterCommit,
+                    );
                 }
             }
         }
         for p in batch {
             if p.committed_before {
-                self.lose_unprocessed(consumer, p.env, LossReason::CrashAfterCommit);
+                self.lose_unprocessed(
+                    consumer,
+                    p.env,
+                    ((p.topic, p.partition), p.offset),
+                    LossReason::CrashAfterCommit,
+                );
             }
         }
         self.schedule_session_timeout(consumer);

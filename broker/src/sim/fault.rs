@@ -116,13 +116,23 @@ impl Simulation {
         if self.consumer_model(consumer).log.is_some() {
             let batch = std::mem::take(&mut self.consumer_mut(consumer).log.batch);
             for w in &works {
-                if w.log.as_ref().is_some_and(|l| l.committed_before) {
-                    self.lose_unprocessed(consumer, w.env, LossReason::RevokedAfterCommit);
+                if let Some(l) = w.log.as_ref().filter(|l| l.committed_before) {
+                    self.lose_unprocessed(
+                        consumer,
+                        w.env,
+                        ((l.topic, l.partition), l.offset),
+                        LossReason::RevokedAfterCommit,
+                    );
                 }
             }
             for p in batch {
                 if p.committed_before {
-                    self.lose_unprocessed(consumer, p.env, LossReason::RevokedAfterCommit);
+                    self.lose_unprocessed(
+                        consumer,
+                        p.env,
+                        ((p.topic, p.partition), p.offset),
+                        LossReason::RevokedAfterCommit,
+                    );
                 }
             }
         } else if self.consumer_model(consumer).queue.is_some() {

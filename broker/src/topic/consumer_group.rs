@@ -327,17 +327,32 @@ impl Simulation {
         cs.log.batch.retain(|p| (p.topic, p.partition) != tp);
         for p in dropped {
             if p.committed_before {
-                self.lose_unprocessed(consumer, p.env, LossReason::RevokedAfterCommit);
+                self.lose_unprocessed(consumer, p.env, (tp, p.offset), LossReason::RevokedAfterCommit);
             }
         }
     }
 
     /// A copy whose offset was committed before it was processed, and now never will be.
-    pub(crate) fn lose_unprocessed(&mut self, node: NodeId, env: crate::model::ids::EnvId, reason: LossReason) {
-        let e = &self.envs[env.index()];
-        if e.effect_at.is_none() && matches!(e.state, EnvState::InLog { .. }) {
+    /// Only a copy still waiting at that place in the log: one a replay read again after it
+    /// had moved on (to a dead-letter topic, say) is where it went, not lost here.
+    pub(crate) fn lose_unprocessed(
+        &mut self,
+        node: NodeId,
+        env: crate::model::ids::EnvId,
+        at: (Tp, u64),
+        reason: LossReason,
+    ) {
+        if self.envs[env.index()].effect_at.is_none() && self.in_log_at(env, at.0, at.1) {
             self.end_copy(node, env, EnvState::Lost(reason));
         }
+    }
+
+    /// Whether copy `env` is waiting in partition `tp` at `offset`. A copy lives in one place
+    /// at a time, and a replay may read a record whose copy has since gone on to another
+    /// topic (or died), so the record's slot alone does not say.
+    pub(crate) fn in_log_at(&self, env: crate::model::ids::EnvId, tp: Tp, offset: u64) -> bool {
+        let e = &self.envs[env.index()];
+        e.state == (EnvState::InLog { topic: tp.0, partition: tp.1 }) && e.order == offset as i64
     }
 
     /// `consumer` takes over `tp`: it reads from the committed offset, or, when the group has
@@ -378,7 +393,7 @@ impl Simulation {
         let slots = self.topic_model(tp.0).slots();
         for o in from.max(self.partition(tp).start)..to {
             if let Some(env) = self.partition(tp).copy(o, slot, slots) {
-                self.lose_unprocessed(node, env, LossReason::SkippedByOffsetReset);
+                self.lose_unprocessed(node, env, (tp, o), LossReason::SkippedByOffsetReset);
             }
         }
     }
@@ -400,8 +415,7 @@ impl Simulation {
         let slots = self.topic_model(tp.0).slots();
         for o in old.max(self.partition(tp).start)..offset {
             if let Some(env) = self.partition(tp).copy(o, slot, slots) {
-                let e = &self.envs[env.index()];
-                if e.effect_at.is_some() && matches!(e.state, EnvState::InLog { .. }) {
+                if self.envs[env.index()].effect_at.is_some() && self.in_log_at(env, tp, o) {
                     self.set_state(env, EnvState::Acked);
                 }
             }

@@ -354,11 +354,10 @@ impl Simulation {
             }
         }
         for c in copies {
-            let e = &self.envs[c.index()];
-            if !matches!(e.state, EnvState::InLog { .. }) {
+            if !self.in_log_at(c, (topic, partition), offset) {
                 continue;
             }
-            if e.effect_at.is_some() {
+            if self.envs[c.index()].effect_at.is_some() {
                 self.set_state(c, EnvState::Acked);
             } else {
                 // Lost to its group, unless a consumer that already polled it finishes it.
