@@ -15,7 +15,7 @@ use crate::sim::fate::Fate;
 pub fn answer(q: &Question, o: &Outcome) -> u64 {
     let keyed = |per_message: fn(&MessageOutcome) -> u32| -> u64 {
         let Some(key) = q.key.as_deref() else { return 0 };
-        o.messages.iter().filter(|m| m.key.as_deref() == Some(key)).map(|m| u64::from(per_message(m))).sum()
+        o.messages.iter().filter(|m| m.key.as_deref() == Some(key)).map(|m| u64::from(per_message(&m))).sum()
     };
     match q.measure {
         Measure::Published => o.published,

@@ -3,6 +3,7 @@
 //! from the simulation's state at the moment it is asked.
 
 use std::fmt;
+use std::rc::Rc;
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -117,7 +118,7 @@ pub struct Outcome {
     /// [`crate::report::verdict::REFS`] per line), so a view can link a line to its messages.
     #[serde(skip)]
     pub verdict_refs: Vec<Vec<u32>>,
-    pub messages: Vec<MessageOutcome>,
+    pub messages: Rows,
 }
 
 impl Outcome {
@@ -135,6 +136,19 @@ impl Outcome {
 }
 
 impl Simulation {
+    /// The death records a message's row shows: those of the copy that decided its fate, else
+    /// those of any copy that died.
+    fn deaths_of(
+        &self,
+        m: &crate::sim::message::Message,
+        decided_by: Option<crate::model::ids::EnvId>,
+    ) -> Option<&crate::sim::death::Deaths> {
+        decided_by
+            .map(|e| &self.envs[e.index()].deaths)
+            .filter(|d| !d.is_empty())
+            .or_else(|| m.envelopes.iter().map(|e| &self.envs[e.index()].deaths).find(|d| !d.is_empty()))
+    }
+
     /// End-to-end latency samples of one message, in microseconds, added to `out`: one per
     /// route (subscriber), from publish to the first business effect.
     fn latency_samples_of(&self, m: &crate::sim::message::Message, out: &mut Vec<u64>) {
@@ -160,6 +174,94 @@ impl Simulation {
     }
 }
 
+/// The rows of an outcome, one per message in publish order, read off the simulation of the
+/// outcome's moment each time they are asked for rather than kept: a million-message run's
+/// rows would hold about 140 MB, while the copy of the simulation they read shares every
+/// finished message with the simulation it was taken from. Cloning shares them too.
+#[derive(Clone)]
+pub struct Rows(Rc<RowsOf>);
+
+struct RowsOf {
+    sim: Simulation,
+    /// Each name once, shared by every row that carries it.
+    producers: Vec<Arc<str>>,
+    keys: Vec<Arc<str>>,
+    types: Vec<Arc<str>>,
+}
+
+impl Rows {
+    fn of(sim: Simulation) -> Rows {
+        Rows(Rc::new(RowsOf {
+            producers: sim.model.nodes.iter().map(|n| Arc::from(n.name.as_str())).collect(),
+            keys: sim.keys.iter().map(|k| Arc::from(k.as_str())).collect(),
+            types: sim.event_types.iter().map(|t| Arc::from(t.as_str())).collect(),
+            sim,
+        }))
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.sim.msgs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The row of message `i` (its index in publish order).
+    pub fn get(&self, i: usize) -> Option<MessageOutcome> {
+        (i < self.len()).then(|| self.0.row(i, self.0.sim.fate_and_copy(MsgId(i as u32))))
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = MessageOutcome> + '_ {
+        (0..self.len()).map(|i| self.0.row(i, self.0.sim.fate_and_copy(MsgId(i as u32))))
+    }
+}
+
+impl RowsOf {
+    fn name(&self, id: MsgId) -> MsgName {
+        let m = &self.sim.msgs[id.index()];
+        MsgName { producer: self.producers[m.producer.index()].clone(), number: m.number }
+    }
+
+    fn row(&self, i: usize, (fate, reason, decided_by): crate::sim::fate::Decided) -> MessageOutcome {
+        let sim = &self.sim;
+        let m = &sim.msgs[i];
+        MessageOutcome {
+            id: self.name(MsgId(i as u32)),
+            key: m.key.map(|k| self.keys[k as usize].clone()),
+            event_type: self.types[m.event_type as usize].clone(),
+            fate,
+            reason,
+            deliveries: m.deliveries,
+            effects: m.effects.iter().map(|(_, c)| c).sum(),
+            published_at_us: m.published_at.0,
+            applied_after: m.overtaken_by.map(|by| self.name(by)),
+            deaths: sim
+                .deaths_of(m, decided_by)
+                .map(|d| d.iter().map(|r| sim.death_snapshot(r)).collect())
+                .unwrap_or_default(),
+        }
+    }
+}
+
+impl Serialize for Rows {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
+}
+
+impl PartialEq for Rows {
+    fn eq(&self, other: &Rows) -> bool {
+        Rc::ptr_eq(&self.0, &other.0) || (self.len() == other.len() && self.iter().eq(other.iter()))
+    }
+}
+
+impl fmt::Debug for Rows {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
 /// An outcome built a slice of messages at a time, from a copy of the simulation taken when
 /// it was asked for (a cheap copy: finished messages are shared). The simulation may move on
 /// meanwhile; the outcome is that of the moment the builder was made.
@@ -169,12 +271,7 @@ pub struct OutcomeBuilder {
     counts: [u64; 6],
     phantoms: u64,
     noted: crate::report::verdict::Noted,
-    messages: Vec<MessageOutcome>,
     latencies: Vec<u64>,
-    /// Each name once, shared by every row that carries it.
-    producers: Vec<Arc<str>>,
-    keys: Vec<Arc<str>>,
-    types: Vec<Arc<str>>,
 }
 
 impl OutcomeBuilder {
@@ -185,47 +282,22 @@ impl OutcomeBuilder {
             counts: [0; 6],
             phantoms: 0,
             noted: Default::default(),
-            messages: Vec::with_capacity(sim.msgs.len()),
             latencies: Vec::with_capacity(sim.msgs.len()),
-            producers: sim.model.nodes.iter().map(|n| Arc::from(n.name.as_str())).collect(),
-            keys: sim.keys.iter().map(|k| Arc::from(k.as_str())).collect(),
-            types: sim.event_types.iter().map(|t| Arc::from(t.as_str())).collect(),
             sim,
         }
     }
 
-    /// Builds the rows of at most `budget` more messages; returns whether every row is done.
+    /// Counts the fates of at most `budget` more messages; returns whether every message is
+    /// counted.
     pub fn work(&mut self, budget: usize) -> bool {
         let sim = &self.sim;
         let stop = self.next.saturating_add(budget).min(sim.msgs.len());
-        let name = |id: MsgId| {
-            let m = &sim.msgs[id.index()];
-            MsgName { producer: self.producers[m.producer.index()].clone(), number: m.number }
-        };
         for i in self.next..stop {
             let m = &sim.msgs[i];
-            let id = MsgId(i as u32);
-            let (fate, reason, decided_by) = sim.fate_and_copy(id);
-            // Death records of the copy that decided the fate, else of any copy that died.
-            let deaths = decided_by
-                .map(|e| &sim.envs[e.index()].deaths)
-                .filter(|d| !d.is_empty())
-                .or_else(|| m.envelopes.iter().map(|e| &sim.envs[e.index()].deaths).find(|d| !d.is_empty()));
+            let (fate, _, decided_by) = sim.fate_and_copy(MsgId(i as u32));
             self.counts[fate.index()] += 1;
-            let died = deaths.is_some();
+            let died = sim.deaths_of(m, decided_by).is_some();
             self.noted.note(i, fate, died, m.overtaken_by.is_some(), m.key);
-            self.messages.push(MessageOutcome {
-                id: name(id),
-                key: m.key.map(|k| self.keys[k as usize].clone()),
-                event_type: self.types[m.event_type as usize].clone(),
-                fate,
-                reason,
-                deliveries: m.deliveries,
-                effects: m.effects.iter().map(|(_, c)| c).sum(),
-                published_at_us: m.published_at.0,
-                applied_after: m.overtaken_by.map(name),
-                deaths: deaths.map(|d| d.iter().map(|r| sim.death_snapshot(r)).collect()).unwrap_or_default(),
-            });
             sim.latency_samples_of(m, &mut self.latencies);
             self.phantoms += u64::from(m.phantom);
         }
@@ -233,11 +305,11 @@ impl OutcomeBuilder {
         self.next == sim.msgs.len()
     }
 
-    /// The outcome, once every row is done ([`OutcomeBuilder::work`] returned true): the
-    /// percentiles, the totals and the verdict.
+    /// The outcome, once every message is counted ([`OutcomeBuilder::work`] returned true):
+    /// the percentiles, the totals and the verdict.
     pub fn finish(mut self) -> Outcome {
         self.work(usize::MAX);
-        let OutcomeBuilder { sim, counts, phantoms, noted, messages, latencies, .. } = self;
+        let OutcomeBuilder { sim, counts, phantoms, noted, latencies, .. } = self;
         let latency_ms = latency(latencies);
         let (mut max_depth, mut max_lag) = (0u64, 0u64);
         for n in &sim.nodes {
@@ -279,9 +351,10 @@ impl OutcomeBuilder {
             stopped_by: sim.limit.map(|l| crate::report::verdict::stopped_early(&sim, l, sim.msgs.len() as u64)),
             verdict: Vec::new(),
             verdict_refs: Vec::new(),
-            messages,
+            messages: Rows::of(sim),
         };
-        (o.verdict, o.verdict_refs) = crate::report::verdict::verdict(&sim, &o, &noted).into_iter().unzip();
+        let lines = crate::report::verdict::verdict(&o.messages.0.sim, &o, &noted);
+        (o.verdict, o.verdict_refs) = lines.into_iter().unzip();
         o
     }
 }

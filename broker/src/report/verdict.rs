@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::report::outcome::Outcome;
+use crate::report::outcome::{Outcome, Rows};
 use crate::sim::death::DeathReason;
 use crate::sim::fate::Fate;
 use crate::sim::trace::{DropReason, LossReason};
@@ -84,14 +84,16 @@ fn plural(n: u64, one: &str, many: &str) -> String {
 
 /// Messages by key in business words ("order-42") where every key in the list names one
 /// message in the whole run, else by id.
-fn names(ms: &[&crate::report::outcome::MessageOutcome], shared_keys: &BTreeSet<&str>) -> Vec<String> {
-    let by_key = ms.iter().all(|m| m.key.as_deref().is_some_and(|k| !shared_keys.contains(k)));
-    ms.iter()
-        .map(|m| match m.key.as_deref() {
-            Some(k) if by_key => k.to_string(),
-            _ => m.id.to_string(),
-        })
-        .collect()
+fn names(rows: &Rows, ids: &[usize], shared_keys: &BTreeSet<&str>) -> Vec<String> {
+    // Rows are read off the simulation when asked for, so each pass reads them again rather
+    // than holding a million of them.
+    let ms = || ids.iter().filter_map(|&i| rows.get(i));
+    let by_key = ms().all(|m| m.key.as_deref().is_some_and(|k| !shared_keys.contains(k)));
+    ms().map(|m| match m.key.as_deref() {
+        Some(k) if by_key => k.to_string(),
+        _ => m.id.to_string(),
+    })
+    .collect()
 }
 
 /// What the verdict looks for, noted row by row while the outcome is built, so that the
@@ -151,7 +153,7 @@ pub fn verdict(sim: &Simulation, o: &Outcome, noted: &Noted) -> Vec<Line> {
     let with_fate = |f: Fate| {
         debug_assert!(f != Fate::ProcessedOnce, "the rows processed once are not noted");
         let rows = &noted.by_fate[f.index()];
-        rows.iter().map(|&i| (i as usize, &o.messages[i as usize]))
+        rows.iter().filter_map(|&i| Some((i as usize, o.messages.get(i as usize)?)))
     };
     let shared = shared_keys(sim, noted);
     if let Some(limit) = sim.limit() {
@@ -187,21 +189,22 @@ pub fn verdict(sim: &Simulation, o: &Outcome, noted: &Noted) -> Vec<Line> {
                 "{} had a side effect applied more than once.",
                 plural(o.processed_more_than_once, "message", "messages")
             ),
-            refs(with_fate(Fate::ProcessedMoreThanOnce).map(|(i, _)| i)),
+            refs(noted.by_fate[Fate::ProcessedMoreThanOnce.index()].iter().map(|&i| i as usize)),
         ));
     }
 
     for (fate, verb) in [(Fate::Lost, "lost"), (Fate::DeadLettered, "dead-lettered"), (Fate::Dropped, "dropped")] {
         // Grouped by reason, and for dead letters by the queue they died in.
-        let mut by_reason: BTreeMap<(&str, &str), Vec<(usize, &crate::report::outcome::MessageOutcome)>> =
-            BTreeMap::new();
+        let mut by_reason: BTreeMap<(&str, String), Vec<usize>> = BTreeMap::new();
         for (i, m) in with_fate(fate) {
-            let queue = if fate == Fate::DeadLettered { m.deaths.first().map_or("", |d| d.queue.as_str()) } else { "" };
-            by_reason.entry((m.reason.unwrap_or(""), queue)).or_default().push((i, m));
+            let queue = match fate {
+                Fate::DeadLettered => m.deaths.first().map_or(String::new(), |d| d.queue.clone()),
+                _ => String::new(),
+            };
+            by_reason.entry((m.reason.unwrap_or(""), queue)).or_default().push(i);
         }
-        for ((reason, queue), ims) in by_reason {
-            let ms: Vec<&crate::report::outcome::MessageOutcome> = ims.iter().map(|(_, m)| *m).collect();
-            let who = names(&ms, &shared);
+        for ((reason, queue), ids) in by_reason {
+            let who = names(&o.messages, &ids, &shared);
             let from = if queue.is_empty() { String::new() } else { format!(" from {queue}") };
             lines.push((
                 format!(
@@ -211,7 +214,7 @@ pub fn verdict(sim: &Simulation, o: &Outcome, noted: &Noted) -> Vec<Line> {
                     reason_human(reason),
                     examples(&who)
                 ),
-                refs(ims.iter().map(|(i, _)| *i)),
+                refs(ids.iter().copied()),
             ));
         }
     }
@@ -221,10 +224,10 @@ pub fn verdict(sim: &Simulation, o: &Outcome, noted: &Noted) -> Vec<Line> {
     let overtaken: Vec<String> = noted
         .overtaken
         .iter()
-        .map(|&i| (i as usize, &o.messages[i as usize], &sim.msgs[i as usize]))
-        .filter_map(|(i, m, msg)| {
+        .filter_map(|&i| {
+            let (i, m, msg) = (i as usize, o.messages.get(i as usize)?, &sim.msgs[i as usize]);
             let by = msg.overtaken_by?.index();
-            let other = &o.messages[by];
+            let other = o.messages.get(by)?;
             overtaken_refs.extend([i, by]);
             let key = m.key.clone().unwrap_or_default();
             Some(if other.event_type != m.event_type {
@@ -266,14 +269,19 @@ pub fn verdict(sim: &Simulation, o: &Outcome, noted: &Noted) -> Vec<Line> {
         ));
     }
 
-    let looping_refs: Vec<usize> = with_fate(Fate::InFlight)
-        .filter(|(_, m)| m.effects == 0 && m.deliveries >= LOOPING_DELIVERIES)
-        .map(|(i, _)| i)
+    // Read off the messages, not their rows: a backlog may hold most of a big run.
+    let looping_refs: Vec<usize> = noted.by_fate[Fate::InFlight.index()]
+        .iter()
+        .map(|&i| i as usize)
+        .filter(|&i| {
+            let m = &sim.msgs[i];
+            m.effects.iter().all(|(_, c)| *c == 0) && m.deliveries >= LOOPING_DELIVERIES
+        })
         .collect();
     let looping: Vec<String> = looping_refs
         .iter()
         .map(|&i| {
-            let m = &o.messages[i];
+            let Some(m) = o.messages.get(i) else { return String::new() };
             let name = match m.key.as_deref() {
                 Some(k) if !shared.contains(k) => k.to_string(),
                 _ => m.id.to_string(),
@@ -400,9 +408,7 @@ pub fn verdict(sim: &Simulation, o: &Outcome, noted: &Noted) -> Vec<Line> {
         _ => (0..o.messages.len()).filter(|&i| sim.msgs[i].phantom).collect(),
     };
     if !phantom_refs.is_empty() {
-        let phantoms: Vec<&crate::report::outcome::MessageOutcome> =
-            phantom_refs.iter().map(|&i| &o.messages[i]).collect();
-        let who = names(&phantoms, &shared);
+        let who = names(&o.messages, &phantom_refs, &shared);
         lines.push((
             format!(
                 "{} published but {} business write was rolled back when the producer crashed (dual write, publish then write): consumers acted on something that never happened: {}.",
@@ -419,7 +425,7 @@ pub fn verdict(sim: &Simulation, o: &Outcome, noted: &Noted) -> Vec<Line> {
         let when = if sim.now() >= sim.end() || sim.is_halted() { "when the run ended" } else { "at this moment" };
         lines.push((
             format!("{} still in flight {when}.", plural(o.in_flight, "message was", "messages were")),
-            refs(with_fate(Fate::InFlight).map(|(i, _)| i)),
+            refs(noted.by_fate[Fate::InFlight.index()].iter().map(|&i| i as usize)),
         ));
     }
     let text = if o.published > 0 && o.processed_once == o.published {

@@ -47,7 +47,7 @@ fn what_happens_when_attempts_run_out() {
             json!([]),
         );
         let (_, o) = run(&s);
-        (o.messages[0].fate.name(), o.messages[0].reason, o.halted)
+        (o.messages.get(0).unwrap().fate.name(), o.messages.get(0).unwrap().reason, o.halted)
     };
     assert_eq!(fate("dead_letter"), ("dead_lettered", Some("rejected"), false));
     assert_eq!(fate("drop"), ("dropped", Some("consumer_gave_up"), false));

@@ -126,7 +126,7 @@ fn names_are_data() {
     // A node id full of markup is just a name: it comes back verbatim, never interpreted.
     let s = r#"{"version":1,"duration_ms":1000,"nodes":[{"id":"<img src=x onerror=alert(1)>","kind":"producer","count":1}]}"#;
     let (_, o) = common::run(s);
-    assert_eq!(o.messages[0].id, "<img src=x onerror=alert(1)>-1");
+    assert_eq!(o.messages.get(0).unwrap().id, "<img src=x onerror=alert(1)>-1");
 }
 
 #[test]

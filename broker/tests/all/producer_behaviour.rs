@@ -107,7 +107,7 @@ fn an_unwired_producer_drops_what_it_publishes() {
     let s = scenario_json(1_000, json!([{"id": "p", "kind": "producer", "count": 2}]), json!([]), json!([]));
     let (_, o) = run(&s);
     assert_eq!(o.dropped, 2);
-    assert_eq!(o.messages[0].reason, Some("not_wired"));
+    assert_eq!(o.messages.get(0).unwrap().reason, Some("not_wired"));
 }
 
 #[test]

@@ -156,7 +156,7 @@ fn max_length_overflow_policies() {
         )
     };
     let fates = |s: &str| -> Vec<(String, &'static str)> {
-        run(s).1.messages.into_iter().map(|m| (m.id.to_string(), m.fate.name())).collect()
+        run(s).1.messages.iter().map(|m| (m.id.to_string(), m.fate.name())).collect()
     };
     // drop-head: the oldest go, the newest two stay.
     let f = fates(&make("drop-head"));
@@ -191,7 +191,7 @@ fn a_dead_letter_cycle_without_rejection_is_dropped() {
         json!([]),
     );
     let (_, o) = run(&s);
-    assert_eq!(o.messages[0].reason, Some("dead_letter_cycle"));
+    assert_eq!(o.messages.get(0).unwrap().reason, Some("dead_letter_cycle"));
 }
 
 #[test]

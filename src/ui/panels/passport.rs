@@ -66,14 +66,14 @@ pub fn passport(props: &PassportProps) -> Html {
     let stops = stops(&journal, sim, msg);
     let now = current(&stops, state.t_us);
     let outcome = state.outcome.messages.get(msg as usize);
-    let title = match outcome {
+    let title = match &outcome {
         Some(m) => match &m.key {
             Some(k) => format!("{k} ({})", m.id),
             None => m.id.to_string(),
         },
         None => stops.first().map_or_else(|| "This message".to_string(), |_| format!("Message {}", msg + 1)),
     };
-    let fate = match outcome {
+    let fate = match &outcome {
         Some(m) => format!(
             "{}: {}; delivered {} {}, effect applied {} {}.",
             m.event_type,
