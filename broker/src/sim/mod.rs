@@ -25,6 +25,7 @@ pub mod message;
 pub mod rng;
 pub mod scheduler;
 pub mod trace;
+pub mod trace_hash;
 
 use std::collections::BTreeMap;
 

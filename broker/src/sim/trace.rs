@@ -31,6 +31,8 @@
 use std::hash::Hasher;
 
 use fnv::FnvHasher;
+
+use crate::sim::trace_hash::Fnv1a;
 use serde_json::{json, Map, Value};
 
 use crate::model::ids::{EnvId, MsgId, NodeId};
@@ -459,20 +461,20 @@ pub trait Names {
 
 impl Entry {
     /// Feeds this entry into the running trace hash.
-    pub fn hash_into(&self, h: &mut FnvHasher) {
-        let mut buf = [0u8; 57];
-        buf[0..8].copy_from_slice(&self.t.0.to_le_bytes());
-        buf[8..16].copy_from_slice(&self.seq.to_le_bytes());
-        buf[16] = self.event.code();
-        buf[17..21].copy_from_slice(&self.node.0.to_le_bytes());
-        buf[21..25].copy_from_slice(&self.msg.map_or(u32::MAX, |m| m.0).to_le_bytes());
-        buf[25..29].copy_from_slice(&self.env.map_or(u32::MAX, |e| e.0).to_le_bytes());
-        let p = self.event.payload();
-        buf[29..37].copy_from_slice(&p[0].to_le_bytes());
-        buf[37..45].copy_from_slice(&p[1].to_le_bytes());
-        buf[45..53].copy_from_slice(&p[2].to_le_bytes());
-        buf[53..57].copy_from_slice(&[0xb1, 0x0c, 0x1a, 0xb5]);
-        h.write(&buf);
+    /// The hash's input is 57 bytes, little-endian: time (8), sequence (8), event code (1),
+    /// node (4), message (4), copy (4, `u32::MAX` for none), the payload's three words (8
+    /// each), and the end marker `b1 0c 1a b5`.
+    pub fn hash_into(&self, h: &mut Fnv1a) {
+        h.u64(self.t.0);
+        h.u64(self.seq);
+        h.byte(self.event.code());
+        h.u32(self.node.0);
+        h.u32(self.msg.map_or(u32::MAX, |m| m.0));
+        h.u32(self.env.map_or(u32::MAX, |e| e.0));
+        for w in self.event.payload() {
+            h.u64(w);
+        }
+        h.bytes(&[0xb1, 0x0c, 0x1a, 0xb5]);
     }
 
     /// One JSON object, as `brokerlab run --trace` prints it.
@@ -497,28 +499,23 @@ impl Entry {
 /// The running hash and the entries not yet drained.
 pub struct Trace {
     entries: Vec<Entry>,
-    hasher: FnvHasher,
+    hasher: Fnv1a,
     next_seq: u64,
     /// Keep entries for draining; a benchmark or a long headless run may only want the hash.
     pub keep: bool,
 }
 
 /// A clone (the app's checkpoints are clones of a whole simulation) carries on the same
-/// hash: FNV-1a's state is the 64-bit value `finish` returns, so it is rebuilt from that.
+/// hash: FNV-1a's state is the 64-bit value the hash is.
 impl Clone for Trace {
     fn clone(&self) -> Self {
-        Trace {
-            entries: self.entries.clone(),
-            hasher: FnvHasher::with_key(self.hasher.finish()),
-            next_seq: self.next_seq,
-            keep: self.keep,
-        }
+        Trace { entries: self.entries.clone(), hasher: self.hasher, next_seq: self.next_seq, keep: self.keep }
     }
 }
 
 impl Default for Trace {
     fn default() -> Self {
-        Trace { entries: Vec::new(), hasher: FnvHasher::default(), next_seq: 0, keep: true }
+        Trace { entries: Vec::new(), hasher: Fnv1a::default(), next_seq: 0, keep: true }
     }
 }
 
@@ -538,7 +535,7 @@ impl Trace {
     }
 
     pub fn hash(&self) -> u64 {
-        self.hasher.finish()
+        self.hasher.0
     }
 
     pub fn pending(&self) -> &[Entry] {
