@@ -61,7 +61,8 @@ pub fn app() -> Html {
                 <main class={classes!("workspace", (!embed.outcome && embed.tabs.is_empty()).then_some("no-side"))}>
                     <div class="stage">
                         <div class="scenario-head">
-                            <p class="scenario-title">{ title.clone() }</p>
+                            // The embed's one level-one heading: what it shows.
+                            <h1 class="scenario-title">{ title.clone() }</h1>
                             <a class="open-full" href={tools::share_address(&state)} target="_blank" rel="noopener">
                                 { "Open in Brokerlab" }
                             </a>

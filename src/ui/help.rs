@@ -16,6 +16,14 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Ctrl+Shift+Z or Ctrl+Y", "Redo"),
     ("+ / −", "Zoom in / out"),
     ("← / → on a panel tab", "Move between the side panel's tabs (Home, End: first, last)"),
+    (
+        "← / → on the Speed slider",
+        "Slower or faster, one stop at a time from 0.1× to 100× (Home, End: slowest, fastest)",
+    ),
+    (
+        "← / → on the Timeline",
+        "Back or on by a hundredth of the run (Page Up, Page Down: a tenth; Home, End: start, end)",
+    ),
     ("Escape", "Close this help or the lesson gallery, or clear the selection"),
 ];
 

@@ -21,11 +21,25 @@ pub struct ToolbarProps {
 pub fn toolbar(props: &ToolbarProps) -> Html {
     let state = &props.state;
     let region = &props.region;
+    // What Compare offers, and whether the learner has changed the scenario, change only with
+    // the document (a new Rc) or the lesson it belongs to; working them out compares the
+    // whole document with where it started, so not on every render while playing.
+    let offer = {
+        let state = state.clone();
+        use_memo((state.doc.clone(), state.link_preset, state.lesson), move |_| (state.compare_offer(), state.edited()))
+    };
+    let (compare_offer, edited) = (&offer.0, offer.1);
     // The select shows the current lesson however it changed (a link, back and forward):
     // an option's `selected` attribute stops steering a select once the user has used it.
-    // A file, or a link that names no lesson, is the learner's own scenario: "" selects the
-    // option that says so.
-    let lesson_slug = state.link_preset.and_then(|i| presets::PRESETS.get(i)).map_or("", |p| p.slug);
+    // A file, a link that names no lesson, or a lesson the learner has changed is the
+    // learner's own scenario: "" selects the option that says so.
+    let preset = state.link_preset.and_then(|i| presets::PRESETS.get(i));
+    let lesson_slug = if edited { "" } else { preset.map_or("", |p| p.slug) };
+    let own = match preset {
+        Some(p) if edited => Some(format!("Your own scenario (from {})", p.title)),
+        Some(_) => None,
+        None => Some("Your own scenario".to_string()),
+    };
     let lesson_select = use_node_ref();
     {
         let select = lesson_select.clone();
@@ -74,13 +88,6 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
             })}>{ icons::button_icon(icon) }</button>
         }
     };
-    // What Compare offers changes only with the document (a new Rc) or the lesson it belongs
-    // to; working it out compares the whole document with where it started, so not on every
-    // render while playing.
-    let compare_offer = {
-        let state = state.clone();
-        use_memo((state.doc.clone(), state.link_preset, state.lesson), move |_| state.compare_offer())
-    };
 
     html! {
         <header class="toolbar">
@@ -88,8 +95,8 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
             <div class="field lesson">
                 <label for="lesson">{ "Lesson" }</label>
                 <select id="lesson" onchange={on_lesson} ref={lesson_select.clone()}>
-                    if state.link_preset.is_none() {
-                        <option key="" value="" selected=true disabled=true>{ "Your own scenario" }</option>
+                    if let Some(own) = own {
+                        <option key="" value="" selected=true disabled=true>{ own }</option>
                     }
                     { for presets::PRESETS.iter().map(|p| html! {
                         <option key={p.slug} value={p.slug} selected={p.slug == lesson_slug}>{ p.title }</option>
@@ -98,7 +105,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
             </div>
             <div class="tools" role="group" aria-label="Lessons">
                 { button("Lessons", "lessons", || PanelAction::ToggleGallery.into(), true, "") }
-                { compare_button(state, &compare_offer) }
+                { compare_button(state, compare_offer) }
             </div>
             <ShareTools state={state.clone()} />
             <div class="tools" role="group" aria-label="Edit">

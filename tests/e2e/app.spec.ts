@@ -5,7 +5,7 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import {
   test, expect, shot, canvas, outcome, inspector, timeline, node, nodes, wires, traceHash, openApp, seek, figures,
-  count, clock, clockMs, goldenHashes, HEX16, chooseLesson,
+  count, clock, clockMs, goldenHashes, HEX16, chooseLesson, lessonTitle,
 } from './helpers';
 
 /** Milliseconds from navigation start until the first animation frame with Play enabled and a node on the canvas. */
@@ -154,6 +154,9 @@ test('passes axe-core WCAG 2.1 AA checks', async ({ page }) => {
   await check('gallery open');
   await page.goto('./?embed=1&panels=outcome,lesson,log');
   await expect(page.getByRole('link', { name: 'Open in Brokerlab' })).toBeVisible();
+  // The embed has one level-one heading: the scenario's title.
+  await expect(page.getByRole('heading', { level: 1 })).toHaveCount(1);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(lessonTitle('work-queue'));
   await check('embed mode');
   await shot(page, 'axe-embed');
   expect(found, 'axe violations').toEqual([]);

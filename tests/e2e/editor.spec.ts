@@ -1,9 +1,9 @@
 // Editing and playing, as a person would: drag from the palette, wire port to port, change a
 // setting, undo/redo, the transport, and the keyboard alone.
 import {
-  test, expect, shot, canvas, outcome, inspector, palette, timeline, speed, node, nodes, wires, wire, port,
+  test, expect, shot, canvas, outcome, inspector, palette, timeline, speed, transport, node, nodes, wires, wire, port,
   clock, clockMs, traceHash, openApp, seek, figures, count, centre, drag, dropFromPalette, wireByDrag,
-  nodePosition, tabTo, goldenHashes, HEX16, frames
+  nodePosition, tabTo, goldenHashes, HEX16, frames, lessonTitle
 } from './helpers';
 
 test('build a topology by hand, play it, and crash a consumer', async ({ page }) => {
@@ -176,11 +176,16 @@ test('a setting the core refuses is explained inline and kept; undo and redo', a
   await expect(traceHash(page)).not.toHaveText(goldenHashes['work-queue']);
   const hashPrefetch5 = (await traceHash(page).textContent())!;
   await shot(page, 'setting-valid');
+  // An edited lesson is the learner's own scenario, and the Lesson selector says so.
+  const lessonSelect = page.getByRole('combobox', { name: 'Lesson' });
+  await expect(lessonSelect.locator('option:checked')).toHaveText(`Your own scenario (from ${lessonTitle('work-queue')})`);
 
   // Undo and Redo buttons.
   await expect(undo).toBeEnabled();
   await undo.click();
   await expect(prefetch).toHaveValue('1');
+  // Undone back to the lesson as shipped: the selector names the lesson again.
+  await expect(lessonSelect.locator('option:checked')).toHaveText(lessonTitle('work-queue'));
   await expect(redo).toBeEnabled();
   await seek(page, 'end');
   await expect(traceHash(page)).toHaveText(goldenHashes['work-queue']);
@@ -261,13 +266,39 @@ test('transport: play, pause, step, seek, reset and speed', async ({ page }) => 
   await expect(clock(page)).toHaveText('0.00 s / 30.00 s');
   await expect(outcome(page).getByRole('status')).toContainText('Ready');
 
-  // Speed: a log scale from 0.1× to 100×.
+  // Speed: ten stops from 0.1× to 100×; the arrow keys move one stop, Home and End go to the
+  // ends, Page Up and Page Down move too, and the slider says the speed.
   await expect(speed(page)).toHaveAttribute('aria-valuetext', '1×');
-  await speed(page).fill('1000');
+  await speed(page).focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(speed(page)).toHaveAttribute('aria-valuetext', '2×');
+  await expect(transport(page).locator('output[for="speed"]')).toHaveText('2×');
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('ArrowDown');
+  await expect(speed(page)).toHaveAttribute('aria-valuetext', '0.25×');
+  await page.keyboard.press('End');
   await expect(speed(page)).toHaveAttribute('aria-valuetext', '100×');
-  await speed(page).fill('0');
+  await page.keyboard.press('PageDown');
+  await expect(speed(page)).not.toHaveAttribute('aria-valuetext', '100×');
+  await page.keyboard.press('Home');
   await expect(speed(page)).toHaveAttribute('aria-valuetext', '0.1×');
-  await speed(page).fill('1000');
+  await page.keyboard.press('PageUp');
+  await expect(speed(page)).not.toHaveAttribute('aria-valuetext', '0.1×');
+
+  // The Timeline: an arrow key moves a hundredth of the run (300 ms of 30 s), Page Up a tenth.
+  await timeline(page).focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(timeline(page)).toHaveValue('300');
+  await expect(clock(page)).toHaveText('0.30 s / 30.00 s');
+  await page.keyboard.press('PageUp');
+  await expect(timeline(page)).toHaveValue('3300');
+  await page.keyboard.press('ArrowLeft');
+  await expect(timeline(page)).toHaveValue('3000');
+  await page.keyboard.press('Home');
+  await expect(timeline(page)).toHaveValue('0');
+
+  await speed(page).fill('9');
   // At 100× the whole 30 s run plays in well under a few seconds and stops at the end.
   await play.click();
   await expect(clock(page)).toHaveText('30.00 s / 30.00 s', { timeout: 10_000 });

@@ -1,5 +1,6 @@
-//! The transport: Play/Pause, Step, Reset, the Speed slider (0.1× to 100×, on a log scale)
-//! and the Timeline slider with markers for failures, dead letters and losses. Seeking is
+//! The transport: Play/Pause, Step, Reset, the Speed slider (ten stops from 0.1× to 100×, one
+//! per arrow key) and the Timeline slider (an arrow key moves it by a hundredth of the run,
+//! Page Up and Page Down by a tenth) with markers for failures, dead letters and losses. Seeking is
 //! quick: the player restores the nearest checkpoint and replays only the rest. A seek the
 //! player has not prepared yet (far ahead in a big run) shows its progress here, "Seeking
 //! 12.5 s: 40%", while the page keeps answering; another seek or Reset replaces it.
@@ -14,30 +15,48 @@ use crate::play::player::{Marker, MarkerKind};
 use crate::state::{TransportAction, MAX_SPEED, MIN_SPEED};
 use crate::ui::icons;
 
-/// Slider position (0..=1000) to speed, logarithmic so 1× sits in the middle third.
+/// The Speed slider's stops, from [`MIN_SPEED`] to [`MAX_SPEED`]: each arrow key moves one,
+/// Home and End go to either end.
+pub const SPEED_STOPS: [f64; 10] = [MIN_SPEED, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 25.0, 50.0, MAX_SPEED];
+
+/// The speed at a slider position (a stop's index; out of range goes to the nearest end).
 pub fn speed_from_slider(v: f64) -> f64 {
-    let t = (v / 1000.0).clamp(0.0, 1.0);
-    let s = MIN_SPEED * (MAX_SPEED / MIN_SPEED).powf(t);
-    // Round to a readable figure.
-    if s < 1.0 {
-        (s * 10.0).round() / 10.0
-    } else if s < 10.0 {
-        (s * 2.0).round() / 2.0
-    } else {
-        s.round()
-    }
+    let i = if v.is_nan() { 3.0 } else { v.round().clamp(0.0, (SPEED_STOPS.len() - 1) as f64) };
+    SPEED_STOPS[i as usize]
 }
 
-pub fn slider_from_speed(s: f64) -> f64 {
-    ((s / MIN_SPEED).ln() / (MAX_SPEED / MIN_SPEED).ln() * 1000.0).clamp(0.0, 1000.0)
+/// The stop nearest a speed (on a log scale: 3× is nearer 2× than 5×), for a speed set another
+/// way (an embed code's `speed`).
+pub fn slider_from_speed(s: f64) -> usize {
+    let distance = |stop: f64| (stop.ln() - s.max(MIN_SPEED).ln()).abs();
+    (0..SPEED_STOPS.len())
+        .fold(0, |best, i| if distance(SPEED_STOPS[i]) < distance(SPEED_STOPS[best]) { i } else { best })
 }
 
 pub fn format_speed(s: f64) -> String {
-    if s < 10.0 {
+    if s < 1.0 {
+        format!("{}×", (s * 100.0).round() / 100.0)
+    } else if s < 10.0 {
         format!("{}×", (s * 10.0).round() / 10.0)
     } else {
         format!("{}×", s.round())
     }
+}
+
+/// Where a key press on the Timeline slider moves the playhead, in ms, when it is one of the
+/// keys the slider takes over: an arrow key moves a hundredth of the run, Page Up and Page Down
+/// a tenth (a range input's own arrow step would be one millisecond). Home and End stay the
+/// slider's own.
+pub fn timeline_key(key: &str, now_ms: u64, end_ms: u64) -> Option<u64> {
+    let fraction: i64 = match key {
+        "ArrowRight" | "ArrowUp" => 100,
+        "ArrowLeft" | "ArrowDown" => -100,
+        "PageUp" => 10,
+        "PageDown" => -10,
+        _ => return None,
+    };
+    let step = (end_ms / fraction.unsigned_abs()).max(1);
+    Some(if fraction > 0 { now_ms.saturating_add(step).min(end_ms) } else { now_ms.saturating_sub(step) })
 }
 
 #[derive(Properties, PartialEq)]
@@ -64,7 +83,7 @@ pub fn transport(props: &TransportProps) -> Html {
     let on_speed = {
         let d = props.on_action.clone();
         Callback::from(move |e: InputEvent| {
-            let v = e.target_unchecked_into::<HtmlInputElement>().value().parse::<i64>().map_or(500.0, |v| v as f64);
+            let v = e.target_unchecked_into::<HtmlInputElement>().value().parse::<f64>().unwrap_or(f64::NAN);
             d.emit(TransportAction::SetSpeed(speed_from_slider(v)));
         })
     };
@@ -79,6 +98,18 @@ pub fn transport(props: &TransportProps) -> Html {
     // While a seek is on its way the slider stays where the user put it.
     let shown_us = props.seeking.map_or(props.t_us, |(target, _)| target);
     let now_ms = shown_us / 1_000;
+    let on_timeline_key = {
+        let d = props.on_action.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.alt_key() || e.ctrl_key() || e.meta_key() {
+                return;
+            }
+            if let Some(ms) = timeline_key(&e.key(), now_ms, end_ms) {
+                e.prevent_default();
+                d.emit(TransportAction::Seek(ms * 1_000));
+            }
+        })
+    };
     let seeking = props.seeking.map(|(target, done)| format!("Seeking {}: {done}%", format_time(target)));
     let markers = props.markers.iter().map(|m| {
         let left = m.t_us as f64 / props.end_us.max(1) as f64 * 100.0;
@@ -134,8 +165,8 @@ pub fn transport(props: &TransportProps) -> Html {
             </div>
             <div class="speed">
                 <label for="speed">{ "Speed" }</label>
-                <input id="speed" type="range" min="0" max="1000" step="1"
-                       value={slider_from_speed(props.speed).round().to_string()}
+                <input id="speed" type="range" min="0" max={(SPEED_STOPS.len() - 1).to_string()} step="1"
+                       value={slider_from_speed(props.speed).to_string()}
                        aria-valuetext={format_speed(props.speed)} oninput={on_speed} />
                 <output for="speed">{ format_speed(props.speed) }</output>
             </div>
@@ -144,7 +175,7 @@ pub fn transport(props: &TransportProps) -> Html {
                 <div class="timeline-track">
                     <div class="markers" title={marker_summary.clone()}>{ for markers }</div>
                     <input id="timeline" type="range" min="0" max={end_ms.to_string()} step="1"
-                           value={now_ms.to_string()} oninput={on_seek}
+                           value={now_ms.to_string()} oninput={on_seek} onkeydown={on_timeline_key}
                            aria-valuetext={format!("{} of {}", format_time(shown_us), format_time(props.end_us))}
                            aria-describedby="marker-summary" />
                 </div>
@@ -161,12 +192,33 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_speed_slider_spans_a_tenth_to_a_hundred() {
+    fn the_speed_slider_steps_through_its_stops_from_a_tenth_to_a_hundred() {
         assert_eq!(speed_from_slider(0.0), 0.1);
-        assert_eq!(speed_from_slider(1000.0), 100.0);
-        assert_eq!(speed_from_slider(slider_from_speed(1.0)), 1.0);
+        assert_eq!(speed_from_slider(9.0), 100.0);
         assert_eq!(speed_from_slider(-5.0), 0.1);
         assert_eq!(speed_from_slider(1e12), 100.0);
-        assert_eq!(format_speed(0.1), "0.1×");
+        assert_eq!(speed_from_slider(f64::NAN), 1.0);
+        for (i, s) in SPEED_STOPS.iter().enumerate() {
+            assert_eq!(slider_from_speed(*s), i);
+        }
+        // A speed between stops shows at the nearest one, on a log scale.
+        assert_eq!(SPEED_STOPS[slider_from_speed(3.0)], 2.0);
+        assert_eq!(SPEED_STOPS[slider_from_speed(4.0)], 5.0);
+        assert_eq!(SPEED_STOPS[slider_from_speed(0.01)], 0.1);
+        let words: Vec<String> = SPEED_STOPS.iter().map(|s| format_speed(*s)).collect();
+        assert_eq!(words, ["0.1×", "0.25×", "0.5×", "1×", "2×", "5×", "10×", "25×", "50×", "100×"]);
+    }
+
+    #[test]
+    fn timeline_keys_move_a_hundredth_or_a_tenth_of_the_run() {
+        assert_eq!(timeline_key("ArrowRight", 5_000, 30_000), Some(5_300));
+        assert_eq!(timeline_key("ArrowLeft", 5_000, 30_000), Some(4_700));
+        assert_eq!(timeline_key("PageUp", 5_000, 30_000), Some(8_000));
+        assert_eq!(timeline_key("PageDown", 1_000, 30_000), Some(0));
+        assert_eq!(timeline_key("ArrowUp", 29_900, 30_000), Some(30_000));
+        // A run shorter than 100 ms still moves.
+        assert_eq!(timeline_key("ArrowRight", 0, 50), Some(1));
+        assert_eq!(timeline_key("Home", 5_000, 30_000), None);
+        assert_eq!(timeline_key("a", 5_000, 30_000), None);
     }
 }
