@@ -17,9 +17,14 @@ use serde_json::{json, Map, Value};
 
 /// Positions snap to this grid, in canvas units.
 pub const GRID: f64 = 20.0;
-/// A node's box on the canvas, in canvas units.
-pub const NODE_W: f64 = 140.0;
-pub const NODE_H: f64 = 80.0;
+/// A node's box on the canvas, in canvas units: room for a 12-character name at 17 units and
+/// two status lines at 14 above the tokens that wait inside it (the bottom 34 units).
+pub const NODE_W: f64 = 160.0;
+pub const NODE_H: f64 = 100.0;
+/// The automatic layout's steps, on the grid: a column (a box and a wire long enough to watch
+/// a token glide along) and a row.
+pub const COLUMN_STEP: f64 = NODE_W + 60.0;
+pub const ROW_STEP: f64 = NODE_H + 40.0;
 /// How far one arrow key press moves a node.
 pub const NUDGE: f64 = GRID;
 
@@ -118,8 +123,9 @@ pub fn normalise(mut doc: Value) -> Value {
     doc
 }
 
-/// Columns by distance from a producer along the wires (dead-letter targets one column to
-/// the right of their queue), rows in file order.
+/// Columns by distance from a producer along the wires (a dead-letter target one column to
+/// the right of its source), rows in file order. Columns nothing stands in close up, so a
+/// producer wired straight to a queue sits next to it rather than a wire's length away.
 fn auto_layout(doc: &Value) -> Vec<(f64, f64)> {
     let ns = nodes(doc);
     let index = |id: &str| ns.iter().position(|n| node_id(n) == id);
@@ -130,7 +136,7 @@ fn auto_layout(doc: &Value) -> Vec<(f64, f64)> {
             "exchange" => 1,
             "queue" | "topic" => 2,
             "consumer" => 3,
-            _ => 4,
+            _ => 1,
         })
         .collect();
     // A few rounds of relaxation are enough for the shapes people draw.
@@ -147,16 +153,36 @@ fn auto_layout(doc: &Value) -> Vec<(f64, f64)> {
             }
         }
     }
-    let mut rows = [0usize; 9];
+    let mut used = [false; 9];
+    for &d in &depth {
+        used[d] = true;
+    }
+    let column = |d: usize| used[..d].iter().filter(|u| **u).count() as f64;
+    // The next free height in each column: a topic's partition lines take room below it.
+    let mut next_y = [40.0f64; 9];
     depth
         .iter()
-        .map(|&d| {
-            let row = rows[d];
-            rows[d] += 1;
-            (40.0 + d as f64 * 200.0, 40.0 + row as f64 * 120.0)
+        .zip(ns)
+        .map(|(&d, n)| {
+            let y = next_y[d];
+            next_y[d] += ((ROW_STEP + below(n)) / GRID).ceil() * GRID;
+            (40.0 + column(d) * COLUMN_STEP, y)
         })
         .collect()
 }
+
+/// The height of what is drawn under a node's box: a topic's partition lines (at most six,
+/// then a "+N more" line).
+pub fn below(n: &Value) -> f64 {
+    if node_kind(n) != "topic" {
+        return 0.0;
+    }
+    let partitions = n.get("partitions").and_then(Value::as_u64).unwrap_or(1).clamp(1, 7);
+    PARTITION_LINE * partitions as f64 + 6.0
+}
+
+/// One partition line's height under a topic, in canvas units.
+pub const PARTITION_LINE: f64 = 17.0;
 
 /// A node's position (top-left corner of its box).
 pub fn position(doc: &Value, id: &str) -> (f64, f64) {
@@ -229,14 +255,14 @@ pub fn free_spot(doc: &Value, kind: &str) -> (f64, f64) {
         "consumer" => 3.0,
         _ => 4.0,
     };
-    let x = 40.0 + column * 200.0;
+    let x = 40.0 + column * COLUMN_STEP;
     let busy = |y: f64| {
         nodes(doc).iter().any(|n| {
             let (nx, ny) = position(doc, node_id(n));
             (nx - x).abs() < NODE_W && (ny - y).abs() < NODE_H + 10.0
         })
     };
-    let y = (0..200).map(|r| 40.0 + r as f64 * 120.0).find(|y| !busy(*y)).unwrap_or(40.0);
+    let y = (0..200).map(|r| 40.0 + r as f64 * ROW_STEP).find(|y| !busy(*y)).unwrap_or(40.0);
     (x, y)
 }
 
@@ -502,6 +528,26 @@ mod tests {
 
     fn empty() -> Value {
         json!({"version": 1, "duration_ms": 10000, "nodes": [], "wires": []})
+    }
+
+    #[test]
+    fn the_automatic_layout_leaves_no_empty_column_and_puts_a_dead_letter_queue_after_its_source() {
+        let lesson = |slug: &str| {
+            normalise(serde_json::from_str(PRESETS.iter().find(|p| p.slug == slug).unwrap().json).unwrap())
+        };
+        let d = lesson("work-queue");
+        let xs: Vec<f64> = ["orders", "work", "worker-a", "worker-c"].iter().map(|id| position(&d, id).0).collect();
+        assert_eq!(xs, [40.0, 40.0 + COLUMN_STEP, 40.0 + 2.0 * COLUMN_STEP, 40.0 + 2.0 * COLUMN_STEP]);
+        let d = lesson("poison-with-dlq");
+        assert_eq!(position(&d, "dlq"), (position(&d, "billing").0, position(&d, "billing").1 + ROW_STEP));
+        // Every position is on the grid.
+        for p in PRESETS {
+            let d = normalise(serde_json::from_str(p.json).unwrap());
+            for n in nodes(&d) {
+                let (x, y) = position(&d, node_id(n));
+                assert_eq!((snap(x), snap(y)), (x, y), "{} {}", p.slug, node_id(n));
+            }
+        }
     }
 
     #[test]

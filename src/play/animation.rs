@@ -109,7 +109,8 @@ impl Layout {
             Some(Kind::Topic { partitions, .. }) => (*partitions).min(MAX_LANES),
             _ => 1,
         };
-        (lanes, PITCH.min((NODE_H - 46.0) / lanes as f64))
+        // Lanes stay under the status line (the bottom 42 units of the box).
+        (lanes, PITCH.min((NODE_H - 58.0) / lanes as f64))
     }
 
     /// How many distinct slots a place has; later tokens stack on the last one.

@@ -88,7 +88,12 @@ impl AppState {
     }
 }
 
-/// Pan and zoom so that every node fits a region of `width` × `height` CSS pixels.
+/// The largest zoom a fit chooses: a two-node scenario is drawn big, not huge.
+pub const FIT_MAX_ZOOM: f64 = 1.5;
+
+/// Pan and zoom so that every node, with what is drawn under it (a topic's partition lines, a
+/// dead-letter route and its label), fits a region of `width` × `height` CSS pixels with a
+/// margin, centred, at most [`FIT_MAX_ZOOM`].
 pub fn fit(d: &Value, width: f64, height: f64) -> ViewPort {
     let ns = doc::nodes(d);
     if ns.is_empty() || width <= 0.0 || height <= 0.0 {
@@ -98,15 +103,24 @@ pub fn fit(d: &Value, width: f64, height: f64) -> ViewPort {
     for n in ns {
         let (x, y) = doc::position(d, doc::node_id(n));
         x0 = x0.min(x);
-        y0 = y0.min(y);
-        x1 = x1.max(x + doc::NODE_W);
-        y1 = y1.max(y + doc::NODE_H + 40.0);
+        // Room for a CRASHED or DOWN badge above the box.
+        y0 = y0.min(y - 22.0);
+        x1 = x1.max(x + doc::NODE_W + 8.0);
+        y1 = y1.max(y + doc::NODE_H + doc::below(n));
+        if let Some(target) = n.get("dead_letter").and_then(Value::as_str).filter(|t| doc::find_node(d, t).is_some()) {
+            let lowest = y.max(doc::position(d, target).1);
+            y1 = y1.max(lowest + doc::NODE_H + DEAD_LETTER_DIP + 20.0);
+        }
     }
-    let margin = 30.0;
-    let zoom = ((width - 2.0 * margin) / (x1 - x0)).min((height - 2.0 * margin) / (y1 - y0)).clamp(MIN_ZOOM, 1.5);
+    let margin = (width.min(height) * 0.04).clamp(6.0, 24.0);
+    let zoom =
+        ((width - 2.0 * margin) / (x1 - x0)).min((height - 2.0 * margin) / (y1 - y0)).clamp(MIN_ZOOM, FIT_MAX_ZOOM);
     ViewPort {
         zoom,
         pan_x: (width - (x1 - x0) * zoom) / 2.0 - x0 * zoom,
         pan_y: (height - (y1 - y0) * zoom) / 2.0 - y0 * zoom,
     }
 }
+
+/// How far a dead-letter route dips below the lower of its two nodes, in canvas units.
+pub const DEAD_LETTER_DIP: f64 = 40.0;

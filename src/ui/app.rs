@@ -24,6 +24,7 @@ use crate::ui::keyboard::use_keyboard;
 use crate::ui::panels::tabs::Panels;
 use crate::ui::player::compare::ComparePane;
 use crate::ui::player::outcome::OutcomePanel;
+use crate::ui::player::outcome_line::OutcomeLine;
 use crate::ui::player::transport::Transport;
 use crate::ui::share::embed::{self, Embed};
 use crate::ui::share::gallery::Gallery;
@@ -39,6 +40,8 @@ pub fn app() -> Html {
     use_frame_loop(&state, &token_layer, &region);
     use_keyboard(&state, &region);
     let embed = use_memo((), |_| Embed::from_page());
+    // A small embed frame's outcome and panels, open over the canvas.
+    let details_open = use_state(|| false);
     // Framed in a course page, the player never adds history entries: they would be the
     // page's back button's.
     tools::use_address(&state, !embed.on);
@@ -56,9 +59,29 @@ pub fn app() -> Html {
     let general_notice = state.notice.as_ref().filter(|n| n.at.is_none()).map(|n| n.text.clone());
 
     if embed.on {
+        let side = embed.outcome || !embed.tabs.is_empty();
+        let toggle_details = {
+            let open = details_open.clone();
+            Callback::from(move |()| open.set(!*open))
+        };
+        let close_details = {
+            let open = details_open.clone();
+            Callback::from(move |_: MouseEvent| open.set(false))
+        };
+        let on_details_key = {
+            let open = details_open.clone();
+            Callback::from(move |e: KeyboardEvent| {
+                if e.key() == "Escape" && *open {
+                    e.stop_propagation();
+                    open.set(false);
+                }
+            })
+        };
+        // A small frame shows the outcome as one line under the transport; the full outcome
+        // and the panels open over the canvas (the stylesheet decides which frames are small).
         return html! {
             <div class={classes!("app", "embed", state.read_only.then_some("read-only"))}>
-                <main class={classes!("workspace", (!embed.outcome && embed.tabs.is_empty()).then_some("no-side"))}>
+                <main class={classes!("workspace", (!side).then_some("no-side"))} onkeydown={on_details_key}>
                     <div class="stage">
                         <div class="scenario-head">
                             // The embed's one level-one heading: what it shows.
@@ -72,9 +95,15 @@ pub fn app() -> Html {
                             if let Some(text) = general_notice.clone() { <p>{ text }</p> }
                         </div>
                         { transport(&state) }
+                        if side {
+                            <OutcomeLine outcome={state.outcome.clone()} with_outcome={embed.outcome}
+                                         panels={embed.tabs.iter().map(|t| t.label()).collect::<Vec<_>>()}
+                                         open={*details_open} controls="embed-details" on_toggle={toggle_details} />
+                        }
                     </div>
-                    if embed.outcome || !embed.tabs.is_empty() {
-                        <aside class="side">
+                    if side {
+                        <aside id="embed-details" class={classes!("side", details_open.then_some("open"))}>
+                            <button type="button" class="small close-details" onclick={close_details}>{ "Close" }</button>
                             if embed.outcome {
                                 <OutcomePanel outcome={state.outcome.clone()} t_us={state.t_us} end_us={state.end_us} playing={state.playing}
                                               selected={state.message} on_message={on_message.clone()} />

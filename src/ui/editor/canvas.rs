@@ -17,7 +17,8 @@ use web_sys::{Element, HtmlElement, PointerEvent};
 use yew::prelude::*;
 
 use crate::model::doc::{self, NODE_H, NODE_W};
-use crate::state::{AppState, EditAction, PanelAction, Sel, SelectAction, ViewAction};
+use crate::model::format::thousands;
+use crate::state::{AppState, EditAction, PanelAction, Sel, SelectAction, ViewAction, DEAD_LETTER_DIP};
 use crate::ui::icons;
 
 /// A drag in progress, in canvas units.
@@ -269,7 +270,7 @@ pub fn canvas(props: &CanvasProps) -> Html {
                 <path class="wire-hit" d={path.clone()} />
                 <path class="wire-line" d={path} marker-end="url(#arrow)" />
                 if !label.is_empty() {
-                    <text class="wire-label" x={((x1 + x2) / 2.0).to_string()} y={((y1 + y2) / 2.0 - 6.0).to_string()}>{ label }</text>
+                    <text class="wire-label" x={((x1 + x2) / 2.0).to_string()} y={((y1 + y2) / 2.0 - 8.0).to_string()}>{ label }</text>
                 }
             </g>
         }
@@ -281,14 +282,16 @@ pub fn canvas(props: &CanvasProps) -> Html {
         doc::find_node(d, target)?;
         let (a, b) = (pos(doc::node_id(n)), pos(target));
         // From the bottom of the queue to the bottom of its target, dipping below both, so
-        // the route reads as a side channel and does not cross the wires.
+        // the route reads as a side channel and does not cross the wires; its label hangs
+        // under the route's lowest point, where no wire or node is.
         let (x1, y1, x2, y2) = (a.0 + NODE_W / 2.0, a.1 + NODE_H, b.0 + NODE_W / 2.0, b.1 + NODE_H);
-        let dip = y1.max(y2) + 45.0;
+        let dip = y1.max(y2) + DEAD_LETTER_DIP;
         let path = format!("M {x1} {y1} C {x1} {dip}, {x2} {dip}, {x2} {y2}");
+        let lowest = 0.125 * y1 + 0.75 * dip + 0.125 * y2;
         Some(html! {
             <g class="dead-letter-link" key={format!("dl-{}", doc::node_id(n))}>
                 <path d={path} marker-end="url(#arrow-dl)" />
-                <text x={((x1 + x2) / 2.0).to_string()} y={(dip - 4.0).to_string()} text-anchor="middle">{ "dead letters" }</text>
+                <text x={((x1 + x2) / 2.0).to_string()} y={(lowest + 15.0).to_string()} text-anchor="middle">{ "dead letters" }</text>
             </g>
         })
     });
@@ -298,16 +301,11 @@ pub fn canvas(props: &CanvasProps) -> Html {
         let kind = doc::node_kind(n).to_owned();
         let (x, y) = pos(&id);
         let status = status_of(&id);
-        let lines = status_lines(&kind, status);
+        let face = Face::of(&kind, status);
         let state_word = status.map_or("", |s| s.state);
         let selected = state.is_selected(&Sel::Node(id.clone()));
         let problem = state.node_has_problem(index);
-        let label = format!(
-            "{} {id}{}{}",
-            doc::kind_label(&kind),
-            if lines.is_empty() { String::new() } else { format!(": {}", lines.join(", ")) },
-            if problem { ", has a problem (see the inspector)" } else { "" }
-        );
+        let label = face.label(&kind, &id) + if problem { ", has a problem (see the inspector)" } else { "" };
         let on_focus = {
             let state = state.clone();
             let id = id.clone();
@@ -324,17 +322,17 @@ pub fn canvas(props: &CanvasProps) -> Html {
             <g key={format!("n-{id}")} class={classes!("node", format!("kind-{kind}"), format!("state-{state_word}"), selected.then_some("selected"), problem.then_some("problem"))}
                transform={format!("translate({x} {y})")} data-node={id.clone()} tabindex="0" role="button"
                aria-label={label} aria-pressed={selected.to_string()} onfocus={on_focus}>
-                { node_body(&id, &kind, status) }
+                { node_body(&id, &kind, &face) }
                 if problem {
-                    <g class="problem-badge"><circle cx="132" cy="8" r="9" /><text x="132" y="13">{ "!" }</text></g>
+                    <g class="problem-badge"><circle cx={(NODE_W - 10.0).to_string()} cy="10" r="10" /><text x={(NODE_W - 10.0).to_string()} y="15">{ "!" }</text></g>
                 }
                 if receives {
                     <circle class="port port-in" cx="0" cy={(NODE_H / 2.0).to_string()} r="6" />
                 }
                 if sends {
-                    <circle class="port port-out" data-port-of={id.clone()} cx={NODE_W.to_string()} cy={(NODE_H / 2.0).to_string()} r="8">
-                        <title>{ format!("Drag from here to wire {id} to another node") }</title>
-                    </circle>
+                    // No tooltip of its own: its text would join the node's visible text, which the
+                    // accessible name must hold. The canvas's key says what a port is for.
+                    <circle class="port port-out" data-port-of={id.clone()} cx={NODE_W.to_string()} cy={(NODE_H / 2.0).to_string()} r="8" />
                 }
             </g>
         }
@@ -398,28 +396,100 @@ pub fn canvas(props: &CanvasProps) -> Html {
     }
 }
 
-/// What a node looks like inside its group: box, icon, name, status line, crashed or down
-/// badge and a topic's partition lines. The editor's canvas and the compare pane share it.
-pub fn node_body(id: &str, kind: &str, status: Option<&NodeSnapshot>) -> Html {
-    let lines = status_lines(kind, status);
-    let state_word = status.map_or("", |s| s.state);
-    let partitions = topic_lines(status);
+/// What a node shows besides its name, in reading order: its status lines, a topic's
+/// partition lines, and a badge (CRASHED, DOWN). The drawing and the accessible name are both
+/// made from it, so the name holds the visible text in the order it is seen (WCAG 2.5.3,
+/// Label in Name): a speech-input user can say what they see.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Face {
+    pub lines: Vec<String>,
+    pub partitions: Vec<String>,
+    pub badge: Option<&'static str>,
+}
+
+impl Face {
+    pub fn of(kind: &str, status: Option<&NodeSnapshot>) -> Face {
+        let badge = match status.map_or("", |s| s.state) {
+            "crashed" => Some("CRASHED"),
+            "outage" => Some("DOWN"),
+            _ => None,
+        };
+        Face { lines: status_lines(kind, status), partitions: topic_lines(status), badge }
+    }
+
+    /// "Consumer worker-b: 12 processed, crashed": the kind, then the visible text in order.
+    pub fn label(&self, kind: &str, id: &str) -> String {
+        let badge = self.badge.map(str::to_lowercase);
+        let parts: Vec<&str> =
+            self.lines.iter().chain(&self.partitions).map(String::as_str).chain(badge.as_deref()).collect();
+        let status = if parts.is_empty() { String::new() } else { format!(": {}", parts.join(", ")) };
+        format!("{} {id}{status}", doc::kind_label(kind))
+    }
+}
+
+/// Where a node's text goes in its box, in canvas units (the sizes are the stylesheet's).
+const TITLE_X: f64 = 34.0;
+const TITLE_SIZE: f64 = 17.0;
+const DETAIL_SIZE: f64 = 14.0;
+
+/// What a node looks like inside its group: box, icon, name, status lines, a topic's partition
+/// lines and a crashed or down badge. The editor's canvas and the compare pane share it. No
+/// text is cut: a line too long for the box is drawn narrower to fit it (`textLength`), so the
+/// whole of it is there to read, to select and for the accessible name.
+pub fn node_body(id: &str, kind: &str, face: &Face) -> Html {
+    // A space between the texts: the page's text then reads "orders 0 published", not
+    // "orders0 published" (SVG draws no space between separate texts, and needs none).
     html! {
         <>
             <rect class="box" width={NODE_W.to_string()} height={NODE_H.to_string()} rx="8" />
-            { icons::node_icon(kind) }
-            <text class="node-title" x="30" y="21">{ clip(id, 14) }</text>
-            { for lines.first().map(|l| html! { <text class="node-detail" x="10" y="38">{ l.clone() }</text> }) }
-            if state_word == "crashed" {
-                <g class="crashed-badge"><rect x="0" y="-19" width="58" height="16" rx="3" /><text x="29" y="-7">{ "CRASHED" }</text></g>
-            }
-            if state_word == "outage" {
-                <g class="crashed-badge"><rect x="0" y="-19" width="58" height="16" rx="3" /><text x="29" y="-7">{ "DOWN" }</text></g>
-            }
-            { for partitions.iter().enumerate().map(|(i, l)| html! {
-                <text class="partition-line" x="4" y={(NODE_H + 14.0 + 13.0 * i as f64).to_string()}>{ l.clone() }</text>
+            <g transform="translate(2 5) scale(1.05)">{ icons::node_icon(kind) }</g>
+            { fitted("node-title", TITLE_X, 25.0, id.to_owned(), TITLE_SIZE, NODE_W - TITLE_X - 8.0, true) }
+            { for face.lines.iter().enumerate().map(|(i, l)| html! {
+                <>{ " " }{ fitted("node-detail", 10.0, 45.0 + 18.0 * i as f64, l.clone(), DETAIL_SIZE, NODE_W - 18.0, false) }</>
+            }) }
+            { for face.partitions.iter().enumerate().map(|(i, l)| html! {
+                <>{ " " }<text class="partition-line" x="4" y={(NODE_H + 15.0 + doc::PARTITION_LINE * i as f64).to_string()}>{ l.clone() }</text></>
+            }) }
+            { for face.badge.map(|b| html! {
+                <>{ " " }<g class="crashed-badge"><rect x="0" y="-22" width="80" height="19" rx="3" /><text x="40" y="-7.5">{ b }</text></g></>
             }) }
         </>
+    }
+}
+
+/// A `<text>` that fits `room` canvas units: drawn as it is when it fits, narrower when not.
+fn fitted(class: &'static str, x: f64, y: f64, text: String, size: f64, room: f64, bold: bool) -> Html {
+    let wide = em_width(&text, bold) * size > room;
+    html! {
+        <text class={class} x={x.to_string()} y={y.to_string()}
+              textLength={wide.then(|| room.to_string())} lengthAdjust={wide.then_some("spacingAndGlyphs")}>
+            { text }
+        </text>
+    }
+}
+
+/// A line's width in em in the page's sans-serif, estimated a character at a time from widths
+/// measured in Chromium (rounded up, so a line that fits is never squeezed by mistake; one
+/// that just fits may be squeezed by a hair). The app has no text layout of its own to ask.
+pub fn em_width(s: &str, bold: bool) -> f64 {
+    let regular: f64 = s
+        .chars()
+        .map(|c| match c {
+            ' ' | ',' | '.' | ':' | ';' | '\'' | '|' | '!' => 0.33,
+            'i' | 'j' | 'l' => 0.29,
+            'f' | 't' | 'r' | '-' | '(' | ')' => 0.41,
+            'm' | 'w' => 0.95,
+            '0'..='9' => 0.64,
+            c if c.is_ascii_uppercase() => 0.74,
+            c if c.is_ascii() => 0.62,
+            // Other scripts: about a full em.
+            _ => 1.0,
+        })
+        .sum();
+    if bold {
+        regular * 1.12
+    } else {
+        regular
     }
 }
 
@@ -427,14 +497,6 @@ pub fn node_body(id: &str, kind: &str, status: Option<&NodeSnapshot>) -> Html {
 /// visibly travel along it.
 pub fn curve(x1: f64, y1: f64, x2: f64, y2: f64) -> String {
     format!("M {x1} {y1} L {x2} {y2}")
-}
-
-fn clip(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_owned()
-    } else {
-        s.chars().take(n - 1).collect::<String>() + "…"
-    }
 }
 
 fn wire_label(w: &Value) -> String {
@@ -448,19 +510,23 @@ fn wire_label(w: &Value) -> String {
     parts.join(", ")
 }
 
-/// What a node shows about itself, in words (also its accessible name).
-pub fn status_lines(kind: &str, s: Option<&NodeSnapshot>) -> Vec<String> {
+/// What a node shows about itself, a line each, in words and grouped numbers.
+fn status_lines(kind: &str, s: Option<&NodeSnapshot>) -> Vec<String> {
     let Some(s) = s else { return Vec::new() };
-    let n = |v: Option<u64>| v.unwrap_or(0);
+    let n = |v: Option<u64>| thousands(v.unwrap_or(0));
     match kind {
         "producer" => vec![format!("{} published", n(s.published))],
-        "queue" => vec![format!("{} ready, {} unacked", n(s.ready), n(s.unacked))],
+        "queue" => vec![format!("{} ready", n(s.ready)), format!("{} unacked", n(s.unacked))],
         "dead_letter_queue" => vec![format!("{} dead letters", n(s.ready))],
         "topic" => vec![format!("{} records kept", n(s.ready))],
         "consumer" => match s.state {
-            "crashed" => vec![format!("crashed, {} processed", n(s.processed))],
+            // The CRASHED badge says the rest.
+            "crashed" => vec![format!("{} processed", n(s.processed))],
             "away" => vec!["not in its group".to_owned()],
-            _ => vec![format!("{} in flight, {} processed", n(s.in_progress).max(n(s.unacked)), n(s.processed))],
+            _ => vec![
+                format!("{} in flight", n(Some(s.in_progress.unwrap_or(0).max(s.unacked.unwrap_or(0))))),
+                format!("{} processed", n(s.processed)),
+            ],
         },
         _ => Vec::new(),
     }
@@ -473,9 +539,12 @@ fn topic_lines(s: Option<&NodeSnapshot>) -> Vec<String> {
         .iter()
         .take(6)
         .map(|p| {
-            let lag: Vec<String> =
-                p.groups.iter().map(|g| format!("lag {}{}", g.lag, if g.blocked { " BLOCKED" } else { "" })).collect();
-            format!("p{} {}–{} {}", p.partition, p.log_start, p.log_end, lag.join(" "))
+            let lag: Vec<String> = p
+                .groups
+                .iter()
+                .map(|g| format!("lag {}{}", thousands(g.lag), if g.blocked { " BLOCKED" } else { "" }))
+                .collect();
+            format!("p{} {}–{} {}", p.partition, thousands(p.log_start), thousands(p.log_end), lag.join(" "))
         })
         .collect();
     if parts.len() > 6 {
@@ -528,5 +597,54 @@ fn legend(props: &LegendProps) -> Html {
                 </ul>
             }
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn consumer(state: &'static str, processed: u64) -> NodeSnapshot {
+        NodeSnapshot {
+            id: "worker-b".into(),
+            kind: "consumer",
+            published: None,
+            ready: None,
+            unacked: Some(2),
+            in_progress: Some(1),
+            state,
+            processed: Some(processed),
+            partitions: None,
+            group: None,
+            assigned: None,
+        }
+    }
+
+    #[test]
+    fn a_nodes_name_is_its_kind_then_its_visible_text_in_order() {
+        let busy = Face::of("consumer", Some(&consumer("busy", 550_431)));
+        assert_eq!(busy.lines, ["2 in flight", "550,431 processed"]);
+        assert_eq!(busy.label("consumer", "worker-b"), "Consumer worker-b: 2 in flight, 550,431 processed");
+        // The badge is drawn after the lines, and named after them.
+        let crashed = Face::of("consumer", Some(&consumer("crashed", 12)));
+        assert_eq!(crashed.label("consumer", "worker-b"), "Consumer worker-b: 12 processed, crashed");
+        assert_eq!(Face::of("queue", None).label("queue", "work"), "Queue work");
+    }
+
+    #[test]
+    fn estimated_widths_are_at_least_the_measured_ones_and_not_far_above() {
+        // Widths in em measured in Chromium on Debian (DejaVu Sans).
+        for (text, bold, measured) in [
+            ("fulfilment-1", true, 6.59),
+            ("order-events", true, 7.28),
+            ("550,431 processed", false, 9.55),
+            ("20 in flight", false, 5.39),
+        ] {
+            let estimate = em_width(text, bold);
+            assert!(
+                estimate >= measured * 0.99 && estimate <= measured * 1.12,
+                "{text}: {estimate} against {measured}"
+            );
+        }
     }
 }

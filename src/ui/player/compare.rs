@@ -10,7 +10,7 @@ use yew::prelude::*;
 use crate::model::doc::{self, NODE_H, NODE_W};
 use crate::model::format::thousands;
 use crate::play::compare::{differences, scene_box, Comparison};
-use crate::ui::editor::canvas::{curve, node_body};
+use crate::ui::editor::canvas::{curve, node_body, Face};
 
 #[derive(Properties, PartialEq)]
 pub struct ComparePaneProps {
@@ -43,12 +43,12 @@ pub fn compare_pane(props: &ComparePaneProps) -> Html {
         let kind = doc::node_kind(n);
         let (x, y) = doc::position(d, id);
         let status = c.status.iter().find(|s| s.id == id);
-        let lines = crate::ui::editor::canvas::status_lines(kind, status);
+        let face = Face::of(kind, status);
         html! {
             <g class={classes!("node", "read-only", format!("kind-{kind}"), format!("state-{}", status.map_or("", |s| s.state)))}
                transform={format!("translate({x} {y})")} role="img"
-               aria-label={format!("{} {id}{}", doc::kind_label(kind), if lines.is_empty() { String::new() } else { format!(": {}", lines.join(", ")) })}>
-                { node_body(id, kind, status) }
+               aria-label={face.label(kind, id)}>
+                { node_body(id, kind, &face) }
             </g>
         }
     });

@@ -3,4 +3,5 @@
 
 pub mod compare;
 pub mod outcome;
+pub mod outcome_line;
 pub mod transport;
