@@ -157,7 +157,17 @@ fn auto_layout(doc: &Value) -> Vec<(f64, f64)> {
     for &d in &depth {
         used[d] = true;
     }
-    let column = |d: usize| used[..d].iter().filter(|u| **u).count() as f64;
+    // A column whose wires carry labels (binding keys, delays) stands further from the next,
+    // so each label fits beside its wire rather than over the boxes.
+    let mut wider = [0.0f64; 9];
+    for w in wires(doc) {
+        let (a, _) = wire_ends(w);
+        if let Some(a) = index(a) {
+            let room = wire_label_width(&wire_label(w)) - (COLUMN_STEP - NODE_W - 16.0);
+            wider[depth[a]] = wider[depth[a]].max((room / GRID).ceil() * GRID);
+        }
+    }
+    let left = |d: usize| (0..d).filter(|c| used[*c]).map(|c| COLUMN_STEP + wider[c]).sum::<f64>();
     // The next free height in each column: a topic's partition lines take room below it.
     let mut next_y = [40.0f64; 9];
     depth
@@ -166,7 +176,7 @@ fn auto_layout(doc: &Value) -> Vec<(f64, f64)> {
         .map(|(&d, n)| {
             let y = next_y[d];
             next_y[d] += ((ROW_STEP + below(n)) / GRID).ceil() * GRID;
-            (40.0 + column(d) * COLUMN_STEP, y)
+            (40.0 + left(d), y)
         })
         .collect()
 }
@@ -183,6 +193,27 @@ pub fn below(n: &Value) -> f64 {
 
 /// One partition line's height under a topic, in canvas units.
 pub const PARTITION_LINE: f64 = 17.0;
+
+/// The words on a wire: its binding key and its delay ("key order.*, 20 ms").
+pub fn wire_label(w: &Value) -> String {
+    let mut parts = Vec::new();
+    if let Some(k) = w.get("binding_key").and_then(Value::as_str) {
+        parts.push(format!("key {k}"));
+    }
+    if let Some(d) = w.get("delay_ms").and_then(Value::as_f64).filter(|d| *d > 0.0) {
+        parts.push(format!("{d} ms"));
+    }
+    parts.join(", ")
+}
+
+/// Canvas units a wire's label takes (13-unit text and a little air).
+pub fn wire_label_width(label: &str) -> f64 {
+    if label.is_empty() {
+        0.0
+    } else {
+        crate::model::text_width::em_width(label, false) * 13.0 + 8.0
+    }
+}
 
 /// A node's position (top-left corner of its box).
 pub fn position(doc: &Value, id: &str) -> (f64, f64) {

@@ -160,3 +160,43 @@ test('an embed gives the canvas the frame; the outcome is one line that opens ov
     }
   }
 });
+
+test('wire labels (binding keys) sit clear of nodes and of the other wires', async ({ page }) => {
+  await openApp(page);
+  const scenario = {
+    version: 1, seed: 1, duration_ms: 5000,
+    nodes: [
+      { id: 'checkout', kind: 'producer', arrivals: { fixed: { interval_ms: 100 } }, count: 20, event_type: 'OrderPlaced', routing_key: 'order.placed.eu' },
+      { id: 'order-events', kind: 'exchange', type: 'topic' },
+      { id: 'billing-q', kind: 'queue' }, { id: 'audit-q', kind: 'queue' }, { id: 'eu-q', kind: 'queue' },
+      { id: 'billing', kind: 'consumer' }, { id: 'audit', kind: 'consumer' }, { id: 'eu', kind: 'consumer' },
+    ],
+    wires: [
+      ['checkout', 'order-events'],
+      { from: 'order-events', to: 'billing-q', binding_key: 'order.placed.*' },
+      { from: 'order-events', to: 'audit-q', binding_key: '#' },
+      { from: 'order-events', to: 'eu-q', binding_key: '*.*.eu' },
+      ['billing-q', 'billing'], ['audit-q', 'audit'], ['eu-q', 'eu'],
+    ],
+  };
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'Import' }).click();
+  await (await chooser).setFiles({ name: 'keys.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(scenario)) });
+  await expect(canvas(page).getByRole('button', { name: /^Wire from order-events to eu-q, key \*\.\*\.eu$/ })).toBeVisible();
+  const clash = await canvas(page).evaluate((region) => {
+    const labels = [...region.querySelectorAll('.wire-label')].map((t) => [t.textContent, t.getBoundingClientRect()] as const);
+    const boxes = [...region.querySelectorAll('rect.box')].map((b) => b.getBoundingClientRect());
+    const hit = (a: DOMRect, b: DOMRect) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+    const out: string[] = [];
+    for (const [text, r] of labels) {
+      if (boxes.some((b) => hit(r, b))) out.push(`${text} covers a node`);
+      for (const [other, o] of labels) if (other !== text && hit(r, o)) out.push(`${text} covers ${other}`);
+    }
+    return { count: labels.length, out };
+  });
+  await shot(page, 'wire-labels');
+  expect(clash.count).toBe(3);
+  expect(clash.out).toEqual([]);
+  // Every key is shown whole where the layout made the room.
+  await expect(canvas(page).locator('.wire-label')).toHaveText(['key order.placed.*', 'key #', 'key *.*.eu']);
+});

@@ -18,7 +18,9 @@ use yew::prelude::*;
 
 use crate::model::doc::{self, NODE_H, NODE_W};
 use crate::model::format::thousands;
+use crate::model::text_width::em_width;
 use crate::state::{AppState, EditAction, PanelAction, Sel, SelectAction, ViewAction, DEAD_LETTER_DIP};
+use crate::ui::editor::label_place::{above_middle, place_label, Rect, Segment};
 use crate::ui::icons;
 
 /// A drag in progress, in canvas units.
@@ -243,17 +245,46 @@ pub fn canvas(props: &CanvasProps) -> Html {
     let view = state.view;
     let transform = format!("translate({} {}) scale({})", view.pan_x, view.pan_y, view.zoom);
 
+    // Every wire's line, from the edge of the out port to the edge of the in port (so the
+    // port stays grabbable), and every node's box: what a wire's label keeps clear of.
+    let segments: Vec<Option<Segment>> = doc::wires(d)
+        .iter()
+        .map(|w| {
+            let (from, to) = doc::wire_ends(w);
+            doc::find_node(d, from)?;
+            doc::find_node(d, to)?;
+            let (a, b) = (pos(from), pos(to));
+            Some((a.0 + NODE_W + 8.0, a.1 + NODE_H / 2.0, b.0 - 6.0, b.1 + NODE_H / 2.0))
+        })
+        .collect();
+    let boxes: Vec<Rect> = doc::nodes(d)
+        .iter()
+        .map(|n| {
+            let (x, y) = pos(doc::node_id(n));
+            (x, y, NODE_W, NODE_H)
+        })
+        .collect();
     let wires = doc::wires(d).iter().enumerate().map(|(i, w)| {
         let (from, to) = doc::wire_ends(w);
-        if doc::find_node(d, from).is_none() || doc::find_node(d, to).is_none() {
+        let Some((x1, y1, x2, y2)) = segments[i] else {
             return html! {};
-        }
-        let (a, b) = (pos(from), pos(to));
-        // From the edge of the out port to the edge of the in port, so the port stays grabbable.
-        let (x1, y1, x2, y2) = (a.0 + NODE_W + 8.0, a.1 + NODE_H / 2.0, b.0 - 6.0, b.1 + NODE_H / 2.0);
+        };
         let path = curve(x1, y1, x2, y2);
         let selected = state.is_selected(&Sel::Wire(i));
-        let label = wire_label(w);
+        let label = doc::wire_label(w);
+        // The label beside its wire where a spot is clear; else above the middle, shortened
+        // to the gap between the boxes (the wire's name and the inspector keep all of it).
+        let (shown, (label_x, label_y)) = if label.is_empty() {
+            (String::new(), (0.0, 0.0))
+        } else {
+            let others: Vec<Segment> =
+                segments.iter().enumerate().filter(|(j, _)| *j != i).filter_map(|(_, s)| *s).collect();
+            let wire = (x1, y1, x2, y2);
+            match place_label(wire, doc::wire_label_width(&label), &boxes, &others) {
+                Some(at) => (label.clone(), at),
+                None => (shorten(&label, (x2 - x1).abs() - 12.0), above_middle(wire)),
+            }
+        };
         let name = format!("Wire from {from} to {to}{}", if label.is_empty() { String::new() } else { format!(", {label}") });
         let on_focus = {
             let state = state.clone();
@@ -270,7 +301,7 @@ pub fn canvas(props: &CanvasProps) -> Html {
                 <path class="wire-hit" d={path.clone()} />
                 <path class="wire-line" d={path} marker-end="url(#arrow)" />
                 if !label.is_empty() {
-                    <text class="wire-label" x={((x1 + x2) / 2.0).to_string()} y={((y1 + y2) / 2.0 - 8.0).to_string()}>{ label }</text>
+                    <text class="wire-label" x={label_x.to_string()} y={label_y.to_string()}>{ shown }</text>
                 }
             </g>
         }
@@ -468,46 +499,26 @@ fn fitted(class: &'static str, x: f64, y: f64, text: String, size: f64, room: f6
     }
 }
 
-/// A line's width in em in the page's sans-serif, estimated a character at a time from widths
-/// measured in Chromium (rounded up, so a line that fits is never squeezed by mistake; one
-/// that just fits may be squeezed by a hair). The app has no text layout of its own to ask.
-pub fn em_width(s: &str, bold: bool) -> f64 {
-    let regular: f64 = s
-        .chars()
-        .map(|c| match c {
-            ' ' | ',' | '.' | ':' | ';' | '\'' | '|' | '!' => 0.33,
-            'i' | 'j' | 'l' => 0.29,
-            'f' | 't' | 'r' | '-' | '(' | ')' => 0.41,
-            'm' | 'w' => 0.95,
-            '0'..='9' => 0.64,
-            c if c.is_ascii_uppercase() => 0.74,
-            c if c.is_ascii() => 0.62,
-            // Other scripts: about a full em.
-            _ => 1.0,
-        })
-        .sum();
-    if bold {
-        regular * 1.12
-    } else {
-        regular
-    }
-}
-
 /// A wire is a straight line, so that tokens, which glide in straight lines between nodes,
 /// visibly travel along it.
 pub fn curve(x1: f64, y1: f64, x2: f64, y2: f64) -> String {
     format!("M {x1} {y1} L {x2} {y2}")
 }
 
-fn wire_label(w: &Value) -> String {
-    let mut parts = Vec::new();
-    if let Some(k) = w.get("binding_key").and_then(Value::as_str) {
-        parts.push(format!("key {k}"));
+/// `text` cut to fit `room` canvas units of 13-unit text, ending in "…" when cut (at least its
+/// first character stays).
+fn shorten(text: &str, room: f64) -> String {
+    if doc::wire_label_width(text) <= room {
+        return text.to_owned();
     }
-    if let Some(d) = w.get("delay_ms").and_then(Value::as_f64).filter(|d| *d > 0.0) {
-        parts.push(format!("{d} ms"));
+    let mut out = String::new();
+    for c in text.chars() {
+        if !out.is_empty() && doc::wire_label_width(&format!("{out}{c}…")) > room {
+            break;
+        }
+        out.push(c);
     }
-    parts.join(", ")
+    out + "…"
 }
 
 /// What a node shows about itself, a line each, in words and grouped numbers.
@@ -621,6 +632,15 @@ mod tests {
     }
 
     #[test]
+    fn a_label_too_long_for_its_gap_is_cut_with_an_ellipsis() {
+        assert_eq!(shorten("key #", 200.0), "key #");
+        let cut = shorten("key order.placed.*", 60.0);
+        assert!(cut.ends_with('…') && "key order.placed.*".starts_with(cut.trim_end_matches('…')), "{cut}");
+        assert!(doc::wire_label_width(&cut) <= 60.0);
+        assert_eq!(shorten("key x", 1.0), "k…");
+    }
+
+    #[test]
     fn a_nodes_name_is_its_kind_then_its_visible_text_in_order() {
         let busy = Face::of("consumer", Some(&consumer("busy", 550_431)));
         assert_eq!(busy.lines, ["2 in flight", "550,431 processed"]);
@@ -629,22 +649,5 @@ mod tests {
         let crashed = Face::of("consumer", Some(&consumer("crashed", 12)));
         assert_eq!(crashed.label("consumer", "worker-b"), "Consumer worker-b: 12 processed, crashed");
         assert_eq!(Face::of("queue", None).label("queue", "work"), "Queue work");
-    }
-
-    #[test]
-    fn estimated_widths_are_at_least_the_measured_ones_and_not_far_above() {
-        // Widths in em measured in Chromium on Debian (DejaVu Sans).
-        for (text, bold, measured) in [
-            ("fulfilment-1", true, 6.59),
-            ("order-events", true, 7.28),
-            ("550,431 processed", false, 9.55),
-            ("20 in flight", false, 5.39),
-        ] {
-            let estimate = em_width(text, bold);
-            assert!(
-                estimate >= measured * 0.99 && estimate <= measured * 1.12,
-                "{text}: {estimate} against {measured}"
-            );
-        }
     }
 }

@@ -5,4 +5,5 @@
 pub mod canvas;
 pub mod draw;
 pub mod inspector;
+pub mod label_place;
 pub mod palette;
