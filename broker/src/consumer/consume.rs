@@ -147,7 +147,7 @@ impl Simulation {
             if semantics == Semantics::AtMostOnce {
                 self.emit_env(consumer, w.env, Event::Acked);
                 self.broker_forget(w.env, w.queue, consumer);
-                self.envs[w.env.index()].acked = true;
+                self.envs[w.env.index()].set_acked(true);
                 self.set_state(w.env, EnvState::AckedInProcess { consumer });
                 self.consumer_mut(consumer).works[i].acked_early = true;
             }
@@ -253,7 +253,7 @@ impl Simulation {
             } else {
                 self.emit_env(consumer, w.env, Event::Acked);
                 self.broker_forget(w.env, w.queue, consumer);
-                self.envs[w.env.index()].acked = true;
+                self.envs[w.env.index()].set_acked(true);
                 self.set_state(w.env, EnvState::Acked);
             }
         }
@@ -346,7 +346,7 @@ impl Simulation {
                 GiveUp::Drop | GiveUp::Block => {
                     self.emit_env(consumer, w.env, Event::Acked);
                     self.broker_forget(w.env, w.queue, consumer);
-                    self.envs[w.env.index()].acked = true;
+                    self.envs[w.env.index()].set_acked(true);
                     let why = crate::sim::trace::DropReason::GaveUp;
                     self.end_copy(consumer, w.env, EnvState::Dropped(why));
                 }
@@ -379,7 +379,7 @@ impl Simulation {
         if limit.is_some_and(|l| e.returns > l) {
             return self.dead_letter(env, queue, DeathReason::DeliveryLimit);
         }
-        if e.expires_at.get().is_some_and(|t| t <= self.now) {
+        if self.expiries.get(env).is_some_and(|t| t <= self.now) {
             self.emit_env(queue, env, Event::Expired);
             return self.dead_letter(env, queue, DeathReason::Expired);
         }

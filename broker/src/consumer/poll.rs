@@ -412,7 +412,7 @@ impl Simulation {
     fn dead_letter_record(&mut self, consumer: NodeId, env: EnvId, topic: NodeId, target: NodeId) {
         let now = self.now;
         let count = record_death(&mut self.envs[env.index()].deaths, topic, DeathReason::Rejected, now);
-        self.envs[env.index()].dead_lettered = true;
+        self.envs[env.index()].set_dead_lettered(true);
         self.emit_env(consumer, env, Event::DeadLettered { reason: DeathReason::Rejected, target, count });
         match &mut self.nodes[target.index()] {
             NodeState::DeadLetterQueue { held } => {

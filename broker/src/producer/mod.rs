@@ -277,7 +277,7 @@ impl Simulation {
             Some(e) => e,
             None => self.new_envelope(msg, Default::default()),
         };
-        self.envs[env.index()].at_broker = false;
+        self.envs[env.index()].set_at_broker(false);
         self.emit_env(producer, env, Event::Published { attempt });
         let p = self.producer_model(producer);
         let Some(target) = p.target.clone() else {
@@ -322,7 +322,7 @@ impl Simulation {
         if delay.0 == 0 {
             self.arrive(env, node, published, attempt);
         } else {
-            self.envs[env.index()].in_transit = true;
+            self.envs[env.index()].set_in_transit(true);
             self.sched.schedule(self.later(delay), Due::Arrive { env, node, published, attempt });
         }
     }
@@ -339,14 +339,14 @@ impl Simulation {
         // library ignores a confirm for a publish it has given up on.
         self.msgs[msg.index()].settled_attempt = attempt;
         let e = &self.envs[env.index()];
-        let reached = e.at_broker || e.state != EnvState::Publishing;
+        let reached = e.at_broker() || e.state != EnvState::Publishing;
         if reached {
             self.emit_env(producer, env, Event::ConfirmLost);
         }
         self.emit_env(producer, env, Event::PublishFailed { attempt, reason: PublishFailure::Timeout });
         // Sent again as the same copy only if that copy is surely gone (lost on the way); if the
         // broker has it, or it is still on the wire, the retry is a new copy: a duplicate.
-        let reuse = if reached || self.envs[env.index()].in_transit { None } else { Some(env) };
+        let reuse = if reached || self.envs[env.index()].in_transit() { None } else { Some(env) };
         self.retry_or_give_up(msg, reuse, EnvState::Lost(LossReason::PublishNeverArrived));
     }
 

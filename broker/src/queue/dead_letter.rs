@@ -18,8 +18,8 @@ use crate::sim::{NodeState, Simulation};
 impl Simulation {
     /// `env` has already left the queue's ready list and its consumer's unacked list.
     pub(crate) fn dead_letter(&mut self, env: EnvId, queue: NodeId, reason: DeathReason) {
-        debug_assert!(!self.envs[env.index()].acked, "an acked message cannot be dead-lettered");
-        self.envs[env.index()].dead_lettered = true;
+        debug_assert!(!self.envs[env.index()].acked(), "an acked message cannot be dead-lettered");
+        self.envs[env.index()].set_dead_lettered(true);
         self.queue_mut(queue).dead_lettered += 1;
         let target = self.queue_model(queue).dead_letter;
         let Some(target) = target else {
@@ -46,7 +46,7 @@ impl Simulation {
 
     pub(crate) fn expire(&mut self, env: EnvId, queue: NodeId) {
         let e = &self.envs[env.index()];
-        if e.state != (EnvState::Ready { queue }) || e.expires_at.get().is_none_or(|t| t > self.now) {
+        if e.state != (EnvState::Ready { queue }) || self.expiries.get(env).is_none_or(|t| t > self.now) {
             return;
         }
         let order = e.order;

@@ -14,8 +14,8 @@ use crate::sim::{Due, NodeState, Simulation};
 impl Simulation {
     pub(crate) fn arrive(&mut self, env: EnvId, node: NodeId, published: bool, attempt: u32) {
         let e = &mut self.envs[env.index()];
-        e.in_transit = false;
-        e.at_broker = true;
+        e.set_in_transit(false);
+        e.set_at_broker(true);
         let in_outage = match &self.nodes[node.index()] {
             NodeState::Exchange { outage_until } => outage_until.is_some_and(|u| self.now < u),
             NodeState::Queue(q) => q.in_outage(self.now),
@@ -169,7 +169,7 @@ impl Simulation {
         self.emit_env(queue, env, Event::Enqueued { position });
         if let Some(ttl) = ttl {
             let at = self.later(ttl);
-            self.envs[env.index()].expires_at.set(Some(at));
+            self.expiries.set(env, at);
             self.sched.schedule(at, Due::Expire { env, queue });
         }
         self.pump(queue);
@@ -180,8 +180,8 @@ impl Simulation {
         let e = &mut self.envs[env.index()];
         e.delivery_count = 0;
         e.returns = 0;
-        e.acked = false;
-        e.dead_lettered = false;
-        e.expires_at = crate::model::time::MaybeTime::NONE;
+        e.set_acked(false);
+        e.set_dead_lettered(false);
+        self.expiries.clear(env);
     }
 }

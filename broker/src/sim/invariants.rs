@@ -120,7 +120,7 @@ pub fn check(sim: &Simulation, full: bool) -> Result<(), String> {
     let mut counts = [0u64; EnvState::SLOTS];
     for (i, e) in sim.envs.iter().enumerate() {
         counts[e.state.slot()] += 1;
-        if e.acked && e.dead_lettered {
+        if e.acked() && e.dead_lettered() {
             return Err(format!("envelope {i} is both acked and dead-lettered"));
         }
         let placed = match e.state {
@@ -206,8 +206,8 @@ mod tests {
     #[test]
     fn acked_and_dead_lettered_is_caught() {
         let mut sim = halfway();
-        sim.envs[0].acked = true;
-        sim.envs[0].dead_lettered = true;
+        sim.envs[0].set_acked(true);
+        sim.envs[0].set_dead_lettered(true);
         assert!(check(&sim, true).unwrap_err().contains("both acked and dead-lettered"));
     }
 

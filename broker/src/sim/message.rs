@@ -132,7 +132,6 @@ pub struct Envelope {
     /// Times it went back to the queue unacked (RabbitMQ's `x-delivery-count`).
     pub returns: u32,
     pub deaths: Deaths,
-    pub expires_at: MaybeTime,
     /// When a consumer first applied the business effect for this copy (or found it already
     /// applied).
     pub effect_at: MaybeTime,
@@ -141,13 +140,93 @@ pub struct Envelope {
     /// reached the broker. Copies on the same route are retries of one delivery, so one of
     /// them being processed is enough; every route must be.
     pub route: u16,
-    /// Since it last entered a queue: acked, and dead-lettered. Never both.
-    pub acked: bool,
-    pub dead_lettered: bool,
     /// Channel the current delivery was made on.
     pub channel: u32,
+    /// The yes-or-no facts below, one bit each (a copy's expiry, when its queue has a TTL,
+    /// is kept beside the copies: `sim/expiries.rs`).
+    flags: u8,
+}
+
+const ACKED: u8 = 1;
+const DEAD_LETTERED: u8 = 2;
+const IN_TRANSIT: u8 = 4;
+const AT_BROKER: u8 = 8;
+
+impl Envelope {
+    /// A new copy of `msg`, on its way from the producer.
+    pub fn new(msg: MsgId, deaths: Deaths) -> Envelope {
+        Envelope {
+            msg,
+            state: EnvState::Publishing,
+            order: 0,
+            delivery_count: 0,
+            returns: 0,
+            deaths,
+            effect_at: MaybeTime::NONE,
+            route: UNROUTED,
+            channel: 0,
+            flags: 0,
+        }
+    }
+
+    fn flag(&self, bit: u8) -> bool {
+        self.flags & bit != 0
+    }
+
+    fn set_flag(&mut self, bit: u8, on: bool) {
+        if on {
+            self.flags |= bit;
+        } else {
+            self.flags &= !bit;
+        }
+    }
+
+    /// Since it last entered a queue: acked. Never both this and dead-lettered.
+    pub fn acked(&self) -> bool {
+        self.flag(ACKED)
+    }
+
+    pub fn set_acked(&mut self, on: bool) {
+        self.set_flag(ACKED, on);
+    }
+
+    /// Since it last entered a queue: dead-lettered.
+    pub fn dead_lettered(&self) -> bool {
+        self.flag(DEAD_LETTERED)
+    }
+
+    pub fn set_dead_lettered(&mut self, on: bool) {
+        self.set_flag(DEAD_LETTERED, on);
+    }
+
     /// On a wire, with its arrival scheduled.
-    pub in_transit: bool,
+    pub fn in_transit(&self) -> bool {
+        self.flag(IN_TRANSIT)
+    }
+
+    pub fn set_in_transit(&mut self, on: bool) {
+        self.set_flag(IN_TRANSIT, on);
+    }
+
     /// The current publish attempt reached the broker (an exchange or a queue took it).
-    pub at_broker: bool,
+    pub fn at_broker(&self) -> bool {
+        self.flag(AT_BROKER)
+    }
+
+    pub fn set_at_broker(&mut self, on: bool) {
+        self.set_flag(AT_BROKER, on);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A million-message run keeps a million of each: their size is most of its memory.
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn a_message_and_a_copy_stay_small() {
+        assert_eq!(std::mem::size_of::<Message>(), 112);
+        assert_eq!(std::mem::size_of::<Envelope>(), 56);
+    }
 }

@@ -16,6 +16,7 @@ pub mod cow_vec;
 pub mod death;
 #[macro_use]
 mod event_table;
+pub mod expiries;
 pub mod fate;
 pub mod fault;
 pub mod few;
@@ -32,13 +33,14 @@ use std::collections::BTreeMap;
 use crate::consumer::ConsumerState;
 use crate::model::command::Command;
 use crate::model::ids::{EnvId, MsgId, NodeId};
-use crate::model::time::{Duration, MaybeTime, SimTime};
+use crate::model::time::{Duration, SimTime};
 use crate::model::{Model, NodeKind};
 use crate::producer::ProducerState;
 use crate::queue::QueueState;
 use crate::scenario::problem::Problem;
 use crate::scenario::Scenario;
 use crate::sim::cow_vec::CowVec;
+use crate::sim::expiries::Expiries;
 use crate::sim::message::{EnvState, Envelope, Message};
 use crate::sim::rng::SimRng;
 use crate::sim::scheduler::Scheduler;
@@ -184,6 +186,8 @@ pub struct Simulation {
     pub(crate) nodes: Vec<NodeState>,
     pub(crate) msgs: CowVec<Message>,
     pub(crate) envs: CowVec<Envelope>,
+    /// When copies in queues with a TTL expire.
+    pub(crate) expiries: Expiries,
     /// Envelopes per state, for the conservation invariant.
     pub(crate) env_counts: [u64; EnvState::SLOTS],
     pub(crate) keys: Vec<String>,
@@ -314,6 +318,7 @@ impl Simulation {
             nodes,
             msgs: CowVec::default(),
             envs: CowVec::default(),
+            expiries: Expiries::default(),
             env_counts: [0; EnvState::SLOTS],
             keys,
             effects,
@@ -708,26 +713,15 @@ impl Simulation {
         self.env_counts[e.state.slot()] -= 1;
         self.env_counts[state.slot()] += 1;
         e.state = state;
+        if state.is_final() {
+            // Its expiry can no longer matter.
+            self.expiries.clear(env);
+        }
     }
 
     pub(crate) fn new_envelope(&mut self, msg: MsgId, deaths: crate::sim::death::Deaths) -> EnvId {
         let id = EnvId(self.envs.len() as u32);
-        self.envs.push(Envelope {
-            msg,
-            state: EnvState::Publishing,
-            order: 0,
-            delivery_count: 0,
-            returns: 0,
-            deaths,
-            expires_at: MaybeTime::NONE,
-            effect_at: MaybeTime::NONE,
-            route: crate::sim::message::UNROUTED,
-            acked: false,
-            dead_lettered: false,
-            channel: 0,
-            in_transit: false,
-            at_broker: false,
-        });
+        self.envs.push(Envelope::new(msg, deaths));
         self.env_counts[EnvState::Publishing.slot()] += 1;
         self.msgs[msg.index()].envelopes.push(id);
         id

@@ -183,7 +183,7 @@ impl Simulation {
         let m = &self.msgs[msg.index()];
         let (producer, epoch, sequence) = (m.producer, m.producer_epoch, m.sequence);
         let Some(partition) = m.partition else { return };
-        if m.envelopes.iter().any(|e| self.envs[e.index()].in_transit) {
+        if m.envelopes.iter().any(|e| self.envs[e.index()].in_transit()) {
             // Its last attempt is still on the wire: it will be written when it arrives.
             return;
         }
@@ -280,9 +280,9 @@ impl Simulation {
             let e = &mut self.envs[c.index()];
             e.route = route.unwrap_or(k as u16);
             e.delivery_count = 0;
-            e.acked = false;
-            e.dead_lettered = false;
-            e.in_transit = false;
+            e.set_acked(false);
+            e.set_dead_lettered(false);
+            e.set_in_transit(false);
             self.set_state(*c, EnvState::InLog { topic, partition });
         }
         let now = self.now;
