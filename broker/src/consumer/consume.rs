@@ -194,8 +194,8 @@ impl Simulation {
         let m = &self.msgs[msg.index()];
         self.consumer_model(consumer).poison.iter().any(|p| {
             p.every_nth.is_some_and(|n| (msg.0 + 1) % n == 0)
-                || p.key.as_ref().is_some_and(|k| m.key.is_some_and(|i| self.keys[i as usize] == *k))
-                || p.schema_version_above.is_some_and(|v| m.schema_version > v)
+                || p.key.as_ref().is_some_and(|k| m.key().is_some_and(|i| self.keys[i as usize] == *k))
+                || p.schema_version_above.is_some_and(|v| m.schema_version() > v)
         })
     }
 
@@ -267,13 +267,13 @@ impl Simulation {
     pub(crate) fn apply_effect(&mut self, consumer: NodeId, env: EnvId, effect: u16) {
         let msg = self.envs[env.index()].msg;
         let m = &mut self.msgs[msg.index()];
-        let count = match m.effects.as_mut_slice().iter_mut().find(|(e, _)| *e == effect) {
+        let count = match m.effects_mut().iter_mut().find(|(e, _)| *e == effect) {
             Some((_, c)) => {
                 *c += 1;
                 *c
             }
             None => {
-                m.effects.push((effect, 1));
+                m.push_effect((effect, 1));
                 1
             }
         };
@@ -281,12 +281,12 @@ impl Simulation {
         if count > 1 {
             self.counters.duplicate_effects += 1;
         }
-        if let Some(key) = m.key {
+        if let Some(key) = m.key() {
             let seq = m.key_seq;
             let highest = self.applied_key_seq.entry((effect, key)).or_insert((seq, msg));
             if seq < highest.0 {
-                if m.overtaken_by.is_none() {
-                    m.overtaken_by = Some(highest.1);
+                if m.overtaken_by().is_none() {
+                    m.set_overtaken_by(highest.1);
                     self.counters.out_of_order += 1;
                 }
             } else {

@@ -155,27 +155,7 @@ impl Simulation {
         };
         let event_type = s.type_ids[key_seq as usize % s.type_ids.len()];
         let msg = MsgId(self.msgs.len() as u32);
-        self.msgs.push(Message {
-            producer,
-            number,
-            key,
-            key_seq,
-            event_type,
-            schema_version,
-            published_at: self.now,
-            envelopes: Default::default(),
-            effects: Default::default(),
-            overtaken_by: None,
-            deliveries: 0,
-            publish_attempts: 0,
-            publishing: true,
-            settled_attempt: 0,
-            partition: None,
-            sequence: 0,
-            producer_epoch: u32::MAX,
-            sequence_refusals: 0,
-            phantom: false,
-        });
+        self.msgs.push(Message::new(producer, number, key, key_seq, event_type, schema_version, self.now));
         self.choose_partition(producer, msg);
         if self.producer_model(producer).write.is_some() {
             self.write_and_publish(producer, msg);
@@ -193,7 +173,7 @@ impl Simulation {
         let m = &self.msgs[msg.index()];
         let by = self.producer_model(producer).partition_by;
         let key = match by {
-            PartitionBy::Key => m.key.map(|k| self.keys[k as usize].as_bytes()),
+            PartitionBy::Key => m.key().map(|k| self.keys[k as usize].as_bytes()),
             PartitionBy::EventType => Some(self.event_types[m.event_type as usize].as_bytes()),
             PartitionBy::RoundRobin => None,
         };
@@ -205,14 +185,14 @@ impl Simulation {
                 (s.rr - 1) % n
             }
         };
-        self.msgs[msg.index()].partition = Some(partition);
+        self.msgs[msg.index()].set_partition(partition);
     }
 
     /// Gives the message the producer's next sequence number for its partition, unless it
     /// already has one from this producer epoch (a retry keeps its sequence number).
     pub(crate) fn assign_sequence(&mut self, msg: MsgId) {
         let producer = self.msgs[msg.index()].producer;
-        let partition = self.msgs[msg.index()].partition.unwrap_or(0);
+        let partition = self.msgs[msg.index()].partition().unwrap_or(0);
         let epoch = self.producer_mut(producer).epoch;
         if self.msgs[msg.index()].producer_epoch == epoch {
             return;
@@ -235,7 +215,7 @@ impl Simulation {
             _ => unreachable!(),
         };
         if m.producer_epoch != u32::MAX && m.producer_epoch != epoch {
-            self.msgs[msg.index()].publishing = false;
+            self.msgs[msg.index()].set_publishing(false);
             if let Some(env) = env {
                 self.end_copy(producer, env, EnvState::Lost(LossReason::CrashedWhileRetrying));
             }
@@ -265,10 +245,9 @@ impl Simulation {
     pub(crate) fn publish_attempt(&mut self, msg: MsgId, reuse: Option<EnvId>) {
         let producer = self.msgs[msg.index()].producer;
         let m = &mut self.msgs[msg.index()];
-        m.publish_attempts += 1;
+        let attempt = m.add_publish_attempt();
         // Waiting on this attempt's confirm (a retry after a nack is waited on again).
-        m.publishing = true;
-        let attempt = m.publish_attempts;
+        m.set_publishing(true);
         if attempt > 1 {
             self.counters.publish_retries += 1;
         }
@@ -281,7 +260,7 @@ impl Simulation {
         self.emit_env(producer, env, Event::Published { attempt });
         let p = self.producer_model(producer);
         let Some(target) = p.target.clone() else {
-            self.msgs[msg.index()].publishing = false;
+            self.msgs[msg.index()].set_publishing(false);
             self.end_copy(producer, env, EnvState::Dropped(DropReason::NotWired));
             return;
         };
@@ -290,7 +269,7 @@ impl Simulation {
         let delay = self.wire_delay(target.delay, target.jitter);
         match confirms {
             None => {
-                self.msgs[msg.index()].publishing = false;
+                self.msgs[msg.index()].set_publishing(false);
                 self.send(env, target.to, delay, true, attempt);
             }
             Some(c) => {
@@ -303,7 +282,7 @@ impl Simulation {
                 if lost || confirm_gone {
                     self.sched.schedule(self.later(c.timeout), Due::PublishTimeout { env, attempt });
                 } else {
-                    self.msgs[msg.index()].publishing = false;
+                    self.msgs[msg.index()].set_publishing(false);
                 }
             }
         }
@@ -332,12 +311,12 @@ impl Simulation {
         let msg = self.envs[env.index()].msg;
         let producer = self.msgs[msg.index()].producer;
         let m = &self.msgs[msg.index()];
-        if m.publish_attempts != attempt || m.settled_attempt >= attempt || !m.publishing {
+        if m.publish_attempts() != attempt || m.settled_attempt() >= attempt || !m.publishing() {
             return;
         }
         // The attempt is answered now; a nack that comes later for it is ignored, as a client
         // library ignores a confirm for a publish it has given up on.
-        self.msgs[msg.index()].settled_attempt = attempt;
+        self.msgs[msg.index()].set_settled_attempt(attempt);
         let e = &self.envs[env.index()];
         let reached = e.at_broker() || e.state != EnvState::Publishing;
         if reached {
@@ -355,14 +334,14 @@ impl Simulation {
     pub(crate) fn retry_or_give_up(&mut self, msg: MsgId, reuse: Option<EnvId>, gave_up: EnvState) {
         let producer = self.msgs[msg.index()].producer;
         let m = &self.msgs[msg.index()];
-        let attempts = m.publish_attempts - m.sequence_refusals;
+        let attempts = m.publish_attempts() - m.sequence_refusals();
         let confirms = self.producer_model(producer).publish.clone();
         match confirms {
             Some(c) if attempts <= c.retries => {
                 self.sched.schedule(self.later(c.backoff), Due::PublishRetry { msg, env: reuse });
             }
             _ => {
-                self.msgs[msg.index()].publishing = false;
+                self.msgs[msg.index()].set_publishing(false);
                 if let Some(env) = reuse {
                     self.end_copy(producer, env, gave_up);
                 }

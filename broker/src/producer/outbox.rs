@@ -26,7 +26,7 @@ impl Simulation {
         let w = self.producer_model(producer).write.clone().expect("a producer with a business write");
         if w.outbox {
             self.emit(producer, Some(msg), None, Event::Written { outbox: true });
-            self.msgs[msg.index()].publishing = true;
+            self.msgs[msg.index()].set_publishing(true);
             self.producer_mut(producer).outbox.push_back(msg);
             return;
         }
@@ -35,7 +35,7 @@ impl Simulation {
                 self.emit(producer, Some(msg), None, Event::Written { outbox: false });
                 if self.producer_crash_draw(producer) {
                     self.producer_crash(producer, msg, CrashCause::BetweenWriteAndPublish);
-                    self.msgs[msg.index()].publishing = false;
+                    self.msgs[msg.index()].set_publishing(false);
                     let env = self.new_envelope(msg, Default::default());
                     self.end_copy(producer, env, EnvState::Lost(LossReason::NeverPublished));
                 } else {
@@ -46,7 +46,7 @@ impl Simulation {
                 self.publish_attempt(msg, None);
                 if self.producer_crash_draw(producer) {
                     self.producer_crash(producer, msg, CrashCause::BetweenWriteAndPublish);
-                    self.msgs[msg.index()].phantom = true;
+                    self.msgs[msg.index()].set_phantom();
                     self.emit(producer, Some(msg), None, Event::WriteRolledBack);
                 } else {
                     self.emit(producer, Some(msg), None, Event::Written { outbox: false });

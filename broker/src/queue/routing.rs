@@ -61,10 +61,10 @@ impl Simulation {
     ) {
         let msg = self.envs[env.index()].msg;
         let m = &self.msgs[msg.index()];
-        if m.publish_attempts == attempt && m.settled_attempt < attempt {
+        if m.publish_attempts() == attempt && m.settled_attempt() < attempt {
             let producer = m.producer;
             self.emit_env(producer, env, Event::PublishFailed { attempt, reason });
-            self.msgs[msg.index()].settled_attempt = attempt;
+            self.msgs[msg.index()].set_settled_attempt(attempt);
             self.retry_or_give_up(msg, Some(env), gave_up);
         } else {
             self.end_copy(node, env, gave_up);

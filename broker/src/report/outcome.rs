@@ -146,7 +146,7 @@ impl Simulation {
         decided_by
             .map(|e| &self.envs[e.index()].deaths)
             .filter(|d| !d.is_empty())
-            .or_else(|| m.envelopes.iter().map(|e| &self.envs[e.index()].deaths).find(|d| !d.is_empty()))
+            .or_else(|| m.envelopes().iter().map(|e| &self.envs[e.index()].deaths).find(|d| !d.is_empty()))
     }
 
     /// End-to-end latency samples of one message, in microseconds, added to `out`: one per
@@ -154,7 +154,7 @@ impl Simulation {
     fn latency_samples_of(&self, m: &crate::sim::message::Message, out: &mut Vec<u64>) {
         // Nearly every message has one route: kept inline, it costs no allocation.
         let mut firsts: Few<(u16, SimTime)> = Few::default();
-        for env in &m.envelopes {
+        for env in m.envelopes() {
             let e = &self.envs[env.index()];
             let Some(t) = e.effect_at.get() else { continue };
             match firsts.as_mut_slice().iter_mut().find(|(r, _)| *r == e.route) {
@@ -228,14 +228,14 @@ impl RowsOf {
         let m = &sim.msgs[i];
         MessageOutcome {
             id: self.name(MsgId(i as u32)),
-            key: m.key.map(|k| self.keys[k as usize].clone()),
+            key: m.key().map(|k| self.keys[k as usize].clone()),
             event_type: self.types[m.event_type as usize].clone(),
             fate,
             reason,
             deliveries: m.deliveries,
-            effects: m.effects.iter().map(|(_, c)| c).sum(),
+            effects: m.effects().iter().map(|(_, c)| c).sum(),
             published_at_us: m.published_at.0,
-            applied_after: m.overtaken_by.map(|by| self.name(by)),
+            applied_after: m.overtaken_by().map(|by| self.name(by)),
             deaths: sim
                 .deaths_of(m, decided_by)
                 .map(|d| d.iter().map(|r| sim.death_snapshot(r)).collect())
@@ -297,9 +297,9 @@ impl OutcomeBuilder {
             let (fate, _, decided_by) = sim.fate_and_copy(MsgId(i as u32));
             self.counts[fate.index()] += 1;
             let died = sim.deaths_of(m, decided_by).is_some();
-            self.noted.note(i, fate, died, m.overtaken_by.is_some(), m.key);
+            self.noted.note(i, fate, died, m.overtaken_by().is_some(), m.key());
             sim.latency_samples_of(m, &mut self.latencies);
-            self.phantoms += u64::from(m.phantom);
+            self.phantoms += u64::from(m.phantom());
         }
         self.next = stop;
         self.next == sim.msgs.len()

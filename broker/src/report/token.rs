@@ -86,7 +86,7 @@ impl Simulation {
         Some(Token {
             copy: env,
             msg: e.msg,
-            key: self.msgs[e.msg.index()].key,
+            key: self.msgs[e.msg.index()].key(),
             place,
             delivery_count: e.delivery_count,
             attempt,

@@ -163,7 +163,7 @@ pub fn verdict(sim: &Simulation, o: &Outcome, noted: &Noted) -> Vec<Line> {
     // Duplicate effects, in business words: "order-42: \"charge card\" happened 2 times".
     for (idx, m) in with_fate(Fate::ProcessedMoreThanOnce).take(EXAMPLES) {
         let msg = &sim.msgs[idx];
-        for (effect, count) in msg.effects.iter().filter(|(_, c)| *c > 1) {
+        for (effect, count) in msg.effects().iter().filter(|(_, c)| *c > 1) {
             let subject = match &m.key {
                 Some(k) => format!("{k} ({})", m.id),
                 None => m.id.to_string(),
@@ -226,7 +226,7 @@ pub fn verdict(sim: &Simulation, o: &Outcome, noted: &Noted) -> Vec<Line> {
         .iter()
         .filter_map(|&i| {
             let (i, m, msg) = (i as usize, o.messages.get(i as usize)?, &sim.msgs[i as usize]);
-            let by = msg.overtaken_by?.index();
+            let by = msg.overtaken_by()?.index();
             let other = o.messages.get(by)?;
             overtaken_refs.extend([i, by]);
             let key = m.key.clone().unwrap_or_default();
@@ -275,7 +275,7 @@ pub fn verdict(sim: &Simulation, o: &Outcome, noted: &Noted) -> Vec<Line> {
         .map(|&i| i as usize)
         .filter(|&i| {
             let m = &sim.msgs[i];
-            m.effects.iter().all(|(_, c)| *c == 0) && m.deliveries >= LOOPING_DELIVERIES
+            m.effects().iter().all(|(_, c)| *c == 0) && m.deliveries >= LOOPING_DELIVERIES
         })
         .collect();
     let looping: Vec<String> = looping_refs
@@ -362,7 +362,7 @@ pub fn verdict(sim: &Simulation, o: &Outcome, noted: &Noted) -> Vec<Line> {
             let g = cm.log.as_ref().map(|l| l.group).unwrap_or_default();
             let behind = sim.partition(tp).end().saturating_sub(lw.offset + 1);
             let msg = sim.envs[w.env.index()].msg;
-            let name = match sim.msgs[msg.index()].key {
+            let name = match sim.msgs[msg.index()].key() {
                 Some(k) => format!("{} ({})", sim.keys[k as usize], sim.message_name(msg)),
                 None => sim.message_name(msg),
             };
@@ -405,7 +405,7 @@ pub fn verdict(sim: &Simulation, o: &Outcome, noted: &Noted) -> Vec<Line> {
 
     let phantom_refs: Vec<usize> = match o.phantom_events {
         0 => Vec::new(),
-        _ => (0..o.messages.len()).filter(|&i| sim.msgs[i].phantom).collect(),
+        _ => (0..o.messages.len()).filter(|&i| sim.msgs[i].phantom()).collect(),
     };
     if !phantom_refs.is_empty() {
         let who = names(&o.messages, &phantom_refs, &shared);

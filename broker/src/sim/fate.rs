@@ -91,14 +91,14 @@ impl Simulation {
         if m.max_effect_count() > 1 {
             return (Fate::ProcessedMoreThanOnce, None, None);
         }
-        if m.envelopes.is_empty() {
+        if m.envelopes().is_empty() {
             // Written to an outbox, not yet published by the relay.
             return (Fate::InFlight, None, None);
         }
-        let reached = m.envelopes.iter().any(|e| self.envs[e.index()].route != UNROUTED);
+        let reached = m.envelopes().iter().any(|e| self.envs[e.index()].route != UNROUTED);
         // Nearly every message has one route: kept inline, it costs no allocation.
         let mut routes: Few<(u16, Decided)> = Few::default();
-        for env in &m.envelopes {
+        for env in m.envelopes() {
             let e = &self.envs[env.index()];
             if reached && e.route == UNROUTED {
                 continue;

@@ -1,7 +1,8 @@
-//! A short list kept inline. Nearly every message has one copy and one applied effect, so a
-//! message's lists cost no allocation until a second entry arrives (a fan-out, a publish retry,
-//! a second consumer's effect). Written here rather than taken from a crate: one small type,
-//! instead of a general-purpose inline vector's code in the wasm.
+//! A short list kept inline. The lists built while reading a message's fate (one entry per
+//! route or per effect of its copies) nearly always have one entry, so they cost no allocation
+//! until a second entry arrives. Written here rather than taken from a crate: one small type,
+//! instead of a general-purpose inline vector's code in the wasm. (A message's own copies and
+//! effects are kept another way, tighter still: `sim/message.rs` and `sim/more.rs`.)
 
 use std::ops::Deref;
 

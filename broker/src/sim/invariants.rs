@@ -155,7 +155,7 @@ pub fn check(sim: &Simulation, full: bool) -> Result<(), String> {
     if counts != sim.env_counts {
         return Err(format!("recounted states {counts:?} differ from the counters {:?}", sim.env_counts));
     }
-    let copies: usize = sim.msgs.iter().map(|m| m.envelopes.len()).sum();
+    let copies: usize = sim.msgs.iter().map(|m| m.envelopes().len()).sum();
     if copies != sim.envs.len() {
         return Err(format!("messages own {copies} envelopes, {} exist", sim.envs.len()));
     }

@@ -6,7 +6,7 @@
 use crate::model::ids::{EnvId, MsgId, NodeId};
 use crate::model::time::{MaybeTime, SimTime};
 use crate::sim::death::Deaths;
-use crate::sim::few::Few;
+use crate::sim::more::More;
 use crate::sim::trace::{DropReason, LossReason};
 
 #[derive(Clone, Debug)]
@@ -14,48 +14,244 @@ pub struct Message {
     pub producer: NodeId,
     /// 1-based number within its producer: message `orders-17` is the 17th from `orders`.
     pub number: u32,
-    /// Index into the simulation's interned keys; `None` for unkeyed messages.
-    pub key: Option<u32>,
+    /// Index into the simulation's interned keys, or [`NO_KEY`] for an unkeyed message
+    /// (read it with `key`).
+    key: u32,
     /// How many messages with this key were published before this one.
     pub key_seq: u32,
     pub event_type: u16,
-    pub schema_version: u32,
+    /// At most 1,000, the format's limit (read it with `schema_version`).
+    schema_version: u16,
     pub published_at: SimTime,
-    pub envelopes: Few<EnvId>,
-    /// Business effects applied, per effect (index into the simulation's effect names).
-    pub effects: Few<(u16, u32)>,
-    /// Set when this message's effect was applied after that of a later message with the same
-    /// key: the message that overtook it.
-    pub overtaken_by: Option<MsgId>,
+    /// Its copy, until it has a second one ([`NO_ENV`] before it has any); then `more` holds
+    /// them all (read them with `envelopes`).
+    first_envelope: EnvId,
+    /// Its business effect applied and how often, until a second effect name is applied
+    /// ([`NO_EFFECT`] before any is); then `more` holds them all (read them with `effects`).
+    first_effect: (u16, u32),
     /// Deliveries to consumers, over all its copies.
     pub deliveries: u32,
-    /// Publish attempts so far.
-    pub publish_attempts: u32,
-    /// The producer is still trying to publish (waiting on a confirm or a retry).
-    pub publishing: bool,
-    /// The last attempt whose failure was already handled (a refusal during an outage), so
-    /// that its timeout does not count it twice.
-    pub settled_attempt: u32,
-    /// The partition the producer chose, when it publishes to a topic.
-    pub partition: Option<u32>,
+    /// The partition the producer chose, when it publishes to a topic, or [`NO_PARTITION`]
+    /// (read it with `partition`; the format allows at most 1,000 partitions).
+    partition: u16,
     /// The idempotent producer's sequence number and producer epoch (a restarted producer
     /// is a new producer id to the broker, so its sequences start again).
     pub sequence: u32,
     pub producer_epoch: u32,
-    /// Publish attempts the idempotent broker refused as out of sequence (waiting for an
-    /// earlier record): retried without counting against `retries`, as Kafka's producer does.
-    pub sequence_refusals: u32,
-    /// Published, but its business write was rolled back (dual write, publish then write).
-    pub phantom: bool,
+    /// The yes-or-no facts below, one bit each.
+    flags: u8,
+    /// What few messages need: more copies or effects than one, the message that overtook
+    /// it, publish attempts past the first (`sim/more.rs`).
+    more: Option<Box<More>>,
 }
 
+/// `Message::key` of an unkeyed message.
+pub const NO_KEY: u32 = u32::MAX;
+/// `Message::first_envelope` of a message with no copy yet.
+pub const NO_ENV: EnvId = EnvId(u32::MAX);
+/// The effect of `Message::first_effect` when no effect was applied.
+pub const NO_EFFECT: u16 = u16::MAX;
+/// `Message::partition` of a message not published to a topic.
+pub const NO_PARTITION: u16 = u16::MAX;
+
+/// The producer is still trying to publish (waiting on a confirm or a retry).
+const PUBLISHING: u8 = 1;
+/// Published, but its business write was rolled back (dual write, publish then write).
+const PHANTOM: u8 = 2;
+/// It made its first publish attempt (later ones are counted in `more`).
+const ATTEMPTED: u8 = 4;
+
 impl Message {
+    /// A new message, its producer about to publish it.
+    pub fn new(
+        producer: NodeId,
+        number: u32,
+        key: Option<u32>,
+        key_seq: u32,
+        event_type: u16,
+        schema_version: u32,
+        published_at: SimTime,
+    ) -> Message {
+        let key = key.map_or(NO_KEY, |k| {
+            debug_assert!(k != NO_KEY, "keys are at most MAX_TOTAL_KEYS");
+            k
+        });
+        Message {
+            producer,
+            number,
+            key,
+            key_seq,
+            event_type,
+            schema_version: u16::try_from(schema_version).expect("a schema version is at most 1,000"),
+            published_at,
+            first_envelope: NO_ENV,
+            first_effect: (NO_EFFECT, 0),
+            deliveries: 0,
+            partition: NO_PARTITION,
+            sequence: 0,
+            producer_epoch: u32::MAX,
+            flags: PUBLISHING,
+            more: None,
+        }
+    }
+
+    /// Index into the simulation's interned keys; `None` for unkeyed messages.
+    pub fn key(&self) -> Option<u32> {
+        (self.key != NO_KEY).then_some(self.key)
+    }
+
+    pub fn schema_version(&self) -> u32 {
+        u32::from(self.schema_version)
+    }
+
+    /// Its copies, oldest first.
+    pub fn envelopes(&self) -> &[EnvId] {
+        match &self.more {
+            Some(more) => &more.envelopes,
+            None if self.first_envelope == NO_ENV => &[],
+            None => std::slice::from_ref(&self.first_envelope),
+        }
+    }
+
+    pub fn push_envelope(&mut self, env: EnvId) {
+        if self.more.is_none() && self.first_envelope == NO_ENV {
+            self.first_envelope = env;
+        } else {
+            self.more_mut().envelopes.push(env);
+        }
+    }
+
+    /// Business effects applied, per effect (index into the simulation's effect names).
+    pub fn effects(&self) -> &[(u16, u32)] {
+        match &self.more {
+            Some(more) => &more.effects,
+            None if self.first_effect.0 == NO_EFFECT => &[],
+            None => std::slice::from_ref(&self.first_effect),
+        }
+    }
+
+    pub fn effects_mut(&mut self) -> &mut [(u16, u32)] {
+        match &mut self.more {
+            Some(more) => &mut more.effects,
+            None if self.first_effect.0 == NO_EFFECT => &mut [],
+            None => std::slice::from_mut(&mut self.first_effect),
+        }
+    }
+
+    pub fn push_effect(&mut self, effect: (u16, u32)) {
+        if self.more.is_none() && self.first_effect.0 == NO_EFFECT {
+            debug_assert!(effect.0 != NO_EFFECT, "effect names are fewer than nodes");
+            self.first_effect = effect;
+        } else {
+            self.more_mut().effects.push(effect);
+        }
+    }
+
+    /// Set when this message's effect was applied after that of a later message with the same
+    /// key: the message that overtook it.
+    pub fn overtaken_by(&self) -> Option<MsgId> {
+        self.more.as_ref().and_then(|more| more.overtaken_by)
+    }
+
+    pub fn set_overtaken_by(&mut self, by: MsgId) {
+        self.more_mut().overtaken_by = Some(by);
+    }
+
+    /// The partition the producer chose, when it publishes to a topic.
+    pub fn partition(&self) -> Option<u32> {
+        (self.partition != NO_PARTITION).then_some(u32::from(self.partition))
+    }
+
+    pub fn set_partition(&mut self, partition: u32) {
+        self.partition =
+            u16::try_from(partition).ok().filter(|p| *p != NO_PARTITION).expect("a topic has at most 1,000 partitions");
+    }
+
+    /// Publish attempts so far.
+    pub fn publish_attempts(&self) -> u32 {
+        match &self.more {
+            Some(more) => more.publish_attempts,
+            None => u32::from(self.flags & ATTEMPTED != 0),
+        }
+    }
+
+    /// Counts one more publish attempt and returns its number.
+    pub fn add_publish_attempt(&mut self) -> u32 {
+        if self.more.is_none() && self.flags & ATTEMPTED == 0 {
+            self.flags |= ATTEMPTED;
+            return 1;
+        }
+        let more = self.more_mut();
+        more.publish_attempts += 1;
+        more.publish_attempts
+    }
+
+    /// The last attempt whose failure was already handled (a refusal during an outage), so
+    /// that its timeout does not count it twice.
+    pub fn settled_attempt(&self) -> u32 {
+        self.more.as_ref().map_or(0, |more| more.settled_attempt)
+    }
+
+    pub fn set_settled_attempt(&mut self, attempt: u32) {
+        if self.more.is_some() || attempt != 0 {
+            self.more_mut().settled_attempt = attempt;
+        }
+    }
+
+    /// Publish attempts the idempotent broker refused as out of sequence (waiting for an
+    /// earlier record): retried without counting against `retries`, as Kafka's producer does.
+    pub fn sequence_refusals(&self) -> u32 {
+        self.more.as_ref().map_or(0, |more| more.sequence_refusals)
+    }
+
+    pub fn add_sequence_refusal(&mut self) {
+        self.more_mut().sequence_refusals += 1;
+    }
+
+    /// The producer is still trying to publish (waiting on a confirm or a retry).
+    pub fn publishing(&self) -> bool {
+        self.flags & PUBLISHING != 0
+    }
+
+    pub fn set_publishing(&mut self, on: bool) {
+        if on {
+            self.flags |= PUBLISHING;
+        } else {
+            self.flags &= !PUBLISHING;
+        }
+    }
+
+    /// Published, but its business write was rolled back (dual write, publish then write).
+    pub fn phantom(&self) -> bool {
+        self.flags & PHANTOM != 0
+    }
+
+    pub fn set_phantom(&mut self) {
+        self.flags |= PHANTOM;
+    }
+
+    /// `more`, spilling into it first if the message has not yet.
+    fn more_mut(&mut self) -> &mut More {
+        if self.more.is_none() {
+            let more = More {
+                envelopes: self.envelopes().to_vec(),
+                effects: self.effects().to_vec(),
+                overtaken_by: None,
+                publish_attempts: self.publish_attempts(),
+                settled_attempt: 0,
+                sequence_refusals: 0,
+            };
+            self.more = Some(Box::new(more));
+        }
+        self.more.as_deref_mut().expect("spilled above")
+    }
+
     pub fn effect_count(&self, effect: u16) -> u32 {
-        self.effects.iter().find(|(e, _)| *e == effect).map_or(0, |(_, c)| *c)
+        self.effects().iter().find(|(e, _)| *e == effect).map_or(0, |(_, c)| *c)
     }
 
     pub fn max_effect_count(&self) -> u32 {
-        self.effects.iter().map(|(_, c)| *c).max().unwrap_or(0)
+        self.effects().iter().map(|(_, c)| *c).max().unwrap_or(0)
     }
 }
 
@@ -226,7 +422,7 @@ mod tests {
     #[test]
     #[cfg(target_pointer_width = "64")]
     fn a_message_and_a_copy_stay_small() {
-        assert_eq!(std::mem::size_of::<Message>(), 112);
+        assert_eq!(std::mem::size_of::<Message>(), 64);
         assert_eq!(std::mem::size_of::<Envelope>(), 56);
     }
 }

@@ -23,6 +23,7 @@ pub mod few;
 pub mod guarantee;
 pub mod invariants;
 pub mod message;
+pub mod more;
 pub mod rng;
 pub mod scheduler;
 pub mod trace;
@@ -241,7 +242,7 @@ impl Names for Simulation {
 
     fn msg_key_and_type(&self, id: MsgId) -> (Option<&str>, &str) {
         let m = &self.msgs[id.index()];
-        (m.key.map(|k| self.keys[k as usize].as_str()), &self.event_types[m.event_type as usize])
+        (m.key().map(|k| self.keys[k as usize].as_str()), &self.event_types[m.event_type as usize])
     }
 
     fn group_name_and_strategy(&self, group: u16) -> (&str, &'static str) {
@@ -723,7 +724,7 @@ impl Simulation {
         let id = EnvId(self.envs.len() as u32);
         self.envs.push(Envelope::new(msg, deaths));
         self.env_counts[EnvState::Publishing.slot()] += 1;
-        self.msgs[msg.index()].envelopes.push(id);
+        self.msgs[msg.index()].push_envelope(id);
         id
     }
 

@@ -182,8 +182,8 @@ impl Simulation {
     pub(crate) fn abandon_sequence(&mut self, msg: MsgId) {
         let m = &self.msgs[msg.index()];
         let (producer, epoch, sequence) = (m.producer, m.producer_epoch, m.sequence);
-        let Some(partition) = m.partition else { return };
-        if m.envelopes.iter().any(|e| self.envs[e.index()].in_transit()) {
+        let Some(partition) = m.partition() else { return };
+        if m.envelopes().iter().any(|e| self.envs[e.index()].in_transit()) {
             // Its last attempt is still on the wire: it will be written when it arrives.
             return;
         }
@@ -204,7 +204,7 @@ impl Simulation {
     /// dead-letter topic): by key, else round-robin.
     pub(crate) fn partition_for(&mut self, msg: MsgId, topic: NodeId) -> u32 {
         let n = self.topic_model(topic).partitions;
-        match self.msgs[msg.index()].key {
+        match self.msgs[msg.index()].key() {
             Some(k) => crate::topic::partitioner::partition_for_key(self.keys[k as usize].as_bytes(), n),
             None => {
                 let t = self.topic_state_mut(topic);
@@ -220,7 +220,7 @@ impl Simulation {
         let msg = self.envs[env.index()].msg;
         let m = &self.msgs[msg.index()];
         let producer = m.producer;
-        let partition = m.partition.unwrap_or(0) % self.topic_model(topic).partitions;
+        let partition = m.partition().unwrap_or(0) % self.topic_model(topic).partitions;
         let idempotent = matches!(&self.model.nodes[producer.index()].kind,
             crate::model::NodeKind::Producer(p) if p.idempotent);
         if idempotent {
@@ -238,15 +238,15 @@ impl Simulation {
                     // An earlier record of this producer has not been written yet: the producer
                     // holds this one back and sends it again once that one is settled.
                     let m = &self.msgs[msg.index()];
-                    if m.publish_attempts == attempt && m.settled_attempt < attempt {
+                    if m.publish_attempts() == attempt && m.settled_attempt() < attempt {
                         self.emit_env(
                             producer,
                             env,
                             Event::PublishFailed { attempt, reason: PublishFailure::OutOfOrderSequence },
                         );
                         let m = &mut self.msgs[msg.index()];
-                        m.settled_attempt = attempt;
-                        m.sequence_refusals += 1;
+                        m.set_settled_attempt(attempt);
+                        m.add_sequence_refusal();
                         self.producer_mut(producer).parked.push((msg, env));
                     } else {
                         self.end_copy(topic, env, EnvState::Lost(LossReason::SequenceRefused));
