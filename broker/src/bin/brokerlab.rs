@@ -281,10 +281,12 @@ fn run(path: &str, seed: Option<u64>, until_ms: Option<u64>, trace: bool, json: 
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let mut broken: Vec<Breach> = Vec::new();
+    // One buffer for every drain (see `drain_trace_into`).
+    let mut entries = Vec::new();
     // Judges what happened since the last drain and prints it with --trace; false once stdout
     // is closed (e.g. piped into head).
     let mut drain = |sim: &mut Simulation, out: &mut BufWriter<io::StdoutLock>| -> bool {
-        let entries = sim.drain_trace();
+        sim.drain_trace_into(&mut entries);
         broken.extend(entries.iter().filter_map(|e| broker::breach(sim.model(), e)));
         !trace || entries.iter().all(|e| writeln!(out, "{}", sim.trace_line(e)).is_ok())
     };

