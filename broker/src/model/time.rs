@@ -9,7 +9,8 @@ pub struct SimTime(pub u64);
 
 /// A moment that may not have come, in the space of one `SimTime`: `SimTime::MAX` (never a
 /// moment of a run, which ends long before) stands for none. Every copy of every message
-/// carries two of these, so half the size of an `Option<SimTime>` counts in big runs.
+/// carries one of these (when its effect was applied), so half the size of an
+/// `Option<SimTime>` counts in big runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct MaybeTime(u64);
 
