@@ -450,9 +450,9 @@ impl Face {
 
     /// "Consumer worker-b: 12 processed, crashed": the kind, then the visible text in order.
     pub fn label(&self, kind: &str, id: &str) -> String {
-        let badge = self.badge.map(str::to_lowercase);
-        let parts: Vec<&str> =
-            self.lines.iter().chain(&self.partitions).map(String::as_str).chain(badge.as_deref()).collect();
+        // The badge in lower case, as it is said (not as it is drawn).
+        let badge = self.badge.map(|b| if b == "CRASHED" { "crashed" } else { "down" });
+        let parts: Vec<&str> = self.lines.iter().chain(&self.partitions).map(String::as_str).chain(badge).collect();
         let status = if parts.is_empty() { String::new() } else { format!(": {}", parts.join(", ")) };
         format!("{} {id}{status}", doc::kind_label(kind))
     }

@@ -28,7 +28,10 @@ pub fn speed_from_slider(v: f64) -> f64 {
 /// The stop nearest a speed (on a log scale: 3× is nearer 2× than 5×), for a speed set another
 /// way (an embed code's `speed`).
 pub fn slider_from_speed(s: f64) -> usize {
-    let distance = |stop: f64| (stop.ln() - s.max(MIN_SPEED).ln()).abs();
+    // The ratio of the larger to the smaller: the distance on a log scale, without a logarithm
+    // in the wasm.
+    let s = s.max(MIN_SPEED);
+    let distance = |stop: f64| if stop > s { stop / s } else { s / stop };
     (0..SPEED_STOPS.len())
         .fold(0, |best, i| if distance(SPEED_STOPS[i]) < distance(SPEED_STOPS[best]) { i } else { best })
 }
@@ -83,7 +86,7 @@ pub fn transport(props: &TransportProps) -> Html {
     let on_speed = {
         let d = props.on_action.clone();
         Callback::from(move |e: InputEvent| {
-            let v = e.target_unchecked_into::<HtmlInputElement>().value().parse::<f64>().unwrap_or(f64::NAN);
+            let v = e.target_unchecked_into::<HtmlInputElement>().value().parse::<i64>().map_or(f64::NAN, |v| v as f64);
             d.emit(TransportAction::SetSpeed(speed_from_slider(v)));
         })
     };
