@@ -120,6 +120,7 @@ pub enum EditAction {
 pub(super) fn reduce(s: AppState, action: EditAction) -> Option<AppState> {
     let next = match action {
         EditAction::AddNode { kind, at } => {
+            let dropped = at.is_some();
             let at = at.unwrap_or_else(|| doc::free_spot(&s.doc, &kind));
             let mut d = (*s.doc).clone();
             match doc::add_node(&mut d, &kind, at) {
@@ -128,6 +129,12 @@ pub(super) fn reduce(s: AppState, action: EditAction) -> Option<AppState> {
                     s.selection = Rc::new(vec![Sel::Node(id)]);
                     s.notice = None;
                     s.tab = Tab::Inspector;
+                    // A node added at a free spot (by a key or a click) may land outside the
+                    // view: a view that follows the drawing fits it in. A node dropped where the
+                    // user wanted it, or a view of their own, is left alone.
+                    if !dropped && s.auto_fit {
+                        s.fit_request += 1;
+                    }
                     s
                 }
                 Err(text) => AppState { notice: Some(Notice { text, at: None }), ..s },

@@ -379,3 +379,18 @@ fn without_its_first_lesson_the_app_opens_an_empty_scenario_and_says_so() {
     let s = reduce(Rc::new(s), OpenAction::StartOver);
     assert!(doc::nodes(&s.doc).is_empty());
 }
+
+#[test]
+fn a_node_added_at_a_free_spot_is_fitted_into_a_view_that_follows_the_drawing() {
+    let s = Rc::new(AppState::initial());
+    let before = s.fit_request;
+    let s = reduce(s, EditAction::AddNode { kind: "queue".into(), at: None });
+    assert_eq!(s.fit_request, before + 1);
+    // Dropped where the user wanted it: no refit.
+    let s = reduce(s, EditAction::AddNode { kind: "queue".into(), at: Some((100.0, 100.0)) });
+    assert_eq!(s.fit_request, before + 1);
+    // A view of the user's own is kept.
+    let s = reduce(s, ViewAction::Zoom { factor: 1.25, around: (0.0, 0.0) });
+    let s = reduce(s, EditAction::AddNode { kind: "consumer".into(), at: None });
+    assert_eq!(s.fit_request, before + 1);
+}

@@ -317,6 +317,11 @@ test('works with the keyboard alone', async ({ page }) => {
   await expect(added).toHaveCount(1);
   await expect(added).toHaveAttribute('aria-pressed', 'true');
   await expect(nodes(page)).toHaveCount(6);
+  // Added at a free spot, it is fitted into the view with the rest.
+  await expect.poll(async () => {
+    const [box, area] = [await added.boundingBox(), await canvas(page).boundingBox()];
+    return !!box && !!area && box.y >= area.y && box.y + box.height <= area.y + area.height && box.x + box.width <= area.x + area.width;
+  }, { message: 'the added queue is in view' }).toBe(true);
 
   // Tab reaches every wire and node on the canvas, the new one included.
   await page.locator('body').focus();
