@@ -71,6 +71,10 @@ pub struct Player {
     pub markers_left_out: usize,
     /// Entries the playhead produced since the last [`Player::take_entries`].
     fresh: Vec<Entry>,
+    /// Where a simulation's trace is drained when its entries are read once and let go: the
+    /// trace and this keep their buffers from drain to drain, so a long run does not leave a
+    /// freed buffer behind at every drain among its messages.
+    scratch: Vec<Entry>,
     /// Set by a seek: the animation must rebuild from the simulation instead of the trace.
     pub jumped: bool,
     /// The whole run as the scout read it, for the panels (shared with the page).
@@ -109,6 +113,7 @@ impl Player {
             markers: Vec::new(),
             markers_left_out: 0,
             fresh: Vec::new(),
+            scratch: Vec::new(),
             jumped: true,
             journal,
             pending: None,
@@ -193,7 +198,9 @@ impl Player {
 
     fn note_markers(&mut self, scout: &mut Simulation) {
         let mut journal = self.journal.borrow_mut();
-        for e in scout.drain_trace() {
+        let mut batch = std::mem::take(&mut self.scratch);
+        scout.drain_trace_into(&mut batch);
+        for e in batch.drain(..) {
             let kind = match e.event {
                 Event::Crashed { .. } | Event::OutageStarted { .. } => Some(MarkerKind::Failure),
                 Event::DeadLettered { .. } => Some(MarkerKind::DeadLetter),
@@ -217,6 +224,13 @@ impl Player {
             }
             self.markers.push(Marker { t_us, kind, label });
         }
+        self.scratch = batch;
+    }
+
+    /// The playhead's new trace entries, onto `fresh` for the animation.
+    fn drain_playhead(&mut self) {
+        self.sim.drain_trace_into(&mut self.scratch);
+        self.fresh.append(&mut self.scratch);
     }
 
     /// Moves the playhead forward to `t_us` (never past the end), keeping the trace.
@@ -224,7 +238,7 @@ impl Player {
         let t = t_us.min(self.end_us());
         if t > self.now_us() {
             self.sim.advance_to(SimTime(t));
-            self.fresh.extend(self.sim.drain_trace());
+            self.drain_playhead();
         }
     }
 
@@ -248,7 +262,7 @@ impl Player {
                 }
             }
         }
-        self.fresh.extend(self.sim.drain_trace());
+        self.drain_playhead();
     }
 
     /// Moves the playhead to the next moment something happens. Returns false at the end.
@@ -256,7 +270,7 @@ impl Player {
         match self.sim.next_event_at() {
             Some(t) if t <= self.sim.end() => {
                 self.sim.advance_to(t);
-                self.fresh.extend(self.sim.drain_trace());
+                self.drain_playhead();
                 true
             }
             _ => {
@@ -314,7 +328,7 @@ impl Player {
                     replay.step();
                     spent += 1;
                     if replay.pending_trace().len() >= REPLAY_DRAIN_EVERY {
-                        replay.drain_trace();
+                        replay.drain_trace_into(&mut self.scratch);
                     }
                 }
                 _ => break,
@@ -322,7 +336,8 @@ impl Player {
         }
         replay.advance_to(SimTime(p.target));
         // What the playhead jumped over is not animated.
-        replay.drain_trace();
+        replay.drain_trace_into(&mut self.scratch);
+        self.scratch.clear();
         self.sim = replay;
         self.fresh.clear();
         self.jumped = true;
