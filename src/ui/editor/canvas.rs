@@ -245,16 +245,14 @@ pub fn canvas(props: &CanvasProps) -> Html {
     let view = state.view;
     let transform = format!("translate({} {}) scale({})", view.pan_x, view.pan_y, view.zoom);
 
-    // Every wire's line, from the edge of the out port to the edge of the in port (so the
-    // port stays grabbable), and every node's box: what a wire's label keeps clear of.
+    // Every wire's line and every node's box: what a wire's label keeps clear of.
     let segments: Vec<Option<Segment>> = doc::wires(d)
         .iter()
         .map(|w| {
             let (from, to) = doc::wire_ends(w);
             doc::find_node(d, from)?;
             doc::find_node(d, to)?;
-            let (a, b) = (pos(from), pos(to));
-            Some((a.0 + NODE_W + 8.0, a.1 + NODE_H / 2.0, b.0 - 6.0, b.1 + NODE_H / 2.0))
+            Some(wire_line(pos(from), pos(to)))
         })
         .collect();
     let boxes: Vec<Rect> = doc::nodes(d)
@@ -435,14 +433,15 @@ pub fn canvas(props: &CanvasProps) -> Html {
 pub struct Face {
     pub lines: Vec<String>,
     pub partitions: Vec<String>,
-    pub badge: Option<&'static str>,
+    /// The badge as drawn, and as said.
+    pub badge: Option<(&'static str, &'static str)>,
 }
 
 impl Face {
     pub fn of(kind: &str, status: Option<&NodeSnapshot>) -> Face {
         let badge = match status.map_or("", |s| s.state) {
-            "crashed" => Some("CRASHED"),
-            "outage" => Some("DOWN"),
+            "crashed" => Some(("CRASHED", "crashed")),
+            "outage" => Some(("DOWN", "down")),
             _ => None,
         };
         Face { lines: status_lines(kind, status), partitions: topic_lines(status), badge }
@@ -450,8 +449,7 @@ impl Face {
 
     /// "Consumer worker-b: 12 processed, crashed": the kind, then the visible text in order.
     pub fn label(&self, kind: &str, id: &str) -> String {
-        // The badge in lower case, as it is said (not as it is drawn).
-        let badge = self.badge.map(|b| if b == "CRASHED" { "crashed" } else { "down" });
+        let badge = self.badge.map(|(_, said)| said);
         let parts: Vec<&str> = self.lines.iter().chain(&self.partitions).map(String::as_str).chain(badge).collect();
         let status = if parts.is_empty() { String::new() } else { format!(": {}", parts.join(", ")) };
         format!("{} {id}{status}", doc::kind_label(kind))
@@ -481,7 +479,7 @@ pub fn node_body(id: &str, kind: &str, face: &Face) -> Html {
             { for face.partitions.iter().enumerate().map(|(i, l)| html! {
                 <>{ " " }<text class="partition-line" x="4" y={(NODE_H + 15.0 + doc::PARTITION_LINE * i as f64).to_string()}>{ l.clone() }</text></>
             }) }
-            { for face.badge.map(|b| html! {
+            { for face.badge.map(|(b, _)| html! {
                 <>{ " " }<g class="crashed-badge"><rect x="0" y="-22" width="80" height="19" rx="3" /><text x="40" y="-7.5">{ b }</text></g></>
             }) }
         </>
@@ -497,6 +495,12 @@ fn fitted(class: &'static str, x: f64, y: f64, text: String, size: f64, room: f6
             { text }
         </text>
     }
+}
+
+/// A wire's line between the nodes whose top-left corners are `from` and `to`: from the edge
+/// of the out port to the edge of the in port, so the ports stay grabbable.
+pub fn wire_line(from: (f64, f64), to: (f64, f64)) -> Segment {
+    (from.0 + NODE_W + 8.0, from.1 + NODE_H / 2.0, to.0 - 6.0, to.1 + NODE_H / 2.0)
 }
 
 /// A wire is a straight line, so that tokens, which glide in straight lines between nodes,
@@ -534,10 +538,9 @@ fn status_lines(kind: &str, s: Option<&NodeSnapshot>) -> Vec<String> {
             // The CRASHED badge says the rest.
             "crashed" => vec![format!("{} processed", n(s.processed))],
             "away" => vec!["not in its group".to_owned()],
-            _ => vec![
-                format!("{} in flight", n(Some(s.in_progress.unwrap_or(0).max(s.unacked.unwrap_or(0))))),
-                format!("{} processed", n(s.processed)),
-            ],
+            _ => {
+                vec![format!("{} in flight", n(s.in_progress.max(s.unacked))), format!("{} processed", n(s.processed))]
+            }
         },
         _ => Vec::new(),
     }

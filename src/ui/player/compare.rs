@@ -7,10 +7,10 @@ use std::rc::Rc;
 use broker::Outcome;
 use yew::prelude::*;
 
-use crate::model::doc::{self, NODE_H, NODE_W};
+use crate::model::doc;
 use crate::model::format::thousands;
 use crate::play::compare::{differences, scene_box, Comparison};
-use crate::ui::editor::canvas::{curve, node_body, Face};
+use crate::ui::editor::canvas::{curve, node_body, wire_line, Face};
 
 #[derive(Properties, PartialEq)]
 pub struct ComparePaneProps {
@@ -34,8 +34,8 @@ pub fn compare_pane(props: &ComparePaneProps) -> Html {
         let (from, to) = doc::wire_ends(w);
         doc::find_node(d, from)?;
         doc::find_node(d, to)?;
-        let (a, z) = (doc::position(d, from), doc::position(d, to));
-        let path = curve(a.0 + NODE_W + 8.0, a.1 + NODE_H / 2.0, z.0 - 6.0, z.1 + NODE_H / 2.0);
+        let (x1, y1, x2, y2) = wire_line(doc::position(d, from), doc::position(d, to));
+        let path = curve(x1, y1, x2, y2);
         Some(html! { <path class="wire-line" d={path} marker-end="url(#arrow)" /> })
     });
     let nodes = doc::nodes(d).iter().map(|n| {
