@@ -385,7 +385,7 @@ impl Animator {
             // Where the token is drawn, if it is drawn at the node where this happened; else
             // that node (within one frame a message can be published, delivered and lost).
             let at = |me: &Self| {
-                e.env
+                e.env()
                     .and_then(|c| me.toks.get(&c.0))
                     .filter(|t| t.place.node() == e.node)
                     .map_or_else(|| layout.center(e.node), |t| t.pos(layout, wall_ms))
@@ -412,19 +412,19 @@ impl Animator {
                 self.busy_until = self.busy_until.max(wall_ms + life);
             }
             match &e.event {
-                Event::Published { .. } => published.extend(e.msg.map(|m| (m, e.node))),
+                Event::Published { .. } => published.extend(e.msg().map(|m| (m, e.node))),
                 Event::Enqueued { position: 0 } | Event::Requeued { position: 0, .. } => {
-                    heads.extend(e.env.map(|c| c.0))
+                    heads.extend(e.env().map(|c| c.0))
                 }
                 Event::OffsetsReset { .. } | Event::Redriven { .. } => everything = true,
                 _ => {}
             }
-            if let Some(c) = e.env {
+            if let Some(c) = e.env() {
                 self.next_copy = self.next_copy.max(c.0 + 1);
             }
             // An append makes one copy per group reading the topic, and the trace names only
             // the first: the others are the next copy ids the core hands out.
-            if let (Event::Appended { .. }, Some(msg)) = (&e.event, e.msg) {
+            if let (Event::Appended { .. }, Some(msg)) = (&e.event, e.msg()) {
                 let extra = match layout.kinds.get(e.node.index()) {
                     Some(Kind::Topic { copies, .. }) => copies.saturating_sub(1),
                     _ => 0,
@@ -437,7 +437,7 @@ impl Animator {
                 }
                 self.next_copy += extra;
             }
-            match e.env {
+            match e.env() {
                 Some(c) => touched.push(c.0),
                 // A crash, a commit, a rebalance...: copies at that node, and at consumers (a
                 // commit by one member ends a zombie member's copy), may have moved unnamed.
@@ -526,7 +526,7 @@ impl Animator {
             }
         }
         for e in entries {
-            let Some(t) = e.env.and_then(|c| self.toks.get_mut(&c.0)) else { continue };
+            let Some(t) = e.env().and_then(|c| self.toks.get_mut(&c.0)) else { continue };
             match e.event {
                 Event::RetryScheduled { attempt, delay_us } => t.backoff = Some((e.t.0, e.t.0 + delay_us, attempt)),
                 Event::ProcessingStarted { .. } => t.backoff = None,
@@ -759,7 +759,7 @@ mod tests {
         play("poison-with-dlq", 16_000, false, |p, a, layout, es, wall| {
             for e in es.iter().filter(|e| matches!(e.event, Event::DeadLettered { .. })) {
                 let Event::DeadLettered { target, .. } = e.event else { unreachable!() };
-                let c = e.env.unwrap().0;
+                let c = e.env().unwrap().0;
                 let at = |w| drawn(a, layout, w, p.now_us()).into_iter().find(|d| d.copy == c).unwrap();
                 let (now, mid, end) = (at(wall), at(wall + DEAD_GLIDE_MS / 2.0), at(wall + DEAD_GLIDE_MS));
                 assert!(now.dead && now.shape == Shape::DeadLetter && now.colour == DEAD_RED);
@@ -801,8 +801,8 @@ mod tests {
         play("retry-jitter", 16_000, false, |p, a, layout, es, wall| {
             for e in es {
                 let Event::RetryScheduled { attempt, delay_us } = e.event else { continue };
-                let c = e.env.unwrap().0;
-                if delay_us < 1_000 || es.iter().any(|x| x.env == e.env && x.seq > e.seq) {
+                let c = e.env().unwrap().0;
+                if delay_us < 1_000 || es.iter().any(|x| x.env() == e.env() && x.seq > e.seq) {
                     continue;
                 }
                 let at = |now| drawn(a, layout, wall, now).into_iter().find(|d| d.copy == c).unwrap();

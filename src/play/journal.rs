@@ -125,7 +125,7 @@ impl Journal {
                 self.breaches.push(Breach {
                     t_us: e.t.0,
                     node: e.node.0,
-                    msg: e.msg.map(|m| m.index() as u32),
+                    msg: e.msg().map(|m| m.index() as u32),
                     text: text.clone(),
                 });
             } else {
@@ -136,7 +136,7 @@ impl Journal {
             self.left_out += 1;
             return breach;
         }
-        if let Some(m) = e.msg {
+        if let Some(m) = e.msg() {
             let i = m.index();
             if self.by_msg.len() <= i {
                 self.by_msg.resize(i + 1, Vec::new());

@@ -389,7 +389,7 @@ impl Player {
 fn marker_label(sim: &Simulation, e: &Entry) -> String {
     let at = format!("{} s", one_decimal(e.t.0 as f64 / 1e6));
     let node = sim.model().name(e.node);
-    let msg = e.msg.map(|m| sim.message_name(m)).unwrap_or_default();
+    let msg = e.msg().map(|m| sim.message_name(m)).unwrap_or_default();
     match e.event {
         Event::Crashed { .. } => format!("{at}: {node} crashed"),
         Event::OutageStarted { .. } => format!("{at}: {node} went down"),

@@ -174,7 +174,7 @@ pub fn breach(model: &Model, e: &Entry) -> Option<Breach> {
         semantics,
         end_to_end,
         node: e.node,
-        msg: e.msg,
+        msg: e.msg(),
         t: e.t,
         evidence,
     })
@@ -218,7 +218,7 @@ mod tests {
     }
 
     fn entry(node: u32, event: Event) -> Entry {
-        Entry { t: SimTime(5), seq: 0, node: NodeId(node), msg: Some(MsgId(0)), env: None, event }
+        Entry::new(SimTime(5), 0, NodeId(node), Some(MsgId(0)), None, event)
     }
 
     #[test]

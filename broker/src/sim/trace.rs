@@ -39,13 +39,18 @@ use crate::model::ids::{EnvId, MsgId, NodeId};
 use crate::model::time::SimTime;
 use crate::sim::death::DeathReason;
 
+/// One trace entry: 40 bytes. A recorded run keeps millions of them, and writing them to fresh
+/// memory was a third of a run's time, so the sequence number is 32 bits (a run stops long
+/// before 4 billion events: see `DEFAULT_EVENT_BUDGET` and `WORK_BUDGET`) and the message and
+/// copy are stored as their numbers with `u32::MAX` for none; [`Entry::msg`] and
+/// [`Entry::env`] read them.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Entry {
     pub t: SimTime,
-    pub seq: u64,
+    pub seq: u32,
     pub node: NodeId,
-    pub msg: Option<MsgId>,
-    pub env: Option<EnvId>,
+    msg: u32,
+    env: u32,
     pub event: Event,
 }
 
@@ -459,22 +464,39 @@ pub trait Names {
     }
 }
 
+/// `u32::MAX` stands for "none" in an entry's message and copy.
+const NONE: u32 = u32::MAX;
+
 impl Entry {
+    pub fn new(t: SimTime, seq: u32, node: NodeId, msg: Option<MsgId>, env: Option<EnvId>, event: Event) -> Entry {
+        Entry { t, seq, node, msg: msg.map_or(NONE, |m| m.0), env: env.map_or(NONE, |e| e.0), event }
+    }
+
+    /// The message the entry is about, if any.
+    pub fn msg(&self) -> Option<MsgId> {
+        (self.msg != NONE).then_some(MsgId(self.msg))
+    }
+
+    /// The copy (envelope) the entry is about, if any.
+    pub fn env(&self) -> Option<EnvId> {
+        (self.env != NONE).then_some(EnvId(self.env))
+    }
+
     /// Feeds this entry into the running trace hash.
     /// The hash's input is 57 bytes, little-endian: time (8), sequence (8), event code (1),
     /// node (4), message (4), copy (4, `u32::MAX` for none), the payload's three words (8
     /// each), and the end marker `b1 0c 1a b5`.
     pub fn hash_into(&self, h: &mut Fnv1a) {
         h.u64(self.t.0);
-        h.u64(self.seq);
+        h.u64(u64::from(self.seq));
         h.byte(self.event.code());
         h.u32(self.node.0);
-        h.u32(self.msg.map_or(u32::MAX, |m| m.0));
-        h.u32(self.env.map_or(u32::MAX, |e| e.0));
+        h.u32(self.msg);
+        h.u32(self.env);
         for w in self.event.payload() {
             h.u64(w);
         }
-        h.bytes(&[0xb1, 0x0c, 0x1a, 0xb5]);
+        h.end_marker();
     }
 
     /// One JSON object, as `brokerlab run --trace` prints it.
@@ -484,13 +506,13 @@ impl Entry {
         m.insert("seq".into(), json!(self.seq));
         m.insert("event".into(), json!(self.event.name()));
         m.insert("node".into(), json!(names.node_name(self.node)));
-        if let Some(msg) = self.msg {
+        if let Some(msg) = self.msg() {
             m.insert("msg".into(), json!(names.msg_name(msg)));
         }
-        if let Some(env) = self.env {
+        if let Some(env) = self.env() {
             m.insert("copy".into(), json!(env.0));
         }
-        let mut j = Json { m, names, msg: self.msg };
+        let mut j = Json { m, names, msg: self.msg() };
         self.event.write_json(&mut j);
         Value::Object(j.m)
     }
@@ -521,7 +543,7 @@ impl Default for Trace {
 
 impl Trace {
     pub fn push(&mut self, t: SimTime, node: NodeId, msg: Option<MsgId>, env: Option<EnvId>, event: Event) {
-        let e = Entry { t, seq: self.next_seq, node, msg, env, event };
+        let e = Entry::new(t, self.next_seq as u32, node, msg, env, event);
         self.next_seq += 1;
         e.hash_into(&mut self.hasher);
         if self.keep {
@@ -565,6 +587,7 @@ mod tests {
     fn an_event_stays_small() {
         // A recorded run keeps millions of entries: a topic event must not make every entry
         // bigger than the queue events already are.
-        assert!(std::mem::size_of::<Event>() <= 24, "{}", std::mem::size_of::<Event>());
+        assert!(std::mem::size_of::<Event>() <= 16, "{}", std::mem::size_of::<Event>());
+        assert!(std::mem::size_of::<Entry>() <= 40, "{}", std::mem::size_of::<Entry>());
     }
 }

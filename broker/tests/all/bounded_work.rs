@@ -90,7 +90,7 @@ fn a_redrive_of_many_dead_letters_moves_each_once_in_order() {
         .drain_trace()
         .iter()
         .filter(|e| matches!(e.event, broker::Event::Redriven { .. }))
-        .map(|e| e.msg.map_or(u64::MAX, |m| u64::from(m.0)))
+        .map(|e| e.msg().map_or(u64::MAX, |m| u64::from(m.0)))
         .collect();
     assert_eq!(redriven.len(), 5000);
     assert!(redriven.windows(2).all(|w| w[0] < w[1]), "oldest first");

@@ -86,13 +86,13 @@ fn collect(
     let mut rows = Vec::new();
     let mut total = 0;
     for e in journal.entries[..until].iter().rev() {
-        if kinds.is_some_and(|k| !k.contains(&e.event.name())) || node.is_some_and(|n| e.node.0 != n) || !key_ok(e.msg)
+        if kinds.is_some_and(|k| !k.contains(&e.event.name())) || node.is_some_and(|n| e.node.0 != n) || !key_ok(e.msg())
         {
             continue;
         }
         total += 1;
         if rows.len() < limit {
-            let msg = e.msg.filter(|m| m.index() < sim.messages());
+            let msg = e.msg().filter(|m| m.index() < sim.messages());
             rows.push(Row {
                 t_us: e.t.0,
                 node: sim.model().name(e.node).to_string(),
