@@ -70,29 +70,28 @@ impl Simulation {
             // A plain queue used as a dead-letter target: take the messages that died.
             NodeState::Queue(q) => q
                 .ready
-                .values()
+                .envelopes()
                 .filter(|e| !self.envs[e.index()].deaths.is_empty())
-                .filter_map(|e| target_of(self, *e).map(|t| (*e, t)))
+                .filter_map(|e| target_of(self, e).map(|t| (e, t)))
                 .collect(),
             _ => return,
         };
         // The moved ones leave the dead-letter queue in one pass (one at a time would cost a
         // pass over the whole queue per message). Nothing below reads it before they are gone.
-        if let NodeState::DeadLetterQueue { held } = &mut self.nodes[dlq.index()] {
-            let mut moving = moves.iter().map(|m| m.0).peekable();
-            held.retain(|e| {
-                let gone = moving.peek() == Some(e);
-                if gone {
-                    moving.next();
-                }
-                !gone
-            });
+        let mut moving = moves.iter().map(|m| m.0).peekable();
+        let mut gone = |e: EnvId| {
+            let gone = moving.peek() == Some(&e);
+            if gone {
+                moving.next();
+            }
+            gone
+        };
+        match &mut self.nodes[dlq.index()] {
+            NodeState::DeadLetterQueue { held } => held.retain(|e| !gone(*e)),
+            NodeState::Queue(q) => q.ready.retain(|e| !gone(e)),
+            _ => {}
         }
         for (env, target) in moves {
-            if let NodeState::Queue(q) = &mut self.nodes[dlq.index()] {
-                let order = self.envs[env.index()].order;
-                q.ready.remove(&order);
-            }
             self.emit_env(dlq, env, Event::Redriven { to: target });
             if let NodeKind::Topic(_) = self.model.nodes[target.index()].kind {
                 // Back to the topic it failed in: a new record at the end of its partition.

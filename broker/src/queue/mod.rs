@@ -5,23 +5,23 @@
 //! Publisher Confirms" and "Quorum Queues", RabbitMQ 3.13 and 4.0): a classic queue puts a
 //! requeued message back at its original position, which in a FIFO is at or near the head;
 //! a quorum queue puts it near the head when a delivery limit is set, and at the back when
-//! there is none. The ready list is a `BTreeMap` keyed by an ordering number: the tail takes
+//! there is none. The ready list (`ready.rs`) is sorted by an ordering number: the tail takes
 //! increasing numbers, a head insert takes decreasing negative ones, and a classic requeue
 //! reuses the message's original number, which puts it back exactly where it was.
 
 pub mod dead_letter;
 pub mod exchange;
+pub mod ready;
 pub mod routing;
 
-use std::collections::BTreeMap;
-
 use crate::model::ids::EnvId;
+use crate::queue::ready::Ready;
 use crate::model::time::SimTime;
 use crate::scenario::QueueType;
 
 #[derive(Clone, Debug, Default)]
 pub struct QueueState {
-    pub ready: BTreeMap<i64, EnvId>,
+    pub ready: Ready,
     next_tail: i64,
     next_head: i64,
     /// Round-robin cursor over the queue's consumers.
@@ -69,35 +69,30 @@ impl QueueState {
 
     /// Inserts at `order`; returns the 0-based position from the head.
     pub fn insert(&mut self, order: i64, env: EnvId) -> u32 {
-        let previous = self.ready.insert(order, env);
-        debug_assert!(previous.is_none(), "two envelopes at one queue position");
+        let position = self.ready.insert(order, env);
         self.note_depth();
-        if self.ready.last_key_value().map(|(k, _)| *k) == Some(order) {
-            self.ready.len() as u32 - 1
-        } else {
-            self.ready.range(..order).count() as u32
-        }
+        position as u32
     }
 
     /// The ordering number for a requeue, given the message's original one.
     pub fn requeue_order(&mut self, at: RequeueAt, original: i64) -> i64 {
         match at {
-            RequeueAt::Original if !self.ready.contains_key(&original) => original,
+            RequeueAt::Original if !self.ready.contains(original) => original,
             RequeueAt::Original | RequeueAt::Back => self.tail_order(),
             RequeueAt::Head => {
                 self.next_head -= 1;
-                let first = self.ready.first_key_value().map_or(0, |(k, _)| *k);
+                let first = self.ready.first_order().unwrap_or(0);
                 self.next_head.min(first - 1)
             }
         }
     }
 
     pub fn pop_head(&mut self) -> Option<EnvId> {
-        self.ready.pop_first().map(|(_, e)| e)
+        self.ready.pop_first()
     }
 
     pub fn remove(&mut self, order: i64) -> Option<EnvId> {
-        self.ready.remove(&order)
+        self.ready.remove(order)
     }
 
     pub fn note_depth(&mut self) {

@@ -145,7 +145,7 @@ impl Simulation {
                 let m = &self.msgs[e.msg.index()];
                 let position = match e.state {
                     EnvState::Ready { queue } => match &self.nodes[queue.index()] {
-                        NodeState::Queue(q) => Some(q.ready.range(..e.order).count() as u32),
+                        NodeState::Queue(q) => Some(q.ready.position(e.order) as u32),
                         _ => None,
                     },
                     _ => None,

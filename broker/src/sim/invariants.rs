@@ -125,7 +125,7 @@ pub fn check(sim: &Simulation, full: bool) -> Result<(), String> {
         }
         let placed = match e.state {
             EnvState::Ready { queue } => match &sim.nodes[queue.index()] {
-                NodeState::Queue(q) => q.ready.get(&e.order).is_some_and(|x| x.index() == i),
+                NodeState::Queue(q) => q.ready.get(e.order).is_some_and(|x| x.index() == i),
                 _ => false,
             },
             EnvState::Unacked { consumer, .. } => match &sim.nodes[consumer.index()] {
