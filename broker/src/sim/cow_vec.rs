@@ -58,16 +58,31 @@ impl<T: Clone> CowVec<T> {
 impl<T> Index<usize> for CowVec<T> {
     type Output = T;
 
+    #[inline]
     fn index(&self, i: usize) -> &T {
         &self.chunks[i >> CHUNK_BITS][i & (CHUNK - 1)]
     }
 }
 
 impl<T: Clone> IndexMut<usize> for CowVec<T> {
-    /// Copies the chunk first if a clone still shares it.
+    /// Copies the chunk first if a clone still shares it. The check is inlined into every
+    /// write and the copy is kept out of line: writes are most of a run's memory traffic and
+    /// almost never find a shared chunk.
+    #[inline]
     fn index_mut(&mut self, i: usize) -> &mut T {
-        &mut Rc::make_mut(&mut self.chunks[i >> CHUNK_BITS])[i & (CHUNK - 1)]
+        let chunk = &mut self.chunks[i >> CHUNK_BITS];
+        if Rc::get_mut(chunk).is_none() {
+            unshare(chunk);
+        }
+        &mut Rc::get_mut(chunk).expect("unshared just now")[i & (CHUNK - 1)]
     }
+}
+
+/// Gives this clone its own copy of a chunk another clone shares.
+#[cold]
+#[inline(never)]
+fn unshare<T: Clone>(chunk: &mut Rc<Vec<T>>) {
+    Rc::make_mut(chunk);
 }
 
 #[cfg(test)]
