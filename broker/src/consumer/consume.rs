@@ -47,31 +47,35 @@ impl Simulation {
         if n == 0 {
             return;
         }
+        let queue_prefetch = self.queue_model(queue).prefetch;
         loop {
             let q = self.queue(queue);
             if q.ready.is_empty() || q.in_outage(self.now) {
                 return;
             }
-            let rr = q.rr;
+            // Round-robin from the cursor: the first consumer with room in its prefetch.
+            let mut idx = q.rr % n;
             let mut chosen = None;
-            for k in 0..n {
-                let idx = (rr + k) % n;
+            for _ in 0..n {
                 let c = self.queue_model(queue).consumers[idx];
                 let cs = self.consumer(c);
-                if !cs.crashed && !cs.away && cs.unacked.len() < self.prefetch_of(c, queue) {
+                let prefetch = self.consumer_model(c).prefetch.unwrap_or(queue_prefetch) as usize;
+                if !cs.crashed && !cs.away && cs.unacked.len() < prefetch {
                     chosen = Some((idx, c));
                     break;
                 }
+                idx = if idx + 1 == n { 0 } else { idx + 1 };
             }
             let Some((idx, consumer)) = chosen else { return };
             let q = self.queue_mut(queue);
-            q.rr = (idx + 1) % n;
+            q.rr = if idx + 1 == n { 0 } else { idx + 1 };
             let env = q.pop_head().expect("checked non-empty");
             self.deliver(env, queue, consumer);
         }
     }
 
     /// basic.qos: the consumer's own prefetch, or else its queue's.
+    #[inline]
     pub(crate) fn prefetch_of(&self, consumer: NodeId, queue: NodeId) -> usize {
         self.consumer_model(consumer).prefetch.unwrap_or(self.queue_model(queue).prefetch) as usize
     }
