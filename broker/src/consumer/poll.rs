@@ -65,6 +65,20 @@ pub struct LogWork {
     pub committed_before: bool,
 }
 
+/// What a poll builds as it goes: the partitions the member owns and the records it takes.
+/// Kept on the simulation so that polls reuse them; a clone starts with none.
+#[derive(Debug, Default)]
+pub(crate) struct PollScratch {
+    owned: Vec<Tp>,
+    fetched: Vec<Polled>,
+}
+
+impl Clone for PollScratch {
+    fn clone(&self) -> Self {
+        PollScratch::default()
+    }
+}
+
 impl Simulation {
     /// Still the owner of the partition a work came from, with nothing reset since.
     fn still_owns(&self, consumer: NodeId, w: &LogWork) -> bool {
@@ -165,9 +179,20 @@ impl Simulation {
     /// Fetches up to `max_poll_records` from the owned partitions, taking them in turn from
     /// where the last poll stopped. Returns whether it got any.
     fn poll(&mut self, consumer: NodeId) -> bool {
+        // The two lists a poll builds, reused from poll to poll (a poll that runs inside this
+        // one finds them taken and makes its own).
+        let PollScratch { mut owned, mut fetched } = std::mem::take(&mut self.poll_scratch);
+        owned.clear();
+        fetched.clear();
+        let got = self.poll_into(consumer, &mut owned, &mut fetched);
+        self.poll_scratch = PollScratch { owned, fetched };
+        got
+    }
+
+    fn poll_into(&mut self, consumer: NodeId, owned: &mut Vec<Tp>, fetched: &mut Vec<Polled>) -> bool {
         let lm = self.consumer_model(consumer).log.clone().expect("a topic consumer");
         let at_most_once = self.consumer_model(consumer).semantics == Semantics::AtMostOnce;
-        let owned: Vec<Tp> = self.consumer(consumer).log.owned.keys().copied().collect();
+        owned.extend(self.consumer(consumer).log.owned.keys().copied());
         // A poll looks at every partition it owns, whether or not it finds anything.
         self.charge(Some(consumer), owned.len() as u64);
         self.consumer_mut(consumer).log.last_poll_at = self.now;
@@ -179,7 +204,6 @@ impl Simulation {
         let mut room = lm.max_poll_records as u64;
         let start = self.consumer(consumer).log.cursor % owned.len();
         self.consumer_mut(consumer).log.cursor = start + 1;
-        let mut fetched = Vec::new();
         for k in 0..owned.len() {
             if room == 0 {
                 break;
@@ -222,7 +246,7 @@ impl Simulation {
             self.consumer_mut(consumer).log.poll_deadline_scheduled = true;
             self.sched.schedule(self.later(lm.max_poll_interval), Due::PollDeadline { consumer });
         }
-        for p in &fetched {
+        for p in fetched.iter() {
             let e = &mut self.envs[p.env.index()];
             e.delivery_count += 1;
             let redelivered = e.delivery_count > 1;
@@ -239,14 +263,14 @@ impl Simulation {
         if at_most_once && lm.commit != CommitMode::Record {
             // At-most-once: the batch's offsets are committed before any of it is processed.
             let mut ends: BTreeMap<Tp, u64> = BTreeMap::new();
-            for p in &fetched {
+            for p in fetched.iter() {
                 ends.insert((p.topic, p.partition), p.offset + 1);
             }
             for (tp, end) in ends {
                 self.commit(consumer, tp, end);
             }
         }
-        self.consumer_mut(consumer).log.batch.extend(fetched);
+        self.consumer_mut(consumer).log.batch.extend(fetched.drain(..));
         true
     }
 

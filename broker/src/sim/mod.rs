@@ -210,6 +210,8 @@ pub struct Simulation {
     pub(crate) work: u64,
     pub(crate) work_budget: u64,
     pub(crate) work_by_node: Vec<u64>,
+    /// The lists a topic consumer's poll builds, reused from poll to poll.
+    pub(crate) poll_scratch: crate::consumer::poll::PollScratch,
     /// Check invariants after every event (on by default in debug builds).
     pub check_invariants: bool,
     pub(crate) invariant_tick: u64,
@@ -335,6 +337,7 @@ impl Simulation {
             work: 0,
             work_budget: WORK_BUDGET,
             work_by_node: vec![0; model.nodes.len()],
+            poll_scratch: Default::default(),
             check_invariants: cfg!(debug_assertions),
             invariant_tick: 0,
             model,

@@ -22,6 +22,7 @@ use std::collections::{BTreeMap, VecDeque};
 
 use crate::model::ids::{EnvId, MsgId, NodeId};
 use crate::model::time::SimTime;
+use crate::sim::few::Few;
 use crate::sim::message::EnvState;
 use crate::sim::trace::{DropReason, Event, LossReason, PublishFailure};
 use crate::sim::{Due, NodeState, Simulation};
@@ -67,12 +68,16 @@ impl PartitionLog {
         offset
     }
 
-    /// Deletes the first record; returns it with its copies.
-    pub fn delete_head(&mut self, slots: usize) -> Option<(u64, Record, Vec<EnvId>)> {
+    /// Deletes the first record; returns it with its copies (one per group, so nearly always
+    /// one, kept inline).
+    pub fn delete_head(&mut self, slots: usize) -> Option<(u64, Record, Few<EnvId>)> {
         let r = self.records.pop_front()?;
         let offset = self.start;
         self.start += 1;
-        let copies = self.copies.drain(..slots).collect();
+        let mut copies = Few::Zero;
+        for c in self.copies.drain(..slots) {
+            copies.push(c);
+        }
         Some((offset, r, copies))
     }
 
@@ -313,8 +318,8 @@ impl Simulation {
                 self.sched.schedule(head.after(r).max(now), Due::Retention { topic, partition });
             }
         }
-        let groups = self.topic_model(topic).groups.clone();
-        for g in groups {
+        for i in 0..self.topic_model(topic).groups.len() {
+            let g = self.topic_model(topic).groups[i];
             self.note_appended(g);
             if let Some(owner) = self.groups[g as usize].owner.get(&(topic, partition)).copied() {
                 self.log_pump(owner);
@@ -348,12 +353,13 @@ impl Simulation {
         };
         self.trace.push(self.now, topic, Some(r.msg), None, Event::Deleted { partition, offset: offset as u32 });
         // A group with no committed offset here counts its lag from the log start, which moved.
-        for g in self.topic_model(topic).groups.clone() {
+        for i in 0..self.topic_model(topic).groups.len() {
+            let g = self.topic_model(topic).groups[i];
             if !self.groups[g as usize].committed.contains_key(&(topic, partition)) {
                 self.groups[g as usize].lag -= 1;
             }
         }
-        for c in copies {
+        for &c in copies.iter() {
             if !self.in_log_at(c, (topic, partition), offset) {
                 continue;
             }
@@ -383,7 +389,7 @@ mod tests {
         }
         assert_eq!(p.end(), 5);
         let (offset, r, copies) = p.delete_head(2).unwrap();
-        assert_eq!((offset, r.msg, copies), (0, MsgId(0), vec![EnvId(0), EnvId(1)]));
+        assert_eq!((offset, r.msg, &copies[..]), (0, MsgId(0), &[EnvId(0), EnvId(1)][..]));
         assert_eq!((p.start, p.end()), (1, 5));
         assert_eq!(p.get(0), None);
         assert_eq!(p.get(3).unwrap().msg, MsgId(3));
