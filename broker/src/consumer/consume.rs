@@ -140,7 +140,7 @@ impl Simulation {
         }
     }
 
-    pub(crate) fn begin_attempt(&mut self, consumer: NodeId, serial: u64) {
+    pub(crate) fn begin_attempt(&mut self, consumer: NodeId, serial: u32) {
         let cs = self.consumer(consumer);
         let Some(i) = cs.work_index(serial) else { return };
         let w = cs.works[i].clone();
@@ -203,7 +203,7 @@ impl Simulation {
         })
     }
 
-    pub(crate) fn processing_done(&mut self, consumer: NodeId, serial: u64) {
+    pub(crate) fn processing_done(&mut self, consumer: NodeId, serial: u32) {
         let Some(i) = self.consumer(consumer).work_index(serial) else { return };
         let w = self.consumer(consumer).works[i].clone();
         let msg = self.envs[w.env.index()].msg;
@@ -321,7 +321,7 @@ impl Simulation {
         }
     }
 
-    pub(crate) fn retry_due(&mut self, consumer: NodeId, serial: u64) {
+    pub(crate) fn retry_due(&mut self, consumer: NodeId, serial: u32) {
         self.begin_attempt(consumer, serial);
     }
 
@@ -359,7 +359,7 @@ impl Simulation {
         self.pump(w.queue);
     }
 
-    fn finish_work(&mut self, consumer: NodeId, serial: u64, _queue: NodeId) {
+    fn finish_work(&mut self, consumer: NodeId, serial: u32, _queue: NodeId) {
         let cs = self.consumer_mut(consumer);
         if let Some(i) = cs.work_index(serial) {
             cs.works.remove(i);

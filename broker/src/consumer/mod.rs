@@ -60,7 +60,7 @@ impl Default for ConsumerState {
 #[derive(Clone, Debug)]
 pub struct Work {
     /// Unique for the run, so a scheduled event can find its work again (or find it gone).
-    pub serial: u64,
+    pub serial: u32,
     pub env: EnvId,
     pub queue: NodeId,
     /// The channel it was delivered on.
@@ -75,7 +75,7 @@ pub struct Work {
 }
 
 impl ConsumerState {
-    pub fn work_index(&self, serial: u64) -> Option<usize> {
+    pub fn work_index(&self, serial: u32) -> Option<usize> {
         self.works.iter().position(|w| w.serial == serial)
     }
 

@@ -399,7 +399,7 @@ impl Simulation {
         }
     }
 
-    fn finish_log_work(&mut self, consumer: NodeId, serial: u64) {
+    fn finish_log_work(&mut self, consumer: NodeId, serial: u32) {
         let cs = self.consumer_mut(consumer);
         if let Some(i) = cs.work_index(serial) {
             cs.works.remove(i);

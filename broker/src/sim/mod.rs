@@ -77,7 +77,8 @@ pub enum Limit {
     },
 }
 
-/// Something scheduled to happen.
+/// Something scheduled to happen. Its fields are 32 bits or less, so that with its time and
+/// sequence number it fills a 32-byte heap entry (a test checks).
 #[derive(Clone, Debug)]
 pub(crate) enum Due {
     ProducerTick {
@@ -101,12 +102,12 @@ pub(crate) enum Due {
     ProcessingDone {
         consumer: NodeId,
         life: u32,
-        serial: u64,
+        serial: u32,
     },
     RetryAttempt {
         consumer: NodeId,
         life: u32,
-        serial: u64,
+        serial: u32,
     },
     AckTimeout {
         consumer: NodeId,
@@ -198,7 +199,7 @@ pub struct Simulation {
     pub(crate) event_types: Vec<String>,
     /// Highest key sequence applied so far, per (effect, key): the out-of-order detector.
     pub(crate) applied_key_seq: BTreeMap<(u16, u32), (u32, MsgId)>,
-    pub(crate) next_work: u64,
+    pub(crate) next_work: u32,
     pub(crate) groups: Vec<crate::topic::consumer_group::GroupState>,
     /// Ownership stamps handed out so far (see `consumer_group::Owned`).
     pub(crate) stamps: u64,

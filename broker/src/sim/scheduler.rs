@@ -1,6 +1,10 @@
 //! The one event scheduler: a binary heap ordered by (time, sequence number). The sequence
 //! number breaks ties in insertion order, so two events at the same microsecond always run
 //! in the order they were scheduled, on every target.
+//!
+//! The sequence number is 32 bits, which keeps a heap entry at 32 bytes with the simulation's
+//! events (every pop moves entries down the heap). Every event that runs is a step of work,
+//! and a run stops at its work budget (`WORK_BUDGET`, 75 million) far below 4 billion.
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
@@ -10,7 +14,7 @@ use crate::model::time::SimTime;
 #[derive(Clone)]
 struct Entry<E> {
     at: SimTime,
-    seq: u64,
+    seq: u32,
     event: E,
 }
 
@@ -35,7 +39,7 @@ impl<E> Ord for Entry<E> {
 #[derive(Clone)]
 pub struct Scheduler<E> {
     heap: BinaryHeap<Entry<E>>,
-    next_seq: u64,
+    next_seq: u32,
 }
 
 impl<E> Default for Scheduler<E> {
@@ -47,7 +51,7 @@ impl<E> Default for Scheduler<E> {
 impl<E> Scheduler<E> {
     pub fn schedule(&mut self, at: SimTime, event: E) {
         let seq = self.next_seq;
-        self.next_seq += 1;
+        self.next_seq = self.next_seq.wrapping_add(1);
         self.heap.push(Entry { at, seq, event });
     }
 
@@ -77,6 +81,11 @@ mod tests {
         s.schedule(SimTime(5), "d");
         let order: Vec<_> = std::iter::from_fn(|| s.pop_due(SimTime::MAX)).map(|(_, e)| e).collect();
         assert_eq!(order, ["a", "b", "c", "d"]);
+    }
+
+    #[test]
+    fn an_entry_of_the_simulation_stays_small() {
+        assert!(std::mem::size_of::<Entry<crate::sim::Due>>() <= 32, "{}", std::mem::size_of::<Entry<crate::sim::Due>>());
     }
 
     #[test]
