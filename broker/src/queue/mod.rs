@@ -15,8 +15,8 @@ pub mod ready;
 pub mod routing;
 
 use crate::model::ids::EnvId;
-use crate::queue::ready::Ready;
 use crate::model::time::SimTime;
+use crate::queue::ready::Ready;
 use crate::scenario::QueueType;
 
 #[derive(Clone, Debug, Default)]

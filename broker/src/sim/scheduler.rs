@@ -85,7 +85,11 @@ mod tests {
 
     #[test]
     fn an_entry_of_the_simulation_stays_small() {
-        assert!(std::mem::size_of::<Entry<crate::sim::Due>>() <= 32, "{}", std::mem::size_of::<Entry<crate::sim::Due>>());
+        assert!(
+            std::mem::size_of::<Entry<crate::sim::Due>>() <= 32,
+            "{}",
+            std::mem::size_of::<Entry<crate::sim::Due>>()
+        );
     }
 
     #[test]

@@ -86,7 +86,9 @@ fn collect(
     let mut rows = Vec::new();
     let mut total = 0;
     for e in journal.entries[..until].iter().rev() {
-        if kinds.is_some_and(|k| !k.contains(&e.event.name())) || node.is_some_and(|n| e.node.0 != n) || !key_ok(e.msg())
+        if kinds.is_some_and(|k| !k.contains(&e.event.name()))
+            || node.is_some_and(|n| e.node.0 != n)
+            || !key_ok(e.msg())
         {
             continue;
         }
