@@ -275,8 +275,8 @@ impl Simulation {
     pub(crate) fn append(&mut self, env: EnvId, topic: NodeId, partition: u32, route: Option<u16>) {
         let msg = self.envs[env.index()].msg;
         let slots = self.topic_model(topic).slots();
-        let mut copies = Vec::with_capacity(slots);
-        copies.push(env);
+        // One copy per group reading the topic, nearly always one: kept inline.
+        let mut copies = Few::One(env);
         for _ in 1..slots {
             let deaths = self.envs[env.index()].deaths.clone();
             copies.push(self.new_envelope(msg, deaths));
