@@ -14,7 +14,7 @@
 //! (ms) drives glides and fading, virtual time (µs) drives retry backoff rings, which
 //! therefore pause with the player.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 use broker::sort::{sort, sort_by_key};
 use broker::LossReason;
@@ -23,6 +23,7 @@ use broker::{EnvId, Event, MsgId, NodeId, Place, Simulation, Token};
 use serde_json::Value;
 
 use crate::model::doc::{self, NODE_H, NODE_W};
+use crate::play::by_copy::ByCopy;
 
 /// How long a hop takes on screen, in wall milliseconds.
 pub const GLIDE_MS: f64 = 350.0;
@@ -286,7 +287,7 @@ impl Tok {
 /// Every live token by copy id, and the transient marks.
 #[derive(Clone, Debug, Default)]
 pub struct Animator {
-    toks: BTreeMap<u32, Tok>,
+    toks: ByCopy<Tok>,
     marks: VecDeque<Mark>,
     counter: i64,
     busy_until: f64,

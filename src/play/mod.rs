@@ -5,6 +5,7 @@
 //! Yew, the browser or the app's state.
 
 pub mod animation;
+pub mod by_copy;
 pub mod checks;
 pub mod compare;
 pub mod engine;

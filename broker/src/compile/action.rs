@@ -3,9 +3,7 @@
 //! redriven; a group's offsets are reset). Each action must fall within the run and name a node
 //! of the kind it acts on.
 
-use std::collections::BTreeMap;
-
-use super::{article, Checker};
+use super::{article, ByName, Checker};
 use crate::model::command::{Command, ResetTarget};
 use crate::model::ids::NodeId;
 use crate::model::time::Duration;
@@ -16,7 +14,7 @@ impl Checker {
     pub(super) fn compile_actions(
         &mut self,
         s: &Scenario,
-        by_name: &BTreeMap<&str, NodeId>,
+        by_name: &ByName,
         duration_ms: u64,
         groups: &[GroupModel],
     ) -> Vec<ActionModel> {

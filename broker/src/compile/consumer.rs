@@ -4,9 +4,7 @@
 //! and the poll loop's timeouts. Settings that mean something only on a topic are refused on a
 //! queue consumer, and the other way round.
 
-use std::collections::BTreeMap;
-
-use super::{article, Checker};
+use super::{article, ByName, Checker};
 use crate::model::ids::NodeId;
 use crate::model::time::Duration;
 use crate::model::*;
@@ -129,7 +127,7 @@ impl Checker {
     pub(super) fn compile_log_consumers(
         &mut self,
         s: &Scenario,
-        by_name: &BTreeMap<&str, NodeId>,
+        by_name: &ByName,
         nodes: &mut [NodeModel],
     ) -> Vec<GroupModel> {
         let mut groups: Vec<GroupModel> = Vec::new();
@@ -138,7 +136,7 @@ impl Checker {
             let Node::Consumer(c) = n else { continue };
             let p = format!("nodes[{i}]");
             let id = NodeId(i as u32);
-            let topic = self.consumer_topic.get(&id).copied();
+            let topic = self.consumer_topic.get(id.index()).copied().flatten();
             // The dead-letter target of a consumer (topic consumers only).
             let dead_letter = match &c.dead_letter {
                 None => None,

@@ -4,10 +4,7 @@
 //! moments within the run, a question whose key some producer publishes), but nothing in it
 //! reaches the model.
 
-use std::collections::BTreeMap;
-
-use super::Checker;
-use crate::model::ids::NodeId;
+use super::{ByName, Checker};
 use crate::model::*;
 use crate::scenario::lesson::{self, Lesson};
 
@@ -28,13 +25,7 @@ impl Checker {
 
     /// The narration is checked like the rest of the file, but nothing in it reaches the model:
     /// a lesson never changes the run.
-    pub(super) fn check_lesson(
-        &mut self,
-        l: &Lesson,
-        by_name: &BTreeMap<&str, NodeId>,
-        nodes: &[NodeModel],
-        duration_ms: u64,
-    ) {
+    pub(super) fn check_lesson(&mut self, l: &Lesson, by_name: &ByName, nodes: &[NodeModel], duration_ms: u64) {
         use lesson::{MAX_PARAGRAPH, MAX_POINTS, MAX_SENTENCE, MAX_UNIT};
         self.prose("lesson.watch", &l.watch, MAX_PARAGRAPH, "say what to watch");
         self.prose("lesson.try", &l.try_this, MAX_PARAGRAPH, "say what to change in the inspector");

@@ -35,8 +35,6 @@ mod text;
 mod topic;
 mod wire;
 
-use std::collections::BTreeMap;
-
 use crate::model::ids::NodeId;
 use crate::model::time::Duration;
 use crate::model::*;
@@ -49,8 +47,7 @@ pub use wire::wire_refusal;
 
 /// Validates and compiles. `Err` holds every problem found, in file order.
 pub fn validate(s: &Scenario) -> Result<Model, Vec<Problem>> {
-    let mut v =
-        Checker { problems: Vec::new(), duration_ms: 0, consumer_topic: BTreeMap::new(), keys: 0, event_types: 0 };
+    let mut v = Checker { problems: Vec::new(), duration_ms: 0, consumer_topic: Vec::new(), keys: 0, event_types: 0 };
     let model = v.compile(s);
     if v.problems.is_empty() {
         Ok(model)
@@ -62,12 +59,43 @@ pub fn validate(s: &Scenario) -> Result<Model, Vec<Problem>> {
 struct Checker {
     problems: Vec<Problem>,
     duration_ms: u64,
-    /// The topic each topic consumer reads.
-    consumer_topic: BTreeMap<NodeId, NodeId>,
+    /// The topic each topic consumer reads, by the consumer's index.
+    consumer_topic: Vec<Option<NodeId>>,
     /// Keys and event-type names of the producers read so far (see `MAX_TOTAL_KEYS` and
     /// `MAX_EVENT_TYPES`).
     keys: u64,
     event_types: u64,
+}
+
+/// Node ids by name, for the checks that follow a reference: every (name, node) sorted by
+/// name, then node. A name written twice (a problem already reported) finds its last node, as a
+/// map filled in file order would. A sorted list rather than a `BTreeMap<&str, NodeId>`: the
+/// B-tree was a few kilobytes of wasm of its own for a table read by binary search anyway.
+struct ByName<'a>(Vec<(&'a str, NodeId)>);
+
+impl<'a> ByName<'a> {
+    fn new(s: &'a Scenario) -> Self {
+        let mut all: Vec<(&str, NodeId)> =
+            s.nodes.iter().enumerate().map(|(i, n)| (n.id(), NodeId(i as u32))).collect();
+        crate::sort::sort(&mut all);
+        ByName(all)
+    }
+
+    /// Whether a node before `id` has the name `name`.
+    fn repeats(&self, name: &str, id: NodeId) -> bool {
+        let first = self.0.partition_point(|(n, _)| *n < name);
+        self.0.get(first).is_some_and(|&(n, f)| n == name && f < id)
+    }
+
+    fn get(&self, name: &str) -> Option<&NodeId> {
+        let end = self.0.partition_point(|(n, _)| *n <= name);
+        let (n, id) = self.0.get(end.checked_sub(1)?)?;
+        (*n == name).then_some(id)
+    }
+
+    fn contains_key(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
 }
 
 /// A number for a message: huge or tiny values in scientific notation.
@@ -204,7 +232,7 @@ impl Checker {
         }
 
         // Names first: everything else refers to nodes by id.
-        let mut by_name: BTreeMap<&str, NodeId> = BTreeMap::new();
+        let by_name = ByName::new(s);
         for (i, n) in s.nodes.iter().enumerate() {
             let id = n.id();
             let path = format!("nodes[{i}].id");
@@ -217,7 +245,7 @@ impl Checker {
             } else {
                 self.no_control_characters(&path, id);
             }
-            if by_name.insert(id, NodeId(i as u32)).is_some() {
+            if by_name.repeats(id, NodeId(i as u32)) {
                 self.err(&path, format!("{id:?} is used by another node; ids must be unique"));
             }
         }
@@ -241,7 +269,7 @@ impl Checker {
 
     /// The editor's view of the file: its zoom and node positions. Like the lesson, it never
     /// reaches the model.
-    fn check_view(&mut self, view: &View, by_name: &BTreeMap<&str, NodeId>) {
+    fn check_view(&mut self, view: &View, by_name: &ByName) {
         if !(view.zoom.is_finite() && view.zoom >= 0.1 && view.zoom <= 10.0) {
             self.err("view.zoom", "must be between 0.1 and 10");
         }

@@ -2,10 +2,7 @@
 //! queues only, 20 unless set), TTL, max length and its overflow rule, and the queue's
 //! `dead_letter` setting, which must name a dead-letter queue or another queue.
 
-use std::collections::BTreeMap;
-
-use super::{article, Checker};
-use crate::model::ids::NodeId;
+use super::{article, ByName, Checker};
 use crate::model::time::Duration;
 use crate::model::*;
 use crate::scenario::*;
@@ -61,12 +58,7 @@ impl Checker {
         }
     }
 
-    pub(super) fn compile_dead_letters(
-        &mut self,
-        s: &Scenario,
-        by_name: &BTreeMap<&str, NodeId>,
-        nodes: &mut [NodeModel],
-    ) {
+    pub(super) fn compile_dead_letters(&mut self, s: &Scenario, by_name: &ByName, nodes: &mut [NodeModel]) {
         for (i, n) in s.nodes.iter().enumerate() {
             let Node::Queue(q) = n else { continue };
             let Some(target) = &q.dead_letter else { continue };

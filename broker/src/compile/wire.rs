@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{article, Checker};
+use super::{article, ByName, Checker};
 use crate::model::ids::NodeId;
 use crate::model::time::Duration;
 use crate::model::*;
@@ -120,14 +120,14 @@ impl Checker {
             self.err(p, format!("a wire from a {source} to a consumer has no delay, jitter or binding key"));
         }
         let reads_queue = matches!(consumer, NodeKind::Consumer(cm) if cm.queue.is_some());
-        if reads_queue || self.consumer_topic.contains_key(&id) {
+        if reads_queue || self.consumer_topic.get(id.index()).is_some_and(Option::is_some) {
             self.err(p, format!("consumer {:?} already reads from a queue or topic; a consumer reads from one", w.to));
             return false;
         }
         true
     }
 
-    pub(super) fn compile_wires(&mut self, s: &Scenario, by_name: &BTreeMap<&str, NodeId>, nodes: &mut [NodeModel]) {
+    pub(super) fn compile_wires(&mut self, s: &Scenario, by_name: &ByName, nodes: &mut [NodeModel]) {
         let mut seen: BTreeMap<(NodeId, NodeId), usize> = BTreeMap::new();
         for (i, w) in s.wires.iter().enumerate() {
             let p = format!("wires[{i}]");
@@ -193,7 +193,10 @@ impl Checker {
                     if !self.consumer_wire(&p, w, "topic", &nodes[to.index()].kind, to) {
                         continue;
                     }
-                    self.consumer_topic.insert(to, from);
+                    if self.consumer_topic.len() <= to.index() {
+                        self.consumer_topic.resize(to.index() + 1, None);
+                    }
+                    self.consumer_topic[to.index()] = Some(from);
                     if let NodeKind::Topic(tm) = &mut nodes[from.index()].kind {
                         tm.consumers.push(to);
                     }

@@ -1,8 +1,6 @@
 //! The outcome in plain words: what a workshop says out loud. Damage first (duplicate effects,
 //! losses), then what was set aside (dead letters, drops), then ordering and what is unfinished.
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use crate::report::outcome::{Outcome, Rows};
 use crate::sim::death::DeathReason;
 use crate::sim::fate::Fate;
@@ -84,11 +82,11 @@ fn plural(n: u64, one: &str, many: &str) -> String {
 
 /// Messages by key in business words ("order-42") where every key in the list names one
 /// message in the whole run, else by id.
-fn names(rows: &Rows, ids: &[usize], shared_keys: &BTreeSet<&str>) -> Vec<String> {
+fn names(rows: &Rows, ids: &[usize], shared_keys: &[&str]) -> Vec<String> {
     // Rows are read off the simulation when asked for, so each pass reads them again rather
     // than holding a million of them.
     let ms = || ids.iter().filter_map(|&i| rows.get(i));
-    let by_key = ms().all(|m| m.key.as_deref().is_some_and(|k| !shared_keys.contains(k)));
+    let by_key = ms().all(|m| m.key.as_deref().is_some_and(|k| shared_keys.binary_search(&k).is_err()));
     ms().map(|m| match m.key.as_deref() {
         Some(k) if by_key => k.to_string(),
         _ => m.id.to_string(),
@@ -133,10 +131,15 @@ impl Noted {
     }
 }
 
-/// Keys that more than one message of the run carries.
-fn shared_keys<'a>(sim: &'a Simulation, noted: &Noted) -> BTreeSet<&'a str> {
+/// Keys that more than one message of the run carries, sorted. (This and the grouping by
+/// reason below keep sorted vectors rather than a `BTreeSet` and a `BTreeMap`: each B-tree
+/// type is a few kilobytes of the app's wasm.)
+fn shared_keys<'a>(sim: &'a Simulation, noted: &Noted) -> Vec<&'a str> {
     let counted = noted.per_key.iter().enumerate().filter(|(_, n)| **n > 1);
-    crate::sort::set_from(counted.map(|(k, _)| sim.keys[k].as_str()))
+    let mut keys: Vec<&str> = counted.map(|(k, _)| sim.keys[k].as_str()).collect();
+    crate::sort::sort(&mut keys);
+    keys.dedup();
+    keys
 }
 
 fn examples(items: &[String]) -> String {
@@ -195,13 +198,17 @@ pub fn verdict(sim: &Simulation, o: &Outcome, noted: &Noted) -> Vec<Line> {
 
     for (fate, verb) in [(Fate::Lost, "lost"), (Fate::DeadLettered, "dead-lettered"), (Fate::Dropped, "dropped")] {
         // Grouped by reason, and for dead letters by the queue they died in.
-        let mut by_reason: BTreeMap<(&str, String), Vec<usize>> = BTreeMap::new();
+        let mut by_reason: Vec<((&str, String), Vec<usize>)> = Vec::new();
         for (i, m) in with_fate(fate) {
             let queue = match fate {
                 Fate::DeadLettered => m.deaths.first().map_or(String::new(), |d| d.queue.clone()),
                 _ => String::new(),
             };
-            by_reason.entry((m.reason.unwrap_or(""), queue)).or_default().push(i);
+            let key = (m.reason.unwrap_or(""), queue);
+            match by_reason.binary_search_by(|(k, _)| k.cmp(&key)) {
+                Ok(at) => by_reason[at].1.push(i),
+                Err(at) => by_reason.insert(at, (key, vec![i])),
+            }
         }
         for ((reason, queue), ids) in by_reason {
             let who = names(&o.messages, &ids, &shared);
@@ -283,7 +290,7 @@ pub fn verdict(sim: &Simulation, o: &Outcome, noted: &Noted) -> Vec<Line> {
         .map(|&i| {
             let Some(m) = o.messages.get(i) else { return String::new() };
             let name = match m.key.as_deref() {
-                Some(k) if !shared.contains(k) => k.to_string(),
+                Some(k) if shared.binary_search(&k).is_err() => k.to_string(),
                 _ => m.id.to_string(),
             };
             format!("{name}: {} deliveries", m.deliveries)

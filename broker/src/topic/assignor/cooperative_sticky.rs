@@ -2,26 +2,28 @@
 //! constrained or the general path), the partitions that change owner, and the cooperative
 //! protocol's holding back of those partitions until a follow-up rebalance.
 
-use std::collections::{BTreeMap, BTreeSet};
-
+use super::group::Group;
 use super::sticky_constrained::constrained;
 use super::sticky_general::General;
-use super::{
-    exists, sort_lists, subscribed_counts, Assignment, PartitionCounts, Rebalance, StickyPlan, Subscriptions,
-    TopicPartition,
-};
+use super::{Assignment, PartitionCounts, Rebalance, StickyPlan, Subscriptions};
 
 /// Kafka's `CooperativeStickyAssignor` for one generation. `previous` is what each member
 /// consumed in the generation before (members since departed are ignored).
 pub fn cooperative_sticky(members: &Subscriptions, partitions: &PartitionCounts, previous: &Assignment) -> Rebalance {
-    let plan = sticky_plan(members, partitions, previous);
-    let mut assignment = plan.target.clone();
-    for (tp, member) in &plan.transferring {
-        if let Some(list) = assignment.get_mut(member) {
-            list.retain(|p| p != tp);
-        }
+    if members.is_empty() {
+        return Rebalance { assignment: Assignment::new(), revoked: Vec::new(), target: Assignment::new() };
     }
-    Rebalance { assignment, revoked: plan.transferring.into_keys().collect::<Vec<_>>(), target: plan.target }
+    let g = Group::new(members, partitions);
+    let (target, transferring) = plan(&g, members, previous);
+    let mut assignment = target.clone();
+    for &(p, m) in &transferring {
+        assignment[m].retain(|&q| q != p);
+    }
+    Rebalance {
+        assignment: g.assignment(assignment),
+        revoked: transferring.iter().map(|&(p, _)| g.tp(p)).collect(),
+        target: g.assignment(target),
+    }
 }
 
 /// The rebalances a cooperative group goes through from `previous` until nothing is held
@@ -50,77 +52,84 @@ pub fn cooperative_sticky_settle(
 
 /// The target `AbstractStickyAssignor` computes, and which partitions change owner.
 pub fn sticky_plan(members: &Subscriptions, partitions: &PartitionCounts, previous: &Assignment) -> StickyPlan {
-    let counts = subscribed_counts(members, partitions);
     if members.is_empty() {
-        return StickyPlan { target: Assignment::new(), transferring: BTreeMap::new() };
+        return StickyPlan { target: Assignment::new(), transferring: Default::default() };
     }
-    let (owned, doubly_claimed) = valid_owned(members, &counts, previous);
-    let first = members.values().next();
-    let all_equal = members.values().all(|t| !t.is_empty() && Some(t) == first);
-    let mut plan = if all_equal {
-        constrained(members, &counts, &owned, &doubly_claimed)
-    } else {
-        let target = General::new(members, &counts, owned).build();
-        let transferring = transferring_by_diff(members, previous, &target);
-        StickyPlan { target, transferring }
-    };
-    sort_lists(&mut plan.target);
-    plan
+    let g = Group::new(members, partitions);
+    let (target, transferring) = plan(&g, members, previous);
+    StickyPlan {
+        target: g.assignment(target),
+        transferring: crate::sort::map_from(transferring.into_iter().map(|(p, m)| (g.tp(p), g.members[m].clone()))),
+    }
 }
 
-/// Each member's previous claims on partitions that still exist, minus partitions claimed by
-/// more than one member (Kafka's `allSubscriptionsEqual` invalidates those for everyone).
-pub(super) fn valid_owned(
-    members: &Subscriptions,
-    counts: &BTreeMap<&String, u32>,
-    previous: &Assignment,
-) -> (BTreeMap<String, Vec<TopicPartition>>, BTreeSet<TopicPartition>) {
-    let mut claims: BTreeMap<&TopicPartition, u32> = BTreeMap::new();
-    for member in members.keys() {
-        let mut seen = BTreeSet::new();
-        for tp in previous.get(member).into_iter().flatten() {
-            if exists(counts, tp) && seen.insert(tp) {
-                *claims.entry(tp).or_default() += 1;
+/// [`sticky_plan`] in numbers: each member's partitions (sorted), and the partitions that
+/// change owner with the member each is meant for, in partition order. `members` is not empty.
+fn plan(g: &Group, members: &Subscriptions, previous: &Assignment) -> (Vec<Vec<usize>>, Vec<(usize, usize)>) {
+    let previous = g.previous(previous);
+    let (owned, doubly_claimed) = valid_owned(g, &previous);
+    let first = members.values().next();
+    let all_equal = members.values().all(|t| !t.is_empty() && Some(t) == first);
+    let (mut target, transferring) = if all_equal {
+        constrained(g, &owned, &doubly_claimed)
+    } else {
+        let target = General::new(g, owned).build();
+        let transferring = transferring_by_diff(g, &previous, &target);
+        (target, transferring)
+    };
+    for list in &mut target {
+        crate::sort::sort(list);
+    }
+    (target, transferring)
+}
+
+/// Each member's previous claims (on partitions that still exist), minus partitions claimed
+/// by more than one member (Kafka's `allSubscriptionsEqual` invalidates those for everyone),
+/// each once; and which partitions were claimed more than once.
+pub(super) fn valid_owned(g: &Group, previous: &[Vec<usize>]) -> (Vec<Vec<usize>>, Vec<bool>) {
+    let mut claims = vec![0u32; g.total()];
+    // The last member (plus one) that claimed each partition, to count a member once.
+    let mut last = vec![0usize; g.total()];
+    for (m, list) in previous.iter().enumerate() {
+        for &p in list {
+            if last[p] != m + 1 {
+                last[p] = m + 1;
+                claims[p] += 1;
             }
         }
     }
-    let doubly: BTreeSet<TopicPartition> =
-        crate::sort::set_from(claims.iter().filter(|(_, &n)| n > 1).map(|(tp, _)| (*tp).clone()));
-    let owned = crate::sort::map_from(members.keys().map(|member| {
-        let mut list: Vec<TopicPartition> = Vec::new();
-        for tp in previous.get(member).into_iter().flatten() {
-            if exists(counts, tp) && !doubly.contains(tp) && !list.contains(tp) {
-                list.push(tp.clone());
+    let doubly: Vec<bool> = claims.iter().map(|&n| n > 1).collect();
+    let owned = previous
+        .iter()
+        .map(|list| {
+            let mut mine: Vec<usize> = Vec::new();
+            for &p in list {
+                if !doubly[p] && !mine.contains(&p) {
+                    mine.push(p);
+                }
             }
-        }
-        (member.clone(), list)
-    }));
+            mine
+        })
+        .collect();
     (owned, doubly)
 }
 
 /// `CooperativeStickyAssignor.computePartitionsTransferringOwnership`: partitions newly given
 /// to a member that some member consumed before and does not keep.
-pub(super) fn transferring_by_diff(
-    members: &Subscriptions,
-    previous: &Assignment,
-    target: &Assignment,
-) -> BTreeMap<TopicPartition, String> {
-    let mut added: BTreeMap<TopicPartition, String> = BTreeMap::new();
-    let mut revoked: BTreeSet<&TopicPartition> = BTreeSet::new();
-    for (member, assigned) in target {
-        let owned: &[TopicPartition] =
-            if members.contains_key(member) { previous.get(member).map_or(&[], |v| v) } else { &[] };
-        for tp in assigned {
-            if !owned.contains(tp) {
-                added.insert(tp.clone(), member.clone());
+fn transferring_by_diff(g: &Group, previous: &[Vec<usize>], target: &[Vec<usize>]) -> Vec<(usize, usize)> {
+    let mut added: Vec<Option<usize>> = vec![None; g.total()];
+    let mut revoked = vec![false; g.total()];
+    for (m, (owned, assigned)) in previous.iter().zip(target).enumerate() {
+        for &p in assigned {
+            if !owned.contains(&p) {
+                added[p] = Some(m);
             }
         }
-        for tp in owned {
-            if !assigned.contains(tp) {
-                revoked.insert(tp);
+        for &p in owned {
+            if !assigned.contains(&p) {
+                revoked[p] = true;
             }
         }
     }
-    added.retain(|tp, _| revoked.contains(tp));
-    added
+    added.into_iter().enumerate().filter_map(|(p, m)| Some((p, m.filter(|_| revoked[p])?))).collect()
 }

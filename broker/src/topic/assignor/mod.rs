@@ -10,7 +10,9 @@
 //! ```
 //!
 //! The group step of the simulation calls these when a generation starts; nothing here keeps
-//! state between calls.
+//! state between calls. Inside, every assignor works on the group numbered (`group.rs`:
+//! members, topics and partitions as indices that sort as their names do) and names the
+//! answer at the end.
 //!
 //! ## Which Kafka code this follows
 //!
@@ -66,6 +68,7 @@
 //!   or past the topic's count) are dropped; Kafka only checks the topic.
 
 mod cooperative_sticky;
+mod group;
 mod java_hash;
 mod range;
 mod round_robin;
@@ -152,38 +155,4 @@ pub struct StickyPlan {
     /// Partitions whose owner changes (Kafka's `partitionsTransferringOwnership`), with the
     /// member each is meant for.
     pub transferring: BTreeMap<TopicPartition, String>,
-}
-
-// Shared pieces of the assignors
-
-pub(super) fn empty_assignment(members: &Subscriptions) -> Assignment {
-    crate::sort::map_from(members.keys().map(|m| (m.clone(), Vec::new())))
-}
-
-pub(super) fn sort_lists(assignment: &mut Assignment) {
-    for list in assignment.values_mut() {
-        crate::sort::sort(list);
-    }
-}
-
-/// The topics someone subscribes to that exist, with their partition counts: what Kafka
-/// hands an assignor as `partitionsPerTopic`.
-pub(super) fn subscribed_counts<'a>(
-    members: &Subscriptions,
-    partitions: &'a PartitionCounts,
-) -> BTreeMap<&'a String, u32> {
-    crate::sort::map_from(
-        partitions
-            .iter()
-            .filter(|(topic, _)| members.values().any(|t| t.contains(*topic)))
-            .map(|(topic, &count)| (topic, count)),
-    )
-}
-
-pub(super) fn all_partitions(counts: &BTreeMap<&String, u32>) -> Vec<TopicPartition> {
-    counts.iter().flat_map(|(topic, &count)| (0..count).map(move |p| TopicPartition::new(*topic, p))).collect()
-}
-
-pub(super) fn exists(counts: &BTreeMap<&String, u32>, tp: &TopicPartition) -> bool {
-    counts.get(&tp.topic).is_some_and(|&c| tp.partition < c)
 }

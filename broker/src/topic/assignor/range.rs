@@ -1,25 +1,24 @@
 //! Kafka's `RangeAssignor`: per topic, the subscribed members in member-id order share the
 //! partitions in contiguous ranges, the first `partitions % members` getting one extra.
 
-use super::{
-    empty_assignment, sort_lists, subscribed_counts, Assignment, PartitionCounts, Subscriptions, TopicPartition,
-};
+use super::group::Group;
+use super::{Assignment, PartitionCounts, Subscriptions};
 
 /// Kafka's `RangeAssignor`.
 pub fn range(members: &Subscriptions, partitions: &PartitionCounts) -> Assignment {
-    let mut assignment = empty_assignment(members);
-    for (topic, count) in subscribed_counts(members, partitions) {
-        let consumers: Vec<&String> = members.iter().filter(|(_, t)| t.contains(topic)).map(|(m, _)| m).collect();
-        let n = consumers.len() as u32;
-        let per_member = count / n;
-        let with_extra = count % n;
-        for (i, member) in (0u32..).zip(consumers) {
-            let start = per_member * i + i.min(with_extra);
-            let len = per_member + u32::from(i < with_extra);
-            let list = assignment.entry(member.clone()).or_default();
-            list.extend((start..start + len).map(|p| TopicPartition::new(topic, p)));
+    let g = Group::new(members, partitions);
+    let mut lists: Vec<Vec<usize>> = vec![Vec::new(); g.members.len()];
+    for t in 0..g.topics.len() {
+        let consumers: Vec<usize> = (0..g.members.len()).filter(|&m| g.subscribes(m, t)).collect();
+        let all = g.partitions(t);
+        let n = consumers.len();
+        let per_member = all.len() / n;
+        let with_extra = all.len() % n;
+        for (i, m) in consumers.into_iter().enumerate() {
+            let start = all.start + per_member * i + i.min(with_extra);
+            let len = per_member + usize::from(i < with_extra);
+            lists[m].extend(start..start + len);
         }
     }
-    sort_lists(&mut assignment);
-    assignment
+    g.assignment(lists)
 }

@@ -1,22 +1,24 @@
 //! Kafka's `RoundRobinAssignor`: every subscribed partition, sorted by topic then partition,
 //! dealt to the members in member-id order, skipping members not subscribed to its topic.
 
-use std::collections::BTreeSet;
-
-use super::{all_partitions, empty_assignment, subscribed_counts, Assignment, PartitionCounts, Subscriptions};
+use super::group::Group;
+use super::{Assignment, PartitionCounts, Subscriptions};
 
 /// Kafka's `RoundRobinAssignor`.
 pub fn round_robin(members: &Subscriptions, partitions: &PartitionCounts) -> Assignment {
-    let mut assignment = empty_assignment(members);
-    let order: Vec<(&String, &BTreeSet<String>)> = members.iter().collect();
+    let g = Group::new(members, partitions);
+    let n = g.members.len();
+    let mut lists: Vec<Vec<usize>> = vec![Vec::new(); n];
     let mut next = 0usize;
-    for tp in all_partitions(&subscribed_counts(members, partitions)) {
-        // Some member subscribes to every topic in the list, so this finds one within a lap.
-        while !order[next].1.contains(&tp.topic) {
-            next = (next + 1) % order.len();
+    for t in 0..g.topics.len() {
+        for p in g.partitions(t) {
+            // Some member subscribes to every topic in the list, so this finds one within a lap.
+            while !g.subscribes(next, t) {
+                next = (next + 1) % n;
+            }
+            lists[next].push(p);
+            next = (next + 1) % n;
         }
-        assignment.entry(order[next].0.clone()).or_default().push(tp);
-        next = (next + 1) % order.len();
     }
-    assignment
+    g.assignment(lists)
 }

@@ -2,193 +2,195 @@
 //! partition still subscribed to, give each free partition to the least-loaded subscribed
 //! member, then move partitions from members with two or more extra until no move is left.
 
-use std::collections::{BTreeMap, BTreeSet};
-
-use super::java_hash::*;
-use super::*;
+use super::group::Group;
+use super::java_hash::{java_bucket, java_table_size};
 
 /// Partitions of one topic moved from one member to another during this rebalance, kept in
 /// insertion order with the peak size, to pick the element a Java `HashSet` yields first.
 #[derive(Default)]
 struct MovedSet {
-    partitions: Vec<TopicPartition>,
+    partitions: Vec<usize>,
     peak: usize,
 }
 
 impl MovedSet {
-    fn java_first(&self) -> Option<&TopicPartition> {
+    fn java_first(&self, g: &Group) -> Option<usize> {
         let size = java_table_size(self.peak);
         // min_by_key keeps the first of equal keys: insertion order within a bucket.
-        self.partitions.iter().min_by_key(|tp| java_bucket(java_topic_partition_hash(tp), size))
+        self.partitions.iter().copied().min_by_key(|&p| java_bucket(g.java_hash(p), size))
     }
 }
 
 /// Kafka's `PartitionMovements`: where each moved partition came from, so that a later move
 /// between the same two members can undo an earlier one instead of moving another partition.
-#[derive(Default)]
 struct Movements {
-    by_partition: BTreeMap<TopicPartition, (String, String)>,
-    by_topic: BTreeMap<String, BTreeMap<(String, String), MovedSet>>,
+    /// Per partition: the member it first moved from and the member it is at now.
+    by_partition: Vec<Option<(usize, usize)>>,
+    /// Per topic: the moves between each pair of members (from, to) that are still in place.
+    by_topic: Vec<Vec<((usize, usize), MovedSet)>>,
 }
 
 impl Movements {
-    fn remove(&mut self, tp: &TopicPartition) -> Option<(String, String)> {
-        let pair = self.by_partition.remove(tp)?;
-        if let Some(pairs) = self.by_topic.get_mut(&tp.topic) {
-            if let Some(set) = pairs.get_mut(&pair) {
-                set.partitions.retain(|p| p != tp);
-                if set.partitions.is_empty() {
-                    pairs.remove(&pair);
-                }
-            }
-            if pairs.is_empty() {
-                self.by_topic.remove(&tp.topic);
+    fn remove(&mut self, p: usize, t: usize) -> Option<(usize, usize)> {
+        let pair = self.by_partition[p].take()?;
+        let pairs = &mut self.by_topic[t];
+        if let Some(i) = pairs.iter().position(|(key, _)| *key == pair) {
+            let set = &mut pairs[i].1;
+            set.partitions.retain(|&q| q != p);
+            if set.partitions.is_empty() {
+                pairs.remove(i);
             }
         }
         Some(pair)
     }
 
-    fn add(&mut self, tp: &TopicPartition, pair: (String, String)) {
-        self.by_partition.insert(tp.clone(), pair.clone());
-        let set = self.by_topic.entry(tp.topic.clone()).or_default().entry(pair).or_default();
-        set.partitions.push(tp.clone());
+    fn add(&mut self, p: usize, t: usize, pair: (usize, usize)) {
+        self.by_partition[p] = Some(pair);
+        let pairs = &mut self.by_topic[t];
+        let i = match pairs.iter().position(|(key, _)| *key == pair) {
+            Some(i) => i,
+            None => {
+                pairs.push((pair, MovedSet::default()));
+                pairs.len() - 1
+            }
+        };
+        let set = &mut pairs[i].1;
+        set.partitions.push(p);
         set.peak = set.peak.max(set.partitions.len());
     }
 
-    fn record(&mut self, tp: &TopicPartition, from: &str, to: &str) {
-        match self.remove(tp) {
+    fn record(&mut self, p: usize, t: usize, from: usize, to: usize) {
+        match self.remove(p, t) {
             Some((origin, _)) => {
                 if origin != to {
-                    self.add(tp, (origin, to.to_string()));
+                    self.add(p, t, (origin, to));
                 }
             }
-            None => self.add(tp, (from.to_string(), to.to_string())),
+            None => self.add(p, t, (from, to)),
         }
     }
 
-    fn partition_to_move(&self, tp: &TopicPartition, from: &str, to: &str) -> TopicPartition {
-        let Some(pairs) = self.by_topic.get(&tp.topic) else {
-            return tp.clone();
-        };
-        let origin = self.by_partition.get(tp).map_or(from, |(src, _)| src.as_str());
-        match pairs.get(&(to.to_string(), origin.to_string())).and_then(MovedSet::java_first) {
-            Some(back) => back.clone(),
-            None => tp.clone(),
-        }
+    fn partition_to_move(&self, g: &Group, p: usize, from: usize, to: usize) -> usize {
+        let origin = self.by_partition[p].map_or(from, |(src, _)| src);
+        let back = self.by_topic[g.topic_of(p)].iter().find(|(key, _)| *key == (to, origin));
+        back.and_then(|(_, set)| set.java_first(g)).unwrap_or(p)
     }
 }
 
 pub(super) struct General<'a> {
-    counts: &'a BTreeMap<&'a String, u32>,
-    /// Subscribed topics that exist (Kafka's `consumer2AllPotentialTopics`).
-    topics_of: BTreeMap<String, BTreeSet<String>>,
-    /// Kafka's `topic2AllPotentialConsumers`.
-    consumers_of: BTreeMap<String, Vec<String>>,
-    current: BTreeMap<String, Vec<TopicPartition>>,
-    owner: BTreeMap<TopicPartition, String>,
-    /// Members by (number of partitions, member id): Kafka's `sortedCurrentSubscriptions`.
-    by_load: BTreeSet<(usize, String)>,
+    g: &'a Group<'a>,
+    /// Kafka's `topic2AllPotentialConsumers`, per topic. (Its `consumer2AllPotentialTopics`
+    /// is the group's `subs`.)
+    consumers_of: Vec<Vec<usize>>,
+    /// Each member's partitions; `None` for a member set aside because it cannot change.
+    current: Vec<Option<Vec<usize>>>,
+    owner: Vec<Option<usize>>,
+    /// Members by (number of partitions, member), sorted: Kafka's
+    /// `sortedCurrentSubscriptions`.
+    by_load: Vec<(usize, usize)>,
     movements: Movements,
     revocation_required: bool,
 }
 
 impl<'a> General<'a> {
-    pub(super) fn new(
-        members: &Subscriptions,
-        counts: &'a BTreeMap<&'a String, u32>,
-        owned: BTreeMap<String, Vec<TopicPartition>>,
-    ) -> Self {
-        let topics_of: BTreeMap<String, BTreeSet<String>> = crate::sort::map_from(members.iter().map(|(m, topics)| {
-            (m.clone(), crate::sort::set_from(topics.iter().filter(|t| counts.contains_key(*t)).cloned()))
-        }));
-        let consumers_of = crate::sort::map_from(counts.keys().map(|topic| {
-            let consumers = topics_of.iter().filter(|(_, t)| t.contains(*topic)).map(|(m, _)| m.clone()).collect();
-            ((*topic).clone(), consumers)
-        }));
+    pub(super) fn new(g: &'a Group<'a>, owned: Vec<Vec<usize>>) -> Self {
+        let consumers_of =
+            (0..g.topics.len()).map(|t| (0..g.members.len()).filter(|&m| g.subscribes(m, t)).collect()).collect();
         General {
-            counts,
-            topics_of,
+            g,
             consumers_of,
-            current: owned,
-            owner: BTreeMap::new(),
-            by_load: BTreeSet::new(),
-            movements: Movements::default(),
+            current: owned.into_iter().map(Some).collect(),
+            owner: vec![None; g.total()],
+            by_load: Vec::new(),
+            movements: Movements {
+                by_partition: vec![None; g.total()],
+                by_topic: (0..g.topics.len()).map(|_| Vec::new()).collect(),
+            },
             revocation_required: false,
         }
     }
 
-    fn load(&self, member: &str) -> Option<usize> {
-        self.current.get(member).map(Vec::len)
+    fn load(&self, m: usize) -> Option<usize> {
+        self.current[m].as_ref().map(Vec::len)
     }
 
-    fn max_load(&self, member: &str) -> usize {
-        self.topics_of[member].iter().map(|t| self.counts[t] as usize).sum()
+    fn max_load(&self, m: usize) -> usize {
+        self.g.subs[m].iter().map(|&t| self.g.partitions(t).len()).sum()
     }
 
-    pub(super) fn build(mut self) -> Assignment {
+    /// Each member's partitions.
+    pub(super) fn build(mut self) -> Vec<Vec<usize>> {
+        let g = self.g;
         // Keep what each member owned and still subscribes to.
-        let mut kept: BTreeSet<TopicPartition> = BTreeSet::new();
-        for (member, list) in &mut self.current {
+        let mut kept = vec![false; g.total()];
+        for (m, list) in self.current.iter_mut().enumerate() {
+            let Some(list) = list else { continue };
             let before = list.len();
-            list.retain(|tp| self.topics_of[member].contains(&tp.topic));
+            list.retain(|&p| g.subscribes(m, g.topic_of(p)));
             self.revocation_required |= list.len() != before;
-            for tp in list.iter() {
-                self.owner.insert(tp.clone(), member.clone());
-                kept.insert(tp.clone());
+            for &p in list.iter() {
+                self.owner[p] = Some(m);
+                kept[p] = true;
             }
         }
         // Topics with fewer possible consumers go first: they have the fewest places to go.
-        let mut topics: Vec<&String> = self.counts.keys().copied().collect();
-        crate::sort::sort_by_key(&mut topics, |t| (self.consumers_of[*t].len(), *t));
-        let mut sorted_all: Vec<TopicPartition> =
-            topics.iter().flat_map(|t| (0..self.counts[*t]).map(|p| TopicPartition::new(*t, p))).collect();
-        let mut unassigned: Vec<TopicPartition> = sorted_all.iter().filter(|tp| !kept.contains(tp)).cloned().collect();
-        self.by_load = crate::sort::set_from(self.current.iter().map(|(m, l)| (l.len(), m.clone())));
+        let mut topics: Vec<usize> = (0..g.topics.len()).collect();
+        crate::sort::sort_by_key(&mut topics, |&t| (self.consumers_of[t].len(), t));
+        let mut sorted_all: Vec<usize> = topics.iter().flat_map(|&t| g.partitions(t)).collect();
+        let mut unassigned: Vec<usize> = sorted_all.iter().copied().filter(|&p| !kept[p]).collect();
+        self.by_load = self.current.iter().enumerate().filter_map(|(m, l)| Some((l.as_ref()?.len(), m))).collect();
+        crate::sort::sort(&mut self.by_load);
         self.balance(&mut sorted_all, &mut unassigned);
-        self.current
+        self.current.into_iter().map(Option::unwrap_or_default).collect()
     }
 
-    fn move_load(&mut self, member: &str, from: usize, to: usize) {
-        self.by_load.remove(&(from, member.to_string()));
-        self.by_load.insert((to, member.to_string()));
+    fn move_load(&mut self, m: usize, from: usize, to: usize) {
+        if let Ok(i) = self.by_load.binary_search(&(from, m)) {
+            self.by_load.remove(i);
+        }
+        if let Err(i) = self.by_load.binary_search(&(to, m)) {
+            self.by_load.insert(i, (to, m));
+        }
     }
 
-    fn give(&mut self, tp: TopicPartition, member: &str) {
-        let list = self.current.entry(member.to_string()).or_default();
+    fn give(&mut self, p: usize, m: usize) {
+        let list = self.current[m].get_or_insert_with(Vec::new);
         let before = list.len();
-        list.push(tp.clone());
-        self.owner.insert(tp, member.to_string());
-        self.move_load(member, before, before + 1);
+        list.push(p);
+        self.owner[p] = Some(m);
+        self.move_load(m, before, before + 1);
     }
 
-    fn least_loaded_for(&self, topic: &str) -> Option<String> {
-        self.by_load.iter().find(|(_, m)| self.topics_of[m].contains(topic)).map(|(_, m)| m.clone())
+    fn least_loaded_for(&self, t: usize) -> Option<usize> {
+        self.by_load.iter().find(|&&(_, m)| self.g.subscribes(m, t)).map(|&(_, m)| m)
     }
 
-    fn can_participate(&self, member: &str) -> bool {
-        let list = &self.current[member];
-        list.len() < self.max_load(member) || list.iter().any(|tp| self.consumers_of[&tp.topic].len() >= 2)
+    fn can_participate(&self, m: usize, list: &[usize]) -> bool {
+        list.len() < self.max_load(m) || list.iter().any(|&p| self.consumers_of[self.g.topic_of(p)].len() >= 2)
     }
 
-    fn balance(&mut self, sorted_all: &mut Vec<TopicPartition>, unassigned: &mut Vec<TopicPartition>) {
+    fn balance(&mut self, sorted_all: &mut Vec<usize>, unassigned: &mut Vec<usize>) {
+        let g = self.g;
         let initializing = self.by_load.last().is_none_or(|(load, _)| *load == 0);
-        for tp in unassigned.iter() {
-            if let Some(member) = self.least_loaded_for(&tp.topic) {
-                self.give(tp.clone(), &member);
+        for &p in unassigned.iter() {
+            if let Some(m) = self.least_loaded_for(g.topic_of(p)) {
+                self.give(p, m);
             }
         }
 
         // Partitions of single-consumer topics and members that cannot change stay put.
-        let fixed_topics: BTreeSet<String> =
-            crate::sort::set_from(self.consumers_of.iter().filter(|(_, c)| c.len() < 2).map(|(t, _)| t.clone()));
-        sorted_all.retain(|tp| !fixed_topics.contains(&tp.topic));
-        unassigned.retain(|tp| !fixed_topics.contains(&tp.topic));
-        let fixed_members: Vec<String> = self.current.keys().filter(|m| !self.can_participate(m)).cloned().collect();
-        let mut fixed: Vec<(String, Vec<TopicPartition>)> = Vec::new();
-        for member in fixed_members {
-            if let Some(list) = self.current.remove(&member) {
-                self.by_load.remove(&(list.len(), member.clone()));
-                fixed.push((member, list));
+        let fixed_topic: Vec<bool> = self.consumers_of.iter().map(|c| c.len() < 2).collect();
+        sorted_all.retain(|&p| !fixed_topic[g.topic_of(p)]);
+        unassigned.retain(|&p| !fixed_topic[g.topic_of(p)]);
+        let mut fixed: Vec<(usize, Vec<usize>)> = Vec::new();
+        for m in 0..self.current.len() {
+            let Some(list) = &self.current[m] else { continue };
+            if !self.can_participate(m, list) {
+                let list = self.current[m].take().unwrap_or_default();
+                if let Ok(i) = self.by_load.binary_search(&(list.len(), m)) {
+                    self.by_load.remove(i);
+                }
+                fixed.push((m, list));
             }
         }
 
@@ -204,28 +206,30 @@ impl<'a> General<'a> {
             self.current = before;
             self.owner = before_owner;
         }
-        self.current.extend(fixed);
+        for (m, list) in fixed {
+            self.current[m] = Some(list);
+        }
     }
 
-    fn perform_reassignments(&mut self, partitions: &[TopicPartition]) -> bool {
+    fn perform_reassignments(&mut self, partitions: &[usize]) -> bool {
         let mut moved_any = false;
         loop {
             let mut modified = false;
-            for tp in partitions {
+            for &p in partitions {
                 if self.is_balanced() {
                     break;
                 }
-                let Some(owner) = self.owner.get(tp).cloned() else {
+                let Some(owner) = self.owner[p] else {
                     continue;
                 };
-                let Some(owner_load) = self.load(&owner) else {
+                let Some(owner_load) = self.load(owner) else {
                     continue;
                 };
-                let better_exists = self.consumers_of[&tp.topic]
+                let better_exists = self.consumers_of[self.g.topic_of(p)]
                     .iter()
-                    .any(|other| self.load(other).is_some_and(|l| owner_load > l + 1));
+                    .any(|&other| self.load(other).is_some_and(|l| owner_load > l + 1));
                 if better_exists {
-                    self.reassign(tp);
+                    self.reassign(p);
                     moved_any = true;
                     modified = true;
                 }
@@ -236,28 +240,29 @@ impl<'a> General<'a> {
         }
     }
 
-    fn reassign(&mut self, tp: &TopicPartition) {
-        let Some(to) = self.least_loaded_for(&tp.topic) else {
+    fn reassign(&mut self, p: usize) {
+        let g = self.g;
+        let Some(to) = self.least_loaded_for(g.topic_of(p)) else {
             return;
         };
-        let Some(from) = self.owner.get(tp).cloned() else {
+        let Some(from) = self.owner[p] else {
             return;
         };
-        let actual = self.movements.partition_to_move(tp, &from, &to);
-        let Some(actual_from) = self.owner.get(&actual).cloned() else {
+        let actual = self.movements.partition_to_move(g, p, from, to);
+        let Some(actual_from) = self.owner[actual] else {
             return;
         };
-        let Some(from_load) = self.load(&actual_from) else {
+        let Some(from_load) = self.load(actual_from) else {
             return;
         };
-        self.movements.record(&actual, &actual_from, &to);
-        if let Some(list) = self.current.get_mut(&actual_from) {
-            if let Some(i) = list.iter().position(|p| *p == actual) {
+        self.movements.record(actual, g.topic_of(actual), actual_from, to);
+        if let Some(list) = self.current[actual_from].as_mut() {
+            if let Some(i) = list.iter().position(|&q| q == actual) {
                 list.remove(i);
             }
         }
-        self.move_load(&actual_from, from_load, from_load - 1);
-        self.give(actual, &to);
+        self.move_load(actual_from, from_load, from_load - 1);
+        self.give(actual, to);
     }
 
     /// Kafka's `isBalanced`: loads differ by at most one, or no member could take a partition
@@ -269,18 +274,17 @@ impl<'a> General<'a> {
         if min + 1 >= *max {
             return true;
         }
-        for (load, member) in &self.by_load {
-            if *load == self.max_load(member) {
+        for &(load, m) in &self.by_load {
+            if load == self.max_load(m) {
                 continue;
             }
-            let mine = &self.current[member];
-            for topic in &self.topics_of[member] {
-                for p in 0..self.counts[topic] {
-                    let tp = TopicPartition::new(topic.clone(), p);
-                    if mine.contains(&tp) {
+            let mine = self.current[m].as_deref().unwrap_or_default();
+            for &t in &self.g.subs[m] {
+                for p in self.g.partitions(t) {
+                    if mine.contains(&p) {
                         continue;
                     }
-                    let other = self.owner.get(&tp).and_then(|o| self.load(o));
+                    let other = self.owner[p].and_then(|o| self.load(o));
                     if other.is_some_and(|other| load + 1 < other) {
                         return false;
                     }
@@ -292,8 +296,8 @@ impl<'a> General<'a> {
 }
 
 /// Sum over all pairs of members of the difference in their loads; 0 is perfectly even.
-pub(super) fn balance_score(assignment: &BTreeMap<String, Vec<TopicPartition>>) -> u64 {
-    let loads: Vec<u64> = assignment.values().map(|l| l.len() as u64).collect();
+pub(super) fn balance_score(current: &[Option<Vec<usize>>]) -> u64 {
+    let loads: Vec<u64> = current.iter().flatten().map(|l| l.len() as u64).collect();
     let mut score = 0;
     for (i, a) in loads.iter().enumerate() {
         for b in &loads[i + 1..] {

@@ -3,7 +3,8 @@
 //! expected outputs, then properties over many random groups.
 
 use super::cooperative_sticky::valid_owned;
-use super::java_hash::{java_hash_map_order, java_string_hash, java_table_size};
+use super::group::Group;
+use super::java_hash::{java_string_hash, java_table_size};
 use super::*;
 
 fn subs(list: &[(&str, &[&str])]) -> Subscriptions {
@@ -645,8 +646,10 @@ fn sticky_non_rack_aware_non_equal_subscription() {
 fn java_hash_order_matches_java() {
     // "consumer1".hashCode() == 0xe6e7fafb in Java; consecutive ids land in descending buckets.
     assert_eq!(java_string_hash("consumer1") as u32, 0xe6e7_fafb);
-    let ids: Vec<String> = ["consumer1", "consumer2", "consumer3"].iter().map(|s| s.to_string()).collect();
-    let order: Vec<&String> = java_hash_map_order(ids.iter());
+    let members = subs(&[("consumer1", &["t"]), ("consumer2", &["t"]), ("consumer3", &["t"])]);
+    let parts = counts(&[("t", 1)]);
+    let g = Group::new(&members, &parts);
+    let order: Vec<&String> = g.java_hash_map_order().into_iter().map(|m| g.members[m]).collect();
     assert_eq!(order, vec!["consumer3", "consumer2", "consumer1"]);
     assert_eq!(java_table_size(12), 16);
     assert_eq!(java_table_size(13), 32);
@@ -722,7 +725,8 @@ fn assert_complete(c: &Case, a: &Assignment) {
             *given.entry(p).or_default() += 1;
         }
     }
-    let expected = all_partitions(&subscribed_counts(&c.members, &c.parts));
+    let g = Group::new(&c.members, &c.parts);
+    let expected: Vec<TopicPartition> = (0..g.total()).map(|p| g.tp(p)).collect();
     assert_eq!(given.keys().map(|p| (*p).clone()).collect::<Vec<_>>(), expected);
     assert!(given.values().all(|&n| n == 1));
 }
@@ -747,11 +751,11 @@ fn properties_hold_for_random_groups() {
         if c.equal {
             assert!(fully_balanced(&plan.target), "{context}: sticky unbalanced {:?}", plan.target);
             // Stickiness: each member keeps its valid claims up to the smaller quota.
-            let counts = subscribed_counts(&c.members, &c.parts);
-            let total: u32 = counts.values().sum();
-            let min_quota = (total / c.members.len() as u32) as usize;
-            let (owned, _) = valid_owned(&c.members, &counts, &c.previous);
-            for (m, mine) in &owned {
+            let g = Group::new(&c.members, &c.parts);
+            let min_quota = g.total() / c.members.len();
+            let (owned, _) = valid_owned(&g, &g.previous(&c.previous));
+            for (m, mine) in owned.iter().enumerate() {
+                let (m, mine): (&String, Vec<TopicPartition>) = (g.members[m], mine.iter().map(|&p| g.tp(p)).collect());
                 let kept = mine.iter().filter(|p| plan.target[m].contains(p)).count();
                 assert!(kept >= mine.len().min(min_quota), "{context}: {m} kept {kept} of {mine:?}");
             }
