@@ -47,7 +47,6 @@ impl Simulation {
         if n == 0 {
             return;
         }
-        let queue_prefetch = self.queue_model(queue).prefetch;
         loop {
             let q = self.queue(queue);
             if q.ready.is_empty() || q.in_outage(self.now) {
@@ -59,8 +58,7 @@ impl Simulation {
             for _ in 0..n {
                 let c = self.queue_model(queue).consumers[idx];
                 let cs = self.consumer(c);
-                let prefetch = self.consumer_model(c).prefetch.unwrap_or(queue_prefetch) as usize;
-                if !cs.crashed && !cs.away && cs.unacked.len() < prefetch {
+                if !cs.crashed && !cs.away && cs.unacked.len() < self.prefetch_of(c, queue) {
                     chosen = Some((idx, c));
                     break;
                 }

@@ -42,14 +42,19 @@ impl Ready {
         at
     }
 
+    /// Where the envelope at `order` is, if one is there.
+    fn index_of(&self, order: i64) -> Option<usize> {
+        let at = self.position(order);
+        self.items.get(at).is_some_and(|&(o, _)| o == order).then_some(at)
+    }
+
     pub fn contains(&self, order: i64) -> bool {
-        self.get(order).is_some()
+        self.index_of(order).is_some()
     }
 
     /// The envelope at `order`, if one is there.
     pub fn get(&self, order: i64) -> Option<EnvId> {
-        let at = self.position(order);
-        self.items.get(at).filter(|&&(o, _)| o == order).map(|&(_, e)| e)
+        self.index_of(order).map(|at| self.items[at].1)
     }
 
     pub fn first_order(&self) -> Option<i64> {
@@ -61,11 +66,8 @@ impl Ready {
     }
 
     pub fn remove(&mut self, order: i64) -> Option<EnvId> {
-        let at = self.position(order);
-        match self.items.get(at) {
-            Some(&(o, _)) if o == order => self.items.remove(at).map(|(_, e)| e),
-            _ => None,
-        }
+        let at = self.index_of(order)?;
+        self.items.remove(at).map(|(_, e)| e)
     }
 
     /// Keeps only the envelopes `keep` says yes to, in one pass.
