@@ -2,22 +2,25 @@
 //! run (crash, recover, outage, redrive, slow, leave, join, reset offsets), and where a reset
 //! moves a group's offsets.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use serde_json::Value;
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+use crate::scenario::read::{float, int, settings, string, tagged, At, Read};
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Action {
     pub at_ms: i64,
     #[serde(flatten)]
     pub what: ActionKind,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ActionKind {
     /// Crash a consumer now; it recovers after `recover_after_ms` (never, if absent).
     Crash {
         consumer: String,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(skip_serializing_if = "Option::is_none")]
         recover_after_ms: Option<i64>,
     },
     Recover {
@@ -32,7 +35,7 @@ pub enum ActionKind {
     /// Move every message in a dead-letter queue back to the queue it died in (or to `to`).
     Redrive {
         dlq: String,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(skip_serializing_if = "Option::is_none")]
         to: Option<String>,
     },
     /// Multiply a consumer's processing time by `factor` (1 restores it).
@@ -51,14 +54,14 @@ pub enum ActionKind {
     /// Replay: move a group's committed offsets (`kafka-consumer-groups --reset-offsets`).
     ResetOffsets {
         group: String,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(skip_serializing_if = "Option::is_none")]
         topic: Option<String>,
         to: ResetTo,
     },
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ResetTo {
     Earliest,
     Latest,
@@ -66,4 +69,76 @@ pub enum ResetTo {
     Offset(i64),
     /// The first record at or after this time, per partition.
     TimeMs(i64),
+}
+
+// ---------------------------------------------------------------------------------------
+// Reading
+
+impl ActionKind {
+    /// The names of the kinds, as the file writes them.
+    pub(crate) const NAMES: [&'static str; 8] =
+        ["crash", "recover", "outage", "redrive", "slow", "leave", "join", "reset_offsets"];
+
+    /// Reads `{"<kind>": {...}}`, the action without its `at_ms`.
+    pub(crate) fn read(v: &Value, at: &At) -> Read<ActionKind> {
+        let (i, name, body) = tagged(v, at, &ActionKind::NAMES, "{\"crash\": {\"consumer\": \"billing\"}}")?;
+        let at = at.key(name);
+        let consumer = |names: &[&str]| settings(body, &at, names)?.req("consumer", string);
+        Ok(match i {
+            0 => {
+                let f = settings(body, &at, &["consumer", "recover_after_ms"])?;
+                ActionKind::Crash {
+                    consumer: f.req("consumer", string)?,
+                    recover_after_ms: f.opt("recover_after_ms", int)?,
+                }
+            }
+            1 => ActionKind::Recover { consumer: consumer(&["consumer"])? },
+            2 => {
+                let f = settings(body, &at, &["node", "duration_ms"])?;
+                ActionKind::Outage { node: f.req("node", string)?, duration_ms: f.req("duration_ms", int)? }
+            }
+            3 => {
+                let f = settings(body, &at, &["dlq", "to"])?;
+                ActionKind::Redrive { dlq: f.req("dlq", string)?, to: f.opt("to", string)? }
+            }
+            4 => {
+                let f = settings(body, &at, &["consumer", "factor"])?;
+                ActionKind::Slow { consumer: f.req("consumer", string)?, factor: f.req("factor", float)? }
+            }
+            5 => ActionKind::Leave { consumer: consumer(&["consumer"])? },
+            6 => ActionKind::Join { consumer: consumer(&["consumer"])? },
+            _ => {
+                let f = settings(body, &at, &["group", "topic", "to"])?;
+                ActionKind::ResetOffsets {
+                    group: f.req("group", string)?,
+                    topic: f.opt("topic", string)?,
+                    to: f.req("to", ResetTo::read)?,
+                }
+            }
+        })
+    }
+}
+
+impl ResetTo {
+    /// `"earliest"`, `"latest"`, `{"offset": 5}` or `{"time_ms": 1000}`.
+    fn read(v: &Value, at: &At) -> Read<ResetTo> {
+        match v.as_str() {
+            Some("earliest") => return Ok(ResetTo::Earliest),
+            Some("latest") => return Ok(ResetTo::Latest),
+            _ => {}
+        }
+        if !(v.is_string() || v.is_object()) {
+            return Err(at.wrong("\"earliest\", \"latest\", {\"offset\": 5} or {\"time_ms\": 1000}", v));
+        }
+        let example = "{\"offset\": 5} or {\"time_ms\": 1000}";
+        let (i, name, body) = tagged(v, at, &["earliest", "latest", "offset", "time_ms"], example)?;
+        let at = at.key(name);
+        Ok(match i {
+            0 if body.is_null() => ResetTo::Earliest,
+            1 if body.is_null() => ResetTo::Latest,
+            0 | 1 => return Err(at.bad("takes no settings: write the choice as a string alone, e.g. \"earliest\"")),
+            2 => ResetTo::Offset(int(body, &at)?),
+            _ => ResetTo::TimeMs(int(body, &at)?),
+        })
+    }
 }

@@ -5,73 +5,70 @@
 //! outages), and the settings that apply when it reads a topic: group, assignment strategy,
 //! commit mode, offset reset, polling, session and transactions.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use serde_json::Value;
 
-use crate::scenario::{default_recover_ms, is_false, is_zero_i64, one_i64};
+use crate::scenario::read::{boolean, choice, float, int, list, settings, string, tagged, At, Fields, Read};
+use crate::scenario::{default_recover_ms, is_false, is_zero_i64};
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ConsumerSpec {
     pub id: String,
-    #[serde(default)]
     pub semantics: Semantics,
-    #[serde(default = "Processing::default_fixed")]
     pub processing: Processing,
-    #[serde(default = "one_i64")]
     pub concurrency: i64,
     /// This consumer's prefetch (basic.qos), overriding its queue's.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prefetch: Option<i64>,
-    #[serde(default)]
     pub retry: RetrySpec,
     /// The business side effect, e.g. "charge card". Consumers with the same effect share one
     /// effect ledger and one idempotency table, as the instances of one service share a
     /// database.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub effect: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub faults: Vec<ConsumerFault>,
     /// When the consumer starts (joins its queue or its group), in ms.
-    #[serde(default, skip_serializing_if = "is_zero_i64")]
+    #[serde(skip_serializing_if = "is_zero_i64")]
     pub start_ms: i64,
     /// Where a topic consumer sends a record it gives up on (`retry.then: "dead_letter"`): a
     /// retry or dead-letter topic, or a dead-letter queue.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dead_letter: Option<String>,
     // The rest applies to a consumer that reads a topic.
     /// Consumer group (`group.id`); absent: a group of its own, named after the consumer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
     /// `partition.assignment.strategy`; every member of a group must name the same one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub assignment: Option<AssignmentStrategy>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub commit: Option<CommitMode>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_commit_interval_ms: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_poll_records: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_offset_reset: Option<OffsetReset>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub session_timeout_ms: Option<i64>,
     /// `max.poll.interval.ms`: a member that takes longer than this between polls (a slow
     /// batch) leaves the group and rejoins at its next poll.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_poll_interval_ms: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub heartbeat_interval_ms: Option<i64>,
     /// The business effect and the offset commit in one transaction (exactly-once on a log).
-    #[serde(default, skip_serializing_if = "is_false")]
+    #[serde(skip_serializing_if = "is_false")]
     pub transactional: bool,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub enum AssignmentStrategy {
     #[default]
     #[serde(rename = "range")]
     Range,
-    #[serde(rename = "roundrobin", alias = "round-robin")]
+    #[serde(rename = "roundrobin")]
     RoundRobin,
     #[serde(rename = "cooperative-sticky")]
     CooperativeSticky,
@@ -100,7 +97,7 @@ impl std::fmt::Display for AssignmentStrategy {
 
 /// When a topic consumer commits its offsets (under at-least-once; at-most-once always
 /// commits before processing).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CommitMode {
     /// `enable.auto.commit`: at each poll, once `auto_commit_interval_ms` has passed since the
@@ -115,7 +112,7 @@ pub enum CommitMode {
 
 /// `auto.offset.reset`: where a group starts when it has no committed offset, or when its
 /// offset points before the log start (records deleted by retention).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OffsetReset {
     Earliest,
@@ -123,7 +120,7 @@ pub enum OffsetReset {
     Latest,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub enum Semantics {
     #[serde(rename = "at-most-once")]
     AtMostOnce,
@@ -144,8 +141,8 @@ impl Semantics {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Processing {
     Fixed { ms: f64 },
     Uniform { min_ms: f64, max_ms: f64 },
@@ -158,22 +155,16 @@ impl Processing {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct RetrySpec {
-    #[serde(default)]
     pub policy: RetryPolicy,
-    #[serde(default = "default_base_ms")]
     pub base_ms: f64,
-    #[serde(default = "default_cap_ms")]
     pub cap_ms: f64,
-    #[serde(default)]
     pub jitter: Jitter,
     /// Processing attempts per delivery, the first included. Absent: 1 with no retry policy,
     /// 3 otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_attempts: Option<i64>,
-    #[serde(default)]
     pub then: GiveUp,
 }
 
@@ -197,7 +188,7 @@ fn default_cap_ms() -> f64 {
     10_000.0
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RetryPolicy {
     #[default]
@@ -207,7 +198,7 @@ pub enum RetryPolicy {
     Exponential,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Jitter {
     #[default]
@@ -218,7 +209,7 @@ pub enum Jitter {
 }
 
 /// What the consumer does with a message once its attempts are used up.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum GiveUp {
     /// basic.nack with requeue: the queue delivers it again (a poison loop, unless the queue
@@ -234,13 +225,12 @@ pub enum GiveUp {
     Block,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ConsumerFault {
     Crash {
         probability: f64,
         point: CrashPoint,
-        #[serde(default = "default_recover_ms")]
         recover_after_ms: i64,
     },
     Slow {
@@ -261,7 +251,7 @@ pub enum ConsumerFault {
     },
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CrashPoint {
     /// After the delivery arrives, before any work (and after the ack, under at-most-once).
@@ -273,15 +263,197 @@ pub enum CrashPoint {
 }
 
 /// Which messages the consumer cannot process, ever. Exactly one field is set.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct PoisonSpec {
     /// Every Nth message published in the scenario (by publish order, 1-based).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub every_nth: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Messages whose schema version is above this one: the consumer cannot read them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub schema_version_above: Option<i64>,
+}
+
+// ---------------------------------------------------------------------------------------
+// Reading
+
+impl ConsumerSpec {
+    pub(crate) fn read(v: &Value, at: &At) -> Read<ConsumerSpec> {
+        let names = [
+            "id",
+            "semantics",
+            "processing",
+            "concurrency",
+            "prefetch",
+            "retry",
+            "effect",
+            "faults",
+            "start_ms",
+            "dead_letter",
+            "group",
+            "assignment",
+            "commit",
+            "auto_commit_interval_ms",
+            "max_poll_records",
+            "auto_offset_reset",
+            "session_timeout_ms",
+            "max_poll_interval_ms",
+            "heartbeat_interval_ms",
+            "transactional",
+        ];
+        let f = Fields::new(v, at, &names, "a consumer")?;
+        Ok(ConsumerSpec {
+            id: f.req("id", string)?,
+            semantics: f.or("semantics", Semantics::read, Semantics::AtLeastOnce)?,
+            processing: f.or("processing", Processing::read, Processing::default_fixed())?,
+            concurrency: f.or("concurrency", int, 1)?,
+            prefetch: f.opt("prefetch", int)?,
+            retry: f.or("retry", RetrySpec::read, RetrySpec::default())?,
+            effect: f.opt("effect", string)?,
+            faults: f.or("faults", |v, at| list(v, at, ConsumerFault::read), Vec::new())?,
+            start_ms: f.or("start_ms", int, 0)?,
+            dead_letter: f.opt("dead_letter", string)?,
+            group: f.opt("group", string)?,
+            assignment: f.opt("assignment", AssignmentStrategy::read)?,
+            commit: f.opt("commit", CommitMode::read)?,
+            auto_commit_interval_ms: f.opt("auto_commit_interval_ms", int)?,
+            max_poll_records: f.opt("max_poll_records", int)?,
+            auto_offset_reset: f.opt("auto_offset_reset", OffsetReset::read)?,
+            session_timeout_ms: f.opt("session_timeout_ms", int)?,
+            max_poll_interval_ms: f.opt("max_poll_interval_ms", int)?,
+            heartbeat_interval_ms: f.opt("heartbeat_interval_ms", int)?,
+            transactional: f.or("transactional", boolean, false)?,
+        })
+    }
+}
+
+impl AssignmentStrategy {
+    pub(crate) fn read(v: &Value, at: &At) -> Read<AssignmentStrategy> {
+        // Kafka's name is "roundrobin"; "round-robin" is read too.
+        if v.as_str() == Some("round-robin") {
+            return Ok(AssignmentStrategy::RoundRobin);
+        }
+        choice(v, at, &AssignmentStrategy::ALL.map(AssignmentStrategy::name), &AssignmentStrategy::ALL)
+    }
+}
+
+impl CommitMode {
+    fn read(v: &Value, at: &At) -> Read<CommitMode> {
+        choice(v, at, &["auto", "record", "batch"], &[CommitMode::Auto, CommitMode::Record, CommitMode::Batch])
+    }
+}
+
+impl OffsetReset {
+    fn read(v: &Value, at: &At) -> Read<OffsetReset> {
+        choice(v, at, &["earliest", "latest"], &[OffsetReset::Earliest, OffsetReset::Latest])
+    }
+}
+
+impl Semantics {
+    const ALL: [Semantics; 3] = [Semantics::AtMostOnce, Semantics::AtLeastOnce, Semantics::ExactlyOnce];
+
+    fn read(v: &Value, at: &At) -> Read<Semantics> {
+        choice(v, at, &Semantics::ALL.map(Semantics::name), &Semantics::ALL)
+    }
+}
+
+impl Processing {
+    fn read(v: &Value, at: &At) -> Read<Processing> {
+        let (i, name, body) = tagged(v, at, &["fixed", "uniform", "exponential"], "{\"fixed\": {\"ms\": 50}}")?;
+        let at = at.key(name);
+        Ok(match i {
+            0 => Processing::Fixed { ms: settings(body, &at, &["ms"])?.req("ms", float)? },
+            1 => {
+                let f = settings(body, &at, &["min_ms", "max_ms"])?;
+                Processing::Uniform { min_ms: f.req("min_ms", float)?, max_ms: f.req("max_ms", float)? }
+            }
+            _ => Processing::Exponential { mean_ms: settings(body, &at, &["mean_ms"])?.req("mean_ms", float)? },
+        })
+    }
+}
+
+impl RetrySpec {
+    fn read(v: &Value, at: &At) -> Read<RetrySpec> {
+        let names = ["policy", "base_ms", "cap_ms", "jitter", "max_attempts", "then"];
+        let wanted = "a retry policy like {\"policy\": \"exponential\", \"max_attempts\": 5}";
+        let f = Fields::new(v, at, &names, wanted)?;
+        Ok(RetrySpec {
+            policy: f.or("policy", RetryPolicy::read, RetryPolicy::None)?,
+            base_ms: f.or("base_ms", float, default_base_ms())?,
+            cap_ms: f.or("cap_ms", float, default_cap_ms())?,
+            jitter: f.or("jitter", Jitter::read, Jitter::None)?,
+            max_attempts: f.opt("max_attempts", int)?,
+            then: f.or("then", GiveUp::read, GiveUp::Requeue)?,
+        })
+    }
+}
+
+impl RetryPolicy {
+    fn read(v: &Value, at: &At) -> Read<RetryPolicy> {
+        let all = [RetryPolicy::None, RetryPolicy::Immediate, RetryPolicy::Fixed, RetryPolicy::Exponential];
+        choice(v, at, &["none", "immediate", "fixed", "exponential"], &all)
+    }
+}
+
+impl Jitter {
+    fn read(v: &Value, at: &At) -> Read<Jitter> {
+        let all = [Jitter::None, Jitter::Full, Jitter::Equal, Jitter::Decorrelated];
+        choice(v, at, &["none", "full", "equal", "decorrelated"], &all)
+    }
+}
+
+impl GiveUp {
+    fn read(v: &Value, at: &At) -> Read<GiveUp> {
+        let all = [GiveUp::Requeue, GiveUp::DeadLetter, GiveUp::Drop, GiveUp::Block];
+        choice(v, at, &["requeue", "dead_letter", "drop", "block"], &all)
+    }
+}
+
+impl ConsumerFault {
+    fn read(v: &Value, at: &At) -> Read<ConsumerFault> {
+        let names = ["crash", "slow", "transient_errors", "poison", "lose_acks", "downstream_outage"];
+        let (i, name, body) =
+            tagged(v, at, &names, "{\"crash\": {\"probability\": 0.1, \"point\": \"after_effect\"}}")?;
+        let at = at.key(name);
+        Ok(match i {
+            0 => {
+                let f = settings(body, &at, &["probability", "point", "recover_after_ms"])?;
+                ConsumerFault::Crash {
+                    probability: f.req("probability", float)?,
+                    point: f.req("point", CrashPoint::read)?,
+                    recover_after_ms: f.or("recover_after_ms", int, default_recover_ms())?,
+                }
+            }
+            1 => ConsumerFault::Slow { factor: settings(body, &at, &["factor"])?.req("factor", float)? },
+            2 => ConsumerFault::TransientErrors { rate: settings(body, &at, &["rate"])?.req("rate", float)? },
+            3 => ConsumerFault::Poison(PoisonSpec::read(body, &at)?),
+            4 => ConsumerFault::LoseAcks {
+                probability: settings(body, &at, &["probability"])?.req("probability", float)?,
+            },
+            _ => {
+                let f = settings(body, &at, &["at_ms", "duration_ms"])?;
+                ConsumerFault::DownstreamOutage { at_ms: f.req("at_ms", int)?, duration_ms: f.req("duration_ms", int)? }
+            }
+        })
+    }
+}
+
+impl CrashPoint {
+    fn read(v: &Value, at: &At) -> Read<CrashPoint> {
+        let all = [CrashPoint::BeforeProcessing, CrashPoint::AfterEffect, CrashPoint::AfterAck];
+        choice(v, at, &["before_processing", "after_effect", "after_ack"], &all)
+    }
+}
+
+impl PoisonSpec {
+    fn read(v: &Value, at: &At) -> Read<PoisonSpec> {
+        let wanted = "one of {\"every_nth\": 7}, {\"key\": \"order-13\"} or {\"schema_version_above\": 1}";
+        let f = Fields::new(v, at, &["every_nth", "key", "schema_version_above"], wanted)?;
+        Ok(PoisonSpec {
+            every_nth: f.opt("every_nth", int)?,
+            key: f.opt("key", string)?,
+            schema_version_above: f.opt("schema_version_above", int)?,
+        })
+    }
 }

@@ -3,9 +3,9 @@
 //! message into one. This is the vocabulary only; which fate a message has met is decided
 //! from the simulation's state by `sim::fate`.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Fate {
     ProcessedOnce,

@@ -16,9 +16,11 @@
 //! over the messages with one key (`effects` and `deliveries`: "how many times was order-42
 //! charged?"). The limits below are checked by `validate`.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use serde_json::Value;
 
 use crate::scenario::fate::Fate;
+use crate::scenario::read::{choice, int, list, string, At, Fields, Read};
 
 /// The most characters in `watch`, `try` and `fix`.
 pub const MAX_PARAGRAPH: usize = 600;
@@ -29,8 +31,7 @@ pub const MAX_UNIT: usize = 40;
 /// The most points in a lesson.
 pub const MAX_POINTS: usize = 8;
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Lesson {
     /// What to watch while it runs.
     pub watch: String,
@@ -40,42 +41,40 @@ pub struct Lesson {
     /// The fix, and the real RabbitMQ or Kafka setting behind it.
     pub fix: String,
     /// Moments and nodes the narration points at.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub points: Vec<Point>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub question: Option<Question>,
 }
 
 /// A remark tied to a moment on the timeline, a node, or both.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Point {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub at_ms: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub node: Option<String>,
     pub say: String,
 }
 
 /// "Predict, then run": a question whose answer is a number the outcome holds.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Question {
     pub ask: String,
     pub measure: Measure,
     /// The message key a keyed measure counts over, e.g. "order-42".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Printed after the number, e.g. "times" or "messages".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
 }
 
 /// What a question counts: how many messages met a fate, or one of the outcome's counters
 /// (each a field of the outcome with the same name), or a sum over the messages with one key.
 /// In the file it is one name: a fate's name (`"lost"`) or a counter's (`"retries"`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "&'static str")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(into = "&'static str")]
 pub enum Measure {
     /// How many messages met this fate.
     Fate(Fate),
@@ -146,16 +145,54 @@ impl From<Measure> for &'static str {
     }
 }
 
-impl TryFrom<String> for Measure {
-    type Error = String;
+// ---------------------------------------------------------------------------------------
+// Reading
 
-    /// Reads a measure's name, refusing an unknown one in serde's words for an unknown
-    /// variant, so that every enum of the format reports the same way.
-    fn try_from(name: String) -> Result<Measure, String> {
-        Measure::ALL.into_iter().find(|m| m.name() == name).ok_or_else(|| {
-            let names: Vec<String> = Measure::ALL.iter().map(|m| format!("`{}`", m.name())).collect();
-            format!("unknown variant `{name}`, expected one of {}", names.join(", "))
+impl Lesson {
+    /// Reads a lesson, already known to be an object.
+    pub(crate) fn read(v: &Value, at: &At) -> Read<Lesson> {
+        let wanted = "a lesson like {\"watch\": \"...\", \"try\": \"...\", \"fix\": \"...\"}";
+        let f = Fields::new(v, at, &["watch", "try", "fix", "points", "question"], wanted)?;
+        Ok(Lesson {
+            watch: f.req("watch", string)?,
+            try_this: f.req("try", string)?,
+            fix: f.req("fix", string)?,
+            points: f.or("points", |v, at| list(v, at, Point::read), Vec::new())?,
+            question: f.opt("question", Question::read)?,
         })
+    }
+}
+
+impl Point {
+    fn read(v: &Value, at: &At) -> Read<Point> {
+        let wanted = "a point like {\"at_ms\": 6000, \"say\": \"...\"}";
+        let f = Fields::new(v, at, &["at_ms", "node", "say"], wanted)?;
+        Ok(Point { at_ms: f.opt("at_ms", int)?, node: f.opt("node", string)?, say: f.req("say", string)? })
+    }
+}
+
+impl Question {
+    /// Reads a question (the app reads one out of a lesson it shows).
+    fn read(v: &Value, at: &At) -> Read<Question> {
+        let wanted = "a question like {\"ask\": \"...\", \"measure\": \"lost\"}";
+        let f = Fields::new(v, at, &["ask", "measure", "key", "unit"], wanted)?;
+        Ok(Question {
+            ask: f.req("ask", string)?,
+            measure: f.req("measure", Measure::read)?,
+            key: f.opt("key", string)?,
+            unit: f.opt("unit", string)?,
+        })
+    }
+
+    /// The question in a lesson's JSON, if it is one.
+    pub fn from_value(v: &Value) -> Option<Question> {
+        Question::read(v, &At::base("")).ok()
+    }
+}
+
+impl Measure {
+    fn read(v: &Value, at: &At) -> Read<Measure> {
+        choice(v, at, &Measure::ALL.map(Measure::name), &Measure::ALL)
     }
 }
 
@@ -168,19 +205,21 @@ mod tests {
         for m in Measure::ALL {
             assert_eq!(serde_json::to_value(m).unwrap(), m.name());
         }
-        let q: Question = serde_json::from_str(r#"{"ask":"?","measure":"dead_lettered"}"#).unwrap();
+        let read = |text: &str| Question::read(&serde_json::from_str(text).unwrap(), &At::base("q"));
+        let q = read(r#"{"ask":"?","measure":"dead_lettered"}"#).unwrap();
         assert_eq!(q.measure, Measure::Fate(Fate::DeadLettered));
-        assert!(serde_json::from_str::<Question>(r#"{"ask":"?","measure":"lost","keey":"k"}"#).is_err());
+        assert!(read(r#"{"ask":"?","measure":"lost","keey":"k"}"#).is_err());
         let names: Vec<&str> = Measure::ALL.iter().map(|m| m.name()).collect();
         assert_eq!(names.len(), 13);
         assert!(names.iter().all(|n| !n.is_empty()), "every measure has a name: {names:?}");
-        let unknown = serde_json::from_str::<Question>(r#"{"ask":"?","measure":"charged"}"#).unwrap_err().to_string();
+        let unknown = read(r#"{"ask":"?","measure":"charged"}"#).unwrap_err().to_string();
         assert!(
             unknown.contains("unknown variant `charged`, expected one of `published`, `processed_once`"),
             "{unknown}"
         );
-        let l: Lesson = serde_json::from_str(r#"{"watch":"w","try":"t","fix":"f"}"#).unwrap();
+        let text = r#"{"watch":"w","try":"t","fix":"f"}"#;
+        let l = Lesson::read(&serde_json::from_str(text).unwrap(), &At::base("lesson")).unwrap();
         assert_eq!(l.try_this, "t");
-        assert_eq!(serde_json::to_string(&l).unwrap(), r#"{"watch":"w","try":"t","fix":"f"}"#);
+        assert_eq!(serde_json::to_string(&l).unwrap(), text);
     }
 }

@@ -10,12 +10,14 @@
 //!                  └── Problem list ◀──┘   ("nodes[2].prefetch: must be at least 1")
 //! ```
 //!
-//! This file holds `Scenario`, the `Node` that names each node's kind, the serde defaults
-//! several kinds share, and the reading. Each node kind's types have a file of their own:
-//! `producer.rs`, `queue.rs` (queues, exchanges and dead-letter queues), `topic.rs` and
-//! `consumer.rs`; then `wire.rs`, `action.rs` (the action script) and `view.rs`. All of them
-//! are re-exported here, so every type keeps its path `crate::scenario::X`. serde's messages
-//! reach a person in the format's words (`serde_words.rs`), never naming a Rust type.
+//! This file holds `Scenario`, the `Node` that names each node's kind, and the reading of the
+//! top level (nodes, wires, actions, lesson, the rest), one problem per bad part. Each node
+//! kind's types, with their readers, have a file of their own: `producer.rs`, `queue.rs`
+//! (queues, exchanges and dead-letter queues), `topic.rs` and `consumer.rs`; then `wire.rs`,
+//! `action.rs` (the action script) and `view.rs`. All of them are re-exported here, so every
+//! type keeps its path `crate::scenario::X`. The reading's parts (paths, scalars, objects,
+//! choices) are in `read.rs`; its problems are in the format's words, never naming a Rust
+//! type. serde writes a scenario back out (`to_json_pretty`, the command line's `--json`).
 
 pub mod duplicate_keys;
 pub mod fate;
@@ -24,7 +26,7 @@ pub mod limits;
 pub mod link;
 pub mod problem;
 pub(crate) mod quoted;
-mod serde_words;
+pub(crate) mod read;
 
 mod action;
 mod consumer;
@@ -34,8 +36,10 @@ mod topic;
 mod view;
 mod wire;
 
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::scenario::read::{int, string, uint, At, Fields, Read};
 
 use crate::scenario::lesson::Lesson;
 use crate::scenario::problem::Problem;
@@ -56,25 +60,23 @@ pub use wire::Wire;
 
 pub const CURRENT_VERSION: i64 = 1;
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Scenario {
     pub version: i64,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub title: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub description: String,
     /// The narration the app shows beside the run; it never changes the run.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub lesson: Option<Lesson>,
-    #[serde(default = "default_seed")]
     pub seed: u64,
     pub duration_ms: i64,
     pub nodes: Vec<Node>,
-    #[serde(default)]
     pub wires: Vec<Wire>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub actions: Vec<Action>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub view: Option<View>,
 }
 
@@ -82,7 +84,7 @@ pub fn default_seed() -> u64 {
     1
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Node {
     Producer(ProducerSpec),
@@ -118,11 +120,8 @@ impl Node {
 }
 
 // ---------------------------------------------------------------------------------------
-// Serde defaults shared by several node kinds
+// Shared by several node kinds: what the writer leaves out, and the default downtime
 
-fn one_i64() -> i64 {
-    1
-}
 fn is_zero_i64(v: &i64) -> bool {
     *v == 0
 }
@@ -159,148 +158,88 @@ impl Scenario {
         Scenario::from_value(value)
     }
 
-    /// Reads a scenario from parsed JSON, collecting one problem per bad part rather than
-    /// stopping at the first.
+    /// Reads a scenario from parsed JSON, collecting one problem per bad part (a node, a wire,
+    /// an action, the lesson, the rest) rather than stopping at the first.
     pub fn from_value(value: Value) -> Result<Scenario, Vec<Problem>> {
-        let mut problems = Vec::new();
-        let Value::Object(mut top) = value else {
+        let Value::Object(top) = &value else {
             return Err(vec![Problem::new("", "a scenario is a JSON object")]);
         };
-
         match top.get("version") {
-            None => problems.push(Problem::new("version", "missing; this build reads \"version\": 1")),
+            None => return Err(vec![Problem::new("version", "missing; this build reads \"version\": 1")]),
             Some(v) => match v.as_i64() {
                 Some(CURRENT_VERSION) => {}
-                Some(n) if n > CURRENT_VERSION => problems.push(Problem::new(
-                    "version",
-                    format!("this scenario is from a newer Brokerlab (version {n}); this build reads version {CURRENT_VERSION}"),
-                )),
-                _ => problems.push(Problem::new("version", format!("must be {CURRENT_VERSION}"))),
+                Some(n) if n > CURRENT_VERSION => {
+                    return Err(vec![Problem::new(
+                        "version",
+                        format!("this scenario is from a newer Brokerlab (version {n}); this build reads version {CURRENT_VERSION}"),
+                    )])
+                }
+                _ => return Err(vec![Problem::new("version", format!("must be {CURRENT_VERSION}"))]),
             },
         }
+
+        let mut problems = Vec::new();
+        let root = At::base("");
+        let mut each = |key: &str, what: &str, missing: Option<&str>| -> Vec<&Value> {
+            match top.get(key) {
+                Some(Value::Array(items)) => items.iter().collect(),
+                Some(_) => {
+                    problems.push(Problem::new(key, format!("must be a list of {what}")));
+                    Vec::new()
+                }
+                None => {
+                    problems.extend(missing.map(|m| Problem::new(key, m)));
+                    Vec::new()
+                }
+            }
+        };
+        let node_values =
+            each("nodes", "nodes", Some("missing; a scenario lists its nodes (an empty list is allowed)"));
+        let wire_values = each("wires", "wires", None);
+        let action_values = each("actions", "actions", None);
+        let mut keep = |read: Read<()>| read.map_err(|p| problems.push(p)).is_ok();
+        let (nodes_at, wires_at, actions_at) = (root.key("nodes"), root.key("wires"), root.key("actions"));
+        let mut nodes = Vec::with_capacity(node_values.len());
+        for (i, v) in node_values.into_iter().enumerate() {
+            keep(read_node(v, &nodes_at.index(i)).map(|n| nodes.push(n)));
+        }
+        let mut wires = Vec::with_capacity(wire_values.len());
+        for (i, v) in wire_values.into_iter().enumerate() {
+            keep(read_wire(v, &wires_at.index(i)).map(|w| wires.push(w)));
+        }
+        let mut actions = Vec::with_capacity(action_values.len());
+        for (i, v) in action_values.into_iter().enumerate() {
+            keep(read_action(v, &actions_at.index(i)).map(|a| actions.push(a)));
+        }
+        let mut lesson = None;
+        match top.get("lesson") {
+            None | Some(Value::Null) => {}
+            Some(v) if !v.is_object() => {
+                keep(Err(Problem::new("lesson", "must be an object: {\"watch\": ..., \"try\": ..., \"fix\": ...}")));
+            }
+            Some(v) => {
+                keep(Lesson::read(v, &root.key("lesson")).map(|l| lesson = Some(l)));
+            }
+        }
+
+        // The flat part of the scenario.
+        let mut head = None;
+        keep(read_head(top, &root).map(|h| head = Some(h)));
         if !problems.is_empty() {
             return Err(problems);
         }
-
-        let nodes = match top.remove("nodes") {
-            Some(Value::Array(items)) => {
-                let mut nodes = Vec::with_capacity(items.len());
-                for (i, item) in items.into_iter().enumerate() {
-                    match read_node(item, &format!("nodes[{i}]")) {
-                        Ok(n) => nodes.push(n),
-                        Err(p) => problems.push(p),
-                    }
-                }
-                nodes
-            }
-            Some(_) => {
-                problems.push(Problem::new("nodes", "must be a list of nodes"));
-                Vec::new()
-            }
-            None => {
-                problems.push(Problem::new("nodes", "missing; a scenario lists its nodes (an empty list is allowed)"));
-                Vec::new()
-            }
-        };
-
-        let wires = match top.remove("wires") {
-            None => Vec::new(),
-            Some(Value::Array(items)) => {
-                let mut wires = Vec::with_capacity(items.len());
-                for (i, item) in items.into_iter().enumerate() {
-                    match read_wire(item, &format!("wires[{i}]")) {
-                        Ok(w) => wires.push(w),
-                        Err(p) => problems.push(p),
-                    }
-                }
-                wires
-            }
-            Some(_) => {
-                problems.push(Problem::new("wires", "must be a list of wires"));
-                Vec::new()
-            }
-        };
-
-        let actions = match top.remove("actions") {
-            None => Vec::new(),
-            Some(Value::Array(items)) => {
-                let mut actions = Vec::with_capacity(items.len());
-                for (i, item) in items.into_iter().enumerate() {
-                    match read_action(item, &format!("actions[{i}]")) {
-                        Ok(a) => actions.push(a),
-                        Err(p) => problems.push(p),
-                    }
-                }
-                actions
-            }
-            Some(_) => {
-                problems.push(Problem::new("actions", "must be a list of actions"));
-                Vec::new()
-            }
-        };
-
-        let lesson = match top.remove("lesson") {
-            None | Some(Value::Null) => None,
-            Some(value) if !value.is_object() => {
-                problems
-                    .push(Problem::new("lesson", "must be an object: {\"watch\": ..., \"try\": ..., \"fix\": ...}"));
-                None
-            }
-            Some(value) => match read_typed::<Lesson>(value, "lesson") {
-                Ok(l) => Some(l),
-                Err(p) => {
-                    problems.push(p);
-                    None
-                }
-            },
-        };
-
-        // What is left is the flat part of the scenario.
-        #[derive(Deserialize)]
-        #[serde(deny_unknown_fields)]
-        struct Head {
-            #[allow(dead_code)]
-            version: i64,
-            #[serde(default)]
-            title: String,
-            #[serde(default)]
-            description: String,
-            #[serde(default = "default_seed")]
-            seed: u64,
-            duration_ms: Option<i64>,
-            #[serde(default)]
-            view: Option<View>,
-        }
-        let head: Option<Head> = match read_typed::<Head>(Value::Object(top), "") {
-            Ok(h) => Some(h),
-            Err(p) => {
-                problems.push(p);
-                None
-            }
-        };
-        if let Some(h) = &head {
-            if h.duration_ms.is_none() {
-                problems.push(Problem::new(
-                    "duration_ms",
-                    "missing; every scenario says how long it runs, in milliseconds of virtual time",
-                ));
-            }
-        }
-        if !problems.is_empty() {
-            return Err(problems);
-        }
-        let head = head.expect("no problems means the head was read");
+        let (title, description, seed, duration_ms, view) = head.expect("no problems means the head was read");
         Ok(Scenario {
             version: CURRENT_VERSION,
-            title: head.title,
-            description: head.description,
+            title,
+            description,
             lesson,
-            seed: head.seed,
-            duration_ms: head.duration_ms.unwrap_or_default(),
+            seed,
+            duration_ms,
             nodes,
             wires,
             actions,
-            view: head.view,
+            view,
         })
     }
 
@@ -309,63 +248,61 @@ impl Scenario {
     }
 }
 
-/// Deserializes `value` as `T`, and on failure names the deepest field that was wrong,
-/// prefixed with `base`. A key that is not a plain word is quoted in the path.
-#[cfg(feature = "field-paths")]
-fn read_typed<T: serde::de::DeserializeOwned>(value: Value, base: &str) -> Result<T, Problem> {
-    use serde_path_to_error::Segment;
-    serde_path_to_error::deserialize::<_, T>(value).map_err(|e| {
-        let mut path = base.to_string();
-        for segment in e.path() {
-            path = match segment {
-                Segment::Seq { index } => format!("{path}[{index}]"),
-                Segment::Map { key } | Segment::Enum { variant: key } => quoted::key_path(&path, key),
-                Segment::Unknown => quoted::key_path(&path, "?"),
-            };
-        }
-        Problem::new(path, serde_words::humanize(&e.inner().to_string()))
-    })
-}
+/// Every key a scenario's top level may hold.
+const TOP_FIELDS: [&str; 10] =
+    ["version", "title", "description", "lesson", "seed", "duration_ms", "nodes", "wires", "actions", "view"];
 
-/// Deserializes `value` as `T`; a failure is reported at `base` (the node, wire or action),
-/// with serde's message naming what was wrong.
-#[cfg(not(feature = "field-paths"))]
-fn read_typed<T: serde::de::DeserializeOwned>(value: Value, base: &str) -> Result<T, Problem> {
-    serde_json::from_value::<T>(value).map_err(|e| Problem::new(base, serde_words::humanize(&e.to_string())))
+/// The title, description, seed, duration and view.
+#[allow(clippy::type_complexity)]
+fn read_head(top: &Map<String, Value>, at: &At) -> Read<(String, String, u64, i64, Option<View>)> {
+    let f = Fields::of(top, at, &TOP_FIELDS)?;
+    let title = f.or("title", string, String::new())?;
+    let description = f.or("description", string, String::new())?;
+    let seed = f.or("seed", uint, default_seed())?;
+    let view = f.opt("view", View::read)?;
+    let Some(duration_ms) = f.opt("duration_ms", int)? else {
+        return Err(Problem::new(
+            "duration_ms",
+            "missing; every scenario says how long it runs, in milliseconds of virtual time",
+        ));
+    };
+    Ok((title, description, seed, duration_ms, view))
 }
 
 const NODE_KINDS: &str = "producer, exchange, queue, topic, consumer, dead_letter_queue";
 
-fn read_node(value: Value, path: &str) -> Result<Node, Problem> {
-    let Value::Object(mut map) = value else {
-        return Err(Problem::new(path, "a node is a JSON object with an \"id\" and a \"kind\""));
+fn read_node(value: &Value, at: &At) -> Read<Node> {
+    let Value::Object(map) = value else {
+        return Err(at.bad("a node is a JSON object with an \"id\" and a \"kind\""));
     };
-    let kind = match map.remove("kind") {
-        Some(Value::String(k)) => k,
-        Some(_) => return Err(Problem::new(format!("{path}.kind"), format!("must be one of {NODE_KINDS}"))),
-        None => return Err(Problem::new(format!("{path}.kind"), format!("missing; one of {NODE_KINDS}"))),
+    let kind_at = at.key("kind");
+    let kind = match map.get("kind") {
+        Some(Value::String(k)) => k.as_str(),
+        Some(_) => return Err(kind_at.bad(format!("must be one of {NODE_KINDS}"))),
+        None => return Err(kind_at.bad(format!("missing; one of {NODE_KINDS}"))),
     };
-    let body = Value::Object(map);
-    Ok(match kind.as_str() {
-        "producer" => Node::Producer(read_typed(body, path)?),
-        "exchange" => Node::Exchange(read_typed(body, path)?),
-        "queue" => Node::Queue(read_typed(body, path)?),
-        "consumer" => Node::Consumer(read_typed(body, path)?),
-        "dead_letter_queue" | "dlq" => Node::DeadLetterQueue(read_typed(body, path)?),
-        "topic" => Node::Topic(read_typed(body, path)?),
-        other => {
-            return Err(Problem::new(format!("{path}.kind"), format!("unknown kind {other:?}; one of {NODE_KINDS}")))
-        }
+    // The kind is read; the kind's reader sees the rest.
+    let mut body = map.clone();
+    body.remove("kind");
+    let body = Value::Object(body);
+    Ok(match kind {
+        "producer" => Node::Producer(ProducerSpec::read(&body, at)?),
+        "exchange" => Node::Exchange(ExchangeSpec::read(&body, at)?),
+        "queue" => Node::Queue(QueueSpec::read(&body, at)?),
+        "consumer" => Node::Consumer(ConsumerSpec::read(&body, at)?),
+        "dead_letter_queue" | "dlq" => Node::DeadLetterQueue(DeadLetterQueueSpec::read(&body, at)?),
+        "topic" => Node::Topic(TopicSpec::read(&body, at)?),
+        other => return Err(kind_at.bad(format!("unknown kind {other:?}; one of {NODE_KINDS}"))),
     })
 }
 
 /// A wire is `["from", "to"]` or `{"from": ..., "to": ..., ...}`.
-fn read_wire(value: Value, path: &str) -> Result<Wire, Problem> {
+fn read_wire(value: &Value, at: &At) -> Read<Wire> {
     match value {
         Value::Array(items) => {
             let ends: Vec<&str> = items.iter().filter_map(Value::as_str).collect();
             if items.len() != 2 || ends.len() != 2 {
-                return Err(Problem::new(path, "a short wire is a pair of node ids: [\"from\", \"to\"]"));
+                return Err(at.bad("a short wire is a pair of node ids: [\"from\", \"to\"]"));
             }
             Ok(Wire {
                 from: ends[0].to_string(),
@@ -375,30 +312,29 @@ fn read_wire(value: Value, path: &str) -> Result<Wire, Problem> {
                 jitter_ms: 0.0,
             })
         }
-        Value::Object(_) => read_typed(value, path),
-        _ => Err(Problem::new(path, "a wire is [\"from\", \"to\"] or {\"from\": ..., \"to\": ...}")),
+        Value::Object(_) => Wire::read(value, at),
+        _ => Err(at.bad("a wire is [\"from\", \"to\"] or {\"from\": ..., \"to\": ...}")),
     }
 }
 
-const ACTION_KINDS: &str = "crash, recover, outage, redrive, slow, leave, join, reset_offsets";
-
 /// An action is `{"at_ms": T, "<kind>": {...}}` with exactly one kind.
-fn read_action(value: Value, path: &str) -> Result<Action, Problem> {
-    let Value::Object(mut map) = value else {
-        return Err(Problem::new(path, "an action is {\"at_ms\": T, \"crash\": {...}}"));
+fn read_action(value: &Value, at: &At) -> Read<Action> {
+    let kinds = ActionKind::NAMES.join(", ");
+    let Value::Object(map) = value else {
+        return Err(at.bad("an action is {\"at_ms\": T, \"crash\": {...}}"));
     };
-    let at_ms = match map.remove("at_ms") {
-        Some(v) => {
-            v.as_i64().ok_or_else(|| Problem::new(format!("{path}.at_ms"), "must be a whole number of milliseconds"))?
-        }
-        None => return Err(Problem::new(format!("{path}.at_ms"), "missing; when the action happens, in ms")),
+    let at_ms = match map.get("at_ms") {
+        Some(v) => v.as_i64().ok_or_else(|| at.key("at_ms").bad("must be a whole number of milliseconds"))?,
+        None => return Err(at.key("at_ms").bad("missing; when the action happens, in ms")),
     };
-    if map.len() != 1 {
-        return Err(Problem::new(path, format!("needs exactly one of {ACTION_KINDS} beside at_ms")));
+    let mut what = map.clone();
+    what.remove("at_ms");
+    if what.len() != 1 {
+        return Err(at.bad(format!("needs exactly one of {kinds} beside at_ms")));
     }
-    let what: ActionKind = read_typed(Value::Object(map), path).map_err(|p| {
-        if p.message.starts_with("unknown variant") && p.path == path {
-            Problem::new(p.path, format!("unknown action; one of {ACTION_KINDS}"))
+    let what = ActionKind::read(&Value::Object(what), at).map_err(|p| {
+        if p.message.starts_with("unknown variant") && p.path == at.path() {
+            Problem::new(p.path, format!("unknown action; one of {kinds}"))
         } else {
             p
         }

@@ -4,51 +4,50 @@
 //! producer, what chooses a record's partition, the business write with a dual write or an
 //! outbox (`write`), and the producer's own faults (lost publishes, lost confirms, crashes).
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use serde_json::Value;
 
-use crate::scenario::{default_recover_ms, is_false, is_zero_i64, one_i64};
+use crate::scenario::read::{
+    boolean, choice, float, int, list, settings, string, string_or_strings, tagged, At, Fields, Read,
+};
+use crate::scenario::{default_recover_ms, is_false, is_zero_i64};
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ProducerSpec {
     pub id: String,
-    #[serde(default = "Arrivals::default_fixed")]
     pub arrivals: Arrivals,
     /// How many messages to publish; absent means unlimited (until the scenario ends).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
-    #[serde(default, skip_serializing_if = "is_zero_i64")]
+    #[serde(skip_serializing_if = "is_zero_i64")]
     pub start_ms: i64,
-    #[serde(default = "EventTypes::default_type")]
     pub event_type: EventTypes,
-    #[serde(default = "one_i64")]
     pub schema_version: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub keys: Option<Keys>,
-    #[serde(default)]
     pub key_choice: KeyChoice,
     /// Routing key for exchanges; defaults to the event type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub routing_key: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub publish: Option<PublishSpec>,
     /// Kafka's idempotent producer (`enable.idempotence`): the broker drops a retry whose
     /// producer sequence number it has already written. Topics only; needs `publish`.
-    #[serde(default, skip_serializing_if = "is_false")]
+    #[serde(skip_serializing_if = "is_false")]
     pub idempotent: bool,
     /// What chooses a record's partition on a topic: its key (Kafka's default), nothing
     /// (round-robin), or its event type. The key stays the business id either way.
-    #[serde(default, skip_serializing_if = "PartitionBy::is_key")]
+    #[serde(skip_serializing_if = "PartitionBy::is_key")]
     pub partition_by: PartitionBy,
     /// The business write that goes with each event (e.g. "save order"), and how the event
     /// gets out: a dual write, or a transactional outbox with a relay.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub write: Option<WriteSpec>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub faults: Vec<ProducerFault>,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PartitionBy {
     #[default]
@@ -71,16 +70,11 @@ impl PartitionBy {
 /// - Transactional outbox (`"outbox": true`): the write and an outbox row commit together; a
 ///   relay publishes the outbox every `relay_interval_ms` and marks rows sent. A relay crash
 ///   between publishing and marking publishes those rows again: duplicates, never a loss.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct WriteSpec {
-    #[serde(default = "default_write_name")]
     pub name: String,
-    #[serde(default)]
     pub outbox: bool,
-    #[serde(default = "default_relay_interval")]
     pub relay_interval_ms: i64,
-    #[serde(default)]
     pub order: WriteOrder,
 }
 
@@ -92,7 +86,7 @@ fn default_relay_interval() -> i64 {
     100
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum WriteOrder {
     #[default]
@@ -100,8 +94,8 @@ pub enum WriteOrder {
     PublishThenWrite,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Arrivals {
     Fixed { interval_ms: f64 },
     Poisson { rate_per_s: f64 },
@@ -117,7 +111,7 @@ impl Arrivals {
 /// One event type for every message, or a cycle of types per key
 /// (`["OrderPlaced", "OrderPaid", "OrderShipped"]`: the first message for a key is placed,
 /// the second paid, ...).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum EventTypes {
     One(String),
@@ -138,14 +132,14 @@ impl EventTypes {
 }
 
 /// A key space: `"order-1..order-20"` or an explicit list.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Keys {
     Range(String),
     List(Vec<String>),
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum KeyChoice {
     /// Keys in turn: order-1, order-2, ..., order-N, order-1, ...
@@ -158,14 +152,10 @@ pub enum KeyChoice {
 /// Publisher confirms with a timeout: a publish that is not confirmed within `timeout_ms` is
 /// sent again, up to `retries` times, after `backoff_ms`. If the broker did store the first
 /// attempt and only the confirm was lost, the retry is a duplicate.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct PublishSpec {
-    #[serde(default = "default_publish_timeout")]
     pub timeout_ms: i64,
-    #[serde(default)]
     pub retries: i64,
-    #[serde(default)]
     pub backoff_ms: i64,
 }
 
@@ -173,8 +163,8 @@ fn default_publish_timeout() -> i64 {
     1_000
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ProducerFault {
     /// The publish never reaches the broker.
     PublishLost { probability: f64 },
@@ -182,9 +172,143 @@ pub enum ProducerFault {
     ConfirmLost { probability: f64 },
     /// The producer's process crashes between its business write and its publish (or, with an
     /// outbox, its relay crashes between publishing and marking the rows sent). Needs `write`.
-    Crash {
-        probability: f64,
-        #[serde(default = "default_recover_ms")]
-        recover_after_ms: i64,
-    },
+    Crash { probability: f64, recover_after_ms: i64 },
+}
+
+// ---------------------------------------------------------------------------------------
+// Reading
+
+impl ProducerSpec {
+    pub(crate) fn read(v: &Value, at: &At) -> Read<ProducerSpec> {
+        let names = [
+            "id",
+            "arrivals",
+            "count",
+            "start_ms",
+            "event_type",
+            "schema_version",
+            "keys",
+            "key_choice",
+            "routing_key",
+            "publish",
+            "idempotent",
+            "partition_by",
+            "write",
+            "faults",
+        ];
+        let f = Fields::new(v, at, &names, "a producer")?;
+        Ok(ProducerSpec {
+            id: f.req("id", string)?,
+            arrivals: f.or("arrivals", Arrivals::read, Arrivals::default_fixed())?,
+            count: f.opt("count", int)?,
+            start_ms: f.or("start_ms", int, 0)?,
+            event_type: f.or("event_type", EventTypes::read, EventTypes::default_type())?,
+            schema_version: f.or("schema_version", int, 1)?,
+            keys: f.opt("keys", Keys::read)?,
+            key_choice: f.or("key_choice", KeyChoice::read, KeyChoice::RoundRobin)?,
+            routing_key: f.opt("routing_key", string)?,
+            publish: f.opt("publish", PublishSpec::read)?,
+            idempotent: f.or("idempotent", boolean, false)?,
+            partition_by: f.or("partition_by", PartitionBy::read, PartitionBy::Key)?,
+            write: f.opt("write", WriteSpec::read)?,
+            faults: f.or("faults", |v, at| list(v, at, ProducerFault::read), Vec::new())?,
+        })
+    }
+}
+
+impl PartitionBy {
+    fn read(v: &Value, at: &At) -> Read<PartitionBy> {
+        let all = [PartitionBy::Key, PartitionBy::RoundRobin, PartitionBy::EventType];
+        choice(v, at, &["key", "round_robin", "event_type"], &all)
+    }
+}
+
+impl WriteSpec {
+    fn read(v: &Value, at: &At) -> Read<WriteSpec> {
+        let wanted = "a business write like {\"name\": \"save order\", \"outbox\": true}";
+        let f = Fields::new(v, at, &["name", "outbox", "relay_interval_ms", "order"], wanted)?;
+        Ok(WriteSpec {
+            name: f.or("name", string, default_write_name())?,
+            outbox: f.or("outbox", boolean, false)?,
+            relay_interval_ms: f.or("relay_interval_ms", int, default_relay_interval())?,
+            order: f.or("order", WriteOrder::read, WriteOrder::WriteThenPublish)?,
+        })
+    }
+}
+
+impl WriteOrder {
+    fn read(v: &Value, at: &At) -> Read<WriteOrder> {
+        let all = [WriteOrder::WriteThenPublish, WriteOrder::PublishThenWrite];
+        choice(v, at, &["write_then_publish", "publish_then_write"], &all)
+    }
+}
+
+impl Arrivals {
+    fn read(v: &Value, at: &At) -> Read<Arrivals> {
+        let (i, name, body) = tagged(v, at, &["fixed", "poisson", "burst"], "{\"poisson\": {\"rate_per_s\": 8}}")?;
+        let at = at.key(name);
+        Ok(match i {
+            0 => Arrivals::Fixed { interval_ms: settings(body, &at, &["interval_ms"])?.req("interval_ms", float)? },
+            1 => Arrivals::Poisson { rate_per_s: settings(body, &at, &["rate_per_s"])?.req("rate_per_s", float)? },
+            _ => {
+                let f = settings(body, &at, &["size", "every_ms"])?;
+                Arrivals::Burst { size: f.req("size", int)?, every_ms: f.req("every_ms", float)? }
+            }
+        })
+    }
+}
+
+impl EventTypes {
+    fn read(v: &Value, at: &At) -> Read<EventTypes> {
+        let wanted = "an event type or a list of them, e.g. \"OrderPlaced\" or [\"OrderPlaced\", \"OrderPaid\"]";
+        Ok(string_or_strings(v, at, wanted)?.map_or_else(EventTypes::Cycle, EventTypes::One))
+    }
+}
+
+impl Keys {
+    fn read(v: &Value, at: &At) -> Read<Keys> {
+        let wanted = "a key range like \"order-1..order-20\" or a list of keys";
+        Ok(string_or_strings(v, at, wanted)?.map_or_else(Keys::List, Keys::Range))
+    }
+}
+
+impl KeyChoice {
+    fn read(v: &Value, at: &At) -> Read<KeyChoice> {
+        choice(v, at, &["round_robin", "random"], &[KeyChoice::RoundRobin, KeyChoice::Random])
+    }
+}
+
+impl PublishSpec {
+    fn read(v: &Value, at: &At) -> Read<PublishSpec> {
+        let wanted = "publisher confirms like {\"timeout_ms\": 1000, \"retries\": 3}";
+        let f = Fields::new(v, at, &["timeout_ms", "retries", "backoff_ms"], wanted)?;
+        Ok(PublishSpec {
+            timeout_ms: f.or("timeout_ms", int, default_publish_timeout())?,
+            retries: f.or("retries", int, 0)?,
+            backoff_ms: f.or("backoff_ms", int, 0)?,
+        })
+    }
+}
+
+impl ProducerFault {
+    fn read(v: &Value, at: &At) -> Read<ProducerFault> {
+        let names = ["publish_lost", "confirm_lost", "crash"];
+        let (i, name, body) = tagged(v, at, &names, "{\"publish_lost\": {\"probability\": 0.05}}")?;
+        let at = at.key(name);
+        Ok(match i {
+            0 => ProducerFault::PublishLost {
+                probability: settings(body, &at, &["probability"])?.req("probability", float)?,
+            },
+            1 => ProducerFault::ConfirmLost {
+                probability: settings(body, &at, &["probability"])?.req("probability", float)?,
+            },
+            _ => {
+                let f = settings(body, &at, &["probability", "recover_after_ms"])?;
+                ProducerFault::Crash {
+                    probability: f.req("probability", float)?,
+                    recover_after_ms: f.or("recover_after_ms", int, default_recover_ms())?,
+                }
+            }
+        })
+    }
 }

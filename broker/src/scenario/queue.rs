@@ -2,39 +2,36 @@
 //! (queue type, prefetch, ack timeout, delivery limit, TTL, max length and overflow, dead-letter
 //! target), exchanges and their type (fanout, direct, topic), and dead-letter queues.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use serde_json::Value;
 
-use crate::scenario::one_i64;
+use crate::scenario::read::{choice, int, string, At, Fields, Read};
 
 // ---------------------------------------------------------------------------------------
 // Queue
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct QueueSpec {
     pub id: String,
-    #[serde(default)]
     pub queue_type: QueueType,
     /// Most unacknowledged deliveries per consumer (basic.qos).
-    #[serde(default = "one_i64")]
     pub prefetch: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ack_timeout_ms: Option<i64>,
     /// Unsuccessful deliveries allowed before dead-lettering; `-1` turns the limit off.
     /// Absent: 20 on a quorum queue (RabbitMQ 4.0's default), none on a classic queue.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub delivery_limit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ttl_ms: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_length: Option<i64>,
-    #[serde(default)]
     pub overflow: Overflow,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dead_letter: Option<String>,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum QueueType {
     #[default]
@@ -42,7 +39,7 @@ pub enum QueueType {
     Quorum,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub enum Overflow {
     #[default]
     #[serde(rename = "drop-head")]
@@ -56,15 +53,14 @@ pub enum Overflow {
 // ---------------------------------------------------------------------------------------
 // Exchange
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ExchangeSpec {
     pub id: String,
-    #[serde(default, rename = "type")]
+    #[serde(rename = "type")]
     pub exchange_type: ExchangeType,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ExchangeType {
     #[default]
@@ -76,8 +72,75 @@ pub enum ExchangeType {
 // ---------------------------------------------------------------------------------------
 // Dead-letter queue
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct DeadLetterQueueSpec {
     pub id: String,
+}
+
+// ---------------------------------------------------------------------------------------
+// Reading
+
+impl QueueSpec {
+    pub(crate) fn read(v: &Value, at: &At) -> Read<QueueSpec> {
+        let names = [
+            "id",
+            "queue_type",
+            "prefetch",
+            "ack_timeout_ms",
+            "delivery_limit",
+            "ttl_ms",
+            "max_length",
+            "overflow",
+            "dead_letter",
+        ];
+        let f = Fields::new(v, at, &names, "a queue")?;
+        Ok(QueueSpec {
+            id: f.req("id", string)?,
+            queue_type: f.or("queue_type", QueueType::read, QueueType::Classic)?,
+            prefetch: f.or("prefetch", int, 1)?,
+            ack_timeout_ms: f.opt("ack_timeout_ms", int)?,
+            delivery_limit: f.opt("delivery_limit", int)?,
+            ttl_ms: f.opt("ttl_ms", int)?,
+            max_length: f.opt("max_length", int)?,
+            overflow: f.or("overflow", Overflow::read, Overflow::DropHead)?,
+            dead_letter: f.opt("dead_letter", string)?,
+        })
+    }
+}
+
+impl QueueType {
+    fn read(v: &Value, at: &At) -> Read<QueueType> {
+        choice(v, at, &["classic", "quorum"], &[QueueType::Classic, QueueType::Quorum])
+    }
+}
+
+impl Overflow {
+    fn read(v: &Value, at: &At) -> Read<Overflow> {
+        let all = [Overflow::DropHead, Overflow::RejectPublish, Overflow::RejectPublishDlx];
+        choice(v, at, &["drop-head", "reject-publish", "reject-publish-dlx"], &all)
+    }
+}
+
+impl ExchangeSpec {
+    pub(crate) fn read(v: &Value, at: &At) -> Read<ExchangeSpec> {
+        let f = Fields::new(v, at, &["id", "type"], "an exchange")?;
+        Ok(ExchangeSpec {
+            id: f.req("id", string)?,
+            exchange_type: f.or("type", ExchangeType::read, ExchangeType::Fanout)?,
+        })
+    }
+}
+
+impl ExchangeType {
+    fn read(v: &Value, at: &At) -> Read<ExchangeType> {
+        let all = [ExchangeType::Fanout, ExchangeType::Direct, ExchangeType::Topic];
+        choice(v, at, &["fanout", "direct", "topic"], &all)
+    }
+}
+
+impl DeadLetterQueueSpec {
+    pub(crate) fn read(v: &Value, at: &At) -> Read<DeadLetterQueueSpec> {
+        let f = Fields::new(v, at, &["id"], "a dead-letter queue")?;
+        Ok(DeadLetterQueueSpec { id: f.req("id", string)? })
+    }
 }

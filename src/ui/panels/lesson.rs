@@ -23,7 +23,7 @@ fn text<'a>(v: &'a Value, key: &str) -> &'a str {
 
 /// The lesson's question, if the scenario has a well-formed one.
 pub fn question(doc: &Value) -> Option<Question> {
-    serde_json::from_value(doc.get("lesson")?.get("question")?.clone()).ok()
+    Question::from_value(doc.get("lesson")?.get("question")?)
 }
 
 #[function_component(LessonView)]
