@@ -107,12 +107,58 @@ impl std::fmt::Display for LinkError {
 
 /// The link text (the part after `#`) for a scenario and the lesson it came from.
 pub fn encode(scenario: &Value, preset: Option<&str>) -> String {
+    pack(&miniz_oxide::deflate::compress_to_vec_zlib(envelope(scenario, preset).as_bytes(), 9))
+}
+
+/// What a link packs: compact JSON text of `{"s": scenario, "p": preset}`. The app compresses
+/// it with the browser's own zlib (`CompressionStream`) and hands the result to [`pack`], so
+/// that its wasm carries no compressor; any zlib stream reads back the same.
+pub fn envelope(scenario: &Value, preset: Option<&str>) -> String {
     let mut envelope = json!({ "s": scenario });
     if let Some(p) = preset {
         envelope["p"] = json!(p);
     }
-    let packed = miniz_oxide::deflate::compress_to_vec_zlib(write_json(&envelope, false).as_bytes(), 9);
-    format!("{LINK_VERSION}.{}", URL_SAFE_NO_PAD.encode(packed))
+    write_json(&envelope, false)
+}
+
+/// The link text for an envelope already compressed as a zlib stream (RFC 1950).
+pub fn pack(zlib: &[u8]) -> String {
+    format!("{LINK_VERSION}.{}", URL_SAFE_NO_PAD.encode(zlib))
+}
+
+/// A zlib stream that holds `data` uncompressed (stored blocks): what the app packs when the
+/// browser cannot compress. The link is longer, and opens all the same.
+pub fn zlib_stored(data: &[u8]) -> Vec<u8> {
+    // CMF 0x78 (deflate, 32 KB window), FLG 0x01 (no dictionary, fastest; 0x7801 % 31 == 0).
+    let mut out = vec![0x78, 0x01];
+    let mut blocks = data.chunks(u16::MAX as usize).peekable();
+    if blocks.peek().is_none() {
+        out.extend([1, 0, 0, 0xff, 0xff]);
+    }
+    while let Some(block) = blocks.next() {
+        let len = block.len() as u16;
+        out.push(u8::from(blocks.peek().is_none()));
+        out.extend(len.to_le_bytes());
+        out.extend((!len).to_le_bytes());
+        out.extend_from_slice(block);
+    }
+    out.extend(adler32(data).to_be_bytes());
+    out
+}
+
+/// zlib's checksum (RFC 1950). 5,552 bytes is the most that can be summed before `b` could
+/// pass 2^32.
+fn adler32(data: &[u8]) -> u32 {
+    let (mut a, mut b) = (1u32, 0u32);
+    for chunk in data.chunks(5_552) {
+        for &byte in chunk {
+            a += u32::from(byte);
+            b += a;
+        }
+        a %= 65_521;
+        b %= 65_521;
+    }
+    (b << 16) | a
 }
 
 /// The link for a scenario, or why [`decode`] would refuse it (too long, too big unpacked,
@@ -314,6 +360,23 @@ pub fn migrate(mut v: Value) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn any_zlib_stream_packs_a_link_that_opens() {
+        let s = json!({"version": 1, "duration_ms": 1000, "nodes": [{"id": "q", "kind": "queue"}]});
+        let text = envelope(&s, Some("fan-out"));
+        let fast = pack(&miniz_oxide::deflate::compress_to_vec_zlib(text.as_bytes(), 1));
+        for link in [encode(&s, Some("fan-out")), fast, pack(&zlib_stored(text.as_bytes()))] {
+            let shared = decode(&link).unwrap();
+            assert_eq!((shared.scenario, shared.preset.as_deref()), (s.clone(), Some("fan-out")));
+        }
+        // Stored blocks hold at most 65,535 bytes each; an empty stream is one empty block.
+        for n in [0, 1, 65_535, 65_536, 200_000] {
+            let data: Vec<u8> = (0..n).map(|i| (i % 251) as u8).collect();
+            let back = miniz_oxide::inflate::decompress_to_vec_zlib(&zlib_stored(&data)).unwrap();
+            assert_eq!(back, data, "{n} bytes");
+        }
+    }
 
     #[test]
     fn a_scenario_survives_the_round_trip_with_its_lesson() {
