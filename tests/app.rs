@@ -421,3 +421,27 @@ fn only_well_formed_api_messages_become_actions() {
         assert!(action_for(&bad).is_none(), "{bad:?}");
     }
 }
+
+/// The page's share links are compressed by the browser and open with the core's reader;
+/// without `CompressionStream` they pack the text uncompressed and still open.
+#[wasm_bindgen_test]
+async fn share_links_made_by_the_browser_open() {
+    use brokerlab_app::model::share::{link_envelope, open_link};
+    use brokerlab_app::ui::share::zlib;
+
+    let doc = brokerlab_app::model::doc::normalise(serde_json::from_str(PRESETS[0].json).unwrap());
+    let envelope = link_envelope(&doc, None);
+    let link = zlib::link(envelope.clone()).await;
+    assert!(link.starts_with("2."), "{link}");
+    assert_eq!(open_link(&link).unwrap().doc, doc);
+    let stored = broker::link::pack(&broker::link::zlib_stored(envelope.as_bytes()));
+    assert!(link.len() * 2 < stored.len(), "compressed: {} characters, stored: {}", link.len(), stored.len());
+
+    let global = js_sys::global();
+    let compression = js_sys::Reflect::get(&global, &"CompressionStream".into()).unwrap();
+    js_sys::Reflect::delete_property(global.unchecked_ref::<js_sys::Object>(), &"CompressionStream".into()).unwrap();
+    let without = zlib::link(envelope).await;
+    js_sys::Reflect::set(&global, &"CompressionStream".into(), &compression).unwrap();
+    assert_eq!(without, stored);
+    assert_eq!(open_link(&without).unwrap().doc, doc);
+}

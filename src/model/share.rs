@@ -4,8 +4,11 @@
 //! which keeps a lesson's link short; opening it puts the shipped narration back. Anything
 //! the learner changed travels in full.
 //!
+//! The page has the browser compress a link (`ui/share/zlib.rs`), so that the wasm carries
+//! no compressor; native builds and tests use the core's.
+//!
 //! ```text
-//!   document ──elide shipped narration──▶ broker::link::encode ──▶ "#1.eNqr…"
+//!   document ──elide shipped narration──▶ envelope ──zlib──▶ broker::link::pack ──▶ "#2.eNqr…"
 //!   "#1.eNqr…" ──broker::link::decode──▶ restore narration ──▶ normalise ──▶ validate ──▶ document
 //! ```
 
@@ -22,9 +25,10 @@ fn shipped(preset: Option<usize>) -> Option<Value> {
     serde_json::from_str(&presets::text(preset?)?).ok()
 }
 
-/// The link text (after `#`) for a document that started from lesson `preset`. Should the
-/// lesson's file not be on hand, the narration travels in full.
-pub fn link_for(document: &Value, preset: Option<usize>) -> String {
+/// What a link carries for a document that started from lesson `preset`: the document
+/// without the narration the lesson ships with, and the lesson's name. Should the lesson's
+/// file not be on hand, the narration travels in full.
+fn elided(document: &Value, preset: Option<usize>) -> (Value, Option<&'static str>) {
     let shipped = shipped(preset);
     let mut v = document.clone();
     if let (Some(shipped), Some(obj)) = (&shipped, v.as_object_mut()) {
@@ -34,7 +38,20 @@ pub fn link_for(document: &Value, preset: Option<usize>) -> String {
             }
         }
     }
-    broker::link::encode(&v, preset.and_then(|i| PRESETS.get(i)).map(|p| p.slug))
+    (v, preset.and_then(|i| PRESETS.get(i)).map(|p| p.slug))
+}
+
+/// The text a document's link packs, to be compressed as a zlib stream.
+pub fn link_envelope(document: &Value, preset: Option<usize>) -> String {
+    let (v, slug) = elided(document, preset);
+    broker::link::envelope(&v, slug)
+}
+
+/// The link text (after `#`) for a document, compressed by the core (native builds and
+/// tests; the page uses `ui::share::zlib::link`).
+pub fn link_for(document: &Value, preset: Option<usize>) -> String {
+    let (v, slug) = elided(document, preset);
+    broker::link::encode(&v, slug)
 }
 
 /// What a link or a file opened to: the document and the lesson it belongs to.

@@ -160,6 +160,9 @@ pub struct AppState {
     pub refused_links: u64,
     /// Text to copy by hand (label, text) where the clipboard was refused.
     pub copy_text: Option<(String, String)>,
+    /// The share link last made (the browser compresses it, so it arrives a moment after the
+    /// document changes), with the document and lesson it was made for: see `link`.
+    made_link: Option<Rc<MadeLink>>,
     /// Embed mode's read-only option.
     pub read_only: bool,
     /// An opening that waits for lesson files the page is fetching.
@@ -214,6 +217,7 @@ impl PartialEq for AppState {
             nav,
             refused_links,
             copy_text,
+            made_link,
             read_only,
             awaiting,
         } = self;
@@ -242,12 +246,33 @@ impl PartialEq for AppState {
             && *prediction == o.prediction
             && (*link_preset, *nav, *refused_links) == (o.link_preset, o.nav, o.refused_links)
             && *copy_text == o.copy_text
+            && match (made_link, &o.made_link) {
+                (Some(a), Some(b)) => Rc::ptr_eq(a, b),
+                (None, None) => true,
+                _ => false,
+            }
             && *read_only == o.read_only
             && *awaiting == o.awaiting
     }
 }
 
+/// A share link and what it was made from.
+#[derive(Debug)]
+pub struct MadeLink {
+    pub doc: Rc<Value>,
+    pub preset: Option<usize>,
+    pub link: String,
+}
+
 impl AppState {
+    /// The share link (the text after `#`) of the document as it is now, once it is made.
+    pub fn link(&self) -> Option<&str> {
+        self.made_link
+            .as_deref()
+            .filter(|m| Rc::ptr_eq(&m.doc, &self.doc) && m.preset == self.link_preset)
+            .map(|m| m.link.as_str())
+    }
+
     /// The app as it opens: the default lesson, loaded and paused at time zero.
     pub fn initial() -> AppState {
         AppState::with_lesson(crate::model::presets::default_index())
@@ -307,6 +332,7 @@ impl AppState {
             nav: 0,
             refused_links: 0,
             copy_text: None,
+            made_link: None,
             read_only: false,
             awaiting: None,
         };

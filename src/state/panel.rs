@@ -4,7 +4,7 @@
 
 use std::rc::Rc;
 
-use super::{AppState, Sel};
+use super::{AppState, MadeLink, Sel};
 use crate::model::doc;
 
 /// A short message for the user: a refused wire (next to where it was dropped), a failed
@@ -107,6 +107,8 @@ pub enum PanelAction {
     /// Show text to copy by hand where the clipboard is not allowed; `None` hides it.
     ShowCopyText(Option<(String, String)>),
     Notify(String),
+    /// The share link of a document, made.
+    LinkMade(Rc<MadeLink>),
     /// Embed mode's read-only option: from now on the scenario cannot be edited.
     SetReadOnly,
 }
@@ -171,6 +173,7 @@ pub(super) fn reduce(s: AppState, action: PanelAction) -> Option<AppState> {
         PanelAction::ToggleGallery => AppState { gallery: !s.gallery, ..s },
         PanelAction::ShowCopyText(copy_text) => AppState { copy_text, ..s },
         PanelAction::Notify(text) => AppState { notice: Some(Notice { text, at: None }), ..s },
+        PanelAction::LinkMade(made) => AppState { made_link: Some(made), ..s },
         PanelAction::SetReadOnly => AppState { read_only: true, selection: Rc::default(), ..s },
     };
     Some(next)

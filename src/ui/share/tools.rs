@@ -8,7 +8,9 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::state::{AppState, OpenAction, PanelAction};
+use std::rc::Rc;
+
+use crate::state::{AppState, MadeLink, OpenAction, PanelAction};
 use crate::ui::icons;
 
 /// The largest file Import reads.
@@ -24,15 +26,34 @@ fn app_address() -> String {
     format!("{}{}", loc.origin().unwrap_or_default(), loc.pathname().unwrap_or_default())
 }
 
-/// The address that opens this scenario in the full editor.
+/// The address that opens this scenario in the full editor. Until its link is made (a moment
+/// after a change), the address the page is at.
 pub fn share_address(state: &AppState) -> String {
-    format!("{}#{}", app_address(), crate::model::share::link_for(&state.doc, state.link_preset))
+    match state.link() {
+        Some(link) => share_address_with(link),
+        None => window().and_then(|w| w.location().href().ok()).unwrap_or_default(),
+    }
+}
+
+fn share_address_with(link: &str) -> String {
+    format!("{}#{link}", app_address())
+}
+
+/// Hands `use_link` the document's link: now if it is made, else once the browser has made it.
+fn with_link(state: &AppState, use_link: impl FnOnce(String) + 'static) {
+    match state.link() {
+        Some(link) => use_link(link.to_string()),
+        None => {
+            let envelope = crate::model::share::link_envelope(&state.doc, state.link_preset);
+            wasm_bindgen_futures::spawn_local(async move { use_link(super::zlib::link(envelope).await) });
+        }
+    }
 }
 
 /// The `<iframe>` snippet for course pages.
-pub fn embed_code(state: &AppState) -> String {
+pub fn embed_code(state: &AppState, link: &str) -> String {
     let title = state.doc.get("title").and_then(|t| t.as_str()).unwrap_or("a scenario");
-    let src = format!("{}?embed=1#{}", app_address(), crate::model::share::link_for(&state.doc, state.link_preset));
+    let src = format!("{}?embed=1#{link}", app_address());
     format!(
         "<iframe src=\"{}\" title=\"Brokerlab: {}\" width=\"960\" height=\"540\" loading=\"lazy\" style=\"border:1px solid #ccc;max-width:100%\"></iframe>",
         html_attr(&src),
@@ -69,28 +90,43 @@ pub fn use_address(state: &UseReducerHandle<AppState>, entries: bool) {
             move || drop(listener)
         });
     }
-    // After every change of document.
+    // After every change of document, once the browser has compressed its link (a link made
+    // for a document that has changed again meanwhile is dropped).
     let last_nav = use_mut_ref(|| None::<u64>);
+    let latest = use_mut_ref(|| 0u64);
     let doc = state.doc.clone();
     let link_preset = state.link_preset;
     let nav = state.nav;
+    let d = state.dispatcher();
     use_effect_with((doc, link_preset, nav, state.refused_links), move |(doc, preset, nav, _)| {
-        let link = crate::model::share::link_for(doc, *preset);
-        let current = window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
-        if current.trim_start_matches('#') != link {
-            if let Some(history) = window().and_then(|w| w.history().ok()) {
-                let url = format!("#{link}");
-                let search = window().and_then(|w| w.location().search().ok()).unwrap_or_default();
-                let url = format!("{search}{url}");
-                let new_entry = entries && last_nav.borrow().is_some_and(|n| n != *nav);
-                let _ = if new_entry {
-                    history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
-                } else {
-                    history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
-                };
+        let ticket = {
+            let mut latest = latest.borrow_mut();
+            *latest += 1;
+            *latest
+        };
+        let envelope = crate::model::share::link_envelope(doc, *preset);
+        let (doc, preset, nav) = (doc.clone(), *preset, *nav);
+        wasm_bindgen_futures::spawn_local(async move {
+            let link = super::zlib::link(envelope).await;
+            if *latest.borrow() != ticket {
+                return;
             }
-        }
-        *last_nav.borrow_mut() = Some(*nav);
+            let current = window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
+            if current.trim_start_matches('#') != link {
+                if let Some(history) = window().and_then(|w| w.history().ok()) {
+                    let search = window().and_then(|w| w.location().search().ok()).unwrap_or_default();
+                    let url = format!("{search}#{link}");
+                    let new_entry = entries && last_nav.borrow().is_some_and(|n| n != nav);
+                    let _ = if new_entry {
+                        history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
+                    } else {
+                        history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
+                    };
+                }
+            }
+            *last_nav.borrow_mut() = Some(nav);
+            d.dispatch(PanelAction::LinkMade(Rc::new(MadeLink { doc, preset, link })).into());
+        });
     });
 }
 
@@ -170,11 +206,17 @@ pub fn share_tools(props: &ShareToolsProps) -> Html {
     let picker = use_node_ref();
     let on_link = {
         let state = state.clone();
-        Callback::from(move |_: MouseEvent| copy(state.dispatcher(), "Link", share_address(&state)))
+        Callback::from(move |_: MouseEvent| {
+            let d = state.dispatcher();
+            with_link(&state, move |link| copy(d, "Link", share_address_with(&link)))
+        })
     };
     let on_embed = {
         let state = state.clone();
-        Callback::from(move |_: MouseEvent| copy(state.dispatcher(), "Embed code", embed_code(&state)))
+        Callback::from(move |_: MouseEvent| {
+            let (d, shown) = (state.dispatcher(), state.clone());
+            with_link(&state, move |link| copy(d, "Embed code", embed_code(&shown, &link)))
+        })
     };
     let on_export = {
         let state = state.clone();
