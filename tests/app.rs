@@ -380,9 +380,9 @@ async fn compare_runs_the_other_variant_beside_this_one_and_closes() {
 }
 
 #[wasm_bindgen_test]
-fn only_well_formed_api_messages_become_actions() {
-    use brokerlab_app::state::{Action, OpenAction, TransportAction};
-    use brokerlab_app::ui::share::embed::action_for;
+fn only_well_formed_api_messages_become_requests() {
+    use brokerlab_app::state::{Action, TransportAction};
+    use brokerlab_app::ui::share::embed::{request_for, Request};
     use wasm_bindgen::JsValue;
     let msg = |pairs: &[(&str, JsValue)]| {
         let o = js_sys::Object::new();
@@ -392,20 +392,20 @@ fn only_well_formed_api_messages_become_actions() {
         JsValue::from(o)
     };
     assert!(matches!(
-        action_for(&msg(&[("type", "brokerlab:play".into())])),
-        Some(Action::Transport(TransportAction::Play))
+        request_for(&msg(&[("type", "brokerlab:play".into())])),
+        Some(Request::Act(Action::Transport(TransportAction::Play)))
     ));
     assert!(matches!(
-        action_for(&msg(&[("type", "brokerlab:pause".into())])),
-        Some(Action::Transport(TransportAction::Pause))
+        request_for(&msg(&[("type", "brokerlab:pause".into())])),
+        Some(Request::Act(Action::Transport(TransportAction::Pause)))
     ));
     assert!(matches!(
-        action_for(&msg(&[("type", "brokerlab:seek".into()), ("t_ms", 2500.into())])),
-        Some(Action::Transport(TransportAction::Seek(2_500_000)))
+        request_for(&msg(&[("type", "brokerlab:seek".into()), ("t_ms", 2500.into())])),
+        Some(Request::Act(Action::Transport(TransportAction::Seek(2_500_000))))
     ));
     assert!(matches!(
-        action_for(&msg(&[("type", "brokerlab:load".into()), ("link", "1.abc".into())])),
-        Some(Action::Open(OpenAction::OpenLink { .. }))
+        request_for(&msg(&[("type", "brokerlab:load".into()), ("link", "1.abc".into())])),
+        Some(Request::Load(link)) if link == "1.abc"
     ));
     for bad in [
         JsValue::from_str("brokerlab:play"),
@@ -418,7 +418,7 @@ fn only_well_formed_api_messages_become_actions() {
         msg(&[("type", "brokerlab:seek".into()), ("t_ms", f64::NAN.into())]),
         msg(&[("type", "brokerlab:load".into()), ("link", 3.into())]),
     ] {
-        assert!(action_for(&bad).is_none(), "{bad:?}");
+        assert!(request_for(&bad).is_none(), "{bad:?}");
     }
 }
 
@@ -426,7 +426,7 @@ fn only_well_formed_api_messages_become_actions() {
 /// without `CompressionStream` they pack the text uncompressed and still open.
 #[wasm_bindgen_test]
 async fn share_links_made_by_the_browser_open() {
-    use brokerlab_app::model::share::{link_envelope, open_link};
+    use brokerlab_app::model::share::{link_envelope, open_link, open_shared};
     use brokerlab_app::ui::share::zlib;
 
     let doc = brokerlab_app::model::doc::normalise(serde_json::from_str(PRESETS[0].json).unwrap());
@@ -444,4 +444,23 @@ async fn share_links_made_by_the_browser_open() {
     js_sys::Reflect::set(&global, &"CompressionStream".into(), &compression).unwrap();
     assert_eq!(without, stored);
     assert_eq!(open_link(&without).unwrap().doc, doc);
+
+    // The browser inflates what the page opens, with the core's checks and caps.
+    for made in [&link, &stored] {
+        let read = zlib::decode(made.clone()).await.unwrap();
+        assert_eq!(open_shared(Ok(read)).unwrap().doc, doc);
+    }
+    let core_made = brokerlab_app::model::share::link_for(&doc, None);
+    assert_eq!(zlib::decode(core_made.clone()).await, broker::link::decode(&core_made));
+    let mut damaged = link.clone().into_bytes();
+    let middle = damaged.len() / 2;
+    damaged[middle] = if damaged[middle] == b'A' { b'B' } else { b'A' };
+    let damaged = String::from_utf8(damaged).unwrap();
+    assert_eq!(zlib::decode(damaged.clone()).await, Err(broker::link::LinkError::Damaged), "{damaged}");
+    assert_eq!(zlib::decode(link[..link.len() - 9].to_string()).await, Err(broker::link::LinkError::Damaged));
+    assert_eq!(zlib::decode("3.abc".into()).await, Err(broker::link::LinkError::Newer(3)));
+    // A megabyte of spaces packs small and unpacks past the cap.
+    let bomb = broker::link::encode(&serde_json::json!(" ".repeat(1 << 20)), None);
+    assert!(bomb.len() < 4_000, "{}", bomb.len());
+    assert_eq!(zlib::decode(bomb).await, Err(broker::link::LinkError::TooBig));
 }

@@ -12,6 +12,7 @@
 //!   "#1.eNqr…" ──broker::link::decode──▶ restore narration ──▶ normalise ──▶ validate ──▶ document
 //! ```
 
+use broker::link::{LinkError, Shared};
 use serde_json::Value;
 
 use crate::model::doc;
@@ -61,9 +62,15 @@ pub struct Opened {
     pub preset: Option<usize>,
 }
 
-/// Reads a link; the message says what is wrong in words.
+/// Reads a link with the core's inflater (native builds and tests; the page has the browser
+/// inflate it, `ui::share::zlib::decode`, and opens what it read with [`open_shared`]).
 pub fn open_link(text: &str) -> Result<Opened, String> {
-    let shared = broker::link::decode(text).map_err(|e| e.to_string())?;
+    open_shared(broker::link::decode(text))
+}
+
+/// Opens what a link held; the message says what is wrong in words.
+pub fn open_shared(read: Result<Shared, LinkError>) -> Result<Opened, String> {
+    let shared = read.map_err(|e| e.to_string())?;
     let preset = shared.preset.as_deref().and_then(presets::position);
     let mut v = shared.scenario;
     if let Some(shipped) = shipped(preset) {
@@ -81,8 +88,8 @@ pub fn open_link(text: &str) -> Result<Opened, String> {
 }
 
 /// The lesson a link names (its narration is left out of the link), without opening it.
-pub fn link_lesson(text: &str) -> Option<usize> {
-    broker::link::decode(text).ok()?.preset.as_deref().and_then(presets::position)
+pub fn link_lesson(read: &Result<Shared, LinkError>) -> Option<usize> {
+    read.as_ref().ok()?.preset.as_deref().and_then(presets::position)
 }
 
 /// Reads a scenario file's text with the same checks as `brokerlab check`.

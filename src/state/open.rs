@@ -8,6 +8,7 @@
 
 use std::rc::Rc;
 
+use broker::link::{LinkError, Shared};
 use serde_json::{json, Value};
 
 use super::{AppState, LogFilter, Notice, Prediction, Tab};
@@ -31,10 +32,11 @@ pub enum OpenAction {
         lesson: usize,
         with: usize,
     },
-    /// Open a share link (the text after `#`). `from_history`: the browser's back or forward
-    /// buttons (or the page's own address on load) brought it, so it is not a new entry.
+    /// Open what a share link held (read from the text after `#`, or why it could not be).
+    /// `from_history`: the browser's back or forward buttons (or the page's own address on
+    /// load) brought it, so it is not a new entry.
     OpenLink {
-        text: String,
+        link: Result<Shared, LinkError>,
         from_history: bool,
     },
     /// Open a scenario file's text (file picker or a drop on the canvas).
@@ -64,7 +66,7 @@ fn needs(action: &OpenAction) -> Vec<usize> {
         OpenAction::LoadLesson(i) | OpenAction::CompareWith(Some(CompareTo::Variant(i))) => vec![*i],
         OpenAction::OpenBoth { lesson, with } => vec![*lesson, *with],
         // The lesson a link names, for the narration it leaves out.
-        OpenAction::OpenLink { text, .. } => crate::model::share::link_lesson(text).into_iter().collect(),
+        OpenAction::OpenLink { link, .. } => crate::model::share::link_lesson(link).into_iter().collect(),
         _ => Vec::new(),
     }
 }
@@ -101,7 +103,7 @@ pub(super) fn reduce(s: AppState, action: OpenAction) -> Option<AppState> {
             s.open_lesson(lesson)?.open_compare(CompareTo::Variant(with))
         }
         OpenAction::OpenBoth { .. } => return None,
-        OpenAction::OpenLink { text, from_history } => return s.open_link(&text, from_history),
+        OpenAction::OpenLink { link, from_history } => return s.open_link(link, from_history),
         OpenAction::Import { name, text } => match crate::model::share::open_file(&text) {
             Ok(opened) => {
                 let mut s = s.open(opened, true);
@@ -141,8 +143,8 @@ impl AppState {
                 let title = PRESETS.get(lesson).map_or("", |p| p.title);
                 match &waiting.then {
                     // The link carries the whole scenario; only the lesson's narration is missing.
-                    OpenAction::OpenLink { text, from_history } => {
-                        let mut s = s.open_link(text, *from_history)?;
+                    OpenAction::OpenLink { link, from_history } => {
+                        let mut s = s.open_link(link.clone(), *from_history)?;
                         s.notice = Some(Notice {
                             text: format!("The link opened without the narration of the lesson “{title}”: {why}."),
                             at: None,
@@ -168,8 +170,8 @@ impl AppState {
     }
 
     /// Opens a share link, or says why it cannot.
-    fn open_link(self, text: &str, from_history: bool) -> Option<AppState> {
-        match crate::model::share::open_link(text) {
+    fn open_link(self, link: Result<Shared, LinkError>, from_history: bool) -> Option<AppState> {
+        match crate::model::share::open_shared(link) {
             Ok(opened) => {
                 if opened.doc == *self.doc {
                     // The page's own link came back (a reload, or history at this entry).

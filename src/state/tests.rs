@@ -358,7 +358,7 @@ fn a_link_whose_lesson_cannot_be_fetched_opens_without_its_narration() {
     let link = crate::model::share::link_for(&shipped, Some(i));
     crate::model::presets::withhold(i);
     let s = Rc::new(AppState::initial());
-    let waiting = reduce(s, OpenAction::OpenLink { text: link.clone(), from_history: false });
+    let waiting = reduce(s, OpenAction::OpenLink { link: broker::link::decode(&link), from_history: false });
     assert_eq!(waiting.awaiting.as_ref().unwrap().lessons, [i]);
     let opened = reduce(waiting, OpenAction::Fetched { lesson: i, text: Err("the file could not be fetched".into()) });
     assert_eq!(doc::nodes(&opened.doc), doc::nodes(&shipped), "the link's scenario opened");

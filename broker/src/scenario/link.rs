@@ -62,12 +62,19 @@ pub enum LinkError {
         count: usize,
         most: usize,
     },
+    /// The reader at hand cannot inflate a link (the app's browser lacks
+    /// `DecompressionStream`).
+    CannotUnpack,
 }
 
 impl std::fmt::Display for LinkError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             LinkError::Empty => write!(f, "The link has no scenario in it."),
+            LinkError::CannotUnpack => write!(
+                f,
+                "This browser cannot unpack Brokerlab links (it has no DecompressionStream); a current Chrome, Edge, Firefox or Safari can."
+            ),
             LinkError::NotALink => write!(
                 f,
                 "This is not a Brokerlab scenario link: the part after # should start with a version number and a dot."
@@ -262,6 +269,36 @@ fn write_string(s: &str, out: &mut String) {
 /// Reads a link: the part after `#`, or a whole address that has one (`#` is not in the
 /// payload's alphabet, so everything up to the first `#` is the page's address).
 pub fn decode(link: &str) -> Result<Shared, LinkError> {
+    let packed = unpack(link)?;
+    // Version 1 is raw deflate; version 2 adds zlib's header and the checksum, which the
+    // inflater checks.
+    let inflated = if packed.zlib {
+        miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(&packed.bytes, MAX_INFLATED_BYTES)
+    } else {
+        miniz_oxide::inflate::decompress_to_vec_with_limit(&packed.bytes, MAX_INFLATED_BYTES)
+    };
+    let bytes = inflated.map_err(|e| {
+        if e.status == miniz_oxide::inflate::TINFLStatus::HasMoreOutput {
+            LinkError::TooBig
+        } else {
+            LinkError::Damaged
+        }
+    })?;
+    open(&bytes)
+}
+
+/// A link's payload, checked and out of its base64, still compressed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Packed {
+    /// A zlib stream (version 2, with its checksum), or raw deflate (version 1).
+    pub zlib: bool,
+    pub bytes: Vec<u8>,
+}
+
+/// The first half of [`decode`]: the link's version, length and characters checked, and its
+/// payload out of base64. The app inflates the payload with the browser's
+/// `DecompressionStream` (at most [`MAX_INFLATED_BYTES`]) and hands the text to [`open`].
+pub fn unpack(link: &str) -> Result<Packed, LinkError> {
     let link = link.split_once('#').map_or(link, |(_, fragment)| fragment).trim();
     if link.is_empty() {
         return Err(LinkError::Empty);
@@ -283,22 +320,14 @@ pub fn decode(link: &str) -> Result<Shared, LinkError> {
     if !payload.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
         return Err(LinkError::BadCharacters);
     }
-    let packed = URL_SAFE_NO_PAD.decode(payload).map_err(|_| LinkError::Damaged)?;
-    // Version 1 is raw deflate; version 2 adds zlib's header and the checksum, which the
-    // inflater checks.
-    let inflated = if version == 1 {
-        miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_INFLATED_BYTES)
-    } else {
-        miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(&packed, MAX_INFLATED_BYTES)
-    };
-    let bytes = inflated.map_err(|e| {
-        if e.status == miniz_oxide::inflate::TINFLStatus::HasMoreOutput {
-            LinkError::TooBig
-        } else {
-            LinkError::Damaged
-        }
-    })?;
-    let text = std::str::from_utf8(&bytes).map_err(|_| LinkError::NotAScenario("not UTF-8 text".into()))?;
+    let bytes = URL_SAFE_NO_PAD.decode(payload).map_err(|_| LinkError::Damaged)?;
+    Ok(Packed { zlib: version >= 2, bytes })
+}
+
+/// The second half of [`decode`]: the inflated envelope read, its caps checked, and its
+/// scenario migrated.
+pub fn open(inflated: &[u8]) -> Result<Shared, LinkError> {
+    let text = std::str::from_utf8(inflated).map_err(|_| LinkError::NotAScenario("not UTF-8 text".into()))?;
     let envelope: Value = serde_json::from_str(text).map_err(|e| LinkError::NotAScenario(e.to_string()))?;
     if let Some(path) = crate::scenario::duplicate_keys::first_duplicate(text) {
         let path = path.strip_prefix("s.").unwrap_or(&path).to_string();

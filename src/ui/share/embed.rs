@@ -18,7 +18,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::JsValue;
 use yew::prelude::*;
 
-use crate::state::{Action, AppState, OpenAction, PanelAction, Tab, TransportAction};
+use crate::state::{Action, AppState, PanelAction, Tab, TransportAction};
 
 /// Embed mode and its options, from the page's query string.
 #[derive(Clone, Debug, PartialEq)]
@@ -120,21 +120,28 @@ fn get(data: &JsValue, key: &str) -> JsValue {
     js_sys::Reflect::get(data, &key.into()).unwrap_or(JsValue::UNDEFINED)
 }
 
-/// The action a message from the parent asks for, if it is one of the API's.
-pub fn action_for(data: &JsValue) -> Option<Action> {
+/// What a message from the parent asks for, if it is one of the API's.
+pub enum Request {
+    Act(Action),
+    /// Open this link (the page reads it first: the browser inflates it).
+    Load(String),
+}
+
+/// What a message from the parent asks for, if it is one of the API's.
+pub fn request_for(data: &JsValue) -> Option<Request> {
     if !data.is_object() {
         return None;
     }
     match get(data, "type").as_string()?.as_str() {
-        "brokerlab:play" => Some(TransportAction::Play.into()),
-        "brokerlab:pause" => Some(TransportAction::Pause.into()),
+        "brokerlab:play" => Some(Request::Act(TransportAction::Play.into())),
+        "brokerlab:pause" => Some(Request::Act(TransportAction::Pause.into())),
         "brokerlab:seek" => {
             let ms = get(data, "t_ms").as_f64().filter(|t| t.is_finite() && *t >= 0.0)?;
-            Some(TransportAction::Seek((ms.min(86_400_000.0) * 1_000.0) as u64).into())
+            Some(Request::Act(TransportAction::Seek((ms.min(86_400_000.0) * 1_000.0) as u64).into()))
         }
         "brokerlab:load" => {
             let link = get(data, "link").as_string().filter(|l| l.len() <= broker::link::MAX_LINK_CHARS)?;
-            Some(OpenAction::OpenLink { text: link, from_history: false }.into())
+            Some(Request::Load(link))
         }
         _ => None,
     }
@@ -184,8 +191,10 @@ pub fn use_post_messages(state: &UseReducerHandle<AppState>) {
                     if !js_sys::Object::is(&from, &p) {
                         return;
                     }
-                    if let Some(action) = action_for(&e.data()) {
-                        d.dispatch(action);
+                    match request_for(&e.data()) {
+                        Some(Request::Act(action)) => d.dispatch(action),
+                        Some(Request::Load(link)) => super::zlib::open(d.clone(), link, false),
+                        None => {}
                     }
                 })
             });

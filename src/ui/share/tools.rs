@@ -81,7 +81,7 @@ pub fn use_address(state: &UseReducerHandle<AppState>, entries: bool) {
                     let hash = window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
                     let text = hash.trim_start_matches('#').to_string();
                     if !text.is_empty() {
-                        d.dispatch(OpenAction::OpenLink { text, from_history: true }.into());
+                        super::zlib::open(d.clone(), text, true);
                     }
                 }
             };
