@@ -37,6 +37,7 @@
 
 mod compile;
 mod consumer;
+pub mod decimal;
 mod model;
 mod producer;
 mod queue;

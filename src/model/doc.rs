@@ -201,7 +201,7 @@ pub fn wire_label(w: &Value) -> String {
         parts.push(format!("key {k}"));
     }
     if let Some(d) = w.get("delay_ms").and_then(Value::as_f64).filter(|d| *d > 0.0) {
-        parts.push(format!("{d} ms"));
+        parts.push(format!("{} ms", broker::decimal::Plain(d)));
     }
     parts.join(", ")
 }

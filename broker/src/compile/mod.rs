@@ -98,15 +98,6 @@ impl<'a> ByName<'a> {
     }
 }
 
-/// A number for a message: huge or tiny values in scientific notation.
-fn compact(v: f64) -> String {
-    if v != 0.0 && (v.abs() >= 1e9 || v.abs() < 1e-3) {
-        format!("{v:e}")
-    } else {
-        format!("{v}")
-    }
-}
-
 /// "a" or "an" before a node kind.
 fn article(kind: &str) -> &'static str {
     if kind.starts_with(['a', 'e', 'i', 'o', 'u']) {
@@ -165,7 +156,7 @@ impl Checker {
             self.err(path, if allow_zero { "must not be negative" } else { "must be more than 0 ms" });
             0.0
         } else if v > MAX_MS {
-            self.err(path, format!("must be at most {MAX_MS} ms (one hour)"));
+            self.err(path, format!("must be at most {} ms (one hour)", crate::decimal::plain(MAX_MS)));
             MAX_MS
         } else {
             v

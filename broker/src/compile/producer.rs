@@ -4,7 +4,8 @@
 //! Whether it may partition by something other than the key, or be idempotent, depends on
 //! where it publishes, so that is checked once the wires are in.
 
-use super::{compact, Checker};
+use super::Checker;
+use crate::decimal::{compact, plain};
 use crate::model::time::Duration;
 use crate::model::*;
 use crate::scenario::limits::{MAX_COUNT, MAX_EVENT_TYPES, MAX_KEYS, MAX_NAME_LEN, MAX_RATE_PER_S, MAX_TOTAL_KEYS};
@@ -31,7 +32,11 @@ impl Checker {
                 } else if *rate_per_s > MAX_RATE_PER_S {
                     self.err(
                         &path,
-                        format!("must be at most {MAX_RATE_PER_S} messages a second (got {})", compact(*rate_per_s)),
+                        format!(
+                            "must be at most {} messages a second (got {})",
+                            plain(MAX_RATE_PER_S),
+                            compact(*rate_per_s)
+                        ),
                     );
                     MAX_RATE_PER_S
                 } else {
@@ -45,7 +50,7 @@ impl Checker {
                 if every > 0.0 && (size as f64) * 1000.0 / every > MAX_RATE_PER_S {
                     self.err(
                         format!("{p}.arrivals.burst"),
-                        format!("averages more than {MAX_RATE_PER_S} messages a second"),
+                        format!("averages more than {} messages a second", plain(MAX_RATE_PER_S)),
                     );
                 }
                 ArrivalModel::Burst { size: size as u32, every: Duration::from_ms_f64(every.max(0.01)) }

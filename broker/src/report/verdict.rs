@@ -324,7 +324,7 @@ pub fn verdict(sim: &Simulation, o: &Outcome, noted: &Noted) -> Vec<Line> {
                     }
                     crate::topic::consumer_group::Change::Left(r) => r.human().to_string(),
                 };
-                format!("{name} {what} at {} s", libm::round(t.as_ms_f64() / 100.0) / 10.0)
+                format!("{name} {what} at {} s", crate::decimal::plain(libm::round(t.as_ms_f64() / 100.0) / 10.0))
             })
             .collect();
         let times = if why.len() == 1 { "once".to_string() } else { format!("{} times", why.len()) };

@@ -205,7 +205,11 @@ fn write_value(v: &Value, pretty: bool, depth: usize, out: &mut String) {
             } else {
                 let x = n.as_f64().unwrap_or(0.0);
                 // Very large and very small numbers in exponent form, as serde_json writes them.
-                let text = if x != 0.0 && !(1e-5..1e16).contains(&x.abs()) { format!("{x:e}") } else { x.to_string() };
+                let text = if x != 0.0 && !(1e-5..1e16).contains(&x.abs()) {
+                    crate::decimal::scientific(x)
+                } else {
+                    crate::decimal::plain(x)
+                };
                 out.push_str(&text);
                 // "3" would read back as an integer; keep it a float.
                 if !text.contains(['.', 'e', 'E']) {

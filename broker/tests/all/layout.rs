@@ -23,7 +23,7 @@ const CORE: &[(&str, &[&str])] = &[
     ("consumer", &["scenario", "model", "sim", "queue", "topic"]),
     ("report", &["scenario", "model", "sim", "queue", "topic", "producer", "consumer"]),
 ];
-const CORE_LEAVES: &[&str] = &["sort"];
+const CORE_LEAVES: &[&str] = &["sort", "decimal"];
 
 /// The app (`src/`): the document at the bottom, then the player, then the state and its
 /// reducer, then the components. `lib.rs` and `main.rs` are its root.

@@ -80,7 +80,7 @@ fn number_text(n: &serde_json::Number) -> String {
     }
     match n.as_f64() {
         Some(x) if x.fract() == 0.0 && x.abs() < 1e15 => format!("{}", x as i64),
-        Some(x) => format!("{x}"),
+        Some(x) => broker::decimal::plain(x),
         None => String::new(),
     }
 }

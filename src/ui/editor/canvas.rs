@@ -10,6 +10,7 @@
 //!
 //! The drag in progress is local to this component; only its result becomes an action.
 
+use broker::decimal::{plain, Plain};
 use broker::NodeSnapshot;
 use serde_json::Value;
 use wasm_bindgen::JsCast;
@@ -243,7 +244,7 @@ pub fn canvas(props: &CanvasProps) -> Html {
     };
     let status_of = |id: &str| state.status.iter().find(|s| s.id == id);
     let view = state.view;
-    let transform = format!("translate({} {}) scale({})", view.pan_x, view.pan_y, view.zoom);
+    let transform = format!("translate({} {}) scale({})", Plain(view.pan_x), Plain(view.pan_y), Plain(view.zoom));
 
     // Every wire's line and every node's box: what a wire's label keeps clear of.
     let segments: Vec<Option<Segment>> = doc::wires(d)
@@ -299,7 +300,7 @@ pub fn canvas(props: &CanvasProps) -> Html {
                 <path class="wire-hit" d={path.clone()} />
                 <path class="wire-line" d={path} marker-end="url(#arrow)" />
                 if !label.is_empty() {
-                    <text class="wire-label" x={label_x.to_string()} y={label_y.to_string()}>{ shown }</text>
+                    <text class="wire-label" x={plain(label_x)} y={plain(label_y)}>{ shown }</text>
                 }
             </g>
         }
@@ -315,12 +316,13 @@ pub fn canvas(props: &CanvasProps) -> Html {
         // under the route's lowest point, where no wire or node is.
         let (x1, y1, x2, y2) = (a.0 + NODE_W / 2.0, a.1 + NODE_H, b.0 + NODE_W / 2.0, b.1 + NODE_H);
         let dip = y1.max(y2) + DEAD_LETTER_DIP;
-        let path = format!("M {x1} {y1} C {x1} {dip}, {x2} {dip}, {x2} {y2}");
         let lowest = 0.125 * y1 + 0.75 * dip + 0.125 * y2;
+        let (x1, y1, x2, y2, dip) = (Plain(x1), Plain(y1), Plain(x2), Plain(y2), Plain(dip));
+        let path = format!("M {x1} {y1} C {x1} {dip}, {x2} {dip}, {x2} {y2}");
         Some(html! {
             <g class="dead-letter-link" key={format!("dl-{}", doc::node_id(n))}>
                 <path d={path} marker-end="url(#arrow-dl)" />
-                <text x={((x1 + x2) / 2.0).to_string()} y={(lowest + 15.0).to_string()} text-anchor="middle">{ "dead letters" }</text>
+                <text x={plain((x1.0 + x2.0) / 2.0)} y={plain(lowest + 15.0)} text-anchor="middle">{ "dead letters" }</text>
             </g>
         })
     });
@@ -349,19 +351,19 @@ pub fn canvas(props: &CanvasProps) -> Html {
         let receives = matches!(kind.as_str(), "exchange" | "queue" | "topic" | "consumer");
         html! {
             <g key={format!("n-{id}")} class={classes!("node", format!("kind-{kind}"), format!("state-{state_word}"), selected.then_some("selected"), problem.then_some("problem"))}
-               transform={format!("translate({x} {y})")} data-node={id.clone()} tabindex="0" role="button"
+               transform={format!("translate({} {})", Plain(x), Plain(y))} data-node={id.clone()} tabindex="0" role="button"
                aria-label={label} aria-pressed={selected.to_string()} onfocus={on_focus}>
                 { node_body(&id, &kind, &face) }
                 if problem {
-                    <g class="problem-badge"><circle cx={(NODE_W - 10.0).to_string()} cy="10" r="10" /><text x={(NODE_W - 10.0).to_string()} y="15">{ "!" }</text></g>
+                    <g class="problem-badge"><circle cx={plain(NODE_W - 10.0)} cy="10" r="10" /><text x={plain(NODE_W - 10.0)} y="15">{ "!" }</text></g>
                 }
                 if receives {
-                    <circle class="port port-in" cx="0" cy={(NODE_H / 2.0).to_string()} r="6" />
+                    <circle class="port port-in" cx="0" cy={plain(NODE_H / 2.0)} r="6" />
                 }
                 if sends {
                     // No tooltip of its own: its text would join the node's visible text, which the
                     // accessible name must hold. The canvas's key says what a port is for.
-                    <circle class="port port-out" data-port-of={id.clone()} cx={NODE_W.to_string()} cy={(NODE_H / 2.0).to_string()} r="8" />
+                    <circle class="port port-out" data-port-of={id.clone()} cx={plain(NODE_W)} cy={plain(NODE_H / 2.0)} r="8" />
                 }
             </g>
         }
@@ -373,8 +375,8 @@ pub fn canvas(props: &CanvasProps) -> Html {
             html! { <path class="wire-ghost" d={curve(a.0 + NODE_W, a.1 + NODE_H / 2.0, now.0, now.1)} /> }
         }
         Drag::Rect { start, now } => html! {
-            <rect class="rubber-band" x={start.0.min(now.0).to_string()} y={start.1.min(now.1).to_string()}
-                  width={(start.0 - now.0).abs().to_string()} height={(start.1 - now.1).abs().to_string()} />
+            <rect class="rubber-band" x={plain(start.0.min(now.0))} y={plain(start.1.min(now.1))}
+                  width={plain((start.0 - now.0).abs())} height={plain((start.1 - now.1).abs())} />
         },
         _ => html! {},
     };
@@ -382,7 +384,7 @@ pub fn canvas(props: &CanvasProps) -> Html {
     let notice = state.notice.as_ref().and_then(|n| n.at.map(|at| (n.text.clone(), at))).map(|(text, at)| {
         let (sx, sy) = (at.0 * view.zoom + view.pan_x, at.1 * view.zoom + view.pan_y);
         html! {
-            <div class="wire-refusal" role="alert" style={format!("left:{}px;top:{}px", sx.max(0.0) + 12.0, sy.max(0.0) + 12.0)}>
+            <div class="wire-refusal" role="alert" style={format!("left:{}px;top:{}px", Plain(sx.max(0.0) + 12.0), Plain(sy.max(0.0) + 12.0))}>
                 { text }
             </div>
         }
@@ -395,7 +397,7 @@ pub fn canvas(props: &CanvasProps) -> Html {
             <svg class="canvas-svg" xmlns="http://www.w3.org/2000/svg" aria-hidden="false">
                 <defs>
                     <pattern id="grid" width="20" height="20" patternUnits="userSpaceOnUse"
-                             patternTransform={format!("translate({} {}) scale({})", view.pan_x, view.pan_y, view.zoom)}>
+                             patternTransform={format!("translate({} {}) scale({})", Plain(view.pan_x), Plain(view.pan_y), Plain(view.zoom))}>
                         <circle cx="1" cy="1" r="1" class="grid-dot" />
                     </pattern>
                     <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
@@ -470,14 +472,14 @@ pub fn node_body(id: &str, kind: &str, face: &Face) -> Html {
     // "orders0 published" (SVG draws no space between separate texts, and needs none).
     html! {
         <>
-            <rect class="box" width={NODE_W.to_string()} height={NODE_H.to_string()} rx="8" />
+            <rect class="box" width={plain(NODE_W)} height={plain(NODE_H)} rx="8" />
             <g transform="translate(2 5) scale(1.05)">{ icons::node_icon(kind) }</g>
             { fitted("node-title", TITLE_X, 25.0, id.to_owned(), TITLE_SIZE, NODE_W - TITLE_X - 8.0, true) }
             { for face.lines.iter().enumerate().map(|(i, l)| html! {
                 <>{ " " }{ fitted("node-detail", 10.0, 45.0 + 18.0 * i as f64, l.clone(), DETAIL_SIZE, NODE_W - 18.0, false) }</>
             }) }
             { for face.partitions.iter().enumerate().map(|(i, l)| html! {
-                <>{ " " }<text class="partition-line" x="4" y={(NODE_H + 15.0 + doc::PARTITION_LINE * i as f64).to_string()}>{ l.clone() }</text></>
+                <>{ " " }<text class="partition-line" x="4" y={plain(NODE_H + 15.0 + doc::PARTITION_LINE * i as f64)}>{ l.clone() }</text></>
             }) }
             { for face.badge.map(|(b, _)| html! {
                 <>{ " " }<g class="crashed-badge"><rect x="0" y="-22" width="80" height="19" rx="3" /><text x="40" y="-7.5">{ b }</text></g></>
@@ -490,8 +492,8 @@ pub fn node_body(id: &str, kind: &str, face: &Face) -> Html {
 fn fitted(class: &'static str, x: f64, y: f64, text: String, size: f64, room: f64, bold: bool) -> Html {
     let wide = em_width(&text, bold) * size > room;
     html! {
-        <text class={class} x={x.to_string()} y={y.to_string()}
-              textLength={wide.then(|| room.to_string())} lengthAdjust={wide.then_some("spacingAndGlyphs")}>
+        <text class={class} x={plain(x)} y={plain(y)}
+              textLength={wide.then(|| plain(room))} lengthAdjust={wide.then_some("spacingAndGlyphs")}>
             { text }
         </text>
     }
@@ -506,7 +508,7 @@ pub fn wire_line(from: (f64, f64), to: (f64, f64)) -> Segment {
 /// A wire is a straight line, so that tokens, which glide in straight lines between nodes,
 /// visibly travel along it.
 pub fn curve(x1: f64, y1: f64, x2: f64, y2: f64) -> String {
-    format!("M {x1} {y1} L {x2} {y2}")
+    format!("M {} {} L {} {}", Plain(x1), Plain(y1), Plain(x2), Plain(y2))
 }
 
 /// `text` cut to fit `room` canvas units of 13-unit text, ending in "…" when cut (at least its

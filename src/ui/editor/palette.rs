@@ -6,6 +6,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use broker::decimal::Plain;
 use gloo::events::EventListener;
 use wasm_bindgen::JsCast;
 use web_sys::PointerEvent;
@@ -120,7 +121,7 @@ pub fn palette(props: &PaletteProps) -> Html {
     let ghost = (*dragging).clone().filter(Dragging::travelled).map(|d| {
         html! {
             <div class={classes!("palette-ghost", format!("kind-{}", d.kind))} aria-hidden="true"
-                 style={format!("left:{}px;top:{}px", d.now.0 - 70.0, d.now.1 - 32.0)}>
+                 style={format!("left:{}px;top:{}px", Plain(d.now.0 - 70.0), Plain(d.now.1 - 32.0))}>
                 { d.label }
             </div>
         }

@@ -4,6 +4,7 @@
 
 use std::rc::Rc;
 
+use broker::decimal::Plain;
 use broker::Outcome;
 use yew::prelude::*;
 
@@ -46,7 +47,7 @@ pub fn compare_pane(props: &ComparePaneProps) -> Html {
         let face = Face::of(kind, status);
         html! {
             <g class={classes!("node", "read-only", format!("kind-{kind}"), format!("state-{}", status.map_or("", |s| s.state)))}
-               transform={format!("translate({x} {y})")} role="img"
+               transform={format!("translate({} {})", Plain(x), Plain(y))} role="img"
                aria-label={face.label(kind, id)}>
                 { node_body(id, kind, &face) }
             </g>
@@ -72,7 +73,7 @@ pub fn compare_pane(props: &ComparePaneProps) -> Html {
                     <span><strong>{ "B: " }</strong>{ c.label.clone() }{ " (same seed, read-only)" }</span>
                     <button type="button" class="small" onclick={close}>{ "Close compare" }</button>
                 </div>
-                <svg class="canvas-svg" viewBox={format!("{} {} {} {}", b.0, b.1, b.2, b.3)} preserveAspectRatio="xMidYMid meet">
+                <svg class="canvas-svg" viewBox={format!("{} {} {} {}", Plain(b.0), Plain(b.1), Plain(b.2), Plain(b.3))} preserveAspectRatio="xMidYMid meet">
                     { for wires }
                     { for nodes }
                 </svg>

@@ -7,6 +7,7 @@
 
 use std::rc::Rc;
 
+use broker::decimal::Plain;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -38,11 +39,11 @@ pub fn slider_from_speed(s: f64) -> usize {
 
 pub fn format_speed(s: f64) -> String {
     if s < 1.0 {
-        format!("{}×", (s * 100.0).round() / 100.0)
+        format!("{}×", Plain((s * 100.0).round() / 100.0))
     } else if s < 10.0 {
-        format!("{}×", (s * 10.0).round() / 10.0)
+        format!("{}×", Plain((s * 10.0).round() / 10.0))
     } else {
-        format!("{}×", s.round())
+        format!("{}×", Plain(s.round()))
     }
 }
 
@@ -128,7 +129,7 @@ pub fn transport(props: &TransportProps) -> Html {
             Callback::from(move |_: MouseEvent| d.emit(TransportAction::Seek(t)))
         };
         html! {
-            <svg class={classes!("marker", class)} style={format!("left:calc({}% - 5px)", (left * 100.0).round() / 100.0)} viewBox="0 0 10 10"
+            <svg class={classes!("marker", class)} style={format!("left:calc({}% - 5px)", Plain((left * 100.0).round() / 100.0))} viewBox="0 0 10 10"
                  width="10" height="10" onclick={onclick} aria-hidden="true">
                 <title>{ m.label.clone() }</title>
                 <path d={shape} />

@@ -152,7 +152,7 @@ pub fn import_file(d: UseReducerDispatcher<AppState>, file: web_sys::File) {
         d.dispatch(
             PanelAction::Notify(format!(
                 "{name} was not opened, and nothing here changed: it is {} bytes; the most Brokerlab reads is {}.",
-                file.size(),
+                broker::decimal::Plain(file.size()),
                 broker::scenario::MAX_SCENARIO_BYTES
             ))
             .into(),
