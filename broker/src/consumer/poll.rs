@@ -17,7 +17,7 @@
 //! on, a transactional commit: the effect and the offset commit in one transaction, so a
 //! member the group has moved on from cannot apply an effect the new owner will apply again.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 use crate::consumer::Work;
 use crate::model::ids::{EnvId, NodeId};
@@ -27,13 +27,14 @@ use crate::sim::death::{record_death, DeathReason};
 use crate::sim::message::EnvState;
 use crate::sim::trace::{DropReason, Event, LossReason, ResetCause};
 use crate::sim::{Due, NodeState, Simulation};
+use crate::sorted_map::SortedMap;
 use crate::topic::consumer_group::{Owned, Polled, Tp};
 
 /// A member's view of its group.
 #[derive(Clone, Debug, Default)]
 pub struct LogState {
     pub member: bool,
-    pub owned: BTreeMap<Tp, Owned>,
+    pub owned: SortedMap<Tp, Owned>,
     /// Polled, not yet started, in order.
     pub batch: VecDeque<Polled>,
     /// Where the next poll starts among the owned partitions.
@@ -50,7 +51,7 @@ pub struct LogState {
     pub rejoin_at_next_poll: bool,
     /// Offsets processed on partitions it no longer owns, whose commit will be refused when
     /// it next commits (after the batch, or at the auto-commit).
-    pub refused_commits: BTreeMap<Tp, u64>,
+    pub refused_commits: SortedMap<Tp, u64>,
     /// Times it left the group for exceeding max.poll.interval.
     pub kicked: u32,
 }
@@ -262,7 +263,7 @@ impl Simulation {
         }
         if at_most_once && lm.commit != CommitMode::Record {
             // At-most-once: the batch's offsets are committed before any of it is processed.
-            let mut ends: BTreeMap<Tp, u64> = BTreeMap::new();
+            let mut ends: SortedMap<Tp, u64> = SortedMap::new();
             for p in fetched.iter() {
                 ends.insert((p.topic, p.partition), p.offset + 1);
             }

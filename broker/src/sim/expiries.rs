@@ -2,6 +2,10 @@
 //! beside the copies, rather than in every copy: most queues have no TTL, so a copy pays
 //! nothing for one, and an entry lives only from the moment a copy enters a queue with a TTL
 //! until it enters another queue (which starts its clock afresh) or its fate is final.
+//!
+//! A B-tree, not a [`crate::sorted_map::SortedMap`] like the core's other maps: it can hold
+//! an entry for every copy of a big run (up to a million), added and removed in any order, and
+//! a sorted `Vec` would shift half of them on each, quadratic.
 
 use std::collections::BTreeMap;
 

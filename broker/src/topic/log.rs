@@ -18,7 +18,7 @@
 //! written without writing it again, and refuses a sequence that skips ahead (the producer
 //! retries it, which keeps the partition in the order the producer sent).
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 use crate::model::ids::{EnvId, MsgId, NodeId};
 use crate::model::time::SimTime;
@@ -26,6 +26,7 @@ use crate::sim::few::Few;
 use crate::sim::message::EnvState;
 use crate::sim::trace::{DropReason, Event, LossReason, PublishFailure};
 use crate::sim::{Due, NodeState, Simulation};
+use crate::sorted_map::SortedMap;
 use crate::topic::consumer_group::Tp;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -94,10 +95,13 @@ pub struct TopicState {
     pub partitions: Vec<PartitionLog>,
     pub outage_until: Option<SimTime>,
     /// Idempotent producer: the last sequence number written, per (producer, producer epoch,
-    /// partition).
-    pub last_sequence: BTreeMap<(NodeId, u32, u32), u32>,
+    /// partition); as many as the partitions each producer epoch has written to.
+    pub last_sequence: SortedMap<(NodeId, u32, u32), u32>,
     /// Sequence numbers whose records the producer gave up on, not yet passed: the broker
     /// moves past them as if written, so the gap does not block the records after them.
+    /// A B-tree, not a [`SortedMap`]: behind one record still on the wire, every later record
+    /// given up waits here, up to one per message of a big run, added at the end of its
+    /// partition's run and taken from the front, which a sorted `Vec` would make quadratic.
     pub abandoned: std::collections::BTreeSet<(NodeId, u32, u32, u32)>,
     pub appended: u64,
     /// Round-robin cursor for unkeyed records written by the broker (dead-letter topics).
