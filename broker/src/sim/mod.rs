@@ -22,14 +22,13 @@ pub mod fault;
 pub mod few;
 pub mod guarantee;
 pub mod invariants;
+pub mod key_sequences;
 pub mod message;
 pub mod more;
 pub mod rng;
 pub mod scheduler;
 pub mod trace;
 pub mod trace_hash;
-
-use std::collections::BTreeMap;
 
 use crate::consumer::ConsumerState;
 use crate::model::command::Command;
@@ -42,6 +41,7 @@ use crate::scenario::problem::Problem;
 use crate::scenario::Scenario;
 use crate::sim::cow_vec::CowVec;
 use crate::sim::expiries::Expiries;
+use crate::sim::key_sequences::KeySequences;
 use crate::sim::message::{EnvState, Envelope, Message};
 use crate::sim::rng::SimRng;
 use crate::sim::scheduler::Scheduler;
@@ -198,10 +198,7 @@ pub struct Simulation {
     pub(crate) consumer_effect: Vec<u16>,
     pub(crate) event_types: Vec<String>,
     /// Highest key sequence applied so far, per (effect, key): the out-of-order detector.
-    /// A B-tree, not a [`crate::sorted_map::SortedMap`]: it holds a pair for every key a
-    /// consumer has applied (up to `MAX_TOTAL_KEYS` keys per effect, first seen in any order),
-    /// and a sorted `Vec` would shift half of them on each new pair, quadratic in a big run.
-    pub(crate) applied_key_seq: BTreeMap<(u16, u32), (u32, MsgId)>,
+    pub(crate) applied_key_seq: KeySequences,
     pub(crate) next_work: u32,
     pub(crate) groups: Vec<crate::topic::consumer_group::GroupState>,
     /// Ownership stamps handed out so far (see `consumer_group::Owned`).
@@ -364,7 +361,7 @@ impl Simulation {
             effects,
             consumer_effect,
             event_types,
-            applied_key_seq: BTreeMap::new(),
+            applied_key_seq: KeySequences::default(),
             next_work: 0,
             groups: vec![crate::topic::consumer_group::GroupState::default(); model.groups.len()],
             stamps: 0,
