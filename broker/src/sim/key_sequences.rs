@@ -48,7 +48,9 @@ mod tests {
     proptest! {
         /// What the map by (effect, key) it replaces answered.
         #[test]
-        fn answers_as_a_map_by_effect_and_key_does(applies in proptest::collection::vec((0u16..3, 0u32..3000, 0u32..20), 0..300)) {
+        fn answers_as_a_map_by_effect_and_key_does(
+            applies in proptest::collection::vec((0u16..3, 0u32..3000, 0u32..20), 0..300)
+        ) {
             let mut ours = KeySequences::default();
             let mut theirs: BTreeMap<(u16, u32), (u32, MsgId)> = BTreeMap::new();
             for (i, (effect, key, seq)) in applies.into_iter().enumerate() {
