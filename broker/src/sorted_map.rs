@@ -5,8 +5,12 @@
 //! such types; a sorted `Vec` is a binary search plus `Vec::insert` and `Vec::remove`, a
 //! fraction of that. The maps here are small (a group's partitions, a group's members, a
 //! producer's epochs), so the `O(n)` shift of an insert or a removal costs less than a B-tree's
-//! node hopping. A map that can grow with the messages of a big run (up to a million) would
-//! make that shift quadratic; those keep a B-tree, and say so where they are declared.
+//! node hopping. A map that can grow with the messages or keys of a big run (up to a million
+//! messages, 200,000 keys) would make that shift quadratic; those have a layout of their own
+//! instead, said where they are declared: a table by copy id (`sim/expiries.rs`), a table by
+//! key id (`sim/key_sequences.rs`), a deque of abandoned sequences (`topic/log.rs`), one sort
+//! for the key ids (`number_keys` in `sim/mod.rs`). The core has no B-tree left outside the
+//! file format's `scenario/`.
 //!
 //! Iteration is in key order, as a B-tree's is, so nothing that walks a map changes order.
 //! Collecting (`FromIterator`) inserts one by one, the last value for a key winning, as
