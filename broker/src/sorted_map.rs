@@ -65,6 +65,16 @@ impl<K, V> SortedMap<K, V> {
         self.entries.iter_mut().map(|(_, v)| v)
     }
 
+    /// The `i`-th entry in key order: a walk over the entries that needs `&mut self` between
+    /// them can hold an index instead of searching for its key again.
+    pub fn entry_at(&self, i: usize) -> Option<(&K, &V)> {
+        self.entries.get(i).map(|(k, v)| (k, v))
+    }
+
+    pub fn entry_at_mut(&mut self, i: usize) -> Option<(&K, &mut V)> {
+        self.entries.get_mut(i).map(|(k, v)| (&*k, v))
+    }
+
     /// Keeps the entries for which `keep` says yes, in order.
     pub fn retain(&mut self, mut keep: impl FnMut(&K, &mut V) -> bool) {
         self.entries.retain_mut(|(k, v)| keep(k, v));
@@ -108,6 +118,14 @@ impl<K: Ord, V> SortedMap<K, V> {
         K: Borrow<Q>,
     {
         self.find(key).is_ok()
+    }
+
+    /// Where `key`'s entry is among the entries in key order, for [`Self::entry_at`].
+    pub fn index_of<Q: Ord + ?Sized>(&self, key: &Q) -> Option<usize>
+    where
+        K: Borrow<Q>,
+    {
+        self.find(key).ok()
     }
 
     /// Sets `key` to `value`, returning the value it had.
@@ -353,6 +371,17 @@ mod tests {
         assert_eq!(m.remove("a"), Some(1));
         assert!(!m.contains_key("a"));
         assert!(SortedSet::from(["x".to_string(), "y".to_string()]).contains("y"));
+    }
+
+    #[test]
+    fn entries_are_found_by_their_place_in_key_order() {
+        let mut m: SortedMap<u32, char> = [(5, 'e'), (1, 'a'), (3, 'c')].into_iter().collect();
+        assert_eq!(m.index_of(&3), Some(1));
+        assert_eq!(m.index_of(&4), None);
+        assert_eq!(m.entry_at(2), Some((&5, &'e')));
+        assert_eq!(m.entry_at(3), None);
+        *m.entry_at_mut(0).unwrap().1 = 'A';
+        assert_eq!(m.get(&1), Some(&'A'));
     }
 
     #[test]
