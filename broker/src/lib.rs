@@ -45,6 +45,7 @@ mod report;
 pub mod scenario;
 mod sim;
 pub mod sort;
+pub mod sorted_map;
 mod topic;
 
 pub use compile::{validate, wire_refusal};

@@ -2,14 +2,12 @@
 //! sort gets its own few kilobytes of wasm (quicksort with its pivot and small-sort helpers,
 //! and for the stable sort also drift sort); Brokerlab sorts a couple of dozen types, so that
 //! came to tens of kilobytes of the app's bundle. A heapsort is a few hundred bytes per type.
-//! The same goes for collecting into a `BTreeMap` or `BTreeSet`, which sorts stably first:
-//! [`map_from`] and [`set_from`] insert one by one instead.
+//! (Collecting into a `BTreeMap` sorts stably first too; the core's maps are
+//! [`crate::sorted_map`]'s, whose collecting inserts one by one.)
 //!
 //! Heapsort is not stable. Every caller sorts by a key that is unique, or sorts values whose
 //! equal elements cannot be told apart, so the order is the same as any other sort's, and the
 //! trace does not change.
-
-use std::collections::{BTreeMap, BTreeSet};
 
 /// Sorts `v` so that no element is `less` than the one before it.
 pub fn sort_by<T>(v: &mut [T], mut less: impl FnMut(&T, &T) -> bool) {
@@ -90,24 +88,6 @@ pub fn select_nth<T: Ord + Copy>(v: &mut [T], k: usize) -> T {
     }
 }
 
-/// Like `collect::<BTreeMap<_, _>>()` (the last value for a key wins), without a sort.
-pub fn map_from<K: Ord, V>(items: impl IntoIterator<Item = (K, V)>) -> BTreeMap<K, V> {
-    let mut m = BTreeMap::new();
-    for (k, v) in items {
-        m.insert(k, v);
-    }
-    m
-}
-
-/// Like `collect::<BTreeSet<_>>()`, without a sort.
-pub fn set_from<T: Ord>(items: impl IntoIterator<Item = T>) -> BTreeSet<T> {
-    let mut s = BTreeSet::new();
-    for x in items {
-        s.insert(x);
-    }
-    s
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -142,12 +122,6 @@ mod tests {
             expected.sort_by_key(|p| p.0);
             sort_by_key(&mut pairs, |p| p.0);
             prop_assert_eq!(pairs, expected);
-        }
-
-        #[test]
-        fn maps_and_sets_match_collect(v in proptest::collection::vec((0u8..20, any::<u8>()), 0..60)) {
-            prop_assert_eq!(map_from(v.clone()), v.iter().cloned().collect::<BTreeMap<_, _>>());
-            prop_assert_eq!(set_from(v.clone()), v.iter().cloned().collect::<BTreeSet<_>>());
         }
     }
 }

@@ -5,13 +5,12 @@
 //! keys (an exchange has no settings of its own, so its checks live here), and the one queue or
 //! topic each consumer reads.
 
-use std::collections::BTreeMap;
-
 use super::{article, ByName, Checker};
 use crate::model::ids::NodeId;
 use crate::model::time::Duration;
 use crate::model::*;
 use crate::scenario::*;
+use crate::sorted_map::SortedMap;
 
 /// What a wire's two ends may be, and why not otherwise.
 ///
@@ -128,7 +127,7 @@ impl Checker {
     }
 
     pub(super) fn compile_wires(&mut self, s: &Scenario, by_name: &ByName, nodes: &mut [NodeModel]) {
-        let mut seen: BTreeMap<(NodeId, NodeId), usize> = BTreeMap::new();
+        let mut seen: SortedMap<(NodeId, NodeId), usize> = SortedMap::new();
         for (i, w) in s.wires.iter().enumerate() {
             let p = format!("wires[{i}]");
             let from = by_name.get(w.from.as_str()).copied();

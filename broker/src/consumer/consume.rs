@@ -284,15 +284,11 @@ impl Simulation {
             self.counters.duplicate_effects += 1;
         }
         if let Some(key) = m.key() {
-            let seq = m.key_seq;
-            let highest = self.applied_key_seq.entry((effect, key)).or_insert((seq, msg));
-            if seq < highest.0 {
+            if let Some(later) = self.applied_key_seq.apply(effect, key, m.key_seq, msg) {
                 if m.overtaken_by().is_none() {
-                    m.set_overtaken_by(highest.1);
+                    m.set_overtaken_by(later);
                     self.counters.out_of_order += 1;
                 }
-            } else {
-                *highest = (seq, msg);
             }
         }
         self.emit_env(consumer, env, Event::EffectApplied { count });

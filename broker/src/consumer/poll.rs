@@ -17,7 +17,7 @@
 //! on, a transactional commit: the effect and the offset commit in one transaction, so a
 //! member the group has moved on from cannot apply an effect the new owner will apply again.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 use crate::consumer::Work;
 use crate::model::ids::{EnvId, NodeId};
@@ -27,13 +27,14 @@ use crate::sim::death::{record_death, DeathReason};
 use crate::sim::message::EnvState;
 use crate::sim::trace::{DropReason, Event, LossReason, ResetCause};
 use crate::sim::{Due, NodeState, Simulation};
+use crate::sorted_map::SortedMap;
 use crate::topic::consumer_group::{Owned, Polled, Tp};
 
 /// A member's view of its group.
 #[derive(Clone, Debug, Default)]
 pub struct LogState {
     pub member: bool,
-    pub owned: BTreeMap<Tp, Owned>,
+    pub owned: SortedMap<Tp, Owned>,
     /// Polled, not yet started, in order.
     pub batch: VecDeque<Polled>,
     /// Where the next poll starts among the owned partitions.
@@ -50,7 +51,7 @@ pub struct LogState {
     pub rejoin_at_next_poll: bool,
     /// Offsets processed on partitions it no longer owns, whose commit will be refused when
     /// it next commits (after the batch, or at the auto-commit).
-    pub refused_commits: BTreeMap<Tp, u64>,
+    pub refused_commits: SortedMap<Tp, u64>,
     /// Times it left the group for exceeding max.poll.interval.
     pub kicked: u32,
 }
@@ -189,6 +190,15 @@ impl Simulation {
         got
     }
 
+    /// Where `tp` is among the partitions `consumer` owns: at `guess` if it is there.
+    fn owned_index(&self, consumer: NodeId, tp: Tp, guess: usize) -> usize {
+        let owned = &self.consumer(consumer).log.owned;
+        match owned.entry_at(guess) {
+            Some((k, _)) if *k == tp => guess,
+            _ => owned.index_of(&tp).expect("an owned partition"),
+        }
+    }
+
     fn poll_into(&mut self, consumer: NodeId, owned: &mut Vec<Tp>, fetched: &mut Vec<Polled>) -> bool {
         let lm = self.consumer_model(consumer).log.clone().expect("a topic consumer");
         let at_most_once = self.consumer_model(consumer).semantics == Semantics::AtMostOnce;
@@ -208,8 +218,12 @@ impl Simulation {
             if room == 0 {
                 break;
             }
-            let tp = owned[(start + k) % owned.len()];
-            let mut position = self.consumer(consumer).log.owned[&tp].position;
+            let i = (start + k) % owned.len();
+            let tp = owned[i];
+            // `owned` lists the map's keys in order, so `tp` is its `i`-th entry unless a reset
+            // below changed the map: one comparison instead of a search for each read and write.
+            let mut at = self.owned_index(consumer, tp, i);
+            let mut position = self.consumer(consumer).log.owned.entry_at(at).expect("an owned partition").1.position;
             let (log_start, log_end) = (self.partition(tp).start, self.partition(tp).end());
             if position < log_start {
                 // The records it would read next are gone: auto.offset.reset decides.
@@ -219,8 +233,9 @@ impl Simulation {
                 };
                 self.skip(lm.group, tp, position, to, cause);
                 position = to;
+                at = self.owned_index(consumer, tp, at);
             }
-            let stamp = self.consumer(consumer).log.owned[&tp].stamp;
+            let stamp = self.consumer(consumer).log.owned.entry_at(at).expect("an owned partition").1.stamp;
             while position < log_end && room > 0 {
                 let env = self.partition(tp).copy(position, slot, slots).expect("a record below the log end");
                 fetched.push(Polled {
@@ -234,7 +249,7 @@ impl Simulation {
                 position += 1;
                 room -= 1;
             }
-            if let Some(o) = self.consumer_mut(consumer).log.owned.get_mut(&tp) {
+            if let Some((_, o)) = self.consumer_mut(consumer).log.owned.entry_at_mut(at) {
                 o.position = position;
             }
         }
@@ -262,7 +277,7 @@ impl Simulation {
         }
         if at_most_once && lm.commit != CommitMode::Record {
             // At-most-once: the batch's offsets are committed before any of it is processed.
-            let mut ends: BTreeMap<Tp, u64> = BTreeMap::new();
+            let mut ends: SortedMap<Tp, u64> = SortedMap::new();
             for p in fetched.iter() {
                 ends.insert((p.topic, p.partition), p.offset + 1);
             }

@@ -4,8 +4,6 @@
 
 pub mod outbox;
 
-use std::collections::BTreeMap;
-
 use crate::model::ids::{EnvId, MsgId, NodeId};
 use crate::model::time::{Duration, SimTime};
 use crate::model::{ArrivalModel, NodeKind, ProducerModel};
@@ -13,6 +11,7 @@ use crate::scenario::{KeyChoice, PartitionBy};
 use crate::sim::message::{EnvState, Message};
 use crate::sim::trace::{DropReason, Event, LossReason, PublishFailure};
 use crate::sim::{Due, NodeState, Simulation};
+use crate::sorted_map::SortedMap;
 
 #[derive(Clone, Debug)]
 pub struct ProducerState {
@@ -25,8 +24,9 @@ pub struct ProducerState {
     key_counts: Vec<u32>,
     /// Round-robin cursor for unkeyed records to a topic.
     pub rr: u32,
-    /// Next idempotent-producer sequence per (producer epoch, partition).
-    pub next_sequence: BTreeMap<(u32, u32), u32>,
+    /// Next idempotent-producer sequence per (producer epoch, partition). Its size is the
+    /// partitions written in each epoch, and a new epoch's entries go at the end.
+    pub next_sequence: SortedMap<(u32, u32), u32>,
     /// Bumped by a crash: a restarted producer is a new producer id to the broker.
     pub epoch: u32,
     /// Down after a crash until this time.
@@ -39,15 +39,16 @@ pub struct ProducerState {
 }
 
 impl ProducerState {
-    pub fn new(p: &ProducerModel, type_ids: Vec<u16>, key_index: &BTreeMap<String, u32>) -> ProducerState {
-        let key_ids: Vec<u32> = p.keys.iter().map(|k| key_index[k]).collect();
+    /// `key_ids`: the interned ids of `p.keys`, in its order.
+    pub fn new(p: &ProducerModel, type_ids: Vec<u16>, key_ids: Vec<u32>) -> ProducerState {
+        debug_assert_eq!(key_ids.len(), p.keys.len());
         ProducerState {
             published: 0,
             type_ids,
             key_counts: vec![0; key_ids.len()],
             key_ids,
             rr: 0,
-            next_sequence: BTreeMap::new(),
+            next_sequence: SortedMap::new(),
             epoch: 0,
             down_until: None,
             outbox: std::collections::VecDeque::new(),
@@ -197,7 +198,7 @@ impl Simulation {
         if self.msgs[msg.index()].producer_epoch == epoch {
             return;
         }
-        let next = self.producer_mut(producer).next_sequence.entry((epoch, partition)).or_insert(0);
+        let next = self.producer_mut(producer).next_sequence.get_or_insert((epoch, partition), 0);
         let sequence = *next;
         *next += 1;
         let m = &mut self.msgs[msg.index()];

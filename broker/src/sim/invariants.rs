@@ -86,7 +86,7 @@ pub fn check(sim: &Simulation, full: bool) -> Result<(), String> {
                 sim.model.groups[g].name, gs.lag
             ));
         }
-        let mut seen = std::collections::BTreeSet::new();
+        let mut seen = crate::sorted_map::SortedSet::new();
         for m in &gs.members {
             let NodeState::Consumer(cs) = &sim.nodes[m.index()] else { return Err("consumer expected".into()) };
             for tp in cs.log.owned.keys() {

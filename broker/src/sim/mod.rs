@@ -22,14 +22,13 @@ pub mod fault;
 pub mod few;
 pub mod guarantee;
 pub mod invariants;
+pub mod key_sequences;
 pub mod message;
 pub mod more;
 pub mod rng;
 pub mod scheduler;
 pub mod trace;
 pub mod trace_hash;
-
-use std::collections::BTreeMap;
 
 use crate::consumer::ConsumerState;
 use crate::model::command::Command;
@@ -42,6 +41,7 @@ use crate::scenario::problem::Problem;
 use crate::scenario::Scenario;
 use crate::sim::cow_vec::CowVec;
 use crate::sim::expiries::Expiries;
+use crate::sim::key_sequences::KeySequences;
 use crate::sim::message::{EnvState, Envelope, Message};
 use crate::sim::rng::SimRng;
 use crate::sim::scheduler::Scheduler;
@@ -198,7 +198,7 @@ pub struct Simulation {
     pub(crate) consumer_effect: Vec<u16>,
     pub(crate) event_types: Vec<String>,
     /// Highest key sequence applied so far, per (effect, key): the out-of-order detector.
-    pub(crate) applied_key_seq: BTreeMap<(u16, u32), (u32, MsgId)>,
+    pub(crate) applied_key_seq: KeySequences,
     pub(crate) next_work: u32,
     pub(crate) groups: Vec<crate::topic::consumer_group::GroupState>,
     /// Ownership stamps handed out so far (see `consumer_group::Owned`).
@@ -231,6 +231,43 @@ pub(crate) struct Counters {
     pub publishes_deduplicated: u64,
     /// Acks lost on queues that have no ack timeout: those deliveries stay unacked.
     pub acks_lost_without_timeout: u64,
+}
+
+/// The producers' keys numbered in the order they are first seen (producers in node order,
+/// each one's keys in its order), a key that several producers share numbered once: the keys
+/// by number, and the number of every producer's every key in that same walk. Done with one
+/// sort rather than a map filled key by key: there can be `MAX_TOTAL_KEYS` of them, in any
+/// order, where a sorted-`Vec` map would be quadratic.
+fn number_keys(model: &Model) -> (Vec<String>, Vec<u32>) {
+    let walk: Vec<&String> = model
+        .nodes
+        .iter()
+        .flat_map(|n| match &n.kind {
+            NodeKind::Producer(p) => p.keys.as_slice(),
+            _ => &[],
+        })
+        .collect();
+    // Places in the walk, by key and then by place: the first place of each run of one key is
+    // where that key is first seen.
+    let mut order: Vec<u32> = (0..walk.len() as u32).collect();
+    crate::sort::sort_by(&mut order, |&a, &b| (walk[a as usize], a) < (walk[b as usize], b));
+    let mut first_seen = vec![0u32; walk.len()];
+    for (i, &place) in order.iter().enumerate() {
+        let new_run = i == 0 || walk[order[i - 1] as usize] != walk[place as usize];
+        first_seen[place as usize] = if new_run { place } else { first_seen[order[i - 1] as usize] };
+    }
+    let mut keys = Vec::new();
+    let mut ids = vec![0u32; walk.len()];
+    for place in 0..walk.len() {
+        let first = first_seen[place] as usize;
+        if first == place {
+            ids[place] = keys.len() as u32;
+            keys.push(walk[place].clone());
+        } else {
+            ids[place] = ids[first];
+        }
+    }
+    (keys, ids)
 }
 
 impl Names for Simulation {
@@ -267,8 +304,8 @@ impl Simulation {
 
     pub fn with_seed(mut model: Model, seed: u64) -> Simulation {
         model.seed = seed;
-        let mut keys = Vec::new();
-        let mut key_index = BTreeMap::new();
+        let (keys, key_ids) = number_keys(&model);
+        let mut next_key = 0;
         let mut effects: Vec<String> = Vec::new();
         let mut consumer_effect = vec![u16::MAX; model.nodes.len()];
         let mut event_types: Vec<String> = Vec::new();
@@ -276,12 +313,8 @@ impl Simulation {
         for (i, n) in model.nodes.iter().enumerate() {
             nodes.push(match &n.kind {
                 NodeKind::Producer(p) => {
-                    for k in &p.keys {
-                        if !key_index.contains_key(k) {
-                            key_index.insert(k.clone(), keys.len() as u32);
-                            keys.push(k.clone());
-                        }
-                    }
+                    let ids = key_ids[next_key..next_key + p.keys.len()].to_vec();
+                    next_key += p.keys.len();
                     let type_ids = p
                         .event_types
                         .iter()
@@ -293,7 +326,7 @@ impl Simulation {
                             }
                         })
                         .collect();
-                    NodeState::Producer(ProducerState::new(p, type_ids, &key_index))
+                    NodeState::Producer(ProducerState::new(p, type_ids, ids))
                 }
                 NodeKind::Exchange(_) => NodeState::Exchange { outage_until: None },
                 NodeKind::Queue(_) => NodeState::Queue(QueueState::default()),
@@ -328,7 +361,7 @@ impl Simulation {
             effects,
             consumer_effect,
             event_types,
-            applied_key_seq: BTreeMap::new(),
+            applied_key_seq: KeySequences::default(),
             next_work: 0,
             groups: vec![crate::topic::consumer_group::GroupState::default(); model.groups.len()],
             stamps: 0,
@@ -784,5 +817,25 @@ impl Simulation {
 
     pub(crate) fn later(&self, d: Duration) -> SimTime {
         self.now.after(d)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The numbering a map filled key by key in the walk gives: first seen, first numbered,
+    /// and a key repeated or shared gets the number it had.
+    #[test]
+    fn keys_are_numbered_in_the_order_first_seen() {
+        let json = r#"{"version": 1, "seed": 1, "duration_ms": 1000, "nodes": [
+            {"id": "a", "kind": "producer", "count": 1, "keys": ["k2", "k1", "k2", "k10"]},
+            {"id": "q", "kind": "queue"},
+            {"id": "b", "kind": "producer", "count": 1, "keys": ["k3", "k1", "k9", "k10"]}
+        ], "wires": []}"#;
+        let model = crate::load_model(json).expect("a valid scenario");
+        let (keys, ids) = number_keys(&model);
+        assert_eq!(keys, ["k2", "k1", "k10", "k3", "k9"]);
+        assert_eq!(ids, [0, 1, 0, 2, 3, 1, 4, 2]);
     }
 }

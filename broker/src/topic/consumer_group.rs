@@ -23,8 +23,6 @@
 //! - Heartbeats are not traced: a live member always heartbeats in time, and the coordinator
 //!   notices a crashed one at its last heartbeat plus the session timeout.
 
-use std::collections::BTreeMap;
-
 use crate::model::command::ResetTarget;
 use crate::model::ids::{EnvId, NodeId};
 use crate::model::NodeKind;
@@ -32,6 +30,7 @@ use crate::scenario::{CommitMode, OffsetReset, Semantics};
 use crate::sim::message::EnvState;
 use crate::sim::trace::{Event, LeaveReason, LossReason, Rebalance, ResetCause};
 use crate::sim::{Due, Simulation};
+use crate::sorted_map::{SortedMap, SortedSet};
 use crate::topic::assignor::{Assignment, AssignmentStrategy, PartitionCounts, Subscriptions, TopicPartition};
 
 /// One (topic, partition).
@@ -43,9 +42,9 @@ pub struct GroupState {
     /// Members now in the group, sorted by id.
     pub members: Vec<NodeId>,
     /// Owner of each assigned partition.
-    pub owner: BTreeMap<Tp, NodeId>,
+    pub owner: SortedMap<Tp, NodeId>,
     /// Committed offsets: the next record the group will read.
-    pub committed: BTreeMap<Tp, u64>,
+    pub committed: SortedMap<Tp, u64>,
     /// Records written and not yet committed, over all its partitions (kept up to date on
     /// every append, commit, reset and deletion; `sim/invariants.rs` recounts it).
     pub lag: u64,
@@ -230,7 +229,7 @@ impl Simulation {
         let mut previous = Assignment::new();
         for m in &members {
             let topic = self.consumer_model(*m).log.as_ref().expect("a group member reads a topic").topic;
-            subs.insert(self.model.name(*m).to_string(), crate::sort::set_from([self.model.name(topic).to_string()]));
+            subs.insert(self.model.name(*m).to_string(), SortedSet::from([self.model.name(topic).to_string()]));
             let owned: Vec<TopicPartition> =
                 self.consumer(*m).log.owned.keys().map(|(t, p)| TopicPartition::new(self.model.name(*t), *p)).collect();
             previous.insert(self.model.name(*m).to_string(), owned);

@@ -18,7 +18,7 @@
 //! written without writing it again, and refuses a sequence that skips ahead (the producer
 //! retries it, which keeps the partition in the order the producer sent).
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 use crate::model::ids::{EnvId, MsgId, NodeId};
 use crate::model::time::SimTime;
@@ -26,6 +26,7 @@ use crate::sim::few::Few;
 use crate::sim::message::EnvState;
 use crate::sim::trace::{DropReason, Event, LossReason, PublishFailure};
 use crate::sim::{Due, NodeState, Simulation};
+use crate::sorted_map::SortedMap;
 use crate::topic::consumer_group::Tp;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -93,12 +94,9 @@ impl PartitionLog {
 pub struct TopicState {
     pub partitions: Vec<PartitionLog>,
     pub outage_until: Option<SimTime>,
-    /// Idempotent producer: the last sequence number written, per (producer, producer epoch,
-    /// partition).
-    pub last_sequence: BTreeMap<(NodeId, u32, u32), u32>,
-    /// Sequence numbers whose records the producer gave up on, not yet passed: the broker
-    /// moves past them as if written, so the gap does not block the records after them.
-    pub abandoned: std::collections::BTreeSet<(NodeId, u32, u32, u32)>,
+    /// Idempotent producer: what the broker knows of each (producer, producer epoch,
+    /// partition) it has been sent to; as many as the partitions each producer epoch writes to.
+    pub sequences: SortedMap<(NodeId, u32, u32), Sequences>,
     pub appended: u64,
     /// Round-robin cursor for unkeyed records written by the broker (dead-letter topics).
     pub rr: u32,
@@ -108,19 +106,54 @@ pub struct TopicState {
     pub max_records: u64,
 }
 
-impl TopicState {
-    /// Moves the last written sequence past abandoned ones that now follow it.
-    fn skip_abandoned(&mut self, key: (NodeId, u32, u32)) {
-        let (producer, epoch, partition) = key;
-        loop {
-            let next = self.last_sequence.get(&key).map_or(0, |l| l + 1);
-            if !self.abandoned.remove(&(producer, epoch, partition, next)) {
-                break;
-            }
-            self.last_sequence.insert(key, next);
-        }
+/// The idempotent producer's sequence numbers for one producer epoch and partition.
+#[derive(Clone, Debug, Default)]
+pub struct Sequences {
+    /// The last one written.
+    pub last: Option<u32>,
+    /// Ones after `last` whose records the producer gave up on, in order: the broker moves
+    /// past them as if written, so the gap does not block the records after them. A deque:
+    /// behind one record still on the wire, every later record given up waits here (up to one
+    /// per message of a big run), given up about in order and passed from the front, which a
+    /// sorted `Vec` would make quadratic. (A `BTreeSet` did this, at a few kilobytes of wasm.)
+    pub abandoned: VecDeque<u32>,
+}
+
+impl Sequences {
+    /// `sequence`, the next one, is written.
+    fn write(&mut self, sequence: u32) {
+        self.last = Some(sequence);
+        self.skip_abandoned();
     }
 
+    /// The producer gave up on `sequence`.
+    fn abandon(&mut self, sequence: u32) {
+        if self.last.is_some_and(|l| l >= sequence) {
+            return;
+        }
+        if let Err(i) = self.abandoned.binary_search(&sequence) {
+            self.abandoned.insert(i, sequence);
+        }
+        self.skip_abandoned();
+    }
+
+    /// Moves the last written sequence past abandoned ones that now follow it, dropping any
+    /// that a write has passed since.
+    fn skip_abandoned(&mut self) {
+        while let Some(&first) = self.abandoned.front() {
+            let next = self.last.map_or(0, |l| l + 1);
+            if first > next {
+                break;
+            }
+            self.abandoned.pop_front();
+            if first == next {
+                self.last = Some(next);
+            }
+        }
+    }
+}
+
+impl TopicState {
     pub fn new(partitions: u32) -> TopicState {
         TopicState {
             partitions: vec![PartitionLog::default(); partitions as usize],
@@ -197,12 +230,7 @@ impl Simulation {
             return;
         }
         let key = (producer, epoch, partition);
-        let t = self.topic_state_mut(topic);
-        if t.last_sequence.get(&key).is_some_and(|l| *l >= sequence) {
-            return;
-        }
-        t.abandoned.insert((producer, epoch, partition, sequence));
-        t.skip_abandoned(key);
+        self.topic_state_mut(topic).sequences.get_or_insert(key, Sequences::default()).abandon(sequence);
     }
 
     /// Kafka's default partitioner for a record the broker itself writes (to a retry or
@@ -231,7 +259,7 @@ impl Simulation {
         if idempotent {
             let (sequence, epoch) = (m.sequence, m.producer_epoch);
             let key = (producer, epoch, partition);
-            let last = self.topic_state(topic).last_sequence.get(&key).copied();
+            let last = self.topic_state(topic).sequences.get(&key).and_then(|s| s.last);
             match check_sequence(last, sequence) {
                 SequenceCheck::Duplicate => {
                     self.counters.publishes_deduplicated += 1;
@@ -259,9 +287,7 @@ impl Simulation {
                     return;
                 }
                 SequenceCheck::Write => {
-                    let t = self.topic_state_mut(topic);
-                    t.last_sequence.insert(key, sequence);
-                    t.skip_abandoned(key);
+                    self.topic_state_mut(topic).sequences.get_or_insert(key, Sequences::default()).write(sequence);
                     self.unpark(producer);
                 }
             }
@@ -418,5 +444,37 @@ mod tests {
         assert_eq!(check_sequence(Some(4), 4), SequenceCheck::Duplicate);
         assert_eq!(check_sequence(Some(4), 2), SequenceCheck::Duplicate);
         assert_eq!(check_sequence(Some(4), 7), SequenceCheck::OutOfOrder);
+    }
+
+    proptest::proptest! {
+        /// What the last sequence and the set of abandoned ones it replaces did: a write sets
+        /// the last and passes abandoned ones after it; an abandon not yet passed is kept.
+        #[test]
+        fn sequences_pass_abandoned_ones_as_a_set_did(
+            ops in proptest::collection::vec((proptest::bool::ANY, 0u32..40), 0..120)
+        ) {
+            let mut ours = Sequences::default();
+            let (mut last, mut abandoned): (Option<u32>, std::collections::BTreeSet<u32>) = (None, Default::default());
+            for (write, sequence) in ops {
+                if write {
+                    // The broker writes only the next one.
+                    let sequence = last.map_or(0, |l| l + 1);
+                    ours.write(sequence);
+                    last = Some(sequence);
+                } else {
+                    ours.abandon(sequence);
+                    if last.is_some_and(|l| l >= sequence) {
+                        continue;
+                    }
+                    abandoned.insert(sequence);
+                }
+                while abandoned.remove(&last.map_or(0, |l| l + 1)) {
+                    last = Some(last.map_or(0, |l| l + 1));
+                }
+                proptest::prop_assert_eq!(ours.last, last);
+                let next = last.map_or(0, |l| l + 1);
+                proptest::prop_assert!(ours.abandoned.iter().eq(abandoned.iter().filter(|&&a| a > next)));
+            }
+        }
     }
 }

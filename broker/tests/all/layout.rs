@@ -11,7 +11,7 @@
 use std::path::{Path, PathBuf};
 
 /// The core (`broker/src/`): the file format at the bottom, the runtime above it, the read
-/// side on top. `sort.rs` is a leaf utility anyone may use; `lib.rs` is the facade.
+/// side on top. `sort.rs` and `sorted_map.rs` are leaf utilities anyone may use; `lib.rs` is the facade.
 const CORE: &[(&str, &[&str])] = &[
     ("scenario", &[]),
     ("model", &["scenario"]),
@@ -23,7 +23,7 @@ const CORE: &[(&str, &[&str])] = &[
     ("consumer", &["scenario", "model", "sim", "queue", "topic"]),
     ("report", &["scenario", "model", "sim", "queue", "topic", "producer", "consumer"]),
 ];
-const CORE_LEAVES: &[&str] = &["sort", "decimal"];
+const CORE_LEAVES: &[&str] = &["sort", "sorted_map", "decimal"];
 
 /// The app (`src/`): the document at the bottom, then the player, then the state and its
 /// reducer, then the components. `lib.rs` and `main.rs` are its root.

@@ -98,7 +98,7 @@ fn assignment_of(e: &Value) -> Assignment {
 }
 
 fn subscriptions(members: &[&str], topic: &str) -> Subscriptions {
-    members.iter().map(|m| (m.to_string(), BTreeSet::from([topic.to_string()]))).collect()
+    members.iter().map(|m| (m.to_string(), broker::sorted_map::SortedSet::from([topic.to_string()]))).collect()
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -59,7 +59,7 @@ pub fn sticky_plan(members: &Subscriptions, partitions: &PartitionCounts, previo
     let (target, transferring) = plan(&g, members, previous);
     StickyPlan {
         target: g.assignment(target),
-        transferring: crate::sort::map_from(transferring.into_iter().map(|(p, m)| (g.tp(p), g.members[m].clone()))),
+        transferring: transferring.into_iter().map(|(p, m)| (g.tp(p), g.members[m].clone())).collect(),
     }
 }
 

@@ -84,10 +84,14 @@ impl<'a> Group<'a> {
 
     /// The answer in names: each member's list, sorted.
     pub fn assignment(&self, lists: Vec<Vec<usize>>) -> Assignment {
-        crate::sort::map_from(self.members.iter().zip(lists).map(|(m, mut list)| {
-            crate::sort::sort(&mut list);
-            ((*m).clone(), list.into_iter().map(|p| self.tp(p)).collect())
-        }))
+        self.members
+            .iter()
+            .zip(lists)
+            .map(|(m, mut list)| {
+                crate::sort::sort(&mut list);
+                ((*m).clone(), list.into_iter().map(|p| self.tp(p)).collect())
+            })
+            .collect()
     }
 
     /// Member numbers in the order a `java.util.HashMap<String, _>` holding the ids iterates:

@@ -77,7 +77,7 @@ mod sticky_general;
 #[cfg(test)]
 mod tests;
 
-use std::collections::{BTreeMap, BTreeSet};
+use crate::sorted_map::{SortedMap, SortedSet};
 use std::fmt;
 
 pub use crate::scenario::AssignmentStrategy;
@@ -105,13 +105,13 @@ impl fmt::Display for TopicPartition {
 }
 
 /// Member id to the partitions it consumes; every list is sorted.
-pub type Assignment = BTreeMap<String, Vec<TopicPartition>>;
+pub type Assignment = SortedMap<String, Vec<TopicPartition>>;
 
 /// Member id to the topics it subscribes to.
-pub type Subscriptions = BTreeMap<String, BTreeSet<String>>;
+pub type Subscriptions = SortedMap<String, SortedSet<String>>;
 
 /// Topic to its number of partitions.
-pub type PartitionCounts = BTreeMap<String, u32>;
+pub type PartitionCounts = SortedMap<String, u32>;
 
 /// What each strategy does in one rebalance; the strategy itself is the scenario's
 /// [`AssignmentStrategy`] (Kafka's `partition.assignment.strategy`).
@@ -154,5 +154,5 @@ pub struct StickyPlan {
     pub target: Assignment,
     /// Partitions whose owner changes (Kafka's `partitionsTransferringOwnership`), with the
     /// member each is meant for.
-    pub transferring: BTreeMap<TopicPartition, String>,
+    pub transferring: SortedMap<TopicPartition, String>,
 }

@@ -6,6 +6,7 @@ use super::cooperative_sticky::valid_owned;
 use super::group::Group;
 use super::java_hash::{java_string_hash, java_table_size};
 use super::*;
+use std::collections::{BTreeMap, BTreeSet};
 
 fn subs(list: &[(&str, &[&str])]) -> Subscriptions {
     list.iter().map(|(m, topics)| (m.to_string(), topics.iter().map(|t| t.to_string()).collect())).collect()
@@ -38,7 +39,7 @@ fn assignment(list: &[(&str, &str)]) -> Assignment {
     list.iter().map(|(m, text)| (m.to_string(), tps(text))).collect()
 }
 
-fn transfers(list: &[(&str, &str)]) -> BTreeMap<TopicPartition, String> {
+fn transfers(list: &[(&str, &str)]) -> SortedMap<TopicPartition, String> {
     list.iter().flat_map(|(m, text)| tps(text).into_iter().map(move |p| (p, m.to_string()))).collect()
 }
 
@@ -314,7 +315,7 @@ fn check_sticky(
     parts: &PartitionCounts,
     previous: &Assignment,
     expected: &Assignment,
-    expected_transfers: &BTreeMap<TopicPartition, String>,
+    expected_transfers: &SortedMap<TopicPartition, String>,
 ) {
     let plan = sticky_plan(members, parts, previous);
     assert_eq!(&plan.target, expected);
@@ -329,8 +330,8 @@ fn check_sticky(
     }
 }
 
-fn none() -> BTreeMap<TopicPartition, String> {
-    BTreeMap::new()
+fn none() -> SortedMap<TopicPartition, String> {
+    SortedMap::new()
 }
 
 #[test]
@@ -689,12 +690,12 @@ fn random_case(seed: u64) -> Case {
     let topics: Vec<String> = (0..1 + g.below(4)).map(|i| format!("topic-{i}")).collect();
     let parts: PartitionCounts = topics.iter().map(|t| (t.clone(), g.below(8) as u32)).collect();
     let equal = g.below(2) == 0;
-    let shared: BTreeSet<String> = topics.iter().filter(|_| g.below(3) > 0).cloned().collect();
+    let shared: SortedSet<String> = topics.iter().filter(|_| g.below(3) > 0).cloned().collect();
     let shared = if shared.is_empty() { topics.iter().take(1).cloned().collect() } else { shared };
     let mut members = Subscriptions::new();
     for _ in 0..1 + g.below(6) {
         let id = format!("member-{}", g.below(1000));
-        let topics: BTreeSet<String> =
+        let topics: SortedSet<String> =
             if equal { shared.clone() } else { topics.iter().filter(|_| g.below(2) == 0).cloned().collect() };
         members.insert(id, topics);
     }
@@ -708,10 +709,10 @@ fn random_case(seed: u64) -> Case {
                 continue;
             }
             let owner = owners[g.below(owners.len() as u64) as usize].clone();
-            previous.entry(owner).or_default().push(tp(topic, p));
+            previous.get_or_insert(owner, Vec::new()).push(tp(topic, p));
             if g.below(10) == 0 {
                 let other = owners[g.below(owners.len() as u64) as usize].clone();
-                previous.entry(other).or_default().push(tp(topic, p));
+                previous.get_or_insert(other, Vec::new()).push(tp(topic, p));
             }
         }
     }
