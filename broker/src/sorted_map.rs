@@ -9,8 +9,9 @@
 //! messages, 200,000 keys) would make that shift quadratic; those have a layout of their own
 //! instead, said where they are declared: a table by copy id (`sim/expiries.rs`), a table by
 //! key id (`sim/key_sequences.rs`), a deque of abandoned sequences (`topic/log.rs`), one sort
-//! for the key ids (`number_keys` in `sim/mod.rs`). The core has no B-tree left outside the
-//! file format's `scenario/`.
+//! for the key ids (`number_keys` in `sim/mod.rs`). The core has no B-tree of its own left
+//! (serde_json's objects are its own); the view's node positions are a `SortedMap` too, filled
+//! in key order as serde_json hands an object over.
 //!
 //! Iteration is in key order, as a B-tree's is, so nothing that walks a map changes order.
 //! Collecting (`FromIterator`) inserts one by one, the last value for a key winning, as
@@ -193,6 +194,13 @@ impl<'a, K, V> IntoIterator for &'a SortedMap<K, V> {
 
     fn into_iter(self) -> Self::IntoIter {
         self.entries.iter().map(|(k, v)| (k, v))
+    }
+}
+
+/// Written as an object, as a `BTreeMap` is (a scenario's view positions).
+impl<K: serde::Serialize, V: serde::Serialize> serde::Serialize for SortedMap<K, V> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.iter())
     }
 }
 

@@ -176,8 +176,10 @@ impl Simulation {
         // could take one (every change that frees a consumer runs a round), so a message
         // behind them changes nothing. Skipping the round matters on a long backlog, where a
         // publish is most of the events. Debug builds run it anyway and check that it does
-        // nothing.
-        if position == 0 {
+        // nothing. The one exception is an outage that has run out at this very moment while
+        // its end, due now too, has not been handled yet: the queue delivers again, and no
+        // round has run since, so this publish runs it.
+        if position == 0 || self.queue(queue).outage_until.is_some() {
             self.pump(queue);
         } else if cfg!(debug_assertions) {
             let events = self.trace.len();
