@@ -8,7 +8,9 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::scenario::read::{boolean, choice, float, int, list, settings, string, tagged, At, Fields, Read};
+use crate::scenario::read::{
+    boolean, choice, float, int, list, named_choice, settings, string, tagged, At, Fields, Read,
+};
 use crate::scenario::{default_recover_ms, is_false, is_zero_i64};
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -338,17 +340,9 @@ impl AssignmentStrategy {
     }
 }
 
-impl CommitMode {
-    fn read(v: &Value, at: &At) -> Read<CommitMode> {
-        choice(v, at, &["auto", "record", "batch"], &[CommitMode::Auto, CommitMode::Record, CommitMode::Batch])
-    }
-}
+named_choice!(CommitMode { Auto = "auto", Record = "record", Batch = "batch" });
 
-impl OffsetReset {
-    fn read(v: &Value, at: &At) -> Read<OffsetReset> {
-        choice(v, at, &["earliest", "latest"], &[OffsetReset::Earliest, OffsetReset::Latest])
-    }
-}
+named_choice!(OffsetReset { Earliest = "earliest", Latest = "latest" });
 
 impl Semantics {
     const ALL: [Semantics; 3] = [Semantics::AtMostOnce, Semantics::AtLeastOnce, Semantics::ExactlyOnce];
@@ -389,26 +383,11 @@ impl RetrySpec {
     }
 }
 
-impl RetryPolicy {
-    fn read(v: &Value, at: &At) -> Read<RetryPolicy> {
-        let all = [RetryPolicy::None, RetryPolicy::Immediate, RetryPolicy::Fixed, RetryPolicy::Exponential];
-        choice(v, at, &["none", "immediate", "fixed", "exponential"], &all)
-    }
-}
+named_choice!(RetryPolicy { None = "none", Immediate = "immediate", Fixed = "fixed", Exponential = "exponential" });
 
-impl Jitter {
-    fn read(v: &Value, at: &At) -> Read<Jitter> {
-        let all = [Jitter::None, Jitter::Full, Jitter::Equal, Jitter::Decorrelated];
-        choice(v, at, &["none", "full", "equal", "decorrelated"], &all)
-    }
-}
+named_choice!(Jitter { None = "none", Full = "full", Equal = "equal", Decorrelated = "decorrelated" });
 
-impl GiveUp {
-    fn read(v: &Value, at: &At) -> Read<GiveUp> {
-        let all = [GiveUp::Requeue, GiveUp::DeadLetter, GiveUp::Drop, GiveUp::Block];
-        choice(v, at, &["requeue", "dead_letter", "drop", "block"], &all)
-    }
-}
+named_choice!(GiveUp { Requeue = "requeue", DeadLetter = "dead_letter", Drop = "drop", Block = "block" });
 
 impl ConsumerFault {
     fn read(v: &Value, at: &At) -> Read<ConsumerFault> {
@@ -439,12 +418,7 @@ impl ConsumerFault {
     }
 }
 
-impl CrashPoint {
-    fn read(v: &Value, at: &At) -> Read<CrashPoint> {
-        let all = [CrashPoint::BeforeProcessing, CrashPoint::AfterEffect, CrashPoint::AfterAck];
-        choice(v, at, &["before_processing", "after_effect", "after_ack"], &all)
-    }
-}
+named_choice!(CrashPoint { BeforeProcessing = "before_processing", AfterEffect = "after_effect", AfterAck = "after_ack" });
 
 impl PoisonSpec {
     fn read(v: &Value, at: &At) -> Read<PoisonSpec> {

@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::scenario::read::{
-    boolean, choice, float, int, list, settings, string, string_or_strings, tagged, At, Fields, Read,
+    boolean, float, int, list, named_choice, settings, string, string_or_strings, tagged, At, Fields, Read,
 };
 use crate::scenario::{default_recover_ms, is_false, is_zero_i64};
 
@@ -216,12 +216,7 @@ impl ProducerSpec {
     }
 }
 
-impl PartitionBy {
-    fn read(v: &Value, at: &At) -> Read<PartitionBy> {
-        let all = [PartitionBy::Key, PartitionBy::RoundRobin, PartitionBy::EventType];
-        choice(v, at, &["key", "round_robin", "event_type"], &all)
-    }
-}
+named_choice!(PartitionBy { Key = "key", RoundRobin = "round_robin", EventType = "event_type" });
 
 impl WriteSpec {
     fn read(v: &Value, at: &At) -> Read<WriteSpec> {
@@ -236,12 +231,7 @@ impl WriteSpec {
     }
 }
 
-impl WriteOrder {
-    fn read(v: &Value, at: &At) -> Read<WriteOrder> {
-        let all = [WriteOrder::WriteThenPublish, WriteOrder::PublishThenWrite];
-        choice(v, at, &["write_then_publish", "publish_then_write"], &all)
-    }
-}
+named_choice!(WriteOrder { WriteThenPublish = "write_then_publish", PublishThenWrite = "publish_then_write" });
 
 impl Arrivals {
     fn read(v: &Value, at: &At) -> Read<Arrivals> {
@@ -272,11 +262,7 @@ impl Keys {
     }
 }
 
-impl KeyChoice {
-    fn read(v: &Value, at: &At) -> Read<KeyChoice> {
-        choice(v, at, &["round_robin", "random"], &[KeyChoice::RoundRobin, KeyChoice::Random])
-    }
-}
+named_choice!(KeyChoice { RoundRobin = "round_robin", Random = "random" });
 
 impl PublishSpec {
     fn read(v: &Value, at: &At) -> Read<PublishSpec> {

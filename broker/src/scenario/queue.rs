@@ -5,7 +5,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::scenario::read::{choice, int, string, At, Fields, Read};
+use crate::scenario::read::{int, named_choice, string, At, Fields, Read};
 
 // ---------------------------------------------------------------------------------------
 // Queue
@@ -108,18 +108,9 @@ impl QueueSpec {
     }
 }
 
-impl QueueType {
-    fn read(v: &Value, at: &At) -> Read<QueueType> {
-        choice(v, at, &["classic", "quorum"], &[QueueType::Classic, QueueType::Quorum])
-    }
-}
+named_choice!(QueueType { Classic = "classic", Quorum = "quorum" });
 
-impl Overflow {
-    fn read(v: &Value, at: &At) -> Read<Overflow> {
-        let all = [Overflow::DropHead, Overflow::RejectPublish, Overflow::RejectPublishDlx];
-        choice(v, at, &["drop-head", "reject-publish", "reject-publish-dlx"], &all)
-    }
-}
+named_choice!(Overflow { DropHead = "drop-head", RejectPublish = "reject-publish", RejectPublishDlx = "reject-publish-dlx" });
 
 impl ExchangeSpec {
     pub(crate) fn read(v: &Value, at: &At) -> Read<ExchangeSpec> {
@@ -131,12 +122,7 @@ impl ExchangeSpec {
     }
 }
 
-impl ExchangeType {
-    fn read(v: &Value, at: &At) -> Read<ExchangeType> {
-        let all = [ExchangeType::Fanout, ExchangeType::Direct, ExchangeType::Topic];
-        choice(v, at, &["fanout", "direct", "topic"], &all)
-    }
-}
+named_choice!(ExchangeType { Fanout = "fanout", Direct = "direct", Topic = "topic" });
 
 impl DeadLetterQueueSpec {
     pub(crate) fn read(v: &Value, at: &At) -> Read<DeadLetterQueueSpec> {

@@ -193,6 +193,20 @@ pub(crate) fn choice<T: Copy>(v: &Value, at: &At, names: &[&str], all: &[T]) -> 
     Ok(all[name_of(v, at, names)?])
 }
 
+/// A choice of the format written as its name: `named_choice!(QueueType { Classic = "classic",
+/// Quorum = "quorum" })` gives `QueueType::read`, which refuses any other name with the list
+/// of those it knows.
+macro_rules! named_choice {
+    ($ty:ident { $($variant:ident = $name:literal),+ $(,)? }) => {
+        impl $ty {
+            pub(crate) fn read(v: &serde_json::Value, at: &$crate::scenario::read::At) -> $crate::scenario::read::Read<$ty> {
+                $crate::scenario::read::choice(v, at, &[$($name),+], &[$($ty::$variant),+])
+            }
+        }
+    };
+}
+pub(crate) use named_choice;
+
 fn unknown_variant(name: &str, at: &At, names: &[&str]) -> Problem {
     at.bad(format!("unknown variant `{name}`, {}", expected(names, "there are no variants")))
 }
