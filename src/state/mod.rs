@@ -160,6 +160,9 @@ pub struct AppState {
     pub refused_links: u64,
     /// Text to copy by hand (label, text) where the clipboard was refused.
     pub copy_text: Option<(String, String)>,
+    /// Whether the page's own address has been read: its link opened (or refused), or it had
+    /// none. Embed options wait for it, so that opening the link does not undo them.
+    pub address_read: bool,
     /// The share link last made (the browser compresses it, so it arrives a moment after the
     /// document changes), with the document and lesson it was made for: see `link`.
     made_link: Option<Rc<MadeLink>>,
@@ -218,6 +221,7 @@ impl PartialEq for AppState {
             refused_links,
             copy_text,
             made_link,
+            address_read,
             read_only,
             awaiting,
         } = self;
@@ -246,6 +250,7 @@ impl PartialEq for AppState {
             && *prediction == o.prediction
             && (*link_preset, *nav, *refused_links) == (o.link_preset, o.nav, o.refused_links)
             && *copy_text == o.copy_text
+            && *address_read == o.address_read
             && match (made_link, &o.made_link) {
                 (Some(a), Some(b)) => Rc::ptr_eq(a, b),
                 (None, None) => true,
@@ -333,6 +338,7 @@ impl AppState {
             refused_links: 0,
             copy_text: None,
             made_link: None,
+            address_read: false,
             read_only: false,
             awaiting: None,
         };

@@ -171,19 +171,19 @@ impl AppState {
 
     /// Opens a share link, or says why it cannot.
     fn open_link(self, link: Result<Shared, LinkError>, from_history: bool) -> Option<AppState> {
+        let read = self.address_read;
+        let s = AppState { address_read: true, ..self };
         match crate::model::share::open_shared(link) {
             Ok(opened) => {
-                if opened.doc == *self.doc {
+                if opened.doc == *s.doc {
                     // The page's own link came back (a reload, or history at this entry).
-                    return None;
+                    return (!read).then_some(s);
                 }
-                Some(self.open(opened, !from_history))
+                Some(s.open(opened, !from_history))
             }
-            Err(why) => Some(AppState {
-                notice: Some(Notice { text: why, at: None }),
-                refused_links: self.refused_links + 1,
-                ..self
-            }),
+            Err(why) => {
+                Some(AppState { notice: Some(Notice { text: why, at: None }), refused_links: s.refused_links + 1, ..s })
+            }
         }
     }
 

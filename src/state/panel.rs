@@ -109,6 +109,8 @@ pub enum PanelAction {
     Notify(String),
     /// The share link of a document, made.
     LinkMade(Rc<MadeLink>),
+    /// The page's address holds no link to open.
+    AddressRead,
     /// Embed mode's read-only option: from now on the scenario cannot be edited.
     SetReadOnly,
 }
@@ -174,6 +176,8 @@ pub(super) fn reduce(s: AppState, action: PanelAction) -> Option<AppState> {
         PanelAction::ShowCopyText(copy_text) => AppState { copy_text, ..s },
         PanelAction::Notify(text) => AppState { notice: Some(Notice { text, at: None }), ..s },
         PanelAction::LinkMade(made) => AppState { made_link: Some(made), ..s },
+        PanelAction::AddressRead if s.address_read => return None,
+        PanelAction::AddressRead => AppState { address_read: true, ..s },
         PanelAction::SetReadOnly => AppState { read_only: true, selection: Rc::default(), ..s },
     };
     Some(next)

@@ -51,6 +51,24 @@ test('a copied link opens the same scenario and run in a new page; back and forw
   expect(await traceHash(page)).toBe(hash);
 });
 
+test('embed options (start time, autoplay, read-only) apply to the scenario the frame\'s link opens', async ({ page }) => {
+  await page.goto('./');
+  await chooseLesson(page, 'poison-with-dlq');
+  await expect.poll(() => page.evaluate(() => location.hash)).toContain('#2.');
+  const hash = await page.evaluate(() => location.hash);
+  // The link names another lesson than the page opens with: the frame inflates the link and
+  // may fetch that lesson's file before it opens, and the options wait for it.
+  const framed = await page.context().newPage();
+  await framed.goto(`./?embed=1&t=3000&readonly=1${hash}`);
+  await expect(framed.getByRole('heading', { level: 1 })).toHaveText('Poison message with a DLQ');
+  await expect(transport(framed).locator('output.clock')).toHaveText(/^3\.00 s \//);
+  await framed.goto(`./?embed=1&autoplay=1${hash}`);
+  await expect(framed.getByRole('heading', { level: 1 })).toHaveText('Poison message with a DLQ');
+  await expect(framed.getByRole('button', { name: 'Pause' })).toBeVisible();
+  await expect.poll(async () => (await transport(framed).locator('output.clock').textContent()) ?? '').not.toMatch(/^0\.00 s/);
+  await framed.close();
+});
+
 test('a damaged link pasted over an edited scenario keeps the edit, in the page and in the address', async ({ page }) => {
   await page.goto('./');
   const seed = page.getByRole('textbox', { name: 'Seed' });

@@ -155,13 +155,18 @@ fn post(target: &web_sys::Window, fields: &[(&str, JsValue)]) {
     let _ = target.post_message(&o, "*");
 }
 
-/// Carries out the embed options once the page's own link has been read: read-only, speed,
-/// start time and autoplay.
+/// Carries out the embed options once the page's own link has been read and opened (the
+/// browser inflates it, and its lesson's file may have to be fetched first), so that opening
+/// it does not undo them: read-only, speed, start time and autoplay.
 #[hook]
 pub fn use_embed_options(state: &UseReducerHandle<AppState>, embed: &Embed) {
     let d = state.dispatcher();
     let embed = embed.clone();
-    use_effect_with((), move |_| {
+    let done = use_mut_ref(|| false);
+    use_effect_with(state.address_read, move |read| {
+        if !*read || std::mem::replace(&mut *done.borrow_mut(), true) {
+            return;
+        }
         if embed.read_only {
             d.dispatch(PanelAction::SetReadOnly.into());
         }

@@ -80,7 +80,9 @@ pub fn use_address(state: &UseReducerHandle<AppState>, entries: bool) {
                 move || {
                     let hash = window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
                     let text = hash.trim_start_matches('#').to_string();
-                    if !text.is_empty() {
+                    if text.is_empty() {
+                        d.dispatch(PanelAction::AddressRead.into());
+                    } else {
                         super::zlib::open(d.clone(), text, true);
                     }
                 }
