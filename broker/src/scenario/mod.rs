@@ -180,51 +180,29 @@ impl Scenario {
 
         let mut problems = Vec::new();
         let root = At::base("");
-        let mut each = |key: &str, what: &str, missing: Option<&str>| -> Vec<&Value> {
-            match top.get(key) {
-                Some(Value::Array(items)) => items.iter().collect(),
-                Some(_) => {
-                    problems.push(Problem::new(key, format!("must be a list of {what}")));
-                    Vec::new()
-                }
-                None => {
-                    problems.extend(missing.map(|m| Problem::new(key, m)));
-                    Vec::new()
-                }
-            }
-        };
-        let node_values =
-            each("nodes", "nodes", Some("missing; a scenario lists its nodes (an empty list is allowed)"));
-        let wire_values = each("wires", "wires", None);
-        let action_values = each("actions", "actions", None);
-        let mut keep = |read: Read<()>| read.map_err(|p| problems.push(p)).is_ok();
-        let (nodes_at, wires_at, actions_at) = (root.key("nodes"), root.key("wires"), root.key("actions"));
-        let mut nodes = Vec::with_capacity(node_values.len());
-        for (i, v) in node_values.into_iter().enumerate() {
-            keep(read_node(v, &nodes_at.index(i)).map(|n| nodes.push(n)));
-        }
-        let mut wires = Vec::with_capacity(wire_values.len());
-        for (i, v) in wire_values.into_iter().enumerate() {
-            keep(read_wire(v, &wires_at.index(i)).map(|w| wires.push(w)));
-        }
-        let mut actions = Vec::with_capacity(action_values.len());
-        for (i, v) in action_values.into_iter().enumerate() {
-            keep(read_action(v, &actions_at.index(i)).map(|a| actions.push(a)));
-        }
-        let mut lesson = None;
-        match top.get("lesson") {
-            None | Some(Value::Null) => {}
+        let node_values = items_at(
+            top,
+            "nodes",
+            Some("missing; a scenario lists its nodes (an empty list is allowed)"),
+            &mut problems,
+        );
+        let wire_values = items_at(top, "wires", None, &mut problems);
+        let action_values = items_at(top, "actions", None, &mut problems);
+        let nodes = read_items(node_values, &root.key("nodes"), read_node, &mut problems);
+        let wires = read_items(wire_values, &root.key("wires"), read_wire, &mut problems);
+        let actions = read_items(action_values, &root.key("actions"), read_action, &mut problems);
+        let lesson = match top.get("lesson") {
+            None | Some(Value::Null) => None,
             Some(v) if !v.is_object() => {
-                keep(Err(Problem::new("lesson", "must be an object: {\"watch\": ..., \"try\": ..., \"fix\": ...}")));
+                problems
+                    .push(Problem::new("lesson", "must be an object: {\"watch\": ..., \"try\": ..., \"fix\": ...}"));
+                None
             }
-            Some(v) => {
-                keep(Lesson::read(v, &root.key("lesson")).map(|l| lesson = Some(l)));
-            }
-        }
+            Some(v) => Lesson::read(v, &root.key("lesson")).map_err(|p| problems.push(p)).ok(),
+        };
 
         // The flat part of the scenario.
-        let mut head = None;
-        keep(read_head(top, &root).map(|h| head = Some(h)));
+        let head = read_head(top, &root).map_err(|p| problems.push(p)).ok();
         if !problems.is_empty() {
             return Err(problems);
         }
@@ -246,6 +224,32 @@ impl Scenario {
     pub fn to_json_pretty(&self) -> String {
         serde_json::to_string_pretty(self).expect("a scenario always serializes")
     }
+}
+
+/// The list at `key` of the scenario's top level; a problem, and no items, when it is not a
+/// list, or when it is absent and `missing` says it must be there.
+fn items_at<'v>(
+    top: &'v Map<String, Value>,
+    key: &str,
+    missing: Option<&str>,
+    problems: &mut Vec<Problem>,
+) -> &'v [Value] {
+    match top.get(key) {
+        Some(Value::Array(items)) => items,
+        Some(_) => {
+            problems.push(Problem::new(key, format!("must be a list of {key}")));
+            &[]
+        }
+        None => {
+            problems.extend(missing.map(|m| Problem::new(key, m)));
+            &[]
+        }
+    }
+}
+
+/// Each item of a list read at its index: one problem per bad item, the good ones kept.
+fn read_items<T>(items: &[Value], at: &At, read: fn(&Value, &At) -> Read<T>, problems: &mut Vec<Problem>) -> Vec<T> {
+    items.iter().enumerate().filter_map(|(i, v)| read(v, &at.index(i)).map_err(|p| problems.push(p)).ok()).collect()
 }
 
 /// Every key a scenario's top level may hold.
