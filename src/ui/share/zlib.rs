@@ -55,11 +55,15 @@ extern "C" {
     fn cancel(this: &Reader) -> js_sys::Promise;
 }
 
+/// `bytes` as a stream, to pipe through a transform.
+fn stream_of(bytes: &[u8]) -> Result<Readable, JsValue> {
+    let parts = Array::of1(&Uint8Array::from(bytes));
+    Ok(web_sys::Blob::new_with_u8_array_sequence(&parts)?.stream().unchecked_into())
+}
+
 /// `data` as a zlib stream, compressed by the browser.
 async fn deflate(data: &[u8]) -> Result<Vec<u8>, JsValue> {
-    let parts = Array::of1(&Uint8Array::from(data));
-    let blob = web_sys::Blob::new_with_u8_array_sequence(&parts)?;
-    let compressed = blob.stream().unchecked_into::<Readable>().pipe_through(&CompressionStream::new("deflate")?)?;
+    let compressed = stream_of(data)?.pipe_through(&CompressionStream::new("deflate")?)?;
     let response = web_sys::Response::new_with_opt_readable_stream(Some(&compressed))?;
     let bytes = JsFuture::from(response.array_buffer()?).await?;
     Ok(Uint8Array::new(&bytes).to_vec())
@@ -93,12 +97,8 @@ pub fn open(d: UseReducerDispatcher<AppState>, text: String, from_history: bool)
 async fn inflate(packed: &Packed) -> Result<Vec<u8>, LinkError> {
     let format = if packed.zlib { "deflate" } else { "deflate-raw" };
     let inflater = DecompressionStream::new(format).map_err(|_| LinkError::CannotUnpack)?;
-    let parts = Array::of1(&Uint8Array::from(packed.bytes.as_slice()));
-    let blob = web_sys::Blob::new_with_u8_array_sequence(&parts).map_err(|_| LinkError::CannotUnpack)?;
-    let reader = blob
-        .stream()
-        .unchecked_into::<Readable>()
-        .pipe_through_inflate(&inflater)
+    let reader = stream_of(&packed.bytes)
+        .and_then(|s| s.pipe_through_inflate(&inflater))
         .and_then(|s| s.get_reader())
         .map_err(|_| LinkError::CannotUnpack)?;
     let mut out = Vec::new();
