@@ -13,6 +13,7 @@
 //! Every edit is a pure function from a document to a new one, so undo and redo are a stack
 //! of documents.
 
+use broker::scenario::json::object;
 use serde_json::{json, Map, Value};
 
 /// Positions snap to this grid, in canvas units.
@@ -98,7 +99,7 @@ pub fn normalise(mut doc: Value) -> Value {
     if let Some(ws) = doc.get_mut("wires").and_then(Value::as_array_mut) {
         for w in ws.iter_mut() {
             if let Some([from, to]) = w.as_array().map(Vec::as_slice) {
-                *w = json!({"from": from, "to": to});
+                *w = object([("from", from.clone()), ("to", to.clone())]);
             }
         }
     }
@@ -117,7 +118,7 @@ pub fn normalise(mut doc: Value) -> Value {
         let valid =
             positions.get(id).and_then(Value::as_array).is_some_and(|p| p.len() == 2 && p.iter().all(Value::is_number));
         if !valid {
-            positions.insert(id.clone(), json!([at.0, at.1]));
+            positions.insert(id.clone(), Value::from(vec![at.0, at.1]));
         }
     }
     doc
@@ -239,7 +240,7 @@ fn positions_mut(doc: &mut Value) -> &mut Map<String, Value> {
 
 pub fn set_position(doc: &mut Value, id: &str, at: (f64, f64)) {
     let clamp = |v: f64| snap(v.clamp(-100_000.0, 100_000.0));
-    positions_mut(doc).insert(id.to_owned(), json!([clamp(at.0), clamp(at.1)]));
+    positions_mut(doc).insert(id.to_owned(), Value::from(vec![clamp(at.0), clamp(at.1)]));
 }
 
 /// An id not yet taken: "queue", then "queue-2", "queue-3", ...
@@ -370,7 +371,7 @@ pub fn rename(doc: &mut Value, from: &str, to: &str) -> Result<(), String> {
     }
     let swap = |v: &mut Value| {
         if v.as_str() == Some(from) {
-            *v = json!(to);
+            *v = Value::from(to);
         }
     };
     for n in array_mut(doc, "nodes") {
@@ -445,13 +446,13 @@ pub fn add_wire(doc: &mut Value, from: &str, to: &str) -> Result<usize, String> 
     if wires(doc).len() >= MAX_WIRES {
         return Err(format!("A scenario holds at most {MAX_WIRES} wires."));
     }
-    let mut wire = json!({"from": from, "to": to});
+    let mut wire = object([("from", Value::from(from)), ("to", Value::from(to))]);
     // A direct or topic exchange routes by binding key: start with one that matches the
     // default routing key (the event type), so the new wire works at once.
     if ka == "exchange" && matches!(a.get("type").and_then(Value::as_str), Some("direct" | "topic")) {
-        wire["binding_key"] = json!("#");
+        wire["binding_key"] = Value::from("#");
         if a.get("type").and_then(Value::as_str) == Some("direct") {
-            wire["binding_key"] = json!("OrderPlaced");
+            wire["binding_key"] = Value::from("OrderPlaced");
         }
     }
     let ws = array_mut(doc, "wires");
@@ -477,7 +478,7 @@ pub fn remove_wire(doc: &mut Value, index: usize) {
 /// Records an action (e.g. `{"crash": {"consumer": "billing"}}`) at `at_ms` into the action
 /// script, keeping it in time order (after actions at the same moment).
 pub fn record_action(doc: &mut Value, at_ms: i64, mut action: Value) {
-    action["at_ms"] = json!(at_ms);
+    action["at_ms"] = Value::from(at_ms);
     let actions = array_mut(doc, "actions");
     let i = actions.partition_point(|a| a.get("at_ms").and_then(Value::as_i64).unwrap_or(0) <= at_ms);
     actions.insert(i, action);

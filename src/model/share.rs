@@ -13,6 +13,7 @@
 //! ```
 
 use broker::link::{LinkError, Shared};
+use broker::scenario::json::{self, JsonError};
 use serde_json::Value;
 
 use crate::model::doc;
@@ -23,7 +24,7 @@ const NARRATION: [&str; 3] = ["title", "description", "lesson"];
 
 /// A lesson's file as shipped, if it is on hand.
 fn shipped(preset: Option<usize>) -> Option<Value> {
-    serde_json::from_str(&presets::text(preset?)?).ok()
+    json::read(&presets::text(preset?)?).ok()
 }
 
 /// What a link carries for a document that started from lesson `preset`: the document
@@ -101,11 +102,11 @@ pub fn open_file(text: &str) -> Result<Opened, String> {
             broker::scenario::MAX_SCENARIO_BYTES
         ));
     }
-    let v: Value = serde_json::from_str(text).map_err(|e| format!("The file is not JSON: {e}."))?;
     // As `brokerlab check` reads a file: a key written twice is refused, not read as the last.
-    if let Some(path) = broker::scenario::duplicate_keys::first_duplicate(text) {
-        return Err(format!("1 problem: {path}: is written twice in the same object; keep one."));
-    }
+    let v = json::read(text).map_err(|e| match e {
+        JsonError::WrittenTwice(_) => format!("1 problem: {e}."),
+        e => format!("The file is not JSON: {e}."),
+    })?;
     checked(broker::link::migrate(v)).map(|doc| Opened { doc, preset: None })
 }
 

@@ -6,7 +6,8 @@
 
 use std::rc::Rc;
 
-use serde_json::{json, Value};
+use broker::scenario::json::object;
+use serde_json::Value;
 
 use super::{AppState, Notice, Sel, Tab};
 use crate::model::doc;
@@ -234,13 +235,13 @@ pub(super) fn reduce(s: AppState, action: EditAction) -> Option<AppState> {
         EditAction::EditScenario { field, text } => {
             let key = format!("scenario:{field:?}");
             let parsed: Result<Value, String> = match field {
-                ScenarioField::Title => Ok(json!(text)),
+                ScenarioField::Title => Ok(Value::from(text.as_str())),
                 ScenarioField::Duration => text
                     .trim()
                     .parse::<i64>()
-                    .map(|v| json!(v))
+                    .map(Value::from)
                     .map_err(|_| "Enter a whole number of milliseconds, e.g. 30000".to_owned()),
-                ScenarioField::Seed => crate::model::seed::parse_seed(&text).map(|v| json!(v)),
+                ScenarioField::Seed => crate::model::seed::parse_seed(&text).map(Value::from),
             };
             match parsed {
                 Ok(v) => {
@@ -311,15 +312,16 @@ pub(super) fn reduce(s: AppState, action: EditAction) -> Option<AppState> {
             s.set_doc(prev)
         }
         EditAction::CrashNow { consumer, recover_after_ms } => {
-            let mut body = json!({"consumer": consumer});
+            let mut body = object([("consumer", Value::from(consumer))]);
             if let Some(r) = recover_after_ms {
-                body["recover_after_ms"] = json!(r);
+                body["recover_after_ms"] = Value::from(r);
             }
-            s.action_at_playhead(json!({ "crash": body }))
+            s.action_at_playhead(object([("crash", body)]))
         }
-        EditAction::OutageNow { node, duration_ms } => {
-            s.action_at_playhead(json!({"outage": {"node": node, "duration_ms": duration_ms}}))
-        }
+        EditAction::OutageNow { node, duration_ms } => s.action_at_playhead(object([(
+            "outage",
+            object([("node", Value::from(node)), ("duration_ms", Value::from(duration_ms))]),
+        )])),
         EditAction::ActNow(what) => s.action_at_playhead(what),
         EditAction::RemoveAction(i) => s.edit(
             |d| {

@@ -9,7 +9,8 @@
 use std::rc::Rc;
 
 use broker::link::{LinkError, Shared};
-use serde_json::{json, Value};
+use broker::scenario::json::object;
+use serde_json::Value;
 
 use super::{AppState, LogFilter, Notice, Prediction, Tab};
 use crate::model::doc;
@@ -269,7 +270,7 @@ impl AppState {
                 (doc, label.to_string())
             }
         };
-        doc["seed"] = self.running.get("seed").cloned().unwrap_or(json!(1));
+        doc["seed"] = self.running.get("seed").cloned().unwrap_or(Value::from(1));
         match doc::check(&doc) {
             Ok(model) => {
                 let mut lane = Lane::new(Player::new(model), &doc);
@@ -298,10 +299,14 @@ impl AppState {
 /// A lesson's scenario as an editable document, if its file is on hand and is JSON.
 pub fn lesson_doc(lesson: usize) -> Option<Value> {
     let text = presets::text(lesson)?;
-    serde_json::from_str(&text).ok().map(doc::normalise)
+    broker::scenario::json::read(&text).ok().map(doc::normalise)
 }
 
 /// The scenario with nothing in it, for when no lesson is on hand.
 pub fn empty_doc() -> Value {
-    doc::normalise(json!({"version": 1, "duration_ms": 10000, "nodes": []}))
+    doc::normalise(object([
+        ("version", Value::from(1)),
+        ("duration_ms", Value::from(10_000)),
+        ("nodes", Value::Array(Vec::new())),
+    ]))
 }

@@ -108,7 +108,7 @@ fn main() -> ExitCode {
             match check(&scenario, &text) {
                 Ok(_) => {
                     // `check` has read the same text as a scenario, so it is JSON.
-                    let value: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+                    let value = broker::scenario::json::read(&text).unwrap_or_default();
                     // Only a link that `unpack` and the app would open is handed out.
                     match broker::link::encode_checked(&value, preset.as_deref()) {
                         Ok(link) => {

@@ -18,8 +18,10 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use serde_json::{json, Value};
+use serde_json::Value;
 
+use crate::scenario::json::object;
+use crate::scenario::json::{self, JsonError};
 use crate::scenario::CURRENT_VERSION;
 
 /// The version of the link's own packing (not of the scenario inside it).
@@ -121,9 +123,9 @@ pub fn encode(scenario: &Value, preset: Option<&str>) -> String {
 /// it with the browser's own zlib (`CompressionStream`) and hands the result to [`pack`], so
 /// that its wasm carries no compressor; any zlib stream reads back the same.
 pub fn envelope(scenario: &Value, preset: Option<&str>) -> String {
-    let mut envelope = json!({ "s": scenario });
+    let mut envelope = object([("s", scenario.clone())]);
     if let Some(p) = preset {
-        envelope["p"] = json!(p);
+        envelope["p"] = Value::from(p);
     }
     write_json(&envelope, false)
 }
@@ -332,11 +334,10 @@ pub fn unpack(link: &str) -> Result<Packed, LinkError> {
 /// scenario migrated.
 pub fn open(inflated: &[u8]) -> Result<Shared, LinkError> {
     let text = std::str::from_utf8(inflated).map_err(|_| LinkError::NotAScenario("not UTF-8 text".into()))?;
-    let envelope: Value = serde_json::from_str(text).map_err(|e| LinkError::NotAScenario(e.to_string()))?;
-    if let Some(path) = crate::scenario::duplicate_keys::first_duplicate(text) {
-        let path = path.strip_prefix("s.").unwrap_or(&path).to_string();
-        return Err(LinkError::WrittenTwice(path));
-    }
+    let envelope = json::read(text).map_err(|e| match e {
+        JsonError::WrittenTwice(path) => LinkError::WrittenTwice(path.strip_prefix("s.").unwrap_or(&path).to_string()),
+        e => LinkError::NotAScenario(e.to_string()),
+    })?;
     let Value::Object(mut envelope) = envelope else {
         return Err(LinkError::NotAScenario("not a JSON object".into()));
     };
@@ -362,7 +363,7 @@ const STEPS: &[fn(&mut Value)] = &[from_0_to_1];
 
 /// Version 0 had no `version` field; otherwise it is version 1.
 fn from_0_to_1(v: &mut Value) {
-    v["version"] = json!(1);
+    v["version"] = Value::from(1);
 }
 
 /// Brings a scenario of any older format version up to [`CURRENT_VERSION`], one step at a
@@ -385,7 +386,7 @@ pub fn migrate(mut v: Value) -> Value {
             step(&mut v);
         }
         version += 1;
-        v["version"] = json!(version);
+        v["version"] = Value::from(version);
     }
     v
 }
@@ -393,6 +394,7 @@ pub fn migrate(mut v: Value) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn any_zlib_stream_packs_a_link_that_opens() {

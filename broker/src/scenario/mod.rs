@@ -19,8 +19,9 @@
 //! choices) are in `read.rs`; its problems are in the format's words, never naming a Rust
 //! type. serde writes a scenario back out (`to_json_pretty`, the command line's `--json`).
 
-pub mod duplicate_keys;
 pub mod fate;
+pub mod json;
+mod json_number;
 pub mod lesson;
 pub mod limits;
 pub mod link;
@@ -39,6 +40,7 @@ mod wire;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use crate::scenario::json::JsonError;
 use crate::scenario::read::{int, string, uint, At, Fields, Read};
 
 use crate::scenario::lesson::Lesson;
@@ -150,12 +152,13 @@ impl Scenario {
                 ),
             )]);
         }
-        let value: Value =
-            serde_json::from_str(text).map_err(|e| vec![Problem::new("", format!("not valid JSON: {e}"))])?;
-        if let Some(path) = crate::scenario::duplicate_keys::first_duplicate(text) {
-            return Err(vec![Problem::new(path, "is written twice in the same object; keep one")]);
+        match json::read(text) {
+            Ok(value) => Scenario::from_value(value),
+            Err(JsonError::WrittenTwice(path)) => {
+                Err(vec![Problem::new(path, "is written twice in the same object; keep one")])
+            }
+            Err(e) => Err(vec![Problem::new("", format!("not valid JSON: {e}"))]),
         }
-        Scenario::from_value(value)
     }
 
     /// Reads a scenario from parsed JSON, collecting one problem per bad part (a node, a wire,

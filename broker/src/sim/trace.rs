@@ -33,7 +33,7 @@ use std::hash::Hasher;
 use fnv::FnvHasher;
 
 use crate::sim::trace_hash::Fnv1a;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 use crate::model::ids::{EnvId, MsgId, NodeId};
 use crate::model::time::SimTime;
@@ -502,15 +502,15 @@ impl Entry {
     /// One JSON object, as `brokerlab run --trace` prints it.
     pub fn to_json(&self, names: &dyn Names) -> Value {
         let mut m = Map::new();
-        m.insert("t_us".into(), json!(self.t.0));
-        m.insert("seq".into(), json!(self.seq));
-        m.insert("event".into(), json!(self.event.name()));
-        m.insert("node".into(), json!(names.node_name(self.node)));
+        m.insert("t_us".into(), Value::from(self.t.0));
+        m.insert("seq".into(), Value::from(self.seq));
+        m.insert("event".into(), Value::from(self.event.name()));
+        m.insert("node".into(), Value::from(names.node_name(self.node)));
         if let Some(msg) = self.msg() {
-            m.insert("msg".into(), json!(names.msg_name(msg)));
+            m.insert("msg".into(), Value::from(names.msg_name(msg)));
         }
         if let Some(env) = self.env() {
-            m.insert("copy".into(), json!(env.0));
+            m.insert("copy".into(), Value::from(env.0));
         }
         let mut j = Json { m, names, msg: self.msg() };
         self.event.write_json(&mut j);

@@ -6,7 +6,8 @@
 //!   `producer_behaviour`, and the public API (`api`);
 //! - the shipped lessons and their trace hashes: `lessons`, `golden`;
 //! - properties over random scenarios and queueing theory: `properties`, `queueing_theory`;
-//! - bad input of every kind: `hostile_input`, `links`;
+//! - bad input of every kind: `hostile_input`, `links`, and the JSON reader against serde_json's
+//!   (`json_reader`);
 //! - the `brokerlab` command line: `cli`;
 //! - the layout's import rules: `layout`.
 
@@ -17,6 +18,7 @@ mod common;
 mod consumer_behaviour;
 mod golden;
 mod hostile_input;
+mod json_reader;
 mod layout;
 mod lessons;
 mod links;

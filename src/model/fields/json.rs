@@ -3,6 +3,7 @@
 //! parameters of a variant, fault or settings object that is off, and `template` is a new
 //! node with teaching defaults.
 
+use broker::scenario::json::object;
 use serde_json::{json, Map, Value};
 
 use super::catalogue::{fields_for, kind_of, Field, Input::*};
@@ -85,8 +86,8 @@ fn number_text(n: &serde_json::Number) -> String {
     }
 }
 
-/// A number as people type it: "1.5", ".5", "2.", "+3", "1e3". Read by serde_json (after
-/// tidying the forms JSON does not allow), which the app has anyway; Rust's own float parser
+/// A number as people type it: "1.5", ".5", "2.", "+3", "1e3". Read as a file's number is
+/// (after tidying the forms JSON does not allow), correctly rounded; Rust's own float parser
 /// would add its tables to the wasm.
 pub fn parse_number(t: &str) -> Option<f64> {
     let t = t.strip_prefix('+').unwrap_or(t);
@@ -101,7 +102,7 @@ pub fn parse_number(t: &str) -> Option<f64> {
     if s.ends_with('.') {
         s.push('0');
     }
-    serde_json::from_str::<f64>(&s).ok()
+    broker::scenario::json::number(&s)
 }
 
 /// A JSON value as compact text, for showing it in a field. Written here rather than with
@@ -181,7 +182,7 @@ pub fn write(obj: &mut Value, f: &Field, text: &str) -> Result<(), String> {
         }
         List { range } => {
             let names: Vec<&str> = t.split(',').map(str::trim).filter(|s| !s.is_empty()).collect();
-            Some(if t.contains(',') || (*range && !t.contains("..")) { json!(names) } else { Value::from(t) })
+            Some(if t.contains(',') || (*range && !t.contains("..")) { Value::from(names) } else { Value::from(t) })
         }
         Variant(opts) => {
             choose(opts.iter().map(|o| o.0), t)?;
@@ -189,7 +190,7 @@ pub fn write(obj: &mut Value, f: &Field, text: &str) -> Result<(), String> {
                 return Ok(());
             }
             let params = opts.iter().find(|o| o.0 == t).map_or("{}", |o| o.2);
-            Some(json!({ t: serde_json::from_str::<Value>(params).unwrap_or_default() }))
+            Some(object([(t, broker::scenario::json::read(params).unwrap_or_default())]))
         }
         Fault(name, params) => {
             let on = on_off(t)?;
@@ -203,7 +204,7 @@ pub fn write(obj: &mut Value, f: &Field, text: &str) -> Result<(), String> {
             }
             let list = faults.as_array_mut().unwrap();
             if on {
-                list.push(json!({ *name: serde_json::from_str::<Value>(params).unwrap_or_default() }));
+                list.push(object([(*name, broker::scenario::json::read(params).unwrap_or_default())]));
             } else {
                 list.retain(|e| !is_entry(e, name));
             }
@@ -217,7 +218,7 @@ pub fn write(obj: &mut Value, f: &Field, text: &str) -> Result<(), String> {
             if on == get(obj, f.path).is_some() {
                 return Ok(());
             }
-            on.then(|| serde_json::from_str(params).unwrap_or_default())
+            on.then(|| broker::scenario::json::read(params).unwrap_or_default())
         }
     };
     let (head, last) = f.path.rsplit_once('/').unwrap_or(("", f.path));
@@ -226,7 +227,7 @@ pub fn write(obj: &mut Value, f: &Field, text: &str) -> Result<(), String> {
     }
     // A short wire ["from", "to"] becomes an object before it takes settings.
     if let Some([from, to]) = obj.as_array().map(Vec::as_slice) {
-        *obj = json!({ "from": from, "to": to });
+        *obj = object([("from", from.clone()), ("to", to.clone())]);
     }
     let map = dig(obj, head);
     match value {
@@ -246,18 +247,21 @@ pub fn write(obj: &mut Value, f: &Field, text: &str) -> Result<(), String> {
 
 /// A new node of `kind` with id `id`, with teaching defaults that are valid once wired.
 pub fn template(kind: &str, id: &str) -> Value {
-    match kind {
-        "producer" => json!({
-            "id": id, "kind": kind, "arrivals": {"fixed": {"interval_ms": 200}}, "count": 20,
-            "event_type": "OrderPlaced", "keys": "order-1..order-5"
-        }),
-        "exchange" => json!({"id": id, "kind": kind, "type": "fanout"}),
-        "queue" => json!({"id": id, "kind": kind, "prefetch": 1}),
-        "topic" => json!({"id": id, "kind": kind, "partitions": 3}),
-        "consumer" => json!({
-            "id": id, "kind": kind, "semantics": "at-least-once",
-            "processing": {"fixed": {"ms": 150}}, "effect": "charge card"
-        }),
-        _ => json!({"id": id, "kind": kind}),
+    let settings = match kind {
+        "producer" => {
+            r#"{"arrivals": {"fixed": {"interval_ms": 200}}, "count": 20, "event_type": "OrderPlaced", "keys": "order-1..order-5"}"#
+        }
+        "exchange" => r#"{"type": "fanout"}"#,
+        "queue" => r#"{"prefetch": 1}"#,
+        "topic" => r#"{"partitions": 3}"#,
+        "consumer" => {
+            r#"{"semantics": "at-least-once", "processing": {"fixed": {"ms": 150}}, "effect": "charge card"}"#
+        }
+        _ => "{}",
+    };
+    let mut node = object([("id", Value::from(id)), ("kind", Value::from(kind))]);
+    if let (Some(node), Ok(Value::Object(settings))) = (node.as_object_mut(), broker::scenario::json::read(settings)) {
+        node.extend(settings);
     }
+    node
 }

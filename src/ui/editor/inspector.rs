@@ -4,6 +4,7 @@
 //! stays in the document with the core's own message next to it; neither reaches the player.
 //! With nothing selected it shows the scenario's own settings and its action script.
 
+use broker::scenario::json::object;
 use serde_json::Value;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -245,7 +246,7 @@ fn node_now_controls(state: &UseReducerHandle<AppState>, id: &str, kind: &str) -
             let group = (consumer_source(&state.doc, id).as_deref() == Some("topic")).then(|| {
                 let away = state.status.iter().any(|s| s.id == id && s.state == "away");
                 let (label, what) = if away { ("Join its group now", "join") } else { ("Leave its group now", "leave") };
-                html! { <button type="button" onclick={act(serde_json::json!({ what: {"consumer": id} }))}>{ label }</button> }
+                html! { <button type="button" onclick={act(object([(what, object([("consumer", Value::from(id))]))]))}>{ label }</button> }
             });
             html! {
                 <div class="now">
@@ -259,7 +260,7 @@ fn node_now_controls(state: &UseReducerHandle<AppState>, id: &str, kind: &str) -
         }
         "dead_letter_queue" => html! {
             <div class="now">
-                <button type="button" onclick={act(serde_json::json!({"redrive": {"dlq": id}}))}>{ "Redrive its dead letters now" }</button>
+                <button type="button" onclick={act(object([("redrive", object([("dlq", Value::from(id))]))]))}>{ "Redrive its dead letters now" }</button>
                 <p class="field-help">{ format!("Each goes back to the queue it died in; recorded in the action script at {at}.") }</p>
             </div>
         },

@@ -26,7 +26,7 @@ pub async fn fetch(lesson: usize) -> Result<String, String> {
     }
     let text = JsFuture::from(response.text().map_err(why)?).await.map_err(why)?.as_string().unwrap_or_default();
     // A server that answers every address with its home page has not sent a lesson file.
-    match serde_json::from_str::<serde_json::Value>(&text) {
+    match broker::scenario::json::read(&text) {
         Ok(_) => Ok(text),
         Err(_) => Err("the server did not send a scenario file".to_string()),
     }
