@@ -432,6 +432,13 @@ pub fn add_wire(doc: &mut Value, from: &str, to: &str) -> Result<usize, String> 
     if let Some(why) = broker::wire_refusal(ka, kb) {
         return Err(capitalise(&why));
     }
+    // A consumer publishes only as a service, whose rules (`publishes`) are written in the
+    // scenario file; the inspector has no field for them.
+    if ka == "consumer" && a.get("publishes").is_none_or(|p| p.as_array().is_some_and(Vec::is_empty)) {
+        return Err(format!(
+            "{from} publishes nothing: a consumer publishes as a service, with \"publishes\" rules written in its scenario file (Export, edit, Import)."
+        ));
+    }
     if wires(doc).iter().any(|w| wire_ends(w) == (from, to)) {
         return Err(format!("{from} is already wired to {to}."));
     }

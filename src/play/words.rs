@@ -43,6 +43,12 @@ pub fn describe(e: &Entry, sim: &Simulation) -> String {
     let group = |g: u16| sim.group_name_and_strategy(g).0.to_string();
     let here = node(e.node);
     match &e.event {
+        Event::Caused { cause, gave_up: false } => {
+            format!("{here} publishes this because it handled {}", sim.msg_label(*cause))
+        }
+        Event::Caused { cause, gave_up: true } => {
+            format!("{here} publishes this because it gave up on {}", sim.msg_label(*cause))
+        }
         Event::Published { attempt: 1 } => format!("published by {here}"),
         Event::Published { attempt } => format!("published again by {here} (attempt {attempt})"),
         Event::PublishFailed { attempt, reason } => format!("publish attempt {attempt} failed: {}", reason.human()),

@@ -8,7 +8,7 @@ use super::{article, ByName, Checker};
 use crate::model::ids::NodeId;
 use crate::model::time::Duration;
 use crate::model::*;
-use crate::scenario::limits::{MAX_ATTEMPTS, MAX_CONCURRENCY};
+use crate::scenario::limits::{MAX_ATTEMPTS, MAX_CONCURRENCY, MAX_EVENT_TYPES};
 use crate::scenario::*;
 
 impl Checker {
@@ -77,6 +77,7 @@ impl Checker {
             start: Duration::from_ms(self.whole_ms(&format!("{p}.start_ms"), s.start_ms, 0)),
             dead_letter: None,
             log: None,
+            output: self.compile_output(p, s),
         };
         for (j, f) in s.faults.iter().enumerate() {
             let fp = format!("{p}.faults[{j}]");
@@ -84,6 +85,9 @@ impl Checker {
                 ConsumerFault::Crash { probability, point, recover_after_ms } => {
                     let probability = self.probability(&format!("{fp}.crash.probability"), *probability);
                     let rec = self.whole_ms(&format!("{fp}.crash.recover_after_ms"), *recover_after_ms, 0);
+                    if *point == CrashPoint::AfterPublish && s.publishes.is_empty() {
+                        self.err(format!("{fp}.crash.point"), "\"after_publish\" is a point in a service's handler: this consumer publishes nothing (add \"publishes\")");
+                    }
                     m.crashes.push(CrashModel { probability, point: *point, recover_after: Duration::from_ms(rec) });
                 }
                 ConsumerFault::Slow { factor } => {
@@ -120,6 +124,71 @@ impl Checker {
             }
         }
         m
+    }
+
+    /// What a service publishes (`publishes`, `publish_mode`, `publish`); `None` for a plain
+    /// consumer, which may then not have the other two either.
+    fn compile_output(&mut self, p: &str, s: &ConsumerSpec) -> Option<Box<ServiceOutput>> {
+        if s.publishes.is_empty() {
+            let stray = if s.publish.is_some() {
+                Some("publish")
+            } else {
+                (!s.publish_mode.is_default()).then_some("publish_mode")
+            };
+            if let Some(name) = stray {
+                self.err(
+                    format!("{p}.{name}"),
+                    "applies to what a consumer publishes: add \"publishes\": [{\"publish\": [\"OrderPacked\"]}] to make it a service",
+                );
+            }
+            return None;
+        }
+        let mut rules: Vec<OutputRule> = Vec::new();
+        for (j, r) in s.publishes.iter().enumerate() {
+            let rp = format!("{p}.publishes[{j}]");
+            if let Some(on) = &r.on {
+                self.name(&format!("{rp}.on"), on);
+            }
+            if r.publish.is_empty() && r.give_up.is_empty() {
+                self.err(&rp, "publishes nothing: add \"publish\" (on success) or \"give_up\" (on giving up), each an event type or a list");
+            }
+            for (what, list) in [("publish", &r.publish), ("give_up", &r.give_up)] {
+                for (k, t) in list.iter().enumerate() {
+                    self.name(&format!("{rp}.{what}[{k}]"), t);
+                }
+                self.event_types += list.len() as u64;
+            }
+            if let Some(first) = rules.iter().position(|o| o.on == r.on) {
+                let which = r.on.as_ref().map_or("any event type".to_string(), |t| format!("{t:?}"));
+                self.err(&rp, format!("repeats publishes[{first}]: one rule per input event type ({which})"));
+            }
+            rules.push(OutputRule { on: r.on.clone(), publish: r.publish.clone(), give_up: r.give_up.clone() });
+        }
+        if self.event_types > MAX_EVENT_TYPES {
+            self.err(
+                format!("{p}.publishes"),
+                format!("the producers and services may name at most {MAX_EVENT_TYPES} event types in all; with this one's they name {}", self.event_types),
+            );
+        }
+        let publisher = ProducerModel {
+            arrivals: ArrivalModel::Fixed { interval: Duration(0) },
+            count: Some(0),
+            start: Duration(0),
+            event_types: Vec::new(),
+            schema_version: 1,
+            keys: Vec::new(),
+            key_choice: KeyChoice::RoundRobin,
+            routing_key: None,
+            publish: s.publish.as_ref().map(|ps| self.publish_model(p, ps)),
+            publish_lost: 0.0,
+            confirm_lost: 0.0,
+            target: None,
+            idempotent: false,
+            partition_by: PartitionBy::Key,
+            write: None,
+            crash: None,
+        };
+        Some(Box::new(ServiceOutput { publisher, rules, mode: s.publish_mode }))
     }
 
     /// Topic consumers: their group, commit settings and dead-letter target. Settings that

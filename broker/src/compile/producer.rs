@@ -113,23 +113,7 @@ impl Checker {
             None => Vec::new(),
             Some(k) => self.keys(&format!("{p}.keys"), k),
         };
-        let publish = s.publish.as_ref().map(|ps| PublishModel {
-            timeout: Duration::from_ms(self.int_range(
-                &format!("{p}.publish.timeout_ms"),
-                ps.timeout_ms,
-                1,
-                3_600_000,
-                " ms",
-            )),
-            retries: self.int_range(&format!("{p}.publish.retries"), ps.retries, 0, 100, "") as u32,
-            backoff: Duration::from_ms(self.int_range(
-                &format!("{p}.publish.backoff_ms"),
-                ps.backoff_ms,
-                0,
-                3_600_000,
-                " ms",
-            )),
-        });
+        let publish = s.publish.as_ref().map(|ps| self.publish_model(p, ps));
         let mut publish_lost = 0.0;
         let mut confirm_lost = 0.0;
         let mut crash = None;
@@ -194,6 +178,18 @@ impl Checker {
             partition_by: s.partition_by,
             write,
             crash,
+        }
+    }
+
+    /// Publisher confirms (`publish`) of a producer or a service at `p`.
+    pub(super) fn publish_model(&mut self, p: &str, ps: &PublishSpec) -> PublishModel {
+        let ms = |c: &mut Self, name: &str, v: i64, least: i64| {
+            Duration::from_ms(c.int_range(&format!("{p}.publish.{name}"), v, least, 3_600_000, " ms"))
+        };
+        PublishModel {
+            timeout: ms(self, "timeout_ms", ps.timeout_ms, 1),
+            retries: self.int_range(&format!("{p}.publish.retries"), ps.retries, 0, 100, "") as u32,
+            backoff: ms(self, "backoff_ms", ps.backoff_ms, 0),
         }
     }
 

@@ -35,6 +35,9 @@ pub fn wire_refusal(from: &str, to: &str) -> Option<String> {
             | (Exchange, Queue)
             | (Queue, Consumer)
             | (Topic, Consumer)
+            | (Consumer, Exchange)
+            | (Consumer, Queue)
+            | (Consumer, Topic)
     );
     if ok {
         return None;
@@ -48,9 +51,7 @@ pub fn wire_refusal(from: &str, to: &str) -> Option<String> {
             "dead letters reach a dead-letter queue through a queue's \"dead_letter\" setting, not a wire".to_string()
         }
         (_, Producer) => format!("{} {a} cannot publish to a producer", article(a)),
-        (Consumer, _) => {
-            format!("a consumer cannot send to {} {b}; it only reads from a queue or a topic", article(b))
-        }
+        (Consumer, _) => "a consumer publishes to an exchange, a queue or a topic (as a service)".to_string(),
         (Producer, Consumer) => {
             "a producer publishes to an exchange, a queue or a topic, and consumers read from the queue or topic"
                 .to_string()
@@ -128,6 +129,8 @@ impl Checker {
 
     pub(super) fn compile_wires(&mut self, s: &Scenario, by_name: &ByName, nodes: &mut [NodeModel]) {
         let mut seen: SortedMap<(NodeId, NodeId), usize> = SortedMap::new();
+        // Each service's output wire: its path, the service and where it publishes.
+        let mut outputs: Vec<(String, NodeId, NodeId)> = Vec::new();
         for (i, w) in s.wires.iter().enumerate() {
             let p = format!("wires[{i}]");
             let from = by_name.get(w.from.as_str()).copied();
@@ -213,7 +216,36 @@ impl Checker {
                         qm.consumers.push(consumer);
                     }
                 }
-                _ => unreachable!("wire_refusal admits only producer, exchange, queue and topic sources"),
+                NodeKind::Consumer(cm) => {
+                    if w.binding_key.is_some() {
+                        self.err(
+                            format!("{p}.binding_key"),
+                            "only a wire from a direct or topic exchange to a queue has a binding key",
+                        );
+                    }
+                    match cm.output.as_deref_mut() {
+                        None => self.err(&p, format!("consumer {from_name:?} publishes nothing: give it \"publishes\" (e.g. [{{\"publish\": [\"OrderPacked\"]}}]) to make it a service, or remove the wire")),
+                        Some(out) if out.publisher.target.is_some() => self.err(&p, format!("service {from_name:?} already publishes elsewhere; a service publishes to one exchange, queue or topic (use a fanout exchange or a topic to reach several)")),
+                        Some(out) => {
+                            out.publisher.target = Some(link);
+                            outputs.push((p, from, to));
+                        }
+                    }
+                }
+                _ => unreachable!("wire_refusal admits only producer, exchange, queue, topic and consumer sources"),
+            }
+        }
+        for (p, service, to) in outputs {
+            let NodeKind::Consumer(cm) = &nodes[service.index()].kind else { continue };
+            if cm.queue == Some(to) || self.consumer_topic.get(service.index()).copied().flatten() == Some(to) {
+                let kind = json_kind(&s.nodes[to.index()]);
+                self.err(
+                    p,
+                    format!(
+                        "{:?} would publish to the {kind} it reads from, and read its own events for ever",
+                        s.nodes[service.index()].id()
+                    ),
+                );
             }
         }
     }

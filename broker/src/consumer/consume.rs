@@ -17,7 +17,7 @@ use crate::consumer::Work;
 use crate::model::ids::{EnvId, MsgId, NodeId};
 use crate::model::time::Duration;
 use crate::model::ProcessingModel;
-use crate::scenario::{CrashPoint, GiveUp, Semantics};
+use crate::scenario::{CrashPoint, GiveUp, PublishMode, Semantics};
 use crate::sim::death::DeathReason;
 use crate::sim::message::EnvState;
 use crate::sim::trace::{CrashCause, Event, FailReason, LossReason, RequeueReason};
@@ -184,6 +184,7 @@ impl Simulation {
                     CrashPoint::BeforeProcessing => CrashCause::BeforeProcessing,
                     CrashPoint::AfterEffect => CrashCause::AfterEffect,
                     CrashPoint::AfterAck => CrashCause::AfterAck,
+                    CrashPoint::AfterPublish => CrashCause::AfterPublish,
                 };
                 self.crash_during(consumer, cause, Some(recover), Some(env));
                 return true;
@@ -226,11 +227,16 @@ impl Simulation {
         let msg = self.envs[w.env.index()].msg;
         let effect = self.consumer_effect[consumer.index()];
         let semantics = self.consumer_model(consumer).semantics;
-        if semantics == Semantics::ExactlyOnce && self.msgs[msg.index()].effect_count(effect) > 0 {
+        let mode = self.publish_mode(consumer);
+        if mode == Some(PublishMode::BeforeEffect) && self.publish_handled(consumer, msg, w.env) {
+            return;
+        }
+        let applied = !(semantics == Semantics::ExactlyOnce && self.msgs[msg.index()].effect_count(effect) > 0);
+        if applied {
+            self.apply_effect(consumer, w.env, effect);
+        } else {
             self.counters.duplicates_suppressed += 1;
             self.emit_env(consumer, w.env, Event::DuplicateSuppressed);
-        } else {
-            self.apply_effect(consumer, w.env, effect);
         }
         let now = self.now;
         self.envs[w.env.index()].effect_at.get_or_set(now);
@@ -240,6 +246,10 @@ impl Simulation {
             self.set_state(w.env, EnvState::Acked);
         }
         if self.crash_check(consumer, CrashPoint::AfterEffect, w.env) {
+            return;
+        }
+        // An idempotent consumer that finds the effect done skips what follows it, the publish too.
+        if applied && mode == Some(PublishMode::AfterEffect) && self.publish_handled(consumer, msg, w.env) {
             return;
         }
         if w.acked_early {
@@ -320,6 +330,8 @@ impl Simulation {
     }
 
     fn give_up(&mut self, consumer: NodeId, w: Work, then: GiveUp) {
+        let msg = self.envs[w.env.index()].msg;
+        self.publish_outputs(consumer, msg, true);
         if w.log.is_some() {
             return self.log_give_up(consumer, w, then);
         }

@@ -6,6 +6,7 @@
 pub mod consume;
 pub mod poll;
 pub mod retry;
+pub mod service;
 
 use std::collections::VecDeque;
 
@@ -35,6 +36,8 @@ pub struct ConsumerState {
     pub away: bool,
     /// How it reads a topic (unused for a queue consumer).
     pub log: crate::consumer::poll::LogState,
+    /// What it publishes, if it is a service.
+    pub output: Option<Box<crate::consumer::service::ServiceState>>,
 }
 
 impl Default for ConsumerState {
@@ -52,6 +55,7 @@ impl Default for ConsumerState {
             recover_at: None,
             away: false,
             log: crate::consumer::poll::LogState::default(),
+            output: None,
         }
     }
 }

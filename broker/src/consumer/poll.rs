@@ -22,7 +22,7 @@ use std::collections::VecDeque;
 use crate::consumer::Work;
 use crate::model::ids::{EnvId, NodeId};
 use crate::model::time::SimTime;
-use crate::scenario::{CommitMode, CrashPoint, GiveUp, OffsetReset, Semantics};
+use crate::scenario::{CommitMode, CrashPoint, GiveUp, OffsetReset, PublishMode, Semantics};
 use crate::sim::death::{record_death, DeathReason};
 use crate::sim::message::EnvState;
 use crate::sim::trace::{DropReason, Event, LossReason, ResetCause};
@@ -334,7 +334,12 @@ impl Simulation {
                 self.set_state(w.env, EnvState::InLog { topic: lw.topic, partition: lw.partition });
             }
         }
-        if semantics == Semantics::ExactlyOnce && self.msgs[msg.index()].effect_count(effect) > 0 {
+        let mode = self.publish_mode(consumer);
+        if mode == Some(PublishMode::BeforeEffect) && self.publish_handled(consumer, msg, w.env) {
+            return;
+        }
+        let duplicate = semantics == Semantics::ExactlyOnce && self.msgs[msg.index()].effect_count(effect) > 0;
+        if duplicate {
             self.counters.duplicates_suppressed += 1;
             self.emit_env(consumer, w.env, Event::DuplicateSuppressed);
         } else if transactional && !owns {
@@ -358,6 +363,9 @@ impl Simulation {
             self.commit(consumer, tp, lw.offset + 1);
         }
         if self.crash_check(consumer, CrashPoint::AfterEffect, w.env) {
+            return;
+        }
+        if !duplicate && mode == Some(PublishMode::AfterEffect) && self.publish_handled(consumer, msg, w.env) {
             return;
         }
         if !transactional {

@@ -229,6 +229,27 @@ pub struct ConsumerModel {
     pub dead_letter: Option<NodeId>,
     /// Set when the consumer reads a topic.
     pub log: Option<LogConsumerModel>,
+    /// Set when it publishes what it handles: a service.
+    pub output: Option<Box<ServiceOutput>>,
+}
+
+/// A service's publishing side: a producer without arrivals of its own (its one target, its
+/// publisher confirms), what it publishes for which input, and where the publish sits against
+/// the effect.
+#[derive(Clone, Debug)]
+pub struct ServiceOutput {
+    pub publisher: ProducerModel,
+    pub rules: Vec<OutputRule>,
+    pub mode: crate::scenario::PublishMode,
+}
+
+/// For inputs of event type `on` (any, if `None`): the event types published on success and on
+/// giving up.
+#[derive(Clone, Debug)]
+pub struct OutputRule {
+    pub on: Option<String>,
+    pub publish: Vec<String>,
+    pub give_up: Vec<String>,
 }
 
 /// How a consumer reads a topic.

@@ -58,17 +58,28 @@ impl ProducerState {
 }
 
 impl Simulation {
+    /// The publishing side of a producer, or of a service (a consumer that publishes).
     pub(crate) fn producer_model(&self, id: NodeId) -> &ProducerModel {
         match &self.model.nodes[id.index()].kind {
             NodeKind::Producer(p) => p,
-            _ => unreachable!("node {} is not a producer", id.0),
+            NodeKind::Consumer(c) if c.output.is_some() => &c.output.as_ref().expect("checked").publisher,
+            _ => unreachable!("node {} does not publish", id.0),
+        }
+    }
+
+    pub(crate) fn producer(&self, id: NodeId) -> &ProducerState {
+        match &self.nodes[id.index()] {
+            NodeState::Producer(p) => p,
+            NodeState::Consumer(c) if c.output.is_some() => &c.output.as_ref().expect("checked").publisher,
+            _ => unreachable!("node {} does not publish", id.0),
         }
     }
 
     pub(crate) fn producer_mut(&mut self, id: NodeId) -> &mut ProducerState {
         match &mut self.nodes[id.index()] {
             NodeState::Producer(p) => p,
-            _ => unreachable!("node {} is not a producer", id.0),
+            NodeState::Consumer(c) if c.output.is_some() => &mut c.output.as_mut().expect("checked").publisher,
+            _ => unreachable!("node {} does not publish", id.0),
         }
     }
 
@@ -167,7 +178,7 @@ impl Simulation {
 
     /// For a producer that publishes to a topic, the partition is chosen on the producer side,
     /// as Kafka's client does: by key with murmur2, else round-robin.
-    fn choose_partition(&mut self, producer: NodeId, msg: MsgId) {
+    pub(crate) fn choose_partition(&mut self, producer: NodeId, msg: MsgId) {
         let Some(target) = self.producer_model(producer).target.as_ref().map(|l| l.to) else { return };
         let NodeKind::Topic(t) = &self.model.nodes[target.index()].kind else { return };
         let n = t.partitions;
@@ -211,10 +222,7 @@ impl Simulation {
     pub(crate) fn publish_retry_due(&mut self, msg: MsgId, env: Option<EnvId>) {
         let producer = self.msgs[msg.index()].producer;
         let m = &self.msgs[msg.index()];
-        let epoch = match &self.nodes[producer.index()] {
-            NodeState::Producer(s) => s.epoch,
-            _ => unreachable!(),
-        };
+        let epoch = self.producer(producer).epoch;
         if m.producer_epoch != u32::MAX && m.producer_epoch != epoch {
             self.msgs[msg.index()].set_publishing(false);
             if let Some(env) = env {

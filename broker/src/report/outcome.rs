@@ -73,6 +73,13 @@ pub struct MessageOutcome {
     /// Its death records (`x-death`), newest first, if a copy was ever dead-lettered.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub deaths: Vec<crate::report::snapshot::DeathSnapshot>,
+    /// The message a service handled when it published this one (its causation id); absent
+    /// for a producer's own message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub caused_by: Option<MsgName>,
+    /// The first message of its flow (its correlation id), when that is not itself.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flow: Option<MsgName>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -240,6 +247,8 @@ impl RowsOf {
                 .deaths_of(m, decided_by)
                 .map(|d| d.iter().map(|r| sim.death_snapshot(r)).collect())
                 .unwrap_or_default(),
+            caused_by: m.cause().map(|c| self.name(c)),
+            flow: m.cause().map(|_| self.name(sim.flow_of(MsgId(i as u32)))),
         }
     }
 }

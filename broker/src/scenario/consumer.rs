@@ -8,9 +8,11 @@
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::scenario::producer::PublishSpec;
 use crate::scenario::read::{
     boolean, choice, float, int, list, named_choice, settings, string, tagged, At, Fields, Read,
 };
+use crate::scenario::service::{PublishMode, PublishRule};
 use crate::scenario::{default_recover_ms, is_false, is_zero_i64};
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -63,6 +65,14 @@ pub struct ConsumerSpec {
     /// The business effect and the offset commit in one transaction (exactly-once on a log).
     #[serde(skip_serializing_if = "is_false")]
     pub transactional: bool,
+    // What it publishes, which makes it a service (`service.rs`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub publishes: Vec<PublishRule>,
+    #[serde(skip_serializing_if = "PublishMode::is_default")]
+    pub publish_mode: PublishMode,
+    /// Publisher confirms for what it publishes, as a producer's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub publish: Option<PublishSpec>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -262,6 +272,9 @@ pub enum CrashPoint {
     AfterEffect,
     /// After the ack.
     AfterAck,
+    /// A service only: right after it publishes its output (before the effect, with
+    /// `publish_mode` "before_effect"; before the ack, otherwise).
+    AfterPublish,
 }
 
 /// Which messages the consumer cannot process, ever. Exactly one field is set.
@@ -303,6 +316,9 @@ impl ConsumerSpec {
             "max_poll_interval_ms",
             "heartbeat_interval_ms",
             "transactional",
+            "publishes",
+            "publish_mode",
+            "publish",
         ];
         let f = Fields::new(v, at, &names, "a consumer")?;
         Ok(ConsumerSpec {
@@ -326,6 +342,9 @@ impl ConsumerSpec {
             max_poll_interval_ms: f.opt("max_poll_interval_ms", int)?,
             heartbeat_interval_ms: f.opt("heartbeat_interval_ms", int)?,
             transactional: f.or("transactional", boolean, false)?,
+            publishes: f.or("publishes", PublishRule::read_all, Vec::new())?,
+            publish_mode: f.or("publish_mode", PublishMode::read, PublishMode::AfterEffect)?,
+            publish: f.opt("publish", PublishSpec::read)?,
         })
     }
 }
@@ -418,7 +437,7 @@ impl ConsumerFault {
     }
 }
 
-named_choice!(CrashPoint { BeforeProcessing = "before_processing", AfterEffect = "after_effect", AfterAck = "after_ack" });
+named_choice!(CrashPoint { BeforeProcessing = "before_processing", AfterEffect = "after_effect", AfterAck = "after_ack", AfterPublish = "after_publish" });
 
 impl PoisonSpec {
     fn read(v: &Value, at: &At) -> Read<PoisonSpec> {

@@ -33,6 +33,7 @@ mod action;
 mod consumer;
 mod producer;
 mod queue;
+mod service;
 mod topic;
 mod view;
 mod wire;
@@ -56,6 +57,7 @@ pub use producer::{
     Arrivals, EventTypes, KeyChoice, Keys, PartitionBy, ProducerFault, ProducerSpec, PublishSpec, WriteOrder, WriteSpec,
 };
 pub use queue::{DeadLetterQueueSpec, ExchangeSpec, ExchangeType, Overflow, QueueSpec, QueueType};
+pub use service::{PublishMode, PublishRule};
 pub use topic::TopicSpec;
 pub use view::View;
 pub use wire::Wire;

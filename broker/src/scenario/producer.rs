@@ -265,7 +265,7 @@ impl Keys {
 named_choice!(KeyChoice { RoundRobin = "round_robin", Random = "random" });
 
 impl PublishSpec {
-    fn read(v: &Value, at: &At) -> Read<PublishSpec> {
+    pub(crate) fn read(v: &Value, at: &At) -> Read<PublishSpec> {
         let wanted = "publisher confirms like {\"timeout_ms\": 1000, \"retries\": 3}";
         let f = Fields::new(v, at, &["timeout_ms", "retries", "backoff_ms"], wanted)?;
         Ok(PublishSpec {

@@ -36,6 +36,10 @@ impl Simulation {
         cs.crashed = true;
         cs.life += 1;
         cs.crashes += 1;
+        if let Some(out) = cs.output.as_mut() {
+            // A service's publish retries die with its process, as a producer's do.
+            out.publisher.epoch += 1;
+        }
         let works = std::mem::take(&mut cs.works);
         let life = cs.life;
         match during {

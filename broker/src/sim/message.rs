@@ -95,6 +95,16 @@ impl Message {
         }
     }
 
+    /// The message whose handling made a service publish this one (its causation id); `None`
+    /// for a producer's own message, which starts a flow.
+    pub fn cause(&self) -> Option<MsgId> {
+        self.more.as_ref().and_then(|more| more.cause)
+    }
+
+    pub fn set_cause(&mut self, cause: MsgId) {
+        self.more_mut().cause = Some(cause);
+    }
+
     /// Index into the simulation's interned keys; `None` for unkeyed messages.
     pub fn key(&self) -> Option<u32> {
         (self.key != NO_KEY).then_some(self.key)
@@ -237,6 +247,7 @@ impl Message {
                 envelopes: self.envelopes().to_vec(),
                 effects: self.effects().to_vec(),
                 overtaken_by: None,
+                cause: None,
                 publish_attempts: self.publish_attempts(),
                 settled_attempt: 0,
                 sequence_refusals: 0,

@@ -340,7 +340,27 @@ impl Simulation {
                         }
                     };
                     consumer_effect[i] = e as u16;
-                    NodeState::Consumer(ConsumerState { away: c.start.0 > 0, ..ConsumerState::default() })
+                    let mut intern = |t: &String| match event_types.iter().position(|x| x == t) {
+                        Some(i) => i as u16,
+                        None => {
+                            event_types.push(t.clone());
+                            (event_types.len() - 1) as u16
+                        }
+                    };
+                    let output = c.output.as_ref().map(|o| {
+                        let rules = o
+                            .rules
+                            .iter()
+                            .map(|r| {
+                                let on = r.on.as_ref().map(&mut intern);
+                                let publish = r.publish.iter().map(&mut intern).collect();
+                                (on, publish, r.give_up.iter().map(&mut intern).collect())
+                            })
+                            .collect();
+                        let publisher = ProducerState::new(&o.publisher, Vec::new(), Vec::new());
+                        Box::new(crate::consumer::service::ServiceState { publisher, rules })
+                    });
+                    NodeState::Consumer(ConsumerState { away: c.start.0 > 0, output, ..ConsumerState::default() })
                 }
                 NodeKind::DeadLetterQueue => NodeState::DeadLetterQueue { held: Vec::new() },
             });

@@ -151,6 +151,9 @@ event_table! {
         /// A transactional commit was fenced (the group rebalanced): the effect and the offset
         /// were both rolled back. Node: the consumer.
         41 TransactionAborted;
+        /// A service published this message because it handled the message `cause` (or gave
+        /// up on it), before the message's first publish attempt. Node: the service.
+        42 Caused { cause: MsgId => message "caused_by", gave_up: bool => num };
     }
 }
 
@@ -284,6 +287,7 @@ named_enum!(
         AfterAck => "after_ack", "crashed right after an ack",
         BetweenWriteAndPublish => "between_write_and_publish", "the producer crashed between its business write and its publish",
         RelayBeforeMarkingSent => "relay_before_marking_sent", "the outbox relay crashed after publishing, before marking the rows sent",
+        AfterPublish => "after_publish", "the service crashed right after publishing its output",
     }
 );
 
@@ -354,6 +358,7 @@ word_as!(
     u16 => |v| v as u64,
     bool => |v| v as u64,
     NodeId => |v| v.0 as u64,
+    MsgId => |v| v.0 as u64,
     SimTime => |v| v.0,
     DeathReason => |v| v.code() as u64,
 );
@@ -402,6 +407,12 @@ impl Json<'_> {
     /// A reason, by its stable name.
     fn name(&mut self, key: &str, reason: &impl Reason) {
         self.put(key, reason.text());
+    }
+
+    /// A message, by its name.
+    fn message(&mut self, key: &str, id: &MsgId) {
+        let names = self.names;
+        self.put(key, names.msg_name(*id));
     }
 
     /// A time, in microseconds.

@@ -20,7 +20,7 @@ const CORE: &[(&str, &[&str])] = &[
     ("queue", &["scenario", "model", "sim"]),
     ("topic", &["scenario", "model", "sim"]),
     ("producer", &["scenario", "model", "sim", "queue", "topic"]),
-    ("consumer", &["scenario", "model", "sim", "queue", "topic"]),
+    ("consumer", &["scenario", "model", "sim", "queue", "topic", "producer"]),
     ("report", &["scenario", "model", "sim", "queue", "topic", "producer", "consumer"]),
 ];
 const CORE_LEAVES: &[&str] = &["sort", "sorted_map", "decimal"];

@@ -2,7 +2,7 @@
 //! serde and the core are linked once. They use the crate only through its facade, as the
 //! app and the command line do.
 //!
-//! - behaviour per part: `queue_behaviour`, `topic_behaviour`, `consumer_behaviour`,
+//! - behaviour per part: `queue_behaviour`, `topic_behaviour`, `consumer_behaviour`, `service_behaviour`,
 //!   `producer_behaviour`, and the public API (`api`);
 //! - the shipped lessons and their trace hashes: `lessons`, `golden`;
 //! - properties over random scenarios and queueing theory: `properties`, `queueing_theory`;
@@ -26,4 +26,5 @@ mod producer_behaviour;
 mod properties;
 mod queue_behaviour;
 mod queueing_theory;
+mod service_behaviour;
 mod topic_behaviour;

@@ -370,8 +370,19 @@ fn core_names(kind: &str, probe: Value) -> Vec<String> {
 
 /// Settings the core reads that the inspector deliberately does not show as a field: who a
 /// node is and where it sits are edited on the canvas, and a wire's ends by wiring.
-const NOT_IN_THE_INSPECTOR: &[(&str, &str)] =
-    &[("*", "id"), ("*", "kind"), ("*", "x"), ("*", "y"), ("wire", "from"), ("wire", "to")];
+/// A service's settings (what it publishes, in which order, with which confirms) are written in
+/// the scenario file: they mean nothing without its rules, which have no field yet.
+const NOT_IN_THE_INSPECTOR: &[(&str, &str)] = &[
+    ("*", "id"),
+    ("*", "kind"),
+    ("*", "x"),
+    ("*", "y"),
+    ("wire", "from"),
+    ("wire", "to"),
+    ("consumer", "publishes"),
+    ("consumer", "publish_mode"),
+    ("consumer", "publish"),
+];
 
 #[test]
 fn every_setting_the_core_reads_has_a_field_in_the_catalogue() {

@@ -1,0 +1,85 @@
+//! A service: a consumer that publishes what it handles. For each message it has handled (or
+//! given up on), the rule for its event type names the event types to publish; each becomes a
+//! new message from the service, with the input's key and the input as its cause, published
+//! through the producer machinery (the one outgoing wire, confirms and retries, partitions).
+//!
+//! ```text
+//!   publish_mode after_effect:   effect ─✗ after_effect─▶ publish ─✗ after_publish─▶ ack
+//!   publish_mode before_effect:  publish ─✗ after_publish─▶ effect ─✗ after_effect─▶ ack
+//! ```
+//!
+//! A crash between the effect and the publish loses the event downstream when the redelivery
+//! finds the effect done and skips it (an idempotent consumer skips the publish with it); a
+//! crash between the publish and the effect has announced work that was not done.
+
+use crate::model::ids::{MsgId, NodeId};
+use crate::model::NodeKind;
+use crate::producer::ProducerState;
+use crate::scenario::{CrashPoint, PublishMode};
+use crate::sim::message::Message;
+use crate::sim::trace::Event;
+use crate::sim::Simulation;
+
+/// A service's publishing side while it runs.
+#[derive(Clone, Debug)]
+pub struct ServiceState {
+    /// Its publishes, as a producer's: numbering, retries in flight, epochs.
+    pub publisher: ProducerState,
+    /// Its rules, event types interned: (input type or any, on success, on giving up).
+    pub rules: Vec<(Option<u16>, Vec<u16>, Vec<u16>)>,
+}
+
+impl Simulation {
+    /// The first message of `msg`'s flow (its correlation id): up its causes to the
+    /// producer's message that started it.
+    pub fn flow_of(&self, msg: MsgId) -> MsgId {
+        let mut at = msg;
+        while let Some(cause) = self.msgs[at.index()].cause() {
+            at = cause;
+        }
+        at
+    }
+
+    /// The consumer's publish mode, if it is a service.
+    pub(crate) fn publish_mode(&self, consumer: NodeId) -> Option<PublishMode> {
+        match &self.model.nodes[consumer.index()].kind {
+            NodeKind::Consumer(c) => c.output.as_ref().map(|o| o.mode),
+            _ => None,
+        }
+    }
+
+    /// The service publishes its outputs for `cause`, handled, then may crash at
+    /// `after_publish`. Returns whether it crashed.
+    pub(crate) fn publish_handled(&mut self, service: NodeId, cause: MsgId, env: crate::model::ids::EnvId) -> bool {
+        self.publish_outputs(service, cause, false);
+        self.crash_check(service, CrashPoint::AfterPublish, env)
+    }
+
+    /// Publishes what the service's rule for `cause`'s event type says: on success, or on
+    /// giving up. A rule that names the event type wins over one for any.
+    pub(crate) fn publish_outputs(&mut self, service: NodeId, cause: MsgId, gave_up: bool) {
+        let Some(out) = self.consumer(service).output.as_deref() else { return };
+        let input = self.msgs[cause.index()].event_type;
+        let rule = out.rules.iter().find(|r| r.0 == Some(input)).or_else(|| out.rules.iter().find(|r| r.0.is_none()));
+        let Some((_, publish, give_up)) = rule else { return };
+        let types = if gave_up { give_up.clone() } else { publish.clone() };
+        for event_type in types {
+            if self.msgs.len() >= crate::sim::MESSAGE_BUDGET {
+                self.halt(crate::sim::Limit::Messages);
+                return;
+            }
+            let c = &self.msgs[cause.index()];
+            let (key, key_seq) = (c.key(), c.key_seq);
+            let s = self.producer_mut(service);
+            s.published += 1;
+            let number = s.published;
+            let msg = MsgId(self.msgs.len() as u32);
+            let mut m = Message::new(service, number, key, key_seq, event_type, 1, self.now);
+            m.set_cause(cause);
+            self.msgs.push(m);
+            self.emit(service, Some(msg), None, Event::Caused { cause, gave_up });
+            self.choose_partition(service, msg);
+            self.publish_attempt(msg, None);
+        }
+    }
+}
