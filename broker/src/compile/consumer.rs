@@ -11,6 +11,11 @@ use crate::model::*;
 use crate::scenario::limits::{MAX_ATTEMPTS, MAX_CONCURRENCY, MAX_EVENT_TYPES};
 use crate::scenario::*;
 
+/// The consumer's effect; without a named one, its own (named after the consumer).
+fn effect_name(s: &ConsumerSpec) -> String {
+    s.effect.clone().unwrap_or_else(|| s.id.clone())
+}
+
 impl Checker {
     pub(super) fn compile_consumer(&mut self, p: &str, s: &ConsumerSpec) -> ConsumerModel {
         let processing = match &s.processing {
@@ -50,8 +55,7 @@ impl Checker {
                 "needs a retry policy (immediate, fixed or exponential) to retry",
             );
         }
-        // Without a named effect, each consumer's effect is its own (named after the consumer).
-        let effect = s.effect.clone().unwrap_or_else(|| s.id.clone());
+        let effect = effect_name(s);
         self.name(&format!("{p}.effect"), &effect);
         let mut m = ConsumerModel {
             semantics: s.semantics,
@@ -185,7 +189,13 @@ impl Checker {
             target: None,
             idempotent: false,
             partition_by: PartitionBy::Key,
-            write: None,
+            // An outbox is written with the effect and relayed as a producer's outbox is.
+            write: (s.publish_mode == PublishMode::Outbox).then(|| WriteModel {
+                name: effect_name(s),
+                outbox: true,
+                relay_interval: Duration::from_ms(100),
+                order: WriteOrder::WriteThenPublish,
+            }),
             crash: None,
         };
         Some(Box::new(ServiceOutput { publisher, rules, mode: s.publish_mode }))

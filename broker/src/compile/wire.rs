@@ -237,14 +237,22 @@ impl Checker {
         }
         for (p, service, to) in outputs {
             let NodeKind::Consumer(cm) = &nodes[service.index()].kind else { continue };
-            if cm.queue == Some(to) || self.consumer_topic.get(service.index()).copied().flatten() == Some(to) {
-                let kind = json_kind(&s.nodes[to.index()]);
+            let reads_topic = self.consumer_topic.get(service.index()).copied().flatten();
+            let to_kind = json_kind(&s.nodes[to.index()]);
+            let name = s.nodes[service.index()].id();
+            if cm.queue == Some(to) || reads_topic == Some(to) {
                 self.err(
-                    p,
-                    format!(
-                        "{:?} would publish to the {kind} it reads from, and read its own events for ever",
-                        s.nodes[service.index()].id()
-                    ),
+                    &p,
+                    format!("{name:?} would publish to the {to_kind} it reads from, and read its own events for ever"),
+                );
+            }
+            let transactional = matches!(&s.nodes[service.index()], Node::Consumer(c) if c.transactional);
+            if cm.output.as_ref().is_some_and(|o| o.mode == PublishMode::Transaction)
+                && (reads_topic.is_none() || !transactional || to_kind != "topic")
+            {
+                self.err(
+                    format!("nodes[{}].publish_mode", service.index()),
+                    "a consume-transform-produce transaction reads a topic with \"transactional\": true and publishes to another topic",
                 );
             }
         }

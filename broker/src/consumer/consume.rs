@@ -234,6 +234,9 @@ impl Simulation {
         let applied = !(semantics == Semantics::ExactlyOnce && self.msgs[msg.index()].effect_count(effect) > 0);
         if applied {
             self.apply_effect(consumer, w.env, effect);
+            if mode == Some(PublishMode::Outbox) {
+                self.publish_outputs(consumer, msg, false);
+            }
         } else {
             self.counters.duplicates_suppressed += 1;
             self.emit_env(consumer, w.env, Event::DuplicateSuppressed);

@@ -349,6 +349,9 @@ impl Simulation {
             return self.log_pump(consumer);
         } else {
             self.apply_effect(consumer, w.env, effect);
+            if mode == Some(PublishMode::Outbox) {
+                self.publish_outputs(consumer, msg, false);
+            }
         }
         let now = self.now;
         self.envs[w.env.index()].effect_at.get_or_set(now);
@@ -358,9 +361,13 @@ impl Simulation {
         }
         self.consumer_mut(consumer).processed += 1;
         if transactional {
-            // The offset commits in the same transaction as the effect.
+            // The offset commits in the same transaction as the effect (and, consuming,
+            // transforming and producing, as the outputs).
             self.mark_processed(consumer, &lw);
             self.commit(consumer, tp, lw.offset + 1);
+            if !duplicate && mode == Some(PublishMode::Transaction) {
+                self.publish_outputs(consumer, msg, false);
+            }
         }
         if self.crash_check(consumer, CrashPoint::AfterEffect, w.env) {
             return;

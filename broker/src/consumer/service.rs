@@ -6,6 +6,9 @@
 //! ```text
 //!   publish_mode after_effect:   effect ─✗ after_effect─▶ publish ─✗ after_publish─▶ ack
 //!   publish_mode before_effect:  publish ─✗ after_publish─▶ effect ─✗ after_effect─▶ ack
+//!   publish_mode outbox:         effect + outbox row ─✗ after_effect─▶ ack
+//!                                relay, every 100 ms: publish ─✗ after_publish─▶ mark sent
+//!   publish_mode transaction:    effect + outputs + read offset, one Kafka transaction
 //! ```
 //!
 //! A crash between the effect and the publish loses the event downstream when the redelivery
@@ -79,7 +82,14 @@ impl Simulation {
             self.msgs.push(m);
             self.emit(service, Some(msg), None, Event::Caused { cause, gave_up });
             self.choose_partition(service, msg);
-            self.publish_attempt(msg, None);
+            if self.publish_mode(service) == Some(PublishMode::Outbox) {
+                // Written in the transaction with the effect; the relay publishes it.
+                self.emit(service, Some(msg), None, Event::Written { outbox: true });
+                self.msgs[msg.index()].set_publishing(true);
+                self.producer_mut(service).outbox.push_back(msg);
+            } else {
+                self.publish_attempt(msg, None);
+            }
         }
     }
 }

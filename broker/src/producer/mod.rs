@@ -245,6 +245,7 @@ impl Simulation {
     pub(crate) fn producer_down(&self, producer: NodeId) -> bool {
         match &self.nodes[producer.index()] {
             NodeState::Producer(s) => s.down_until.is_some_and(|u| self.now < u),
+            NodeState::Consumer(c) => c.crashed,
             _ => false,
         }
     }

@@ -92,9 +92,16 @@ impl Simulation {
         if self.producer_down(producer) {
             return;
         }
+        let service = matches!(self.model.nodes[producer.index()].kind, crate::model::NodeKind::Consumer(_));
         while let Some(&msg) = self.producer_mut(producer).outbox.front() {
             self.publish_attempt(msg, None);
-            if self.producer_crash_draw(producer) {
+            if service {
+                // A service's relay runs in its process: its crash at `after_publish` is here.
+                let env = *self.msgs[msg.index()].envelopes().last().expect("just published");
+                if self.crash_check(producer, crate::scenario::CrashPoint::AfterPublish, env) {
+                    return;
+                }
+            } else if self.producer_crash_draw(producer) {
                 self.producer_crash(producer, msg, CrashCause::RelayBeforeMarkingSent);
                 return;
             }

@@ -1,8 +1,9 @@
 //! What a consumer publishes, which makes it a service (`"publishes"` on a consumer, see
 //! `docs/scenario-format.md`): for an event type it reads (or for any), the event types it
 //! publishes once it has handled one, and those it publishes when it gives up on one
-//! (PaymentFailed); and how the output leaves (`publish_mode`): after the business effect, or
-//! before it. Each output keeps its input's key (the business id) and records the message that
+//! (PaymentFailed); and how the output leaves (`publish_mode`): after the business effect,
+//! before it, through a transactional outbox, or in a Kafka transaction with the read offset.
+//! Each output keeps its input's key (the business id) and records the message that
 //! caused it. The output goes down the consumer's one outgoing wire, with publisher confirms
 //! and retries (`publish`) as a producer has them.
 
@@ -37,9 +38,22 @@ pub enum PublishMode {
     AfterEffect,
     /// Publish, then effect: a crash between them has published an event for work not done.
     BeforeEffect,
+    /// A transactional outbox: the effect and the outbox row in one transaction, a relay that
+    /// publishes the rows and marks them sent. Never lost; a relay crash between publishing and
+    /// marking (`after_publish`) publishes the row again.
+    Outbox,
+    /// Kafka's consume-transform-produce: reading a topic transactionally, the outputs are
+    /// written to the target topic in the same transaction as the effect and the read offset,
+    /// so they are neither lost nor written twice.
+    Transaction,
 }
 
-named_choice!(PublishMode { AfterEffect = "after_effect", BeforeEffect = "before_effect" });
+named_choice!(PublishMode {
+    AfterEffect = "after_effect",
+    BeforeEffect = "before_effect",
+    Outbox = "outbox",
+    Transaction = "transaction",
+});
 
 impl PublishMode {
     pub fn is_default(&self) -> bool {

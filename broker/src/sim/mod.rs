@@ -417,6 +417,14 @@ impl Simulation {
                 }
             }
         }
+        for i in 0..sim.model.nodes.len() {
+            if let NodeKind::Consumer(c) = &sim.model.nodes[i].kind {
+                let outbox = c.output.as_ref().and_then(|o| o.publisher.write.as_ref()).map(|w| w.relay_interval);
+                if let Some(every) = outbox {
+                    sim.sched.schedule(SimTime(every.0), Due::RelayTick { producer: NodeId(i as u32) });
+                }
+            }
+        }
         for (i, a) in sim.model.actions.iter().enumerate() {
             sim.sched.schedule(SimTime(a.at.0), Due::Action { index: i as u32 });
         }

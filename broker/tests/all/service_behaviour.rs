@@ -235,3 +235,65 @@ fn a_service_file_reads_back_the_same() {
     assert_eq!(s, again);
     assert!(s.to_json_pretty().contains("\"publish_mode\": \"before_effect\""));
 }
+
+#[test]
+fn an_outbox_never_loses_the_event_and_a_relay_crash_publishes_it_twice() {
+    // Crashing between the effect and the ack: the outbox row was written with the effect.
+    let crash_after_effect = json!({"semantics": "exactly-once", "publish_mode": "outbox",
+        "faults": [{"crash": {"probability": 0.2, "point": "after_effect", "recover_after_ms": 20}}]});
+    let (captured, charged, o) = captured_and_charged(crash_after_effect, 3);
+    assert_eq!((captured, charged), (40, 40), "every charge has its one event");
+    assert_eq!(o.processed_once, 80);
+    // The relay crashes after publishing, before marking the row sent: the same event again.
+    let relay_crash = json!({"semantics": "exactly-once", "publish_mode": "outbox",
+        "faults": [{"crash": {"probability": 0.2, "point": "after_publish", "recover_after_ms": 20}}]});
+    let (captured, _, o) = captured_and_charged(relay_crash, 3);
+    assert_eq!(captured, 40, "a row published twice is still one event");
+    let twice = of_type(&rows(&o), "PaymentCaptured").iter().filter(|r| r["deliveries"].as_u64() > Some(1)).count();
+    assert!(twice > 0, "some events reached shipping twice");
+    assert!(o.processed_more_than_once > 0, "shipping is not idempotent here: {o:#?}");
+    let trace = trace_of(&flow(json!({"publish_mode": "outbox"}), 1));
+    assert_eq!(events(&trace, "Written").len(), 40);
+}
+
+/// orders → topic in → enrich (consume-transform-produce) → topic out → ledger.
+fn transform(enrich: Value) -> String {
+    let mut e = json!({"id": "enrich", "kind": "consumer", "auto_offset_reset": "earliest",
+        "processing": {"fixed": {"ms": 5}}, "publishes": [{"publish": "OrderEnriched"}]});
+    e.as_object_mut().unwrap().extend(enrich.as_object().unwrap().clone());
+    scenario_json(
+        60_000,
+        json!([
+            {"id": "orders", "kind": "producer", "count": 40, "keys": "order-1..order-40",
+             "arrivals": {"fixed": {"interval_ms": 50}}},
+            {"id": "in", "kind": "topic", "partitions": 2},
+            e,
+            {"id": "out", "kind": "topic", "partitions": 2},
+            {"id": "ledger", "kind": "consumer", "auto_offset_reset": "earliest", "processing": {"fixed": {"ms": 1}}}
+        ]),
+        json!([["orders", "in"], ["in", "enrich"], ["enrich", "out"], ["out", "ledger"]]),
+        json!([]),
+    )
+}
+
+#[test]
+fn a_consume_transform_produce_transaction_writes_each_output_once_through_crashes() {
+    let crash = json!({"faults": [{"crash": {"probability": 0.2, "point": "after_effect", "recover_after_ms": 20}}]});
+    let mut with = crash.clone();
+    with.as_object_mut()
+        .unwrap()
+        .extend(json!({"transactional": true, "publish_mode": "transaction"}).as_object().unwrap().clone());
+    let (_, o) = common::run(&transform(with));
+    common::assert_conserved(&o);
+    assert_eq!(of_type(&rows(&o), "OrderEnriched").len(), 40, "one output per order, committed with its offset");
+    // Without the transaction, a crash after the publish and before the commit re-reads the
+    // record and publishes its output again.
+    let (_, o) = common::run(&transform(crash));
+    assert!(of_type(&rows(&o), "OrderEnriched").len() > 40);
+    // The mode needs a transactional read of a topic and a topic to write to.
+    let got = problems(&transform(json!({"publish_mode": "transaction"})));
+    assert!(
+        got.iter().any(|p| p.starts_with("nodes[2].publish_mode: a consume-transform-produce transaction")),
+        "{got:?}"
+    );
+}
