@@ -26,6 +26,7 @@
 
 mod action;
 mod consumer;
+mod flows;
 mod lesson;
 mod producer;
 mod queue;
@@ -255,7 +256,16 @@ impl Checker {
         }
         self.check_poison_keys(s);
 
-        Model { groups, title: s.title.clone(), seed: s.seed, duration: Duration::from_ms(duration_ms), nodes, actions }
+        let flows = s.flows.as_ref().map(|f| self.compile_flows(f, &nodes));
+        Model {
+            groups,
+            title: s.title.clone(),
+            seed: s.seed,
+            duration: Duration::from_ms(duration_ms),
+            nodes,
+            actions,
+            flows,
+        }
     }
 
     /// The editor's view of the file: its zoom and node positions. Like the lesson, it never

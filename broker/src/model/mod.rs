@@ -22,6 +22,8 @@ pub struct Model {
     pub actions: Vec<ActionModel>,
     /// Consumer groups, in order of first appearance among the consumers.
     pub groups: Vec<GroupModel>,
+    /// What ends a flow, if the scenario says.
+    pub flows: Option<crate::scenario::FlowsSpec>,
 }
 
 /// A consumer group: the consumers that share its name, and the topics they read.

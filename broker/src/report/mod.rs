@@ -4,6 +4,7 @@
 //! runtime imports this folder.
 
 pub mod answer;
+pub mod flow;
 pub mod outcome;
 pub mod snapshot;
 pub mod token;

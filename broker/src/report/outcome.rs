@@ -125,6 +125,9 @@ pub struct Outcome {
     /// [`crate::report::verdict::REFS`] per line), so a view can link a line to its messages.
     #[serde(skip)]
     pub verdict_refs: Vec<Vec<u32>>,
+    /// How each flow ended, when the scenario names its flows (`flows`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flows: Option<crate::report::flow::Flows>,
     pub messages: Rows,
 }
 
@@ -360,8 +363,10 @@ impl OutcomeBuilder {
             stopped_by: sim.limit.map(|l| crate::report::verdict::stopped_early(&sim, l, sim.msgs.len() as u64)),
             verdict: Vec::new(),
             verdict_refs: Vec::new(),
+            flows: None,
             messages: Rows::of(sim),
         };
+        o.flows = o.messages.0.sim.flows(&o.messages);
         let lines = crate::report::verdict::verdict(&o.messages.0.sim, &o, &noted);
         (o.verdict, o.verdict_refs) = lines.into_iter().unzip();
         o

@@ -23,7 +23,7 @@ fn refs(indices: impl Iterator<Item = usize>) -> Vec<u32> {
 /// A message delivered this often without ever being processed is reported as looping.
 const LOOPING_DELIVERIES: u32 = 5;
 
-fn reason_human(name: &str) -> &'static str {
+pub(crate) fn reason_human(name: &str) -> &'static str {
     DropReason::ALL
         .iter()
         .find(|r| r.name() == name)
@@ -150,6 +150,31 @@ fn examples(items: &[String]) -> String {
     s
 }
 
+/// The flows in business words: how many ended how, then the first few that went wrong, each
+/// linked to its messages.
+fn flow_lines(flows: &crate::report::flow::Flows, lines: &mut Vec<Line>) {
+    use crate::report::flow::FlowState;
+    let counts: Vec<String> = FlowState::ALL
+        .iter()
+        .filter(|s| flows.count(**s) > 0)
+        .map(|s| format!("{} {}", thousands(flows.count(*s)), s.human()))
+        .collect();
+    let total = flows.records.len() as u64;
+    lines.push((format!("{}: {}.", plural(total, "flow", "flows"), counts.join(", ")), Vec::new()));
+    let wrong = |r: &&crate::report::flow::FlowRecord| matches!(r.state, FlowState::Stuck | FlowState::Inconsistent);
+    for r in flows.records.iter().filter(wrong).take(EXAMPLES) {
+        let subject = match &r.key {
+            Some(k) => format!("{k} ({})", r.flow),
+            None => r.flow.to_string(),
+        };
+        lines.push((format!("{subject}: {}, {}.", r.state.human(), r.why), r.refs.clone()));
+    }
+    let more = flows.records.iter().filter(wrong).count().saturating_sub(EXAMPLES);
+    if more > 0 {
+        lines.push((format!("{} more stuck or inconsistent.", plural(more as u64, "flow", "flows")), Vec::new()));
+    }
+}
+
 pub fn verdict(sim: &Simulation, o: &Outcome, noted: &Noted) -> Vec<Line> {
     let mut lines: Vec<Line> = Vec::new();
     // The rows of a fate other than processed once, in publish order.
@@ -161,6 +186,9 @@ pub fn verdict(sim: &Simulation, o: &Outcome, noted: &Noted) -> Vec<Line> {
     let shared = shared_keys(sim, noted);
     if let Some(limit) = sim.limit() {
         lines.push((stopped_early(sim, limit, o.published), Vec::new()));
+    }
+    if let Some(flows) = &o.flows {
+        flow_lines(flows, &mut lines);
     }
 
     // Duplicate effects, in business words: "order-42: \"charge card\" happened 2 times".

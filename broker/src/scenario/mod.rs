@@ -20,6 +20,7 @@
 //! type. serde writes a scenario back out (`to_json_pretty`, the command line's `--json`).
 
 pub mod fate;
+mod flows;
 pub mod json;
 mod json_number;
 pub mod lesson;
@@ -53,6 +54,7 @@ pub use consumer::{
     AssignmentStrategy, CommitMode, ConsumerFault, ConsumerSpec, CrashPoint, GiveUp, Jitter, OffsetReset, PoisonSpec,
     Processing, RetryPolicy, RetrySpec, Semantics,
 };
+pub use flows::FlowsSpec;
 pub use producer::{
     Arrivals, EventTypes, KeyChoice, Keys, PartitionBy, ProducerFault, ProducerSpec, PublishSpec, WriteOrder, WriteSpec,
 };
@@ -82,6 +84,9 @@ pub struct Scenario {
     pub actions: Vec<Action>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub view: Option<View>,
+    /// What ends a flow, for the outcome's account of each one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flows: Option<FlowsSpec>,
 }
 
 pub fn default_seed() -> u64 {
@@ -211,7 +216,7 @@ impl Scenario {
         if !problems.is_empty() {
             return Err(problems);
         }
-        let (title, description, seed, duration_ms, view) = head.expect("no problems means the head was read");
+        let (title, description, seed, duration_ms, view, flows) = head.expect("no problems means the head was read");
         Ok(Scenario {
             version: CURRENT_VERSION,
             title,
@@ -223,6 +228,7 @@ impl Scenario {
             wires,
             actions,
             view,
+            flows,
         })
     }
 
@@ -258,24 +264,25 @@ fn read_items<T>(items: &[Value], at: &At, read: fn(&Value, &At) -> Read<T>, pro
 }
 
 /// Every key a scenario's top level may hold.
-const TOP_FIELDS: [&str; 10] =
-    ["version", "title", "description", "lesson", "seed", "duration_ms", "nodes", "wires", "actions", "view"];
+const TOP_FIELDS: [&str; 11] =
+    ["version", "title", "description", "lesson", "seed", "duration_ms", "nodes", "wires", "actions", "view", "flows"];
 
-/// The title, description, seed, duration and view.
+/// The title, description, seed, duration, view and flows.
 #[allow(clippy::type_complexity)]
-fn read_head(top: &Map<String, Value>, at: &At) -> Read<(String, String, u64, i64, Option<View>)> {
+fn read_head(top: &Map<String, Value>, at: &At) -> Read<(String, String, u64, i64, Option<View>, Option<FlowsSpec>)> {
     let f = Fields::of(top, at, &TOP_FIELDS)?;
     let title = f.or("title", string, String::new())?;
     let description = f.or("description", string, String::new())?;
     let seed = f.or("seed", uint, default_seed())?;
     let view = f.opt("view", View::read)?;
+    let flows = f.opt("flows", FlowsSpec::read)?;
     let Some(duration_ms) = f.opt("duration_ms", int)? else {
         return Err(Problem::new(
             "duration_ms",
             "missing; every scenario says how long it runs, in milliseconds of virtual time",
         ));
     };
-    Ok((title, description, seed, duration_ms, view))
+    Ok((title, description, seed, duration_ms, view, flows))
 }
 
 const NODE_KINDS: &str = "producer, exchange, queue, topic, consumer, dead_letter_queue";

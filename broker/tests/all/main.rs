@@ -16,6 +16,7 @@ mod bounded_work;
 mod cli;
 mod common;
 mod consumer_behaviour;
+mod flows;
 mod golden;
 mod hostile_input;
 mod json_reader;

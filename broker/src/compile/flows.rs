@@ -1,0 +1,36 @@
+//! The scenario's `flows`: event types that end a flow, named as everywhere (1 to 64
+//! characters, no control characters), at least one of them, none both completing and
+//! compensating; and each compensation pairing two effects some consumer applies.
+
+use super::Checker;
+use crate::model::{NodeKind, NodeModel};
+use crate::scenario::FlowsSpec;
+
+impl Checker {
+    pub(super) fn compile_flows(&mut self, f: &FlowsSpec, nodes: &[NodeModel]) -> FlowsSpec {
+        if f.completed.is_empty() && f.compensated.is_empty() {
+            self.err(
+                "flows",
+                "names no event type that ends a flow: add \"completed\" (e.g. [\"OrderShipped\"]) or \"compensated\"",
+            );
+        }
+        for (what, list) in [("completed", &f.completed), ("compensated", &f.compensated)] {
+            for (i, t) in list.iter().enumerate() {
+                self.name(&format!("flows.{what}[{i}]"), t);
+            }
+        }
+        if let Some(t) = f.completed.iter().find(|t| f.compensated.contains(t)) {
+            self.err("flows.compensated", format!("{t:?} cannot end a flow both as completed and as compensated"));
+        }
+        let applied = |e: &str| nodes.iter().any(|n| matches!(&n.kind, NodeKind::Consumer(c) if c.effect == e));
+        for (effect, undo) in &f.compensations {
+            let at = crate::scenario::quoted::key_path("flows.compensations", effect);
+            for e in [effect, undo] {
+                if !applied(e) {
+                    self.err(&at, format!("no consumer applies the effect {e:?}"));
+                }
+            }
+        }
+        f.clone()
+    }
+}

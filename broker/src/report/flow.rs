@@ -1,0 +1,236 @@
+//! How each flow ended, for a scenario that names its flows. A flow is one producer's message
+//! and everything services published because of it (its correlation id is that first
+//! message). It ends in exactly one state:
+//!
+//! - **completed**: an event that completes a flow was published in it;
+//! - **compensated**: an event that compensates a flow was, and none that completes it;
+//! - **inconsistent**: finished, but an effect happened twice in it (for one event type), or an
+//!   effect was left without its compensation (or undone in a completed flow), or it was both
+//!   completed and compensated;
+//! - **in flight**: not finished, and some of its messages are still on their way;
+//! - **stuck**: not finished, and nothing of it is on its way: an event was lost, dropped or
+//!   dead-lettered, or a service published nothing that carries the flow on.
+
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::model::ids::MsgId;
+use crate::report::outcome::{MsgName, Rows};
+use crate::report::verdict::REFS;
+use crate::scenario::fate::Fate;
+use crate::sim::Simulation;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FlowState {
+    Completed,
+    Compensated,
+    InFlight,
+    Stuck,
+    Inconsistent,
+}
+
+impl FlowState {
+    pub const ALL: [FlowState; 5] =
+        [FlowState::Completed, FlowState::Compensated, FlowState::InFlight, FlowState::Stuck, FlowState::Inconsistent];
+
+    pub fn human(self) -> &'static str {
+        match self {
+            FlowState::Completed => "completed",
+            FlowState::Compensated => "compensated",
+            FlowState::InFlight => "still in flight",
+            FlowState::Stuck => "stuck",
+            FlowState::Inconsistent => "inconsistent",
+        }
+    }
+}
+
+/// One flow: its first message, its key, how it ended and why, in words.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FlowRecord {
+    pub flow: MsgName,
+    pub key: Option<Arc<str>>,
+    pub state: FlowState,
+    pub messages: u32,
+    pub why: String,
+    /// Its messages (indices into the outcome's rows, at most [`REFS`]), in publish order.
+    #[serde(skip)]
+    pub refs: Vec<u32>,
+}
+
+/// The flows of a run: how many ended in each state, and each one.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Flows {
+    pub completed: u64,
+    pub compensated: u64,
+    pub in_flight: u64,
+    pub stuck: u64,
+    pub inconsistent: u64,
+    pub records: Vec<FlowRecord>,
+}
+
+impl Flows {
+    pub fn count(&self, state: FlowState) -> u64 {
+        match state {
+            FlowState::Completed => self.completed,
+            FlowState::Compensated => self.compensated,
+            FlowState::InFlight => self.in_flight,
+            FlowState::Stuck => self.stuck,
+            FlowState::Inconsistent => self.inconsistent,
+        }
+    }
+}
+
+/// One flow while the messages are read.
+struct Acc {
+    root: usize,
+    messages: u32,
+    refs: Vec<u32>,
+    completed: Option<usize>,
+    compensated: Option<usize>,
+    in_flight: u32,
+    /// The first of its messages that met a bad end: lost, dropped or dead-lettered.
+    bad: Option<(usize, Fate, Option<&'static str>)>,
+    /// Effects applied: (effect, event type it was applied for, times).
+    effects: Vec<(u16, u16, u32)>,
+    last: usize,
+}
+
+impl Simulation {
+    /// Each flow's end, if the scenario names its flows.
+    pub(crate) fn flows(&self, rows: &Rows) -> Option<Flows> {
+        let spec = self.model.flows.as_ref()?;
+        let types = |names: &[String]| -> Vec<u16> {
+            names.iter().filter_map(|n| self.event_types.iter().position(|t| t == n)).map(|i| i as u16).collect()
+        };
+        let (completing, compensating) = (types(&spec.completed), types(&spec.compensated));
+        let effect = |name: &str| self.effects.iter().position(|e| e == name).map(|i| i as u16);
+        let undoes: Vec<(u16, u16)> =
+            spec.compensations.iter().filter_map(|(e, u)| Some((effect(e)?, effect(u)?))).collect();
+        let mut flow_of = vec![u32::MAX; self.msgs.len()];
+        let mut accs: Vec<Acc> = Vec::new();
+        for i in 0..self.msgs.len() {
+            let m = &self.msgs[i];
+            let f = match m.cause() {
+                Some(c) => flow_of[c.index()] as usize,
+                None => {
+                    accs.push(Acc {
+                        root: i,
+                        messages: 0,
+                        refs: Vec::new(),
+                        completed: None,
+                        compensated: None,
+                        in_flight: 0,
+                        bad: None,
+                        effects: Vec::new(),
+                        last: i,
+                    });
+                    accs.len() - 1
+                }
+            };
+            flow_of[i] = f as u32;
+            let (fate, reason, _) = self.fate_and_copy(MsgId(i as u32));
+            let a = &mut accs[f];
+            a.messages += 1;
+            a.last = i;
+            if a.refs.len() < REFS {
+                a.refs.push(i as u32);
+            }
+            if completing.contains(&m.event_type) {
+                a.completed.get_or_insert(i);
+            }
+            if compensating.contains(&m.event_type) {
+                a.compensated.get_or_insert(i);
+            }
+            match fate {
+                Fate::InFlight => a.in_flight += 1,
+                Fate::Lost | Fate::Dropped | Fate::DeadLettered if a.bad.is_none() => a.bad = Some((i, fate, reason)),
+                _ => {}
+            }
+            for &(e, times) in m.effects() {
+                match a.effects.iter_mut().find(|(x, t, _)| *x == e && *t == m.event_type) {
+                    Some(entry) => entry.2 += times,
+                    None => a.effects.push((e, m.event_type, times)),
+                }
+            }
+        }
+        let mut flows = Flows::default();
+        for a in accs {
+            let (state, why) = self.flow_end(&a, &undoes, rows);
+            match state {
+                FlowState::Completed => flows.completed += 1,
+                FlowState::Compensated => flows.compensated += 1,
+                FlowState::InFlight => flows.in_flight += 1,
+                FlowState::Stuck => flows.stuck += 1,
+                FlowState::Inconsistent => flows.inconsistent += 1,
+            }
+            let root = rows.get(a.root)?;
+            flows.records.push(FlowRecord {
+                flow: root.id,
+                key: root.key,
+                state,
+                messages: a.messages,
+                why,
+                refs: a.refs,
+            });
+        }
+        Some(flows)
+    }
+
+    /// A flow's state and why, in words.
+    fn flow_end(&self, a: &Acc, undoes: &[(u16, u16)], rows: &Rows) -> (FlowState, String) {
+        let label = |i: usize| {
+            let m = &self.msgs[i];
+            let name = rows.get(i).map(|r| r.id.to_string()).unwrap_or_default();
+            format!("{} ({name})", self.event_types[m.event_type as usize])
+        };
+        let total = |e: u16| a.effects.iter().filter(|x| x.0 == e).map(|x| x.2).sum::<u32>();
+        let effect = |e: u16| &self.effects[e as usize];
+        let left_undone = undoes.iter().find(|(e, u)| total(*e) > total(*u));
+        match (a.completed, a.compensated) {
+            (Some(c), Some(u)) => (
+                FlowState::Inconsistent,
+                format!("it both completed with {} and was compensated with {}", label(c), label(u)),
+            ),
+            (Some(end), None) | (None, Some(end)) => {
+                let completed = a.completed.is_some();
+                if let Some((e, t, n)) = a.effects.iter().find(|x| x.2 > 1) {
+                    let ty = &self.event_types[*t as usize];
+                    return (FlowState::Inconsistent, format!("\"{}\" happened {n} times (for {ty})", effect(*e)));
+                }
+                if completed {
+                    if let Some((_, u)) = undoes.iter().find(|(_, u)| total(*u) > 0) {
+                        return (FlowState::Inconsistent, format!("it completed, yet \"{}\" happened", effect(*u)));
+                    }
+                    return (FlowState::Completed, format!("it completed with {}", label(end)));
+                }
+                if let Some((e, u)) = left_undone {
+                    let why = format!("\"{}\" happened and \"{}\" never undid it", effect(*e), effect(*u));
+                    return (FlowState::Inconsistent, why);
+                }
+                (FlowState::Compensated, format!("it was compensated with {}", label(end)))
+            }
+            (None, None) if a.in_flight > 0 => {
+                let n = a.in_flight;
+                (
+                    FlowState::InFlight,
+                    format!("{n} of its messages {} still on the way", if n == 1 { "is" } else { "are" }),
+                )
+            }
+            (None, None) => {
+                let mut why = match a.bad {
+                    Some((i, fate, reason)) => {
+                        let reason = reason.map(crate::report::verdict::reason_human).unwrap_or("");
+                        format!("{} was {}: {reason}", label(i), fate.human())
+                    }
+                    None => format!("it stopped at {}: nothing that handled it published more", label(a.last)),
+                };
+                if let Some((e, u)) = left_undone {
+                    why.push_str(&format!("; \"{}\" happened and \"{}\" never undid it", effect(*e), effect(*u)));
+                }
+                (FlowState::Stuck, why)
+            }
+        }
+    }
+}

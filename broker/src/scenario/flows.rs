@@ -1,0 +1,51 @@
+//! What ends a flow (`"flows"` at the top level, see `docs/scenario-format.md`). A flow is
+//! everything one producer's message set off: the services' events caused by it, and theirs.
+//! A scenario that names its flows says which event types finish one as completed
+//! (OrderShipped) and which as compensated (PaymentRefunded), and which effect undoes which
+//! ("refund card" undoes "charge card"), so that the outcome can say how each flow ended.
+
+use serde::{Serialize, Serializer};
+use serde_json::Value;
+
+use crate::scenario::read::{string, At, Fields, Read};
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct FlowsSpec {
+    /// Event types that finish a flow as completed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub completed: Vec<String>,
+    /// Event types that finish a flow as compensated.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub compensated: Vec<String>,
+    /// Effect, and the effect that undoes it, in the order written.
+    #[serde(skip_serializing_if = "Vec::is_empty", serialize_with = "as_object")]
+    pub compensations: Vec<(String, String)>,
+}
+
+fn as_object<S: Serializer>(pairs: &[(String, String)], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_map(pairs.iter().map(|(a, b)| (a, b)))
+}
+
+impl FlowsSpec {
+    pub(crate) fn read(v: &Value, at: &At) -> Read<FlowsSpec> {
+        let wanted = "flows like {\"completed\": [\"OrderShipped\"], \"compensated\": [\"PaymentRefunded\"], \"compensations\": {\"charge card\": \"refund card\"}}";
+        let f = Fields::new(v, at, &["completed", "compensated", "compensations"], wanted)?;
+        Ok(FlowsSpec {
+            completed: f.or("completed", names, Vec::new())?,
+            compensated: f.or("compensated", names, Vec::new())?,
+            compensations: f.or("compensations", pairs, Vec::new())?,
+        })
+    }
+}
+
+/// An event type or a list of them.
+fn names(v: &Value, at: &At) -> Read<Vec<String>> {
+    let wanted = "an event type or a list of them";
+    Ok(crate::scenario::read::string_or_strings(v, at, wanted)?.map_or_else(|list| list, |one| vec![one]))
+}
+
+/// An object of effect names, each to the effect that undoes it.
+fn pairs(v: &Value, at: &At) -> Read<Vec<(String, String)>> {
+    let map = v.as_object().ok_or_else(|| at.wrong("an object like {\"charge card\": \"refund card\"}", v))?;
+    map.iter().map(|(k, undo)| Ok((k.clone(), string(undo, &at.key(k))?))).collect()
+}
