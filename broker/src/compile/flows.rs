@@ -1,6 +1,6 @@
 //! The scenario's `flows`: event types that end a flow, named as everywhere (1 to 64
 //! characters, no control characters), at least one of them, none both completing and
-//! compensating; and each compensation pairing two effects some consumer applies.
+//! compensating; and each compensation naming an effect some consumer applies.
 
 use super::Checker;
 use crate::model::{NodeKind, NodeModel};
@@ -23,13 +23,14 @@ impl Checker {
             self.err("flows.compensated", format!("{t:?} cannot end a flow both as completed and as compensated"));
         }
         let applied = |e: &str| nodes.iter().any(|n| matches!(&n.kind, NodeKind::Consumer(c) if c.effect == e));
+        // The effect undone must be one some consumer applies; the one that undoes it may be
+        // missing (a scenario without its compensation is the point of a lesson).
         for (effect, undo) in &f.compensations {
             let at = crate::scenario::quoted::key_path("flows.compensations", effect);
-            for e in [effect, undo] {
-                if !applied(e) {
-                    self.err(&at, format!("no consumer applies the effect {e:?}"));
-                }
+            if !applied(effect) {
+                self.err(&at, format!("no consumer applies the effect {effect:?}"));
             }
+            self.name(&at, undo);
         }
         f.clone()
     }

@@ -84,5 +84,11 @@ impl Checker {
             }
             (false, None) => {}
         }
+        if matches!(q.measure, crate::scenario::lesson::Measure::Flow(_)) && !self.names_flows {
+            self.err(
+                "lesson.question.measure",
+                format!("\"{measure}\" counts flows, and this scenario does not name its flows: add \"flows\""),
+            );
+        }
     }
 }

@@ -48,7 +48,14 @@ pub use wire::wire_refusal;
 
 /// Validates and compiles. `Err` holds every problem found, in file order.
 pub fn validate(s: &Scenario) -> Result<Model, Vec<Problem>> {
-    let mut v = Checker { problems: Vec::new(), duration_ms: 0, consumer_topic: Vec::new(), keys: 0, event_types: 0 };
+    let mut v = Checker {
+        problems: Vec::new(),
+        duration_ms: 0,
+        consumer_topic: Vec::new(),
+        keys: 0,
+        event_types: 0,
+        names_flows: s.flows.is_some(),
+    };
     let model = v.compile(s);
     if v.problems.is_empty() {
         Ok(model)
@@ -66,6 +73,8 @@ struct Checker {
     /// `MAX_EVENT_TYPES`).
     keys: u64,
     event_types: u64,
+    /// The scenario names its flows (a lesson may then ask about them).
+    names_flows: bool,
 }
 
 /// Node ids by name, for the checks that follow a reference: every (name, node) sorted by

@@ -26,6 +26,7 @@ pub fn answer(q: &Question, o: &Outcome) -> u64 {
         Measure::Redeliveries => o.redeliveries,
         Measure::Effects => keyed(|m| m.effects),
         Measure::Deliveries => keyed(|m| m.deliveries),
+        Measure::Flow(s) => o.flows.as_ref().map_or(0, |f| f.count(s)),
     }
 }
 
@@ -81,10 +82,22 @@ mod tests {
         let o = outcome_of(CLEAN);
         assert_eq!(answer(&question(Measure::Published, None), &o), 6);
         assert_eq!(answer(&question(Measure::Fate(Fate::ProcessedOnce), None), &o), 6);
-        for m in Measure::ALL.into_iter().filter(|m| !m.is_keyed()) {
+        for m in Measure::ALL.into_iter().filter(|m| !m.is_keyed() && !matches!(m, Measure::Flow(_))) {
             let want = serde_json::to_value(&o).unwrap()[m.name()].as_u64().unwrap();
             assert_eq!(answer(&question(m, None), &o), want, "{}", m.name());
         }
+        // Flows are counted only where the scenario names them; here it does not.
+        assert_eq!(answer(&question(Measure::Flow(crate::scenario::FlowState::Stuck), None), &o), 0);
+    }
+
+    #[test]
+    fn flow_measures_count_the_flows_that_ended_that_way() {
+        let o = outcome_of(&CLEAN.replacen("{", r#"{"flows":{"completed":"Event"},"#, 1));
+        for s in crate::scenario::FlowState::ALL {
+            let want = serde_json::to_value(&o).unwrap()["flows"][s.name()].as_u64().unwrap();
+            assert_eq!(answer(&question(Measure::Flow(s), None), &o), want, "{}", s.name());
+        }
+        assert_eq!(answer(&question(Measure::Flow(crate::scenario::FlowState::Completed), None), &o), 6);
     }
 
     #[test]

@@ -19,32 +19,8 @@ use crate::model::ids::MsgId;
 use crate::report::outcome::{MsgName, Rows};
 use crate::report::verdict::REFS;
 use crate::scenario::fate::Fate;
+pub use crate::scenario::FlowState;
 use crate::sim::Simulation;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FlowState {
-    Completed,
-    Compensated,
-    InFlight,
-    Stuck,
-    Inconsistent,
-}
-
-impl FlowState {
-    pub const ALL: [FlowState; 5] =
-        [FlowState::Completed, FlowState::Compensated, FlowState::InFlight, FlowState::Stuck, FlowState::Inconsistent];
-
-    pub fn human(self) -> &'static str {
-        match self {
-            FlowState::Completed => "completed",
-            FlowState::Compensated => "compensated",
-            FlowState::InFlight => "still in flight",
-            FlowState::Stuck => "stuck",
-            FlowState::Inconsistent => "inconsistent",
-        }
-    }
-}
 
 /// One flow: its first message, its key, how it ended and why, in words.
 #[derive(Clone, Debug, PartialEq, Serialize)]

@@ -49,3 +49,41 @@ fn pairs(v: &Value, at: &At) -> Read<Vec<(String, String)>> {
     let map = v.as_object().ok_or_else(|| at.wrong("an object like {\"charge card\": \"refund card\"}", v))?;
     map.iter().map(|(k, undo)| Ok((k.clone(), string(undo, &at.key(k))?))).collect()
 }
+
+/// How a flow ended (see `report/flow.rs`), a word of the format because a lesson question
+/// counts the flows that ended one way.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FlowState {
+    Completed,
+    Compensated,
+    InFlight,
+    Stuck,
+    Inconsistent,
+}
+
+impl FlowState {
+    pub const ALL: [FlowState; 5] =
+        [FlowState::Completed, FlowState::Compensated, FlowState::InFlight, FlowState::Stuck, FlowState::Inconsistent];
+
+    /// The name the file and the JSON outcome use.
+    pub fn name(self) -> &'static str {
+        match self {
+            FlowState::Completed => "completed",
+            FlowState::Compensated => "compensated",
+            FlowState::InFlight => "in_flight",
+            FlowState::Stuck => "stuck",
+            FlowState::Inconsistent => "inconsistent",
+        }
+    }
+
+    pub fn human(self) -> &'static str {
+        match self {
+            FlowState::Completed => "completed",
+            FlowState::Compensated => "compensated",
+            FlowState::InFlight => "still in flight",
+            FlowState::Stuck => "stuck",
+            FlowState::Inconsistent => "inconsistent",
+        }
+    }
+}

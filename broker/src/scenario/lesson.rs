@@ -20,6 +20,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::scenario::fate::Fate;
+use crate::scenario::flows::FlowState;
 use crate::scenario::read::{choice, int, list, string, At, Fields, Read};
 
 /// The most characters in `watch`, `try` and `fix`.
@@ -87,6 +88,8 @@ pub enum Measure {
     Effects,
     /// Deliveries to consumers of the messages with the question's key.
     Deliveries,
+    /// How many flows ended this way (a scenario that names its flows).
+    Flow(FlowState),
 }
 
 /// The measures that are not fates, with their names in the file and in words.
@@ -100,10 +103,14 @@ const COUNTERS: [(Measure, &str, &str); 7] = [
     (Measure::Deliveries, "deliveries", "deliveries"),
 ];
 
+/// The flow measures' names in the file, in `FlowState::ALL` order.
+const FLOW_NAMES: [&str; 5] =
+    ["flows_completed", "flows_compensated", "flows_in_flight", "flows_stuck", "flows_inconsistent"];
+
 impl Measure {
     /// Every measure: `published`, the six fates, then the other counters.
-    pub const ALL: [Measure; 13] = {
-        let mut all = [Measure::Published; 13];
+    pub const ALL: [Measure; 18] = {
+        let mut all = [Measure::Published; 18];
         let mut i = 0;
         while i < Fate::ALL.len() {
             all[1 + i] = Measure::Fate(Fate::ALL[i]);
@@ -114,6 +121,11 @@ impl Measure {
             all[Fate::ALL.len() + j] = COUNTERS[j].0;
             j += 1;
         }
+        let mut k = 0;
+        while k < FlowState::ALL.len() {
+            all[Fate::ALL.len() + COUNTERS.len() + k] = Measure::Flow(FlowState::ALL[k]);
+            k += 1;
+        }
         all
     };
 
@@ -121,6 +133,7 @@ impl Measure {
     pub fn name(self) -> &'static str {
         match self {
             Measure::Fate(f) => f.name(),
+            Measure::Flow(s) => FLOW_NAMES[s as usize],
             other => COUNTERS.iter().find(|(m, _, _)| *m == other).map_or("", |(_, name, _)| name),
         }
     }
@@ -134,6 +147,7 @@ impl Measure {
     pub fn human(self) -> String {
         match self {
             Measure::Fate(f) => format!("messages {}", f.human()),
+            Measure::Flow(s) => format!("flows {}", s.human()),
             other => COUNTERS.iter().find(|(m, _, _)| *m == other).map_or("", |(_, _, words)| words).to_string(),
         }
     }
@@ -210,7 +224,7 @@ mod tests {
         assert_eq!(q.measure, Measure::Fate(Fate::DeadLettered));
         assert!(read(r#"{"ask":"?","measure":"lost","keey":"k"}"#).is_err());
         let names: Vec<&str> = Measure::ALL.iter().map(|m| m.name()).collect();
-        assert_eq!(names.len(), 13);
+        assert_eq!(names.len(), 18);
         assert!(names.iter().all(|n| !n.is_empty()), "every measure has a name: {names:?}");
         let unknown = read(r#"{"ask":"?","measure":"charged"}"#).unwrap_err().to_string();
         assert!(

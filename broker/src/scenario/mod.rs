@@ -54,7 +54,7 @@ pub use consumer::{
     AssignmentStrategy, CommitMode, ConsumerFault, ConsumerSpec, CrashPoint, GiveUp, Jitter, OffsetReset, PoisonSpec,
     Processing, RetryPolicy, RetrySpec, Semantics,
 };
-pub use flows::FlowsSpec;
+pub use flows::{FlowState, FlowsSpec};
 pub use producer::{
     Arrivals, EventTypes, KeyChoice, Keys, PartitionBy, ProducerFault, ProducerSpec, PublishSpec, WriteOrder, WriteSpec,
 };
