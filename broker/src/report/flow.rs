@@ -171,9 +171,18 @@ impl Simulation {
             ),
             (Some(end), None) | (None, Some(end)) => {
                 let completed = a.completed.is_some();
-                if let Some((e, t, n)) = a.effects.iter().find(|x| x.2 > 1) {
-                    let ty = &self.event_types[*t as usize];
-                    return (FlowState::Inconsistent, format!("\"{}\" happened {n} times (for {ty})", effect(*e)));
+                // Every effect that happened more than once: a duplicate carried down the chain
+                // shows at each hop.
+                let twice: Vec<String> = a
+                    .effects
+                    .iter()
+                    .filter(|x| x.2 > 1)
+                    .map(|(e, t, n)| {
+                        format!("\"{}\" happened {n} times (for {})", effect(*e), self.event_types[*t as usize])
+                    })
+                    .collect();
+                if !twice.is_empty() {
+                    return (FlowState::Inconsistent, twice.join(", "));
                 }
                 if completed {
                     if let Some((_, u)) = undoes.iter().find(|(_, u)| total(*u) > 0) {

@@ -339,9 +339,11 @@ const ANSWERS: &[(&str, &str, Option<&str>, u64)] = &[
     ("crash-at-most-once", "lost", None, 11),
     ("crash-exactly-once", "effects", Some("order-77"), 1),
     ("dual-write", "lost", None, 3),
+    ("duplicate-amplification", "flows_inconsistent", None, 1),
     ("duplicates-idempotent", "effects", Some("order-20"), 1),
     ("duplicates-no-idempotency", "effects", Some("order-20"), 2),
     ("fan-out", "deliveries", Some("order-7"), 3),
+    ("order-flow-compensation", "flows_compensated", None, 1),
     ("out-of-order-keyed-by-order", "out_of_order", None, 0),
     ("out-of-order-wrong-key", "out_of_order", None, 6),
     ("outbox", "effects", Some("order-14"), 2),
@@ -439,6 +441,50 @@ fn the_verdict_says_what_the_narration_promises() {
     says("consumer-lag-rebalance", &["fulfilment-2 joined at 12 s"]);
     says("consumer-lag-rebalance", &["10 messages had a side effect applied more than once"]);
     says("replay-late-joiner", &["All 36 messages were processed exactly once"]);
+    says("order-flow-compensation", &["20 flows: 19 completed, 1 compensated."]);
+    says("duplicate-amplification", &["20 flows: 19 completed, 1 inconsistent."]);
+    says(
+        "duplicate-amplification",
+        &[
+            "order-11 (checkout-11): inconsistent",
+            "\"charge card\" happened 2 times",
+            "\"ship order\" happened 2 times",
+        ],
+    );
+}
+
+#[test]
+fn a_flow_across_services_is_compensated_and_without_its_compensation_is_stuck() {
+    let rows = |o: &broker::Outcome| o.messages.iter().map(|m| serde_json::to_value(m).unwrap()).collect::<Vec<_>>();
+    let o = run_named("order-flow-compensation");
+    let all = rows(&o);
+    let refund = all.iter().find(|m| m["event_type"] == "PaymentRefunded").expect("a refund");
+    assert_eq!((refund["key"].as_str(), refund["flow"].as_str()), (Some("order-7"), Some("checkout-7")));
+    assert_eq!(refund["caused_by"], "inventory-7");
+    // The narration's moments.
+    let trace = trace_of(&scenario("order-flow-compensation"));
+    let at = |msg: &str, event: &str| {
+        events(&trace, event).iter().find(|e| e["msg"] == msg).map(|e| e["t_us"].as_u64().unwrap() / 1000)
+    };
+    assert_eq!(at("payment-7", "Caused"), Some(1560));
+    assert_eq!(at("inventory-7", "Caused"), Some(2000));
+    assert_eq!(at("refunds-1", "Caused"), Some(2060));
+}
+
+#[test]
+fn one_duplicate_becomes_two_shipments_at_the_moments_the_narration_names() {
+    let trace = trace_of(&scenario("duplicate-amplification"));
+    let at = |msg: &str, event: &str| {
+        events(&trace, event)
+            .iter()
+            .filter(|e| e["msg"] == msg)
+            .map(|e| e["t_us"].as_u64().unwrap() / 1000)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(at("checkout-11", "ConfirmLost"), [2700]);
+    assert_eq!(at("checkout-11", "Published"), [2500, 2750]);
+    assert_eq!(at("payment-13", "Caused"), [2870]);
+    assert_eq!(at("shipping-13", "Caused"), [3010]);
 }
 
 /// `name` with `edit` applied to its JSON, run to the end.
@@ -462,6 +508,19 @@ fn each(v: &mut serde_json::Value, ids: &[&str], f: impl Fn(&mut serde_json::Val
 fn every_try_does_what_the_narration_says() {
     use serde_json::json;
     let key = |o: &broker::Outcome, k: &str| o.messages.iter().find(|m| m.key.as_deref() == Some(k)).unwrap().clone();
+    // order-flow-compensation: without the wire to refund-requests, StockFailed is unroutable.
+    let o = tried("order-flow-compensation", |v| {
+        v["wires"].as_array_mut().unwrap().retain(|w| w["to"] != "refund-requests");
+    });
+    assert!(
+        o.verdict.iter().any(|l| l.starts_with("order-7 (checkout-7): stuck")
+            && l.contains("\"charge card\" happened and \"refund card\" never undid it")),
+        "{:?}",
+        o.verdict
+    );
+    // duplicate-amplification: an idempotent payment stops the duplicate at the first hop.
+    let o = tried("duplicate-amplification", |v| node(v, "payment")["semantics"] = json!("exactly-once"));
+    assert_eq!((o.duplicates_suppressed, o.flows.as_ref().unwrap().completed), (1, 20));
     // work-queue: prefetch 50 lets the slow worker hoard.
     let o = tried("work-queue", |v| node(v, "work")["prefetch"] = json!(50));
     assert_eq!((o.out_of_order, o.in_flight), (51, 17));
