@@ -74,6 +74,16 @@ pub const LESSONS: &[Lesson] = &[
         teaches: "A lost acknowledgement makes a retry write twice, unless the producer is idempotent.",
         variants: &[("Plain retries", "producer-retries-duplicates"), ("Idempotent producer", "producer-idempotent")],
     },
+    Lesson {
+        title: "A flow across services, and its compensation",
+        teaches: "A step that fails must be undone by the steps before it, or the flow is stuck with the money taken.",
+        variants: &[("Without compensation", "order-flow-no-compensation"), ("With compensation", "order-flow-compensation")],
+    },
+    Lesson {
+        title: "Duplicate amplification",
+        teaches: "One duplicate at the first hop becomes duplicates at every hop after it, unless the first consumer is idempotent.",
+        variants: &[("No idempotent consumer", "duplicate-amplification"), ("Idempotent first hop", "duplicate-amplification-idempotent")],
+    },
 ];
 
 /// The lesson a preset belongs to, and its variant's position there.

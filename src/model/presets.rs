@@ -58,6 +58,11 @@ pub const PRESETS: &[Preset] = &[
     preset!("producer-idempotent"),
     preset!("dual-write"),
     preset!("outbox"),
+    // Beyond one hop: services that react and publish, and the flows they make.
+    preset!("order-flow-no-compensation"),
+    preset!("order-flow-compensation"),
+    preset!("duplicate-amplification"),
+    preset!("duplicate-amplification-idempotent"),
 ];
 
 /// The preset the app opens with.

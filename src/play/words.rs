@@ -10,7 +10,10 @@ use crate::model::format::{format_time, one_decimal};
 
 /// The kinds the event log can be filtered by: a label and the core's event names in it.
 pub const KINDS: &[(&str, &[&str])] = &[
-    ("Published", &["Published", "PublishFailed", "ConfirmLost", "PublishDeduplicated", "Written", "WriteRolledBack"]),
+    (
+        "Published",
+        &["Caused", "Published", "PublishFailed", "ConfirmLost", "PublishDeduplicated", "Written", "WriteRolledBack"],
+    ),
     ("Stored", &["Enqueued", "Appended", "Requeued"]),
     ("Delivered", &["Delivered", "Fetched"]),
     ("Processing", &["ProcessingStarted", "ProcessingFailed", "RetryScheduled"]),

@@ -82,8 +82,9 @@ impl Simulation {
         };
         let (completing, compensating) = (types(&spec.completed), types(&spec.compensated));
         let effect = |name: &str| self.effects.iter().position(|e| e == name).map(|i| i as u16);
-        let undoes: Vec<(u16, u16)> =
-            spec.compensations.iter().filter_map(|(e, u)| Some((effect(e)?, effect(u)?))).collect();
+        // (effect, the effect that undoes it if anything applies it, that one's name)
+        let undoes: Vec<(u16, Option<u16>, &str)> =
+            spec.compensations.iter().filter_map(|(e, u)| Some((effect(e)?, effect(u), u.as_str()))).collect();
         let mut flow_of = vec![u32::MAX; self.msgs.len()];
         let mut accs: Vec<Acc> = Vec::new();
         for i in 0..self.msgs.len() {
@@ -155,15 +156,15 @@ impl Simulation {
     }
 
     /// A flow's state and why, in words.
-    fn flow_end(&self, a: &Acc, undoes: &[(u16, u16)], rows: &Rows) -> (FlowState, String) {
+    fn flow_end(&self, a: &Acc, undoes: &[(u16, Option<u16>, &str)], rows: &Rows) -> (FlowState, String) {
         let label = |i: usize| {
             let m = &self.msgs[i];
             let name = rows.get(i).map(|r| r.id.to_string()).unwrap_or_default();
             format!("{} ({name})", self.event_types[m.event_type as usize])
         };
-        let total = |e: u16| a.effects.iter().filter(|x| x.0 == e).map(|x| x.2).sum::<u32>();
+        let total = |e: Option<u16>| a.effects.iter().filter(|x| Some(x.0) == e).map(|x| x.2).sum::<u32>();
         let effect = |e: u16| &self.effects[e as usize];
-        let left_undone = undoes.iter().find(|(e, u)| total(*e) > total(*u));
+        let left_undone = undoes.iter().find(|(e, u, _)| total(Some(*e)) > total(*u));
         match (a.completed, a.compensated) {
             (Some(c), Some(u)) => (
                 FlowState::Inconsistent,
@@ -185,13 +186,13 @@ impl Simulation {
                     return (FlowState::Inconsistent, twice.join(", "));
                 }
                 if completed {
-                    if let Some((_, u)) = undoes.iter().find(|(_, u)| total(*u) > 0) {
-                        return (FlowState::Inconsistent, format!("it completed, yet \"{}\" happened", effect(*u)));
+                    if let Some((_, _, u)) = undoes.iter().find(|(_, u, _)| total(*u) > 0) {
+                        return (FlowState::Inconsistent, format!("it completed, yet \"{u}\" happened"));
                     }
                     return (FlowState::Completed, format!("it completed with {}", label(end)));
                 }
-                if let Some((e, u)) = left_undone {
-                    let why = format!("\"{}\" happened and \"{}\" never undid it", effect(*e), effect(*u));
+                if let Some((e, _, u)) = left_undone {
+                    let why = format!("\"{}\" happened and \"{u}\" never undid it", effect(*e));
                     return (FlowState::Inconsistent, why);
                 }
                 (FlowState::Compensated, format!("it was compensated with {}", label(end)))
@@ -211,8 +212,8 @@ impl Simulation {
                     }
                     None => format!("it stopped at {}: nothing that handled it published more", label(a.last)),
                 };
-                if let Some((e, u)) = left_undone {
-                    why.push_str(&format!("; \"{}\" happened and \"{}\" never undid it", effect(*e), effect(*u)));
+                if let Some((e, _, u)) = left_undone {
+                    why.push_str(&format!("; \"{}\" happened and \"{u}\" never undid it", effect(*e)));
                 }
                 (FlowState::Stuck, why)
             }

@@ -340,10 +340,12 @@ const ANSWERS: &[(&str, &str, Option<&str>, u64)] = &[
     ("crash-exactly-once", "effects", Some("order-77"), 1),
     ("dual-write", "lost", None, 3),
     ("duplicate-amplification", "flows_inconsistent", None, 1),
+    ("duplicate-amplification-idempotent", "flows_completed", None, 20),
     ("duplicates-idempotent", "effects", Some("order-20"), 1),
     ("duplicates-no-idempotency", "effects", Some("order-20"), 2),
     ("fan-out", "deliveries", Some("order-7"), 3),
     ("order-flow-compensation", "flows_compensated", None, 1),
+    ("order-flow-no-compensation", "flows_stuck", None, 1),
     ("out-of-order-keyed-by-order", "out_of_order", None, 0),
     ("out-of-order-wrong-key", "out_of_order", None, 6),
     ("outbox", "effects", Some("order-14"), 2),
@@ -443,6 +445,11 @@ fn the_verdict_says_what_the_narration_promises() {
     says("replay-late-joiner", &["All 36 messages were processed exactly once"]);
     says("order-flow-compensation", &["20 flows: 19 completed, 1 compensated."]);
     says("duplicate-amplification", &["20 flows: 19 completed, 1 inconsistent."]);
+    says("duplicate-amplification-idempotent", &["20 flows: 20 completed."]);
+    says(
+        "order-flow-no-compensation",
+        &["order-7 (checkout-7): stuck", "\"charge card\" happened and \"refund card\" never undid it"],
+    );
     says(
         "duplicate-amplification",
         &[
