@@ -26,6 +26,10 @@ const promises: Record<string, RegExp> = {
   'replay-late-joiner': /All 36 messages were processed exactly once/,
   'producer-retries-duplicates': /"send receipt" happened 2 times/,
   'producer-idempotent': /written only once/,
+  'order-flow-no-compensation': /order-7 \(checkout-7\): stuck, .*"refund card" never undid it/,
+  'order-flow-compensation': /20 flows: 19 completed, 1 compensated/,
+  'duplicate-amplification': /order-11 \(checkout-11\): inconsistent, "charge card" happened 2 times/,
+  'duplicate-amplification-idempotent': /20 flows: 20 completed/,
 };
 
 const lessonSelect = (page: Page) => page.getByRole('combobox', { name: 'Lesson' });
@@ -56,7 +60,7 @@ test('the gallery opens every lesson, each plays to its end and says what its na
   await page.getByRole('button', { name: 'Lessons' }).click();
   const dialog = page.getByRole('dialog', { name: 'Lessons' });
   await expect(dialog).toBeVisible();
-  await expect(dialog.getByRole('listitem').filter({ has: page.getByRole('heading') })).toHaveCount(11);
+  await expect(dialog.getByRole('listitem').filter({ has: page.getByRole('heading') })).toHaveCount(13);
   await shot(page, 'lessons-gallery');
   const variants = await dialog.getByRole('button', { name: /^Open / }).all();
   expect(variants.length).toBe(Object.keys(promises).length);
@@ -76,7 +80,7 @@ test('the gallery opens every lesson, each plays to its end and says what its na
     const narration = page.getByRole('region', { name: 'Lesson narration' });
     for (const h of ['What to watch', 'What to try', 'The fix']) await expect(narration.getByRole('heading', { name: h })).toBeVisible();
     await expect(outcome(page).getByRole('list').first(), loaded).toContainText(promises[loaded]);
-    if (['poison-with-dlq', 'crash-at-most-once', 'out-of-order-wrong-key'].includes(loaded)) await shot(page, `lesson-end-${loaded}`);
+    if (['poison-with-dlq', 'crash-at-most-once', 'out-of-order-wrong-key', 'order-flow-compensation', 'duplicate-amplification'].includes(loaded)) await shot(page, `lesson-end-${loaded}`);
   }
   expect(seen.size).toBe(Object.keys(promises).length);
 });
