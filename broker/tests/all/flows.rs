@@ -149,3 +149,88 @@ fn the_file_says_what_is_wrong_with_its_flows() {
     let (_, o) = common::run(&common::scenario("work-queue"));
     assert!(o.flows.is_none());
 }
+
+mod random_chains {
+    //! Random chains of services (modes, semantics, crashes, poison, lost confirms), checked
+    //! for what must hold in any of them.
+    use proptest::prelude::*;
+    use serde_json::{json, Value};
+
+    use crate::common::{self, scenario_json};
+
+    const MODES: [&str; 3] = ["after_effect", "before_effect", "outbox"];
+    const POINTS: [&str; 3] = ["after_effect", "after_publish", "before_processing"];
+    const SEMANTICS: [&str; 3] = ["at-most-once", "at-least-once", "exactly-once"];
+
+    /// One hop: (publish mode, semantics, crash point, crash probability in %, poisons order-3).
+    type Hop = (usize, usize, usize, u32, bool);
+
+    fn chain(hops: &[Hop], confirm_lost: u32, seed: u64) -> String {
+        let mut nodes = vec![json!({"id": "orders", "kind": "producer", "count": 15, "keys": "order-1..order-15",
+            "event_type": "E0", "publish": {"timeout_ms": 40, "retries": 2},
+            "faults": [{"confirm_lost": {"probability": f64::from(confirm_lost) / 100.0}}]})];
+        let mut wires = vec![json!(["orders", "q0"])];
+        for (i, &(mode, sem, point, p, poison)) in hops.iter().enumerate() {
+            let mut faults = vec![
+                json!({"crash": {"probability": f64::from(p) / 100.0, "point": POINTS[point], "recover_after_ms": 30}}),
+            ];
+            if poison {
+                faults.push(json!({"poison": {"key": "order-3"}}));
+            }
+            nodes.push(json!({"id": format!("q{i}"), "kind": "queue"}));
+            nodes.push(json!({"id": format!("s{i}"), "kind": "consumer", "effect": format!("effect {i}"),
+                "semantics": SEMANTICS[sem], "publish_mode": MODES[mode], "faults": faults,
+                "retry": {"policy": "immediate", "max_attempts": 2, "then": "drop"},
+                "publishes": [{"publish": format!("E{}", i + 1), "give_up": "Failed"}]}));
+            wires.push(json!([format!("q{i}"), format!("s{i}")]));
+            wires.push(json!([format!("s{i}"), format!("q{}", i + 1)]));
+        }
+        let last = hops.len();
+        nodes.push(json!({"id": format!("q{last}"), "kind": "queue"}));
+        nodes.push(json!({"id": "sink", "kind": "consumer", "semantics": "exactly-once"}));
+        wires.push(json!([format!("q{last}"), "sink"]));
+        let mut v: Value = serde_json::from_str(&scenario_json(20_000, json!(nodes), json!(wires), json!([]))).unwrap();
+        v["seed"] = json!(seed);
+        v["flows"] = json!({"completed": format!("E{last}"), "compensated": "Failed"});
+        v.to_string()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+        #[test]
+        fn flows_causes_and_idempotency_hold_in_any_chain(
+            hops in prop::collection::vec((0usize..3, 0usize..3, 0usize..3, 0u32..30, any::<bool>()), 1..4),
+            confirm_lost in 0u32..30,
+            seed in 0u64..1_000,
+        ) {
+            let text = chain(&hops, confirm_lost, seed);
+            let (_, o) = common::run(&text);
+            common::assert_conserved(&o);
+            let rows: Vec<Value> = o.messages.iter().map(|m| serde_json::to_value(m).unwrap()).collect();
+            let f = serde_json::to_value(o.flows.as_ref().unwrap()).unwrap();
+            // Every flow ends in exactly one state, one record per producer message, and every
+            // message belongs to one flow.
+            let roots = rows.iter().filter(|r| r["caused_by"].is_null()).count() as u64;
+            let states: u64 = ["completed", "compensated", "in_flight", "stuck", "inconsistent"].iter().map(|k| f[k].as_u64().unwrap()).sum();
+            prop_assert_eq!(states, roots);
+            let records = f["records"].as_array().unwrap();
+            prop_assert_eq!(records.len() as u64, roots);
+            prop_assert_eq!(records.iter().map(|r| r["messages"].as_u64().unwrap()).sum::<u64>(), o.published);
+            // Causes form a tree per flow: each cause is an earlier message with the same key,
+            // and the flow is the cause's flow (or the cause itself, when it starts one).
+            for (i, r) in rows.iter().enumerate() {
+                if let Some(cause) = r["caused_by"].as_str() {
+                    let c = rows.iter().position(|x| x["id"] == cause).expect("the cause is a message of the run");
+                    prop_assert!(c < i);
+                    prop_assert_eq!(&rows[c]["key"], &r["key"]);
+                    let want = if rows[c]["flow"].is_null() { rows[c]["id"].clone() } else { rows[c]["flow"].clone() };
+                    prop_assert_eq!(&r["flow"], &want);
+                }
+            }
+            // An idempotent (exactly-once) consumer never applies its effect twice for one event
+            // id, anywhere in the chain: here the sink, which reads the last hop.
+            let sink_twice = o.messages.iter().filter(|m| m.id.producer.as_ref() == format!("s{}", hops.len() - 1)).any(|m| m.effects > 1);
+            prop_assert!(!sink_twice, "the exactly-once sink applied an effect twice");
+        }
+    }
+}
