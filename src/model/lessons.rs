@@ -84,6 +84,11 @@ pub const LESSONS: &[Lesson] = &[
         teaches: "One duplicate at the first hop becomes duplicates at every hop after it, unless the first consumer is idempotent.",
         variants: &[("No idempotent consumer", "duplicate-amplification"), ("Idempotent first hop", "duplicate-amplification-idempotent")],
     },
+    Lesson {
+        title: "A service's effect and its event",
+        teaches: "Publishing after the effect as a separate step can lose the event; an outbox cannot.",
+        variants: &[("Publish after the effect", "service-publish-after-effect"), ("Transactional outbox", "service-outbox")],
+    },
 ];
 
 /// The lesson a preset belongs to, and its variant's position there.

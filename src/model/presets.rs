@@ -63,6 +63,8 @@ pub const PRESETS: &[Preset] = &[
     preset!("order-flow-compensation"),
     preset!("duplicate-amplification"),
     preset!("duplicate-amplification-idempotent"),
+    preset!("service-publish-after-effect"),
+    preset!("service-outbox"),
 ];
 
 /// The preset the app opens with.

@@ -210,7 +210,18 @@ impl Simulation {
                         let reason = reason.map(crate::report::verdict::reason_human).unwrap_or("");
                         format!("{} was {}: {reason}", label(i), fate.human())
                     }
-                    None => format!("it stopped at {}: nothing that handled it published more", label(a.last)),
+                    None => {
+                        let done: Vec<String> =
+                            self.msgs[a.last].effects().iter().map(|(e, _)| format!("\"{}\"", effect(*e))).collect();
+                        match done.is_empty() {
+                            true => format!("it stopped at {}: nothing handled it", label(a.last)),
+                            false => format!(
+                                "it stopped at {}: {} happened for it, and nothing was published after",
+                                label(a.last),
+                                done.join(" and ")
+                            ),
+                        }
+                    }
                 };
                 if let Some((e, _, u)) = left_undone {
                     why.push_str(&format!("; \"{}\" happened and \"{u}\" never undid it", effect(*e)));

@@ -356,6 +356,8 @@ const ANSWERS: &[(&str, &str, Option<&str>, u64)] = &[
     ("replay-late-joiner", "lost", None, 0),
     ("retry-jitter", "dead_lettered", None, 2),
     ("retry-storm", "dead_lettered", None, 98),
+    ("service-outbox", "flows_completed", None, 20),
+    ("service-publish-after-effect", "flows_stuck", None, 2),
     ("slow-poll-loop", "processed_more_than_once", None, 87),
     ("work-queue", "redeliveries", None, 1),
 ];
@@ -446,6 +448,13 @@ fn the_verdict_says_what_the_narration_promises() {
     says("order-flow-compensation", &["20 flows: 19 completed, 1 compensated."]);
     says("duplicate-amplification", &["20 flows: 19 completed, 1 inconsistent."]);
     says("duplicate-amplification-idempotent", &["20 flows: 20 completed."]);
+    says("service-publish-after-effect", &["20 flows: 18 completed, 2 stuck."]);
+    says(
+        "service-publish-after-effect",
+        &["order-14 (checkout-14): stuck", "\"charge card\" happened for it, and nothing was published after"],
+    );
+    says("service-publish-after-effect", &["All 56 messages were processed exactly once"]);
+    says("service-outbox", &["20 flows: 20 completed."]);
     says(
         "order-flow-no-compensation",
         &["order-7 (checkout-7): stuck", "\"charge card\" happened and \"refund card\" never undid it"],
@@ -522,6 +531,13 @@ fn every_try_does_what_the_narration_says() {
     assert!(
         o.verdict.iter().any(|l| l.starts_with("order-7 (checkout-7): stuck")
             && l.contains("\"charge card\" happened and \"refund card\" never undid it")),
+        "{:?}",
+        o.verdict
+    );
+    // service-outbox: a relay crash after publishing publishes the row again.
+    let o = tried("service-outbox", |v| node(v, "payment")["faults"][0]["crash"]["point"] = json!("after_publish"));
+    assert!(
+        o.messages.iter().any(|m| m.event_type.as_ref() == "PaymentCaptured" && m.deliveries > 1),
         "{:?}",
         o.verdict
     );
