@@ -89,6 +89,11 @@ pub const LESSONS: &[Lesson] = &[
         teaches: "Publishing after the effect as a separate step can lose the event; an outbox cannot.",
         variants: &[("Publish after the effect", "service-publish-after-effect"), ("Transactional outbox", "service-outbox")],
     },
+    Lesson {
+        title: "Commands and events",
+        teaches: "A command goes to one owner; an event goes to anyone who subscribes, and a new subscriber changes nothing upstream.",
+        variants: &[("Three subscribers", "commands-and-events"), ("A fourth subscriber", "commands-and-events-fourth-subscriber")],
+    },
 ];
 
 /// The lesson a preset belongs to, and its variant's position there.

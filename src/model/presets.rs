@@ -65,6 +65,8 @@ pub const PRESETS: &[Preset] = &[
     preset!("duplicate-amplification-idempotent"),
     preset!("service-publish-after-effect"),
     preset!("service-outbox"),
+    preset!("commands-and-events"),
+    preset!("commands-and-events-fourth-subscriber"),
 ];
 
 /// The preset the app opens with.

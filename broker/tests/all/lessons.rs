@@ -334,6 +334,8 @@ fn a_slow_poll_loop_is_put_out_of_its_group_and_cards_are_charged_twice() {
 /// in the core that moves one of these numbers shows up here, and the narration that quotes
 /// it must be read again.
 const ANSWERS: &[(&str, &str, Option<&str>, u64)] = &[
+    ("commands-and-events", "effects", Some("order-7"), 4),
+    ("commands-and-events-fourth-subscriber", "effects", Some("order-7"), 5),
     ("consumer-lag-rebalance", "processed_more_than_once", None, 10),
     ("crash-at-least-once", "effects", Some("order-75"), 2),
     ("crash-at-most-once", "lost", None, 11),
@@ -455,6 +457,8 @@ fn the_verdict_says_what_the_narration_promises() {
     );
     says("service-publish-after-effect", &["All 56 messages were processed exactly once"]);
     says("service-outbox", &["20 flows: 20 completed."]);
+    says("commands-and-events", &["All 40 messages were processed exactly once"]);
+    says("commands-and-events-fourth-subscriber", &["All 40 messages were processed exactly once"]);
     says(
         "order-flow-no-compensation",
         &["order-7 (checkout-7): stuck", "\"charge card\" happened and \"refund card\" never undid it"],
@@ -485,6 +489,35 @@ fn a_flow_across_services_is_compensated_and_without_its_compensation_is_stuck()
     assert_eq!(at("payment-7", "Caused"), Some(1560));
     assert_eq!(at("inventory-7", "Caused"), Some(2000));
     assert_eq!(at("refunds-1", "Caused"), Some(2060));
+}
+
+#[test]
+fn a_fourth_subscriber_changes_nothing_on_the_command_side() {
+    let side = |name: &str| {
+        let trace = trace_of(&scenario(name));
+        let command_side = ["checkout", "payment-commands", "payment"];
+        trace
+            .into_iter()
+            .filter(|e| command_side.contains(&e["node"].as_str().unwrap()))
+            .map(|mut e| {
+                // Sequence numbers and copy ids count the topic's readers too.
+                e.as_object_mut().unwrap().remove("seq");
+                e.as_object_mut().unwrap().remove("copy");
+                e
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(side("commands-and-events"), side("commands-and-events-fourth-subscriber"));
+    let deliveries = |name: &str| {
+        let o = run_named(name);
+        let m = o
+            .messages
+            .iter()
+            .find(|m| m.key.as_deref() == Some("order-7") && m.event_type.as_ref() == "PaymentCaptured")
+            .unwrap();
+        m.deliveries
+    };
+    assert_eq!((deliveries("commands-and-events"), deliveries("commands-and-events-fourth-subscriber")), (3, 4));
 }
 
 #[test]
