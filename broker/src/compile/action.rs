@@ -3,7 +3,7 @@
 //! redriven; a group's offsets are reset). Each action must fall within the run and name a node
 //! of the kind it acts on.
 
-use super::{article, ByName, Checker};
+use super::{article, sub_path, ByName, Checker};
 use crate::model::command::{Command, ResetTarget};
 use crate::model::ids::NodeId;
 use crate::model::time::Duration;
@@ -21,7 +21,7 @@ impl Checker {
         let mut out = Vec::new();
         for (i, a) in s.actions.iter().enumerate() {
             let p = format!("actions[{i}]");
-            let at = self.int_range(&format!("{p}.at_ms"), a.at_ms, 0, duration_ms as i64, " ms");
+            let at = self.int_range(&sub_path(&p, ".at_ms"), a.at_ms, 0, duration_ms as i64, " ms");
             let node = |me: &mut Checker, field: &str, name: &str, want: &[&str]| -> Option<NodeId> {
                 let path = format!("{p}.{field}");
                 match by_name.get(name) {
@@ -44,14 +44,14 @@ impl Checker {
                 ActionKind::Crash { consumer, recover_after_ms } => {
                     let c = node(self, "crash.consumer", consumer, &["consumer"]);
                     let rec = recover_after_ms
-                        .map(|r| Duration::from_ms(self.whole_ms(&format!("{p}.crash.recover_after_ms"), r, 0)));
+                        .map(|r| Duration::from_ms(self.whole_ms(&sub_path(&p, ".crash.recover_after_ms"), r, 0)));
                     c.map(|consumer| Command::Crash { consumer, recover_after: rec })
                 }
                 ActionKind::Recover { consumer } => node(self, "recover.consumer", consumer, &["consumer"])
                     .map(|consumer| Command::Recover { consumer }),
                 ActionKind::Outage { node: n, duration_ms: d } => {
                     let target = node(self, "outage.node", n, &["queue", "exchange", "topic"]);
-                    let d = self.whole_ms(&format!("{p}.outage.duration_ms"), *d, 1);
+                    let d = self.whole_ms(&sub_path(&p, ".outage.duration_ms"), *d, 1);
                     target.map(|node| Command::Outage { node, duration: Duration::from_ms(d) })
                 }
                 ActionKind::Redrive { dlq, to } => {
@@ -67,7 +67,7 @@ impl Checker {
                 }
                 ActionKind::Slow { consumer, factor } => {
                     let c = node(self, "slow.consumer", consumer, &["consumer"]);
-                    self.slow_factor(&format!("{p}.slow.factor"), *factor).and_then(|factor| {
+                    self.slow_factor(&sub_path(&p, ".slow.factor"), *factor).and_then(|factor| {
                         c.map(|consumer| Command::Slow { consumer, factor_milli: libm::round(factor * 1000.0) as u32 })
                     })
                 }
@@ -87,7 +87,7 @@ impl Checker {
                             format!("the groups are {}", known.join(", "))
                         };
                         self.err(
-                            format!("{p}.reset_offsets.group"),
+                            sub_path(&p, ".reset_offsets.group"),
                             format!("no consumer group is called {group:?}; {hint}"),
                         );
                     }
@@ -96,7 +96,7 @@ impl Checker {
                         Some(t) => match node(self, "reset_offsets.topic", t, &["topic"]) {
                             Some(id) if g.is_some_and(|g| !groups[g].topics.contains(&id)) => {
                                 self.err(
-                                    format!("{p}.reset_offsets.topic"),
+                                    sub_path(&p, ".reset_offsets.topic"),
                                     format!("group {group:?} does not read {t:?}"),
                                 );
                                 None
@@ -110,7 +110,7 @@ impl Checker {
                         ResetTo::Offset(o) => {
                             if *o < 0 {
                                 self.err(
-                                    format!("{p}.reset_offsets.to.offset"),
+                                    sub_path(&p, ".reset_offsets.to.offset"),
                                     format!("must not be negative (got {o})"),
                                 );
                                 None
@@ -119,7 +119,7 @@ impl Checker {
                             }
                         }
                         ResetTo::TimeMs(ms) => {
-                            let ms = self.whole_ms(&format!("{p}.reset_offsets.to.time_ms"), *ms, 0);
+                            let ms = self.whole_ms(&sub_path(&p, ".reset_offsets.to.time_ms"), *ms, 0);
                             Some(ResetTarget::Time(crate::model::time::SimTime(ms * 1000)))
                         }
                     };

@@ -4,7 +4,7 @@
 //! and the poll loop's timeouts. Settings that mean something only on a topic are refused on a
 //! queue consumer, and the other way round.
 
-use super::{article, ByName, Checker};
+use super::{article, sub_path, ByName, Checker};
 use crate::model::ids::NodeId;
 use crate::model::time::Duration;
 use crate::model::*;
@@ -20,30 +20,30 @@ impl Checker {
     pub(super) fn compile_consumer(&mut self, p: &str, s: &ConsumerSpec) -> ConsumerModel {
         let processing = match &s.processing {
             Processing::Fixed { ms } => {
-                ProcessingModel::Fixed { ms: self.ms(&format!("{p}.processing.fixed.ms"), *ms, true) }
+                ProcessingModel::Fixed { ms: self.ms(&sub_path(p, ".processing.fixed.ms"), *ms, true) }
             }
             Processing::Uniform { min_ms, max_ms } => {
-                let lo = self.ms(&format!("{p}.processing.uniform.min_ms"), *min_ms, true);
-                let hi = self.ms(&format!("{p}.processing.uniform.max_ms"), *max_ms, true);
+                let lo = self.ms(&sub_path(p, ".processing.uniform.min_ms"), *min_ms, true);
+                let hi = self.ms(&sub_path(p, ".processing.uniform.max_ms"), *max_ms, true);
                 if hi < lo {
-                    self.err(format!("{p}.processing.uniform.max_ms"), "must not be less than min_ms");
+                    self.err(sub_path(p, ".processing.uniform.max_ms"), "must not be less than min_ms");
                 }
                 ProcessingModel::Uniform { min_ms: lo, max_ms: hi.max(lo) }
             }
             Processing::Exponential { mean_ms } => ProcessingModel::Exponential {
-                mean_ms: self.ms(&format!("{p}.processing.exponential.mean_ms"), *mean_ms, false),
+                mean_ms: self.ms(&sub_path(p, ".processing.exponential.mean_ms"), *mean_ms, false),
             },
         };
-        let concurrency = self.int_range(&format!("{p}.concurrency"), s.concurrency, 1, MAX_CONCURRENCY, "") as u32;
+        let concurrency = self.int_range(&sub_path(p, ".concurrency"), s.concurrency, 1, MAX_CONCURRENCY, "") as u32;
         let r = &s.retry;
-        let base_ms = self.ms(&format!("{p}.retry.base_ms"), r.base_ms, true);
-        let cap_ms = self.ms(&format!("{p}.retry.cap_ms"), r.cap_ms, true);
+        let base_ms = self.ms(&sub_path(p, ".retry.base_ms"), r.base_ms, true);
+        let cap_ms = self.ms(&sub_path(p, ".retry.cap_ms"), r.cap_ms, true);
         if cap_ms < base_ms {
-            self.err(format!("{p}.retry.cap_ms"), "must not be less than base_ms");
+            self.err(sub_path(p, ".retry.cap_ms"), "must not be less than base_ms");
         }
         let default_attempts = if r.policy == RetryPolicy::None { 1 } else { 3 };
         let max_attempts = self.int_range(
-            &format!("{p}.retry.max_attempts"),
+            &sub_path(p, ".retry.max_attempts"),
             r.max_attempts.unwrap_or(default_attempts),
             1,
             MAX_ATTEMPTS,
@@ -51,17 +51,17 @@ impl Checker {
         ) as u32;
         if r.policy == RetryPolicy::None && max_attempts > 1 {
             self.err(
-                format!("{p}.retry.max_attempts"),
+                sub_path(p, ".retry.max_attempts"),
                 "needs a retry policy (immediate, fixed or exponential) to retry",
             );
         }
         let effect = effect_name(s);
-        self.name(&format!("{p}.effect"), &effect);
+        self.name(&sub_path(p, ".effect"), &effect);
         let mut m = ConsumerModel {
             semantics: s.semantics,
             processing,
             concurrency,
-            prefetch: s.prefetch.map(|v| self.prefetch(&format!("{p}.prefetch"), v)),
+            prefetch: s.prefetch.map(|v| self.prefetch(&sub_path(p, ".prefetch"), v)),
             retry: RetryModel {
                 policy: r.policy,
                 base_ms,
@@ -78,7 +78,7 @@ impl Checker {
             poison: Vec::new(),
             lose_acks: 0.0,
             downstream_outages: Vec::new(),
-            start: Duration::from_ms(self.whole_ms(&format!("{p}.start_ms"), s.start_ms, 0)),
+            start: Duration::from_ms(self.whole_ms(&sub_path(p, ".start_ms"), s.start_ms, 0)),
             dead_letter: None,
             log: None,
             output: self.compile_output(p, s),
@@ -87,42 +87,42 @@ impl Checker {
             let fp = format!("{p}.faults[{j}]");
             match f {
                 ConsumerFault::Crash { probability, point, recover_after_ms } => {
-                    let probability = self.probability(&format!("{fp}.crash.probability"), *probability);
-                    let rec = self.whole_ms(&format!("{fp}.crash.recover_after_ms"), *recover_after_ms, 0);
+                    let probability = self.probability(&sub_path(&fp, ".crash.probability"), *probability);
+                    let rec = self.whole_ms(&sub_path(&fp, ".crash.recover_after_ms"), *recover_after_ms, 0);
                     if *point == CrashPoint::AfterPublish && s.publishes.is_empty() {
-                        self.err(format!("{fp}.crash.point"), "\"after_publish\" is a point in a service's handler: this consumer publishes nothing (add \"publishes\")");
+                        self.err(sub_path(&fp, ".crash.point"), "\"after_publish\" is a point in a service's handler: this consumer publishes nothing (add \"publishes\")");
                     }
                     m.crashes.push(CrashModel { probability, point: *point, recover_after: Duration::from_ms(rec) });
                 }
                 ConsumerFault::Slow { factor } => {
-                    if let Some(factor) = self.slow_factor(&format!("{fp}.slow.factor"), *factor) {
+                    if let Some(factor) = self.slow_factor(&sub_path(&fp, ".slow.factor"), *factor) {
                         m.slow_factor *= factor;
                     }
                 }
                 ConsumerFault::TransientErrors { rate } => {
-                    m.transient_error_rate = self.probability(&format!("{fp}.transient_errors.rate"), *rate)
+                    m.transient_error_rate = self.probability(&sub_path(&fp, ".transient_errors.rate"), *rate)
                 }
                 ConsumerFault::Poison(ps) => {
                     let set = [ps.every_nth.is_some(), ps.key.is_some(), ps.schema_version_above.is_some()];
                     if set.iter().filter(|b| **b).count() != 1 {
-                        self.err(format!("{fp}.poison"), "needs exactly one of every_nth, key, schema_version_above");
+                        self.err(sub_path(&fp, ".poison"), "needs exactly one of every_nth, key, schema_version_above");
                     }
                     m.poison.push(PoisonModel {
                         every_nth: ps
                             .every_nth
-                            .map(|n| self.int_range(&format!("{fp}.poison.every_nth"), n, 1, 1_000_000, "") as u32),
+                            .map(|n| self.int_range(&sub_path(&fp, ".poison.every_nth"), n, 1, 1_000_000, "") as u32),
                         key: ps.key.clone(),
                         schema_version_above: ps.schema_version_above.map(|n| {
-                            self.int_range(&format!("{fp}.poison.schema_version_above"), n, 0, 1_000, "") as u32
+                            self.int_range(&sub_path(&fp, ".poison.schema_version_above"), n, 0, 1_000, "") as u32
                         }),
                     });
                 }
                 ConsumerFault::LoseAcks { probability } => {
-                    m.lose_acks = self.probability(&format!("{fp}.lose_acks.probability"), *probability)
+                    m.lose_acks = self.probability(&sub_path(&fp, ".lose_acks.probability"), *probability)
                 }
                 ConsumerFault::DownstreamOutage { at_ms, duration_ms } => {
-                    let from = self.whole_ms(&format!("{fp}.downstream_outage.at_ms"), *at_ms, 0);
-                    let len = self.whole_ms(&format!("{fp}.downstream_outage.duration_ms"), *duration_ms, 1);
+                    let from = self.whole_ms(&sub_path(&fp, ".downstream_outage.at_ms"), *at_ms, 0);
+                    let len = self.whole_ms(&sub_path(&fp, ".downstream_outage.duration_ms"), *duration_ms, 1);
                     m.downstream_outages.push((Duration::from_ms(from), Duration::from_ms(from + len)));
                 }
             }
@@ -151,7 +151,7 @@ impl Checker {
         for (j, r) in s.publishes.iter().enumerate() {
             let rp = format!("{p}.publishes[{j}]");
             if let Some(on) = &r.on {
-                self.name(&format!("{rp}.on"), on);
+                self.name(&sub_path(&rp, ".on"), on);
             }
             if r.publish.is_empty() && r.give_up.is_empty() {
                 self.err(&rp, "publishes nothing: add \"publish\" (on success) or \"give_up\" (on giving up), each an event type or a list");
@@ -170,7 +170,7 @@ impl Checker {
         }
         if self.event_types > MAX_EVENT_TYPES {
             self.err(
-                format!("{p}.publishes"),
+                sub_path(p, ".publishes"),
                 format!("the producers and services may name at most {MAX_EVENT_TYPES} event types in all; with this one's they name {}", self.event_types),
             );
         }
@@ -221,18 +221,18 @@ impl Checker {
                 None => None,
                 Some(t) => match by_name.get(t.as_str()) {
                     None => {
-                        self.no_such_node(format!("{p}.dead_letter"), t);
+                        self.no_such_node(sub_path(&p, ".dead_letter"), t);
                         None
                     }
                     Some(d) if Some(*d) == topic => {
-                        self.err(format!("{p}.dead_letter"), "must be another topic than the one it reads");
+                        self.err(sub_path(&p, ".dead_letter"), "must be another topic than the one it reads");
                         None
                     }
                     Some(d) => match &s.nodes[d.index()] {
                         Node::Topic(_) | Node::DeadLetterQueue(_) => Some(*d),
                         other => {
                             self.err(
-                                format!("{p}.dead_letter"),
+                                sub_path(&p, ".dead_letter"),
                                 format!(
                                     "must name a topic (a retry or dead-letter topic) or a dead-letter queue, not {} {}",
                                     article(other.kind_name()),
@@ -270,13 +270,13 @@ impl Checker {
             };
             if c.prefetch.is_some() {
                 self.err(
-                    format!("{p}.prefetch"),
+                    sub_path(&p, ".prefetch"),
                     "prefetch is a queue setting; a topic consumer polls up to max_poll_records",
                 );
             }
             if c.concurrency != 1 {
                 self.err(
-                    format!("{p}.concurrency"),
+                    sub_path(&p, ".concurrency"),
                     "a topic consumer processes one record at a time, as Kafka's poll loop does; add consumers to the group to read partitions in parallel",
                 );
             }
@@ -290,25 +290,25 @@ impl Checker {
             }
             if c.retry.then == GiveUp::DeadLetter && dead_letter.is_none() && c.dead_letter.is_none() {
                 self.err(
-                    format!("{p}.retry.then"),
+                    sub_path(&p, ".retry.then"),
                     "a topic consumer that dead-letters needs somewhere to send the record: set \"dead_letter\" to a topic or a dead-letter queue",
                 );
             }
             if c.transactional && c.semantics == Semantics::AtMostOnce {
                 self.err(
-                    format!("{p}.transactional"),
+                    sub_path(&p, ".transactional"),
                     "a transactional commit commits the offset with the effect, after processing; at-most-once commits before",
                 );
             }
             let group_name = c.group.clone().unwrap_or_else(|| c.id.clone());
-            self.name(&format!("{p}.group"), &group_name);
+            self.name(&sub_path(&p, ".group"), &group_name);
             let strategy = c.assignment.unwrap_or_default();
             let g = match groups.iter().position(|g| g.name == group_name) {
                 Some(g) => {
                     let (first, at) = strategy_of[g];
                     if first != strategy {
                         self.err(
-                            format!("{p}.assignment"),
+                            sub_path(&p, ".assignment"),
                             format!(
                                 "every member of group {group_name:?} must use the same assignment strategy (nodes[{at}] uses {:?}); Kafka refuses a member whose strategy the group does not share",
                                 first.name()
@@ -332,26 +332,26 @@ impl Checker {
             if !groups[g].topics.contains(&topic) {
                 groups[g].topics.push(topic);
             }
-            let session = self.ms_setting(&format!("{p}.session_timeout_ms"), c.session_timeout_ms, 45_000);
+            let session = self.ms_setting(&sub_path(&p, ".session_timeout_ms"), c.session_timeout_ms, 45_000);
             let heartbeat = self.ms_setting(
-                &format!("{p}.heartbeat_interval_ms"),
+                &sub_path(&p, ".heartbeat_interval_ms"),
                 c.heartbeat_interval_ms,
                 3_000.min(session as i64),
             );
             if heartbeat > session {
                 self.err(
-                    format!("{p}.heartbeat_interval_ms"),
+                    sub_path(&p, ".heartbeat_interval_ms"),
                     "must not be more than session_timeout_ms (Kafka advises a third of it)",
                 );
             }
             let max_poll_interval =
-                self.ms_setting(&format!("{p}.max_poll_interval_ms"), c.max_poll_interval_ms, 300_000);
-            let interval = self.ms_setting(&format!("{p}.auto_commit_interval_ms"), c.auto_commit_interval_ms, 5_000);
+                self.ms_setting(&sub_path(&p, ".max_poll_interval_ms"), c.max_poll_interval_ms, 300_000);
+            let interval = self.ms_setting(&sub_path(&p, ".auto_commit_interval_ms"), c.auto_commit_interval_ms, 5_000);
             if c.auto_commit_interval_ms.is_some() && c.commit.is_some_and(|m| m != CommitMode::Auto) {
-                self.err(format!("{p}.auto_commit_interval_ms"), "applies only to \"commit\": \"auto\"");
+                self.err(sub_path(&p, ".auto_commit_interval_ms"), "applies only to \"commit\": \"auto\"");
             }
             let max_poll =
-                self.int_range(&format!("{p}.max_poll_records"), c.max_poll_records.unwrap_or(500), 1, 10_000, "");
+                self.int_range(&sub_path(&p, ".max_poll_records"), c.max_poll_records.unwrap_or(500), 1, 10_000, "");
             if let NodeKind::Consumer(cm) = &mut nodes[i].kind {
                 cm.dead_letter = dead_letter;
                 cm.log = Some(LogConsumerModel {

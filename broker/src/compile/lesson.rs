@@ -4,7 +4,7 @@
 //! moments within the run, a question whose key some producer publishes), but nothing in it
 //! reaches the model.
 
-use super::{ByName, Checker};
+use super::{sub_path, ByName, Checker};
 use crate::model::*;
 use crate::scenario::lesson::{self, Lesson};
 
@@ -35,21 +35,21 @@ impl Checker {
         }
         for (i, pt) in l.points.iter().enumerate() {
             let p = format!("lesson.points[{i}]");
-            self.prose(&format!("{p}.say"), &pt.say, MAX_SENTENCE, "say what happens there");
+            self.prose(&sub_path(&p, ".say"), &pt.say, MAX_SENTENCE, "say what happens there");
             if pt.at_ms.is_none() && pt.node.is_none() {
                 self.err(&p, "needs \"at_ms\", \"node\" or both: the moment or the node it points at");
             }
             match pt.at_ms {
-                Some(at) if at < 0 => self.err(format!("{p}.at_ms"), format!("must not be negative (got {at})")),
+                Some(at) if at < 0 => self.err(sub_path(&p, ".at_ms"), format!("must not be negative (got {at})")),
                 Some(at) if at as u64 > duration_ms => self.err(
-                    format!("{p}.at_ms"),
+                    sub_path(&p, ".at_ms"),
                     format!("is after the run ends: must be at most {duration_ms} ms, the scenario's duration_ms (got {at})"),
                 ),
                 _ => {}
             }
             if let Some(node) = &pt.node {
                 if !by_name.contains_key(node.as_str()) {
-                    self.no_such_node(format!("{p}.node"), node);
+                    self.no_such_node(sub_path(&p, ".node"), node);
                 }
             }
         }

@@ -109,6 +109,17 @@ impl<'a> ByName<'a> {
 }
 
 /// "a" or "an" before a node kind.
+/// The path of `rest` (".field" or "[i]") under `base`. One plain function rather than a
+/// `format!` at each of the checker's hundred call sites: each of those was its own copy of
+/// the formatting machinery in the app's wasm.
+#[inline(never)]
+fn sub_path(base: &str, rest: &str) -> String {
+    let mut path = String::with_capacity(base.len() + rest.len());
+    path.push_str(base);
+    path.push_str(rest);
+    path
+}
+
 fn article(kind: &str) -> &'static str {
     if kind.starts_with(['a', 'e', 'i', 'o', 'u']) {
         "an"

@@ -4,7 +4,7 @@
 //! Whether it may partition by something other than the key, or be idempotent, depends on
 //! where it publishes, so that is checked once the wires are in.
 
-use super::Checker;
+use super::{sub_path, Checker};
 use crate::decimal::{compact, plain};
 use crate::model::time::Duration;
 use crate::model::*;
@@ -15,17 +15,17 @@ impl Checker {
     pub(super) fn compile_producer(&mut self, p: &str, s: &ProducerSpec) -> ProducerModel {
         let arrivals = match &s.arrivals {
             Arrivals::Fixed { interval_ms } => {
-                let ms = self.ms(&format!("{p}.arrivals.fixed.interval_ms"), *interval_ms, false);
+                let ms = self.ms(&sub_path(p, ".arrivals.fixed.interval_ms"), *interval_ms, false);
                 if ms > 0.0 && ms < 0.01 {
                     self.err(
-                        format!("{p}.arrivals.fixed.interval_ms"),
+                        sub_path(p, ".arrivals.fixed.interval_ms"),
                         "must be at least 0.01 ms (100,000 messages a second)",
                     );
                 }
                 ArrivalModel::Fixed { interval: Duration::from_ms_f64(ms.max(0.01)) }
             }
             Arrivals::Poisson { rate_per_s } => {
-                let path = format!("{p}.arrivals.poisson.rate_per_s");
+                let path = sub_path(p, ".arrivals.poisson.rate_per_s");
                 let rate = if !rate_per_s.is_finite() || *rate_per_s <= 0.0 {
                     self.err(&path, "must be more than 0 messages a second");
                     1.0
@@ -45,18 +45,18 @@ impl Checker {
                 ArrivalModel::Poisson { mean_gap_us: 1e6 / rate }
             }
             Arrivals::Burst { size, every_ms } => {
-                let size = self.int_range(&format!("{p}.arrivals.burst.size"), *size, 1, 10_000, " messages");
-                let every = self.ms(&format!("{p}.arrivals.burst.every_ms"), *every_ms, false);
+                let size = self.int_range(&sub_path(p, ".arrivals.burst.size"), *size, 1, 10_000, " messages");
+                let every = self.ms(&sub_path(p, ".arrivals.burst.every_ms"), *every_ms, false);
                 if every > 0.0 && (size as f64) * 1000.0 / every > MAX_RATE_PER_S {
                     self.err(
-                        format!("{p}.arrivals.burst"),
+                        sub_path(p, ".arrivals.burst"),
                         format!("averages more than {} messages a second", plain(MAX_RATE_PER_S)),
                     );
                 }
                 ArrivalModel::Burst { size: size as u32, every: Duration::from_ms_f64(every.max(0.01)) }
             }
         };
-        let count = s.count.map(|c| self.int_range(&format!("{p}.count"), c, 0, MAX_COUNT, " messages"));
+        let count = s.count.map(|c| self.int_range(&sub_path(p, ".count"), c, 0, MAX_COUNT, " messages"));
         // An unlimited producer must not outrun the message budget within the scenario.
         if count.is_none() {
             // Ticks run at 0, gap, 2*gap, ... up to and including the end.
@@ -68,24 +68,24 @@ impl Checker {
             };
             if expected > MAX_COUNT as f64 {
                 self.err(
-                    format!("{p}.count"),
+                    sub_path(p, ".count"),
                     format!("without a count this producer would publish about {} messages in the scenario's duration; the most is {MAX_COUNT}: set a count, a lower rate or a shorter duration", expected.round() as u64),
                 );
             }
         }
-        let start = self.whole_ms(&format!("{p}.start_ms"), s.start_ms, 0);
+        let start = self.whole_ms(&sub_path(p, ".start_ms"), s.start_ms, 0);
         let event_types = s.event_type.as_vec();
         if event_types.is_empty() || event_types.iter().any(|t| t.trim().is_empty() || t.chars().count() > MAX_NAME_LEN)
         {
             self.err(
-                format!("{p}.event_type"),
+                sub_path(p, ".event_type"),
                 format!("needs one or more non-empty names of at most {MAX_NAME_LEN} characters"),
             );
         } else {
             self.event_types += event_types.len() as u64;
             if self.event_types > MAX_EVENT_TYPES {
                 self.err(
-                    format!("{p}.event_type"),
+                    sub_path(p, ".event_type"),
                     format!(
                         "the producers may list at most {MAX_EVENT_TYPES} event types in all; with this one's {} they list {}",
                         event_types.len(),
@@ -95,7 +95,7 @@ impl Checker {
             } else {
                 match &s.event_type {
                     EventTypes::One(t) => {
-                        self.no_control_characters(&format!("{p}.event_type"), t);
+                        self.no_control_characters(&sub_path(p, ".event_type"), t);
                     }
                     EventTypes::Cycle(list) => {
                         for (j, t) in list.iter().enumerate() {
@@ -106,12 +106,12 @@ impl Checker {
             }
         }
         if let Some(key) = &s.routing_key {
-            self.no_control_characters(&format!("{p}.routing_key"), key);
+            self.no_control_characters(&sub_path(p, ".routing_key"), key);
         }
-        let schema_version = self.int_range(&format!("{p}.schema_version"), s.schema_version, 1, 1_000, "") as u32;
+        let schema_version = self.int_range(&sub_path(p, ".schema_version"), s.schema_version, 1, 1_000, "") as u32;
         let keys = match &s.keys {
             None => Vec::new(),
-            Some(k) => self.keys(&format!("{p}.keys"), k),
+            Some(k) => self.keys(&sub_path(p, ".keys"), k),
         };
         let publish = s.publish.as_ref().map(|ps| self.publish_model(p, ps));
         let mut publish_lost = 0.0;
@@ -139,9 +139,9 @@ impl Checker {
             }
         }
         let write = s.write.as_ref().map(|w| {
-            self.name(&format!("{p}.write.name"), &w.name);
+            self.name(&sub_path(p, ".write.name"), &w.name);
             let relay =
-                self.int_range(&format!("{p}.write.relay_interval_ms"), w.relay_interval_ms, 1, 3_600_000, " ms");
+                self.int_range(&sub_path(p, ".write.relay_interval_ms"), w.relay_interval_ms, 1, 3_600_000, " ms");
             WriteModel {
                 name: w.name.clone(),
                 outbox: w.outbox,
@@ -151,13 +151,13 @@ impl Checker {
         });
         if s.idempotent && publish.is_none() {
             self.err(
-                format!("{p}.idempotent"),
+                sub_path(p, ".idempotent"),
                 "the idempotent producer needs acks and retries: add \"publish\": {\"timeout_ms\": ..., \"retries\": ...} (Kafka requires retries and acks=all for enable.idempotence)",
             );
         }
         if (publish_lost > 0.0 || confirm_lost > 0.0) && publish.is_none() {
             self.err(
-                format!("{p}.faults"),
+                sub_path(p, ".faults"),
                 "lost publishes and lost confirms need publisher confirms: add \"publish\": {\"timeout_ms\": ..., \"retries\": ...}",
             );
         }
@@ -188,7 +188,7 @@ impl Checker {
         };
         PublishModel {
             timeout: ms(self, "timeout_ms", ps.timeout_ms, 1),
-            retries: self.int_range(&format!("{p}.publish.retries"), ps.retries, 0, 100, "") as u32,
+            retries: self.int_range(&sub_path(p, ".publish.retries"), ps.retries, 0, 100, "") as u32,
             backoff: ms(self, "backoff_ms", ps.backoff_ms, 0),
         }
     }

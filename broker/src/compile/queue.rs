@@ -2,31 +2,31 @@
 //! queues only, 20 unless set), TTL, max length and its overflow rule, and the queue's
 //! `dead_letter` setting, which must name a dead-letter queue or another queue.
 
-use super::{article, ByName, Checker};
+use super::{article, sub_path, ByName, Checker};
 use crate::model::time::Duration;
 use crate::model::*;
 use crate::scenario::*;
 
 impl Checker {
     pub(super) fn compile_queue(&mut self, p: &str, s: &QueueSpec) -> QueueModel {
-        let prefetch = self.prefetch(&format!("{p}.prefetch"), s.prefetch);
+        let prefetch = self.prefetch(&sub_path(p, ".prefetch"), s.prefetch);
         let ack_timeout =
-            s.ack_timeout_ms.map(|v| Duration::from_ms(self.whole_ms(&format!("{p}.ack_timeout_ms"), v, 1)));
+            s.ack_timeout_ms.map(|v| Duration::from_ms(self.whole_ms(&sub_path(p, ".ack_timeout_ms"), v, 1)));
         let delivery_limit = match (s.delivery_limit, s.queue_type) {
             (Some(-1), _) => None,
             (Some(_), QueueType::Classic) => {
                 self.err(
-                    format!("{p}.delivery_limit"),
+                    sub_path(p, ".delivery_limit"),
                     "RabbitMQ has delivery limits on quorum queues only; set \"queue_type\": \"quorum\"",
                 );
                 None
             }
             (Some(v), _) => {
                 if v < 1 {
-                    self.err(format!("{p}.delivery_limit"), "must be at least 1, or -1 for no limit");
+                    self.err(sub_path(p, ".delivery_limit"), "must be at least 1, or -1 for no limit");
                 } else if v > 1_000_000 {
                     self.err(
-                        format!("{p}.delivery_limit"),
+                        sub_path(p, ".delivery_limit"),
                         format!("must be at most 1000000 (got {v}), or -1 for no limit"),
                     );
                 }
@@ -38,13 +38,13 @@ impl Checker {
         };
         if s.queue_type == QueueType::Quorum && s.overflow == Overflow::RejectPublishDlx {
             self.err(
-                format!("{p}.overflow"),
+                sub_path(p, ".overflow"),
                 "quorum queues support drop-head and reject-publish only (reject-publish-dlx is a classic-queue setting)",
             );
         }
-        let ttl = s.ttl_ms.map(|v| Duration::from_ms(self.whole_ms(&format!("{p}.ttl_ms"), v, 0)));
+        let ttl = s.ttl_ms.map(|v| Duration::from_ms(self.whole_ms(&sub_path(p, ".ttl_ms"), v, 0)));
         let max_length =
-            s.max_length.map(|v| self.int_range(&format!("{p}.max_length"), v, 0, 10_000_000, " messages") as u32);
+            s.max_length.map(|v| self.int_range(&sub_path(p, ".max_length"), v, 0, 10_000_000, " messages") as u32);
         QueueModel {
             queue_type: s.queue_type,
             prefetch,

@@ -5,7 +5,7 @@
 //! keys (an exchange has no settings of its own, so its checks live here), and the one queue or
 //! topic each consumer reads.
 
-use super::{article, ByName, Checker};
+use super::{article, sub_path, ByName, Checker};
 use crate::model::ids::NodeId;
 use crate::model::time::Duration;
 use crate::model::*;
@@ -136,10 +136,10 @@ impl Checker {
             let from = by_name.get(w.from.as_str()).copied();
             let to = by_name.get(w.to.as_str()).copied();
             if from.is_none() {
-                self.no_such_node(format!("{p}.from"), &w.from);
+                self.no_such_node(sub_path(&p, ".from"), &w.from);
             }
             if to.is_none() {
-                self.no_such_node(format!("{p}.to"), &w.to);
+                self.no_such_node(sub_path(&p, ".to"), &w.to);
             }
             let (Some(from), Some(to)) = (from, to) else { continue };
             if from == to {
@@ -154,15 +154,15 @@ impl Checker {
                 self.err(&p, format!("repeats wires[{first}]"));
                 continue;
             }
-            let delay = self.ms(&format!("{p}.delay_ms"), w.delay_ms, true);
-            let jitter = self.ms(&format!("{p}.jitter_ms"), w.jitter_ms, true);
+            let delay = self.ms(&sub_path(&p, ".delay_ms"), w.delay_ms, true);
+            let jitter = self.ms(&sub_path(&p, ".jitter_ms"), w.jitter_ms, true);
             let link = Link { to, delay: Duration::from_ms_f64(delay), jitter: Duration::from_ms_f64(jitter) };
             let from_name = s.nodes[from.index()].id().to_string();
             match &mut nodes[from.index()].kind {
                 NodeKind::Producer(pm) => {
                     if w.binding_key.is_some() {
                         self.err(
-                            format!("{p}.binding_key"),
+                            sub_path(&p, ".binding_key"),
                             "only a wire from a direct or topic exchange to a queue has a binding key",
                         );
                     }
@@ -175,17 +175,17 @@ impl Checker {
                 NodeKind::Exchange(em) => {
                     match (em.exchange_type, &w.binding_key) {
                         (ExchangeType::Fanout, Some(_)) => {
-                            self.err(format!("{p}.binding_key"), "a fanout exchange ignores binding keys; remove it or make the exchange direct or topic")
+                            self.err(sub_path(&p, ".binding_key"), "a fanout exchange ignores binding keys; remove it or make the exchange direct or topic")
                         }
                         (ExchangeType::Direct | ExchangeType::Topic, None) => self.err(
-                            format!("{p}.binding_key"),
+                            sub_path(&p, ".binding_key"),
                             "a wire from a direct or topic exchange needs a binding key (e.g. \"OrderPlaced\" or \"order.*\")",
                         ),
                         (ExchangeType::Topic, Some(k)) if k.split('.').any(str::is_empty) => {
-                            self.err(format!("{p}.binding_key"), "a topic binding key is words separated by dots, with * for one word and # for any number")
+                            self.err(sub_path(&p, ".binding_key"), "a topic binding key is words separated by dots, with * for one word and # for any number")
                         }
                         (_, Some(k)) => {
-                            self.no_control_characters(&format!("{p}.binding_key"), k);
+                            self.no_control_characters(&sub_path(&p, ".binding_key"), k);
                         }
                         (_, None) => {}
                     }
@@ -219,7 +219,7 @@ impl Checker {
                 NodeKind::Consumer(cm) => {
                     if w.binding_key.is_some() {
                         self.err(
-                            format!("{p}.binding_key"),
+                            sub_path(&p, ".binding_key"),
                             "only a wire from a direct or topic exchange to a queue has a binding key",
                         );
                     }
