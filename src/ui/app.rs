@@ -15,19 +15,19 @@ use yew::prelude::*;
 
 use crate::model::doc::{NODE_H, NODE_W};
 use crate::model::{lessons, presets};
-use crate::state::{AppState, EditAction, OpenAction, PanelAction, TransportAction, ViewAction};
+use crate::state::{AppState, EditAction, OpenAction, PanelAction, Tab, TransportAction, ViewAction};
 use crate::ui::editor::canvas::{local_point, Canvas};
 use crate::ui::editor::palette::Palette;
 use crate::ui::frame_loop::use_frame_loop;
 use crate::ui::help::Help;
 use crate::ui::keyboard::use_keyboard;
-use crate::ui::panels::tabs::Panels;
-use crate::ui::player::compare::ComparePane;
-use crate::ui::player::outcome::OutcomePanel;
-use crate::ui::player::outcome_line::OutcomeLine;
-use crate::ui::player::transport::Transport;
+use crate::ui::panels::tabs::panels;
+use crate::ui::player::compare::{compare_pane, ComparePaneProps};
+use crate::ui::player::outcome::{outcome_panel, OutcomePanelProps};
+use crate::ui::player::outcome_line::{outcome_line, OutcomeLineProps};
+use crate::ui::player::transport::TransportProps;
 use crate::ui::share::embed::{self, Embed};
-use crate::ui::share::gallery::Gallery;
+use crate::ui::share::gallery::gallery;
 use crate::ui::share::tools::{self, CopyByHand};
 use crate::ui::toolbar::Toolbar;
 
@@ -96,19 +96,23 @@ pub fn app() -> Html {
                         </div>
                         { transport(&state) }
                         if side {
-                            <OutcomeLine outcome={state.outcome.clone()} with_outcome={embed.outcome}
-                                         panels={embed.tabs.iter().map(|t| t.label()).collect::<Vec<_>>()}
-                                         open={*details_open} controls="embed-details" on_toggle={toggle_details} />
+                            { outcome_line(&OutcomeLineProps {
+                                outcome: state.outcome.clone(),
+                                with_outcome: embed.outcome,
+                                panels: embed.tabs.iter().map(|t| t.label()).collect(),
+                                open: *details_open,
+                                controls: AttrValue::Static("embed-details"),
+                                on_toggle: toggle_details,
+                            }) }
                         }
                     </div>
                     if side {
                         <aside id="embed-details" class={classes!("side", details_open.then_some("open"))}>
                             <button type="button" class="small close-details" onclick={close_details}>{ "Close" }</button>
                             if embed.outcome {
-                                <OutcomePanel outcome={state.outcome.clone()} t_us={state.t_us} end_us={state.end_us} playing={state.playing}
-                                              selected={state.message} on_message={on_message.clone()} />
+                                { outcome(&state, on_message) }
                             }
-                            <Panels state={state.clone()} tabs={embed.tabs.clone()} />
+                            { panels(&state, &embed.tabs) }
                         </aside>
                     }
                 </main>
@@ -146,7 +150,7 @@ pub fn app() -> Html {
                     }
                     <Canvas state={state.clone()} token_layer={token_layer.clone()} region={region.clone()} />
                     if let Some(c) = state.compare.clone() {
-                        <ComparePane compare={c} a_outcome={state.outcome.clone()} on_close={close_compare} />
+                        { compare_pane(&ComparePaneProps { compare: c, a_outcome: state.outcome.clone(), on_close: close_compare }) }
                     }
                     <div class="notice" role="status" aria-live="polite">
                         if let Some(text) = general_notice { <p>{ text }</p> }
@@ -154,16 +158,15 @@ pub fn app() -> Html {
                     { transport(&state) }
                 </div>
                 <aside class="side">
-                    <OutcomePanel outcome={state.outcome.clone()} t_us={state.t_us} end_us={state.end_us} playing={state.playing}
-                                  selected={state.message} on_message={on_message} />
-                    <Panels state={state.clone()} />
+                    { outcome(&state, on_message) }
+                    { panels(&state, &Tab::ALL) }
                 </aside>
             </main>
             if state.help {
                 <Help on_close={close_help} />
             }
             if state.gallery {
-                <Gallery state={state.clone()} />
+                { gallery(&state) }
             }
         </div>
     }
@@ -234,9 +237,26 @@ fn import_dropped(state: &UseReducerHandle<AppState>) -> Callback<DragEvent> {
 /// The transport, fed what it shows from the state; its actions go to the reducer.
 fn transport(state: &UseReducerHandle<AppState>) -> Html {
     let d = state.dispatcher();
-    html! {
-        <Transport playing={state.playing} speed={state.speed} t_us={state.t_us} end_us={state.end_us} seeking={state.seeking}
-                   markers={state.markers.clone()} markers_left_out={state.markers_left_out}
-                   on_action={Callback::from(move |a: TransportAction| d.dispatch(a.into()))} />
-    }
+    crate::ui::player::transport::transport(&TransportProps {
+        playing: state.playing,
+        speed: state.speed,
+        t_us: state.t_us,
+        end_us: state.end_us,
+        seeking: state.seeking,
+        markers: state.markers.clone(),
+        markers_left_out: state.markers_left_out,
+        on_action: Callback::from(move |a: TransportAction| d.dispatch(a.into())),
+    })
+}
+
+/// The Outcome region, fed what it shows from the state.
+fn outcome(state: &AppState, on_message: Callback<u32>) -> Html {
+    outcome_panel(&OutcomePanelProps {
+        outcome: state.outcome.clone(),
+        t_us: state.t_us,
+        end_us: state.end_us,
+        playing: state.playing,
+        selected: state.message,
+        on_message,
+    })
 }

@@ -15,14 +15,7 @@ use crate::model::format::format_time;
 use crate::state::{AppState, EditAction, FieldOwner, ScenarioField, Sel};
 use crate::ui::icons;
 
-#[derive(Properties, PartialEq)]
-pub struct InspectorProps {
-    pub state: UseReducerHandle<AppState>,
-}
-
-#[function_component(Inspector)]
-pub fn inspector(props: &InspectorProps) -> Html {
-    let state = &props.state;
+pub fn inspector(state: &UseReducerHandle<AppState>) -> Html {
     let body = match state.selection.as_slice() {
         [] => scenario_settings(state),
         [Sel::Node(id)] => match doc::find_node(&state.doc, id) {

@@ -12,11 +12,6 @@ use yew::prelude::*;
 use crate::model::format::format_time;
 use crate::state::{AppState, PanelAction};
 
-#[derive(Properties, PartialEq)]
-pub struct LessonViewProps {
-    pub state: UseReducerHandle<AppState>,
-}
-
 fn text<'a>(v: &'a Value, key: &str) -> &'a str {
     v.get(key).and_then(Value::as_str).unwrap_or("")
 }
@@ -26,9 +21,7 @@ pub fn question(doc: &Value) -> Option<Question> {
     Question::from_value(doc.get("lesson")?.get("question")?)
 }
 
-#[function_component(LessonView)]
-pub fn lesson_view(props: &LessonViewProps) -> Html {
-    let state = &props.state;
+pub fn lesson_view(state: &UseReducerHandle<AppState>) -> Html {
     let doc = &state.doc;
     let description = text(doc, "description");
     let Some(lesson) = doc.get("lesson").filter(|l| l.is_object()) else {

@@ -12,11 +12,6 @@ use crate::play::journal::Journal;
 use crate::play::words;
 use crate::state::{AppState, LogFilter, PanelAction, TransportAction, LOG_PAGE};
 
-#[derive(Properties, PartialEq)]
-pub struct EventLogProps {
-    pub state: UseReducerHandle<AppState>,
-}
-
 /// One row as shown.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Row {
@@ -108,9 +103,7 @@ fn collect(
     (rows, total)
 }
 
-#[function_component(EventLog)]
-pub fn event_log(props: &EventLogProps) -> Html {
-    let state = &props.state;
+pub fn event_log(state: &UseReducerHandle<AppState>) -> Html {
     let engine = state.engine.borrow();
     let journal = engine.player.journal.borrow();
     let sim = engine.player.sim();

@@ -7,20 +7,12 @@ use web_sys::KeyboardEvent;
 use yew::prelude::*;
 
 use crate::state::{AppState, PanelAction, Tab};
-use crate::ui::editor::inspector::Inspector;
-use crate::ui::panels::charts::Charts;
-use crate::ui::panels::lesson::LessonView;
-use crate::ui::panels::log::EventLog;
-use crate::ui::panels::monitor::Monitor;
+use crate::ui::editor::inspector::inspector;
+use crate::ui::panels::charts::charts;
+use crate::ui::panels::lesson::lesson_view;
+use crate::ui::panels::log::event_log;
+use crate::ui::panels::monitor::monitor;
 use crate::ui::panels::passport::Passport;
-
-#[derive(Properties, PartialEq)]
-pub struct PanelsProps {
-    pub state: UseReducerHandle<AppState>,
-    /// The tabs offered (embed mode offers fewer).
-    #[prop_or(Tab::ALL.to_vec())]
-    pub tabs: Vec<Tab>,
-}
 
 /// The tab a key press on the tab list moves to, if it is one of the tab keys.
 pub fn tab_after_key(tabs: &[Tab], current: Tab, key: &str) -> Option<Tab> {
@@ -36,10 +28,11 @@ pub fn tab_after_key(tabs: &[Tab], current: Tab, key: &str) -> Option<Tab> {
     Some(tabs[j])
 }
 
-#[function_component(Panels)]
-pub fn panels(props: &PanelsProps) -> Html {
-    let state = &props.state;
-    let tabs = props.tabs.clone();
+/// The panels, with the tabs offered (embed mode offers fewer than `Tab::ALL`). Like the
+/// other views without hooks of their own, a plain function rather than a component: each
+/// component costs the wasm its own copy of Yew's lifecycle code.
+pub fn panels(state: &UseReducerHandle<AppState>, tabs: &[Tab]) -> Html {
+    let tabs = tabs.to_vec();
     if tabs.is_empty() {
         return html! {};
     }
@@ -64,12 +57,12 @@ pub fn panels(props: &PanelsProps) -> Html {
         })
     };
     let body = match current {
-        Tab::Lesson => html! { <LessonView state={state.clone()} /> },
-        Tab::Inspector => html! { <Inspector state={state.clone()} /> },
-        Tab::Log => html! { <EventLog state={state.clone()} /> },
+        Tab::Lesson => lesson_view(state),
+        Tab::Inspector => inspector(state),
+        Tab::Log => event_log(state),
         Tab::Passport => html! { <Passport state={state.clone()} /> },
-        Tab::Charts => html! { <Charts state={state.clone()} /> },
-        Tab::Checks => html! { <Monitor state={state.clone()} /> },
+        Tab::Charts => charts(state),
+        Tab::Checks => monitor(state),
     };
     let broken = state
         .markers

@@ -9,7 +9,6 @@ use yew::prelude::*;
 use crate::model::format::{format_time, millis, thousands};
 use crate::play::fates::fate_counts;
 
-#[derive(Properties, PartialEq)]
 pub struct OutcomePanelProps {
     /// The outcome so far, at the playhead.
     pub outcome: Rc<Outcome>,
@@ -26,7 +25,6 @@ const LINKS: usize = 6;
 
 /// The region "Outcome": the verdict in plain words, then the seven fates and the figures,
 /// live at the playhead.
-#[function_component(OutcomePanel)]
 pub fn outcome_panel(props: &OutcomePanelProps) -> Html {
     html! {
         <section class="outcome" aria-labelledby="outcome-heading" tabindex="0"
