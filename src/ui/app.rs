@@ -19,7 +19,7 @@ use crate::state::{AppState, EditAction, OpenAction, PanelAction, Tab, Transport
 use crate::ui::editor::canvas::{local_point, Canvas};
 use crate::ui::editor::palette::Palette;
 use crate::ui::frame_loop::use_frame_loop;
-use crate::ui::help::Help;
+use crate::ui::help::{help, use_help_close};
 use crate::ui::keyboard::use_keyboard;
 use crate::ui::panels::tabs::panels;
 use crate::ui::player::compare::{compare_pane, ComparePaneProps};
@@ -28,7 +28,7 @@ use crate::ui::player::outcome_line::{outcome_line, OutcomeLineProps};
 use crate::ui::player::transport::TransportProps;
 use crate::ui::share::embed::{self, Embed};
 use crate::ui::share::gallery::gallery;
-use crate::ui::share::tools::{self, CopyByHand};
+use crate::ui::share::tools::{self, copy_by_hand, use_copy_field};
 use crate::ui::toolbar::Toolbar;
 
 #[function_component(App)]
@@ -49,6 +49,8 @@ pub fn app() -> Html {
     embed::use_post_messages(&state);
     embed::use_embed_options(&state, &embed);
     use_canvas_view(&state, &region);
+    let copy_field = use_copy_field(&state);
+    let help_close = use_help_close(state.help);
 
     let on_message = {
         let d = state.dispatcher();
@@ -132,7 +134,7 @@ pub fn app() -> Html {
     html! {
         <div class="app">
             <Toolbar state={state.clone()} region={region.clone()} />
-            <CopyByHand state={state.clone()} />
+            { copy_by_hand(&state, copy_field) }
             <main class="workspace">
                 <Palette on_add={add_node(&state, &region)} />
                 <div class="stage" ondragover={Callback::from(|e: DragEvent| e.prevent_default())} ondrop={import_dropped(&state)}>
@@ -163,7 +165,7 @@ pub fn app() -> Html {
                 </aside>
             </main>
             if state.help {
-                <Help on_close={close_help} />
+                { help(close_help, help_close) }
             }
             if state.gallery {
                 { gallery(&state) }

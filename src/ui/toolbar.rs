@@ -8,7 +8,7 @@ use crate::model::presets;
 use crate::play::compare::CompareTo;
 use crate::state::{Action, AppState, EditAction, OpenAction, PanelAction, ViewAction};
 use crate::ui::icons;
-use crate::ui::share::tools::ShareTools;
+use crate::ui::share::tools::share_tools;
 
 #[derive(Properties, PartialEq)]
 pub struct ToolbarProps {
@@ -41,6 +41,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
         None => Some("Your own scenario".to_string()),
     };
     let lesson_select = use_node_ref();
+    let picker = use_node_ref();
     {
         let select = lesson_select.clone();
         let slug = lesson_slug.to_string();
@@ -107,7 +108,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                 { button("Lessons", "lessons", || PanelAction::ToggleGallery.into(), true, "") }
                 { compare_button(state, compare_offer) }
             </div>
-            <ShareTools state={state.clone()} />
+            { share_tools(state, picker) }
             <div class="tools" role="group" aria-label="Edit">
                 { button("Undo", "undo", || EditAction::Undo.into(), state.can_undo(), "Control+Z") }
                 { button("Redo", "redo", || EditAction::Redo.into(), state.can_redo(), "Control+Shift+Z") }

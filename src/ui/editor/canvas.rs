@@ -70,6 +70,7 @@ pub fn local_point(region: &NodeRef, client: (f64, f64)) -> (f64, f64) {
 #[function_component(Canvas)]
 pub fn canvas(props: &CanvasProps) -> Html {
     let state = props.state.clone();
+    let legend_open = use_legend_open(state.compare.is_some());
     let drag = use_mut_ref(|| Drag::Idle);
     // Re-render while dragging (the drag itself lives in `drag`).
     let drag_view = use_state(|| Drag::Idle);
@@ -418,7 +419,7 @@ pub fn canvas(props: &CanvasProps) -> Html {
                 </g>
             </svg>
             <canvas class="token-layer" ref={props.token_layer.clone()} aria-hidden="true"></canvas>
-            <Legend compact={state.compare.is_some()} />
+            { legend(legend_open) }
             if empty {
                 <p class="canvas-empty">{ "The canvas is empty. Drag a Producer, a Queue and a Consumer here from the palette, or press Enter on one." }</p>
             }
@@ -569,28 +570,29 @@ fn topic_lines(s: Option<&NodeSnapshot>) -> Vec<String> {
     out
 }
 
-/// What the tokens mean, in the canvas corner: a learner should not need the docs for it.
-#[derive(Properties, PartialEq)]
-struct LegendProps {
-    /// The canvas is sharing the stage (Compare): the key folds away.
-    compact: bool,
-}
-
-#[function_component(Legend)]
-fn legend(props: &LegendProps) -> Html {
-    // Open where there is room for it; on a short screen (a projector at 150%) it would
-    // cover the canvas, so it starts folded.
+/// Whether the key is open. Open where there is room for it; on a short screen (a projector
+/// at 150%) it would cover the canvas, so it starts folded. When the canvas shares the stage
+/// (`compact`: Compare) the key folds away.
+#[hook]
+fn use_legend_open(compact: bool) -> UseStateHandle<bool> {
     let open = use_state(|| {
         web_sys::window().and_then(|w| w.inner_height().ok()).and_then(|h| h.as_f64()).is_none_or(|h| h >= 640.0)
     });
     {
         let open = open.clone();
-        use_effect_with(props.compact, move |compact| {
+        use_effect_with(compact, move |compact| {
             if *compact {
                 open.set(false);
             }
         });
     }
+    open
+}
+
+/// What the tokens mean, in the canvas corner: a learner should not need the docs for it.
+/// A function with its state in the canvas's hook, not a component of its own (each
+/// component costs the wasm its own copy of Yew's lifecycle code).
+fn legend(open: UseStateHandle<bool>) -> Html {
     let toggle = {
         let open = open.clone();
         Callback::from(move |_: MouseEvent| open.set(!*open))
