@@ -21,7 +21,8 @@ use crate::ui::editor::palette::Palette;
 use crate::ui::frame_loop::use_frame_loop;
 use crate::ui::help::{help, use_help_close};
 use crate::ui::keyboard::use_keyboard;
-use crate::ui::panels::tabs::panels;
+use crate::ui::panels::passport::use_passport_in_view;
+use crate::ui::panels::tabs::{panels, showing};
 use crate::ui::player::compare::{compare_pane, ComparePaneProps};
 use crate::ui::player::outcome::{outcome_panel, OutcomePanelProps};
 use crate::ui::player::outcome_line::{outcome_line, OutcomeLineProps};
@@ -51,6 +52,8 @@ pub fn app() -> Html {
     use_canvas_view(&state, &region);
     let copy_field = use_copy_field(&state);
     let help_close = use_help_close(state.help);
+    let offered: &[Tab] = if embed.on { &embed.tabs } else { &Tab::ALL };
+    use_passport_in_view(&state, showing(offered, state.tab) == Some(Tab::Passport));
 
     let on_message = {
         let d = state.dispatcher();

@@ -12,7 +12,16 @@ use crate::ui::panels::charts::charts;
 use crate::ui::panels::lesson::lesson_view;
 use crate::ui::panels::log::event_log;
 use crate::ui::panels::monitor::monitor;
-use crate::ui::panels::passport::Passport;
+use crate::ui::panels::passport::passport;
+
+/// The tab that shows of those offered: the chosen one, or the first when it is not offered.
+pub fn showing(tabs: &[Tab], chosen: Tab) -> Option<Tab> {
+    if tabs.contains(&chosen) {
+        Some(chosen)
+    } else {
+        tabs.first().copied()
+    }
+}
 
 /// The tab a key press on the tab list moves to, if it is one of the tab keys.
 pub fn tab_after_key(tabs: &[Tab], current: Tab, key: &str) -> Option<Tab> {
@@ -33,10 +42,7 @@ pub fn tab_after_key(tabs: &[Tab], current: Tab, key: &str) -> Option<Tab> {
 /// component costs the wasm its own copy of Yew's lifecycle code.
 pub fn panels(state: &UseReducerHandle<AppState>, tabs: &[Tab]) -> Html {
     let tabs = tabs.to_vec();
-    if tabs.is_empty() {
-        return html! {};
-    }
-    let current = if tabs.contains(&state.tab) { state.tab } else { tabs[0] };
+    let Some(current) = showing(&tabs, state.tab) else { return html! {} };
     let onkeydown = {
         let d = state.dispatcher();
         let tabs = tabs.clone();
@@ -60,7 +66,7 @@ pub fn panels(state: &UseReducerHandle<AppState>, tabs: &[Tab]) -> Html {
         Tab::Lesson => lesson_view(state),
         Tab::Inspector => inspector(state),
         Tab::Log => event_log(state),
-        Tab::Passport => html! { <Passport state={state.clone()} /> },
+        Tab::Passport => passport(state),
         Tab::Charts => charts(state),
         Tab::Checks => monitor(state),
     };
