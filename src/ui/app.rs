@@ -30,7 +30,7 @@ use crate::ui::player::transport::TransportProps;
 use crate::ui::share::embed::{self, Embed};
 use crate::ui::share::gallery::gallery;
 use crate::ui::share::tools::{self, copy_by_hand, use_copy_field};
-use crate::ui::toolbar::Toolbar;
+use crate::ui::toolbar::{toolbar, use_toolbar};
 
 #[function_component(App)]
 pub fn app() -> Html {
@@ -53,6 +53,7 @@ pub fn app() -> Html {
     let copy_field = use_copy_field(&state);
     let help_close = use_help_close(state.help);
     let offered: &[Tab] = if embed.on { &embed.tabs } else { &Tab::ALL };
+    let toolbar_hooks = use_toolbar(&state, !embed.on);
     use_passport_in_view(&state, showing(offered, state.tab) == Some(Tab::Passport));
 
     let on_message = {
@@ -136,7 +137,7 @@ pub fn app() -> Html {
     let a_label = lessons::lesson_of(lesson_slug).map_or_else(|| title.clone(), |(l, i)| l.variants[i].0.to_string());
     html! {
         <div class="app">
-            <Toolbar state={state.clone()} region={region.clone()} />
+            { toolbar(&state, &region, toolbar_hooks) }
             { copy_by_hand(&state, copy_field) }
             <main class="workspace">
                 <Palette on_add={add_node(&state, &region)} />
