@@ -17,6 +17,7 @@ use crate::model::doc::{NODE_H, NODE_W};
 use crate::model::{lessons, presets};
 use crate::state::{AppState, EditAction, OpenAction, PanelAction, Tab, TransportAction, ViewAction};
 use crate::ui::editor::canvas::{local_point, Canvas};
+use crate::ui::editor::inspector::use_wire_to_choice;
 use crate::ui::editor::palette::Palette;
 use crate::ui::frame_loop::use_frame_loop;
 use crate::ui::help::{help, use_help_close};
@@ -55,6 +56,7 @@ pub fn app() -> Html {
     let offered: &[Tab] = if embed.on { &embed.tabs } else { &Tab::ALL };
     let toolbar_hooks = use_toolbar(&state, !embed.on);
     use_passport_in_view(&state, showing(offered, state.tab) == Some(Tab::Passport));
+    let wire_to = use_wire_to_choice(&state, showing(offered, state.tab) == Some(Tab::Inspector));
 
     let on_message = {
         let d = state.dispatcher();
@@ -118,7 +120,7 @@ pub fn app() -> Html {
                             if embed.outcome {
                                 { outcome(&state, on_message) }
                             }
-                            { panels(&state, &embed.tabs) }
+                            { panels(&state, &embed.tabs, &wire_to) }
                         </aside>
                     }
                 </main>
@@ -165,7 +167,7 @@ pub fn app() -> Html {
                 </div>
                 <aside class="side">
                     { outcome(&state, on_message) }
-                    { panels(&state, &Tab::ALL) }
+                    { panels(&state, &Tab::ALL, &wire_to) }
                 </aside>
             </main>
             if state.help {

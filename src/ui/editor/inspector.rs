@@ -15,11 +15,31 @@ use crate::model::format::format_time;
 use crate::state::{AppState, EditAction, FieldOwner, ScenarioField, Sel};
 use crate::ui::icons;
 
-pub fn inspector(state: &UseReducerHandle<AppState>) -> Html {
+/// The target chosen in "Wire to" (none: the first one offered). `wire_to` is the app's hook
+/// rather than a component's state (each component costs the wasm its own copy of Yew's
+/// lifecycle code), so it is kept as that component kept it: while the inspector shows the
+/// settings of a node, from one node to the next, and forgotten when it shows anything else.
+#[hook]
+pub fn use_wire_to_choice(state: &UseReducerHandle<AppState>, inspector_shown: bool) -> UseStateHandle<Option<String>> {
+    let chosen = use_state(|| None::<String>);
+    let on_a_node = inspector_shown
+        && matches!(state.selection.as_slice(), [Sel::Node(id)] if doc::find_node(&state.doc, id).is_some());
+    {
+        let chosen = chosen.clone();
+        use_effect_with(on_a_node, move |on_a_node| {
+            if !*on_a_node && chosen.is_some() {
+                chosen.set(None);
+            }
+        });
+    }
+    chosen
+}
+
+pub fn inspector(state: &UseReducerHandle<AppState>, wire_to: &UseStateHandle<Option<String>>) -> Html {
     let body = match state.selection.as_slice() {
         [] => scenario_settings(state),
         [Sel::Node(id)] => match doc::find_node(&state.doc, id) {
-            Some((_, node)) => node_settings(state, id, node),
+            Some((_, node)) => node_settings(state, id, node, wire_to),
             None => html! {},
         },
         [Sel::Wire(i)] => match doc::wires(&state.doc).get(*i) {
@@ -154,7 +174,12 @@ fn consumer_source(d: &Value, id: &str) -> Option<String> {
     doc::find_node(d, doc::wire_ends(w).0).map(|(_, n)| doc::node_kind(n).to_owned())
 }
 
-fn node_settings(state: &UseReducerHandle<AppState>, id: &str, node: &Value) -> Html {
+fn node_settings(
+    state: &UseReducerHandle<AppState>,
+    id: &str,
+    node: &Value,
+    chosen: &UseStateHandle<Option<String>>,
+) -> Html {
     let kind = doc::node_kind(node).to_owned();
     let owner = FieldOwner::Node(id.to_owned());
     let source = if kind == "consumer" { consumer_source(&state.doc, id) } else { None };
@@ -192,7 +217,7 @@ fn node_settings(state: &UseReducerHandle<AppState>, id: &str, node: &Value) -> 
     };
 
     let now = node_now_controls(state, id, &kind);
-    let wire_to = html! { <WireTo state={state.clone()} id={AttrValue::from(id.to_owned())} kind={AttrValue::from(kind.clone())} /> };
+    let wire_to = wire_to(state, id, &kind, chosen);
     let d = state.dispatcher();
     html! {
         <>
@@ -269,18 +294,8 @@ fn node_now_controls(state: &UseReducerHandle<AppState>, id: &str, kind: &str) -
     }
 }
 
-#[derive(Properties, PartialEq)]
-struct WireToProps {
-    state: UseReducerHandle<AppState>,
-    id: AttrValue,
-    kind: AttrValue,
-}
-
 /// Wiring without a mouse: pick a target and add the wire.
-#[function_component(WireTo)]
-fn wire_to(props: &WireToProps) -> Html {
-    let (state, id, kind) = (&props.state, props.id.as_str(), props.kind.as_str());
-    let chosen = use_state(|| None::<String>);
+fn wire_to(state: &UseReducerHandle<AppState>, id: &str, kind: &str, chosen: &UseStateHandle<Option<String>>) -> Html {
     if !matches!(kind, "producer" | "exchange" | "queue" | "topic") {
         return html! {};
     }
@@ -296,7 +311,7 @@ fn wire_to(props: &WireToProps) -> Html {
         let chosen = chosen.clone();
         Callback::from(move |e: Event| chosen.set(Some(e.target_unchecked_into::<HtmlSelectElement>().value())))
     };
-    let target = (*chosen).clone().filter(|t| targets.contains(t)).unwrap_or_else(|| targets[0].clone());
+    let target = (**chosen).clone().filter(|t| targets.contains(t)).unwrap_or_else(|| targets[0].clone());
     let d = state.dispatcher();
     let from = id.to_owned();
     let on_add = {

@@ -40,7 +40,7 @@ pub fn tab_after_key(tabs: &[Tab], current: Tab, key: &str) -> Option<Tab> {
 /// The panels, with the tabs offered (embed mode offers fewer than `Tab::ALL`). Like the
 /// other views without hooks of their own, a plain function rather than a component: each
 /// component costs the wasm its own copy of Yew's lifecycle code.
-pub fn panels(state: &UseReducerHandle<AppState>, tabs: &[Tab]) -> Html {
+pub fn panels(state: &UseReducerHandle<AppState>, tabs: &[Tab], wire_to: &UseStateHandle<Option<String>>) -> Html {
     let tabs = tabs.to_vec();
     let Some(current) = showing(&tabs, state.tab) else { return html! {} };
     let onkeydown = {
@@ -64,7 +64,7 @@ pub fn panels(state: &UseReducerHandle<AppState>, tabs: &[Tab]) -> Html {
     };
     let body = match current {
         Tab::Lesson => lesson_view(state),
-        Tab::Inspector => inspector(state),
+        Tab::Inspector => inspector(state, wire_to),
         Tab::Log => event_log(state),
         Tab::Passport => passport(state),
         Tab::Charts => charts(state),
