@@ -32,6 +32,7 @@ use crate::ui::share::embed::{self, Embed};
 use crate::ui::share::gallery::gallery;
 use crate::ui::share::tools::{self, copy_by_hand, use_copy_field};
 use crate::ui::toolbar::{toolbar, use_toolbar};
+use crate::ui::{use_effect_on, use_on_mount};
 
 #[function_component(App)]
 pub fn app() -> Html {
@@ -186,22 +187,26 @@ pub fn app() -> Html {
 fn use_canvas_view(state: &UseReducerHandle<AppState>, region: &NodeRef) {
     {
         let d = state.dispatcher();
-        use_effect_with((), move |_| {
+        use_on_mount(Box::new(move || {
             let reduced = web_sys::window()
                 .and_then(|w| w.match_media("(prefers-reduced-motion: reduce)").ok().flatten())
                 .is_some_and(|m| m.matches());
             d.dispatch(ViewAction::SetReducedMotion(reduced).into());
-        });
+            Box::new(|| ())
+        }));
     }
     let d = state.dispatcher();
     let region = region.clone();
-    use_effect_with(state.fit_request, move |_| {
-        if let Some(el) = region.cast::<Element>() {
-            d.dispatch(
-                ViewAction::FitView { width: el.client_width() as f64, height: el.client_height() as f64 }.into(),
-            );
-        }
-    });
+    use_effect_on(
+        state.fit_request,
+        Box::new(move |_| {
+            if let Some(el) = region.cast::<Element>() {
+                d.dispatch(
+                    ViewAction::FitView { width: el.client_width() as f64, height: el.client_height() as f64 }.into(),
+                );
+            }
+        }),
+    );
 }
 
 /// A node from the palette: dropped at a point of the canvas (a drop outside it adds

@@ -33,11 +33,14 @@ pub fn use_help_close(open: bool) -> NodeRef {
     let close_ref = use_node_ref();
     {
         let close_ref = close_ref.clone();
-        use_effect_with(open, move |open| {
-            if let Some(b) = close_ref.cast::<web_sys::HtmlElement>().filter(|_| *open) {
-                let _ = b.focus();
-            }
-        });
+        crate::ui::use_effect_on(
+            open,
+            Box::new(move |open| {
+                if let Some(b) = close_ref.cast::<web_sys::HtmlElement>().filter(|_| *open) {
+                    let _ = b.focus();
+                }
+            }),
+        );
     }
     close_ref
 }

@@ -209,7 +209,7 @@ pub fn canvas(props: &CanvasProps) -> Html {
     {
         let region = region.clone();
         let dispatcher = state.dispatcher();
-        use_effect_with((), move |_| {
+        crate::ui::use_on_mount(Box::new(move || {
             let listener = region.cast::<HtmlElement>().map(|el| {
                 let target = el.clone();
                 gloo::events::EventListener::new_with_options(
@@ -226,8 +226,8 @@ pub fn canvas(props: &CanvasProps) -> Html {
                     },
                 )
             });
-            move || drop(listener)
-        });
+            Box::new(move || drop(listener))
+        }));
     }
 
     let d = &state.doc;
@@ -580,11 +580,14 @@ fn use_legend_open(compact: bool) -> UseStateHandle<bool> {
     });
     {
         let open = open.clone();
-        use_effect_with(compact, move |compact| {
-            if *compact {
-                open.set(false);
-            }
-        });
+        crate::ui::use_effect_on(
+            compact,
+            Box::new(move |compact| {
+                if *compact {
+                    open.set(false);
+                }
+            }),
+        );
     }
     open
 }

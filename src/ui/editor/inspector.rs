@@ -26,11 +26,14 @@ pub fn use_wire_to_choice(state: &UseReducerHandle<AppState>, inspector_shown: b
         && matches!(state.selection.as_slice(), [Sel::Node(id)] if doc::find_node(&state.doc, id).is_some());
     {
         let chosen = chosen.clone();
-        use_effect_with(on_a_node, move |on_a_node| {
-            if !*on_a_node && chosen.is_some() {
-                chosen.set(None);
-            }
-        });
+        crate::ui::use_effect_on(
+            on_a_node,
+            Box::new(move |on_a_node| {
+                if !*on_a_node && chosen.is_some() {
+                    chosen.set(None);
+                }
+            }),
+        );
     }
     chosen
 }

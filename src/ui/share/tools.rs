@@ -74,7 +74,7 @@ pub fn use_address(state: &UseReducerHandle<AppState>, entries: bool) {
     // On load, and on back and forward.
     {
         let d = state.dispatcher();
-        use_effect_with((), move |_| {
+        crate::ui::use_on_mount(Box::new(move || {
             let read = {
                 let d = d.clone();
                 move || {
@@ -89,8 +89,8 @@ pub fn use_address(state: &UseReducerHandle<AppState>, entries: bool) {
             };
             read();
             let listener = window().map(|w| gloo::events::EventListener::new(&w, "popstate", move |_| read()));
-            move || drop(listener)
-        });
+            Box::new(move || drop(listener))
+        }));
     }
     // After every change of document, once the browser has compressed its link (a link made
     // for a document that has changed again meanwhile is dropped).
