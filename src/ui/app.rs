@@ -18,7 +18,7 @@ use crate::model::{lessons, presets};
 use crate::state::{AppState, EditAction, OpenAction, PanelAction, Tab, TransportAction, ViewAction};
 use crate::ui::editor::canvas::{local_point, Canvas};
 use crate::ui::editor::inspector::use_wire_to_choice;
-use crate::ui::editor::palette::Palette;
+use crate::ui::editor::palette::{palette, use_palette};
 use crate::ui::frame_loop::use_frame_loop;
 use crate::ui::help::{help, use_help_close};
 use crate::ui::keyboard::use_keyboard;
@@ -56,6 +56,7 @@ pub fn app() -> Html {
     let help_close = use_help_close(state.help);
     let offered: &[Tab] = if embed.on { &embed.tabs } else { &Tab::ALL };
     let toolbar_hooks = use_toolbar(&state, !embed.on);
+    let palette_hooks = use_palette();
     use_passport_in_view(&state, showing(offered, state.tab) == Some(Tab::Passport));
     let wire_to = use_wire_to_choice(&state, showing(offered, state.tab) == Some(Tab::Inspector));
 
@@ -143,7 +144,7 @@ pub fn app() -> Html {
             { toolbar(&state, &region, toolbar_hooks) }
             { copy_by_hand(&state, copy_field) }
             <main class="workspace">
-                <Palette on_add={add_node(&state, &region)} />
+                { palette(&add_node(&state, &region), &palette_hooks) }
                 <div class="stage" ondragover={Callback::from(|e: DragEvent| e.prevent_default())} ondrop={import_dropped(&state)}>
                     <div class="scenario-head">
                         <p class="scenario-title">{ title }</p>
