@@ -16,7 +16,7 @@ use yew::prelude::*;
 use crate::model::doc::{NODE_H, NODE_W};
 use crate::model::{lessons, presets};
 use crate::state::{AppState, EditAction, OpenAction, PanelAction, Tab, TransportAction, ViewAction};
-use crate::ui::editor::canvas::{local_point, Canvas};
+use crate::ui::editor::canvas::{canvas, local_point, use_canvas};
 use crate::ui::editor::inspector::use_wire_to_choice;
 use crate::ui::editor::palette::{palette, use_palette};
 use crate::ui::frame_loop::use_frame_loop;
@@ -57,6 +57,7 @@ pub fn app() -> Html {
     let offered: &[Tab] = if embed.on { &embed.tabs } else { &Tab::ALL };
     let toolbar_hooks = use_toolbar(&state, !embed.on);
     let palette_hooks = use_palette();
+    let canvas_hooks = use_canvas(&state, &region);
     use_passport_in_view(&state, showing(offered, state.tab) == Some(Tab::Passport));
     let wire_to = use_wire_to_choice(&state, showing(offered, state.tab) == Some(Tab::Inspector));
 
@@ -100,7 +101,7 @@ pub fn app() -> Html {
                                 { "Open in Brokerlab" }
                             </a>
                         </div>
-                        <Canvas state={state.clone()} token_layer={token_layer.clone()} region={region.clone()} />
+                        { canvas(&state, &token_layer, &region, &canvas_hooks) }
                         <div class="notice" role="status" aria-live="polite">
                             if let Some(text) = general_notice.clone() { <p>{ text }</p> }
                         </div>
@@ -158,7 +159,7 @@ pub fn app() -> Html {
                     if state.compare.is_some() {
                         <div class="pane-label a-label"><span><strong>{ "A: " }</strong>{ a_label.clone() }{ " (editable)" }</span></div>
                     }
-                    <Canvas state={state.clone()} token_layer={token_layer.clone()} region={region.clone()} />
+                    { canvas(&state, &token_layer, &region, &canvas_hooks) }
                     if let Some(c) = state.compare.clone() {
                         { compare_pane(&ComparePaneProps { compare: c, a_outcome: state.outcome.clone(), on_close: close_compare }) }
                     }

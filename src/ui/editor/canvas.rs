@@ -10,6 +10,9 @@
 //!
 //! The drag in progress is local to this component; only its result becomes an action.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use broker::decimal::{plain, Plain};
 use broker::NodeSnapshot;
 use serde_json::Value;
@@ -48,12 +51,47 @@ enum Drag {
     },
 }
 
-#[derive(Properties, PartialEq)]
-pub struct CanvasProps {
-    pub state: UseReducerHandle<AppState>,
-    /// The `<canvas>` the animation draws on (the app's frame loop holds it too).
-    pub token_layer: NodeRef,
-    pub region: NodeRef,
+/// What the canvas keeps between renders, from [`use_canvas`]. The canvas is a function, not
+/// a component (each component costs the wasm its own copy of Yew's lifecycle code), so these
+/// are the app's hooks.
+pub struct CanvasHooks {
+    legend_open: UseStateHandle<bool>,
+    drag: Rc<RefCell<Drag>>,
+    /// Re-render while dragging (the drag itself lives in `drag`).
+    drag_view: UseStateHandle<Drag>,
+}
+
+/// The canvas's hooks: its key's open state, the drag in progress, and the wheel's zoom.
+#[hook]
+pub fn use_canvas(state: &UseReducerHandle<AppState>, region: &NodeRef) -> CanvasHooks {
+    let legend_open = use_legend_open(state.compare.is_some());
+    let drag = use_mut_ref(|| Drag::Idle);
+    let drag_view = use_state(|| Drag::Idle);
+    // The wheel zooms around the pointer. A non-passive listener, so the page does not scroll.
+    {
+        let region = region.clone();
+        let dispatcher = state.dispatcher();
+        crate::ui::use_on_mount(Box::new(move || {
+            let listener = region.cast::<HtmlElement>().map(|el| {
+                let target = el.clone();
+                gloo::events::EventListener::new_with_options(
+                    &el,
+                    "wheel",
+                    gloo::events::EventListenerOptions::enable_prevent_default(),
+                    move |e| {
+                        let e = e.dyn_ref::<web_sys::WheelEvent>().unwrap();
+                        e.prevent_default();
+                        let r = target.get_bounding_client_rect();
+                        let around = (e.client_x() as f64 - r.left(), e.client_y() as f64 - r.top());
+                        let factor = (-e.delta_y().clamp(-500.0, 500.0) * 0.0015).exp();
+                        dispatcher.dispatch(ViewAction::Zoom { factor, around }.into());
+                    },
+                )
+            });
+            Box::new(move || drop(listener))
+        }));
+    }
+    CanvasHooks { legend_open, drag, drag_view }
 }
 
 /// A pointer event's position in CSS pixels relative to the region's top-left corner.
@@ -67,14 +105,17 @@ pub fn local_point(region: &NodeRef, client: (f64, f64)) -> (f64, f64) {
     }
 }
 
-#[function_component(Canvas)]
-pub fn canvas(props: &CanvasProps) -> Html {
-    let state = props.state.clone();
-    let legend_open = use_legend_open(state.compare.is_some());
-    let drag = use_mut_ref(|| Drag::Idle);
-    // Re-render while dragging (the drag itself lives in `drag`).
-    let drag_view = use_state(|| Drag::Idle);
-    let region = props.region.clone();
+/// The canvas; `token_layer` is the `<canvas>` the animation draws on (the app's frame loop
+/// holds it too), `region` the element around it.
+pub fn canvas(
+    state: &UseReducerHandle<AppState>,
+    token_layer: &NodeRef,
+    region: &NodeRef,
+    hooks: &CanvasHooks,
+) -> Html {
+    let state = state.clone();
+    let CanvasHooks { legend_open, drag, drag_view } = hooks;
+    let region = region.clone();
 
     let to_canvas = {
         let region = region.clone();
@@ -205,33 +246,8 @@ pub fn canvas(props: &CanvasProps) -> Html {
         Callback::from(move |_: PointerEvent| set_drag(Drag::Idle))
     };
 
-    // The wheel zooms around the pointer. A non-passive listener, so the page does not scroll.
-    {
-        let region = region.clone();
-        let dispatcher = state.dispatcher();
-        crate::ui::use_on_mount(Box::new(move || {
-            let listener = region.cast::<HtmlElement>().map(|el| {
-                let target = el.clone();
-                gloo::events::EventListener::new_with_options(
-                    &el,
-                    "wheel",
-                    gloo::events::EventListenerOptions::enable_prevent_default(),
-                    move |e| {
-                        let e = e.dyn_ref::<web_sys::WheelEvent>().unwrap();
-                        e.prevent_default();
-                        let r = target.get_bounding_client_rect();
-                        let around = (e.client_x() as f64 - r.left(), e.client_y() as f64 - r.top());
-                        let factor = (-e.delta_y().clamp(-500.0, 500.0) * 0.0015).exp();
-                        dispatcher.dispatch(ViewAction::Zoom { factor, around }.into());
-                    },
-                )
-            });
-            Box::new(move || drop(listener))
-        }));
-    }
-
     let d = &state.doc;
-    let current = (*drag_view).clone();
+    let current = (**drag_view).clone();
     let offset = |id: &str| match &current {
         Drag::Move { ids, start, now, moved: true } if ids.iter().any(|i| i == id) => {
             (now.0 - start.0, now.1 - start.1)
@@ -418,8 +434,8 @@ pub fn canvas(props: &CanvasProps) -> Html {
                     { ghost }
                 </g>
             </svg>
-            <canvas class="token-layer" ref={props.token_layer.clone()} aria-hidden="true"></canvas>
-            { legend(legend_open) }
+            <canvas class="token-layer" ref={token_layer.clone()} aria-hidden="true"></canvas>
+            { legend(legend_open.clone()) }
             if empty {
                 <p class="canvas-empty">{ "The canvas is empty. Drag a Producer, a Queue and a Consumer here from the palette, or press Enter on one." }</p>
             }
