@@ -9,7 +9,7 @@ use std::rc::Rc;
 use broker::scenario::json::object;
 use serde_json::Value;
 
-use super::{AppState, Notice, Sel, Tab};
+use super::{AppState, Sel, Tab};
 use crate::model::doc;
 use crate::model::fields::{self, Field, Target};
 use crate::play::player::Player;
@@ -141,7 +141,7 @@ pub(super) fn reduce(s: AppState, action: EditAction) -> Option<AppState> {
                     }
                     s
                 }
-                Err(text) => AppState { notice: Some(Notice { text, at: None }), ..s },
+                Err(text) => s.with_notice(text, None),
             }
         }
         EditAction::MoveNodes { ids, dx, dy, nudge } => {
@@ -200,7 +200,7 @@ pub(super) fn reduce(s: AppState, action: EditAction) -> Option<AppState> {
                     s.notice = None;
                     s
                 }
-                Err(text) => AppState { notice: Some(Notice { text, at }), ..s },
+                Err(text) => s.with_notice(text, at),
             }
         }
         EditAction::DeleteWire(i) => {
@@ -304,14 +304,12 @@ pub(super) fn reduce(s: AppState, action: EditAction) -> Option<AppState> {
             let mut to = (**to).clone();
             to.push(s.doc.clone());
             let (u, r) = if undo { (from, to) } else { (to, from) };
-            let s = AppState {
-                undo: Rc::new(u),
-                redo: Rc::new(r),
-                coalesce: None,
-                drafts: Rc::default(),
-                notice: None,
-                ..s
-            };
+            let mut s = s;
+            s.undo = Rc::new(u);
+            s.redo = Rc::new(r);
+            s.coalesce = None;
+            s.drafts = Rc::default();
+            s.notice = None;
             s.set_doc(prev)
         }
         EditAction::CrashNow { consumer, recover_after_ms } => {
@@ -439,11 +437,18 @@ impl AppState {
         self
     }
 
-    pub(super) fn edit(self, f: impl FnOnce(&mut Value) -> Result<(), String>, coalesce: Option<String>) -> AppState {
+    pub(super) fn edit(
+        mut self,
+        f: impl FnOnce(&mut Value) -> Result<(), String>,
+        coalesce: Option<String>,
+    ) -> AppState {
         let mut next = (*self.doc).clone();
         match f(&mut next) {
-            Ok(()) => AppState { notice: None, ..self }.commit(next, coalesce),
-            Err(text) => AppState { notice: Some(Notice { text, at: None }), ..self },
+            Ok(()) => {
+                self.notice = None;
+                self.commit(next, coalesce)
+            }
+            Err(text) => self.with_notice(text, None),
         }
     }
 
