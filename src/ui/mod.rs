@@ -22,6 +22,16 @@ pub mod toolbar;
 
 use yew::prelude::*;
 
+/// "true" or "false", for an ARIA state: a static text, where `bool::to_string` would
+/// allocate a string (and carry the code for it) at each attribute.
+pub fn true_false(b: bool) -> &'static str {
+    if b {
+        "true"
+    } else {
+        "false"
+    }
+}
+
 /// What a component does once it is mounted (start a loop, listen to the window), returning
 /// what undoes it when the component goes.
 pub type MountEffect = Box<dyn FnOnce() -> Box<dyn FnOnce()>>;

@@ -159,7 +159,7 @@ fn compare_button(state: &UseReducerHandle<AppState>, offer: &(String, CompareTo
     };
     let short = if state.compare.is_some() { "Close compare" } else { "Compare" };
     html! {
-        <button type="button" class="tool" aria-pressed={state.compare.is_some().to_string()} title={label.clone()}
+        <button type="button" class="tool" aria-pressed={crate::ui::true_false(state.compare.is_some())} title={label.clone()}
                 aria-label={label} onclick={Callback::from(move |_| d.dispatch(OpenAction::CompareWith(target).into()))}>
             { icons::button_icon("compare") }<span>{ short }</span>
         </button>

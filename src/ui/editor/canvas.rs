@@ -312,7 +312,7 @@ pub fn canvas(
         };
         html! {
             <g key={format!("w{i}-{from}-{to}")} class={classes!("wire", selected.then_some("selected"))}
-               data-wire={i.to_string()} tabindex="0" role="button" aria-label={name} aria-pressed={selected.to_string()}
+               data-wire={i.to_string()} tabindex="0" role="button" aria-label={name} aria-pressed={crate::ui::true_false(selected)}
                onfocus={on_focus}>
                 <path class="wire-hit" d={path.clone()} />
                 <path class="wire-line" d={path} marker-end="url(#arrow)" />
@@ -369,7 +369,7 @@ pub fn canvas(
         html! {
             <g key={format!("n-{id}")} class={classes!("node", format!("kind-{kind}"), format!("state-{state_word}"), selected.then_some("selected"), problem.then_some("problem"))}
                transform={format!("translate({} {})", Plain(x), Plain(y))} data-node={id.clone()} tabindex="0" role="button"
-               aria-label={label} aria-pressed={selected.to_string()} onfocus={on_focus}>
+               aria-label={label} aria-pressed={crate::ui::true_false(selected)} onfocus={on_focus}>
                 { node_body(&id, &kind, &face) }
                 if problem {
                     <g class="problem-badge"><circle cx={plain(NODE_W - 10.0)} cy="10" r="10" /><text x={plain(NODE_W - 10.0)} y="15">{ "!" }</text></g>
@@ -618,7 +618,7 @@ fn legend(open: UseStateHandle<bool>) -> Html {
     };
     html! {
         <div class="legend" onpointerdown={Callback::from(|e: PointerEvent| e.stop_propagation())}>
-            <button type="button" class="small" aria-expanded={open.to_string()} onclick={toggle}>{ "Key" }</button>
+            <button type="button" class="small" aria-expanded={crate::ui::true_false(*open)} onclick={toggle}>{ "Key" }</button>
             if *open {
                 <ul>
                     <li><svg viewBox="0 0 40 12" width="40" height="12" aria-hidden="true">

@@ -152,7 +152,7 @@ fn text_field(
         <div class={classes!("field", invalid.then_some("invalid"))}>
             <label for={id.to_owned()}>{ label }{ unit_suffix(label, unit) }</label>
             <input id={id.to_owned()} type="text" inputmode={mode.to_owned()} autocomplete="off" spellcheck="false" value={text} {oninput}
-                   aria-invalid={invalid.to_string()} aria-describedby={format!("{id}-help")} />
+                   aria-invalid={crate::ui::true_false(invalid)} aria-describedby={format!("{id}-help")} />
             if let Some(e) = error {
                 <p class="field-error" role="alert" id={format!("{id}-help")}>{ e }</p>
             } else {
@@ -384,7 +384,7 @@ fn field_control(state: &UseReducerHandle<AppState>, owner: &FieldOwner, obj: &V
         html! {
             <div class={classes!("field", invalid.then_some("invalid"))}>
                 <label for={id.clone()}>{ label.clone() }</label>
-                <select id={id.clone()} {onchange} aria-invalid={invalid.to_string()} aria-describedby={help_id.clone()}>
+                <select id={id.clone()} {onchange} aria-invalid={crate::ui::true_false(invalid)} aria-describedby={help_id.clone()}>
                     { for options.into_iter().map(|(v, l)| html! { <option value={v.clone()} selected={v == text}>{ l }</option> }) }
                 </select>
                 { message.clone() }

@@ -122,7 +122,7 @@ fn prediction(state: &UseReducerHandle<AppState>, q: &Question) -> Html {
             <div class="predict-row">
                 <label for="prediction" class="visually-hidden">{ "Your prediction" }</label>
                 <input id="prediction" type="text" inputmode="numeric" value={p.text.clone()} oninput={on_input}
-                       aria-invalid={p.error.is_some().to_string()} aria-describedby="prediction-error" size="6" />
+                       aria-invalid={crate::ui::true_false(p.error.is_some())} aria-describedby="prediction-error" size="6" />
                 if !unit.is_empty() { <span>{ unit.clone() }</span> }
                 <button type="submit" class="tool">{ "Lock in my answer" }</button>
             </div>

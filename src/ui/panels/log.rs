@@ -194,7 +194,7 @@ pub fn event_log(state: &UseReducerHandle<AppState>) -> Html {
                     let selected = msg.is_some() && msg == state.message;
                     html! {
                         <li class={classes!("log-row", format!("kind-{}", r.kind.split(' ').next().unwrap_or("").to_ascii_lowercase()), selected.then_some("selected"))}>
-                            <button type="button" onclick={onclick} aria-pressed={selected.to_string()}>
+                            <button type="button" onclick={onclick} aria-pressed={crate::ui::true_false(selected)}>
                                 <span class="log-time">{ format_time(r.t_us) }</span>
                                 <span class="log-node">{ r.node }</span>
                                 if !r.message.is_empty() { <span class="log-msg">{ r.message }</span> }

@@ -83,7 +83,7 @@ pub fn panels(state: &UseReducerHandle<AppState>, tabs: &[Tab], wire_to: &UseSta
                     let selected = t == current;
                     html! {
                         <button type="button" role="tab" id={format!("tab-{}", t.slug())} class="tab"
-                                aria-selected={selected.to_string()} aria-controls="tab-panel"
+                                aria-selected={crate::ui::true_false(selected)} aria-controls="tab-panel"
                                 tabindex={if selected { "0" } else { "-1" }}
                                 onclick={Callback::from(move |_| d.dispatch(PanelAction::SetTab(t).into()))}>
                             { t.label() }

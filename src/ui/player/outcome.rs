@@ -78,7 +78,7 @@ fn render_outcome(o: &Outcome, p: &OutcomePanelProps) -> Html {
                                         Some(html! {
                                             <button type="button" class={classes!("msg-link", (p.selected == Some(m)).then_some("selected"))}
                                                     aria-label={format!("Follow {name} ({}) in the passport", mo.id)}
-                                                    aria-pressed={(p.selected == Some(m)).to_string()}
+                                                    aria-pressed={crate::ui::true_false(p.selected == Some(m))}
                                                     onclick={Callback::from(move |_| on_message.emit(m))}>
                                                 { name }
                                             </button>

@@ -37,7 +37,7 @@ pub fn outcome_line(props: &OutcomeLineProps) -> Html {
         Callback::from(move |_: MouseEvent| t.emit(()))
     };
     html! {
-        <button type="button" class="outcome-line" aria-expanded={props.open.to_string()} aria-controls={props.controls.clone()}
+        <button type="button" class="outcome-line" aria-expanded={crate::ui::true_false(props.open)} aria-controls={props.controls.clone()}
                 onclick={on_click}>
             <span class="outcome-line-text">{ text }</span>
             <span class="outcome-line-more">{ if props.open { " Close" } else { " More" } }</span>
