@@ -73,22 +73,24 @@ fn needs(action: &OpenAction) -> Vec<usize> {
 }
 
 /// What a open action makes of the state; `None` when it changes nothing.
-pub(super) fn reduce(s: AppState, action: OpenAction) -> Option<AppState> {
+pub(super) fn reduce(mut s: AppState, action: OpenAction) -> Option<AppState> {
     if let OpenAction::Fetched { lesson, text } = action {
         return s.fetched(lesson, text);
     }
     let missing: Vec<usize> =
         needs(&action).into_iter().filter(|&i| i < PRESETS.len() && !presets::on_hand(i)).collect();
     if !missing.is_empty() {
-        return Some(AppState { awaiting: Some(Rc::new(Awaiting { lessons: missing, then: action })), ..s });
+        s.awaiting = Some(Rc::new(Awaiting { lessons: missing, then: action }));
+        return Some(s);
     }
     // Whatever was waiting is overtaken by this opening.
-    let s = AppState { awaiting: None, ..s };
+    s.awaiting = None;
     let next = match action {
         OpenAction::LoadLesson(i) => s.open_lesson(i)?,
         OpenAction::StartOver => {
             let start = s.original();
-            let s = AppState { drafts: Rc::default(), selection: Rc::default(), ..s };
+            s.drafts = Rc::default();
+            s.selection = Rc::default();
             s.engine.borrow_mut().playing = false;
             let mut s = s.commit(start, None).seek(0);
             s.fit_request += 1;
@@ -96,7 +98,10 @@ pub(super) fn reduce(s: AppState, action: OpenAction) -> Option<AppState> {
         }
         OpenAction::CompareWith(None) => {
             s.engine.borrow_mut().compare = None;
-            AppState { compare: None, ..s }
+            {
+                s.compare = None;
+                s
+            }
         }
         OpenAction::CompareWith(Some(CompareTo::Variant(b))) if b >= PRESETS.len() => return None,
         OpenAction::CompareWith(Some(with)) => s.open_compare(with),
@@ -111,13 +116,7 @@ pub(super) fn reduce(s: AppState, action: OpenAction) -> Option<AppState> {
                 s.notice = Some(Notice { text: format!("Opened {name}."), at: None });
                 s
             }
-            Err(why) => AppState {
-                notice: Some(Notice {
-                    text: format!("{name} was not opened, and nothing here changed. {why}"),
-                    at: None,
-                }),
-                ..s
-            },
+            Err(why) => s.with_notice(format!("{name} was not opened, and nothing here changed. {why}"), None),
         },
         // Handled above, before anything waiting is overtaken.
         OpenAction::Fetched { .. } => return None,
@@ -133,12 +132,16 @@ impl AppState {
             presets::shelve(lesson, t);
         }
         let waiting = self.awaiting.clone().filter(|a| a.lessons.contains(&lesson))?;
-        let s = AppState { awaiting: None, ..self };
+        let mut s = self;
+        s.awaiting = None;
         match text {
             Ok(_) if waiting.lessons.iter().all(|&i| presets::on_hand(i)) => reduce(s, waiting.then.clone()),
             Ok(_) => {
                 let lessons = waiting.lessons.iter().copied().filter(|&i| !presets::on_hand(i)).collect();
-                Some(AppState { awaiting: Some(Rc::new(Awaiting { lessons, then: waiting.then.clone() })), ..s })
+                Some({
+                    s.awaiting = Some(Rc::new(Awaiting { lessons, then: waiting.then.clone() }));
+                    s
+                })
             }
             Err(why) => {
                 let title = PRESETS.get(lesson).map_or("", |p| p.title);
@@ -152,13 +155,10 @@ impl AppState {
                         });
                         Some(s)
                     }
-                    _ => Some(AppState {
-                        notice: Some(Notice {
-                            text: format!("The lesson “{title}” could not be loaded, and nothing here changed: {why}."),
-                            at: None,
-                        }),
-                        ..s
-                    }),
+                    _ => Some(s.with_notice(
+                        format!("The lesson “{title}” could not be loaded, and nothing here changed: {why}."),
+                        None,
+                    )),
                 }
             }
         }
@@ -173,7 +173,8 @@ impl AppState {
     /// Opens a share link, or says why it cannot.
     fn open_link(self, link: Result<Shared, LinkError>, from_history: bool) -> Option<AppState> {
         let read = self.address_read;
-        let s = AppState { address_read: true, ..self };
+        let mut s = self;
+        s.address_read = true;
         match crate::model::share::open_shared(link) {
             Ok(opened) => {
                 if opened.doc == *s.doc {
@@ -183,7 +184,9 @@ impl AppState {
                 Some(s.open(opened, !from_history))
             }
             Err(why) => {
-                Some(AppState { notice: Some(Notice { text: why, at: None }), refused_links: s.refused_links + 1, ..s })
+                let mut s = s.with_notice(why, None);
+                s.refused_links += 1;
+                Some(s)
             }
         }
     }
@@ -192,21 +195,21 @@ impl AppState {
     /// zero, on the lesson tab. `new_entry`: the page gives it its own history entry.
     pub(super) fn open(self, opened: crate::model::share::Opened, new_entry: bool) -> AppState {
         let lesson = opened.preset.unwrap_or(self.lesson);
-        let s = AppState {
-            lesson,
-            link_preset: opened.preset,
-            origin: Some(Rc::new(opened.doc.clone())),
-            drafts: Rc::default(),
-            selection: Rc::default(),
-            message: None,
-            prediction: Prediction::default(),
-            log: LogFilter::default(),
-            gallery: false,
-            compare: None,
-            tab: Tab::Lesson,
-            nav: if new_entry { self.nav + 1 } else { self.nav },
-            ..self
-        };
+        let mut s = self;
+        s.lesson = lesson;
+        s.link_preset = opened.preset;
+        s.origin = Some(Rc::new(opened.doc.clone()));
+        s.drafts = Rc::default();
+        s.selection = Rc::default();
+        s.message = None;
+        s.prediction = Prediction::default();
+        s.log = LogFilter::default();
+        s.gallery = false;
+        s.compare = None;
+        s.tab = Tab::Lesson;
+        if new_entry {
+            s.nav += 1;
+        }
         {
             let mut e = s.engine.borrow_mut();
             e.playing = false;
@@ -283,15 +286,17 @@ impl AppState {
                     doc: Rc::new(doc),
                 };
                 self.engine.borrow_mut().compare = Some(lane);
-                AppState { compare: Some(Rc::new(c)), gallery: false, ..self }
+                {
+                    let mut s = self;
+                    s.compare = Some(Rc::new(c));
+                    s.gallery = false;
+                    s
+                }
             }
-            Err(p) => AppState {
-                notice: Some(Notice {
-                    text: format!("Cannot compare: {}", p.first().map_or("", |p| p.message.as_str())),
-                    at: None,
-                }),
-                ..self
-            },
+            Err(p) => {
+                let text = format!("Cannot compare: {}", p.first().map_or("", |p| p.message.as_str()));
+                self.with_notice(text, None)
+            }
         }
     }
 }

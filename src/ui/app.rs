@@ -15,21 +15,24 @@ use yew::prelude::*;
 
 use crate::model::doc::{NODE_H, NODE_W};
 use crate::model::{lessons, presets};
-use crate::state::{AppState, EditAction, OpenAction, PanelAction, TransportAction, ViewAction};
-use crate::ui::editor::canvas::{local_point, Canvas};
-use crate::ui::editor::palette::Palette;
+use crate::state::{AppState, EditAction, OpenAction, PanelAction, Tab, TransportAction, ViewAction};
+use crate::ui::editor::canvas::{canvas, local_point, use_canvas};
+use crate::ui::editor::inspector::use_wire_to_choice;
+use crate::ui::editor::palette::{palette, use_palette};
 use crate::ui::frame_loop::use_frame_loop;
-use crate::ui::help::Help;
+use crate::ui::help::{help, use_help_close};
 use crate::ui::keyboard::use_keyboard;
-use crate::ui::panels::tabs::Panels;
-use crate::ui::player::compare::ComparePane;
-use crate::ui::player::outcome::OutcomePanel;
-use crate::ui::player::outcome_line::OutcomeLine;
-use crate::ui::player::transport::Transport;
+use crate::ui::panels::passport::use_passport_in_view;
+use crate::ui::panels::tabs::{panels, showing};
+use crate::ui::player::compare::{compare_pane, ComparePaneProps};
+use crate::ui::player::outcome::{outcome_panel, OutcomePanelProps};
+use crate::ui::player::outcome_line::{outcome_line, OutcomeLineProps};
+use crate::ui::player::transport::TransportProps;
 use crate::ui::share::embed::{self, Embed};
-use crate::ui::share::gallery::Gallery;
-use crate::ui::share::tools::{self, CopyByHand};
-use crate::ui::toolbar::Toolbar;
+use crate::ui::share::gallery::gallery;
+use crate::ui::share::tools::{self, copy_by_hand, use_copy_field};
+use crate::ui::toolbar::{toolbar, use_toolbar};
+use crate::ui::{use_effect_on, use_on_mount};
 
 #[function_component(App)]
 pub fn app() -> Html {
@@ -49,6 +52,14 @@ pub fn app() -> Html {
     embed::use_post_messages(&state);
     embed::use_embed_options(&state, &embed);
     use_canvas_view(&state, &region);
+    let copy_field = use_copy_field(&state);
+    let help_close = use_help_close(state.help);
+    let offered: &[Tab] = if embed.on { &embed.tabs } else { &Tab::ALL };
+    let toolbar_hooks = use_toolbar(&state, !embed.on);
+    let palette_hooks = use_palette();
+    let canvas_hooks = use_canvas(&state, &region);
+    use_passport_in_view(&state, showing(offered, state.tab) == Some(Tab::Passport));
+    let wire_to = use_wire_to_choice(&state, showing(offered, state.tab) == Some(Tab::Inspector));
 
     let on_message = {
         let d = state.dispatcher();
@@ -90,25 +101,29 @@ pub fn app() -> Html {
                                 { "Open in Brokerlab" }
                             </a>
                         </div>
-                        <Canvas state={state.clone()} token_layer={token_layer.clone()} region={region.clone()} />
+                        { canvas(&state, &token_layer, &region, &canvas_hooks) }
                         <div class="notice" role="status" aria-live="polite">
                             if let Some(text) = general_notice.clone() { <p>{ text }</p> }
                         </div>
                         { transport(&state) }
                         if side {
-                            <OutcomeLine outcome={state.outcome.clone()} with_outcome={embed.outcome}
-                                         panels={embed.tabs.iter().map(|t| t.label()).collect::<Vec<_>>()}
-                                         open={*details_open} controls="embed-details" on_toggle={toggle_details} />
+                            { outcome_line(&OutcomeLineProps {
+                                outcome: state.outcome.clone(),
+                                with_outcome: embed.outcome,
+                                panels: embed.tabs.iter().map(|t| t.label()).collect(),
+                                open: *details_open,
+                                controls: AttrValue::Static("embed-details"),
+                                on_toggle: toggle_details,
+                            }) }
                         }
                     </div>
                     if side {
                         <aside id="embed-details" class={classes!("side", details_open.then_some("open"))}>
                             <button type="button" class="small close-details" onclick={close_details}>{ "Close" }</button>
                             if embed.outcome {
-                                <OutcomePanel outcome={state.outcome.clone()} t_us={state.t_us} end_us={state.end_us} playing={state.playing}
-                                              selected={state.message} on_message={on_message.clone()} />
+                                { outcome(&state, on_message) }
                             }
-                            <Panels state={state.clone()} tabs={embed.tabs.clone()} />
+                            { panels(&state, &embed.tabs, &wire_to) }
                         </aside>
                     }
                 </main>
@@ -127,10 +142,10 @@ pub fn app() -> Html {
     let a_label = lessons::lesson_of(lesson_slug).map_or_else(|| title.clone(), |(l, i)| l.variants[i].0.to_string());
     html! {
         <div class="app">
-            <Toolbar state={state.clone()} region={region.clone()} />
-            <CopyByHand state={state.clone()} />
+            { toolbar(&state, &region, toolbar_hooks) }
+            { copy_by_hand(&state, copy_field) }
             <main class="workspace">
-                <Palette on_add={add_node(&state, &region)} />
+                { palette(&add_node(&state, &region), &palette_hooks) }
                 <div class="stage" ondragover={Callback::from(|e: DragEvent| e.prevent_default())} ondrop={import_dropped(&state)}>
                     <div class="scenario-head">
                         <p class="scenario-title">{ title }</p>
@@ -144,9 +159,9 @@ pub fn app() -> Html {
                     if state.compare.is_some() {
                         <div class="pane-label a-label"><span><strong>{ "A: " }</strong>{ a_label.clone() }{ " (editable)" }</span></div>
                     }
-                    <Canvas state={state.clone()} token_layer={token_layer.clone()} region={region.clone()} />
+                    { canvas(&state, &token_layer, &region, &canvas_hooks) }
                     if let Some(c) = state.compare.clone() {
-                        <ComparePane compare={c} a_outcome={state.outcome.clone()} on_close={close_compare} />
+                        { compare_pane(&ComparePaneProps { compare: c, a_outcome: state.outcome.clone(), on_close: close_compare }) }
                     }
                     <div class="notice" role="status" aria-live="polite">
                         if let Some(text) = general_notice { <p>{ text }</p> }
@@ -154,16 +169,15 @@ pub fn app() -> Html {
                     { transport(&state) }
                 </div>
                 <aside class="side">
-                    <OutcomePanel outcome={state.outcome.clone()} t_us={state.t_us} end_us={state.end_us} playing={state.playing}
-                                  selected={state.message} on_message={on_message} />
-                    <Panels state={state.clone()} />
+                    { outcome(&state, on_message) }
+                    { panels(&state, &Tab::ALL, &wire_to) }
                 </aside>
             </main>
             if state.help {
-                <Help on_close={close_help} />
+                { help(close_help, help_close) }
             }
             if state.gallery {
-                <Gallery state={state.clone()} />
+                { gallery(&state) }
             }
         </div>
     }
@@ -175,22 +189,26 @@ pub fn app() -> Html {
 fn use_canvas_view(state: &UseReducerHandle<AppState>, region: &NodeRef) {
     {
         let d = state.dispatcher();
-        use_effect_with((), move |_| {
+        use_on_mount(Box::new(move || {
             let reduced = web_sys::window()
                 .and_then(|w| w.match_media("(prefers-reduced-motion: reduce)").ok().flatten())
                 .is_some_and(|m| m.matches());
             d.dispatch(ViewAction::SetReducedMotion(reduced).into());
-        });
+            Box::new(|| ())
+        }));
     }
     let d = state.dispatcher();
     let region = region.clone();
-    use_effect_with(state.fit_request, move |_| {
-        if let Some(el) = region.cast::<Element>() {
-            d.dispatch(
-                ViewAction::FitView { width: el.client_width() as f64, height: el.client_height() as f64 }.into(),
-            );
-        }
-    });
+    use_effect_on(
+        state.fit_request,
+        Box::new(move |_| {
+            if let Some(el) = region.cast::<Element>() {
+                d.dispatch(
+                    ViewAction::FitView { width: el.client_width() as f64, height: el.client_height() as f64 }.into(),
+                );
+            }
+        }),
+    );
 }
 
 /// A node from the palette: dropped at a point of the canvas (a drop outside it adds
@@ -234,9 +252,26 @@ fn import_dropped(state: &UseReducerHandle<AppState>) -> Callback<DragEvent> {
 /// The transport, fed what it shows from the state; its actions go to the reducer.
 fn transport(state: &UseReducerHandle<AppState>) -> Html {
     let d = state.dispatcher();
-    html! {
-        <Transport playing={state.playing} speed={state.speed} t_us={state.t_us} end_us={state.end_us} seeking={state.seeking}
-                   markers={state.markers.clone()} markers_left_out={state.markers_left_out}
-                   on_action={Callback::from(move |a: TransportAction| d.dispatch(a.into()))} />
-    }
+    crate::ui::player::transport::transport(&TransportProps {
+        playing: state.playing,
+        speed: state.speed,
+        t_us: state.t_us,
+        end_us: state.end_us,
+        seeking: state.seeking,
+        markers: state.markers.clone(),
+        markers_left_out: state.markers_left_out,
+        on_action: Callback::from(move |a: TransportAction| d.dispatch(a.into())),
+    })
+}
+
+/// The Outcome region, fed what it shows from the state.
+fn outcome(state: &AppState, on_message: Callback<u32>) -> Html {
+    outcome_panel(&OutcomePanelProps {
+        outcome: state.outcome.clone(),
+        t_us: state.t_us,
+        end_us: state.end_us,
+        playing: state.playing,
+        selected: state.message,
+        on_message,
+    })
 }

@@ -30,7 +30,7 @@ pub fn use_frame_loop(state: &UseReducerHandle<AppState>, token_layer: &NodeRef,
     let dispatcher = state.dispatcher();
     let token_layer = token_layer.clone();
     let region = region.clone();
-    use_effect_with((), move |_| {
+    crate::ui::use_on_mount(Box::new(move || {
         let handle: Rc<RefCell<Option<gloo::render::AnimationFrame>>> = Rc::default();
         let mut timing = Timing::default();
         let mut last_size = (0.0, 0.0);
@@ -96,8 +96,8 @@ pub fn use_frame_loop(state: &UseReducerHandle<AppState>, token_layer: &NodeRef,
             }
         };
         schedule(handle.clone(), tick);
-        move || drop(handle.borrow_mut().take())
-    });
+        Box::new(move || drop(handle.borrow_mut().take()))
+    }));
 }
 
 /// Draws B's tokens in the compare pane, fitted the way its SVG is.

@@ -27,29 +27,33 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Escape", "Close this help or the lesson gallery, or clear the selection"),
 ];
 
-#[derive(Properties, PartialEq)]
-pub struct HelpProps {
-    /// The Close button.
-    pub on_close: Callback<MouseEvent>,
-}
-
-#[function_component(Help)]
-pub fn help(props: &HelpProps) -> Html {
+/// The ref of the help's Close button, which takes the focus whenever the help opens.
+#[hook]
+pub fn use_help_close(open: bool) -> NodeRef {
     let close_ref = use_node_ref();
     {
         let close_ref = close_ref.clone();
-        use_effect_with((), move |_| {
-            if let Some(b) = close_ref.cast::<web_sys::HtmlElement>() {
-                let _ = b.focus();
-            }
-        });
+        crate::ui::use_effect_on(
+            open,
+            Box::new(move |open| {
+                if let Some(b) = close_ref.cast::<web_sys::HtmlElement>().filter(|_| *open) {
+                    let _ = b.focus();
+                }
+            }),
+        );
     }
+    close_ref
+}
+
+/// The overlay; `close_ref` comes from [`use_help_close`] (the app's hook: this is a function,
+/// not a component, since each component costs the wasm its own copy of Yew's lifecycle code).
+pub fn help(on_close: Callback<MouseEvent>, close_ref: NodeRef) -> Html {
     html! {
         <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="help-heading">
             <div class="overlay-card">
                 <div class="overlay-head">
                     <h2 id="help-heading">{ "Keyboard shortcuts" }</h2>
-                    <button type="button" ref={close_ref} onclick={props.on_close.clone()}>{ "Close" }</button>
+                    <button type="button" ref={close_ref} onclick={on_close}>{ "Close" }</button>
                 </div>
                 <table class="shortcuts">
                     <tbody>

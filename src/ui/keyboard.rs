@@ -17,7 +17,7 @@ pub fn use_keyboard(state: &UseReducerHandle<AppState>, region: &NodeRef) {
     let latest = use_mut_ref(|| state.clone());
     *latest.borrow_mut() = state.clone();
     let region = region.clone();
-    use_effect_with((), move |_| {
+    crate::ui::use_on_mount(Box::new(move || {
         let listener = web_sys::window().map(|w| {
             gloo::events::EventListener::new_with_options(
                 &w,
@@ -33,8 +33,8 @@ pub fn use_keyboard(state: &UseReducerHandle<AppState>, region: &NodeRef) {
                 },
             )
         });
-        move || drop(listener)
-    });
+        Box::new(move || drop(listener))
+    }));
 }
 
 /// The action a key press means here, if any.

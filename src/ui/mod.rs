@@ -19,3 +19,36 @@ pub mod panels;
 pub mod player;
 pub mod share;
 pub mod toolbar;
+
+use yew::prelude::*;
+
+/// "true" or "false", for an ARIA state: a static text, where `bool::to_string` would
+/// allocate a string (and carry the code for it) at each attribute.
+pub fn true_false(b: bool) -> &'static str {
+    if b {
+        "true"
+    } else {
+        "false"
+    }
+}
+
+/// What a component does once it is mounted (start a loop, listen to the window), returning
+/// what undoes it when the component goes.
+pub type MountEffect = Box<dyn FnOnce() -> Box<dyn FnOnce()>>;
+
+/// Runs `effect` once, after the first render. Every mount-only effect goes through this one
+/// hook, boxed: each `use_effect_with` of a closure type of its own is another copy of Yew's
+/// effect code in the wasm.
+#[hook]
+pub fn use_on_mount(effect: MountEffect) {
+    use_effect_with((), move |_| effect());
+}
+
+/// Runs `effect` after the first render and after every render whose `deps` changed, as
+/// `use_effect_with` does, with nothing to undo. Boxed for the same reason as
+/// [`use_on_mount`]: one copy of Yew's effect code for each type of `deps`, not for each
+/// closure.
+#[hook]
+pub fn use_effect_on<D: PartialEq + 'static>(deps: D, effect: Box<dyn FnOnce(&D)>) {
+    use_effect_with(deps, move |deps| effect(deps));
+}

@@ -1,6 +1,8 @@
 //! The toolbar along the top of the full editor: the lesson picker, the gallery and Compare,
 //! the share tools, undo, redo and Start over, zoom and the help.
 
+use std::rc::Rc;
+
 use web_sys::{Element, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -8,42 +10,37 @@ use crate::model::presets;
 use crate::play::compare::CompareTo;
 use crate::state::{Action, AppState, EditAction, OpenAction, PanelAction, ViewAction};
 use crate::ui::icons;
-use crate::ui::share::tools::ShareTools;
+use crate::ui::share::tools::share_tools;
 
-#[derive(Properties, PartialEq)]
-pub struct ToolbarProps {
-    pub state: UseReducerHandle<AppState>,
-    /// The canvas region, whose size the zoom buttons zoom around and fit to.
-    pub region: NodeRef,
+/// What the toolbar keeps between renders, from [`use_toolbar`]: the toolbar is a function,
+/// not a component (each component costs the wasm its own copy of Yew's lifecycle code), so
+/// its hooks are the app's.
+pub struct ToolbarHooks {
+    /// What Compare offers, and whether the learner has changed the scenario (none in an
+    /// embed, which has no toolbar).
+    offer: Rc<Option<((String, CompareTo), bool)>>,
+    lesson_select: NodeRef,
+    /// The share tools' hidden file input.
+    picker: NodeRef,
 }
 
-#[function_component(Toolbar)]
-pub fn toolbar(props: &ToolbarProps) -> Html {
-    let state = &props.state;
-    let region = &props.region;
+/// The toolbar's hooks; `shown` is whether the page has a toolbar (an embed has none).
+#[hook]
+pub fn use_toolbar(state: &UseReducerHandle<AppState>, shown: bool) -> ToolbarHooks {
     // What Compare offers, and whether the learner has changed the scenario, change only with
     // the document (a new Rc) or the lesson it belongs to; working them out compares the
     // whole document with where it started, so not on every render while playing.
     let offer = {
         let state = state.clone();
-        use_memo((state.doc.clone(), state.link_preset, state.lesson), move |_| (state.compare_offer(), state.edited()))
-    };
-    let (compare_offer, edited) = (&offer.0, offer.1);
-    // The select shows the current lesson however it changed (a link, back and forward):
-    // an option's `selected` attribute stops steering a select once the user has used it.
-    // A file, a link that names no lesson, or a lesson the learner has changed is the
-    // learner's own scenario: "" selects the option that says so.
-    let preset = state.link_preset.and_then(|i| presets::PRESETS.get(i));
-    let lesson_slug = if edited { "" } else { preset.map_or("", |p| p.slug) };
-    let own = match preset {
-        Some(p) if edited => Some(format!("Your own scenario (from {})", p.title)),
-        Some(_) => None,
-        None => Some("Your own scenario".to_string()),
+        use_memo((shown, state.doc.clone(), state.link_preset, state.lesson), move |(shown, ..)| {
+            shown.then(|| (state.compare_offer(), state.edited()))
+        })
     };
     let lesson_select = use_node_ref();
+    let picker = use_node_ref();
     {
         let select = lesson_select.clone();
-        let slug = lesson_slug.to_string();
+        let slug = lesson_slug(state, offer.as_ref().as_ref().is_some_and(|o| o.1)).to_string();
         // A notice (a lesson that could not be fetched) also puts the select back.
         let notice = state.notice.as_ref().map(|n| n.text.clone());
         use_effect_with((slug, notice), move |(slug, _)| {
@@ -52,6 +49,35 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
             }
         });
     }
+    ToolbarHooks { offer, lesson_select, picker }
+}
+
+/// The lesson the select shows. It shows the current lesson however it changed (a link, back
+/// and forward): an option's `selected` attribute stops steering a select once the user has
+/// used it. A file, a link that names no lesson, or a lesson the learner has changed is the
+/// learner's own scenario: "" selects the option that says so.
+fn lesson_slug(state: &AppState, edited: bool) -> &'static str {
+    let preset = state.link_preset.and_then(|i| presets::PRESETS.get(i));
+    if edited {
+        ""
+    } else {
+        preset.map_or("", |p| p.slug)
+    }
+}
+
+/// The toolbar; `region` is the canvas region, whose size the zoom buttons zoom around and
+/// fit to.
+pub fn toolbar(state: &UseReducerHandle<AppState>, region: &NodeRef, hooks: ToolbarHooks) -> Html {
+    let ToolbarHooks { offer, lesson_select, picker } = hooks;
+    let Some((compare_offer, edited)) = offer.as_ref() else { return html! {} };
+    let edited = *edited;
+    let preset = state.link_preset.and_then(|i| presets::PRESETS.get(i));
+    let lesson_slug = lesson_slug(state, edited);
+    let own = match preset {
+        Some(p) if edited => Some(format!("Your own scenario (from {})", p.title)),
+        Some(_) => None,
+        None => Some("Your own scenario".to_string()),
+    };
     let on_lesson = {
         let d = state.dispatcher();
         Callback::from(move |e: Event| {
@@ -107,7 +133,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                 { button("Lessons", "lessons", || PanelAction::ToggleGallery.into(), true, "") }
                 { compare_button(state, compare_offer) }
             </div>
-            <ShareTools state={state.clone()} />
+            { share_tools(state, picker) }
             <div class="tools" role="group" aria-label="Edit">
                 { button("Undo", "undo", || EditAction::Undo.into(), state.can_undo(), "Control+Z") }
                 { button("Redo", "redo", || EditAction::Redo.into(), state.can_redo(), "Control+Shift+Z") }
@@ -133,7 +159,7 @@ fn compare_button(state: &UseReducerHandle<AppState>, offer: &(String, CompareTo
     };
     let short = if state.compare.is_some() { "Close compare" } else { "Compare" };
     html! {
-        <button type="button" class="tool" aria-pressed={state.compare.is_some().to_string()} title={label.clone()}
+        <button type="button" class="tool" aria-pressed={crate::ui::true_false(state.compare.is_some())} title={label.clone()}
                 aria-label={label} onclick={Callback::from(move |_| d.dispatch(OpenAction::CompareWith(target).into()))}>
             { icons::button_icon("compare") }<span>{ short }</span>
         </button>

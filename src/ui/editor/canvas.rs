@@ -10,6 +10,9 @@
 //!
 //! The drag in progress is local to this component; only its result becomes an action.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use broker::decimal::{plain, Plain};
 use broker::NodeSnapshot;
 use serde_json::Value;
@@ -48,12 +51,47 @@ enum Drag {
     },
 }
 
-#[derive(Properties, PartialEq)]
-pub struct CanvasProps {
-    pub state: UseReducerHandle<AppState>,
-    /// The `<canvas>` the animation draws on (the app's frame loop holds it too).
-    pub token_layer: NodeRef,
-    pub region: NodeRef,
+/// What the canvas keeps between renders, from [`use_canvas`]. The canvas is a function, not
+/// a component (each component costs the wasm its own copy of Yew's lifecycle code), so these
+/// are the app's hooks.
+pub struct CanvasHooks {
+    legend_open: UseStateHandle<bool>,
+    drag: Rc<RefCell<Drag>>,
+    /// Re-render while dragging (the drag itself lives in `drag`).
+    drag_view: UseStateHandle<Drag>,
+}
+
+/// The canvas's hooks: its key's open state, the drag in progress, and the wheel's zoom.
+#[hook]
+pub fn use_canvas(state: &UseReducerHandle<AppState>, region: &NodeRef) -> CanvasHooks {
+    let legend_open = use_legend_open(state.compare.is_some());
+    let drag = use_mut_ref(|| Drag::Idle);
+    let drag_view = use_state(|| Drag::Idle);
+    // The wheel zooms around the pointer. A non-passive listener, so the page does not scroll.
+    {
+        let region = region.clone();
+        let dispatcher = state.dispatcher();
+        crate::ui::use_on_mount(Box::new(move || {
+            let listener = region.cast::<HtmlElement>().map(|el| {
+                let target = el.clone();
+                gloo::events::EventListener::new_with_options(
+                    &el,
+                    "wheel",
+                    gloo::events::EventListenerOptions::enable_prevent_default(),
+                    move |e| {
+                        let e = e.dyn_ref::<web_sys::WheelEvent>().unwrap();
+                        e.prevent_default();
+                        let r = target.get_bounding_client_rect();
+                        let around = (e.client_x() as f64 - r.left(), e.client_y() as f64 - r.top());
+                        let factor = (-e.delta_y().clamp(-500.0, 500.0) * 0.0015).exp();
+                        dispatcher.dispatch(ViewAction::Zoom { factor, around }.into());
+                    },
+                )
+            });
+            Box::new(move || drop(listener))
+        }));
+    }
+    CanvasHooks { legend_open, drag, drag_view }
 }
 
 /// A pointer event's position in CSS pixels relative to the region's top-left corner.
@@ -67,13 +105,17 @@ pub fn local_point(region: &NodeRef, client: (f64, f64)) -> (f64, f64) {
     }
 }
 
-#[function_component(Canvas)]
-pub fn canvas(props: &CanvasProps) -> Html {
-    let state = props.state.clone();
-    let drag = use_mut_ref(|| Drag::Idle);
-    // Re-render while dragging (the drag itself lives in `drag`).
-    let drag_view = use_state(|| Drag::Idle);
-    let region = props.region.clone();
+/// The canvas; `token_layer` is the `<canvas>` the animation draws on (the app's frame loop
+/// holds it too), `region` the element around it.
+pub fn canvas(
+    state: &UseReducerHandle<AppState>,
+    token_layer: &NodeRef,
+    region: &NodeRef,
+    hooks: &CanvasHooks,
+) -> Html {
+    let state = state.clone();
+    let CanvasHooks { legend_open, drag, drag_view } = hooks;
+    let region = region.clone();
 
     let to_canvas = {
         let region = region.clone();
@@ -204,33 +246,8 @@ pub fn canvas(props: &CanvasProps) -> Html {
         Callback::from(move |_: PointerEvent| set_drag(Drag::Idle))
     };
 
-    // The wheel zooms around the pointer. A non-passive listener, so the page does not scroll.
-    {
-        let region = region.clone();
-        let dispatcher = state.dispatcher();
-        use_effect_with((), move |_| {
-            let listener = region.cast::<HtmlElement>().map(|el| {
-                let target = el.clone();
-                gloo::events::EventListener::new_with_options(
-                    &el,
-                    "wheel",
-                    gloo::events::EventListenerOptions::enable_prevent_default(),
-                    move |e| {
-                        let e = e.dyn_ref::<web_sys::WheelEvent>().unwrap();
-                        e.prevent_default();
-                        let r = target.get_bounding_client_rect();
-                        let around = (e.client_x() as f64 - r.left(), e.client_y() as f64 - r.top());
-                        let factor = (-e.delta_y().clamp(-500.0, 500.0) * 0.0015).exp();
-                        dispatcher.dispatch(ViewAction::Zoom { factor, around }.into());
-                    },
-                )
-            });
-            move || drop(listener)
-        });
-    }
-
     let d = &state.doc;
-    let current = (*drag_view).clone();
+    let current = (**drag_view).clone();
     let offset = |id: &str| match &current {
         Drag::Move { ids, start, now, moved: true } if ids.iter().any(|i| i == id) => {
             (now.0 - start.0, now.1 - start.1)
@@ -295,7 +312,7 @@ pub fn canvas(props: &CanvasProps) -> Html {
         };
         html! {
             <g key={format!("w{i}-{from}-{to}")} class={classes!("wire", selected.then_some("selected"))}
-               data-wire={i.to_string()} tabindex="0" role="button" aria-label={name} aria-pressed={selected.to_string()}
+               data-wire={i.to_string()} tabindex="0" role="button" aria-label={name} aria-pressed={crate::ui::true_false(selected)}
                onfocus={on_focus}>
                 <path class="wire-hit" d={path.clone()} />
                 <path class="wire-line" d={path} marker-end="url(#arrow)" />
@@ -352,7 +369,7 @@ pub fn canvas(props: &CanvasProps) -> Html {
         html! {
             <g key={format!("n-{id}")} class={classes!("node", format!("kind-{kind}"), format!("state-{state_word}"), selected.then_some("selected"), problem.then_some("problem"))}
                transform={format!("translate({} {})", Plain(x), Plain(y))} data-node={id.clone()} tabindex="0" role="button"
-               aria-label={label} aria-pressed={selected.to_string()} onfocus={on_focus}>
+               aria-label={label} aria-pressed={crate::ui::true_false(selected)} onfocus={on_focus}>
                 { node_body(&id, &kind, &face) }
                 if problem {
                     <g class="problem-badge"><circle cx={plain(NODE_W - 10.0)} cy="10" r="10" /><text x={plain(NODE_W - 10.0)} y="15">{ "!" }</text></g>
@@ -417,8 +434,8 @@ pub fn canvas(props: &CanvasProps) -> Html {
                     { ghost }
                 </g>
             </svg>
-            <canvas class="token-layer" ref={props.token_layer.clone()} aria-hidden="true"></canvas>
-            <Legend compact={state.compare.is_some()} />
+            <canvas class="token-layer" ref={token_layer.clone()} aria-hidden="true"></canvas>
+            { legend(legend_open.clone()) }
             if empty {
                 <p class="canvas-empty">{ "The canvas is empty. Drag a Producer, a Queue and a Consumer here from the palette, or press Enter on one." }</p>
             }
@@ -569,35 +586,39 @@ fn topic_lines(s: Option<&NodeSnapshot>) -> Vec<String> {
     out
 }
 
-/// What the tokens mean, in the canvas corner: a learner should not need the docs for it.
-#[derive(Properties, PartialEq)]
-struct LegendProps {
-    /// The canvas is sharing the stage (Compare): the key folds away.
-    compact: bool,
-}
-
-#[function_component(Legend)]
-fn legend(props: &LegendProps) -> Html {
-    // Open where there is room for it; on a short screen (a projector at 150%) it would
-    // cover the canvas, so it starts folded.
+/// Whether the key is open. Open where there is room for it; on a short screen (a projector
+/// at 150%) it would cover the canvas, so it starts folded. When the canvas shares the stage
+/// (`compact`: Compare) the key folds away.
+#[hook]
+fn use_legend_open(compact: bool) -> UseStateHandle<bool> {
     let open = use_state(|| {
         web_sys::window().and_then(|w| w.inner_height().ok()).and_then(|h| h.as_f64()).is_none_or(|h| h >= 640.0)
     });
     {
         let open = open.clone();
-        use_effect_with(props.compact, move |compact| {
-            if *compact {
-                open.set(false);
-            }
-        });
+        crate::ui::use_effect_on(
+            compact,
+            Box::new(move |compact| {
+                if *compact {
+                    open.set(false);
+                }
+            }),
+        );
     }
+    open
+}
+
+/// What the tokens mean, in the canvas corner: a learner should not need the docs for it.
+/// A function with its state in the canvas's hook, not a component of its own (each
+/// component costs the wasm its own copy of Yew's lifecycle code).
+fn legend(open: UseStateHandle<bool>) -> Html {
     let toggle = {
         let open = open.clone();
         Callback::from(move |_: MouseEvent| open.set(!*open))
     };
     html! {
         <div class="legend" onpointerdown={Callback::from(|e: PointerEvent| e.stop_propagation())}>
-            <button type="button" class="small" aria-expanded={open.to_string()} onclick={toggle}>{ "Key" }</button>
+            <button type="button" class="small" aria-expanded={crate::ui::true_false(*open)} onclick={toggle}>{ "Key" }</button>
             if *open {
                 <ul>
                     <li><svg viewBox="0 0 40 12" width="40" height="12" aria-hidden="true">

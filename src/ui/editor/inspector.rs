@@ -15,18 +15,34 @@ use crate::model::format::format_time;
 use crate::state::{AppState, EditAction, FieldOwner, ScenarioField, Sel};
 use crate::ui::icons;
 
-#[derive(Properties, PartialEq)]
-pub struct InspectorProps {
-    pub state: UseReducerHandle<AppState>,
+/// The target chosen in "Wire to" (none: the first one offered). `wire_to` is the app's hook
+/// rather than a component's state (each component costs the wasm its own copy of Yew's
+/// lifecycle code), so it is kept as that component kept it: while the inspector shows the
+/// settings of a node, from one node to the next, and forgotten when it shows anything else.
+#[hook]
+pub fn use_wire_to_choice(state: &UseReducerHandle<AppState>, inspector_shown: bool) -> UseStateHandle<Option<String>> {
+    let chosen = use_state(|| None::<String>);
+    let on_a_node = inspector_shown
+        && matches!(state.selection.as_slice(), [Sel::Node(id)] if doc::find_node(&state.doc, id).is_some());
+    {
+        let chosen = chosen.clone();
+        crate::ui::use_effect_on(
+            on_a_node,
+            Box::new(move |on_a_node| {
+                if !*on_a_node && chosen.is_some() {
+                    chosen.set(None);
+                }
+            }),
+        );
+    }
+    chosen
 }
 
-#[function_component(Inspector)]
-pub fn inspector(props: &InspectorProps) -> Html {
-    let state = &props.state;
+pub fn inspector(state: &UseReducerHandle<AppState>, wire_to: &UseStateHandle<Option<String>>) -> Html {
     let body = match state.selection.as_slice() {
         [] => scenario_settings(state),
         [Sel::Node(id)] => match doc::find_node(&state.doc, id) {
-            Some((_, node)) => node_settings(state, id, node),
+            Some((_, node)) => node_settings(state, id, node, wire_to),
             None => html! {},
         },
         [Sel::Wire(i)] => match doc::wires(&state.doc).get(*i) {
@@ -136,7 +152,7 @@ fn text_field(
         <div class={classes!("field", invalid.then_some("invalid"))}>
             <label for={id.to_owned()}>{ label }{ unit_suffix(label, unit) }</label>
             <input id={id.to_owned()} type="text" inputmode={mode.to_owned()} autocomplete="off" spellcheck="false" value={text} {oninput}
-                   aria-invalid={invalid.to_string()} aria-describedby={format!("{id}-help")} />
+                   aria-invalid={crate::ui::true_false(invalid)} aria-describedby={format!("{id}-help")} />
             if let Some(e) = error {
                 <p class="field-error" role="alert" id={format!("{id}-help")}>{ e }</p>
             } else {
@@ -161,7 +177,12 @@ fn consumer_source(d: &Value, id: &str) -> Option<String> {
     doc::find_node(d, doc::wire_ends(w).0).map(|(_, n)| doc::node_kind(n).to_owned())
 }
 
-fn node_settings(state: &UseReducerHandle<AppState>, id: &str, node: &Value) -> Html {
+fn node_settings(
+    state: &UseReducerHandle<AppState>,
+    id: &str,
+    node: &Value,
+    chosen: &UseStateHandle<Option<String>>,
+) -> Html {
     let kind = doc::node_kind(node).to_owned();
     let owner = FieldOwner::Node(id.to_owned());
     let source = if kind == "consumer" { consumer_source(&state.doc, id) } else { None };
@@ -199,7 +220,7 @@ fn node_settings(state: &UseReducerHandle<AppState>, id: &str, node: &Value) -> 
     };
 
     let now = node_now_controls(state, id, &kind);
-    let wire_to = html! { <WireTo state={state.clone()} id={AttrValue::from(id.to_owned())} kind={AttrValue::from(kind.clone())} /> };
+    let wire_to = wire_to(state, id, &kind, chosen);
     let d = state.dispatcher();
     html! {
         <>
@@ -276,18 +297,8 @@ fn node_now_controls(state: &UseReducerHandle<AppState>, id: &str, kind: &str) -
     }
 }
 
-#[derive(Properties, PartialEq)]
-struct WireToProps {
-    state: UseReducerHandle<AppState>,
-    id: AttrValue,
-    kind: AttrValue,
-}
-
 /// Wiring without a mouse: pick a target and add the wire.
-#[function_component(WireTo)]
-fn wire_to(props: &WireToProps) -> Html {
-    let (state, id, kind) = (&props.state, props.id.as_str(), props.kind.as_str());
-    let chosen = use_state(|| None::<String>);
+fn wire_to(state: &UseReducerHandle<AppState>, id: &str, kind: &str, chosen: &UseStateHandle<Option<String>>) -> Html {
     if !matches!(kind, "producer" | "exchange" | "queue" | "topic") {
         return html! {};
     }
@@ -303,7 +314,7 @@ fn wire_to(props: &WireToProps) -> Html {
         let chosen = chosen.clone();
         Callback::from(move |e: Event| chosen.set(Some(e.target_unchecked_into::<HtmlSelectElement>().value())))
     };
-    let target = (*chosen).clone().filter(|t| targets.contains(t)).unwrap_or_else(|| targets[0].clone());
+    let target = (**chosen).clone().filter(|t| targets.contains(t)).unwrap_or_else(|| targets[0].clone());
     let d = state.dispatcher();
     let from = id.to_owned();
     let on_add = {
@@ -373,7 +384,7 @@ fn field_control(state: &UseReducerHandle<AppState>, owner: &FieldOwner, obj: &V
         html! {
             <div class={classes!("field", invalid.then_some("invalid"))}>
                 <label for={id.clone()}>{ label.clone() }</label>
-                <select id={id.clone()} {onchange} aria-invalid={invalid.to_string()} aria-describedby={help_id.clone()}>
+                <select id={id.clone()} {onchange} aria-invalid={crate::ui::true_false(invalid)} aria-describedby={help_id.clone()}>
                     { for options.into_iter().map(|(v, l)| html! { <option value={v.clone()} selected={v == text}>{ l }</option> }) }
                 </select>
                 { message.clone() }

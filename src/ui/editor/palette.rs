@@ -14,12 +14,6 @@ use yew::prelude::*;
 
 use crate::model::doc::PALETTE;
 
-#[derive(Properties, PartialEq)]
-pub struct PaletteProps {
-    /// A kind and, for a drop, the client (viewport) point it was dropped at.
-    pub on_add: Callback<(String, Option<(f64, f64)>)>,
-}
-
 #[derive(Clone, PartialEq)]
 struct Dragging {
     kind: &'static str,
@@ -34,20 +28,36 @@ impl Dragging {
     }
 }
 
-#[function_component(Palette)]
-pub fn palette(props: &PaletteProps) -> Html {
-    let dragging = use_state(|| None::<Dragging>);
-    // A drag that ended with a drop must not also count as a click.
-    let swallow_click = use_mut_ref(|| false);
-    // While a drag is on, the window hears the moves and the release: nothing depends on the
-    // button surviving a re-render, and no pointer capture is needed.
-    let listeners = use_mut_ref(Vec::<EventListener>::new);
+/// What the palette keeps between renders, from [`use_palette`]. The palette is a function,
+/// not a component (each component costs the wasm its own copy of Yew's lifecycle code), so
+/// these are the app's hooks.
+pub struct PaletteHooks {
+    dragging: UseStateHandle<Option<Dragging>>,
+    /// A drag that ended with a drop must not also count as a click.
+    swallow_click: Rc<RefCell<bool>>,
+    /// While a drag is on, the window hears the moves and the release: nothing depends on the
+    /// button surviving a re-render, and no pointer capture is needed.
+    listeners: Rc<RefCell<Vec<EventListener>>>,
+}
 
+#[hook]
+pub fn use_palette() -> PaletteHooks {
+    PaletteHooks {
+        dragging: use_state(|| None::<Dragging>),
+        swallow_click: use_mut_ref(|| false),
+        listeners: use_mut_ref(Vec::<EventListener>::new),
+    }
+}
+
+/// The palette; `on_add` takes a kind and, for a drop, the client (viewport) point it was
+/// dropped at.
+pub fn palette(on_add: &Callback<(String, Option<(f64, f64)>)>, hooks: &PaletteHooks) -> Html {
+    let PaletteHooks { dragging, swallow_click, listeners } = hooks;
     let items = PALETTE.iter().map(|&(kind, label)| {
         let on_down = {
             let dragging = dragging.clone();
             let listeners = listeners.clone();
-            let on_add = props.on_add.clone();
+            let on_add = on_add.clone();
             let swallow = swallow_click.clone();
             Callback::from(move |e: PointerEvent| {
                 if e.button() != 0 {
@@ -95,7 +105,7 @@ pub fn palette(props: &PaletteProps) -> Html {
             })
         };
         let on_click = {
-            let on_add = props.on_add.clone();
+            let on_add = on_add.clone();
             let swallow = swallow_click.clone();
             Callback::from(move |_: MouseEvent| {
                 if std::mem::take(&mut *swallow.borrow_mut()) {
@@ -118,7 +128,7 @@ pub fn palette(props: &PaletteProps) -> Html {
         }
     });
 
-    let ghost = (*dragging).clone().filter(Dragging::travelled).map(|d| {
+    let ghost = (**dragging).clone().filter(Dragging::travelled).map(|d| {
         html! {
             <div class={classes!("palette-ghost", format!("kind-{}", d.kind))} aria-hidden="true"
                  style={format!("left:{}px;top:{}px", Plain(d.now.0 - 70.0), Plain(d.now.1 - 32.0))}>

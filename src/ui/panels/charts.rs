@@ -20,11 +20,6 @@ const MAX_LINES: usize = 6;
 const COLOURS: [&str; 6] = ["#0b5cad", "#b45309", "#047857", "#7c3aed", "#be123c", "#374151"];
 const DASHES: [&str; 6] = ["", "6 3", "2 3", "8 3 2 3", "1 2", "10 4"];
 
-#[derive(Properties, PartialEq)]
-pub struct ChartsProps {
-    pub state: UseReducerHandle<AppState>,
-}
-
 /// The value of a line at or just before `t_us`.
 pub fn value_at(j: &Journal, line: &Line, t_us: u64) -> u64 {
     let i = j.times.partition_point(|&t| t <= t_us);
@@ -100,9 +95,7 @@ fn chart(state: &UseReducerHandle<AppState>, j: &Journal, measure: Measure, titl
     }
 }
 
-#[function_component(Charts)]
-pub fn charts(props: &ChartsProps) -> Html {
-    let state = &props.state;
+pub fn charts(state: &UseReducerHandle<AppState>) -> Html {
     let engine = state.engine.borrow();
     let j = engine.player.journal.borrow();
     html! {

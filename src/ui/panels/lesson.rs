@@ -12,11 +12,6 @@ use yew::prelude::*;
 use crate::model::format::format_time;
 use crate::state::{AppState, PanelAction};
 
-#[derive(Properties, PartialEq)]
-pub struct LessonViewProps {
-    pub state: UseReducerHandle<AppState>,
-}
-
 fn text<'a>(v: &'a Value, key: &str) -> &'a str {
     v.get(key).and_then(Value::as_str).unwrap_or("")
 }
@@ -26,9 +21,7 @@ pub fn question(doc: &Value) -> Option<Question> {
     Question::from_value(doc.get("lesson")?.get("question")?)
 }
 
-#[function_component(LessonView)]
-pub fn lesson_view(props: &LessonViewProps) -> Html {
-    let state = &props.state;
+pub fn lesson_view(state: &UseReducerHandle<AppState>) -> Html {
     let doc = &state.doc;
     let description = text(doc, "description");
     let Some(lesson) = doc.get("lesson").filter(|l| l.is_object()) else {
@@ -129,7 +122,7 @@ fn prediction(state: &UseReducerHandle<AppState>, q: &Question) -> Html {
             <div class="predict-row">
                 <label for="prediction" class="visually-hidden">{ "Your prediction" }</label>
                 <input id="prediction" type="text" inputmode="numeric" value={p.text.clone()} oninput={on_input}
-                       aria-invalid={p.error.is_some().to_string()} aria-describedby="prediction-error" size="6" />
+                       aria-invalid={crate::ui::true_false(p.error.is_some())} aria-describedby="prediction-error" size="6" />
                 if !unit.is_empty() { <span>{ unit.clone() }</span> }
                 <button type="submit" class="tool">{ "Lock in my answer" }</button>
             </div>

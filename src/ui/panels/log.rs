@@ -12,11 +12,6 @@ use crate::play::journal::Journal;
 use crate::play::words;
 use crate::state::{AppState, LogFilter, PanelAction, TransportAction, LOG_PAGE};
 
-#[derive(Properties, PartialEq)]
-pub struct EventLogProps {
-    pub state: UseReducerHandle<AppState>,
-}
-
 /// One row as shown.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Row {
@@ -108,9 +103,7 @@ fn collect(
     (rows, total)
 }
 
-#[function_component(EventLog)]
-pub fn event_log(props: &EventLogProps) -> Html {
-    let state = &props.state;
+pub fn event_log(state: &UseReducerHandle<AppState>) -> Html {
     let engine = state.engine.borrow();
     let journal = engine.player.journal.borrow();
     let sim = engine.player.sim();
@@ -201,7 +194,7 @@ pub fn event_log(props: &EventLogProps) -> Html {
                     let selected = msg.is_some() && msg == state.message;
                     html! {
                         <li class={classes!("log-row", format!("kind-{}", r.kind.split(' ').next().unwrap_or("").to_ascii_lowercase()), selected.then_some("selected"))}>
-                            <button type="button" onclick={onclick} aria-pressed={selected.to_string()}>
+                            <button type="button" onclick={onclick} aria-pressed={crate::ui::true_false(selected)}>
                                 <span class="log-time">{ format_time(r.t_us) }</span>
                                 <span class="log-node">{ r.node }</span>
                                 if !r.message.is_empty() { <span class="log-msg">{ r.message }</span> }

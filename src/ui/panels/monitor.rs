@@ -11,11 +11,6 @@ use crate::play::checks;
 use crate::play::fates::conservation_sum;
 use crate::state::{AppState, PanelAction, TransportAction};
 
-#[derive(Properties, PartialEq)]
-pub struct MonitorProps {
-    pub state: UseReducerHandle<AppState>,
-}
-
 fn verdict_badge(ok: bool) -> Html {
     // Shape and word, not colour alone.
     html! {
@@ -25,9 +20,7 @@ fn verdict_badge(ok: bool) -> Html {
     }
 }
 
-#[function_component(Monitor)]
-pub fn monitor(props: &MonitorProps) -> Html {
-    let state = &props.state;
+pub fn monitor(state: &UseReducerHandle<AppState>) -> Html {
     let engine = state.engine.borrow();
     let sim = engine.player.sim();
     let journal = engine.player.journal.borrow();

@@ -12,11 +12,6 @@ use crate::play::journal::Journal;
 use crate::play::words;
 use crate::state::{AppState, PanelAction};
 
-#[derive(Properties, PartialEq)]
-pub struct PassportProps {
-    pub state: UseReducerHandle<AppState>,
-}
-
 /// One stop in a message's life.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Stop {
@@ -43,16 +38,25 @@ pub fn current(stops: &[Stop], t_us: u64) -> Option<usize> {
     stops.partition_point(|s| s.t_us <= t_us).checked_sub(1)
 }
 
-#[function_component(Passport)]
-pub fn passport(props: &PassportProps) -> Html {
-    let state = &props.state;
-    // Keep the current stop in view as the timeline steps (a hook, so before any return).
-    let now_key = state.message.map(|msg| {
+/// Keeps the passport's current stop in view as the timeline steps: whenever the passport
+/// comes into view (`shown`: its tab is the one showing), follows another message or reaches
+/// another stop. The app's hook, since the passport is a function, not a component (each
+/// component costs the wasm its own copy of Yew's lifecycle code).
+#[hook]
+pub fn use_passport_in_view(state: &UseReducerHandle<AppState>, shown: bool) {
+    let now_key = state.message.filter(|_| shown).map(|msg| {
         let engine = state.engine.borrow();
         let journal = engine.player.journal.borrow();
         journal.of_message(msg).filter(|e| e.t.0 <= state.t_us).count()
     });
-    use_effect_with((state.message, now_key), |_| keep_current_in_view());
+    use_effect_with((shown, state.message, now_key), |(shown, _, _)| {
+        if *shown {
+            keep_current_in_view();
+        }
+    });
+}
+
+pub fn passport(state: &UseReducerHandle<AppState>) -> Html {
     let Some(msg) = state.message else {
         return html! {
             <section class="passport" aria-label="Message passport">

@@ -7,19 +7,20 @@ use web_sys::KeyboardEvent;
 use yew::prelude::*;
 
 use crate::state::{AppState, PanelAction, Tab};
-use crate::ui::editor::inspector::Inspector;
-use crate::ui::panels::charts::Charts;
-use crate::ui::panels::lesson::LessonView;
-use crate::ui::panels::log::EventLog;
-use crate::ui::panels::monitor::Monitor;
-use crate::ui::panels::passport::Passport;
+use crate::ui::editor::inspector::inspector;
+use crate::ui::panels::charts::charts;
+use crate::ui::panels::lesson::lesson_view;
+use crate::ui::panels::log::event_log;
+use crate::ui::panels::monitor::monitor;
+use crate::ui::panels::passport::passport;
 
-#[derive(Properties, PartialEq)]
-pub struct PanelsProps {
-    pub state: UseReducerHandle<AppState>,
-    /// The tabs offered (embed mode offers fewer).
-    #[prop_or(Tab::ALL.to_vec())]
-    pub tabs: Vec<Tab>,
+/// The tab that shows of those offered: the chosen one, or the first when it is not offered.
+pub fn showing(tabs: &[Tab], chosen: Tab) -> Option<Tab> {
+    if tabs.contains(&chosen) {
+        Some(chosen)
+    } else {
+        tabs.first().copied()
+    }
 }
 
 /// The tab a key press on the tab list moves to, if it is one of the tab keys.
@@ -36,14 +37,12 @@ pub fn tab_after_key(tabs: &[Tab], current: Tab, key: &str) -> Option<Tab> {
     Some(tabs[j])
 }
 
-#[function_component(Panels)]
-pub fn panels(props: &PanelsProps) -> Html {
-    let state = &props.state;
-    let tabs = props.tabs.clone();
-    if tabs.is_empty() {
-        return html! {};
-    }
-    let current = if tabs.contains(&state.tab) { state.tab } else { tabs[0] };
+/// The panels, with the tabs offered (embed mode offers fewer than `Tab::ALL`). Like the
+/// other views without hooks of their own, a plain function rather than a component: each
+/// component costs the wasm its own copy of Yew's lifecycle code.
+pub fn panels(state: &UseReducerHandle<AppState>, tabs: &[Tab], wire_to: &UseStateHandle<Option<String>>) -> Html {
+    let tabs = tabs.to_vec();
+    let Some(current) = showing(&tabs, state.tab) else { return html! {} };
     let onkeydown = {
         let d = state.dispatcher();
         let tabs = tabs.clone();
@@ -64,12 +63,12 @@ pub fn panels(props: &PanelsProps) -> Html {
         })
     };
     let body = match current {
-        Tab::Lesson => html! { <LessonView state={state.clone()} /> },
-        Tab::Inspector => html! { <Inspector state={state.clone()} /> },
-        Tab::Log => html! { <EventLog state={state.clone()} /> },
-        Tab::Passport => html! { <Passport state={state.clone()} /> },
-        Tab::Charts => html! { <Charts state={state.clone()} /> },
-        Tab::Checks => html! { <Monitor state={state.clone()} /> },
+        Tab::Lesson => lesson_view(state),
+        Tab::Inspector => inspector(state, wire_to),
+        Tab::Log => event_log(state),
+        Tab::Passport => passport(state),
+        Tab::Charts => charts(state),
+        Tab::Checks => monitor(state),
     };
     let broken = state
         .markers
@@ -84,7 +83,7 @@ pub fn panels(props: &PanelsProps) -> Html {
                     let selected = t == current;
                     html! {
                         <button type="button" role="tab" id={format!("tab-{}", t.slug())} class="tab"
-                                aria-selected={selected.to_string()} aria-controls="tab-panel"
+                                aria-selected={crate::ui::true_false(selected)} aria-controls="tab-panel"
                                 tabindex={if selected { "0" } else { "-1" }}
                                 onclick={Callback::from(move |_| d.dispatch(PanelAction::SetTab(t).into()))}>
                             { t.label() }

@@ -13,7 +13,6 @@ use crate::model::format::thousands;
 use crate::play::compare::{differences, scene_box, Comparison};
 use crate::ui::editor::canvas::{curve, node_body, wire_line, Face};
 
-#[derive(Properties, PartialEq)]
 pub struct ComparePaneProps {
     /// What the page shows of B.
     pub compare: Rc<Comparison>,
@@ -24,7 +23,6 @@ pub struct ComparePaneProps {
 }
 
 /// B's pane (read-only) with the difference strip above it.
-#[function_component(ComparePane)]
 pub fn compare_pane(props: &ComparePaneProps) -> Html {
     let c = &props.compare;
     let d = &c.doc;

@@ -9,7 +9,6 @@ use yew::prelude::*;
 use crate::model::format::{format_time, millis, thousands};
 use crate::play::fates::fate_counts;
 
-#[derive(Properties, PartialEq)]
 pub struct OutcomePanelProps {
     /// The outcome so far, at the playhead.
     pub outcome: Rc<Outcome>,
@@ -26,7 +25,6 @@ const LINKS: usize = 6;
 
 /// The region "Outcome": the verdict in plain words, then the seven fates and the figures,
 /// live at the playhead.
-#[function_component(OutcomePanel)]
 pub fn outcome_panel(props: &OutcomePanelProps) -> Html {
     html! {
         <section class="outcome" aria-labelledby="outcome-heading" tabindex="0"
@@ -80,7 +78,7 @@ fn render_outcome(o: &Outcome, p: &OutcomePanelProps) -> Html {
                                         Some(html! {
                                             <button type="button" class={classes!("msg-link", (p.selected == Some(m)).then_some("selected"))}
                                                     aria-label={format!("Follow {name} ({}) in the passport", mo.id)}
-                                                    aria-pressed={(p.selected == Some(m)).to_string()}
+                                                    aria-pressed={crate::ui::true_false(p.selected == Some(m))}
                                                     onclick={Callback::from(move |_| on_message.emit(m))}>
                                                 { name }
                                             </button>

@@ -10,7 +10,6 @@ use yew::prelude::*;
 
 use crate::play::fates::conservation_sum;
 
-#[derive(Properties, PartialEq)]
 pub struct OutcomeLineProps {
     pub outcome: Rc<Outcome>,
     /// Whether the embed shows the outcome at all (else the line names the panels).
@@ -22,7 +21,6 @@ pub struct OutcomeLineProps {
     pub on_toggle: Callback<()>,
 }
 
-#[function_component(OutcomeLine)]
 pub fn outcome_line(props: &OutcomeLineProps) -> Html {
     let text = if props.with_outcome {
         let first = props.outcome.verdict.first().map_or("Nothing has happened yet.", String::as_str);
@@ -39,7 +37,7 @@ pub fn outcome_line(props: &OutcomeLineProps) -> Html {
         Callback::from(move |_: MouseEvent| t.emit(()))
     };
     html! {
-        <button type="button" class="outcome-line" aria-expanded={props.open.to_string()} aria-controls={props.controls.clone()}
+        <button type="button" class="outcome-line" aria-expanded={crate::ui::true_false(props.open)} aria-controls={props.controls.clone()}
                 onclick={on_click}>
             <span class="outcome-line-text">{ text }</span>
             <span class="outcome-line-more">{ if props.open { " Close" } else { " More" } }</span>

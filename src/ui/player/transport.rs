@@ -63,7 +63,6 @@ pub fn timeline_key(key: &str, now_ms: u64, end_ms: u64) -> Option<u64> {
     Some(if fraction > 0 { now_ms.saturating_add(step).min(end_ms) } else { now_ms.saturating_sub(step) })
 }
 
-#[derive(Properties, PartialEq)]
 pub struct TransportProps {
     pub playing: bool,
     pub speed: f64,
@@ -78,7 +77,6 @@ pub struct TransportProps {
     pub on_action: Callback<TransportAction>,
 }
 
-#[function_component(Transport)]
 pub fn transport(props: &TransportProps) -> Html {
     let send = |a: fn() -> TransportAction| {
         let d = props.on_action.clone();

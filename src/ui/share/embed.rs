@@ -163,23 +163,26 @@ pub fn use_embed_options(state: &UseReducerHandle<AppState>, embed: &Embed) {
     let d = state.dispatcher();
     let embed = embed.clone();
     let done = use_mut_ref(|| false);
-    use_effect_with(state.address_read, move |read| {
-        if !*read || std::mem::replace(&mut *done.borrow_mut(), true) {
-            return;
-        }
-        if embed.read_only {
-            d.dispatch(PanelAction::SetReadOnly.into());
-        }
-        if let Some(speed) = embed.speed {
-            d.dispatch(TransportAction::SetSpeed(speed).into());
-        }
-        if let Some(ms) = embed.start_ms {
-            d.dispatch(TransportAction::Seek(ms.saturating_mul(1_000)).into());
-        }
-        if embed.autoplay {
-            d.dispatch(TransportAction::Play.into());
-        }
-    });
+    crate::ui::use_effect_on(
+        state.address_read,
+        Box::new(move |read| {
+            if !*read || std::mem::replace(&mut *done.borrow_mut(), true) {
+                return;
+            }
+            if embed.read_only {
+                d.dispatch(PanelAction::SetReadOnly.into());
+            }
+            if let Some(speed) = embed.speed {
+                d.dispatch(TransportAction::SetSpeed(speed).into());
+            }
+            if let Some(ms) = embed.start_ms {
+                d.dispatch(TransportAction::Seek(ms.saturating_mul(1_000)).into());
+            }
+            if embed.autoplay {
+                d.dispatch(TransportAction::Play.into());
+            }
+        }),
+    );
 }
 
 /// The postMessage API: commands in from the parent window, events out to it.
@@ -187,7 +190,7 @@ pub fn use_embed_options(state: &UseReducerHandle<AppState>, embed: &Embed) {
 pub fn use_post_messages(state: &UseReducerHandle<AppState>) {
     {
         let d = state.dispatcher();
-        use_effect_with((), move |_| {
+        crate::ui::use_on_mount(Box::new(move || {
             let listener = web_sys::window().map(|w| {
                 gloo::events::EventListener::new(&w, "message", move |e| {
                     let Some(e) = e.dyn_ref::<web_sys::MessageEvent>() else { return };
@@ -203,18 +206,21 @@ pub fn use_post_messages(state: &UseReducerHandle<AppState>) {
                     }
                 })
             });
-            move || drop(listener)
-        });
+            Box::new(move || drop(listener))
+        }));
     }
     // A link that could not be opened (sent with brokerlab:load, or in the frame's address)
     // leaves the player as it was; the page hears why, in the words the learner sees.
     let refused = state.refused_links;
     let why = state.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default();
-    use_effect_with(refused, move |refused| {
-        if let (true, Some(p)) = (*refused > 0, parent()) {
-            post(&p, &[("type", "brokerlab:error".into()), ("message", why.as_str().into())]);
-        }
-    });
+    crate::ui::use_effect_on(
+        refused,
+        Box::new(move |refused| {
+            if let (true, Some(p)) = (*refused > 0, parent()) {
+                post(&p, &[("type", "brokerlab:error".into()), ("message", why.as_str().into())]);
+            }
+        }),
+    );
     // The outcome, whenever the page recomputes it; "finished" when a run reaches its end.
     let o = state.outcome.clone();
     let finished = state.end_us > 0 && state.t_us >= state.end_us;

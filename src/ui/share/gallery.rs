@@ -9,14 +9,7 @@ use crate::model::lessons::LESSONS;
 use crate::model::presets;
 use crate::state::{AppState, OpenAction, PanelAction};
 
-#[derive(Properties, PartialEq)]
-pub struct GalleryProps {
-    pub state: UseReducerHandle<AppState>,
-}
-
-#[function_component(Gallery)]
-pub fn gallery(props: &GalleryProps) -> Html {
-    let state = &props.state;
+pub fn gallery(state: &UseReducerHandle<AppState>) -> Html {
     let close = {
         let d = state.dispatcher();
         Callback::from(move |_: MouseEvent| d.dispatch(PanelAction::ToggleGallery.into()))

@@ -74,7 +74,7 @@ pub fn use_address(state: &UseReducerHandle<AppState>, entries: bool) {
     // On load, and on back and forward.
     {
         let d = state.dispatcher();
-        use_effect_with((), move |_| {
+        crate::ui::use_on_mount(Box::new(move || {
             let read = {
                 let d = d.clone();
                 move || {
@@ -89,8 +89,8 @@ pub fn use_address(state: &UseReducerHandle<AppState>, entries: bool) {
             };
             read();
             let listener = window().map(|w| gloo::events::EventListener::new(&w, "popstate", move |_| read()));
-            move || drop(listener)
-        });
+            Box::new(move || drop(listener))
+        }));
     }
     // After every change of document, once the browser has compressed its link (a link made
     // for a document that has changed again meanwhile is dropped).
@@ -196,16 +196,10 @@ fn export(state: &AppState) {
     let _ = web_sys::Url::revoke_object_url(&url);
 }
 
-#[derive(Properties, PartialEq)]
-pub struct ShareToolsProps {
-    pub state: UseReducerHandle<AppState>,
-}
-
-/// The toolbar group: Copy link, Copy embed code, Export, Import.
-#[function_component(ShareTools)]
-pub fn share_tools(props: &ShareToolsProps) -> Html {
-    let state = &props.state;
-    let picker = use_node_ref();
+/// The toolbar group: Copy link, Copy embed code, Export, Import. `picker` is the hidden
+/// file input's ref (the toolbar's hook: this is a function, not a component, since each
+/// component costs the wasm its own copy of Yew's lifecycle code).
+pub fn share_tools(state: &UseReducerHandle<AppState>, picker: NodeRef) -> Html {
     let on_link = {
         let state = state.clone();
         Callback::from(move |_: MouseEvent| {
@@ -262,26 +256,27 @@ pub fn share_tools(props: &ShareToolsProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct CopyByHandProps {
-    pub state: UseReducerHandle<AppState>,
-}
-
-/// Where the clipboard is refused: the text in a field, selected, to copy by hand.
-#[function_component(CopyByHand)]
-pub fn copy_by_hand(props: &CopyByHandProps) -> Html {
+/// The field of [`copy_by_hand`], focused and its text selected whenever the text changes.
+#[hook]
+pub fn use_copy_field(state: &UseReducerHandle<AppState>) -> NodeRef {
     let field = use_node_ref();
     {
         let field = field.clone();
-        use_effect_with(props.state.copy_text.clone(), move |_| {
+        use_effect_with(state.copy_text.clone(), move |_| {
             if let Some(input) = field.cast::<HtmlInputElement>() {
                 let _ = input.focus();
                 input.select();
             }
         });
     }
-    let Some((label, text)) = props.state.copy_text.clone() else { return html! {} };
-    let d = props.state.dispatcher();
+    field
+}
+
+/// Where the clipboard is refused: the text in a field, selected, to copy by hand. `field`
+/// comes from [`use_copy_field`] (the app's hook: this is a function, not a component).
+pub fn copy_by_hand(state: &UseReducerHandle<AppState>, field: NodeRef) -> Html {
+    let Some((label, text)) = state.copy_text.clone() else { return html! {} };
+    let d = state.dispatcher();
     let close = Callback::from(move |_: MouseEvent| d.dispatch(PanelAction::ShowCopyText(None).into()));
     html! {
         <div class="copy-by-hand" role="group" aria-label={format!("{label} to copy")}>
