@@ -153,8 +153,11 @@ impl Checker {
             if let Some(on) = &r.on {
                 self.name(&sub_path(&rp, ".on"), on);
             }
-            if r.publish.is_empty() && r.give_up.is_empty() {
+            if r.publish.is_empty() && r.give_up.is_empty() && r.effect.is_none() {
                 self.err(&rp, "publishes nothing: add \"publish\" (on success) or \"give_up\" (on giving up), each an event type or a list");
+            }
+            if let Some(effect) = &r.effect {
+                self.name(&sub_path(&rp, ".effect"), effect);
             }
             for (what, list) in [("publish", &r.publish), ("give_up", &r.give_up)] {
                 for (k, t) in list.iter().enumerate() {
@@ -166,7 +169,12 @@ impl Checker {
                 let which = r.on.as_ref().map_or("any event type".to_string(), |t| format!("{t:?}"));
                 self.err(&rp, format!("repeats publishes[{first}]: one rule per input event type ({which})"));
             }
-            rules.push(OutputRule { on: r.on.clone(), publish: r.publish.clone(), give_up: r.give_up.clone() });
+            rules.push(OutputRule {
+                on: r.on.clone(),
+                publish: r.publish.clone(),
+                give_up: r.give_up.clone(),
+                effect: r.effect.clone(),
+            });
         }
         if self.event_types > MAX_EVENT_TYPES {
             self.err(

@@ -22,7 +22,15 @@ impl Checker {
         if let Some(t) = f.completed.iter().find(|t| f.compensated.contains(t)) {
             self.err("flows.compensated", format!("{t:?} cannot end a flow both as completed and as compensated"));
         }
-        let applied = |e: &str| nodes.iter().any(|n| matches!(&n.kind, NodeKind::Consumer(c) if c.effect == e));
+        let applied = |e: &str| {
+            nodes.iter().any(|n| match &n.kind {
+                NodeKind::Consumer(c) => {
+                    c.effect == e
+                        || c.output.as_ref().is_some_and(|o| o.rules.iter().any(|r| r.effect.as_deref() == Some(e)))
+                }
+                _ => false,
+            })
+        };
         // The effect undone must be one some consumer applies; the one that undoes it may be
         // missing (a scenario without its compensation is the point of a lesson).
         for (effect, undo) in &f.compensations {

@@ -225,7 +225,7 @@ impl Simulation {
     fn attempt_succeeded(&mut self, consumer: NodeId, i: usize) {
         let w = self.consumer(consumer).works[i].clone();
         let msg = self.envs[w.env.index()].msg;
-        let effect = self.consumer_effect[consumer.index()];
+        let effect = self.effect_for(consumer, msg);
         let semantics = self.consumer_model(consumer).semantics;
         let mode = self.publish_mode(consumer);
         if mode == Some(PublishMode::BeforeEffect) && self.publish_handled(consumer, msg, w.env) {

@@ -321,7 +321,7 @@ impl Simulation {
         let lw = w.log.clone().expect("a record from a topic");
         let tp = (lw.topic, lw.partition);
         let msg = self.envs[w.env.index()].msg;
-        let effect = self.consumer_effect[consumer.index()];
+        let effect = self.effect_for(consumer, msg);
         let cm = self.consumer_model(consumer);
         let (semantics, transactional) = (cm.semantics, cm.log.as_ref().is_some_and(|l| l.transactional));
         let commit_mode = cm.log.as_ref().map(|l| l.commit).unwrap_or_default();

@@ -28,8 +28,19 @@ use crate::sim::Simulation;
 pub struct ServiceState {
     /// Its publishes, as a producer's: numbering, retries in flight, epochs.
     pub publisher: ProducerState,
-    /// Its rules, event types interned: (input type or any, on success, on giving up).
-    pub rules: Vec<(Option<u16>, Vec<u16>, Vec<u16>)>,
+    /// Its rules, event types and effects interned.
+    pub rules: Vec<Rule>,
+}
+
+/// One rule of a service, interned.
+#[derive(Clone, Debug)]
+pub struct Rule {
+    /// The input event type, or any.
+    pub on: Option<u16>,
+    pub publish: Vec<u16>,
+    pub give_up: Vec<u16>,
+    /// The effect for this input, instead of the consumer's.
+    pub effect: Option<u16>,
 }
 
 impl Simulation {
@@ -41,6 +52,18 @@ impl Simulation {
             at = cause;
         }
         at
+    }
+
+    /// The service's rule for `msg`'s event type: the one that names it, else the one for any.
+    fn rule_for(&self, service: NodeId, msg: MsgId) -> Option<&Rule> {
+        let out = self.consumer(service).output.as_deref()?;
+        let input = self.msgs[msg.index()].event_type;
+        out.rules.iter().find(|r| r.on == Some(input)).or_else(|| out.rules.iter().find(|r| r.on.is_none()))
+    }
+
+    /// The effect the consumer applies for `msg`: its rule's, if that names one, else its own.
+    pub(crate) fn effect_for(&self, consumer: NodeId, msg: MsgId) -> u16 {
+        self.rule_for(consumer, msg).and_then(|r| r.effect).unwrap_or(self.consumer_effect[consumer.index()])
     }
 
     /// The consumer's publish mode, if it is a service.
@@ -61,11 +84,8 @@ impl Simulation {
     /// Publishes what the service's rule for `cause`'s event type says: on success, or on
     /// giving up. A rule that names the event type wins over one for any.
     pub(crate) fn publish_outputs(&mut self, service: NodeId, cause: MsgId, gave_up: bool) {
-        let Some(out) = self.consumer(service).output.as_deref() else { return };
-        let input = self.msgs[cause.index()].event_type;
-        let rule = out.rules.iter().find(|r| r.0 == Some(input)).or_else(|| out.rules.iter().find(|r| r.0.is_none()));
-        let Some((_, publish, give_up)) = rule else { return };
-        let types = if gave_up { give_up.clone() } else { publish.clone() };
+        let Some(rule) = self.rule_for(service, cause) else { return };
+        let types = if gave_up { rule.give_up.clone() } else { rule.publish.clone() };
         for event_type in types {
             if self.msgs.len() >= crate::sim::MESSAGE_BUDGET {
                 self.halt(crate::sim::Limit::Messages);

@@ -252,6 +252,8 @@ pub struct OutputRule {
     pub on: Option<String>,
     pub publish: Vec<String>,
     pub give_up: Vec<String>,
+    /// The effect for this event type, instead of the consumer's.
+    pub effect: Option<String>,
 }
 
 /// How a consumer reads a topic.

@@ -25,6 +25,10 @@ pub struct PublishRule {
     /// Published when the consumer gives up on the message (its retries run out).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub give_up: Vec<String>,
+    /// The business effect for this event type, instead of the consumer's `effect` (a payment
+    /// service charges a card on OrderPlaced and refunds it on StockFailed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub effect: Option<String>,
 }
 
 /// Where a service's publish sits against its business effect, with the failure each order
@@ -68,11 +72,12 @@ impl PublishRule {
 
     fn read(v: &Value, at: &At) -> Read<PublishRule> {
         let wanted = "a rule like {\"on\": \"OrderPlaced\", \"publish\": [\"PaymentCaptured\"], \"give_up\": [\"PaymentFailed\"]}";
-        let f = Fields::new(v, at, &["on", "publish", "give_up"], wanted)?;
+        let f = Fields::new(v, at, &["on", "publish", "give_up", "effect"], wanted)?;
         Ok(PublishRule {
             on: f.opt("on", string)?,
             publish: f.or("publish", event_types, Vec::new())?,
             give_up: f.or("give_up", event_types, Vec::new())?,
+            effect: f.opt("effect", string)?,
         })
     }
 }

@@ -351,10 +351,17 @@ impl Simulation {
                         let rules = o
                             .rules
                             .iter()
-                            .map(|r| {
-                                let on = r.on.as_ref().map(&mut intern);
-                                let publish = r.publish.iter().map(&mut intern).collect();
-                                (on, publish, r.give_up.iter().map(&mut intern).collect())
+                            .map(|r| crate::consumer::service::Rule {
+                                on: r.on.as_ref().map(&mut intern),
+                                publish: r.publish.iter().map(&mut intern).collect(),
+                                give_up: r.give_up.iter().map(&mut intern).collect(),
+                                effect: r.effect.as_ref().map(|name| match effects.iter().position(|x| x == name) {
+                                    Some(e) => e as u16,
+                                    None => {
+                                        effects.push(name.clone());
+                                        (effects.len() - 1) as u16
+                                    }
+                                }),
                             })
                             .collect();
                         let publisher = ProducerState::new(&o.publisher, Vec::new(), Vec::new());

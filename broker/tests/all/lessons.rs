@@ -347,7 +347,7 @@ const ANSWERS: &[(&str, &str, Option<&str>, u64)] = &[
     ("duplicates-no-idempotency", "effects", Some("order-20"), 2),
     ("fan-out", "deliveries", Some("order-7"), 3),
     ("order-flow-compensation", "flows_compensated", None, 1),
-    ("order-flow-no-compensation", "flows_stuck", None, 1),
+    ("order-flow-no-compensation", "flows_inconsistent", None, 1),
     ("out-of-order-keyed-by-order", "out_of_order", None, 0),
     ("out-of-order-wrong-key", "out_of_order", None, 6),
     ("outbox", "effects", Some("order-14"), 2),
@@ -461,7 +461,7 @@ fn the_verdict_says_what_the_narration_promises() {
     says("commands-and-events-fourth-subscriber", &["All 40 messages were processed exactly once"]);
     says(
         "order-flow-no-compensation",
-        &["order-7 (checkout-7): stuck", "\"charge card\" happened and \"refund card\" never undid it"],
+        &["order-7 (checkout-7): inconsistent", "\"charge card\" happened and \"refund card\" never undid it"],
     );
     says(
         "duplicate-amplification",
@@ -474,21 +474,19 @@ fn the_verdict_says_what_the_narration_promises() {
 }
 
 #[test]
-fn a_flow_across_services_is_compensated_and_without_its_compensation_is_stuck() {
-    let rows = |o: &broker::Outcome| o.messages.iter().map(|m| serde_json::to_value(m).unwrap()).collect::<Vec<_>>();
+fn a_flow_across_services_is_compensated_and_without_its_compensation_is_inconsistent() {
     let o = run_named("order-flow-compensation");
-    let all = rows(&o);
-    let refund = all.iter().find(|m| m["event_type"] == "PaymentRefunded").expect("a refund");
-    assert_eq!((refund["key"].as_str(), refund["flow"].as_str()), (Some("order-7"), Some("checkout-7")));
-    assert_eq!(refund["caused_by"], "inventory-7");
-    // The narration's moments.
+    let failed = o.messages.iter().find(|m| m.event_type.as_ref() == "StockFailed").expect("inventory gave up once");
+    assert_eq!((failed.key.as_deref(), failed.id.to_string().as_str()), (Some("order-7"), "inventory-7"));
+    // The narration's moments, and the refund: payment's own rule for StockFailed.
     let trace = trace_of(&scenario("order-flow-compensation"));
     let at = |msg: &str, event: &str| {
         events(&trace, event).iter().find(|e| e["msg"] == msg).map(|e| e["t_us"].as_u64().unwrap() / 1000)
     };
     assert_eq!(at("payment-7", "Caused"), Some(1560));
     assert_eq!(at("inventory-7", "Caused"), Some(2000));
-    assert_eq!(at("refunds-1", "Caused"), Some(2060));
+    let refund = events(&trace, "EffectApplied").into_iter().find(|e| e["msg"] == "inventory-7").expect("a refund");
+    assert_eq!((refund["node"].as_str(), refund["t_us"].as_u64()), (Some("payment"), Some(2_120_000)));
 }
 
 #[test]
@@ -557,12 +555,12 @@ fn each(v: &mut serde_json::Value, ids: &[&str], f: impl Fn(&mut serde_json::Val
 fn every_try_does_what_the_narration_says() {
     use serde_json::json;
     let key = |o: &broker::Outcome, k: &str| o.messages.iter().find(|m| m.key.as_deref() == Some(k)).unwrap().clone();
-    // order-flow-compensation: without the wire to refund-requests, StockFailed is unroutable.
+    // order-flow-compensation: without the StockFailed binding, StockFailed is unroutable.
     let o = tried("order-flow-compensation", |v| {
-        v["wires"].as_array_mut().unwrap().retain(|w| w["to"] != "refund-requests");
+        v["wires"].as_array_mut().unwrap().retain(|w| w["binding_key"] != "StockFailed");
     });
     assert!(
-        o.verdict.iter().any(|l| l.starts_with("order-7 (checkout-7): stuck")
+        o.verdict.iter().any(|l| l.starts_with("order-7 (checkout-7): inconsistent")
             && l.contains("\"charge card\" happened and \"refund card\" never undid it")),
         "{:?}",
         o.verdict

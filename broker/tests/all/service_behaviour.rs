@@ -228,6 +228,36 @@ fn the_file_says_what_is_wrong_with_a_service() {
 }
 
 #[test]
+fn a_rule_may_name_its_own_effect() {
+    // payment charges for OrderPlaced and, by its rule for PaymentFailed, refunds.
+    let text = scenario_json(
+        10_000,
+        json!([
+            {"id": "checkout", "kind": "producer", "count": 3, "keys": "order-1..order-3", "event_type": ["OrderPlaced", "PaymentFailed"]},
+            {"id": "q", "kind": "queue"},
+            {"id": "payment", "kind": "consumer", "effect": "charge card",
+             "publishes": [{"on": "PaymentFailed", "effect": "refund card"}]}
+        ]),
+        json!([["checkout", "q"], ["q", "payment"]]),
+        json!([]),
+    );
+    let trace = trace_of(&text);
+    assert!(events(&trace, "Caused").is_empty(), "a rule with only an effect publishes nothing");
+    let (sim, o) = common::run(&text);
+    common::assert_conserved(&o);
+    let rows = rows(&o);
+    assert_eq!(of_type(&rows, "OrderPlaced").len(), 3);
+    let _ = sim;
+    // The flows' compensation check knows the rule's effect as one a consumer applies.
+    let mut v: Value = serde_json::from_str(&text).unwrap();
+    v["flows"] = json!({"completed": "OrderPlaced", "compensations": {"refund card": "charge card"}});
+    assert!(problems(&v.to_string()).is_empty(), "{:?}", problems(&v.to_string()));
+    assert!(problems(&flow(json!({"publishes": [{"on": "X", "effect": "a\u{7}b"}]}), 1))
+        .iter()
+        .any(|p| p.starts_with("nodes[2].publishes[0].effect")));
+}
+
+#[test]
 fn a_service_file_reads_back_the_same() {
     let text = flow(json!({"publish_mode": "before_effect", "publish": {"timeout_ms": 500, "retries": 2}}), 1);
     let s = broker::Scenario::from_json(&text).unwrap();
