@@ -127,6 +127,16 @@ impl Checker {
         true
     }
 
+    /// A wire a publisher (a producer or a service) publishes down has no binding key.
+    fn no_binding_key(&mut self, p: &str, w: &Wire) {
+        if w.binding_key.is_some() {
+            self.err(
+                sub_path(p, ".binding_key"),
+                "only a wire from a direct or topic exchange to a queue has a binding key",
+            );
+        }
+    }
+
     pub(super) fn compile_wires(&mut self, s: &Scenario, by_name: &ByName, nodes: &mut [NodeModel]) {
         let mut seen: SortedMap<(NodeId, NodeId), usize> = SortedMap::new();
         // Each service's output wire: its path, the service and where it publishes.
@@ -160,12 +170,7 @@ impl Checker {
             let from_name = s.nodes[from.index()].id().to_string();
             match &mut nodes[from.index()].kind {
                 NodeKind::Producer(pm) => {
-                    if w.binding_key.is_some() {
-                        self.err(
-                            sub_path(&p, ".binding_key"),
-                            "only a wire from a direct or topic exchange to a queue has a binding key",
-                        );
-                    }
+                    self.no_binding_key(&p, w);
                     if pm.target.is_some() {
                         self.err(&p, format!("producer {from_name:?} already publishes elsewhere; a producer publishes to one exchange, queue or topic (use a fanout exchange to reach several queues, or several consumer groups on one topic)"));
                     } else {
@@ -217,12 +222,7 @@ impl Checker {
                     }
                 }
                 NodeKind::Consumer(cm) => {
-                    if w.binding_key.is_some() {
-                        self.err(
-                            sub_path(&p, ".binding_key"),
-                            "only a wire from a direct or topic exchange to a queue has a binding key",
-                        );
-                    }
+                    self.no_binding_key(&p, w);
                     match cm.output.as_deref_mut() {
                         None => self.err(&p, format!("consumer {from_name:?} publishes nothing: give it \"publishes\" (e.g. [{{\"publish\": [\"OrderPacked\"]}}]) to make it a service, or remove the wire")),
                         Some(out) if out.publisher.target.is_some() => self.err(&p, format!("service {from_name:?} already publishes elsewhere; a service publishes to one exchange, queue or topic (use a fanout exchange or a topic to reach several)")),

@@ -162,20 +162,29 @@ impl Reader<'_> {
             let item = self.value();
             self.path.pop();
             items.push(item?);
-            match self.peek() {
-                Some(b',') => {
-                    self.at += 1;
-                    if self.peek() == Some(b']') {
-                        return Err(("trailing comma", self.at));
-                    }
-                }
-                Some(b']') => {
-                    self.at += 1;
-                    return Ok(Value::Array(items));
-                }
-                Some(_) => return Err(("expected `,` or `]`", self.at)),
-                None => return Err(("EOF while parsing a list", self.at)),
+            if self.closed(b']', "expected `,` or `]`", "EOF while parsing a list")? {
+                return Ok(Value::Array(items));
             }
+        }
+    }
+
+    /// After an item of a list or an object: a comma (and more to come), or the closing
+    /// bracket `close`, taken; whether it closed.
+    fn closed(&mut self, close: u8, expected: &'static str, eof: &'static str) -> Result<bool, Failed> {
+        match self.peek() {
+            Some(b',') => {
+                self.at += 1;
+                if self.peek() == Some(close) {
+                    return Err(("trailing comma", self.at));
+                }
+                Ok(false)
+            }
+            Some(c) if c == close => {
+                self.at += 1;
+                Ok(true)
+            }
+            Some(_) => Err((expected, self.at)),
+            None => Err((eof, self.at)),
         }
     }
 
@@ -205,19 +214,8 @@ impl Reader<'_> {
             let value = self.value();
             let Some(Step::Key(key)) = self.path.pop() else { unreachable!("the step pushed above") };
             map.insert(key, value?);
-            match self.peek() {
-                Some(b',') => {
-                    self.at += 1;
-                    if self.peek() == Some(b'}') {
-                        return Err(("trailing comma", self.at));
-                    }
-                }
-                Some(b'}') => {
-                    self.at += 1;
-                    return Ok(Value::Object(map));
-                }
-                Some(_) => return Err(("expected `,` or `}`", self.at)),
-                None => return Err(("EOF while parsing an object", self.at)),
+            if self.closed(b'}', "expected `,` or `}`", "EOF while parsing an object")? {
+                return Ok(Value::Object(map));
             }
         }
     }
