@@ -66,23 +66,31 @@ fn render_outcome(o: &Outcome, p: &OutcomePanelProps) -> Html {
             <ul class="verdict" aria-labelledby="verdict-heading">
                 { for verdict.iter().enumerate().map(|(i, line)| {
                     let refs = o.verdict_refs.get(i).map_or(&[][..], |r| &r[..]);
+                    let linked: Vec<(u32, broker::MessageOutcome)> =
+                        refs.iter().take(LINKS).filter_map(|&m| Some((m, o.messages.get(m as usize)?))).collect();
                     html! {
                         <li>
                             { line.as_str() }
                             if !refs.is_empty() {
                                 <span class="msg-links">
-                                    { for refs.iter().take(LINKS).filter_map(|&m| {
-                                        let mo = o.messages.get(m as usize)?;
-                                        let name = mo.key.as_deref().map_or_else(|| mo.id.to_string(), str::to_string);
+                                    { for linked.iter().map(|(m, mo)| {
+                                        let m = *m;
+                                        // A line about one flow links several messages of one key:
+                                        // those are told apart by their ids.
+                                        let shared = |k: &str| linked.iter().filter(|(_, x)| x.key.as_deref() == Some(k)).count() > 1;
+                                        let name = match mo.key.as_deref() {
+                                            Some(k) if !shared(k) => k.to_string(),
+                                            _ => mo.id.to_string(),
+                                        };
                                         let on_message = p.on_message.clone();
-                                        Some(html! {
+                                        html! {
                                             <button type="button" class={classes!("msg-link", (p.selected == Some(m)).then_some("selected"))}
                                                     aria-label={format!("Follow {name} ({}) in the passport", mo.id)}
                                                     aria-pressed={crate::ui::true_false(p.selected == Some(m))}
                                                     onclick={Callback::from(move |_| on_message.emit(m))}>
                                                 { name }
                                             </button>
-                                        })
+                                        }
                                     }) }
                                     if refs.len() > LINKS { <span class="more">{ format!("+{} more", refs.len() - LINKS) }</span> }
                                 </span>
