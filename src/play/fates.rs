@@ -20,6 +20,18 @@ pub fn fate_counts(o: &Outcome) -> [(&'static str, u64, &'static str); 7] {
     ]
 }
 
+/// How the flows ended, for a scenario that names its flows: label, count, tone.
+pub fn flow_counts(o: &Outcome) -> Option<[(&'static str, u64, &'static str); 5]> {
+    let f = o.flows.as_ref()?;
+    Some([
+        ("Completed", f.completed, "good"),
+        ("Compensated", f.compensated, "good"),
+        ("Still in flight", f.in_flight, "neutral"),
+        ("Stuck", f.stuck, "bad"),
+        ("Inconsistent", f.inconsistent, "bad"),
+    ])
+}
+
 /// "150 published = 135 processed once + 15 dead-lettered": the fates that are not zero.
 pub fn conservation_sum(o: &Outcome) -> (bool, String) {
     let counts = fate_counts(o);

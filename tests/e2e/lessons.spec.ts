@@ -1,7 +1,7 @@
 // Lessons that teach: the gallery, every lesson played to its end with the verdict it
 // promises, the message passport, the event log, charts, the invariant monitor, predict then
 // run, compare, and the projected layout (1280x720 at 150% zoom).
-import { test, expect, shot, outcome, timeline, canvas, transport, speed, node, inspector, clockMs, chooseLesson } from './helpers';
+import { test, expect, shot, outcome, timeline, canvas, transport, speed, node, inspector, clockMs, chooseLesson, openApp } from './helpers';
 import { Page } from '@playwright/test';
 
 /** What each lesson's verdict must say once it has run to the end. */
@@ -118,6 +118,30 @@ test('a verdict line links to its messages; the passport follows one through eve
   await page.getByRole('button', { name: 'Step' }).click();
   await expect(passport.locator('[aria-current="step"]')).toHaveCount(1);
   await shot(page, 'passport-mid');
+});
+
+test('a lesson that names its flows counts them in the outcome and checks them; a flow that went wrong follows its order', async ({ page }) => {
+  await openApp(page);
+  await chooseLesson(page, 'order-flow-no-compensation');
+  await toEnd(page);
+  const flows = outcome(page).getByLabel('Flows');
+  await expect(flows.getByRole('definition')).toHaveText(['19', '0', '0', '0', '1']);
+  await expect(outcome(page).getByRole('list').first()).toContainText('20 flows: 19 completed, 1 inconsistent.');
+  // The verdict line about order-7's flow links its messages by id: they share a key.
+  await expect(outcome(page).getByRole('button', { name: /^Follow checkout-7 / })).toBeVisible();
+  await openTab(page, 'Checks');
+  const checks = page.getByRole('region', { name: 'Checks' });
+  await expect(checks.getByRole('heading', { name: /Flows/ })).toContainText('broken');
+  await expect(checks).toContainText('Every flow ends completed or compensated.');
+  await shot(page, 'flows-checks');
+  await checks.getByRole('button', { name: /^order-7 \(checkout-7\): inconsistent/ }).click();
+  await expect(page.getByRole('tab', { name: 'Passport' })).toHaveAttribute('aria-selected', 'true');
+  const passport = page.getByRole('region', { name: 'Message passport' });
+  await expect(passport.getByRole('heading', { name: 'order-7 (checkout-7)' })).toBeVisible();
+  // A lesson without flows has no flow counts and no flow check.
+  await chooseLesson(page, 'work-queue');
+  await toEnd(page);
+  await expect(outcome(page).getByLabel('Flows')).toHaveCount(0);
 });
 
 test('the event log filters by kind, node and key; a row moves the timeline there', async ({ page }) => {

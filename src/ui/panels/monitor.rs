@@ -20,6 +20,41 @@ fn verdict_badge(ok: bool) -> Html {
     }
 }
 
+/// For a scenario that names its flows: every flow ends completed or compensated (one still
+/// in flight at the playhead may yet). The flows that do not are listed, each a button that
+/// follows its first message in the passport.
+fn flows_check(state: &UseReducerHandle<AppState>) -> Html {
+    use broker::scenario::FlowState;
+    let Some(flows) = state.outcome.flows.as_ref() else { return Html::default() };
+    let wrong: Vec<_> =
+        flows.records.iter().filter(|r| matches!(r.state, FlowState::Stuck | FlowState::Inconsistent)).collect();
+    html! {
+        <>
+            <h3>{ "Flows" }{ verdict_badge(wrong.is_empty()) }</h3>
+            <p>{ "Every flow ends completed or compensated." }</p>
+            if !wrong.is_empty() {
+                <ol class="breaches">
+                    { for wrong.iter().take(50).map(|r| {
+                        let d = state.dispatcher();
+                        let first = r.refs.first().copied();
+                        let onclick = Callback::from(move |_: MouseEvent| {
+                            if let Some(msg) = first {
+                                d.dispatch(PanelAction::ShowMessage { msg, open: true, at: None }.into());
+                            }
+                        });
+                        let who = r.key.as_deref().map_or_else(|| r.flow.to_string(), |k| format!("{k} ({})", r.flow));
+                        html! {
+                            <li><button type="button" class="breach" onclick={onclick}>
+                                { format!("{who}: {}, {}", r.state.human(), r.why) }
+                            </button></li>
+                        }
+                    }) }
+                </ol>
+            }
+        </>
+    }
+}
+
 pub fn monitor(state: &UseReducerHandle<AppState>) -> Html {
     let engine = state.engine.borrow();
     let sim = engine.player.sim();
@@ -36,6 +71,7 @@ pub fn monitor(state: &UseReducerHandle<AppState>) -> Html {
                 Ok(()) => "The broker's books balance: every copy is in exactly one place.".to_string(),
                 Err(e) => format!("The broker's books do not balance: {e}"),
             } }</p>
+            { flows_check(state) }
             <h3>{ "Delivery guarantees" }{ verdict_badge(breaches.is_empty()) }</h3>
             if consumers.is_empty() {
                 <p class="hint">{ "No consumers, so nothing is promised." }</p>

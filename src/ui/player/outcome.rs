@@ -7,7 +7,7 @@ use broker::Outcome;
 use yew::prelude::*;
 
 use crate::model::format::{format_time, millis, thousands};
-use crate::play::fates::fate_counts;
+use crate::play::fates::{fate_counts, flow_counts};
 
 pub struct OutcomePanelProps {
     /// The outcome so far, at the playhead.
@@ -108,6 +108,16 @@ fn render_outcome(o: &Outcome, p: &OutcomePanelProps) -> Html {
                     html! { <div class={class}><dt>{ label }</dt><dd>{ thousands(n) }</dd></div> }
                 }) }
             </dl>
+
+            if let Some(flows) = flow_counts(o) {
+                <h3>{ "Flows" }</h3>
+                <dl class="counts" aria-label="Flows">
+                    { for flows.into_iter().map(|(label, n, tone)| {
+                        let class = classes!("count", format!("count-{tone}"), (n == 0).then_some("count-zero"));
+                        html! { <div class={class}><dt>{ label }</dt><dd>{ thousands(n) }</dd></div> }
+                    }) }
+                </dl>
+            }
 
             <h3>{ "Damage and delivery" }</h3>
             <dl class="figures">
