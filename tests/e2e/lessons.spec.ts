@@ -138,6 +138,14 @@ test('a lesson that names its flows counts them in the outcome and checks them; 
   await expect(page.getByRole('tab', { name: 'Passport' })).toHaveAttribute('aria-selected', 'true');
   const passport = page.getByRole('region', { name: 'Message passport' });
   await expect(passport.getByRole('heading', { name: 'order-7 (checkout-7)' })).toBeVisible();
+  // The passport of a service's event says what caused it and whose flow it is in.
+  await outcome(page).getByRole('button', { name: /^Follow inventory-7 / }).click();
+  await expect(passport.getByRole('heading', { name: 'order-7 (inventory-7)' })).toBeVisible();
+  await expect(passport).toContainText('Caused by payment-7 in the flow of checkout-7');
+  await expect(passport).toContainText('inventory publishes this because it gave up on order-7 (payment-7)');
+  await shot(page, 'flows-passport');
+  await passport.getByRole('button', { name: 'Follow checkout-7 in the passport' }).click();
+  await expect(passport.getByRole('heading', { name: 'order-7 (checkout-7)' })).toBeVisible();
   // A lesson without flows has no flow counts and no flow check.
   await chooseLesson(page, 'work-queue');
   await toEnd(page);

@@ -44,6 +44,12 @@ pub struct Rule {
 }
 
 impl Simulation {
+    /// The message a service handled when it published `msg` (its causation id), if a service
+    /// published it and it exists yet.
+    pub fn cause_of(&self, msg: MsgId) -> Option<MsgId> {
+        (msg.index() < self.msgs.len()).then(|| self.msgs[msg.index()].cause()).flatten()
+    }
+
     /// The first message of `msg`'s flow (its correlation id): up its causes to the
     /// producer's message that started it.
     pub fn flow_of(&self, msg: MsgId) -> MsgId {

@@ -89,11 +89,42 @@ pub fn passport(state: &UseReducerHandle<AppState>) -> Html {
         ),
         None => "Not published yet at this moment.".to_string(),
     };
+    // Where it came from: the message a service handled (its causation id) and the first
+    // message of its flow (its correlation id), each a button that follows that message.
+    let mut lineage: Vec<(&'static str, u32)> = Vec::new();
+    if let Some(cause) = sim.cause_of(broker::MsgId(msg)) {
+        lineage.push(("Caused by", cause.0));
+        let flow = sim.flow_of(cause);
+        if flow != cause {
+            lineage.push(("in the flow of", flow.0));
+        }
+    }
+    let follow = |row: u32| {
+        let name = state
+            .outcome
+            .messages
+            .get(row as usize)
+            .map_or_else(|| format!("message {}", row + 1), |m| m.id.to_string());
+        let d = state.dispatcher();
+        html! {
+            <button type="button" class="msg-link" aria-label={format!("Follow {name} in the passport")}
+                    onclick={Callback::from(move |_: MouseEvent| {
+                        d.dispatch(PanelAction::ShowMessage { msg: row, open: true, at: None }.into());
+                    })}>
+                { name.clone() }
+            </button>
+        }
+    };
     let deaths = outcome.map(|m| m.deaths.clone()).unwrap_or_default();
     html! {
         <section class="passport" aria-label="Message passport">
             <h3 class="passport-title">{ title }</h3>
             <p class="passport-fate">{ fate }{ " So far, at " }{ format_time(state.t_us) }{ "." }</p>
+            if !lineage.is_empty() {
+                <p class="passport-lineage">
+                    { for lineage.iter().map(|(label, row)| html! { <>{ *label }{ " " }{ follow(*row) }{ " " }</> }) }
+                </p>
+            }
             if stops.is_empty() {
                 <p class="hint">{ "No stops recorded for this message in this run." }</p>
             }
