@@ -291,6 +291,18 @@ impl Names for Simulation {
     }
 }
 
+/// The index of `name` in `names`, appended if it is new: event types and effects are numbered
+/// in the order they are first met.
+fn intern(names: &mut Vec<String>, name: &str) -> u16 {
+    match names.iter().position(|x| x == name) {
+        Some(i) => i as u16,
+        None => {
+            names.push(name.to_owned());
+            (names.len() - 1) as u16
+        }
+    }
+}
+
 impl Simulation {
     /// Validates a scenario and builds its simulation with the scenario's own seed.
     pub fn from_scenario(s: &Scenario) -> Result<Simulation, Vec<Problem>> {
@@ -315,53 +327,23 @@ impl Simulation {
                 NodeKind::Producer(p) => {
                     let ids = key_ids[next_key..next_key + p.keys.len()].to_vec();
                     next_key += p.keys.len();
-                    let type_ids = p
-                        .event_types
-                        .iter()
-                        .map(|t| match event_types.iter().position(|x| x == t) {
-                            Some(i) => i as u16,
-                            None => {
-                                event_types.push(t.clone());
-                                (event_types.len() - 1) as u16
-                            }
-                        })
-                        .collect();
+                    let type_ids = p.event_types.iter().map(|t| intern(&mut event_types, t)).collect();
                     NodeState::Producer(ProducerState::new(p, type_ids, ids))
                 }
                 NodeKind::Exchange(_) => NodeState::Exchange { outage_until: None },
                 NodeKind::Queue(_) => NodeState::Queue(QueueState::default()),
                 NodeKind::Topic(t) => NodeState::Topic(crate::topic::log::TopicState::new(t.partitions)),
                 NodeKind::Consumer(c) => {
-                    let e = match effects.iter().position(|x| *x == c.effect) {
-                        Some(e) => e,
-                        None => {
-                            effects.push(c.effect.clone());
-                            effects.len() - 1
-                        }
-                    };
-                    consumer_effect[i] = e as u16;
-                    let mut intern = |t: &String| match event_types.iter().position(|x| x == t) {
-                        Some(i) => i as u16,
-                        None => {
-                            event_types.push(t.clone());
-                            (event_types.len() - 1) as u16
-                        }
-                    };
+                    consumer_effect[i] = intern(&mut effects, &c.effect);
                     let output = c.output.as_ref().map(|o| {
                         let rules = o
                             .rules
                             .iter()
                             .map(|r| crate::consumer::service::Rule {
-                                on: r.on.as_ref().map(&mut intern),
-                                publish: r.publish.iter().map(&mut intern).collect(),
-                                give_up: r.give_up.iter().map(&mut intern).collect(),
-                                effect: r.effect.as_ref().map(|name| match effects.iter().position(|x| x == name) {
-                                    Some(e) => e as u16,
-                                    None => {
-                                        effects.push(name.clone());
-                                        (effects.len() - 1) as u16
-                                    }
-                                }),
+                                on: r.on.as_ref().map(|t| intern(&mut event_types, t)),
+                                publish: r.publish.iter().map(|t| intern(&mut event_types, t)).collect(),
+                                give_up: r.give_up.iter().map(|t| intern(&mut event_types, t)).collect(),
+                                effect: r.effect.as_ref().map(|e| intern(&mut effects, e)),
                             })
                             .collect();
                         let publisher = ProducerState::new(&o.publisher, Vec::new(), Vec::new());
