@@ -54,6 +54,7 @@ pub use model::ids::{EnvId, MsgId, NodeId};
 pub use model::time::{Duration, SimTime};
 pub use model::{Model, NodeKind};
 pub use report::answer::{answer, answer_words};
+pub use report::message_parts::MessageParts;
 pub use report::outcome::{Latency, MessageOutcome, MsgName, Outcome, OutcomeBuilder, Rows};
 pub use report::snapshot::{NodeSnapshot, Snapshot};
 pub use report::token::{Place, Token};

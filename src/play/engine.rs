@@ -53,6 +53,11 @@ pub struct Engine {
     last_wall: Option<f64>,
     /// The message the passport follows: its tokens are ringed on the canvas.
     pub selected_msg: Option<u32>,
+    /// The messages of its flow, when it has more than one (in publish order): their tokens
+    /// share a look on the canvas.
+    pub flow: Vec<u32>,
+    /// The nodes that flow passed through (by index), outlined on the canvas.
+    pub flow_nodes: Vec<u32>,
     /// Compare's second variant, following this one's playhead.
     pub compare: Option<crate::play::compare::Lane>,
     /// Frame work times (ms), newest last, for the frame-time probe.
@@ -99,6 +104,8 @@ impl Engine {
             reduced_motion: false,
             last_wall: None,
             selected_msg: None,
+            flow: Vec::new(),
+            flow_nodes: Vec::new(),
             compare: None,
             frame_ms: Vec::new(),
             outcome_job: None,
@@ -106,6 +113,14 @@ impl Engine {
             seek_budget: SEEK_EVENTS_START,
             seeked_last_frame: false,
         }
+    }
+
+    /// Follows the flow of `msg` (none: no flow): its messages and the nodes it passed
+    /// through, as far as the scout has read. A message alone is no flow to follow.
+    pub fn follow(&mut self, msg: Option<u32>) {
+        let j = self.player.journal.borrow();
+        self.flow = msg.map(|m| j.flow(m)).filter(|f| f.len() > 1).unwrap_or_default();
+        self.flow_nodes = j.nodes_of(&self.flow);
     }
 
     /// Replaces the scenario, keeping the playhead's time and the playback state.

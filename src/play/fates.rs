@@ -20,15 +20,18 @@ pub fn fate_counts(o: &Outcome) -> [(&'static str, u64, &'static str); 7] {
     ]
 }
 
+/// The flow states' labels, in the order of `FlowState::ALL`.
+pub const FLOW_LABELS: [&str; 5] = ["Completed", "Compensated", "Still in flight", "Stuck", "Inconsistent"];
+
 /// How the flows ended, for a scenario that names its flows: label, count, tone.
 pub fn flow_counts(o: &Outcome) -> Option<[(&'static str, u64, &'static str); 5]> {
     let f = o.flows.as_ref()?;
     Some([
-        ("Completed", f.completed, "good"),
-        ("Compensated", f.compensated, "good"),
-        ("Still in flight", f.in_flight, "neutral"),
-        ("Stuck", f.stuck, "bad"),
-        ("Inconsistent", f.inconsistent, "bad"),
+        (FLOW_LABELS[0], f.completed, "good"),
+        (FLOW_LABELS[1], f.compensated, "good"),
+        (FLOW_LABELS[2], f.in_flight, "neutral"),
+        (FLOW_LABELS[3], f.stuck, "bad"),
+        (FLOW_LABELS[4], f.inconsistent, "bad"),
     ])
 }
 

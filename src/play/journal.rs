@@ -10,7 +10,7 @@
 //! ```
 
 use broker::NodeKind;
-use broker::{Entry, Simulation};
+use broker::{Entry, MessageParts, Names, Simulation};
 
 /// The most entries kept: about 16 MB. A lesson has a few thousand; a run of a million
 /// messages keeps its beginning and says so.
@@ -58,6 +58,13 @@ pub struct Journal {
     pub left_out: u64,
     /// For each message (by index), the positions of its entries in `entries`.
     pub by_msg: Vec<Vec<u32>>,
+    /// For each message (by index), who published it, its number, key, type and cause, read
+    /// from the scout when its first entry came: a panel names it and follows its flow at
+    /// any playhead, also before the playhead has reached it.
+    pub parts: Vec<MessageParts>,
+    /// Whether any message has a cause (a service published it): without one, every flow is
+    /// one message.
+    pub has_causes: bool,
     /// Sample times (µs) and one line per measured thing, a value per sample time.
     pub times: Vec<u64>,
     pub lines: Vec<Line>,
@@ -140,6 +147,11 @@ impl Journal {
             let i = m.index();
             if self.by_msg.len() <= i {
                 self.by_msg.resize(i + 1, Vec::new());
+                self.parts.resize(i + 1, MessageParts::UNKNOWN);
+            }
+            if !self.parts[i].is_known() {
+                self.parts[i] = sim.message_parts(m).unwrap_or(MessageParts::UNKNOWN);
+                self.has_causes |= self.parts[i].cause().is_some();
             }
             self.by_msg[i].push(self.entries.len() as u32);
         }
@@ -150,6 +162,67 @@ impl Journal {
     /// The entries about one message, in order.
     pub fn of_message(&self, msg: u32) -> impl Iterator<Item = &Entry> {
         self.by_msg.get(msg as usize).into_iter().flatten().map(|&i| &self.entries[i as usize])
+    }
+
+    /// A message's parts, if the scout has read it.
+    pub fn parts(&self, msg: u32) -> Option<MessageParts> {
+        self.parts.get(msg as usize).copied().filter(MessageParts::is_known)
+    }
+
+    /// The messages of `msg`'s flow, in publish order: the first (its correlation id) and
+    /// every message a service published because of one of them, as far as the scout read.
+    pub fn flow(&self, msg: u32) -> Vec<u32> {
+        let mut root = msg;
+        while let Some(c) = self.parts(root).and_then(|p| p.cause()) {
+            root = c;
+        }
+        let mut members = vec![root];
+        if !self.has_causes {
+            return members;
+        }
+        for (i, p) in self.parts.iter().enumerate().skip(root as usize + 1) {
+            if p.cause().is_some_and(|c| members.binary_search(&c).is_ok()) {
+                members.push(i as u32);
+            }
+        }
+        members
+    }
+
+    /// The nodes `msgs` passed through (by index, in order): where their entries happened and
+    /// the consumers they were delivered to.
+    pub fn nodes_of(&self, msgs: &[u32]) -> Vec<u32> {
+        let mut nodes: Vec<u32> = Vec::new();
+        for e in msgs.iter().flat_map(|&m| self.of_message(m)) {
+            nodes.push(e.node.0);
+            if let broker::Event::Delivered { consumer, .. } = e.event {
+                nodes.push(consumer.0);
+            }
+        }
+        broker::sort::sort(&mut nodes);
+        nodes.dedup();
+        nodes
+    }
+
+    /// A message's name ("payment-3"), as the outcome names it.
+    pub fn name(&self, sim: &Simulation, msg: u32) -> String {
+        match self.parts(msg) {
+            Some(p) => format!("{}-{}", sim.node_name(p.publisher), p.number),
+            None => format!("message {}", msg + 1),
+        }
+    }
+
+    /// A message as a person is told which: "order-42 (orders-17)", or its name alone.
+    pub fn label(&self, sim: &Simulation, msg: u32) -> String {
+        let name = self.name(sim, msg);
+        match self.parts(msg).map(|p| sim.key_name(p.key)).filter(|k| !k.is_empty() && *k != name) {
+            Some(k) => format!("{k} ({name})"),
+            None => name,
+        }
+    }
+
+    /// A message's event type ("" before the scout has read it).
+    pub fn event_type<'a>(&self, sim: &'a Simulation, msg: u32) -> &'a str {
+        self.parts(msg).map_or("", |p| sim.event_type_name(p.event_type))
     }
 
     /// How many entries happened at or before `t_us` (entries are in time order).

@@ -10,6 +10,7 @@ pub mod checks;
 pub mod compare;
 pub mod engine;
 pub mod fates;
+pub mod flow;
 pub mod journal;
 pub mod player;
 pub mod words;

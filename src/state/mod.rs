@@ -139,8 +139,10 @@ pub struct AppState {
     /// Bumped when a new scenario should be fitted to the canvas (a lesson, Start over).
     pub fit_request: u64,
     pub tab: Tab,
-    /// The message the passport follows.
+    /// The message the passport follows (and whose flow the flow view shows).
     pub message: Option<u32>,
+    /// The flow view draws a parent-child tree, not one row per service.
+    pub flow_tree: bool,
     pub log: LogFilter,
     pub prediction: Prediction,
     pub gallery: bool,
@@ -211,6 +213,7 @@ impl PartialEq for AppState {
             fit_request,
             tab,
             message,
+            flow_tree,
             log,
             prediction,
             gallery,
@@ -245,7 +248,8 @@ impl PartialEq for AppState {
             && *speed == o.speed
             && *seeking == o.seeking
             && *view == o.view
-            && (*tab, *message, *gallery, *journal_rev) == (o.tab, o.message, o.gallery, o.journal_rev)
+            && (*tab, *message, *gallery, *journal_rev, *flow_tree)
+                == (o.tab, o.message, o.gallery, o.journal_rev, o.flow_tree)
             && *log == o.log
             && *prediction == o.prediction
             && (*link_preset, *nav, *refused_links) == (o.link_preset, o.nav, o.refused_links)
@@ -333,6 +337,7 @@ impl AppState {
             fit_request: 0,
             tab: Tab::Lesson,
             message: None,
+            flow_tree: false,
             log: LogFilter::default(),
             prediction: Prediction::default(),
             gallery: false,
@@ -368,6 +373,7 @@ impl AppState {
             let j = e.player.journal.borrow();
             self.journal_rev = (j.entries.len(), j.times.len(), j.complete);
         }
+        e.follow(self.message);
         // Computed now (a small run), or a big run's built over the last frames.
         let now = if outcome { e.outcome() } else { None };
         if let Some(o) = now.or_else(|| e.take_outcome()) {

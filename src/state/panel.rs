@@ -23,12 +23,14 @@ pub enum Tab {
     Inspector,
     Log,
     Passport,
+    Flow,
     Charts,
     Checks,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 6] = [Tab::Lesson, Tab::Inspector, Tab::Log, Tab::Passport, Tab::Charts, Tab::Checks];
+    pub const ALL: [Tab; 7] =
+        [Tab::Lesson, Tab::Inspector, Tab::Log, Tab::Passport, Tab::Flow, Tab::Charts, Tab::Checks];
 
     pub fn label(self) -> &'static str {
         match self {
@@ -36,6 +38,7 @@ impl Tab {
             Tab::Inspector => "Inspector",
             Tab::Log => "Event log",
             Tab::Passport => "Passport",
+            Tab::Flow => "Flow",
             Tab::Charts => "Charts",
             Tab::Checks => "Checks",
         }
@@ -47,6 +50,7 @@ impl Tab {
             Tab::Inspector => "inspector",
             Tab::Log => "log",
             Tab::Passport => "passport",
+            Tab::Flow => "flow",
             Tab::Charts => "charts",
             Tab::Checks => "checks",
         }
@@ -95,6 +99,10 @@ pub enum PanelAction {
         open: bool,
         at: Option<u64>,
     },
+    /// Follow a message's whole flow in the flow view.
+    ShowFlow(u32),
+    /// Draw the flow view as a parent-child tree (else one row per service, with links).
+    SetFlowTree(bool),
     SetLogFilter(LogFilter),
     /// A narration point: move the timeline and select the node it is about.
     Point {
@@ -147,10 +155,19 @@ pub(super) fn reduce(mut s: AppState, action: PanelAction) -> Option<AppState> {
             if open {
                 s.tab = Tab::Passport;
             }
+            s.engine.borrow_mut().follow(Some(msg));
             if let Some(t) = at {
                 s = s.pause_and_seek(t);
             }
         }
+        PanelAction::ShowFlow(msg) => {
+            s.engine.borrow_mut().selected_msg = Some(msg);
+            s.message = Some(msg);
+            s.tab = Tab::Flow;
+            s.engine.borrow_mut().follow(Some(msg));
+        }
+        PanelAction::SetFlowTree(tree) if tree == s.flow_tree => return None,
+        PanelAction::SetFlowTree(tree) => s.flow_tree = tree,
         PanelAction::SetLogFilter(f) if f == s.log => return None,
         PanelAction::SetLogFilter(log) => s.log = log,
         PanelAction::Point { at, node } => {

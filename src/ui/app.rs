@@ -59,6 +59,7 @@ pub fn app() -> Html {
     let palette_hooks = use_palette();
     let canvas_hooks = use_canvas(&state, &region);
     use_passport_in_view(&state, showing(offered, state.tab) == Some(Tab::Passport));
+    crate::ui::panels::flow::use_flow_focus(&state);
     let wire_to = use_wire_to_choice(&state, showing(offered, state.tab) == Some(Tab::Inspector));
 
     let on_message = {
@@ -265,7 +266,8 @@ fn transport(state: &UseReducerHandle<AppState>) -> Html {
 }
 
 /// The Outcome region, fed what it shows from the state.
-fn outcome(state: &AppState, on_message: Callback<u32>) -> Html {
+fn outcome(state: &UseReducerHandle<AppState>, on_message: Callback<u32>) -> Html {
+    let d = state.dispatcher();
     outcome_panel(&OutcomePanelProps {
         outcome: state.outcome.clone(),
         t_us: state.t_us,
@@ -273,5 +275,6 @@ fn outcome(state: &AppState, on_message: Callback<u32>) -> Html {
         playing: state.playing,
         selected: state.message,
         on_message,
+        on_flow: Callback::from(move |root: u32| d.dispatch(PanelAction::ShowFlow(root).into())),
     })
 }

@@ -64,7 +64,7 @@ pub fn use_frame_loop(state: &UseReducerHandle<AppState>, token_layer: &NodeRef,
                     let view =
                         draw::View { pan_x: view.pan_x, pan_y: view.pan_y, zoom: view.zoom, width: w, height: h, dpr };
                     let now_us = e.player.now_us();
-                    draw::draw(&ctx, &e.anim, &e.layout, &view, ts, now_us, e.selected_msg);
+                    draw::draw(&ctx, &e.anim, &e.layout, &view, ts, now_us, e.selected_msg, &e.flow);
                 }
             }
             if let Some(lane) = &e.compare {
@@ -125,7 +125,7 @@ fn draw_compare(lane: &Lane, ts: f64) {
     };
     let (pan_x, pan_y, zoom) = meet(lane.scene, w, h);
     let view = draw::View { pan_x, pan_y, zoom, width: w, height: h, dpr };
-    draw::draw(&ctx, &lane.anim, &lane.layout, &view, ts, lane.player.now_us(), None);
+    draw::draw(&ctx, &lane.anim, &lane.layout, &view, ts, lane.player.now_us(), None, &[]);
 }
 
 #[derive(Default)]

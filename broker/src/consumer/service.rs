@@ -62,14 +62,24 @@ impl Simulation {
 
     /// The service's rule for `msg`'s event type: the one that names it, else the one for any.
     fn rule_for(&self, service: NodeId, msg: MsgId) -> Option<&Rule> {
+        self.rule_for_type(service, self.msgs[msg.index()].event_type)
+    }
+
+    fn rule_for_type(&self, service: NodeId, input: u16) -> Option<&Rule> {
         let out = self.consumer(service).output.as_deref()?;
-        let input = self.msgs[msg.index()].event_type;
         out.rules.iter().find(|r| r.on == Some(input)).or_else(|| out.rules.iter().find(|r| r.on.is_none()))
     }
 
     /// The effect the consumer applies for `msg`: its rule's, if that names one, else its own.
     pub(crate) fn effect_for(&self, consumer: NodeId, msg: MsgId) -> u16 {
-        self.rule_for(consumer, msg).and_then(|r| r.effect).unwrap_or(self.consumer_effect[consumer.index()])
+        self.effect_for_type(consumer, self.msgs[msg.index()].event_type)
+    }
+
+    /// The effect the consumer applies to a message of `event_type`.
+    pub(crate) fn effect_for_type(&self, consumer: NodeId, event_type: u16) -> u16 {
+        self.rule_for_type(consumer, event_type)
+            .and_then(|r| r.effect)
+            .unwrap_or(self.consumer_effect[consumer.index()])
     }
 
     /// The consumer's publish mode, if it is a service.

@@ -5,6 +5,7 @@
 
 pub mod answer;
 pub mod flow;
+pub mod message_parts;
 pub mod outcome;
 pub mod snapshot;
 pub mod token;

@@ -260,6 +260,14 @@ pub fn canvas(
         (x + dx, y + dy)
     };
     let status_of = |id: &str| state.status.iter().find(|s| s.id == id);
+    // The nodes of the followed flow (when the followed message is part of one): outlined,
+    // with the wires between them.
+    let in_flow: Vec<String> = {
+        let e = state.engine.borrow();
+        let nodes = &e.player.sim().model().nodes;
+        e.flow_nodes.iter().filter_map(|&i| nodes.get(i as usize)).map(|n| n.name.clone()).collect()
+    };
+    let in_flow = |id: &str| in_flow.iter().any(|n| n == id);
     let view = state.view;
     let transform = format!("translate({} {}) scale({})", Plain(view.pan_x), Plain(view.pan_y), Plain(view.zoom));
 
@@ -301,7 +309,12 @@ pub fn canvas(
                 None => (shorten(&label, (x2 - x1).abs() - 12.0), above_middle(wire)),
             }
         };
-        let name = format!("Wire from {from} to {to}{}", if label.is_empty() { String::new() } else { format!(", {label}") });
+        let flowing = in_flow(from) && in_flow(to);
+        let name = format!(
+            "Wire from {from} to {to}{}{}",
+            if label.is_empty() { String::new() } else { format!(", {label}") },
+            if flowing { ", on the followed flow" } else { "" }
+        );
         let on_focus = {
             let state = state.clone();
             Callback::from(move |_: FocusEvent| {
@@ -311,7 +324,7 @@ pub fn canvas(
             })
         };
         html! {
-            <g key={format!("w{i}-{from}-{to}")} class={classes!("wire", selected.then_some("selected"))}
+            <g key={format!("w{i}-{from}-{to}")} class={classes!("wire", selected.then_some("selected"), flowing.then_some("in-flow"))}
                data-wire={i.to_string()} tabindex="0" role="button" aria-label={name} aria-pressed={crate::ui::true_false(selected)}
                onfocus={on_focus}>
                 <path class="wire-hit" d={path.clone()} />
@@ -353,7 +366,10 @@ pub fn canvas(
         let state_word = status.map_or("", |s| s.state);
         let selected = state.is_selected(&Sel::Node(id.clone()));
         let problem = state.node_has_problem(index);
-        let label = face.label(&kind, &id) + if problem { ", has a problem (see the inspector)" } else { "" };
+        let flowing = in_flow(&id);
+        let label = face.label(&kind, &id)
+            + if problem { ", has a problem (see the inspector)" } else { "" }
+            + if flowing { ", on the followed flow" } else { "" };
         let on_focus = {
             let state = state.clone();
             let id = id.clone();
@@ -367,7 +383,7 @@ pub fn canvas(
         let sends = matches!(kind.as_str(), "producer" | "exchange" | "queue" | "topic");
         let receives = matches!(kind.as_str(), "exchange" | "queue" | "topic" | "consumer");
         html! {
-            <g key={format!("n-{id}")} class={classes!("node", format!("kind-{kind}"), format!("state-{state_word}"), selected.then_some("selected"), problem.then_some("problem"))}
+            <g key={format!("n-{id}")} class={classes!("node", format!("kind-{kind}"), format!("state-{state_word}"), selected.then_some("selected"), problem.then_some("problem"), flowing.then_some("in-flow"))}
                transform={format!("translate({} {})", Plain(x), Plain(y))} data-node={id.clone()} tabindex="0" role="button"
                aria-label={label} aria-pressed={crate::ui::true_false(selected)} onfocus={on_focus}>
                 { node_body(&id, &kind, &face) }

@@ -60,6 +60,7 @@ thread_local! {
 }
 
 /// Clears and draws every token and mark. Called once per animation frame.
+#[allow(clippy::too_many_arguments)]
 pub fn draw(
     ctx: &Ctx,
     anim: &Animator,
@@ -68,6 +69,7 @@ pub fn draw(
     wall_ms: f64,
     now_us: u64,
     selected: Option<u32>,
+    flow: &[u32],
 ) {
     let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
     ctx.clear_rect(0.0, 0.0, view.width * view.dpr, view.height * view.dpr);
@@ -89,6 +91,9 @@ pub fn draw(
         });
         broker::sort::sort_by_key(&mut v[..], |d: &Drawn| (d.colour, d.shape));
         tokens(ctx, &v, hair);
+        if !flow.is_empty() {
+            flow_ring(ctx, v.iter().filter(|d| Some(d.msg) != selected && flow.binary_search(&d.msg).is_ok()));
+        }
         if let Some(m) = selected {
             highlight(ctx, v.iter().filter(|d| d.msg == m));
         }
@@ -110,6 +115,25 @@ fn highlight<'a>(ctx: &Ctx, v: impl Iterator<Item = &'a Drawn> + Clone) {
         ctx.set_stroke_style_str(colour);
         ctx.stroke();
     }
+}
+
+/// The other tokens of the followed message's flow: a dashed ring on a white halo, so one
+/// flow reads as one thing across the canvas, whatever its tokens' colours.
+fn flow_ring<'a>(ctx: &Ctx, v: impl Iterator<Item = &'a Drawn> + Clone) {
+    ctx.begin_path();
+    for d in v {
+        let r = d.r + 4.0;
+        ctx.move_to(d.x + r, d.y);
+        let _ = ctx.arc(d.x, d.y, r, 0.0, TAU);
+    }
+    ctx.set_line_width(4.0);
+    ctx.set_stroke_style_str(HALO);
+    ctx.stroke();
+    let _ = ctx.set_line_dash(&js_sys::Array::of2(&3.0.into(), &2.5.into()));
+    ctx.set_line_width(2.0);
+    ctx.set_stroke_style_str(OUTLINE);
+    ctx.stroke();
+    let _ = ctx.set_line_dash(&js_sys::Array::new());
 }
 
 fn tokens(ctx: &Ctx, v: &[Drawn], hair: f64) {

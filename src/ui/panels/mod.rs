@@ -1,8 +1,10 @@
 //! The side panel: its tabs (`tabs`) and what each one shows: the lesson's narration
-//! (`lesson`), the event log (`log`), the message passport (`passport`), the charts
+//! (`lesson`), the event log (`log`), the message passport (`passport`), the flow view of its
+//! whole flow (`flow`), the charts
 //! (`charts`) and the checks (`monitor`). The inspector, also a tab, lives with the editor.
 
 pub mod charts;
+pub mod flow;
 pub mod lesson;
 pub mod log;
 pub mod monitor;

@@ -116,13 +116,21 @@ pub fn passport(state: &UseReducerHandle<AppState>) -> Html {
         }
     };
     let deaths = outcome.map(|m| m.deaths.clone()).unwrap_or_default();
+    // Part of a flow of more than one message: the flow view shows all of it.
+    let in_flow = !engine.flow.is_empty();
+    let show_flow = state.dispatcher();
     html! {
         <section class="passport" aria-label="Message passport">
             <h3 class="passport-title">{ title }</h3>
             <p class="passport-fate">{ fate }{ " So far, at " }{ format_time(state.t_us) }{ "." }</p>
-            if !lineage.is_empty() {
+            if !lineage.is_empty() || in_flow {
                 <p class="passport-lineage">
                     { for lineage.iter().map(|(label, row)| html! { <>{ *label }{ " " }{ follow(*row) }{ " " }</> }) }
+                    if in_flow {
+                        <button type="button" class="small" onclick={Callback::from(move |_: MouseEvent| show_flow.dispatch(PanelAction::ShowFlow(msg).into()))}>
+                            { "See its whole flow" }
+                        </button>
+                    }
                 </p>
             }
             if stops.is_empty() {

@@ -1,5 +1,5 @@
 //! The side panel's tabs: the lesson's narration, the inspector, the event log, the message
-//! passport, the charts and the invariant monitor. One tab shows at a time, under the Outcome
+//! passport, the flow view, the charts and the invariant monitor. One tab shows at a time, under the Outcome
 //! region, which always stays in view. Tabs follow the ARIA tabs pattern: arrow keys move
 //! between them, Home and End go to the ends.
 
@@ -9,6 +9,7 @@ use yew::prelude::*;
 use crate::state::{AppState, PanelAction, Tab};
 use crate::ui::editor::inspector::inspector;
 use crate::ui::panels::charts::charts;
+use crate::ui::panels::flow::flow_view;
 use crate::ui::panels::lesson::lesson_view;
 use crate::ui::panels::log::event_log;
 use crate::ui::panels::monitor::monitor;
@@ -67,6 +68,7 @@ pub fn panels(state: &UseReducerHandle<AppState>, tabs: &[Tab], wire_to: &UseSta
         Tab::Inspector => inspector(state, wire_to),
         Tab::Log => event_log(state),
         Tab::Passport => passport(state),
+        Tab::Flow => flow_view(state),
         Tab::Charts => charts(state),
         Tab::Checks => monitor(state),
     };

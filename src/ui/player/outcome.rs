@@ -18,6 +18,8 @@ pub struct OutcomePanelProps {
     /// The message the passport follows, and how to follow another.
     pub selected: Option<u32>,
     pub on_message: Callback<u32>,
+    /// Show a flow (by its first message) in the flow view.
+    pub on_flow: Callback<u32>,
 }
 
 /// Message links shown under one verdict line; the rest are counted.
@@ -33,6 +35,11 @@ pub fn outcome_panel(props: &OutcomePanelProps) -> Html {
             { render_outcome(&props.outcome, props) }
         </section>
     }
+}
+
+/// The first message of the flow a verdict line is about, if it is about one.
+fn flow_root(o: &Outcome, refs: &[u32]) -> Option<u32> {
+    o.flows.as_ref()?.records.iter().find(|r| r.refs == refs).and_then(|r| r.refs.first().copied())
 }
 
 /// A big run's outcome is built over a few frames after a seek: until it arrives, the figures
@@ -93,6 +100,13 @@ fn render_outcome(o: &Outcome, p: &OutcomePanelProps) -> Html {
                                         }
                                     }) }
                                     if refs.len() > LINKS { <span class="more">{ format!("+{} more", refs.len() - LINKS) }</span> }
+                                    // A line about one flow: its whole flow, in the flow view.
+                                    if let Some(root) = flow_root(o, refs) {
+                                        <button type="button" class="msg-link" onclick={p.on_flow.reform(move |_| root)}
+                                                aria-label={format!("See the flow of {} in the flow view", linked.first().map_or(String::new(), |l| l.1.id.to_string()))}>
+                                            { "See the flow" }
+                                        </button>
+                                    }
                                 </span>
                             }
                         </li>

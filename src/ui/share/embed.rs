@@ -1,7 +1,7 @@
 //! Embed mode, for course pages: `?embed=1` shows the canvas, the transport and the outcome
 //! and no editor chrome, with an "Open in Brokerlab" link to the full editor. Options are
 //! URL parameters: `autoplay=1`, `t=<ms>` (start time), `speed=<0.1..100>`, `readonly=1` and
-//! `panels=outcome,lesson,log,passport,charts,checks` (which panels to show; `none` for
+//! `panels=outcome,lesson,log,passport,flow,charts,checks` (which panels to show; `none` for
 //! none). A small `postMessage` API lets the page around the frame drive the player.
 //!
 //! ```text
@@ -70,6 +70,7 @@ impl Embed {
                             "lesson" => e.tabs.push(Tab::Lesson),
                             "log" => e.tabs.push(Tab::Log),
                             "passport" => e.tabs.push(Tab::Passport),
+                            "flow" => e.tabs.push(Tab::Flow),
                             "charts" => e.tabs.push(Tab::Charts),
                             "checks" => e.tabs.push(Tab::Checks),
                             _ => {}
