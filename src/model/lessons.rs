@@ -94,6 +94,11 @@ pub const LESSONS: &[Lesson] = &[
         teaches: "A command goes to one owner; an event goes to anyone who subscribes, and a new subscriber changes nothing upstream.",
         variants: &[("Three subscribers", "commands-and-events"), ("A fourth subscriber", "commands-and-events-fourth-subscriber")],
     },
+    Lesson {
+        title: "Following a flow",
+        teaches: "One order stuck in a busy run, found by its correlation id and followed across services in the flow view.",
+        variants: &[("Order 17", "order-17-never-shipped")],
+    },
 ];
 
 /// The lesson a preset belongs to, and its variant's position there.

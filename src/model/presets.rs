@@ -67,6 +67,7 @@ pub const PRESETS: &[Preset] = &[
     preset!("service-outbox"),
     preset!("commands-and-events"),
     preset!("commands-and-events-fourth-subscriber"),
+    preset!("order-17-never-shipped"),
 ];
 
 /// The preset the app opens with.

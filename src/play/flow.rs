@@ -157,9 +157,15 @@ pub struct Flow {
     /// Its messages, in publish order.
     pub members: Vec<u32>,
     pub spans: Vec<Span>,
-    /// Its first and last moment.
+    /// Its first moment, and where its timeline ends: its last event or, while something of
+    /// it still waits, a little later (an open stretch runs off the end rather than squeezing
+    /// what happened into a corner of a long run).
     pub from: u64,
     pub to: u64,
+    /// Its last event.
+    pub last: u64,
+    /// Whether something of it is still waiting or being worked on at `to`.
+    pub open: bool,
 }
 
 /// A row of a layout: a label, an indent and the spans drawn on it.
@@ -233,11 +239,12 @@ impl Flow {
         }
         let from = r.spans.iter().filter_map(|s| s.segs.first()).map(|s| s.from).min().unwrap_or(0);
         let open = r.spans.iter().flat_map(|s| &s.segs).any(|s| s.open);
-        let to = if open { last.max(now_us.min(sim.end().0)) } else { last };
+        let tail = ((last.saturating_sub(from)) / 3).max(100_000);
+        let to = if open { last.max(now_us.min(sim.end().0).min(last + tail)) } else { last };
         for s in r.spans.iter_mut().flat_map(|s| s.segs.iter_mut()).filter(|s| s.open) {
             s.to = s.to.max(to);
         }
-        Flow { root: members[0], members, spans: r.spans, from, to }
+        Flow { root: members[0], members, spans: r.spans, from, to, last, open }
     }
 
     /// One row per node, in the order they first took part; each handling linked to its
@@ -334,6 +341,10 @@ impl Reader {
                 }
                 let s = self.span_at(me, e.node);
                 self.spans[s].marks.push(mark(sign));
+                // A dead letter waits in its target until someone redrives it.
+                if let Event::DeadLettered { target, .. } = e.event {
+                    self.ready.push((env, t, target));
+                }
             }
             _ => {
                 let Some(h) = self.open.iter().find(|(n, _)| *n == e.node).map(|o| o.1) else {

@@ -189,13 +189,17 @@ impl Journal {
     }
 
     /// The nodes `msgs` passed through (by index, in order): where their entries happened and
-    /// the consumers they were delivered to.
+    /// the consumers, dead-letter targets and queues they were delivered, dead-lettered or
+    /// redriven to.
     pub fn nodes_of(&self, msgs: &[u32]) -> Vec<u32> {
         let mut nodes: Vec<u32> = Vec::new();
         for e in msgs.iter().flat_map(|&m| self.of_message(m)) {
             nodes.push(e.node.0);
-            if let broker::Event::Delivered { consumer, .. } = e.event {
-                nodes.push(consumer.0);
+            match e.event {
+                broker::Event::Delivered { consumer: n, .. }
+                | broker::Event::DeadLettered { target: n, .. }
+                | broker::Event::Redriven { to: n } => nodes.push(n.0),
+                _ => {}
             }
         }
         broker::sort::sort(&mut nodes);

@@ -98,3 +98,25 @@ test('with compensation the payment service refunds: the flow view marks the com
   await shot(page, 'flow-view-compensated');
   await view.screenshot({ path: '../../target/screenshots/flow-view-compensated-panel.png' });
 });
+
+test('"Why did order 17 never ship?": the one stuck flow of a busy run, found from the verdict, stops at a dead letter', async ({ page }) => {
+  await openApp(page);
+  await chooseLesson(page, 'order-17-never-shipped');
+  await toEnd(page);
+  await expect(outcome(page).getByRole('list').first()).toContainText('150 flows: 149 completed, 1 stuck.');
+  await outcome(page).getByRole('button', { name: /^See the flow of checkout-17/ }).click();
+  const view = flowView(page);
+  await expect(view.getByRole('heading', { name: 'Flow of order-17 (checkout-17)' })).toBeVisible();
+  await expect(view).toContainText('Stuck: PaymentCaptured (payment-17) was dead-lettered');
+  await expect(view).toContainText('2 messages, handled at 2 consumers');
+  const rows = view.getByRole('list', { name: 'Services' }).getByRole('listitem');
+  await expect(rows.filter({ hasText: 'stock-requests' }).getByRole('img', { name: /^dead-lettered: dead-lettered from stock-requests to stock-dlq/ })).toHaveCount(1);
+  // The dead letter still waits in stock-dlq when the run ends.
+  await expect(rows.filter({ hasText: 'stock-dlq' }).getByRole('button', { name: /^stock-dlq: waiting in the queue PaymentCaptured order-17 \(payment-17\), from 1\.04 s, still going/ })).toHaveCount(1);
+  // The canvas outlines the way it went, and not the way it never got to.
+  await expect(node(page, 'Dead-letter queue', 'stock-dlq')).toHaveAccessibleName(/on the followed flow/);
+  await expect(node(page, 'Consumer', 'shipping')).not.toHaveAccessibleName(/on the followed flow/);
+  await view.getByRole('radiogroup').scrollIntoViewIfNeeded();
+  await shot(page, 'flow-view-order-17');
+  await view.screenshot({ path: '../../target/screenshots/flow-view-order-17-panel.png' });
+});

@@ -34,6 +34,7 @@ const promises: Record<string, RegExp> = {
   'service-outbox': /20 flows: 20 completed/,
   'commands-and-events': /All 40 messages were processed exactly once/,
   'commands-and-events-fourth-subscriber': /All 40 messages were processed exactly once/,
+  'order-17-never-shipped': /order-17 \(checkout-17\): stuck, PaymentCaptured \(payment-17\) was dead-lettered/,
 };
 
 const lessonSelect = (page: Page) => page.getByRole('combobox', { name: 'Lesson' });

@@ -346,6 +346,7 @@ const ANSWERS: &[(&str, &str, Option<&str>, u64)] = &[
     ("duplicates-idempotent", "effects", Some("order-20"), 1),
     ("duplicates-no-idempotency", "effects", Some("order-20"), 2),
     ("fan-out", "deliveries", Some("order-7"), 3),
+    ("order-17-never-shipped", "flows_stuck", None, 1),
     ("order-flow-compensation", "flows_compensated", None, 1),
     ("order-flow-no-compensation", "flows_inconsistent", None, 1),
     ("out-of-order-keyed-by-order", "out_of_order", None, 0),
@@ -457,6 +458,8 @@ fn the_verdict_says_what_the_narration_promises() {
     );
     says("service-publish-after-effect", &["All 56 messages were processed exactly once"]);
     says("service-outbox", &["20 flows: 20 completed."]);
+    says("order-17-never-shipped", &["150 flows: 149 completed, 1 stuck."]);
+    says("order-17-never-shipped", &["order-17 (checkout-17): stuck, PaymentCaptured (payment-17) was dead-lettered"]);
     says("commands-and-events", &["All 40 messages were processed exactly once"]);
     says("commands-and-events-fourth-subscriber", &["All 40 messages were processed exactly once"]);
     says(

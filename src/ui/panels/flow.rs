@@ -85,11 +85,12 @@ pub fn flow_view(state: &UseReducerHandle<AppState>) -> Html {
     handlers.dedup();
     let (n, h) = (flow.members.len(), handlers.len());
     let summary = format!(
-        "{n} message{}, handled at {h} consumer{}, from {} to {}. Now: {}.",
+        "{n} message{}, handled at {h} consumer{}, from {} to {}{}. Now: {}.",
         if n == 1 { "" } else { "s" },
         if h == 1 { "" } else { "s" },
         format_time(flow.from),
-        format_time(flow.to),
+        format_time(flow.last),
+        if flow.open { ", something of it still waiting" } else { "" },
         format_time(now),
     );
     let (rows, links) = if state.flow_tree { (flow.as_tree(&journal, sim), Vec::new()) } else { flow.by_service(sim) };
