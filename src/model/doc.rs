@@ -16,6 +16,8 @@
 use broker::scenario::json::object;
 use serde_json::{json, Map, Value};
 
+use super::service;
+
 /// Positions snap to this grid, in canvas units.
 pub const GRID: f64 = 20.0;
 /// A node's box on the canvas, in canvas units: room for a 12-character name at 17 units and
@@ -74,18 +76,20 @@ pub fn kind_label(kind: &str) -> &'static str {
         "queue" => "Queue",
         "topic" => "Topic",
         "consumer" => "Consumer",
+        "service" => "Service",
         "dead_letter_queue" => "Dead-letter queue",
         _ => "Node",
     }
 }
 
-/// The palette, in the order it is shown: (kind, label).
-pub const PALETTE: [(&str, &str); 6] = [
+/// The palette, in the order it is shown: (kind, label). A service is a consumer with a rule.
+pub const PALETTE: [(&str, &str); 7] = [
     ("producer", "Producer"),
     ("exchange", "Exchange"),
     ("queue", "Queue"),
     ("topic", "Topic"),
     ("consumer", "Consumer"),
+    ("service", "Service"),
     ("dead_letter_queue", "Dead-letter queue"),
 ];
 
@@ -284,7 +288,7 @@ pub fn free_spot(doc: &Value, kind: &str) -> (f64, f64) {
         "producer" => 0.0,
         "exchange" => 1.0,
         "queue" | "topic" => 2.0,
-        "consumer" => 3.0,
+        "consumer" | "service" => 3.0,
         _ => 4.0,
     };
     let x = 40.0 + column * COLUMN_STEP;
@@ -432,15 +436,19 @@ pub fn add_wire(doc: &mut Value, from: &str, to: &str) -> Result<usize, String> 
     if let Some(why) = broker::wire_refusal(ka, kb) {
         return Err(capitalise(&why));
     }
-    // A consumer publishes only as a service, whose rules (`publishes`) are written in the
-    // scenario file; the inspector has no field for them.
-    if ka == "consumer" && a.get("publishes").is_none_or(|p| p.as_array().is_some_and(Vec::is_empty)) {
-        return Err(format!(
-            "{from} publishes nothing: a consumer publishes as a service, with \"publishes\" rules written in its scenario file (Export, edit, Import)."
-        ));
-    }
     if wires(doc).iter().any(|w| wire_ends(w) == (from, to)) {
         return Err(format!("{from} is already wired to {to}."));
+    }
+    // A consumer wired onwards is a service: one outgoing wire, and a first rule if it has
+    // none, so that it publishes something at once.
+    let first_rule = ka == "consumer" && service::rules(a).is_empty();
+    if ka == "consumer" {
+        if let Some(w) = wires(doc).iter().find(|w| wire_ends(w).0 == from) {
+            return Err(format!(
+                "{from} already publishes to {}: a service has one outgoing wire (a fanout exchange or a topic reaches several). Remove that wire first.",
+                wire_ends(w).1
+            ));
+        }
     }
     if kb == "consumer" {
         if let Some(w) = wires(doc).iter().find(|w| wire_ends(w).1 == to) {
@@ -464,7 +472,11 @@ pub fn add_wire(doc: &mut Value, from: &str, to: &str) -> Result<usize, String> 
     }
     let ws = array_mut(doc, "wires");
     ws.push(wire);
-    Ok(ws.len() - 1)
+    let i = ws.len() - 1;
+    if first_rule {
+        service::add_rule(doc, from);
+    }
+    Ok(i)
 }
 
 fn capitalise(s: &str) -> String {

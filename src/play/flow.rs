@@ -271,7 +271,8 @@ impl Flow {
             .spans
             .iter()
             .enumerate()
-            .filter(|(_, s)| s.kind != SpanKind::Message)
+            // A message's handlings; where it waits or died in a queue is on that queue's row.
+            .filter(|(_, s)| s.kind == SpanKind::Handling)
             .filter_map(|(i, s)| {
                 let p = s.parent?;
                 Some(Link { from: (row_of[p], self.spans[p].start()), to: (row_of[i], s.start()) })

@@ -1,5 +1,5 @@
 //! Editing the scenario: adding, moving, wiring, deleting and renaming nodes, setting their
-//! fields, recording the action script at the playhead, and undo and redo. Every edit goes
+//! fields, adding and removing a service's rules, recording the action script at the playhead, and undo and redo. Every edit goes
 //! through [`AppState::commit`]: one undo step (or folded into the last one), validated by
 //! the core, and played if the core accepts it; text the document cannot take stays as a
 //! [`Draft`] with its reason.
@@ -10,8 +10,8 @@ use broker::scenario::json::object;
 use serde_json::Value;
 
 use super::{AppState, Sel, Tab};
-use crate::model::doc;
 use crate::model::fields::{self, Field, Target};
+use crate::model::{doc, service};
 use crate::play::player::Player;
 
 /// The most undo steps kept.
@@ -86,6 +86,12 @@ pub enum EditAction {
         at: Option<(f64, f64)>,
     },
     DeleteWire(usize),
+    /// Give a consumer another rule of what it publishes (its first makes it a service), or
+    /// remove the rule with index `remove`; with its last rule, its outgoing wire goes too.
+    Rule {
+        id: String,
+        remove: Option<usize>,
+    },
     Edit {
         owner: FieldOwner,
         field: &'static Field,
@@ -213,6 +219,29 @@ pub(super) fn reduce(s: AppState, action: EditAction) -> Option<AppState> {
             );
             s.selection = Rc::default();
             s
+        }
+        EditAction::Rule { id, remove } => {
+            let mut d = (*s.doc).clone();
+            let wire_to = match remove {
+                None => {
+                    service::add_rule(&mut d, &id);
+                    None
+                }
+                Some(k) => service::remove_rule(&mut d, &id, k),
+            };
+            let mut s = s.commit(d, None);
+            s.notice = None;
+            // The rules after a removed one move up a slot: what was typed into their fields
+            // is theirs no more.
+            if remove.is_some() {
+                s.drafts = Rc::default();
+            }
+            match wire_to {
+                Some(to) => {
+                    s.with_notice(format!("{id} publishes nothing now: its wire to {to} is removed too."), None)
+                }
+                None => s,
+            }
         }
         EditAction::Edit { owner, field, text } => {
             let key = AppState::draft_key(&owner, field);

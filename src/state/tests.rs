@@ -4,7 +4,7 @@
 use serde_json::json;
 
 use super::*;
-use crate::model::{doc, fields};
+use crate::model::{doc, fields, service};
 use crate::play::compare::CompareTo;
 
 fn reduce(s: Rc<AppState>, a: impl Into<Action>) -> Rc<AppState> {
@@ -393,4 +393,72 @@ fn a_node_added_at_a_free_spot_is_fitted_into_a_view_that_follows_the_drawing() 
     let s = reduce(s, ViewAction::Zoom { factor: 1.25, around: (0.0, 0.0) });
     let s = reduce(s, EditAction::AddNode { kind: "consumer".into(), at: None });
     assert_eq!(s.fit_request, before + 1);
+}
+
+#[test]
+fn a_service_from_the_palette_gains_and_loses_rules_one_undo_step_each() {
+    let s = Rc::new(AppState::initial());
+    let s = reduce(s, EditAction::AddNode { kind: "service".into(), at: None });
+    assert_eq!(*s.selection, [Sel::Node("service".into())]);
+    let (_, n) = doc::find_node(&s.doc, "service").unwrap();
+    assert_eq!((n["kind"].as_str(), service::shown_kind(n)), (Some("consumer"), "service"));
+    assert_eq!(n["publishes"], json!([{"publish": ["PaymentCaptured"]}]));
+    assert!(s.problems.is_empty(), "{:?}", s.problems);
+    let rule = |remove| EditAction::Rule { id: "service".into(), remove };
+    let one = s.doc.clone();
+    let s = reduce(s, rule(None));
+    assert_eq!(s.doc["nodes"][5]["publishes"][1], json!({"publish": ["ServiceDone"]}));
+    // Two rules for any event type: the core's reason shows at the new rule's first field.
+    let on = fields::fields_for("consumer").iter().find(|f| f.path == "/publishes/1/on").unwrap();
+    let owner = FieldOwner::Node("service".into());
+    let why = s.field_problem(&owner, on).expect("the core's reason next to the field");
+    assert!(why.contains("one rule per input event type"), "{why}");
+    let s = reduce(s, EditAction::Edit { owner: owner.clone(), field: on, text: "StockFailed".into() });
+    assert!(s.problems.is_empty(), "{:?}", s.problems);
+    let s = reduce(s, rule(Some(0)));
+    assert_eq!(s.doc["nodes"][5]["publishes"], json!([{"publish": ["ServiceDone"], "on": "StockFailed"}]));
+    assert!(s.drafts.get(&AppState::draft_key(&owner, on)).is_none(), "the draft of the slot that moved is gone");
+    let s = reduce(s, EditAction::Undo);
+    assert_eq!(s.doc["nodes"][5]["publishes"].as_array().unwrap().len(), 2);
+    let s = reduce(s, EditAction::Undo);
+    let s = reduce(s, EditAction::Undo);
+    assert_eq!(s.doc, one);
+}
+
+#[test]
+fn wiring_a_consumer_onwards_makes_it_a_service_and_removing_its_last_rule_unwires_it() {
+    let s = Rc::new(AppState::initial());
+    let s = reduce(s, EditAction::AddNode { kind: "queue".into(), at: None });
+    let before = s.doc.clone();
+    let s = reduce(s, EditAction::Wire { from: "worker-a".into(), to: "queue".into(), at: None });
+    assert!(s.notice.is_none());
+    let (i, n) = doc::find_node(&s.doc, "worker-a").unwrap();
+    assert_eq!(n["publishes"], json!([{"publish": ["WorkerADone"]}]));
+    assert!(doc::wires(&s.doc).iter().any(|w| doc::wire_ends(w) == ("worker-a", "queue")));
+    assert!(s.problems.is_empty(), "{:?}", s.problems);
+    // A service has one outgoing wire.
+    let s = reduce(s, EditAction::AddNode { kind: "topic".into(), at: None });
+    let s = reduce(s, EditAction::Wire { from: "worker-a".into(), to: "topic".into(), at: Some((1.0, 2.0)) });
+    let refusal = s.notice.clone().unwrap().text;
+    assert!(refusal.starts_with("worker-a already publishes to queue"), "{refusal}");
+    // Its last rule removed, it is a consumer again, without the wire and the publish settings.
+    let confirms = fields::fields_for("consumer").iter().find(|f| f.path == "/publish").unwrap();
+    let s = reduce(
+        s,
+        EditAction::Edit { owner: FieldOwner::Node("worker-a".into()), field: confirms, text: "true".into() },
+    );
+    assert!(s.doc["nodes"][i].get("publish").is_some());
+    let wired = s.doc.clone();
+    let s = reduce(s, EditAction::Rule { id: "worker-a".into(), remove: Some(0) });
+    let n = &s.doc["nodes"][i];
+    assert!(n.get("publishes").is_none() && n.get("publish").is_none() && !service::is_service(n));
+    assert!(!doc::wires(&s.doc).iter().any(|w| doc::wire_ends(w).0 == "worker-a"));
+    assert!(s.problems.is_empty(), "{:?}", s.problems);
+    assert_eq!(s.notice.clone().unwrap().text, "worker-a publishes nothing now: its wire to queue is removed too.");
+    let s = reduce(s, EditAction::Undo);
+    assert_eq!(s.doc, wired, "one undo brings the rule and the wire back");
+    let s = reduce(s, EditAction::Undo);
+    let s = reduce(s, EditAction::Undo);
+    let s = reduce(s, EditAction::Undo);
+    assert_eq!(s.doc, before, "the wire and its first rule were one step");
 }

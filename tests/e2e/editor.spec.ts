@@ -3,7 +3,7 @@
 import {
   test, expect, shot, canvas, outcome, inspector, palette, timeline, speed, transport, node, nodes, wires, wire, port,
   clock, clockMs, traceHash, openApp, seek, figures, count, centre, drag, dropFromPalette, wireByDrag,
-  nodePosition, tabTo, goldenHashes, HEX16, frames, lessonTitle
+  nodePosition, tabTo, goldenHashes, HEX16, frames, lessonTitle, chooseLesson
 } from './helpers';
 
 test('build a topology by hand, play it, and crash a consumer', async ({ page }) => {
@@ -127,8 +127,11 @@ test('a refused wire says why next to the drop point, and adds nothing', async (
   await expect(page.getByRole('button', { name: 'Undo' })).toBeDisabled();
   await shot(page, 'refused-wire');
 
-  // A consumer has no output port at all: it cannot start a wire.
-  await expect(port(page, 'worker-a')).toHaveCount(0);
+  // A consumer's port starts a wire too (wired onwards, it is a service), but not to a producer.
+  await drag(page, await centre(port(page, 'worker-a')), target);
+  await expect(alert).toHaveText(/^A consumer cannot publish to a producer\.?$/);
+  await expect(wires(page)).toHaveCount(4);
+  await expect(page.getByRole('button', { name: 'Undo' })).toBeDisabled();
   // A press on the background dismisses the message.
   const box = (await canvas(page).boundingBox())!;
   await page.mouse.click(box.x + box.width - 20, box.y + box.height - 20);
@@ -388,4 +391,80 @@ test('works with the keyboard alone', async ({ page }) => {
   await expect(help).toBeVisible();
   await page.keyboard.press('Enter');
   await expect(help).toHaveCount(0);
+});
+
+test('a service from the palette publishes down a wire of its own to a new queue and its consumer', async ({ page }) => {
+  await openApp(page);
+  const panel = inspector(page);
+
+  // A Service from the palette, dropped under the lesson's queue (zoomed out to make room): a
+  // consumer with a teaching rule, named and drawn as a service. Its queue and that queue's
+  // consumer go to its right.
+  await page.getByRole('button', { name: 'Zoom out' }).click();
+  await page.getByRole('button', { name: 'Zoom out' }).click();
+  await frames(page, 10);
+  const region = (await canvas(page).boundingBox())!;
+  const work = await centre(node(page, 'Queue', 'work'));
+  const workerC = await centre(node(page, 'Consumer', 'worker-c'));
+  const row = workerC.y + (workerC.y - work.y) / 2;
+  const at = (column: number) => ({ x: work.x + column * (workerC.x - work.x) - region.x, y: row - region.y });
+  await dropFromPalette(page, 'Service', at(0));
+  const svc = node(page, 'Service', 'service');
+  await expect(svc).toBeVisible();
+  await expect(panel.getByRole('heading', { name: 'Service service' })).toBeVisible();
+  const rule1 = panel.getByRole('group', { name: 'Rule 1' });
+  await expect(rule1.getByRole('textbox', { name: 'Publish', exact: true })).toHaveValue('PaymentCaptured');
+  await expect(panel.getByRole('combobox', { name: 'Publish mode' })).toBeVisible();
+  await expect(panel.getByRole('button', { name: 'Delete service' })).toBeVisible();
+
+  // Add a rule and take it away again.
+  await panel.getByRole('button', { name: 'Add rule' }).click();
+  await expect(panel.getByRole('group', { name: 'Rule 2' })).toBeVisible();
+  await panel.getByRole('button', { name: 'Remove rule 2' }).click();
+  await expect(panel.getByRole('group', { name: 'Rule 2' })).toHaveCount(0);
+
+  // A new queue and a consumer of it, to its right.
+  await dropFromPalette(page, 'Queue', at(1));
+  await dropFromPalette(page, 'Consumer', at(2));
+  await expect(node(page, 'Consumer', 'consumer')).toBeVisible();
+
+  // The service reads the lesson's queue (Wire to, as from the keyboard), ...
+  await node(page, 'Queue', 'work').click();
+  await panel.getByRole('combobox', { name: 'Wire to' }).selectOption('service');
+  await panel.getByRole('button', { name: 'Add wire' }).click();
+  await expect(wire(page, 'work', 'service')).toHaveCount(1);
+  // ... publishes to the new queue (dragged from its output port), ...
+  await wireByDrag(page, 'service', node(page, 'Queue', 'queue'));
+  await expect(wire(page, 'service', 'queue')).toHaveCount(1);
+  // ... whose consumer reads it.
+  await node(page, 'Queue', 'queue').click();
+  await panel.getByRole('combobox', { name: 'Wire to' }).selectOption('consumer');
+  await panel.getByRole('button', { name: 'Add wire' }).click();
+  await expect(wire(page, 'queue', 'consumer')).toHaveCount(1);
+
+  // Its rule says what it publishes.
+  await svc.click();
+  const publish = rule1.getByRole('textbox', { name: 'Publish', exact: true });
+  await publish.fill('OrderPacked');
+  await rule1.getByRole('textbox', { name: 'On giving up, publish' }).fill('PackingFailed');
+  await expect(panel.getByRole('alert')).toHaveCount(0);
+  await expect(svc).toHaveAccessibleName(/^Service service/);
+
+  // Play: the consumer of the new queue processes what the service published.
+  await page.getByRole('button', { name: 'Play' }).click();
+  await expect(node(page, 'Consumer', 'consumer')).toHaveAccessibleName(/[1-9]\d* processed/, { timeout: 15_000 });
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await expect(publish).toHaveValue('OrderPacked');
+  await panel.getByRole('group', { name: 'Publishes' }).scrollIntoViewIfNeeded();
+  await shot(page, 'service-editor');
+
+  // A second wire out of the service is refused with the reason.
+  await panel.getByRole('combobox', { name: 'Wire to' }).selectOption('work');
+  await panel.getByRole('button', { name: 'Add wire' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'service already publishes to queue' })).toBeVisible();
+
+  // The lessons' services are named and drawn as services too.
+  await chooseLesson(page, 'order-flow-compensation');
+  await expect(canvas(page).getByRole('button', { name: /^Service / }).first()).toBeVisible();
+  await shot(page, 'service-lesson');
 });

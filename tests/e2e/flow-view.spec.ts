@@ -51,8 +51,8 @@ test('a flow line of the verdict opens the flow view: every service of the flow,
   expect(axe.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
 
   // The canvas outlines the flow's nodes and the wires between them.
-  await expect(node(page, 'Consumer', 'payment')).toHaveAccessibleName(/on the followed flow/);
-  await expect(node(page, 'Consumer', 'shipping')).not.toHaveAccessibleName(/on the followed flow/);
+  await expect(node(page, 'Service', 'payment')).toHaveAccessibleName(/on the followed flow/);
+  await expect(node(page, 'Service', 'shipping')).not.toHaveAccessibleName(/on the followed flow/);
   await expect(canvas(page).getByRole('button', { name: /^Wire from payments to payment\b.*on the followed flow$/ })).toHaveCount(1);
 
   // A bar is a button: it moves the timeline to its start and keeps the focus.
@@ -115,7 +115,7 @@ test('"Why did order 17 never ship?": the one stuck flow of a busy run, found fr
   await expect(rows.filter({ hasText: 'stock-dlq' }).getByRole('button', { name: /^stock-dlq: waiting in the queue PaymentCaptured order-17 \(payment-17\), from 1\.04 s, still going/ })).toHaveCount(1);
   // The canvas outlines the way it went, and not the way it never got to.
   await expect(node(page, 'Dead-letter queue', 'stock-dlq')).toHaveAccessibleName(/on the followed flow/);
-  await expect(node(page, 'Consumer', 'shipping')).not.toHaveAccessibleName(/on the followed flow/);
+  await expect(node(page, 'Service', 'shipping')).not.toHaveAccessibleName(/on the followed flow/);
   await view.getByRole('radiogroup').scrollIntoViewIfNeeded();
   await shot(page, 'flow-view-order-17');
   await view.screenshot({ path: '../../target/screenshots/flow-view-order-17-panel.png' });

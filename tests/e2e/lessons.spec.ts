@@ -65,7 +65,7 @@ test('the gallery opens every lesson, each plays to its end and says what its na
   await page.getByRole('button', { name: 'Lessons' }).click();
   const dialog = page.getByRole('dialog', { name: 'Lessons' });
   await expect(dialog).toBeVisible();
-  await expect(dialog.getByRole('listitem').filter({ has: page.getByRole('heading') })).toHaveCount(15);
+  await expect(dialog.getByRole('listitem').filter({ has: page.getByRole("heading") })).toHaveCount(16);
   await shot(page, 'lessons-gallery');
   const variants = await dialog.getByRole('button', { name: /^Open / }).all();
   expect(variants.length).toBe(Object.keys(promises).length);

@@ -75,6 +75,17 @@ const DELIVERY: &str = "Delivery";
 const RETRIES: &str = "Retries";
 const GROUP: &str = "Consumer group";
 const DEAD: &str = "Dead-lettering";
+const SERVICE: &str = "Publishes";
+
+/// Publisher confirms, a producer's and a service's alike: switched on with these settings,
+/// and the help of the switch and of each setting.
+const CONFIRMS_ON: &str = r#"{"timeout_ms":1000,"retries":3,"backoff_ms":100}"#;
+const CONFIRMS_HELP: [&str; 4] = [
+    "Wait for the broker's confirm and publish again when it does not come; off means publish and forget.",
+    "How long to wait for a confirm before publishing again, 1 to 3,600,000 ms; default 1000.",
+    "How many times an unconfirmed publish is sent again, 0 to 100; default 0.",
+    "Wait before publishing again, 0 to 3,600,000 ms; default 0.",
+];
 
 static PRODUCER: &[Field] = &[
     f(
@@ -164,38 +175,10 @@ static PRODUCER: &[Field] = &[
         Choice(&[("key", "Message key"), ("round_robin", "Round robin"), ("event_type", "Event type")]),
         "How a topic partition is chosen (topics only); default the message key, as Kafka does.",
     ),
-    f(
-        CONFIRMS,
-        "/publish",
-        "Publisher confirms",
-        "",
-        Toggle(r#"{"timeout_ms":1000,"retries":3,"backoff_ms":100}"#),
-        "Wait for the broker's confirm and publish again when it does not come; off means publish and forget.",
-    ),
-    f(
-        CONFIRMS,
-        "/publish/timeout_ms",
-        "Confirm timeout",
-        "ms",
-        Int,
-        "How long to wait for a confirm before publishing again, 1 to 3,600,000 ms; default 1000.",
-    ),
-    f(
-        CONFIRMS,
-        "/publish/retries",
-        "Publish retries",
-        "retries",
-        Int,
-        "How many times an unconfirmed publish is sent again, 0 to 100; default 0.",
-    ),
-    f(
-        CONFIRMS,
-        "/publish/backoff_ms",
-        "Publish backoff",
-        "ms",
-        Int,
-        "Wait before publishing again, 0 to 3,600,000 ms; default 0.",
-    ),
+    f(CONFIRMS, "/publish", "Publisher confirms", "", Toggle(CONFIRMS_ON), CONFIRMS_HELP[0]),
+    f(CONFIRMS, "/publish/timeout_ms", "Confirm timeout", "ms", Int, CONFIRMS_HELP[1]),
+    f(CONFIRMS, "/publish/retries", "Publish retries", "retries", Int, CONFIRMS_HELP[2]),
+    f(CONFIRMS, "/publish/backoff_ms", "Publish backoff", "ms", Int, CONFIRMS_HELP[3]),
     f(
         CONFIRMS,
         "/idempotent",
@@ -335,7 +318,33 @@ static TOPIC: &[Field] = &[
     ),
 ];
 
-static CONSUMER: &[Field] = &[
+/// A consumer's fields, then a service's (shown once it has a rule): how it publishes, its
+/// publisher confirms, and a section for each rule slot ("0" "Rule 1" is `/publishes/0`).
+macro_rules! with_service_fields {
+    ([$($field:expr),* $(,)?] $(, $slot:literal $section:literal)*) => {
+        &[
+            $($field,)*
+            f(SERVICE, "/publish_mode", "Publish mode", "", Choice(&[
+                ("after_effect", "After the effect"),
+                ("before_effect", "Before the effect"),
+                ("outbox", "Transactional outbox"),
+                ("transaction", "Kafka transaction"),
+            ]), "After the effect (default) a crash in between loses the event; before it, a crash publishes for work not done; outbox never loses it, may publish twice; transaction: topic to topic only, output and offset commit together."),
+            f(SERVICE, "/publish", "Publisher confirms", "", Toggle(CONFIRMS_ON), CONFIRMS_HELP[0]),
+            f(SERVICE, "/publish/timeout_ms", "Confirm timeout", "ms", Int, CONFIRMS_HELP[1]),
+            f(SERVICE, "/publish/retries", "Publish retries", "retries", Int, CONFIRMS_HELP[2]),
+            f(SERVICE, "/publish/backoff_ms", "Publish backoff", "ms", Int, CONFIRMS_HELP[3]),
+            $(
+                f($section, concat!("/publishes/", $slot, "/on"), "On event type", "", Text, "The event type this rule is for; empty means any."),
+                f($section, concat!("/publishes/", $slot, "/publish"), "Publish", "", List { range: false }, "Event types published for each message handled."),
+                f($section, concat!("/publishes/", $slot, "/give_up"), "On giving up, publish", "", List { range: false }, "Event types published when retries run out, e.g. PaymentFailed."),
+                f($section, concat!("/publishes/", $slot, "/effect"), "Rule's effect", "", Text, "The business effect for this event type; empty means the consumer's."),
+            )*
+        ]
+    };
+}
+
+static CONSUMER: &[Field] = with_service_fields!([
     f(PROCESSING, "/semantics", "Delivery semantics", "", Choice(&[("at-most-once", "At-most-once"), ("at-least-once", "At-least-once"), ("exactly-once", "Exactly-once")]), "When the consumer acks or commits, and whether it skips duplicates; default at-least-once."),
     f(PROCESSING, "/processing", "Processing time", "", Variant(&[
         ("fixed", "Fixed", r#"{"ms":150}"#),
@@ -384,7 +393,7 @@ static CONSUMER: &[Field] = &[
     f(FAILURES, "/faults/@downstream_outage", "Downstream outage", "", Fault("downstream_outage", r#"{"at_ms":2000,"duration_ms":1000}"#), "The service the consumer calls is down for a while: every attempt in that window fails."),
     f(FAILURES, "/faults/@downstream_outage/at_ms", "Outage starts at", "ms", Int, "When the outage begins, 0 to 86,400,000 ms."),
     f(FAILURES, "/faults/@downstream_outage/duration_ms", "Outage lasts", "ms", Int, "How long the outage lasts, 1 to 86,400,000 ms."),
-];
+], "0" "Rule 1", "1" "Rule 2", "2" "Rule 3", "3" "Rule 4");
 
 static WIRE: &[Field] = &[
     f("Routing", "/binding_key", "Binding key", "", Text, "What a direct or topic exchange matches the routing key against (order.* or order.#); only on wires from such an exchange."),

@@ -12,23 +12,36 @@ fn is_entry(e: &Value, name: &str) -> bool {
     e.as_object().is_some_and(|o| o.len() == 1 && o.contains_key(name))
 }
 
-/// The value at a field path; `null` counts as absent.
+/// The value at a field path; `null` counts as absent. A number steps into an array
+/// (`/publishes/0/on`).
 fn get<'a>(obj: &'a Value, path: &str) -> Option<&'a Value> {
     let mut v = obj;
     for s in path.split('/').skip(1) {
-        v = match s.strip_prefix('@') {
-            Some(name) => v.as_array()?.iter().find(|e| is_entry(e, name))?.get(name)?,
-            None => v.get(s)?,
+        v = match (s.strip_prefix('@'), v, s.parse::<usize>()) {
+            (Some(name), ..) => v.as_array()?.iter().find(|e| is_entry(e, name))?.get(name)?,
+            (None, Value::Array(a), Ok(i)) => a.get(i)?,
+            _ => v.get(s)?,
         };
     }
     Some(v).filter(|v| !v.is_null())
 }
 
-/// The object at `head`, creating objects (and fault entries) on the way.
+/// The object at `head`, creating objects, fault entries and array entries on the way (an
+/// array is filled with empty objects up to the index).
 fn dig<'a>(mut v: &'a mut Value, head: &str) -> &'a mut Map<String, Value> {
     for s in head.split('/').skip(1) {
-        v = match s.strip_prefix('@') {
-            Some(name) => {
+        v = match (s.strip_prefix('@'), s.parse::<usize>()) {
+            (None, Ok(i)) => {
+                if !v.is_array() {
+                    *v = json!([]);
+                }
+                let arr = v.as_array_mut().unwrap();
+                while arr.len() <= i {
+                    arr.push(json!({}));
+                }
+                &mut arr[i]
+            }
+            (Some(name), _) => {
                 if !v.is_array() {
                     *v = json!([]);
                 }
@@ -42,7 +55,7 @@ fn dig<'a>(mut v: &'a mut Value, head: &str) -> &'a mut Map<String, Value> {
                 };
                 &mut arr[i][name]
             }
-            None => {
+            (None, Err(_)) => {
                 if !v.is_object() {
                     *v = json!({});
                 }
@@ -67,9 +80,17 @@ pub(super) fn gate(obj: &Value, f: &Field) -> Option<&'static Field> {
 }
 
 /// Whether the field is shown for this object: a parameter of a variant, fault or optional
-/// settings object only while that variant is chosen or that fault or object is on.
+/// settings object only while that variant is chosen or that fault or object is on; a
+/// consumer's publish settings once it has a rule (it is a service), a rule's once it exists.
 pub fn visible(obj: &Value, f: &Field) -> bool {
-    gate(obj, f).is_none() || get(obj, &f.path[..f.path.rfind('/').unwrap_or(0)]).is_some()
+    let rule = match f.path.strip_prefix("/publish") {
+        Some(rest) if kind_of(obj) == "consumer" => {
+            let slot = rest.strip_prefix("es/").and_then(|r| r.split('/').next()?.parse().ok()).unwrap_or(0);
+            crate::model::service::rules(obj).len() > slot
+        }
+        _ => true,
+    };
+    rule && (gate(obj, f).is_none() || get(obj, &f.path[..f.path.rfind('/').unwrap_or(0)]).is_some())
 }
 
 fn number_text(n: &serde_json::Number) -> String {
@@ -229,7 +250,13 @@ pub fn write(obj: &mut Value, f: &Field, text: &str) -> Result<(), String> {
     if let Some([from, to]) = obj.as_array().map(Vec::as_slice) {
         *obj = object([("from", from.clone()), ("to", to.clone())]);
     }
+    // A rule typed into a slot it does not have yet starts as a whole rule, which publishes.
+    let fresh = (value.is_some() && head.starts_with("/publishes/") && get(obj, head).is_none())
+        .then(|| crate::model::service::new_rule(obj.get("id").and_then(Value::as_str).unwrap_or("")));
     let map = dig(obj, head);
+    if let Some(Value::Object(rule)) = fresh {
+        *map = rule;
+    }
     match value {
         Some(v) => {
             // A poison fault names exactly one kind of poison: filling one clears the others.
@@ -245,7 +272,8 @@ pub fn write(obj: &mut Value, f: &Field, text: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// A new node of `kind` with id `id`, with teaching defaults that are valid once wired.
+/// A new node of `kind` with id `id`, with teaching defaults that are valid once wired. A
+/// "service" is a consumer with a rule.
 pub fn template(kind: &str, id: &str) -> Value {
     let settings = match kind {
         "producer" => {
@@ -257,8 +285,12 @@ pub fn template(kind: &str, id: &str) -> Value {
         "consumer" => {
             r#"{"semantics": "at-least-once", "processing": {"fixed": {"ms": 150}}, "effect": "charge card"}"#
         }
+        "service" => {
+            r#"{"semantics": "at-least-once", "processing": {"fixed": {"ms": 150}}, "effect": "charge card", "publishes": [{"publish": ["PaymentCaptured"]}]}"#
+        }
         _ => "{}",
     };
+    let kind = if kind == "service" { "consumer" } else { kind };
     let mut node = object([("id", Value::from(id)), ("kind", Value::from(kind))]);
     if let (Some(node), Ok(Value::Object(settings))) = (node.as_object_mut(), broker::scenario::json::read(settings)) {
         node.extend(settings);

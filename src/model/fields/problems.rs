@@ -14,8 +14,9 @@ pub enum Target {
 }
 
 /// Maps a core problem path (`nodes[2].retry.base_ms`, `nodes[1].faults[0].poison.every_nth`,
-/// `wires[3].binding_key`) to the node or wire and the field it is about; None when no field
-/// matches. A path below a field (e.g. `nodes[0].arrivals.burst`) maps to that field.
+/// `nodes[4].publishes[0].publish[1]`, `wires[3].binding_key`) to the node or wire and the
+/// field it is about; None when no field matches. A path below a field (e.g.
+/// `nodes[0].arrivals.burst`) maps to that field, and one of a whole rule to its first field.
 pub fn field_for_problem(scenario: &Value, path: &str) -> Option<(Target, &'static Field)> {
     let (head, rest) = path.split_once('.').unwrap_or((path, ""));
     let (list, index) = head.strip_suffix(']')?.split_once('[')?;
@@ -31,6 +32,12 @@ pub fn field_for_problem(scenario: &Value, path: &str) -> Option<(Target, &'stat
     while let Some(seg) = segs.next() {
         ptr.push('/');
         match seg.strip_suffix(']').and_then(|s| s.split_once('[')) {
+            // "publishes[1].on" is "/publishes/1/on"; "publish[0]" is the list's first name.
+            Some((name, j)) if name != "faults" => {
+                ptr.push_str(name);
+                ptr.push('/');
+                ptr.push_str(j);
+            }
             // "faults[1].poison" is "/faults/@poison": `@name` already steps into the key.
             Some((name, j)) => {
                 let entry = obj.get(name)?.get(j.parse::<usize>().ok()?)?.as_object()?;
@@ -47,6 +54,12 @@ pub fn field_for_problem(scenario: &Value, path: &str) -> Option<(Target, &'stat
     while !p.is_empty() {
         if let Some(f) = fields.iter().find(|f| f.path == p) {
             return Some((target, f));
+        }
+        // A problem with a whole rule (`publishes[1]`) goes to its first field.
+        if p.ends_with(|c: char| c.is_ascii_digit()) {
+            if let Some(f) = fields.iter().find(|f| f.path.strip_prefix(p).is_some_and(|r| r.starts_with('/'))) {
+                return Some((target, f));
+            }
         }
         p = &p[..p.rfind('/')?];
     }

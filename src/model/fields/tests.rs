@@ -27,18 +27,21 @@ fn numbers_read_as_people_type_them() {
 }
 
 /// A small valid scenario: `shape` is "queue" (p→q→c, plus a dlq d), "topic" (p→t→c, plus
-/// d) or "exchange" (p→x→q→c).
+/// d), "service" (p→t→c→t2, c a service, plus d) or "exchange" (p→x→q→c).
 fn scenario(shape: &str) -> Value {
     let (mid, wires) = match shape {
         "exchange" => {
             (vec![template("exchange", "x"), template("queue", "q")], json!([["p", "x"], ["x", "q"], ["q", "c"]]))
         }
         "topic" => (vec![template("topic", "t")], json!([["p", "t"], ["t", "c"]])),
+        "service" => {
+            (vec![template("topic", "t"), template("topic", "t2")], json!([["p", "t"], ["t", "c"], ["c", "t2"]]))
+        }
         _ => (vec![template("queue", "q")], json!([["p", "q"], ["q", "c"]])),
     };
     let mut nodes = vec![template("producer", "p")];
     nodes.extend(mid);
-    nodes.push(template("consumer", "c"));
+    nodes.push(template(if shape == "service" { "service" } else { "consumer" }, "c"));
     if shape != "exchange" {
         nodes.push(template("dead_letter_queue", "d"));
     }
@@ -77,6 +80,11 @@ fn apply(s: &mut Value, id: &str, f: &'static Field, text: &str) {
         apply(s, id, g, on);
     }
     let topic_consumer = kind == "consumer" && s["wires"].to_string().contains(r#"["t","c"]"#);
+    // Rule k of a service, k > 0: rules 1 to k+1 there first, each for an event type of its own.
+    if let Some(k) = f.path.strip_prefix("/publishes/").and_then(|r| r[..1].parse::<usize>().ok()).filter(|k| *k > 0) {
+        let i = node_index(s, id);
+        s["nodes"][i]["publishes"] = (0..=k).map(|j| json!({"on": format!("E{j}"), "publish": "X"})).collect();
+    }
     match (kind.as_str(), f.path, text) {
         ("producer", "/idempotent", "true")
         | ("producer", "/faults/@publish_lost", "true")
@@ -84,6 +92,7 @@ fn apply(s: &mut Value, id: &str, f: &'static Field, text: &str) {
         ("producer", "/faults/@crash", "true") => apply(s, id, field("producer", "/write"), "true"),
         ("queue", "/delivery_limit", _) => apply(s, id, field("queue", "/queue_type"), "quorum"),
         ("consumer", "/retry/max_attempts", _) => apply(s, id, field("consumer", "/retry/policy"), "fixed"),
+        ("consumer", "/publish_mode", "transaction") => apply(s, id, field("consumer", "/transactional"), "true"),
         ("consumer", "/retry/then", "dead_letter") if topic_consumer => {
             apply(s, id, field("consumer", "/dead_letter"), "d")
         }
@@ -135,9 +144,15 @@ const CASES: &[(&str, &str, &str, &[&str])] = &[
     ("topic", "t", "topic", &["any"]),
     ("queue", "c", "consumer", &["any", "queue"]),
     ("topic", "c", "consumer", &["any", "topic"]),
+    ("service", "c", "consumer", &["any", "topic"]),
     ("queue", "d", "dead_letter_queue", &["any"]),
     ("exchange", "wire:1", "wire", &["any"]),
 ];
+
+/// A service's own settings: a plain consumer refuses them.
+fn of_a_service(kind: &str, f: &Field) -> bool {
+    kind == "consumer" && f.path.starts_with("/publish")
+}
 
 #[test]
 fn every_field_writes_a_setting_the_core_accepts() {
@@ -145,7 +160,8 @@ fn every_field_writes_a_setting_the_core_accepts() {
     for (shape, id, kind, applies) in CASES {
         let base = scenario(shape);
         assert!(problems(&base).is_empty(), "{shape}: {:?}", problems(&base));
-        for f in fields_for(kind).iter().filter(|f| applies.contains(&f.applies)) {
+        let fields = fields_for(kind).iter().filter(|f| applies.contains(&f.applies));
+        for f in fields.filter(|f| !of_a_service(kind, f) || *shape == "service") {
             for text in samples(&base, id, f) {
                 let mut s = base.clone();
                 apply(&mut s, id, f, &text);
@@ -161,7 +177,7 @@ fn every_field_writes_a_setting_the_core_accepts() {
             }
         }
     }
-    assert!(checked > 100, "only {checked} settings checked");
+    assert!(checked > 200, "only {checked} settings checked");
 }
 
 #[test]
@@ -370,19 +386,8 @@ fn core_names(kind: &str, probe: Value) -> Vec<String> {
 
 /// Settings the core reads that the inspector deliberately does not show as a field: who a
 /// node is and where it sits are edited on the canvas, and a wire's ends by wiring.
-/// A service's settings (what it publishes, in which order, with which confirms) are written in
-/// the scenario file: they mean nothing without its rules, which have no field yet.
-const NOT_IN_THE_INSPECTOR: &[(&str, &str)] = &[
-    ("*", "id"),
-    ("*", "kind"),
-    ("*", "x"),
-    ("*", "y"),
-    ("wire", "from"),
-    ("wire", "to"),
-    ("consumer", "publishes"),
-    ("consumer", "publish_mode"),
-    ("consumer", "publish"),
-];
+const NOT_IN_THE_INSPECTOR: &[(&str, &str)] =
+    &[("*", "id"), ("*", "kind"), ("*", "x"), ("*", "y"), ("wire", "from"), ("wire", "to")];
 
 #[test]
 fn every_setting_the_core_reads_has_a_field_in_the_catalogue() {
@@ -411,6 +416,13 @@ fn every_setting_the_core_reads_has_a_field_in_the_catalogue() {
             for sub in core_names(kind, json!({ name.as_str(): {"zzz_probe": 1} })) {
                 need(kind, &paths, format!("{at}/{sub}"), whole);
             }
+            // A list of settings objects (a service's rules): each of an entry's settings, in
+            // the first slot.
+            if name != "faults" {
+                for sub in core_names(kind, json!({ name.as_str(): [{"zzz_probe": 1}] })) {
+                    need(kind, &paths, format!("{at}/0/{sub}"), false);
+                }
+            }
             // Failure modes: each one the core knows is a switch, and each of its parameters a field.
             if name == "faults" {
                 for fault in core_names(kind, json!({"faults": [{"zzz_probe": {}}]})) {
@@ -423,5 +435,76 @@ fn every_setting_the_core_reads_has_a_field_in_the_catalogue() {
         }
     }
     assert!(seen > 60, "only {seen} settings seen: the probe no longer reads the core's field lists");
+    assert_eq!(core_names("consumer", json!({"publishes": [{"zzz_probe": 1}]})).len(), 4, "a rule's settings probed");
     assert!(missing.is_empty(), "settings the core reads with no field in the inspector: {missing:?}");
+}
+
+#[test]
+fn a_services_rules_are_fields_by_their_index() {
+    let mut c = template("service", "pay");
+    let (on, publish, give_up) = (
+        field("consumer", "/publishes/0/on"),
+        field("consumer", "/publishes/0/publish"),
+        field("consumer", "/publishes/0/give_up"),
+    );
+    assert_eq!((read(&c, publish).as_str(), read(&c, on).as_str()), ("PaymentCaptured", ""));
+    assert!(visible(&c, on) && visible(&c, field("consumer", "/publish_mode")));
+    assert!(!visible(&c, field("consumer", "/publishes/1/on")), "rule 2 is shown once it exists");
+    assert!(!visible(&c, field("consumer", "/publish/retries")), "confirms' settings only once they are on");
+    write(&mut c, on, "OrderPlaced").unwrap();
+    write(&mut c, give_up, "PaymentFailed, PaymentVoid").unwrap();
+    assert_eq!(
+        c["publishes"],
+        json!([{"publish": ["PaymentCaptured"], "on": "OrderPlaced", "give_up": ["PaymentFailed", "PaymentVoid"]}])
+    );
+    assert_eq!(read(&c, give_up), "PaymentFailed, PaymentVoid");
+    // Typing into a slot the service has no rule in yet makes a whole rule, which publishes.
+    write(&mut c, field("consumer", "/publishes/1/on"), "StockFailed").unwrap();
+    assert_eq!(c["publishes"][1], json!({"publish": ["PayDone"], "on": "StockFailed"}));
+    assert!(visible(&c, field("consumer", "/publishes/1/effect")));
+    // Clearing a slot it does not have creates nothing; a slot further on fills the gap.
+    write(&mut c, field("consumer", "/publishes/2/on"), "").unwrap();
+    assert_eq!(c["publishes"].as_array().unwrap().len(), 2);
+    write(&mut c, field("consumer", "/publishes/3/effect"), "refund card").unwrap();
+    assert_eq!(c["publishes"][2], json!({}));
+    assert_eq!(c["publishes"][3], json!({"publish": ["PayDone"], "effect": "refund card"}));
+
+    // A plain consumer shows none of a service's settings; a producer keeps its confirms.
+    let plain = template("consumer", "c");
+    assert!(!visible(&plain, on) && !visible(&plain, field("consumer", "/publish_mode")));
+    assert!(!visible(&plain, field("consumer", "/publish")));
+    assert!(visible(&template("producer", "p"), field("producer", "/publish")));
+}
+
+#[test]
+fn a_rule_emptied_of_everything_stays_and_the_core_says_why_at_its_first_field() {
+    let mut s = scenario("service");
+    let c = node_index(&s, "c");
+    write(&mut s["nodes"][c], field("consumer", "/publishes/0/publish"), "").unwrap();
+    assert_eq!(s["nodes"][c]["publishes"], json!([{}]), "the rule stays while its fields are typed into");
+    let p = problems(&s);
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert!(p[0].message.contains("publishes nothing"), "{}", p[0].message);
+    assert_eq!(field_for_problem(&s, &p[0].path).map(|(t, f)| (t, f.path)), Some((Target::Node(c), "/publishes/0/on")));
+}
+
+#[test]
+fn problems_with_rules_map_to_their_fields() {
+    let mut s = scenario("service");
+    let c = node_index(&s, "c");
+    s["nodes"][c]["publishes"] = json!([{"publish": ["Ok", ""]}, {"give_up": "G"}, {"on": "A", "effect": ""}]);
+    s["nodes"][c]["publish_mode"] = json!("transaction");
+    let at = |path: &str| field_for_problem(&s, path).map(|(t, f)| (t, f.path));
+    let node = Target::Node(c);
+    assert_eq!(at(&format!("nodes[{c}].publishes[0].publish[1]")), Some((node, "/publishes/0/publish")));
+    assert_eq!(at(&format!("nodes[{c}].publishes[1]")), Some((node, "/publishes/1/on")));
+    assert_eq!(at(&format!("nodes[{c}].publishes[2].effect")), Some((node, "/publishes/2/effect")));
+    assert_eq!(at(&format!("nodes[{c}].publish_mode")), Some((node, "/publish_mode")));
+    assert_eq!(at(&format!("nodes[{c}].publishes[7]")), None);
+    assert_eq!(at(&format!("nodes[{c}].publishes")), None);
+    let reported = problems(&s);
+    assert!(reported.len() >= 4, "{reported:?}");
+    for problem in reported {
+        assert!(field_for_problem(&s, &problem.path).is_some(), "{problem}");
+    }
 }

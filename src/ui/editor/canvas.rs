@@ -22,6 +22,7 @@ use yew::prelude::*;
 
 use crate::model::doc::{self, NODE_H, NODE_W};
 use crate::model::format::thousands;
+use crate::model::service;
 use crate::model::text_width::em_width;
 use crate::state::{AppState, EditAction, PanelAction, Sel, SelectAction, ViewAction, DEAD_LETTER_DIP};
 use crate::ui::editor::label_place::{above_middle, place_label, Rect, Segment};
@@ -360,6 +361,7 @@ pub fn canvas(
     let nodes = doc::nodes(d).iter().enumerate().map(|(index, n)| {
         let id = doc::node_id(n).to_owned();
         let kind = doc::node_kind(n).to_owned();
+        let shown = service::shown_kind(n);
         let (x, y) = pos(&id);
         let status = status_of(&id);
         let face = Face::of(&kind, status);
@@ -367,7 +369,7 @@ pub fn canvas(
         let selected = state.is_selected(&Sel::Node(id.clone()));
         let problem = state.node_has_problem(index);
         let flowing = in_flow(&id);
-        let label = face.label(&kind, &id)
+        let label = face.label(shown, &id)
             + if problem { ", has a problem (see the inspector)" } else { "" }
             + if flowing { ", on the followed flow" } else { "" };
         let on_focus = {
@@ -380,13 +382,14 @@ pub fn canvas(
                 }
             })
         };
-        let sends = matches!(kind.as_str(), "producer" | "exchange" | "queue" | "topic");
+        // A consumer sends too: wired onwards, it is a service.
+        let sends = matches!(kind.as_str(), "producer" | "exchange" | "queue" | "topic" | "consumer");
         let receives = matches!(kind.as_str(), "exchange" | "queue" | "topic" | "consumer");
         html! {
-            <g key={format!("n-{id}")} class={classes!("node", format!("kind-{kind}"), format!("state-{state_word}"), selected.then_some("selected"), problem.then_some("problem"), flowing.then_some("in-flow"))}
+            <g key={format!("n-{id}")} class={classes!("node", format!("kind-{shown}"), format!("state-{state_word}"), selected.then_some("selected"), problem.then_some("problem"), flowing.then_some("in-flow"))}
                transform={format!("translate({} {})", Plain(x), Plain(y))} data-node={id.clone()} tabindex="0" role="button"
                aria-label={label} aria-pressed={crate::ui::true_false(selected)} onfocus={on_focus}>
-                { node_body(&id, &kind, &face) }
+                { node_body(&id, shown, &face) }
                 if problem {
                     <g class="problem-badge"><circle cx={plain(NODE_W - 10.0)} cy="10" r="10" /><text x={plain(NODE_W - 10.0)} y="15">{ "!" }</text></g>
                 }

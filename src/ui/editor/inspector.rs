@@ -9,9 +9,9 @@ use serde_json::Value;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::model::doc;
 use crate::model::fields::{self, Field, Input};
 use crate::model::format::format_time;
+use crate::model::{doc, service};
 use crate::state::{AppState, EditAction, FieldOwner, ScenarioField, Sel};
 use crate::ui::icons;
 
@@ -221,23 +221,62 @@ fn node_settings(
 
     let now = node_now_controls(state, id, &kind);
     let wire_to = wire_to(state, id, &kind, chosen);
+    let rules = (kind == "consumer").then(|| add_rule(state, id, node));
+    let shown = doc::kind_label(service::shown_kind(node));
     let d = state.dispatcher();
     html! {
         <>
-            <h3>{ format!("{} {id}", doc::kind_label(&kind)) }</h3>
+            <h3>{ format!("{shown} {id}") }</h3>
             { rename }
-            { for sections.into_iter().map(|(section, fs)| html! {
-                <fieldset class="section">
-                    <legend>{ section }</legend>
-                    { for fs.into_iter().map(|f| field_control(state, &owner, node, f)) }
-                </fieldset>
+            { for sections.into_iter().map(|(section, fs)| {
+                let remove = fs.first().and_then(|f| rule_slot(f.path)).map(|k| rule_button(state, id, Some(k)));
+                html! {
+                    <fieldset class="section">
+                        <legend>{ section }</legend>
+                        { for fs.into_iter().map(|f| field_control(state, &owner, node, f)) }
+                        { for remove }
+                    </fieldset>
+                }
             }) }
+            { for rules }
             { now }
             { wire_to }
             <button type="button" class="danger" onclick={Callback::from(move |_| d.dispatch(EditAction::DeleteSelection.into()))}>
-                { icons::button_icon("trash") }<span>{ format!("Delete {}", doc::kind_label(&kind).to_ascii_lowercase()) }</span>
+                { icons::button_icon("trash") }<span>{ format!("Delete {}", shown.to_ascii_lowercase()) }</span>
             </button>
         </>
+    }
+}
+
+/// The rule a field belongs to: 1 for `/publishes/1/on`.
+fn rule_slot(path: &str) -> Option<usize> {
+    path.strip_prefix("/publishes/")?.split('/').next()?.parse().ok()
+}
+
+/// "Add rule" (`remove` none) or "Remove rule 2" (`remove` 1).
+fn rule_button(state: &UseReducerHandle<AppState>, id: &str, remove: Option<usize>) -> Html {
+    let d = state.dispatcher();
+    let id = id.to_owned();
+    let label = remove.map_or_else(|| "Add rule".to_owned(), |k| format!("Remove rule {}", k + 1));
+    html! {
+        <button type="button" onclick={Callback::from(move |_| d.dispatch(EditAction::Rule { id: id.clone(), remove }.into()))}>
+            { label }
+        </button>
+    }
+}
+
+/// "Add rule", under a consumer's rules: its first makes it a service.
+fn add_rule(state: &UseReducerHandle<AppState>, id: &str, node: &Value) -> Html {
+    let n = service::rules(node).len();
+    html! {
+        <div class="now">
+            if n < service::RULE_SLOTS {
+                { rule_button(state, id, None) }
+            }
+            if n == 0 {
+                <p class="field-help">{ "A rule makes it a service: it publishes events down one outgoing wire." }</p>
+            }
+        </div>
     }
 }
 
@@ -299,7 +338,7 @@ fn node_now_controls(state: &UseReducerHandle<AppState>, id: &str, kind: &str) -
 
 /// Wiring without a mouse: pick a target and add the wire.
 fn wire_to(state: &UseReducerHandle<AppState>, id: &str, kind: &str, chosen: &UseStateHandle<Option<String>>) -> Html {
-    if !matches!(kind, "producer" | "exchange" | "queue" | "topic") {
+    if !matches!(kind, "producer" | "exchange" | "queue" | "topic" | "consumer") {
         return html! {};
     }
     let targets: Vec<String> = doc::nodes(&state.doc)

@@ -8,8 +8,8 @@ use broker::decimal::Plain;
 use broker::Outcome;
 use yew::prelude::*;
 
-use crate::model::doc;
 use crate::model::format::thousands;
+use crate::model::{doc, service};
 use crate::play::compare::{differences, scene_box, Comparison};
 use crate::ui::editor::canvas::{curve, node_body, wire_line, Face};
 
@@ -40,14 +40,15 @@ pub fn compare_pane(props: &ComparePaneProps) -> Html {
     let nodes = doc::nodes(d).iter().map(|n| {
         let id = doc::node_id(n);
         let kind = doc::node_kind(n);
+        let shown = service::shown_kind(n);
         let (x, y) = doc::position(d, id);
         let status = c.status.iter().find(|s| s.id == id);
         let face = Face::of(kind, status);
         html! {
-            <g class={classes!("node", "read-only", format!("kind-{kind}"), format!("state-{}", status.map_or("", |s| s.state)))}
+            <g class={classes!("node", "read-only", format!("kind-{shown}"), format!("state-{}", status.map_or("", |s| s.state)))}
                transform={format!("translate({} {})", Plain(x), Plain(y))} role="img"
-               aria-label={face.label(kind, id)}>
-                { node_body(id, kind, &face) }
+               aria-label={face.label(shown, id)}>
+                { node_body(id, shown, &face) }
             </g>
         }
     });
