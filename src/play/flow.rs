@@ -247,15 +247,14 @@ impl Flow {
         Flow { root: members[0], members, spans: r.spans, from, to, last, open }
     }
 
-    /// One row per node, in the order they first took part; each handling linked to its
-    /// message's publish.
+    /// One row per node, in the order they first took part (spans are made in the flow's
+    /// order: a message, then its handlings, then what they published); each handling linked
+    /// to its message's publish.
     pub fn by_service(&self, sim: &Simulation) -> (Vec<Row>, Vec<Link>) {
         let mut rows: Vec<(NodeId, Row)> = Vec::new();
-        let mut order: Vec<usize> = (0..self.spans.len()).collect();
-        broker::sort::sort_by_key(&mut order, |&i| (self.spans[i].start(), i));
-        let mut row_of = vec![0; self.spans.len()];
-        for i in order {
-            let node = self.spans[i].node;
+        let mut row_of = Vec::with_capacity(self.spans.len());
+        for (i, span) in self.spans.iter().enumerate() {
+            let node = span.node;
             let at = match rows.iter().position(|(n, _)| *n == node) {
                 Some(at) => at,
                 None => {
@@ -265,7 +264,7 @@ impl Flow {
                 }
             };
             rows[at].1.spans.push(i);
-            row_of[i] = at;
+            row_of.push(at);
         }
         let links = self
             .spans
@@ -299,9 +298,7 @@ impl Flow {
             _ => node.to_string(),
         };
         rows.push(Row { label, depth, spans: vec![i] });
-        let mut children: Vec<usize> = (0..self.spans.len()).filter(|&c| self.spans[c].parent == Some(i)).collect();
-        broker::sort::sort_by_key(&mut children, |&c| (self.spans[c].start(), c));
-        for c in children {
+        for c in (0..self.spans.len()).filter(|&c| self.spans[c].parent == Some(i)) {
             self.walk(c, depth + 1, journal, sim, rows);
         }
     }
@@ -502,14 +499,8 @@ fn ends_handling(e: &Event) -> bool {
 mod tests {
     use super::*;
     use crate::model::presets::PRESETS;
+    use crate::play::journal::tests::scouted;
     use crate::play::player::Player;
-
-    fn scouted(slug: &str) -> Player {
-        let p = PRESETS.iter().find(|p| p.slug == slug).unwrap();
-        let mut player = Player::new(broker::load_model(p.json).unwrap());
-        while player.scout(5_000) {}
-        player
-    }
 
     fn flow_of(p: &Player, key: &str) -> Flow {
         let j = p.journal.borrow();

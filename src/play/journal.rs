@@ -236,11 +236,12 @@ impl Journal {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use crate::model::presets::PRESETS;
     use crate::play::player::Player;
 
-    fn scouted(slug: &str) -> Player {
+    /// A lesson's player with the whole run scouted.
+    pub(crate) fn scouted(slug: &str) -> Player {
         let p = PRESETS.iter().find(|p| p.slug == slug).unwrap();
         let mut player = Player::new(broker::load_model(p.json).unwrap());
         while player.scout(5_000) {}

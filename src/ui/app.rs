@@ -59,7 +59,6 @@ pub fn app() -> Html {
     let palette_hooks = use_palette();
     let canvas_hooks = use_canvas(&state, &region);
     use_passport_in_view(&state, showing(offered, state.tab) == Some(Tab::Passport));
-    crate::ui::panels::flow::use_flow_focus(&state);
     let wire_to = use_wire_to_choice(&state, showing(offered, state.tab) == Some(Tab::Inspector));
 
     let on_message = {

@@ -8,8 +8,7 @@
 //! The chart is written as markup text and clicks reach it through one listener on the chart
 //! (each bar carries its message and time): built with `html!`, bar by bar, the same chart
 //! was 19 KB of gzip'd wasm against a budget with 13 KB to spare. Rebuilding the markup
-//! replaces the bars, so the bar last pressed gets the focus back after each render
-//! ([`use_flow_focus`]).
+//! replaces the bars, so the bar last pressed gets the focus back after the render ([`refocus`]).
 
 use std::cell::RefCell;
 use std::fmt::Write;
@@ -31,20 +30,20 @@ thread_local! {
     static REFOCUS: RefCell<Option<String>> = const { RefCell::new(None) };
 }
 
-/// Gives the focus back to the bar last pressed after the chart is rebuilt around it.
-#[hook]
-pub fn use_flow_focus(state: &AppState) {
-    crate::ui::use_effect_on(
-        (state.t_us, state.message, state.flow_tree),
-        Box::new(|_| {
-            if let Some(id) = REFOCUS.with(|r| r.borrow_mut().take()) {
-                let el = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(&id));
-                if let Some(el) = el.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
-                    let _ = el.focus();
-                }
-            }
-        }),
-    );
+/// Whether a bar was pressed and waits to get the focus back.
+pub fn refocus_pending() -> bool {
+    REFOCUS.with(|r| r.borrow().is_some())
+}
+
+/// Gives the focus back to the bar last pressed, after the chart was rebuilt around it (run
+/// by the passport's effect, `use_passport_in_view`).
+pub fn refocus() {
+    if let Some(id) = REFOCUS.with(|r| r.borrow_mut().take()) {
+        let el = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(&id));
+        if let Some(el) = el.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+            let _ = el.focus();
+        }
+    }
 }
 
 /// Text for markup: `&`, `<`, `>` and quotes written as entities (names come from the
@@ -80,9 +79,12 @@ pub fn flow_view(state: &UseReducerHandle<AppState>) -> Html {
     // How it ended, at the outcome's moment, when the scenario names its flows.
     let record =
         state.outcome.flows.as_ref().and_then(|f| f.records.iter().find(|r| r.refs.first() == Some(&flow.root)));
-    let mut handlers: Vec<u32> = flow.spans.iter().filter(|s| s.kind == SpanKind::Handling).map(|s| s.node.0).collect();
-    broker::sort::sort(&mut handlers);
-    handlers.dedup();
+    let mut handlers: Vec<u32> = Vec::new();
+    for s in flow.spans.iter().filter(|s| s.kind == SpanKind::Handling) {
+        if !handlers.contains(&s.node.0) {
+            handlers.push(s.node.0);
+        }
+    }
     let (n, h) = (flow.members.len(), handlers.len());
     let summary = format!(
         "{n} message{}, handled at {h} consumer{}, from {} to {}{}. Now: {}.",

@@ -49,10 +49,14 @@ pub fn use_passport_in_view(state: &UseReducerHandle<AppState>, shown: bool) {
         let journal = engine.player.journal.borrow();
         journal.of_message(msg).filter(|e| e.t.0 <= state.t_us).count()
     });
-    use_effect_with((shown, state.message, now_key), |(shown, _, _)| {
+    // The flow view's bar last pressed gets the focus back once its chart is rebuilt: the
+    // same effect, so the wasm carries one copy of Yew's effect code for both.
+    let refocus = crate::ui::panels::flow::refocus_pending().then_some(state.t_us);
+    use_effect_with((shown, state.message, now_key, refocus), |(shown, _, _, _)| {
         if *shown {
             keep_current_in_view();
         }
+        crate::ui::panels::flow::refocus();
     });
 }
 
