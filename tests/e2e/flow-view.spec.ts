@@ -70,6 +70,7 @@ test('a flow line of the verdict opens the flow view: every service of the flow,
 
   // The same flow as a parent-child tree: each message under the handling that published it.
   await view.getByRole('radio', { name: 'Parent-child tree' }).check();
+  await expect(view.getByRole('radio', { name: 'Parent-child tree' })).toBeFocused();
   const spans = view.getByRole('list', { name: 'Spans, each under its parent' }).getByRole('listitem');
   await expect(spans.nth(0)).toContainText('OrderPlaced checkout-7');
   await expect(spans.nth(1)).toContainText('payment');
@@ -77,6 +78,11 @@ test('a flow line of the verdict opens the flow view: every service of the flow,
   await expect(spans.nth(3)).toContainText('inventory');
   await expect(spans.nth(4)).toContainText('StockFailed inventory-7');
   await shot(page, 'flow-view-tree');
+  // The arrow keys move between the two layouts, as in any radio group.
+  await page.keyboard.press('ArrowUp');
+  await expect(view.getByRole('list', { name: 'Services' })).toBeVisible();
+  await expect(view.getByRole('radio', { name: 'By service, with links' })).toBeChecked();
+  await expect(view.getByRole('radio', { name: 'By service, with links' })).toBeFocused();
   await view.screenshot({ path: '../../target/screenshots/flow-view-tree-panel.png' });
 });
 
@@ -94,6 +100,8 @@ test('with compensation the payment service refunds: the flow view marks the com
   const view = flowView(page);
   await expect(view.getByRole('heading', { name: 'Flow of order-7 (checkout-7)' })).toBeVisible();
   await expect(view).toContainText('Compensated: it was compensated with StockFailed (inventory-7).');
+  // Its effect ledger: the card charged once and refunded once.
+  await expect(view).toContainText('Effects applied: charge card 1, refund card 1.');
   await expect(view.getByRole('img', { name: 'compensation: refund card' })).toHaveCount(1);
   await shot(page, 'flow-view-compensated');
   await view.screenshot({ path: '../../target/screenshots/flow-view-compensated-panel.png' });

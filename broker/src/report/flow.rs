@@ -30,9 +30,17 @@ pub struct FlowRecord {
     pub state: FlowState,
     pub messages: u32,
     pub why: String,
+    /// Its effect ledger: each business effect applied in it and how many times ("charge
+    /// card": 1, "refund card": 1), in the order they first happened.
+    #[serde(serialize_with = "ledger", skip_serializing_if = "Vec::is_empty")]
+    pub effects: Vec<(Arc<str>, u32)>,
     /// Its messages (indices into the outcome's rows, at most [`REFS`]), in publish order.
     #[serde(skip)]
     pub refs: Vec<u32>,
+}
+
+fn ledger<S: serde::Serializer>(effects: &[(Arc<str>, u32)], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_map(effects.iter().map(|(e, n)| (e.as_ref(), n)))
 }
 
 /// The flows of a run: how many ended in each state, and each one.
@@ -143,12 +151,21 @@ impl Simulation {
                 FlowState::Inconsistent => flows.inconsistent += 1,
             }
             let root = rows.get(a.root)?;
+            let mut effects: Vec<(Arc<str>, u32)> = Vec::new();
+            for &(e, _, n) in &a.effects {
+                let name = &self.effects[e as usize];
+                match effects.iter_mut().find(|x| *x.0 == **name) {
+                    Some(x) => x.1 += n,
+                    None => effects.push((name.as_str().into(), n)),
+                }
+            }
             flows.records.push(FlowRecord {
                 flow: root.id,
                 key: root.key,
                 state,
                 messages: a.messages,
                 why,
+                effects,
                 refs: a.refs,
             });
         }

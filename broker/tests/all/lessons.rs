@@ -490,6 +490,16 @@ fn a_flow_across_services_is_compensated_and_without_its_compensation_is_inconsi
     assert_eq!(at("inventory-7", "Caused"), Some(2000));
     let refund = events(&trace, "EffectApplied").into_iter().find(|e| e["msg"] == "inventory-7").expect("a refund");
     assert_eq!((refund["node"].as_str(), refund["t_us"].as_u64()), (Some("payment"), Some(2_120_000)));
+    // The flow's effect ledger: charged once, refunded once; a completed order has no refund.
+    let ledger = |key: &str| {
+        let r = o.flows.as_ref().unwrap().records.iter().find(|r| r.key.as_deref() == Some(key)).unwrap();
+        r.effects.iter().map(|(e, n)| (e.to_string(), *n)).collect::<Vec<_>>()
+    };
+    assert_eq!(ledger("order-7"), [("charge card".to_string(), 1), ("refund card".to_string(), 1)]);
+    assert!(!ledger("order-8").iter().any(|(e, _)| e == "refund card"), "{:?}", ledger("order-8"));
+    let json = serde_json::to_value(o.flows.as_ref().unwrap()).unwrap();
+    let seven = json["records"].as_array().unwrap().iter().find(|r| r["key"] == "order-7").unwrap();
+    assert_eq!(seven["effects"], serde_json::json!({"charge card": 1, "refund card": 1}));
 }
 
 #[test]

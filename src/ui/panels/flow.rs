@@ -26,19 +26,30 @@ use crate::state::{AppState, PanelAction};
 const MAX_ROWS: usize = 80;
 
 thread_local! {
-    /// The id of the bar last pressed, to focus again once the chart is rebuilt.
-    static REFOCUS: RefCell<Option<String>> = const { RefCell::new(None) };
+    /// The id of the control last pressed, to focus again once the view is rebuilt, and how
+    /// many presses there have been (so that two presses in a row are two changes).
+    static REFOCUS: RefCell<(Option<String>, u32)> = const { RefCell::new((None, 0)) };
 }
 
-/// Whether a bar was pressed and waits to get the focus back.
-pub fn refocus_pending() -> bool {
-    REFOCUS.with(|r| r.borrow().is_some())
+/// The press waiting to get the focus back, if one is.
+pub fn refocus_pending() -> Option<u32> {
+    REFOCUS.with(|r| {
+        let r = r.borrow();
+        r.0.as_ref().map(|_| r.1)
+    })
+}
+
+fn pressed(id: String) {
+    REFOCUS.with(|r| {
+        let mut r = r.borrow_mut();
+        *r = (Some(id), r.1.wrapping_add(1));
+    });
 }
 
 /// Gives the focus back to the bar last pressed, after the chart was rebuilt around it (run
 /// by the passport's effect, `use_passport_in_view`).
 pub fn refocus() {
-    if let Some(id) = REFOCUS.with(|r| r.borrow_mut().take()) {
+    if let Some(id) = REFOCUS.with(|r| r.borrow_mut().0.take()) {
         let el = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(&id));
         if let Some(el) = el.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
             let _ = el.focus();
@@ -64,49 +75,12 @@ fn esc(s: &str) -> String {
 }
 
 pub fn flow_view(state: &UseReducerHandle<AppState>) -> Html {
-    let Some(msg) = state.message else {
-        return html! {
-            <section class="flow-view" aria-label="Flow view">
-                <p class="hint">{ "Choose a message to see its whole flow: click a token on the canvas, a row in the event log, a message named in the Outcome, or \"See the flow\" on a flow's line in the verdict." }</p>
-            </section>
-        };
+    let body = match state.message {
+        None => "<p class=\"hint\">Choose a message to see its whole flow: click a token on the canvas, a row in the event log, a message named in the Outcome, or \"See the flow\" on a flow's line in the verdict.</p>".to_string(),
+        Some(msg) => markup(state, msg),
     };
-    let engine = state.engine.borrow();
-    let journal = engine.player.journal.borrow();
-    let sim = engine.player.sim();
-    let flow = Flow::read(&journal, sim, msg, state.t_us);
-    let now = state.t_us;
-    // How it ended, at the outcome's moment, when the scenario names its flows.
-    let record =
-        state.outcome.flows.as_ref().and_then(|f| f.records.iter().find(|r| r.refs.first() == Some(&flow.root)));
-    let mut handlers: Vec<u32> = Vec::new();
-    for s in flow.spans.iter().filter(|s| s.kind == SpanKind::Handling) {
-        if !handlers.contains(&s.node.0) {
-            handlers.push(s.node.0);
-        }
-    }
-    let (n, h) = (flow.members.len(), handlers.len());
-    let summary = format!(
-        "{n} message{}, handled at {h} consumer{}, from {} to {}{}. Now: {}.",
-        if n == 1 { "" } else { "s" },
-        if h == 1 { "" } else { "s" },
-        format_time(flow.from),
-        format_time(flow.last),
-        if flow.open { ", something of it still waiting" } else { "" },
-        format_time(now),
-    );
-    let (rows, links) = if state.flow_tree { (flow.as_tree(&journal, sim), Vec::new()) } else { flow.by_service(sim) };
-    let chart = chart(&flow, &rows, &links, &journal, sim, now, state.flow_tree);
-    let choose = |tree: bool, label: &'static str| {
-        let d = state.dispatcher();
-        html! {
-            <label class="flow-choice">
-                <input type="radio" name="flow-layout" checked={state.flow_tree == tree}
-                       onchange={Callback::from(move |_: Event| d.dispatch(PanelAction::SetFlowTree(tree).into()))} />
-                { label }
-            </label>
-        }
-    };
+    // One listener each for the whole view: a bar moves the timeline, a radio button
+    // changes the layout; each gets the focus back once the view is rebuilt.
     let onclick = {
         let d = state.dispatcher();
         Callback::from(move |e: MouseEvent| {
@@ -117,38 +91,97 @@ pub fn flow_view(state: &UseReducerHandle<AppState>) -> Html {
             let Some(bar) = bar else { return };
             let num = |name: &str| bar.get_attribute(name).and_then(|v| v.parse::<u64>().ok());
             if let (Some(m), Some(t)) = (num("data-m"), num("data-t")) {
-                REFOCUS.with(|r| *r.borrow_mut() = Some(bar.id()));
+                pressed(bar.id());
                 d.dispatch(PanelAction::ShowMessage { msg: m as u32, open: false, at: Some(t) }.into());
             }
         })
     };
-    html! {
-        <section class="flow-view" aria-label="Flow view">
-            <h3 class="passport-title">{ format!("Flow of {}", journal.label(sim, flow.root)) }</h3>
-            if let Some(r) = record {
-                <p class={classes!("flow-state", format!("flow-{}", r.state.name()))}>
-                    <strong>{ state_label(r.state) }</strong>{ ": " }{ r.why.clone() }{ "." }
-                </p>
+    let onchange = {
+        let d = state.dispatcher();
+        Callback::from(move |e: Event| {
+            let Some(radio) = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return };
+            let id = radio.id();
+            if id.starts_with("flow-as-") {
+                let tree = id == "flow-as-tree";
+                pressed(id);
+                d.dispatch(PanelAction::SetFlowTree(tree).into());
             }
-            <p class="passport-fate">{ summary }</p>
-            <div class="flow-choices" role="radiogroup" aria-label="Draw the flow">
-                { choose(false, "By service, with links") }
-                { choose(true, "Parent-child tree") }
-            </div>
-            <div class={classes!("flow-chart", state.flow_tree.then_some("tree"))} {onclick}>{ Html::from_html_unchecked(chart.into()) }</div>
-            <p class="flow-legend">
-                <span class="key-bar bar-wait"></span>{ " waiting " }
-                <span class="key-bar bar-work"></span>{ " processing " }
-                <span class="key-bar bar-backoff"></span>{ " retry backoff" }
-                { for Sign::ALL.iter().map(|s| html! { <>{ " · " }<span class="glyph">{ s.glyph() }</span>{ " " }{ s.meaning() }</> }) }
-            </p>
-        </section>
+        })
+    };
+    html! {
+        <section class="flow-view" aria-label="Flow view" {onclick} {onchange}>{ Html::from_html_unchecked(body.into()) }</section>
     }
+}
+
+/// The view of the flow of `msg`: what it is and how it ended, the layout's choice, the
+/// chart and its key.
+fn markup(state: &AppState, msg: u32) -> String {
+    let engine = state.engine.borrow();
+    let journal = engine.player.journal.borrow();
+    let sim = engine.player.sim();
+    let flow = Flow::read(&journal, sim, msg, state.t_us);
+    let now = state.t_us;
+    let mut out = format!(r#"<h3 class="passport-title">Flow of {}</h3>"#, esc(&journal.label(sim, flow.root)));
+    // How it ended and its effect ledger, at the outcome's moment, when the scenario names
+    // its flows.
+    let record =
+        state.outcome.flows.as_ref().and_then(|f| f.records.iter().find(|r| r.refs.first() == Some(&flow.root)));
+    if let Some(r) = record {
+        let _ = write!(
+            out,
+            r#"<p class="flow-state flow-{}"><strong>{}</strong>: {}.</p>"#,
+            r.state.name(),
+            state_label(r.state),
+            esc(&r.why)
+        );
+    }
+    let mut handlers: Vec<u32> = Vec::new();
+    for s in flow.spans.iter().filter(|s| s.kind == SpanKind::Handling) {
+        if !handlers.contains(&s.node.0) {
+            handlers.push(s.node.0);
+        }
+    }
+    let (n, h) = (flow.members.len(), handlers.len());
+    let _ = write!(
+        out,
+        r#"<p class="passport-fate">{n} message{}, handled at {h} consumer{}, from {} to {}{}. Now: {}.</p>"#,
+        if n == 1 { "" } else { "s" },
+        if h == 1 { "" } else { "s" },
+        format_time(flow.from),
+        format_time(flow.last),
+        if flow.open { ", something of it still waiting" } else { "" },
+        format_time(now),
+    );
+    if let Some(r) = record.filter(|r| !r.effects.is_empty()) {
+        out.push_str(r#"<p class="passport-fate">Effects applied: "#);
+        for (i, (e, n)) in r.effects.iter().enumerate() {
+            let _ = write!(out, "{}{} {n}", if i > 0 { ", " } else { "" }, esc(e));
+        }
+        out.push_str(".</p>");
+    }
+    let tree = state.flow_tree;
+    let _ = write!(
+        out,
+        r#"<div class="flow-choices" role="radiogroup" aria-label="Draw the flow"><label class="flow-choice"><input type="radio" name="flow-layout" id="flow-as-links"{}>By service, with links</label><label class="flow-choice"><input type="radio" name="flow-layout" id="flow-as-tree"{}>Parent-child tree</label></div><div class="flow-chart{}">"#,
+        if tree { "" } else { " checked" },
+        if tree { " checked" } else { "" },
+        if tree { " tree" } else { "" },
+    );
+    let (rows, links) = if tree { (flow.as_tree(&journal, sim), Vec::new()) } else { flow.by_service(sim) };
+    chart(&mut out, &flow, &rows, &links, &journal, sim, now, tree);
+    out.push_str(r#"</div><p class="flow-legend"><span class="key-bar bar-wait"></span> waiting <span class="key-bar bar-work"></span> processing <span class="key-bar bar-backoff"></span> retry backoff"#);
+    for s in Sign::ALL {
+        let _ = write!(out, r#" · <span class="glyph">{}</span> {}"#, s.glyph(), s.meaning());
+    }
+    out.push_str("</p>");
+    out
 }
 
 /// The chart's markup: the rows with their bars and marks, then the links, the arrowheads
 /// and the playhead drawn over the lanes (100 units a row, 1,000 across).
+#[allow(clippy::too_many_arguments)]
 fn chart(
+    out: &mut String,
     flow: &Flow,
     rows: &[Row],
     links: &[crate::play::flow::Link],
@@ -156,12 +189,13 @@ fn chart(
     sim: &broker::Simulation,
     now: u64,
     tree: bool,
-) -> String {
+) {
     let shown = rows.len().min(MAX_ROWS);
     let span_us = (flow.to - flow.from).max(1) as f64;
     // Percent across the lane; a little room on the right so the last bar shows.
     let x = |t: u64| (t.saturating_sub(flow.from) as f64 / span_us * 97.0).clamp(0.0, 100.0);
-    let mut out = format!(
+    let _ = write!(
+        out,
         r#"<ol class="flow-rows" aria-label="{}">"#,
         if tree { "Spans, each under its parent" } else { "Services" }
     );
@@ -255,7 +289,6 @@ fn chart(
     if rows.len() > shown {
         let _ = write!(out, r#"<p class="hint">{} more rows are not drawn.</p>"#, rows.len() - shown);
     }
-    out
 }
 
 /// A flow state as the Outcome's counts name it ("Still in flight").
