@@ -378,7 +378,7 @@ static CONSUMER: &[Field] = with_service_fields!([
     only("topic", f(DEAD, "/dead_letter", "Dead-letter target", "", NodeRef(&["dead_letter_queue", "topic"]), "Where records go when retries give up with dead-letter: another topic or a dead-letter queue.")),
     f(FAILURES, "/faults/@crash", "Crash", "", Fault("crash", r#"{"probability":0.05,"point":"after_effect","recover_after_ms":1000}"#), "The consumer crashes now and then at a chosen point and comes back later."),
     f(FAILURES, "/faults/@crash/probability", "Crash probability", "", Number, "Chance of a crash per message, 0 to 1."),
-    f(FAILURES, "/faults/@crash/point", "Crash point", "", Choice(&[("before_processing", "Before processing"), ("after_effect", "After the effect, before the ack"), ("after_ack", "After the ack")]), "When in handling a message the crash happens."),
+    f(FAILURES, "/faults/@crash/point", "Crash point", "", Choice(&[("before_processing", "Before processing"), ("after_effect", "After the effect, before the ack"), ("after_publish", "After a service's publish"), ("after_ack", "After the ack")]), "When in handling a message the crash happens; after a service's publish needs publishes."),
     f(FAILURES, "/faults/@crash/recover_after_ms", "Recover after", "ms", Int, "Downtime after a crash, 0 to 86,400,000 ms; default 1000."),
     f(FAILURES, "/faults/@slow", "Slow down", "", Fault("slow", r#"{"factor":2}"#), "Processing takes longer than usual."),
     f(FAILURES, "/faults/@slow/factor", "Slow-down factor", "×", Number, "Processing times are multiplied by this, 0.001 to 10,000."),

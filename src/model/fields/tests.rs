@@ -162,7 +162,8 @@ fn every_field_writes_a_setting_the_core_accepts() {
         assert!(problems(&base).is_empty(), "{shape}: {:?}", problems(&base));
         let fields = fields_for(kind).iter().filter(|f| applies.contains(&f.applies));
         for f in fields.filter(|f| !of_a_service(kind, f) || *shape == "service") {
-            for text in samples(&base, id, f) {
+            // A crash after the publish is a point in a service's handler only.
+            for text in samples(&base, id, f).into_iter().filter(|t| t != "after_publish" || *shape == "service") {
                 let mut s = base.clone();
                 apply(&mut s, id, f, &text);
                 let obj = match id.strip_prefix("wire:") {
