@@ -8,9 +8,9 @@
 //! The chart is written as markup text and clicks reach it through one listener on the chart
 //! (each bar carries its message and time): built with `html!`, bar by bar, the same chart
 //! was 19 KB of gzip'd wasm against a budget with 13 KB to spare. Rebuilding the markup
-//! replaces the bars, so the bar last pressed gets the focus back after the render ([`refocus`]).
+//! replaces the bars, so the bar last pressed gets the focus back after the render
+//! (`markup::refocus`).
 
-use std::cell::RefCell;
 use std::fmt::Write;
 
 use broker::decimal::Plain;
@@ -21,58 +21,10 @@ use yew::prelude::*;
 use crate::model::format::format_time;
 use crate::play::flow::{Flow, Part, Row, Sign, SpanKind};
 use crate::state::{AppState, PanelAction};
+use crate::ui::panels::markup::{esc, on_press, pressed};
 
 /// The most rows drawn; a flow amplified into hundreds of messages says how many are left out.
 const MAX_ROWS: usize = 80;
-
-thread_local! {
-    /// The id of the control last pressed, to focus again once the view is rebuilt, and how
-    /// many presses there have been (so that two presses in a row are two changes).
-    static REFOCUS: RefCell<(Option<String>, u32)> = const { RefCell::new((None, 0)) };
-}
-
-/// The press waiting to get the focus back, if one is.
-pub fn refocus_pending() -> Option<u32> {
-    REFOCUS.with(|r| {
-        let r = r.borrow();
-        r.0.as_ref().map(|_| r.1)
-    })
-}
-
-fn pressed(id: String) {
-    REFOCUS.with(|r| {
-        let mut r = r.borrow_mut();
-        *r = (Some(id), r.1.wrapping_add(1));
-    });
-}
-
-/// Gives the focus back to the bar last pressed, after the chart was rebuilt around it (run
-/// by the passport's effect, `use_passport_in_view`).
-pub fn refocus() {
-    if let Some(id) = REFOCUS.with(|r| r.borrow_mut().0.take()) {
-        let el = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(&id));
-        if let Some(el) = el.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
-            let _ = el.focus();
-        }
-    }
-}
-
-/// Text for markup: `&`, `<`, `>` and quotes written as entities (names come from the
-/// scenario file).
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 pub fn flow_view(state: &UseReducerHandle<AppState>) -> Html {
     let body = match state.message {
@@ -81,21 +33,7 @@ pub fn flow_view(state: &UseReducerHandle<AppState>) -> Html {
     };
     // One listener each for the whole view: a bar moves the timeline, a radio button
     // changes the layout; each gets the focus back once the view is rebuilt.
-    let onclick = {
-        let d = state.dispatcher();
-        Callback::from(move |e: MouseEvent| {
-            let bar = e
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                .and_then(|el| el.closest("button[data-t]").ok().flatten());
-            let Some(bar) = bar else { return };
-            let num = |name: &str| bar.get_attribute(name).and_then(|v| v.parse::<u64>().ok());
-            if let (Some(m), Some(t)) = (num("data-m"), num("data-t")) {
-                pressed(bar.id());
-                d.dispatch(PanelAction::ShowMessage { msg: m as u32, open: false, at: Some(t) }.into());
-            }
-        })
-    };
+    let onclick = on_press(state);
     let onchange = {
         let d = state.dispatcher();
         Callback::from(move |e: Event| {

@@ -3,6 +3,8 @@
 //! moves the timeline to the row's moment. The log reads the scout's journal, so it costs
 //! nothing while the page plays, and shows a page of rows at a time.
 
+use std::fmt::Write;
+
 use broker::{Names, Simulation};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -10,11 +12,14 @@ use yew::prelude::*;
 use crate::model::format::{format_time, thousands};
 use crate::play::journal::Journal;
 use crate::play::words;
-use crate::state::{AppState, LogFilter, PanelAction, TransportAction, LOG_PAGE};
+use crate::state::{AppState, LogFilter, PanelAction, LOG_PAGE};
+use crate::ui::panels::markup::{esc, on_press};
 
 /// One row as shown.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Row {
+    /// Its place in the journal.
+    pub entry: usize,
     pub t_us: u64,
     pub node: String,
     pub msg: Option<u32>,
@@ -80,7 +85,7 @@ fn collect(
 ) -> (Vec<Row>, usize) {
     let mut rows = Vec::new();
     let mut total = 0;
-    for e in journal.entries[..until].iter().rev() {
+    for (entry, e) in journal.entries[..until].iter().enumerate().rev() {
         if kinds.is_some_and(|k| !k.contains(&e.event.name()))
             || node.is_some_and(|n| e.node.0 != n)
             || !key_ok(e.msg())
@@ -91,6 +96,7 @@ fn collect(
         if rows.len() < limit {
             let msg = e.msg().filter(|m| m.index() < sim.messages());
             rows.push(Row {
+                entry,
                 t_us: e.t.0,
                 node: sim.model().name(e.node).to_string(),
                 msg: msg.map(|m| m.index() as u32),
@@ -152,6 +158,31 @@ pub fn event_log(state: &UseReducerHandle<AppState>) -> Html {
             if rows.len() < total { format!(" (showing the newest {})", rows.len()) } else { String::new() }
         )
     };
+    // The rows as markup (`markup`): a press follows the row's message and moves the
+    // timeline to its moment.
+    let mut list = String::from(r#"<ol class="log-rows">"#);
+    for r in &rows {
+        let selected = r.msg.is_some() && r.msg == state.message;
+        let _ = write!(
+            list,
+            r#"<li class="log-row kind-{}{}"><button type="button" id="log-e{}" data-t="{}"{} aria-pressed="{}"><span class="log-time">{}</span><span class="log-node">{}</span>{}<span class="log-text">{}</span></button></li>"#,
+            r.kind.split(' ').next().unwrap_or("").to_ascii_lowercase(),
+            if selected { " selected" } else { "" },
+            r.entry,
+            r.t_us,
+            r.msg.map_or(String::new(), |m| format!(r#" data-m="{m}""#)),
+            crate::ui::true_false(selected),
+            format_time(r.t_us),
+            esc(&r.node),
+            if r.message.is_empty() {
+                String::new()
+            } else {
+                format!(r#"<span class="log-msg">{}</span>"#, esc(&r.message))
+            },
+            esc(&r.text)
+        );
+    }
+    list.push_str("</ol>");
     html! {
         <section class="event-log" aria-label="Event log">
             <div class="log-filters" role="group" aria-label="Filter the event log">
@@ -183,27 +214,7 @@ pub fn event_log(state: &UseReducerHandle<AppState>) -> Html {
                 <p class="hint">{ format!("The log keeps the first {} events of this run; {} later ones are not listed.",
                     thousands(journal.entries.len() as u64), thousands(journal.left_out)) }</p>
             }
-            <ol class="log-rows">
-                { for rows.into_iter().map(|r| {
-                    let d = state.dispatcher();
-                    let (t, msg) = (r.t_us, r.msg);
-                    let onclick = Callback::from(move |_: MouseEvent| match msg {
-                        Some(msg) => d.dispatch(PanelAction::ShowMessage { msg, open: false, at: Some(t) }.into()),
-                        None => d.dispatch(TransportAction::Seek(t).into()),
-                    });
-                    let selected = msg.is_some() && msg == state.message;
-                    html! {
-                        <li class={classes!("log-row", format!("kind-{}", r.kind.split(' ').next().unwrap_or("").to_ascii_lowercase()), selected.then_some("selected"))}>
-                            <button type="button" onclick={onclick} aria-pressed={crate::ui::true_false(selected)}>
-                                <span class="log-time">{ format_time(r.t_us) }</span>
-                                <span class="log-node">{ r.node }</span>
-                                if !r.message.is_empty() { <span class="log-msg">{ r.message }</span> }
-                                <span class="log-text">{ r.text }</span>
-                            </button>
-                        </li>
-                    }
-                }) }
-            </ol>
+            <div onclick={on_press(state)}>{ Html::from_html_unchecked(list.into()) }</div>
             if total > filter.limit {
                 <button type="button" class="tool" onclick={on_more}>{ "Show earlier events" }</button>
             }

@@ -4,6 +4,8 @@
 //! so stepping the timeline walks the message through its passport. A stop is a button that
 //! moves the timeline to it.
 
+use std::fmt::Write;
+
 use broker::Simulation;
 use yew::prelude::*;
 
@@ -11,6 +13,7 @@ use crate::model::format::format_time;
 use crate::play::journal::Journal;
 use crate::play::words;
 use crate::state::{AppState, PanelAction};
+use crate::ui::panels::markup::{esc, on_press};
 
 /// One stop in a message's life.
 #[derive(Clone, Debug, PartialEq)]
@@ -51,12 +54,12 @@ pub fn use_passport_in_view(state: &UseReducerHandle<AppState>, shown: bool) {
     });
     // The flow view's bar last pressed gets the focus back once its chart is rebuilt: the
     // same effect, so the wasm carries one copy of Yew's effect code for both.
-    let refocus = crate::ui::panels::flow::refocus_pending();
+    let refocus = crate::ui::panels::markup::refocus_pending();
     use_effect_with((shown, state.message, now_key, refocus), |(shown, _, _, _)| {
         if *shown {
             keep_current_in_view();
         }
-        crate::ui::panels::flow::refocus();
+        crate::ui::panels::markup::refocus();
     });
 }
 
@@ -123,6 +126,32 @@ pub fn passport(state: &UseReducerHandle<AppState>) -> Html {
     // Part of a flow of more than one message: the flow view shows all of it.
     let in_flow = !engine.flow.is_empty();
     let show_flow = state.dispatcher();
+    // The stops as markup (`markup`): a press moves the timeline to the stop.
+    let mut list = String::from(r#"<ol class="stops">"#);
+    for (i, s) in stops.iter().enumerate() {
+        let is_now = now == Some(i);
+        let later = now.is_none_or(|n| i > n);
+        let _ = write!(
+            list,
+            r#"<li class="stop kind-{}{}{}"{}><button type="button" id="stop-{i}" data-m="{msg}" data-t="{}"><span class="log-time">{}</span><span class="log-node">{}</span><span class="log-text">{}</span>{}</button></li>"#,
+            s.kind.split(' ').next().unwrap_or("").to_ascii_lowercase(),
+            if is_now { " stop-now" } else { "" },
+            if later { " later" } else { "" },
+            if is_now { r#" aria-current="step""# } else { "" },
+            s.t_us,
+            format_time(s.t_us),
+            esc(&s.node),
+            esc(&s.text),
+            if is_now {
+                r#"<span class="now-badge">now</span>"#
+            } else if later {
+                r#"<span class="visually-hidden"> (later)</span>"#
+            } else {
+                ""
+            }
+        );
+    }
+    list.push_str("</ol>");
     html! {
         <section class="passport" aria-label="Message passport">
             <h3 class="passport-title">{ title }</h3>
@@ -140,27 +169,7 @@ pub fn passport(state: &UseReducerHandle<AppState>) -> Html {
             if stops.is_empty() {
                 <p class="hint">{ "No stops recorded for this message in this run." }</p>
             }
-            <ol class="stops">
-                { for stops.iter().enumerate().map(|(i, s)| {
-                    let d = state.dispatcher();
-                    let t = s.t_us;
-                    let onclick = Callback::from(move |_: MouseEvent| d.dispatch(PanelAction::ShowMessage { msg, open: false, at: Some(t) }.into()));
-                    let is_now = now == Some(i);
-                    let later = now.is_none_or(|n| i > n);
-                    html! {
-                        <li class={classes!("stop", format!("kind-{}", s.kind.split(' ').next().unwrap_or("").to_ascii_lowercase()), is_now.then_some("stop-now"), later.then_some("later"))}
-                            aria-current={is_now.then_some("step")}>
-                            <button type="button" onclick={onclick}>
-                                <span class="log-time">{ format_time(s.t_us) }</span>
-                                <span class="log-node">{ s.node.clone() }</span>
-                                <span class="log-text">{ s.text.clone() }</span>
-                                if is_now { <span class="now-badge">{ "now" }</span> }
-                                if later { <span class="visually-hidden">{ " (later)" }</span> }
-                            </button>
-                        </li>
-                    }
-                }) }
-            </ol>
+            <div onclick={on_press(state)}>{ Html::from_html_unchecked(list.into()) }</div>
             if !deaths.is_empty() {
                 <h4>{ "Death records (x-death)" }</h4>
                 <ul class="deaths">
