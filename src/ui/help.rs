@@ -27,6 +27,21 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Escape", "Close this help or the lesson gallery, or clear the selection"),
 ];
 
+/// The shortcuts' table and the paragraph under it, as markup (static text, written once:
+/// as `html!` elements each row cost the wasm its own code).
+fn body() -> String {
+    let mut out = String::from(r#"<table class="shortcuts"><tbody>"#);
+    for (k, v) in SHORTCUTS {
+        out.push_str(r#"<tr><th scope="row"><kbd>"#);
+        out.push_str(k);
+        out.push_str("</kbd></th><td>");
+        out.push_str(v);
+        out.push_str("</td></tr>");
+    }
+    out.push_str("</tbody></table><h3>Building a topology</h3><p>Drag a Producer, a Queue and Consumers from the palette onto the canvas. Drag from the round port on a node's right edge to another node to wire them; a wire that makes no sense is refused with the reason. Select a node to change its settings and failure modes in the inspector, then press Play.</p>");
+    out
+}
+
 /// The ref of the help's Close button, which takes the focus whenever the help opens.
 #[hook]
 pub fn use_help_close(open: bool) -> NodeRef {
@@ -55,13 +70,7 @@ pub fn help(on_close: Callback<MouseEvent>, close_ref: NodeRef) -> Html {
                     <h2 id="help-heading">{ "Keyboard shortcuts" }</h2>
                     <button type="button" ref={close_ref} onclick={on_close}>{ "Close" }</button>
                 </div>
-                <table class="shortcuts">
-                    <tbody>
-                        { for SHORTCUTS.iter().map(|(k, v)| html! { <tr><th scope="row"><kbd>{ *k }</kbd></th><td>{ *v }</td></tr> }) }
-                    </tbody>
-                </table>
-                <h3>{ "Building a topology" }</h3>
-                <p>{ "Drag a Producer, a Queue and Consumers from the palette onto the canvas. Drag from the round port on a node's right edge to another node to wire them; a wire that makes no sense is refused with the reason. Select a node to change its settings and failure modes in the inspector, then press Play." }</p>
+                { Html::from_html_unchecked(body().into()) }
             </div>
         </div>
     }

@@ -1,6 +1,7 @@
 //! The Outcome region: the verdict in plain words, where every published message ended up,
 //! the damage, timing, and the trace hash that proves a replay is the same run.
 
+use std::fmt::Write;
 use std::rc::Rc;
 
 use broker::Outcome;
@@ -37,6 +38,53 @@ pub fn outcome_panel(props: &OutcomePanelProps) -> Html {
     }
 }
 
+/// The counts and figures under the verdict, as markup (text only, rewritten whenever the
+/// outcome changes: as `html!` elements each one cost the wasm its own code).
+fn figures(o: &Outcome) -> String {
+    let mut out = String::new();
+    let counts = |out: &mut String, heading: &str, label: &str, counts: &[(&str, u64, &str)]| {
+        let _ = write!(out, r#"<h3>{heading}</h3><dl class="counts"{label}>"#);
+        for (label, n, tone) in counts {
+            // Tone is a hint only; the label says the same in words.
+            let _ = write!(
+                out,
+                r#"<div class="count count-{tone}{}"><dt>{label}</dt><dd>{}</dd></div>"#,
+                if *n == 0 { " count-zero" } else { "" },
+                thousands(*n)
+            );
+        }
+        out.push_str("</dl>");
+    };
+    counts(&mut out, "Messages", "", &fate_counts(o));
+    if let Some(flows) = flow_counts(o) {
+        counts(&mut out, "Flows", r#" aria-label="Flows""#, &flows);
+    }
+    let figure = |out: &mut String, label: &str, value: String| {
+        let _ = write!(out, r#"<div class="figure"><dt>{label}</dt><dd>{value}</dd></div>"#);
+    };
+    out.push_str(r#"<h3>Damage and delivery</h3><dl class="figures">"#);
+    figure(&mut out, "Duplicate effects", thousands(o.duplicate_effects));
+    figure(&mut out, "Duplicates suppressed", thousands(o.duplicates_suppressed));
+    figure(&mut out, "Out of order", thousands(o.out_of_order));
+    figure(&mut out, "Retries", thousands(o.retries));
+    figure(&mut out, "Redeliveries", thousands(o.redeliveries));
+    if o.phantom_events > 0 {
+        figure(&mut out, "Phantom events (write rolled back)", thousands(o.phantom_events));
+    }
+    out.push_str(r#"</dl><h3>Timing</h3><dl class="figures">"#);
+    figure(&mut out, "Latency p50", millis(o.latency_ms.p50, o.latency_ms.samples));
+    figure(&mut out, "Latency p95", millis(o.latency_ms.p95, o.latency_ms.samples));
+    figure(&mut out, "Latency p99", millis(o.latency_ms.p99, o.latency_ms.samples));
+    figure(&mut out, "Max queue depth", thousands(o.max_queue_depth));
+    figure(&mut out, "Max consumer lag", thousands(o.max_consumer_lag));
+    let _ = write!(
+        out,
+        r#"</dl><dl class="figures trace"><div class="figure"><dt>Trace hash</dt><dd><code class="trace-hash">{}</code></dd></div></dl>"#,
+        o.trace_hash
+    );
+    out
+}
+
 /// The first message of the flow a verdict line is about, if it is about one.
 fn flow_root(o: &Outcome, refs: &[u32]) -> Option<u32> {
     o.flows.as_ref()?.records.iter().find(|r| r.refs == refs).and_then(|r| r.refs.first().copied())
@@ -62,9 +110,6 @@ fn render_outcome(o: &Outcome, p: &OutcomePanelProps) -> Html {
         format!("Paused at {at}: {} events so far.", thousands(o.events))
     } + if o.halted { " It stopped early, at one of Brokerlab's limits (see the verdict)." } else { "" };
     let verdict: Vec<&String> = o.verdict.iter().collect();
-    let figure = |label: &'static str, value: String| {
-        html! { <div class="figure"><dt>{ label }</dt><dd>{ value }</dd></div> }
-    };
     html! {
         <>
             <p class="run-status" role="status">{ status }</p>
@@ -114,52 +159,7 @@ fn render_outcome(o: &Outcome, p: &OutcomePanelProps) -> Html {
                 }) }
             </ul>
 
-            <h3>{ "Messages" }</h3>
-            <dl class="counts">
-                { for fate_counts(o).into_iter().map(|(label, n, tone)| {
-                    // Tone is a hint only; the label says the same in words.
-                    let class = classes!("count", format!("count-{tone}"), (n == 0).then_some("count-zero"));
-                    html! { <div class={class}><dt>{ label }</dt><dd>{ thousands(n) }</dd></div> }
-                }) }
-            </dl>
-
-            if let Some(flows) = flow_counts(o) {
-                <h3>{ "Flows" }</h3>
-                <dl class="counts" aria-label="Flows">
-                    { for flows.into_iter().map(|(label, n, tone)| {
-                        let class = classes!("count", format!("count-{tone}"), (n == 0).then_some("count-zero"));
-                        html! { <div class={class}><dt>{ label }</dt><dd>{ thousands(n) }</dd></div> }
-                    }) }
-                </dl>
-            }
-
-            <h3>{ "Damage and delivery" }</h3>
-            <dl class="figures">
-                { figure("Duplicate effects", thousands(o.duplicate_effects)) }
-                { figure("Duplicates suppressed", thousands(o.duplicates_suppressed)) }
-                { figure("Out of order", thousands(o.out_of_order)) }
-                { figure("Retries", thousands(o.retries)) }
-                { figure("Redeliveries", thousands(o.redeliveries)) }
-                if o.phantom_events > 0 {
-                    { figure("Phantom events (write rolled back)", thousands(o.phantom_events)) }
-                }
-            </dl>
-
-            <h3>{ "Timing" }</h3>
-            <dl class="figures">
-                { figure("Latency p50", millis(o.latency_ms.p50, o.latency_ms.samples)) }
-                { figure("Latency p95", millis(o.latency_ms.p95, o.latency_ms.samples)) }
-                { figure("Latency p99", millis(o.latency_ms.p99, o.latency_ms.samples)) }
-                { figure("Max queue depth", thousands(o.max_queue_depth)) }
-                { figure("Max consumer lag", thousands(o.max_consumer_lag)) }
-            </dl>
-
-            <dl class="figures trace">
-                <div class="figure">
-                    <dt>{ "Trace hash" }</dt>
-                    <dd><code class="trace-hash">{ &o.trace_hash }</code></dd>
-                </div>
-            </dl>
+            { Html::from_html_unchecked(figures(o).into()) }
         </>
     }
 }
