@@ -62,23 +62,27 @@ pub fn esc(s: &str) -> String {
     out
 }
 
-/// The one listener of a view written as markup: a press on a button with `data-t` moves the
-/// timeline there, following its message (`data-m`) if it has one, and keeps the focus on
-/// it (by its `id`).
+/// The one listener of a view written as markup: a press on a button with `data-m` follows
+/// that message (in the passport, shown with `data-open`) and with `data-t` moves the
+/// timeline there too; one with `data-t` alone moves the timeline. The focus stays on it (by
+/// its `id`).
 pub fn on_press(state: &UseReducerHandle<AppState>) -> Callback<MouseEvent> {
     let d = state.dispatcher();
     Callback::from(move |e: MouseEvent| {
         let button = e
             .target()
             .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .and_then(|el| el.closest("button[data-t]").ok().flatten());
+            .and_then(|el| el.closest("button[data-t],button[data-m]").ok().flatten());
         let Some(button) = button else { return };
         let num = |name: &str| button.get_attribute(name).and_then(|v| v.parse::<u64>().ok());
-        let Some(t) = num("data-t") else { return };
         pressed(button.id());
-        match num("data-m") {
-            Some(m) => d.dispatch(PanelAction::ShowMessage { msg: m as u32, open: false, at: Some(t) }.into()),
-            None => d.dispatch(TransportAction::Seek(t).into()),
+        match (num("data-m"), num("data-t")) {
+            (Some(m), at) => {
+                let open = button.has_attribute("data-open");
+                d.dispatch(PanelAction::ShowMessage { msg: m as u32, open, at }.into())
+            }
+            (None, Some(t)) => d.dispatch(TransportAction::Seek(t).into()),
+            (None, None) => {}
         }
     })
 }
