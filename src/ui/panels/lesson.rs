@@ -4,6 +4,8 @@
 //! takes the learner's number before the run and, once the run has ended, sets it against
 //! what really happened, worked out by the core from the outcome.
 
+use std::fmt::Write;
+
 use broker::scenario::lesson::Question;
 use serde_json::Value;
 use web_sys::HtmlInputElement;
@@ -11,6 +13,7 @@ use yew::prelude::*;
 
 use crate::model::format::format_time;
 use crate::state::{AppState, PanelAction};
+use crate::ui::panels::markup::{esc, on_press};
 
 fn text<'a>(v: &'a Value, key: &str) -> &'a str {
     v.get(key).and_then(Value::as_str).unwrap_or("")
@@ -24,59 +27,65 @@ pub fn question(doc: &Value) -> Option<Question> {
 pub fn lesson_view(state: &UseReducerHandle<AppState>) -> Html {
     let doc = &state.doc;
     let description = text(doc, "description");
+    let title = format!("<h3>{}</h3>", esc(text(doc, "title")));
     let Some(lesson) = doc.get("lesson").filter(|l| l.is_object()) else {
+        let about = if description.is_empty() {
+            r#"<p class="hint">This scenario has no narration. Open a lesson from the gallery (Lessons) to be guided.</p>"#.to_string()
+        } else {
+            format!("<p>{}</p>", esc(description))
+        };
         return html! {
-            <section class="lesson" aria-label="Lesson narration">
-                <h3>{ text(doc, "title") }</h3>
-                if description.is_empty() {
-                    <p class="hint">{ "This scenario has no narration. Open a lesson from the gallery (Lessons) to be guided." }</p>
-                } else {
-                    <p>{ description }</p>
-                }
-            </section>
+            <section class="lesson" aria-label="Lesson narration">{ Html::from_html_unchecked((title + &about).into()) }</section>
         };
     };
-    let part = |heading: &'static str, key: &str| {
+    // The narration as markup (`markup`): a point is a button that moves the timeline and
+    // selects its node.
+    let mut out = String::new();
+    let part = |out: &mut String, heading: &str, key: &str| {
         let t = text(lesson, key);
-        (!t.is_empty()).then(|| html! { <><h4>{ heading }</h4><p>{ t }</p></> })
+        if !t.is_empty() {
+            let _ = write!(out, "<h4>{heading}</h4><p>{}</p>", esc(t));
+        }
     };
-    let points = lesson.get("points").and_then(Value::as_array).cloned().unwrap_or_default();
+    part(&mut out, "What to watch", "watch");
+    let points = lesson.get("points").and_then(Value::as_array).map_or(&[][..], Vec::as_slice);
+    if !points.is_empty() {
+        out.push_str(r#"<ul class="points">"#);
+        for (i, p) in points.iter().enumerate() {
+            let at = p.get("at_ms").and_then(Value::as_u64).map(|ms| ms.saturating_mul(1_000));
+            let node = p.get("node").and_then(Value::as_str);
+            let label = match (at, node) {
+                (Some(t), Some(n)) => format!("{} · {n}", format_time(t)),
+                (Some(t), None) => format_time(t),
+                (None, Some(n)) => n.to_string(),
+                (None, None) => String::new(),
+            };
+            let _ = write!(
+                out,
+                r#"<li><button type="button" class="point" id="point-{i}" data-point{}{} title="{}"><span class="point-at">{}</span></button><span class="point-say">{}</span></li>"#,
+                at.map_or(String::new(), |t| format!(r#" data-t="{t}""#)),
+                node.map_or(String::new(), |n| format!(r#" data-node="{}""#, esc(n))),
+                if at.is_some() { "Move the timeline there" } else { "Show this node" },
+                esc(&label),
+                esc(text(p, "say"))
+            );
+        }
+        out.push_str("</ul>");
+    }
+    part(&mut out, "What to try", "try");
+    part(&mut out, "The fix", "fix");
+    if !description.is_empty() {
+        let _ = write!(
+            out,
+            r#"<details class="about-lesson"><summary>More about this scenario</summary><p>{}</p></details>"#,
+            esc(description)
+        );
+    }
     html! {
-        <section class="lesson" aria-label="Lesson narration">
-            <h3>{ text(doc, "title") }</h3>
+        <section class="lesson" aria-label="Lesson narration" onclick={on_press(state)}>
+            { Html::from_html_unchecked(title.into()) }
             if let Some(q) = question(doc) { { prediction(state, &q) } }
-            { part("What to watch", "watch").unwrap_or_default() }
-            if !points.is_empty() {
-                <ul class="points">
-                    { for points.iter().map(|p| {
-                        let at = p.get("at_ms").and_then(Value::as_u64).map(|ms| ms.saturating_mul(1_000));
-                        let node = p.get("node").and_then(Value::as_str).map(str::to_owned);
-                        let say = text(p, "say").to_owned();
-                        let d = state.dispatcher();
-                        let label = match (&at, &node) {
-                            (Some(t), Some(n)) => format!("{} · {n}", format_time(*t)),
-                            (Some(t), None) => format_time(*t),
-                            (None, Some(n)) => n.clone(),
-                            (None, None) => String::new(),
-                        };
-                        let go = { let node = node.clone(); Callback::from(move |_: MouseEvent| d.dispatch(PanelAction::Point { at, node: node.clone() }.into())) };
-                        html! {
-                            <li>
-                                <button type="button" class="point" onclick={go}
-                                        title={if at.is_some() { "Move the timeline there" } else { "Show this node" }}>
-                                    <span class="point-at">{ label }</span>
-                                </button>
-                                <span class="point-say">{ say }</span>
-                            </li>
-                        }
-                    }) }
-                </ul>
-            }
-            { part("What to try", "try").unwrap_or_default() }
-            { part("The fix", "fix").unwrap_or_default() }
-            if !description.is_empty() {
-                <details class="about-lesson"><summary>{ "More about this scenario" }</summary><p>{ description }</p></details>
-            }
+            { Html::from_html_unchecked(out.into()) }
         </section>
     }
 }
