@@ -126,6 +126,13 @@ mod tests {
             assert!(presets::position(v.1).is_some(), "{} has no scenario file", v.1);
         }
         assert!(LESSONS.len() >= 10);
+        // The gallery writes these into markup as they are.
+        for l in LESSONS {
+            let texts = [l.title, l.teaches].into_iter().chain(l.variants.iter().map(|v| v.0));
+            for t in texts {
+                assert!(!t.contains(['<', '>', '&', '"']), "{t}: write it without markup characters");
+            }
+        }
         assert_eq!(
             siblings("crash-at-least-once"),
             vec![("At-most-once", "crash-at-most-once"), ("Exactly-once", "crash-exactly-once")]

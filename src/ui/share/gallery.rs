@@ -3,6 +3,8 @@
 //! press; a lesson with two or more variants can open them side by side in Compare, on the
 //! same seed.
 
+use std::fmt::Write;
+
 use yew::prelude::*;
 
 use crate::model::lessons::LESSONS;
@@ -14,7 +16,27 @@ pub fn gallery(state: &UseReducerHandle<AppState>) -> Html {
         let d = state.dispatcher();
         Callback::from(move |_: MouseEvent| d.dispatch(PanelAction::ToggleGallery.into()))
     };
-    let current = presets::PRESETS.get(state.lesson).map_or("", |p| p.slug);
+    // The list as markup, heard by one listener: a variant's button opens it (`data-open`),
+    // a lesson's Compare button opens its first two variants side by side (`data-a`, `data-b`).
+    let onclick = {
+        let d = state.dispatcher();
+        Callback::from(move |e: MouseEvent| {
+            use wasm_bindgen::JsCast;
+            let Some(b) = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .and_then(|el| el.closest("button[data-open],button[data-a]").ok().flatten())
+            else {
+                return;
+            };
+            let num = |name: &str| b.get_attribute(name).and_then(|v| v.parse::<usize>().ok());
+            match (num("data-open"), num("data-a"), num("data-b")) {
+                (Some(i), _, _) => d.dispatch(OpenAction::LoadLesson(i).into()),
+                (None, Some(lesson), Some(with)) => d.dispatch(OpenAction::OpenBoth { lesson, with }.into()),
+                _ => {}
+            }
+        })
+    };
     html! {
         <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="gallery-heading" onkeydown={Callback::from(trap_focus)}>
             <div class="overlay-card gallery-card">
@@ -23,45 +45,46 @@ pub fn gallery(state: &UseReducerHandle<AppState>) -> Html {
                     <button type="button" onclick={close} autofocus=true>{ "Close" }</button>
                 </div>
                 <p class="hint">{ "Each lesson narrates what to watch, what to try and what the fix is. Where a lesson has two variants, Compare runs them side by side on the same seed." }</p>
-                <ol class="gallery">
-                    { for LESSONS.iter().enumerate().map(|(n, l)| html! {
-                        <li class="gallery-item">
-                            <h3>{ format!("{}. {}", n + 1, l.title) }</h3>
-                            <p>{ l.teaches }</p>
-                            <div class="gallery-variants">
-                                { for l.variants.iter().map(|(label, slug)| {
-                                    let d = state.dispatcher();
-                                    let i = presets::position(slug);
-                                    let open = Callback::from(move |_: MouseEvent| if let Some(i) = i { d.dispatch(OpenAction::LoadLesson(i).into()) });
-                                    html! {
-                                        <button type="button" class={classes!((current == *slug).then_some("current"))} onclick={open}
-                                                aria-label={format!("Open {}: {label}", l.title)}>
-                                            { *label }
-                                        </button>
-                                    }
-                                }) }
-                                if l.variants.len() >= 2 {
-                                    {{
-                                        let d = state.dispatcher();
-                                        let (a, b) = (presets::position(l.variants[0].1), presets::position(l.variants[1].1));
-                                        let compare = Callback::from(move |_: MouseEvent| if let (Some(a), Some(b)) = (a, b) {
-                                            d.dispatch(OpenAction::OpenBoth { lesson: a, with: b }.into());
-                                        });
-                                        html! {
-                                            <button type="button" class="compare-both" onclick={compare}
-                                                    aria-label={format!("Compare {} and {}", l.variants[0].0, l.variants[1].0)}>
-                                                { crate::ui::icons::button_icon("compare") }{ format!("Compare {} and {}", l.variants[0].0, l.variants[1].0) }
-                                            </button>
-                                        }
-                                    }}
-                                }
-                            </div>
-                        </li>
-                    }) }
-                </ol>
+                <div {onclick}>{ Html::from_html_unchecked(list(state.lesson).into()) }</div>
             </div>
         </div>
     }
+}
+
+/// The lessons, their variants (the one open marked `current`) and their Compare buttons.
+/// The names are the lesson table's own text.
+fn list(open: usize) -> String {
+    let current = presets::PRESETS.get(open).map_or("", |p| p.slug);
+    let mut out = String::from(r#"<ol class="gallery">"#);
+    for (n, l) in LESSONS.iter().enumerate() {
+        let _ = write!(
+            out,
+            r#"<li class="gallery-item"><h3>{}. {}</h3><p>{}</p><div class="gallery-variants">"#,
+            n + 1,
+            l.title,
+            l.teaches
+        );
+        for (label, slug) in l.variants {
+            let Some(i) = presets::position(slug) else { continue };
+            let _ = write!(
+                out,
+                r#"<button type="button"{} data-open="{i}" aria-label="Open {}: {label}">{label}</button>"#,
+                if current == *slug { r#" class="current""# } else { "" },
+                l.title
+            );
+        }
+        if let [(a_label, a), (b_label, b), ..] = l.variants {
+            if let (Some(a), Some(b)) = (presets::position(a), presets::position(b)) {
+                let _ = write!(
+                    out,
+                    r#"<button type="button" class="compare-both" data-a="{a}" data-b="{b}" aria-label="Compare {a_label} and {b_label}"><svg class="icon" viewBox="0 0 20 20" width="18" height="18" aria-hidden="true" focusable="false"><path d="M3 3h6v14H3z M11 3h6v14h-6z"/></svg>Compare {a_label} and {b_label}</button>"#
+                );
+            }
+        }
+        out.push_str("</div></li>");
+    }
+    out.push_str("</ol>");
+    out
 }
 
 /// Keeps Tab inside the dialog: from its last button to its first, and back with Shift.
