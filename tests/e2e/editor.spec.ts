@@ -256,6 +256,11 @@ test('transport: play, pause, step, seek, reset and speed', async ({ page }) => 
   console.log(`markers: ${markerTitles.slice(0, 5).join(' | ')}${markerTitles.length > 5 ? ` (+${markerTitles.length - 5})` : ''}`);
   expect(markerTitles.join(' ')).toMatch(/worker-b/);
   await shot(page, 'transport-end');
+  // A click on a marker moves the timeline to its moment.
+  const first = page.locator('svg.marker').first();
+  const at = Number(await first.getAttribute('data-t'));
+  await first.click();
+  await expect(page.getByRole('slider', { name: 'Timeline' })).toHaveValue(String(Math.floor(at / 1000)));
   t0 = Date.now();
   await seek(page, 5000);
   await expect(clock(page)).toHaveText('5.00 s / 30.00 s');

@@ -5,6 +5,8 @@
 //! player has not prepared yet (far ahead in a big run) shows its progress here, "Seeking
 //! 12.5 s: 40%", while the page keeps answering; another seek or Reset replaces it.
 
+use std::fmt::Write;
+
 use std::rc::Rc;
 
 use broker::decimal::Plain;
@@ -113,7 +115,10 @@ pub fn transport(props: &TransportProps) -> Html {
         })
     };
     let seeking = props.seeking.map(|(target, done)| format!("Seeking {}: {done}%", format_time(target)));
-    let markers = props.markers.iter().map(|m| {
+    // The markers as markup (one listener for them all): each is a shape that moves the
+    // timeline to its moment when clicked, named by its SVG title.
+    let mut markers = String::new();
+    for m in props.markers.iter() {
         let left = m.t_us as f64 / props.end_us.max(1) as f64 * 100.0;
         let (class, shape) = match m.kind {
             MarkerKind::Failure => ("marker-failure", "M5 0L10 9H0z"),
@@ -121,19 +126,29 @@ pub fn transport(props: &TransportProps) -> Html {
             MarkerKind::Loss => ("marker-loss", "M1 1l8 8M9 1l-8 8"),
             MarkerKind::Breach => ("marker-breach", "M3 0h4v6H3zM3 7.5h4V10H3z"),
         };
-        let onclick = {
-            let d = props.on_action.clone();
-            let t = m.t_us;
-            Callback::from(move |_: MouseEvent| d.emit(TransportAction::Seek(t)))
-        };
-        html! {
-            <svg class={classes!("marker", class)} style={format!("left:calc({}% - 5px)", Plain((left * 100.0).round() / 100.0))} viewBox="0 0 10 10"
-                 width="10" height="10" onclick={onclick} aria-hidden="true">
-                <title>{ m.label.clone() }</title>
-                <path d={shape} />
-            </svg>
-        }
-    });
+        let _ = write!(
+            markers,
+            r#"<svg class="marker {class}" style="left:calc({}% - 5px)" viewBox="0 0 10 10" width="10" height="10" data-t="{}" aria-hidden="true"><title>{}</title><path d="{shape}"/></svg>"#,
+            Plain((left * 100.0).round() / 100.0),
+            m.t_us,
+            crate::ui::panels::markup::esc(&m.label)
+        );
+    }
+    let on_marker = {
+        let d = props.on_action.clone();
+        Callback::from(move |e: MouseEvent| {
+            use wasm_bindgen::JsCast;
+            let t = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .and_then(|el| el.closest("[data-t]").ok().flatten())
+                .and_then(|el| el.get_attribute("data-t"))
+                .and_then(|v| v.parse::<u64>().ok());
+            if let Some(t) = t {
+                d.emit(TransportAction::Seek(t));
+            }
+        })
+    };
     let counts = |k: MarkerKind| props.markers.iter().filter(|m| m.kind == k).count();
     let marker_summary = format!(
         "Markers: {} failures, {} dead letters, {} losses, {} broken guarantees{}",
@@ -175,7 +190,7 @@ pub fn transport(props: &TransportProps) -> Html {
             <div class="timeline">
                 <label for="timeline">{ "Timeline" }</label>
                 <div class="timeline-track">
-                    <div class="markers" title={marker_summary.clone()}>{ for markers }</div>
+                    <div class="markers" title={marker_summary.clone()} onclick={on_marker}>{ Html::from_html_unchecked(markers.into()) }</div>
                     <input id="timeline" type="range" min="0" max={end_ms.to_string()} step="1"
                            value={now_ms.to_string()} oninput={on_seek} onkeydown={on_timeline_key}
                            aria-valuetext={format!("{} of {}", format_time(shown_us), format_time(props.end_us))}
