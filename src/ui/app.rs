@@ -91,8 +91,8 @@ pub fn app() -> Html {
         // A small frame shows the outcome as one line under the transport; the full outcome
         // and the panels open over the canvas (the stylesheet decides which frames are small).
         return html! {
-            <div class={classes!("app", "embed", state.read_only.then_some("read-only"))}>
-                <main class={classes!("workspace", (!side).then_some("no-side"))} onkeydown={on_details_key}>
+            <div class={if state.read_only { "app embed read-only" } else { "app embed" }}>
+                <main class={if side { "workspace" } else { "workspace no-side" }} onkeydown={on_details_key}>
                     <div class="stage">
                         <div class="scenario-head">
                             // The embed's one level-one heading: what it shows.
@@ -118,7 +118,7 @@ pub fn app() -> Html {
                         }
                     </div>
                     if side {
-                        <aside id="embed-details" class={classes!("side", details_open.then_some("open"))}>
+                        <aside id="embed-details" class={if *details_open { "side open" } else { "side" }}>
                             <button type="button" class="small close-details" onclick={close_details}>{ "Close" }</button>
                             if embed.outcome {
                                 { outcome(&state, on_message) }

@@ -32,6 +32,19 @@ pub fn true_false(b: bool) -> &'static str {
     }
 }
 
+/// Class names joined by spaces, the empty ones left out: what Yew's `classes!` makes,
+/// without the index set it builds (whose hashing code the wasm would carry for it).
+pub fn class_list(parts: &[&str]) -> String {
+    let mut out = String::new();
+    for p in parts.iter().filter(|p| !p.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(p);
+    }
+    out
+}
+
 /// What a component does once it is mounted (start a loop, listen to the window), returning
 /// what undoes it when the component goes.
 pub type MountEffect = Box<dyn FnOnce() -> Box<dyn FnOnce()>>;

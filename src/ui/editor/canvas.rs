@@ -325,7 +325,7 @@ pub fn canvas(
             })
         };
         html! {
-            <g key={format!("w{i}-{from}-{to}")} class={classes!("wire", selected.then_some("selected"), flowing.then_some("in-flow"))}
+            <g key={format!("w{i}-{from}-{to}")} class={crate::ui::class_list(&["wire", if selected { "selected" } else { "" }, if flowing { "in-flow" } else { "" }])}
                data-wire={i.to_string()} tabindex="0" role="button" aria-label={name} aria-pressed={crate::ui::true_false(selected)}
                onfocus={on_focus}>
                 <path class="wire-hit" d={path.clone()} />
@@ -386,7 +386,7 @@ pub fn canvas(
         let sends = matches!(kind.as_str(), "producer" | "exchange" | "queue" | "topic" | "consumer");
         let receives = matches!(kind.as_str(), "exchange" | "queue" | "topic" | "consumer");
         html! {
-            <g key={format!("n-{id}")} class={classes!("node", format!("kind-{shown}"), format!("state-{state_word}"), selected.then_some("selected"), problem.then_some("problem"), flowing.then_some("in-flow"))}
+            <g key={format!("n-{id}")} class={crate::ui::class_list(&["node", &format!("kind-{shown} state-{state_word}"), if selected { "selected" } else { "" }, if problem { "problem" } else { "" }, if flowing { "in-flow" } else { "" }])}
                transform={format!("translate({} {})", Plain(x), Plain(y))} data-node={id.clone()} tabindex="0" role="button"
                aria-label={label} aria-pressed={crate::ui::true_false(selected)} onfocus={on_focus}>
                 { node_body(&id, shown, &face) }

@@ -149,7 +149,7 @@ fn text_field(
 ) -> Html {
     let invalid = error.is_some();
     html! {
-        <div class={classes!("field", invalid.then_some("invalid"))}>
+        <div class={if invalid { "field invalid" } else { "field" }}>
             <label for={id.to_owned()}>{ label }{ unit_suffix(label, unit) }</label>
             <input id={id.to_owned()} type="text" inputmode={mode.to_owned()} autocomplete="off" spellcheck="false" value={text} {oninput}
                    aria-invalid={crate::ui::true_false(invalid)} aria-describedby={format!("{id}-help")} />
@@ -421,7 +421,7 @@ fn field_control(state: &UseReducerHandle<AppState>, owner: &FieldOwner, obj: &V
         let emit = emit.clone();
         let onchange = Callback::from(move |e: Event| emit(e.target_unchecked_into::<HtmlSelectElement>().value()));
         html! {
-            <div class={classes!("field", invalid.then_some("invalid"))}>
+            <div class={if invalid { "field invalid" } else { "field" }}>
                 <label for={id.clone()}>{ label.clone() }</label>
                 <select id={id.clone()} {onchange} aria-invalid={crate::ui::true_false(invalid)} aria-describedby={help_id.clone()}>
                     { for options.into_iter().map(|(v, l)| html! { <option value={v.clone()} selected={v == text}>{ l }</option> }) }
@@ -436,7 +436,7 @@ fn field_control(state: &UseReducerHandle<AppState>, owner: &FieldOwner, obj: &V
                 emit(e.target_unchecked_into::<HtmlInputElement>().checked().to_string())
             });
             html! {
-                <div class={classes!("field", "check", invalid.then_some("invalid"))}>
+                <div class={if invalid { "field check invalid" } else { "field check" }}>
                     <input id={id.clone()} type="checkbox" checked={text == "true"} {onchange} aria-describedby={help_id.clone()} />
                     <label for={id.clone()}>{ label }</label>
                     { message }

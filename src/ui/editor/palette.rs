@@ -116,7 +116,7 @@ pub fn palette(on_add: &Callback<(String, Option<(f64, f64)>)>, hooks: &PaletteH
         };
         html! {
             <li key={kind}>
-                <button type="button" class={classes!("palette-item", format!("kind-{kind}"))}
+                <button type="button" class={format!("palette-item kind-{kind}")}
                         onpointerdown={on_down} onclick={on_click}
                         title={format!("Drag onto the canvas, or press to add a {}", label.to_ascii_lowercase())}>
                     <svg class="palette-icon" viewBox="0 0 30 24" width="30" height="24" aria-hidden="true">
@@ -130,7 +130,7 @@ pub fn palette(on_add: &Callback<(String, Option<(f64, f64)>)>, hooks: &PaletteH
 
     let ghost = (**dragging).clone().filter(Dragging::travelled).map(|d| {
         html! {
-            <div class={classes!("palette-ghost", format!("kind-{}", d.kind))} aria-hidden="true"
+            <div class={format!("palette-ghost kind-{}", d.kind)} aria-hidden="true"
                  style={format!("left:{}px;top:{}px", Plain(d.now.0 - 70.0), Plain(d.now.1 - 32.0))}>
                 { d.label }
             </div>

@@ -113,7 +113,7 @@ fn prediction(state: &UseReducerHandle<AppState>, q: &Question) -> Html {
             let truth = broker::answer(q, &state.outcome);
             let right = guess == truth;
             html! {
-                <p class={classes!("verdict-check", if right { "right" } else { "wrong" })} role="status">
+                <p class={if right { "verdict-check right" } else { "verdict-check wrong" }} role="status">
                     { if right { "✓ Right. " } else { "✗ Not quite. " } }
                     { format!("You said {guess}. {}", broker::answer_words(q, truth)) }
                     if !right { { " Look at the Outcome and the event log to see why." } }

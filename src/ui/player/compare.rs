@@ -45,7 +45,7 @@ pub fn compare_pane(props: &ComparePaneProps) -> Html {
         let status = c.status.iter().find(|s| s.id == id);
         let face = Face::of(kind, status);
         html! {
-            <g class={classes!("node", "read-only", format!("kind-{shown}"), format!("state-{}", status.map_or("", |s| s.state)))}
+            <g class={format!("node read-only kind-{shown} state-{}", status.map_or("", |s| s.state))}
                transform={format!("translate({} {})", Plain(x), Plain(y))} role="img"
                aria-label={face.label(shown, id)}>
                 { node_body(id, shown, &face) }

@@ -136,7 +136,7 @@ fn render_outcome(o: &Outcome, p: &OutcomePanelProps) -> Html {
                                         };
                                         let on_message = p.on_message.clone();
                                         html! {
-                                            <button type="button" class={classes!("msg-link", (p.selected == Some(m)).then_some("selected"))}
+                                            <button type="button" class={if p.selected == Some(m) { "msg-link selected" } else { "msg-link" }}
                                                     aria-label={format!("Follow {name} ({}) in the passport", mo.id)}
                                                     aria-pressed={crate::ui::true_false(p.selected == Some(m))}
                                                     onclick={Callback::from(move |_| on_message.emit(m))}>
