@@ -61,10 +61,6 @@ pub fn app() -> Html {
     use_passport_in_view(&state, showing(offered, state.tab) == Some(Tab::Passport));
     let wire_to = use_wire_to_choice(&state, showing(offered, state.tab) == Some(Tab::Inspector));
 
-    let on_message = {
-        let d = state.dispatcher();
-        Callback::from(move |msg: u32| d.dispatch(PanelAction::ShowMessage { msg, open: true, at: None }.into()))
-    };
     let title = state.doc.get("title").and_then(|t| t.as_str()).unwrap_or("").to_owned();
     let description = state.doc.get("description").and_then(|t| t.as_str()).unwrap_or("").to_owned();
     let general_notice = state.notice.as_ref().filter(|n| n.at.is_none()).map(|n| n.text.clone());
@@ -121,7 +117,7 @@ pub fn app() -> Html {
                         <aside id="embed-details" class={if *details_open { "side open" } else { "side" }}>
                             <button type="button" class="small close-details" onclick={close_details}>{ "Close" }</button>
                             if embed.outcome {
-                                { outcome(&state, on_message) }
+                                { outcome(&state) }
                             }
                             { panels(&state, &embed.tabs, &wire_to) }
                         </aside>
@@ -169,7 +165,7 @@ pub fn app() -> Html {
                     { transport(&state) }
                 </div>
                 <aside class="side">
-                    { outcome(&state, on_message) }
+                    { outcome(&state) }
                     { panels(&state, &Tab::ALL, &wire_to) }
                 </aside>
             </main>
@@ -265,15 +261,13 @@ fn transport(state: &UseReducerHandle<AppState>) -> Html {
 }
 
 /// The Outcome region, fed what it shows from the state.
-fn outcome(state: &UseReducerHandle<AppState>, on_message: Callback<u32>) -> Html {
-    let d = state.dispatcher();
+fn outcome(state: &UseReducerHandle<AppState>) -> Html {
     outcome_panel(&OutcomePanelProps {
         outcome: state.outcome.clone(),
         t_us: state.t_us,
         end_us: state.end_us,
         playing: state.playing,
         selected: state.message,
-        on_message,
-        on_flow: Callback::from(move |root: u32| d.dispatch(PanelAction::ShowFlow(root).into())),
+        on_press: crate::ui::panels::markup::on_press(state),
     })
 }

@@ -65,18 +65,20 @@ pub fn esc(s: &str) -> String {
 /// The one listener of a view written as markup: a press on a button with `data-m` follows
 /// that message (in the passport, shown with `data-open`) and with `data-t` moves the
 /// timeline there too; one with `data-t` alone moves the timeline; a lesson's point
-/// (`data-point`) moves it to `data-t` and selects the node `data-node`. The focus stays on
-/// it (by its `id`).
+/// (`data-point`) moves it to `data-t` and selects the node `data-node`; `data-flow` shows
+/// that message's flow in the flow view. The focus stays on it (by its `id`).
 pub fn on_press(state: &UseReducerHandle<AppState>) -> Callback<MouseEvent> {
     let d = state.dispatcher();
     Callback::from(move |e: MouseEvent| {
-        let button = e
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .and_then(|el| el.closest("button[data-t],button[data-m],button[data-point]").ok().flatten());
+        let button = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).and_then(|el| {
+            el.closest("button[data-t],button[data-m],button[data-point],button[data-flow]").ok().flatten()
+        });
         let Some(button) = button else { return };
         let num = |name: &str| button.get_attribute(name).and_then(|v| v.parse::<u64>().ok());
         pressed(button.id());
+        if let Some(m) = num("data-flow") {
+            return d.dispatch(PanelAction::ShowFlow(m as u32).into());
+        }
         if button.has_attribute("data-point") {
             let node = button.get_attribute("data-node");
             return d.dispatch(PanelAction::Point { at: num("data-t"), node }.into());

@@ -12,7 +12,7 @@ use yew::prelude::*;
 use crate::model::format::format_time;
 use crate::play::journal::Journal;
 use crate::play::words;
-use crate::state::{AppState, PanelAction};
+use crate::state::AppState;
 use crate::ui::panels::markup::{esc, on_press};
 
 /// One stop in a message's life.
@@ -106,33 +106,46 @@ pub fn passport(state: &UseReducerHandle<AppState>) -> Html {
             lineage.push(("in the flow of", flow.0));
         }
     }
-    let follow = |row: u32| {
-        let name = state
-            .outcome
-            .messages
-            .get(row as usize)
-            .map_or_else(|| format!("message {}", row + 1), |m| m.id.to_string());
-        let d = state.dispatcher();
-        html! {
-            <button type="button" class="msg-link" aria-label={format!("Follow {name} in the passport")}
-                    onclick={Callback::from(move |_: MouseEvent| {
-                        d.dispatch(PanelAction::ShowMessage { msg: row, open: true, at: None }.into());
-                    })}>
-                { name.clone() }
-            </button>
-        }
-    };
     let deaths = outcome.map(|m| m.deaths.clone()).unwrap_or_default();
     // Part of a flow of more than one message: the flow view shows all of it.
     let in_flow = !engine.flow.is_empty();
-    let show_flow = state.dispatcher();
+    // The passport as markup (`markup`): a stop moves the timeline to it, a message of its
+    // lineage opens that message's passport, "See its whole flow" the flow view.
+    let mut out = format!(
+        r#"<h3 class="passport-title">{}</h3><p class="passport-fate">{} So far, at {}.</p>"#,
+        esc(&title),
+        esc(&fate),
+        format_time(state.t_us)
+    );
+    if !lineage.is_empty() || in_flow {
+        out.push_str(r#"<p class="passport-lineage">"#);
+        for (label, row) in &lineage {
+            let name = state
+                .outcome
+                .messages
+                .get(*row as usize)
+                .map_or_else(|| format!("message {}", row + 1), |m| m.id.to_string());
+            let name = esc(&name);
+            let _ = write!(
+                out,
+                r#"{label} <button type="button" class="msg-link" id="lineage-{row}" data-m="{row}" data-open aria-label="Follow {name} in the passport">{name}</button> "#
+            );
+        }
+        if in_flow {
+            let _ = write!(out, r#"<button type="button" class="small" data-flow="{msg}">See its whole flow</button>"#);
+        }
+        out.push_str("</p>");
+    }
+    if stops.is_empty() {
+        out.push_str(r#"<p class="hint">No stops recorded for this message in this run.</p>"#);
+    }
     // The stops as markup (`markup`): a press moves the timeline to the stop.
-    let mut list = String::from(r#"<ol class="stops">"#);
+    out.push_str(r#"<ol class="stops">"#);
     for (i, s) in stops.iter().enumerate() {
         let is_now = now == Some(i);
         let later = now.is_none_or(|n| i > n);
         let _ = write!(
-            list,
+            out,
             r#"<li class="stop kind-{}{}{}"{}><button type="button" id="stop-{i}" data-m="{msg}" data-t="{}"><span class="log-time">{}</span><span class="log-node">{}</span><span class="log-text">{}</span>{}</button></li>"#,
             s.kind.split(' ').next().unwrap_or("").to_ascii_lowercase(),
             if is_now { " stop-now" } else { "" },
@@ -151,35 +164,24 @@ pub fn passport(state: &UseReducerHandle<AppState>) -> Html {
             }
         );
     }
-    list.push_str("</ol>");
+    out.push_str("</ol>");
+    if !deaths.is_empty() {
+        out.push_str(r#"<h4>Death records (x-death)</h4><ul class="deaths">"#);
+        for d in &deaths {
+            let _ = write!(
+                out,
+                "<li>{}: {} ({} {}), last at {}</li>",
+                esc(&d.queue),
+                d.reason,
+                d.count,
+                if d.count == 1 { "time" } else { "times" },
+                format_time(d.time_us)
+            );
+        }
+        out.push_str("</ul>");
+    }
     html! {
-        <section class="passport" aria-label="Message passport">
-            <h3 class="passport-title">{ title }</h3>
-            <p class="passport-fate">{ fate }{ " So far, at " }{ format_time(state.t_us) }{ "." }</p>
-            if !lineage.is_empty() || in_flow {
-                <p class="passport-lineage">
-                    { for lineage.iter().map(|(label, row)| html! { <>{ *label }{ " " }{ follow(*row) }{ " " }</> }) }
-                    if in_flow {
-                        <button type="button" class="small" onclick={Callback::from(move |_: MouseEvent| show_flow.dispatch(PanelAction::ShowFlow(msg).into()))}>
-                            { "See its whole flow" }
-                        </button>
-                    }
-                </p>
-            }
-            if stops.is_empty() {
-                <p class="hint">{ "No stops recorded for this message in this run." }</p>
-            }
-            <div onclick={on_press(state)}>{ Html::from_html_unchecked(list.into()) }</div>
-            if !deaths.is_empty() {
-                <h4>{ "Death records (x-death)" }</h4>
-                <ul class="deaths">
-                    { for deaths.iter().map(|d| html! {
-                        <li>{ format!("{}: {} ({} {}), last at {}", d.queue, d.reason, d.count,
-                            if d.count == 1 { "time" } else { "times" }, format_time(d.time_us)) }</li>
-                    }) }
-                </ul>
-            }
-        </section>
+        <section class="passport" aria-label="Message passport" onclick={on_press(state)}>{ Html::from_html_unchecked(out.into()) }</section>
     }
 }
 

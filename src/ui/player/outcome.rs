@@ -9,6 +9,7 @@ use yew::prelude::*;
 
 use crate::model::format::{format_time, millis, thousands};
 use crate::play::fates::{fate_counts, flow_counts};
+use crate::ui::panels::markup::esc;
 
 pub struct OutcomePanelProps {
     /// The outcome so far, at the playhead.
@@ -16,11 +17,11 @@ pub struct OutcomePanelProps {
     pub t_us: u64,
     pub end_us: u64,
     pub playing: bool,
-    /// The message the passport follows, and how to follow another.
+    /// The message the passport follows.
     pub selected: Option<u32>,
-    pub on_message: Callback<u32>,
-    /// Show a flow (by its first message) in the flow view.
-    pub on_flow: Callback<u32>,
+    /// What a press on a message or a flow under a verdict line does (`markup::on_press`):
+    /// follow the message in the passport, show the flow in the flow view.
+    pub on_press: Callback<MouseEvent>,
 }
 
 /// Message links shown under one verdict line; the rest are counted.
@@ -30,12 +31,60 @@ const LINKS: usize = 6;
 /// live at the playhead.
 pub fn outcome_panel(props: &OutcomePanelProps) -> Html {
     html! {
-        <section class="outcome" aria-labelledby="outcome-heading" tabindex="0"
+        <section class="outcome" aria-labelledby="outcome-heading" tabindex="0" onclick={props.on_press.clone()}
                  aria-busy={counting(&props.outcome, props).then_some("true")}>
             <h2 id="outcome-heading">{ "Outcome" }</h2>
             { render_outcome(&props.outcome, props) }
         </section>
     }
+}
+
+/// The verdict's lines as markup, each with buttons for the messages it is about (the one
+/// followed pressed) and, for a line about one flow, "See the flow".
+fn verdict_list(o: &Outcome, selected: Option<u32>) -> String {
+    let mut out = String::from(r#"<ul class="verdict" aria-labelledby="verdict-heading">"#);
+    for (i, line) in o.verdict.iter().enumerate() {
+        let _ = write!(out, "<li>{}", esc(line));
+        let refs = o.verdict_refs.get(i).map_or(&[][..], |r| &r[..]);
+        if !refs.is_empty() {
+            out.push_str(r#"<span class="msg-links">"#);
+            let linked: Vec<(u32, broker::MessageOutcome)> =
+                refs.iter().take(LINKS).filter_map(|&m| Some((m, o.messages.get(m as usize)?))).collect();
+            for (m, mo) in &linked {
+                // A line about one flow links several messages of one key: those are told
+                // apart by their ids.
+                let shared = |k: &str| linked.iter().filter(|(_, x)| x.key.as_deref() == Some(k)).count() > 1;
+                let name = match mo.key.as_deref() {
+                    Some(k) if !shared(k) => k.to_string(),
+                    _ => mo.id.to_string(),
+                };
+                let on = selected == Some(*m);
+                let _ = write!(
+                    out,
+                    r#"<button type="button" class="msg-link{}" id="verdict-{i}-{m}" data-m="{m}" data-open aria-label="Follow {} ({}) in the passport" aria-pressed="{}">{}</button>"#,
+                    if on { " selected" } else { "" },
+                    esc(&name),
+                    esc(&mo.id.to_string()),
+                    crate::ui::true_false(on),
+                    esc(&name)
+                );
+            }
+            if refs.len() > LINKS {
+                let _ = write!(out, r#"<span class="more">+{} more</span>"#, refs.len() - LINKS);
+            }
+            if let Some(root) = flow_root(o, refs) {
+                let _ = write!(
+                    out,
+                    r#"<button type="button" class="msg-link" data-flow="{root}" aria-label="See the flow of {} in the flow view">See the flow</button>"#,
+                    linked.first().map_or(String::new(), |l| esc(&l.1.id.to_string()))
+                );
+            }
+            out.push_str("</span>");
+        }
+        out.push_str("</li>");
+    }
+    out.push_str("</ul>");
+    out
 }
 
 /// The counts and figures under the verdict, as markup (text only, rewritten whenever the
@@ -109,56 +158,12 @@ fn render_outcome(o: &Outcome, p: &OutcomePanelProps) -> Html {
     } else {
         format!("Paused at {at}: {} events so far.", thousands(o.events))
     } + if o.halted { " It stopped early, at one of Brokerlab's limits (see the verdict)." } else { "" };
-    let verdict: Vec<&String> = o.verdict.iter().collect();
     html! {
         <>
             <p class="run-status" role="status">{ status }</p>
 
             <h3 id="verdict-heading">{ "Verdict" }</h3>
-            <ul class="verdict" aria-labelledby="verdict-heading">
-                { for verdict.iter().enumerate().map(|(i, line)| {
-                    let refs = o.verdict_refs.get(i).map_or(&[][..], |r| &r[..]);
-                    let linked: Vec<(u32, broker::MessageOutcome)> =
-                        refs.iter().take(LINKS).filter_map(|&m| Some((m, o.messages.get(m as usize)?))).collect();
-                    html! {
-                        <li>
-                            { line.as_str() }
-                            if !refs.is_empty() {
-                                <span class="msg-links">
-                                    { for linked.iter().map(|(m, mo)| {
-                                        let m = *m;
-                                        // A line about one flow links several messages of one key:
-                                        // those are told apart by their ids.
-                                        let shared = |k: &str| linked.iter().filter(|(_, x)| x.key.as_deref() == Some(k)).count() > 1;
-                                        let name = match mo.key.as_deref() {
-                                            Some(k) if !shared(k) => k.to_string(),
-                                            _ => mo.id.to_string(),
-                                        };
-                                        let on_message = p.on_message.clone();
-                                        html! {
-                                            <button type="button" class={if p.selected == Some(m) { "msg-link selected" } else { "msg-link" }}
-                                                    aria-label={format!("Follow {name} ({}) in the passport", mo.id)}
-                                                    aria-pressed={crate::ui::true_false(p.selected == Some(m))}
-                                                    onclick={Callback::from(move |_| on_message.emit(m))}>
-                                                { name }
-                                            </button>
-                                        }
-                                    }) }
-                                    if refs.len() > LINKS { <span class="more">{ format!("+{} more", refs.len() - LINKS) }</span> }
-                                    // A line about one flow: its whole flow, in the flow view.
-                                    if let Some(root) = flow_root(o, refs) {
-                                        <button type="button" class="msg-link" onclick={p.on_flow.reform(move |_| root)}
-                                                aria-label={format!("See the flow of {} in the flow view", linked.first().map_or(String::new(), |l| l.1.id.to_string()))}>
-                                            { "See the flow" }
-                                        </button>
-                                    }
-                                </span>
-                            }
-                        </li>
-                    }
-                }) }
-            </ul>
-
+            { Html::from_html_unchecked(verdict_list(o, p.selected).into()) }
             { Html::from_html_unchecked(figures(o).into()) }
         </>
     }
