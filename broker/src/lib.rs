@@ -42,6 +42,7 @@ mod model;
 mod producer;
 mod queue;
 mod report;
+mod saga;
 pub mod scenario;
 mod sim;
 pub mod sort;
@@ -59,6 +60,7 @@ pub use report::outcome::{Latency, MessageOutcome, MsgName, Outcome, OutcomeBuil
 pub use report::snapshot::{NodeSnapshot, Snapshot};
 pub use report::token::{Place, Token};
 pub use report::verdict::thousands;
+pub use saga::SagaCounts;
 pub use scenario::limits::*;
 pub use scenario::link;
 pub use scenario::problem::Problem;

@@ -77,6 +77,7 @@ pub fn kind_label(kind: &str) -> &'static str {
         "topic" => "Topic",
         "consumer" => "Consumer",
         "service" => "Service",
+        "orchestrator" => "Orchestrator",
         "dead_letter_queue" => "Dead-letter queue",
         _ => "Node",
     }

@@ -99,6 +99,11 @@ pub const LESSONS: &[Lesson] = &[
         teaches: "One order stuck in a busy run, found by its correlation id and followed across services in the flow view.",
         variants: &[("Order 17", "order-17-never-shipped")],
     },
+    Lesson {
+        title: "When an undo fails",
+        teaches: "An orchestrated saga undoes its completed steps when one fails; if an undo fails too, the saga needs a person.",
+        variants: &[("Refund gives up in the outage", "saga-needs-a-person"), ("Refund retried past it", "saga-compensation-retried")],
+    },
 ];
 
 /// The lesson a preset belongs to, and its variant's position there.

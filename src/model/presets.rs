@@ -68,6 +68,9 @@ pub const PRESETS: &[Preset] = &[
     preset!("commands-and-events"),
     preset!("commands-and-events-fourth-subscriber"),
     preset!("order-17-never-shipped"),
+    // Orchestrated sagas.
+    preset!("saga-needs-a-person"),
+    preset!("saga-compensation-retried"),
 ];
 
 /// The preset the app opens with.

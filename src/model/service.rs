@@ -22,9 +22,12 @@ pub fn is_service(node: &Value) -> bool {
     doc::node_kind(node) == "consumer" && !rules(node).is_empty()
 }
 
-/// The kind a node is shown as: "service" for a service, else its kind.
+/// The kind a node is shown as: "orchestrator" for a consumer that runs a saga, "service" for
+/// a service, else its kind.
 pub fn shown_kind(node: &Value) -> &str {
-    if is_service(node) {
+    if doc::node_kind(node) == "consumer" && node.get("orchestrates").is_some() {
+        "orchestrator"
+    } else if is_service(node) {
         "service"
     } else {
         doc::node_kind(node)

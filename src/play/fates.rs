@@ -21,10 +21,11 @@ pub fn fate_counts(o: &Outcome) -> [(&'static str, u64, &'static str); 7] {
 }
 
 /// The flow states' labels, in the order of `FlowState::ALL`.
-pub const FLOW_LABELS: [&str; 5] = ["Completed", "Compensated", "Still in flight", "Stuck", "Inconsistent"];
+pub const FLOW_LABELS: [&str; 6] =
+    ["Completed", "Compensated", "Still in flight", "Stuck", "Inconsistent", "Needs a person"];
 
 /// How the flows ended, for a scenario that names its flows: label, count, tone.
-pub fn flow_counts(o: &Outcome) -> Option<[(&'static str, u64, &'static str); 5]> {
+pub fn flow_counts(o: &Outcome) -> Option<[(&'static str, u64, &'static str); 6]> {
     let f = o.flows.as_ref()?;
     Some([
         (FLOW_LABELS[0], f.completed, "good"),
@@ -32,6 +33,7 @@ pub fn flow_counts(o: &Outcome) -> Option<[(&'static str, u64, &'static str); 5]
         (FLOW_LABELS[2], f.in_flight, "neutral"),
         (FLOW_LABELS[3], f.stuck, "bad"),
         (FLOW_LABELS[4], f.inconsistent, "bad"),
+        (FLOW_LABELS[5], f.needs_a_person, "bad"),
     ])
 }
 

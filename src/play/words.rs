@@ -23,6 +23,7 @@ pub const KINDS: &[(&str, &[&str])] = &[
     ("Lost or dropped", &["Lost", "Dropped", "Expired", "Deleted"]),
     ("Failures", &["Crashed", "Recovered", "OutageStarted", "OutageEnded", "ChannelClosed", "SlowedDown", "Halted"]),
     ("Groups", &["Rebalanced", "JoinedGroup", "LeftGroup", "OffsetsReset"]),
+    ("Sagas", &["SagaStarted", "SagaTimedOut", "SagaEnded", "ReplyIgnored"]),
 ];
 
 /// The filter label an event belongs to.
@@ -124,6 +125,17 @@ pub fn describe(e: &Entry, sim: &Simulation) -> String {
         Event::Written { outbox: false } => format!("{here} wrote the business row"),
         Event::WriteRolledBack => format!("{here} rolled the business write back"),
         Event::TransactionAborted => format!("{here}'s transaction was fenced: effect and offset rolled back"),
+        Event::SagaStarted { steps } => format!("{here} started a saga of {steps} steps for this"),
+        Event::SagaTimedOut { step, attempt, compensating } => format!(
+            "{here} heard no reply in time to {}{} (send {attempt})",
+            if *compensating { "the undo of " } else { "" },
+            sim.saga_step_name(e.node, *step)
+        ),
+        Event::SagaEnded { state } => format!("{here}'s saga ended: {}", state.human()),
+        Event::ReplyIgnored { late: true } => {
+            format!("{here} ignored this reply: it came after the saga had given up on its step")
+        }
+        Event::ReplyIgnored { late: false } => format!("{here} ignored this: its saga was not waiting for it"),
     }
 }
 

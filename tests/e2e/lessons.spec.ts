@@ -35,6 +35,8 @@ const promises: Record<string, RegExp> = {
   'commands-and-events': /All 40 messages were processed exactly once/,
   'commands-and-events-fourth-subscriber': /All 40 messages were processed exactly once/,
   'order-17-never-shipped': /order-17 \(checkout-17\): stuck, PaymentCaptured \(payment-17\) was dead-lettered/,
+  'saga-needs-a-person': /order-25 \(checkout-25\): stuck: needs a person, reserve stock failed, then undoing charge card failed/,
+  'saga-compensation-retried': /40 flows: 38 completed, 2 compensated/,
 };
 
 const lessonSelect = (page: Page) => page.getByRole('combobox', { name: 'Lesson' });

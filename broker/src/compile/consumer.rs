@@ -133,7 +133,18 @@ impl Checker {
     /// What a service publishes (`publishes`, `publish_mode`, `publish`); `None` for a plain
     /// consumer, which may then not have the other two either.
     fn compile_output(&mut self, p: &str, s: &ConsumerSpec) -> Option<Box<ServiceOutput>> {
-        if s.publishes.is_empty() {
+        let saga = s.orchestrates.as_ref().map(|saga| self.compile_saga(p, saga));
+        if saga.is_some() {
+            if !s.publishes.is_empty() {
+                self.err(sub_path(p, ".publishes"), "an orchestrator sends what its saga's steps say: remove \"publishes\", or make it a service without \"orchestrates\"");
+            }
+            if !s.publish_mode.is_default() {
+                self.err(
+                    sub_path(p, ".publish_mode"),
+                    "an orchestrator sends its next command as it handles a reply; \"publish_mode\" does not apply",
+                );
+            }
+        } else if s.publishes.is_empty() {
             let stray = if s.publish.is_some() {
                 Some("publish")
             } else {
@@ -206,7 +217,7 @@ impl Checker {
             }),
             crash: None,
         };
-        Some(Box::new(ServiceOutput { publisher, rules, mode: s.publish_mode }))
+        Some(Box::new(ServiceOutput { publisher, rules, mode: s.publish_mode, saga }))
     }
 
     /// Topic consumers: their group, commit settings and dead-letter target. Settings that

@@ -1,5 +1,6 @@
 //! The scenario's `flows`: event types that end a flow, named as everywhere (1 to 64
-//! characters, no control characters), at least one of them, none both completing and
+//! characters, no control characters), at least one of them (unless an orchestrator's sagas
+//! end the flows), none both completing and
 //! compensating; and each compensation naming an effect some consumer applies.
 
 use super::Checker;
@@ -8,7 +9,11 @@ use crate::scenario::FlowsSpec;
 
 impl Checker {
     pub(super) fn compile_flows(&mut self, f: &FlowsSpec, nodes: &[NodeModel]) -> FlowsSpec {
-        if f.completed.is_empty() && f.compensated.is_empty() {
+        let orchestrated = nodes
+            .iter()
+            .any(|n| matches!(&n.kind, NodeKind::Consumer(c) if c.output.as_ref().is_some_and(|o| o.saga.is_some())));
+        // An orchestrator's sagas say how their flows end.
+        if f.completed.is_empty() && f.compensated.is_empty() && !orchestrated {
             self.err(
                 "flows",
                 "names no event type that ends a flow: add \"completed\" (e.g. [\"OrderShipped\"]) or \"compensated\"",

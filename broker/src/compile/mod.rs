@@ -11,6 +11,7 @@
 //!     1. duration, sizes, title, description, node ids  here, text.rs
 //!     2. each node by its kind                          producer.rs, queue.rs, topic.rs, consumer.rs
 //!     3. wires: which ends may join, what each carries  wire.rs
+//!        sagas: each step's command reaches its queue   saga.rs
 //!     4. queues' dead-letter targets                    queue.rs
 //!     5. topic consumers: groups, commits, polling      consumer.rs
 //!     6. producers whose settings need a topic          producer.rs
@@ -30,6 +31,7 @@ mod flows;
 mod lesson;
 mod producer;
 mod queue;
+mod saga;
 #[cfg(test)]
 mod tests;
 mod text;
@@ -54,7 +56,8 @@ pub fn validate(s: &Scenario) -> Result<Model, Vec<Problem>> {
         consumer_topic: Vec::new(),
         keys: 0,
         event_types: 0,
-        names_flows: s.flows.is_some(),
+        names_flows: s.flows.is_some()
+            || s.nodes.iter().any(|n| matches!(n, Node::Consumer(c) if c.orchestrates.is_some())),
     };
     let model = v.compile(s);
     if v.problems.is_empty() {
@@ -264,6 +267,7 @@ impl Checker {
 
         let mut nodes: Vec<NodeModel> = s.nodes.iter().enumerate().map(|(i, n)| self.compile_node(i, n)).collect();
         self.compile_wires(s, &by_name, &mut nodes);
+        self.check_saga_queues(s, &by_name, &mut nodes);
         self.compile_dead_letters(s, &by_name, &mut nodes);
         let groups = self.compile_log_consumers(s, &by_name, &mut nodes);
         self.check_producer_targets(s, &nodes);

@@ -227,12 +227,16 @@ impl Simulation {
         let msg = self.envs[w.env.index()].msg;
         let effect = self.effect_for(consumer, msg);
         let semantics = self.consumer_model(consumer).semantics;
-        let mode = self.publish_mode(consumer);
+        // An orchestrator's effect is its saga's next move, which sends what follows it.
+        let orchestrates = self.orchestrates(consumer);
+        let mode = if orchestrates { None } else { self.publish_mode(consumer) };
         if mode == Some(PublishMode::BeforeEffect) && self.publish_handled(consumer, msg, w.env) {
             return;
         }
         let applied = !(semantics == Semantics::ExactlyOnce && self.msgs[msg.index()].effect_count(effect) > 0);
-        if applied {
+        if orchestrates {
+            self.saga_handle(consumer, msg);
+        } else if applied {
             self.apply_effect(consumer, w.env, effect);
             if mode == Some(PublishMode::Outbox) {
                 self.publish_outputs(consumer, msg, false);

@@ -30,6 +30,8 @@ pub struct ServiceState {
     pub publisher: ProducerState,
     /// Its rules, event types and effects interned.
     pub rules: Vec<Rule>,
+    /// Its sagas, if it is an orchestrator.
+    pub saga: Option<Box<crate::saga::Orchestration>>,
 }
 
 /// One rule of a service, interned.
@@ -103,29 +105,44 @@ impl Simulation {
         let Some(rule) = self.rule_for(service, cause) else { return };
         let types = if gave_up { rule.give_up.clone() } else { rule.publish.clone() };
         for event_type in types {
-            if self.msgs.len() >= crate::sim::MESSAGE_BUDGET {
-                self.halt(crate::sim::Limit::Messages);
+            if self.publish_caused(service, cause, event_type, gave_up).is_none() {
                 return;
             }
-            let c = &self.msgs[cause.index()];
-            let (key, key_seq) = (c.key(), c.key_seq);
-            let s = self.producer_mut(service);
-            s.published += 1;
-            let number = s.published;
-            let msg = MsgId(self.msgs.len() as u32);
-            let mut m = Message::new(service, number, key, key_seq, event_type, 1, self.now);
-            m.set_cause(cause);
-            self.msgs.push(m);
-            self.emit(service, Some(msg), None, Event::Caused { cause, gave_up });
-            self.choose_partition(service, msg);
-            if self.publish_mode(service) == Some(PublishMode::Outbox) {
-                // Written in the transaction with the effect; the relay publishes it.
-                self.emit(service, Some(msg), None, Event::Written { outbox: true });
-                self.msgs[msg.index()].set_publishing(true);
-                self.producer_mut(service).outbox.push_back(msg);
-            } else {
-                self.publish_attempt(msg, None);
-            }
         }
+    }
+
+    /// Publishes one message of `event_type` from the service, caused by `cause` and keyed as
+    /// it is; `None` when the run has reached its message budget (and halts).
+    pub(crate) fn publish_caused(
+        &mut self,
+        service: NodeId,
+        cause: MsgId,
+        event_type: u16,
+        gave_up: bool,
+    ) -> Option<MsgId> {
+        if self.msgs.len() >= crate::sim::MESSAGE_BUDGET {
+            self.halt(crate::sim::Limit::Messages);
+            return None;
+        }
+        let c = &self.msgs[cause.index()];
+        let (key, key_seq) = (c.key(), c.key_seq);
+        let s = self.producer_mut(service);
+        s.published += 1;
+        let number = s.published;
+        let msg = MsgId(self.msgs.len() as u32);
+        let mut m = Message::new(service, number, key, key_seq, event_type, 1, self.now);
+        m.set_cause(cause);
+        self.msgs.push(m);
+        self.emit(service, Some(msg), None, Event::Caused { cause, gave_up });
+        self.choose_partition(service, msg);
+        if self.publish_mode(service) == Some(PublishMode::Outbox) {
+            // Written in the transaction with the effect; the relay publishes it.
+            self.emit(service, Some(msg), None, Event::Written { outbox: true });
+            self.msgs[msg.index()].set_publishing(true);
+            self.producer_mut(service).outbox.push_back(msg);
+        } else {
+            self.publish_attempt(msg, None);
+        }
+        Some(msg)
     }
 }

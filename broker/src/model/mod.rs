@@ -243,6 +243,34 @@ pub struct ServiceOutput {
     pub publisher: ProducerModel,
     pub rules: Vec<OutputRule>,
     pub mode: crate::scenario::PublishMode,
+    /// Set when it orchestrates a saga instead of following rules: an orchestrator.
+    pub saga: Option<SagaModel>,
+}
+
+/// An orchestrator's saga: the event type that starts one, its steps, and what it publishes
+/// at the end.
+#[derive(Clone, Debug)]
+pub struct SagaModel {
+    pub start: String,
+    pub steps: Vec<SagaStepModel>,
+    pub completed: Option<String>,
+    pub compensated: Option<String>,
+}
+
+/// One step of a saga: its command, the queue it must reach, its replies, its timeout and
+/// retries, and its compensation.
+#[derive(Clone, Debug)]
+pub struct SagaStepModel {
+    pub name: String,
+    pub command: String,
+    pub to: NodeId,
+    pub success: String,
+    pub failure: Option<String>,
+    pub timeout: Duration,
+    pub retries: u32,
+    pub compensate: Option<String>,
+    pub compensated: Option<String>,
+    pub compensation_failed: Option<String>,
 }
 
 /// For inputs of event type `on` (any, if `None`): the event types published on success and on

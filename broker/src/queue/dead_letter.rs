@@ -17,7 +17,13 @@ use crate::sim::{NodeState, Simulation};
 
 impl Simulation {
     /// `env` has already left the queue's ready list and its consumer's unacked list.
+    /// Dead-letters a copy; an orchestrator whose saga waits on it hears of it.
     pub(crate) fn dead_letter(&mut self, env: EnvId, queue: NodeId, reason: DeathReason) {
+        self.dead_letter_copy(env, queue, reason);
+        self.saga_command_died(self.envs[env.index()].msg);
+    }
+
+    fn dead_letter_copy(&mut self, env: EnvId, queue: NodeId, reason: DeathReason) {
         debug_assert!(!self.envs[env.index()].acked(), "an acked message cannot be dead-lettered");
         self.envs[env.index()].set_dead_lettered(true);
         self.queue_mut(queue).dead_lettered += 1;

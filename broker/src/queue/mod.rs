@@ -10,7 +10,6 @@
 //! reuses the message's original number, which puts it back exactly where it was.
 
 pub mod dead_letter;
-pub mod exchange;
 pub mod ready;
 pub mod routing;
 

@@ -4,7 +4,7 @@
 
 use crate::model::ids::{EnvId, NodeId};
 use crate::model::NodeKind;
-use crate::queue::exchange;
+use crate::scenario::exchange;
 use crate::scenario::Overflow;
 use crate::sim::death::DeathReason;
 use crate::sim::message::EnvState;

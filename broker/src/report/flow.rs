@@ -51,6 +51,8 @@ pub struct Flows {
     pub in_flight: u64,
     pub stuck: u64,
     pub inconsistent: u64,
+    /// Orchestrated sagas whose compensation failed: a person must finish them.
+    pub needs_a_person: u64,
     pub records: Vec<FlowRecord>,
 }
 
@@ -62,6 +64,7 @@ impl Flows {
             FlowState::InFlight => self.in_flight,
             FlowState::Stuck => self.stuck,
             FlowState::Inconsistent => self.inconsistent,
+            FlowState::NeedsPerson => self.needs_a_person,
         }
     }
 }
@@ -84,7 +87,20 @@ struct Acc {
 impl Simulation {
     /// Each flow's end, if the scenario names its flows.
     pub(crate) fn flows(&self, rows: &Rows) -> Option<Flows> {
-        let spec = self.model.flows.as_ref()?;
+        let orchestrators: Vec<(&crate::saga::Orchestration, &crate::model::SagaModel)> = (0..self.nodes.len())
+            .filter_map(|i| {
+                let node = crate::model::ids::NodeId(i as u32);
+                let crate::model::NodeKind::Consumer(c) = &self.model.nodes[i].kind else { return None };
+                Some((self.orchestration(node)?, c.output.as_ref()?.saga.as_ref()?))
+            })
+            .collect();
+        let unnamed = crate::scenario::FlowsSpec::default();
+        // A scenario with an orchestrator has flows: its sagas.
+        let spec = match &self.model.flows {
+            Some(spec) => spec,
+            None if !orchestrators.is_empty() => &unnamed,
+            None => return None,
+        };
         let types = |names: &[String]| -> Vec<u16> {
             names.iter().filter_map(|n| self.event_types.iter().position(|t| t == n)).map(|i| i as u16).collect()
         };
@@ -142,13 +158,19 @@ impl Simulation {
         }
         let mut flows = Flows::default();
         for a in accs {
-            let (state, why) = self.flow_end(&a, &undoes, rows);
+            let root = MsgId(a.root as u32);
+            let saga = orchestrators.iter().find_map(|(o, m)| Some((o.saga_of(root)?, *m)));
+            let (state, why) = match saga {
+                Some((s, m)) => self.saga_flow_end(&a, &undoes, s, m),
+                None => self.flow_end(&a, &undoes, rows),
+            };
             match state {
                 FlowState::Completed => flows.completed += 1,
                 FlowState::Compensated => flows.compensated += 1,
                 FlowState::InFlight => flows.in_flight += 1,
                 FlowState::Stuck => flows.stuck += 1,
                 FlowState::Inconsistent => flows.inconsistent += 1,
+                FlowState::NeedsPerson => flows.needs_a_person += 1,
             }
             let root = rows.get(a.root)?;
             let mut effects: Vec<(Arc<str>, u32)> = Vec::new();
@@ -172,6 +194,88 @@ impl Simulation {
         Some(flows)
     }
 
+    /// Every effect that happened more than once in the flow, in words (a duplicate carried
+    /// down the chain shows at each hop).
+    fn twice(&self, a: &Acc) -> Option<String> {
+        let twice: Vec<String> = a
+            .effects
+            .iter()
+            .filter(|x| x.2 > 1)
+            .map(|(e, t, n)| {
+                format!("\"{}\" happened {n} times (for {})", self.effects[*e as usize], self.event_types[*t as usize])
+            })
+            .collect();
+        (!twice.is_empty()).then(|| twice.join(", "))
+    }
+
+    /// An effect the flow applied more often than the effect that undoes it.
+    fn left_undone(&self, a: &Acc, undoes: &[(u16, Option<u16>, &str)]) -> Option<String> {
+        let total = |e: Option<u16>| a.effects.iter().filter(|x| Some(x.0) == e).map(|x| x.2).sum::<u32>();
+        undoes
+            .iter()
+            .find(|(e, u, _)| total(Some(*e)) > total(*u))
+            .map(|(e, _, u)| format!("\"{}\" happened and \"{u}\" never undid it", self.effects[*e as usize]))
+    }
+
+    /// The state of a flow an orchestrator ran, from its saga, and why.
+    fn saga_flow_end(
+        &self,
+        a: &Acc,
+        undoes: &[(u16, Option<u16>, &str)],
+        s: &crate::saga::Saga,
+        m: &crate::model::SagaModel,
+    ) -> (FlowState, String) {
+        use crate::saga::SagaPhase;
+        let step = |k: u8| m.steps[k as usize].name.as_str();
+        let failed = s.failed.map(|(k, how)| format!("{} {}", step(k), how.words()));
+        match s.phase {
+            SagaPhase::Running => (
+                FlowState::InFlight,
+                format!(
+                    "its saga waits for {} ({}, send {})",
+                    m.steps[s.step as usize].success,
+                    step(s.step),
+                    s.attempt
+                ),
+            ),
+            SagaPhase::Compensating => (FlowState::InFlight, format!("its saga is undoing {}", step(s.step))),
+            SagaPhase::NeedsPerson => {
+                let (k, how) = s.stuck.expect("a saga that needs a person has a failed compensation");
+                let undo = m.steps[k as usize].compensate.as_deref().unwrap_or("");
+                let mut why = format!("undoing {} {} ({undo})", step(k), how.words());
+                if let Some(f) = failed {
+                    why = format!("{f}, then {why}");
+                }
+                (FlowState::NeedsPerson, format!("{why}: a person must finish it"))
+            }
+            SagaPhase::Completed | SagaPhase::Compensated => {
+                if let Some(twice) = self.twice(a) {
+                    return (FlowState::Inconsistent, twice);
+                }
+                if s.phase == SagaPhase::Completed {
+                    if let Some((_, _, u)) =
+                        undoes.iter().find(|(_, u, _)| a.effects.iter().any(|x| Some(x.0) == *u && x.2 > 0))
+                    {
+                        return (FlowState::Inconsistent, format!("its saga completed, yet \"{u}\" happened"));
+                    }
+                    let n = m.steps.len();
+                    return (
+                        FlowState::Completed,
+                        format!("its saga completed {}", crate::report::verdict::plural(n as u64, "step", "steps")),
+                    );
+                }
+                if let Some(left) = self.left_undone(a, undoes) {
+                    return (FlowState::Inconsistent, format!("{}; {left}", failed.unwrap_or_default()));
+                }
+                let after = match s.failed {
+                    Some((0, _)) => "before anything needed undoing",
+                    _ => "and its saga undid the steps before it",
+                };
+                (FlowState::Compensated, format!("{}, {after}", failed.unwrap_or_default()))
+            }
+        }
+    }
+
     /// A flow's state and why, in words.
     fn flow_end(&self, a: &Acc, undoes: &[(u16, Option<u16>, &str)], rows: &Rows) -> (FlowState, String) {
         let label = |i: usize| {
@@ -189,18 +293,8 @@ impl Simulation {
             ),
             (Some(end), None) | (None, Some(end)) => {
                 let completed = a.completed.is_some();
-                // Every effect that happened more than once: a duplicate carried down the chain
-                // shows at each hop.
-                let twice: Vec<String> = a
-                    .effects
-                    .iter()
-                    .filter(|x| x.2 > 1)
-                    .map(|(e, t, n)| {
-                        format!("\"{}\" happened {n} times (for {})", effect(*e), self.event_types[*t as usize])
-                    })
-                    .collect();
-                if !twice.is_empty() {
-                    return (FlowState::Inconsistent, twice.join(", "));
+                if let Some(twice) = self.twice(a) {
+                    return (FlowState::Inconsistent, twice);
                 }
                 if completed {
                     if let Some((_, _, u)) = undoes.iter().find(|(_, u, _)| total(*u) > 0) {

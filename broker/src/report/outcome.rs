@@ -128,7 +128,14 @@ pub struct Outcome {
     /// How each flow ended, when the scenario names its flows (`flows`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub flows: Option<crate::report::flow::Flows>,
+    /// Each orchestrator's sagas counted, by the orchestrator's id.
+    #[serde(skip_serializing_if = "Vec::is_empty", serialize_with = "saga_map")]
+    pub sagas: Vec<(String, crate::saga::SagaCounts)>,
     pub messages: Rows,
+}
+
+fn saga_map<S: serde::Serializer>(sagas: &[(String, crate::saga::SagaCounts)], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_map(sagas.iter().map(|(n, c)| (n, c)))
 }
 
 impl Outcome {
@@ -364,6 +371,12 @@ impl OutcomeBuilder {
             verdict: Vec::new(),
             verdict_refs: Vec::new(),
             flows: None,
+            sagas: (0..sim.nodes.len() as u32)
+                .filter_map(|i| {
+                    let node = crate::model::ids::NodeId(i);
+                    Some((sim.model.name(node).to_string(), sim.saga_counts(node)?))
+                })
+                .collect(),
             messages: Rows::of(sim),
         };
         o.flows = o.messages.0.sim.flows(&o.messages);

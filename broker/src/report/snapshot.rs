@@ -46,6 +46,9 @@ pub struct NodeSnapshot {
     pub group: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assigned: Option<Vec<String>>,
+    /// Orchestrator: its sagas counted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sagas: Option<crate::saga::SagaCounts>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -210,6 +213,7 @@ impl Simulation {
                     partitions: None,
                     group: None,
                     assigned: None,
+                    sagas: self.saga_counts(crate::model::ids::NodeId(i as u32)),
                 };
                 match n {
                     NodeState::Producer(p) => {

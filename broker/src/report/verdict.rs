@@ -72,7 +72,7 @@ pub fn stopped_early(sim: &Simulation, limit: Limit, published: u64) -> String {
     }
 }
 
-fn plural(n: u64, one: &str, many: &str) -> String {
+pub(crate) fn plural(n: u64, one: &str, many: &str) -> String {
     if n == 1 {
         format!("1 {one}")
     } else {
@@ -161,7 +161,7 @@ fn flow_lines(flows: &crate::report::flow::Flows, lines: &mut Vec<Line>) {
         .collect();
     let total = flows.records.len() as u64;
     lines.push((format!("{}: {}.", plural(total, "flow", "flows"), counts.join(", ")), Vec::new()));
-    let wrong = |r: &&crate::report::flow::FlowRecord| matches!(r.state, FlowState::Stuck | FlowState::Inconsistent);
+    let wrong = |r: &&crate::report::flow::FlowRecord| r.state.is_wrong();
     for r in flows.records.iter().filter(wrong).take(EXAMPLES) {
         let subject = match &r.key {
             Some(k) => format!("{k} ({})", r.flow),
@@ -171,7 +171,8 @@ fn flow_lines(flows: &crate::report::flow::Flows, lines: &mut Vec<Line>) {
     }
     let more = flows.records.iter().filter(wrong).count().saturating_sub(EXAMPLES);
     if more > 0 {
-        lines.push((format!("{} more stuck or inconsistent.", plural(more as u64, "flow", "flows")), Vec::new()));
+        let flows = if more == 1 { "flow" } else { "flows" };
+        lines.push((format!("{} more {flows} went wrong.", thousands(more as u64)), Vec::new()));
     }
 }
 
@@ -189,6 +190,12 @@ pub fn verdict(sim: &Simulation, o: &Outcome, noted: &Noted) -> Vec<Line> {
     }
     if let Some(flows) = &o.flows {
         flow_lines(flows, &mut lines);
+    }
+    for (name, c) in &o.sagas {
+        if c.late_replies > 0 {
+            let n = plural(u64::from(c.late_replies), "reply", "replies");
+            lines.push((format!("{name}: {n} came after the saga had given up on their step: the step may have run all the same, and the saga did not undo it."), Vec::new()));
+        }
     }
 
     // Duplicate effects, in business words: "order-42: \"charge card\" happened 2 times".

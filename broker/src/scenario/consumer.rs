@@ -12,6 +12,7 @@ use crate::scenario::producer::PublishSpec;
 use crate::scenario::read::{
     boolean, choice, float, int, list, named_choice, settings, string, tagged, At, Fields, Read,
 };
+use crate::scenario::saga::SagaSpec;
 use crate::scenario::service::{PublishMode, PublishRule};
 use crate::scenario::{default_recover_ms, is_false, is_zero_i64};
 
@@ -73,6 +74,9 @@ pub struct ConsumerSpec {
     /// Publisher confirms for what it publishes, as a producer's.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub publish: Option<PublishSpec>,
+    /// The saga it runs, which makes it an orchestrator (`saga.rs`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub orchestrates: Option<Box<SagaSpec>>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -319,6 +323,7 @@ impl ConsumerSpec {
             "publishes",
             "publish_mode",
             "publish",
+            "orchestrates",
         ];
         let f = Fields::new(v, at, &names, "a consumer")?;
         Ok(ConsumerSpec {
@@ -345,6 +350,7 @@ impl ConsumerSpec {
             publishes: f.or("publishes", PublishRule::read_all, Vec::new())?,
             publish_mode: f.or("publish_mode", PublishMode::read, PublishMode::AfterEffect)?,
             publish: f.opt("publish", PublishSpec::read)?,
+            orchestrates: f.opt("orchestrates", SagaSpec::read)?.map(Box::new),
         })
     }
 }

@@ -60,11 +60,25 @@ pub enum FlowState {
     InFlight,
     Stuck,
     Inconsistent,
+    /// An orchestrated saga whose compensation failed or timed out.
+    #[serde(rename = "needs_a_person")]
+    NeedsPerson,
 }
 
 impl FlowState {
-    pub const ALL: [FlowState; 5] =
-        [FlowState::Completed, FlowState::Compensated, FlowState::InFlight, FlowState::Stuck, FlowState::Inconsistent];
+    pub const ALL: [FlowState; 6] = [
+        FlowState::Completed,
+        FlowState::Compensated,
+        FlowState::InFlight,
+        FlowState::Stuck,
+        FlowState::Inconsistent,
+        FlowState::NeedsPerson,
+    ];
+
+    /// A flow that went wrong: stuck, inconsistent, or waiting for a person.
+    pub fn is_wrong(self) -> bool {
+        matches!(self, FlowState::Stuck | FlowState::Inconsistent | FlowState::NeedsPerson)
+    }
 
     /// The name the file and the JSON outcome use.
     pub fn name(self) -> &'static str {
@@ -74,6 +88,7 @@ impl FlowState {
             FlowState::InFlight => "in_flight",
             FlowState::Stuck => "stuck",
             FlowState::Inconsistent => "inconsistent",
+            FlowState::NeedsPerson => "needs_a_person",
         }
     }
 
@@ -84,6 +99,7 @@ impl FlowState {
             FlowState::InFlight => "still in flight",
             FlowState::Stuck => "stuck",
             FlowState::Inconsistent => "inconsistent",
+            FlowState::NeedsPerson => "stuck: needs a person",
         }
     }
 }

@@ -104,13 +104,19 @@ const COUNTERS: [(Measure, &str, &str); 7] = [
 ];
 
 /// The flow measures' names in the file, in `FlowState::ALL` order.
-const FLOW_NAMES: [&str; 5] =
-    ["flows_completed", "flows_compensated", "flows_in_flight", "flows_stuck", "flows_inconsistent"];
+const FLOW_NAMES: [&str; 6] = [
+    "flows_completed",
+    "flows_compensated",
+    "flows_in_flight",
+    "flows_stuck",
+    "flows_inconsistent",
+    "flows_needing_a_person",
+];
 
 impl Measure {
     /// Every measure: `published`, the six fates, then the other counters.
-    pub const ALL: [Measure; 18] = {
-        let mut all = [Measure::Published; 18];
+    pub const ALL: [Measure; 19] = {
+        let mut all = [Measure::Published; 19];
         let mut i = 0;
         while i < Fate::ALL.len() {
             all[1 + i] = Measure::Fate(Fate::ALL[i]);
@@ -224,7 +230,7 @@ mod tests {
         assert_eq!(q.measure, Measure::Fate(Fate::DeadLettered));
         assert!(read(r#"{"ask":"?","measure":"lost","keey":"k"}"#).is_err());
         let names: Vec<&str> = Measure::ALL.iter().map(|m| m.name()).collect();
-        assert_eq!(names.len(), 18);
+        assert_eq!(names.len(), 19);
         assert!(names.iter().all(|n| !n.is_empty()), "every measure has a name: {names:?}");
         let unknown = read(r#"{"ask":"?","measure":"charged"}"#).unwrap_err().to_string();
         assert!(

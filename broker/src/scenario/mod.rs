@@ -32,8 +32,10 @@ pub(crate) mod read;
 
 mod action;
 mod consumer;
+pub(crate) mod exchange;
 mod producer;
 mod queue;
+mod saga;
 mod service;
 mod topic;
 mod view;
@@ -59,6 +61,7 @@ pub use producer::{
     Arrivals, EventTypes, KeyChoice, Keys, PartitionBy, ProducerFault, ProducerSpec, PublishSpec, WriteOrder, WriteSpec,
 };
 pub use queue::{DeadLetterQueueSpec, ExchangeSpec, ExchangeType, Overflow, QueueSpec, QueueType};
+pub use saga::{SagaSpec, SagaStepSpec};
 pub use service::{PublishMode, PublishRule};
 pub use topic::TopicSpec;
 pub use view::View;

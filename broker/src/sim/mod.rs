@@ -165,6 +165,12 @@ pub(crate) enum Due {
     ProducerRecover {
         producer: NodeId,
     },
+    /// A saga step's timeout, armed by the send numbered `wait`.
+    SagaTimeout {
+        orchestrator: NodeId,
+        saga: u32,
+        wait: u32,
+    },
 }
 
 #[derive(Clone)]
@@ -347,7 +353,11 @@ impl Simulation {
                             })
                             .collect();
                         let publisher = ProducerState::new(&o.publisher, Vec::new(), Vec::new());
-                        Box::new(crate::consumer::service::ServiceState { publisher, rules })
+                        let saga = o
+                            .saga
+                            .as_ref()
+                            .map(|s| Box::new(crate::saga::Orchestration::new(s, |t| intern(&mut event_types, t))));
+                        Box::new(crate::consumer::service::ServiceState { publisher, rules, saga })
                     });
                     NodeState::Consumer(ConsumerState { away: c.start.0 > 0, output, ..ConsumerState::default() })
                 }
@@ -655,6 +665,7 @@ impl Simulation {
             Due::PollDeadline { consumer } => self.poll_deadline(consumer),
             Due::RelayTick { producer } => self.relay_tick(producer),
             Due::ProducerRecover { producer } => self.producer_recover(producer),
+            Due::SagaTimeout { orchestrator, saga, wait } => self.saga_timeout(orchestrator, saga, wait),
         }
         self.after_event();
     }
@@ -676,6 +687,7 @@ impl Simulation {
             | Due::SessionTimeout { consumer, .. }
             | Due::AutoCommit { consumer, .. }
             | Due::PollDeadline { consumer } => consumer,
+            Due::SagaTimeout { orchestrator, .. } => orchestrator,
             Due::Expire { queue, .. } => queue,
             Due::Retention { topic, .. } => topic,
             Due::Action { .. } | Due::FormGroup { .. } | Due::FollowUpRebalance { .. } => return None,

@@ -154,6 +154,17 @@ event_table! {
         /// A service published this message because it handled the message `cause` (or gave
         /// up on it), before the message's first publish attempt. Node: the service.
         42 Caused { cause: MsgId => message "caused_by", gave_up: bool => num };
+        /// An orchestrator started a saga for this message, with `steps` steps to run.
+        /// Node: the orchestrator.
+        43 SagaStarted { steps: u32 => num };
+        /// No reply to this command (step `step`, send `attempt`) came within the step's
+        /// timeout. Node: the orchestrator.
+        44 SagaTimedOut { step: u32 => num, attempt: u32 => num, compensating: bool => num };
+        /// The saga of this message's flow ended. Node: the orchestrator.
+        45 SagaEnded { state: SagaEnd => name };
+        /// The orchestrator was not waiting for this message: a late reply (to a step it had
+        /// given up on), or a duplicate. Node: the orchestrator.
+        46 ReplyIgnored { late: bool => num };
     }
 }
 
@@ -288,6 +299,15 @@ named_enum!(
         BetweenWriteAndPublish => "between_write_and_publish", "the producer crashed between its business write and its publish",
         RelayBeforeMarkingSent => "relay_before_marking_sent", "the outbox relay crashed after publishing, before marking the rows sent",
         AfterPublish => "after_publish", "the service crashed right after publishing its output",
+    }
+);
+
+named_enum!(
+    /// How an orchestrated saga ended.
+    SagaEnd {
+        Completed => "completed", "every step completed",
+        Compensated => "compensated", "every completed step was compensated",
+        NeedsPerson => "needs_a_person", "a compensation failed: the saga needs a person",
     }
 );
 

@@ -16,12 +16,13 @@ const CORE: &[(&str, &[&str])] = &[
     ("scenario", &[]),
     ("model", &["scenario"]),
     ("compile", &["scenario", "model"]),
-    ("sim", &["scenario", "model", "compile", "queue", "topic", "producer", "consumer"]),
+    ("sim", &["scenario", "model", "compile", "queue", "topic", "producer", "consumer", "saga"]),
     ("queue", &["scenario", "model", "sim"]),
     ("topic", &["scenario", "model", "sim"]),
     ("producer", &["scenario", "model", "sim", "queue", "topic"]),
-    ("consumer", &["scenario", "model", "sim", "queue", "topic", "producer"]),
-    ("report", &["scenario", "model", "sim", "queue", "topic", "producer", "consumer"]),
+    ("consumer", &["scenario", "model", "sim", "queue", "topic", "producer", "saga"]),
+    ("saga", &["scenario", "model", "sim"]),
+    ("report", &["scenario", "model", "sim", "queue", "topic", "producer", "consumer", "saga"]),
 ];
 const CORE_LEAVES: &[&str] = &["sort", "sorted_map", "decimal"];
 

@@ -359,6 +359,8 @@ const ANSWERS: &[(&str, &str, Option<&str>, u64)] = &[
     ("replay-late-joiner", "lost", None, 0),
     ("retry-jitter", "dead_lettered", None, 2),
     ("retry-storm", "dead_lettered", None, 98),
+    ("saga-compensation-retried", "flows_needing_a_person", None, 0),
+    ("saga-needs-a-person", "flows_needing_a_person", None, 1),
     ("service-outbox", "flows_completed", None, 20),
     ("service-publish-after-effect", "flows_stuck", None, 2),
     ("slow-poll-loop", "processed_more_than_once", None, 87),
@@ -460,6 +462,12 @@ fn the_verdict_says_what_the_narration_promises() {
     says("service-outbox", &["20 flows: 20 completed."]);
     says("order-17-never-shipped", &["150 flows: 149 completed, 1 stuck."]);
     says("order-17-never-shipped", &["order-17 (checkout-17): stuck, PaymentCaptured (payment-17) was dead-lettered"]);
+    says("saga-needs-a-person", &["40 flows: 35 completed, 4 compensated, 1 stuck: needs a person."]);
+    says(
+        "saga-needs-a-person",
+        &["order-25 (checkout-25): stuck: needs a person", "reserve stock failed, then undoing charge card failed"],
+    );
+    says("saga-compensation-retried", &["40 flows: 38 completed, 2 compensated."]);
     says("commands-and-events", &["All 40 messages were processed exactly once"]);
     says("commands-and-events-fourth-subscriber", &["All 40 messages were processed exactly once"]);
     says(

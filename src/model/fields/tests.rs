@@ -387,8 +387,16 @@ fn core_names(kind: &str, probe: Value) -> Vec<String> {
 
 /// Settings the core reads that the inspector deliberately does not show as a field: who a
 /// node is and where it sits are edited on the canvas, and a wire's ends by wiring.
-const NOT_IN_THE_INSPECTOR: &[(&str, &str)] =
-    &[("*", "id"), ("*", "kind"), ("*", "x"), ("*", "y"), ("wire", "from"), ("wire", "to")];
+/// An orchestrator's saga is listed by the inspector, step by step, and edited in the file.
+const NOT_IN_THE_INSPECTOR: &[(&str, &str)] = &[
+    ("*", "id"),
+    ("*", "kind"),
+    ("*", "x"),
+    ("*", "y"),
+    ("wire", "from"),
+    ("wire", "to"),
+    ("consumer", "orchestrates"),
+];
 
 #[test]
 fn every_setting_the_core_reads_has_a_field_in_the_catalogue() {

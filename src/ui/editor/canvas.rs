@@ -572,10 +572,23 @@ fn status_lines(kind: &str, s: Option<&NodeSnapshot>) -> Vec<String> {
         "queue" => vec![format!("{} ready", n(s.ready)), format!("{} unacked", n(s.unacked))],
         "dead_letter_queue" => vec![format!("{} dead letters", n(s.ready))],
         "topic" => vec![format!("{} records kept", n(s.ready))],
-        "consumer" => match s.state {
+        "consumer" => match (s.state, s.sagas) {
+            // An orchestrator counts its sagas: where they are, how they ended.
+            (_, Some(c)) => vec![
+                format!(
+                    "{} running · {} done",
+                    thousands(u64::from(c.running + c.compensating)),
+                    thousands(u64::from(c.completed))
+                ),
+                format!(
+                    "{} undone · {} need a person",
+                    thousands(u64::from(c.compensated)),
+                    thousands(u64::from(c.needs_a_person))
+                ),
+            ],
             // The CRASHED badge says the rest.
-            "crashed" => vec![format!("{} processed", n(s.processed))],
-            "away" => vec!["not in its group".to_owned()],
+            ("crashed", _) => vec![format!("{} processed", n(s.processed))],
+            ("away", _) => vec!["not in its group".to_owned()],
             _ => {
                 vec![format!("{} in flight", n(s.in_progress.max(s.unacked))), format!("{} processed", n(s.processed))]
             }
@@ -670,6 +683,7 @@ mod tests {
             partitions: None,
             group: None,
             assigned: None,
+            sagas: None,
         }
     }
 

@@ -221,7 +221,8 @@ fn node_settings(
 
     let now = node_now_controls(state, id, &kind);
     let wire_to = wire_to(state, id, &kind, chosen);
-    let rules = (kind == "consumer").then(|| add_rule(state, id, node));
+    let steps = node.get("orchestrates").map(saga_steps);
+    let rules = (kind == "consumer" && steps.is_none()).then(|| add_rule(state, id, node));
     let shown = doc::kind_label(service::shown_kind(node));
     let d = state.dispatcher();
     html! {
@@ -238,6 +239,7 @@ fn node_settings(
                     </fieldset>
                 }
             }) }
+            { for steps }
             { for rules }
             { now }
             { wire_to }
@@ -263,6 +265,44 @@ fn rule_button(state: &UseReducerHandle<AppState>, id: &str, remove: Option<usiz
             { label }
         </button>
     }
+}
+
+/// An orchestrator's saga, step by step, as markup text: the command and the queue it goes
+/// to, the replies it waits for, the timeout and retries, and the undo. Edited in the file.
+fn saga_steps(saga: &Value) -> Html {
+    use crate::ui::panels::markup::esc;
+    use std::fmt::Write;
+    let text = |v: &Value, k: &str| esc(v.get(k).and_then(Value::as_str).unwrap_or(""));
+    let num = |v: &Value, k: &str, or: i64| v.get(k).and_then(Value::as_i64).unwrap_or(or);
+    let mut out = format!("<fieldset class=\"section\"><legend>Saga</legend><p>Starts on {}. Steps, in order:</p><ol class=\"saga-steps\">", text(saga, "start"));
+    for s in saga.get("steps").and_then(Value::as_array).map_or(&[][..], Vec::as_slice) {
+        let name =
+            s.get("name").and_then(Value::as_str).or_else(|| s.get("command").and_then(Value::as_str)).unwrap_or("");
+        let _ = write!(
+            out,
+            "<li><b>{}</b>: sends {} to {}, waits {} ms for {}",
+            esc(name),
+            text(s, "command"),
+            text(s, "to"),
+            num(s, "timeout_ms", 1000),
+            text(s, "success")
+        );
+        if s.get("failure").is_some() {
+            let _ = write!(out, " or {}", text(s, "failure"));
+        }
+        let _ = write!(out, ", {} retries.", num(s, "retries", 0));
+        match s.get("compensate") {
+            Some(_) => {
+                let _ = write!(out, " Undone by {}, confirmed by {}.", text(s, "compensate"), text(s, "compensated"));
+            }
+            None => out.push_str(" Not undone."),
+        }
+        out.push_str("</li>");
+    }
+    out.push_str(
+        "</ol><p class=\"field-help\">Edit the steps in the scenario file (Export, then Import).</p></fieldset>",
+    );
+    Html::from_html_unchecked(out.into())
 }
 
 /// "Add rule", under a consumer's rules: its first makes it a service.

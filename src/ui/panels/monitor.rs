@@ -27,10 +27,8 @@ fn verdict_badge(ok: bool) -> &'static str {
 /// in flight at the playhead may yet). The flows that do not are listed, each a button that
 /// follows its first message in the passport.
 fn flows_check(state: &AppState, out: &mut String) {
-    use broker::scenario::FlowState;
     let Some(flows) = state.outcome.flows.as_ref() else { return };
-    let wrong: Vec<_> =
-        flows.records.iter().filter(|r| matches!(r.state, FlowState::Stuck | FlowState::Inconsistent)).collect();
+    let wrong: Vec<_> = flows.records.iter().filter(|r| r.state.is_wrong()).collect();
     let _ = write!(
         out,
         "<h3>Flows{}</h3><p>Every flow ends completed or compensated.</p>",

@@ -1,7 +1,9 @@
 //! Exchange routing as RabbitMQ does it: a fanout exchange copies every message to every bound
 //! queue; a direct exchange to the queues whose binding key equals the routing key; a topic
 //! exchange matches dot-separated words, where `*` stands for exactly one word and `#` for
-//! zero or more (RabbitMQ tutorial 5, "Topics").
+//! zero or more (RabbitMQ tutorial 5, "Topics"). What an exchange type means, so it sits
+//! beside the format's `ExchangeType`: the queues route with it, and the checker asks it
+//! whether an orchestrator's commands reach their queues.
 
 use crate::scenario::ExchangeType;
 
