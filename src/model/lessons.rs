@@ -100,6 +100,11 @@ pub const LESSONS: &[Lesson] = &[
         variants: &[("Order 17", "order-17-never-shipped")],
     },
     Lesson {
+        title: "Orchestration or choreography",
+        teaches: "The same order flow, once with services reacting to each other's events and once run by an orchestrator that knows every order's state.",
+        variants: &[("Choreographed", "order-choreography"), ("Orchestrated", "order-orchestration")],
+    },
+    Lesson {
         title: "When an undo fails",
         teaches: "An orchestrated saga undoes its completed steps when one fails; if an undo fails too, the saga needs a person.",
         variants: &[("Refund gives up in the outage", "saga-needs-a-person"), ("Refund retried past it", "saga-compensation-retried")],

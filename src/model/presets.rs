@@ -69,6 +69,8 @@ pub const PRESETS: &[Preset] = &[
     preset!("commands-and-events-fourth-subscriber"),
     preset!("order-17-never-shipped"),
     // Orchestrated sagas.
+    preset!("order-choreography"),
+    preset!("order-orchestration"),
     preset!("saga-needs-a-person"),
     preset!("saga-compensation-retried"),
 ];

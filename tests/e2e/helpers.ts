@@ -65,7 +65,7 @@ export function node(page: Page, kind: string, id: string): Locator {
   return canvas(page).getByRole('button', { name: new RegExp(`^${kind} ${esc}(:|,|$)`) });
 }
 export const nodes = (page: Page) =>
-  canvas(page).getByRole('button', { name: /^(Producer|Exchange|Queue|Topic|Consumer|Service|Dead-letter queue) / });
+  canvas(page).getByRole('button', { name: /^(Producer|Exchange|Queue|Topic|Consumer|Service|Orchestrator|Dead-letter queue) / });
 export const wires = (page: Page) => canvas(page).getByRole('button', { name: /^Wire from / });
 export const wire = (page: Page, from: string, to: string) =>
   canvas(page).getByRole('button', { name: new RegExp(`^Wire from ${from} to ${to}(,|$)`) });

@@ -35,6 +35,8 @@ const promises: Record<string, RegExp> = {
   'commands-and-events': /All 40 messages were processed exactly once/,
   'commands-and-events-fourth-subscriber': /All 40 messages were processed exactly once/,
   'order-17-never-shipped': /order-17 \(checkout-17\): stuck, PaymentCaptured \(payment-17\) was dead-lettered/,
+  'order-choreography': /20 flows: 19 completed, 1 compensated/,
+  'order-orchestration': /20 flows: 19 completed, 1 compensated/,
   'saga-needs-a-person': /order-25 \(checkout-25\): stuck: needs a person, reserve stock failed, then undoing charge card failed/,
   'saga-compensation-retried': /40 flows: 38 completed, 2 compensated/,
 };
@@ -67,7 +69,7 @@ test('the gallery opens every lesson, each plays to its end and says what its na
   await page.getByRole('button', { name: 'Lessons' }).click();
   const dialog = page.getByRole('dialog', { name: 'Lessons' });
   await expect(dialog).toBeVisible();
-  await expect(dialog.getByRole('listitem').filter({ has: page.getByRole("heading") })).toHaveCount(17);
+  await expect(dialog.getByRole('listitem').filter({ has: page.getByRole("heading") })).toHaveCount(18);
   await shot(page, 'lessons-gallery');
   const variants = await dialog.getByRole('button', { name: /^Open / }).all();
   expect(variants.length).toBe(Object.keys(promises).length);

@@ -9,6 +9,7 @@ use crate::sim::trace::{Event, SagaEnd};
 use crate::sim::{Due, Simulation};
 
 impl Simulation {
+    #[inline(never)]
     pub(crate) fn orchestration(&self, node: NodeId) -> Option<&Orchestration> {
         match &self.nodes[node.index()] {
             crate::sim::NodeState::Consumer(c) => c.output.as_ref()?.saga.as_deref(),
@@ -16,6 +17,7 @@ impl Simulation {
         }
     }
 
+    #[inline(never)]
     fn orchestration_mut(&mut self, node: NodeId) -> &mut Orchestration {
         match &mut self.nodes[node.index()] {
             crate::sim::NodeState::Consumer(c) => {
@@ -26,6 +28,7 @@ impl Simulation {
     }
 
     /// The name of step `step` of the orchestrator's saga ("charge card").
+    #[inline(never)]
     pub fn saga_step_name(&self, orch: NodeId, step: u32) -> &str {
         match &self.model.nodes[orch.index()].kind {
             crate::model::NodeKind::Consumer(c) => c
@@ -39,16 +42,19 @@ impl Simulation {
     }
 
     /// An orchestrator's sagas counted: how many started, where they are, how they ended.
+    #[inline(never)]
     pub fn saga_counts(&self, orch: NodeId) -> Option<super::SagaCounts> {
         self.orchestration(orch).map(Orchestration::counts)
     }
 
+    #[inline(never)]
     pub(crate) fn orchestrates(&self, node: NodeId) -> bool {
         self.orchestration(node).is_some()
     }
 
     /// The orchestrator handled `msg`: a start event begins a saga, an awaited reply moves its
     /// saga on, anything else is ignored and counted.
+    #[inline(never)]
     pub(crate) fn saga_handle(&mut self, orch: NodeId, msg: MsgId) {
         let t = self.msgs[msg.index()].event_type;
         let flow = self.flow_of(msg);
@@ -99,6 +105,7 @@ impl Simulation {
         }
     }
 
+    #[inline(never)]
     fn reply_ignored(&mut self, orch: NodeId, msg: MsgId, late: bool) {
         let o = self.orchestration_mut(orch);
         if late {
@@ -111,6 +118,7 @@ impl Simulation {
 
     /// Sends the saga's current command (its step's, or the step's compensation) and arms the
     /// step's timeout.
+    #[inline(never)]
     fn saga_send(&mut self, orch: NodeId, index: u32, cause: MsgId) {
         let o = self.orchestration_mut(orch);
         let s = &mut o.sagas[index as usize];
@@ -129,6 +137,7 @@ impl Simulation {
     }
 
     /// A step's success reply: the next step, or the end.
+    #[inline(never)]
     fn step_done(&mut self, orch: NodeId, index: u32, reply: MsgId) {
         let o = self.orchestration_mut(orch);
         let n = o.steps.len() as u8;
@@ -143,6 +152,7 @@ impl Simulation {
     }
 
     /// The current step failed: compensate the ones before it.
+    #[inline(never)]
     fn step_failed(&mut self, orch: NodeId, index: u32, how: StepFailure, cause: MsgId) {
         let s = &mut self.orchestration_mut(orch).sagas[index as usize];
         s.failed = Some((s.step, how));
@@ -152,6 +162,7 @@ impl Simulation {
 
     /// Compensates the highest completed step below `below` that has a compensation, or ends
     /// the saga as compensated when none is left.
+    #[inline(never)]
     fn compensate_below(&mut self, orch: NodeId, index: u32, below: u8, cause: MsgId) {
         let o = self.orchestration_mut(orch);
         let next = (0..below).rev().find(|&k| o.steps[k as usize].compensate.is_some());
@@ -170,12 +181,14 @@ impl Simulation {
         }
     }
 
+    #[inline(never)]
     fn needs_person(&mut self, orch: NodeId, index: u32, how: StepFailure, cause: MsgId) {
         let s = &mut self.orchestration_mut(orch).sagas[index as usize];
         s.stuck = Some((s.step, how));
         self.saga_end(orch, index, SagaPhase::NeedsPerson, cause, None)
     }
 
+    #[inline(never)]
     fn saga_end(&mut self, orch: NodeId, index: u32, phase: SagaPhase, cause: MsgId, publish: Option<u16>) {
         let now = self.now;
         let s = &mut self.orchestration_mut(orch).sagas[index as usize];
@@ -196,6 +209,7 @@ impl Simulation {
     /// A step's timeout: send again while retries are left, else fail the step (or, for a
     /// compensation, leave the saga to a person). A timeout armed for an earlier send, or for a
     /// saga that has moved on, does nothing.
+    #[inline(never)]
     pub(crate) fn saga_timeout(&mut self, orch: NodeId, index: u32, wait: u32) {
         let o = self.orchestration(orch).expect("an orchestrator");
         let s = &o.sagas[index as usize];
@@ -233,6 +247,7 @@ impl Simulation {
 
     /// A command an orchestrator sent was dead-lettered: if its saga is waiting on it, the step
     /// (or its compensation) has failed.
+    #[inline(never)]
     pub(crate) fn saga_command_died(&mut self, msg: MsgId) {
         let orch = self.msgs[msg.index()].producer;
         let Some(o) = self.orchestration(orch) else { return };

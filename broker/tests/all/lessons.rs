@@ -347,8 +347,10 @@ const ANSWERS: &[(&str, &str, Option<&str>, u64)] = &[
     ("duplicates-no-idempotency", "effects", Some("order-20"), 2),
     ("fan-out", "deliveries", Some("order-7"), 3),
     ("order-17-never-shipped", "flows_stuck", None, 1),
+    ("order-choreography", "flows_compensated", None, 1),
     ("order-flow-compensation", "flows_compensated", None, 1),
     ("order-flow-no-compensation", "flows_inconsistent", None, 1),
+    ("order-orchestration", "flows_compensated", None, 1),
     ("out-of-order-keyed-by-order", "out_of_order", None, 0),
     ("out-of-order-wrong-key", "out_of_order", None, 6),
     ("outbox", "effects", Some("order-14"), 2),
@@ -467,6 +469,8 @@ fn the_verdict_says_what_the_narration_promises() {
         "saga-needs-a-person",
         &["order-25 (checkout-25): stuck: needs a person", "reserve stock failed, then undoing charge card failed"],
     );
+    says("order-choreography", &["20 flows: 19 completed, 1 compensated."]);
+    says("order-orchestration", &["20 flows: 19 completed, 1 compensated."]);
     says("saga-compensation-retried", &["40 flows: 38 completed, 2 compensated."]);
     says("commands-and-events", &["All 40 messages were processed exactly once"]);
     says("commands-and-events-fourth-subscriber", &["All 40 messages were processed exactly once"]);

@@ -1,0 +1,72 @@
+// Orchestrated sagas: the orchestrator is drawn and named as one, counts its sagas on its node,
+// lists its steps in the inspector; the saga's events are in the event log under their own
+// kind; the verdict names the saga that needs a person, and its flow view follows it.
+import AxeBuilder from '@axe-core/playwright';
+import { Page } from '@playwright/test';
+import { test, expect, shot, outcome, timeline, node, chooseLesson, openApp, inspector } from './helpers';
+
+async function toEnd(page: Page) {
+  const max = await timeline(page).getAttribute('max');
+  await timeline(page).fill(max!);
+  await expect(outcome(page).getByRole('status').first()).toContainText('Finished at');
+}
+
+test.use({ viewport: { width: 1280, height: 1000 } });
+
+test('an orchestrator counts its sagas, lists its steps, and names the saga that needs a person', async ({ page }) => {
+  await openApp(page);
+  await chooseLesson(page, 'saga-needs-a-person');
+  const saga = node(page, 'Orchestrator', 'order-saga');
+  await expect(saga).toHaveAccessibleName(/^Orchestrator order-saga: 0 running · 0 done, 0 undone · 0 need a person/);
+  await toEnd(page);
+  await expect(saga).toHaveAccessibleName(/^Orchestrator order-saga: 0 running · 35 done, 4 undone · 1 need a person/);
+  // The step owners are services; the commands' exchange is an exchange.
+  await expect(node(page, 'Service', 'payment')).toHaveCount(1);
+  await expect(node(page, 'Exchange', 'commands')).toHaveCount(1);
+  const verdict = outcome(page).getByRole('list').first();
+  await expect(verdict).toContainText('40 flows: 35 completed, 4 compensated, 1 stuck: needs a person.');
+  await expect(verdict).toContainText(
+    'order-25 (checkout-25): stuck: needs a person, reserve stock failed, then undoing charge card failed (payment.refund): a person must finish it.'
+  );
+  await expect(outcome(page).getByLabel('Flows')).toContainText('Needs a person');
+  await shot(page, 'saga-needs-a-person');
+
+  // The inspector lists the saga's steps in order, each with its command, queue, replies and undo.
+  await saga.click();
+  const steps = inspector(page).locator('ol.saga-steps > li');
+  await expect(steps).toHaveCount(3);
+  await expect(steps.nth(0)).toContainText('charge card: sends payment.charge to payments, waits 1500 ms for CardCharged or CardDeclined, 0 retries. Undone by payment.refund, confirmed by CardRefunded.');
+  await expect(steps.nth(2)).toContainText('ship: sends shipping.ship to shipments');
+  await expect(steps.nth(2)).toContainText('Not undone.');
+  await expect(inspector(page).getByRole('button', { name: 'Add rule' })).toHaveCount(0);
+  await shot(page, 'saga-inspector');
+  const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  expect(axe.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+
+  // The saga's events have a kind of their own in the event log, told in words.
+  await page.getByRole('tab', { name: 'Event log' }).click();
+  const log = page.getByRole('region', { name: 'Event log' });
+  await log.getByRole('combobox', { name: 'Event kind' }).selectOption('Sagas');
+  await log.getByRole('searchbox', { name: 'Key or message' }).fill('order-25');
+  const rows = log.getByRole('listitem');
+  await expect(rows.filter({ hasText: "order-saga's saga ended: a compensation failed: the saga needs a person" })).toHaveCount(1);
+  await expect(rows.filter({ hasText: 'order-saga started a saga of 3 steps for this' })).toHaveCount(1);
+
+  // The flow line of the verdict follows order-25 across the orchestrator and its services.
+  await outcome(page).getByRole('button', { name: /^See the flow of checkout-25/ }).click();
+  const view = page.getByRole('region', { name: 'Flow view' });
+  await expect(view.getByRole('heading', { name: 'Flow of order-25 (checkout-25)' })).toBeVisible();
+  await expect(view).toContainText('a person must finish it');
+  await shot(page, 'saga-flow-view');
+});
+
+test('orchestration and choreography run side by side and end the same way', async ({ page }) => {
+  await openApp(page);
+  await chooseLesson(page, 'order-orchestration');
+  await page.getByRole('button', { name: /Compare/ }).first().click();
+  const max = await timeline(page).getAttribute('max');
+  await timeline(page).fill(max!);
+  await expect(outcome(page).getByRole('list').first()).toContainText('20 flows: 19 completed, 1 compensated.');
+  await expect(page.getByText('20 flows: 19 completed, 1 compensated.')).toHaveCount(2);
+  await shot(page, 'saga-compare-choreography');
+});
