@@ -40,13 +40,19 @@ pub struct Field {
     pub label: &'static str,
     pub unit: &'static str,
     pub input: Input,
-    /// One short sentence shown under the field.
+    /// One short sentence shown under the field; empty in the app's release wasm, which
+    /// fetches it (see [`super::help`]).
     pub help: &'static str,
     /// Section heading in the inspector.
     pub section: &'static str,
     /// Which consumer sources the field applies to: "any", "queue" or "topic".
     pub applies: &'static str,
 }
+
+/// Whether the help lines are built in. The app's release wasm leaves them out and fetches
+/// them (`help.rs`): they were 2.6 KB of its gzip'd size. Native builds and the browser
+/// component tests keep them, and write the file the app fetches.
+const BUILT_IN_HELP: bool = !cfg!(all(target_arch = "wasm32", not(feature = "embed-lessons")));
 
 const fn f(
     section: &'static str,
@@ -56,6 +62,7 @@ const fn f(
     input: Input,
     help: &'static str,
 ) -> Field {
+    let help = if BUILT_IN_HELP { help } else { "" };
     Field { path, label, unit, input, help, section, applies: "any" }
 }
 
@@ -415,7 +422,7 @@ pub fn fields_for(kind: &str) -> &'static [Field] {
 }
 
 /// The kind of a node object ("dlq" spelt out), or "wire" for an object without a kind.
-pub(super) fn kind_of(obj: &Value) -> &str {
+pub fn kind_of(obj: &Value) -> &str {
     match obj.get("kind").and_then(Value::as_str) {
         None => "wire",
         Some("dlq") => "dead_letter_queue",

@@ -7,11 +7,12 @@
 //! combination checks are the core's (`broker::validate`), whose messages the app shows.
 
 mod catalogue;
+pub mod help;
 mod json;
 mod problems;
 #[cfg(test)]
 mod tests;
 
-pub use catalogue::{fields_for, Field, Input};
+pub use catalogue::{fields_for, kind_of, Field, Input};
 pub use json::{json_text, parse_number, read, template, visible, write};
 pub use problems::{field_for_problem, Target};

@@ -452,9 +452,10 @@ fn field_control(state: &UseReducerHandle<AppState>, owner: &FieldOwner, obj: &V
     };
     let label = format!("{}{}", f.label, unit_suffix(f.label, f.unit));
     let help_id = format!("{id}-help");
+    let help = fields::help::help(obj, f);
     let message = match &error {
         Some(e) => html! { <p class="field-error" role="alert" id={help_id.clone()}>{ e.clone() }</p> },
-        None => html! { <p class="field-help" id={help_id.clone()}>{ f.help }</p> },
+        None => html! { <p class="field-help" id={help_id.clone()}>{ help.clone() }</p> },
     };
     let invalid = error.is_some();
     let select = |options: Vec<(String, String)>| {
@@ -517,7 +518,7 @@ fn field_control(state: &UseReducerHandle<AppState>, owner: &FieldOwner, obj: &V
             };
             let oninput =
                 Callback::from(move |e: InputEvent| emit(e.target_unchecked_into::<HtmlInputElement>().value()));
-            text_field(&id, f.label, f.unit, f.help, text, error, oninput, mode)
+            text_field(&id, f.label, f.unit, &help, text, error, oninput, mode)
         }
     }
 }

@@ -14,22 +14,28 @@ use crate::state::{AppState, OpenAction};
 
 /// A lesson file's text, or why it could not be fetched, in words.
 pub async fn fetch(lesson: usize) -> Result<String, String> {
+    let text = fetch_text(&presets::address(lesson)).await?;
+    // A server that answers every address with its home page has not sent a lesson file.
+    match broker::scenario::json::read(&text) {
+        Ok(_) => Ok(text),
+        Err(_) => Err("the server did not send a scenario file".to_string()),
+    }
+}
+
+/// The text of the file at `address` (relative to the page), or why it could not be
+/// fetched, in words.
+async fn fetch_text(address: &str) -> Result<String, String> {
     let why = |e: wasm_bindgen::JsValue| match e.dyn_ref::<js_sys::Error>() {
         Some(e) => format!("the file could not be fetched ({})", String::from(e.message())),
         None => "the file could not be fetched".to_string(),
     };
     let window = web_sys::window().ok_or("the page has no window")?;
     let response: web_sys::Response =
-        JsFuture::from(window.fetch_with_str(&presets::address(lesson))).await.map_err(why)?.unchecked_into();
+        JsFuture::from(window.fetch_with_str(address)).await.map_err(why)?.unchecked_into();
     if !response.ok() {
         return Err(format!("the server answered {} {}", response.status(), response.status_text()));
     }
-    let text = JsFuture::from(response.text().map_err(why)?).await.map_err(why)?.as_string().unwrap_or_default();
-    // A server that answers every address with its home page has not sent a lesson file.
-    match broker::scenario::json::read(&text) {
-        Ok(_) => Ok(text),
-        Err(_) => Err("the server did not send a scenario file".to_string()),
-    }
+    Ok(JsFuture::from(response.text().map_err(why)?).await.map_err(why)?.as_string().unwrap_or_default())
 }
 
 /// Fetches the lesson files an opening waits for; each one's arrival (or failure) is an action.
@@ -51,6 +57,10 @@ pub fn use_lesson_files(state: &UseReducerHandle<AppState>) {
 /// opens on an empty scenario and says so).
 pub fn mount() {
     wasm_bindgen_futures::spawn_local(async {
+        // The fields' help lines (the page preloads them with the first lesson).
+        if let Ok(text) = fetch_text(crate::model::fields::help::ADDRESS).await {
+            crate::model::fields::help::shelve(&text);
+        }
         let first = presets::default_index();
         if !presets::on_hand(first) {
             if let Ok(text) = fetch(first).await {
