@@ -11,35 +11,38 @@ pub struct Lesson {
     pub variants: &'static [(&'static str, &'static str)],
 }
 
+use crate::model::texts::built_in;
+
+/// The lessons; what each teaches is fetched by the release wasm (`model/texts.rs`).
 pub const LESSONS: &[Lesson] = &[
     Lesson {
         title: "Pub/sub fan-out",
-        teaches: "A fanout exchange gives every subscriber its own copy.",
+        teaches: built_in("A fanout exchange gives every subscriber its own copy."),
         variants: &[("Three subscribers", "fan-out")],
     },
     Lesson {
         title: "Work queue with competing consumers",
-        teaches: "Consumers share one queue; prefetch decides who gets what; a crash redelivers.",
+        teaches: built_in("Consumers share one queue; prefetch decides who gets what; a crash redelivers."),
         variants: &[("Three workers and a crash", "work-queue")],
     },
     Lesson {
         title: "Poison message",
-        teaches: "One message that always fails: a requeue loop, or a delivery limit and a DLQ.",
+        teaches: built_in("One message that always fails: a requeue loop, or a delivery limit and a DLQ."),
         variants: &[("Without a DLQ", "poison-no-dlq"), ("With a DLQ", "poison-with-dlq")],
     },
     Lesson {
         title: "Retry storm versus backoff with jitter",
-        teaches: "Immediate retries hammer a service that is down; backoff with jitter rides it out.",
+        teaches: built_in("Immediate retries hammer a service that is down; backoff with jitter rides it out."),
         variants: &[("Immediate retries", "retry-storm"), ("Backoff with jitter", "retry-jitter")],
     },
     Lesson {
         title: "Duplicate delivery",
-        teaches: "At-least-once redelivers; only an idempotent consumer makes that harmless.",
+        teaches: built_in("At-least-once redelivers; only an idempotent consumer makes that harmless."),
         variants: &[("No idempotency", "duplicates-no-idempotency"), ("Idempotent consumer", "duplicates-idempotent")],
     },
     Lesson {
         title: "Out-of-order events",
-        teaches: "Order holds within a partition only: the partition key decides what stays in order.",
+        teaches: built_in("Order holds within a partition only: the partition key decides what stays in order."),
         variants: &[
             ("Keyed by event type", "out-of-order-wrong-key"),
             ("Keyed by order id", "out-of-order-keyed-by-order"),
@@ -47,7 +50,7 @@ pub const LESSONS: &[Lesson] = &[
     },
     Lesson {
         title: "Delivery guarantees under a crash",
-        teaches: "At-most-once loses, at-least-once duplicates, exactly-once does neither.",
+        teaches: built_in("At-most-once loses, at-least-once duplicates, exactly-once does neither."),
         variants: &[
             ("At-most-once", "crash-at-most-once"),
             ("At-least-once", "crash-at-least-once"),
@@ -56,57 +59,57 @@ pub const LESSONS: &[Lesson] = &[
     },
     Lesson {
         title: "Dual write versus transactional outbox",
-        teaches: "Saving and publishing separately loses events; an outbox turns losses into duplicates.",
+        teaches: built_in("Saving and publishing separately loses events; an outbox turns losses into duplicates."),
         variants: &[("Dual write", "dual-write"), ("Transactional outbox", "outbox")],
     },
     Lesson {
         title: "Consumer lag, back-pressure and rebalance",
-        teaches: "A slow group falls behind; a new member takes partitions over, at a price.",
+        teaches: built_in("A slow group falls behind; a new member takes partitions over, at a price."),
         variants: &[("Adding a consumer", "consumer-lag-rebalance"), ("A slow poll loop", "slow-poll-loop")],
     },
     Lesson {
         title: "Replay from an offset",
-        teaches: "A log keeps history: a late group can start from the earliest offset.",
+        teaches: built_in("A log keeps history: a late group can start from the earliest offset."),
         variants: &[("A late-joining group", "replay-late-joiner")],
     },
     Lesson {
         title: "Producer retries",
-        teaches: "A lost acknowledgement makes a retry write twice, unless the producer is idempotent.",
+        teaches: built_in("A lost acknowledgement makes a retry write twice, unless the producer is idempotent."),
         variants: &[("Plain retries", "producer-retries-duplicates"), ("Idempotent producer", "producer-idempotent")],
     },
     Lesson {
         title: "A flow across services, and its compensation",
-        teaches: "A step that fails must be undone by the steps before it, or the flow is stuck with the money taken.",
+        teaches: built_in("A step that fails must be undone by the steps before it, or the flow is stuck with the money taken."),
         variants: &[("Without compensation", "order-flow-no-compensation"), ("With compensation", "order-flow-compensation")],
     },
     Lesson {
         title: "Duplicate amplification",
-        teaches: "One duplicate at the first hop becomes duplicates at every hop after it, unless the first consumer is idempotent.",
+        teaches: built_in("One duplicate at the first hop becomes duplicates at every hop after it, unless the first consumer is idempotent."),
         variants: &[("No idempotent consumer", "duplicate-amplification"), ("Idempotent first hop", "duplicate-amplification-idempotent")],
     },
     Lesson {
         title: "A service's effect and its event",
-        teaches: "Publishing after the effect as a separate step can lose the event; an outbox cannot.",
+        teaches: built_in("Publishing after the effect as a separate step can lose the event; an outbox cannot."),
         variants: &[("Publish after the effect", "service-publish-after-effect"), ("Transactional outbox", "service-outbox")],
     },
     Lesson {
         title: "Commands and events",
-        teaches: "A command goes to one owner; an event goes to anyone who subscribes, and a new subscriber changes nothing upstream.",
+        teaches: built_in("A command goes to one owner; an event goes to anyone who subscribes, and a new subscriber changes nothing upstream."),
         variants: &[("Three subscribers", "commands-and-events"), ("A fourth subscriber", "commands-and-events-fourth-subscriber")],
     },
     Lesson {
         title: "Following a flow",
-        teaches: "One order stuck in a busy run, found by its correlation id and followed across services in the flow view.",
+        teaches: built_in("One order stuck in a busy run, found by its correlation id and followed across services in the flow view."),
         variants: &[("Order 17", "order-17-never-shipped")],
     },
     Lesson {
         title: "Orchestration or choreography",
-        teaches: "The same order flow, once with services reacting to each other's events and once run by an orchestrator that knows every order's state.",
+        teaches: built_in("The same order flow, once with services reacting to each other's events and once run by an orchestrator that knows every order's state."),
         variants: &[("Choreographed", "order-choreography"), ("Orchestrated", "order-orchestration")],
     },
     Lesson {
         title: "When an undo fails",
-        teaches: "An orchestrated saga undoes its completed steps when one fails; if an undo fails too, the saga needs a person.",
+        teaches: built_in("An orchestrated saga undoes its completed steps when one fails; if an undo fails too, the saga needs a person."),
         variants: &[("Refund gives up in the outage", "saga-needs-a-person"), ("Refund retried past it", "saga-compensation-retried")],
     },
 ];

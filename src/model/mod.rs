@@ -2,7 +2,8 @@
 //! field catalogue (`fields`), the scenarios shipped with the app (`presets`) and the lessons
 //! they make up (`lessons`), the share codec's glue (`share`), the seed a person types
 //! (`seed`), a consumer as a service (`service`), numbers and times as the page writes them
-//! (`format`), and how wide a line of text is drawn (`text_width`). Plain data and
+//! (`format`), how wide a line of text is drawn (`text_width`), and the texts the app's wasm fetches
+//! rather than carries (`texts`). Plain data and
 //! functions over JSON: nothing here knows about Yew, the browser, the player or the app's
 //! state.
 
@@ -14,4 +15,6 @@ pub mod presets;
 pub mod seed;
 pub mod service;
 pub mod share;
+pub mod shortcuts;
 pub mod text_width;
+pub mod texts;

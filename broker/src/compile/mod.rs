@@ -267,7 +267,7 @@ impl Checker {
 
         let mut nodes: Vec<NodeModel> = s.nodes.iter().enumerate().map(|(i, n)| self.compile_node(i, n)).collect();
         self.compile_wires(s, &by_name, &mut nodes);
-        self.check_saga_queues(s, &by_name, &mut nodes);
+        self.check_saga_queues(s, &by_name, &nodes);
         self.compile_dead_letters(s, &by_name, &mut nodes);
         let groups = self.compile_log_consumers(s, &by_name, &mut nodes);
         self.check_producer_targets(s, &nodes);

@@ -247,31 +247,9 @@ pub struct ServiceOutput {
     pub saga: Option<SagaModel>,
 }
 
-/// An orchestrator's saga: the event type that starts one, its steps, and what it publishes
-/// at the end.
-#[derive(Clone, Debug)]
-pub struct SagaModel {
-    pub start: String,
-    pub steps: Vec<SagaStepModel>,
-    pub completed: Option<String>,
-    pub compensated: Option<String>,
-}
-
-/// One step of a saga: its command, the queue it must reach, its replies, its timeout and
-/// retries, and its compensation.
-#[derive(Clone, Debug)]
-pub struct SagaStepModel {
-    pub name: String,
-    pub command: String,
-    pub to: NodeId,
-    pub success: String,
-    pub failure: Option<String>,
-    pub timeout: Duration,
-    pub retries: u32,
-    pub compensate: Option<String>,
-    pub compensated: Option<String>,
-    pub compensation_failed: Option<String>,
-}
+/// An orchestrator's saga, as the file gives it once checked (its steps' queues are where the
+/// wires route their commands, so the simulation needs no more than the file says).
+pub type SagaModel = crate::scenario::SagaSpec;
 
 /// For inputs of event type `on` (any, if `None`): the event types published on success and on
 /// giving up.

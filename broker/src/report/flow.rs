@@ -226,7 +226,7 @@ impl Simulation {
         m: &crate::model::SagaModel,
     ) -> (FlowState, String) {
         use crate::saga::SagaPhase;
-        let step = |k: u8| m.steps[k as usize].name.as_str();
+        let step = |k: u8| m.steps[k as usize].label();
         let failed = s.failed.map(|(k, how)| format!("{} {}", step(k), how.words()));
         match s.phase {
             SagaPhase::Running => (

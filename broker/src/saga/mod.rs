@@ -157,6 +157,7 @@ impl Orchestration {
     /// The saga of `spec`, its event types interned by `intern` in the order the file gives
     /// them.
     pub fn new(spec: &crate::model::SagaModel, mut intern: impl FnMut(&str) -> u16) -> Orchestration {
+        // (Checked by the validator: a timeout of at least 1 ms, retries from 0 to 10.)
         let start = intern(&spec.start);
         let mut steps = Vec::with_capacity(spec.steps.len());
         for s in &spec.steps {
@@ -173,8 +174,8 @@ impl Orchestration {
                 compensate,
                 compensated,
                 compensation_failed,
-                timeout: s.timeout,
-                retries: s.retries,
+                timeout: Duration::from_ms(s.timeout_ms as u64),
+                retries: s.retries as u32,
             });
         }
         Orchestration {

@@ -36,7 +36,7 @@ impl Simulation {
                 .as_ref()
                 .and_then(|o| o.saga.as_ref())
                 .and_then(|s| s.steps.get(step as usize))
-                .map_or("", |s| s.name.as_str()),
+                .map_or("", |s| s.label()),
             _ => "",
         }
     }

@@ -41,18 +41,13 @@ pub struct Field {
     pub unit: &'static str,
     pub input: Input,
     /// One short sentence shown under the field; empty in the app's release wasm, which
-    /// fetches it (see [`super::help`]).
+    /// fetches it (see `model/texts.rs`).
     pub help: &'static str,
     /// Section heading in the inspector.
     pub section: &'static str,
     /// Which consumer sources the field applies to: "any", "queue" or "topic".
     pub applies: &'static str,
 }
-
-/// Whether the help lines are built in. The app's release wasm leaves them out and fetches
-/// them (`help.rs`): they were 2.6 KB of its gzip'd size. Native builds and the browser
-/// component tests keep them, and write the file the app fetches.
-const BUILT_IN_HELP: bool = !cfg!(all(target_arch = "wasm32", not(feature = "embed-lessons")));
 
 const fn f(
     section: &'static str,
@@ -62,7 +57,8 @@ const fn f(
     input: Input,
     help: &'static str,
 ) -> Field {
-    let help = if BUILT_IN_HELP { help } else { "" };
+    // The release wasm fetches its help lines (`model/texts.rs`).
+    let help = crate::model::texts::built_in(help);
     Field { path, label, unit, input, help, section, applies: "any" }
 }
 

@@ -7,7 +7,6 @@
 //! combination checks are the core's (`broker::validate`), whose messages the app shows.
 
 mod catalogue;
-pub mod help;
 mod json;
 mod problems;
 #[cfg(test)]

@@ -452,7 +452,7 @@ fn field_control(state: &UseReducerHandle<AppState>, owner: &FieldOwner, obj: &V
     };
     let label = format!("{}{}", f.label, unit_suffix(f.label, f.unit));
     let help_id = format!("{id}-help");
-    let help = fields::help::help(obj, f);
+    let help = crate::model::texts::help(obj, f);
     let message = match &error {
         Some(e) => html! { <p class="field-error" role="alert" id={help_id.clone()}>{ e.clone() }</p> },
         None => html! { <p class="field-help" id={help_id.clone()}>{ help.clone() }</p> },

@@ -62,7 +62,7 @@ fn list(open: usize) -> String {
             r#"<li class="gallery-item"><h3>{}. {}</h3><p>{}</p><div class="gallery-variants">"#,
             n + 1,
             l.title,
-            l.teaches
+            crate::model::texts::teaches(l)
         );
         for (label, slug) in l.variants {
             let Some(i) = presets::position(slug) else { continue };

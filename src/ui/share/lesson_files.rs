@@ -57,9 +57,9 @@ pub fn use_lesson_files(state: &UseReducerHandle<AppState>) {
 /// opens on an empty scenario and says so).
 pub fn mount() {
     wasm_bindgen_futures::spawn_local(async {
-        // The fields' help lines (the page preloads them with the first lesson).
-        if let Ok(text) = fetch_text(crate::model::fields::help::ADDRESS).await {
-            crate::model::fields::help::shelve(&text);
+        // The texts the wasm does not carry (the page preloads them with the first lesson).
+        if let Ok(text) = fetch_text(crate::model::texts::ADDRESS).await {
+            crate::model::texts::shelve(&text);
         }
         let first = presets::default_index();
         if !presets::on_hand(first) {
