@@ -1,4 +1,4 @@
-//! Texts the app's release wasm does not carry: the inspector's help line for each field, the
+//! Texts the app's release wasm does not carry: the inspector's label and help line for each field, the
 //! lesson gallery's line on what each lesson teaches, and the help overlay's body. They are one file beside the page
 //! (`texts.json`, written from the catalogue and the lesson table by a native test;
 //! `BROKERLAB_BLESS=1` rewrites it), which the page preloads and the app fetches with its
@@ -57,6 +57,15 @@ pub fn help(obj: &Value, f: &Field) -> String {
     text(f.help, &["field ", kind_of(obj), " ", f.path].concat())
 }
 
+/// The label of field `f` of `obj`; without the texts, the last word of its path.
+pub fn label(obj: &Value, f: &Field) -> String {
+    let label = text(f.label, &["label ", kind_of(obj), " ", f.path].concat());
+    match label.is_empty() {
+        true => f.path.rsplit('/').next().unwrap_or(f.path).replace('_', " "),
+        false => label,
+    }
+}
+
 /// What a lesson teaches, in a line.
 pub fn teaches(l: &Lesson) -> String {
     text(l.teaches, &["teaches ", l.title].concat())
@@ -79,6 +88,7 @@ pub fn file_text() -> String {
             let key = format!("field {kind} {}", f.path);
             if !lines.iter().any(|(k, _)| *k == key) {
                 lines.push((key, f.help));
+                lines.push((format!("label {kind} {}", f.path), f.label));
             }
         }
     }
@@ -111,7 +121,7 @@ mod tests {
             "static/texts.json is not the built-in texts: run BROKERLAB_BLESS=1 cargo test -p brokerlab-app texts"
         );
         let keys = want.lines().filter(|l| l.starts_with("  \"")).count();
-        assert_eq!(keys, want.matches("\"field ").count() + LESSONS.len() + 1, "no two texts share a key");
+        assert_eq!(keys, 2 * want.matches("\"field ").count() + LESSONS.len() + 1, "no two texts share a key");
     }
 
     #[test]

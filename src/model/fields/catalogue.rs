@@ -57,8 +57,8 @@ const fn f(
     input: Input,
     help: &'static str,
 ) -> Field {
-    // The release wasm fetches its help lines (`model/texts.rs`).
-    let help = crate::model::texts::built_in(help);
+    // The release wasm fetches its labels and help lines (`model/texts.rs`).
+    let (label, help) = (crate::model::texts::built_in(label), crate::model::texts::built_in(help));
     Field { path, label, unit, input, help, section, applies: "any" }
 }
 

@@ -450,7 +450,8 @@ fn field_control(state: &UseReducerHandle<AppState>, owner: &FieldOwner, obj: &V
         let owner = owner.clone();
         move |text: String| d.dispatch(EditAction::Edit { owner: owner.clone(), field: f, text }.into())
     };
-    let label = format!("{}{}", f.label, unit_suffix(f.label, f.unit));
+    let name = crate::model::texts::label(obj, f);
+    let label = format!("{name}{}", unit_suffix(&name, f.unit));
     let help_id = format!("{id}-help");
     let help = crate::model::texts::help(obj, f);
     let message = match &error {
@@ -518,7 +519,7 @@ fn field_control(state: &UseReducerHandle<AppState>, owner: &FieldOwner, obj: &V
             };
             let oninput =
                 Callback::from(move |e: InputEvent| emit(e.target_unchecked_into::<HtmlInputElement>().value()));
-            text_field(&id, f.label, f.unit, &help, text, error, oninput, mode)
+            text_field(&id, &name, f.unit, &help, text, error, oninput, mode)
         }
     }
 }
