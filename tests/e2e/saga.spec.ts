@@ -70,3 +70,16 @@ test('orchestration and choreography run side by side and end the same way', asy
   await expect(page.getByText('20 flows: 19 completed, 1 compensated.')).toHaveCount(2);
   await shot(page, 'saga-compare-choreography');
 });
+
+test('without the texts file the app still opens; its fields are named by their settings', async ({ page, guard }) => {
+  await page.route('**/texts.json', (route) => route.fulfill({ status: 404, contentType: 'text/plain', body: 'Not Found' }));
+  await openApp(page);
+  await node(page, 'Consumer', 'worker-a').click();
+  // The label falls back to the setting's own name; the field still works.
+  await expect(inspector(page).getByLabel(/^concurrency/)).toBeVisible();
+  await expect(inspector(page).locator('#field-concurrency-help')).toHaveText('');
+  await shot(page, 'texts-missing-inspector');
+  const expected = (s: string) => s.includes('texts.json') || s.includes('status of 404');
+  guard.failedRequests.splice(0, guard.failedRequests.length, ...guard.failedRequests.filter((s) => !expected(s)));
+  guard.errors.splice(0, guard.errors.length, ...guard.errors.filter((s) => !expected(s)));
+});
