@@ -87,13 +87,7 @@ struct Acc {
 impl Simulation {
     /// Each flow's end, if the scenario names its flows.
     pub(crate) fn flows(&self, rows: &Rows) -> Option<Flows> {
-        let orchestrators: Vec<(&crate::saga::Orchestration, &crate::model::SagaModel)> = (0..self.nodes.len())
-            .filter_map(|i| {
-                let node = crate::model::ids::NodeId(i as u32);
-                let crate::model::NodeKind::Consumer(c) = &self.model.nodes[i].kind else { return None };
-                Some((self.orchestration(node)?, c.output.as_ref()?.saga.as_ref()?))
-            })
-            .collect();
+        let orchestrators: Vec<_> = self.orchestrators().map(|(_, o, m)| (o, m)).collect();
         let unnamed = crate::scenario::FlowsSpec::default();
         // A scenario with an orchestrator has flows: its sagas.
         let spec = match &self.model.flows {
@@ -208,6 +202,11 @@ impl Simulation {
         (!twice.is_empty()).then(|| twice.join(", "))
     }
 
+    /// The name of an undoing effect (`flows.compensations`) that happened in the flow.
+    fn undo_happened<'u>(&self, a: &Acc, undoes: &[(u16, Option<u16>, &'u str)]) -> Option<&'u str> {
+        undoes.iter().find(|(_, u, _)| a.effects.iter().any(|x| Some(x.0) == *u && x.2 > 0)).map(|(_, _, u)| *u)
+    }
+
     /// An effect the flow applied more often than the effect that undoes it.
     fn left_undone(&self, a: &Acc, undoes: &[(u16, Option<u16>, &str)]) -> Option<String> {
         let total = |e: Option<u16>| a.effects.iter().filter(|x| Some(x.0) == e).map(|x| x.2).sum::<u32>();
@@ -253,9 +252,7 @@ impl Simulation {
                     return (FlowState::Inconsistent, twice);
                 }
                 if s.phase == SagaPhase::Completed {
-                    if let Some((_, _, u)) =
-                        undoes.iter().find(|(_, u, _)| a.effects.iter().any(|x| Some(x.0) == *u && x.2 > 0))
-                    {
+                    if let Some(u) = self.undo_happened(a, undoes) {
                         return (FlowState::Inconsistent, format!("its saga completed, yet \"{u}\" happened"));
                     }
                     let n = m.steps.len();
@@ -283,9 +280,7 @@ impl Simulation {
             let name = rows.get(i).map(|r| r.id.to_string()).unwrap_or_default();
             format!("{} ({name})", self.event_types[m.event_type as usize])
         };
-        let total = |e: Option<u16>| a.effects.iter().filter(|x| Some(x.0) == e).map(|x| x.2).sum::<u32>();
         let effect = |e: u16| &self.effects[e as usize];
-        let left_undone = undoes.iter().find(|(e, u, _)| total(Some(*e)) > total(*u));
         match (a.completed, a.compensated) {
             (Some(c), Some(u)) => (
                 FlowState::Inconsistent,
@@ -297,13 +292,12 @@ impl Simulation {
                     return (FlowState::Inconsistent, twice);
                 }
                 if completed {
-                    if let Some((_, _, u)) = undoes.iter().find(|(_, u, _)| total(*u) > 0) {
+                    if let Some(u) = self.undo_happened(a, undoes) {
                         return (FlowState::Inconsistent, format!("it completed, yet \"{u}\" happened"));
                     }
                     return (FlowState::Completed, format!("it completed with {}", label(end)));
                 }
-                if let Some((e, _, u)) = left_undone {
-                    let why = format!("\"{}\" happened and \"{u}\" never undid it", effect(*e));
+                if let Some(why) = self.left_undone(a, undoes) {
                     return (FlowState::Inconsistent, why);
                 }
                 (FlowState::Compensated, format!("it was compensated with {}", label(end)))
@@ -334,8 +328,9 @@ impl Simulation {
                         }
                     }
                 };
-                if let Some((e, _, u)) = left_undone {
-                    why.push_str(&format!("; \"{}\" happened and \"{u}\" never undid it", effect(*e)));
+                if let Some(left) = self.left_undone(a, undoes) {
+                    why.push_str("; ");
+                    why.push_str(&left);
                 }
                 (FlowState::Stuck, why)
             }

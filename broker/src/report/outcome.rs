@@ -371,12 +371,7 @@ impl OutcomeBuilder {
             verdict: Vec::new(),
             verdict_refs: Vec::new(),
             flows: None,
-            sagas: (0..sim.nodes.len() as u32)
-                .filter_map(|i| {
-                    let node = crate::model::ids::NodeId(i);
-                    Some((sim.model.name(node).to_string(), sim.saga_counts(node)?))
-                })
-                .collect(),
+            sagas: sim.orchestrators().map(|(node, o, _)| (sim.model.name(node).to_string(), o.counts())).collect(),
             messages: Rows::of(sim),
         };
         o.flows = o.messages.0.sim.flows(&o.messages);

@@ -20,7 +20,7 @@
 mod orchestrator;
 
 use crate::model::ids::MsgId;
-use crate::model::time::{Duration, SimTime};
+use crate::model::time::Duration;
 use crate::sorted_map::SortedMap;
 
 /// Where a saga instance is.
@@ -81,7 +81,6 @@ pub struct Saga {
     pub failed: Option<(u8, StepFailure)>,
     /// The compensation that failed, and how.
     pub stuck: Option<(u8, StepFailure)>,
-    pub ended: Option<SimTime>,
 }
 
 /// A step, its event types interned.

@@ -27,6 +27,15 @@ impl Simulation {
         }
     }
 
+    /// Every orchestrator: its node, its sagas and the saga it runs, in node order.
+    pub(crate) fn orchestrators(&self) -> impl Iterator<Item = (NodeId, &Orchestration, &crate::model::SagaModel)> {
+        self.model.nodes.iter().enumerate().filter_map(|(i, n)| {
+            let crate::model::NodeKind::Consumer(c) = &n.kind else { return None };
+            let node = NodeId(i as u32);
+            Some((node, self.orchestration(node)?, c.output.as_ref()?.saga.as_ref()?))
+        })
+    }
+
     /// The name of step `step` of the orchestrator's saga ("charge card").
     #[inline(never)]
     pub fn saga_step_name(&self, orch: NodeId, step: u32) -> &str {
@@ -77,7 +86,6 @@ impl Simulation {
                 gave_up: 0,
                 failed: None,
                 stuck: None,
-                ended: None,
             });
             self.emit(orch, Some(msg), None, Event::SagaStarted { steps });
             return self.saga_send(orch, index, msg);
@@ -190,10 +198,8 @@ impl Simulation {
 
     #[inline(never)]
     fn saga_end(&mut self, orch: NodeId, index: u32, phase: SagaPhase, cause: MsgId, publish: Option<u16>) {
-        let now = self.now;
         let s = &mut self.orchestration_mut(orch).sagas[index as usize];
         s.phase = phase;
-        s.ended = Some(now);
         s.wait += 1;
         let state = match phase {
             SagaPhase::Completed => SagaEnd::Completed,
@@ -237,11 +243,19 @@ impl Simulation {
         if u32::from(attempt) <= retries {
             return self.saga_send(orch, index, command);
         }
-        self.orchestration_mut(orch).sagas[index as usize].gave_up |= 1 << step;
-        if compensating {
-            self.needs_person(orch, index, StepFailure::TimedOut, command)
+        self.stop_waiting(orch, index, StepFailure::TimedOut, command)
+    }
+
+    /// The saga gives up on its current command: the step fails, or, for a compensation, the
+    /// saga is left to a person. A reply to that step that comes after is late.
+    #[inline(never)]
+    fn stop_waiting(&mut self, orch: NodeId, index: u32, how: StepFailure, cause: MsgId) {
+        let s = &mut self.orchestration_mut(orch).sagas[index as usize];
+        s.gave_up |= 1 << s.step;
+        if s.phase == SagaPhase::Compensating {
+            self.needs_person(orch, index, how, cause)
         } else {
-            self.step_failed(orch, index, StepFailure::TimedOut, command)
+            self.step_failed(orch, index, how, cause)
         }
     }
 
@@ -256,13 +270,6 @@ impl Simulation {
         if s.command != msg || s.phase.ended() {
             return;
         }
-        let compensating = s.phase == SagaPhase::Compensating;
-        let step = s.step;
-        self.orchestration_mut(orch).sagas[index as usize].gave_up |= 1 << step;
-        if compensating {
-            self.needs_person(orch, index, StepFailure::DeadLettered, msg)
-        } else {
-            self.step_failed(orch, index, StepFailure::DeadLettered, msg)
-        }
+        self.stop_waiting(orch, index, StepFailure::DeadLettered, msg)
     }
 }
