@@ -133,15 +133,27 @@ impl Checker {
     /// What a service publishes (`publishes`, `publish_mode`, `publish`); `None` for a plain
     /// consumer, which may then not have the other two either.
     fn compile_output(&mut self, p: &str, s: &ConsumerSpec) -> Option<Box<ServiceOutput>> {
-        let saga = s.orchestrates.as_ref().map(|saga| self.compile_saga(p, saga));
+        let mut saga = s.orchestrates.as_ref().map(|saga| self.compile_saga(p, saga));
+        if let Some(r) = &s.requests {
+            let request = self.compile_request(p, r);
+            if saga.is_some() {
+                self.err(
+                    sub_path(p, ".requests"),
+                    "a consumer either orchestrates a saga or sends requests: a request is a saga of one step",
+                );
+            }
+            saga = Some(request);
+        }
         if saga.is_some() {
+            let (what, field) =
+                if s.requests.is_some() { ("a requester", "requests") } else { ("an orchestrator", "orchestrates") };
             if !s.publishes.is_empty() {
-                self.err(sub_path(p, ".publishes"), "an orchestrator sends what its saga's steps say: remove \"publishes\", or make it a service without \"orchestrates\"");
+                self.err(sub_path(p, ".publishes"), format!("{what} sends what {field:?} says: remove \"publishes\", or make it a service without {field:?}"));
             }
             if !s.publish_mode.is_default() {
                 self.err(
                     sub_path(p, ".publish_mode"),
-                    "an orchestrator sends its next command as it handles a reply; \"publish_mode\" does not apply",
+                    format!("{what} sends its next command as it handles a reply; \"publish_mode\" does not apply"),
                 );
             }
         } else if s.publishes.is_empty() {
@@ -164,11 +176,15 @@ impl Checker {
             if let Some(on) = &r.on {
                 self.name(&sub_path(&rp, ".on"), on);
             }
-            if r.publish.is_empty() && r.give_up.is_empty() && r.effect.is_none() {
+            if r.publish.is_empty() && r.give_up.is_empty() && r.effect.is_none() && r.reply.is_none() {
                 self.err(&rp, "publishes nothing: add \"publish\" (on success) or \"give_up\" (on giving up), each an event type or a list");
             }
             if let Some(effect) = &r.effect {
                 self.name(&sub_path(&rp, ".effect"), effect);
+            }
+            if let Some(reply) = &r.reply {
+                self.name(&sub_path(&rp, ".reply"), reply);
+                self.event_types += 1;
             }
             for (what, list) in [("publish", &r.publish), ("give_up", &r.give_up)] {
                 for (k, t) in list.iter().enumerate() {
@@ -185,6 +201,7 @@ impl Checker {
                 publish: r.publish.clone(),
                 give_up: r.give_up.clone(),
                 effect: r.effect.clone(),
+                reply: r.reply.clone(),
             });
         }
         if self.event_types > MAX_EVENT_TYPES {
@@ -217,7 +234,7 @@ impl Checker {
             }),
             crash: None,
         };
-        Some(Box::new(ServiceOutput { publisher, rules, mode: s.publish_mode, saga }))
+        Some(Box::new(ServiceOutput { publisher, rules, mode: s.publish_mode, saga, reply_to: None }))
     }
 
     /// Topic consumers: their group, commit settings and dead-letter target. Settings that

@@ -57,7 +57,9 @@ pub fn validate(s: &Scenario) -> Result<Model, Vec<Problem>> {
         keys: 0,
         event_types: 0,
         names_flows: s.flows.is_some()
-            || s.nodes.iter().any(|n| matches!(n, Node::Consumer(c) if c.orchestrates.is_some())),
+            || s.nodes
+                .iter()
+                .any(|n| matches!(n, Node::Consumer(c) if c.orchestrates.is_some() || c.requests.is_some())),
     };
     let model = v.compile(s);
     if v.problems.is_empty() {
@@ -267,7 +269,7 @@ impl Checker {
 
         let mut nodes: Vec<NodeModel> = s.nodes.iter().enumerate().map(|(i, n)| self.compile_node(i, n)).collect();
         self.compile_wires(s, &by_name, &mut nodes);
-        self.check_saga_queues(s, &by_name, &nodes);
+        self.check_saga_queues(s, &by_name, &mut nodes);
         self.compile_dead_letters(s, &by_name, &mut nodes);
         let groups = self.compile_log_consumers(s, &by_name, &mut nodes);
         self.check_producer_targets(s, &nodes);

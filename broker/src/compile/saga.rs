@@ -67,17 +67,63 @@ impl Checker {
         s.clone()
     }
 
-    /// Each step's queue exists, is a queue, and gets the step's commands from the orchestrator.
-    pub(super) fn check_saga_queues(&mut self, s: &Scenario, by_name: &ByName, nodes: &[NodeModel]) {
+    /// A requester's request (`requests`): a saga of one step, with no compensation, that
+    /// starts on `on` and succeeds on the reply.
+    pub(super) fn compile_request(&mut self, p: &str, r: &RequestSpec) -> SagaModel {
+        let p = sub_path(p, ".requests");
+        let named = [(".on", &r.on), (".command", &r.command), (".reply", &r.reply)];
+        for (i, (field, t)) in named.iter().enumerate() {
+            let at = sub_path(&p, field);
+            self.name(&at, t);
+            if let Some((first, _)) = named[..i].iter().find(|(_, n)| n == t) {
+                self.err(
+                    &at,
+                    format!("{t:?} is already {first}; a request, its cause and its reply are three event types"),
+                );
+            }
+        }
+        if let Some(to) = &r.reply_to {
+            self.name(&sub_path(&p, ".reply_to"), to);
+        }
+        self.int_range(&sub_path(&p, ".timeout_ms"), r.timeout_ms, 1, self.duration_ms.max(1) as i64, " ms");
+        self.int_range(&sub_path(&p, ".retries"), r.retries, 0, MAX_SAGA_RETRIES, "");
+        self.event_types += named.len() as u64;
+        SagaSpec {
+            start: r.on.clone(),
+            steps: vec![SagaStepSpec {
+                name: None,
+                command: r.command.clone(),
+                to: r.to.clone(),
+                success: r.reply.clone(),
+                failure: None,
+                timeout_ms: r.timeout_ms,
+                retries: r.retries,
+                compensate: None,
+                compensated: None,
+                compensation_failed: None,
+            }],
+            completed: None,
+            compensated: None,
+        }
+    }
+
+    /// Each step's queue (or request's) exists, is a queue, and gets the step's commands from
+    /// the orchestrator; a requester's replies have somewhere to go, and its responders send
+    /// the reply it waits for.
+    pub(super) fn check_saga_queues(&mut self, s: &Scenario, by_name: &ByName, nodes: &mut [NodeModel]) {
         for (i, n) in s.nodes.iter().enumerate() {
             let Node::Consumer(c) = n else { continue };
-            let Some(spec) = &c.orchestrates else { continue };
-            let target = match &nodes[i].kind {
-                NodeKind::Consumer(cm) => cm.output.as_ref().and_then(|o| o.publisher.target.as_ref()).map(|l| l.to),
-                _ => None,
-            };
-            for (j, st) in spec.steps.iter().enumerate() {
-                let at = format!("nodes[{i}].orchestrates.steps[{j}].to");
+            let NodeKind::Consumer(cm) = &nodes[i].kind else { continue };
+            let Some(out) = &cm.output else { continue };
+            let Some(saga) = &out.saga else { continue };
+            let target = out.publisher.target.as_ref().map(|l| l.to);
+            let request = c.requests.is_some();
+            for (j, st) in saga.steps.iter().enumerate() {
+                let at = if request {
+                    format!("nodes[{i}].requests.to")
+                } else {
+                    format!("nodes[{i}].orchestrates.steps[{j}].to")
+                };
                 match by_name.get(&st.to) {
                     None => self.no_such_node(&at, &st.to),
                     Some(&id) if !matches!(nodes[id.index()].kind, NodeKind::Queue(_)) => self.err(
@@ -90,9 +136,54 @@ impl Checker {
                                 self.err(&at, format!("the command {command:?} does not reach {:?}: wire {:?} to that queue, or to an exchange that routes {command:?} to it", st.to, n.id()));
                             }
                         }
+                        if request {
+                            self.check_responders(&format!("nodes[{i}].requests.reply"), nodes, id, st);
+                        }
                     }
                 }
             }
+            let Some(r) = &c.requests else { continue };
+            let reply_to = match (r.reply_to.as_deref(), cm.queue) {
+                (Some(DIRECT_REPLY_TO), _) => Some(ReplyTo::Direct),
+                (None, Some(q)) => Some(ReplyTo::Queue(q)),
+                (Some(name), Some(q)) if by_name.get(name) == Some(&q) => Some(ReplyTo::Queue(q)),
+                (named, _) => {
+                    let reads = cm.queue.map_or("no queue".to_string(), |q| format!("{:?}", s.nodes[q.index()].id()));
+                    let at = format!("nodes[{i}].requests{}", if named.is_some() { ".reply_to" } else { "" });
+                    self.err(at, format!("replies come to the queue the requester reads (it reads {reads}), or by direct reply-to: \"reply_to\": \"{DIRECT_REPLY_TO}\""));
+                    None
+                }
+            };
+            if let NodeKind::Consumer(cm) = &mut nodes[i].kind {
+                if let Some(out) = cm.output.as_mut() {
+                    out.reply_to = reply_to;
+                }
+            }
+        }
+    }
+
+    /// The consumers of a request's queue reply to it with the reply the requester waits for
+    /// (a queue nobody reads is allowed: every request times out).
+    fn check_responders(&mut self, at: &str, nodes: &[NodeModel], queue: NodeId, st: &SagaStepSpec) {
+        let mut responders = nodes.iter().filter_map(|n| match &n.kind {
+            NodeKind::Consumer(cm) if cm.queue == Some(queue) => Some(cm),
+            _ => None,
+        });
+        let replies = |cm: &ConsumerModel| {
+            let rules = cm.output.as_ref().map_or(&[][..], |o| &o.rules[..]);
+            let rule = rules
+                .iter()
+                .find(|r| r.on.as_ref() == Some(&st.command))
+                .or_else(|| rules.iter().find(|r| r.on.is_none()));
+            rule.and_then(|r| r.reply.as_ref()) == Some(&st.success)
+        };
+        let mut any = false;
+        let all = responders.all(|cm| {
+            any = true;
+            replies(cm)
+        });
+        if any && !all {
+            self.err(at, format!("a consumer of {:?} does not reply {:?} to {:?}: give it the rule {{\"on\": {:?}, \"reply\": {:?}}} in \"publishes\"", st.to, st.success, st.command, st.command, st.success));
         }
     }
 }

@@ -255,6 +255,10 @@ impl Simulation {
         if self.crash_check(consumer, CrashPoint::AfterEffect, w.env) {
             return;
         }
+        if !orchestrates {
+            // A responder answers a request, whether it did the work now or had done it before.
+            self.send_reply(consumer, msg);
+        }
         // An idempotent consumer that finds the effect done skips what follows it, the publish too.
         if applied && mode == Some(PublishMode::AfterEffect) && self.publish_handled(consumer, msg, w.env) {
             return;

@@ -43,6 +43,8 @@ pub struct Rule {
     pub give_up: Vec<u16>,
     /// The effect for this input, instead of the consumer's.
     pub effect: Option<u16>,
+    /// The reply to a request's reply-to.
+    pub reply: Option<u16>,
 }
 
 impl Simulation {
@@ -63,7 +65,7 @@ impl Simulation {
     }
 
     /// The service's rule for `msg`'s event type: the one that names it, else the one for any.
-    fn rule_for(&self, service: NodeId, msg: MsgId) -> Option<&Rule> {
+    pub(crate) fn rule_for(&self, service: NodeId, msg: MsgId) -> Option<&Rule> {
         self.rule_for_type(service, self.msgs[msg.index()].event_type)
     }
 
@@ -120,6 +122,28 @@ impl Simulation {
         event_type: u16,
         gave_up: bool,
     ) -> Option<MsgId> {
+        let msg = self.new_caused(service, cause, event_type, gave_up)?;
+        self.choose_partition(service, msg);
+        if self.publish_mode(service) == Some(PublishMode::Outbox) {
+            // Written in the transaction with the effect; the relay publishes it.
+            self.emit(service, Some(msg), None, Event::Written { outbox: true });
+            self.msgs[msg.index()].set_publishing(true);
+            self.producer_mut(service).outbox.push_back(msg);
+        } else {
+            self.publish_attempt(msg, None);
+        }
+        Some(msg)
+    }
+
+    /// A new message of `event_type` from the service, caused by `cause` and keyed as it is,
+    /// not yet published; `None` when the run has reached its message budget (and halts).
+    pub(crate) fn new_caused(
+        &mut self,
+        service: NodeId,
+        cause: MsgId,
+        event_type: u16,
+        gave_up: bool,
+    ) -> Option<MsgId> {
         if self.msgs.len() >= crate::sim::MESSAGE_BUDGET {
             self.halt(crate::sim::Limit::Messages);
             return None;
@@ -134,15 +158,6 @@ impl Simulation {
         m.set_cause(cause);
         self.msgs.push(m);
         self.emit(service, Some(msg), None, Event::Caused { cause, gave_up });
-        self.choose_partition(service, msg);
-        if self.publish_mode(service) == Some(PublishMode::Outbox) {
-            // Written in the transaction with the effect; the relay publishes it.
-            self.emit(service, Some(msg), None, Event::Written { outbox: true });
-            self.msgs[msg.index()].set_publishing(true);
-            self.producer_mut(service).outbox.push_back(msg);
-        } else {
-            self.publish_attempt(msg, None);
-        }
         Some(msg)
     }
 }

@@ -245,6 +245,18 @@ pub struct ServiceOutput {
     pub mode: crate::scenario::PublishMode,
     /// Set when it orchestrates a saga instead of following rules: an orchestrator.
     pub saga: Option<SagaModel>,
+    /// Set when its saga is a request (`requests`): where the responder sends the reply.
+    pub reply_to: Option<ReplyTo>,
+}
+
+/// Where a requester's replies go.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReplyTo {
+    /// The queue it reads.
+    Queue(NodeId),
+    /// RabbitMQ's direct reply-to: straight to the requester, never acknowledged, lost when
+    /// it is gone.
+    Direct,
 }
 
 /// An orchestrator's saga, as the file gives it once checked (its steps' queues are where the
@@ -260,6 +272,8 @@ pub struct OutputRule {
     pub give_up: Vec<String>,
     /// The effect for this event type, instead of the consumer's.
     pub effect: Option<String>,
+    /// The reply to a request's reply-to.
+    pub reply: Option<String>,
 }
 
 /// How a consumer reads a topic.

@@ -153,9 +153,10 @@ impl Simulation {
         let mut flows = Flows::default();
         for a in accs {
             let root = MsgId(a.root as u32);
-            let saga = orchestrators.iter().find_map(|(o, m)| Some((o.saga_of(root)?, *m)));
+            let saga = orchestrators.iter().find_map(|(o, m)| Some((o.saga_of(root)?, *m, o.reply_to.is_some())));
             let (state, why) = match saga {
-                Some((s, m)) => self.saga_flow_end(&a, &undoes, s, m),
+                Some((s, m, true)) => self.request_flow_end(&a, s, m),
+                Some((s, m, false)) => self.saga_flow_end(&a, &undoes, s, m),
                 None => self.flow_end(&a, &undoes, rows),
             };
             match state {
@@ -214,6 +215,39 @@ impl Simulation {
             .iter()
             .find(|(e, u, _)| total(Some(*e)) > total(*u))
             .map(|(e, _, u)| format!("\"{}\" happened and \"{u}\" never undid it", self.effects[*e as usize]))
+    }
+
+    /// The state of a flow a requester ran, from its request, and why: a request given up
+    /// on is fine only if the responder never did the work.
+    fn request_flow_end(&self, a: &Acc, s: &crate::saga::Saga, m: &crate::model::SagaModel) -> (FlowState, String) {
+        use crate::saga::SagaPhase;
+        let r = &m.steps[0];
+        let sends = crate::report::verdict::plural(u64::from(s.attempt), "send", "sends");
+        match s.phase {
+            SagaPhase::Completed => match self.twice(a) {
+                Some(twice) => (FlowState::Inconsistent, twice),
+                None => (FlowState::Completed, format!("its request was answered after {} ms", s.took().0 / 1000)),
+            },
+            SagaPhase::Running => {
+                (FlowState::InFlight, format!("its request {} waits for {} ({sends})", r.command, r.success))
+            }
+            _ => {
+                let how = s.failed.map_or("", |(_, how)| how.words());
+                match a.effects.iter().find(|x| x.2 > 0) {
+                    Some(&(e, _, _)) => (
+                        FlowState::Inconsistent,
+                        format!(
+                            "its request {} {how} ({sends}) and was given up, yet \"{}\" happened",
+                            r.command, self.effects[e as usize]
+                        ),
+                    ),
+                    None => (
+                        FlowState::Compensated,
+                        format!("its request {} {how} ({sends}) and was given up before anything happened", r.command),
+                    ),
+                }
+            }
+        }
     }
 
     /// The state of a flow an orchestrator ran, from its saga, and why.

@@ -129,13 +129,50 @@ pub struct Outcome {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub flows: Option<crate::report::flow::Flows>,
     /// Each orchestrator's sagas counted, by the orchestrator's id.
-    #[serde(skip_serializing_if = "Vec::is_empty", serialize_with = "saga_map")]
+    #[serde(skip_serializing_if = "Vec::is_empty", serialize_with = "by_name")]
     pub sagas: Vec<(String, crate::saga::SagaCounts)>,
+    /// Each requester's requests counted, with the latency of those answered, by its id.
+    #[serde(skip_serializing_if = "Vec::is_empty", serialize_with = "by_name")]
+    pub requests: Vec<(String, RequestCounts)>,
     pub messages: Rows,
 }
 
-fn saga_map<S: serde::Serializer>(sagas: &[(String, crate::saga::SagaCounts)], s: S) -> Result<S::Ok, S::Error> {
-    s.collect_map(sagas.iter().map(|(n, c)| (n, c)))
+fn by_name<S: serde::Serializer, T: Serialize>(list: &[(String, T)], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_map(list.iter().map(|(n, c)| (n, c)))
+}
+
+/// A requester's requests: how many it sent, how they ended, and how long the answered ones
+/// took from the first send to the reply.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct RequestCounts {
+    pub requests: u32,
+    pub answered: u32,
+    pub waiting: u32,
+    pub gave_up: u32,
+    /// Waits that ran out (each followed by a send again, or by giving up).
+    pub timeouts: u32,
+    /// Replies to a request already given up on, dropped.
+    pub late_replies: u32,
+    /// Replies to a request already answered (the responder ran it again), dropped.
+    pub duplicate_replies: u32,
+    pub latency_ms: Latency,
+}
+
+impl RequestCounts {
+    fn of(o: &crate::saga::Orchestration) -> RequestCounts {
+        let c = o.counts();
+        let answered = o.sagas.iter().filter(|s| s.phase == crate::saga::SagaPhase::Completed);
+        RequestCounts {
+            requests: c.started,
+            answered: c.completed,
+            waiting: c.running,
+            gave_up: c.compensated,
+            timeouts: c.timeouts,
+            late_replies: c.late_replies,
+            duplicate_replies: c.duplicates,
+            latency_ms: latency(answered.map(|s| s.took().0).collect()),
+        }
+    }
 }
 
 impl Outcome {
@@ -371,7 +408,16 @@ impl OutcomeBuilder {
             verdict: Vec::new(),
             verdict_refs: Vec::new(),
             flows: None,
-            sagas: sim.orchestrators().map(|(node, o, _)| (sim.model.name(node).to_string(), o.counts())).collect(),
+            sagas: sim
+                .orchestrators()
+                .filter(|(_, o, _)| o.reply_to.is_none())
+                .map(|(node, o, _)| (sim.model.name(node).to_string(), o.counts()))
+                .collect(),
+            requests: sim
+                .orchestrators()
+                .filter(|(_, o, _)| o.reply_to.is_some())
+                .map(|(node, o, _)| (sim.model.name(node).to_string(), RequestCounts::of(o)))
+                .collect(),
             messages: Rows::of(sim),
         };
         o.flows = o.messages.0.sim.flows(&o.messages);

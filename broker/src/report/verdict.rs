@@ -197,6 +197,18 @@ pub fn verdict(sim: &Simulation, o: &Outcome, noted: &Noted) -> Vec<Line> {
             lines.push((format!("{name}: {n} came after the saga had given up on their step: the step may have run all the same, and the saga did not undo it."), Vec::new()));
         }
     }
+    for (name, r) in &o.requests {
+        lines.push((request_line(name, r), Vec::new()));
+        if r.late_replies > 0 {
+            let n = plural(u64::from(r.late_replies), "reply", "replies");
+            lines.push((
+                format!(
+                    "{name}: {n} came after it had given up on the request: the responder did the work all the same."
+                ),
+                Vec::new(),
+            ));
+        }
+    }
 
     // Duplicate effects, in business words: "order-42: \"charge card\" happened 2 times".
     for (idx, m) in with_fate(Fate::ProcessedMoreThanOnce).take(EXAMPLES) {
@@ -488,4 +500,31 @@ pub fn verdict(sim: &Simulation, o: &Outcome, noted: &Noted) -> Vec<Line> {
     };
     lines.push((text, Vec::new()));
     lines
+}
+
+/// A requester's requests in words: how many were answered and how fast, how many waits ran
+/// out, how many were given up.
+fn request_line(name: &str, r: &crate::report::outcome::RequestCounts) -> String {
+    let mut line = format!("{name}: {}", plural(u64::from(r.requests), "request", "requests"));
+    if r.answered > 0 {
+        let l = &r.latency_ms;
+        // Whole milliseconds: a reader compares them with a timeout, not with each other.
+        let p50 = libm::round(l.p50) as u64;
+        let p99 = libm::round(l.p99) as u64;
+        line += &format!(", {} answered (median {p50} ms, 99th percentile {p99} ms)", thousands(u64::from(r.answered)));
+    }
+    if r.timeouts > 0 {
+        line += &format!(", {} ran out", plural(u64::from(r.timeouts), "wait", "waits"));
+    }
+    if r.gave_up > 0 {
+        line += &format!(", {} given up", thousands(u64::from(r.gave_up)));
+    }
+    if r.waiting > 0 {
+        line += &format!(", {} still waiting", thousands(u64::from(r.waiting)));
+    }
+    if r.duplicate_replies > 0 {
+        line +=
+            &format!(", {} to a request already answered", plural(u64::from(r.duplicate_replies), "reply", "replies"));
+    }
+    line + "."
 }

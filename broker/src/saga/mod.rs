@@ -18,9 +18,11 @@
 //! answers a step the saga gave up on (the step may have run all the same), else a duplicate.
 
 mod orchestrator;
+mod request;
 
 use crate::model::ids::MsgId;
-use crate::model::time::Duration;
+use crate::model::time::{Duration, SimTime};
+use crate::model::ReplyTo;
 use crate::sorted_map::SortedMap;
 
 /// Where a saga instance is.
@@ -81,6 +83,18 @@ pub struct Saga {
     pub failed: Option<(u8, StepFailure)>,
     /// The compensation that failed, and how.
     pub stuck: Option<(u8, StepFailure)>,
+    /// When it started, and when it ended (while it runs, when it started).
+    pub started: SimTime,
+    pub ended: SimTime,
+    /// A reply came after the saga had given up on its step.
+    pub late: bool,
+}
+
+impl Saga {
+    /// How long it took from its start to its end (or so far).
+    pub fn took(&self) -> Duration {
+        Duration(self.ended.0 - self.started.0)
+    }
 }
 
 /// A step, its event types interned.
@@ -110,6 +124,9 @@ pub struct Orchestration {
     pub late_replies: u32,
     pub duplicates: u32,
     pub timeouts: u32,
+    /// Set for a requester (`requests`): its saga is one request, and this is where the reply
+    /// goes.
+    pub reply_to: Option<ReplyTo>,
 }
 
 /// An orchestrator's sagas counted, for the outcome and the canvas.
@@ -155,7 +172,11 @@ impl Orchestration {
 impl Orchestration {
     /// The saga of `spec`, its event types interned by `intern` in the order the file gives
     /// them.
-    pub fn new(spec: &crate::model::SagaModel, mut intern: impl FnMut(&str) -> u16) -> Orchestration {
+    pub fn new(
+        spec: &crate::model::SagaModel,
+        reply_to: Option<ReplyTo>,
+        mut intern: impl FnMut(&str) -> u16,
+    ) -> Orchestration {
         // (Checked by the validator: a timeout of at least 1 ms, retries from 0 to 10.)
         let start = intern(&spec.start);
         let mut steps = Vec::with_capacity(spec.steps.len());
@@ -187,6 +208,7 @@ impl Orchestration {
             late_replies: 0,
             duplicates: 0,
             timeouts: 0,
+            reply_to,
         }
     }
 }

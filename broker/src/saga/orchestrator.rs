@@ -73,7 +73,7 @@ impl Simulation {
             if found.is_some() {
                 return self.reply_ignored(orch, msg, false);
             }
-            let steps = o.steps.len() as u32;
+            let (steps, now) = (o.steps.len() as u32, self.now);
             let o = self.orchestration_mut(orch);
             let index = o.sagas.len() as u32;
             o.by_flow.insert(flow.0, index);
@@ -86,6 +86,9 @@ impl Simulation {
                 gave_up: 0,
                 failed: None,
                 stuck: None,
+                started: now,
+                ended: now,
+                late: false,
             });
             self.emit(orch, Some(msg), None, Event::SagaStarted { steps });
             return self.saga_send(orch, index, msg);
@@ -108,6 +111,9 @@ impl Simulation {
                     [Some(st.success), st.failure, st.compensated, st.compensation_failed].contains(&Some(t))
                 });
                 let late = answers.is_some_and(|k| s.gave_up & (1 << k) != 0);
+                if late {
+                    self.orchestration_mut(orch).sagas[index as usize].late = true;
+                }
                 self.reply_ignored(orch, msg, late)
             }
         }
@@ -136,11 +142,18 @@ impl Simulation {
             _ => step.command,
         };
         let timeout = step.timeout;
+        let again = s.attempt > 0 && o.reply_to.is_some();
         s.attempt += 1;
         s.wait += 1;
-        let wait = s.wait;
-        let Some(sent) = self.publish_caused(orch, cause, command, false) else { return };
-        self.orchestration_mut(orch).sagas[index as usize].command = sent;
+        let (wait, request) = (s.wait, s.command);
+        if again {
+            // A requester sends the same request again: one message, its id the idempotency key
+            // a responder can recognise.
+            self.publish_attempt(request, None);
+        } else {
+            let Some(sent) = self.publish_caused(orch, cause, command, false) else { return };
+            self.orchestration_mut(orch).sagas[index as usize].command = sent;
+        }
         self.sched.schedule(self.later(timeout), Due::SagaTimeout { orchestrator: orch, saga: index, wait });
     }
 
@@ -198,11 +211,16 @@ impl Simulation {
 
     #[inline(never)]
     fn saga_end(&mut self, orch: NodeId, index: u32, phase: SagaPhase, cause: MsgId, publish: Option<u16>) {
-        let s = &mut self.orchestration_mut(orch).sagas[index as usize];
+        let now = self.now;
+        let o = self.orchestration_mut(orch);
+        let request = o.reply_to.is_some();
+        let s = &mut o.sagas[index as usize];
         s.phase = phase;
         s.wait += 1;
+        s.ended = now;
         let state = match phase {
             SagaPhase::Completed => SagaEnd::Completed,
+            SagaPhase::Compensated if request => SagaEnd::GaveUp,
             SagaPhase::Compensated => SagaEnd::Compensated,
             _ => SagaEnd::NeedsPerson,
         };

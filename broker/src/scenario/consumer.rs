@@ -12,6 +12,7 @@ use crate::scenario::producer::PublishSpec;
 use crate::scenario::read::{
     boolean, choice, float, int, list, named_choice, settings, string, tagged, At, Fields, Read,
 };
+use crate::scenario::request::RequestSpec;
 use crate::scenario::saga::SagaSpec;
 use crate::scenario::service::{PublishMode, PublishRule};
 use crate::scenario::{default_recover_ms, is_false, is_zero_i64};
@@ -77,6 +78,10 @@ pub struct ConsumerSpec {
     /// The saga it runs, which makes it an orchestrator (`saga.rs`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub orchestrates: Option<Box<SagaSpec>>,
+    /// The request it sends and the reply it waits for, which makes it a requester
+    /// (`request.rs`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub requests: Option<Box<RequestSpec>>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -324,6 +329,7 @@ impl ConsumerSpec {
             "publish_mode",
             "publish",
             "orchestrates",
+            "requests",
         ];
         let f = Fields::new(v, at, &names, "a consumer")?;
         Ok(ConsumerSpec {
@@ -351,6 +357,7 @@ impl ConsumerSpec {
             publish_mode: f.or("publish_mode", PublishMode::read, PublishMode::AfterEffect)?,
             publish: f.opt("publish", PublishSpec::read)?,
             orchestrates: f.opt("orchestrates", SagaSpec::read)?.map(Box::new),
+            requests: f.opt("requests", RequestSpec::read)?.map(Box::new),
         })
     }
 }

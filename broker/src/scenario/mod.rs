@@ -35,6 +35,7 @@ mod consumer;
 pub(crate) mod exchange;
 mod producer;
 mod queue;
+mod request;
 mod saga;
 mod service;
 mod topic;
@@ -61,6 +62,7 @@ pub use producer::{
     Arrivals, EventTypes, KeyChoice, Keys, PartitionBy, ProducerFault, ProducerSpec, PublishSpec, WriteOrder, WriteSpec,
 };
 pub use queue::{DeadLetterQueueSpec, ExchangeSpec, ExchangeType, Overflow, QueueSpec, QueueType};
+pub use request::{RequestSpec, DIRECT_REPLY_TO};
 pub use saga::{SagaSpec, SagaStepSpec};
 pub use service::{PublishMode, PublishRule};
 pub use topic::TopicSpec;

@@ -29,6 +29,10 @@ pub struct PublishRule {
     /// service charges a card on OrderPlaced and refunds it on StockFailed).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub effect: Option<String>,
+    /// The reply sent back to a request's reply-to once the consumer has handled it (as a
+    /// responder); an idempotent responder that finds the request done replies all the same.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reply: Option<String>,
 }
 
 /// Where a service's publish sits against its business effect, with the failure each order
@@ -72,12 +76,13 @@ impl PublishRule {
 
     fn read(v: &Value, at: &At) -> Read<PublishRule> {
         let wanted = "a rule like {\"on\": \"OrderPlaced\", \"publish\": [\"PaymentCaptured\"], \"give_up\": [\"PaymentFailed\"]}";
-        let f = Fields::new(v, at, &["on", "publish", "give_up", "effect"], wanted)?;
+        let f = Fields::new(v, at, &["on", "publish", "give_up", "effect", "reply"], wanted)?;
         Ok(PublishRule {
             on: f.opt("on", string)?,
             publish: f.or("publish", event_types, Vec::new())?,
             give_up: f.or("give_up", event_types, Vec::new())?,
             effect: f.opt("effect", string)?,
+            reply: f.opt("reply", string)?,
         })
     }
 }

@@ -11,7 +11,7 @@
 //! promise in the scenario, because the guarantee is end to end. An `EffectApplied` with a
 //! count above one is judged against the consumer that applied it. Drops (a full queue, a
 //! reject with no dead-letter target) are the configuration doing what it says, and break no
-//! promise.
+//! promise; so does a reply lost by direct reply-to, which is never acknowledged.
 //!
 //! The rule reads the model only: it never changes the run, its trace or its hash.
 
@@ -157,6 +157,7 @@ impl Breach {
 /// a count above one breaks [`Guarantee::NoDuplicateEffect`] if its consumer promises it.
 pub fn breach(model: &Model, e: &Entry) -> Option<Breach> {
     let (guarantee, evidence, semantics, end_to_end) = match &e.event {
+        Event::Lost { reason: LossReason::RequesterGone } => return None,
         Event::Lost { reason } => {
             let (s, far) = match semantics_of(model, e.node) {
                 Some(s) => (s, false),

@@ -350,13 +350,13 @@ impl Simulation {
                                 publish: r.publish.iter().map(|t| intern(&mut event_types, t)).collect(),
                                 give_up: r.give_up.iter().map(|t| intern(&mut event_types, t)).collect(),
                                 effect: r.effect.as_ref().map(|e| intern(&mut effects, e)),
+                                reply: r.reply.as_ref().map(|t| intern(&mut event_types, t)),
                             })
                             .collect();
                         let publisher = ProducerState::new(&o.publisher, Vec::new(), Vec::new());
-                        let saga = o
-                            .saga
-                            .as_ref()
-                            .map(|s| Box::new(crate::saga::Orchestration::new(s, |t| intern(&mut event_types, t))));
+                        let saga = o.saga.as_ref().map(|s| {
+                            Box::new(crate::saga::Orchestration::new(s, o.reply_to, |t| intern(&mut event_types, t)))
+                        });
                         Box::new(crate::consumer::service::ServiceState { publisher, rules, saga })
                     });
                     NodeState::Consumer(ConsumerState { away: c.start.0 > 0, output, ..ConsumerState::default() })

@@ -287,6 +287,7 @@ named_enum!(
         NeverPublished => "producer_crashed_before_publish", "the producer crashed after its business write and before publishing (dual write)",
         SequenceRefused => "refused_out_of_sequence", "an old publish attempt the broker refused as out of sequence (idempotent producer)",
         CrashedWhileRetrying => "producer_crashed_while_retrying", "the producer crashed while it was still retrying the publish",
+        RequesterGone => "direct_reply_requester_gone", "a reply sent by direct reply-to while the requester was down, which nothing keeps",
     }
 );
 
@@ -303,11 +304,12 @@ named_enum!(
 );
 
 named_enum!(
-    /// How an orchestrated saga ended.
+    /// How an orchestrated saga (or a request) ended.
     SagaEnd {
         Completed => "completed", "every step completed",
         Compensated => "compensated", "every completed step was compensated",
         NeedsPerson => "needs_a_person", "a compensation failed: the saga needs a person",
+        GaveUp => "gave_up", "no reply came in time, retries included: the requester gave up",
     }
 );
 

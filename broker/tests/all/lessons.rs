@@ -359,6 +359,9 @@ const ANSWERS: &[(&str, &str, Option<&str>, u64)] = &[
     ("producer-idempotent", "effects", Some("order-24"), 1),
     ("producer-retries-duplicates", "effects", Some("order-24"), 3),
     ("replay-late-joiner", "lost", None, 0),
+    ("request-reply-direct", "lost", None, 1),
+    ("request-reply-idempotent", "duplicate_effects", None, 0),
+    ("request-reply-timeout", "duplicate_effects", None, 3),
     ("retry-jitter", "dead_lettered", None, 2),
     ("retry-storm", "dead_lettered", None, 98),
     ("saga-compensation-retried", "flows_needing_a_person", None, 0),
@@ -472,6 +475,11 @@ fn the_verdict_says_what_the_narration_promises() {
     says("order-choreography", &["20 flows: 19 completed, 1 compensated."]);
     says("order-orchestration", &["20 flows: 19 completed, 1 compensated."]);
     says("saga-compensation-retried", &["40 flows: 38 completed, 2 compensated."]);
+    says("request-reply-timeout", &["40 flows: 37 completed, 3 inconsistent."]);
+    says("request-reply-timeout", &["order-5 (web-5): inconsistent", "\"charge card\" happened 2 times"]);
+    says("request-reply-idempotent", &["40 flows: 40 completed."]);
+    says("request-reply-idempotent", &["3 waits ran out, 3 replies to a request already answered"]);
+    says("request-reply-direct", &["1 message was lost, a reply sent by direct reply-to while the requester was down"]);
     says("commands-and-events", &["All 40 messages were processed exactly once"]);
     says("commands-and-events-fourth-subscriber", &["All 40 messages were processed exactly once"]);
     says(

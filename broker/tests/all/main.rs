@@ -27,6 +27,7 @@ mod producer_behaviour;
 mod properties;
 mod queue_behaviour;
 mod queueing_theory;
+mod request_reply;
 mod saga_behaviour;
 mod service_behaviour;
 mod topic_behaviour;
