@@ -68,7 +68,7 @@ pub use scenario::Scenario;
 pub use sim::fate::Fate;
 pub use sim::guarantee::{breach, end_to_end, promise, semantics_of, Breach, Evidence, Guarantee};
 pub use sim::invariants::check as check_invariants;
-pub use sim::trace::{hash_hex, Entry, Event, LossReason, Names};
+pub use sim::trace::{hash_hex, Entry, Event, LossReason, Names, SagaEnd};
 pub use sim::{Limit, Simulation, COPY_BUDGET, MESSAGE_BUDGET, WORK_BUDGET};
 /// The assignors on their own, as Kafka ships them: the tests set a simulated rebalance beside
 /// what the assignor computes directly.

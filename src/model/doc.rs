@@ -78,6 +78,7 @@ pub fn kind_label(kind: &str) -> &'static str {
         "consumer" => "Consumer",
         "service" => "Service",
         "orchestrator" => "Orchestrator",
+        "requester" => "Requester",
         "dead_letter_queue" => "Dead-letter queue",
         _ => "Node",
     }

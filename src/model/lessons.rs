@@ -112,6 +112,15 @@ pub const LESSONS: &[Lesson] = &[
         teaches: built_in("An orchestrated saga undoes its completed steps when one fails; if an undo fails too, the saga needs a person."),
         variants: &[("Refund gives up in the outage", "saga-needs-a-person"), ("Refund retried past it", "saga-compensation-retried")],
     },
+    Lesson {
+        title: "Request-reply and the slow tail",
+        teaches: built_in("A request that times out before a slow responder answers is sent again and done twice; an idempotent responder does it once, and direct reply-to loses replies while the requester is down."),
+        variants: &[
+            ("Timeout under the slow tail", "request-reply-timeout"),
+            ("Idempotent responder", "request-reply-idempotent"),
+            ("Direct reply-to and a crash", "request-reply-direct"),
+        ],
+    },
 ];
 
 /// The lesson a preset belongs to, and its variant's position there.

@@ -73,6 +73,9 @@ pub const PRESETS: &[Preset] = &[
     preset!("order-orchestration"),
     preset!("saga-needs-a-person"),
     preset!("saga-compensation-retried"),
+    preset!("request-reply-timeout"),
+    preset!("request-reply-idempotent"),
+    preset!("request-reply-direct"),
 ];
 
 /// The preset the app opens with.

@@ -22,11 +22,15 @@ pub fn is_service(node: &Value) -> bool {
     doc::node_kind(node) == "consumer" && !rules(node).is_empty()
 }
 
-/// The kind a node is shown as: "orchestrator" for a consumer that runs a saga, "service" for
-/// a service, else its kind.
+/// The kind a node is shown as: "orchestrator" for a consumer that runs a saga, "requester"
+/// for one that sends requests, "service" for a service, else its kind.
 pub fn shown_kind(node: &Value) -> &str {
-    if doc::node_kind(node) == "consumer" && node.get("orchestrates").is_some() {
+    let consumer = doc::node_kind(node) == "consumer";
+    let has = |k: &str| node.get(k).is_some_and(|v| !v.is_null());
+    if consumer && has("orchestrates") {
         "orchestrator"
+    } else if consumer && has("requests") {
+        "requester"
     } else if is_service(node) {
         "service"
     } else {

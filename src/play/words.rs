@@ -4,7 +4,7 @@
 //! node and group names from the simulation.
 
 use broker::Names;
-use broker::{Entry, Event, Simulation};
+use broker::{Entry, Event, SagaEnd, Simulation};
 
 use crate::model::format::{format_time, one_decimal};
 
@@ -23,7 +23,7 @@ pub const KINDS: &[(&str, &[&str])] = &[
     ("Lost or dropped", &["Lost", "Dropped", "Expired", "Deleted"]),
     ("Failures", &["Crashed", "Recovered", "OutageStarted", "OutageEnded", "ChannelClosed", "SlowedDown", "Halted"]),
     ("Groups", &["Rebalanced", "JoinedGroup", "LeftGroup", "OffsetsReset"]),
-    ("Sagas", &["SagaStarted", "SagaTimedOut", "SagaEnded", "ReplyIgnored"]),
+    ("Sagas and requests", &["SagaStarted", "SagaTimedOut", "SagaEnded", "ReplyIgnored"]),
 ];
 
 /// The filter label an event belongs to.
@@ -46,6 +46,10 @@ pub fn describe(e: &Entry, sim: &Simulation) -> String {
     let node = |n: broker::NodeId| sim.node_name(n).to_string();
     let group = |g: u16| sim.group_name_and_strategy(g).0.to_string();
     let here = node(e.node);
+    let requester = matches!(
+        e.event,
+        Event::SagaStarted { .. } | Event::SagaTimedOut { .. } | Event::SagaEnded { .. } | Event::ReplyIgnored { .. }
+    ) && sim.is_requester(e.node);
     match &e.event {
         Event::Caused { cause, gave_up: false } => {
             format!("{here} publishes this because it handled {}", sim.msg_label(*cause))
@@ -125,6 +129,19 @@ pub fn describe(e: &Entry, sim: &Simulation) -> String {
         Event::Written { outbox: false } => format!("{here} wrote the business row"),
         Event::WriteRolledBack => format!("{here} rolled the business write back"),
         Event::TransactionAborted => format!("{here}'s transaction was fenced: effect and offset rolled back"),
+        // A requester's saga is its request: said in request-reply's words.
+        Event::SagaStarted { .. } if requester => format!("{here} sends a request for this"),
+        Event::SagaTimedOut { attempt, .. } if requester => {
+            format!("{here} heard no reply in time to this request (send {attempt})")
+        }
+        Event::SagaEnded { state: SagaEnd::Completed } if requester => format!("{here} has its reply"),
+        Event::SagaEnded { .. } if requester => format!("{here} gave up on this request"),
+        Event::ReplyIgnored { late: true } if requester => {
+            format!("{here} dropped this reply: it had already given up on the request")
+        }
+        Event::ReplyIgnored { late: false } if requester => {
+            format!("{here} dropped this reply: the request was already answered")
+        }
         Event::SagaStarted { steps } => format!("{here} started a saga of {steps} steps for this"),
         Event::SagaTimedOut { step, attempt, compensating } => format!(
             "{here} heard no reply in time to {}{} (send {attempt})",

@@ -21,6 +21,8 @@ pub fn node_icon(kind: &str) -> Html {
         "service" => "M7 4a6 6 0 1 0 0.01 0z M4 10l2 2 3-3.5 M14.5 10h5 M17 7.5l2.5 2.5-2.5 2.5",
         // An orchestrator: a conductor's score, three steps in order, and an arrow leaving it.
         "orchestrator" => "M3 4h8 M5 8h8 M7 12h8 M3 16h8 M15 4.5l3 3-3 3",
+        // A requester: a request going out, and its reply coming back.
+        "requester" => "M3 7h12 M12 4l3 3-3 3 M17 13H5 M8 10l-3 3 3 3",
         // An envelope with a cross.
         "dead_letter_queue" => "M3 5h14v10H3z M3 5l7 6 7-6 M12.5 12.5l4 4 M16.5 12.5l-4 4",
         _ => "M4 4h12v12H4z",

@@ -46,7 +46,7 @@ test('an orchestrator counts its sagas, lists its steps, and names the saga that
   // The saga's events have a kind of their own in the event log, told in words.
   await page.getByRole('tab', { name: 'Event log' }).click();
   const log = page.getByRole('region', { name: 'Event log' });
-  await log.getByRole('combobox', { name: 'Event kind' }).selectOption('Sagas');
+  await log.getByRole('combobox', { name: 'Event kind' }).selectOption('Sagas and requests');
   await log.getByRole('searchbox', { name: 'Key or message' }).fill('order-25');
   const rows = log.getByRole('listitem');
   await expect(rows.filter({ hasText: "order-saga's saga ended: a compensation failed: the saga needs a person" })).toHaveCount(1);

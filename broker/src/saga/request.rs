@@ -26,6 +26,12 @@ use crate::sim::trace::{Event, LossReason};
 use crate::sim::Simulation;
 
 impl Simulation {
+    /// Whether the node is a requester (a consumer with `requests`).
+    #[inline(never)]
+    pub fn is_requester(&self, node: NodeId) -> bool {
+        self.orchestration(node).is_some_and(|o| o.reply_to.is_some())
+    }
+
     /// The consumer handled `request`: if its rule has a reply and the request came from a
     /// requester, the reply goes to the request's reply-to.
     #[inline(never)]

@@ -79,6 +79,10 @@ const RETRIES: &str = "Retries";
 const GROUP: &str = "Consumer group";
 const DEAD: &str = "Dead-lettering";
 const SERVICE: &str = "Publishes";
+const REQUESTS: &str = "Request-reply";
+/// A new requester's request, to be named to fit (the responder's queue left to choose).
+const REQUEST_ON: &str =
+    r#"{"on":"OrderPlaced","command":"ChargeCard","to":"","reply":"CardCharged","timeout_ms":1000,"retries":0}"#;
 
 /// Publisher confirms, a producer's and a service's alike: switched on with these settings,
 /// and the help of the switch and of each setting.
@@ -342,6 +346,7 @@ macro_rules! with_service_fields {
                 f($section, concat!("/publishes/", $slot, "/publish"), "Publish", "", List { range: false }, "Event types published for each message handled."),
                 f($section, concat!("/publishes/", $slot, "/give_up"), "On giving up, publish", "", List { range: false }, "Event types published when retries run out, e.g. PaymentFailed."),
                 f($section, concat!("/publishes/", $slot, "/effect"), "Rule's effect", "", Text, "The business effect for this event type; empty means the consumer's."),
+                f($section, concat!("/publishes/", $slot, "/reply"), "Reply", "", Text, "Sent back to a request's reply-to once handled (a responder), e.g. CardCharged; an exactly-once responder replies to a repeat too."),
             )*
         ]
     };
@@ -379,6 +384,14 @@ static CONSUMER: &[Field] = with_service_fields!([
     only("topic", f(GROUP, "/max_poll_interval_ms", "max.poll.interval", "ms", Int, "A member still busy with one poll this long leaves the group, 1 to 86,400,000 ms; default 300,000.")),
     only("topic", f(GROUP, "/transactional", "Transactional", "", Bool, "Commit the effect and the offset in one transaction; not with at-most-once.")),
     only("topic", f(DEAD, "/dead_letter", "Dead-letter target", "", NodeRef(&["dead_letter_queue", "topic"]), "Where records go when retries give up with dead-letter: another topic or a dead-letter queue.")),
+    f(REQUESTS, "/requests", "Sends requests", "", Toggle(REQUEST_ON), "Request-reply: for each flow's event it handles, send a request down its wire and wait for the reply; off means it is not a requester."),
+    f(REQUESTS, "/requests/on", "On event type", "", Text, "The event that makes it send a request, one per flow, e.g. OrderPlaced."),
+    f(REQUESTS, "/requests/command", "Request", "", Text, "The request's event type, e.g. ChargeCard."),
+    f(REQUESTS, "/requests/to", "Responder's queue", "", NodeRef(&["queue"]), "The queue the request must reach, through this consumer's wire."),
+    f(REQUESTS, "/requests/reply", "Reply", "", Text, "The reply it waits for, e.g. CardCharged; the responder's rule must send it."),
+    f(REQUESTS, "/requests/timeout_ms", "Reply timeout", "ms", Int, "How long it waits after each send, 1 ms to the run's duration; default 1000."),
+    f(REQUESTS, "/requests/retries", "Request retries", "retries", Int, "Times the same request is sent again after a timeout before it gives up, 0 to 10; default 0."),
+    f(REQUESTS, "/requests/reply_to", "Reply-to", "", Text, "Empty: replies come to the queue it reads. amq.rabbitmq.reply-to: direct reply-to, never acked, lost while it is down."),
     f(FAILURES, "/faults/@crash", "Crash", "", Fault("crash", r#"{"probability":0.05,"point":"after_effect","recover_after_ms":1000}"#), "The consumer crashes now and then at a chosen point and comes back later."),
     f(FAILURES, "/faults/@crash/probability", "Crash probability", "", Number, "Chance of a crash per message, 0 to 1."),
     f(FAILURES, "/faults/@crash/point", "Crash point", "", Choice(&[("before_processing", "Before processing"), ("after_effect", "After the effect, before the ack"), ("after_publish", "After a service's publish"), ("after_ack", "After the ack")]), "When in handling a message the crash happens; after a service's publish needs publishes."),

@@ -110,11 +110,25 @@ fn apply(s: &mut Value, id: &str, f: &'static Field, text: &str) {
         }
     };
     write(obj, f, text).unwrap_or_else(|e| panic!("{kind} {} {text:?}: {e}", f.path));
+    // A requester needs a queue its request reaches: "rq", through a wire of its own.
+    if kind == "consumer" && f.path.starts_with("/requests") {
+        if !s["nodes"].as_array().unwrap().iter().any(|n| n["id"] == "rq") {
+            s["nodes"].as_array_mut().unwrap().push(json!({"id": "rq", "kind": "queue"}));
+            s["wires"].as_array_mut().unwrap().push(json!([id, "rq"]));
+        }
+        let i = node_index(s, id);
+        s["nodes"][i]["requests"]["to"] = json!("rq");
+    }
 }
 
 /// Typical valid texts for a field, already in the form `read` gives back.
 fn samples(s: &Value, self_id: &str, f: &Field) -> Vec<String> {
     let one = |t: &str| vec![t.to_string()];
+    match f.path {
+        "/requests/to" => return one("rq"),
+        "/requests/reply_to" => return vec!["q".into(), "amq.rabbitmq.reply-to".into()],
+        _ => {}
+    }
     match &f.input {
         Int => one("3"),
         Number => match f.path {
@@ -161,7 +175,9 @@ fn every_field_writes_a_setting_the_core_accepts() {
         let base = scenario(shape);
         assert!(problems(&base).is_empty(), "{shape}: {:?}", problems(&base));
         let fields = fields_for(kind).iter().filter(|f| applies.contains(&f.applies));
-        for f in fields.filter(|f| !of_a_service(kind, f) || *shape == "service") {
+        // A requester reads a queue and is not a service.
+        let requests = |f: &&Field| !f.path.starts_with("/requests") || *shape == "queue";
+        for f in fields.filter(|f| !of_a_service(kind, f) || *shape == "service").filter(requests) {
             // A crash after the publish is a point in a service's handler only.
             for text in samples(&base, id, f).into_iter().filter(|t| t != "after_publish" || *shape == "service") {
                 let mut s = base.clone();
@@ -444,7 +460,7 @@ fn every_setting_the_core_reads_has_a_field_in_the_catalogue() {
         }
     }
     assert!(seen > 60, "only {seen} settings seen: the probe no longer reads the core's field lists");
-    assert_eq!(core_names("consumer", json!({"publishes": [{"zzz_probe": 1}]})).len(), 4, "a rule's settings probed");
+    assert_eq!(core_names("consumer", json!({"publishes": [{"zzz_probe": 1}]})).len(), 5, "a rule's settings probed");
     assert!(missing.is_empty(), "settings the core reads with no field in the inspector: {missing:?}");
 }
 

@@ -364,7 +364,7 @@ pub fn canvas(
         let shown = service::shown_kind(n);
         let (x, y) = pos(&id);
         let status = status_of(&id);
-        let face = Face::of(&kind, status);
+        let face = Face::of(shown, status);
         let state_word = status.map_or("", |s| s.state);
         let selected = state.is_selected(&Sel::Node(id.clone()));
         let problem = state.node_has_problem(index);
@@ -563,7 +563,8 @@ fn shorten(text: &str, room: f64) -> String {
     out + "…"
 }
 
-/// What a node shows about itself, a line each, in words and grouped numbers.
+/// What a node shows about itself, a line each, in words and grouped numbers; `kind` is the
+/// kind it is shown as (a service, an orchestrator, a requester).
 fn status_lines(kind: &str, s: Option<&NodeSnapshot>) -> Vec<String> {
     let Some(s) = s else { return Vec::new() };
     let n = |v: Option<u64>| thousands(v.unwrap_or(0));
@@ -572,7 +573,18 @@ fn status_lines(kind: &str, s: Option<&NodeSnapshot>) -> Vec<String> {
         "queue" => vec![format!("{} ready", n(s.ready)), format!("{} unacked", n(s.unacked))],
         "dead_letter_queue" => vec![format!("{} dead letters", n(s.ready))],
         "topic" => vec![format!("{} records kept", n(s.ready))],
-        "consumer" => match (s.state, s.sagas) {
+        // A requester counts its requests: waiting, answered, given up, and replies too late.
+        "requester" => s.sagas.map_or_else(Vec::new, |c| {
+            vec![
+                format!("{} waiting · {} answered", thousands(u64::from(c.running)), thousands(u64::from(c.completed))),
+                format!(
+                    "{} gave up · {} late",
+                    thousands(u64::from(c.compensated)),
+                    thousands(u64::from(c.late_replies))
+                ),
+            ]
+        }),
+        "consumer" | "service" | "orchestrator" => match (s.state, s.sagas) {
             // An orchestrator counts its sagas: where they are, how they ended.
             (_, Some(c)) => vec![
                 format!(

@@ -39,11 +39,10 @@ pub fn compare_pane(props: &ComparePaneProps) -> Html {
     });
     let nodes = doc::nodes(d).iter().map(|n| {
         let id = doc::node_id(n);
-        let kind = doc::node_kind(n);
         let shown = service::shown_kind(n);
         let (x, y) = doc::position(d, id);
         let status = c.status.iter().find(|s| s.id == id);
-        let face = Face::of(kind, status);
+        let face = Face::of(shown, status);
         html! {
             <g class={format!("node read-only kind-{shown} state-{}", status.map_or("", |s| s.state))}
                transform={format!("translate({} {})", Plain(x), Plain(y))} role="img"
