@@ -341,20 +341,38 @@ pub fn canvas(
     let dead_letter_links = doc::nodes(d).iter().filter_map(|n| {
         let target = n.get("dead_letter").and_then(Value::as_str)?;
         doc::find_node(d, target)?;
-        let (a, b) = (pos(doc::node_id(n)), pos(target));
-        // From the bottom of the queue to the bottom of its target, dipping below both, so
-        // the route reads as a side channel and does not cross the wires; its label hangs
-        // under the route's lowest point, where no wire or node is.
-        let (x1, y1, x2, y2) = (a.0 + NODE_W / 2.0, a.1 + NODE_H, b.0 + NODE_W / 2.0, b.1 + NODE_H);
-        let dip = y1.max(y2) + DEAD_LETTER_DIP;
-        let lowest = 0.125 * y1 + 0.75 * dip + 0.125 * y2;
-        let (x1, y1, x2, y2, dip) = (Plain(x1), Plain(y1), Plain(x2), Plain(y2), Plain(dip));
-        let path = format!("M {x1} {y1} C {x1} {dip}, {x2} {dip}, {x2} {y2}");
-        Some(html! {
-            <g class="dead-letter-link" key={format!("dl-{}", doc::node_id(n))}>
-                <path d={path} marker-end="url(#arrow-dl)" />
-                <text x={plain((x1.0 + x2.0) / 2.0)} y={plain(lowest + 15.0)} text-anchor="middle">{ "dead letters" }</text>
-            </g>
+        Some(side_route(
+            format!("dl-{}", doc::node_id(n)),
+            "dead-letter-link",
+            "dead letters",
+            pos(doc::node_id(n)),
+            pos(target),
+        ))
+    });
+    // Replies: from each responder (a consumer of a request's queue) to the requester's
+    // reply-to, its own queue or, by direct reply-to, the requester itself. No wire carries
+    // them: the default exchange routes a reply by the queue's name.
+    let reply_links = doc::nodes(d).iter().flat_map(|n| {
+        let requester = doc::node_id(n);
+        let r = n.get("requests").filter(|r| r.is_object());
+        let to = r.and_then(|r| r.get("to")).and_then(Value::as_str).unwrap_or("");
+        let target = match r.and_then(|r| r.get("reply_to")).and_then(Value::as_str) {
+            Some(broker::scenario::DIRECT_REPLY_TO) => Some(requester),
+            Some(queue) => Some(queue),
+            None => doc::wires(d).iter().map(doc::wire_ends).find(|(_, b)| *b == requester).map(|(a, _)| a),
+        }
+        .filter(|t| doc::find_node(d, t).is_some());
+        let responders: Vec<&str> = match (r, target) {
+            (Some(_), Some(_)) => {
+                doc::wires(d).iter().map(doc::wire_ends).filter(|(a, _)| *a == to).map(|(_, b)| b).collect()
+            }
+            _ => Vec::new(),
+        };
+        responders.into_iter().filter_map(move |responder| {
+            let target = target?;
+            (doc::node_kind(doc::find_node(d, responder)?.1) == "consumer").then(|| {
+                side_route(format!("re-{responder}-{target}"), "reply-link", "replies", pos(responder), pos(target))
+            })
         })
     });
 
@@ -442,10 +460,14 @@ pub fn canvas(
                     <marker id="arrow-dl" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
                         <path d="M 0 0 L 10 5 L 0 10 z" class="arrow-head-dl" />
                     </marker>
+                    <marker id="arrow-reply" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+                        <path d="M 0 0 L 10 5 L 0 10 z" class="arrow-head-reply" />
+                    </marker>
                 </defs>
                 <rect class="grid" width="100%" height="100%" fill="url(#grid)" />
                 <g transform={transform}>
                     { for dead_letter_links }
+                    { for reply_links }
                     // Nodes before wires: Tab visits every node first. Wires run port to port,
                     // outside the boxes, so drawing them last hides nothing.
                     { for nodes }
@@ -675,6 +697,25 @@ fn legend(open: UseStateHandle<bool>) -> Html {
                 { Html::from_html_unchecked(AttrValue::Static(KEY)) }
             }
         </div>
+    }
+}
+
+/// A side route between two nodes (dead letters, replies), dashed and not a wire: from the
+/// bottom of one box to the bottom of the other, dipping below both, so it reads as a side
+/// channel and does not cross the wires; its label hangs under the route's lowest point,
+/// where no wire or node is. `class` picks its colour and its arrowhead.
+fn side_route(key: String, class: &'static str, label: &'static str, a: (f64, f64), b: (f64, f64)) -> Html {
+    let (x1, y1, x2, y2) = (a.0 + NODE_W / 2.0, a.1 + NODE_H, b.0 + NODE_W / 2.0, b.1 + NODE_H);
+    let dip = y1.max(y2) + DEAD_LETTER_DIP;
+    let lowest = 0.125 * y1 + 0.75 * dip + 0.125 * y2;
+    let (x1, y1, x2, y2, dip) = (Plain(x1), Plain(y1), Plain(x2), Plain(y2), Plain(dip));
+    let path = format!("M {x1} {y1} C {x1} {dip}, {x2} {dip}, {x2} {y2}");
+    let marker = if class == "reply-link" { "url(#arrow-reply)" } else { "url(#arrow-dl)" };
+    html! {
+        <g class={class} key={key}>
+            <path d={path} marker-end={marker} />
+            <text x={plain((x1.0 + x2.0) / 2.0)} y={plain(lowest + 15.0)} text-anchor="middle">{ label }</text>
+        </g>
     }
 }
 
