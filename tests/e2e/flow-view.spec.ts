@@ -2,13 +2,7 @@
 // passport or a token; both layouts; a bar moves the timeline; the canvas outlines the flow.
 import AxeBuilder from '@axe-core/playwright';
 import { Page } from '@playwright/test';
-import { test, expect, shot, outcome, timeline, canvas, node, chooseLesson, openApp } from './helpers';
-
-async function toEnd(page: Page) {
-  const max = await timeline(page).getAttribute('max');
-  await timeline(page).fill(max!);
-  await expect(outcome(page).getByRole('status').first()).toContainText('Finished at');
-}
+import { test, expect, shot, outcome, timeline, canvas, node, chooseLesson, openApp, toEnd } from './helpers';
 
 // Tall enough that the side panel shows the whole flow view for the screenshots.
 test.use({ viewport: { width: 1280, height: 1200 } });

@@ -118,6 +118,12 @@ export async function openApp(page: Page, url = './') {
   await expect(traceHash(page)).toHaveText(HEX16);
 }
 
+/** Seeks to the run's end and waits for the Outcome to say it has finished. */
+export async function toEnd(page: Page) {
+  await seek(page, 'end');
+  await expect(outcome(page).getByRole('status').first()).toContainText('Finished at');
+}
+
 /** Seek by setting the Timeline slider (Playwright sets a range input's value and fires input). */
 export async function seek(page: Page, ms: number | 'end') {
   const slider = timeline(page);

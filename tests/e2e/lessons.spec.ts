@@ -1,7 +1,7 @@
 // Lessons that teach: the gallery, every lesson played to its end with the verdict it
 // promises, the message passport, the event log, charts, the invariant monitor, predict then
 // run, compare, and the projected layout (1280x720 at 150% zoom).
-import { test, expect, shot, outcome, timeline, canvas, transport, speed, node, inspector, clockMs, chooseLesson, openApp } from './helpers';
+import { test, expect, shot, outcome, timeline, canvas, transport, speed, node, inspector, clockMs, chooseLesson, openApp, toEnd } from './helpers';
 import { Page } from '@playwright/test';
 
 /** What each lesson's verdict must say once it has run to the end. */
@@ -45,12 +45,6 @@ const promises: Record<string, RegExp> = {
 };
 
 const lessonSelect = (page: Page) => page.getByRole('combobox', { name: 'Lesson' });
-
-async function toEnd(page: Page) {
-  const max = await timeline(page).getAttribute('max');
-  await timeline(page).fill(max!);
-  await expect(outcome(page).getByRole('status').first()).toContainText('Finished at');
-}
 
 /** Plays the run to its end at the top speed (100x), as a learner would. */
 async function playToEnd(page: Page) {

@@ -4,14 +4,7 @@
 // charges; the event log says the request's events in request-reply's words; direct reply-to
 // loses the replies sent while the requester is down, and breaks no promise.
 import AxeBuilder from '@axe-core/playwright';
-import { Page } from '@playwright/test';
-import { test, expect, shot, outcome, timeline, node, chooseLesson, openApp, inspector } from './helpers';
-
-async function toEnd(page: Page) {
-  const max = await timeline(page).getAttribute('max');
-  await timeline(page).fill(max!);
-  await expect(outcome(page).getByRole('status').first()).toContainText('Finished at');
-}
+import { test, expect, shot, outcome, node, chooseLesson, openApp, inspector, toEnd } from './helpers';
 
 test.use({ viewport: { width: 1280, height: 1000 } });
 

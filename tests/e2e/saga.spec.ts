@@ -2,14 +2,7 @@
 // lists its steps in the inspector; the saga's events are in the event log under their own
 // kind; the verdict names the saga that needs a person, and its flow view follows it.
 import AxeBuilder from '@axe-core/playwright';
-import { Page } from '@playwright/test';
-import { test, expect, shot, outcome, timeline, node, chooseLesson, openApp, inspector } from './helpers';
-
-async function toEnd(page: Page) {
-  const max = await timeline(page).getAttribute('max');
-  await timeline(page).fill(max!);
-  await expect(outcome(page).getByRole('status').first()).toContainText('Finished at');
-}
+import { test, expect, shot, outcome, timeline, node, chooseLesson, openApp, inspector, toEnd } from './helpers';
 
 test.use({ viewport: { width: 1280, height: 1000 } });
 

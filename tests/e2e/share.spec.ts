@@ -4,18 +4,12 @@
 // mode in frames of several sizes, and the postMessage API.
 import fs from 'node:fs';
 import path from 'node:path';
-import { test, expect, shot, outcome, traceHash as hashLocator, repo, canvas, transport, frames, chooseLesson } from './helpers';
+import { test, expect, shot, outcome, traceHash as hashLocator, repo, canvas, transport, frames, chooseLesson, toEnd } from './helpers';
 import { Page } from '@playwright/test';
 
 const lesson = (page: Page) => page.getByRole('combobox', { name: 'Lesson' });
 const notice = (page: Page) => page.locator('.notice[role="status"]');
 const traceHash = async (page: Page) => (await hashLocator(page).textContent())!.trim();
-
-async function toEnd(page: Page) {
-  const max = await page.getByRole('slider', { name: 'Timeline' }).getAttribute('max');
-  await page.getByRole('slider', { name: 'Timeline' }).fill(max!);
-  await expect(outcome(page).getByRole('status').first()).toContainText('Finished at');
-}
 
 test('a copied link opens the same scenario and run in a new page; back and forward move between scenarios', async ({ page, context }) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);

@@ -36,7 +36,7 @@ pub struct RequestSpec {
 
 impl RequestSpec {
     pub(crate) fn read(v: &Value, at: &At) -> Read<RequestSpec> {
-        let wanted = "a request like {\"on\": \"OrderPlaced\", \"command\": \"ChargeCard\", \"to\": \"payments\", \"reply\": \"CardCharged\", \"timeout_ms\": 300}";
+        let wanted = "a request like {\"on\": \"OrderPlaced\", \"command\": \"ChargeCard\", \"to\": \"payments\", \"reply\": \"CardCharged\"}";
         let names = ["on", "command", "to", "reply", "reply_to", "timeout_ms", "retries"];
         let f = Fields::new(v, at, &names, wanted)?;
         Ok(RequestSpec {
