@@ -81,3 +81,20 @@ test('direct reply-to loses the reply sent while the requester is down, and brea
   await expect(page.getByRole('region', { name: 'Checks' })).not.toContainText('was lost at checkout');
   await shot(page, 'request-reply-direct');
 });
+
+test('a consumer becomes a requester in the inspector, and is told which queue to choose', async ({ page }) => {
+  await openApp(page);
+  await chooseLesson(page, 'work-queue');
+  await node(page, 'Consumer', 'worker-a').click();
+  const sends = inspector(page).getByRole('checkbox', { name: 'Sends requests' });
+  await expect(sends).not.toBeChecked();
+  await expect(inspector(page).getByRole('textbox', { name: /^Reply timeout/ })).toHaveCount(0);
+  await sends.check();
+  await expect(inspector(page).getByRole('heading', { name: 'Requester worker-a' })).toBeVisible();
+  await expect(node(page, 'Requester', 'worker-a')).toHaveAccessibleName(/has a problem/);
+  await expect(inspector(page).getByText('choose the queue the command goes to').first()).toBeVisible();
+  await expect(inspector(page).getByRole('textbox', { name: /^Reply timeout/ })).toHaveValue('1000');
+  await shot(page, 'request-reply-new-requester');
+  await sends.uncheck();
+  await expect(node(page, 'Consumer', 'worker-a')).not.toHaveAccessibleName(/has a problem/);
+});

@@ -125,6 +125,7 @@ impl Checker {
                     format!("nodes[{i}].orchestrates.steps[{j}].to")
                 };
                 match by_name.get(&st.to) {
+                    None if st.to.is_empty() => self.err(&at, "choose the queue the command goes to"),
                     None => self.no_such_node(&at, &st.to),
                     Some(&id) if !matches!(nodes[id.index()].kind, NodeKind::Queue(_)) => self.err(
                         &at,

@@ -190,6 +190,8 @@ fn the_file_is_checked() {
     assert!(p.iter().any(|p| p.contains("requests.reply") && p.contains("already")), "{p:?}");
     let p = problems(&request(&|r| r["to"] = json!("checkout-inbox")));
     assert!(p.iter().any(|p| p.contains("does not reach \"checkout-inbox\"")), "{p:?}");
+    let p = problems(&request(&|r| r["to"] = json!("")));
+    assert!(p.iter().any(|p| p.contains("requests.to") && p.contains("choose the queue the command goes to")), "{p:?}");
     let p = problems(&request(&|r| r["timeout_ms"] = json!(0)));
     assert!(p.iter().any(|p| p.contains("requests.timeout_ms")), "{p:?}");
     let p = problems(&request(&|r| r["retries"] = json!(11)));

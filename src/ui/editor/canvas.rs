@@ -595,18 +595,16 @@ fn status_lines(kind: &str, s: Option<&NodeSnapshot>) -> Vec<String> {
         "queue" => vec![format!("{} ready", n(s.ready)), format!("{} unacked", n(s.unacked))],
         "dead_letter_queue" => vec![format!("{} dead letters", n(s.ready))],
         "topic" => vec![format!("{} records kept", n(s.ready))],
-        // A requester counts its requests: waiting, answered, given up, and replies too late.
-        "requester" => s.sagas.map_or_else(Vec::new, |c| {
-            vec![
+        "consumer" | "service" | "orchestrator" | "requester" => match (s.state, s.sagas) {
+            // A requester counts its requests: waiting, answered, given up, and replies too late.
+            (_, Some(c)) if kind == "requester" => vec![
                 format!("{} waiting · {} answered", thousands(u64::from(c.running)), thousands(u64::from(c.completed))),
                 format!(
                     "{} gave up · {} late",
                     thousands(u64::from(c.compensated)),
                     thousands(u64::from(c.late_replies))
                 ),
-            ]
-        }),
-        "consumer" | "service" | "orchestrator" => match (s.state, s.sagas) {
+            ],
             // An orchestrator counts its sagas: where they are, how they ended.
             (_, Some(c)) => vec![
                 format!(
@@ -758,5 +756,19 @@ mod tests {
         let crashed = Face::of("consumer", Some(&consumer("crashed", 12)));
         assert_eq!(crashed.label("consumer", "worker-b"), "Consumer worker-b: 12 processed, crashed");
         assert_eq!(Face::of("queue", None).label("queue", "work"), "Queue work");
+    }
+
+    #[test]
+    fn a_requester_counts_its_requests_and_is_a_consumer_until_it_has_any() {
+        let counts =
+            broker::SagaCounts { running: 2, completed: 37, compensated: 1, late_replies: 1, ..Default::default() };
+        let requester = NodeSnapshot { sagas: Some(counts), ..consumer("busy", 40) };
+        assert_eq!(Face::of("requester", Some(&requester)).lines, ["2 waiting · 37 answered", "1 gave up · 1 late"]);
+        assert_eq!(
+            Face::of("orchestrator", Some(&requester)).lines,
+            ["2 running · 37 done", "1 undone · 0 need a person"]
+        );
+        // Just made a requester in the inspector, while the run is still the consumer's.
+        assert_eq!(Face::of("requester", Some(&consumer("busy", 40))).lines, ["2 in flight", "40 processed"]);
     }
 }
