@@ -76,3 +76,22 @@ test('without the texts file the app still opens; its fields are named by their 
   guard.failedRequests.splice(0, guard.failedRequests.length, ...guard.failedRequests.filter((s) => !expected(s)));
   guard.errors.splice(0, guard.errors.length, ...guard.errors.filter((s) => !expected(s)));
 });
+
+test("a saga step's timeout is edited in the inspector: shorter than the charges' retries, their replies come late", async ({ page }) => {
+  await openApp(page);
+  await chooseLesson(page, 'saga-compensation-retried');
+  await node(page, 'Orchestrator', 'order-saga').click();
+  const timeout = inspector(page).getByRole('textbox', { name: /^Step 1 timeout/ });
+  await expect(timeout).toHaveValue('1500');
+  await expect(inspector(page).getByRole('textbox', { name: /^Step 3 retries/ })).toHaveValue('');
+  await expect(inspector(page).getByRole('textbox', { name: /^Step 4 timeout/ })).toHaveCount(0);
+  await timeout.fill('300');
+  await expect(timeout).toHaveAttribute('aria-invalid', 'false');
+  await toEnd(page);
+  const verdict = outcome(page).getByRole('list').first();
+  await expect(verdict).toContainText('order-26 (checkout-26): inconsistent, charge card timed out; "charge card" happened and "refund card" never undid it.');
+  await expect(verdict).toContainText('came after the saga had given up on their step');
+  await shot(page, 'saga-step-timeout-edited');
+  await timeout.fill('0');
+  await expect(timeout).toHaveAttribute('aria-invalid', 'true');
+});

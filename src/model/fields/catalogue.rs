@@ -80,6 +80,13 @@ const GROUP: &str = "Consumer group";
 const DEAD: &str = "Dead-lettering";
 const SERVICE: &str = "Publishes";
 const REQUESTS: &str = "Request-reply";
+const SAGA: &str = "Saga timing";
+/// Each saga step's timing, shown for the steps the saga has (the first six; the rest of a
+/// saga is edited in the file).
+const STEP_HELP: [&str; 2] = [
+    "How long the orchestrator waits for this step's reply after each send, 1 ms to the run's duration; default 1000.",
+    "Times the step's command (or its undo) is sent again after a timeout before it fails, 0 to 10; default 0.",
+];
 /// A new requester's request, to be named to fit (the responder's queue left to choose).
 const REQUEST_ON: &str =
     r#"{"on":"OrderPlaced","command":"ChargeCard","to":"","reply":"CardCharged","timeout_ms":1000,"retries":0}"#;
@@ -384,6 +391,18 @@ static CONSUMER: &[Field] = with_service_fields!([
     only("topic", f(GROUP, "/max_poll_interval_ms", "max.poll.interval", "ms", Int, "A member still busy with one poll this long leaves the group, 1 to 86,400,000 ms; default 300,000.")),
     only("topic", f(GROUP, "/transactional", "Transactional", "", Bool, "Commit the effect and the offset in one transaction; not with at-most-once.")),
     only("topic", f(DEAD, "/dead_letter", "Dead-letter target", "", NodeRef(&["dead_letter_queue", "topic"]), "Where records go when retries give up with dead-letter: another topic or a dead-letter queue.")),
+    f(SAGA, "/orchestrates/steps/0/timeout_ms", "Step 1 timeout", "ms", Int, STEP_HELP[0]),
+    f(SAGA, "/orchestrates/steps/0/retries", "Step 1 retries", "retries", Int, STEP_HELP[1]),
+    f(SAGA, "/orchestrates/steps/1/timeout_ms", "Step 2 timeout", "ms", Int, STEP_HELP[0]),
+    f(SAGA, "/orchestrates/steps/1/retries", "Step 2 retries", "retries", Int, STEP_HELP[1]),
+    f(SAGA, "/orchestrates/steps/2/timeout_ms", "Step 3 timeout", "ms", Int, STEP_HELP[0]),
+    f(SAGA, "/orchestrates/steps/2/retries", "Step 3 retries", "retries", Int, STEP_HELP[1]),
+    f(SAGA, "/orchestrates/steps/3/timeout_ms", "Step 4 timeout", "ms", Int, STEP_HELP[0]),
+    f(SAGA, "/orchestrates/steps/3/retries", "Step 4 retries", "retries", Int, STEP_HELP[1]),
+    f(SAGA, "/orchestrates/steps/4/timeout_ms", "Step 5 timeout", "ms", Int, STEP_HELP[0]),
+    f(SAGA, "/orchestrates/steps/4/retries", "Step 5 retries", "retries", Int, STEP_HELP[1]),
+    f(SAGA, "/orchestrates/steps/5/timeout_ms", "Step 6 timeout", "ms", Int, STEP_HELP[0]),
+    f(SAGA, "/orchestrates/steps/5/retries", "Step 6 retries", "retries", Int, STEP_HELP[1]),
     f(REQUESTS, "/requests", "Sends requests", "", Toggle(REQUEST_ON), "Request-reply: for each flow's event it handles, send a request down its wire and wait for the reply; off means it is not a requester."),
     f(REQUESTS, "/requests/on", "On event type", "", Text, "The event that makes it send a request, one per flow, e.g. OrderPlaced."),
     f(REQUESTS, "/requests/command", "Request", "", Text, "The request's event type, e.g. ChargeCard."),

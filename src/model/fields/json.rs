@@ -81,8 +81,15 @@ pub(super) fn gate(obj: &Value, f: &Field) -> Option<&'static Field> {
 
 /// Whether the field is shown for this object: a parameter of a variant, fault or optional
 /// settings object only while that variant is chosen or that fault or object is on; a
-/// consumer's publish settings once it has a rule (it is a service), a rule's once it exists.
+/// consumer's publish settings once it has a rule (it is a service), a rule's once it exists, a
+/// saga step's for the steps its saga has.
 pub fn visible(obj: &Value, f: &Field) -> bool {
+    // A saga step's setting, for a step the saga has.
+    if let Some(rest) = f.path.strip_prefix("/orchestrates/steps/") {
+        let slot: usize = rest.split('/').next().and_then(|k| k.parse().ok()).unwrap_or(0);
+        let steps = obj.get("orchestrates").and_then(|o| o.get("steps")).and_then(Value::as_array);
+        return steps.is_some_and(|s| s.len() > slot);
+    }
     let rule = match f.path.strip_prefix("/publish") {
         Some(rest) if kind_of(obj) == "consumer" => {
             let slot = rest.strip_prefix("es/").and_then(|r| r.split('/').next()?.parse().ok()).unwrap_or(0);

@@ -85,6 +85,22 @@ fn apply(s: &mut Value, id: &str, f: &'static Field, text: &str) {
         let i = node_index(s, id);
         s["nodes"][i]["publishes"] = (0..=k).map(|j| json!({"on": format!("E{j}"), "publish": "X"})).collect();
     }
+    // A saga step's setting needs a saga with that step: each step's command to "rq".
+    if kind == "consumer" && f.path.starts_with("/orchestrates") {
+        let k: usize = f.path["/orchestrates/steps/".len()..].split('/').next().unwrap().parse().unwrap();
+        let i = node_index(s, id);
+        let steps: Vec<Value> = (0..=k)
+            .map(|j| json!({"command": format!("C{j}"), "to": "rq", "success": format!("S{j}"), "timeout_ms": 100}))
+            .collect();
+        let saga = s["nodes"][i]["orchestrates"].clone();
+        if !saga.is_object() {
+            s["nodes"][i]["orchestrates"] = json!({"start": "OrderPlaced", "steps": steps});
+        }
+        if !s["nodes"].as_array().unwrap().iter().any(|n| n["id"] == "rq") {
+            s["nodes"].as_array_mut().unwrap().push(json!({"id": "rq", "kind": "queue"}));
+            s["wires"].as_array_mut().unwrap().push(json!([id, "rq"]));
+        }
+    }
     match (kind.as_str(), f.path, text) {
         ("producer", "/idempotent", "true")
         | ("producer", "/faults/@publish_lost", "true")
@@ -176,7 +192,9 @@ fn every_field_writes_a_setting_the_core_accepts() {
         assert!(problems(&base).is_empty(), "{shape}: {:?}", problems(&base));
         let fields = fields_for(kind).iter().filter(|f| applies.contains(&f.applies));
         // A requester reads a queue and is not a service.
-        let requests = |f: &&Field| !f.path.starts_with("/requests") || *shape == "queue";
+        let requests = |f: &&Field| {
+            (!f.path.starts_with("/requests") && !f.path.starts_with("/orchestrates")) || *shape == "queue"
+        };
         for f in fields.filter(|f| !of_a_service(kind, f) || *shape == "service").filter(requests) {
             // A crash after the publish is a point in a service's handler only.
             for text in samples(&base, id, f).into_iter().filter(|t| t != "after_publish" || *shape == "service") {

@@ -301,7 +301,7 @@ fn saga_steps(saga: &Value) -> Html {
         out.push_str("</li>");
     }
     out.push_str(
-        "</ol><p class=\"field-help\">Edit the steps in the scenario file (Export, then Import).</p></fieldset>",
+        "</ol><p class=\"field-help\">Each step's timeout and retries are under Saga timing; edit the rest in the scenario file (Export, then Import).</p></fieldset>",
     );
     Html::from_html_unchecked(out.into())
 }
