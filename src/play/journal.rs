@@ -10,7 +10,7 @@
 //! ```
 
 use broker::NodeKind;
-use broker::{Entry, MessageParts, Names, Simulation};
+use broker::{Entry, MessageParts, Names, NodeId, Simulation};
 
 /// The most entries kept: about 16 MB. A lesson has a few thousand; a run of a million
 /// messages keeps its beginning and says so.
@@ -29,6 +29,8 @@ pub enum Measure {
     Lag,
     /// Deliveries a consumer holds: prefetched and unacked, or polled and in progress.
     InFlight,
+    /// An orchestrator's sagas or a requester's requests waiting for a reply.
+    Waiting,
 }
 
 /// One line of a chart: a queue, a group or a consumer.
@@ -90,6 +92,11 @@ impl Journal {
         for g in &sim.model().groups {
             lines.push(Line { measure: Measure::Lag, label: g.name.clone(), values: Vec::new() });
         }
+        for (i, n) in sim.model().nodes.iter().enumerate() {
+            if sim.saga_counts(NodeId(i as u32)).is_some() {
+                lines.push(Line { measure: Measure::Waiting, label: n.name.clone(), values: Vec::new() });
+            }
+        }
         static MADE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         let id = MADE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Journal { id, lines, every_us: (sim.end().0 / SAMPLES).max(1), ..Journal::default() }
@@ -117,6 +124,11 @@ impl Journal {
         for g in 0..sim.model().groups.len() {
             if let Some(l) = lines.next() {
                 l.values.push(sim.group_lag(g as u16));
+            }
+        }
+        for s in nodes.iter().filter_map(|s| s.sagas) {
+            if let Some(l) = lines.next() {
+                l.values.push(u64::from(s.running + s.compensating));
             }
         }
         self.times.push(sim.now().0);
@@ -271,6 +283,18 @@ pub(crate) mod tests {
         assert!(j.lines.iter().all(|l| l.values.len() == j.times.len()));
         let lag = j.lines.iter().find(|l| l.measure == super::Measure::Lag).expect("a group's lag");
         assert!(lag.values.iter().any(|v| *v > 0));
+    }
+
+    #[test]
+    fn a_requester_charts_the_requests_waiting_for_a_reply() {
+        let p = scouted("request-reply-timeout");
+        let j = p.journal.borrow();
+        let waiting: Vec<&super::Line> = j.lines.iter().filter(|l| l.measure == super::Measure::Waiting).collect();
+        assert_eq!(waiting.len(), 1);
+        assert_eq!(waiting[0].label, "checkout");
+        assert_eq!(waiting[0].values.len(), j.times.len());
+        assert!(waiting[0].values.iter().any(|v| *v > 0), "requests wait at some sample");
+        assert_eq!(waiting[0].values.last(), Some(&0), "every request answered by the end");
     }
 
     #[test]

@@ -68,6 +68,13 @@ test('an idempotent responder charges once for a request sent twice', async ({ p
   await expect(verdict).toContainText('3 waits ran out, 3 replies to a request already answered.');
   await expect(verdict).toContainText('All 123 messages were processed exactly once.');
   await shot(page, 'request-reply-idempotent');
+  // The requests waiting for a reply, over the run: none are left at the end.
+  await page.getByRole('tab', { name: 'Charts' }).click();
+  const waiting = page.getByRole('figure').filter({ hasText: 'Waiting for a reply' });
+  await expect(waiting.getByRole('img', { name: /^Waiting for a reply over the run/ })).toBeVisible();
+  await expect(waiting.getByRole('listitem').filter({ hasText: 'checkout' })).toContainText('0 now');
+  await waiting.scrollIntoViewIfNeeded();
+  await shot(page, 'request-reply-chart');
 });
 
 test('direct reply-to loses the reply sent while the requester is down, and breaks no promise', async ({ page }) => {
