@@ -301,6 +301,18 @@ const mustReject = [
   ["question without ask", editLesson((l) => delete l.question.ask)],
   ["question unit over 40 characters", editLesson((l) => (l.question.unit = "x".repeat(41)))],
   ["question with a misspelt field", editLesson((l) => (l.question.answer = 2))],
+  // Request-reply.
+  ["a request without its reply", edit((s) => (node(s, "c").requests = { on: "Event", command: "Charge", to: "q" }))],
+  ["a request retried 11 times", edit((s) => (node(s, "c").requests = { on: "Event", command: "Charge", to: "q", reply: "Charged", retries: 11 }))],
+  ["a request with a misspelt field", edit((s) => (node(s, "c").requests = { on: "Event", command: "Charge", to: "q", reply: "Charged", timeout: 5 }))],
+  ["a requester with publishes", edit((s) => {
+    node(s, "c").requests = { on: "Event", command: "Charge", to: "q", reply: "Charged" };
+    node(s, "c").publishes = [{ publish: "Done" }];
+  })],
+  ["a requester that orchestrates", edit((s) => {
+    node(s, "c").requests = { on: "Event", command: "Charge", to: "q", reply: "Charged" };
+    node(s, "c").orchestrates = { start: "Event", steps: [{ command: "A", to: "q", success: "B" }] };
+  })],
 ];
 
 const mustAccept = [
@@ -405,6 +417,11 @@ const mustAccept = [
   })],
   ["a whole-run measure with a null key and a unit", editLesson((l) => Object.assign(l.question, { measure: "dead_lettered", key: null, unit: "messages" }))],
   ["deliveries by key", editLesson((l) => (l.question.measure = "deliveries"))],
+  ["a requester by direct reply-to, and a responder's reply", edit((s) => {
+    node(s, "c").requests = { on: "Event", command: "Charge", to: "q", reply: "Charged", reply_to: "amq.rabbitmq.reply-to", timeout_ms: 300, retries: 2 };
+    s.nodes.push({ id: "r", kind: "consumer", publishes: [{ on: "Charge", reply: "Charged" }] });
+  })],
+  ["requests null", edit((s) => (node(s, "c").requests = null))],
   ["leave and join on a queue consumer", edit((s) => s.actions.push(
     { at_ms: 100, leave: { consumer: "c" } },
     { at_ms: 200, join: { consumer: "c" } },
