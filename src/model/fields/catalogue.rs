@@ -332,12 +332,18 @@ static TOPIC: &[Field] = &[
     ),
 ];
 
-/// A consumer's fields, then a service's (shown once it has a rule): how it publishes, its
-/// publisher confirms, and a section for each rule slot ("0" "Rule 1" is `/publishes/0`).
-macro_rules! with_service_fields {
-    ([$($field:expr),* $(,)?] $(, $slot:literal $section:literal)*) => {
+/// A consumer's fields; an orchestrator's saga timing, a pair of fields for each step slot
+/// ("0" "1" is `/orchestrates/steps/0`, shown as step 1); then a service's (shown once it has
+/// a rule): how it publishes, its publisher confirms, and a section for each rule slot ("0"
+/// "Rule 1" is `/publishes/0`).
+macro_rules! consumer_fields {
+    ([$($field:expr),* $(,)?] steps $($step:literal $n:literal)* ; rules $($slot:literal $section:literal),*) => {
         &[
             $($field,)*
+            $(
+                f(SAGA, concat!("/orchestrates/steps/", $step, "/timeout_ms"), concat!("Step ", $n, " timeout"), "ms", Int, STEP_HELP[0]),
+                f(SAGA, concat!("/orchestrates/steps/", $step, "/retries"), concat!("Step ", $n, " retries"), "retries", Int, STEP_HELP[1]),
+            )*
             f(SERVICE, "/publish_mode", "Publish mode", "", Choice(&[
                 ("after_effect", "After the effect"),
                 ("before_effect", "Before the effect"),
@@ -359,7 +365,7 @@ macro_rules! with_service_fields {
     };
 }
 
-static CONSUMER: &[Field] = with_service_fields!([
+static CONSUMER: &[Field] = consumer_fields!([
     f(PROCESSING, "/semantics", "Delivery semantics", "", Choice(&[("at-most-once", "At-most-once"), ("at-least-once", "At-least-once"), ("exactly-once", "Exactly-once")]), "When the consumer acks or commits, and whether it skips duplicates; default at-least-once."),
     f(PROCESSING, "/processing", "Processing time", "", Variant(&[
         ("fixed", "Fixed", r#"{"ms":150}"#),
@@ -391,18 +397,6 @@ static CONSUMER: &[Field] = with_service_fields!([
     only("topic", f(GROUP, "/max_poll_interval_ms", "max.poll.interval", "ms", Int, "A member still busy with one poll this long leaves the group, 1 to 86,400,000 ms; default 300,000.")),
     only("topic", f(GROUP, "/transactional", "Transactional", "", Bool, "Commit the effect and the offset in one transaction; not with at-most-once.")),
     only("topic", f(DEAD, "/dead_letter", "Dead-letter target", "", NodeRef(&["dead_letter_queue", "topic"]), "Where records go when retries give up with dead-letter: another topic or a dead-letter queue.")),
-    f(SAGA, "/orchestrates/steps/0/timeout_ms", "Step 1 timeout", "ms", Int, STEP_HELP[0]),
-    f(SAGA, "/orchestrates/steps/0/retries", "Step 1 retries", "retries", Int, STEP_HELP[1]),
-    f(SAGA, "/orchestrates/steps/1/timeout_ms", "Step 2 timeout", "ms", Int, STEP_HELP[0]),
-    f(SAGA, "/orchestrates/steps/1/retries", "Step 2 retries", "retries", Int, STEP_HELP[1]),
-    f(SAGA, "/orchestrates/steps/2/timeout_ms", "Step 3 timeout", "ms", Int, STEP_HELP[0]),
-    f(SAGA, "/orchestrates/steps/2/retries", "Step 3 retries", "retries", Int, STEP_HELP[1]),
-    f(SAGA, "/orchestrates/steps/3/timeout_ms", "Step 4 timeout", "ms", Int, STEP_HELP[0]),
-    f(SAGA, "/orchestrates/steps/3/retries", "Step 4 retries", "retries", Int, STEP_HELP[1]),
-    f(SAGA, "/orchestrates/steps/4/timeout_ms", "Step 5 timeout", "ms", Int, STEP_HELP[0]),
-    f(SAGA, "/orchestrates/steps/4/retries", "Step 5 retries", "retries", Int, STEP_HELP[1]),
-    f(SAGA, "/orchestrates/steps/5/timeout_ms", "Step 6 timeout", "ms", Int, STEP_HELP[0]),
-    f(SAGA, "/orchestrates/steps/5/retries", "Step 6 retries", "retries", Int, STEP_HELP[1]),
     f(REQUESTS, "/requests", "Sends requests", "", Toggle(REQUEST_ON), "Request-reply: for each flow's event it handles, send a request down its wire and wait for the reply; off means it is not a requester."),
     f(REQUESTS, "/requests/on", "On event type", "", Text, "The event that makes it send a request, one per flow, e.g. OrderPlaced."),
     f(REQUESTS, "/requests/command", "Request", "", Text, "The request's event type, e.g. ChargeCard."),
@@ -428,7 +422,7 @@ static CONSUMER: &[Field] = with_service_fields!([
     f(FAILURES, "/faults/@downstream_outage", "Downstream outage", "", Fault("downstream_outage", r#"{"at_ms":2000,"duration_ms":1000}"#), "The service the consumer calls is down for a while: every attempt in that window fails."),
     f(FAILURES, "/faults/@downstream_outage/at_ms", "Outage starts at", "ms", Int, "When the outage begins, 0 to 86,400,000 ms."),
     f(FAILURES, "/faults/@downstream_outage/duration_ms", "Outage lasts", "ms", Int, "How long the outage lasts, 1 to 86,400,000 ms."),
-], "0" "Rule 1", "1" "Rule 2", "2" "Rule 3", "3" "Rule 4");
+] steps "0" "1" "1" "2" "2" "3" "3" "4" "4" "5" "5" "6"; rules "0" "Rule 1", "1" "Rule 2", "2" "Rule 3", "3" "Rule 4");
 
 static WIRE: &[Field] = &[
     f("Routing", "/binding_key", "Binding key", "", Text, "What a direct or topic exchange matches the routing key against (order.* or order.#); only on wires from such an exchange."),
