@@ -86,8 +86,6 @@ pub struct Saga {
     /// When it started, and when it ended (while it runs, when it started).
     pub started: SimTime,
     pub ended: SimTime,
-    /// A reply came after the saga had given up on its step.
-    pub late: bool,
 }
 
 impl Saga {

@@ -88,7 +88,6 @@ impl Simulation {
                 stuck: None,
                 started: now,
                 ended: now,
-                late: false,
             });
             self.emit(orch, Some(msg), None, Event::SagaStarted { steps });
             return self.saga_send(orch, index, msg);
@@ -111,9 +110,6 @@ impl Simulation {
                     [Some(st.success), st.failure, st.compensated, st.compensation_failed].contains(&Some(t))
                 });
                 let late = answers.is_some_and(|k| s.gave_up & (1 << k) != 0);
-                if late {
-                    self.orchestration_mut(orch).sagas[index as usize].late = true;
-                }
                 self.reply_ignored(orch, msg, late)
             }
         }

@@ -49,9 +49,4 @@ impl RequestSpec {
             retries: f.or("retries", int, 0)?,
         })
     }
-
-    /// Whether replies come by direct reply-to.
-    pub fn direct(&self) -> bool {
-        self.reply_to.as_deref() == Some(DIRECT_REPLY_TO)
-    }
 }

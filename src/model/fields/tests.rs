@@ -63,6 +63,14 @@ fn node_index(s: &Value, id: &str) -> usize {
     s["nodes"].as_array().unwrap().iter().position(|n| n["id"] == id).unwrap()
 }
 
+/// Gives consumer `id` a queue "rq" of its own to send commands and requests to.
+fn wire_to_rq(s: &mut Value, id: &str) {
+    if !s["nodes"].as_array().unwrap().iter().any(|n| n["id"] == "rq") {
+        s["nodes"].as_array_mut().unwrap().push(json!({"id": "rq", "kind": "queue"}));
+        s["wires"].as_array_mut().unwrap().push(json!([id, "rq"]));
+    }
+}
+
 /// Writes into node `id` (or wire `w` when `id` is "wire:N"), first writing what the
 /// setting needs: its gate (variant, fault, confirms) and any companion setting.
 fn apply(s: &mut Value, id: &str, f: &'static Field, text: &str) {
@@ -96,10 +104,7 @@ fn apply(s: &mut Value, id: &str, f: &'static Field, text: &str) {
         if !saga.is_object() {
             s["nodes"][i]["orchestrates"] = json!({"start": "OrderPlaced", "steps": steps});
         }
-        if !s["nodes"].as_array().unwrap().iter().any(|n| n["id"] == "rq") {
-            s["nodes"].as_array_mut().unwrap().push(json!({"id": "rq", "kind": "queue"}));
-            s["wires"].as_array_mut().unwrap().push(json!([id, "rq"]));
-        }
+        wire_to_rq(s, id);
     }
     match (kind.as_str(), f.path, text) {
         ("producer", "/idempotent", "true")
@@ -128,10 +133,7 @@ fn apply(s: &mut Value, id: &str, f: &'static Field, text: &str) {
     write(obj, f, text).unwrap_or_else(|e| panic!("{kind} {} {text:?}: {e}", f.path));
     // A requester needs a queue its request reaches: "rq", through a wire of its own.
     if kind == "consumer" && f.path.starts_with("/requests") {
-        if !s["nodes"].as_array().unwrap().iter().any(|n| n["id"] == "rq") {
-            s["nodes"].as_array_mut().unwrap().push(json!({"id": "rq", "kind": "queue"}));
-            s["wires"].as_array_mut().unwrap().push(json!([id, "rq"]));
-        }
+        wire_to_rq(s, id);
         let i = node_index(s, id);
         s["nodes"][i]["requests"]["to"] = json!("rq");
     }

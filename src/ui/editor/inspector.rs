@@ -222,9 +222,9 @@ fn node_settings(
     let now = node_now_controls(state, id, &kind);
     let wire_to = wire_to(state, id, &kind, chosen);
     let steps = node.get("orchestrates").map(saga_steps);
-    let requester = node.get("requests").is_some_and(|r| !r.is_null());
-    let rules = (kind == "consumer" && steps.is_none() && !requester).then(|| add_rule(state, id, node));
-    let shown = doc::kind_label(service::shown_kind(node));
+    let shown_kind = service::shown_kind(node);
+    let rules = matches!(shown_kind, "consumer" | "service").then(|| add_rule(state, id, node));
+    let shown = doc::kind_label(shown_kind);
     let d = state.dispatcher();
     html! {
         <>
