@@ -41,6 +41,7 @@ pub mod decimal;
 mod model;
 mod producer;
 mod queue;
+mod read_model;
 mod report;
 mod saga;
 pub mod scenario;
@@ -68,7 +69,7 @@ pub use scenario::Scenario;
 pub use sim::fate::Fate;
 pub use sim::guarantee::{breach, end_to_end, promise, semantics_of, Breach, Evidence, Guarantee};
 pub use sim::invariants::check as check_invariants;
-pub use sim::trace::{hash_hex, Entry, Event, LossReason, Names, SagaEnd};
+pub use sim::trace::{hash_hex, Entry, Event, LossReason, Names, ProjectionWrite, ReadResult, SagaEnd};
 pub use sim::{Limit, Simulation, COPY_BUDGET, MESSAGE_BUDGET, WORK_BUDGET};
 /// The assignors on their own, as Kafka ships them: the tests set a simulated rebalance beside
 /// what the assignor computes directly.

@@ -80,12 +80,13 @@ pub fn kind_label(kind: &str) -> &'static str {
         "orchestrator" => "Orchestrator",
         "requester" => "Requester",
         "dead_letter_queue" => "Dead-letter queue",
+        "read_model" => "Read model",
         _ => "Node",
     }
 }
 
 /// The palette, in the order it is shown: (kind, label). A service is a consumer with a rule.
-pub const PALETTE: [(&str, &str); 7] = [
+pub const PALETTE: [(&str, &str); 8] = [
     ("producer", "Producer"),
     ("exchange", "Exchange"),
     ("queue", "Queue"),
@@ -93,6 +94,7 @@ pub const PALETTE: [(&str, &str); 7] = [
     ("consumer", "Consumer"),
     ("service", "Service"),
     ("dead_letter_queue", "Dead-letter queue"),
+    ("read_model", "Read model"),
 ];
 
 /// Makes a document the editor can work on from any scenario JSON the core reads: wires
@@ -191,6 +193,9 @@ fn auto_layout(doc: &Value) -> Vec<(f64, f64)> {
 /// The height of what is drawn under a node's box: a topic's partition lines (at most six,
 /// then a "+N more" line).
 pub fn below(n: &Value) -> f64 {
+    if node_kind(n) == "read_model" {
+        return PARTITION_LINE * (TABLE_ROWS + 1) as f64 + 6.0;
+    }
     if node_kind(n) != "topic" {
         return 0.0;
     }
@@ -200,6 +205,9 @@ pub fn below(n: &Value) -> f64 {
 
 /// One partition line's height under a topic, in canvas units.
 pub const PARTITION_LINE: f64 = 17.0;
+
+/// The most rows a read model's table shows under its box (after its header).
+pub const TABLE_ROWS: usize = 5;
 
 /// The words on a wire: its binding key and its delay ("key order.*, 20 ms").
 pub fn wire_label(w: &Value) -> String {
@@ -253,6 +261,7 @@ pub fn set_position(doc: &mut Value, id: &str, at: (f64, f64)) {
 pub fn fresh_id(doc: &Value, kind: &str) -> String {
     let base = match kind {
         "dead_letter_queue" => "dlq",
+        "read_model" => "view",
         k => k,
     };
     let taken = |id: &str| find_node(doc, id).is_some();
@@ -347,7 +356,7 @@ fn action_targets(action: &Value) -> Vec<&str> {
             if k == "at_ms" {
                 continue;
             }
-            for key in ["consumer", "node", "dlq", "to", "topic"] {
+            for key in ["consumer", "node", "dlq", "to", "topic", "read_model"] {
                 if let Some(s) = v.get(key).and_then(Value::as_str) {
                     out.push(s);
                 }
@@ -405,7 +414,7 @@ pub fn rename(doc: &mut Value, from: &str, to: &str) -> Result<(), String> {
                     continue;
                 }
                 if let Some(b) = body.as_object_mut() {
-                    for key in ["consumer", "node", "dlq", "to", "topic"] {
+                    for key in ["consumer", "node", "dlq", "to", "topic", "read_model"] {
                         if let Some(v) = b.get_mut(key) {
                             swap(v);
                         }
@@ -533,6 +542,7 @@ pub fn describe_action(action: &Value) -> String {
         "leave" => format!("{} leaves its group", arg("consumer")),
         "join" => format!("{} joins its group", arg("consumer")),
         "reset_offsets" => format!("reset offsets of group {}", arg("group")),
+        "rebuild" => format!("rebuild {}", arg("read_model")),
         other => other.replace('_', " "),
     };
     format!("at {at} ms: {text}")

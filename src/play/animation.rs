@@ -17,9 +17,9 @@
 use std::collections::VecDeque;
 
 use broker::sort::{sort, sort_by_key};
-use broker::LossReason;
 use broker::NodeKind;
 use broker::{EnvId, Event, MsgId, NodeId, Place, Simulation, Token};
+use broker::{LossReason, ProjectionWrite, ReadResult};
 use serde_json::Value;
 
 use crate::model::doc::{self, NODE_H, NODE_W};
@@ -65,6 +65,7 @@ pub enum Kind {
     },
     Consumer,
     DeadLetterQueue,
+    ReadModel,
 }
 
 /// Where each core node's box is on the canvas.
@@ -90,6 +91,7 @@ impl Layout {
                 NodeKind::Topic(t) => Kind::Topic { partitions: t.partitions.max(1), copies: t.slots() as u32 },
                 NodeKind::Consumer(_) => Kind::Consumer,
                 NodeKind::DeadLetterQueue => Kind::DeadLetterQueue,
+                NodeKind::ReadModel(_) => Kind::ReadModel,
             })
             .collect();
         Layout { at, kinds }
@@ -401,6 +403,16 @@ impl Animator {
                     (MarkKind::Duplicate, format!("effect \u{d7}{count}"), DUPLICATE_MS)
                 }
                 Event::ProcessingFailed { .. } => (MarkKind::Failure, String::new(), FAILURE_MS),
+                // A read model's row set back, and a read that did not find what it looked for.
+                Event::Projected { write: ProjectionWrite::Regressed, version } => {
+                    (MarkKind::Duplicate, format!("back to v{version}"), DUPLICATE_MS)
+                }
+                Event::ViewRead { result: ReadResult::Missing, .. } => {
+                    (MarkKind::Duplicate, "read: not there".into(), DUPLICATE_MS)
+                }
+                Event::ViewRead { result: ReadResult::Stale, .. } => {
+                    (MarkKind::Duplicate, "read: old version".into(), DUPLICATE_MS)
+                }
                 _ => (MarkKind::Failure, String::new(), 0.0),
             };
             if life > 0.0 {

@@ -31,6 +31,8 @@ pub enum Measure {
     InFlight,
     /// An orchestrator's sagas or a requester's requests waiting for a reply.
     Waiting,
+    /// A read model's rows behind the write side: the window of eventual consistency.
+    Behind,
 }
 
 /// One line of a chart: a queue, a group or a consumer.
@@ -97,6 +99,11 @@ impl Journal {
                 lines.push(Line { measure: Measure::Waiting, label: n.name.clone(), values: Vec::new() });
             }
         }
+        for n in &sim.model().nodes {
+            if let NodeKind::ReadModel(_) = n.kind {
+                lines.push(Line { measure: Measure::Behind, label: n.name.clone(), values: Vec::new() });
+            }
+        }
         static MADE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         let id = MADE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Journal { id, lines, every_us: (sim.end().0 / SAMPLES).max(1), ..Journal::default() }
@@ -129,6 +136,11 @@ impl Journal {
         for s in nodes.iter().filter_map(|s| s.sagas) {
             if let Some(l) = lines.next() {
                 l.values.push(u64::from(s.running + s.compensating));
+            }
+        }
+        for t in nodes.iter().filter_map(|s| s.table.as_ref()) {
+            if let Some(l) = lines.next() {
+                l.values.push(u64::from(t.behind));
             }
         }
         self.times.push(sim.now().0);

@@ -4,7 +4,7 @@
 //! node and group names from the simulation.
 
 use broker::Names;
-use broker::{Entry, Event, SagaEnd, Simulation};
+use broker::{Entry, Event, ProjectionWrite, ReadResult, SagaEnd, Simulation};
 
 use crate::model::format::{format_time, one_decimal};
 
@@ -24,6 +24,7 @@ pub const KINDS: &[(&str, &[&str])] = &[
     ("Failures", &["Crashed", "Recovered", "OutageStarted", "OutageEnded", "ChannelClosed", "SlowedDown", "Halted"]),
     ("Groups", &["Rebalanced", "JoinedGroup", "LeftGroup", "OffsetsReset"]),
     ("Sagas and requests", &["SagaStarted", "SagaTimedOut", "SagaEnded", "ReplyIgnored"]),
+    ("Read models", &["Projected", "ViewRead", "Rebuilt"]),
 ];
 
 /// The filter label an event belongs to.
@@ -153,6 +154,27 @@ pub fn describe(e: &Entry, sim: &Simulation) -> String {
             format!("{here} ignored this reply: it came after the saga had given up on its step")
         }
         Event::ReplyIgnored { late: false } => format!("{here} ignored this: its saga was not waiting for it"),
+        Event::Projected { version, write: ProjectionWrite::Applied } => {
+            format!("written into {here} as version {version} of its key")
+        }
+        Event::Projected { version, write: ProjectionWrite::Skipped } => {
+            format!("skipped by {here}'s version check: version {version} is no newer than its row")
+        }
+        Event::Projected { version, write: ProjectionWrite::Regressed } => {
+            format!("written into {here} as version {version} OVER A NEWER ONE: the row went back in time")
+        }
+        Event::ViewRead { result: ReadResult::Fresh, .. } => {
+            format!("its writer read {here} and found the latest version")
+        }
+        Event::ViewRead { result: ReadResult::Routed, .. } => {
+            format!("its writer's read went to the write side: {here} was behind it (read-your-writes)")
+        }
+        Event::ViewRead { result, behind_us } => {
+            format!("its writer read {here}: it {}, behind for {}", result.human(), ms(*behind_us))
+        }
+        Event::Rebuilt => {
+            format!("{here} was emptied to be rebuilt: its projections replay their topics from the start")
+        }
     }
 }
 

@@ -23,6 +23,8 @@ pub fn node_icon(kind: &str) -> Html {
         "orchestrator" => "M3 4h8 M5 8h8 M7 12h8 M3 16h8 M15 4.5l3 3-3 3",
         // A requester: a request going out, and its reply coming back.
         "requester" => "M3 7h12 M12 4l3 3-3 3 M17 13H5 M8 10l-3 3 3 3",
+        // A table: a frame, its header row and a column rule.
+        "read_model" => "M3 4h14v12H3z M3 8h14 M3 12h14 M8 4v12",
         // An envelope with a cross.
         "dead_letter_queue" => "M3 5h14v10H3z M3 5l7 6 7-6 M12.5 12.5l4 4 M16.5 12.5l-4 4",
         _ => "M4 4h12v12H4z",

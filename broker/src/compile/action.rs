@@ -77,6 +77,8 @@ impl Checker {
                 ActionKind::Join { consumer } => {
                     node(self, "join.consumer", consumer, &["consumer"]).map(|consumer| Command::Join { consumer })
                 }
+                ActionKind::Rebuild { read_model } => node(self, "rebuild.read_model", read_model, &["read model"])
+                    .map(|read_model| Command::Rebuild { read_model }),
                 ActionKind::ResetOffsets { group, topic, to } => {
                     let g = groups.iter().position(|g| g.name == *group);
                     if g.is_none() {

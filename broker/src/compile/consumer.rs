@@ -18,22 +18,7 @@ fn effect_name(s: &ConsumerSpec) -> String {
 
 impl Checker {
     pub(super) fn compile_consumer(&mut self, p: &str, s: &ConsumerSpec) -> ConsumerModel {
-        let processing = match &s.processing {
-            Processing::Fixed { ms } => {
-                ProcessingModel::Fixed { ms: self.ms(&sub_path(p, ".processing.fixed.ms"), *ms, true) }
-            }
-            Processing::Uniform { min_ms, max_ms } => {
-                let lo = self.ms(&sub_path(p, ".processing.uniform.min_ms"), *min_ms, true);
-                let hi = self.ms(&sub_path(p, ".processing.uniform.max_ms"), *max_ms, true);
-                if hi < lo {
-                    self.err(sub_path(p, ".processing.uniform.max_ms"), "must not be less than min_ms");
-                }
-                ProcessingModel::Uniform { min_ms: lo, max_ms: hi.max(lo) }
-            }
-            Processing::Exponential { mean_ms } => ProcessingModel::Exponential {
-                mean_ms: self.ms(&sub_path(p, ".processing.exponential.mean_ms"), *mean_ms, false),
-            },
-        };
+        let processing = self.distribution(&sub_path(p, ".processing"), &s.processing);
         let concurrency = self.int_range(&sub_path(p, ".concurrency"), s.concurrency, 1, MAX_CONCURRENCY, "") as u32;
         let r = &s.retry;
         let base_ms = self.ms(&sub_path(p, ".retry.base_ms"), r.base_ms, true);
@@ -82,6 +67,7 @@ impl Checker {
             dead_letter: None,
             log: None,
             output: self.compile_output(p, s),
+            projection: None,
         };
         for (j, f) in s.faults.iter().enumerate() {
             let fp = format!("{p}.faults[{j}]");
@@ -233,6 +219,7 @@ impl Checker {
                 order: WriteOrder::WriteThenPublish,
             }),
             crash: None,
+            read_models: Vec::new(),
         };
         Some(Box::new(ServiceOutput { publisher, rules, mode: s.publish_mode, saga, reply_to: None }))
     }

@@ -31,6 +31,7 @@ mod flows;
 mod lesson;
 mod producer;
 mod queue;
+mod read_model;
 mod saga;
 #[cfg(test)]
 mod tests;
@@ -272,6 +273,7 @@ impl Checker {
         self.check_saga_queues(s, &by_name, &mut nodes);
         self.compile_dead_letters(s, &by_name, &mut nodes);
         let groups = self.compile_log_consumers(s, &by_name, &mut nodes);
+        self.check_read_models(s, &by_name, &mut nodes);
         self.check_producer_targets(s, &nodes);
         let actions = self.compile_actions(s, &by_name, duration_ms, &groups);
         if let Some(lesson) = &s.lesson {
@@ -323,6 +325,7 @@ impl Checker {
             Node::Topic(spec) => NodeKind::Topic(self.compile_topic(&p, spec)),
             Node::Consumer(spec) => NodeKind::Consumer(self.compile_consumer(&p, spec)),
             Node::DeadLetterQueue(_) => NodeKind::DeadLetterQueue,
+            Node::ReadModel(spec) => NodeKind::ReadModel(self.compile_read_model(&p, spec)),
         };
         NodeModel { name: n.id().to_string(), kind }
     }

@@ -178,6 +178,7 @@ impl Checker {
             partition_by: s.partition_by,
             write,
             crash,
+            read_models: Vec::new(),
         }
     }
 

@@ -24,6 +24,7 @@ pub fn wire_refusal(from: &str, to: &str) -> Option<String> {
         "queue" => Queue,
         "topic" => Topic,
         "consumer" => Consumer,
+        "read_model" => ReadModel,
         _ => DeadLetterQueue,
     };
     let (from, to) = (kind(from), kind(to));
@@ -38,6 +39,7 @@ pub fn wire_refusal(from: &str, to: &str) -> Option<String> {
             | (Consumer, Exchange)
             | (Consumer, Queue)
             | (Consumer, Topic)
+            | (Consumer, ReadModel)
     );
     if ok {
         return None;
@@ -50,8 +52,16 @@ pub fn wire_refusal(from: &str, to: &str) -> Option<String> {
         (_, DeadLetterQueue) => {
             "dead letters reach a dead-letter queue through a queue's \"dead_letter\" setting, not a wire".to_string()
         }
+        (ReadModel, _) => {
+            "a read model is read by its readers (its \"readers\" setting), not through a wire".to_string()
+        }
+        (_, ReadModel) => {
+            "a read model is written by its projection: wire a consumer that reads the events to it".to_string()
+        }
         (_, Producer) => format!("{} {a} cannot publish to a producer", article(a)),
-        (Consumer, _) => "a consumer publishes to an exchange, a queue or a topic (as a service)".to_string(),
+        (Consumer, _) => {
+            "a consumer publishes to an exchange, a queue or a topic (as a service), or writes a read model".to_string()
+        }
         (Producer, Consumer) => {
             "a producer publishes to an exchange, a queue or a topic, and consumers read from the queue or topic"
                 .to_string()
@@ -83,6 +93,7 @@ enum WireEnd {
     Topic,
     Consumer,
     DeadLetterQueue,
+    ReadModel,
 }
 use WireEnd::*;
 
@@ -95,6 +106,7 @@ impl WireEnd {
             Topic => "topic",
             Consumer => "consumer",
             DeadLetterQueue => "dead-letter queue",
+            ReadModel => "read model",
         }
     }
 }
@@ -108,6 +120,7 @@ fn json_kind(n: &Node) -> &'static str {
         Node::Topic(_) => "topic",
         Node::Consumer(_) => "consumer",
         Node::DeadLetterQueue(_) => "dead_letter_queue",
+        Node::ReadModel(_) => "read_model",
     }
 }
 
@@ -221,8 +234,30 @@ impl Checker {
                         qm.consumers.push(consumer);
                     }
                 }
+                NodeKind::Consumer(cm) if matches!(s.nodes[to.index()], Node::ReadModel(_)) => {
+                    self.no_binding_key(&p, w);
+                    if w.delay_ms != 0.0 || w.jitter_ms != 0.0 {
+                        self.err(
+                            &p,
+                            "a projection writes its read model in its own database: the wire has no delay or jitter",
+                        );
+                    }
+                    let version_check = matches!(&s.nodes[from.index()], Node::Consumer(c) if c.version_check);
+                    if cm.output.is_some() || cm.projection.is_some() {
+                        self.err(&p, format!("{from_name:?} already publishes or writes elsewhere; a projection writes one read model and publishes nothing"));
+                        continue;
+                    }
+                    cm.projection = Some(Projection { read_model: to, version_check });
+                    if let NodeKind::ReadModel(m) = &mut nodes[to.index()].kind {
+                        m.projections.push(from);
+                    }
+                }
                 NodeKind::Consumer(cm) => {
                     self.no_binding_key(&p, w);
+                    if cm.projection.is_some() {
+                        self.err(&p, format!("{from_name:?} writes a read model; a projection publishes nothing"));
+                        continue;
+                    }
                     match cm.output.as_deref_mut() {
                         None => self.err(&p, format!("consumer {from_name:?} publishes nothing: give it \"publishes\" (e.g. [{{\"publish\": [\"OrderPacked\"]}}]) to make it a service, or remove the wire")),
                         Some(out) if out.publisher.target.is_some() => self.err(&p, format!("service {from_name:?} already publishes elsewhere; a service publishes to one exchange, queue or topic (use a fanout exchange or a topic to reach several)")),

@@ -288,6 +288,9 @@ impl Simulation {
     }
 
     pub(crate) fn apply_effect(&mut self, consumer: NodeId, env: EnvId, effect: u16) {
+        if let Some(p) = self.consumer_model(consumer).projection {
+            return self.project(env, p);
+        }
         let msg = self.envs[env.index()].msg;
         let m = &mut self.msgs[msg.index()];
         let count = match m.effects_mut().iter_mut().find(|(e, _)| *e == effect) {

@@ -45,6 +45,11 @@ pub enum Command {
         topic: Option<NodeId>,
         to: ResetTarget,
     },
+    /// Empties a read model's table and moves its projections' groups back to the start of
+    /// the topics they read, so that they replay them into it.
+    Rebuild {
+        read_model: NodeId,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

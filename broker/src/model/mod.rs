@@ -58,6 +58,7 @@ pub enum NodeKind {
     Topic(TopicModel),
     Consumer(ConsumerModel),
     DeadLetterQueue,
+    ReadModel(ReadModelModel),
 }
 
 impl NodeKind {
@@ -70,6 +71,7 @@ impl NodeKind {
             NodeKind::Topic(_) => "topic",
             NodeKind::Consumer(_) => "consumer",
             NodeKind::DeadLetterQueue => "dead-letter queue",
+            NodeKind::ReadModel(_) => "read model",
         }
     }
 }
@@ -136,6 +138,37 @@ pub struct ProducerModel {
     pub write: Option<WriteModel>,
     /// Crash between the business write and the publish (or, with an outbox, in the relay).
     pub crash: Option<(f64, Duration)>,
+    /// The read models whose write side it is: each of its messages is a write to their
+    /// truth.
+    pub read_models: Vec<NodeId>,
+}
+
+/// A read model: its table's write side, the consumers that project into it, and its readers.
+#[derive(Clone, Debug)]
+pub struct ReadModelModel {
+    /// The one producer whose events reach its projections: the write side, whose messages
+    /// are the truth the table is compared with. None when nothing reaches them yet.
+    pub writer: Option<NodeId>,
+    /// The consumers wired to it, in node order.
+    pub projections: Vec<NodeId>,
+    pub readers: Option<ReadersModel>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ReadersModel {
+    /// The share of writes after which the writer reads its key.
+    pub share: f64,
+    /// How long after the write.
+    pub after: ProcessingModel,
+    pub read_your_writes: bool,
+}
+
+/// A consumer wired to a read model: its effect is the write to the table.
+#[derive(Clone, Copy, Debug)]
+pub struct Projection {
+    pub read_model: NodeId,
+    /// Skips an event whose version is not newer than the row's.
+    pub version_check: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -233,6 +266,8 @@ pub struct ConsumerModel {
     pub log: Option<LogConsumerModel>,
     /// Set when it publishes what it handles: a service.
     pub output: Option<Box<ServiceOutput>>,
+    /// Set when it is wired to a read model: a projection.
+    pub projection: Option<Projection>,
 }
 
 /// A service's publishing side: a producer without arrivals of its own (its one target, its

@@ -169,6 +169,10 @@ impl Simulation {
         let msg = MsgId(self.msgs.len() as u32);
         self.msgs.push(Message::new(producer, number, key, key_seq, event_type, schema_version, self.now));
         self.choose_partition(producer, msg);
+        for i in 0..self.producer_model(producer).read_models.len() {
+            let rm = self.producer_model(producer).read_models[i];
+            self.view_write(rm, msg);
+        }
         if self.producer_model(producer).write.is_some() {
             self.write_and_publish(producer, msg);
         } else {

@@ -22,6 +22,8 @@ pub fn answer(q: &Question, o: &Outcome) -> u64 {
         Measure::Fate(f) => o.count(f),
         Measure::DuplicateEffects => o.duplicate_effects,
         Measure::OutOfOrder => o.out_of_order,
+        Measure::MissedReads => o.missed_reads,
+        Measure::RowsBehind => o.rows_behind,
         Measure::Retries => o.retries,
         Measure::Redeliveries => o.redeliveries,
         Measure::Effects => keyed(|m| m.effects),

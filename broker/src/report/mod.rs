@@ -7,6 +7,7 @@ pub mod answer;
 pub mod flow;
 pub mod message_parts;
 pub mod outcome;
+pub mod read_model;
 pub mod snapshot;
 pub mod token;
 pub mod verdict;

@@ -134,6 +134,13 @@ pub struct Outcome {
     /// Each requester's requests counted, with the latency of those answered, by its id.
     #[serde(skip_serializing_if = "Vec::is_empty", serialize_with = "by_name")]
     pub requests: Vec<(String, RequestCounts)>,
+    /// Reads, over every read model, that did not find the write they followed.
+    pub missed_reads: u64,
+    /// Rows, over every read model, behind the write side.
+    pub rows_behind: u64,
+    /// Each read model's table, projections and reads, by its id.
+    #[serde(skip_serializing_if = "Vec::is_empty", serialize_with = "by_name")]
+    pub read_models: Vec<(String, crate::report::read_model::ReadModelReport)>,
     pub messages: Rows,
 }
 
@@ -418,8 +425,15 @@ impl OutcomeBuilder {
                 .filter(|(_, o, _)| o.reply_to.is_some())
                 .map(|(node, o, _)| (sim.model.name(node).to_string(), RequestCounts::of(o)))
                 .collect(),
+            missed_reads: 0,
+            rows_behind: 0,
+            read_models: sim.read_model_reports(),
             messages: Rows::of(sim),
         };
+        for (_, r) in &o.read_models {
+            o.missed_reads += u64::from(r.counts.missed_own_write);
+            o.rows_behind += u64::from(r.rows_behind);
+        }
         o.flows = o.messages.0.sim.flows(&o.messages);
         let lines = crate::report::verdict::verdict(&o.messages.0.sim, &o, &noted);
         (o.verdict, o.verdict_refs) = lines.into_iter().unzip();
@@ -430,7 +444,7 @@ impl OutcomeBuilder {
 /// Nearest-rank percentiles and the mean, in milliseconds. Each percentile is found by
 /// selection, not by sorting: the outcome of a million-message run is asked for while the page
 /// plays, and a full sort of its samples was most of that work. The mean is summed exactly.
-fn latency(mut samples_us: Vec<u64>) -> Latency {
+pub(crate) fn latency(mut samples_us: Vec<u64>) -> Latency {
     if samples_us.is_empty() {
         return Latency::default();
     }

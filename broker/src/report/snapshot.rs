@@ -49,6 +49,19 @@ pub struct NodeSnapshot {
     /// Orchestrator: its sagas counted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sagas: Option<crate::saga::SagaCounts>,
+    /// Read model: its table held to the write side.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub table: Option<Box<TableSnapshot>>,
+}
+
+/// A read model's table: how many rows it has, how many are behind the write side, its
+/// events and reads counted, and the rows written last (newest first) beside their truth.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TableSnapshot {
+    pub rows: u32,
+    pub behind: u32,
+    pub counts: crate::read_model::TableCounts,
+    pub recent: Vec<crate::read_model::RowView>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -214,6 +227,7 @@ impl Simulation {
                     group: None,
                     assigned: None,
                     sagas: self.saga_counts(crate::model::ids::NodeId(i as u32)),
+                    table: None,
                 };
                 match n {
                     NodeState::Producer(p) => {
@@ -250,6 +264,15 @@ impl Simulation {
                     NodeState::DeadLetterQueue { held } => {
                         s.kind = "dead_letter_queue";
                         s.ready = Some(held.len() as u64);
+                    }
+                    NodeState::ReadModel(t) => {
+                        s.kind = "read_model";
+                        s.table = Some(Box::new(TableSnapshot {
+                            rows: t.in_table,
+                            behind: t.behind,
+                            counts: t.counts,
+                            recent: self.read_model_rows(crate::model::ids::NodeId(i as u32)),
+                        }));
                     }
                     NodeState::Topic(t) => {
                         s.kind = "topic";

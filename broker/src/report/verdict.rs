@@ -210,6 +210,10 @@ pub fn verdict(sim: &Simulation, o: &Outcome, noted: &Noted) -> Vec<Line> {
         }
     }
 
+    for (name, r) in &o.read_models {
+        lines.extend(r.lines(name).into_iter().map(|l| (l, Vec::new())));
+    }
+
     // Duplicate effects, in business words: "order-42: \"charge card\" happened 2 times".
     for (idx, m) in with_fate(Fate::ProcessedMoreThanOnce).take(EXAMPLES) {
         let msg = &sim.msgs[idx];

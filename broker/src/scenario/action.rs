@@ -58,6 +58,10 @@ pub enum ActionKind {
         topic: Option<String>,
         to: ResetTo,
     },
+    /// Rebuild a read model: empty its table and replay its projections' topics from the start.
+    Rebuild {
+        read_model: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -76,8 +80,8 @@ pub enum ResetTo {
 
 impl ActionKind {
     /// The names of the kinds, as the file writes them.
-    pub(crate) const NAMES: [&'static str; 8] =
-        ["crash", "recover", "outage", "redrive", "slow", "leave", "join", "reset_offsets"];
+    pub(crate) const NAMES: [&'static str; 9] =
+        ["crash", "recover", "outage", "redrive", "slow", "leave", "join", "reset_offsets", "rebuild"];
 
     /// Reads `{"<kind>": {...}}`, the action without its `at_ms`.
     pub(crate) fn read(v: &Value, at: &At) -> Read<ActionKind> {
@@ -107,6 +111,7 @@ impl ActionKind {
             }
             5 => ActionKind::Leave { consumer: consumer(&["consumer"])? },
             6 => ActionKind::Join { consumer: consumer(&["consumer"])? },
+            8 => ActionKind::Rebuild { read_model: settings(body, &at, &["read_model"])?.req("read_model", string)? },
             _ => {
                 let f = settings(body, &at, &["group", "topic", "to"])?;
                 ActionKind::ResetOffsets {

@@ -82,6 +82,10 @@ pub struct ConsumerSpec {
     /// (`request.rs`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub requests: Option<Box<RequestSpec>>,
+    /// A projection (a consumer wired to a read model) that skips an event older than the
+    /// row it would write.
+    #[serde(skip_serializing_if = "is_false")]
+    pub version_check: bool,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -330,6 +334,7 @@ impl ConsumerSpec {
             "publish",
             "orchestrates",
             "requests",
+            "version_check",
         ];
         let f = Fields::new(v, at, &names, "a consumer")?;
         Ok(ConsumerSpec {
@@ -358,6 +363,7 @@ impl ConsumerSpec {
             publish: f.opt("publish", PublishSpec::read)?,
             orchestrates: f.opt("orchestrates", SagaSpec::read)?.map(Box::new),
             requests: f.opt("requests", RequestSpec::read)?.map(Box::new),
+            version_check: f.or("version_check", boolean, false)?,
         })
     }
 }
@@ -385,7 +391,7 @@ impl Semantics {
 }
 
 impl Processing {
-    fn read(v: &Value, at: &At) -> Read<Processing> {
+    pub(crate) fn read(v: &Value, at: &At) -> Read<Processing> {
         let (i, name, body) = tagged(v, at, &["fixed", "uniform", "exponential"], "{\"fixed\": {\"ms\": 50}}")?;
         let at = at.key(name);
         Ok(match i {

@@ -84,6 +84,10 @@ pub enum Measure {
     OutOfOrder,
     Retries,
     Redeliveries,
+    /// Reads of read models that did not find the write they followed.
+    MissedReads,
+    /// Read-model rows behind the write side at the end.
+    RowsBehind,
     /// Business effects applied for the messages with the question's key.
     Effects,
     /// Deliveries to consumers of the messages with the question's key.
@@ -93,12 +97,14 @@ pub enum Measure {
 }
 
 /// The measures that are not fates, with their names in the file and in words.
-const COUNTERS: [(Measure, &str, &str); 7] = [
+const COUNTERS: [(Measure, &str, &str); 9] = [
     (Measure::Published, "published", "messages published"),
     (Measure::DuplicateEffects, "duplicate_effects", "duplicate side effects"),
     (Measure::OutOfOrder, "out_of_order", "events applied out of order"),
     (Measure::Retries, "retries", "retries"),
     (Measure::Redeliveries, "redeliveries", "redeliveries"),
+    (Measure::MissedReads, "missed_reads", "reads that did not find the write they followed"),
+    (Measure::RowsBehind, "rows_behind", "read-model rows behind the write side"),
     (Measure::Effects, "effects", "side effects applied"),
     (Measure::Deliveries, "deliveries", "deliveries"),
 ];
@@ -115,8 +121,8 @@ const FLOW_NAMES: [&str; 6] = [
 
 impl Measure {
     /// Every measure: `published`, the six fates, then the other counters.
-    pub const ALL: [Measure; 19] = {
-        let mut all = [Measure::Published; 19];
+    pub const ALL: [Measure; 21] = {
+        let mut all = [Measure::Published; 21];
         let mut i = 0;
         while i < Fate::ALL.len() {
             all[1 + i] = Measure::Fate(Fate::ALL[i]);
@@ -230,7 +236,7 @@ mod tests {
         assert_eq!(q.measure, Measure::Fate(Fate::DeadLettered));
         assert!(read(r#"{"ask":"?","measure":"lost","keey":"k"}"#).is_err());
         let names: Vec<&str> = Measure::ALL.iter().map(|m| m.name()).collect();
-        assert_eq!(names.len(), 19);
+        assert_eq!(names.len(), 21);
         assert!(names.iter().all(|n| !n.is_empty()), "every measure has a name: {names:?}");
         let unknown = read(r#"{"ask":"?","measure":"charged"}"#).unwrap_err().to_string();
         assert!(

@@ -35,6 +35,7 @@ mod consumer;
 pub(crate) mod exchange;
 mod producer;
 mod queue;
+mod read_model;
 mod request;
 mod saga;
 mod service;
@@ -62,6 +63,7 @@ pub use producer::{
     Arrivals, EventTypes, KeyChoice, Keys, PartitionBy, ProducerFault, ProducerSpec, PublishSpec, WriteOrder, WriteSpec,
 };
 pub use queue::{DeadLetterQueueSpec, ExchangeSpec, ExchangeType, Overflow, QueueSpec, QueueType};
+pub use read_model::{ReadModelSpec, ReadersSpec};
 pub use request::{RequestSpec, DIRECT_REPLY_TO};
 pub use saga::{SagaSpec, SagaStepSpec};
 pub use service::{PublishMode, PublishRule};
@@ -107,6 +109,7 @@ pub enum Node {
     Topic(TopicSpec),
     Consumer(ConsumerSpec),
     DeadLetterQueue(DeadLetterQueueSpec),
+    ReadModel(ReadModelSpec),
 }
 
 impl Node {
@@ -118,6 +121,7 @@ impl Node {
             Node::Topic(n) => &n.id,
             Node::Consumer(n) => &n.id,
             Node::DeadLetterQueue(n) => &n.id,
+            Node::ReadModel(n) => &n.id,
         }
     }
 
@@ -129,6 +133,7 @@ impl Node {
             Node::Topic(_) => "topic",
             Node::Consumer(_) => "consumer",
             Node::DeadLetterQueue(_) => "dead-letter queue",
+            Node::ReadModel(_) => "read model",
         }
     }
 }
@@ -139,7 +144,7 @@ impl Node {
 fn is_zero_i64(v: &i64) -> bool {
     *v == 0
 }
-fn is_false(v: &bool) -> bool {
+pub(crate) fn is_false(v: &bool) -> bool {
     !*v
 }
 
@@ -290,7 +295,7 @@ fn read_head(top: &Map<String, Value>, at: &At) -> Read<(String, String, u64, i6
     Ok((title, description, seed, duration_ms, view, flows))
 }
 
-const NODE_KINDS: &str = "producer, exchange, queue, topic, consumer, dead_letter_queue";
+const NODE_KINDS: &str = "producer, exchange, queue, topic, consumer, dead_letter_queue, read_model";
 
 fn read_node(value: &Value, at: &At) -> Read<Node> {
     let Value::Object(map) = value else {
@@ -313,6 +318,7 @@ fn read_node(value: &Value, at: &At) -> Read<Node> {
         "consumer" => Node::Consumer(ConsumerSpec::read(&body, at)?),
         "dead_letter_queue" | "dlq" => Node::DeadLetterQueue(DeadLetterQueueSpec::read(&body, at)?),
         "topic" => Node::Topic(TopicSpec::read(&body, at)?),
+        "read_model" => Node::ReadModel(ReadModelSpec::read(&body, at)?),
         other => return Err(kind_at.bad(format!("unknown kind {other:?}; one of {NODE_KINDS}"))),
     })
 }

@@ -75,6 +75,31 @@ pub fn check(sim: &Simulation, full: bool) -> Result<(), String> {
                 }
             }
             (NodeKind::DeadLetterQueue, NodeState::DeadLetterQueue { .. }) => {}
+            (NodeKind::ReadModel(_), NodeState::ReadModel(t)) => {
+                let c = &t.counts;
+                if c.fresh + c.stale + c.missing + c.routed != c.reads {
+                    return Err(format!("{}: {} reads, but {c:?} classify a different number", n.name, c.reads));
+                }
+                if full {
+                    let (mut rows, mut behind) = (0, 0);
+                    for (k, r) in t.rows.iter().enumerate() {
+                        if r.shown > r.truth {
+                            return Err(format!(
+                                "{}: key {k} shows version {}, the write side has {}",
+                                n.name, r.shown, r.truth
+                            ));
+                        }
+                        rows += u32::from(r.shown > 0);
+                        behind += u32::from(r.shown < r.truth);
+                    }
+                    if (rows, behind) != (t.in_table, t.behind) {
+                        return Err(format!(
+                            "{}: keeps {} rows, {} behind; a recount says {rows}, {behind}",
+                            n.name, t.in_table, t.behind
+                        ));
+                    }
+                }
+            }
             _ => {}
         }
     }

@@ -171,6 +171,11 @@ pub(crate) enum Due {
         saga: u32,
         wait: u32,
     },
+    /// The writer of `msg` looks for its key in the read model.
+    Read {
+        read_model: NodeId,
+        msg: MsgId,
+    },
 }
 
 #[derive(Clone)]
@@ -181,6 +186,7 @@ pub(crate) enum NodeState {
     Topic(crate::topic::log::TopicState),
     Consumer(ConsumerState),
     DeadLetterQueue { held: Vec<EnvId> },
+    ReadModel(Box<crate::read_model::ReadModelState>),
 }
 
 #[derive(Clone)]
@@ -365,6 +371,7 @@ impl Simulation {
                     NodeState::Consumer(ConsumerState { away: c.start.0 > 0, output, ..ConsumerState::default() })
                 }
                 NodeKind::DeadLetterQueue => NodeState::DeadLetterQueue { held: Vec::new() },
+                NodeKind::ReadModel(_) => NodeState::ReadModel(Box::default()),
             });
         }
         let end = SimTime(model.duration.0);
@@ -536,6 +543,7 @@ impl Simulation {
                     _ => Ok(()),
                 }
             }
+            Command::Rebuild { read_model } => kind(read_model, |k| matches!(k, NodeKind::ReadModel(_)), "read model"),
             Command::Redrive { dlq, to } => {
                 kind(dlq, |k| matches!(k, NodeKind::Queue(_) | NodeKind::DeadLetterQueue), "dead-letter queue")?;
                 match to {
@@ -669,6 +677,7 @@ impl Simulation {
             Due::RelayTick { producer } => self.relay_tick(producer),
             Due::ProducerRecover { producer } => self.producer_recover(producer),
             Due::SagaTimeout { orchestrator, saga, wait } => self.saga_timeout(orchestrator, saga, wait),
+            Due::Read { read_model, msg } => self.read_due(read_model, msg),
         }
         self.after_event();
     }
@@ -691,6 +700,7 @@ impl Simulation {
             | Due::AutoCommit { consumer, .. }
             | Due::PollDeadline { consumer } => consumer,
             Due::SagaTimeout { orchestrator, .. } => orchestrator,
+            Due::Read { read_model, .. } => read_model,
             Due::Expire { queue, .. } => queue,
             Due::Retention { topic, .. } => topic,
             Due::Action { .. } | Due::FormGroup { .. } | Due::FollowUpRebalance { .. } => return None,
@@ -729,6 +739,7 @@ impl Simulation {
             Command::Leave { consumer } => self.leave(consumer),
             Command::Join { consumer } => self.start_consumer(consumer),
             Command::ResetOffsets { group, topic, to } => self.reset_offsets(group, topic, to),
+            Command::Rebuild { read_model } => self.rebuild(read_model),
         }
     }
 

@@ -165,6 +165,15 @@ event_table! {
         /// The orchestrator was not waiting for this message: a late reply (to a step it had
         /// given up on), or a duplicate. Node: the orchestrator.
         46 ReplyIgnored { late: bool => num };
+        /// A projection handled this event and wrote it into its read model's table, as
+        /// version `version` of its key, or skipped it (`write`). Node: the read model.
+        47 Projected { version: u32 => num, write: ProjectionWrite => name };
+        /// A reader looked up this message's key in the read model, after the message's
+        /// write; `behind_us` is how long the row had been behind the write side (0 when the
+        /// read found the latest version). Node: the read model.
+        48 ViewRead { result: ReadResult => name, behind_us: u64 => num };
+        /// The read model's table was emptied for a rebuild by replay. Node: the read model.
+        49 Rebuilt;
     }
 }
 
@@ -310,6 +319,25 @@ named_enum!(
         Compensated => "compensated", "every completed step was compensated",
         NeedsPerson => "needs_a_person", "a compensation failed: the saga needs a person",
         GaveUp => "gave_up", "no reply came in time, retries included: the requester gave up",
+    }
+);
+
+named_enum!(
+    /// What a projection did with an event.
+    ProjectionWrite {
+        Applied => "applied", "written into the table",
+        Skipped => "skipped_stale", "skipped: the row already had this version or a newer one (version check)",
+        Regressed => "overwrote_newer", "written over a newer version: the row went back in time",
+    }
+);
+
+named_enum!(
+    /// What a read of a read model found, held against the write side at that moment.
+    ReadResult {
+        Fresh => "fresh", "found the latest version",
+        Stale => "stale", "found an older version than the write side has",
+        Missing => "missing", "did not find the key at all",
+        Routed => "routed", "went to the write side: the table was behind the reader's own write",
     }
 );
 

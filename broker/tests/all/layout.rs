@@ -16,13 +16,14 @@ const CORE: &[(&str, &[&str])] = &[
     ("scenario", &[]),
     ("model", &["scenario"]),
     ("compile", &["scenario", "model"]),
-    ("sim", &["scenario", "model", "compile", "queue", "topic", "producer", "consumer", "saga"]),
+    ("sim", &["scenario", "model", "compile", "queue", "topic", "producer", "consumer", "saga", "read_model"]),
     ("queue", &["scenario", "model", "sim"]),
     ("topic", &["scenario", "model", "sim"]),
     ("producer", &["scenario", "model", "sim", "queue", "topic"]),
     ("consumer", &["scenario", "model", "sim", "queue", "topic", "producer", "saga"]),
     ("saga", &["scenario", "model", "sim"]),
-    ("report", &["scenario", "model", "sim", "queue", "topic", "producer", "consumer", "saga"]),
+    ("read_model", &["scenario", "model", "sim"]),
+    ("report", &["scenario", "model", "sim", "queue", "topic", "producer", "consumer", "saga", "read_model"]),
 ];
 const CORE_LEAVES: &[&str] = &["sort", "sorted_map", "decimal"];
 

@@ -45,7 +45,8 @@ pub struct Field {
     pub help: &'static str,
     /// Section heading in the inspector.
     pub section: &'static str,
-    /// Which consumer sources the field applies to: "any", "queue" or "topic".
+    /// Which consumers the field applies to: "any", "queue" or "topic" (by what they read),
+    /// or "projection" (wired to a read model).
     pub applies: &'static str,
 }
 
@@ -81,6 +82,9 @@ const DEAD: &str = "Dead-lettering";
 const SERVICE: &str = "Publishes";
 const REQUESTS: &str = "Request-reply";
 const SAGA: &str = "Saga timing";
+const READERS: &str = "Readers";
+/// A read model's readers when switched on: a read after every write, within a second.
+const READERS_ON: &str = r#"{"share":1,"after":{"uniform":{"min_ms":0,"max_ms":1000}}}"#;
 /// Each saga step's timing, shown for the steps the saga has (the first six; the rest of a
 /// saga is edited in the file).
 const STEP_HELP: [&str; 2] = [
@@ -405,6 +409,7 @@ static CONSUMER: &[Field] = consumer_fields!([
     f(REQUESTS, "/requests/timeout_ms", "Reply timeout", "ms", Int, "How long it waits after each send, 1 ms to the run's duration; default 1000."),
     f(REQUESTS, "/requests/retries", "Request retries", "retries", Int, "Times the same request is sent again after a timeout before it gives up, 0 to 10; default 0."),
     f(REQUESTS, "/requests/reply_to", "Reply-to", "", Text, "Empty: replies come to the queue it reads. amq.rabbitmq.reply-to: direct reply-to, never acked, lost while it is down."),
+    only("projection", f("Projection", "/version_check", "Checks versions", "", Bool, "Skip an event whose version is not newer than the row's; off, an event that arrives late writes an older value over a newer one.")),
     f(FAILURES, "/faults/@crash", "Crash", "", Fault("crash", r#"{"probability":0.05,"point":"after_effect","recover_after_ms":1000}"#), "The consumer crashes now and then at a chosen point and comes back later."),
     f(FAILURES, "/faults/@crash/probability", "Crash probability", "", Number, "Chance of a crash per message, 0 to 1."),
     f(FAILURES, "/faults/@crash/point", "Crash point", "", Choice(&[("before_processing", "Before processing"), ("after_effect", "After the effect, before the ack"), ("after_publish", "After a service's publish"), ("after_ack", "After the ack")]), "When in handling a message the crash happens; after a service's publish needs publishes."),
@@ -424,6 +429,21 @@ static CONSUMER: &[Field] = consumer_fields!([
     f(FAILURES, "/faults/@downstream_outage/duration_ms", "Outage lasts", "ms", Int, "How long the outage lasts, 1 to 86,400,000 ms."),
 ] steps "0" "1" "1" "2" "2" "3" "3" "4" "4" "5" "5" "6"; rules "0" "Rule 1", "1" "Rule 2", "2" "Rule 3", "3" "Rule 4");
 
+static READ_MODEL: &[Field] = &[
+    f(READERS, "/readers", "Has readers", "", Toggle(READERS_ON), "Writers look for what they just wrote: after a share of the writes, one read of that key a little later; off, nobody reads."),
+    f(READERS, "/readers/share", "Share of writes read", "", Number, "The share of writes after which the writer reads its key, 0 to 1; default 1."),
+    f(READERS, "/readers/after", "Read after", "", Variant(&[
+        ("fixed", "Fixed", r#"{"ms":200}"#),
+        ("uniform", "Uniform", r#"{"min_ms":0,"max_ms":1000}"#),
+        ("exponential", "Exponential", r#"{"mean_ms":300}"#),
+    ]), "How long after the write the read comes; default uniform, 0 to 1000 ms."),
+    f(READERS, "/readers/after/fixed/ms", "Time", "ms", Number, "Every read comes this long after its write, 0 to 3,600,000 ms."),
+    f(READERS, "/readers/after/uniform/min_ms", "Soonest", "ms", Number, "Soonest read after the write, 0 to 3,600,000 ms."),
+    f(READERS, "/readers/after/uniform/max_ms", "Latest", "ms", Number, "Latest read after the write, not less than the soonest."),
+    f(READERS, "/readers/after/exponential/mean_ms", "Mean time", "ms", Number, "Mean time from the write to the read, above 0 and at most 3,600,000 ms."),
+    f(READERS, "/readers/read_your_writes", "Read-your-writes routing", "", Bool, "A read that finds the table behind the reader's own write goes to the write side instead."),
+];
+
 static WIRE: &[Field] = &[
     f("Routing", "/binding_key", "Binding key", "", Text, "What a direct or topic exchange matches the routing key against (order.* or order.#); only on wires from such an exchange."),
     f("Network", "/delay_ms", "Network delay", "ms", Number, "Delay on a publish path, 0 to 3,600,000 ms; default 0."),
@@ -438,6 +458,7 @@ pub fn fields_for(kind: &str) -> &'static [Field] {
         "queue" => QUEUE,
         "topic" => TOPIC,
         "consumer" => CONSUMER,
+        "read_model" => READ_MODEL,
         "wire" => WIRE,
         _ => &[],
     }

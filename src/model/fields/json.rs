@@ -69,14 +69,18 @@ fn dig<'a>(mut v: &'a mut Value, head: &str) -> &'a mut Map<String, Value> {
     v.as_object_mut().unwrap()
 }
 
-/// The field that switches `f` on (a Variant, Fault or Toggle whose path is a prefix of f's).
+/// The field that switches `f` on (a Variant, Fault or Toggle whose path is a prefix of f's):
+/// the innermost, where one is inside another (a read model's readers, then their timing).
 pub(super) fn gate(obj: &Value, f: &Field) -> Option<&'static Field> {
-    fields_for(kind_of(obj)).iter().find(|g| {
-        matches!(g.input, Variant(_) | Fault(..) | Toggle(_))
-            && f.path.len() > g.path.len()
-            && f.path.starts_with(g.path)
-            && f.path.as_bytes()[g.path.len()] == b'/'
-    })
+    fields_for(kind_of(obj))
+        .iter()
+        .rev()
+        .find(|g| {
+            matches!(g.input, Variant(_) | Fault(..) | Toggle(_))
+                && f.path.len() > g.path.len()
+                && f.path.starts_with(g.path)
+                && f.path.as_bytes()[g.path.len()] == b'/'
+        })
 }
 
 /// Whether the field is shown for this object: a parameter of a variant, fault or optional
@@ -289,6 +293,7 @@ pub fn template(kind: &str, id: &str) -> Value {
         "exchange" => r#"{"type": "fanout"}"#,
         "queue" => r#"{"prefetch": 1}"#,
         "topic" => r#"{"partitions": 3}"#,
+        "read_model" => r#"{"readers": {"share": 1, "after": {"uniform": {"min_ms": 0, "max_ms": 1000}}}}"#,
         "consumer" => {
             r#"{"semantics": "at-least-once", "processing": {"fixed": {"ms": 150}}, "effect": "charge card"}"#
         }

@@ -27,7 +27,8 @@ fn numbers_read_as_people_type_them() {
 }
 
 /// A small valid scenario: `shape` is "queue" (p→q→c, plus a dlq d), "topic" (p→t→c, plus
-/// d), "service" (p→t→c→t2, c a service, plus d) or "exchange" (p→x→q→c).
+/// d), "service" (p→t→c→t2, c a service, plus d), "projection" (p→t→c→v, v a read model, plus
+/// d) or "exchange" (p→x→q→c).
 fn scenario(shape: &str) -> Value {
     let (mid, wires) = match shape {
         "exchange" => {
@@ -37,6 +38,7 @@ fn scenario(shape: &str) -> Value {
         "service" => {
             (vec![template("topic", "t"), template("topic", "t2")], json!([["p", "t"], ["t", "c"], ["c", "t2"]]))
         }
+        "projection" => (vec![template("topic", "t")], json!([["p", "t"], ["t", "c"], ["c", "v"]])),
         _ => (vec![template("queue", "q")], json!([["p", "q"], ["q", "c"]])),
     };
     let mut nodes = vec![template("producer", "p")];
@@ -44,6 +46,9 @@ fn scenario(shape: &str) -> Value {
     nodes.push(template(if shape == "service" { "service" } else { "consumer" }, "c"));
     if shape != "exchange" {
         nodes.push(template("dead_letter_queue", "d"));
+    }
+    if shape == "projection" {
+        nodes.push(template("read_model", "v"));
     }
     json!({"version": 1, "duration_ms": 10000, "nodes": nodes, "wires": wires})
 }
@@ -177,6 +182,8 @@ const CASES: &[(&str, &str, &str, &[&str])] = &[
     ("queue", "c", "consumer", &["any", "queue"]),
     ("topic", "c", "consumer", &["any", "topic"]),
     ("service", "c", "consumer", &["any", "topic"]),
+    ("projection", "c", "consumer", &["projection"]),
+    ("projection", "v", "read_model", &["any"]),
     ("queue", "d", "dead_letter_queue", &["any"]),
     ("exchange", "wire:1", "wire", &["any"]),
 ];
@@ -222,10 +229,10 @@ fn catalogue_covers_the_format_and_labels_are_unique_per_section() {
     let count = |k| fields_for(k).len();
     assert_eq!((count("exchange"), count("queue"), count("topic"), count("wire")), (1, 8, 3, 3));
     assert!(fields_for("dead_letter_queue").is_empty() && fields_for("nonsense").is_empty());
-    for kind in ["producer", "exchange", "queue", "topic", "consumer", "wire"] {
+    for kind in ["producer", "exchange", "queue", "topic", "consumer", "read_model", "wire"] {
         for (i, a) in fields_for(kind).iter().enumerate() {
             assert!(a.path.starts_with('/') && !a.help.is_empty() && a.help.ends_with('.'), "{kind} {}", a.path);
-            assert!(["any", "queue", "topic"].contains(&a.applies));
+            assert!(["any", "queue", "topic", "projection"].contains(&a.applies));
             for b in &fields_for(kind)[i + 1..] {
                 assert!(a.path != b.path, "{kind}: {} twice", a.path);
                 assert!(a.label != b.label || a.section != b.section, "{kind}: label {} twice", a.label);

@@ -504,7 +504,8 @@ impl Face {
             "outage" => Some(("DOWN", "down")),
             _ => None,
         };
-        Face { lines: status_lines(kind, status), partitions: topic_lines(status), badge }
+        let partitions = if kind == "read_model" { table_lines(status) } else { topic_lines(status) };
+        Face { lines: status_lines(kind, status), partitions, badge }
     }
 
     /// "Consumer worker-b: 12 processed, crashed": the kind, then the visible text in order.
@@ -537,7 +538,7 @@ pub fn node_body(id: &str, kind: &str, face: &Face) -> Html {
                 <>{ " " }{ fitted("node-detail", 10.0, 45.0 + 18.0 * i as f64, l.clone(), DETAIL_SIZE, NODE_W - 18.0, false) }</>
             }) }
             { for face.partitions.iter().enumerate().map(|(i, l)| html! {
-                <>{ " " }<text class="partition-line" x="4" y={plain(NODE_H + 15.0 + doc::PARTITION_LINE * i as f64)}>{ l.clone() }</text></>
+                <>{ " " }<text class={if l.ends_with(BEHIND) { "partition-line behind-row" } else { "partition-line" }} x="4" y={plain(NODE_H + 15.0 + doc::PARTITION_LINE * i as f64)}>{ l.clone() }</text></>
             }) }
             { for face.badge.map(|(b, _)| html! {
                 <>{ " " }<g class="crashed-badge"><rect x="0" y="-22" width="80" height="19" rx="3" /><text x="40" y="-7.5">{ b }</text></g></>
@@ -595,6 +596,17 @@ fn status_lines(kind: &str, s: Option<&NodeSnapshot>) -> Vec<String> {
         "queue" => vec![format!("{} ready", n(s.ready)), format!("{} unacked", n(s.unacked))],
         "dead_letter_queue" => vec![format!("{} dead letters", n(s.ready))],
         "topic" => vec![format!("{} records kept", n(s.ready))],
+        "read_model" => match &s.table {
+            Some(t) => vec![
+                format!("{} rows · {} behind", thousands(u64::from(t.rows)), thousands(u64::from(t.behind))),
+                format!(
+                    "{} reads · {} missed",
+                    thousands(u64::from(t.counts.reads)),
+                    thousands(u64::from(t.counts.missed_own_write))
+                ),
+            ],
+            None => Vec::new(),
+        },
         "consumer" | "service" | "orchestrator" | "requester" => match (s.state, s.sagas) {
             // A requester counts its requests: waiting, answered, given up, and replies too late.
             (_, Some(c)) if kind == "requester" => vec![
@@ -627,6 +639,29 @@ fn status_lines(kind: &str, s: Option<&NodeSnapshot>) -> Vec<String> {
         },
         _ => Vec::new(),
     }
+}
+
+/// How a table row behind the write side ends, so that it is marked in words, not by colour
+/// alone.
+const BEHIND: &str = " behind";
+
+/// A read model's table under its box, beside the write side's truth: the rows written last,
+/// newest first, each with the version the table shows and the version the writer has
+/// ("order-7    v2    v3 behind").
+fn table_lines(s: Option<&NodeSnapshot>) -> Vec<String> {
+    let Some(t) = s.and_then(|s| s.table.as_ref()) else { return Vec::new() };
+    if t.recent.is_empty() {
+        return Vec::new();
+    }
+    let mut out = vec![format!("{:<10} {:<5} truth", "key", "table")];
+    for r in t.recent.iter().take(doc::TABLE_ROWS) {
+        let key =
+            if r.key.chars().count() > 10 { r.key.chars().take(9).chain(['…']).collect() } else { r.key.clone() };
+        let shows = r.shows.as_ref().map_or("—".to_string(), |v| format!("v{}", v.version));
+        let behind = r.shows.as_ref().map_or(0, |v| v.version) < r.truth.version;
+        out.push(format!("{key:<10} {shows:<5} v{}{}", r.truth.version, if behind { BEHIND } else { "" }));
+    }
+    out
 }
 
 /// Per-partition offsets and lag under a topic: "p0 0–12, lag 3 (billing)".
@@ -735,7 +770,30 @@ mod tests {
             group: None,
             assigned: None,
             sagas: None,
+            table: None,
         }
+    }
+
+    #[test]
+    fn a_read_model_shows_its_rows_beside_the_truth_and_marks_those_behind_in_words() {
+        // One order, three events; the projection is slow, so the table lags the writer.
+        let json = r#"{"version":1,"duration_ms":2000,"nodes":[
+            {"id":"orders","kind":"producer","count":3,"arrivals":{"fixed":{"interval_ms":10}},"keys":["order-1"],
+             "event_type":["OrderPlaced","OrderPaid","OrderShipped"]},
+            {"id":"q","kind":"queue"},{"id":"p","kind":"consumer","processing":{"fixed":{"ms":100}}},
+            {"id":"view","kind":"read_model"}],
+            "wires":[["orders","q"],["q","p"],["p","view"]]}"#;
+        let mut sim = broker::load(json).unwrap();
+        sim.advance_to(broker::SimTime::from_ms(150));
+        let snap = sim.node_snapshots();
+        let face = Face::of("read_model", snap.iter().find(|s| s.id == "view"));
+        assert_eq!(face.lines, ["1 rows · 1 behind", "0 reads · 0 missed"]);
+        assert_eq!(face.partitions, ["key        table truth", "order-1    v1    v3 behind"]);
+        sim.run_to_end();
+        let snap = sim.node_snapshots();
+        let face = Face::of("read_model", snap.iter().find(|s| s.id == "view"));
+        assert_eq!(face.partitions[1], "order-1    v3    v3");
+        assert!(face.label("read_model", "view").starts_with("Read model view: 1 rows · 0 behind"));
     }
 
     #[test]

@@ -186,8 +186,13 @@ fn node_settings(
     let kind = doc::node_kind(node).to_owned();
     let owner = FieldOwner::Node(id.to_owned());
     let source = if kind == "consumer" { consumer_source(&state.doc, id) } else { None };
+    let projects = doc::wires(&state.doc).iter().any(|w| {
+        let (from, to) = doc::wire_ends(w);
+        from == id && doc::find_node(&state.doc, to).is_some_and(|(_, n)| doc::node_kind(n) == "read_model")
+    });
     let applies = |f: &Field| match (f.applies, source.as_deref()) {
         ("any", _) => true,
+        ("projection", _) => projects,
         (want, Some(src)) => want == src,
         // Unwired consumer: the queue settings, which are the commoner case.
         (want, None) => want == "queue",
@@ -363,6 +368,12 @@ fn node_now_controls(state: &UseReducerHandle<AppState>, id: &str, kind: &str) -
             <div class="now">
                 <button type="button" onclick={act(object([("redrive", object([("dlq", Value::from(id))]))]))}>{ "Redrive its dead letters now" }</button>
                 <p class="field-help">{ format!("Each goes back to the queue it died in; recorded in the action script at {at}.") }</p>
+            </div>
+        },
+        "read_model" => html! {
+            <div class="now">
+                <button type="button" onclick={act(object([("rebuild", object([("read_model", Value::from(id))]))]))}>{ "Rebuild it now" }</button>
+                <p class="field-help">{ format!("Empties the table and replays its projections' topics from the start; recorded in the action script at {at}.") }</p>
             </div>
         },
         "queue" | "topic" | "exchange" => html! {

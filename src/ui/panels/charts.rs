@@ -107,6 +107,7 @@ pub fn charts(state: &UseReducerHandle<AppState>) -> Html {
                 { chart(state, &j, Measure::Lag, "Consumer group lag", "records") }
                 { chart(state, &j, Measure::InFlight, "In flight per consumer", "deliveries") }
                 { chart(state, &j, Measure::Waiting, "Waiting for a reply", "sagas or requests") }
+                { chart(state, &j, Measure::Behind, "Read-model rows behind the write side", "rows") }
                 if !j.complete { <p class="hint">{ "Still reading the rest of the run…" }</p> }
             }
         </section>
