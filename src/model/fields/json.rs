@@ -72,15 +72,12 @@ fn dig<'a>(mut v: &'a mut Value, head: &str) -> &'a mut Map<String, Value> {
 /// The field that switches `f` on (a Variant, Fault or Toggle whose path is a prefix of f's):
 /// the innermost, where one is inside another (a read model's readers, then their timing).
 pub(super) fn gate(obj: &Value, f: &Field) -> Option<&'static Field> {
-    fields_for(kind_of(obj))
-        .iter()
-        .rev()
-        .find(|g| {
-            matches!(g.input, Variant(_) | Fault(..) | Toggle(_))
-                && f.path.len() > g.path.len()
-                && f.path.starts_with(g.path)
-                && f.path.as_bytes()[g.path.len()] == b'/'
-        })
+    fields_for(kind_of(obj)).iter().rev().find(|g| {
+        matches!(g.input, Variant(_) | Fault(..) | Toggle(_))
+            && f.path.len() > g.path.len()
+            && f.path.starts_with(g.path)
+            && f.path.as_bytes()[g.path.len()] == b'/'
+    })
 }
 
 /// Whether the field is shown for this object: a parameter of a variant, fault or optional
