@@ -315,7 +315,32 @@ const mustReject = [
   })],
 ];
 
+const readModel = (s, readers) => {
+  s.nodes.push({ id: "view", kind: "read_model", ...(readers === undefined ? {} : { readers }) });
+  s.wires.push(["c", "view"]);
+};
+mustReject.push(
+  ["a read model with an unknown field", edit((s) => { readModel(s); node(s, "view").rows = 5; })],
+  ["readers reading more than every write", edit((s) => readModel(s, { share: 1.5 }))],
+  ["readers with a misspelt field", edit((s) => readModel(s, { shares: 0.5 }))],
+  ["readers after with two distributions", edit((s) => readModel(s, { after: { fixed: { ms: 5 }, uniform: { min_ms: 0, max_ms: 1 } } }))],
+  ["read-your-writes as a string", edit((s) => readModel(s, { read_your_writes: "yes" }))],
+  ["a version check that is not a boolean", edit((s) => { readModel(s); node(s, "c").version_check = 1; })],
+  ["a rebuild without its read model", edit((s) => { readModel(s); s.actions.push({ at_ms: 100, rebuild: {} }); })],
+  ["a rebuild with a misspelt field", edit((s) => { readModel(s); s.actions.push({ at_ms: 100, rebuild: { read_modle: "view" } }); })],
+);
+
 const mustAccept = [
+  ["a read model without readers", edit((s) => readModel(s))],
+  ["a read model with readers null", edit((s) => readModel(s, null))],
+  ["a read model, its readers and a checking projection", edit((s) => {
+    readModel(s, { share: 0.5, after: { exponential: { mean_ms: 200 } }, read_your_writes: true });
+    node(s, "c").version_check = true;
+  })],
+  ["a rebuild", edit((s) => { readModel(s); s.actions.push({ at_ms: 100, rebuild: { read_model: "view" } }); })],
+  ["missed_reads and rows_behind as lesson measures", edit((s) => {
+    s.lesson = { watch: "w", try: "t", fix: "f", question: { ask: "How many?", measure: "missed_reads" } };
+  })],
   ["delivery limit -1 on a classic queue", edit((s) => Object.assign(node(s, "q"), { queue_type: "classic", delivery_limit: -1 }))],
   ["reject-publish-dlx on a classic queue", edit((s) => Object.assign(node(s, "q"), { queue_type: "classic", max_length: 5, overflow: "reject-publish-dlx" }))],
   ["delivery limit on a quorum queue", edit((s) => (node(s, "q").delivery_limit = 3))],
