@@ -121,6 +121,24 @@ pub const LESSONS: &[Lesson] = &[
             ("Direct reply-to and a crash", "request-reply-direct"),
         ],
     },
+    Lesson {
+        title: "I placed my order and it is not there",
+        teaches: built_in("A read model gets each write a moment after the write side: a read in that moment misses it, less often with a faster projection, never when read-your-writes sends it to the write side."),
+        variants: &[
+            ("A slow projection", "read-model-lag"),
+            ("A faster projection", "read-model-faster-projection"),
+            ("Read-your-writes routing", "read-model-read-your-writes"),
+        ],
+    },
+    Lesson {
+        title: "A projection and events that come late",
+        teaches: built_in("A projection that writes whatever comes last lets a late event set rows back; a version check skips it, and a rebuild replays the log in order."),
+        variants: &[
+            ("No version check", "projection-no-version-check"),
+            ("Version check", "projection-version-check"),
+            ("Rebuild by replay", "projection-rebuild"),
+        ],
+    },
 ];
 
 /// The lesson a preset belongs to, and its variant's position there.

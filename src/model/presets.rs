@@ -76,6 +76,13 @@ pub const PRESETS: &[Preset] = &[
     preset!("request-reply-timeout"),
     preset!("request-reply-idempotent"),
     preset!("request-reply-direct"),
+    // Read models (CQRS).
+    preset!("read-model-lag"),
+    preset!("read-model-faster-projection"),
+    preset!("read-model-read-your-writes"),
+    preset!("projection-no-version-check"),
+    preset!("projection-version-check"),
+    preset!("projection-rebuild"),
 ];
 
 /// The preset the app opens with.

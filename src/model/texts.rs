@@ -30,7 +30,7 @@ pub const fn built_in(text: &'static str) -> &'static str {
 }
 
 /// The kinds whose fields have help, as `fields_for` names them.
-const KINDS: [&str; 6] = ["producer", "exchange", "queue", "topic", "consumer", "wire"];
+const KINDS: [&str; 7] = ["producer", "exchange", "queue", "topic", "consumer", "read_model", "wire"];
 
 thread_local! {
     /// The fetched file: an object from each text's key to the text.
@@ -120,6 +120,12 @@ mod tests {
             have == want,
             "static/texts.json is not the built-in texts: run BROKERLAB_BLESS=1 cargo test -p brokerlab-app texts"
         );
+        // Every kind with settings has its texts in the file (the palette's kinds, a service as a
+        // consumer, and a wire).
+        for (kind, _) in crate::model::doc::PALETTE {
+            let kind = if kind == "service" { "consumer" } else { kind };
+            assert!(fields_for(kind).is_empty() || KINDS.contains(&kind), "{kind} has fields but no texts");
+        }
         let keys = want.lines().filter(|l| l.starts_with("  \"")).count();
         assert_eq!(keys, 2 * want.matches("\"field ").count() + LESSONS.len() + 1, "no two texts share a key");
     }

@@ -55,7 +55,8 @@ const RECENT: usize = 8;
 pub(crate) struct ReadModelState {
     /// By key id, as far as the highest key written.
     pub rows: CowVec<Row>,
-    /// The keys written last, oldest first, each once.
+    /// The keys whose rows changed last (a write, or a projection's write), oldest first, each
+    /// once: the app draws these.
     pub recent: Vec<u32>,
     /// Rows in the table, and rows behind the write side.
     pub in_table: u32,
@@ -90,6 +91,18 @@ pub struct TableCounts {
     pub routed: u32,
     /// Stale or missing reads that did not show the reader's own write.
     pub missed_own_write: u32,
+}
+
+impl ReadModelState {
+    /// The key's row changed (written on the write side, or by a projection): it is the most
+    /// recent now.
+    pub(crate) fn touch(&mut self, key: u32) {
+        self.recent.retain(|&k| k != key);
+        if self.recent.len() == RECENT {
+            self.recent.remove(0);
+        }
+        self.recent.push(key);
+    }
 }
 
 /// One row as the app draws it and the outcome names it: the key, what the table shows and
@@ -155,11 +168,7 @@ impl Simulation {
         });
         let s = self.read_model_mut(rm);
         s.counts.writes += 1;
-        s.recent.retain(|&k| k != key);
-        if s.recent.len() == RECENT {
-            s.recent.remove(0);
-        }
-        s.recent.push(key);
+        s.touch(key);
         self.schedule_read(rm, msg);
     }
 

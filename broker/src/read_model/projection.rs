@@ -38,12 +38,14 @@ impl Simulation {
         }
         let now = self.now;
         let s = self.read_model_mut(rm);
+        s.touch(key);
         match write {
             ProjectionWrite::Applied => s.counts.applied += 1,
             ProjectionWrite::Skipped => s.counts.skipped_stale += 1,
             ProjectionWrite::Regressed => s.counts.overwrote_newer += 1,
         }
-        // The first time the table shows this version (a rebuild shows it again).
+        // The first time the table shows this version: a replay after a rebuild shows it
+        // again, and is not a new write's way into the table.
         if version > seen && write != ProjectionWrite::Skipped {
             s.visible_after.push(now.since(written_at).0);
         }

@@ -132,13 +132,24 @@ impl ReadModelReport {
                 plural(u64::from(c.skipped_stale), "event", "events")
             ));
         }
+        let rebuilt = match c.rebuilds {
+            0 => String::new(),
+            1 => " after a rebuild".to_string(),
+            n => format!(" after {n} rebuilds"),
+        };
+        if self.rows > 0 && self.rows_behind == 0 {
+            lines.push(format!(
+                "{name}: all {} match the write side at the end{rebuilt}.",
+                plural(u64::from(self.rows), "row", "rows")
+            ));
+        }
         if let Some(first) = self.behind.first() {
             let shows = match &first.shows {
                 Some(v) => format!("shows {} (version {})", v.event_type, v.version),
                 None => "is not in the table".to_string(),
             };
             lines.push(format!(
-                "{name}: {} behind the write side at the end; {} {shows} where the write side has {} (version {}).",
+                "{name}: {} behind the write side at the end{rebuilt}; {} {shows} where the write side has {} (version {}).",
                 plural(u64::from(self.rows_behind), "row is", "rows are"),
                 first.key,
                 first.truth.event_type,

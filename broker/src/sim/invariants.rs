@@ -78,7 +78,10 @@ pub fn check(sim: &Simulation, full: bool) -> Result<(), String> {
             (NodeKind::ReadModel(_), NodeState::ReadModel(t)) => {
                 let c = &t.counts;
                 if c.fresh + c.stale + c.missing + c.routed != c.reads {
-                    return Err(format!("{}: {} reads, but {c:?} classify a different number", n.name, c.reads));
+                    return Err(format!(
+                        "{}: {} reads, but fresh, stale, missing and routed add up to another number",
+                        n.name, c.reads
+                    ));
                 }
                 if full {
                     let (mut rows, mut behind) = (0, 0);

@@ -358,6 +358,12 @@ const ANSWERS: &[(&str, &str, Option<&str>, u64)] = &[
     ("poison-with-dlq", "dead_lettered", None, 15),
     ("producer-idempotent", "effects", Some("order-24"), 1),
     ("producer-retries-duplicates", "effects", Some("order-24"), 3),
+    ("projection-no-version-check", "rows_behind", None, 4),
+    ("projection-rebuild", "rows_behind", None, 0),
+    ("projection-version-check", "rows_behind", None, 0),
+    ("read-model-faster-projection", "missed_reads", None, 2),
+    ("read-model-lag", "missed_reads", None, 46),
+    ("read-model-read-your-writes", "missed_reads", None, 0),
     ("replay-late-joiner", "lost", None, 0),
     ("request-reply-direct", "lost", None, 1),
     ("request-reply-idempotent", "duplicate_effects", None, 0),
@@ -493,6 +499,46 @@ fn the_verdict_says_what_the_narration_promises() {
             "\"charge card\" happened 2 times",
             "\"ship order\" happened 2 times",
         ],
+    );
+    says(
+        "read-model-lag",
+        &[
+            "my-orders: 77% of reads within 200 ms of the write did not find it (33 of 43); ",
+            "46 of 80 reads in all did not find the write they followed (23 not there, 23 showing an older state).",
+        ],
+    );
+    says("read-model-lag", &["my-orders: an event showed in the table 218 ms after its write (median)"]);
+    says(
+        "read-model-faster-projection",
+        &[
+            "my-orders: 4% of reads within 200 ms of the write did not find it (2 of 47); ",
+            "2 of 80 reads in all did not find the write they followed (1 not there, 1 showing an older state).",
+        ],
+    );
+    says("read-model-faster-projection", &["my-orders: an event showed in the table 13 ms after its write (median)"]);
+    says(
+        "read-model-read-your-writes",
+        &["my-orders: every one of 80 reads found the write it followed; 46 went to the write side, which had it (read-your-writes)."],
+    );
+    says(
+        "projection-no-version-check",
+        &["order-status: 4 events were written over a newer version (no version check): those rows went back in time."],
+    );
+    says(
+        "projection-no-version-check",
+        &["order-status: 4 rows are behind the write side at the end; order-2 shows OrderPaid (version 2) where the write side has OrderShipped (version 3)."],
+    );
+    says(
+        "projection-no-version-check",
+        &["projection-1 took longer than max.poll.interval.ms between two polls at 2.6 s"],
+    );
+    says(
+        "projection-version-check",
+        &["order-status: the version check skipped 4 events that came after a newer one."],
+    );
+    says(
+        "projection-rebuild",
+        &["order-status: 4 events were written over a newer version (no version check): those rows went back in time."],
     );
 }
 
@@ -689,4 +735,167 @@ fn every_try_does_what_the_narration_says() {
     let o =
         tried("producer-idempotent", |v| node(v, "checkout")["faults"][0]["confirm_lost"]["probability"] = json!(0.3));
     assert_eq!((o.publish_retries, o.publishes_deduplicated, o.duplicate_effects), (15, 15, 0));
+    // Read models: the lag, and what a faster projection and read-your-writes change.
+    let table = |o: &broker::Outcome| o.read_models[0].1.clone();
+    let o = tried("read-model-lag", |v| node(v, "projection")["concurrency"] = json!(3));
+    assert_eq!(o.missed_reads, 46, "prefetch 1 still hands out one event at a time");
+    let o = tried("read-model-lag", |v| {
+        node(v, "projection")["concurrency"] = json!(3);
+        node(v, "projection")["prefetch"] = json!(3);
+    });
+    assert_eq!((o.missed_reads, table(&o).visible_after_ms.p50.round()), (24, 126.0));
+    assert_eq!(table(&run_named("read-model-lag")).visible_after_ms.p50.round(), 218.0);
+    let o = tried("read-model-faster-projection", |v| {
+        node(v, "my-orders")["readers"]["after"] = json!({"fixed": {"ms": 10}})
+    });
+    assert_eq!(o.missed_reads, 54);
+    let o = tried("read-model-read-your-writes", |v| {
+        node(v, "my-orders")["readers"]["after"] = json!({"uniform": {"min_ms": 0, "max_ms": 1000}})
+    });
+    assert_eq!((o.missed_reads, table(&o).counts.routed), (0, 11));
+    let o =
+        tried("read-model-read-your-writes", |v| node(v, "my-orders")["readers"]["read_your_writes"] = json!(false));
+    assert_eq!((o.missed_reads, table(&o).counts.routed), (46, 0));
+    // Projections: the version check, a longer max.poll.interval, and what a rebuild needs.
+    let o = tried("projection-no-version-check", |v| {
+        each(v, &["projection-1", "projection-2"], |n| n["version_check"] = json!(true))
+    });
+    assert_eq!((o.rows_behind, table(&o).counts.skipped_stale), (0, 4));
+    let o = tried("projection-no-version-check", |v| {
+        each(v, &["projection-1", "projection-2"], |n| n["max_poll_interval_ms"] = json!(5000))
+    });
+    assert_eq!((o.rows_behind, table(&o).counts.overwrote_newer, table(&o).visible_after_ms.p50), (0, 0, 2520.0));
+    assert_eq!(table(&run_named("projection-no-version-check")).visible_after_ms.p50, 1540.0);
+    let o = tried("projection-version-check", |v| {
+        node(v, "projection-1").as_object_mut().unwrap().remove("version_check");
+    });
+    assert_eq!((o.rows_behind, table(&o).counts.overwrote_newer), (4, 4));
+    let o = tried("projection-version-check", |v| {
+        node(v, "projection-2").as_object_mut().unwrap().remove("version_check");
+    });
+    assert_eq!((o.rows_behind, table(&o).counts.skipped_stale), (0, 4));
+    let o = tried("projection-rebuild", |v| node(v, "orders")["retention_ms"] = json!(4000));
+    assert_eq!(o.rows_behind, 5);
+    assert!(
+        o.verdict.iter().any(|l| l.contains("order-1 is not in the table where the write side has OrderShipped")),
+        "{:?}",
+        o.verdict
+    );
+    let o = tried("projection-rebuild", |v| {
+        let last = v["actions"].as_array().unwrap().len() - 1;
+        v["actions"][last]["at_ms"] = json!(3000);
+    });
+    assert_eq!(o.rows_behind, 4);
+}
+
+/// The read and projection events of a trace for `msg`: (event, result or write, time in ms).
+fn view_events(trace: &[serde_json::Value], msg: &str) -> Vec<(String, String, u64)> {
+    trace
+        .iter()
+        .filter(|e| e["msg"] == msg && (e["event"] == "ViewRead" || e["event"] == "Projected"))
+        .map(|e| {
+            let what = e.get("result").or(e.get("write")).and_then(|w| w.as_str()).unwrap_or_default();
+            (e["event"].as_str().unwrap().to_string(), what.to_string(), e["t_us"].as_u64().unwrap() / 1000)
+        })
+        .collect()
+}
+
+#[test]
+fn a_read_model_lags_its_writes_and_read_your_writes_sends_the_reads_it_would_miss_to_the_write_side() {
+    let lag = run_named("read-model-lag");
+    let fast = run_named("read-model-faster-projection");
+    let ryw = run_named("read-model-read-your-writes");
+    let counts = |o: &broker::Outcome| o.read_models[0].1.counts;
+    // Every event is followed by one read, and the projection keeps up in the end.
+    for o in [&lag, &fast, &ryw] {
+        assert_eq!((o.published, counts(o).writes, counts(o).applied, counts(o).reads), (80, 80, 80, 80));
+        assert_eq!((o.rows_behind, o.processed_once, counts(o).overwrote_newer), (0, 80, 0));
+    }
+    assert_eq!((counts(&lag).missing, counts(&lag).stale, counts(&lag).routed), (23, 23, 0));
+    assert_eq!(lag.read_models[0].1.early_reads(), Some((200, 43, 33)));
+    assert!(fast.missed_reads * 10 < lag.missed_reads, "a faster projection misses far fewer");
+    // The narration's moments.
+    let t = trace_of(&scenario("read-model-lag"));
+    assert_eq!(
+        view_events(&t, "checkout-9"),
+        [("ViewRead".into(), "missing".into(), 1402), ("Projected".into(), "applied".into(), 1660)]
+    );
+    assert_eq!(
+        view_events(&t, "checkout-41"),
+        [("ViewRead".into(), "stale".into(), 7394), ("Projected".into(), "applied".into(), 7511)]
+    );
+    let t = trace_of(&scenario("read-model-faster-projection"));
+    let missed: Vec<(String, u64)> = events(&t, "ViewRead")
+        .iter()
+        .filter(|e| e["result"] != "fresh")
+        .map(|e| (e["msg"].as_str().unwrap().to_string(), e["t_us"].as_u64().unwrap() / 1000))
+        .collect();
+    assert_eq!(missed, [("checkout-12".to_string(), 2234), ("checkout-46".to_string(), 9661)]);
+    // Read-your-writes changes no draw: the reads that missed are exactly the ones routed.
+    assert_eq!((counts(&ryw).routed, counts(&ryw).missed_own_write), (46, 0));
+    let reads = |name: &str, results: &[&str]| -> Vec<String> {
+        events(&trace_of(&scenario(name)), "ViewRead")
+            .iter()
+            .filter(|e| results.iter().any(|r| e["result"] == *r))
+            .map(|e| format!("{} {}", e["msg"], e["t_us"]))
+            .collect()
+    };
+    assert_eq!(reads("read-model-lag", &["missing", "stale"]), reads("read-model-read-your-writes", &["routed"]));
+}
+
+#[test]
+fn a_late_write_sets_rows_back_unless_versions_are_checked_and_a_rebuild_replays_them_right() {
+    let plain = run_named("projection-no-version-check");
+    let checked = run_named("projection-version-check");
+    let rebuilt = run_named("projection-rebuild");
+    let (p, c, r) = (&plain.read_models[0].1, &checked.read_models[0].1, &rebuilt.read_models[0].1);
+    assert_eq!((plain.rows_behind, p.counts.overwrote_newer, p.counts.skipped_stale), (4, 4, 0));
+    let behind: Vec<&str> = p.behind.iter().map(|r| r.key.as_str()).collect();
+    assert_eq!(behind, ["order-2", "order-3", "order-4"], "the first three of order-2 to order-5");
+    assert_eq!((checked.rows_behind, c.counts.overwrote_newer, c.counts.skipped_stale), (0, 0, 4));
+    assert_eq!((rebuilt.rows_behind, r.counts.rebuilds, r.rows), (0, 1, 5));
+    assert_eq!(r.counts.applied, 30, "every event written twice: live and in the replay");
+    for o in [&plain, &checked, &rebuilt] {
+        assert_eq!((o.published, o.in_flight, o.lost), (15, 0, 0));
+    }
+    // The narration's moments: the stall, the handover, the late writes, the rejoin.
+    let t = trace_of(&scenario("projection-no-version-check"));
+    let left = events(&t, "LeftGroup");
+    assert_eq!(left.len(), 1);
+    assert_eq!(
+        (left[0]["node"].as_str(), left[0]["reason"].as_str(), left[0]["t_us"].as_u64()),
+        (Some("projection-1"), Some("max_poll_interval_exceeded"), Some(2_620_000))
+    );
+    let refetch = events(&t, "Fetched").into_iter().find(|e| e["node"] == "projection-2").unwrap();
+    assert_eq!((refetch["offset"].as_u64(), refetch["t_us"].as_u64()), (Some(6), Some(2_620_000)));
+    let late = |t: &[serde_json::Value], write: &str| -> Vec<(String, u64)> {
+        events(t, "Projected")
+            .iter()
+            .filter(|e| e["write"] == write)
+            .map(|e| (e["msg"].as_str().unwrap().to_string(), e["t_us"].as_u64().unwrap() / 1000))
+            .collect()
+    };
+    let want: Vec<(String, u64)> = (7..=10).map(|i| (format!("checkout-{i}"), 3620 + 20 * (i - 7))).collect();
+    assert_eq!(late(&t, "overwrote_newer"), want, "order-2 to order-5's OrderPaid, over OrderShipped");
+    let caught_up = events(&t, "Projected").into_iter().filter(|e| e["msg"] == "checkout-15").collect::<Vec<_>>();
+    assert_eq!(caught_up[0]["t_us"].as_u64(), Some(2_800_000));
+    let back = events(&t, "Rebalanced").into_iter().last().unwrap();
+    assert_eq!(back["t_us"].as_u64(), Some(3_680_000));
+    assert_eq!(back["assignment"]["projection-1"], serde_json::json!(["orders/0"]));
+    // With the check, the same writes arrive and are skipped.
+    assert_eq!(late(&trace_of(&scenario("projection-version-check")), "skipped_stale"), want);
+    // The rebuild: emptied at 6 s, replayed by projection-1 from offset 0, done at 6.3 s.
+    let t = trace_of(&scenario("projection-rebuild"));
+    assert_eq!(events(&t, "Rebuilt").iter().map(|e| e["t_us"].as_u64().unwrap()).collect::<Vec<_>>(), [6_000_000]);
+    let reset = events(&t, "OffsetsReset");
+    assert_eq!(reset.len(), 1, "one partition");
+    let refetched = events(&t, "Fetched").into_iter().filter(|e| e["t_us"] == 6_000_000).collect::<Vec<_>>();
+    assert!(refetched.len() == 15 && refetched.iter().all(|e| e["node"] == "projection-1"));
+    assert!(reset.iter().all(|e| e["offset"] == 0 && e["group"] == "order-projection" && e["t_us"] == 6_000_000));
+    let replay: Vec<_> =
+        events(&t, "Projected").into_iter().filter(|e| e["t_us"].as_u64() >= Some(6_000_000)).collect();
+    assert_eq!(replay.len(), 15);
+    assert!(replay.iter().all(|e| e["write"] == "applied"), "the replay writes each order's events in order");
+    assert_eq!(replay.last().unwrap()["t_us"].as_u64(), Some(6_300_000));
+    assert!(rebuilt.verdict.iter().all(|l| !l.contains("behind the write side")), "{:?}", rebuilt.verdict);
 }
