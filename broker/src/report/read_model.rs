@@ -97,11 +97,12 @@ impl ReadModelReport {
                     )
                 });
                 format!(
-                    "{name}: {early}{} of {} in all did not find the write they followed ({} not there, {} showing an older state)",
+                    "{name}: {early}{} of {} in all did not find the write they followed ({} not there, {} showing an older state; the row behind by {} ms at the median)",
                     thousands(u64::from(c.missed_own_write)),
                     plural(u64::from(c.reads), "read", "reads"),
                     thousands(u64::from(c.missing)),
                     thousands(u64::from(c.stale)),
+                    libm::round(self.behind_at_read_ms.p50) as u64,
                 )
             };
             if c.routed > 0 {

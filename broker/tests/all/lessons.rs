@@ -504,7 +504,7 @@ fn the_verdict_says_what_the_narration_promises() {
         "read-model-lag",
         &[
             "my-orders: 77% of reads within 200 ms of the write did not find it (33 of 43); ",
-            "46 of 80 reads in all did not find the write they followed (23 not there, 23 showing an older state).",
+            "46 of 80 reads in all did not find the write they followed (23 not there, 23 showing an older state; the row behind by 166 ms at the median).",
         ],
     );
     says("read-model-lag", &["my-orders: an event showed in the table 218 ms after its write (median)"]);
@@ -512,7 +512,7 @@ fn the_verdict_says_what_the_narration_promises() {
         "read-model-faster-projection",
         &[
             "my-orders: 4% of reads within 200 ms of the write did not find it (2 of 47); ",
-            "2 of 80 reads in all did not find the write they followed (1 not there, 1 showing an older state).",
+            "2 of 80 reads in all did not find the write they followed (1 not there, 1 showing an older state; the row behind by 4 ms at the median).",
         ],
     );
     says("read-model-faster-projection", &["my-orders: an event showed in the table 13 ms after its write (median)"]);
