@@ -120,7 +120,11 @@ fn figures(o: &Outcome) -> String {
     if o.phantom_events > 0 {
         figure(&mut out, "Phantom events (write rolled back)", thousands(o.phantom_events));
     }
-    out.push_str(r#"</dl><h3>Timing</h3><dl class="figures">"#);
+    out.push_str("</dl>");
+    for (name, r) in &o.read_models {
+        read_model_figures(&mut out, &esc(name), r);
+    }
+    out.push_str(r#"<h3>Timing</h3><dl class="figures">"#);
     figure(&mut out, "Latency p50", millis(o.latency_ms.p50, o.latency_ms.samples));
     figure(&mut out, "Latency p95", millis(o.latency_ms.p95, o.latency_ms.samples));
     figure(&mut out, "Latency p99", millis(o.latency_ms.p99, o.latency_ms.samples));
@@ -132,6 +136,54 @@ fn figures(o: &Outcome) -> String {
         o.trace_hash
     );
     out
+}
+
+/// A read model's figures, then its reads by the time from the write to the read, with the
+/// share that missed the write as a bar and in numbers: the window of eventual consistency.
+fn read_model_figures(out: &mut String, name: &str, r: &broker::ReadModelReport) {
+    let c = &r.counts;
+    let _ = write!(out, r#"<h3>Read model {name}</h3><dl class="figures">"#);
+    let shown = &r.visible_after_ms;
+    for (label, value) in [
+        ("Rows", thousands(u64::from(r.rows))),
+        ("Rows behind the write side", thousands(u64::from(r.rows_behind))),
+        ("Reads", thousands(u64::from(c.reads))),
+        ("Reads that missed their write", thousands(u64::from(c.missed_own_write))),
+        ("Reads sent to the write side", thousands(u64::from(c.routed))),
+        ("Shown after its write, p50", millis(shown.p50, shown.samples)),
+        ("Shown after its write, p99", millis(shown.p99, shown.samples)),
+    ] {
+        let _ = write!(out, r#"<div class="figure"><dt>{label}</dt><dd>{value}</dd></div>"#);
+    }
+    out.push_str("</dl>");
+    if c.reads == 0 {
+        return;
+    }
+    let _ = write!(
+        out,
+        r#"<table class="age-chart"><caption>Reads of {name} that missed their write, by time since the write</caption><tr><th scope="col">Since the write</th><th scope="col">Reads</th><th scope="col">Missed</th></tr>"#
+    );
+    let mut from = 0;
+    for b in r.by_age.iter() {
+        let span = match b.under_ms {
+            Some(to) if from == 0 => format!("under {} ms", thousands(to)),
+            Some(to) => format!("{}–{} ms", thousands(from), thousands(to)),
+            None => format!("{} ms or more", thousands(from)),
+        };
+        from = b.under_ms.unwrap_or(from);
+        if b.reads == 0 {
+            continue;
+        }
+        let share = u64::from(b.missed) * 100 / u64::from(b.reads);
+        let _ = write!(
+            out,
+            r#"<tr><th scope="row">{span}</th><td>{}</td><td><span class="bar" style="width:{}px" aria-hidden="true"></span>{} ({share}%)</td></tr>"#,
+            b.reads,
+            share * 3 / 5,
+            b.missed
+        );
+    }
+    out.push_str("</table>");
 }
 
 /// The first message of the flow a verdict line is about, if it is about one.
@@ -166,5 +218,28 @@ fn render_outcome(o: &Outcome, p: &OutcomePanelProps) -> Html {
             { Html::from_html_unchecked(verdict_list(o, p.selected).into()) }
             { Html::from_html_unchecked(figures(o).into()) }
         </>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The lag lesson's reads, by the time since the write: most miss in the first 50 ms, none
+    /// after a second; each bar carries its numbers in words.
+    #[test]
+    fn a_read_models_reads_are_charted_by_time_since_the_write() {
+        let json =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/read-model-lag.json")).unwrap();
+        let mut sim = broker::load(&json).unwrap();
+        sim.run_to_end();
+        let html = figures(&sim.outcome());
+        assert!(html.contains("<h3>Read model my-orders</h3>"), "{html}");
+        assert!(html.contains("<dt>Reads that missed their write</dt><dd>46</dd>"), "{html}");
+        assert!(html.contains("<caption>Reads of my-orders that missed their write, by time since the write</caption>"));
+        let rows = html.matches(r#"<tr><th scope="row">"#).count();
+        assert!((2..=9).contains(&rows), "{html}");
+        assert!(html.contains(r#"<th scope="row">under 50 ms</th>"#), "{html}");
+        assert!(!html.contains("1,000 ms or more"), "no read comes a second after its write: {html}");
     }
 }
