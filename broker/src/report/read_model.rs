@@ -79,8 +79,10 @@ impl ReadModelReport {
         None
     }
 
-    /// The verdict's sentences about this read model.
-    pub fn lines(&self, name: &str) -> Vec<String> {
+    /// The verdict's sentences about this read model; `ended`: the run is over (else the
+    /// table is held to the truth of this moment).
+    pub fn lines(&self, name: &str, ended: bool) -> Vec<String> {
+        let when = if ended { "at the end" } else { "now" };
         let c = &self.counts;
         let mut lines = Vec::new();
         if c.reads > 0 {
@@ -140,7 +142,7 @@ impl ReadModelReport {
         };
         if self.rows > 0 && self.rows_behind == 0 {
             lines.push(format!(
-                "{name}: all {} match the write side at the end{rebuilt}.",
+                "{name}: all {} match the write side {when}{rebuilt}.",
                 plural(u64::from(self.rows), "row", "rows")
             ));
         }
@@ -150,7 +152,7 @@ impl ReadModelReport {
                 None => "is not in the table".to_string(),
             };
             lines.push(format!(
-                "{name}: {} behind the write side at the end{rebuilt}; {} {shows} where the write side has {} (version {}).",
+                "{name}: {} behind the write side {when}{rebuilt}; {} {shows} where the write side has {} (version {}).",
                 plural(u64::from(self.rows_behind), "row is", "rows are"),
                 first.key,
                 first.truth.event_type,

@@ -211,7 +211,7 @@ pub fn verdict(sim: &Simulation, o: &Outcome, noted: &Noted) -> Vec<Line> {
     }
 
     for (name, r) in &o.read_models {
-        lines.extend(r.lines(name).into_iter().map(|l| (l, Vec::new())));
+        lines.extend(r.lines(name, sim.now() >= sim.end()).into_iter().map(|l| (l, Vec::new())));
     }
 
     // Duplicate effects, in business words: "order-42: \"charge card\" happened 2 times".
