@@ -62,7 +62,7 @@ pub use report::outcome::{Latency, MessageOutcome, MsgName, Outcome, OutcomeBuil
 pub use report::read_model::{AgeBucket, ReadModelReport};
 pub use report::snapshot::{NodeSnapshot, Snapshot, TableSnapshot};
 pub use report::token::{Place, Token};
-pub use report::verdict::thousands;
+pub use report::verdict::{plural, thousands};
 pub use saga::SagaCounts;
 pub use scenario::limits::*;
 pub use scenario::link;

@@ -209,6 +209,16 @@ pub const PARTITION_LINE: f64 = 17.0;
 /// The most rows a read model's table shows under its box (after its header).
 pub const TABLE_ROWS: usize = 5;
 
+/// How wide a node's drawing is: its box, or a read model's table under it when that is
+/// wider (24 characters of 13-unit monospace).
+pub fn width(n: &Value) -> f64 {
+    if node_kind(n) == "read_model" {
+        190.0
+    } else {
+        NODE_W
+    }
+}
+
 /// The words on a wire: its binding key and its delay ("key order.*, 20 ms").
 pub fn wire_label(w: &Value) -> String {
     let mut parts = Vec::new();
@@ -451,8 +461,9 @@ pub fn add_wire(doc: &mut Value, from: &str, to: &str) -> Result<usize, String> 
         return Err(format!("{from} is already wired to {to}."));
     }
     // A consumer wired onwards is a service: one outgoing wire, and a first rule if it has
-    // none, so that it publishes something at once.
-    let first_rule = ka == "consumer" && service::rules(a).is_empty();
+    // none, so that it publishes something at once. Wired to a read model it is a projection,
+    // which publishes nothing.
+    let first_rule = ka == "consumer" && kb != "read_model" && service::rules(a).is_empty();
     if ka == "consumer" {
         if let Some(w) = wires(doc).iter().find(|w| wire_ends(w).0 == from) {
             return Err(format!(

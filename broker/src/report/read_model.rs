@@ -137,8 +137,8 @@ impl ReadModelReport {
         }
         let rebuilt = match c.rebuilds {
             0 => String::new(),
-            1 => " after a rebuild".to_string(),
-            n => format!(" after {n} rebuilds"),
+            1 => " (rebuilt once)".to_string(),
+            n => format!(" (rebuilt {n} times)"),
         };
         if self.rows > 0 && self.rows_behind == 0 {
             lines.push(format!(

@@ -72,7 +72,7 @@ pub fn stopped_early(sim: &Simulation, limit: Limit, published: u64) -> String {
     }
 }
 
-pub(crate) fn plural(n: u64, one: &str, many: &str) -> String {
+pub fn plural(n: u64, one: &str, many: &str) -> String {
     if n == 1 {
         format!("1 {one}")
     } else {

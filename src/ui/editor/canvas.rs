@@ -14,7 +14,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use broker::decimal::{plain, Plain};
-use broker::NodeSnapshot;
+use broker::{plural, NodeSnapshot};
 use serde_json::Value;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, PointerEvent};
@@ -402,7 +402,7 @@ pub fn canvas(
         };
         // A consumer sends too: wired onwards, it is a service.
         let sends = matches!(kind.as_str(), "producer" | "exchange" | "queue" | "topic" | "consumer");
-        let receives = matches!(kind.as_str(), "exchange" | "queue" | "topic" | "consumer");
+        let receives = matches!(kind.as_str(), "exchange" | "queue" | "topic" | "consumer" | "read_model");
         html! {
             <g key={format!("n-{id}")} class={crate::ui::class_list(&["node", &format!("kind-{shown} state-{state_word}"), if selected { "selected" } else { "" }, if problem { "problem" } else { "" }, if flowing { "in-flow" } else { "" }])}
                transform={format!("translate({} {})", Plain(x), Plain(y))} data-node={id.clone()} tabindex="0" role="button"
@@ -598,7 +598,7 @@ fn status_lines(kind: &str, s: Option<&NodeSnapshot>) -> Vec<String> {
         "topic" => vec![format!("{} records kept", n(s.ready))],
         "read_model" => match &s.table {
             Some(t) => vec![
-                format!("{} rows · {} behind", thousands(u64::from(t.rows)), thousands(u64::from(t.behind))),
+                format!("{} · {} behind", plural(u64::from(t.rows), "row", "rows"), thousands(u64::from(t.behind))),
                 format!(
                     "{} reads · {} missed",
                     thousands(u64::from(t.counts.reads)),
@@ -653,13 +653,13 @@ fn table_lines(s: Option<&NodeSnapshot>) -> Vec<String> {
     if t.recent.is_empty() {
         return Vec::new();
     }
-    let mut out = vec![format!("{:<10} {:<5} truth", "key", "table")];
+    let mut out = vec![format!("{:<9} {:<4} truth", "key", "table")];
     for r in t.recent.iter().take(doc::TABLE_ROWS) {
         let key =
-            if r.key.chars().count() > 10 { r.key.chars().take(9).chain(['…']).collect() } else { r.key.clone() };
+            if r.key.chars().count() > 9 { r.key.chars().take(8).chain(['…']).collect() } else { r.key.clone() };
         let shows = r.shows.as_ref().map_or("—".to_string(), |v| format!("v{}", v.version));
         let behind = r.shows.as_ref().map_or(0, |v| v.version) < r.truth.version;
-        out.push(format!("{key:<10} {shows:<5} v{}{}", r.truth.version, if behind { BEHIND } else { "" }));
+        out.push(format!("{key:<9} {shows:<4} v{}{}", r.truth.version, if behind { BEHIND } else { "" }));
     }
     out
 }
@@ -787,13 +787,13 @@ mod tests {
         sim.advance_to(broker::SimTime::from_ms(150));
         let snap = sim.node_snapshots();
         let face = Face::of("read_model", snap.iter().find(|s| s.id == "view"));
-        assert_eq!(face.lines, ["1 rows · 1 behind", "0 reads · 0 missed"]);
-        assert_eq!(face.partitions, ["key        table truth", "order-1    v1    v3 behind"]);
+        assert_eq!(face.lines, ["1 row · 1 behind", "0 reads · 0 missed"]);
+        assert_eq!(face.partitions, ["key       table truth", "order-1   v1   v3 behind"]);
         sim.run_to_end();
         let snap = sim.node_snapshots();
         let face = Face::of("read_model", snap.iter().find(|s| s.id == "view"));
-        assert_eq!(face.partitions[1], "order-1    v3    v3");
-        assert!(face.label("read_model", "view").starts_with("Read model view: 1 rows · 0 behind"));
+        assert_eq!(face.partitions[1], "order-1   v3   v3");
+        assert!(face.label("read_model", "view").starts_with("Read model view: 1 row · 0 behind"));
     }
 
     #[test]

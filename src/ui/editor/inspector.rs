@@ -171,6 +171,16 @@ fn unit_suffix(label: &str, unit: &str) -> String {
     }
 }
 
+/// Whether every projection of read model `id` reads a topic (none when it has none).
+fn projections_read(d: &Value, id: &str) -> Option<bool> {
+    let sources: Vec<Option<String>> = doc::wires(d)
+        .iter()
+        .filter(|w| doc::wire_ends(w).1 == id)
+        .map(|w| consumer_source(d, doc::wire_ends(w).0))
+        .collect();
+    (!sources.is_empty()).then(|| sources.iter().all(|s| s.as_deref() == Some("topic")))
+}
+
 /// The kind of node a consumer reads from ("queue" or "topic"), if it is wired.
 fn consumer_source(d: &Value, id: &str) -> Option<String> {
     let w = doc::wires(d).iter().find(|w| doc::wire_ends(w).1 == id)?;
@@ -190,7 +200,12 @@ fn node_settings(
         let (from, to) = doc::wire_ends(w);
         from == id && doc::find_node(&state.doc, to).is_some_and(|(_, n)| doc::node_kind(n) == "read_model")
     });
+    // A projection publishes nothing and sends no requests: those settings would make it
+    // something else.
+    let other_output =
+        |f: &Field| projects && ["/publish", "/requests", "/orchestrates"].iter().any(|p| f.path.starts_with(p));
     let applies = |f: &Field| match (f.applies, source.as_deref()) {
+        _ if other_output(f) => false,
         ("any", _) => true,
         ("projection", _) => projects,
         (want, Some(src)) => want == src,
@@ -228,7 +243,7 @@ fn node_settings(
     let wire_to = wire_to(state, id, &kind, chosen);
     let steps = node.get("orchestrates").map(saga_steps);
     let shown_kind = service::shown_kind(node);
-    let rules = matches!(shown_kind, "consumer" | "service").then(|| add_rule(state, id, node));
+    let rules = (matches!(shown_kind, "consumer" | "service") && !projects).then(|| add_rule(state, id, node));
     let shown = doc::kind_label(shown_kind);
     let d = state.dispatcher();
     html! {
@@ -369,6 +384,10 @@ fn node_now_controls(state: &UseReducerHandle<AppState>, id: &str, kind: &str) -
                 <button type="button" onclick={act(object([("redrive", object([("dlq", Value::from(id))]))]))}>{ "Redrive its dead letters now" }</button>
                 <p class="field-help">{ format!("Each goes back to the queue it died in; recorded in the action script at {at}.") }</p>
             </div>
+        },
+        // A rebuild replays topics: a projection that reads a queue has nothing to replay.
+        "read_model" if projections_read(&state.doc, id) != Some(true) => html! {
+            <p class="field-help now">{ "A rebuild replays the projections' topics from the start: wire a projection that reads a topic to rebuild this table." }</p>
         },
         "read_model" => html! {
             <div class="now">
