@@ -38,6 +38,7 @@
 mod compile;
 mod consumer;
 pub mod decimal;
+pub mod expect;
 mod model;
 mod producer;
 mod queue;

@@ -19,8 +19,9 @@ use serde_json::Value;
 use crate::model::doc;
 use crate::model::presets::{self, PRESETS};
 
-/// Fields a lesson ships with that a link leaves out when they are unchanged.
-const NARRATION: [&str; 3] = ["title", "description", "lesson"];
+/// Fields a lesson ships with that a link leaves out when they are unchanged: its narration,
+/// and the promises `brokerlab test` checks (`expect`).
+const NARRATION: [&str; 4] = ["title", "description", "lesson", "expect"];
 
 /// A lesson's file as shipped, if it is on hand.
 fn shipped(preset: Option<usize>) -> Option<Value> {

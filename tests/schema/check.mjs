@@ -330,7 +330,22 @@ mustReject.push(
   ["a rebuild with a misspelt field", edit((s) => { readModel(s); s.actions.push({ at_ms: 100, rebuild: { read_modle: "view" } }); })],
 );
 
+mustReject.push(
+  ["an expectation with two comparisons", edit((s) => (s.expect = [{ measure: "lost", equals: 0, at_most: 1 }]))],
+  ["an expectation with no comparison", edit((s) => (s.expect = [{ measure: "lost" }]))],
+  ["an expectation of an unknown measure", edit((s) => (s.expect = [{ measure: "charged", equals: 1 }]))],
+  ["a negative expectation", edit((s) => (s.expect = [{ measure: "lost", at_least: -1 }]))],
+  ["an unknown fate", edit((s) => (s.expect = [{ message: "p-1", fate: "eaten" }]))],
+  ["an empty verdict expectation", edit((s) => (s.expect = [{ verdict: "" }]))],
+  ["guarantees that may hold", edit((s) => (s.expect = [{ guarantees: "maybe" }]))],
+  ["expect that is not a list", edit((s) => (s.expect = { measure: "lost", equals: 0 }))],
+);
+
 const mustAccept = [
+  ["every kind of expectation", edit((s) => (s.expect = [
+    { measure: "lost", equals: 0 }, { measure: "effects", key: "order-2", at_most: 2 }, { measure: "retries", at_least: 1 },
+    { message: "p-3", fate: "dead_lettered" }, { verdict: "order-2" }, { verdict: ["order-2", "lost"] }, { guarantees: "broken" },
+  ]))],
   ["a read model without readers", edit((s) => readModel(s))],
   ["a read model with readers null", edit((s) => readModel(s, null))],
   ["a read model, its readers and a checking projection", edit((s) => {

@@ -6,6 +6,7 @@
 //! brokerlab link SCENARIO.json [--preset SLUG]
 //! brokerlab unpack LINK|-
 //! brokerlab partition KEY --partitions N
+//! brokerlab test PATH... [--seeds 1,2,3|1..20] [--format tap|junit]
 //! ```
 //!
 //! `run` prints a table for people, or with `--json` one JSON object (a contract: see the
@@ -17,7 +18,11 @@
 //! `unpack` turn a scenario file into a share link's fragment and back. Bad input exits with
 //! status 2 and one line per problem, naming the field. A scenario file is read up to the
 //! format's 2 MiB and no further, and `unpack -` reads standard input up to a cap too: more
-//! than that is refused without being read.
+//! than that is refused without being read. `test` runs scenario files (a folder's `*.json`
+//! files, in name order) and checks each one's expectations (`"expect"`, see
+//! `docs/scenario-format.md`), with its own seed or each of `--seeds`; it prints TAP or JUnit XML
+//! on stdout and a summary on stderr, and exits 1 when an expectation fails, 2 when a file
+//! cannot be read or run.
 
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
@@ -67,6 +72,19 @@ enum Cmd {
         /// The link: the part after #, a whole address, or - to read it from standard input.
         link: String,
     },
+    /// Run scenarios and check what each one expects of its outcome ("expect"), for a
+    /// course's CI: TAP or JUnit XML on stdout, a summary on stderr.
+    Test {
+        /// Scenario files, or folders of them (every .json file in a folder, in name order).
+        #[arg(required = true)]
+        paths: Vec<String>,
+        /// Run each scenario with each of these seeds instead of its own: "1,2,3" or "1..20".
+        #[arg(long, allow_hyphen_values = true)]
+        seeds: Option<String>,
+        /// "tap" (TAP version 13) or "junit" (JUnit XML).
+        #[arg(long, default_value = "tap")]
+        format: String,
+    },
     /// Print the partition Kafka's default partitioner picks for a key.
     Partition {
         /// The record key, hashed as its UTF-8 bytes (what Kafka's StringSerializer writes).
@@ -93,6 +111,7 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Cmd::Run { scenario, seed, until_ms, trace, json } => run(&scenario, seed, until_ms, trace, json),
+        Cmd::Test { paths, seeds, format } => test(&paths, seeds.as_deref(), &format),
         Cmd::Check { scenario } => match load(&scenario) {
             Ok(_) => {
                 println!("{scenario}: ok");
@@ -193,6 +212,111 @@ fn unpack(link: &str) -> ExitCode {
     }
 }
 
+/// The most seeds one `test` runs each scenario with.
+const MAX_SEEDS: u64 = 1_000;
+
+/// "1,2,3" or "1..20" (both ends included), at most `MAX_SEEDS` of them.
+fn parse_seeds(text: &str) -> Result<Vec<u64>, String> {
+    let bad = || format!("--seeds {text:?}: give seeds as \"1,2,3\" or a range \"1..20\", at most {MAX_SEEDS}");
+    let seeds: Vec<u64> = match text.split_once("..") {
+        Some((a, b)) => {
+            let (a, b) = (a.trim().parse::<u64>().map_err(|_| bad())?, b.trim().parse::<u64>().map_err(|_| bad())?);
+            if b < a || b - a >= MAX_SEEDS {
+                return Err(bad());
+            }
+            (a..=b).collect()
+        }
+        None => text.split(',').map(|s| s.trim().parse::<u64>().map_err(|_| bad())).collect::<Result<_, _>>()?,
+    };
+    if seeds.is_empty() || seeds.len() as u64 > MAX_SEEDS {
+        return Err(bad());
+    }
+    Ok(seeds)
+}
+
+/// The scenario files a path names: the file itself, or a folder's `*.json` files in name order.
+fn scenario_files(path: &str) -> Vec<String> {
+    let Ok(dir) = std::fs::read_dir(path) else { return vec![path.to_string()] };
+    let mut files: Vec<String> = dir
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "json"))
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    files
+}
+
+/// A scenario for `test`: its seed, model and expectations, or every problem in words.
+fn load_for_test(file: &str) -> Result<(u64, Model, Vec<broker::expect::Expectation>), Vec<String>> {
+    let lines = |ps: Vec<broker::Problem>| ps.iter().map(|p| p.to_string()).collect::<Vec<String>>();
+    let cap = broker::scenario::MAX_SCENARIO_BYTES;
+    let bytes =
+        std::fs::File::open(file).map_err(Unread::Failed).and_then(|f| read_capped(f, cap)).map_err(|e| match e {
+            Unread::TooLarge => vec![format!("larger than the {cap} bytes Brokerlab reads")],
+            Unread::Failed(e) => vec![format!("cannot read: {e}")],
+        })?;
+    let text = String::from_utf8(bytes).map_err(|_| vec!["not UTF-8 text".to_string()])?;
+    let scenario = broker::Scenario::from_json(&text).map_err(lines)?;
+    let model = broker::validate(&scenario).map_err(lines)?;
+    let expectations = broker::expect::read(&scenario.expect).map_err(lines)?;
+    Ok((scenario.seed, model, expectations))
+}
+
+/// `brokerlab test`: each file run with each seed, its expectations checked.
+fn test(paths: &[String], seeds: Option<&str>, format: &str) -> ExitCode {
+    use broker::expect::report::{self, Case};
+    if !matches!(format, "tap" | "junit") {
+        eprintln!("--format {format:?}: \"tap\" or \"junit\"");
+        return ExitCode::from(2);
+    }
+    let seeds = match seeds.map(parse_seeds).transpose() {
+        Ok(s) => s,
+        Err(why) => {
+            eprintln!("{why}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut cases = Vec::new();
+    for file in paths.iter().flat_map(|p| scenario_files(p)) {
+        let problem_case = |problems: Vec<String>| Case { file: file.clone(), seed: 0, checked: Vec::new(), problems };
+        let loaded = load_for_test(&file);
+        let (own_seed, model, expectations) = match loaded {
+            Ok(l) => l,
+            Err(problems) => {
+                cases.push(problem_case(problems));
+                continue;
+            }
+        };
+        for &seed in seeds.as_deref().unwrap_or(&[own_seed]) {
+            let mut sim = Simulation::with_seed(model.clone(), seed);
+            let mut entries = Vec::new();
+            let mut broken = 0;
+            while sim.step() {
+                if sim.pending_trace().len() >= 4096 {
+                    sim.drain_trace_into(&mut entries);
+                    broken += entries.iter().filter(|e| broker::breach(sim.model(), e).is_some()).count();
+                }
+            }
+            sim.advance_to(sim.end());
+            sim.drain_trace_into(&mut entries);
+            broken += entries.iter().filter(|e| broker::breach(sim.model(), e).is_some()).count();
+            let outcome = sim.outcome();
+            let checked = expectations.iter().map(|e| e.check(&outcome, broken)).collect();
+            cases.push(Case { file: file.clone(), seed, checked, problems: Vec::new() });
+        }
+    }
+    let text = if format == "junit" { report::junit(&cases) } else { report::tap(&cases) };
+    print!("{text}");
+    eprintln!("{}", report::summary(&cases));
+    if cases.iter().any(|c| !c.problems.is_empty()) {
+        ExitCode::from(2)
+    } else if cases.iter().any(|c| c.checked.iter().any(|x| !x.passed)) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
 fn parse_partitions(text: &str) -> Option<u32> {
     text.parse::<u32>().ok().filter(|n| (1..=MAX_PARTITIONS).contains(n))
 }
@@ -250,7 +374,12 @@ fn read_capped(source: impl io::Read, cap: usize) -> Result<Vec<u8>, Unread> {
 /// Validates a scenario's text, printing every problem and how many; `Err` carries the exit
 /// code.
 fn check(path: &str, text: &str) -> Result<Model, ExitCode> {
-    let problems = match broker::load_model(text) {
+    // The scenario, then what it expects of its outcome (which the page does not read).
+    let checked = broker::load_model(text).and_then(|model| {
+        let scenario = broker::Scenario::from_json(text)?;
+        broker::expect::read(&scenario.expect).map(|_| model)
+    });
+    let problems = match checked {
         Ok(model) => return Ok(model),
         Err(p) => p,
     };

@@ -217,7 +217,7 @@ impl Question {
 }
 
 impl Measure {
-    fn read(v: &Value, at: &At) -> Read<Measure> {
+    pub(crate) fn read(v: &Value, at: &At) -> Read<Measure> {
         choice(v, at, &Measure::ALL.map(Measure::name), &Measure::ALL)
     }
 }

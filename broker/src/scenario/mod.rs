@@ -94,6 +94,10 @@ pub struct Scenario {
     /// What ends a flow, for the outcome's account of each one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub flows: Option<FlowsSpec>,
+    /// What the outcome must be, for `brokerlab test`: kept as written, read by
+    /// `crate::expect` (the page carries no reader for it).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub expect: Vec<Value>,
 }
 
 pub fn default_seed() -> u64 {
@@ -211,6 +215,7 @@ impl Scenario {
         let nodes = read_items(node_values, &root.key("nodes"), read_node, &mut problems);
         let wires = read_items(wire_values, &root.key("wires"), read_wire, &mut problems);
         let actions = read_items(action_values, &root.key("actions"), read_action, &mut problems);
+        let expect = items_at(top, "expect", None, &mut problems).to_vec();
         let lesson = match top.get("lesson") {
             None | Some(Value::Null) => None,
             Some(v) if !v.is_object() => {
@@ -239,6 +244,7 @@ impl Scenario {
             actions,
             view,
             flows,
+            expect,
         })
     }
 
@@ -274,8 +280,20 @@ fn read_items<T>(items: &[Value], at: &At, read: fn(&Value, &At) -> Read<T>, pro
 }
 
 /// Every key a scenario's top level may hold.
-const TOP_FIELDS: [&str; 11] =
-    ["version", "title", "description", "lesson", "seed", "duration_ms", "nodes", "wires", "actions", "view", "flows"];
+const TOP_FIELDS: [&str; 12] = [
+    "version",
+    "title",
+    "description",
+    "lesson",
+    "seed",
+    "duration_ms",
+    "nodes",
+    "wires",
+    "actions",
+    "view",
+    "flows",
+    "expect",
+];
 
 /// The title, description, seed, duration, view and flows.
 #[allow(clippy::type_complexity)]

@@ -452,3 +452,50 @@ fn nothing_raw_from_the_file_reaches_the_terminal() {
         );
     }
 }
+
+/// `brokerlab test`: every shipped lesson keeps its promises; a failed expectation exits 1
+/// and says what the run had; a scenario that cannot run exits 2; seeds and JUnit XML.
+#[test]
+fn test_runs_scenarios_and_checks_their_expectations() {
+    let dir = common::scenarios_dir().to_string_lossy().into_owned();
+    let out = brokerlab(&["test", &dir]);
+    let tap = String::from_utf8(out.stdout).unwrap();
+    let summary = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{tap}{summary}");
+    assert!(tap.starts_with("TAP version 13\n1.."), "{tap}");
+    assert!(!tap.contains("not ok"), "{tap}");
+    let lessons = common::scenarios().len();
+    assert!(summary.starts_with(&format!("{lessons} scenario runs, ")), "{summary}");
+    assert!(summary.ends_with(" 0 failed.\n"), "{summary}");
+
+    // A promise the run does not keep, over three seeds, as JUnit XML.
+    let mut v: serde_json::Value = serde_json::from_str(&common::scenario("crash-at-most-once")).unwrap();
+    v["expect"] = serde_json::json!([{"measure": "lost", "equals": 0}, {"guarantees": "hold"}, {"measure": "published", "at_least": 1}]);
+    let file = temp_file("expect-fails.json", &v.to_string());
+    let out = brokerlab(&["test", &file, "--seeds", "1..3", "--format", "junit"]);
+    let xml = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{xml}");
+    assert_eq!(xml.matches("<testsuite ").count(), 3, "{xml}");
+    assert!(xml.contains("(seed 2)\" tests=\"3\""), "{xml}");
+    assert!(xml.contains("name=\"lost is 0\">\n      <failure message=\"it is "), "{xml}");
+    assert!(xml.contains("<testcase classname=") && xml.contains("name=\"published is at least 1\"/>"), "{xml}");
+
+    // Bad input: a damaged expectation, a missing file, bad flags.
+    v["expect"] = serde_json::json!([{"measure": "lost", "equals": -1}]);
+    let file = temp_file("expect-damaged.json", &v.to_string());
+    let out = brokerlab(&["test", &file, "no-such-file.json"]);
+    let tap = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(2), "{tap}");
+    let checked = brokerlab(&["check", &file]);
+    assert_eq!(checked.status.code(), Some(2));
+    assert!(String::from_utf8(checked.stderr).unwrap().contains("expect[0].equals"));
+    assert!(tap.contains("not ok 1 - ") && tap.contains("expect[0].equals"), "{tap}");
+    assert!(tap.contains("no-such-file.json: can be run\n  ---\n  message: |\n    cannot read: "), "{tap}");
+    for flags in [&["--seeds", "5..1"][..], &["--seeds", "x"], &["--seeds", "1..5000"], &["--format", "xml"]] {
+        let mut args = vec!["test", &dir];
+        args.extend_from_slice(flags);
+        let out = brokerlab(&args);
+        assert_eq!(out.status.code(), Some(2), "{flags:?}");
+        assert!(String::from_utf8(out.stderr).unwrap().contains(flags[0]), "{flags:?}");
+    }
+}

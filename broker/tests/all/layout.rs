@@ -24,6 +24,7 @@ const CORE: &[(&str, &[&str])] = &[
     ("saga", &["scenario", "model", "sim"]),
     ("read_model", &["scenario", "model", "sim"]),
     ("report", &["scenario", "model", "sim", "queue", "topic", "producer", "consumer", "saga", "read_model"]),
+    ("expect", &["scenario", "model", "sim", "report"]),
 ];
 const CORE_LEAVES: &[&str] = &["sort", "sorted_map", "decimal"];
 
