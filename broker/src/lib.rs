@@ -35,6 +35,7 @@
 //! and the folders behind it are private to the crate (`docs/architecture.md` maps them).
 //! The file format (`scenario`) is public whole, since the app edits scenarios as documents.
 
+pub mod asyncapi;
 mod compile;
 mod consumer;
 pub mod decimal;

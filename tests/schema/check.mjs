@@ -3,12 +3,17 @@
 //   (a) every scenarios/*.json, and the complete examples in docs/scenario-format.md, must
 //       validate against the schema;
 //   (b) a set of deliberately broken scenarios must be refused by it, and a few valid edge
-//       cases (from the reader's point of view) must be accepted.
+//       cases (from the reader's point of view) must be accepted;
+//   (c) every scenario's AsyncAPI export (`brokerlab asyncapi export`) must validate against
+//       the official AsyncAPI 3.0.0 JSON Schema (the @asyncapi/specs package).
 //
 // Run from anywhere: `node tests/schema/check.mjs`. Exits non-zero on any failure and ends
 // with a "N passed, N failed" line.
 
-import { readFileSync, readdirSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import AjvDraft07 from "ajv";
+import asyncapiSpecs from "@asyncapi/specs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import Ajv2020 from "ajv/dist/2020.js";
@@ -475,6 +480,53 @@ for (const [what, doc] of mustReject) {
 for (const [what, doc] of mustAccept) {
   if (validate(doc)) ok(`accepts: ${what}`);
   else fail(`accepts: ${what}`, describe(validate.errors));
+}
+
+// (c) AsyncAPI: the command line's export of every scenario, against the official schema.
+{
+  const built = ["debug", "release"].map((p) => join(root, "target", p, "brokerlab")).find((p) => existsSync(p));
+  const exportOf = (file, yaml) => {
+    const args = ["asyncapi", "export", file, ...(yaml ? ["--yaml"] : [])];
+    return built
+      ? execFileSync(built, args, { encoding: "utf8" })
+      : execFileSync("cargo", ["run", "-q", "-p", "broker", "--", ...args], { cwd: root, encoding: "utf8" });
+  };
+  // The schema uses formats (uri, email, ...) that this check does not need to judge.
+  // The bundled schema carries its own copy of the draft-07 meta-schema: Ajv adds none of its own.
+  const ajv07 = new AjvDraft07({ strict: false, allErrors: true, validateFormats: false, meta: false, validateSchema: false });
+  const validateAsyncapi = ajv07.compile(asyncapiSpecs.schemas["3.0.0"]);
+  for (const name of readdirSync(scenarioDir).filter((f) => f.endsWith(".json")).sort()) {
+    const what = `AsyncAPI 3.0.0 export of scenarios/${name}`;
+    let doc;
+    try {
+      doc = JSON.parse(exportOf(join(scenarioDir, name), false));
+    } catch (e) {
+      fail(what, [String(e.message ?? e)]);
+      continue;
+    }
+    if (validateAsyncapi(doc)) ok(what);
+    else fail(what, describe(validateAsyncapi.errors).slice(0, 12));
+  }
+  // The official schema judges: a document without info, or with an operation that neither
+  // sends nor receives, is refused.
+  const sample = JSON.parse(exportOf(join(scenarioDir, "work-queue.json"), false));
+  const broken = [
+    ["without info", { ...sample, info: undefined }],
+    ["with an operation that publishes", { ...sample, operations: { x: { action: "publish", channel: { $ref: "#/channels/work" } } } }],
+  ];
+  for (const [what, doc] of broken) {
+    if (validateAsyncapi(JSON.parse(JSON.stringify(doc)))) fail(`AsyncAPI schema refuses a document ${what}`, ["accepted"]);
+    else ok(`AsyncAPI schema refuses a document ${what}`);
+  }
+  // The YAML export is the same document: each of its scalars is JSON's text.
+  const yaml = exportOf(join(scenarioDir, "request-reply-timeout.json"), true);
+  const json = JSON.parse(exportOf(join(scenarioDir, "request-reply-timeout.json"), false));
+  const lines = yaml.trimEnd().split("\n");
+  if (lines[0] === 'asyncapi: "3.0.0"' && lines.some((l) => l.trim() === '$ref: "#/channels/payments"') && json.asyncapi === "3.0.0") {
+    ok("AsyncAPI YAML export starts with the version and keeps the references");
+  } else {
+    fail("AsyncAPI YAML export starts with the version and keeps the references", lines.slice(0, 5));
+  }
 }
 
 console.log(`${passed} passed, ${failed} failed`);

@@ -7,6 +7,7 @@
 //! brokerlab unpack LINK|-
 //! brokerlab partition KEY --partitions N
 //! brokerlab test PATH... [--seeds 1,2,3|1..20] [--format tap|junit]
+//! brokerlab asyncapi export SCENARIO.json [--yaml]
 //! ```
 //!
 //! `run` prints a table for people, or with `--json` one JSON object (a contract: see the
@@ -22,7 +23,8 @@
 //! files, in name order) and checks each one's expectations (`"expect"`, see
 //! `docs/scenario-format.md`), with its own seed or each of `--seeds`; it prints TAP or JUnit XML
 //! on stdout and a summary on stderr, and exits 1 when an expectation fails, 2 when a file
-//! cannot be read or run.
+//! cannot be read or run. `asyncapi export` prints the scenario as an AsyncAPI 3.0 document
+//! (JSON, or YAML with `--yaml`).
 
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
@@ -85,6 +87,11 @@ enum Cmd {
         #[arg(long, default_value = "tap")]
         format: String,
     },
+    /// AsyncAPI 3.0: the scenario's channels, operations and messages.
+    Asyncapi {
+        #[command(subcommand)]
+        what: AsyncApiCmd,
+    },
     /// Print the partition Kafka's default partitioner picks for a key.
     Partition {
         /// The record key, hashed as its UTF-8 bytes (what Kafka's StringSerializer writes).
@@ -94,6 +101,17 @@ enum Cmd {
         // message instead of clap's usage error.
         #[arg(long, value_name = "N", allow_hyphen_values = true)]
         partitions: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum AsyncApiCmd {
+    /// Print the scenario as an AsyncAPI 3.0 document.
+    Export {
+        scenario: String,
+        /// YAML instead of JSON.
+        #[arg(long)]
+        yaml: bool,
     },
 }
 
@@ -112,6 +130,25 @@ fn main() -> ExitCode {
     match cli.command {
         Cmd::Run { scenario, seed, until_ms, trace, json } => run(&scenario, seed, until_ms, trace, json),
         Cmd::Test { paths, seeds, format } => test(&paths, seeds.as_deref(), &format),
+        Cmd::Asyncapi { what: AsyncApiCmd::Export { scenario, yaml } } => {
+            let text = match read_scenario(&scenario) {
+                Ok(t) => t,
+                Err(code) => return code,
+            };
+            let model = match check(&scenario, &text) {
+                Ok(m) => m,
+                Err(code) => return code,
+            };
+            // `check` has read the same text as a scenario.
+            let description = broker::Scenario::from_json(&text).map(|s| s.description).unwrap_or_default();
+            let doc = broker::asyncapi::export(&model, &description);
+            if yaml {
+                print!("{}", broker::asyncapi::yaml::write(&doc));
+            } else {
+                println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+            }
+            ExitCode::SUCCESS
+        }
         Cmd::Check { scenario } => match load(&scenario) {
             Ok(_) => {
                 println!("{scenario}: ok");

@@ -499,3 +499,20 @@ fn test_runs_scenarios_and_checks_their_expectations() {
         assert!(String::from_utf8(out.stderr).unwrap().contains(flags[0]), "{flags:?}");
     }
 }
+
+/// `brokerlab asyncapi export`: an AsyncAPI 3.0 document, as JSON or YAML; bad input exits 2.
+#[test]
+fn asyncapi_export_writes_the_scenario_as_a_document() {
+    let out = brokerlab(&["asyncapi", "export", &scenario_path("order-orchestration")]);
+    assert_eq!(out.status.code(), Some(0));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["asyncapi"], "3.0.0");
+    assert!(doc["operations"].as_object().unwrap().values().all(|o| o["action"] == "send" || o["action"] == "receive"));
+    let yaml = brokerlab(&["asyncapi", "export", &scenario_path("order-orchestration"), "--yaml"]);
+    assert_eq!(yaml.status.code(), Some(0));
+    assert!(String::from_utf8(yaml.stdout).unwrap().starts_with("asyncapi: \"3.0.0\"\n"));
+    let bad = temp_file("asyncapi-bad.json", r#"{"version":1,"duration_ms":-5,"nodes":[]}"#);
+    let out = brokerlab(&["asyncapi", "export", &bad]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8(out.stderr).unwrap().contains("duration_ms"));
+}

@@ -25,6 +25,7 @@ const CORE: &[(&str, &[&str])] = &[
     ("read_model", &["scenario", "model", "sim"]),
     ("report", &["scenario", "model", "sim", "queue", "topic", "producer", "consumer", "saga", "read_model"]),
     ("expect", &["scenario", "model", "sim", "report"]),
+    ("asyncapi", &["scenario", "model"]),
 ];
 const CORE_LEAVES: &[&str] = &["sort", "sorted_map", "decimal"];
 
