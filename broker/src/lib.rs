@@ -40,6 +40,7 @@ mod compile;
 mod consumer;
 pub mod decimal;
 pub mod expect;
+pub mod markup;
 mod model;
 mod producer;
 mod queue;

@@ -124,22 +124,9 @@ fn one_line(s: &str) -> String {
     s.replace(['\n', '\r'], " ").replace('#', "\\#")
 }
 
-/// Text in XML: the five characters that would end it escaped, control characters dropped.
+/// Text in XML (see `crate::markup`).
 fn xml(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\n' | '\t' => out.push(c),
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
-    }
-    out
+    crate::markup::escape(s)
 }
 
 #[cfg(test)]

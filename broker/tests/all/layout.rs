@@ -27,7 +27,7 @@ const CORE: &[(&str, &[&str])] = &[
     ("expect", &["scenario", "model", "sim", "report"]),
     ("asyncapi", &["scenario", "model"]),
 ];
-const CORE_LEAVES: &[&str] = &["sort", "sorted_map", "decimal"];
+const CORE_LEAVES: &[&str] = &["sort", "sorted_map", "decimal", "markup"];
 
 /// The app (`src/`): the document at the bottom, then the player, then the state and its
 /// reducer, then the components. `lib.rs` and `main.rs` are its root.

@@ -46,20 +46,9 @@ pub fn refocus() {
 }
 
 /// Text for markup: `&`, `<`, `>` and quotes written as entities (names come from the
-/// scenario file).
+/// scenario file); the core's, which `brokerlab test` writes its XML with.
 pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    broker::markup::escape(s)
 }
 
 /// The one listener of a view written as markup: a press on a button with `data-m` follows
