@@ -131,17 +131,11 @@ fn main() -> ExitCode {
         Cmd::Run { scenario, seed, until_ms, trace, json } => run(&scenario, seed, until_ms, trace, json),
         Cmd::Test { paths, seeds, format } => test(&paths, seeds.as_deref(), &format),
         Cmd::Asyncapi { what: AsyncApiCmd::Export { scenario, yaml } } => {
-            let text = match read_scenario(&scenario) {
-                Ok(t) => t,
+            let (scenario, model, _) = match load(&scenario) {
+                Ok(checked) => checked,
                 Err(code) => return code,
             };
-            let model = match check(&scenario, &text) {
-                Ok(m) => m,
-                Err(code) => return code,
-            };
-            // `check` has read the same text as a scenario.
-            let description = broker::Scenario::from_json(&text).map(|s| s.description).unwrap_or_default();
-            let doc = broker::asyncapi::export(&model, &description);
+            let doc = broker::asyncapi::export(&model, &scenario.description);
             if yaml {
                 print!("{}", broker::asyncapi::yaml::write(&doc));
             } else {
@@ -283,20 +277,10 @@ fn scenario_files(path: &str) -> Vec<String> {
     files
 }
 
-/// A scenario for `test`: its seed, model and expectations, or every problem in words.
-fn load_for_test(file: &str) -> Result<(u64, Model, Vec<broker::expect::Expectation>), Vec<String>> {
-    let lines = |ps: Vec<broker::Problem>| ps.iter().map(|p| p.to_string()).collect::<Vec<String>>();
-    let cap = broker::scenario::MAX_SCENARIO_BYTES;
-    let bytes =
-        std::fs::File::open(file).map_err(Unread::Failed).and_then(|f| read_capped(f, cap)).map_err(|e| match e {
-            Unread::TooLarge => vec![format!("larger than the {cap} bytes Brokerlab reads")],
-            Unread::Failed(e) => vec![format!("cannot read: {e}")],
-        })?;
-    let text = String::from_utf8(bytes).map_err(|_| vec!["not UTF-8 text".to_string()])?;
-    let scenario = broker::Scenario::from_json(&text).map_err(lines)?;
-    let model = broker::validate(&scenario).map_err(lines)?;
-    let expectations = broker::expect::read(&scenario.expect).map_err(lines)?;
-    Ok((scenario.seed, model, expectations))
+/// A scenario for `test`: read and checked, or every problem in words.
+fn load_for_test(file: &str) -> Result<Checked, Vec<String>> {
+    let text = scenario_text(file).map_err(|why| vec![why])?;
+    read_checked(&text).map_err(|ps| ps.iter().map(|p| p.to_string()).collect())
 }
 
 /// `brokerlab test`: each file run with each seed, its expectations checked.
@@ -317,26 +301,20 @@ fn test(paths: &[String], seeds: Option<&str>, format: &str) -> ExitCode {
     for file in paths.iter().flat_map(|p| scenario_files(p)) {
         let problem_case = |problems: Vec<String>| Case { file: file.clone(), seed: 0, checked: Vec::new(), problems };
         let loaded = load_for_test(&file);
-        let (own_seed, model, expectations) = match loaded {
+        let (scenario, model, expectations) = match loaded {
             Ok(l) => l,
             Err(problems) => {
                 cases.push(problem_case(problems));
                 continue;
             }
         };
-        for &seed in seeds.as_deref().unwrap_or(&[own_seed]) {
+        for &seed in seeds.as_deref().unwrap_or(&[scenario.seed]) {
             let mut sim = Simulation::with_seed(model.clone(), seed);
-            let mut entries = Vec::new();
             let mut broken = 0;
-            while sim.step() {
-                if sim.pending_trace().len() >= 4096 {
-                    sim.drain_trace_into(&mut entries);
-                    broken += entries.iter().filter(|e| broker::breach(sim.model(), e).is_some()).count();
-                }
-            }
-            sim.advance_to(sim.end());
-            sim.drain_trace_into(&mut entries);
-            broken += entries.iter().filter(|e| broker::breach(sim.model(), e).is_some()).count();
+            run_draining(&mut sim, |sim, entries| {
+                broken += entries.iter().filter(|e| broker::breach(sim.model(), e).is_some()).count();
+                true
+            });
             let outcome = sim.outcome();
             let checked = expectations.iter().map(|e| e.check(&outcome, broken)).collect();
             cases.push(Case { file: file.clone(), seed, checked, problems: Vec::new() });
@@ -359,7 +337,7 @@ fn parse_partitions(text: &str) -> Option<u32> {
 }
 
 /// Reads and validates, printing every problem; `Err` carries the exit code.
-fn load(path: &str) -> Result<Model, ExitCode> {
+fn load(path: &str) -> Result<Checked, ExitCode> {
     let text = read_scenario(path)?;
     check(path, &text)
 }
@@ -368,24 +346,22 @@ fn load(path: &str) -> Result<Model, ExitCode> {
 /// one, like /dev/zero) is refused after `MAX_SCENARIO_BYTES + 1` bytes. `Err` carries the
 /// exit code, the reason printed.
 fn read_scenario(path: &str) -> Result<String, ExitCode> {
+    scenario_text(path).map_err(|why| {
+        eprintln!("{path}: {why}");
+        ExitCode::from(2)
+    })
+}
+
+/// A scenario file's text, or why it cannot be had, in words.
+fn scenario_text(path: &str) -> Result<String, String> {
     let cap = broker::scenario::MAX_SCENARIO_BYTES;
     let read = std::fs::File::open(path).map_err(Unread::Failed).and_then(|f| read_capped(f, cap));
     match read {
-        Ok(bytes) => String::from_utf8(bytes).map_err(|_| {
-            eprintln!("{path}: not UTF-8 text");
-            ExitCode::from(2)
-        }),
+        Ok(bytes) => String::from_utf8(bytes).map_err(|_| "not UTF-8 text".to_string()),
         Err(Unread::TooLarge) => {
-            eprintln!(
-                "{path}: the file is larger than {} MiB; the most Brokerlab reads is {cap} bytes",
-                cap / (1024 * 1024)
-            );
-            Err(ExitCode::from(2))
+            Err(format!("the file is larger than {} MiB; the most Brokerlab reads is {cap} bytes", cap / (1024 * 1024)))
         }
-        Err(Unread::Failed(e)) => {
-            eprintln!("{path}: cannot read: {e}");
-            Err(ExitCode::from(2))
-        }
+        Err(Unread::Failed(e)) => Err(format!("cannot read: {e}")),
     }
 }
 
@@ -408,16 +384,22 @@ fn read_capped(source: impl io::Read, cap: usize) -> Result<Vec<u8>, Unread> {
     }
 }
 
+/// A scenario's text read once: the scenario, its model, and what it expects of its outcome
+/// (which the page does not read), or every problem.
+type Checked = (broker::Scenario, Model, Vec<broker::expect::Expectation>);
+
+fn read_checked(text: &str) -> Result<Checked, Vec<broker::Problem>> {
+    let scenario = broker::Scenario::from_json(text)?;
+    let model = broker::validate(&scenario)?;
+    let expectations = broker::expect::read(&scenario.expect)?;
+    Ok((scenario, model, expectations))
+}
+
 /// Validates a scenario's text, printing every problem and how many; `Err` carries the exit
 /// code.
-fn check(path: &str, text: &str) -> Result<Model, ExitCode> {
-    // The scenario, then what it expects of its outcome (which the page does not read).
-    let checked = broker::load_model(text).and_then(|model| {
-        let scenario = broker::Scenario::from_json(text)?;
-        broker::expect::read(&scenario.expect).map(|_| model)
-    });
-    let problems = match checked {
-        Ok(model) => return Ok(model),
+fn check(path: &str, text: &str) -> Result<Checked, ExitCode> {
+    let problems = match read_checked(text) {
+        Ok(checked) => return Ok(checked),
         Err(p) => p,
     };
     for p in &problems {
@@ -427,9 +409,29 @@ fn check(path: &str, text: &str) -> Result<Model, ExitCode> {
     Err(ExitCode::from(2))
 }
 
+/// Runs the simulation to its end, handing `each` the trace entries since the last call: every
+/// few thousand events, so that even a run whose events all happen at one instant (a tight
+/// poison loop) never holds its whole trace, and once at the end. Stops, and says false, as
+/// soon as `each` does.
+fn run_draining(sim: &mut Simulation, mut each: impl FnMut(&Simulation, &[broker::Entry]) -> bool) -> bool {
+    // One buffer for every drain (see `drain_trace_into`).
+    let mut entries = Vec::new();
+    while sim.step() {
+        if sim.pending_trace().len() >= 4096 {
+            sim.drain_trace_into(&mut entries);
+            if !each(sim, &entries) {
+                return false;
+            }
+        }
+    }
+    sim.advance_to(sim.end());
+    sim.drain_trace_into(&mut entries);
+    each(sim, &entries)
+}
+
 fn run(path: &str, seed: Option<u64>, until_ms: Option<u64>, trace: bool, json: bool) -> ExitCode {
     let model = match load(path) {
-        Ok(m) => m,
+        Ok((_, m, _)) => m,
         Err(code) => return code,
     };
     let seed = seed.unwrap_or(model.seed);
@@ -447,24 +449,13 @@ fn run(path: &str, seed: Option<u64>, until_ms: Option<u64>, trace: bool, json: 
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let mut broken: Vec<Breach> = Vec::new();
-    // One buffer for every drain (see `drain_trace_into`).
-    let mut entries = Vec::new();
     // Judges what happened since the last drain and prints it with --trace; false once stdout
     // is closed (e.g. piped into head).
-    let mut drain = |sim: &mut Simulation, out: &mut BufWriter<io::StdoutLock>| -> bool {
-        sim.drain_trace_into(&mut entries);
+    let finished = run_draining(&mut sim, |sim, entries| {
         broken.extend(entries.iter().filter_map(|e| broker::breach(sim.model(), e)));
         !trace || entries.iter().all(|e| writeln!(out, "{}", sim.trace_line(e)).is_ok())
-    };
-    // Step event by event and drain every few thousand, so that even a run whose events all
-    // happen at one instant (a tight poison loop) never holds its whole trace.
-    while sim.step() {
-        if sim.pending_trace().len() >= 4096 && !drain(&mut sim, &mut out) {
-            return ExitCode::SUCCESS;
-        }
-    }
-    sim.advance_to(sim.end());
-    if !drain(&mut sim, &mut out) {
+    });
+    if !finished {
         return ExitCode::SUCCESS;
     }
     let outcome = sim.outcome();

@@ -43,7 +43,8 @@ pub(crate) struct Row {
 }
 
 impl Row {
-    fn behind(&self) -> bool {
+    /// The table shows an older version than the write side has (or none).
+    pub(crate) fn behind(&self) -> bool {
         self.shown < self.truth
     }
 }

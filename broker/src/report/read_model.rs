@@ -43,7 +43,7 @@ pub struct AgeBucket {
 impl ReadModelReport {
     pub(crate) fn of(sim: &Simulation, s: &ReadModelState) -> ReadModelReport {
         let behind = (0..s.rows.len() as u32)
-            .filter(|&k| s.rows[k as usize].shown < s.rows[k as usize].truth)
+            .filter(|&k| s.rows[k as usize].behind())
             .take(BEHIND_EXAMPLES)
             .map(|k| sim.row_view(s, k))
             .collect();

@@ -93,7 +93,7 @@ pub fn check(sim: &Simulation, full: bool) -> Result<(), String> {
                             ));
                         }
                         rows += u32::from(r.shown > 0);
-                        behind += u32::from(r.shown < r.truth);
+                        behind += u32::from(r.behind());
                     }
                     if (rows, behind) != (t.in_table, t.behind) {
                         return Err(format!(
