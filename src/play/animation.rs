@@ -413,6 +413,14 @@ impl Animator {
                 Event::ViewRead { result: ReadResult::Stale, .. } => {
                     (MarkKind::Duplicate, "read: old version".into(), DUPLICATE_MS)
                 }
+                // Schemas: a message the reader's schema cannot read, and a deploy.
+                Event::Unreadable { writer, .. } => {
+                    (MarkKind::Duplicate, format!("can't read v{writer}"), DUPLICATE_MS)
+                }
+                Event::DeployRefused { version, .. } => {
+                    (MarkKind::Duplicate, format!("v{version} refused"), DUPLICATE_MS)
+                }
+                Event::Deployed { version } => (MarkKind::Duplicate, format!("now v{version}"), DUPLICATE_MS),
                 _ => (MarkKind::Failure, String::new(), 0.0),
             };
             if life > 0.0 {

@@ -25,6 +25,7 @@ pub const KINDS: &[(&str, &[&str])] = &[
     ("Groups", &["Rebalanced", "JoinedGroup", "LeftGroup", "OffsetsReset"]),
     ("Sagas and requests", &["SagaStarted", "SagaTimedOut", "SagaEnded", "ReplyIgnored"]),
     ("Read models", &["Projected", "ViewRead", "Rebuilt"]),
+    ("Schemas", &["Unreadable", "Deployed", "DeployRefused"]),
 ];
 
 /// The filter label an event belongs to.
@@ -175,6 +176,20 @@ pub fn describe(e: &Entry, sim: &Simulation) -> String {
         Event::Rebuilt => {
             format!("{here} was emptied to be rebuilt: its projections replay their topics from the start")
         }
+        Event::Unreadable { writer, reader } => {
+            let why = e.msg().map_or(String::new(), |m| sim.unreadable_words(m, *writer, *reader));
+            format!("{here} cannot read it: written with version {writer}, read with version {reader}: {why}")
+        }
+        Event::Deployed { version }
+            if matches!(sim.model().nodes[e.node.index()].kind, broker::NodeKind::Producer(_)) =>
+        {
+            format!("{here} deployed: it now writes version {version}")
+        }
+        Event::Deployed { version } => format!("{here} deployed: it now reads with version {version}"),
+        Event::DeployRefused { version, against, schema } => format!(
+            "the schema registry refused {here}'s version {version}: {}",
+            sim.refusal_words(*schema, *version, *against)
+        ),
     }
 }
 

@@ -79,6 +79,17 @@ impl Checker {
                 }
                 ActionKind::Rebuild { read_model } => node(self, "rebuild.read_model", read_model, &["read model"])
                     .map(|read_model| Command::Rebuild { read_model }),
+                ActionKind::Deploy { node: n, version } => {
+                    let target = node(self, "deploy.node", n, &["producer", "consumer"]);
+                    let v = self.int_range(
+                        &sub_path(&p, ".deploy.version"),
+                        *version,
+                        1,
+                        super::MAX_SCHEMA_VERSIONS as i64,
+                        "",
+                    );
+                    target.map(|node| Command::Deploy { node, version: v as u16 })
+                }
                 ActionKind::ResetOffsets { group, topic, to } => {
                     let g = groups.iter().position(|g| g.name == *group);
                     if g.is_none() {

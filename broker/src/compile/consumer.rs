@@ -8,7 +8,7 @@ use super::{article, sub_path, ByName, Checker};
 use crate::model::ids::NodeId;
 use crate::model::time::Duration;
 use crate::model::*;
-use crate::scenario::limits::{MAX_ATTEMPTS, MAX_CONCURRENCY, MAX_EVENT_TYPES};
+use crate::scenario::limits::{MAX_ATTEMPTS, MAX_CONCURRENCY, MAX_EVENT_TYPES, MAX_SCHEMA_VERSIONS};
 use crate::scenario::*;
 
 /// The consumer's effect; without a named one, its own (named after the consumer).
@@ -68,6 +68,9 @@ impl Checker {
             log: None,
             output: self.compile_output(p, s),
             projection: None,
+            reader_version: s.schema_version.map_or(0, |v| {
+                self.int_range(&sub_path(p, ".schema_version"), v, 1, MAX_SCHEMA_VERSIONS as i64, "") as u16
+            }),
         };
         for (j, f) in s.faults.iter().enumerate() {
             let fp = format!("{p}.faults[{j}]");

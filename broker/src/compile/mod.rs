@@ -16,6 +16,7 @@
 //!     5. topic consumers: groups, commits, polling      consumer.rs
 //!     6. producers whose settings need a topic          producer.rs
 //!     7. the action script                              action.rs
+//!        event schemas, and the versions named          schema.rs
 //!     8. the lesson, the view, poison keys              lesson.rs, here, consumer.rs
 //!   ──▶ Ok(Model), or Err(every Problem found)
 //! ```
@@ -33,6 +34,7 @@ mod producer;
 mod queue;
 mod read_model;
 mod saga;
+mod schema;
 #[cfg(test)]
 mod tests;
 mod text;
@@ -276,6 +278,8 @@ impl Checker {
         self.check_read_models(s, &by_name, &mut nodes);
         self.check_producer_targets(s, &nodes);
         let actions = self.compile_actions(s, &by_name, duration_ms, &groups);
+        let schemas = self.compile_schemas(s);
+        self.check_schema_versions(s, &nodes, &schemas);
         if let Some(lesson) = &s.lesson {
             self.check_lesson(lesson, &by_name, &nodes, duration_ms);
         }
@@ -293,6 +297,7 @@ impl Checker {
             nodes,
             actions,
             flows,
+            schemas,
         }
     }
 

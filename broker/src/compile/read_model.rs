@@ -105,7 +105,7 @@ impl Checker {
 }
 
 /// The queue or topic a consumer reads.
-fn input_of(nodes: &[NodeModel], consumer: NodeId) -> Option<NodeId> {
+pub(super) fn input_of(nodes: &[NodeModel], consumer: NodeId) -> Option<NodeId> {
     match &nodes[consumer.index()].kind {
         NodeKind::Consumer(cm) => cm.queue.or(cm.log.as_ref().map(|l| l.topic)),
         _ => None,
@@ -113,7 +113,7 @@ fn input_of(nodes: &[NodeModel], consumer: NodeId) -> Option<NodeId> {
 }
 
 /// Whether some of producer `p`'s events reach `input`, straight or through an exchange.
-fn producer_reaches(nodes: &[NodeModel], p: NodeId, input: NodeId) -> bool {
+pub(super) fn producer_reaches(nodes: &[NodeModel], p: NodeId, input: NodeId) -> bool {
     let NodeKind::Producer(pm) = &nodes[p.index()].kind else { return false };
     let Some(target) = pm.target.as_ref().map(|l| l.to) else { return false };
     if target == input {

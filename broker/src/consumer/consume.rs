@@ -207,7 +207,10 @@ impl Simulation {
         let w = self.consumer(consumer).works[i].clone();
         let msg = self.envs[w.env.index()].msg;
         let now = self.now.0;
-        let failure = if self.is_poison(consumer, msg) {
+        let failure = if let Some(clash) = self.unreadable(consumer, msg) {
+            self.note_unreadable(consumer, w.env, msg, clash);
+            Some(FailReason::SchemaIncompatible)
+        } else if self.is_poison(consumer, msg) {
             Some(FailReason::Poison)
         } else if self.consumer_model(consumer).downstream_outages.iter().any(|(a, b)| a.0 <= now && now < b.0) {
             Some(FailReason::DownstreamOutage)

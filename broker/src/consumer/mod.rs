@@ -38,6 +38,8 @@ pub struct ConsumerState {
     pub log: crate::consumer::poll::LogState,
     /// What it publishes, if it is a service.
     pub output: Option<Box<crate::consumer::service::ServiceState>>,
+    /// The schema version it reads with (0: each message's own), changed by a deploy.
+    pub reader_version: u16,
 }
 
 impl Default for ConsumerState {
@@ -56,6 +58,7 @@ impl Default for ConsumerState {
             away: false,
             log: crate::consumer::poll::LogState::default(),
             output: None,
+            reader_version: 0,
         }
     }
 }

@@ -50,6 +50,12 @@ pub enum Command {
     Rebuild {
         read_model: NodeId,
     },
+    /// A producer starts writing its event types with this schema version, if the registry
+    /// accepts it; a consumer starts reading with it.
+    Deploy {
+        node: NodeId,
+        version: u16,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -3,6 +3,7 @@
 
 pub mod command;
 pub mod ids;
+pub mod schema;
 pub mod time;
 
 use crate::model::ids::NodeId;
@@ -24,6 +25,8 @@ pub struct Model {
     pub groups: Vec<GroupModel>,
     /// What ends a flow, if the scenario says.
     pub flows: Option<crate::scenario::FlowsSpec>,
+    /// Event schemas and the registry.
+    pub schemas: schema::Schemas,
 }
 
 /// A consumer group: the consumers that share its name, and the topics they read.
@@ -268,6 +271,8 @@ pub struct ConsumerModel {
     pub output: Option<Box<ServiceOutput>>,
     /// Set when it is wired to a read model: a projection.
     pub projection: Option<Projection>,
+    /// The schema version it reads with at the start; 0: each message's own.
+    pub reader_version: u16,
 }
 
 /// A service's publishing side: a producer without arrivals of its own (its one target, its

@@ -36,6 +36,8 @@ pub struct ProducerState {
     /// Idempotent producer: publishes the broker refused as out of sequence, held back until
     /// an earlier record is written or given up.
     pub parked: Vec<(MsgId, EnvId)>,
+    /// The schema version it writes, changed by a deploy the registry accepts.
+    pub schema_version: u16,
 }
 
 impl ProducerState {
@@ -53,6 +55,7 @@ impl ProducerState {
             down_until: None,
             outbox: std::collections::VecDeque::new(),
             parked: Vec::new(),
+            schema_version: p.schema_version.min(u32::from(u16::MAX)) as u16,
         }
     }
 }
@@ -138,7 +141,6 @@ impl Simulation {
             return;
         }
         let key_choice = self.producer_model(producer).key_choice;
-        let schema_version = self.producer_model(producer).schema_version;
         let nkeys = match &self.nodes[producer.index()] {
             NodeState::Producer(s) => s.key_ids.len(),
             _ => unreachable!(),
@@ -166,6 +168,7 @@ impl Simulation {
             None => (None, number - 1),
         };
         let event_type = s.type_ids[key_seq as usize % s.type_ids.len()];
+        let schema_version = u32::from(s.schema_version);
         let msg = MsgId(self.msgs.len() as u32);
         self.msgs.push(Message::new(producer, number, key, key_seq, event_type, schema_version, self.now));
         self.choose_partition(producer, msg);

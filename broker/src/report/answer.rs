@@ -24,6 +24,8 @@ pub fn answer(q: &Question, o: &Outcome) -> u64 {
         Measure::OutOfOrder => o.out_of_order,
         Measure::MissedReads => o.missed_reads,
         Measure::RowsBehind => o.rows_behind,
+        Measure::Unreadable => o.unreadable,
+        Measure::DeploysRefused => o.deploys_refused,
         Measure::Retries => o.retries,
         Measure::Redeliveries => o.redeliveries,
         Measure::Effects => keyed(|m| m.effects),

@@ -8,6 +8,7 @@ pub mod flow;
 pub mod message_parts;
 pub mod outcome;
 pub mod read_model;
+pub mod schema;
 pub mod snapshot;
 pub mod token;
 pub mod verdict;

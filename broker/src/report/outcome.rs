@@ -141,6 +141,13 @@ pub struct Outcome {
     /// Each read model's table, projections and reads, by its id.
     #[serde(skip_serializing_if = "Vec::is_empty", serialize_with = "by_name")]
     pub read_models: Vec<(String, crate::report::read_model::ReadModelReport)>,
+    /// Messages some consumer could not read with its reader schema.
+    pub unreadable: u64,
+    /// Deploys the schema registry refused.
+    pub deploys_refused: u64,
+    /// The deploys and the unreadable messages, when the scenario has schemas or deploys.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub schemas: Option<crate::report::schema::SchemaReport>,
     pub messages: Rows,
 }
 
@@ -333,6 +340,7 @@ pub struct OutcomeBuilder {
     next: usize,
     counts: [u64; 6],
     phantoms: u64,
+    unreadable: u64,
     noted: crate::report::verdict::Noted,
     latencies: Vec<u64>,
 }
@@ -344,6 +352,7 @@ impl OutcomeBuilder {
             next: 0,
             counts: [0; 6],
             phantoms: 0,
+            unreadable: 0,
             noted: Default::default(),
             latencies: Vec::with_capacity(sim.msgs.len()),
             sim,
@@ -363,6 +372,7 @@ impl OutcomeBuilder {
             self.noted.note(i, fate, died, m.overtaken_by().is_some(), m.key());
             sim.latency_samples_of(m, &mut self.latencies);
             self.phantoms += u64::from(m.phantom());
+            self.unreadable += u64::from(m.unreadable());
         }
         self.next = stop;
         self.next == sim.msgs.len()
@@ -372,7 +382,7 @@ impl OutcomeBuilder {
     /// the percentiles, the totals and the verdict.
     pub fn finish(mut self) -> Outcome {
         self.work(usize::MAX);
-        let OutcomeBuilder { sim, counts, phantoms, noted, latencies, .. } = self;
+        let OutcomeBuilder { sim, counts, phantoms, unreadable, noted, latencies, .. } = self;
         let latency_ms = latency(latencies);
         let (mut max_depth, mut max_lag) = (0u64, 0u64);
         for n in &sim.nodes {
@@ -428,6 +438,9 @@ impl OutcomeBuilder {
             missed_reads: 0,
             rows_behind: 0,
             read_models: sim.read_model_reports(),
+            unreadable,
+            deploys_refused: sim.registry.deploys.iter().filter(|d| d.refused.is_some()).count() as u64,
+            schemas: sim.schema_report(),
             messages: Rows::of(sim),
         };
         for (_, r) in &o.read_models {

@@ -52,6 +52,10 @@ pub struct NodeSnapshot {
     /// Read model: its table held to the write side.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub table: Option<Box<TableSnapshot>>,
+    /// Producer: the schema version it writes, when its event types have schemas. Consumer:
+    /// the version it reads with, when it has a reader schema.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub schema_version: Option<u16>,
 }
 
 /// A read model's table: how many rows it has, how many are behind the write side, its
@@ -228,11 +232,15 @@ impl Simulation {
                     assigned: None,
                     sagas: self.saga_counts(crate::model::ids::NodeId(i as u32)),
                     table: None,
+                    schema_version: None,
                 };
                 match n {
                     NodeState::Producer(p) => {
                         s.kind = "producer";
                         s.published = Some(p.published as u64);
+                        let writes_schemas = matches!(&self.model.nodes[i].kind, crate::model::NodeKind::Producer(pm)
+                            if pm.event_types.iter().any(|t| self.model.schemas.of(t).is_some()));
+                        s.schema_version = writes_schemas.then_some(p.schema_version);
                     }
                     NodeState::Exchange { outage_until } => {
                         s.kind = "exchange";
@@ -253,6 +261,7 @@ impl Simulation {
                         s.unacked = Some(c.unacked.len() as u64);
                         s.in_progress = Some(c.works.len() as u64);
                         s.processed = Some(c.processed);
+                        s.schema_version = (c.reader_version > 0).then_some(c.reader_version);
                         s.state = if c.crashed {
                             "crashed"
                         } else if c.works.is_empty() {

@@ -210,6 +210,9 @@ pub fn verdict(sim: &Simulation, o: &Outcome, noted: &Noted) -> Vec<Line> {
         }
     }
 
+    if let Some(r) = &o.schemas {
+        lines.extend(sim.schema_lines(r));
+    }
     for (name, r) in &o.read_models {
         lines.extend(r.lines(name, sim.now() >= sim.end()).into_iter().map(|l| (l, Vec::new())));
     }

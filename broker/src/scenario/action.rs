@@ -1,5 +1,5 @@
 //! The action script (see `docs/scenario-format.md`): what happens at a given time during a
-//! run (crash, recover, outage, redrive, slow, leave, join, reset offsets), and where a reset
+//! run (crash, recover, outage, redrive, slow, leave, join, reset offsets, rebuild, deploy), and where a reset
 //! moves a group's offsets.
 
 use serde::Serialize;
@@ -62,6 +62,12 @@ pub enum ActionKind {
     Rebuild {
         read_model: String,
     },
+    /// Deploy a producer or a consumer with another version of its event types' schemas: a
+    /// producer then writes that version (if the registry accepts it), a consumer reads with it.
+    Deploy {
+        node: String,
+        version: i64,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -80,8 +86,8 @@ pub enum ResetTo {
 
 impl ActionKind {
     /// The names of the kinds, as the file writes them.
-    pub(crate) const NAMES: [&'static str; 9] =
-        ["crash", "recover", "outage", "redrive", "slow", "leave", "join", "reset_offsets", "rebuild"];
+    pub(crate) const NAMES: [&'static str; 10] =
+        ["crash", "recover", "outage", "redrive", "slow", "leave", "join", "reset_offsets", "rebuild", "deploy"];
 
     /// Reads `{"<kind>": {...}}`, the action without its `at_ms`.
     pub(crate) fn read(v: &Value, at: &At) -> Read<ActionKind> {
@@ -111,6 +117,10 @@ impl ActionKind {
             }
             5 => ActionKind::Leave { consumer: consumer(&["consumer"])? },
             6 => ActionKind::Join { consumer: consumer(&["consumer"])? },
+            9 => {
+                let f = settings(body, &at, &["node", "version"])?;
+                ActionKind::Deploy { node: f.req("node", string)?, version: f.req("version", int)? }
+            }
             8 => ActionKind::Rebuild { read_model: settings(body, &at, &["read_model"])?.req("read_model", string)? },
             _ => {
                 let f = settings(body, &at, &["group", "topic", "to"])?;

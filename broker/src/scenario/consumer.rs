@@ -86,6 +86,10 @@ pub struct ConsumerSpec {
     /// row it would write.
     #[serde(skip_serializing_if = "is_false")]
     pub version_check: bool,
+    /// The version of its event types' schemas it reads with (its reader schema); absent: it
+    /// reads each message with the schema it was written with.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub schema_version: Option<i64>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -335,6 +339,7 @@ impl ConsumerSpec {
             "orchestrates",
             "requests",
             "version_check",
+            "schema_version",
         ];
         let f = Fields::new(v, at, &names, "a consumer")?;
         Ok(ConsumerSpec {
@@ -364,6 +369,7 @@ impl ConsumerSpec {
             orchestrates: f.opt("orchestrates", SagaSpec::read)?.map(Box::new),
             requests: f.opt("requests", RequestSpec::read)?.map(Box::new),
             version_check: f.or("version_check", boolean, false)?,
+            schema_version: f.opt("schema_version", int)?,
         })
     }
 }

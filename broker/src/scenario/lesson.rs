@@ -88,6 +88,10 @@ pub enum Measure {
     MissedReads,
     /// Read-model rows behind the write side at the end.
     RowsBehind,
+    /// Messages a consumer could not read with its reader schema.
+    Unreadable,
+    /// Deploys the schema registry refused.
+    DeploysRefused,
     /// Business effects applied for the messages with the question's key.
     Effects,
     /// Deliveries to consumers of the messages with the question's key.
@@ -97,7 +101,7 @@ pub enum Measure {
 }
 
 /// The measures that are not fates, with their names in the file and in words.
-const COUNTERS: [(Measure, &str, &str); 9] = [
+const COUNTERS: [(Measure, &str, &str); 11] = [
     (Measure::Published, "published", "messages published"),
     (Measure::DuplicateEffects, "duplicate_effects", "duplicate side effects"),
     (Measure::OutOfOrder, "out_of_order", "events applied out of order"),
@@ -105,6 +109,8 @@ const COUNTERS: [(Measure, &str, &str); 9] = [
     (Measure::Redeliveries, "redeliveries", "redeliveries"),
     (Measure::MissedReads, "missed_reads", "reads that did not find the write they followed"),
     (Measure::RowsBehind, "rows_behind", "read-model rows behind the write side"),
+    (Measure::Unreadable, "unreadable", "messages a consumer's schema could not read"),
+    (Measure::DeploysRefused, "deploys_refused", "deploys the schema registry refused"),
     (Measure::Effects, "effects", "side effects applied"),
     (Measure::Deliveries, "deliveries", "deliveries"),
 ];
@@ -121,8 +127,8 @@ const FLOW_NAMES: [&str; 6] = [
 
 impl Measure {
     /// Every measure: `published`, the six fates, then the other counters.
-    pub const ALL: [Measure; 21] = {
-        let mut all = [Measure::Published; 21];
+    pub const ALL: [Measure; 23] = {
+        let mut all = [Measure::Published; 23];
         let mut i = 0;
         while i < Fate::ALL.len() {
             all[1 + i] = Measure::Fate(Fate::ALL[i]);
@@ -236,7 +242,7 @@ mod tests {
         assert_eq!(q.measure, Measure::Fate(Fate::DeadLettered));
         assert!(read(r#"{"ask":"?","measure":"lost","keey":"k"}"#).is_err());
         let names: Vec<&str> = Measure::ALL.iter().map(|m| m.name()).collect();
-        assert_eq!(names.len(), 21);
+        assert_eq!(names.len(), 23);
         assert!(names.iter().all(|n| !n.is_empty()), "every measure has a name: {names:?}");
         let unknown = read(r#"{"ask":"?","measure":"charged"}"#).unwrap_err().to_string();
         assert!(

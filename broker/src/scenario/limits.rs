@@ -21,6 +21,11 @@ pub const MAX_KEYS: i64 = 100_000;
 pub const MAX_TOTAL_KEYS: u64 = 200_000;
 /// The most event-type names all producers may list together.
 pub const MAX_EVENT_TYPES: u64 = 1_000;
+/// Versions of one event type's schema: every pair of them is worked out when the scenario is
+/// checked, so this keeps that to 400 resolutions a type.
+pub const MAX_SCHEMA_VERSIONS: usize = 20;
+/// Event types with schemas.
+pub const MAX_SCHEMAS: usize = 50;
 pub const MAX_PREFETCH: i64 = 10_000;
 pub const MAX_CONCURRENCY: i64 = 1_000;
 pub const MAX_MS: f64 = 3_600_000.0;

@@ -38,6 +38,7 @@ mod queue;
 mod read_model;
 mod request;
 mod saga;
+mod schemas;
 mod service;
 mod topic;
 mod view;
@@ -66,6 +67,7 @@ pub use queue::{DeadLetterQueueSpec, ExchangeSpec, ExchangeType, Overflow, Queue
 pub use read_model::{ReadModelSpec, ReadersSpec};
 pub use request::{RequestSpec, DIRECT_REPLY_TO};
 pub use saga::{SagaSpec, SagaStepSpec};
+pub use schemas::{RegistrySpec, SchemaSpec};
 pub use service::{PublishMode, PublishRule};
 pub use topic::TopicSpec;
 pub use view::View;
@@ -98,6 +100,12 @@ pub struct Scenario {
     /// `crate::expect` (the page carries no reader for it).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub expect: Vec<Value>,
+    /// Each event type's schema versions, by event type.
+    #[serde(skip_serializing_if = "Vec::is_empty", serialize_with = "SchemaSpec::write_all")]
+    pub schemas: Vec<(String, SchemaSpec)>,
+    /// A schema registry that checks each producer's deploy of a new version.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub registry: Option<RegistrySpec>,
 }
 
 pub fn default_seed() -> u64 {
@@ -226,6 +234,18 @@ impl Scenario {
             Some(v) => Lesson::read(v, &root.key("lesson")).map_err(|p| problems.push(p)).ok(),
         };
 
+        let schemas = match top.get("schemas") {
+            None | Some(Value::Null) => Vec::new(),
+            Some(v) => SchemaSpec::read_all(v, &root.key("schemas")).unwrap_or_else(|p| {
+                problems.push(p);
+                Vec::new()
+            }),
+        };
+        let registry = match top.get("registry") {
+            None | Some(Value::Null) => None,
+            Some(v) => RegistrySpec::read(v, &root.key("registry")).map_err(|p| problems.push(p)).ok(),
+        };
+
         // The flat part of the scenario.
         let head = read_head(top, &root).map_err(|p| problems.push(p)).ok();
         if !problems.is_empty() {
@@ -245,6 +265,8 @@ impl Scenario {
             view,
             flows,
             expect,
+            schemas,
+            registry,
         })
     }
 
@@ -280,7 +302,7 @@ fn read_items<T>(items: &[Value], at: &At, read: fn(&Value, &At) -> Read<T>, pro
 }
 
 /// Every key a scenario's top level may hold.
-const TOP_FIELDS: [&str; 12] = [
+const TOP_FIELDS: [&str; 14] = [
     "version",
     "title",
     "description",
@@ -293,6 +315,8 @@ const TOP_FIELDS: [&str; 12] = [
     "view",
     "flows",
     "expect",
+    "schemas",
+    "registry",
 ];
 
 /// The title, description, seed, duration, view and flows.

@@ -60,6 +60,8 @@ const PUBLISHING: u8 = 1;
 const PHANTOM: u8 = 2;
 /// It made its first publish attempt (later ones are counted in `more`).
 const ATTEMPTED: u8 = 4;
+/// A consumer's reader schema could not read it (at least once).
+const UNREADABLE: u8 = 8;
 
 impl Message {
     /// A new message, its producer about to publish it.
@@ -232,6 +234,15 @@ impl Message {
     }
 
     /// Published, but its business write was rolled back (dual write, publish then write).
+    /// Whether some consumer could not read it with its reader schema.
+    pub fn unreadable(&self) -> bool {
+        self.flags & UNREADABLE != 0
+    }
+
+    pub fn set_unreadable(&mut self) {
+        self.flags |= UNREADABLE;
+    }
+
     pub fn phantom(&self) -> bool {
         self.flags & PHANTOM != 0
     }

@@ -228,6 +228,8 @@ pub struct Simulation {
     pub(crate) work_by_node: Vec<u64>,
     /// The lists a topic consumer's poll builds, reused from poll to poll.
     pub(crate) poll_scratch: crate::consumer::poll::PollScratch,
+    /// The schema registry's versions, the deploys and the messages consumers could not read.
+    pub(crate) registry: crate::registry::RegistryState,
     /// Check invariants after every event (on by default in debug builds).
     pub check_invariants: bool,
     pub(crate) invariant_tick: u64,
@@ -300,6 +302,10 @@ impl Names for Simulation {
         (m.key().map(|k| self.keys[k as usize].as_str()), &self.event_types[m.event_type as usize])
     }
 
+    fn schema_event_type(&self, schema: u16) -> &str {
+        self.model.schemas.types.get(usize::from(schema)).map_or("", |t| t.event_type.as_str())
+    }
+
     fn group_name_and_strategy(&self, group: u16) -> (&str, &'static str) {
         let g = &self.model.groups[group as usize];
         (&g.name, g.strategy.name())
@@ -368,7 +374,12 @@ impl Simulation {
                         });
                         Box::new(crate::consumer::service::ServiceState { publisher, rules, saga })
                     });
-                    NodeState::Consumer(ConsumerState { away: c.start.0 > 0, output, ..ConsumerState::default() })
+                    NodeState::Consumer(ConsumerState {
+                        away: c.start.0 > 0,
+                        output,
+                        reader_version: c.reader_version,
+                        ..ConsumerState::default()
+                    })
                 }
                 NodeKind::DeadLetterQueue => NodeState::DeadLetterQueue { held: Vec::new() },
                 NodeKind::ReadModel(_) => NodeState::ReadModel(Box::default()),
@@ -401,6 +412,7 @@ impl Simulation {
             work_budget: WORK_BUDGET,
             work_by_node: vec![0; model.nodes.len()],
             poll_scratch: Default::default(),
+            registry: crate::registry::RegistryState::new(&model),
             check_invariants: cfg!(debug_assertions),
             invariant_tick: 0,
             model: std::rc::Rc::new(model),
@@ -544,6 +556,10 @@ impl Simulation {
                 }
             }
             Command::Rebuild { read_model } => kind(read_model, |k| matches!(k, NodeKind::ReadModel(_)), "read model"),
+            Command::Deploy { node, version } => {
+                kind(node, |k| matches!(k, NodeKind::Producer(_) | NodeKind::Consumer(_)), "producer or consumer")?;
+                self.check_deploy(node, version)
+            }
             Command::Redrive { dlq, to } => {
                 kind(dlq, |k| matches!(k, NodeKind::Queue(_) | NodeKind::DeadLetterQueue), "dead-letter queue")?;
                 match to {
@@ -740,6 +756,7 @@ impl Simulation {
             Command::Join { consumer } => self.start_consumer(consumer),
             Command::ResetOffsets { group, topic, to } => self.reset_offsets(group, topic, to),
             Command::Rebuild { read_model } => self.rebuild(read_model),
+            Command::Deploy { node, version } => self.deploy(node, version),
         }
     }
 

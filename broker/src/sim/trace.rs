@@ -174,6 +174,18 @@ event_table! {
         48 ViewRead { result: ReadResult => name, behind_us: u64 => num };
         /// The read model's table was emptied for a rebuild by replay. Node: the read model.
         49 Rebuilt;
+        /// The consumer's reader schema (version `reader`) cannot read this message, written
+        /// with version `writer`: the attempt fails as `schema_incompatible`. Node: the
+        /// consumer.
+        50 Unreadable { writer: u32 => num, reader: u32 => num };
+        /// A deploy: the producer now writes, or the consumer reads with, schema version
+        /// `version`. Node: the producer or consumer.
+        51 Deployed { version: u32 => num };
+        /// The schema registry refused the producer's deploy of `version` of an event type
+        /// (`schema`, numbered as the scenario's schemas are): it breaks the type's
+        /// compatibility mode against registered version `against`. The producer keeps its
+        /// version. Node: the producer.
+        52 DeployRefused { version: u32 => num, against: u32 => num, schema: u16 => event_type "event_type" };
     }
 }
 
@@ -255,6 +267,7 @@ named_enum!(
         Poison => "poison", "a poison message: it can never be processed",
         TransientError => "transient_error", "a transient error",
         DownstreamOutage => "downstream_outage", "the service it calls was down",
+        SchemaIncompatible => "schema_incompatible", "its schema version could not be read by this consumer's reader schema",
     }
 );
 
@@ -465,6 +478,12 @@ impl Json<'_> {
         self.put(key, names.msg_name(*id));
     }
 
+    /// An event type with schemas, by its name.
+    fn event_type(&mut self, key: &str, schema: &u16) {
+        let names = self.names;
+        self.put(key, names.schema_event_type(*schema));
+    }
+
     /// A time, in microseconds.
     fn micros(&mut self, key: &str, t: &SimTime) {
         self.put(key, t.0);
@@ -513,6 +532,8 @@ pub trait Names {
     fn msg_key_and_type(&self, id: MsgId) -> (Option<&str>, &str);
     /// A consumer group's name and its assignment strategy.
     fn group_name_and_strategy(&self, group: u16) -> (&str, &'static str);
+    /// The event type of the scenario's schemas numbered `schema`.
+    fn schema_event_type(&self, schema: u16) -> &str;
 
     /// How a person is told which message: by its key and then its name ("order-42
     /// (orders-17)"), or by its name alone when it has no key or the key is the name.

@@ -13,17 +13,25 @@ use std::path::{Path, PathBuf};
 /// The core (`broker/src/`): the file format at the bottom, the runtime above it, the read
 /// side on top. `sort.rs` and `sorted_map.rs` are leaf utilities anyone may use; `lib.rs` is the facade.
 const CORE: &[(&str, &[&str])] = &[
-    ("scenario", &[]),
-    ("model", &["scenario"]),
-    ("compile", &["scenario", "model"]),
-    ("sim", &["scenario", "model", "compile", "queue", "topic", "producer", "consumer", "saga", "read_model"]),
+    ("schema", &[]),
+    ("scenario", &["schema"]),
+    ("model", &["scenario", "schema"]),
+    ("compile", &["scenario", "model", "schema"]),
+    (
+        "sim",
+        &["scenario", "model", "compile", "queue", "topic", "producer", "consumer", "saga", "read_model", "registry"],
+    ),
     ("queue", &["scenario", "model", "sim"]),
     ("topic", &["scenario", "model", "sim"]),
     ("producer", &["scenario", "model", "sim", "queue", "topic"]),
     ("consumer", &["scenario", "model", "sim", "queue", "topic", "producer", "saga"]),
     ("saga", &["scenario", "model", "sim"]),
     ("read_model", &["scenario", "model", "sim"]),
-    ("report", &["scenario", "model", "sim", "queue", "topic", "producer", "consumer", "saga", "read_model"]),
+    ("registry", &["scenario", "model", "sim", "schema"]),
+    (
+        "report",
+        &["scenario", "model", "sim", "queue", "topic", "producer", "consumer", "saga", "read_model", "registry"],
+    ),
     ("expect", &["scenario", "model", "sim", "report"]),
     ("asyncapi", &["scenario", "model"]),
 ];

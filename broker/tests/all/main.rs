@@ -30,5 +30,6 @@ mod queueing_theory;
 mod read_model;
 mod request_reply;
 mod saga_behaviour;
+mod schema_compatibility;
 mod service_behaviour;
 mod topic_behaviour;

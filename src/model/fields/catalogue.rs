@@ -166,7 +166,7 @@ static PRODUCER: &[Field] = &[
         "Schema version",
         "",
         Int,
-        "Schema version stamped on each message, 1 to 1,000; default 1.",
+        "The version of its event type's schema it writes (1 to the versions under Event schemas), stamped on each message; default 1.",
     ),
     f(
         PUB,
@@ -409,6 +409,7 @@ static CONSUMER: &[Field] = consumer_fields!([
     f(REQUESTS, "/requests/timeout_ms", "Reply timeout", "ms", Int, "How long it waits after each send, 1 ms to the run's duration; default 1000."),
     f(REQUESTS, "/requests/retries", "Request retries", "retries", Int, "Times the same request is sent again after a timeout before it gives up, 0 to 10; default 0."),
     f(REQUESTS, "/requests/reply_to", "Reply-to", "", Text, "Empty: replies come to the queue it reads. amq.rabbitmq.reply-to: direct reply-to, never acked, lost while it is down."),
+    f(PROCESSING, "/schema_version", "Reads with schema version", "", Int, "Its reader schema: the version of its event types' schemas it reads with, 1 to 20. Empty: it reads each message with the schema it was written with."),
     only("projection", f("Projection", "/version_check", "Checks versions", "", Bool, "Skip an event whose version is not newer than the row's; off, an event that arrives late writes an older value over a newer one.")),
     f(FAILURES, "/faults/@crash", "Crash", "", Fault("crash", r#"{"probability":0.05,"point":"after_effect","recover_after_ms":1000}"#), "The consumer crashes now and then at a chosen point and comes back later."),
     f(FAILURES, "/faults/@crash/probability", "Crash probability", "", Number, "Chance of a crash per message, 0 to 1."),

@@ -592,7 +592,10 @@ fn status_lines(kind: &str, s: Option<&NodeSnapshot>) -> Vec<String> {
     let Some(s) = s else { return Vec::new() };
     let n = |v: Option<u64>| thousands(v.unwrap_or(0));
     match kind {
-        "producer" => vec![format!("{} published", n(s.published))],
+        "producer" => match s.schema_version {
+            Some(v) => vec![format!("{} published", n(s.published)), format!("writes schema v{v}")],
+            None => vec![format!("{} published", n(s.published))],
+        },
         "queue" => vec![format!("{} ready", n(s.ready)), format!("{} unacked", n(s.unacked))],
         "dead_letter_queue" => vec![format!("{} dead letters", n(s.ready))],
         "topic" => vec![format!("{} records kept", n(s.ready))],
@@ -634,7 +637,12 @@ fn status_lines(kind: &str, s: Option<&NodeSnapshot>) -> Vec<String> {
             ("crashed", _) => vec![format!("{} processed", n(s.processed))],
             ("away", _) => vec!["not in its group".to_owned()],
             _ => {
-                vec![format!("{} in flight", n(s.in_progress.max(s.unacked))), format!("{} processed", n(s.processed))]
+                let in_flight = format!("{} in flight", n(s.in_progress.max(s.unacked)));
+                let first = match s.schema_version {
+                    Some(v) => format!("{in_flight} · reads v{v}"),
+                    None => in_flight,
+                };
+                vec![first, format!("{} processed", n(s.processed))]
             }
         },
         _ => Vec::new(),
@@ -771,6 +779,7 @@ mod tests {
             assigned: None,
             sagas: None,
             table: None,
+            schema_version: None,
         }
     }
 
