@@ -31,5 +31,6 @@ mod read_model;
 mod request_reply;
 mod saga_behaviour;
 mod schema_compatibility;
+mod schema_evolution;
 mod service_behaviour;
 mod topic_behaviour;
