@@ -554,9 +554,31 @@ pub fn describe_action(action: &Value) -> String {
         "join" => format!("{} joins its group", arg("consumer")),
         "reset_offsets" => format!("reset offsets of group {}", arg("group")),
         "rebuild" => format!("rebuild {}", arg("read_model")),
+        "deploy" => format!("deploy version {} to {}", body.get("version").and_then(Value::as_i64).unwrap_or(0), arg("node")),
         other => other.replace('_', " "),
     };
     format!("at {at} ms: {text}")
+}
+
+/// How many schema versions the node's event types have, when some have schemas: for a
+/// producer, the fewest among the event types it publishes that have schemas; for a consumer,
+/// the most any event type has (the validator holds a reader version to what reaches it).
+pub fn schema_versions(doc: &Value, id: &str) -> Option<usize> {
+    let schemas = doc.get("schemas")?.as_object()?;
+    let count = |t: &str| schemas.get(t).and_then(|s| s.get("versions")).and_then(Value::as_array).map(Vec::len);
+    let node = nodes(doc).iter().find(|n| node_id(n) == id)?;
+    match node_kind(node) {
+        "producer" => {
+            let types: Vec<&str> = match node.get("event_type") {
+                Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).collect(),
+                Some(Value::String(t)) => vec![t.as_str()],
+                _ => vec!["Event"],
+            };
+            types.iter().filter_map(|t| count(t)).min()
+        }
+        "consumer" => schemas.keys().filter_map(|t| count(t)).max(),
+        _ => None,
+    }
 }
 
 /// Which nodes have their box (mostly) inside the rectangle between two canvas points.

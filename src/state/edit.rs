@@ -61,6 +61,10 @@ pub enum ScenarioField {
     Title,
     Duration,
     Seed,
+    /// The schema registry's mode, or empty for none.
+    Registry,
+    /// The `schemas` object, as JSON text.
+    Schemas,
 }
 
 /// A change to the scenario (refused in read-only embeds).
@@ -264,6 +268,44 @@ pub(super) fn reduce(s: AppState, action: EditAction) -> Option<AppState> {
                 }),
             }
         }
+        EditAction::EditScenario { field: field @ (ScenarioField::Registry | ScenarioField::Schemas), text } => {
+            let key = format!("scenario:{field:?}");
+            let (name, parsed) = match field {
+                ScenarioField::Registry => {
+                    ("registry", Ok((!text.is_empty()).then(|| serde_json::json!({ "compatibility": text.as_str() }))))
+                }
+                _ if text.trim().is_empty() => ("schemas", Ok(None)),
+                _ => (
+                    "schemas",
+                    match broker::scenario::json::read(&text) {
+                        Ok(v) if v.is_object() => Ok(Some(v)),
+                        Ok(_) => Err("Write an object from event type to its versions: {\"OrderPlaced\": {\"versions\": [...]}}".to_owned()),
+                        Err(e) => Err(format!("Not JSON yet: {e}")),
+                    },
+                ),
+            };
+            match parsed {
+                // The text stays as typed, so the caret does not jump while the JSON is written.
+                Ok(v) => s
+                    .with_drafts(|m| {
+                        m.insert(key.clone(), Draft { text, error: String::new() });
+                    })
+                    .edit(
+                        |d| {
+                            match (v, d.as_object_mut()) {
+                                (Some(v), Some(o)) => o.insert(name.to_owned(), v),
+                                (None, Some(o)) => o.remove(name),
+                                _ => None,
+                            };
+                            Ok(())
+                        },
+                        Some(key.clone()),
+                    ),
+                Err(error) => s.with_drafts(|m| {
+                    m.insert(key, Draft { text, error });
+                }),
+            }
+        }
         EditAction::EditScenario { field, text } => {
             let key = format!("scenario:{field:?}");
             let parsed: Result<Value, String> = match field {
@@ -274,13 +316,14 @@ pub(super) fn reduce(s: AppState, action: EditAction) -> Option<AppState> {
                     .map(Value::from)
                     .map_err(|_| "Enter a whole number of milliseconds, e.g. 30000".to_owned()),
                 ScenarioField::Seed => crate::model::seed::parse_seed(&text).map(Value::from),
+                ScenarioField::Registry | ScenarioField::Schemas => unreachable!("edited above"),
             };
             match parsed {
                 Ok(v) => {
                     let name = match field {
                         ScenarioField::Title => "title",
                         ScenarioField::Duration => "duration_ms",
-                        ScenarioField::Seed => "seed",
+                        _ => "seed",
                     };
                     s.with_drafts(|m| {
                         m.remove(&key);

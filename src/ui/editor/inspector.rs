@@ -89,7 +89,7 @@ fn scenario_settings(state: &UseReducerHandle<AppState>) -> Html {
         let path = match f {
             ScenarioField::Title => "title",
             ScenarioField::Duration => "duration_ms",
-            ScenarioField::Seed => "seed",
+            _ => "seed",
         };
         let problem = state.problems.iter().find(|p| p.path == path).map(|p| p.message.clone());
         let error = draft.map(|d| d.error.clone()).filter(|e| !e.is_empty()).or(problem);
@@ -114,6 +114,7 @@ fn scenario_settings(state: &UseReducerHandle<AppState>) -> Html {
                 "How long the run lasts in virtual time, 1 to 86,400,000 ms.") }
             { field(ScenarioField::Seed, "Seed", "", doc.get("seed").map(fields::json_text).unwrap_or_else(|| "1".into()),
                 "The same scenario and seed always give the same run.") }
+            { schema_settings(state) }
             <h3>{ "Action script" }</h3>
             if actions.is_empty() {
                 <p class="hint">{ "No actions. Select a consumer during play and press \"Crash this consumer now\" to record one." }</p>
@@ -132,6 +133,55 @@ fn scenario_settings(state: &UseReducerHandle<AppState>) -> Html {
                     }) }
                 </ol>
             }
+        </>
+    }
+}
+
+/// The schema registry's mode, and the event types' schema versions as Avro JSON.
+fn schema_settings(state: &UseReducerHandle<AppState>) -> Html {
+    let doc = &state.doc;
+    let draft = |f: ScenarioField| state.drafts.get(&format!("scenario:{f:?}"));
+    let problem = |prefix: &str| {
+        state.problems.iter().find(|p| p.path == prefix || p.path.starts_with(&format!("{prefix}."))).map(|p| p.to_string())
+    };
+    let mode = doc.get("registry").map(|r| r.get("compatibility").and_then(Value::as_str).unwrap_or("BACKWARD"));
+    let d = state.dispatcher();
+    let onchange = Callback::from(move |e: Event| {
+        let text = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
+        d.dispatch(EditAction::EditScenario { field: ScenarioField::Registry, text }.into())
+    });
+    let text = draft(ScenarioField::Schemas).map_or_else(
+        || doc.get("schemas").map_or(String::new(), |s| broker::link::write_json(s, true)),
+        |d| d.text.clone(),
+    );
+    let error = draft(ScenarioField::Schemas).map(|d| d.error.clone()).filter(|e| !e.is_empty()).or_else(|| problem("schemas"));
+    let d = state.dispatcher();
+    let oninput = Callback::from(move |e: InputEvent| {
+        let text = e.target_unchecked_into::<web_sys::HtmlTextAreaElement>().value();
+        d.dispatch(EditAction::EditScenario { field: ScenarioField::Schemas, text }.into())
+    });
+    let invalid = error.is_some();
+    html! {
+        <>
+            <h3>{ "Event schemas" }</h3>
+            <div class="field">
+                <label for="scenario-registry">{ "Schema registry" }</label>
+                <select id="scenario-registry" {onchange} aria-describedby="scenario-registry-help">
+                    <option value="" selected={mode.is_none()}>{ "None: every deploy goes through" }</option>
+                    { for broker::schema::Mode::NAMES.iter().map(|m| html! { <option value={*m} selected={mode == Some(*m)}>{ *m }</option> }) }
+                </select>
+                <p class="field-help" id="scenario-registry-help">{ "Holds each producer's deploy of a new version to its event type's compatibility mode, as Confluent Schema Registry does: BACKWARD means consumers upgrade first, FORWARD producers first." }</p>
+            </div>
+            <div class={if invalid { "field invalid" } else { "field" }}>
+                <label for="scenario-schemas">{ "Schemas by event type (Avro)" }</label>
+                <textarea id="scenario-schemas" rows="8" spellcheck="false" value={text} {oninput}
+                          aria-invalid={crate::ui::true_false(invalid)} aria-describedby="scenario-schemas-help" />
+                if let Some(e) = error {
+                    <p class="field-error" role="alert" id="scenario-schemas-help">{ e }</p>
+                } else {
+                    <p class="field-help" id="scenario-schemas-help">{ "{\"OrderPlaced\": {\"versions\": [{\"fields\": [{\"name\": \"order_id\", \"type\": \"string\"}]}]}}: version 1 first, each an Avro record; a field may have a default and aliases." }</p>
+                }
+            </div>
         </>
     }
 }
@@ -361,6 +411,23 @@ fn node_now_controls(state: &UseReducerHandle<AppState>, id: &str, kind: &str) -
         let d = state.dispatcher();
         Callback::from(move |_: MouseEvent| d.dispatch(EditAction::ActNow(what.clone()).into()))
     };
+    // A deploy, where the node's event types have schema versions to deploy.
+    let deploy = match doc::schema_versions(&state.doc, id) {
+        Some(n) if n > 1 => {
+            let what = if kind == "producer" { "writes" } else { "reads with" };
+            html! {
+                <div class="now">
+                    { for (1..=n).map(|v| html! {
+                        <button type="button" onclick={act(object([("deploy", object([("node", Value::from(id)), ("version", Value::from(v))]))]))}>
+                            { format!("Deploy version {v} now") }
+                        </button>
+                    }) }
+                    <p class="field-help">{ format!("From then on it {what} that version; recorded in the action script at {at}. With a schema registry, a producer's version that breaks the compatibility mode is refused.") }</p>
+                </div>
+            }
+        }
+        _ => html! {},
+    };
     match kind {
         "consumer" => {
             // A consumer in a group (it reads a topic) can also leave it and join again.
@@ -376,9 +443,11 @@ fn node_now_controls(state: &UseReducerHandle<AppState>, id: &str, kind: &str) -
                     </button>
                     { for group }
                     <p class="field-help">{ format!("Recorded in the action script at {at}; a crash recovers 2 s later.") }</p>
+                    { deploy }
                 </div>
             }
         }
+        "producer" => deploy,
         "dead_letter_queue" => html! {
             <div class="now">
                 <button type="button" onclick={act(object([("redrive", object([("dlq", Value::from(id))]))]))}>{ "Redrive its dead letters now" }</button>

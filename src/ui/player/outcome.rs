@@ -120,6 +120,10 @@ fn figures(o: &Outcome) -> String {
     if o.phantom_events > 0 {
         figure(&mut out, "Phantom events (write rolled back)", thousands(o.phantom_events));
     }
+    if o.schemas.is_some() {
+        figure(&mut out, "Unreadable (schema)", thousands(o.unreadable));
+        figure(&mut out, "Deploys refused", thousands(o.deploys_refused));
+    }
     out.push_str("</dl>");
     for (name, r) in &o.read_models {
         read_model_figures(&mut out, &esc(name), r);
