@@ -554,7 +554,9 @@ pub fn describe_action(action: &Value) -> String {
         "join" => format!("{} joins its group", arg("consumer")),
         "reset_offsets" => format!("reset offsets of group {}", arg("group")),
         "rebuild" => format!("rebuild {}", arg("read_model")),
-        "deploy" => format!("deploy version {} to {}", body.get("version").and_then(Value::as_i64).unwrap_or(0), arg("node")),
+        "deploy" => {
+            format!("deploy version {} to {}", body.get("version").and_then(Value::as_i64).unwrap_or(0), arg("node"))
+        }
         other => other.replace('_', " "),
     };
     format!("at {at} ms: {text}")

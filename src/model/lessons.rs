@@ -139,6 +139,26 @@ pub const LESSONS: &[Lesson] = &[
             ("Rebuild by replay", "projection-rebuild"),
         ],
     },
+    Lesson {
+        title: "A deploy that breaks its consumers",
+        teaches: built_in("A producer that renames a field breaks every consumer still reading the old schema; a schema registry in BACKWARD mode refuses the new version before it is written."),
+        variants: &[("No schema registry", "schema-deploy-breaks"), ("A registry in BACKWARD mode", "schema-registry-refuses")],
+    },
+    Lesson {
+        title: "Who upgrades first",
+        teaches: built_in("The registry accepts a change and the order of deploys still matters: BACKWARD means consumers upgrade first, FORWARD means producers do, and the wrong order fails every message written between the two deploys."),
+        variants: &[
+            ("BACKWARD, producer first", "schema-backward-producer-first"),
+            ("BACKWARD, consumers first", "schema-backward-consumers-first"),
+            ("FORWARD, consumers first", "schema-forward-consumers-first"),
+            ("FORWARD, producer first", "schema-forward-producer-first"),
+        ],
+    },
+    Lesson {
+        title: "A tolerant reader survives an additive change",
+        teaches: built_in("A new field with a default lets an upgraded reader read old messages, and old readers skip it; without the default, the new reader cannot read the old messages still queued or still being written."),
+        variants: &[("A field with a default", "schema-field-with-default"), ("A field without a default", "schema-field-without-default")],
+    },
 ];
 
 /// The lesson a preset belongs to, and its variant's position there.

@@ -83,6 +83,15 @@ pub const PRESETS: &[Preset] = &[
     preset!("projection-no-version-check"),
     preset!("projection-version-check"),
     preset!("projection-rebuild"),
+    // Event schemas and the schema registry.
+    preset!("schema-deploy-breaks"),
+    preset!("schema-registry-refuses"),
+    preset!("schema-backward-producer-first"),
+    preset!("schema-backward-consumers-first"),
+    preset!("schema-forward-consumers-first"),
+    preset!("schema-forward-producer-first"),
+    preset!("schema-field-with-default"),
+    preset!("schema-field-without-default"),
 ];
 
 /// The preset the app opens with.

@@ -187,7 +187,7 @@ pub fn describe(e: &Entry, sim: &Simulation) -> String {
         }
         Event::Deployed { version } => format!("{here} deployed: it now reads with version {version}"),
         Event::DeployRefused { version, against, schema } => format!(
-            "the schema registry refused {here}'s version {version}: {}",
+            "the schema registry refused to deploy version {version} to {here}: {}",
             sim.refusal_words(*schema, *version, *against)
         ),
     }

@@ -279,7 +279,10 @@ pub(super) fn reduce(s: AppState, action: EditAction) -> Option<AppState> {
                     "schemas",
                     match broker::scenario::json::read(&text) {
                         Ok(v) if v.is_object() => Ok(Some(v)),
-                        Ok(_) => Err("Write an object from event type to its versions: {\"OrderPlaced\": {\"versions\": [...]}}".to_owned()),
+                        Ok(_) => Err(
+                            "Write an object from event type to its versions: {\"OrderPlaced\": {\"versions\": [...]}}"
+                                .to_owned(),
+                        ),
                         Err(e) => Err(format!("Not JSON yet: {e}")),
                     },
                 ),

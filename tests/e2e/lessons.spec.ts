@@ -48,6 +48,14 @@ const promises: Record<string, RegExp> = {
   'projection-no-version-check': /order-status: 4 rows are behind the write side at the end; order-2 shows OrderPaid \(version 2\) where the write side has OrderShipped \(version 3\)/,
   'projection-version-check': /order-status: the version check skipped 4 events that came after a newer one/,
   'projection-rebuild': /order-status: all 5 rows match the write side at the end \(rebuilt once\)/,
+  'schema-deploy-breaks': /billing could not read 30 OrderPlaced messages written with version 2, reading with version 1: field "currency" is not in version 2, and version 1 \(the reader's\) gives it no default \(schema_incompatible\)/,
+  'schema-registry-refuses': /The schema registry refused the deploy of version 2 to checkout at 3 s: OrderPlaced is BACKWARD: version 2 must read what version 1 wrote, but field "currency_code" is not in version 1, and version 2 gives it no default\. checkout kept version 1\./,
+  'schema-backward-producer-first': /billing could not read 20 OrderPlaced messages written with version 2, reading with version 1: field "gift_note" is not in version 2/,
+  'schema-backward-consumers-first': /All 60 messages were processed exactly once/,
+  'schema-forward-consumers-first': /billing could not read 20 OrderPlaced messages written with version 1, reading with version 2: field "currency" is not in version 1/,
+  'schema-forward-producer-first': /All 60 messages were processed exactly once/,
+  'schema-field-with-default': /All 60 messages were processed exactly once/,
+  'schema-field-without-default': /shipping could not read 27 OrderPlaced messages written with version 1, reading with version 2: field "delivery" is not in version 1, and version 2 \(the reader's\) gives it no default/,
 };
 
 const lessonSelect = (page: Page) => page.getByRole('combobox', { name: 'Lesson' });
@@ -72,7 +80,7 @@ test('the gallery opens every lesson, each plays to its end and says what its na
   await page.getByRole('button', { name: 'Lessons' }).click();
   const dialog = page.getByRole('dialog', { name: 'Lessons' });
   await expect(dialog).toBeVisible();
-  await expect(dialog.getByRole('listitem').filter({ has: page.getByRole("heading") })).toHaveCount(21);
+  await expect(dialog.getByRole('listitem').filter({ has: page.getByRole("heading") })).toHaveCount(24);
   await shot(page, 'lessons-gallery');
   const variants = await dialog.getByRole('button', { name: /^Open / }).all();
   expect(variants.length).toBe(Object.keys(promises).length);
@@ -92,7 +100,7 @@ test('the gallery opens every lesson, each plays to its end and says what its na
     const narration = page.getByRole('region', { name: 'Lesson narration' });
     for (const h of ['What to watch', 'What to try', 'The fix']) await expect(narration.getByRole('heading', { name: h })).toBeVisible();
     await expect(outcome(page).getByRole('list').first(), loaded).toContainText(promises[loaded]);
-    if (['poison-with-dlq', 'crash-at-most-once', 'out-of-order-wrong-key', 'order-flow-compensation', 'duplicate-amplification'].includes(loaded)) await shot(page, `lesson-end-${loaded}`);
+    if (['poison-with-dlq', 'crash-at-most-once', 'out-of-order-wrong-key', 'order-flow-compensation', 'duplicate-amplification', 'schema-deploy-breaks', 'schema-registry-refuses', 'schema-field-without-default'].includes(loaded)) await shot(page, `lesson-end-${loaded}`);
   }
   expect(seen.size).toBe(Object.keys(promises).length);
 });

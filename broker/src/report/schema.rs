@@ -1,7 +1,7 @@
 //! Schemas in the outcome: each deploy (and the rule a refused one broke), and the messages
 //! each consumer could not read with its reader schema, with the field that stopped it, as
 //! figures and as the verdict's sentences ("billing could not read 12 OrderPlaced messages
-//! written with version 2 ...", "The schema registry refused checkout's deploy ...").
+//! written with version 2 ...", "The schema registry refused the deploy ...").
 
 use serde::Serialize;
 
@@ -104,9 +104,9 @@ impl Simulation {
             if let Some(why) = &d.refused {
                 lines.push((
                     format!(
-                        "The schema registry refused {}'s deploy of version {} at {}: {why}. {} kept version {}.",
-                        d.node,
+                        "The schema registry refused the deploy of version {} to {} at {}: {why}. {} kept version {}.",
                         d.version,
+                        d.node,
                         seconds(d.at_ms),
                         d.node,
                         d.from

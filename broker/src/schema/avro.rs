@@ -253,19 +253,19 @@ fn read_type(v: &Value, at: &str, depth: usize, named: &mut Vec<Type>) -> Result
             match kind.as_str() {
                 Some("record") => read_record(obj, at, depth, named),
                 Some("enum") => read_enum(obj, at, named),
-                Some("array") => {
-                    known_keys(obj, at, &["type", "items", "default", "doc", "logicalType"])?;
-                    let items = obj
-                        .get("items")
-                        .ok_or_else(|| (format!("{at}.items"), "an array needs its `items` type".to_string()))?;
-                    Ok(Type::Array(Box::new(read_type(items, &format!("{at}.items"), depth + 1, named)?)))
-                }
-                Some("map") => {
-                    known_keys(obj, at, &["type", "values", "default", "doc", "logicalType"])?;
-                    let values = obj
-                        .get("values")
-                        .ok_or_else(|| (format!("{at}.values"), "a map needs its `values` type".to_string()))?;
-                    Ok(Type::Map(Box::new(read_type(values, &format!("{at}.values"), depth + 1, named)?)))
+                // An array's items and a map's values: one type inside.
+                Some(container @ ("array" | "map")) => {
+                    let inner = if container == "array" { "items" } else { "values" };
+                    known_keys(obj, at, &["type", inner, "default", "doc", "logicalType"])?;
+                    let here = format!("{at}.{inner}");
+                    let Some(v) = obj.get(inner) else {
+                        return Err((
+                            here,
+                            format!("{} {container} needs its `{inner}` type", with_article(container)),
+                        ));
+                    };
+                    let t = Box::new(read_type(v, &here, depth + 1, named)?);
+                    Ok(if container == "array" { Type::Array(t) } else { Type::Map(t) })
                 }
                 Some("fixed") => Err((format!("{at}.type"), "fixed is not supported: use bytes".into())),
                 // {"type": "string", "logicalType": ...} is its underlying type.

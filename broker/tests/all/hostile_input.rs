@@ -74,6 +74,10 @@ fn assert_readable(p: &broker::Problem) {
     assert!(!line.chars().any(char::is_control), "{line:?}");
     assert!(line.starts_with(&p.path), "{line:?}");
     for word in RUST_WORDS {
+        // Under "schemas" an enum is Avro's, a word of the format itself.
+        if word == "enum " && p.path.starts_with("schemas") {
+            continue;
+        }
         assert!(!p.message.contains(word), "{word:?} in {line:?}");
     }
 }

@@ -647,6 +647,67 @@ fn every_try_does_what_the_narration_says() {
         v["actions"][last]["at_ms"] = json!(3000);
     });
     assert_eq!(o.rows_behind, 4);
+    // Schemas: a reader upgraded before the rename fails the other half; a reader on the
+    // version the registry refused reads nothing.
+    let o = tried("schema-deploy-breaks", |v| node(v, "billing")["schema_version"] = json!(2));
+    assert_eq!(
+        (o.unreadable, key(&o, "order-1").fate, key(&o, "order-31").fate),
+        (30, broker::Fate::DeadLettered, broker::Fate::ProcessedOnce)
+    );
+    assert!(
+        o.verdict.iter().any(|l| l.starts_with("billing could not read 30 OrderPlaced messages written with version 1, reading with version 2: field \"currency_code\" is not in version 1")),
+        "{:?}",
+        o.verdict
+    );
+    let o = tried("schema-registry-refuses", |v| node(v, "billing")["schema_version"] = json!(2));
+    assert_eq!((o.unreadable, o.dead_lettered, o.deploys_refused), (60, 60, 1));
+    // An alias lets version 2 read version 1's orders: BACKWARD accepts it, and the reader
+    // still on version 1 fails as if there were no registry.
+    let o = tried("schema-registry-refuses", |v| {
+        v["schemas"]["OrderPlaced"]["versions"][1]["fields"][2]["aliases"] = json!(["currency"])
+    });
+    assert_eq!((o.unreadable, o.dead_lettered, o.deploys_refused), (30, 30, 0));
+    // Who upgrades first: a redrive once billing reads version 2 charges the window's orders,
+    // late; a redrive of version-1 orders to a version-2 reader dead-letters them again.
+    let redrive = |v: &mut serde_json::Value| {
+        v["actions"].as_array_mut().unwrap().push(json!({"at_ms": 5000, "redrive": {"dlq": "dlq"}}))
+    };
+    let o = tried("schema-backward-producer-first", redrive);
+    assert_eq!((o.unreadable, o.dead_lettered, o.processed_once), (20, 0, 60));
+    assert!(
+        o.verdict.iter().any(|l| l == "20 messages were dead-lettered on the way and processed in the end."),
+        "{:?}",
+        o.verdict
+    );
+    let o = tried("schema-forward-consumers-first", redrive);
+    assert_eq!((o.unreadable, o.dead_lettered), (20, 20));
+    assert!(o.messages.iter().filter(|m| m.fate == "dead_lettered").all(|m| m.deaths[0].count == 2));
+    // ... and the wrong order without the registry noticing: take away the deploy that came first.
+    let without = |who: &'static str| {
+        move |v: &mut serde_json::Value| v["actions"].as_array_mut().unwrap().retain(|a| a["deploy"]["node"] != who)
+    };
+    for (name, first) in [("schema-backward-consumers-first", "billing"), ("schema-forward-producer-first", "checkout")]
+    {
+        let o = tried(name, without(first));
+        assert_eq!((o.unreadable, o.dead_lettered, o.deploys_refused), (20, 20, 0), "{name}");
+        assert_eq!(
+            (key(&o, "order-40").fate, key(&o, "order-41").fate),
+            (broker::Fate::ProcessedOnce, broker::Fate::DeadLettered)
+        );
+    }
+    // The tolerant reader: without shipping's early deploy, checkout goes first and both
+    // variants read every order, default or not.
+    for name in ["schema-field-with-default", "schema-field-without-default"] {
+        let o = tried(name, without("shipping"));
+        assert_eq!((o.unreadable, o.dead_lettered, o.processed_once), (0, 0, 60), "{name}");
+    }
+    // A FULL registry accepts the field with a default; without one it refuses checkout's
+    // deploy but not shipping's, which then reads nothing from order-14 on.
+    let full = |v: &mut serde_json::Value| v["registry"] = json!({"compatibility": "FULL"});
+    let o = tried("schema-field-with-default", full);
+    assert_eq!((o.unreadable, o.deploys_refused), (0, 0));
+    let o = tried("schema-field-without-default", full);
+    assert_eq!((o.unreadable, o.dead_lettered, o.deploys_refused), (47, 47, 1));
 }
 
 /// The read and projection events of a trace for `msg`: (event, result or write, time in ms).
@@ -759,4 +820,151 @@ fn a_late_write_sets_rows_back_unless_versions_are_checked_and_a_rebuild_replays
     assert!(replay.iter().all(|e| e["write"] == "applied"), "the replay writes each order's events in order");
     assert_eq!(replay.last().unwrap()["t_us"].as_u64(), Some(6_300_000));
     assert!(rebuilt.verdict.iter().all(|l| !l.contains("behind the write side")), "{:?}", rebuilt.verdict);
+}
+
+/// (published, unreadable, dead-lettered, deploys refused): the figures of a schema lesson.
+fn schema_figures(o: &broker::Outcome) -> (u64, u64, u64, u64) {
+    (o.published, o.unreadable, o.dead_lettered, o.deploys_refused)
+}
+
+/// The keys of the messages that were dead-lettered, in publish order.
+fn dead_keys(o: &broker::Outcome) -> Vec<String> {
+    o.messages.iter().filter(|m| m.fate == "dead_lettered").map(|m| m.key.as_deref().unwrap().to_string()).collect()
+}
+
+fn orders(range: std::ops::RangeInclusive<u32>) -> Vec<String> {
+    range.map(|i| format!("order-{i}")).collect()
+}
+
+/// A trace's deploys, accepted or refused: (time in ms, node, version, refused).
+fn deploys(t: &[serde_json::Value]) -> Vec<(u64, String, u64, bool)> {
+    t.iter()
+        .filter(|e| e["event"] == "Deployed" || e["event"] == "DeployRefused")
+        .map(|e| {
+            let node = e["node"].as_str().unwrap().to_string();
+            (e["t_us"].as_u64().unwrap() / 1000, node, e["version"].as_u64().unwrap(), e["event"] == "DeployRefused")
+        })
+        .collect()
+}
+
+/// A trace's unreadable messages: (message, time in ms, consumer, writer's version, reader's).
+fn unreadable(t: &[serde_json::Value]) -> Vec<(String, u64, String, u64, u64)> {
+    events(t, "Unreadable")
+        .iter()
+        .map(|e| {
+            let (msg, node) = (e["msg"].as_str().unwrap().to_string(), e["node"].as_str().unwrap().to_string());
+            (
+                msg,
+                e["t_us"].as_u64().unwrap() / 1000,
+                node,
+                e["writer"].as_u64().unwrap(),
+                e["reader"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_deploy_that_renames_a_field_breaks_its_consumer_unless_the_registry_refuses_it() {
+    let broke = run_named("schema-deploy-breaks");
+    let refused = run_named("schema-registry-refuses");
+    assert_eq!(schema_figures(&broke), (60, 30, 30, 0));
+    assert_eq!(schema_figures(&refused), (60, 0, 0, 1));
+    assert_eq!((broke.processed_once, refused.processed_once), (30, 60));
+    // Exactly the orders written after the deploy fail, each once, as soon as billing reads it.
+    assert_eq!(dead_keys(&broke), orders(31..=60));
+    let t = trace_of(&scenario("schema-deploy-breaks"));
+    assert_eq!(deploys(&t), [(3000, "checkout".to_string(), 2, false)]);
+    let u = unreadable(&t);
+    assert_eq!(u.len(), 30);
+    assert_eq!((u[0].0.as_str(), u[0].1), ("checkout-31", 3030));
+    assert!(u.iter().all(|(_, _, node, w, r)| (node.as_str(), *w, *r) == ("billing", 2, 1)));
+    let failed = events(&t, "ProcessingFailed");
+    assert!(failed.len() == 30 && failed.iter().all(|e| e["reason"] == "schema_incompatible"));
+    let report = broke.schemas.as_ref().unwrap();
+    assert_eq!(report.unreadable.len(), 1);
+    let r = &report.unreadable[0];
+    assert_eq!((r.consumer.as_str(), r.writer_version, r.reader_version, r.messages), ("billing", 2, 1, 30));
+    assert_eq!(r.why, "field \"currency\" is not in version 2, and version 1 (the reader's) gives it no default");
+    // The registry: refused at 3 s, checkout kept version 1, and nobody failed to read anything.
+    let t = trace_of(&scenario("schema-registry-refuses"));
+    assert_eq!(deploys(&t), [(3000, "checkout".to_string(), 2, true)]);
+    assert!(unreadable(&t).is_empty() && events(&t, "ProcessingFailed").is_empty());
+    let d = &refused.schemas.as_ref().unwrap().deploys[..];
+    assert_eq!((d.len(), d[0].from, d[0].version), (1, 1, 2));
+    assert!(
+        d[0].refused
+            .as_deref()
+            .unwrap()
+            .starts_with("OrderPlaced is BACKWARD: version 2 must read what version 1 wrote"),
+        "{:?}",
+        d[0].refused
+    );
+}
+
+#[test]
+fn the_registry_accepts_both_orders_of_deploys_and_only_the_one_its_mode_is_made_for_reads_every_order() {
+    let names = [
+        "schema-backward-producer-first",
+        "schema-backward-consumers-first",
+        "schema-forward-consumers-first",
+        "schema-forward-producer-first",
+    ];
+    let runs = names.map(run_named);
+    // The wrong order for the mode fails the 20 orders of the window; the right one none.
+    assert_eq!(runs.each_ref().map(schema_figures), [(60, 20, 20, 0), (60, 0, 0, 0), (60, 20, 20, 0), (60, 0, 0, 0)]);
+    for (name, o) in names.iter().zip(&runs) {
+        // Both deploys taken in every variant: the registry found each version compatible.
+        let d = &o.schemas.as_ref().unwrap().deploys;
+        assert!(d.len() == 2 && d.iter().all(|d| d.refused.is_none() && d.version == 2), "{name}: {d:?}");
+        let first = if name.ends_with("producer-first") { "checkout" } else { "billing" };
+        let second = if first == "checkout" { "billing" } else { "checkout" };
+        let want = [(2000, first.to_string(), 2, false), (4000, second.to_string(), 2, false)];
+        assert_eq!(deploys(&trace_of(&scenario(name))), want, "{name}");
+    }
+    // The window between the two deploys, and which way the reading failed: under BACKWARD a
+    // version-1 reader meets version 2's orders, under FORWARD a version-2 reader version 1's.
+    assert_eq!((dead_keys(&runs[0]), dead_keys(&runs[2])), (orders(21..=40), orders(21..=40)));
+    for (name, writer, reader) in [(names[0], 2, 1), (names[2], 1, 2)] {
+        let u = unreadable(&trace_of(&scenario(name)));
+        assert_eq!(u.len(), 20, "{name}");
+        assert_eq!((u[0].0.as_str(), u[0].1, u[19].0.as_str(), u[19].1), ("checkout-21", 2030, "checkout-40", 3930));
+        assert!(u.iter().all(|(_, _, node, w, r)| (node.as_str(), *w, *r) == ("billing", writer, reader)), "{name}");
+    }
+    let field = |o: &broker::Outcome| o.schemas.as_ref().unwrap().unreadable[0].why.clone();
+    assert!(field(&runs[0]).starts_with("field \"gift_note\" is not in version 2"), "{}", field(&runs[0]));
+    assert!(field(&runs[2]).starts_with("field \"currency\" is not in version 1"), "{}", field(&runs[2]));
+}
+
+#[test]
+fn a_default_lets_an_upgraded_reader_read_the_backlog_and_without_one_the_backlog_fails() {
+    let with = run_named("schema-field-with-default");
+    let without = run_named("schema-field-without-default");
+    assert_eq!(schema_figures(&with), (60, 0, 0, 0));
+    assert_eq!(schema_figures(&without), (60, 27, 27, 0));
+    // billing, never upgraded, reads every order in both: it skips the field it does not know.
+    assert!(with.messages.iter().all(|m| m.effects == 2), "shipped and charged, every order");
+    assert!(without.messages.iter().all(|m| m.effects >= 1), "charged, every order");
+    // Without the default: the version-1 orders shipping had not read when it upgraded
+    // (order-14 in hand, order-15 to order-20 queued), those written until checkout's deploy
+    // at 4 s, and those still queued behind them then.
+    assert_eq!(dead_keys(&without), orders(14..=40));
+    let t = trace_of(&scenario("schema-field-without-default"));
+    assert_eq!(deploys(&t), [(2000, "shipping".to_string(), 2, false), (4000, "checkout".to_string(), 2, false)]);
+    let u = unreadable(&t);
+    assert!(u.iter().all(|(_, _, node, w, r)| (node.as_str(), *w, *r) == ("shipping", 1, 2)));
+    assert_eq!((u[0].0.as_str(), u[0].1), ("checkout-14", 2100));
+    assert_eq!(u.iter().filter(|x| x.1 > 4000).count(), 14, "order-27 to order-40 fail after checkout's deploy");
+    let shipped = |t: &[serde_json::Value], msg: &str| -> Vec<u64> {
+        events(t, "EffectApplied")
+            .iter()
+            .filter(|e| e["msg"] == msg && e["node"] == "shipping")
+            .map(|e| e["t_us"].as_u64().unwrap() / 1000)
+            .collect()
+    };
+    assert_eq!(shipped(&t, "checkout-41"), [6150]);
+    // With the default the same orders, read at the same moments, ship.
+    let t = trace_of(&scenario("schema-field-with-default"));
+    assert!(unreadable(&t).is_empty());
+    assert_eq!((shipped(&t, "checkout-14"), shipped(&t, "checkout-40")), (vec![2100], vec![6000]));
 }

@@ -142,7 +142,11 @@ fn schema_settings(state: &UseReducerHandle<AppState>) -> Html {
     let doc = &state.doc;
     let draft = |f: ScenarioField| state.drafts.get(&format!("scenario:{f:?}"));
     let problem = |prefix: &str| {
-        state.problems.iter().find(|p| p.path == prefix || p.path.starts_with(&format!("{prefix}."))).map(|p| p.to_string())
+        state
+            .problems
+            .iter()
+            .find(|p| p.path == prefix || p.path.starts_with(&format!("{prefix}.")))
+            .map(|p| p.to_string())
     };
     let mode = doc.get("registry").map(|r| r.get("compatibility").and_then(Value::as_str).unwrap_or("BACKWARD"));
     let d = state.dispatcher();
@@ -154,7 +158,8 @@ fn schema_settings(state: &UseReducerHandle<AppState>) -> Html {
         || doc.get("schemas").map_or(String::new(), |s| broker::link::write_json(s, true)),
         |d| d.text.clone(),
     );
-    let error = draft(ScenarioField::Schemas).map(|d| d.error.clone()).filter(|e| !e.is_empty()).or_else(|| problem("schemas"));
+    let error =
+        draft(ScenarioField::Schemas).map(|d| d.error.clone()).filter(|e| !e.is_empty()).or_else(|| problem("schemas"));
     let d = state.dispatcher();
     let oninput = Callback::from(move |e: InputEvent| {
         let text = e.target_unchecked_into::<web_sys::HtmlTextAreaElement>().value();
