@@ -133,6 +133,9 @@ proptest! {
     }
 }
 
+/// A change to a scenario.
+type Edit = Box<dyn Fn(&mut Value)>;
+
 #[test]
 fn bad_schemas_and_versions_are_refused_with_their_paths() {
     let v = json!({"fields": [{"name": "order_id", "type": "string"}]});
@@ -145,7 +148,7 @@ fn bad_schemas_and_versions_are_refused_with_their_paths() {
             Err(p) => p.iter().map(|p| p.to_string()).collect(),
         }
     };
-    let cases: Vec<(&str, Box<dyn Fn(&mut Value)>, &str)> = vec![
+    let cases: Vec<(&str, Edit, &str)> = vec![
         (
             "an unknown Avro type",
             Box::new(|s| s["schemas"]["OrderPlaced"]["versions"][1]["fields"][0]["type"] = json!("money")),
