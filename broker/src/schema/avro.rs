@@ -119,6 +119,17 @@ impl Type {
 /// A problem in a schema: where (a path under the version, like `.fields[2].type`) and what.
 pub type Problem = (String, String);
 
+/// The problem at `at` followed by `rest`, saying `message`. One function rather than a
+/// `format!` of the path at each of the reader's thirty refusals: each was its own copy of the
+/// formatting code in the app's wasm.
+#[inline(never)]
+fn problem(at: &str, rest: &str, message: impl Into<String>) -> Problem {
+    let mut path = String::with_capacity(at.len() + rest.len());
+    path.push_str(at);
+    path.push_str(rest);
+    (path, message.into())
+}
+
 impl Record {
     /// Reads one version of the event type `event_type`: a record in Avro's JSON, or an object
     /// with just its `fields` (the record is then named after the event type).
@@ -141,7 +152,7 @@ impl Record {
         }
         match read_type(v, "", 0, &mut named)? {
             Type::Record(r) => Ok(*r),
-            other => Err((".type".into(), format!("a version of an event is a record, not {}", other.words()))),
+            other => Err(problem("", ".type", format!("a version of an event is a record, not {}", other.words()))),
         }
     }
 }
@@ -166,7 +177,7 @@ fn name_at(obj: &serde_json::Map<String, Value>, at: &str, what: &str) -> Result
             format!("{at}.name"),
             format!("{n:?} is not an Avro name: start with a letter or _, then letters, digits or _"),
         )),
-        None => Err((format!("{at}.name"), format!("a {what} needs a name"))),
+        None => Err(problem(&at, ".name", format!("a {what} needs a name"))),
     }
 }
 
@@ -185,7 +196,7 @@ fn aliases(obj: &serde_json::Map<String, Value>, at: &str) -> Result<Vec<String>
         Some(Value::Array(items)) if items.iter().all(|a| a.as_str().is_some_and(valid_name)) => {
             Ok(items.iter().filter_map(|a| a.as_str().map(str::to_string)).collect())
         }
-        Some(_) => Err((format!("{at}.aliases"), "must be a list of names, e.g. [\"total\"]".into())),
+        Some(_) => Err(problem(&at, ".aliases", "must be a list of names, e.g. [\"total\"]")),
     }
 }
 
@@ -210,7 +221,7 @@ fn json_kind(v: &Value) -> String {
 
 fn read_type(v: &Value, at: &str, depth: usize, named: &mut Vec<Type>) -> Result<Type, Problem> {
     if depth > MAX_DEPTH {
-        return Err((at.to_string(), format!("types nest more than {MAX_DEPTH} deep")));
+        return Err(problem(at, "", format!("types nest more than {MAX_DEPTH} deep")));
     }
     match v {
         Value::String(s) => {
@@ -227,14 +238,14 @@ fn read_type(v: &Value, at: &str, depth: usize, named: &mut Vec<Type>) -> Result
         }
         Value::Array(branches) => {
             if branches.is_empty() || branches.len() > MAX_MEMBERS {
-                return Err((at.to_string(), format!("a union has 1 to {MAX_MEMBERS} branches")));
+                return Err(problem(at, "", format!("a union has 1 to {MAX_MEMBERS} branches")));
             }
             let mut ts: Vec<Type> = Vec::with_capacity(branches.len());
             for (i, b) in branches.iter().enumerate() {
                 let here = format!("{at}[{i}]");
                 let t = read_type(b, &here, depth + 1, named)?;
                 if matches!(t, Type::Union(_)) {
-                    return Err((here, "a union may not hold a union directly".into()));
+                    return Err(problem(&here, "", "a union may not hold a union directly"));
                 }
                 let same = |u: &Type| match (u.name(), t.name()) {
                     (Some(a), Some(b)) => a == b,
@@ -242,14 +253,14 @@ fn read_type(v: &Value, at: &str, depth: usize, named: &mut Vec<Type>) -> Result
                     _ => false,
                 };
                 if ts.iter().any(same) {
-                    return Err((here, format!("the union has {} twice", t.words())));
+                    return Err(problem(&here, "", format!("the union has {} twice", t.words())));
                 }
                 ts.push(t);
             }
             Ok(Type::Union(ts))
         }
         Value::Object(obj) => {
-            let kind = obj.get("type").ok_or_else(|| (format!("{at}.type"), "missing field `type`".to_string()))?;
+            let kind = obj.get("type").ok_or_else(|| problem(&at, ".type", "missing field `type`"))?;
             match kind.as_str() {
                 Some("record") => read_record(obj, at, depth, named),
                 Some("enum") => read_enum(obj, at, named),
@@ -267,7 +278,7 @@ fn read_type(v: &Value, at: &str, depth: usize, named: &mut Vec<Type>) -> Result
                     let t = Box::new(read_type(v, &here, depth + 1, named)?);
                     Ok(if container == "array" { Type::Array(t) } else { Type::Map(t) })
                 }
-                Some("fixed") => Err((format!("{at}.type"), "fixed is not supported: use bytes".into())),
+                Some("fixed") => Err(problem(&at, ".type", "fixed is not supported: use bytes")),
                 // {"type": "string", "logicalType": ...} is its underlying type.
                 _ => {
                     known_keys(obj, at, &["type", "logicalType", "doc", "precision", "scale"])?;
@@ -276,7 +287,7 @@ fn read_type(v: &Value, at: &str, depth: usize, named: &mut Vec<Type>) -> Result
             }
         }
         other => {
-            Err((at.to_string(), format!("a type is a name, a list (a union) or an object, not {}", json_kind(other))))
+            Err(problem(at, "", format!("a type is a name, a list (a union) or an object, not {}", json_kind(other))))
         }
     }
 }
@@ -290,7 +301,7 @@ fn read_record(
     known_keys(obj, at, &["type", "name", "namespace", "aliases", "doc", "fields"])?;
     let name = name_at(obj, at, "record")?;
     if named.iter().any(|t| t.name() == Some(&name)) {
-        return Err((format!("{at}.name"), format!("{name:?} is defined twice in this version")));
+        return Err(problem(&at, ".name", format!("{name:?} is defined twice in this version")));
     }
     let record_aliases = aliases(obj, at)?;
     let Some(Value::Array(list)) = obj.get("fields") else {
@@ -300,7 +311,7 @@ fn read_record(
         ));
     };
     if list.len() > MAX_MEMBERS {
-        return Err((format!("{at}.fields"), format!("a record has at most {MAX_MEMBERS} fields")));
+        return Err(problem(&at, ".fields", format!("a record has at most {MAX_MEMBERS} fields")));
     }
     let mut fields: Vec<Field> = Vec::with_capacity(list.len());
     for (i, f) in list.iter().enumerate() {
@@ -311,9 +322,9 @@ fn read_record(
         known_keys(fobj, &fat, &["name", "type", "default", "aliases", "doc", "order"])?;
         let fname = name_at(fobj, &fat, "field")?;
         if fields.iter().any(|x| x.name == fname) {
-            return Err((format!("{fat}.name"), format!("the record has two fields named {fname:?}")));
+            return Err(problem(&fat, ".name", format!("the record has two fields named {fname:?}")));
         }
-        let ty_value = fobj.get("type").ok_or_else(|| (format!("{fat}.type"), "missing field `type`".to_string()))?;
+        let ty_value = fobj.get("type").ok_or_else(|| problem(&fat, ".type", "missing field `type`"))?;
         let ty = read_type(ty_value, &format!("{fat}.type"), depth + 1, named)?;
         let default = fobj.get("default").cloned();
         if let Some(d) = &default {
@@ -339,7 +350,7 @@ fn read_enum(obj: &serde_json::Map<String, Value>, at: &str, named: &mut Vec<Typ
     known_keys(obj, at, &["type", "name", "namespace", "aliases", "doc", "symbols", "default"])?;
     let name = name_at(obj, at, "enum")?;
     if named.iter().any(|t| t.name() == Some(&name)) {
-        return Err((format!("{at}.name"), format!("{name:?} is defined twice in this version")));
+        return Err(problem(&at, ".name", format!("{name:?} is defined twice in this version")));
     }
     let symbols: Vec<String> = match obj.get("symbols") {
         Some(Value::Array(s))
@@ -355,12 +366,12 @@ fn read_enum(obj: &serde_json::Map<String, Value>, at: &str, named: &mut Vec<Typ
         }
     };
     if let Some(dup) = symbols.iter().enumerate().find(|(i, s)| symbols[..*i].contains(s)) {
-        return Err((format!("{at}.symbols"), format!("{:?} is there twice", dup.1)));
+        return Err(problem(&at, ".symbols", format!("{:?} is there twice", dup.1)));
     }
     let default = match obj.get("default") {
         None => None,
         Some(Value::String(d)) if symbols.contains(d) => Some(d.clone()),
-        Some(d) => return Err((format!("{at}.default"), format!("must be one of the symbols, not {}", json_kind(d)))),
+        Some(d) => return Err(problem(&at, ".default", format!("must be one of the symbols, not {}", json_kind(d)))),
     };
     let t = Type::Enum(Box::new(Enum { name, aliases: aliases(obj, at)?, symbols, default }));
     named.push(t.clone());
