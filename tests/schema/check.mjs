@@ -5,7 +5,10 @@
 //   (b) a set of deliberately broken scenarios must be refused by it, and a few valid edge
 //       cases (from the reader's point of view) must be accepted;
 //   (c) every scenario's AsyncAPI export (`brokerlab asyncapi export`) must validate against
-//       the official AsyncAPI 3.0.0 JSON Schema (the @asyncapi/specs package).
+//       the official AsyncAPI 3.0.0 JSON Schema (the @asyncapi/specs package), and so must the
+//       export of broker/tests/asyncapi/'s fixture scenario with event schemas, a registry and
+//       a deploy (its versions as Avro payloads); the hand-written AsyncAPI documents there
+//       that `brokerlab asyncapi import` is tested with must be valid 3.0.0 or 2.6.0 documents.
 //
 // Run from anywhere: `node tests/schema/check.mjs`. Exits non-zero on any failure and ends
 // with a "N passed, N failed" line.
@@ -506,6 +509,40 @@ for (const [what, doc] of mustAccept) {
     }
     if (validateAsyncapi(doc)) ok(what);
     else fail(what, describe(validateAsyncapi.errors).slice(0, 12));
+  }
+  // A scenario with event schemas: each version is a message whose payload is an Avro record
+  // in AsyncAPI's multi-format schema, which the official schema checks against Avro's.
+  {
+    const fixtures = join(root, "broker", "tests", "asyncapi");
+    const what = "AsyncAPI 3.0.0 export of broker/tests/asyncapi/evolving-order-schema.json (event schemas)";
+    let doc;
+    try {
+      doc = JSON.parse(exportOf(join(fixtures, "evolving-order-schema.json"), false));
+    } catch (e) {
+      fail(what, [String(e.message ?? e)]);
+    }
+    if (doc) {
+      const payload = doc.components?.messages?.["OrderPlaced.v2"]?.payload;
+      const avro = payload?.schemaFormat?.startsWith("application/vnd.apache.avro") && payload?.schema?.type === "record";
+      if (!avro) fail(what, ["OrderPlaced.v2 has no Avro payload"]);
+      else if (validateAsyncapi(doc)) ok(what);
+      else fail(what, describe(validateAsyncapi.errors).slice(0, 12));
+      // The official schema reads the Avro inside: a record without its name is refused.
+      const broken = JSON.parse(JSON.stringify(doc));
+      delete broken.components.messages["OrderPlaced.v2"].payload.schema.name;
+      if (validateAsyncapi(broken)) fail("AsyncAPI schema refuses an Avro payload that is not a record", ["accepted"]);
+      else ok("AsyncAPI schema refuses an Avro payload that is not a record");
+    }
+    // The documents the import is tested with, written as another tool would write them.
+    const validate26 = ajv07.compile(asyncapiSpecs.schemas["2.6.0"]);
+    for (const f of readdirSync(fixtures).filter((f) => f.endsWith(".json")).sort()) {
+      const doc = JSON.parse(readFileSync(join(fixtures, f), "utf8"));
+      if (!("asyncapi" in doc)) continue; // the fixture scenario
+      const check = doc.asyncapi === "2.6.0" ? validate26 : validateAsyncapi;
+      const what = `broker/tests/asyncapi/${f} is a valid AsyncAPI ${doc.asyncapi} document`;
+      if (check(doc)) ok(what);
+      else fail(what, describe(check.errors).slice(0, 12));
+    }
   }
   // The official schema judges: a document without info, or with an operation that neither
   // sends nor receives, is refused.

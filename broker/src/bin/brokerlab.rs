@@ -8,6 +8,7 @@
 //! brokerlab partition KEY --partitions N
 //! brokerlab test PATH... [--seeds 1,2,3|1..20] [--format tap|junit]
 //! brokerlab asyncapi export SCENARIO.json [--yaml]
+//! brokerlab asyncapi import ASYNCAPI.json|.yaml [--out SCENARIO.json]
 //! ```
 //!
 //! `run` prints a table for people, or with `--json` one JSON object (a contract: see the
@@ -24,7 +25,10 @@
 //! `docs/scenario-format.md`), with its own seed or each of `--seeds`; it prints TAP or JUnit XML
 //! on stdout and a summary on stderr, and exits 1 when an expectation fails, 2 when a file
 //! cannot be read or run. `asyncapi export` prints the scenario as an AsyncAPI 3.0 document
-//! (JSON, or YAML with `--yaml`).
+//! (JSON, or YAML with `--yaml`); `asyncapi import` reads an AsyncAPI 3.0 or 2.6 document (JSON
+//! or YAML) and prints the scenario it describes (or writes it to `--out`), with one line on
+//! stderr for each part of the document it could not map; it exits with status 2 when the file
+//! is not an AsyncAPI 3.0 or 2.6 document in JSON or YAML (see `docs/asyncapi.md`).
 
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
@@ -87,7 +91,7 @@ enum Cmd {
         #[arg(long, default_value = "tap")]
         format: String,
     },
-    /// AsyncAPI 3.0: the scenario's channels, operations and messages.
+    /// AsyncAPI: the scenario's channels, operations and messages, and back.
     Asyncapi {
         #[command(subcommand)]
         what: AsyncApiCmd,
@@ -113,7 +117,18 @@ enum AsyncApiCmd {
         #[arg(long)]
         yaml: bool,
     },
+    /// Read an AsyncAPI 3.0 or 2.6 document (JSON or YAML) into a scenario.
+    Import {
+        /// The AsyncAPI document.
+        document: String,
+        /// Write the scenario to this file instead of standard output.
+        #[arg(long)]
+        out: Option<String>,
+    },
 }
+
+/// The largest AsyncAPI document `asyncapi import` reads.
+const MAX_ASYNCAPI_BYTES: usize = 16 * 1024 * 1024;
 
 /// Kafka sets no limit on partitions per topic; this only keeps a typo from looking like an
 /// answer.
@@ -135,7 +150,7 @@ fn main() -> ExitCode {
                 Ok(checked) => checked,
                 Err(code) => return code,
             };
-            let doc = broker::asyncapi::export(&model, &scenario.description);
+            let doc = broker::asyncapi::export(&scenario, &model);
             if yaml {
                 print!("{}", broker::asyncapi::yaml::write(&doc));
             } else {
@@ -143,6 +158,7 @@ fn main() -> ExitCode {
             }
             ExitCode::SUCCESS
         }
+        Cmd::Asyncapi { what: AsyncApiCmd::Import { document, out } } => asyncapi_import(&document, out.as_deref()),
         Cmd::Check { scenario } => match load(&scenario) {
             Ok(_) => {
                 println!("{scenario}: ok");
@@ -241,6 +257,85 @@ fn unpack(link: &str) -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// `brokerlab asyncapi import`: the document read as JSON or YAML, imported, and the scenario
+/// printed (or written to `out`), with what could not be mapped on stderr, a line each.
+fn asyncapi_import(path: &str, out: Option<&str>) -> ExitCode {
+    let fail = |why: String| {
+        eprintln!("{path}: {}", escaped(&why));
+        ExitCode::from(2)
+    };
+    let bytes = match std::fs::File::open(path).map_err(Unread::Failed).and_then(|f| read_capped(f, MAX_ASYNCAPI_BYTES))
+    {
+        Ok(b) => b,
+        Err(Unread::TooLarge) => {
+            return fail(format!("the file is larger than {} MiB", MAX_ASYNCAPI_BYTES / (1024 * 1024)))
+        }
+        Err(Unread::Failed(e)) => return fail(format!("cannot read: {e}")),
+    };
+    let Ok(text) = String::from_utf8(bytes) else { return fail("not UTF-8 text".into()) };
+    // JSON by its name or its first character; YAML otherwise.
+    let json = path.to_ascii_lowercase().ends_with(".json") || text.trim_start().starts_with(['{', '[']);
+    let doc: serde_json::Value = if json {
+        match serde_json::from_str(&text) {
+            Ok(v) => v,
+            Err(e) => return fail(format!("not valid JSON: {e}")),
+        }
+    } else {
+        match broker::asyncapi::yaml::read(&text) {
+            Ok(v) => v,
+            Err(e) => return fail(format!("not valid YAML: {e}")),
+        }
+    };
+    let imported = match broker::asyncapi::import(&doc) {
+        Ok(i) => i,
+        Err(why) => return fail(why),
+    };
+    let text = imported.text();
+    // The scenario must be one that runs: anything else is this import's own fault.
+    let problems = match broker::Scenario::from_json(&text) {
+        Ok(s) => broker::validate(&s).err().unwrap_or_default(),
+        Err(p) => p,
+    };
+    for u in &imported.unmapped {
+        eprintln!("{u}");
+    }
+    if !problems.is_empty() {
+        for p in &problems {
+            eprintln!("{p}");
+        }
+        return fail(format!(
+            "the scenario made from it has {} problem{} (above); its x-brokerlab extensions may have been edited",
+            problems.len(),
+            if problems.len() == 1 { "" } else { "s" }
+        ));
+    }
+    let nodes = imported.scenario["nodes"].as_array().map_or(0, Vec::len);
+    let wires = imported.scenario["wires"].as_array().map_or(0, Vec::len);
+    let summary = format!(
+        "{path}: {nodes} node{}, {wires} wire{}; {} part{} not mapped",
+        if nodes == 1 { "" } else { "s" },
+        if wires == 1 { "" } else { "s" },
+        imported.unmapped.len(),
+        if imported.unmapped.len() == 1 { "" } else { "s" }
+    );
+    match out {
+        Some(file) => {
+            if let Err(e) = std::fs::write(file, &text) {
+                eprintln!("{file}: cannot write: {e}");
+                return ExitCode::from(2);
+            }
+        }
+        None => print!("{text}"),
+    }
+    eprintln!("{}", escaped(&summary));
+    ExitCode::SUCCESS
+}
+
+/// `text` with its control characters escaped, so that a line stays one line.
+fn escaped(text: &str) -> String {
+    text.chars().map(|c| if c.is_control() { c.escape_debug().to_string() } else { c.to_string() }).collect()
 }
 
 /// The most seeds one `test` runs each scenario with.

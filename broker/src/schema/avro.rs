@@ -177,7 +177,7 @@ fn name_at(obj: &serde_json::Map<String, Value>, at: &str, what: &str) -> Result
             format!("{at}.name"),
             format!("{n:?} is not an Avro name: start with a letter or _, then letters, digits or _"),
         )),
-        None => Err(problem(&at, ".name", format!("a {what} needs a name"))),
+        None => Err(problem(at, ".name", format!("a {what} needs a name"))),
     }
 }
 
@@ -196,7 +196,7 @@ fn aliases(obj: &serde_json::Map<String, Value>, at: &str) -> Result<Vec<String>
         Some(Value::Array(items)) if items.iter().all(|a| a.as_str().is_some_and(valid_name)) => {
             Ok(items.iter().filter_map(|a| a.as_str().map(str::to_string)).collect())
         }
-        Some(_) => Err(problem(&at, ".aliases", "must be a list of names, e.g. [\"total\"]")),
+        Some(_) => Err(problem(at, ".aliases", "must be a list of names, e.g. [\"total\"]")),
     }
 }
 
@@ -260,7 +260,7 @@ fn read_type(v: &Value, at: &str, depth: usize, named: &mut Vec<Type>) -> Result
             Ok(Type::Union(ts))
         }
         Value::Object(obj) => {
-            let kind = obj.get("type").ok_or_else(|| problem(&at, ".type", "missing field `type`"))?;
+            let kind = obj.get("type").ok_or_else(|| problem(at, ".type", "missing field `type`"))?;
             match kind.as_str() {
                 Some("record") => read_record(obj, at, depth, named),
                 Some("enum") => read_enum(obj, at, named),
@@ -278,7 +278,7 @@ fn read_type(v: &Value, at: &str, depth: usize, named: &mut Vec<Type>) -> Result
                     let t = Box::new(read_type(v, &here, depth + 1, named)?);
                     Ok(if container == "array" { Type::Array(t) } else { Type::Map(t) })
                 }
-                Some("fixed") => Err(problem(&at, ".type", "fixed is not supported: use bytes")),
+                Some("fixed") => Err(problem(at, ".type", "fixed is not supported: use bytes")),
                 // {"type": "string", "logicalType": ...} is its underlying type.
                 _ => {
                     known_keys(obj, at, &["type", "logicalType", "doc", "precision", "scale"])?;
@@ -301,7 +301,7 @@ fn read_record(
     known_keys(obj, at, &["type", "name", "namespace", "aliases", "doc", "fields"])?;
     let name = name_at(obj, at, "record")?;
     if named.iter().any(|t| t.name() == Some(&name)) {
-        return Err(problem(&at, ".name", format!("{name:?} is defined twice in this version")));
+        return Err(problem(at, ".name", format!("{name:?} is defined twice in this version")));
     }
     let record_aliases = aliases(obj, at)?;
     let Some(Value::Array(list)) = obj.get("fields") else {
@@ -311,7 +311,7 @@ fn read_record(
         ));
     };
     if list.len() > MAX_MEMBERS {
-        return Err(problem(&at, ".fields", format!("a record has at most {MAX_MEMBERS} fields")));
+        return Err(problem(at, ".fields", format!("a record has at most {MAX_MEMBERS} fields")));
     }
     let mut fields: Vec<Field> = Vec::with_capacity(list.len());
     for (i, f) in list.iter().enumerate() {
@@ -350,7 +350,7 @@ fn read_enum(obj: &serde_json::Map<String, Value>, at: &str, named: &mut Vec<Typ
     known_keys(obj, at, &["type", "name", "namespace", "aliases", "doc", "symbols", "default"])?;
     let name = name_at(obj, at, "enum")?;
     if named.iter().any(|t| t.name() == Some(&name)) {
-        return Err(problem(&at, ".name", format!("{name:?} is defined twice in this version")));
+        return Err(problem(at, ".name", format!("{name:?} is defined twice in this version")));
     }
     let symbols: Vec<String> = match obj.get("symbols") {
         Some(Value::Array(s))
@@ -366,12 +366,12 @@ fn read_enum(obj: &serde_json::Map<String, Value>, at: &str, named: &mut Vec<Typ
         }
     };
     if let Some(dup) = symbols.iter().enumerate().find(|(i, s)| symbols[..*i].contains(s)) {
-        return Err(problem(&at, ".symbols", format!("{:?} is there twice", dup.1)));
+        return Err(problem(at, ".symbols", format!("{:?} is there twice", dup.1)));
     }
     let default = match obj.get("default") {
         None => None,
         Some(Value::String(d)) if symbols.contains(d) => Some(d.clone()),
-        Some(d) => return Err(problem(&at, ".default", format!("must be one of the symbols, not {}", json_kind(d)))),
+        Some(d) => return Err(problem(at, ".default", format!("must be one of the symbols, not {}", json_kind(d)))),
     };
     let t = Type::Enum(Box::new(Enum { name, aliases: aliases(obj, at)?, symbols, default }));
     named.push(t.clone());

@@ -33,7 +33,7 @@ const CORE: &[(&str, &[&str])] = &[
         &["scenario", "model", "sim", "queue", "topic", "producer", "consumer", "saga", "read_model", "registry"],
     ),
     ("expect", &["scenario", "model", "sim", "report"]),
-    ("asyncapi", &["scenario", "model"]),
+    ("asyncapi", &["scenario", "model", "schema"]),
 ];
 const CORE_LEAVES: &[&str] = &["sort", "sorted_map", "decimal", "markup"];
 

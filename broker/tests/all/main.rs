@@ -9,9 +9,11 @@
 //! - bad input of every kind: `hostile_input`, `links`, and the JSON reader against serde_json's
 //!   (`json_reader`);
 //! - the `brokerlab` command line: `cli`;
+//! - AsyncAPI export and import, round trips and hand-written documents: `asyncapi`;
 //! - the layout's import rules: `layout`.
 
 mod api;
+mod asyncapi;
 mod bounded_work;
 mod cli;
 mod common;

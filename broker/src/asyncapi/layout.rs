@@ -1,0 +1,85 @@
+//! Where an imported scenario's nodes are drawn (`view.positions`): four columns, read left to
+//! right as messages flow (producers, exchanges, queues and topics with the dead-letter queues,
+//! consumers; read models after them), each node below the one before it in its column. The
+//! app draws a node as a 160 by 100 box, a topic's partition lines and a read model's table
+//! under it; columns are a box and a 120-unit gap apart, rows a box and 40 units, and every
+//! position is on the app's 20-unit grid, so no two drawings overlap.
+
+use serde_json::{json, Map, Value};
+
+const BOX_W: f64 = 160.0;
+const BOX_H: f64 = 100.0;
+const GAP_X: f64 = 120.0;
+const GAP_Y: f64 = 40.0;
+const MARGIN: f64 = 40.0;
+const GRID: f64 = 20.0;
+/// One partition line under a topic (the app shows at most seven lines).
+const LINE: f64 = 17.0;
+
+fn column(kind: &str) -> usize {
+    match kind {
+        "producer" => 0,
+        "exchange" => 1,
+        "consumer" => 3,
+        "read_model" => 4,
+        _ => 2,
+    }
+}
+
+/// What the app draws under a node's box.
+fn below(node: &Value) -> f64 {
+    match node.get("kind").and_then(Value::as_str) {
+        Some("topic") => {
+            let partitions = node.get("partitions").and_then(Value::as_u64).unwrap_or(1).clamp(1, 7);
+            LINE * partitions as f64 + 6.0
+        }
+        Some("read_model") => LINE * 6.0 + 6.0,
+        _ => 0.0,
+    }
+}
+
+/// Positions for `nodes`, by id.
+pub(crate) fn positions(nodes: &[Value]) -> Map<String, Value> {
+    let mut next_y = [MARGIN; 5];
+    let mut out = Map::new();
+    for n in nodes {
+        let Some(id) = n.get("id").and_then(Value::as_str) else { continue };
+        let c = column(n.get("kind").and_then(Value::as_str).unwrap_or(""));
+        let x = MARGIN + c as f64 * (BOX_W + GAP_X);
+        out.insert(id.to_string(), json!([x as i64, next_y[c] as i64]));
+        next_y[c] += ((BOX_H + below(n) + GAP_Y) / GRID).ceil() * GRID;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_by_kind_and_no_two_boxes_overlap() {
+        let nodes = [
+            json!({"id": "p", "kind": "producer"}),
+            json!({"id": "x", "kind": "exchange"}),
+            json!({"id": "t", "kind": "topic", "partitions": 3}),
+            json!({"id": "q", "kind": "queue"}),
+            json!({"id": "c1", "kind": "consumer"}),
+            json!({"id": "c2", "kind": "consumer"}),
+        ];
+        let p = positions(&nodes);
+        let at = |id: &str| (p[id][0].as_f64().unwrap(), p[id][1].as_f64().unwrap());
+        assert_eq!(at("p"), (40.0, 40.0));
+        assert_eq!(at("x"), (320.0, 40.0));
+        assert_eq!(at("t"), (600.0, 40.0));
+        // The topic's three partition lines take 57 units under its box.
+        assert_eq!(at("q"), (600.0, 240.0));
+        assert_eq!(at("c2"), (880.0, 180.0));
+        for (a, b) in [("t", "q"), ("c1", "c2")] {
+            let ((ax, ay), (bx, by)) = (at(a), at(b));
+            assert!(ax != bx || (by - ay).abs() >= BOX_H + GAP_Y, "{a} and {b} overlap");
+        }
+        for v in p.values() {
+            assert!(v.as_array().unwrap().iter().all(|x| x.as_f64().unwrap() % GRID == 0.0));
+        }
+    }
+}
