@@ -18,7 +18,8 @@ import { join } from 'node:path';
 const dir = process.argv[2] ?? process.env.TRUNK_STAGING_DIR;
 if (!dir) throw new Error('minify-imports: no directory (TRUNK_STAGING_DIR or an argument)');
 const files = readdirSync(dir);
-const wasmName = files.find((f) => f.endsWith('_bg.wasm'));
+// The page's wasm, not the AsyncAPI worker's (started on demand, and left as it is built).
+const wasmName = files.find((f) => f.endsWith('_bg.wasm') && !f.startsWith('asyncapi-worker'));
 if (!wasmName) throw new Error(`minify-imports: no *_bg.wasm in ${dir}`);
 const jsName = wasmName.replace(/_bg\.wasm$/, '.js');
 if (!files.includes(jsName)) throw new Error(`minify-imports: no ${jsName} beside ${wasmName}`);

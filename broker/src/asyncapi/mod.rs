@@ -33,10 +33,12 @@ mod layout;
 mod overlay;
 mod payload;
 mod read;
+mod text;
 pub mod yaml;
 
 pub use export::export;
 pub use import::{import, Imported, Unmapped};
+pub use text::{export_text, import_text, read_document, FromDocument};
 
 /// The AsyncAPI version written.
 pub const VERSION: &str = "3.0.0";

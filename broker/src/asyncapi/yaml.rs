@@ -26,10 +26,10 @@ pub fn write(v: &Value) -> String {
     out
 }
 
-#[cfg(feature = "cli")]
+#[cfg(feature = "yaml")]
 pub use reader::{read, MAX_YAML_NODES};
 
-#[cfg(feature = "cli")]
+#[cfg(feature = "yaml")]
 mod reader {
     use serde_json::{Map, Number, Value};
     use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
@@ -289,7 +289,7 @@ mod tests {
         );
     }
 
-    #[cfg(feature = "cli")]
+    #[cfg(feature = "yaml")]
     #[test]
     fn what_write_writes_reads_back_the_same() {
         let v = json!({"asyncapi": "3.0.0", "info": {"title": "A: b", "n": 3, "ok": true, "x": 2.5},
@@ -298,7 +298,7 @@ mod tests {
         assert_eq!(read(&write(&v)).unwrap(), v);
     }
 
-    #[cfg(feature = "cli")]
+    #[cfg(feature = "yaml")]
     #[test]
     fn plain_scalars_are_typed_and_quoted_ones_are_strings() {
         let text = "a: 42\nb: '42'\nc: 0x2A\nd: 3.5\ne: ~\nf: true\ng: !!str true\nh: .inf\n7: seven\nlist: [1, two, \"3\"]\nblock: |\n  line one\n  line two\n";
@@ -309,7 +309,7 @@ mod tests {
         );
     }
 
-    #[cfg(feature = "cli")]
+    #[cfg(feature = "yaml")]
     #[test]
     fn anchors_are_copied_and_an_alias_bomb_is_refused() {
         assert_eq!(read("base: &b {x: 1}\nother: *b\n").unwrap(), json!({"base": {"x": 1}, "other": {"x": 1}}));
@@ -322,7 +322,7 @@ mod tests {
         assert!(why.contains("aliases are expanded"), "{why}");
     }
 
-    #[cfg(feature = "cli")]
+    #[cfg(feature = "yaml")]
     #[test]
     fn broken_yaml_says_where() {
         let why = read("a: [1, 2\nb: 3\n").unwrap_err();

@@ -275,18 +275,9 @@ fn asyncapi_import(path: &str, out: Option<&str>) -> ExitCode {
         Err(Unread::Failed(e)) => return fail(format!("cannot read: {e}")),
     };
     let Ok(text) = String::from_utf8(bytes) else { return fail("not UTF-8 text".into()) };
-    // JSON by its name or its first character; YAML otherwise.
-    let json = path.to_ascii_lowercase().ends_with(".json") || text.trim_start().starts_with(['{', '[']);
-    let doc: serde_json::Value = if json {
-        match serde_json::from_str(&text) {
-            Ok(v) => v,
-            Err(e) => return fail(format!("not valid JSON: {e}")),
-        }
-    } else {
-        match broker::asyncapi::yaml::read(&text) {
-            Ok(v) => v,
-            Err(e) => return fail(format!("not valid YAML: {e}")),
-        }
+    let doc = match broker::asyncapi::read_document(&text, path) {
+        Ok(v) => v,
+        Err(why) => return fail(why),
     };
     let imported = match broker::asyncapi::import(&doc) {
         Ok(i) => i,

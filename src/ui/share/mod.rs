@@ -2,6 +2,7 @@
 //! and import, links compressed by the browser) and the address bar, embed mode for course pages, the lesson gallery, and
 //! fetching the lesson files.
 
+pub mod asyncapi;
 pub mod embed;
 pub mod gallery;
 pub mod lesson_files;

@@ -1,8 +1,9 @@
 //! The page's side of sharing: the address bar (the scenario's link is always in the
 //! fragment; opening another scenario adds a history entry, so back and forward move between
 //! scenarios), the "Copy link" and "Copy embed code" buttons (the clipboard, or a field to
-//! copy from by hand where the clipboard is refused), and "Export" / "Import" of scenario
-//! files (a file picker, or a file dropped on the canvas).
+//! copy from by hand where the clipboard is refused), "Export" / "Import" of scenario
+//! files (a file picker, or a file dropped on the canvas), and the buttons of "Export
+//! AsyncAPI" / "Import AsyncAPI" (`asyncapi.rs`).
 
 use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
@@ -150,12 +151,20 @@ fn copy(d: UseReducerDispatcher<AppState>, label: &'static str, text: String) {
 /// Reads a picked or dropped file and opens it (too large a file is refused unread).
 pub fn import_file(d: UseReducerDispatcher<AppState>, file: web_sys::File) {
     let name = file.name();
-    if file.size() > MAX_FILE_BYTES {
+    let open = d.clone();
+    read_text(d, file, MAX_FILE_BYTES, Box::new(move |text| open.dispatch(OpenAction::Import { name, text }.into())));
+}
+
+/// Reads a file's text and hands it to `then`; a file over `most` bytes is refused unread,
+/// and one that cannot be read is said to be so.
+pub fn read_text(d: UseReducerDispatcher<AppState>, file: web_sys::File, most: f64, then: Box<dyn FnOnce(String)>) {
+    let name = file.name();
+    if file.size() > most {
         d.dispatch(
             PanelAction::Notify(format!(
                 "{name} was not opened, and nothing here changed: it is {} bytes; the most Brokerlab reads is {}.",
                 broker::decimal::Plain(file.size()),
-                broker::scenario::MAX_SCENARIO_BYTES
+                broker::decimal::Plain(most)
             ))
             .into(),
         );
@@ -164,7 +173,7 @@ pub fn import_file(d: UseReducerDispatcher<AppState>, file: web_sys::File) {
     let promise = file.text();
     wasm_bindgen_futures::spawn_local(async move {
         match wasm_bindgen_futures::JsFuture::from(promise).await.ok().and_then(|v| v.as_string()) {
-            Some(text) => d.dispatch(OpenAction::Import { name, text }.into()),
+            Some(text) => then(text),
             None => {
                 d.dispatch(PanelAction::Notify(format!("{name} could not be read, and nothing here changed.")).into())
             }
@@ -175,13 +184,22 @@ pub fn import_file(d: UseReducerDispatcher<AppState>, file: web_sys::File) {
 /// Saves the document as a JSON file.
 fn export(state: &AppState) {
     let text = crate::model::share::file_text(&state.doc);
-    let name = crate::model::presets::PRESETS
+    download(&text, "application/json", &format!("{}.json", file_name(state)));
+}
+
+/// The name a saved file starts with: the lesson's, or "scenario".
+pub fn file_name(state: &AppState) -> String {
+    crate::model::presets::PRESETS
         .get(state.lesson)
         .filter(|_| state.link_preset.is_some())
-        .map_or("scenario".to_string(), |p| p.slug.to_string());
+        .map_or("scenario".to_string(), |p| p.slug.to_string())
+}
+
+/// Hands `text` to the browser as a file download called `name`.
+pub fn download(text: &str, mime: &str, name: &str) {
     let parts = js_sys::Array::of1(&text.into());
     let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/json");
+    options.set_type(mime);
     let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else { return };
     let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
     if let Some(a) = window()
@@ -190,7 +208,7 @@ fn export(state: &AppState) {
         .and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok())
     {
         a.set_href(&url);
-        a.set_download(&format!("{name}.json"));
+        a.set_download(name);
         a.click();
     }
     let _ = web_sys::Url::revoke_object_url(&url);
@@ -236,6 +254,30 @@ pub fn share_tools(state: &UseReducerHandle<AppState>, picker: NodeRef) -> Html 
             }
         })
     };
+    let on_export_asyncapi = {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| super::asyncapi::export(&state, state.dispatcher()))
+    };
+    // Its file input is found by id: a second ref would be a second hook in the toolbar.
+    let on_import_asyncapi = Callback::from(move |_: MouseEvent| {
+        if let Some(input) = window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id("asyncapi-picker"))
+            .and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
+        {
+            input.set_value("");
+            input.click();
+        }
+    });
+    let on_pick_asyncapi = {
+        let d = state.dispatcher();
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            if let Some(file) = input.files().and_then(|f| f.get(0)) {
+                super::asyncapi::import(d.clone(), file);
+            }
+        })
+    };
     // A short visible label inside the full name, so the toolbar fits one row.
     let button = |name: &'static str, short: &'static str, icon: &'static str, onclick: Callback<MouseEvent>| {
         html! {
@@ -250,8 +292,12 @@ pub fn share_tools(state: &UseReducerHandle<AppState>, picker: NodeRef) -> Html 
             { button("Copy embed code", "Embed", "embed", on_embed) }
             { button("Export", "Export", "export", on_export) }
             { button("Import", "Import", "import", on_import) }
+            { button("Export AsyncAPI", "To AsyncAPI", "export", on_export_asyncapi) }
+            { button("Import AsyncAPI", "From AsyncAPI", "import", on_import_asyncapi) }
             <input type="file" accept=".json,application/json" class="visually-hidden" tabindex="-1" aria-hidden="true"
                    ref={picker} onchange={on_pick} />
+            <input type="file" id="asyncapi-picker" accept=".yaml,.yml,.json" class="visually-hidden" tabindex="-1" aria-hidden="true"
+                   onchange={on_pick_asyncapi} />
         </div>
     }
 }
