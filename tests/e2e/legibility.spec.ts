@@ -180,7 +180,7 @@ test('wire labels (binding keys) sit clear of nodes and of the other wires', asy
     ],
   };
   const chooser = page.waitForEvent('filechooser');
-  await page.getByRole('button', { name: 'Import' }).click();
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
   await (await chooser).setFiles({ name: 'keys.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(scenario)) });
   await expect(canvas(page).getByRole('button', { name: /^Wire from order-events to eu-q, key \*\.\*\.eu$/ })).toBeVisible();
   const clash = await canvas(page).evaluate((region) => {

@@ -281,7 +281,7 @@ test('a read model from the palette by the keyboard; the wires a read model cann
     wires: [['p', 'q'], ['q', 'c'], ['c', 'v'], ['v', 'q']],
   };
   const chooser = page.waitForEvent('filechooser');
-  await page.getByRole('button', { name: 'Import' }).click();
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
   await (await chooser).setFiles({ name: 'read-model-out.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(file)) });
   const notice = page.getByRole('status').filter({ hasText: 'read-model-out.json' });
   await expect(notice).toContainText('read-model-out.json was not opened, and nothing here changed');

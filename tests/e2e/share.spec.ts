@@ -128,7 +128,7 @@ test('export a scenario file and import it back, by the picker and by a drop; a 
   await page.goto('./');
   await chooseLesson(page, 'crash-at-least-once');
   const download = page.waitForEvent('download');
-  await page.getByRole('button', { name: 'Export' }).click();
+  await page.getByRole('button', { name: 'Export', exact: true }).click();
   const file = await (await download).path();
   const text = fs.readFileSync(file!, 'utf8');
   expect(JSON.parse(text).title).toContain('at-least-once');
@@ -137,7 +137,7 @@ test('export a scenario file and import it back, by the picker and by a drop; a 
 
   await chooseLesson(page, 'fan-out');
   const chooser = page.waitForEvent('filechooser');
-  await page.getByRole('button', { name: 'Import' }).click();
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
   await (await chooser).setFiles({ name: 'mine.json', mimeType: 'application/json', buffer: Buffer.from(text) });
   await expect(notice(page)).toContainText('Opened mine.json');
   // A file is the learner's own scenario, not the lesson that was open before it.
@@ -147,14 +147,14 @@ test('export a scenario file and import it back, by the picker and by a drop; a 
 
   // A file that fails leaves the current scenario untouched.
   const bad = page.waitForEvent('filechooser');
-  await page.getByRole('button', { name: 'Import' }).click();
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
   await (await bad).setFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"version": 1, "duration_ms": 1000, "nodes": [{"id": "q", "kind": "queue", "prefetch": -3}]}') });
   await expect(notice(page)).toContainText('bad.json was not opened, and nothing here changed');
   await expect(notice(page)).toContainText('prefetch');
   expect(await traceHash(page)).toBe(hash);
   // So does a file that writes a key twice, as the command line refuses it.
   const twice = page.waitForEvent('filechooser');
-  await page.getByRole('button', { name: 'Import' }).click();
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
   await (await twice).setFiles({ name: 'twice.json', mimeType: 'application/json', buffer: Buffer.from('{"version": 1, "duration_ms": 1000, "nodes": [{"id": "q", "kind": "queue", "prefetch": 1, "prefetch": 50}]}') });
   await expect(notice(page)).toContainText('twice.json was not opened, and nothing here changed. 1 problem: nodes[0].prefetch: is written twice');
   expect(await traceHash(page)).toBe(hash);

@@ -214,6 +214,28 @@ pub fn download(text: &str, mime: &str, name: &str) {
     let _ = web_sys::Url::revoke_object_url(&url);
 }
 
+/// Opens a hidden file input's picker, emptied first so that the same file may be picked again.
+fn open_picker(input: Option<HtmlInputElement>) {
+    if let Some(input) = input {
+        input.set_value("");
+        input.click();
+    }
+}
+
+/// A file input's change: the picked file goes to `open`.
+fn on_file(
+    state: &UseReducerHandle<AppState>,
+    open: fn(UseReducerDispatcher<AppState>, web_sys::File),
+) -> Callback<Event> {
+    let d = state.dispatcher();
+    Callback::from(move |e: Event| {
+        let input: HtmlInputElement = e.target_unchecked_into();
+        if let Some(file) = input.files().and_then(|f| f.get(0)) {
+            open(d.clone(), file);
+        }
+    })
+}
+
 /// The toolbar group: Copy link, Copy embed code, Export, Import. `picker` is the hidden
 /// file input's ref (the toolbar's hook: this is a function, not a component, since each
 /// component costs the wasm its own copy of Yew's lifecycle code).
@@ -238,46 +260,23 @@ pub fn share_tools(state: &UseReducerHandle<AppState>, picker: NodeRef) -> Html 
     };
     let on_import = {
         let picker = picker.clone();
-        Callback::from(move |_: MouseEvent| {
-            if let Some(input) = picker.cast::<HtmlInputElement>() {
-                input.set_value("");
-                input.click();
-            }
-        })
+        Callback::from(move |_: MouseEvent| open_picker(picker.cast::<HtmlInputElement>()))
     };
-    let on_pick = {
-        let d = state.dispatcher();
-        Callback::from(move |e: Event| {
-            let input: HtmlInputElement = e.target_unchecked_into();
-            if let Some(file) = input.files().and_then(|f| f.get(0)) {
-                import_file(d.clone(), file);
-            }
-        })
-    };
+    let on_pick = on_file(state, import_file);
     let on_export_asyncapi = {
         let state = state.clone();
         Callback::from(move |_: MouseEvent| super::asyncapi::export(&state, state.dispatcher()))
     };
     // Its file input is found by id: a second ref would be a second hook in the toolbar.
     let on_import_asyncapi = Callback::from(move |_: MouseEvent| {
-        if let Some(input) = window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.get_element_by_id("asyncapi-picker"))
-            .and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
-        {
-            input.set_value("");
-            input.click();
-        }
+        open_picker(
+            window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.get_element_by_id("asyncapi-picker"))
+                .and_then(|e| e.dyn_into::<HtmlInputElement>().ok()),
+        )
     });
-    let on_pick_asyncapi = {
-        let d = state.dispatcher();
-        Callback::from(move |e: Event| {
-            let input: HtmlInputElement = e.target_unchecked_into();
-            if let Some(file) = input.files().and_then(|f| f.get(0)) {
-                super::asyncapi::import(d.clone(), file);
-            }
-        })
-    };
+    let on_pick_asyncapi = on_file(state, super::asyncapi::import);
     // A short visible label inside the full name, so the toolbar fits one row.
     let button = |name: &'static str, short: &'static str, icon: &'static str, onclick: Callback<MouseEvent>| {
         html! {
