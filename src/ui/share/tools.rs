@@ -291,8 +291,8 @@ pub fn share_tools(state: &UseReducerHandle<AppState>, picker: NodeRef) -> Html 
             { button("Copy embed code", "Embed", "embed", on_embed) }
             { button("Export", "Export", "export", on_export) }
             { button("Import", "Import", "import", on_import) }
-            { button("Export AsyncAPI", "To AsyncAPI", "export", on_export_asyncapi) }
-            { button("Import AsyncAPI", "From AsyncAPI", "import", on_import_asyncapi) }
+            { button("Export AsyncAPI", "Export AsyncAPI", "export", on_export_asyncapi) }
+            { button("Import AsyncAPI", "Import AsyncAPI", "import", on_import_asyncapi) }
             <input type="file" accept=".json,application/json" class="visually-hidden" tabindex="-1" aria-hidden="true"
                    ref={picker} onchange={on_pick} />
             <input type="file" id="asyncapi-picker" accept=".yaml,.yml,.json" class="visually-hidden" tabindex="-1" aria-hidden="true"
