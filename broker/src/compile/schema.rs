@@ -18,12 +18,13 @@ impl Checker {
             self.err("schemas", format!("has {} event types; the most is {MAX_SCHEMAS}", s.schemas.len()));
         }
         let registry = s.registry.as_ref();
+        let mut left = crate::schema::avro::MAX_TYPE_NODES;
         let mut types = Vec::new();
         for (name, spec) in s.schemas.iter().take(MAX_SCHEMAS) {
             let at = key_path("schemas", name);
             let mut versions: Vec<Record> = Vec::with_capacity(spec.versions.len());
             for (i, v) in spec.versions.iter().enumerate() {
-                match Record::read(v, name) {
+                match Record::read_within(v, name, &mut left) {
                     Ok(r) => versions.push(r),
                     Err((rest, why)) => self.err(format!("{at}.versions[{i}]{rest}"), why),
                 }

@@ -16,6 +16,9 @@ use serde_json::Value;
 pub const MAX_DEPTH: usize = 16;
 /// Fields in one record, symbols in one enum, branches in one union.
 pub const MAX_MEMBERS: usize = 200;
+/// Type nodes (fields, union branches, items, values) in all of a scenario's schemas
+/// together: it keeps the resolution of every pair of versions quick.
+pub const MAX_TYPE_NODES: usize = 20_000;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Type {
@@ -134,26 +137,64 @@ impl Record {
     /// Reads one version of the event type `event_type`: a record in Avro's JSON, or an object
     /// with just its `fields` (the record is then named after the event type).
     pub fn read(v: &Value, event_type: &str) -> Result<Record, Problem> {
-        let mut named = Vec::new();
+        Record::read_within(v, event_type, &mut MAX_TYPE_NODES.clone())
+    }
+
+    /// The same, spending the types it makes from `left`: a scenario's versions share one
+    /// allowance (a named type used again counts each time, as it is copied).
+    pub fn read_within(v: &Value, event_type: &str, left: &mut usize) -> Result<Record, Problem> {
+        let mut named = Named { types: Vec::new(), left: *left };
         let Some(obj) = v.as_object() else {
-            return Err((
-                String::new(),
-                "must be a record like {\"fields\": [{\"name\": \"order_id\", \"type\": \"string\"}]}".into(),
+            return Err(problem(
+                "",
+                "",
+                "must be a record like {\"fields\": [{\"name\": \"order_id\", \"type\": \"string\"}]}",
             ));
         };
-        if !obj.contains_key("type") {
+        let read = if !obj.contains_key("type") {
             let mut with_type = obj.clone();
             with_type.insert("type".into(), Value::from("record"));
             with_type.entry("name").or_insert_with(|| Value::from(event_type));
-            return match read_type(&Value::Object(with_type), "", 0, &mut named)? {
-                Type::Record(r) => Ok(*r),
-                _ => unreachable!("a record was asked for"),
-            };
-        }
-        match read_type(v, "", 0, &mut named)? {
+            read_type(&Value::Object(with_type), "", 0, &mut named)?
+        } else {
+            read_type(v, "", 0, &mut named)?
+        };
+        *left = named.left;
+        match read {
             Type::Record(r) => Ok(*r),
             other => Err(problem("", ".type", format!("a version of an event is a record, not {}", other.words()))),
         }
+    }
+}
+
+/// The named types (records and enums) a version has defined so far, and how many more type
+/// nodes it may make.
+pub struct Named {
+    types: Vec<Type>,
+    left: usize,
+}
+
+impl Named {
+    /// Spends `n` type nodes, or refuses: a record of records used again and again would
+    /// otherwise expand without end from a few lines.
+    fn spend(&mut self, n: usize, at: &str) -> Result<(), Problem> {
+        match self.left.checked_sub(n) {
+            Some(left) => {
+                self.left = left;
+                Ok(())
+            }
+            None => Err(problem(at, "", format!("the schemas' types come to more than {MAX_TYPE_NODES} fields, branches and items (a named type used again counts each time)"))),
+        }
+    }
+}
+
+/// How many type nodes `t` is.
+fn size(t: &Type) -> usize {
+    1 + match t {
+        Type::Record(r) => r.fields.iter().map(|f| size(&f.ty)).sum(),
+        Type::Array(t) | Type::Map(t) => size(t),
+        Type::Union(ts) => ts.iter().map(size).sum(),
+        _ => 0,
     }
 }
 
@@ -219,17 +260,22 @@ fn json_kind(v: &Value) -> String {
     }
 }
 
-fn read_type(v: &Value, at: &str, depth: usize, named: &mut Vec<Type>) -> Result<Type, Problem> {
+fn read_type(v: &Value, at: &str, depth: usize, named: &mut Named) -> Result<Type, Problem> {
     if depth > MAX_DEPTH {
         return Err(problem(at, "", format!("types nest more than {MAX_DEPTH} deep")));
     }
+    named.spend(1, at)?;
     match v {
         Value::String(s) => {
             if let Some((_, t)) = PRIMITIVES.iter().find(|(n, _)| n == s) {
                 return Ok(t.clone());
             }
-            match named.iter().find(|t| t.name() == Some(s)) {
-                Some(t) => Ok(t.clone()),
+            match named.types.iter().find(|t| t.name() == Some(s)) {
+                Some(t) => {
+                    let t = t.clone();
+                    named.spend(size(&t), at)?;
+                    Ok(t)
+                }
                 None => Err((
                     at.to_string(),
                     format!("unknown type {s:?}: a primitive (null, boolean, int, long, float, double, bytes, string) or a record or enum named earlier in this version"),
@@ -296,11 +342,11 @@ fn read_record(
     obj: &serde_json::Map<String, Value>,
     at: &str,
     depth: usize,
-    named: &mut Vec<Type>,
+    named: &mut Named,
 ) -> Result<Type, Problem> {
     known_keys(obj, at, &["type", "name", "namespace", "aliases", "doc", "fields"])?;
     let name = name_at(obj, at, "record")?;
-    if named.iter().any(|t| t.name() == Some(&name)) {
+    if named.types.iter().any(|t| t.name() == Some(&name)) {
         return Err(problem(at, ".name", format!("{name:?} is defined twice in this version")));
     }
     let record_aliases = aliases(obj, at)?;
@@ -342,14 +388,14 @@ fn read_record(
         fields.push(Field { name: fname, aliases: aliases(fobj, &fat)?, ty, default });
     }
     let t = Type::Record(Box::new(Record { name, aliases: record_aliases, fields }));
-    named.push(t.clone());
+    named.types.push(t.clone());
     Ok(t)
 }
 
-fn read_enum(obj: &serde_json::Map<String, Value>, at: &str, named: &mut Vec<Type>) -> Result<Type, Problem> {
+fn read_enum(obj: &serde_json::Map<String, Value>, at: &str, named: &mut Named) -> Result<Type, Problem> {
     known_keys(obj, at, &["type", "name", "namespace", "aliases", "doc", "symbols", "default"])?;
     let name = name_at(obj, at, "enum")?;
-    if named.iter().any(|t| t.name() == Some(&name)) {
+    if named.types.iter().any(|t| t.name() == Some(&name)) {
         return Err(problem(at, ".name", format!("{name:?} is defined twice in this version")));
     }
     let symbols: Vec<String> = match obj.get("symbols") {
@@ -374,7 +420,7 @@ fn read_enum(obj: &serde_json::Map<String, Value>, at: &str, named: &mut Vec<Typ
         Some(d) => return Err(problem(at, ".default", format!("must be one of the symbols, not {}", json_kind(d)))),
     };
     let t = Type::Enum(Box::new(Enum { name, aliases: aliases(obj, at)?, symbols, default }));
-    named.push(t.clone());
+    named.types.push(t.clone());
     Ok(t)
 }
 
@@ -422,6 +468,27 @@ mod tests {
             bad(json!({"name": "n", "type": "int", "default": 3_000_000_000_i64})).1,
             "3000000000 is not an int"
         );
+    }
+
+    #[test]
+    fn a_named_type_used_again_and_again_cannot_expand_without_end() {
+        // A record of 50 fields of the record before it, eight times over: 50^8 fields if
+        // copied out, from a few kilobytes.
+        let mut fields = vec![json!({"name": "r0", "type": {"type": "record", "name": "T0",
+            "fields": (0..50).map(|i| json!({"name": format!("f{i}"), "type": "int"})).collect::<Vec<_>>()}})];
+        for level in 1..8 {
+            let inner: Vec<Value> =
+                (0..50).map(|i| json!({"name": format!("f{i}"), "type": format!("T{}", level - 1)})).collect();
+            fields.push(json!({"name": format!("r{level}"), "type": {"type": "record", "name": format!("T{level}"), "fields": inner}}));
+        }
+        let (_, why) = Record::read(&json!({ "fields": fields }), "E").unwrap_err();
+        assert!(why.contains("more than 20000 fields, branches and items"), "{why}");
+        // A scenario's versions share the allowance.
+        let mut left = 30;
+        let v = json!({"fields": (0..20).map(|i| json!({"name": format!("f{i}"), "type": "int"})).collect::<Vec<_>>()});
+        assert!(Record::read_within(&v, "E", &mut left).is_ok());
+        assert_eq!(left, 9);
+        assert!(Record::read_within(&v, "E", &mut left).is_err());
     }
 
     #[test]
