@@ -72,6 +72,7 @@ pub use saga::SagaCounts;
 pub use scenario::limits::*;
 pub use scenario::link;
 pub use scenario::problem::Problem;
+pub use scenario::quoted::quote;
 pub use scenario::Scenario;
 pub use sim::fate::Fate;
 pub use sim::guarantee::{breach, end_to_end, promise, semantics_of, Breach, Evidence, Guarantee};

@@ -67,6 +67,20 @@ pub enum ScenarioField {
     Schemas,
 }
 
+impl ScenarioField {
+    /// Its name in the page: the field's id is `scenario-` and this, its draft's key
+    /// `scenario:` and this.
+    pub fn slug(self) -> &'static str {
+        match self {
+            ScenarioField::Title => "title",
+            ScenarioField::Duration => "duration",
+            ScenarioField::Seed => "seed",
+            ScenarioField::Registry => "registry",
+            ScenarioField::Schemas => "schemas",
+        }
+    }
+}
+
 /// A change to the scenario (refused in read-only embeds).
 pub enum EditAction {
     /// Add a node from the palette: at a canvas point (a drop), or at a free spot.
@@ -269,7 +283,7 @@ pub(super) fn reduce(s: AppState, action: EditAction) -> Option<AppState> {
             }
         }
         EditAction::EditScenario { field: field @ (ScenarioField::Registry | ScenarioField::Schemas), text } => {
-            let key = format!("scenario:{field:?}");
+            let key = format!("scenario:{}", field.slug());
             let (name, parsed) = match field {
                 ScenarioField::Registry => {
                     ("registry", Ok((!text.is_empty()).then(|| serde_json::json!({ "compatibility": text.as_str() }))))
@@ -310,7 +324,7 @@ pub(super) fn reduce(s: AppState, action: EditAction) -> Option<AppState> {
             }
         }
         EditAction::EditScenario { field, text } => {
-            let key = format!("scenario:{field:?}");
+            let key = format!("scenario:{}", field.slug());
             let parsed: Result<Value, String> = match field {
                 ScenarioField::Title => Ok(Value::from(text.as_str())),
                 ScenarioField::Duration => text

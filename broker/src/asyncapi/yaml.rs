@@ -127,8 +127,8 @@ mod reader {
                     },
                     Some(k) => {
                         if map.contains_key(&k) {
-                            let shown = crate::scenario::quoted::escape_controls(&k);
-                            self.fail(format!("the key {shown:?} is written twice in one map"), mark);
+                            let shown = crate::scenario::quoted::quote(&k);
+                            self.fail(format!("the key {shown} is written twice in one map"), mark);
                         } else {
                             map.insert(k, v);
                         }

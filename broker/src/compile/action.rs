@@ -34,7 +34,11 @@ impl Checker {
                         let kind = s.nodes[id.index()].kind_name();
                         me.err(
                             path,
-                            format!("{name:?} is {} {kind}; this action needs a {}", article(kind), want.join(" or ")),
+                            format!(
+                                "\"{name}\" is {} {kind}; this action needs a {}",
+                                article(kind),
+                                want.join(" or ")
+                            ),
                         );
                         None
                     }
@@ -93,7 +97,7 @@ impl Checker {
                 ActionKind::ResetOffsets { group, topic, to } => {
                     let g = groups.iter().position(|g| g.name == *group);
                     if g.is_none() {
-                        let known: Vec<String> = groups.iter().map(|g| format!("{:?}", g.name)).collect();
+                        let known: Vec<String> = groups.iter().map(|g| format!("\"{}\"", g.name)).collect();
                         let hint = if known.is_empty() {
                             "there are no consumer groups (a group is made by consumers that read a topic)".to_string()
                         } else {
@@ -101,7 +105,7 @@ impl Checker {
                         };
                         self.err(
                             sub_path(&p, ".reset_offsets.group"),
-                            format!("no consumer group is called {group:?}; {hint}"),
+                            format!("no consumer group is called \"{group}\"; {hint}"),
                         );
                     }
                     let t = match topic {
@@ -110,7 +114,7 @@ impl Checker {
                             Some(id) if g.is_some_and(|g| !groups[g].topics.contains(&id)) => {
                                 self.err(
                                     sub_path(&p, ".reset_offsets.topic"),
-                                    format!("group {group:?} does not read {t:?}"),
+                                    format!("group \"{group}\" does not read \"{t}\""),
                                 );
                                 None
                             }

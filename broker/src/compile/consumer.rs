@@ -137,7 +137,7 @@ impl Checker {
             let (what, field) =
                 if s.requests.is_some() { ("a requester", "requests") } else { ("an orchestrator", "orchestrates") };
             if !s.publishes.is_empty() {
-                self.err(sub_path(p, ".publishes"), format!("{what} sends what {field:?} says: remove \"publishes\", or make it a service without {field:?}"));
+                self.err(sub_path(p, ".publishes"), format!("{what} sends what \"{field}\" says: remove \"publishes\", or make it a service without \"{field}\""));
             }
             if !s.publish_mode.is_default() {
                 self.err(
@@ -182,7 +182,7 @@ impl Checker {
                 self.event_types += list.len() as u64;
             }
             if let Some(first) = rules.iter().position(|o| o.on == r.on) {
-                let which = r.on.as_ref().map_or("any event type".to_string(), |t| format!("{t:?}"));
+                let which = r.on.as_ref().map_or("any event type".to_string(), |t| format!("\"{t}\""));
                 self.err(&rp, format!("repeats publishes[{first}]: one rule per input event type ({which})"));
             }
             rules.push(OutputRule {
@@ -336,7 +336,7 @@ impl Checker {
                         self.err(
                             sub_path(&p, ".assignment"),
                             format!(
-                                "every member of group {group_name:?} must use the same assignment strategy (nodes[{at}] uses {:?}); Kafka refuses a member whose strategy the group does not share",
+                                "every member of group \"{group_name}\" must use the same assignment strategy (nodes[{at}] uses \"{}\"); Kafka refuses a member whose strategy the group does not share",
                                 first.name()
                             ),
                         );

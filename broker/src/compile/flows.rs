@@ -25,7 +25,7 @@ impl Checker {
             }
         }
         if let Some(t) = f.completed.iter().find(|t| f.compensated.contains(t)) {
-            self.err("flows.compensated", format!("{t:?} cannot end a flow both as completed and as compensated"));
+            self.err("flows.compensated", format!("\"{t}\" cannot end a flow both as completed and as compensated"));
         }
         let applied = |e: &str| {
             nodes.iter().any(|n| match &n.kind {
@@ -41,7 +41,7 @@ impl Checker {
         for (effect, undo) in &f.compensations {
             let at = crate::scenario::quoted::key_path("flows.compensations", effect);
             if !applied(effect) {
-                self.err(&at, format!("no consumer applies the effect {effect:?}"));
+                self.err(&at, format!("no consumer applies the effect \"{effect}\""));
             }
             self.name(&at, undo);
         }

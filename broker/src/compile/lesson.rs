@@ -79,7 +79,7 @@ impl Checker {
             (true, Some(key)) => {
                 let published = nodes.iter().any(|n| matches!(&n.kind, NodeKind::Producer(p) if p.keys.contains(key)));
                 if !published {
-                    self.err("lesson.question.key", format!("no producer publishes messages with the key {key:?}"));
+                    self.err("lesson.question.key", format!("no producer publishes messages with the key \"{key}\""));
                 }
             }
             (false, None) => {}

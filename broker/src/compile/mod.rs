@@ -204,7 +204,7 @@ impl Checker {
 
     /// A reference to a node by an id that no node has.
     fn no_such_node(&mut self, path: impl Into<String>, id: &str) {
-        self.err(path, format!("no node has the id {id:?}"));
+        self.err(path, format!("no node has the id \"{id}\""));
     }
 
     /// How many times slower a consumer works, from a fault or a `slow` action: 0.001 to 10000.
@@ -266,7 +266,7 @@ impl Checker {
                 self.no_control_characters(&path, id);
             }
             if by_name.repeats(id, NodeId(i as u32)) {
-                self.err(&path, format!("{id:?} is used by another node; ids must be unique"));
+                self.err(&path, format!("\"{id}\" is used by another node; ids must be unique"));
             }
         }
 

@@ -270,7 +270,7 @@ impl Checker {
 
 /// Reads `"order-1..order-20"` into ("order-", 1, 20).
 pub(super) fn parse_key_range(r: &str) -> Result<(String, u64, u64), String> {
-    let bad = || format!("{r:?} is not a key range like \"order-1..order-20\" or a list of keys");
+    let bad = || format!("\"{r}\" is not a key range like \"order-1..order-20\" or a list of keys");
     let (a, b) = r.split_once("..").ok_or_else(bad)?;
     let split = |s: &str| -> Option<(String, u64)> {
         let digits = s.len() - s.trim_end_matches(|c: char| c.is_ascii_digit()).len();
@@ -283,13 +283,13 @@ pub(super) fn parse_key_range(r: &str) -> Result<(String, u64, u64), String> {
     let (pa, lo) = split(a).ok_or_else(bad)?;
     let (pb, hi) = split(b).ok_or_else(bad)?;
     if pb != pa && !pb.is_empty() {
-        return Err(format!("{r:?}: both ends of a key range need the same prefix"));
+        return Err(format!("\"{r}\": both ends of a key range need the same prefix"));
     }
     if hi < lo {
-        return Err(format!("{r:?}: the range ends before it starts"));
+        return Err(format!("\"{r}\": the range ends before it starts"));
     }
     if pa.chars().count() > MAX_NAME_LEN {
-        return Err(format!("{r:?}: the key prefix is too long"));
+        return Err(format!("\"{r}\": the key prefix is too long"));
     }
     Ok((pa, lo, hi))
 }

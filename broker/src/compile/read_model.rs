@@ -66,7 +66,7 @@ impl Checker {
                     if pm.keys.is_empty() {
                         self.err(
                             format!("nodes[{}].keys", w.index()),
-                            format!("{:?} writes read model {name:?}, whose rows are keyed by the message key: give it keys, e.g. \"order-1..order-20\"", s.nodes[w.index()].id()),
+                            format!("\"{}\" writes read model \"{name}\", whose rows are keyed by the message key: give it keys, e.g. \"order-1..order-20\"", s.nodes[w.index()].id()),
                         );
                     }
                     pm.read_models.push(NodeId(rm as u32));
@@ -75,7 +75,8 @@ impl Checker {
                     }
                 }
                 several => {
-                    let names: Vec<String> = several.iter().map(|w| format!("{:?}", s.nodes[w.index()].id())).collect();
+                    let names: Vec<String> =
+                        several.iter().map(|w| format!("\"{}\"", s.nodes[w.index()].id())).collect();
                     self.err(
                         format!("nodes[{rm}]"),
                         format!("a read model follows one write side, and the events of {} all reach its projections: give each its own read model", names.join(" and ")),
@@ -91,13 +92,13 @@ impl Checker {
             if m.projections.is_empty() {
                 self.err(
                     at,
-                    format!("nothing projects into {read_model:?} yet: wire a consumer that reads a topic to it"),
+                    format!("nothing projects into \"{read_model}\" yet: wire a consumer that reads a topic to it"),
                 );
                 continue;
             }
             for &c in &m.projections {
                 if !matches!(&nodes[c.index()].kind, NodeKind::Consumer(cm) if cm.log.is_some()) {
-                    self.err(&at, format!("a rebuild replays the projection's topic, and {:?} reads a queue, which keeps nothing it has delivered: project from a topic", s.nodes[c.index()].id()));
+                    self.err(&at, format!("a rebuild replays the projection's topic, and \"{}\" reads a queue, which keeps nothing it has delivered: project from a topic", s.nodes[c.index()].id()));
                 }
             }
         }

@@ -60,7 +60,7 @@ impl Checker {
         for (i, (at, t)) in named.iter().enumerate() {
             self.name(at, t);
             if let Some((first, _)) = named[..i].iter().find(|(_, n)| n == t) {
-                self.err(at, format!("{t:?} is already {first}; each event type of a saga has one purpose"));
+                self.err(at, format!("\"{t}\" is already {first}; each event type of a saga has one purpose"));
             }
         }
         self.event_types += named.len() as u64;
@@ -78,7 +78,7 @@ impl Checker {
             if let Some((first, _)) = named[..i].iter().find(|(_, n)| n == t) {
                 self.err(
                     &at,
-                    format!("{t:?} is already {first}; a request, its cause and its reply are three event types"),
+                    format!("\"{t}\" is already {first}; a request, its cause and its reply are three event types"),
                 );
             }
         }
@@ -129,12 +129,12 @@ impl Checker {
                     None => self.no_such_node(&at, &st.to),
                     Some(&id) if !matches!(nodes[id.index()].kind, NodeKind::Queue(_)) => self.err(
                         &at,
-                        format!("{:?} is not a queue; a step's command goes to the queue of its owner", st.to),
+                        format!("\"{}\" is not a queue; a step's command goes to the queue of its owner", st.to),
                     ),
                     Some(&id) => {
                         for command in std::iter::once(&st.command).chain(&st.compensate) {
                             if !reaches(nodes, target, command, id) {
-                                self.err(&at, format!("the command {command:?} does not reach {:?}: wire {:?} to that queue, or to an exchange that routes {command:?} to it", st.to, n.id()));
+                                self.err(&at, format!("the command \"{command}\" does not reach \"{}\": wire \"{}\" to that queue, or to an exchange that routes \"{command}\" to it", st.to, n.id()));
                             }
                         }
                         if request {
@@ -149,7 +149,7 @@ impl Checker {
                 (None, Some(q)) => Some(ReplyTo::Queue(q)),
                 (Some(name), Some(q)) if by_name.get(name) == Some(&q) => Some(ReplyTo::Queue(q)),
                 (named, _) => {
-                    let reads = cm.queue.map_or("no queue".to_string(), |q| format!("{:?}", s.nodes[q.index()].id()));
+                    let reads = cm.queue.map_or("no queue".to_string(), |q| format!("\"{}\"", s.nodes[q.index()].id()));
                     let at = format!("nodes[{i}].requests{}", if named.is_some() { ".reply_to" } else { "" });
                     self.err(at, format!("replies come to the queue the requester reads (it reads {reads}), or by direct reply-to: \"reply_to\": \"{DIRECT_REPLY_TO}\""));
                     None
@@ -179,7 +179,7 @@ impl Checker {
             rule.and_then(|r| r.reply.as_ref()) == Some(&st.success)
         };
         if responders.any(|cm| !replies(cm)) {
-            self.err(at, format!("a consumer of {:?} does not reply {:?} to {:?}: give it the rule {{\"on\": {:?}, \"reply\": {:?}}} in \"publishes\"", st.to, st.success, st.command, st.command, st.success));
+            self.err(at, format!("a consumer of \"{}\" does not reply \"{}\" to \"{}\": give it the rule {{\"on\": \"{}\", \"reply\": \"{}\"}} in \"publishes\"", st.to, st.success, st.command, st.command, st.success));
         }
     }
 }

@@ -80,7 +80,7 @@ impl Checker {
                 me.err(
                     path,
                     format!(
-                        "{t} has {} ({who:?} {} it); there is no version {version}",
+                        "{t} has {} (\"{who}\" {} it); there is no version {version}",
                         plural_versions(n),
                         if matches!(s.nodes[node], Node::Producer(_)) { "writes" } else { "reads" }
                     ),
@@ -106,7 +106,7 @@ impl Checker {
             let path = format!("actions[{i}].deploy");
             if types_of(target).is_empty() {
                 let what = if matches!(s.nodes[target], Node::Producer(_)) { "writes" } else { "reads" };
-                self.err(format!("{path}.node"), format!("{node:?} {what} no event type with schemas, so it has no version to deploy: give its event type versions under \"schemas\""));
+                self.err(format!("{path}.node"), format!("\"{node}\" {what} no event type with schemas, so it has no version to deploy: give its event type versions under \"schemas\""));
             } else if (1..=i64::from(u16::MAX)).contains(version) {
                 check(self, format!("{path}.version"), target, *version as u16);
             }

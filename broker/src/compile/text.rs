@@ -7,6 +7,7 @@
 //! found is shown escaped.
 
 use super::Checker;
+use crate::scenario::quoted::escape_controls;
 
 impl Checker {
     /// Refuses `text` if it holds a control character (a newline, a tab, ESC, DEL ...);
@@ -15,7 +16,10 @@ impl Checker {
         match text.chars().find(|c| c.is_control()) {
             None => true,
             Some(c) => {
-                self.err(path, format!("must not contain control characters (found {})", c.escape_debug()));
+                self.err(
+                    path,
+                    format!("must not contain control characters (found {})", escape_controls(&c.to_string())),
+                );
                 false
             }
         }

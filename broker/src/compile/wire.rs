@@ -134,7 +134,10 @@ impl Checker {
         }
         let reads_queue = matches!(consumer, NodeKind::Consumer(cm) if cm.queue.is_some());
         if reads_queue || self.consumer_topic.get(id.index()).is_some_and(Option::is_some) {
-            self.err(p, format!("consumer {:?} already reads from a queue or topic; a consumer reads from one", w.to));
+            self.err(
+                p,
+                format!("consumer \"{}\" already reads from a queue or topic; a consumer reads from one", w.to),
+            );
             return false;
         }
         true
@@ -185,7 +188,7 @@ impl Checker {
                 NodeKind::Producer(pm) => {
                     self.no_binding_key(&p, w);
                     if pm.target.is_some() {
-                        self.err(&p, format!("producer {from_name:?} already publishes elsewhere; a producer publishes to one exchange, queue or topic (use a fanout exchange to reach several queues, or several consumer groups on one topic)"));
+                        self.err(&p, format!("producer \"{from_name}\" already publishes elsewhere; a producer publishes to one exchange, queue or topic (use a fanout exchange to reach several queues, or several consumer groups on one topic)"));
                     } else {
                         pm.target = Some(link);
                     }
@@ -244,7 +247,7 @@ impl Checker {
                     }
                     let version_check = matches!(&s.nodes[from.index()], Node::Consumer(c) if c.version_check);
                     if cm.output.is_some() || cm.projection.is_some() {
-                        self.err(&p, format!("{from_name:?} already publishes or writes elsewhere; a projection writes one read model and publishes nothing"));
+                        self.err(&p, format!("\"{from_name}\" already publishes or writes elsewhere; a projection writes one read model and publishes nothing"));
                         continue;
                     }
                     cm.projection = Some(Projection { read_model: to, version_check });
@@ -255,12 +258,12 @@ impl Checker {
                 NodeKind::Consumer(cm) => {
                     self.no_binding_key(&p, w);
                     if cm.projection.is_some() {
-                        self.err(&p, format!("{from_name:?} writes a read model; a projection publishes nothing"));
+                        self.err(&p, format!("\"{from_name}\" writes a read model; a projection publishes nothing"));
                         continue;
                     }
                     match cm.output.as_deref_mut() {
-                        None => self.err(&p, format!("consumer {from_name:?} publishes nothing: give it \"publishes\" (e.g. [{{\"publish\": [\"OrderPacked\"]}}]) to make it a service, or remove the wire")),
-                        Some(out) if out.publisher.target.is_some() => self.err(&p, format!("service {from_name:?} already publishes elsewhere; a service publishes to one exchange, queue or topic (use a fanout exchange or a topic to reach several)")),
+                        None => self.err(&p, format!("consumer \"{from_name}\" publishes nothing: give it \"publishes\" (e.g. [{{\"publish\": [\"OrderPacked\"]}}]) to make it a service, or remove the wire")),
+                        Some(out) if out.publisher.target.is_some() => self.err(&p, format!("service \"{from_name}\" already publishes elsewhere; a service publishes to one exchange, queue or topic (use a fanout exchange or a topic to reach several)")),
                         Some(out) => {
                             out.publisher.target = Some(link);
                             outputs.push((p, from, to));
@@ -278,7 +281,9 @@ impl Checker {
             if cm.queue == Some(to) || reads_topic == Some(to) {
                 self.err(
                     &p,
-                    format!("{name:?} would publish to the {to_kind} it reads from, and read its own events for ever"),
+                    format!(
+                        "\"{name}\" would publish to the {to_kind} it reads from, and read its own events for ever"
+                    ),
                 );
             }
             let transactional = matches!(&s.nodes[service.index()], Node::Consumer(c) if c.transactional);

@@ -191,7 +191,7 @@ impl Expectation {
 }
 
 fn quoted(texts: &[String]) -> String {
-    texts.iter().map(|t| format!("{t:?}")).collect::<Vec<_>>().join(" and ")
+    texts.iter().map(|t| crate::scenario::quoted::quote(t)).collect::<Vec<_>>().join(" and ")
 }
 
 #[cfg(test)]

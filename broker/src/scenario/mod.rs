@@ -361,7 +361,7 @@ fn read_node(value: &Value, at: &At) -> Read<Node> {
         "dead_letter_queue" | "dlq" => Node::DeadLetterQueue(DeadLetterQueueSpec::read(&body, at)?),
         "topic" => Node::Topic(TopicSpec::read(&body, at)?),
         "read_model" => Node::ReadModel(ReadModelSpec::read(&body, at)?),
-        other => return Err(kind_at.bad(format!("unknown kind {other:?}; one of {NODE_KINDS}"))),
+        other => return Err(kind_at.bad(format!("unknown kind \"{other}\"; one of {NODE_KINDS}"))),
     })
 }
 

@@ -13,11 +13,40 @@ pub fn escape_controls(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         if c.is_control() {
-            out.extend(c.escape_debug());
+            push_control(&mut out, c);
         } else {
             out.push(c);
         }
     }
+    out
+}
+
+/// A control character as Rust writes it in a string (`\n`, `\0`, `\u{1b}`). Written out
+/// rather than with `char::escape_debug`, which would bring Unicode's tables of printable
+/// characters into the wasm.
+fn push_control(out: &mut String, c: char) {
+    match c {
+        '\0' => out.push_str("\\0"),
+        c => out.extend(c.escape_default()),
+    }
+}
+
+/// `text` in double quotes, its quotes and backslashes escaped and its control characters
+/// written as Rust escapes: `"order \"42\""`.
+pub fn quote(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() => push_control(&mut out, c),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
     out
 }
 
@@ -30,7 +59,7 @@ pub fn key_path(base: &str, key: &str) -> String {
     match (plain, base.is_empty()) {
         (true, true) => key.to_string(),
         (true, false) => format!("{base}.{key}"),
-        (false, _) => format!("{base}[{key:?}]"),
+        (false, _) => format!("{base}[{}]", quote(key)),
     }
 }
 
@@ -43,6 +72,17 @@ mod tests {
         assert_eq!(escape_controls("x\ny: forged"), "x\\ny: forged");
         assert_eq!(escape_controls("\u{1b}[2J\t\u{7f}\u{85}"), "\\u{1b}[2J\\t\\u{7f}\\u{85}");
         assert_eq!(escape_controls("order \"42\" \\ café"), "order \"42\" \\ café");
+    }
+
+    #[test]
+    fn quoted_names_escape_their_quotes_backslashes_and_controls() {
+        assert_eq!(quote("billing"), "\"billing\"");
+        assert_eq!(quote("a \"b\" \\ c"), "\"a \\\"b\\\" \\\\ c\"");
+        assert_eq!(quote("x\ny\0\u{1b}"), "\"x\\ny\\0\\u{1b}\"");
+        // As Rust's own `{:?}` writes them, without its tables of printable characters.
+        for text in ["order-42", "café ✓", "tab\there", "quote \" and \\", "nul \0 del \u{7f}"] {
+            assert_eq!(quote(text), format!("{text:?}"));
+        }
     }
 
     #[test]

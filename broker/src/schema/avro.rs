@@ -216,7 +216,7 @@ fn name_at(obj: &serde_json::Map<String, Value>, at: &str, what: &str) -> Result
         Some(n) if valid_name(n) => Ok(n.to_string()),
         Some(n) => Err((
             format!("{at}.name"),
-            format!("{n:?} is not an Avro name: start with a letter or _, then letters, digits or _"),
+            format!("\"{n}\" is not an Avro name: start with a letter or _, then letters, digits or _"),
         )),
         None => Err(problem(at, ".name", format!("a {what} needs a name"))),
     }
@@ -250,7 +250,7 @@ pub(crate) fn with_article(words: &str) -> String {
 /// A JSON value in a few words, for a message: `"one"` for a short string, else its kind.
 fn json_kind(v: &Value) -> String {
     match v {
-        Value::String(s) if s.chars().count() <= 24 => format!("{s:?}"),
+        Value::String(s) if s.chars().count() <= 24 => format!("\"{s}\""),
         Value::String(_) => "a string".into(),
         Value::Number(n) => n.to_string(),
         Value::Bool(b) => b.to_string(),
@@ -278,7 +278,7 @@ fn read_type(v: &Value, at: &str, depth: usize, named: &mut Named) -> Result<Typ
                 }
                 None => Err((
                     at.to_string(),
-                    format!("unknown type {s:?}: a primitive (null, boolean, int, long, float, double, bytes, string) or a record or enum named earlier in this version"),
+                    format!("unknown type \"{s}\": a primitive (null, boolean, int, long, float, double, bytes, string) or a record or enum named earlier in this version"),
                 )),
             }
         }
@@ -347,7 +347,7 @@ fn read_record(
     known_keys(obj, at, &["type", "name", "namespace", "aliases", "doc", "fields"])?;
     let name = name_at(obj, at, "record")?;
     if named.types.iter().any(|t| t.name() == Some(&name)) {
-        return Err(problem(at, ".name", format!("{name:?} is defined twice in this version")));
+        return Err(problem(at, ".name", format!("\"{name}\" is defined twice in this version")));
     }
     let record_aliases = aliases(obj, at)?;
     let Some(Value::Array(list)) = obj.get("fields") else {
@@ -368,7 +368,7 @@ fn read_record(
         known_keys(fobj, &fat, &["name", "type", "default", "aliases", "doc", "order"])?;
         let fname = name_at(fobj, &fat, "field")?;
         if fields.iter().any(|x| x.name == fname) {
-            return Err(problem(&fat, ".name", format!("the record has two fields named {fname:?}")));
+            return Err(problem(&fat, ".name", format!("the record has two fields named \"{fname}\"")));
         }
         let ty_value = fobj.get("type").ok_or_else(|| problem(&fat, ".type", "missing field `type`"))?;
         let ty = read_type(ty_value, &format!("{fat}.type"), depth + 1, named)?;
@@ -396,7 +396,7 @@ fn read_enum(obj: &serde_json::Map<String, Value>, at: &str, named: &mut Named) 
     known_keys(obj, at, &["type", "name", "namespace", "aliases", "doc", "symbols", "default"])?;
     let name = name_at(obj, at, "enum")?;
     if named.types.iter().any(|t| t.name() == Some(&name)) {
-        return Err(problem(at, ".name", format!("{name:?} is defined twice in this version")));
+        return Err(problem(at, ".name", format!("\"{name}\" is defined twice in this version")));
     }
     let symbols: Vec<String> = match obj.get("symbols") {
         Some(Value::Array(s))
@@ -412,7 +412,7 @@ fn read_enum(obj: &serde_json::Map<String, Value>, at: &str, named: &mut Named) 
         }
     };
     if let Some(dup) = symbols.iter().enumerate().find(|(i, s)| symbols[..*i].contains(s)) {
-        return Err(problem(at, ".symbols", format!("{:?} is there twice", dup.1)));
+        return Err(problem(at, ".symbols", format!("\"{}\" is there twice", dup.1)));
     }
     let default = match obj.get("default") {
         None => None,

@@ -177,11 +177,16 @@ pub fn check(sim: &Simulation, full: bool) -> Result<(), String> {
             _ => true,
         };
         if !placed {
-            return Err(format!("envelope {i} is {:?} but not there", e.state));
+            return Err(format!("envelope {i} is in state {} but not there", e.state.slot()));
         }
     }
     if counts != sim.env_counts {
-        return Err(format!("recounted states {counts:?} differ from the counters {:?}", sim.env_counts));
+        let list = |c: &[u64]| c.iter().map(u64::to_string).collect::<Vec<_>>().join(", ");
+        return Err(format!(
+            "recounted states [{}] differ from the counters [{}]",
+            list(&counts),
+            list(&sim.env_counts)
+        ));
     }
     let copies: usize = sim.msgs.iter().map(|m| m.envelopes().len()).sum();
     if copies != sim.envs.len() {

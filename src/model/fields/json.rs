@@ -141,10 +141,20 @@ pub fn json_text(v: &Value) -> String {
         Value::Null => "null".into(),
         Value::Bool(b) => b.to_string(),
         Value::Number(n) => number_text(n),
-        Value::String(s) => format!("{s:?}"),
+        Value::String(_) => broker::link::write_json(v, false),
         Value::Array(a) => format!("[{}]", a.iter().map(json_text).collect::<Vec<_>>().join(", ")),
         Value::Object(m) => {
-            format!("{{{}}}", m.iter().map(|(k, v)| format!("{k:?}: {}", json_text(v))).collect::<Vec<_>>().join(", "))
+            format!(
+                "{{{}}}",
+                m.iter()
+                    .map(|(k, v)| format!(
+                        "{}: {}",
+                        broker::link::write_json(&Value::String(k.clone()), false),
+                        json_text(v)
+                    ))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
         }
     }
 }

@@ -82,7 +82,7 @@ pub fn inspector(state: &UseReducerHandle<AppState>, wire_to: &UseStateHandle<Op
 
 fn scenario_settings(state: &UseReducerHandle<AppState>) -> Html {
     let field = |f: ScenarioField, label: &str, unit: &str, value: String, help: &str| {
-        let key = format!("scenario:{f:?}");
+        let key = format!("scenario:{}", f.slug());
         let draft = state.drafts.get(&key);
         let text = draft.map_or(value, |d| d.text.clone());
         // The core's own problem with the setting (e.g. a duration of 10^12 ms) if it has one.
@@ -100,7 +100,7 @@ fn scenario_settings(state: &UseReducerHandle<AppState>) -> Html {
                     .into(),
             )
         });
-        let id = format!("scenario-{f:?}").to_ascii_lowercase();
+        let id = format!("scenario-{}", f.slug());
         text_field(&id, label, unit, help, text, error, oninput, "text")
     };
     let doc = &state.doc;
@@ -140,7 +140,7 @@ fn scenario_settings(state: &UseReducerHandle<AppState>) -> Html {
 /// The schema registry's mode, and the event types' schema versions as Avro JSON.
 fn schema_settings(state: &UseReducerHandle<AppState>) -> Html {
     let doc = &state.doc;
-    let draft = |f: ScenarioField| state.drafts.get(&format!("scenario:{f:?}"));
+    let draft = |f: ScenarioField| state.drafts.get(&format!("scenario:{}", f.slug()));
     let problem = |prefix: &str| {
         state
             .problems

@@ -16,8 +16,6 @@ use crate::state::{AppState, OpenAction, PanelAction};
 const WORKER: &str = "./asyncapi-worker_loader.js";
 /// The largest document Import AsyncAPI reads.
 const MAX_DOCUMENT_BYTES: f64 = 4.0 * 1024.0 * 1024.0;
-/// How many unmapped parts the notice names.
-const NAMED: usize = 6;
 
 type Waiting = Box<dyn FnOnce(Value)>;
 
@@ -129,7 +127,8 @@ pub fn import(d: UseReducerDispatcher<AppState>, file: web_sys::File) {
             Box::new(move |answer| match answer.get("text").and_then(Value::as_str) {
                 Some(scenario) if answer["ok"] == true => {
                     opener.dispatch(OpenAction::Import { name: name.clone(), text: scenario.to_string() }.into());
-                    opener.dispatch(PanelAction::Notify(summary(&name, &answer)).into());
+                    let summary = answer.get("summary").and_then(Value::as_str).unwrap_or_default();
+                    opener.dispatch(PanelAction::Notify(summary.to_string()).into());
                 }
                 _ => opener.dispatch(
                     PanelAction::Notify(format!(
@@ -142,32 +141,4 @@ pub fn import(d: UseReducerDispatcher<AppState>, file: web_sys::File) {
         );
     };
     super::tools::read_text(d, file, MAX_DOCUMENT_BYTES, Box::new(then));
-}
-
-/// "Opened shop.yaml from AsyncAPI: 5 nodes, 4 wires. 2 parts not mapped: ...".
-fn summary(name: &str, answer: &Value) -> String {
-    let count = |k: &str| answer.get(k).and_then(Value::as_u64).unwrap_or(0);
-    let unmapped: Vec<&str> = answer
-        .get("unmapped")
-        .and_then(Value::as_array)
-        .map_or(Vec::new(), |u| u.iter().filter_map(Value::as_str).collect());
-    let mut out = format!(
-        "Opened {name} from AsyncAPI: {}, {}.",
-        broker::plural(count("nodes"), "node", "nodes"),
-        broker::plural(count("wires"), "wire", "wires")
-    );
-    if unmapped.is_empty() {
-        out.push_str(" Every part of it was mapped.");
-    } else {
-        let parts = broker::plural(unmapped.len() as u64, "part", "parts");
-        out.push_str(&format!(
-            " {parts} not mapped: {}",
-            unmapped.iter().take(NAMED).copied().collect::<Vec<_>>().join("; ")
-        ));
-        if unmapped.len() > NAMED {
-            out.push_str(&format!("; and {} more", unmapped.len() - NAMED));
-        }
-        out.push('.');
-    }
-    out
 }

@@ -5,37 +5,36 @@
 //! addresses keep the app working from any sub-path, and nothing is fetched from anywhere
 //! but the page's own server.
 
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen::prelude::*;
 use yew::prelude::*;
 
 use crate::model::presets;
 use crate::state::{AppState, OpenAction};
 
-/// A lesson file's text, or why it could not be fetched, in words.
-pub async fn fetch(lesson: usize) -> Result<String, String> {
-    let text = fetch_text(&presets::address(lesson)).await?;
-    // A server that answers every address with its home page has not sent a lesson file.
-    match broker::scenario::json::read(&text) {
-        Ok(_) => Ok(text),
-        Err(_) => Err("the server did not send a scenario file".to_string()),
-    }
+#[wasm_bindgen(module = "/src/ui/share/browser.js")]
+extern "C" {
+    /// Calls `done` with the file's text and "", or with nothing and why it could not be
+    /// fetched, in words.
+    #[wasm_bindgen(js_name = fetchText)]
+    fn fetch_file(address: &str, done: &JsValue);
 }
 
-/// The text of the file at `address` (relative to the page), or why it could not be
-/// fetched, in words.
-async fn fetch_text(address: &str) -> Result<String, String> {
-    let why = |e: wasm_bindgen::JsValue| match e.dyn_ref::<js_sys::Error>() {
-        Some(e) => format!("the file could not be fetched ({})", String::from(e.message())),
-        None => "the file could not be fetched".to_string(),
-    };
-    let window = web_sys::window().ok_or("the page has no window")?;
-    let response: web_sys::Response =
-        JsFuture::from(window.fetch_with_str(address)).await.map_err(why)?.unchecked_into();
-    if !response.ok() {
-        return Err(format!("the server answered {} {}", response.status(), response.status_text()));
-    }
-    Ok(JsFuture::from(response.text().map_err(why)?).await.map_err(why)?.as_string().unwrap_or_default())
+/// Hands `then` the text of the file at `address` (relative to the page), or why it could
+/// not be fetched, in words.
+fn fetch_text(address: &str, then: impl FnOnce(Result<String, String>) + 'static) {
+    let done = Closure::once_into_js(move |text: Option<String>, why: String| then(text.ok_or(why)));
+    fetch_file(address, &done);
+}
+
+/// Hands `then` a lesson file's text, or why it could not be fetched, in words.
+pub fn fetch(lesson: usize, then: impl FnOnce(Result<String, String>) + 'static) {
+    fetch_text(&presets::address(lesson), move |text| {
+        // A server that answers every address with its home page has not sent a lesson file.
+        then(text.and_then(|text| match broker::scenario::json::read(&text) {
+            Ok(_) => Ok(text),
+            Err(_) => Err("the server did not send a scenario file".to_string()),
+        }))
+    });
 }
 
 /// Fetches the lesson files an opening waits for; each one's arrival (or failure) is an action.
@@ -45,10 +44,7 @@ pub fn use_lesson_files(state: &UseReducerHandle<AppState>) {
     use_effect_with(state.awaiting.clone(), move |awaiting| {
         for &lesson in awaiting.iter().flat_map(|a| a.lessons.iter()) {
             let d = d.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                let text = fetch(lesson).await;
-                d.dispatch(OpenAction::Fetched { lesson, text }.into());
-            });
+            fetch(lesson, move |text| d.dispatch(OpenAction::Fetched { lesson, text }.into()));
         }
     });
 }
@@ -56,17 +52,23 @@ pub fn use_lesson_files(state: &UseReducerHandle<AppState>) {
 /// Mounts the app once its first lesson is on hand (or could not be fetched: the app then
 /// opens on an empty scenario and says so).
 pub fn mount() {
-    wasm_bindgen_futures::spawn_local(async {
-        // The texts the wasm does not carry (the page preloads them with the first lesson).
-        if let Ok(text) = fetch_text(crate::model::texts::ADDRESS).await {
+    // The texts the wasm does not carry (the page preloads them with the first lesson).
+    fetch_text(crate::model::texts::ADDRESS, |texts| {
+        if let Ok(text) = texts {
             crate::model::texts::shelve(&text);
         }
         let first = presets::default_index();
-        if !presets::on_hand(first) {
-            if let Ok(text) = fetch(first).await {
+        let render = || {
+            yew::Renderer::<crate::ui::app::App>::new().render();
+        };
+        if presets::on_hand(first) {
+            return render();
+        }
+        fetch(first, move |text| {
+            if let Ok(text) = text {
                 presets::shelve(first, &text);
             }
-        }
-        yew::Renderer::<crate::ui::app::App>::new().render();
+            render();
+        });
     });
 }

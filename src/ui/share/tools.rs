@@ -46,7 +46,7 @@ fn with_link(state: &AppState, use_link: impl FnOnce(String) + 'static) {
         Some(link) => use_link(link.to_string()),
         None => {
             let envelope = crate::model::share::link_envelope(&state.doc, state.link_preset);
-            wasm_bindgen_futures::spawn_local(async move { use_link(super::zlib::link(envelope).await) });
+            super::zlib::link_then(envelope, use_link);
         }
     }
 }
@@ -109,8 +109,7 @@ pub fn use_address(state: &UseReducerHandle<AppState>, entries: bool) {
         };
         let envelope = crate::model::share::link_envelope(doc, *preset);
         let (doc, preset, nav) = (doc.clone(), *preset, *nav);
-        wasm_bindgen_futures::spawn_local(async move {
-            let link = super::zlib::link(envelope).await;
+        super::zlib::link_then(envelope, move |link| {
             if *latest.borrow() != ticket {
                 return;
             }
