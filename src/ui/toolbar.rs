@@ -133,17 +133,19 @@ pub fn toolbar(state: &UseReducerHandle<AppState>, region: &NodeRef, hooks: Tool
                 { button("Lessons", "lessons", || PanelAction::ToggleGallery.into(), true, "") }
                 { compare_button(state, compare_offer) }
             </div>
-            { share_tools(state, picker) }
-            <div class="tools" role="group" aria-label="Edit">
-                { button("Undo", "undo", || EditAction::Undo.into(), state.can_undo(), "Control+Z") }
-                { button("Redo", "redo", || EditAction::Redo.into(), state.can_redo(), "Control+Shift+Z") }
-                { button("Start over", "restart", || OpenAction::StartOver.into(), true, "") }
-            </div>
+            // The view's tools come next, short as they are, so that below 1300 px the
+            // toolbar is two rows (the lesson and the view; sharing and editing), not three.
             <div class="tools" role="group" aria-label="View">
                 { zoom("Zoom in", "zoom-in", 1.25) }
                 { zoom("Zoom out", "zoom-out", 0.8) }
                 { zoom("Fit to screen", "fit", 0.0) }
                 { button("Help", "help", || PanelAction::ToggleHelp.into(), true, "?") }
+            </div>
+            { share_tools(state, picker) }
+            <div class="tools" role="group" aria-label="Edit">
+                { button("Undo", "undo", || EditAction::Undo.into(), state.can_undo(), "Control+Z") }
+                { button("Redo", "redo", || EditAction::Redo.into(), state.can_redo(), "Control+Shift+Z") }
+                { button("Start over", "restart", || OpenAction::StartOver.into(), true, "") }
             </div>
         </header>
     }

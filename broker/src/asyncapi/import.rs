@@ -222,7 +222,7 @@ pub fn import(doc: &Value) -> Result<Imported, String> {
         fields.remove("wires");
         merge(&mut scenario, &fields, 3);
     }
-    let positions = super::layout::positions(&ordered);
+    let positions = super::layout::positions(&ordered, &pairs);
     scenario.insert("nodes".into(), Value::Array(ordered));
     scenario.insert("wires".into(), Value::Array(wires));
     let mut view = Map::new();
