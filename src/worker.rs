@@ -28,7 +28,7 @@ fn answer(request: &str) -> String {
     let out = match part(0) {
         "export" => match broker::asyncapi::export_text(part(1), part(2) == "yaml") {
             Ok(doc) => json!({"ok": true, "text": doc}),
-            Err(p) => json!({"ok": false, "error": format!("the scenario does not check: {}", problems(&p))}),
+            Err(p) => failed(&format!("the scenario does not check: {}", problems(&p))),
         },
         "import" => match broker::asyncapi::import_text(part(1), part(2)) {
             Ok(d) if d.problems.is_empty() => {
@@ -42,17 +42,20 @@ fn answer(request: &str) -> String {
                     "unmapped": unmapped,
                 })
             }
-            Ok(d) => json!({"ok": false, "error": format!(
+            Ok(d) => failed(&format!(
                 "the scenario made from it does not check (were its x-brokerlab extensions edited?): {}",
                 problems(&d.problems)
-            )}),
-            Err(why) => json!({"ok": false, "error": why}),
+            )),
+            Err(why) => failed(&why),
         },
-        other => {
-            json!({"ok": false, "error": format!("the worker does not know the request {}", broker::quote(other))})
-        }
+        other => failed(&format!("the worker does not know the request {}", broker::quote(other))),
     };
     broker::link::write_json(&out, false)
+}
+
+/// The answer to a request that could not be carried out.
+fn failed(why: &str) -> Value {
+    json!({"ok": false, "error": why})
 }
 
 /// How many unmapped parts the summary names.

@@ -256,6 +256,13 @@ fn write_value(v: &Value, pretty: bool, depth: usize, out: &mut String) {
     }
 }
 
+/// `s` as a JSON string, quoted and escaped.
+pub fn json_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    write_string(s, &mut out);
+    out
+}
+
 fn write_string(s: &str, out: &mut String) {
     out.push('"');
     for c in s.chars() {

@@ -141,20 +141,12 @@ pub fn json_text(v: &Value) -> String {
         Value::Null => "null".into(),
         Value::Bool(b) => b.to_string(),
         Value::Number(n) => number_text(n),
-        Value::String(_) => broker::link::write_json(v, false),
+        Value::String(s) => broker::link::json_string(s),
         Value::Array(a) => format!("[{}]", a.iter().map(json_text).collect::<Vec<_>>().join(", ")),
         Value::Object(m) => {
-            format!(
-                "{{{}}}",
-                m.iter()
-                    .map(|(k, v)| format!(
-                        "{}: {}",
-                        broker::link::write_json(&Value::String(k.clone()), false),
-                        json_text(v)
-                    ))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
+            let pairs: Vec<String> =
+                m.iter().map(|(k, v)| format!("{}: {}", broker::link::json_string(k), json_text(v))).collect();
+            format!("{{{}}}", pairs.join(", "))
         }
     }
 }

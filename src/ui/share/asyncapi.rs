@@ -67,7 +67,7 @@ fn ask(request: Value, then: Waiting) {
                 on_message.forget();
                 let on_error = Closure::<dyn Fn(web_sys::Event)>::new(|_: web_sys::Event| {
                     if let Some(waiting) = WAITING.with(|w| w.borrow_mut().take()) {
-                        waiting(json!({"ok": false, "error": "the AsyncAPI worker could not start (its files did not load)"}));
+                        waiting(failed("the AsyncAPI worker could not start (its files did not load)"));
                     }
                 });
                 worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
@@ -78,19 +78,22 @@ fn ask(request: Value, then: Waiting) {
         w.borrow().clone()
     });
     let Some(worker) = worker else {
-        return then(json!({"ok": false, "error": "this browser could not start the AsyncAPI worker"}));
+        return then(failed("this browser could not start the AsyncAPI worker"));
     };
     if WAITING.with(|w| w.borrow().is_some()) {
-        return then(
-            json!({"ok": false, "error": "the last AsyncAPI request is still being worked on; try again in a moment"}),
-        );
+        return then(failed("the last AsyncAPI request is still being worked on; try again in a moment"));
     }
     WAITING.with(|w| *w.borrow_mut() = Some(then));
     if !send(&worker, broker::link::write_json(&request, false)) {
         if let Some(waiting) = WAITING.with(|w| w.borrow_mut().take()) {
-            waiting(json!({"ok": false, "error": "the AsyncAPI worker did not take the request"}));
+            waiting(failed("the AsyncAPI worker did not take the request"));
         }
     }
+}
+
+/// An answer the page makes itself when the worker cannot give one.
+fn failed(why: &str) -> Value {
+    json!({"ok": false, "error": why})
 }
 
 fn error_of(answer: &Value) -> String {
