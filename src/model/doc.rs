@@ -81,12 +81,13 @@ pub fn kind_label(kind: &str) -> &'static str {
         "requester" => "Requester",
         "dead_letter_queue" => "Dead-letter queue",
         "read_model" => "Read model",
+        "broker" => "Broker",
         _ => "Node",
     }
 }
 
 /// The palette, in the order it is shown: (kind, label). A service is a consumer with a rule.
-pub const PALETTE: [(&str, &str); 8] = [
+pub const PALETTE: [(&str, &str); 9] = [
     ("producer", "Producer"),
     ("exchange", "Exchange"),
     ("queue", "Queue"),
@@ -95,6 +96,7 @@ pub const PALETTE: [(&str, &str); 8] = [
     ("service", "Service"),
     ("dead_letter_queue", "Dead-letter queue"),
     ("read_model", "Read model"),
+    ("broker", "Broker"),
 ];
 
 /// Makes a document the editor can work on from any scenario JSON the core reads: wires
@@ -275,6 +277,10 @@ pub fn fresh_id(doc: &Value, kind: &str) -> String {
         k => k,
     };
     let taken = |id: &str| find_node(doc, id).is_some();
+    if kind == "broker" {
+        // Brokers are numbered as a cluster's are: b1, b2, b3, ...
+        return (1..).map(|n| format!("b{n}")).find(|id| !taken(id)).unwrap();
+    }
     if !taken(base) {
         return base.to_owned();
     }
@@ -366,7 +372,7 @@ fn action_targets(action: &Value) -> Vec<&str> {
             if k == "at_ms" {
                 continue;
             }
-            for key in ["consumer", "node", "dlq", "to", "topic", "read_model"] {
+            for key in ["consumer", "node", "dlq", "to", "topic", "read_model", "broker"] {
                 if let Some(s) = v.get(key).and_then(Value::as_str) {
                     out.push(s);
                 }
@@ -424,7 +430,7 @@ pub fn rename(doc: &mut Value, from: &str, to: &str) -> Result<(), String> {
                     continue;
                 }
                 if let Some(b) = body.as_object_mut() {
-                    for key in ["consumer", "node", "dlq", "to", "topic", "read_model"] {
+                    for key in ["consumer", "node", "dlq", "to", "topic", "read_model", "broker"] {
                         if let Some(v) = b.get_mut(key) {
                             swap(v);
                         }
@@ -554,6 +560,11 @@ pub fn describe_action(action: &Value) -> String {
         "join" => format!("{} joins its group", arg("consumer")),
         "reset_offsets" => format!("reset offsets of group {}", arg("group")),
         "rebuild" => format!("rebuild {}", arg("read_model")),
+        "crash_broker" => match body.get("recover_after_ms").and_then(Value::as_i64) {
+            Some(r) => format!("crash broker {}, recover after {r} ms", arg("broker")),
+            None => format!("crash broker {}", arg("broker")),
+        },
+        "recover_broker" => format!("recover broker {}", arg("broker")),
         "deploy" => {
             format!("deploy version {} to {}", body.get("version").and_then(Value::as_i64).unwrap_or(0), arg("node"))
         }

@@ -30,7 +30,7 @@ pub const fn built_in(text: &'static str) -> &'static str {
 }
 
 /// The kinds whose fields have help, as `fields_for` names them.
-const KINDS: [&str; 7] = ["producer", "exchange", "queue", "topic", "consumer", "read_model", "wire"];
+const KINDS: [&str; 8] = ["producer", "exchange", "queue", "topic", "consumer", "read_model", "broker", "wire"];
 
 thread_local! {
     /// The fetched file: an object from each text's key to the text.

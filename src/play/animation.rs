@@ -66,6 +66,8 @@ pub enum Kind {
     Consumer,
     DeadLetterQueue,
     ReadModel,
+    /// Holds replicas; no token stops at a broker.
+    Broker,
 }
 
 /// Where each core node's box is on the canvas.
@@ -92,6 +94,7 @@ impl Layout {
                 NodeKind::Consumer(_) => Kind::Consumer,
                 NodeKind::DeadLetterQueue => Kind::DeadLetterQueue,
                 NodeKind::ReadModel(_) => Kind::ReadModel,
+                NodeKind::Broker(_) => Kind::Broker,
             })
             .collect();
         Layout { at, kinds }

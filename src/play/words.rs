@@ -22,6 +22,18 @@ pub const KINDS: &[(&str, &[&str])] = &[
     ("Dead letters", &["DeadLettered", "Redriven"]),
     ("Lost or dropped", &["Lost", "Dropped", "Expired", "Deleted"]),
     ("Failures", &["Crashed", "Recovered", "OutageStarted", "OutageEnded", "ChannelClosed", "SlowedDown", "Halted"]),
+    (
+        "Brokers and replicas",
+        &[
+            "BrokerCrashed",
+            "BrokerRecovered",
+            "LeaderElected",
+            "PartitionOffline",
+            "IsrShrunk",
+            "IsrExpanded",
+            "Truncated",
+        ],
+    ),
     ("Groups", &["Rebalanced", "JoinedGroup", "LeftGroup", "OffsetsReset"]),
     ("Sagas and requests", &["SagaStarted", "SagaTimedOut", "SagaEnded", "ReplyIgnored"]),
     ("Read models", &["Projected", "ViewRead", "Rebuilt"]),
@@ -124,6 +136,27 @@ pub fn describe(e: &Entry, sim: &Simulation) -> String {
             format!("group {} moved to {}/{partition} offset {offset}: {}", group(*g), node(*topic), cause.human())
         }
         Event::Deleted { partition, offset } => format!("deleted by retention from {here}/{partition} offset {offset}"),
+        Event::BrokerCrashed => format!("broker {here} crashed"),
+        Event::BrokerRecovered => format!("broker {here} is back up, with the log it had written"),
+        Event::LeaderElected { partition, leader, epoch, unclean } => format!(
+            "{here}/{partition} is led by {} now (leader epoch {epoch}){}",
+            node(*leader),
+            if *unclean { ": an unclean election, from a replica that was not in sync" } else { "" }
+        ),
+        Event::PartitionOffline { partition } => {
+            format!("{here}/{partition} is offline: no in-sync replica is up to lead it")
+        }
+        Event::IsrShrunk { partition, broker } => {
+            format!("{} left the in-sync replicas of {here}/{partition}: it fell behind", node(*broker))
+        }
+        Event::IsrExpanded { partition, broker } => {
+            format!("{} caught up and is an in-sync replica of {here}/{partition} again", node(*broker))
+        }
+        Event::Truncated { partition, offset } => {
+            format!(
+                "{here}/{partition} was cut back to offset {offset}: the new leader did not have the records after it"
+            )
+        }
         Event::PublishDeduplicated { partition, sequence } => {
             format!("a retry already written to partition {partition} (sequence {sequence}): not written again")
         }

@@ -81,6 +81,15 @@ impl Checker {
                 ActionKind::Join { consumer } => {
                     node(self, "join.consumer", consumer, &["consumer"]).map(|consumer| Command::Join { consumer })
                 }
+                ActionKind::CrashBroker { broker, recover_after_ms } => {
+                    let b = node(self, "crash_broker.broker", broker, &["broker"]);
+                    let rec = recover_after_ms.map(|r| {
+                        Duration::from_ms(self.whole_ms(&sub_path(&p, ".crash_broker.recover_after_ms"), r, 1))
+                    });
+                    b.map(|broker| Command::CrashBroker { broker, recover_after: rec })
+                }
+                ActionKind::RecoverBroker { broker } => node(self, "recover_broker.broker", broker, &["broker"])
+                    .map(|broker| Command::RecoverBroker { broker }),
                 ActionKind::Rebuild { read_model } => node(self, "rebuild.read_model", read_model, &["read model"])
                     .map(|read_model| Command::Rebuild { read_model }),
                 ActionKind::Deploy { node: n, version } => {

@@ -213,6 +213,7 @@ impl Checker {
             confirm_lost: 0.0,
             target: None,
             idempotent: false,
+            acks: Acks::All,
             partition_by: PartitionBy::Key,
             // An outbox is written with the effect and relayed as a producer's outbox is.
             write: (s.publish_mode == PublishMode::Outbox).then(|| WriteModel {

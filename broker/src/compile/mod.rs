@@ -27,6 +27,7 @@
 //! checked in `text.rs`.
 
 mod action;
+mod broker;
 mod consumer;
 mod flows;
 mod lesson;
@@ -272,6 +273,7 @@ impl Checker {
 
         let mut nodes: Vec<NodeModel> = s.nodes.iter().enumerate().map(|(i, n)| self.compile_node(i, n)).collect();
         self.compile_wires(s, &by_name, &mut nodes);
+        self.compile_replication(s, &mut nodes);
         self.check_saga_queues(s, &by_name, &mut nodes);
         self.compile_dead_letters(s, &by_name, &mut nodes);
         let groups = self.compile_log_consumers(s, &by_name, &mut nodes);
@@ -331,6 +333,7 @@ impl Checker {
             Node::Consumer(spec) => NodeKind::Consumer(self.compile_consumer(&p, spec)),
             Node::DeadLetterQueue(_) => NodeKind::DeadLetterQueue,
             Node::ReadModel(spec) => NodeKind::ReadModel(self.compile_read_model(&p, spec)),
+            Node::Broker(spec) => NodeKind::Broker(self.compile_broker(&p, spec)),
         };
         NodeModel { name: n.id().to_string(), kind }
     }

@@ -175,6 +175,7 @@ impl Checker {
             confirm_lost,
             target: None,
             idempotent: s.idempotent,
+            acks: s.acks,
             partition_by: s.partition_by,
             write,
             crash,
@@ -256,6 +257,24 @@ impl Checker {
                 self.err(
                     format!("nodes[{i}].partition_by"),
                     "chooses a partition on a topic; this producer does not publish to one",
+                );
+            }
+            if ps.acks != Acks::All && pm.target.is_some() && !to_topic {
+                self.err(
+                    format!("nodes[{i}].acks"),
+                    "acks is Kafka's producer setting; this producer does not publish to a topic (RabbitMQ's publisher confirms are \"publish\")",
+                );
+            }
+            if ps.idempotent && ps.acks != Acks::All {
+                self.err(
+                    format!("nodes[{i}].acks"),
+                    "the idempotent producer needs acks \"all\" (Kafka refuses enable.idempotence with acks 0 or 1)",
+                );
+            }
+            if ps.acks == Acks::None && ps.publish.is_some() {
+                self.err(
+                    format!("nodes[{i}].acks"),
+                    "with acks \"0\" the producer never hears back, so it cannot retry: remove \"publish\" or use acks \"1\" or \"all\"",
                 );
             }
             if ps.idempotent && pm.target.is_some() && !to_topic {

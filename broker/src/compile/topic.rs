@@ -14,6 +14,13 @@ impl Checker {
         let retention_records = s
             .retention_records
             .map(|v| self.int_range(&sub_path(p, ".retention_records"), v, 1, 10_000_000, " records") as u32);
-        TopicModel { partitions, retention, retention_records, groups: Vec::new(), consumers: Vec::new() }
+        TopicModel {
+            partitions,
+            retention,
+            retention_records,
+            groups: Vec::new(),
+            consumers: Vec::new(),
+            replication: None,
+        }
     }
 }

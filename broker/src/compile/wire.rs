@@ -25,6 +25,7 @@ pub fn wire_refusal(from: &str, to: &str) -> Option<String> {
         "topic" => Topic,
         "consumer" => Consumer,
         "read_model" => ReadModel,
+        "broker" => Broker,
         _ => DeadLetterQueue,
     };
     let (from, to) = (kind(from), kind(to));
@@ -51,6 +52,10 @@ pub fn wire_refusal(from: &str, to: &str) -> Option<String> {
         }
         (_, DeadLetterQueue) => {
             "dead letters reach a dead-letter queue through a queue's \"dead_letter\" setting, not a wire".to_string()
+        }
+        (Broker, _) | (_, Broker) => {
+            "a broker is not wired: a topic's replicas are placed on the brokers by its \"replication_factor\""
+                .to_string()
         }
         (ReadModel, _) => {
             "a read model is read by its readers (its \"readers\" setting), not through a wire".to_string()
@@ -94,6 +99,7 @@ enum WireEnd {
     Consumer,
     DeadLetterQueue,
     ReadModel,
+    Broker,
 }
 use WireEnd::*;
 
@@ -107,6 +113,7 @@ impl WireEnd {
             Consumer => "consumer",
             DeadLetterQueue => "dead-letter queue",
             ReadModel => "read model",
+            Broker => "broker",
         }
     }
 }
@@ -121,6 +128,7 @@ fn json_kind(n: &Node) -> &'static str {
         Node::Consumer(_) => "consumer",
         Node::DeadLetterQueue(_) => "dead_letter_queue",
         Node::ReadModel(_) => "read_model",
+        Node::Broker(_) => "broker",
     }
 }
 

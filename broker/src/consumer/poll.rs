@@ -223,8 +223,12 @@ impl Simulation {
             // `owned` lists the map's keys in order, so `tp` is its `i`-th entry unless a reset
             // below changed the map: one comparison instead of a search for each read and write.
             let mut at = self.owned_index(consumer, tp, i);
+            if self.partition_offline(tp) {
+                continue; // no leader to fetch from
+            }
             let mut position = self.consumer(consumer).log.owned.entry_at(at).expect("an owned partition").1.position;
-            let (log_start, log_end) = (self.partition(tp).start, self.partition(tp).end());
+            // A replicated partition is read up to its high watermark.
+            let (log_start, log_end) = (self.partition(tp).start, self.readable_end(tp));
             if position < log_start {
                 // The records it would read next are gone: auto.offset.reset decides.
                 let (to, cause) = match lm.offset_reset {

@@ -56,6 +56,14 @@ pub enum Command {
         node: NodeId,
         version: u16,
     },
+    /// A broker's process dies; it restarts after `recover_after`, if given.
+    CrashBroker {
+        broker: NodeId,
+        recover_after: Option<Duration>,
+    },
+    RecoverBroker {
+        broker: NodeId,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

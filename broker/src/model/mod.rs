@@ -62,6 +62,7 @@ pub enum NodeKind {
     Consumer(ConsumerModel),
     DeadLetterQueue,
     ReadModel(ReadModelModel),
+    Broker(BrokerModel),
 }
 
 impl NodeKind {
@@ -75,6 +76,7 @@ impl NodeKind {
             NodeKind::Consumer(_) => "consumer",
             NodeKind::DeadLetterQueue => "dead-letter queue",
             NodeKind::ReadModel(_) => "read model",
+            NodeKind::Broker(_) => "broker",
         }
     }
 }
@@ -89,6 +91,28 @@ pub struct TopicModel {
     pub groups: Vec<u16>,
     /// Consumers wired to it.
     pub consumers: Vec<NodeId>,
+    /// Its partitions' replicas on the scenario's brokers; none when the scenario has no
+    /// brokers (one implicit broker that never fails).
+    pub replication: Option<ReplicationModel>,
+}
+
+/// How a topic is replicated (`topic/replica.rs`).
+#[derive(Clone, Debug)]
+pub struct ReplicationModel {
+    /// Per partition, its replicas' brokers, the preferred leader first.
+    pub replicas: Vec<Vec<NodeId>>,
+    pub min_insync: u32,
+    pub unclean_election: bool,
+    /// `replica.lag.time.max.ms`.
+    pub lag_max: Duration,
+    /// How long a follower's fetch takes.
+    pub fetch: Duration,
+}
+
+/// A broker: when its crash, if it has one, happens and how long it stays down.
+#[derive(Clone, Debug)]
+pub struct BrokerModel {
+    pub crash: Option<(Duration, Option<Duration>)>,
 }
 
 impl TopicModel {
@@ -137,6 +161,7 @@ pub struct ProducerModel {
     pub confirm_lost: f64,
     pub target: Option<Link>,
     pub idempotent: bool,
+    pub acks: crate::scenario::Acks,
     pub partition_by: crate::scenario::PartitionBy,
     pub write: Option<WriteModel>,
     /// Crash between the business write and the publish (or, with an outbox, in the relay).

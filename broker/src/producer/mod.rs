@@ -7,7 +7,7 @@ pub mod outbox;
 use crate::model::ids::{EnvId, MsgId, NodeId};
 use crate::model::time::{Duration, SimTime};
 use crate::model::{ArrivalModel, NodeKind, ProducerModel};
-use crate::scenario::{KeyChoice, PartitionBy};
+use crate::scenario::{Acks, KeyChoice, PartitionBy};
 use crate::sim::message::{EnvState, Message};
 use crate::sim::trace::{DropReason, Event, LossReason, PublishFailure};
 use crate::sim::{Due, NodeState, Simulation};
@@ -281,7 +281,10 @@ impl Simulation {
             self.end_copy(producer, env, EnvState::Dropped(DropReason::NotWired));
             return;
         };
-        let confirms = p.publish.clone();
+        // acks=0: the producer never hears back, so it does not wait (the checker refuses
+        // retries with it).
+        let confirms = p.publish.clone().filter(|_| p.acks != Acks::None);
+        let waits = self.waits_for_replicas(p, target.to);
         let (publish_lost, confirm_lost) = (p.publish_lost, p.confirm_lost);
         let delay = self.wire_delay(target.delay, target.jitter);
         match confirms {
@@ -293,10 +296,12 @@ impl Simulation {
                 // Draw both, always, so the random stream does not depend on the outcome.
                 let lost = publish_lost > 0.0 && self.rng.chance(publish_lost);
                 let confirm_gone = confirm_lost > 0.0 && self.rng.chance(confirm_lost);
+                self.msgs[msg.index()].set_answer_lost(confirm_gone);
                 if !lost {
                     self.send(env, target.to, delay, true, attempt);
                 }
-                if lost || confirm_gone {
+                if lost || confirm_gone || waits {
+                    // An acks=all write is answered when its replicas have it, or times out.
                     self.sched.schedule(self.later(c.timeout), Due::PublishTimeout { env, attempt });
                 } else {
                     self.msgs[msg.index()].set_publishing(false);
@@ -350,11 +355,8 @@ impl Simulation {
     /// envelope that did not get through in `gave_up` (lost, or dropped by a full queue).
     pub(crate) fn retry_or_give_up(&mut self, msg: MsgId, reuse: Option<EnvId>, gave_up: EnvState) {
         let producer = self.msgs[msg.index()].producer;
-        let m = &self.msgs[msg.index()];
-        let attempts = m.publish_attempts() - m.sequence_refusals();
-        let confirms = self.producer_model(producer).publish.clone();
-        match confirms {
-            Some(c) if attempts <= c.retries => {
+        match self.producer_model(producer).publish.clone() {
+            Some(c) if self.will_retry(msg) => {
                 self.sched.schedule(self.later(c.backoff), Due::PublishRetry { msg, env: reuse });
             }
             _ => {
@@ -370,6 +372,20 @@ impl Simulation {
                 }
             }
         }
+    }
+
+    /// Whether a publish to `target` is answered only once the in-sync replicas have it:
+    /// acks=all to a replicated topic.
+    pub(crate) fn waits_for_replicas(&self, p: &ProducerModel, target: NodeId) -> bool {
+        p.acks == Acks::All
+            && matches!(&self.model.nodes[target.index()].kind, NodeKind::Topic(t) if t.replication.is_some())
+    }
+
+    /// Whether a failed attempt of `msg` is retried: its producer has retries left for it.
+    pub(crate) fn will_retry(&self, msg: MsgId) -> bool {
+        let m = &self.msgs[msg.index()];
+        let attempts = m.publish_attempts() - m.sequence_refusals();
+        self.producer_model(m.producer).publish.as_ref().is_some_and(|c| attempts <= c.retries)
     }
 
     /// Whether the producer of `msg` waits for publisher confirms.

@@ -76,6 +76,25 @@ pub struct PartitionSnapshot {
     /// The next offset to be written.
     pub log_end: u64,
     pub groups: Vec<PartitionGroupSnapshot>,
+    /// Replicated: the first offset consumers may not read yet.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub high_watermark: Option<u64>,
+    /// Replicated: its replicas, in the partition's replica order (the preferred leader
+    /// first).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub replicas: Vec<ReplicaSnapshot>,
+}
+
+/// One replica of a partition.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ReplicaSnapshot {
+    pub broker: String,
+    pub leader: bool,
+    pub in_sync: bool,
+    /// Its log end offset.
+    pub log_end: u64,
+    /// Its broker is up.
+    pub up: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -283,6 +302,10 @@ impl Simulation {
                             recent: self.read_model_rows(crate::model::ids::NodeId(i as u32)),
                         }));
                     }
+                    NodeState::Broker(b) => {
+                        s.kind = "broker";
+                        s.state = if b.down { "down" } else { "up" };
+                    }
                     NodeState::Topic(t) => {
                         s.kind = "topic";
                         s.ready = Some(t.records());
@@ -313,6 +336,27 @@ impl Simulation {
         }
     }
 
+    /// A partition's high watermark and replicas, for the snapshot.
+    pub(crate) fn replica_snapshots(
+        &self,
+        tp: crate::topic::consumer_group::Tp,
+    ) -> (Option<u64>, Vec<ReplicaSnapshot>) {
+        let Some(rs) = self.replicas(tp) else { return (None, Vec::new()) };
+        let replicas = rs
+            .replicas
+            .iter()
+            .enumerate()
+            .map(|(r, replica)| ReplicaSnapshot {
+                broker: self.model.name(self.replica_broker(tp, r)).to_string(),
+                leader: r == rs.leader as usize,
+                in_sync: replica.in_sync,
+                log_end: replica.end,
+                up: self.replica_up(tp, r),
+            })
+            .collect();
+        (Some(rs.high_watermark), replicas)
+    }
+
     fn partition_snapshots(&self, topic: crate::model::ids::NodeId) -> Vec<PartitionSnapshot> {
         let tm = self.topic_model(topic);
         (0..tm.partitions)
@@ -339,7 +383,15 @@ impl Simulation {
                         }
                     })
                     .collect();
-                PartitionSnapshot { partition: p, log_start: log.start, log_end: log.end(), groups }
+                let (high_watermark, replicas) = self.replica_snapshots((topic, p));
+                PartitionSnapshot {
+                    partition: p,
+                    log_start: log.start,
+                    log_end: log.end(),
+                    groups,
+                    high_watermark,
+                    replicas,
+                }
             })
             .collect()
     }

@@ -1,6 +1,6 @@
 //! The action script (see `docs/scenario-format.md`): what happens at a given time during a
-//! run (crash, recover, outage, redrive, slow, leave, join, reset offsets, rebuild, deploy), and where a reset
-//! moves a group's offsets.
+//! run (crash, recover, outage, redrive, slow, leave, join, reset offsets, rebuild, deploy,
+//! crash and recover a broker), and where a reset moves a group's offsets.
 
 use serde::Serialize;
 use serde_json::Value;
@@ -68,6 +68,17 @@ pub enum ActionKind {
         node: String,
         version: i64,
     },
+    /// A broker's process dies: the partitions it led elect new leaders, and it stops
+    /// fetching as a follower. It comes back after `recover_after_ms` (never, if absent).
+    CrashBroker {
+        broker: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        recover_after_ms: Option<i64>,
+    },
+    /// A crashed broker restarts with the log it had written.
+    RecoverBroker {
+        broker: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -86,8 +97,20 @@ pub enum ResetTo {
 
 impl ActionKind {
     /// The names of the kinds, as the file writes them.
-    pub(crate) const NAMES: [&'static str; 10] =
-        ["crash", "recover", "outage", "redrive", "slow", "leave", "join", "reset_offsets", "rebuild", "deploy"];
+    pub(crate) const NAMES: [&'static str; 12] = [
+        "crash",
+        "recover",
+        "outage",
+        "redrive",
+        "slow",
+        "leave",
+        "join",
+        "reset_offsets",
+        "rebuild",
+        "deploy",
+        "crash_broker",
+        "recover_broker",
+    ];
 
     /// Reads `{"<kind>": {...}}`, the action without its `at_ms`.
     pub(crate) fn read(v: &Value, at: &At) -> Read<ActionKind> {
@@ -121,6 +144,14 @@ impl ActionKind {
                 let f = settings(body, &at, &["node", "version"])?;
                 ActionKind::Deploy { node: f.req("node", string)?, version: f.req("version", int)? }
             }
+            10 => {
+                let f = settings(body, &at, &["broker", "recover_after_ms"])?;
+                ActionKind::CrashBroker {
+                    broker: f.req("broker", string)?,
+                    recover_after_ms: f.opt("recover_after_ms", int)?,
+                }
+            }
+            11 => ActionKind::RecoverBroker { broker: settings(body, &at, &["broker"])?.req("broker", string)? },
             8 => ActionKind::Rebuild { read_model: settings(body, &at, &["read_model"])?.req("read_model", string)? },
             _ => {
                 let f = settings(body, &at, &["group", "topic", "to"])?;

@@ -31,6 +31,7 @@ pub(crate) mod quoted;
 pub(crate) mod read;
 
 mod action;
+mod broker;
 mod consumer;
 pub(crate) mod exchange;
 mod producer;
@@ -55,13 +56,15 @@ use crate::scenario::problem::Problem;
 pub use limits::MAX_SCENARIO_BYTES;
 
 pub use action::{Action, ActionKind, ResetTo};
+pub use broker::{BrokerCrash, BrokerSpec};
 pub use consumer::{
     AssignmentStrategy, CommitMode, ConsumerFault, ConsumerSpec, CrashPoint, GiveUp, Jitter, OffsetReset, PoisonSpec,
     Processing, RetryPolicy, RetrySpec, Semantics,
 };
 pub use flows::{FlowState, FlowsSpec};
 pub use producer::{
-    Arrivals, EventTypes, KeyChoice, Keys, PartitionBy, ProducerFault, ProducerSpec, PublishSpec, WriteOrder, WriteSpec,
+    Acks, Arrivals, EventTypes, KeyChoice, Keys, PartitionBy, ProducerFault, ProducerSpec, PublishSpec, WriteOrder,
+    WriteSpec,
 };
 pub use queue::{DeadLetterQueueSpec, ExchangeSpec, ExchangeType, Overflow, QueueSpec, QueueType};
 pub use read_model::{ReadModelSpec, ReadersSpec};
@@ -122,6 +125,7 @@ pub enum Node {
     Consumer(ConsumerSpec),
     DeadLetterQueue(DeadLetterQueueSpec),
     ReadModel(ReadModelSpec),
+    Broker(BrokerSpec),
 }
 
 impl Node {
@@ -134,6 +138,7 @@ impl Node {
             Node::Consumer(n) => &n.id,
             Node::DeadLetterQueue(n) => &n.id,
             Node::ReadModel(n) => &n.id,
+            Node::Broker(n) => &n.id,
         }
     }
 
@@ -146,6 +151,7 @@ impl Node {
             Node::Consumer(_) => "consumer",
             Node::DeadLetterQueue(_) => "dead-letter queue",
             Node::ReadModel(_) => "read model",
+            Node::Broker(_) => "broker",
         }
     }
 }
@@ -337,7 +343,7 @@ fn read_head(top: &Map<String, Value>, at: &At) -> Read<(String, String, u64, i6
     Ok((title, description, seed, duration_ms, view, flows))
 }
 
-const NODE_KINDS: &str = "producer, exchange, queue, topic, consumer, dead_letter_queue, read_model";
+const NODE_KINDS: &str = "producer, exchange, queue, topic, consumer, dead_letter_queue, read_model, broker";
 
 fn read_node(value: &Value, at: &At) -> Read<Node> {
     let Value::Object(map) = value else {
@@ -361,6 +367,7 @@ fn read_node(value: &Value, at: &At) -> Read<Node> {
         "dead_letter_queue" | "dlq" => Node::DeadLetterQueue(DeadLetterQueueSpec::read(&body, at)?),
         "topic" => Node::Topic(TopicSpec::read(&body, at)?),
         "read_model" => Node::ReadModel(ReadModelSpec::read(&body, at)?),
+        "broker" => Node::Broker(BrokerSpec::read(&body, at)?),
         other => return Err(kind_at.bad(format!("unknown kind \"{other}\"; one of {NODE_KINDS}"))),
     })
 }

@@ -35,6 +35,9 @@ pub struct ProducerSpec {
     /// producer sequence number it has already written. Topics only; needs `publish`.
     #[serde(skip_serializing_if = "is_false")]
     pub idempotent: bool,
+    /// Kafka's producer `acks`: when a topic's leader answers a write. Topics only.
+    #[serde(skip_serializing_if = "Acks::is_all")]
+    pub acks: Acks,
     /// What chooses a record's partition on a topic: its key (Kafka's default), nothing
     /// (round-robin), or its event type. The key stays the business id either way.
     #[serde(skip_serializing_if = "PartitionBy::is_key")]
@@ -192,6 +195,7 @@ impl ProducerSpec {
             "routing_key",
             "publish",
             "idempotent",
+            "acks",
             "partition_by",
             "write",
             "faults",
@@ -209,10 +213,55 @@ impl ProducerSpec {
             routing_key: f.opt("routing_key", string)?,
             publish: f.opt("publish", PublishSpec::read)?,
             idempotent: f.or("idempotent", boolean, false)?,
+            acks: f.or("acks", Acks::read, Acks::All)?,
             partition_by: f.or("partition_by", PartitionBy::read, PartitionBy::Key)?,
             write: f.opt("write", WriteSpec::read)?,
             faults: f.or("faults", |v, at| list(v, at, ProducerFault::read), Vec::new())?,
         })
+    }
+}
+
+/// Kafka's producer setting `acks` (see the producer configs in Kafka's documentation):
+/// `"0"`, the producer does not wait for an answer and cannot retry; `"1"`, the leader answers
+/// once it has appended the record; `"all"` (Kafka's default since 3.0), the leader answers once
+/// every in-sync replica has it, and refuses the write while fewer than the topic's
+/// `min_insync_replicas` are in sync. Written as a string as Kafka's config is (`"all"`,
+/// `"1"`, `"0"`, or `"-1"` for all); the numbers 0, 1 and -1 are taken too.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub enum Acks {
+    #[serde(rename = "0")]
+    None,
+    #[serde(rename = "1")]
+    Leader,
+    #[default]
+    #[serde(rename = "all")]
+    All,
+}
+
+impl Acks {
+    fn is_all(&self) -> bool {
+        *self == Acks::All
+    }
+
+    /// The value as Kafka writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Acks::None => "0",
+            Acks::Leader => "1",
+            Acks::All => "all",
+        }
+    }
+
+    fn read(v: &Value, at: &At) -> Read<Acks> {
+        match v {
+            Value::String(s) if s == "0" => Ok(Acks::None),
+            Value::String(s) if s == "1" => Ok(Acks::Leader),
+            Value::String(s) if s == "all" || s == "-1" => Ok(Acks::All),
+            Value::Number(n) if n.as_i64() == Some(0) => Ok(Acks::None),
+            Value::Number(n) if n.as_i64() == Some(1) => Ok(Acks::Leader),
+            Value::Number(n) if n.as_i64() == Some(-1) => Ok(Acks::All),
+            other => Err(at.wrong("\"0\", \"1\" or \"all\"", other)),
+        }
     }
 }
 

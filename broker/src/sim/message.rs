@@ -62,6 +62,8 @@ const PHANTOM: u8 = 2;
 const ATTEMPTED: u8 = 4;
 /// A consumer's reader schema could not read it (at least once).
 const UNREADABLE: u8 = 8;
+/// The answer to the current publish attempt will be lost on its way back (an acks=all write).
+const ANSWER_LOST: u8 = 16;
 
 impl Message {
     /// A new message, its producer about to publish it.
@@ -230,6 +232,19 @@ impl Message {
             self.flags |= PUBLISHING;
         } else {
             self.flags &= !PUBLISHING;
+        }
+    }
+
+    /// The answer to the current publish attempt (an acks=all write's) is lost on the way.
+    pub fn answer_lost(&self) -> bool {
+        self.flags & ANSWER_LOST != 0
+    }
+
+    pub fn set_answer_lost(&mut self, on: bool) {
+        if on {
+            self.flags |= ANSWER_LOST;
+        } else {
+            self.flags &= !ANSWER_LOST;
         }
     }
 

@@ -176,6 +176,28 @@ pub(crate) enum Due {
         read_model: NodeId,
         msg: MsgId,
     },
+    /// A follower's fetch comes back from the leader of leader epoch `epoch` with the log up to
+    /// `upto` (`topic/replica.rs`).
+    ReplicaFetch {
+        topic: NodeId,
+        partition: u32,
+        replica: u16,
+        epoch: u16,
+        upto: u32,
+    },
+    /// The leader of a partition looks for followers to take out of the ISR.
+    IsrCheck {
+        topic: NodeId,
+        partition: u32,
+    },
+    /// A broker's own crash (its `crash` setting).
+    BrokerCrash {
+        broker: NodeId,
+    },
+    BrokerRecover {
+        broker: NodeId,
+        life: u32,
+    },
 }
 
 #[derive(Clone)]
@@ -187,6 +209,7 @@ pub(crate) enum NodeState {
     Consumer(ConsumerState),
     DeadLetterQueue { held: Vec<EnvId> },
     ReadModel(Box<crate::read_model::ReadModelState>),
+    Broker(crate::topic::replica::BrokerState),
 }
 
 #[derive(Clone)]
@@ -353,7 +376,7 @@ impl Simulation {
                 }
                 NodeKind::Exchange(_) => NodeState::Exchange { outage_until: None },
                 NodeKind::Queue(_) => NodeState::Queue(QueueState::default()),
-                NodeKind::Topic(t) => NodeState::Topic(crate::topic::log::TopicState::new(t.partitions)),
+                NodeKind::Topic(t) => NodeState::Topic(crate::topic::log::TopicState::new(t)),
                 NodeKind::Consumer(c) => {
                     consumer_effect[i] = intern(&mut effects, &c.effect);
                     let output = c.output.as_ref().map(|o| {
@@ -383,6 +406,7 @@ impl Simulation {
                 }
                 NodeKind::DeadLetterQueue => NodeState::DeadLetterQueue { held: Vec::new() },
                 NodeKind::ReadModel(_) => NodeState::ReadModel(Box::default()),
+                NodeKind::Broker(_) => NodeState::Broker(Default::default()),
             });
         }
         let end = SimTime(model.duration.0);
@@ -448,6 +472,13 @@ impl Simulation {
         }
         for (i, a) in sim.model.actions.iter().enumerate() {
             sim.sched.schedule(SimTime(a.at.0), Due::Action { index: i as u32 });
+        }
+        for i in 0..sim.model.nodes.len() {
+            if let NodeKind::Broker(b) = &sim.model.nodes[i].kind {
+                if let Some((at, _)) = b.crash {
+                    sim.sched.schedule(SimTime(at.0), Due::BrokerCrash { broker: NodeId(i as u32) });
+                }
+            }
         }
         sim
     }
@@ -556,6 +587,9 @@ impl Simulation {
                 }
             }
             Command::Rebuild { read_model } => kind(read_model, |k| matches!(k, NodeKind::ReadModel(_)), "read model"),
+            Command::CrashBroker { broker, .. } | Command::RecoverBroker { broker } => {
+                kind(broker, |k| matches!(k, NodeKind::Broker(_)), "broker")
+            }
             Command::Deploy { node, version } => {
                 kind(node, |k| matches!(k, NodeKind::Producer(_) | NodeKind::Consumer(_)), "producer or consumer")?;
                 self.check_deploy(node, version)
@@ -694,6 +728,22 @@ impl Simulation {
             Due::ProducerRecover { producer } => self.producer_recover(producer),
             Due::SagaTimeout { orchestrator, saga, wait } => self.saga_timeout(orchestrator, saga, wait),
             Due::Read { read_model, msg } => self.read_due(read_model, msg),
+            Due::ReplicaFetch { topic, partition, replica, epoch, upto } => {
+                self.replica_fetched((topic, partition), usize::from(replica), epoch, u64::from(upto))
+            }
+            Due::IsrCheck { topic, partition } => self.isr_check((topic, partition)),
+            Due::BrokerCrash { broker } => {
+                let back = match &self.model.nodes[broker.index()].kind {
+                    NodeKind::Broker(b) => b.crash.and_then(|(_, back)| back),
+                    _ => None,
+                };
+                self.crash_broker(broker, back);
+            }
+            Due::BrokerRecover { broker, life } => {
+                if self.broker_state(broker).life == life {
+                    self.recover_broker(broker);
+                }
+            }
         }
         self.after_event();
     }
@@ -718,7 +768,8 @@ impl Simulation {
             Due::SagaTimeout { orchestrator, .. } => orchestrator,
             Due::Read { read_model, .. } => read_model,
             Due::Expire { queue, .. } => queue,
-            Due::Retention { topic, .. } => topic,
+            Due::Retention { topic, .. } | Due::ReplicaFetch { topic, .. } | Due::IsrCheck { topic, .. } => topic,
+            Due::BrokerCrash { broker } | Due::BrokerRecover { broker, .. } => broker,
             Due::Action { .. } | Due::FormGroup { .. } | Due::FollowUpRebalance { .. } => return None,
         })
     }
@@ -757,6 +808,8 @@ impl Simulation {
             Command::ResetOffsets { group, topic, to } => self.reset_offsets(group, topic, to),
             Command::Rebuild { read_model } => self.rebuild(read_model),
             Command::Deploy { node, version } => self.deploy(node, version),
+            Command::CrashBroker { broker, recover_after } => self.crash_broker(broker, recover_after),
+            Command::RecoverBroker { broker } => self.recover_broker(broker),
         }
     }
 

@@ -186,6 +186,25 @@ event_table! {
         /// compatibility mode against registered version `against`. The producer keeps its
         /// version. Node: the producer.
         52 DeployRefused { version: u32 => num, against: u32 => num, schema: u16 => event_type "event_type" };
+        /// The broker's process died. Node: the broker.
+        53 BrokerCrashed;
+        /// The broker restarted with the log it had written. Node: the broker.
+        54 BrokerRecovered;
+        /// A replica on `leader` leads the partition now, with leader epoch `epoch`; `unclean`:
+        /// it was not in sync (unclean leader election). Node: the topic.
+        55 LeaderElected { partition: u32 => num, leader: NodeId => node, epoch: u32 => num, unclean: bool => num }
+            hash [pair(partition, leader), epoch, unclean];
+        /// No live in-sync replica can lead the partition: it takes no writes and serves no
+        /// reads until one comes back. Node: the topic.
+        56 PartitionOffline { partition: u32 => num };
+        /// The replica on `broker` left the partition's in-sync replicas. Node: the topic.
+        57 IsrShrunk { partition: u32 => num, broker: NodeId => node };
+        /// The replica on `broker` caught up and joined the in-sync replicas again. Node: the
+        /// topic.
+        58 IsrExpanded { partition: u32 => num, broker: NodeId => node };
+        /// A new leader had less than the old one: the partition's log was cut back to
+        /// `offset`, and the records from there on are gone. Node: the topic.
+        59 Truncated { partition: u32 => num, offset: u32 => num };
     }
 }
 
@@ -259,6 +278,9 @@ named_enum!(
         Timeout => "publish_timeout", "no confirm came back before the publish timeout",
         Rejected => "rejected_by_full_queue", "the queue was full (reject-publish) and nacked the publish",
         OutOfOrderSequence => "out_of_order_sequence", "the broker expected an earlier sequence number first (idempotent producer) and refused it",
+        NotEnoughReplicas => "not_enough_replicas", "fewer replicas were in sync than min.insync.replicas, so the leader refused an acks=all write",
+        NotEnoughReplicasAfterAppend => "not_enough_replicas_after_append", "the leader wrote it, but the in-sync replicas fell below min.insync.replicas before it was replicated",
+        LeaderNotAvailable => "leader_not_available", "the partition's leader failed, and no answer came from it",
     }
 );
 
@@ -292,6 +314,7 @@ named_enum!(
         DeadLetterCycle => "dead_letter_cycle", "dead-lettering would have gone round a cycle",
         GaveUp => "consumer_gave_up", "the consumer gave up after its retries",
         Deduplicated => "deduplicated", "a publish retry the broker had already written (idempotent producer)",
+        SentAgainAfterFailover => "sent_again_after_failover", "cut from the log in a leader failover before it was confirmed; the producer sent it again",
     }
 );
 
@@ -310,6 +333,9 @@ named_enum!(
         SequenceRefused => "refused_out_of_sequence", "an old publish attempt the broker refused as out of sequence (idempotent producer)",
         CrashedWhileRetrying => "producer_crashed_while_retrying", "the producer crashed while it was still retrying the publish",
         RequesterGone => "direct_reply_requester_gone", "a reply sent by direct reply-to while the requester was down, which nothing keeps",
+        LeaderFailover => "lost_in_leader_failover", "acknowledged by the leader, lost when it failed before replicating",
+        UncleanElection => "lost_to_unclean_election", "lost when a replica that did not have it became leader (unclean leader election)",
+        WriteRefused => "write_refused", "the partition refused the write (no leader, or too few in-sync replicas for acks=all), and the producer gave up",
     }
 );
 

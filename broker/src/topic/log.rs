@@ -82,6 +82,17 @@ impl PartitionLog {
         Some((offset, r, copies))
     }
 
+    /// Cuts the log back to `end` (a failover): returns the records and copies from there on.
+    pub fn truncate(&mut self, end: u64, slots: usize) -> (Vec<Record>, Vec<EnvId>) {
+        let keep = end.saturating_sub(self.start) as usize;
+        if keep >= self.records.len() {
+            return (Vec::new(), Vec::new());
+        }
+        let records = self.records.drain(keep..).collect();
+        let copies = self.copies.drain(keep * slots..).collect();
+        (records, copies)
+    }
+
     /// Kafka's `offsetsForTimes`: the first offset whose record was appended at or after `t`,
     /// or the log end if there is none.
     pub fn offset_for_time(&self, t: SimTime) -> u64 {
@@ -104,6 +115,8 @@ pub struct TopicState {
     pub retention_scheduled: Vec<bool>,
     /// Most records held at once over all partitions.
     pub max_records: u64,
+    /// Per partition, its replicas (none when the scenario has no brokers).
+    pub replicas: Vec<crate::topic::replica::PartitionReplicas>,
 }
 
 /// The idempotent producer's sequence numbers for one producer epoch and partition.
@@ -154,10 +167,15 @@ impl Sequences {
 }
 
 impl TopicState {
-    pub fn new(partitions: u32) -> TopicState {
+    pub fn new(model: &crate::model::TopicModel) -> TopicState {
+        let partitions = model.partitions as usize;
+        let replicas = model.replication.as_ref().map_or_else(Vec::new, |r| {
+            r.replicas.iter().map(|on| crate::topic::replica::PartitionReplicas::new(on.len())).collect()
+        });
         TopicState {
-            partitions: vec![PartitionLog::default(); partitions as usize],
-            retention_scheduled: vec![false; partitions as usize],
+            partitions: vec![PartitionLog::default(); partitions],
+            retention_scheduled: vec![false; partitions],
+            replicas,
             ..TopicState::default()
         }
     }
@@ -202,7 +220,7 @@ impl Simulation {
         }
     }
 
-    fn topic_state_mut(&mut self, id: NodeId) -> &mut TopicState {
+    pub(crate) fn topic_state_mut(&mut self, id: NodeId) -> &mut TopicState {
         match &mut self.nodes[id.index()] {
             NodeState::Topic(t) => t,
             _ => unreachable!("node {} is not a topic", id.0),
@@ -254,6 +272,16 @@ impl Simulation {
         let m = &self.msgs[msg.index()];
         let producer = m.producer;
         let partition = m.partition().unwrap_or(0) % self.topic_model(topic).partitions;
+        let acks = self.producer_model(producer).acks;
+        if let Some(reason) = self.write_refusal((topic, partition), acks) {
+            // No leader, or too few in-sync replicas for acks=all: the producer hears of it.
+            if self.uses_confirms(msg) && acks != crate::scenario::Acks::None {
+                self.nack_publish(env, topic, attempt, reason, EnvState::Lost(LossReason::WriteRefused));
+            } else {
+                self.end_copy(topic, env, EnvState::Lost(LossReason::WriteRefused));
+            }
+            return;
+        }
         let idempotent = matches!(&self.model.nodes[producer.index()].kind,
             crate::model::NodeKind::Producer(p) if p.idempotent);
         if idempotent {
@@ -292,13 +320,28 @@ impl Simulation {
                 }
             }
         }
-        self.append(env, topic, partition, None);
+        let m = &self.msgs[msg.index()];
+        let waits = m.publishing() && !m.answer_lost() && self.waits_for_replicas(self.producer_model(producer), topic);
+        self.append_waiting(env, topic, partition, None, waits.then_some((env, attempt)));
     }
 
     /// Writes a copy to the end of a partition, making one copy per group that reads the
     /// topic. `route`: keep this subscriber route for every copy (a dead letter moving on);
     /// none: each group is a route of its own.
     pub(crate) fn append(&mut self, env: EnvId, topic: NodeId, partition: u32, route: Option<u16>) {
+        self.append_waiting(env, topic, partition, route, None);
+    }
+
+    /// As `append`; `waiting`, an acks=all write (its copy and attempt) whose producer is
+    /// answered once the in-sync replicas have it.
+    fn append_waiting(
+        &mut self,
+        env: EnvId,
+        topic: NodeId,
+        partition: u32,
+        route: Option<u16>,
+        waiting: Option<(EnvId, u32)>,
+    ) {
         let msg = self.envs[env.index()].msg;
         let slots = self.topic_model(topic).slots();
         // One copy per group reading the topic, nearly always one: kept inline.
@@ -344,11 +387,38 @@ impl Simulation {
                 self.sched.schedule(head.after(r).max(now), Due::Retention { topic, partition });
             }
         }
+        let replicated = self.topic_model(topic).replication.is_some();
         for i in 0..self.topic_model(topic).groups.len() {
             let g = self.topic_model(topic).groups[i];
             self.note_appended(g);
+            if replicated {
+                continue;
+            }
             if let Some(owner) = self.groups[g as usize].owner.get(&(topic, partition)).copied() {
                 self.log_pump(owner);
+            }
+        }
+        if replicated {
+            // Readers are woken when the high watermark passes the record.
+            self.replicate_append((topic, partition), offset, waiting);
+        }
+    }
+
+    /// A failover cut these records from the log: the idempotent producer's sequence numbers
+    /// go back to before the first of them (Kafka rebuilds its producer state from the log),
+    /// so that their retries are written rather than taken for duplicates.
+    pub(crate) fn forget_sequences(&mut self, topic: NodeId, partition: u32, records: &[Record]) {
+        for r in records {
+            let m = &self.msgs[r.msg.index()];
+            let (producer, epoch, sequence) = (m.producer, m.producer_epoch, m.sequence);
+            if epoch == u32::MAX {
+                continue;
+            }
+            let key = (producer, epoch, partition);
+            if let Some(s) = self.topic_state_mut(topic).sequences.get_mut(&key) {
+                if s.last.is_some_and(|l| l >= sequence) {
+                    s.last = sequence.checked_sub(1);
+                }
             }
         }
     }

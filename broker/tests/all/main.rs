@@ -3,7 +3,8 @@
 //! app and the command line do.
 //!
 //! - behaviour per part: `queue_behaviour`, `topic_behaviour`, `consumer_behaviour`, `service_behaviour`,
-//!   `producer_behaviour`, `saga_behaviour`, `request_reply`, `read_model`, and the public API (`api`);
+//!   `producer_behaviour`, `saga_behaviour`, `request_reply`, `read_model`, `replication`, and the public API
+//!   (`api`);
 //! - the shipped lessons and their trace hashes: `lessons`, `golden`;
 //! - properties over random scenarios and queueing theory: `properties`, `queueing_theory`;
 //! - bad input of every kind: `hostile_input`, `links`, and the JSON reader against serde_json's
@@ -30,6 +31,7 @@ mod properties;
 mod queue_behaviour;
 mod queueing_theory;
 mod read_model;
+mod replication;
 mod request_reply;
 mod saga_behaviour;
 mod schema_compatibility;

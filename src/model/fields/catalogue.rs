@@ -193,6 +193,14 @@ static PRODUCER: &[Field] = &[
         Choice(&[("key", "Message key"), ("round_robin", "Round robin"), ("event_type", "Event type")]),
         "How a topic partition is chosen (topics only); default the message key, as Kafka does.",
     ),
+    f(
+        PUB,
+        "/acks",
+        "acks",
+        "",
+        Choice(&[("all", "all: every in-sync replica"), ("1", "1: the leader alone"), ("0", "0: no answer")]),
+        "Kafka's producer acks (topics only): when a write counts as done; default all.",
+    ),
     f(CONFIRMS, "/publish", "Publisher confirms", "", Toggle(CONFIRMS_ON), CONFIRMS_HELP[0]),
     f(CONFIRMS, "/publish/timeout_ms", "Confirm timeout", "ms", Int, CONFIRMS_HELP[1]),
     f(CONFIRMS, "/publish/retries", "Publish retries", "retries", Int, CONFIRMS_HELP[2]),
@@ -334,6 +342,68 @@ static TOPIC: &[Field] = &[
         Int,
         "Keep at most this many records per partition, 1 to 10,000,000; empty means no limit.",
     ),
+    f(
+        REPLICATION,
+        "/replication_factor",
+        "Replication factor",
+        "replicas",
+        Int,
+        "Copies of each partition on distinct brokers, 1 to the number of brokers; default 1.",
+    ),
+    f(
+        REPLICATION,
+        "/min_insync_replicas",
+        "min.insync.replicas",
+        "replicas",
+        Int,
+        "An acks=all write is refused while fewer replicas are in sync; default 1.",
+    ),
+    f(
+        REPLICATION,
+        "/unclean_leader_election",
+        "Unclean leader election",
+        "",
+        Bool,
+        "With no live in-sync replica, any live replica may lead, losing what it lacks.",
+    ),
+    f(
+        REPLICATION,
+        "/replica_lag_time_max_ms",
+        "replica.lag.time.max.ms",
+        "ms",
+        Int,
+        "A follower behind (or down) this long leaves the ISR; default 30,000 ms.",
+    ),
+    f(
+        REPLICATION,
+        "/replica_fetch_ms",
+        "Follower fetch time",
+        "ms",
+        Int,
+        "How long a follower takes to fetch what its leader appended; default 20 ms.",
+    ),
+];
+
+const REPLICATION: &str = "Replication";
+
+static BROKER: &[Field] = &[
+    f(
+        FAILURES,
+        "/crash",
+        "Crash",
+        "",
+        Toggle(r#"{"at_ms":2000,"recover_after_ms":3000}"#),
+        "The broker's process dies at a set time and restarts with its log.",
+    ),
+    f(FAILURES, "/crash/at_ms", "Crash at", "ms", Int, "When it crashes, 0 to the scenario's duration."),
+    f(
+        FAILURES,
+        "/crash/recover_after_ms",
+        "Back after",
+        "ms",
+        Int,
+        "How long it stays down; empty: until a recover action.",
+    ),
 ];
 
 /// A consumer's fields; an orchestrator's saga timing, a pair of fields for each step slot
@@ -460,6 +530,7 @@ pub fn fields_for(kind: &str) -> &'static [Field] {
         "topic" => TOPIC,
         "consumer" => CONSUMER,
         "read_model" => READ_MODEL,
+        "broker" => BROKER,
         "wire" => WIRE,
         _ => &[],
     }

@@ -28,13 +28,17 @@ fn numbers_read_as_people_type_them() {
 
 /// A small valid scenario: `shape` is "queue" (p→q→c, plus a dlq d), "topic" (p→t→c, plus
 /// d), "service" (p→t→c→t2, c a service, plus d), "projection" (p→t→c→v, v a read model, plus
-/// d) or "exchange" (p→x→q→c).
+/// d), "exchange" (p→x→q→c) or "cluster" (the topic shape on three brokers, b1 to b3).
 fn scenario(shape: &str) -> Value {
     let (mid, wires) = match shape {
         "exchange" => {
             (vec![template("exchange", "x"), template("queue", "q")], json!([["p", "x"], ["x", "q"], ["q", "c"]]))
         }
         "topic" => (vec![template("topic", "t")], json!([["p", "t"], ["t", "c"]])),
+        "cluster" => (
+            vec![template("topic", "t"), template("broker", "b1"), template("broker", "b2"), template("broker", "b3")],
+            json!([["p", "t"], ["t", "c"]]),
+        ),
         "service" => {
             (vec![template("topic", "t"), template("topic", "t2")], json!([["p", "t"], ["t", "c"], ["c", "t2"]]))
         }
@@ -117,6 +121,7 @@ fn apply(s: &mut Value, id: &str, f: &'static Field, text: &str) {
         | ("producer", "/faults/@confirm_lost", "true") => apply(s, id, field("producer", "/publish"), "true"),
         ("producer", "/faults/@crash", "true") => apply(s, id, field("producer", "/write"), "true"),
         ("queue", "/delivery_limit", _) => apply(s, id, field("queue", "/queue_type"), "quorum"),
+        ("topic", "/min_insync_replicas", _) => apply(s, id, field("topic", "/replication_factor"), "3"),
         ("consumer", "/retry/max_attempts", _) => apply(s, id, field("consumer", "/retry/policy"), "fixed"),
         ("consumer", "/publish_mode", "transaction") => apply(s, id, field("consumer", "/transactional"), "true"),
         ("consumer", "/retry/then", "dead_letter") if topic_consumer => {
@@ -178,7 +183,8 @@ const CASES: &[(&str, &str, &str, &[&str])] = &[
     ("topic", "p", "producer", &["any"]),
     ("exchange", "x", "exchange", &["any"]),
     ("queue", "q", "queue", &["any"]),
-    ("topic", "t", "topic", &["any"]),
+    ("cluster", "t", "topic", &["any"]),
+    ("cluster", "b2", "broker", &["any"]),
     ("queue", "c", "consumer", &["any", "queue"]),
     ("topic", "c", "consumer", &["any", "topic"]),
     ("service", "c", "consumer", &["any", "topic"]),
@@ -227,9 +233,9 @@ fn every_field_writes_a_setting_the_core_accepts() {
 #[test]
 fn catalogue_covers_the_format_and_labels_are_unique_per_section() {
     let count = |k| fields_for(k).len();
-    assert_eq!((count("exchange"), count("queue"), count("topic"), count("wire")), (1, 8, 3, 3));
+    assert_eq!((count("exchange"), count("queue"), count("topic"), count("wire")), (1, 8, 8, 3));
     assert!(fields_for("dead_letter_queue").is_empty() && fields_for("nonsense").is_empty());
-    for kind in ["producer", "exchange", "queue", "topic", "consumer", "read_model", "wire"] {
+    for kind in ["producer", "exchange", "queue", "topic", "consumer", "read_model", "broker", "wire"] {
         for (i, a) in fields_for(kind).iter().enumerate() {
             assert!(a.path.starts_with('/') && !a.help.is_empty() && a.help.ends_with('.'), "{kind} {}", a.path);
             assert!(["any", "queue", "topic", "projection"].contains(&a.applies));
