@@ -78,6 +78,16 @@ pub const LESSONS: &[Lesson] = &[
         variants: &[("Plain retries", "producer-retries-duplicates"), ("Idempotent producer", "producer-idempotent")],
     },
     Lesson {
+        title: "Producer acks and a leader crash",
+        teaches: built_in("acks=1 loses what the leader acknowledged and had not replicated; acks=all with min.insync.replicas keeps it, and refuses writes when too few replicas are up."),
+        variants: &[("acks=1", "durability-acks-1"), ("acks=all, min.insync.replicas=2", "durability-acks-all")],
+    },
+    Lesson {
+        title: "Unclean leader election",
+        teaches: built_in("With no in-sync replica left, a clean election waits for one; an unclean one is back sooner, without the records it never had."),
+        variants: &[("Clean election", "durability-clean-election"), ("Unclean election", "durability-unclean-election")],
+    },
+    Lesson {
         title: "A flow across services, and its compensation",
         teaches: built_in("A step that fails must be undone by the steps before it, or the flow is stuck with the money taken."),
         variants: &[("Without compensation", "order-flow-no-compensation"), ("With compensation", "order-flow-compensation")],

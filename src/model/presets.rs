@@ -56,6 +56,11 @@ pub const PRESETS: &[Preset] = &[
     preset!("replay-late-joiner"),
     preset!("producer-retries-duplicates"),
     preset!("producer-idempotent"),
+    // The broker side of durability: replicas, acks and leader elections.
+    preset!("durability-acks-1"),
+    preset!("durability-acks-all"),
+    preset!("durability-clean-election"),
+    preset!("durability-unclean-election"),
     preset!("dual-write"),
     preset!("outbox"),
     // Beyond one hop: services that react and publish, and the flows they make.

@@ -13,7 +13,9 @@
 //!
 //! A copy whose effect was applied counts as processed whatever happened to it afterwards.
 //! Copies made by publish retries are attempts at the same delivery (the best counts); copies
-//! made by fan-out go to different subscribers (each must be processed).
+//! made by fan-out go to different subscribers (each must be processed). A group's copy of a
+//! write that a leader failover cut before it was confirmed does not count: the producer's
+//! retry made the copy that does.
 
 pub use crate::scenario::fate::Fate;
 
@@ -100,7 +102,10 @@ impl Simulation {
         let mut routes: Few<(u16, Decided)> = Few::default();
         for env in m.envelopes() {
             let e = &self.envs[env.index()];
-            if reached && e.route == UNROUTED {
+            // A group's copy of a write a failover cut before it was confirmed: the producer's
+            // retry made the copy that counts.
+            let superseded = e.state == EnvState::Dropped(crate::sim::trace::DropReason::SentAgainAfterFailover);
+            if (reached && e.route == UNROUTED) || superseded {
                 continue;
             }
             let (f, r) = self.copy_fate(e);

@@ -191,12 +191,15 @@ impl Simulation {
         let leader = rs.leader as usize;
         let before = rs.replicas[leader].end;
         rs.replicas[leader].end = offset + 1;
-        for r in rs.replicas.iter_mut() {
-            // A follower that had everything was caught up until now.
-            if r.end == before {
-                r.caught_up_at = now;
+        for r in 0..self.replicas_mut(tp).replicas.len() {
+            // A live follower that had everything was caught up until now.
+            let up = self.replica_up(tp, r);
+            let replica = &mut self.replicas_mut(tp).replicas[r];
+            if replica.end == before && up {
+                replica.caught_up_at = now;
             }
         }
+        let rs = self.replicas_mut(tp);
         if let Some((env, attempt)) = waiting {
             rs.waiting.push_back(Waiting { offset, env, attempt });
         }
@@ -472,6 +475,7 @@ impl Simulation {
         rs.leader = leader as u8;
         rs.epoch = rs.epoch.wrapping_add(1);
         let epoch = rs.epoch;
+        let was_in_sync: Vec<bool> = rs.replicas.iter().map(|r| r.in_sync).collect();
         if let Some(f) = failed {
             rs.replicas[f].in_sync = false;
         }
@@ -486,6 +490,13 @@ impl Simulation {
         let new_end = rs.replicas[leader].end;
         for replica in rs.replicas.iter_mut() {
             replica.end = replica.end.min(new_end);
+        }
+        // The failed leader, and with an unclean election every other replica, left the ISR.
+        for (r, was) in was_in_sync.into_iter().enumerate() {
+            if was && !self.replicas(tp).expect("replicated").replicas[r].in_sync {
+                let broker = self.replica_broker(tp, r);
+                self.emit(tp.0, None, None, Event::IsrShrunk { partition: tp.1, broker });
+            }
         }
         let broker = self.replica_broker(tp, leader);
         self.emit(

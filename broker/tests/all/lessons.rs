@@ -4,6 +4,7 @@
 use crate::common;
 
 use common::{assert_conserved, events, run_named, scenario, trace_of};
+use serde_json::json;
 
 #[test]
 fn every_scenario_conserves_messages_and_describes_itself() {
@@ -290,6 +291,56 @@ fn publish_retries_duplicate_and_the_idempotent_producer_does_not() {
     assert!(!deduplicated.is_empty());
     assert_eq!(deduplicated.len(), events(&t, "ConfirmLost").len(), "every retry after a lost ack is deduplicated");
     assert_eq!(events(&t, "Appended").len() as u64, idem.published, "each event written once");
+}
+
+#[test]
+fn acks_1_loses_acknowledged_orders_with_their_leader_and_acks_all_keeps_them() {
+    let one = run_named("durability-acks-1");
+    assert_eq!(one.lost, 3, "{:?}", one.verdict);
+    let t = trace_of(&scenario("durability-acks-1"));
+    let lost = events(&t, "Lost");
+    assert!(lost.iter().all(|e| e["reason"] == "lost_in_leader_failover"), "{lost:?}");
+    // Each lost order had been acknowledged: acks=1 never retried it.
+    for l in &lost {
+        assert!(!events(&t, "PublishFailed").iter().any(|f| f["msg"] == l["msg"]));
+    }
+    let cut = events(&t, "Truncated");
+    assert_eq!((cut.len(), &cut[0]["partition"], &cut[0]["t_us"]), (1, &json!(0), &json!(3_000_000)));
+
+    let all = run_named("durability-acks-all");
+    assert_eq!((all.lost, all.processed_more_than_once), (0, 0), "{:?}", all.verdict);
+    let t = trace_of(&scenario("durability-acks-all"));
+    let refused: Vec<_> =
+        events(&t, "PublishFailed").into_iter().filter(|e| e["reason"] == "not_enough_replicas").collect();
+    assert!(!refused.is_empty(), "with b1 and b2 down, min.insync.replicas=2 refuses writes");
+    let caught_up = events(&t, "IsrExpanded").iter().map(|e| e["t_us"].as_u64().unwrap()).min().unwrap();
+    assert!(refused.iter().all(|e| e["t_us"].as_u64().unwrap() < caught_up), "refused only until a replica caught up");
+    assert!(events(&t, "PublishFailed").iter().any(|e| e["reason"] == "leader_not_available"));
+}
+
+#[test]
+fn a_clean_election_waits_for_the_last_in_sync_replica_and_an_unclean_one_loses_what_it_lacked() {
+    let clean = run_named("durability-clean-election");
+    assert_eq!((clean.lost, clean.processed_once), (0, clean.published), "{:?}", clean.verdict);
+    let t = trace_of(&scenario("durability-clean-election"));
+    assert_eq!(events(&t, "PartitionOffline").len(), 3);
+    assert!(events(&t, "LeaderElected").iter().all(|e| e["unclean"] == false));
+    let back = events(&t, "LeaderElected").iter().map(|e| e["t_us"].as_u64().unwrap()).max().unwrap();
+    assert_eq!(back, 9_000_000, "the topic is back when b1 is");
+
+    let unclean = run_named("durability-unclean-election");
+    assert_eq!(unclean.lost, 26, "{:?}", unclean.verdict);
+    let t = trace_of(&scenario("durability-unclean-election"));
+    let elected: Vec<_> = events(&t, "LeaderElected").into_iter().filter(|e| e["unclean"] == true).collect();
+    assert_eq!(elected.len(), 3);
+    assert!(elected.iter().all(|e| e["t_us"] == 6_000_000));
+    // What audit misses, billing had charged: the records were committed (read) before they were cut.
+    let lost = events(&t, "Lost");
+    assert!(lost.iter().all(|e| e["reason"] == "lost_to_unclean_election"));
+    for l in &lost {
+        let charged = events(&t, "EffectApplied").iter().any(|e| e["msg"] == l["msg"] && e["node"] == "billing");
+        assert!(charged, "{} was charged by billing before it was cut", l["msg"]);
+    }
 }
 
 #[test]
