@@ -145,7 +145,8 @@ fn auto_layout(doc: &Value) -> Vec<(f64, f64)> {
         .map(|n| match node_kind(n) {
             "producer" => 0,
             "exchange" => 1,
-            "queue" | "topic" => 2,
+            // Brokers stand under the topics whose replicas they hold.
+            "queue" | "topic" | "broker" => 2,
             "consumer" => 3,
             _ => 1,
         })
@@ -180,21 +181,22 @@ fn auto_layout(doc: &Value) -> Vec<(f64, f64)> {
     }
     let left = |d: usize| (0..d).filter(|c| used[*c]).map(|c| COLUMN_STEP + wider[c]).sum::<f64>();
     // The next free height in each column: a topic's partition lines take room below it.
+    // Brokers come last in their column, under the topics.
     let mut next_y = [40.0f64; 9];
-    depth
-        .iter()
-        .zip(ns)
-        .map(|(&d, n)| {
-            let y = next_y[d];
-            next_y[d] += ((ROW_STEP + below(n)) / GRID).ceil() * GRID;
-            (40.0 + left(d), y)
-        })
-        .collect()
+    let mut at = vec![(0.0, 0.0); ns.len()];
+    let (brokers, others): (Vec<usize>, Vec<usize>) = (0..ns.len()).partition(|&i| node_kind(&ns[i]) == "broker");
+    for i in others.into_iter().chain(brokers) {
+        let d = depth[i];
+        at[i] = (40.0 + left(d), next_y[d]);
+        next_y[d] += ((ROW_STEP + below(doc, &ns[i])) / GRID).ceil() * GRID;
+    }
+    at
 }
 
 /// The height of what is drawn under a node's box: a topic's partition lines (at most six,
-/// then a "+N more" line).
-pub fn below(n: &Value) -> f64 {
+/// then a "+N more" line), two per partition when the document has brokers (the second says
+/// where its replicas are).
+pub fn below(doc: &Value, n: &Value) -> f64 {
     if node_kind(n) == "read_model" {
         return PARTITION_LINE * (TABLE_ROWS + 1) as f64 + 6.0;
     }
@@ -202,7 +204,8 @@ pub fn below(n: &Value) -> f64 {
         return 0.0;
     }
     let partitions = n.get("partitions").and_then(Value::as_u64).unwrap_or(1).clamp(1, 7);
-    PARTITION_LINE * partitions as f64 + 6.0
+    let per = if nodes(doc).iter().any(|n| node_kind(n) == "broker") { 2.0 } else { 1.0 };
+    PARTITION_LINE * (partitions as f64 * per - (per - 1.0) * f64::from(partitions == 7)) + 6.0
 }
 
 /// One partition line's height under a topic, in canvas units.

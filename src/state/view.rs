@@ -111,7 +111,7 @@ pub fn fit(d: &Value, width: f64, height: f64) -> ViewPort {
         // Room for a CRASHED or DOWN badge above the box.
         y0 = y0.min(y - 22.0);
         x1 = x1.max(x + doc::width(n) + 8.0);
-        y1 = y1.max(y + doc::NODE_H + doc::below(n));
+        y1 = y1.max(y + doc::NODE_H + doc::below(d, n));
         if let Some(target) = n.get("dead_letter").and_then(Value::as_str).filter(|t| doc::find_node(d, t).is_some()) {
             let lowest = y.max(doc::position(d, target).1);
             y1 = y1.max(lowest + doc::NODE_H + DEAD_LETTER_DIP + 20.0);

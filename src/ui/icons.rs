@@ -1,11 +1,17 @@
 //! Icons, as inline SVG shipped with the app: never emoji or icon fonts, which a machine
 //! without an emoji font (Debian's Chromium, many classroom projectors) shows as empty boxes.
-//! Each icon is decorative (`aria-hidden`); the control around it carries the name.
+//! Each icon is decorative (`aria-hidden`); the control around it carries the name. An icon
+//! is markup text (see `panels::markup`), two SVG elements that need no `html!` code.
 
 use yew::prelude::*;
 
 /// The small glyph in the top-left corner of a node's box, in node coordinates.
 pub fn node_icon(kind: &str) -> Html {
+    Html::from_html_unchecked(node_icon_markup(kind).into())
+}
+
+/// [`node_icon`] as markup text, for views written as text (a node's box).
+pub fn node_icon_markup(kind: &str) -> String {
     let d = match kind {
         // An arrow leaving a box.
         "producer" => "M4 5h7v10H4z M11 10h6 M14 7l3 3-3 3",
@@ -25,15 +31,13 @@ pub fn node_icon(kind: &str) -> Html {
         "requester" => "M3 7h12 M12 4l3 3-3 3 M17 13H5 M8 10l-3 3 3 3",
         // A table: a frame, its header row and a column rule.
         "read_model" => "M3 4h14v12H3z M3 8h14 M3 12h14 M8 4v12",
+        // A server: two stacked units with their lights.
+        "broker" => "M3 3h14v6H3z M3 11h14v6H3z M6 6h1 M6 14h1",
         // An envelope with a cross.
         "dead_letter_queue" => "M3 5h14v10H3z M3 5l7 6 7-6 M12.5 12.5l4 4 M16.5 12.5l-4 4",
         _ => "M4 4h12v12H4z",
     };
-    html! {
-        <g class="node-icon" transform="translate(8 7)" aria-hidden="true">
-            <path d={d} />
-        </g>
-    }
+    format!(r#"<g class="node-icon" transform="translate(8 7)" aria-hidden="true"><path d="{d}"/></g>"#)
 }
 
 /// A 20×20 icon for a button.
@@ -59,9 +63,10 @@ pub fn button_icon(name: &str) -> Html {
         "lessons" => "M3 4h5a2 2 0 0 1 2 2v11a2 2 0 0 0-2-2H3z M17 4h-5a2 2 0 0 0-2 2v11a2 2 0 0 1 2-2h5z",
         _ => "M4 4h12v12H4z",
     };
-    html! {
-        <svg class="icon" viewBox="0 0 20 20" width="18" height="18" aria-hidden="true" focusable="false">
-            <path d={d} />
-        </svg>
-    }
+    Html::from_html_unchecked(
+        format!(
+            r#"<svg class="icon" viewBox="0 0 20 20" width="18" height="18" aria-hidden="true" focusable="false"><path d="{d}"/></svg>"#
+        )
+        .into(),
+    )
 }

@@ -32,6 +32,12 @@ pub fn true_false(b: bool) -> &'static str {
     }
 }
 
+/// One `<option>` of a `<select>`: every list of choices shares this one `html!` element
+/// rather than carrying its own copy of the code that builds it.
+pub fn option(value: AttrValue, label: AttrValue, selected: bool) -> Html {
+    html! { <option value={value} selected={selected}>{ label }</option> }
+}
+
 /// Class names joined by spaces, the empty ones left out: what Yew's `classes!` makes,
 /// without the index set it builds (whose hashing code the wasm would carry for it).
 pub fn class_list(parts: &[&str]) -> String {

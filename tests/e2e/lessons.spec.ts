@@ -84,7 +84,7 @@ test('the gallery opens every lesson, each plays to its end and says what its na
   await page.getByRole('button', { name: 'Lessons' }).click();
   const dialog = page.getByRole('dialog', { name: 'Lessons' });
   await expect(dialog).toBeVisible();
-  await expect(dialog.getByRole('listitem').filter({ has: page.getByRole("heading") })).toHaveCount(24);
+  await expect(dialog.getByRole('listitem').filter({ has: page.getByRole("heading") })).toHaveCount(26);
   await shot(page, 'lessons-gallery');
   const variants = await dialog.getByRole('button', { name: /^Open / }).all();
   expect(variants.length).toBe(Object.keys(promises).length);

@@ -56,6 +56,9 @@ pub struct NodeSnapshot {
     /// the version it reads with, when it has a reader schema.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub schema_version: Option<u16>,
+    /// Broker: the partitions it leads, follows in sync, and follows out of sync.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replicas: Option<[u32; 3]>,
 }
 
 /// A read model's table: how many rows it has, how many are behind the write side, its
@@ -252,6 +255,7 @@ impl Simulation {
                     sagas: self.saga_counts(crate::model::ids::NodeId(i as u32)),
                     table: None,
                     schema_version: None,
+                    replicas: None,
                 };
                 match n {
                     NodeState::Producer(p) => {
@@ -305,6 +309,7 @@ impl Simulation {
                     NodeState::Broker(b) => {
                         s.kind = "broker";
                         s.state = if b.down { "down" } else { "up" };
+                        s.replicas = Some(self.broker_replicas(crate::model::ids::NodeId(i as u32)));
                     }
                     NodeState::Topic(t) => {
                         s.kind = "topic";
@@ -355,6 +360,28 @@ impl Simulation {
             })
             .collect();
         (Some(rs.high_watermark), replicas)
+    }
+
+    /// How many partitions `broker` leads, follows in sync and follows out of sync.
+    fn broker_replicas(&self, broker: crate::model::ids::NodeId) -> [u32; 3] {
+        let mut counts = [0; 3];
+        for (i, n) in self.model.nodes.iter().enumerate() {
+            let crate::model::NodeKind::Topic(t) = &n.kind else { continue };
+            let Some(rep) = &t.replication else { continue };
+            for (p, on) in rep.replicas.iter().enumerate() {
+                let Some(r) = on.iter().position(|b| *b == broker) else { continue };
+                let Some(rs) = self.replicas((crate::model::ids::NodeId(i as u32), p as u32)) else { continue };
+                let k = if r == usize::from(rs.leader) {
+                    0
+                } else if rs.replicas[r].in_sync {
+                    1
+                } else {
+                    2
+                };
+                counts[k] += 1;
+            }
+        }
+        counts
     }
 
     fn partition_snapshots(&self, topic: crate::model::ids::NodeId) -> Vec<PartitionSnapshot> {

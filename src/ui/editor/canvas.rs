@@ -11,6 +11,7 @@
 //! The drag in progress is local to this component; only its result becomes an action.
 
 use std::cell::RefCell;
+use std::fmt::Write;
 use std::rc::Rc;
 
 use broker::decimal::{plain, Plain};
@@ -27,6 +28,15 @@ use crate::model::text_width::em_width;
 use crate::state::{AppState, EditAction, PanelAction, Sel, SelectAction, ViewAction, DEAD_LETTER_DIP};
 use crate::ui::editor::label_place::{above_middle, place_label, Rect, Segment};
 use crate::ui::icons;
+use crate::ui::panels::markup::esc;
+
+/// The arrowheads of wires, dead-letter routes and replies: markup text (see
+/// `panels::markup`), since they never change.
+const ARROW_HEADS: &str = concat!(
+    r#"<marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" class="arrow-head"/></marker>"#,
+    r#"<marker id="arrow-dl" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" class="arrow-head-dl"/></marker>"#,
+    r#"<marker id="arrow-reply" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" class="arrow-head-reply"/></marker>"#,
+);
 
 /// A drag in progress, in canvas units.
 #[derive(Clone, Debug, PartialEq)]
@@ -289,10 +299,11 @@ pub fn canvas(
             (x, y, NODE_W, NODE_H)
         })
         .collect();
-    let wires = doc::wires(d).iter().enumerate().map(|(i, w)| {
+    let mut wires = Vec::new();
+    for (i, w) in doc::wires(d).iter().enumerate() {
         let (from, to) = doc::wire_ends(w);
         let Some((x1, y1, x2, y2)) = segments[i] else {
-            return html! {};
+            continue;
         };
         let path = curve(x1, y1, x2, y2);
         let selected = state.is_selected(&Sel::Wire(i));
@@ -324,7 +335,7 @@ pub fn canvas(
                 }
             })
         };
-        html! {
+        wires.push(html! {
             <g key={format!("w{i}-{from}-{to}")} class={crate::ui::class_list(&["wire", if selected { "selected" } else { "" }, if flowing { "in-flow" } else { "" }])}
                data-wire={i.to_string()} tabindex="0" role="button" aria-label={name} aria-pressed={crate::ui::true_false(selected)}
                onfocus={on_focus}>
@@ -334,49 +345,40 @@ pub fn canvas(
                     <text class="wire-label" x={plain(label_x)} y={plain(label_y)}>{ shown }</text>
                 }
             </g>
-        }
-    });
+        });
+    }
 
-    // Dead-letter routes from a queue's or consumer's settings: dashed, not wires.
-    let dead_letter_links = doc::nodes(d).iter().filter_map(|n| {
-        let target = n.get("dead_letter").and_then(Value::as_str)?;
-        doc::find_node(d, target)?;
-        Some(side_route(
-            format!("dl-{}", doc::node_id(n)),
-            "dead-letter-link",
-            "dead letters",
-            pos(doc::node_id(n)),
-            pos(target),
-        ))
-    });
+    // Dead-letter routes from a queue's or consumer's settings: dashed, not wires. Nothing in
+    // them is focused or pressed, so they are markup text (see `panels::markup`).
+    let mut routes = String::new();
+    for n in doc::nodes(d) {
+        let Some(target) = n.get("dead_letter").and_then(Value::as_str) else { continue };
+        if doc::find_node(d, target).is_some() {
+            side_route(&mut routes, "dead-letter-link", "dead letters", pos(doc::node_id(n)), pos(target));
+        }
+    }
     // Replies: from each responder (a consumer of a request's queue) to the requester's
     // reply-to, its own queue or, by direct reply-to, the requester itself. No wire carries
     // them: the default exchange routes a reply by the queue's name.
-    let reply_links = doc::nodes(d).iter().flat_map(|n| {
+    for n in doc::nodes(d) {
         let requester = doc::node_id(n);
-        let r = n.get("requests").filter(|r| r.is_object());
-        let to = r.and_then(|r| r.get("to")).and_then(Value::as_str).unwrap_or("");
-        let target = match r.and_then(|r| r.get("reply_to")).and_then(Value::as_str) {
+        let Some(r) = n.get("requests").filter(|r| r.is_object()) else { continue };
+        let to = r.get("to").and_then(Value::as_str).unwrap_or("");
+        let target = match r.get("reply_to").and_then(Value::as_str) {
             Some(broker::scenario::DIRECT_REPLY_TO) => Some(requester),
             Some(queue) => Some(queue),
             None => doc::wires(d).iter().map(doc::wire_ends).find(|(_, b)| *b == requester).map(|(a, _)| a),
-        }
-        .filter(|t| doc::find_node(d, t).is_some());
-        let responders: Vec<&str> = match (r, target) {
-            (Some(_), Some(_)) => {
-                doc::wires(d).iter().map(doc::wire_ends).filter(|(a, _)| *a == to).map(|(_, b)| b).collect()
-            }
-            _ => Vec::new(),
         };
-        responders.into_iter().filter_map(move |responder| {
-            let target = target?;
-            (doc::node_kind(doc::find_node(d, responder)?.1) == "consumer").then(|| {
-                side_route(format!("re-{responder}-{target}"), "reply-link", "replies", pos(responder), pos(target))
-            })
-        })
-    });
+        let Some(target) = target.filter(|t| doc::find_node(d, t).is_some()) else { continue };
+        for (_, responder) in doc::wires(d).iter().map(doc::wire_ends).filter(|(a, _)| *a == to) {
+            if doc::find_node(d, responder).is_some_and(|(_, r)| doc::node_kind(r) == "consumer") {
+                side_route(&mut routes, "reply-link", "replies", pos(responder), pos(target));
+            }
+        }
+    }
 
-    let nodes = doc::nodes(d).iter().enumerate().map(|(index, n)| {
+    let mut nodes = Vec::new();
+    for (index, n) in doc::nodes(d).iter().enumerate() {
         let id = doc::node_id(n).to_owned();
         let kind = doc::node_kind(n).to_owned();
         let shown = service::shown_kind(n);
@@ -403,25 +405,38 @@ pub fn canvas(
         // A consumer sends too: wired onwards, it is a service.
         let sends = matches!(kind.as_str(), "producer" | "exchange" | "queue" | "topic" | "consumer");
         let receives = matches!(kind.as_str(), "exchange" | "queue" | "topic" | "consumer" | "read_model");
-        html! {
+        // Inside the node's group nothing is focused or pressed (a drag from the output port
+        // is found by its `data-port-of`), so it is markup text (see `panels::markup`).
+        let mut body = node_body(&id, shown, &face);
+        if problem {
+            let _ = write!(
+                body,
+                r#"<g class="problem-badge"><circle cx="{0}" cy="10" r="10"/><text x="{0}" y="15">!</text></g>"#,
+                Plain(NODE_W - 10.0)
+            );
+        }
+        if receives {
+            let _ = write!(body, r#"<circle class="port port-in" cx="0" cy="{}" r="6"/>"#, Plain(NODE_H / 2.0));
+        }
+        if sends {
+            // No tooltip of its own: its text would join the node's visible text, which the
+            // accessible name must hold. The canvas's key says what a port is for.
+            let _ = write!(
+                body,
+                r#"<circle class="port port-out" data-port-of="{}" cx="{}" cy="{}" r="8"/>"#,
+                esc(&id),
+                Plain(NODE_W),
+                Plain(NODE_H / 2.0)
+            );
+        }
+        nodes.push(html! {
             <g key={format!("n-{id}")} class={crate::ui::class_list(&["node", &format!("kind-{shown} state-{state_word}"), if selected { "selected" } else { "" }, if problem { "problem" } else { "" }, if flowing { "in-flow" } else { "" }])}
                transform={format!("translate({} {})", Plain(x), Plain(y))} data-node={id.clone()} tabindex="0" role="button"
                aria-label={label} aria-pressed={crate::ui::true_false(selected)} onfocus={on_focus}>
-                { node_body(&id, shown, &face) }
-                if problem {
-                    <g class="problem-badge"><circle cx={plain(NODE_W - 10.0)} cy="10" r="10" /><text x={plain(NODE_W - 10.0)} y="15">{ "!" }</text></g>
-                }
-                if receives {
-                    <circle class="port port-in" cx="0" cy={plain(NODE_H / 2.0)} r="6" />
-                }
-                if sends {
-                    // No tooltip of its own: its text would join the node's visible text, which the
-                    // accessible name must hold. The canvas's key says what a port is for.
-                    <circle class="port port-out" data-port-of={id.clone()} cx={plain(NODE_W)} cy={plain(NODE_H / 2.0)} r="8" />
-                }
+                { Html::from_html_unchecked(body.into()) }
             </g>
-        }
-    });
+        });
+    }
 
     let ghost = match &current {
         Drag::Wire { from, now } if doc::find_node(d, from).is_some() => {
@@ -454,20 +469,11 @@ pub fn canvas(
                              patternTransform={format!("translate({} {}) scale({})", Plain(view.pan_x), Plain(view.pan_y), Plain(view.zoom))}>
                         <circle cx="1" cy="1" r="1" class="grid-dot" />
                     </pattern>
-                    <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
-                        <path d="M 0 0 L 10 5 L 0 10 z" class="arrow-head" />
-                    </marker>
-                    <marker id="arrow-dl" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
-                        <path d="M 0 0 L 10 5 L 0 10 z" class="arrow-head-dl" />
-                    </marker>
-                    <marker id="arrow-reply" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
-                        <path d="M 0 0 L 10 5 L 0 10 z" class="arrow-head-reply" />
-                    </marker>
+                    { Html::from_html_unchecked(AttrValue::Static(ARROW_HEADS)) }
                 </defs>
                 <rect class="grid" width="100%" height="100%" fill="url(#grid)" />
                 <g transform={transform}>
-                    { for dead_letter_links }
-                    { for reply_links }
+                    { Html::from_html_unchecked(routes.into()) }
                     // Nodes before wires: Tab visits every node first. Wires run port to port,
                     // outside the boxes, so drawing them last hides nothing.
                     { for nodes }
@@ -501,7 +507,7 @@ impl Face {
     pub fn of(kind: &str, status: Option<&NodeSnapshot>) -> Face {
         let badge = match status.map_or("", |s| s.state) {
             "crashed" => Some(("CRASHED", "crashed")),
-            "outage" => Some(("DOWN", "down")),
+            "outage" | "down" => Some(("DOWN", "down")),
             _ => None,
         };
         let partitions = if kind == "read_model" { table_lines(status) } else { topic_lines(status) };
@@ -525,37 +531,49 @@ const DETAIL_SIZE: f64 = 14.0;
 /// What a node looks like inside its group: box, icon, name, status lines, a topic's partition
 /// lines and a crashed or down badge. The editor's canvas and the compare pane share it. No
 /// text is cut: a line too long for the box is drawn narrower to fit it (`textLength`), so the
-/// whole of it is there to read, to select and for the accessible name.
-pub fn node_body(id: &str, kind: &str, face: &Face) -> Html {
+/// whole of it is there to read, to select and for the accessible name. Nothing in it is
+/// focused or pressed, so it is markup text (see `panels::markup`), not `html!` elements.
+pub fn node_body(id: &str, kind: &str, face: &Face) -> String {
     // A space between the texts: the page's text then reads "orders 0 published", not
     // "orders0 published" (SVG draws no space between separate texts, and needs none).
-    html! {
-        <>
-            <rect class="box" width={plain(NODE_W)} height={plain(NODE_H)} rx="8" />
-            <g transform="translate(2 5) scale(1.05)">{ icons::node_icon(kind) }</g>
-            { fitted("node-title", TITLE_X, 25.0, id.to_owned(), TITLE_SIZE, NODE_W - TITLE_X - 8.0, true) }
-            { for face.lines.iter().enumerate().map(|(i, l)| html! {
-                <>{ " " }{ fitted("node-detail", 10.0, 45.0 + 18.0 * i as f64, l.clone(), DETAIL_SIZE, NODE_W - 18.0, false) }</>
-            }) }
-            { for face.partitions.iter().enumerate().map(|(i, l)| html! {
-                <>{ " " }<text class={if l.ends_with(BEHIND) { "partition-line behind-row" } else { "partition-line" }} x="4" y={plain(NODE_H + 15.0 + doc::PARTITION_LINE * i as f64)}>{ l.clone() }</text></>
-            }) }
-            { for face.badge.map(|(b, _)| html! {
-                <>{ " " }<g class="crashed-badge"><rect x="0" y="-22" width="80" height="19" rx="3" /><text x="40" y="-7.5">{ b }</text></g></>
-            }) }
-        </>
+    let mut out = format!(
+        r#"<rect class="box" width="{}" height="{}" rx="8"/><g transform="translate(2 5) scale(1.05)">{}</g>"#,
+        Plain(NODE_W),
+        Plain(NODE_H),
+        icons::node_icon_markup(kind)
+    );
+    fitted(&mut out, "node-title", TITLE_X, 25.0, id, TITLE_SIZE, NODE_W - TITLE_X - 8.0, true);
+    for (i, l) in face.lines.iter().enumerate() {
+        out.push(' ');
+        fitted(&mut out, "node-detail", 10.0, 45.0 + 18.0 * i as f64, l, DETAIL_SIZE, NODE_W - 18.0, false);
     }
+    for (i, l) in face.partitions.iter().enumerate() {
+        let _ = write!(
+            out,
+            r#" <text class="partition-line{}" x="4" y="{}">{}</text>"#,
+            if l.ends_with(BEHIND) { " behind-row" } else { "" },
+            Plain(NODE_H + 15.0 + doc::PARTITION_LINE * i as f64),
+            esc(l)
+        );
+    }
+    if let Some((b, _)) = face.badge {
+        let _ = write!(
+            out,
+            r#" <g class="crashed-badge"><rect x="0" y="-22" width="80" height="19" rx="3"/><text x="40" y="-7.5">{b}</text></g>"#
+        );
+    }
+    out
 }
 
 /// A `<text>` that fits `room` canvas units: drawn as it is when it fits, narrower when not.
-fn fitted(class: &'static str, x: f64, y: f64, text: String, size: f64, room: f64, bold: bool) -> Html {
-    let wide = em_width(&text, bold) * size > room;
-    html! {
-        <text class={class} x={plain(x)} y={plain(y)}
-              textLength={wide.then(|| plain(room))} lengthAdjust={wide.then_some("spacingAndGlyphs")}>
-            { text }
-        </text>
+#[allow(clippy::too_many_arguments)]
+fn fitted(out: &mut String, class: &str, x: f64, y: f64, text: &str, size: f64, room: f64, bold: bool) {
+    let wide = em_width(text, bold) * size > room;
+    let _ = write!(out, r#"<text class="{class}" x="{}" y="{}""#, Plain(x), Plain(y));
+    if wide {
+        let _ = write!(out, r#" textLength="{}" lengthAdjust="spacingAndGlyphs""#, Plain(room));
     }
+    let _ = write!(out, ">{}</text>", esc(text));
 }
 
 /// A wire's line between the nodes whose top-left corners are `from` and `to`: from the edge
@@ -599,6 +617,17 @@ fn status_lines(kind: &str, s: Option<&NodeSnapshot>) -> Vec<String> {
         "queue" => vec![format!("{} ready", n(s.ready)), format!("{} unacked", n(s.unacked))],
         "dead_letter_queue" => vec![format!("{} dead letters", n(s.ready))],
         "topic" => vec![format!("{} records kept", n(s.ready))],
+        "broker" => match s.replicas {
+            Some([leads, in_sync, out]) => {
+                let mut lines =
+                    vec![format!("leads {} · follows {}", thousands(leads.into()), thousands(in_sync.into()))];
+                if out > 0 {
+                    lines.push(format!("{} out of sync", thousands(out.into())));
+                }
+                lines
+            }
+            None => Vec::new(),
+        },
         "read_model" => match &s.table {
             Some(t) => vec![
                 format!("{} · {} behind", plural(u64::from(t.rows), "row", "rows"), thousands(u64::from(t.behind))),
@@ -672,21 +701,40 @@ fn table_lines(s: Option<&NodeSnapshot>) -> Vec<String> {
     out
 }
 
-/// Per-partition offsets and lag under a topic: "p0 0–12, lag 3 (billing)".
+/// Per-partition offsets and lag under a topic: "p0 0–12 lag 3" (one lag per group); on a
+/// replicated topic with its high watermark ("p0 0–12 hw 10 lag 1": two records only the
+/// leader has) and a second line on its replicas, " b2 lead · b3 isr · b1 out", or
+/// " OFFLINE · b1 isr" while no replica leads.
 fn topic_lines(s: Option<&NodeSnapshot>) -> Vec<String> {
     let Some(parts) = s.and_then(|s| s.partitions.as_ref()) else { return Vec::new() };
-    let mut out: Vec<String> = parts
-        .iter()
-        .take(6)
-        .map(|p| {
-            let lag: Vec<String> = p
-                .groups
-                .iter()
-                .map(|g| format!("lag {}{}", thousands(g.lag), if g.blocked { " BLOCKED" } else { "" }))
-                .collect();
-            format!("p{} {}–{} {}", p.partition, thousands(p.log_start), thousands(p.log_end), lag.join(" "))
-        })
-        .collect();
+    let mut out: Vec<String> = Vec::new();
+    for p in parts.iter().take(6) {
+        let lag: Vec<String> = p
+            .groups
+            .iter()
+            .map(|g| format!("lag {}{}", thousands(g.lag), if g.blocked { " BLOCKED" } else { "" }))
+            .collect();
+        let hw = p.high_watermark.map(|h| format!(" hw {}", thousands(h))).unwrap_or_default();
+        out.push(format!("p{} {}–{}{hw} {}", p.partition, thousands(p.log_start), thousands(p.log_end), lag.join(" ")));
+        if !p.replicas.is_empty() {
+            let offline = !p.replicas.iter().any(|r| r.leader);
+            let each = p.replicas.iter().filter(|r| !(offline && r.leader)).map(|r| {
+                let role = if r.leader {
+                    "lead"
+                } else if r.in_sync {
+                    "isr"
+                } else {
+                    "out"
+                };
+                format!("{} {role}", r.broker)
+            });
+            let mut line: Vec<String> = each.collect();
+            if offline {
+                line.insert(0, "OFFLINE".to_owned());
+            }
+            out.push(format!(" {}", line.join(" · ")));
+        }
+    }
     if parts.len() > 6 {
         out.push(format!("+{} more partitions", parts.len() - 6));
     }
@@ -745,19 +793,17 @@ fn legend(open: UseStateHandle<bool>) -> Html {
 /// bottom of one box to the bottom of the other, dipping below both, so it reads as a side
 /// channel and does not cross the wires; its label hangs under the route's lowest point,
 /// where no wire or node is. `class` picks its colour and its arrowhead.
-fn side_route(key: String, class: &'static str, label: &'static str, a: (f64, f64), b: (f64, f64)) -> Html {
+fn side_route(out: &mut String, class: &str, label: &str, a: (f64, f64), b: (f64, f64)) {
     let (x1, y1, x2, y2) = (a.0 + NODE_W / 2.0, a.1 + NODE_H, b.0 + NODE_W / 2.0, b.1 + NODE_H);
     let dip = y1.max(y2) + DEAD_LETTER_DIP;
     let lowest = 0.125 * y1 + 0.75 * dip + 0.125 * y2;
+    let (mid, below) = (Plain((x1 + x2) / 2.0), Plain(lowest + 15.0));
     let (x1, y1, x2, y2, dip) = (Plain(x1), Plain(y1), Plain(x2), Plain(y2), Plain(dip));
-    let path = format!("M {x1} {y1} C {x1} {dip}, {x2} {dip}, {x2} {y2}");
     let marker = if class == "reply-link" { "url(#arrow-reply)" } else { "url(#arrow-dl)" };
-    html! {
-        <g class={class} key={key}>
-            <path d={path} marker-end={marker} />
-            <text x={plain((x1.0 + x2.0) / 2.0)} y={plain(lowest + 15.0)} text-anchor="middle">{ label }</text>
-        </g>
-    }
+    let _ = write!(
+        out,
+        r#"<g class="{class}"><path d="M {x1} {y1} C {x1} {dip}, {x2} {dip}, {x2} {y2}" marker-end="{marker}"/><text x="{mid}" y="{below}" text-anchor="middle">{label}</text></g>"#
+    );
 }
 
 #[cfg(test)]
@@ -780,7 +826,46 @@ mod tests {
             sagas: None,
             table: None,
             schema_version: None,
+            replicas: None,
         }
+    }
+
+    #[test]
+    fn a_replicated_topic_shows_its_high_watermark_and_replicas_and_a_broker_what_it_holds() {
+        let scenario = |crash: &str| {
+            format!(
+                r#"{{"version":1,"duration_ms":6000,"nodes":[
+                {{"id":"b1","kind":"broker"{crash}}},{{"id":"b2","kind":"broker"}},
+                {{"id":"p","kind":"producer","count":4,"arrivals":{{"fixed":{{"interval_ms":100}}}},"acks":"1"}},
+                {{"id":"t","kind":"topic","partitions":1,"replication_factor":2,"replica_fetch_ms":1000}},
+                {{"id":"c","kind":"consumer","group":"g"}}],
+                "wires":[["p","t"],["t","c"]]}}"#
+            )
+        };
+        let mut sim = broker::load(&scenario("")).unwrap();
+        sim.advance_to(broker::SimTime::from_ms(350));
+        let snap = sim.node_snapshots();
+        let face = Face::of("topic", snap.iter().find(|s| s.id == "t"));
+        assert_eq!(face.partitions, ["p0 0–4 hw 0 lag 4", " b1 lead · b2 isr"], "four records only the leader has");
+        let b1 = Face::of("broker", snap.iter().find(|s| s.id == "b1"));
+        assert_eq!((b1.lines.as_slice(), b1.badge), (&["leads 1 · follows 0".to_owned()][..], None));
+        assert_eq!(Face::of("broker", snap.iter().find(|s| s.id == "b2")).lines, ["leads 0 · follows 1"]);
+
+        // b1 crashes at 0.5 s with nothing replicated: b2 leads an empty log.
+        let mut sim = broker::load(&scenario(r#","crash":{"at_ms":500}"#)).unwrap();
+        sim.advance_to(broker::SimTime::from_ms(600));
+        let snap = sim.node_snapshots();
+        let b1 = Face::of("broker", snap.iter().find(|s| s.id == "b1"));
+        assert_eq!(b1.badge, Some(("DOWN", "down")));
+        assert_eq!(
+            Face::of("topic", snap.iter().find(|s| s.id == "t")).partitions,
+            ["p0 0–0 hw 0 lag 0", " b1 out · b2 lead"]
+        );
+        assert!(
+            b1.label("broker", "b1").starts_with("Broker b1: leads 0 · follows 0, 1 out of sync, down"),
+            "{}",
+            b1.label("broker", "b1")
+        );
     }
 
     #[test]

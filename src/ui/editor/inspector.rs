@@ -13,7 +13,7 @@ use crate::model::fields::{self, Field, Input};
 use crate::model::format::format_time;
 use crate::model::{doc, service};
 use crate::state::{AppState, EditAction, FieldOwner, ScenarioField, Sel};
-use crate::ui::icons;
+use crate::ui::{icons, option};
 
 /// The target chosen in "Wire to" (none: the first one offered). `wire_to` is the app's hook
 /// rather than a component's state (each component costs the wasm its own copy of Yew's
@@ -172,8 +172,8 @@ fn schema_settings(state: &UseReducerHandle<AppState>) -> Html {
             <div class="field">
                 <label for="scenario-registry">{ "Schema registry" }</label>
                 <select id="scenario-registry" {onchange} aria-describedby="scenario-registry-help">
-                    <option value="" selected={mode.is_none()}>{ "None: every deploy goes through" }</option>
-                    { for broker::schema::Mode::NAMES.iter().map(|m| html! { <option value={*m} selected={mode == Some(*m)}>{ *m }</option> }) }
+                    { option("".into(), "None: every deploy goes through".into(), mode.is_none()) }
+                    { for broker::schema::Mode::NAMES.iter().map(|m| option((*m).into(), (*m).into(), mode == Some(*m))) }
                 </select>
                 <p class="field-help" id="scenario-registry-help">{ "Holds each producer's deploy of a new version to its event type's compatibility mode, as Confluent Schema Registry does: BACKWARD means consumers upgrade first, FORWARD producers first." }</p>
             </div>
@@ -469,6 +469,31 @@ fn node_now_controls(state: &UseReducerHandle<AppState>, id: &str, kind: &str) -
                 <p class="field-help">{ format!("Empties the table and replays its projections' topics from the start; recorded in the action script at {at}.") }</p>
             </div>
         },
+        "broker" => {
+            let down = state.status.iter().any(|s| s.id == id && s.state == "down");
+            let (label, what, help) = if down {
+                (
+                    "Recover this broker now",
+                    object([("recover_broker", object([("broker", Value::from(id))]))]),
+                    "It restarts with the log it had and catches up as a follower",
+                )
+            } else {
+                (
+                    "Crash this broker now",
+                    object([(
+                        "crash_broker",
+                        object([("broker", Value::from(id)), ("recover_after_ms", Value::from(3_000))]),
+                    )]),
+                    "The partitions it leads elect new leaders; it recovers 3 s later",
+                )
+            };
+            html! {
+                <div class="now">
+                    <button type="button" onclick={act(what)}>{ label }</button>
+                    <p class="field-help">{ format!("{help}; recorded in the action script at {at}.") }</p>
+                </div>
+            }
+        }
         "queue" | "topic" | "exchange" => html! {
             <div class="now">
                 <button type="button" onclick={Callback::from(move |_| d.dispatch(EditAction::OutageNow { node: id_owned.clone(), duration_ms: 2_000 }.into()))}>
@@ -512,7 +537,7 @@ fn wire_to(state: &UseReducerHandle<AppState>, id: &str, kind: &str, chosen: &Us
             <label for="wire-to">{ "Wire to" }</label>
             <div class="row">
                 <select id="wire-to" onchange={on_change}>
-                    { for targets.iter().map(|t| html! { <option value={t.clone()} selected={*t == target}>{ t.clone() }</option> }) }
+                    { for targets.iter().map(|t| option(t.clone().into(), t.clone().into(), *t == target)) }
                 </select>
                 <button type="button" onclick={on_add}>{ "Add wire" }</button>
             </div>
@@ -571,7 +596,10 @@ fn field_control(state: &UseReducerHandle<AppState>, owner: &FieldOwner, obj: &V
             <div class={if invalid { "field invalid" } else { "field" }}>
                 <label for={id.clone()}>{ label.clone() }</label>
                 <select id={id.clone()} {onchange} aria-invalid={crate::ui::true_false(invalid)} aria-describedby={help_id.clone()}>
-                    { for options.into_iter().map(|(v, l)| html! { <option value={v.clone()} selected={v == text}>{ l }</option> }) }
+                    { for options.into_iter().map(|(v, l)| {
+                        let selected = v == text;
+                        option(v.into(), l.into(), selected)
+                    }) }
                 </select>
                 { message.clone() }
             </div>

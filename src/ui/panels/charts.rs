@@ -2,13 +2,17 @@
 //! queue, lag of each consumer group, and deliveries in flight at each consumer. Lines differ
 //! by dash pattern as well as colour, each is named in a legend with its value at the
 //! playhead, and the stretch after the playhead is shaded. A click on a chart moves the
-//! timeline to that moment.
+//! timeline to that moment. A chart is written as markup text (`markup`): its lines, legend
+//! and shading are no `html!` elements of their own.
+
+use std::fmt::Write;
 
 use yew::prelude::*;
 
 use crate::model::format::format_time;
 use crate::play::journal::{Journal, Line, Measure};
 use crate::state::{AppState, TransportAction};
+use crate::ui::panels::markup::esc;
 
 /// Chart size in SVG units; it scales to the panel's width. Coordinates are whole units, so
 /// no float formatting code comes into the wasm for them.
@@ -64,34 +68,42 @@ fn chart(state: &UseReducerHandle<AppState>, j: &Journal, measure: Measure, titl
         })
     };
     let shown = lines.len().min(MAX_LINES);
+    let mut out = format!(
+        r#"<figcaption>{title}<span class="chart-max">max {max} {unit}</span></figcaption><svg viewBox="0 0 {W} {H}" preserveAspectRatio="none" class="chart-plot" role="img" aria-label="{title} over the run; click to move the timeline there"><line class="axis" x1="0" y1="{H}" x2="{W}" y2="{H}"/>"#
+    );
+    for (i, l) in lines.iter().take(MAX_LINES).enumerate() {
+        let _ = write!(
+            out,
+            r#"<polyline points="{}" fill="none" stroke="{}" stroke-dasharray="{}" stroke-width="2" vector-effect="non-scaling-stroke"/>"#,
+            points(&j.times, &l.values, end, max),
+            COLOURS[i % COLOURS.len()],
+            DASHES[i % DASHES.len()]
+        );
+    }
+    let _ = write!(
+        out,
+        r#"<rect class="future" x="{x_now}" y="0" width="{}" height="{H}"/><line class="playhead" x1="{x_now}" y1="0" x2="{x_now}" y2="{H}" vector-effect="non-scaling-stroke"/></svg><div class="chart-axis"><span>0 s</span><span>{}</span></div><ul class="legend-lines">"#,
+        (W - x_now).max(0),
+        format_time(state.end_us)
+    );
+    for (i, l) in lines.iter().take(MAX_LINES).enumerate() {
+        let _ = write!(
+            out,
+            r#"<li><svg width="28" height="10" aria-hidden="true"><line x1="1" y1="5" x2="27" y2="5" stroke="{}" stroke-width="2.5" stroke-dasharray="{}"/></svg><span class="legend-name">{}</span><span class="legend-value">{} now</span></li>"#,
+            COLOURS[i % COLOURS.len()],
+            DASHES[i % DASHES.len()],
+            esc(&l.label),
+            value_at(j, l, state.t_us)
+        );
+    }
+    if lines.len() > shown {
+        let _ = write!(out, r#"<li class="hint">and {} more not drawn</li>"#, lines.len() - shown);
+    }
+    out.push_str("</ul>");
+    // The plot's listener sits on the figure, around the markup (`markup`); a click finds the
+    // plot from its target.
     html! {
-        <figure class="chart">
-            <figcaption>{ title }<span class="chart-max">{ format!("max {max} {unit}") }</span></figcaption>
-            <svg viewBox={format!("0 0 {W} {H}")} preserveAspectRatio="none" class="chart-plot" onclick={onclick}
-                 role="img" aria-label={format!("{title} over the run; click to move the timeline there")}>
-                <line class="axis" x1="0" y1={H.to_string()} x2={W.to_string()} y2={H.to_string()} />
-                { for lines.iter().take(MAX_LINES).enumerate().map(|(i, l)| html! {
-                    <polyline points={points(&j.times, &l.values, end, max)} fill="none"
-                              stroke={COLOURS[i % COLOURS.len()]} stroke-dasharray={DASHES[i % DASHES.len()]}
-                              stroke-width="2" vector-effect="non-scaling-stroke" />
-                }) }
-                <rect class="future" x={x_now.to_string()} y="0" width={(W - x_now).max(0).to_string()} height={H.to_string()} />
-                <line class="playhead" x1={x_now.to_string()} y1="0" x2={x_now.to_string()} y2={H.to_string()} vector-effect="non-scaling-stroke" />
-            </svg>
-            <div class="chart-axis"><span>{ "0 s" }</span><span>{ format_time(state.end_us) }</span></div>
-            <ul class="legend-lines">
-                { for lines.iter().take(MAX_LINES).enumerate().map(|(i, l)| html! {
-                    <li>
-                        <svg width="28" height="10" aria-hidden="true">
-                            <line x1="1" y1="5" x2="27" y2="5" stroke={COLOURS[i % COLOURS.len()]} stroke-width="2.5" stroke-dasharray={DASHES[i % DASHES.len()]} />
-                        </svg>
-                        <span class="legend-name">{ l.label.clone() }</span>
-                        <span class="legend-value">{ format!("{} now", value_at(j, l, state.t_us)) }</span>
-                    </li>
-                }) }
-                if lines.len() > shown { <li class="hint">{ format!("and {} more not drawn", lines.len() - shown) }</li> }
-            </ul>
-        </figure>
+        <figure class="chart" {onclick}>{ Html::from_html_unchecked(out.into()) }</figure>
     }
 }
 

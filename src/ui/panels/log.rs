@@ -13,6 +13,7 @@ use crate::model::format::{format_time, thousands};
 use crate::play::journal::Journal;
 use crate::play::words;
 use crate::state::{AppState, LogFilter, PanelAction, LOG_PAGE};
+use crate::ui::option;
 use crate::ui::panels::markup::{esc, on_press};
 
 /// One row as shown.
@@ -189,19 +190,15 @@ pub fn event_log(state: &UseReducerHandle<AppState>) -> Html {
                 <label class="field">
                     <span>{ "Event kind" }</span>
                     <select onchange={on_kind}>
-                        <option value="" selected={filter.kind.is_empty()}>{ "All kinds" }</option>
-                        { for words::KINDS.iter().map(|(label, _)| html! {
-                            <option value={*label} selected={filter.kind == *label}>{ *label }</option>
-                        }) }
+                        { option("".into(), "All kinds".into(), filter.kind.is_empty()) }
+                        { for words::KINDS.iter().map(|(label, _)| option((*label).into(), (*label).into(), filter.kind == *label)) }
                     </select>
                 </label>
                 <label class="field">
                     <span>{ "Node" }</span>
                     <select onchange={on_node}>
-                        <option value="" selected={filter.node.is_empty()}>{ "All nodes" }</option>
-                        { for sim.model().nodes.iter().map(|n| html! {
-                            <option value={n.name.clone()} selected={filter.node == n.name}>{ n.name.clone() }</option>
-                        }) }
+                        { option("".into(), "All nodes".into(), filter.node.is_empty()) }
+                        { for sim.model().nodes.iter().map(|n| option(n.name.clone().into(), n.name.clone().into(), filter.node == n.name)) }
                     </select>
                 </label>
                 <label class="field">

@@ -2,6 +2,7 @@
 //! on a `<canvas>` the frame loop draws), with the difference in outcome spelled out above
 //! it. The run itself is [`crate::play::compare`].
 
+use std::fmt::Write;
 use std::rc::Rc;
 
 use broker::decimal::Plain;
@@ -12,6 +13,7 @@ use crate::model::format::thousands;
 use crate::model::{doc, service};
 use crate::play::compare::{differences, scene_box, Comparison};
 use crate::ui::editor::canvas::{curve, node_body, wire_line, Face};
+use crate::ui::panels::markup::esc;
 
 pub struct ComparePaneProps {
     /// What the page shows of B.
@@ -29,28 +31,33 @@ pub fn compare_pane(props: &ComparePaneProps) -> Html {
     let b = scene_box(d);
     let close = props.on_close.clone();
     let diffs = differences(&props.a_outcome, &c.outcome);
-    let wires = doc::wires(d).iter().filter_map(|w| {
+    // B's wires and nodes: nothing in them is focused or pressed, so they are markup text
+    // (see `panels::markup`).
+    let mut scene = String::new();
+    for w in doc::wires(d) {
         let (from, to) = doc::wire_ends(w);
-        doc::find_node(d, from)?;
-        doc::find_node(d, to)?;
+        if doc::find_node(d, from).is_none() || doc::find_node(d, to).is_none() {
+            continue;
+        }
         let (x1, y1, x2, y2) = wire_line(doc::position(d, from), doc::position(d, to));
-        let path = curve(x1, y1, x2, y2);
-        Some(html! { <path class="wire-line" d={path} marker-end="url(#arrow)" /> })
-    });
-    let nodes = doc::nodes(d).iter().map(|n| {
+        let _ = write!(scene, r#"<path class="wire-line" d="{}" marker-end="url(#arrow)"/>"#, curve(x1, y1, x2, y2));
+    }
+    for n in doc::nodes(d) {
         let id = doc::node_id(n);
         let shown = service::shown_kind(n);
         let (x, y) = doc::position(d, id);
         let status = c.status.iter().find(|s| s.id == id);
         let face = Face::of(shown, status);
-        html! {
-            <g class={format!("node read-only kind-{shown} state-{}", status.map_or("", |s| s.state))}
-               transform={format!("translate({} {})", Plain(x), Plain(y))} role="img"
-               aria-label={face.label(shown, id)}>
-                { node_body(id, shown, &face) }
-            </g>
-        }
-    });
+        let _ = write!(
+            scene,
+            r#"<g class="node read-only kind-{shown} state-{}" transform="translate({} {})" role="img" aria-label="{}">{}</g>"#,
+            status.map_or("", |s| s.state),
+            Plain(x),
+            Plain(y),
+            esc(&face.label(shown, id)),
+            node_body(id, shown, &face)
+        );
+    }
     html! {
         <>
             <div class="compare-diff" role="status" aria-label="Difference between A and B">
@@ -72,8 +79,7 @@ pub fn compare_pane(props: &ComparePaneProps) -> Html {
                     <button type="button" class="small" onclick={close}>{ "Close compare" }</button>
                 </div>
                 <svg class="canvas-svg" viewBox={format!("{} {} {} {}", Plain(b.0), Plain(b.1), Plain(b.2), Plain(b.3))} preserveAspectRatio="xMidYMid meet">
-                    { for wires }
-                    { for nodes }
+                    { Html::from_html_unchecked(scene.into()) }
                 </svg>
                 <canvas class="token-layer" id="compare-tokens" aria-hidden="true"></canvas>
                 <p class="pane-verdict">{ c.outcome.verdict.first().cloned().unwrap_or_default() }</p>

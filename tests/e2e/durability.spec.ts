@@ -1,0 +1,54 @@
+// The broker side of durability in the app: brokers on the canvas with their state and the
+// partitions they hold, a topic's partitions with their high watermark and replicas, a
+// leader's crash and the failover as it happens, crashing and recovering a broker from its
+// inspector (recorded in the action script), and axe-core on a replicated scenario.
+import AxeBuilder from '@axe-core/playwright';
+import { test, expect, shot, inspector, node, chooseLesson, openApp, seek, toEnd, outcome } from './helpers';
+
+test('a leader crash shows on the canvas: its broker is down, the partition has a new leader and a shorter log', async ({ page }) => {
+  await openApp(page);
+  await chooseLesson(page, 'durability-acks-1');
+  const topic = node(page, 'Topic', 'orders');
+  await expect(node(page, 'Broker', 'b1')).toBeVisible();
+  await seek(page, 2900);
+  // The leader has records its followers have not fetched: the high watermark is behind.
+  await expect(topic).toHaveAccessibleName(/p0 0–15 hw 1[0-4] .* b1 lead · b2 isr · b3 isr/);
+  await expect(node(page, 'Broker', 'b1')).toHaveAccessibleName(/^Broker b1: leads 1 · follows 2$/);
+  await shot(page, 'durability-before-crash');
+  await seek(page, 3100);
+  await expect(node(page, 'Broker', 'b1')).toHaveAccessibleName(/^Broker b1: .*, down$/);
+  // Cut back to offset 12, where b2's log ended; new orders are written from there.
+  await expect(topic).toHaveAccessibleName(/p0 0–1[23] hw 12 .* b1 out · b2 lead · b3 isr/);
+  await shot(page, 'durability-after-crash');
+  await toEnd(page);
+  await expect(outcome(page).getByRole('list').first()).toContainText(
+    '3 messages were lost, acknowledged by the leader, lost when it failed before replicating',
+  );
+});
+
+test('a partition with no in-sync replica up says it is offline', async ({ page }) => {
+  await openApp(page);
+  await chooseLesson(page, 'durability-clean-election');
+  await seek(page, 5000);
+  await expect(node(page, 'Topic', 'orders')).toHaveAccessibleName(/OFFLINE · b2 out · b3 out/);
+  await expect(node(page, 'Broker', 'b1')).toHaveAccessibleName(/, down$/);
+  await shot(page, 'durability-offline');
+});
+
+test('a broker is crashed and recovered from its inspector, and each is recorded in the action script', async ({ page }) => {
+  await openApp(page);
+  await chooseLesson(page, 'durability-acks-all');
+  await seek(page, 1000);
+  await node(page, 'Broker', 'b3').click();
+  const panel = inspector(page);
+  await panel.getByRole('button', { name: 'Crash this broker now' }).click();
+  await expect(node(page, 'Broker', 'b3')).toHaveAccessibleName(/, down$/);
+  await panel.getByRole('button', { name: 'Recover this broker now' }).click();
+  await expect(node(page, 'Broker', 'b3')).not.toHaveAccessibleName(/down/);
+  await shot(page, 'durability-broker-inspector');
+  await page.keyboard.press('Escape'); // the inspector shows the scenario, with its action script
+  await expect(panel.getByRole('button', { name: /^Remove action: at 1000 ms: crash broker b3, recover after 3000 ms$/ })).toHaveCount(1);
+  await expect(panel.getByRole('button', { name: /^Remove action: at 1000 ms: recover broker b3$/ })).toHaveCount(1);
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`)).toEqual([]);
+});
