@@ -332,8 +332,23 @@ impl Deriving<'_, '_> {
                     .note(format!("{at}.partitions"), format!("must be 1 to {MAX_PARTITIONS} here: the topic has 1")),
             }
         }
-        if k.get("replicas").is_some() {
-            self.note(format!("{at}.replicas"), "replication is not simulated (a topic here never loses a broker)");
+        if let Some(r) = k.get("replicas") {
+            // A topic with n replicas needs n brokers: the cluster is made as big as the
+            // most-replicated topic, its brokers named b1, b2, ...
+            let most = crate::scenario::limits::MAX_NODES as i64 / 4;
+            match r.as_i64() {
+                Some(n) if (1..=most).contains(&n) => {
+                    for b in 1..=n {
+                        self.node(&format!("b{b}"), "broker", None);
+                    }
+                    if n > 1 {
+                        self.set(t, "replication_factor", Value::from(n));
+                    }
+                }
+                _ => {
+                    self.note(format!("{at}.replicas"), format!("must be 1 to {most} here: the topic has one replica"))
+                }
+            }
         }
         if let Some(Value::Object(config)) = k.get("topicConfiguration") {
             for (name, v) in config {

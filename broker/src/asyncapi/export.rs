@@ -248,6 +248,9 @@ impl Exporter<'_> {
                 NodeKind::Topic(tm) => {
                     let mut kafka =
                         json!({"topic": n.name, "partitions": tm.partitions, "bindingVersion": KAFKA_BINDING});
+                    if let Some(rep) = &tm.replication {
+                        kafka["replicas"] = Value::from(rep.replicas.first().map_or(1, Vec::len));
+                    }
                     if let Some(r) = tm.retention {
                         kafka["topicConfiguration"] = json!({"retention.ms": r.0 / 1000});
                     }

@@ -1,6 +1,7 @@
 //! Where an imported scenario's nodes are drawn (`view.positions`): columns read left to right
 //! as messages flow (producers, exchanges, queues and topics with the dead-letter queues,
-//! consumers; read models after them), each node below the one before it in its column (a column no node takes closes up). A
+//! consumers; read models after them; brokers under the topics), each node below the one
+//! before it in its column (a column no node takes closes up). A
 //! node wired from another is drawn in a column to its right, so a service's output topic and
 //! the consumers of that topic come after the service, and every wire runs forward. The
 //! app draws a node as a 160 by 100 box, a topic's partition lines and a read model's table
@@ -29,12 +30,14 @@ fn column(kind: &str) -> usize {
     }
 }
 
-/// What the app draws under a node's box.
-fn below(node: &Value) -> f64 {
+/// What the app draws under a node's box: with brokers, two lines per partition (its offsets,
+/// and where its replicas are).
+fn below(node: &Value, brokers: bool) -> f64 {
     match node.get("kind").and_then(Value::as_str) {
         Some("topic") => {
             let partitions = node.get("partitions").and_then(Value::as_u64).unwrap_or(1).clamp(1, 7);
-            LINE * partitions as f64 + 6.0
+            let lines = if brokers { partitions * 2 - u64::from(partitions == 7) } else { partitions };
+            LINE * lines as f64 + 6.0
         }
         Some("read_model") => LINE * 6.0 + 6.0,
         _ => 0.0,
@@ -75,11 +78,19 @@ pub(crate) fn positions(nodes: &[Value], wires: &[(String, String)]) -> Map<Stri
     let col = columns(nodes, wires);
     let mut next_y = vec![MARGIN; col.iter().max().map_or(0, |m| m + 1)];
     let mut out = Map::new();
-    for (n, &c) in nodes.iter().zip(&col) {
+    let is_broker = |n: &Value| n.get("kind").and_then(Value::as_str) == Some("broker");
+    let brokers = nodes.iter().any(is_broker);
+    // Brokers come last in their column, under the topics whose replicas they hold.
+    let order = nodes
+        .iter()
+        .zip(&col)
+        .filter(|(n, _)| !is_broker(n))
+        .chain(nodes.iter().zip(&col).filter(|(n, _)| is_broker(n)));
+    for (n, &c) in order {
         let Some(id) = n.get("id").and_then(Value::as_str) else { continue };
         let x = MARGIN + c as f64 * (BOX_W + GAP_X);
         out.insert(id.to_string(), json!([x as i64, next_y[c] as i64]));
-        next_y[c] += ((BOX_H + below(n) + GAP_Y) / GRID).ceil() * GRID;
+        next_y[c] += ((BOX_H + below(n, brokers) + GAP_Y) / GRID).ceil() * GRID;
     }
     out
 }

@@ -284,6 +284,9 @@ fn a_kafka_pipeline_in_asyncapi_2_6_json_imports_with_publish_and_subscribe_the_
     assert_eq!(node(s, "paymentGateway")["kind"], "producer");
     assert_eq!(node(s, "paymentGateway")["keys"], json!(["acct-1", "acct-2", "acct-3"]), "the Kafka key's enum");
     assert_eq!(node(s, "payments.authorized")["partitions"], 6);
+    // Three replicas: three brokers to hold them.
+    assert_eq!(node(s, "payments.authorized")["replication_factor"], 3);
+    assert_eq!(node(s, "b3")["kind"], "broker");
     assert_eq!(node(s, "payments.settled")["retention_ms"], 3_600_000);
     // The ledger writer receives (`publish`) on one channel and sends on the other: a service.
     let ledger = node(s, "ledgerWriter");
@@ -310,7 +313,6 @@ fn a_kafka_pipeline_in_asyncapi_2_6_json_imports_with_publish_and_subscribe_the_
     assert_eq!(
         lines(&imported),
         [
-            "channels[\"payments.authorized\"].bindings.kafka.replicas: replication is not simulated (a topic here never loses a broker)",
             "channels[\"payments.authorized\"].bindings.kafka.topicConfiguration[\"retention.ms\"]: must be -1 or 1 to 86400000 ms here: records are kept",
             "channels[\"payments.settled\"].bindings.kafka.topicConfiguration[\"cleanup.policy\"]: log compaction is not simulated: old records are deleted by retention only",
             "components.messages.PaymentFailed.payload: a payload of type \"string\", not an object with properties: no schema is made of it",
