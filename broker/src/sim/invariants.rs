@@ -8,6 +8,9 @@
 //! - a queue's unacked count is the sum of its consumers' unacked deliveries;
 //! - a topic holds one copy per group for every record it keeps;
 //! - a group's committed offset is never past the log end;
+//! - a replicated partition's high watermark is within its log, its leader in sync with the
+//!   log's end, no replica ahead of the leader, no in-sync replica below the high watermark,
+//!   and no acks=all write left waiting once the high watermark has passed it;
 //! - a partition is owned by at most one member of a group in a generation, and the
 //!   members' own view agrees with the group's.
 //!
@@ -50,6 +53,9 @@ pub fn check(sim: &Simulation, full: bool) -> Result<(), String> {
             }
             (NodeKind::Topic(tm), NodeState::Topic(t)) => {
                 for (p, log) in t.partitions.iter().enumerate() {
+                    if let Some(why) = t.replicas.get(p).and_then(|r| r.broken(log.end())) {
+                        return Err(format!("topic {} partition {p}: {why}", n.name));
+                    }
                     if log.copies.len() != log.records.len() * tm.slots() {
                         return Err(format!(
                             "topic {} partition {p} keeps {} copies for {} records",

@@ -109,6 +109,23 @@ impl PartitionReplicas {
         self.replicas.iter().filter(|r| r.in_sync).count() as u32
     }
 
+    /// What is wrong with the replicas of a partition whose log ends at `log_end`, if anything
+    /// (checked after every event with the simulation's other invariants).
+    pub fn broken(&self, log_end: u64) -> Option<&'static str> {
+        let leader = self.replicas.get(usize::from(self.leader));
+        if self.high_watermark > log_end {
+            Some("its high watermark is past its log end")
+        } else if leader.is_some_and(|l| l.end != log_end || !l.in_sync) {
+            Some("its leader is out of sync or has another log end")
+        } else if self.replicas.iter().any(|r| r.end > log_end || (r.in_sync && r.end < self.high_watermark)) {
+            Some("a replica has records the leader lacks, or is in sync below the high watermark")
+        } else if self.waiting.front().is_some_and(|w| w.offset < self.high_watermark) {
+            Some("an acks=all write the high watermark passed is still waiting")
+        } else {
+            None
+        }
+    }
+
     /// The least log end of the in-sync replicas: what every one of them has.
     fn least_in_sync_end(&self) -> u64 {
         self.replicas.iter().filter(|r| r.in_sync).map(|r| r.end).min().unwrap_or(0)
