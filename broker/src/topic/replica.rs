@@ -578,30 +578,30 @@ impl Simulation {
         let removed = self.topic_state_mut(topic).partitions[partition as usize].truncate(end, slots);
         self.forget_sequences(topic, partition, &removed.0);
         let reason = if unclean { LossReason::UncleanElection } else { LossReason::LeaderFailover };
-        for (k, &env) in removed.1.iter().enumerate() {
-            let offset = end + (k / slots) as u64;
-            if !(self.envs[env.index()].state == (EnvState::InLog { topic, partition })
-                && self.envs[env.index()].order == offset as i64)
-            {
-                continue;
-            }
-            let record = (k / slots) * slots;
-            let sent_again = waiting.iter().find(|w| removed.1[record..record + slots].contains(&w.env));
-            if let Some(w) = sent_again.filter(|w| w.env == env) {
-                self.write_failed(topic, *w, PublishFailure::LeaderNotAvailable, Some(EnvState::Lost(reason)));
-            } else if sent_again.is_some_and(|w| self.will_retry(self.envs[w.env.index()].msg)) {
-                // Another group's copy of a write the producer sends again.
-                self.end_copy(topic, env, EnvState::Dropped(crate::sim::trace::DropReason::SentAgainAfterFailover));
-            } else if self.envs[env.index()].effect_at.is_some() {
-                self.set_state(env, EnvState::Acked);
-            } else {
-                self.end_copy(topic, env, EnvState::Lost(reason));
+        let mut waiting = waiting.into_iter().peekable();
+        for (k, copies) in removed.1.chunks(slots).enumerate() {
+            let offset = end + k as u64;
+            // An acks=all write at this offset whose producer was still waiting: sent again,
+            // so its other groups' copies are not lost but superseded.
+            let w = waiting.next_if(|w| w.offset == offset);
+            let again = w.is_some_and(|w| self.will_retry(self.envs[w.env.index()].msg));
+            for &env in copies {
+                if !self.in_log_at(env, tp, offset) {
+                    continue;
+                }
+                if let Some(w) = w.filter(|w| w.env == env) {
+                    self.write_failed(topic, w, PublishFailure::LeaderNotAvailable, Some(EnvState::Lost(reason)));
+                } else if again {
+                    self.end_copy(topic, env, EnvState::Dropped(crate::sim::trace::DropReason::SentAgainAfterFailover));
+                } else if self.envs[env.index()].effect_at.is_some() {
+                    self.set_state(env, EnvState::Acked);
+                } else {
+                    self.end_copy(topic, env, EnvState::Lost(reason));
+                }
             }
         }
         for w in waiting {
-            if !removed.1.contains(&w.env) {
-                self.write_failed(topic, w, PublishFailure::LeaderNotAvailable, None);
-            }
+            self.write_failed(topic, w, PublishFailure::LeaderNotAvailable, None);
         }
     }
 }
