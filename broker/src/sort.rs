@@ -11,29 +11,44 @@
 
 /// Sorts `v` so that no element is `less` than the one before it.
 pub fn sort_by<T>(v: &mut [T], mut less: impl FnMut(&T, &T) -> bool) {
-    let n = v.len();
+    heapsort(v.len(), &mut |i, j, swap| {
+        if swap {
+            v.swap(i, j);
+            false
+        } else {
+            less(&v[i], &v[j])
+        }
+    });
+}
+
+/// The heapsort itself, one copy for every element type (each type's own is then only the
+/// small closure above): `op(i, j, false)` says whether the element at `i` is less than the
+/// one at `j`, and `op(i, j, true)` swaps them. Sorts are rare in a run (rebalances, setup,
+/// the verdict), so the indirect call costs nothing that shows.
+#[inline(never)]
+fn heapsort(n: usize, op: &mut dyn FnMut(usize, usize, bool) -> bool) {
     for root in (0..n / 2).rev() {
-        sift_down(v, root, n, &mut less);
+        sift_down(root, n, op);
     }
     for end in (1..n).rev() {
-        v.swap(0, end);
-        sift_down(v, 0, end, &mut less);
+        op(0, end, true);
+        sift_down(0, end, op);
     }
 }
 
-fn sift_down<T>(v: &mut [T], mut root: usize, end: usize, less: &mut impl FnMut(&T, &T) -> bool) {
+fn sift_down(mut root: usize, end: usize, op: &mut dyn FnMut(usize, usize, bool) -> bool) {
     loop {
         let mut child = 2 * root + 1;
         if child >= end {
             return;
         }
-        if child + 1 < end && less(&v[child], &v[child + 1]) {
+        if child + 1 < end && op(child, child + 1, false) {
             child += 1;
         }
-        if !less(&v[root], &v[child]) {
+        if !op(root, child, false) {
             return;
         }
-        v.swap(root, child);
+        op(root, child, true);
         root = child;
     }
 }

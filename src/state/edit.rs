@@ -174,13 +174,12 @@ pub(super) fn reduce(s: AppState, action: EditAction) -> Option<AppState> {
             }
             let key = nudge.then(|| format!("nudge:{}", ids.join(",")));
             s.edit(
-                |d| {
+                Box::new(|d| {
                     for id in &ids {
                         let (x, y) = doc::position(d, id);
                         doc::set_position(d, id, (x + dx, y + dy));
                     }
-                    Ok(())
-                },
+                }),
                 key,
             )
         }
@@ -199,13 +198,12 @@ pub(super) fn reduce(s: AppState, action: EditAction) -> Option<AppState> {
                 .collect();
             broker::sort::sort(&mut wires);
             let mut s = s.edit(
-                |d| {
+                Box::new(|d| {
                     for i in wires.iter().rev() {
                         doc::remove_wire(d, *i);
                     }
                     doc::remove_nodes(d, &nodes);
-                    Ok(())
-                },
+                }),
                 None,
             );
             s.selection = Rc::default();
@@ -229,10 +227,9 @@ pub(super) fn reduce(s: AppState, action: EditAction) -> Option<AppState> {
         }
         EditAction::DeleteWire(i) => {
             let mut s = s.edit(
-                |d| {
+                Box::new(|d| {
                     doc::remove_wire(d, i);
-                    Ok(())
-                },
+                }),
                 None,
             );
             s.selection = Rc::default();
@@ -272,14 +269,8 @@ pub(super) fn reduce(s: AppState, action: EditAction) -> Option<AppState> {
             let obj = obj?;
             match fields::write(obj, field, &text) {
                 // The typed text stays as typed ("1.50" is not rewritten to "1.5" under the caret).
-                Ok(()) => s
-                    .with_drafts(|m| {
-                        m.insert(key.clone(), Draft { text, error: String::new() });
-                    })
-                    .commit(d, Some(key)),
-                Err(error) => s.with_drafts(|m| {
-                    m.insert(key, Draft { text, error });
-                }),
+                Ok(()) => s.with_draft(key.clone(), Some(Draft { text, error: String::new() })).commit(d, Some(key)),
+                Err(error) => s.with_draft(key, Some(Draft { text, error })),
             }
         }
         EditAction::EditScenario { field: field @ (ScenarioField::Registry | ScenarioField::Schemas), text } => {
@@ -303,24 +294,17 @@ pub(super) fn reduce(s: AppState, action: EditAction) -> Option<AppState> {
             };
             match parsed {
                 // The text stays as typed, so the caret does not jump while the JSON is written.
-                Ok(v) => s
-                    .with_drafts(|m| {
-                        m.insert(key.clone(), Draft { text, error: String::new() });
-                    })
-                    .edit(
-                        |d| {
-                            match (v, d.as_object_mut()) {
-                                (Some(v), Some(o)) => o.insert(name.to_owned(), v),
-                                (None, Some(o)) => o.remove(name),
-                                _ => None,
-                            };
-                            Ok(())
-                        },
-                        Some(key.clone()),
-                    ),
-                Err(error) => s.with_drafts(|m| {
-                    m.insert(key, Draft { text, error });
-                }),
+                Ok(v) => s.with_draft(key.clone(), Some(Draft { text, error: String::new() })).edit(
+                    Box::new(|d| {
+                        match (v, d.as_object_mut()) {
+                            (Some(v), Some(o)) => o.insert(name.to_owned(), v),
+                            (None, Some(o)) => o.remove(name),
+                            _ => None,
+                        };
+                    }),
+                    Some(key.clone()),
+                ),
+                Err(error) => s.with_draft(key, Some(Draft { text, error })),
             }
         }
         EditAction::EditScenario { field, text } => {
@@ -342,20 +326,14 @@ pub(super) fn reduce(s: AppState, action: EditAction) -> Option<AppState> {
                         ScenarioField::Duration => "duration_ms",
                         _ => "seed",
                     };
-                    s.with_drafts(|m| {
-                        m.remove(&key);
-                    })
-                    .edit(
-                        |d| {
+                    s.with_draft(key.clone(), None).edit(
+                        Box::new(|d| {
                             d[name] = v;
-                            Ok(())
-                        },
+                        }),
                         Some(key.clone()),
                     )
                 }
-                Err(error) => s.with_drafts(|m| {
-                    m.insert(key, Draft { text, error });
-                }),
+                Err(error) => s.with_draft(key, Some(Draft { text, error })),
             }
         }
         EditAction::Rename { id, text } => {
@@ -364,11 +342,7 @@ pub(super) fn reduce(s: AppState, action: EditAction) -> Option<AppState> {
             match doc::rename(&mut d, &id, &text) {
                 Ok(()) => {
                     let new_id = text.trim().to_owned();
-                    let mut s = s
-                        .with_drafts(|m| {
-                            m.remove(&key);
-                        })
-                        .commit(d, None);
+                    let mut s = s.with_draft(key.clone(), None).commit(d, None);
                     s.selection = Rc::new(
                         s.selection
                             .iter()
@@ -380,9 +354,7 @@ pub(super) fn reduce(s: AppState, action: EditAction) -> Option<AppState> {
                     );
                     s
                 }
-                Err(error) => s.with_drafts(|m| {
-                    m.insert(key, Draft { text, error });
-                }),
+                Err(error) => s.with_draft(key, Some(Draft { text, error })),
             }
         }
         EditAction::Undo | EditAction::Redo => {
@@ -414,10 +386,9 @@ pub(super) fn reduce(s: AppState, action: EditAction) -> Option<AppState> {
         )])),
         EditAction::ActNow(what) => s.action_at_playhead(what),
         EditAction::RemoveAction(i) => s.edit(
-            |d| {
+            Box::new(|d| {
                 doc::remove_action(d, i);
-                Ok(())
-            },
+            }),
             None,
         ),
     };
@@ -526,24 +497,23 @@ impl AppState {
         self
     }
 
-    pub(super) fn edit(
-        mut self,
-        f: impl FnOnce(&mut Value) -> Result<(), String>,
-        coalesce: Option<String>,
-    ) -> AppState {
+    /// Commits the document as `f` changes it. `f` is boxed: one copy of this for every edit,
+    /// not one for each closure.
+    pub(super) fn edit(mut self, f: Box<dyn FnOnce(&mut Value) + '_>, coalesce: Option<String>) -> AppState {
         let mut next = (*self.doc).clone();
-        match f(&mut next) {
-            Ok(()) => {
-                self.notice = None;
-                self.commit(next, coalesce)
-            }
-            Err(text) => self.with_notice(text, None),
-        }
+        f(&mut next);
+        self.notice = None;
+        self.commit(next, coalesce)
     }
 
-    pub(super) fn with_drafts(mut self, f: impl FnOnce(&mut Drafts)) -> AppState {
+    /// The state with `draft` as the draft of field `key`, or with none for it. One function
+    /// for every draft the reducer keeps or drops: a closure each was a copy of it each.
+    pub(super) fn with_draft(mut self, key: String, draft: Option<Draft>) -> AppState {
         let mut d = (*self.drafts).clone();
-        f(&mut d);
+        match draft {
+            Some(draft) => d.insert(key, draft),
+            None => d.remove(&key),
+        }
         self.drafts = Rc::new(d);
         self
     }
@@ -551,10 +521,9 @@ impl AppState {
     fn action_at_playhead(self, action: Value) -> AppState {
         let at_ms = (self.t_us / 1_000) as i64;
         self.edit(
-            |d| {
+            Box::new(|d| {
                 doc::record_action(d, at_ms, action);
-                Ok(())
-            },
+            }),
             None,
         )
     }

@@ -22,6 +22,7 @@ use crate::ui::editor::palette::{palette, use_palette};
 use crate::ui::frame_loop::use_frame_loop;
 use crate::ui::help::{help, use_help_close};
 use crate::ui::keyboard::use_keyboard;
+use crate::ui::panels::markup::esc;
 use crate::ui::panels::passport::use_passport_in_view;
 use crate::ui::panels::tabs::{panels, showing};
 use crate::ui::player::compare::{compare_pane, ComparePaneProps};
@@ -153,7 +154,7 @@ pub fn app() -> Html {
                         }
                     </div>
                     if state.compare.is_some() {
-                        <div class="pane-label a-label"><span><strong>{ "A: " }</strong>{ a_label.clone() }{ " (editable)" }</span></div>
+                        { Html::from_html_unchecked(format!(r#"<div class="pane-label a-label"><span><strong>A: </strong>{} (editable)</span></div>"#, esc(&a_label)).into()) }
                     }
                     { canvas(&state, &token_layer, &region, &canvas_hooks) }
                     if let Some(c) = state.compare.clone() {

@@ -42,6 +42,18 @@ pub fn node_icon_markup(kind: &str) -> String {
 
 /// A 20×20 icon for a button.
 pub fn button_icon(name: &str) -> Html {
+    Html::from_html_unchecked(button_icon_markup(name).into())
+}
+
+/// A button's icon and its visible label (`<span>`), as one piece of markup: the label is
+/// one of the app's own constant texts, so it needs no escaping, and no `html!` element of
+/// its own.
+pub fn icon_label(name: &str, label: &str) -> Html {
+    Html::from_html_unchecked(format!("{}<span>{label}</span>", button_icon_markup(name)).into())
+}
+
+/// [`button_icon`] as markup text.
+fn button_icon_markup(name: &str) -> String {
     let d = match name {
         "play" => "M6 4l10 6-10 6z",
         "pause" => "M5 4h4v12H5z M11 4h4v12h-4z",
@@ -63,10 +75,7 @@ pub fn button_icon(name: &str) -> Html {
         "lessons" => "M3 4h5a2 2 0 0 1 2 2v11a2 2 0 0 0-2-2H3z M17 4h-5a2 2 0 0 0-2 2v11a2 2 0 0 1 2-2h5z",
         _ => "M4 4h12v12H4z",
     };
-    Html::from_html_unchecked(
-        format!(
-            r#"<svg class="icon" viewBox="0 0 20 20" width="18" height="18" aria-hidden="true" focusable="false"><path d="{d}"/></svg>"#
-        )
-        .into(),
+    format!(
+        r#"<svg class="icon" viewBox="0 0 20 20" width="18" height="18" aria-hidden="true" focusable="false"><path d="{d}"/></svg>"#
     )
 }

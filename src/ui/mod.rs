@@ -20,6 +20,9 @@ pub mod player;
 pub mod share;
 pub mod toolbar;
 
+use std::any::Any;
+
+use yew::functional::Hook;
 use yew::prelude::*;
 
 /// "true" or "false", for an ARIA state: a static text, where `bool::to_string` would
@@ -55,19 +58,65 @@ pub fn class_list(parts: &[&str]) -> String {
 /// what undoes it when the component goes.
 pub type MountEffect = Box<dyn FnOnce() -> Box<dyn FnOnce()>>;
 
-/// Runs `effect` once, after the first render. Every mount-only effect goes through this one
-/// hook, boxed: each `use_effect_with` of a closure type of its own is another copy of Yew's
-/// effect code in the wasm.
+/// What an effect depends on, of whatever type, with the comparison of that type: every
+/// effect of the page goes through one `use_effect_with` of this ([`use_changed`]). Each
+/// `use_effect_with` of a dependency type of its own was another copy of Yew's effect code
+/// in the wasm (half a kilobyte or more each).
+pub struct Deps(Box<dyn Same>);
+
+/// A dependency compared with another of any type (which is never another when the same
+/// call of a hook renders again). One downcast per type: every `TypeId` the wasm compares
+/// against is 16 bytes gzip cannot shrink (measured: a downcast in the effect as well made
+/// the page's wasm larger, not smaller).
+trait Same {
+    fn same(&self, other: &dyn Any) -> bool;
+    fn any(&self) -> &dyn Any;
+}
+
+impl<D: PartialEq + 'static> Same for D {
+    fn same(&self, other: &dyn Any) -> bool {
+        other.downcast_ref::<D>() == Some(self)
+    }
+
+    fn any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl PartialEq for Deps {
+    fn eq(&self, o: &Deps) -> bool {
+        self.0.same(o.0.any())
+    }
+}
+
+/// What an effect does, returning what undoes it.
+type Changed = Box<dyn FnOnce() -> Box<dyn FnOnce()>>;
+
+/// Runs `effect` after the first render and after every render whose `deps` changed, as
+/// `use_effect_with` does; what it returns is run before the next time and when the
+/// component goes.
 #[hook]
-pub fn use_on_mount(effect: MountEffect) {
-    use_effect_with((), move |_| effect());
+fn use_changed(deps: Deps, effect: Changed) {
+    use_effect_with(deps, move |_| effect());
+}
+
+/// Runs `effect` once, after the first render. Like [`use_effect_on`], a plain function that
+/// returns the hook (a hook's body calls it as any other `use_` function), so it is no
+/// hook of its own in the wasm.
+pub fn use_on_mount(effect: MountEffect) -> impl Hook<Output = ()> {
+    use_changed(Deps(Box::new(())), effect)
 }
 
 /// Runs `effect` after the first render and after every render whose `deps` changed, as
-/// `use_effect_with` does, with nothing to undo. Boxed for the same reason as
-/// [`use_on_mount`]: one copy of Yew's effect code for each type of `deps`, not for each
-/// closure.
-#[hook]
-pub fn use_effect_on<D: PartialEq + 'static>(deps: D, effect: Box<dyn FnOnce(&D)>) {
-    use_effect_with(deps, move |deps| effect(deps));
+/// `use_effect_with` does, with nothing to undo. Not a hook of its own for each type of
+/// `deps`: it hands them to [`use_changed`].
+pub fn use_effect_on<D: PartialEq + Clone + 'static>(deps: D, effect: Box<dyn FnOnce(&D)>) -> impl Hook<Output = ()> {
+    let seen = deps.clone();
+    use_changed(
+        Deps(Box::new(deps)),
+        Box::new(move || {
+            effect(&seen);
+            Box::new(|| ())
+        }),
+    )
 }

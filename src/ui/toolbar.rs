@@ -43,11 +43,14 @@ pub fn use_toolbar(state: &UseReducerHandle<AppState>, shown: bool) -> ToolbarHo
         let slug = lesson_slug(state, offer.as_ref().as_ref().is_some_and(|o| o.1)).to_string();
         // A notice (a lesson that could not be fetched) also puts the select back.
         let notice = state.notice.as_ref().map(|n| n.text.clone());
-        use_effect_with((slug, notice), move |(slug, _)| {
-            if let Some(el) = select.cast::<HtmlSelectElement>() {
-                el.set_value(slug);
-            }
-        });
+        crate::ui::use_effect_on(
+            (slug, notice),
+            Box::new(move |(slug, _)| {
+                if let Some(el) = select.cast::<HtmlSelectElement>() {
+                    el.set_value(slug);
+                }
+            }),
+        );
     }
     ToolbarHooks { offer, lesson_select, picker }
 }
@@ -96,7 +99,7 @@ pub fn toolbar(state: &UseReducerHandle<AppState>, region: &NodeRef, hooks: Tool
         html! {
             <button type="button" class="tool" onclick={Callback::from(move |_| d.dispatch(action()))} disabled={!enabled}
                     aria-keyshortcuts={(!keys.is_empty()).then_some(keys)} title={if keys.is_empty() { label.to_owned() } else { format!("{label} ({keys})") }}>
-                { icons::button_icon(icon) }<span>{ label }</span>
+                { icons::icon_label(icon, label) }
             </button>
         }
     };
@@ -163,7 +166,7 @@ fn compare_button(state: &UseReducerHandle<AppState>, offer: &(String, CompareTo
     html! {
         <button type="button" class="tool" aria-pressed={crate::ui::true_false(state.compare.is_some())} title={label.clone()}
                 aria-label={label} onclick={Callback::from(move |_| d.dispatch(OpenAction::CompareWith(target).into()))}>
-            { icons::button_icon("compare") }<span>{ short }</span>
+            { icons::icon_label("compare", short) }
         </button>
     }
 }

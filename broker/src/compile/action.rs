@@ -21,7 +21,7 @@ impl Checker {
         let mut out = Vec::new();
         for (i, a) in s.actions.iter().enumerate() {
             let p = format!("actions[{i}]");
-            let at = self.int_range(&sub_path(&p, ".at_ms"), a.at_ms, 0, duration_ms as i64, " ms");
+            let at = self.int_range(&p, ".at_ms", a.at_ms, 0, duration_ms as i64, " ms");
             let node = |me: &mut Checker, field: &str, name: &str, want: &[&str]| -> Option<NodeId> {
                 let path = format!("{p}.{field}");
                 match by_name.get(name) {
@@ -47,15 +47,15 @@ impl Checker {
             let command = match &a.what {
                 ActionKind::Crash { consumer, recover_after_ms } => {
                     let c = node(self, "crash.consumer", consumer, &["consumer"]);
-                    let rec = recover_after_ms
-                        .map(|r| Duration::from_ms(self.whole_ms(&sub_path(&p, ".crash.recover_after_ms"), r, 0)));
+                    let rec =
+                        recover_after_ms.map(|r| Duration::from_ms(self.whole_ms(&p, ".crash.recover_after_ms", r, 0)));
                     c.map(|consumer| Command::Crash { consumer, recover_after: rec })
                 }
                 ActionKind::Recover { consumer } => node(self, "recover.consumer", consumer, &["consumer"])
                     .map(|consumer| Command::Recover { consumer }),
                 ActionKind::Outage { node: n, duration_ms: d } => {
                     let target = node(self, "outage.node", n, &["queue", "exchange", "topic"]);
-                    let d = self.whole_ms(&sub_path(&p, ".outage.duration_ms"), *d, 1);
+                    let d = self.whole_ms(&p, ".outage.duration_ms", *d, 1);
                     target.map(|node| Command::Outage { node, duration: Duration::from_ms(d) })
                 }
                 ActionKind::Redrive { dlq, to } => {
@@ -71,7 +71,7 @@ impl Checker {
                 }
                 ActionKind::Slow { consumer, factor } => {
                     let c = node(self, "slow.consumer", consumer, &["consumer"]);
-                    self.slow_factor(&sub_path(&p, ".slow.factor"), *factor).and_then(|factor| {
+                    self.slow_factor(&p, ".slow.factor", *factor).and_then(|factor| {
                         c.map(|consumer| Command::Slow { consumer, factor_milli: libm::round(factor * 1000.0) as u32 })
                     })
                 }
@@ -83,9 +83,8 @@ impl Checker {
                 }
                 ActionKind::CrashBroker { broker, recover_after_ms } => {
                     let b = node(self, "crash_broker.broker", broker, &["broker"]);
-                    let rec = recover_after_ms.map(|r| {
-                        Duration::from_ms(self.whole_ms(&sub_path(&p, ".crash_broker.recover_after_ms"), r, 1))
-                    });
+                    let rec = recover_after_ms
+                        .map(|r| Duration::from_ms(self.whole_ms(&p, ".crash_broker.recover_after_ms", r, 1)));
                     b.map(|broker| Command::CrashBroker { broker, recover_after: rec })
                 }
                 ActionKind::RecoverBroker { broker } => node(self, "recover_broker.broker", broker, &["broker"])
@@ -94,13 +93,7 @@ impl Checker {
                     .map(|read_model| Command::Rebuild { read_model }),
                 ActionKind::Deploy { node: n, version } => {
                     let target = node(self, "deploy.node", n, &["producer", "consumer"]);
-                    let v = self.int_range(
-                        &sub_path(&p, ".deploy.version"),
-                        *version,
-                        1,
-                        super::MAX_SCHEMA_VERSIONS as i64,
-                        "",
-                    );
+                    let v = self.int_range(&p, ".deploy.version", *version, 1, super::MAX_SCHEMA_VERSIONS as i64, "");
                     target.map(|node| Command::Deploy { node, version: v as u16 })
                 }
                 ActionKind::ResetOffsets { group, topic, to } => {
@@ -145,7 +138,7 @@ impl Checker {
                             }
                         }
                         ResetTo::TimeMs(ms) => {
-                            let ms = self.whole_ms(&sub_path(&p, ".reset_offsets.to.time_ms"), *ms, 0);
+                            let ms = self.whole_ms(&p, ".reset_offsets.to.time_ms", *ms, 0);
                             Some(ResetTarget::Time(crate::model::time::SimTime(ms * 1000)))
                         }
                     };

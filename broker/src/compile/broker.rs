@@ -20,10 +20,8 @@ pub const DEFAULT_REPLICA_FETCH_MS: i64 = 20;
 impl Checker {
     pub(super) fn compile_broker(&mut self, p: &str, s: &BrokerSpec) -> BrokerModel {
         let crash = s.crash.as_ref().map(|c| {
-            let at = self.int_range(&sub_path(p, ".crash.at_ms"), c.at_ms, 0, self.duration_ms as i64, " ms");
-            let back = c
-                .recover_after_ms
-                .map(|r| Duration::from_ms(self.whole_ms(&sub_path(p, ".crash.recover_after_ms"), r, 1)));
+            let at = self.int_range(p, ".crash.at_ms", c.at_ms, 0, self.duration_ms as i64, " ms");
+            let back = c.recover_after_ms.map(|r| Duration::from_ms(self.whole_ms(p, ".crash.recover_after_ms", r, 1)));
             (Duration::from_ms(at), back)
         });
         BrokerModel { crash }
@@ -51,12 +49,11 @@ impl Checker {
                 self.err(sub_path(&p, ".replication_factor"), why);
             }
             let factor = factor.clamp(1, most);
-            let min_insync =
-                self.int_range(&sub_path(&p, ".min_insync_replicas"), spec.min_insync_replicas, 1, factor, "") as u32;
+            let min_insync = self.int_range(&p, ".min_insync_replicas", spec.min_insync_replicas, 1, factor, "") as u32;
             let lag_ms = spec.replica_lag_time_max_ms.unwrap_or(DEFAULT_REPLICA_LAG_MS);
-            let lag_max = Duration::from_ms(self.whole_ms(&sub_path(&p, ".replica_lag_time_max_ms"), lag_ms, 1));
+            let lag_max = Duration::from_ms(self.whole_ms(&p, ".replica_lag_time_max_ms", lag_ms, 1));
             let fetch_ms = spec.replica_fetch_ms.unwrap_or(DEFAULT_REPLICA_FETCH_MS);
-            let fetch = Duration::from_ms(self.whole_ms(&sub_path(&p, ".replica_fetch_ms"), fetch_ms, 1));
+            let fetch = Duration::from_ms(self.whole_ms(&p, ".replica_fetch_ms", fetch_ms, 1));
             if brokers.is_empty() {
                 if spec.unclean_leader_election
                     || spec.replica_lag_time_max_ms.is_some()

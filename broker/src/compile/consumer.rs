@@ -19,21 +19,17 @@ fn effect_name(s: &ConsumerSpec) -> String {
 impl Checker {
     pub(super) fn compile_consumer(&mut self, p: &str, s: &ConsumerSpec) -> ConsumerModel {
         let processing = self.distribution(&sub_path(p, ".processing"), &s.processing);
-        let concurrency = self.int_range(&sub_path(p, ".concurrency"), s.concurrency, 1, MAX_CONCURRENCY, "") as u32;
+        let concurrency = self.int_range(p, ".concurrency", s.concurrency, 1, MAX_CONCURRENCY, "") as u32;
         let r = &s.retry;
-        let base_ms = self.ms(&sub_path(p, ".retry.base_ms"), r.base_ms, true);
-        let cap_ms = self.ms(&sub_path(p, ".retry.cap_ms"), r.cap_ms, true);
+        let base_ms = self.ms(p, ".retry.base_ms", r.base_ms, true);
+        let cap_ms = self.ms(p, ".retry.cap_ms", r.cap_ms, true);
         if cap_ms < base_ms {
             self.err(sub_path(p, ".retry.cap_ms"), "must not be less than base_ms");
         }
         let default_attempts = if r.policy == RetryPolicy::None { 1 } else { 3 };
-        let max_attempts = self.int_range(
-            &sub_path(p, ".retry.max_attempts"),
-            r.max_attempts.unwrap_or(default_attempts),
-            1,
-            MAX_ATTEMPTS,
-            "",
-        ) as u32;
+        let max_attempts =
+            self.int_range(p, ".retry.max_attempts", r.max_attempts.unwrap_or(default_attempts), 1, MAX_ATTEMPTS, "")
+                as u32;
         if r.policy == RetryPolicy::None && max_attempts > 1 {
             self.err(
                 sub_path(p, ".retry.max_attempts"),
@@ -41,12 +37,12 @@ impl Checker {
             );
         }
         let effect = effect_name(s);
-        self.name(&sub_path(p, ".effect"), &effect);
+        self.name(p, ".effect", &effect);
         let mut m = ConsumerModel {
             semantics: s.semantics,
             processing,
             concurrency,
-            prefetch: s.prefetch.map(|v| self.prefetch(&sub_path(p, ".prefetch"), v)),
+            prefetch: s.prefetch.map(|v| self.prefetch(p, ".prefetch", v)),
             retry: RetryModel {
                 policy: r.policy,
                 base_ms,
@@ -63,33 +59,33 @@ impl Checker {
             poison: Vec::new(),
             lose_acks: 0.0,
             downstream_outages: Vec::new(),
-            start: Duration::from_ms(self.whole_ms(&sub_path(p, ".start_ms"), s.start_ms, 0)),
+            start: Duration::from_ms(self.whole_ms(p, ".start_ms", s.start_ms, 0)),
             dead_letter: None,
             log: None,
             output: self.compile_output(p, s),
             projection: None,
-            reader_version: s.schema_version.map_or(0, |v| {
-                self.int_range(&sub_path(p, ".schema_version"), v, 1, MAX_SCHEMA_VERSIONS as i64, "") as u16
-            }),
+            reader_version: s
+                .schema_version
+                .map_or(0, |v| self.int_range(p, ".schema_version", v, 1, MAX_SCHEMA_VERSIONS as i64, "") as u16),
         };
         for (j, f) in s.faults.iter().enumerate() {
             let fp = format!("{p}.faults[{j}]");
             match f {
                 ConsumerFault::Crash { probability, point, recover_after_ms } => {
-                    let probability = self.probability(&sub_path(&fp, ".crash.probability"), *probability);
-                    let rec = self.whole_ms(&sub_path(&fp, ".crash.recover_after_ms"), *recover_after_ms, 0);
+                    let probability = self.probability(&fp, ".crash.probability", *probability);
+                    let rec = self.whole_ms(&fp, ".crash.recover_after_ms", *recover_after_ms, 0);
                     if *point == CrashPoint::AfterPublish && s.publishes.is_empty() {
                         self.err(sub_path(&fp, ".crash.point"), "\"after_publish\" is a point in a service's handler: this consumer publishes nothing (add \"publishes\")");
                     }
                     m.crashes.push(CrashModel { probability, point: *point, recover_after: Duration::from_ms(rec) });
                 }
                 ConsumerFault::Slow { factor } => {
-                    if let Some(factor) = self.slow_factor(&sub_path(&fp, ".slow.factor"), *factor) {
+                    if let Some(factor) = self.slow_factor(&fp, ".slow.factor", *factor) {
                         m.slow_factor *= factor;
                     }
                 }
                 ConsumerFault::TransientErrors { rate } => {
-                    m.transient_error_rate = self.probability(&sub_path(&fp, ".transient_errors.rate"), *rate)
+                    m.transient_error_rate = self.probability(&fp, ".transient_errors.rate", *rate)
                 }
                 ConsumerFault::Poison(ps) => {
                     let set = [ps.every_nth.is_some(), ps.key.is_some(), ps.schema_version_above.is_some()];
@@ -99,19 +95,19 @@ impl Checker {
                     m.poison.push(PoisonModel {
                         every_nth: ps
                             .every_nth
-                            .map(|n| self.int_range(&sub_path(&fp, ".poison.every_nth"), n, 1, 1_000_000, "") as u32),
+                            .map(|n| self.int_range(&fp, ".poison.every_nth", n, 1, 1_000_000, "") as u32),
                         key: ps.key.clone(),
-                        schema_version_above: ps.schema_version_above.map(|n| {
-                            self.int_range(&sub_path(&fp, ".poison.schema_version_above"), n, 0, 1_000, "") as u32
-                        }),
+                        schema_version_above: ps
+                            .schema_version_above
+                            .map(|n| self.int_range(&fp, ".poison.schema_version_above", n, 0, 1_000, "") as u32),
                     });
                 }
                 ConsumerFault::LoseAcks { probability } => {
-                    m.lose_acks = self.probability(&sub_path(&fp, ".lose_acks.probability"), *probability)
+                    m.lose_acks = self.probability(&fp, ".lose_acks.probability", *probability)
                 }
                 ConsumerFault::DownstreamOutage { at_ms, duration_ms } => {
-                    let from = self.whole_ms(&sub_path(&fp, ".downstream_outage.at_ms"), *at_ms, 0);
-                    let len = self.whole_ms(&sub_path(&fp, ".downstream_outage.duration_ms"), *duration_ms, 1);
+                    let from = self.whole_ms(&fp, ".downstream_outage.at_ms", *at_ms, 0);
+                    let len = self.whole_ms(&fp, ".downstream_outage.duration_ms", *duration_ms, 1);
                     m.downstream_outages.push((Duration::from_ms(from), Duration::from_ms(from + len)));
                 }
             }
@@ -163,21 +159,21 @@ impl Checker {
         for (j, r) in s.publishes.iter().enumerate() {
             let rp = format!("{p}.publishes[{j}]");
             if let Some(on) = &r.on {
-                self.name(&sub_path(&rp, ".on"), on);
+                self.name(&rp, ".on", on);
             }
             if r.publish.is_empty() && r.give_up.is_empty() && r.effect.is_none() && r.reply.is_none() {
                 self.err(&rp, "publishes nothing: add \"publish\" (on success) or \"give_up\" (on giving up), each an event type or a list");
             }
             if let Some(effect) = &r.effect {
-                self.name(&sub_path(&rp, ".effect"), effect);
+                self.name(&rp, ".effect", effect);
             }
             if let Some(reply) = &r.reply {
-                self.name(&sub_path(&rp, ".reply"), reply);
+                self.name(&rp, ".reply", reply);
                 self.event_types += 1;
             }
             for (what, list) in [("publish", &r.publish), ("give_up", &r.give_up)] {
                 for (k, t) in list.iter().enumerate() {
-                    self.name(&format!("{rp}.{what}[{k}]"), t);
+                    self.name(&format!("{rp}.{what}[{k}]"), "", t);
                 }
                 self.event_types += list.len() as u64;
             }
@@ -328,7 +324,7 @@ impl Checker {
                 );
             }
             let group_name = c.group.clone().unwrap_or_else(|| c.id.clone());
-            self.name(&sub_path(&p, ".group"), &group_name);
+            self.name(&p, ".group", &group_name);
             let strategy = c.assignment.unwrap_or_default();
             let g = match groups.iter().position(|g| g.name == group_name) {
                 Some(g) => {
@@ -359,26 +355,21 @@ impl Checker {
             if !groups[g].topics.contains(&topic) {
                 groups[g].topics.push(topic);
             }
-            let session = self.ms_setting(&sub_path(&p, ".session_timeout_ms"), c.session_timeout_ms, 45_000);
-            let heartbeat = self.ms_setting(
-                &sub_path(&p, ".heartbeat_interval_ms"),
-                c.heartbeat_interval_ms,
-                3_000.min(session as i64),
-            );
+            let session = self.ms_setting(&p, ".session_timeout_ms", c.session_timeout_ms, 45_000);
+            let heartbeat =
+                self.ms_setting(&p, ".heartbeat_interval_ms", c.heartbeat_interval_ms, 3_000.min(session as i64));
             if heartbeat > session {
                 self.err(
                     sub_path(&p, ".heartbeat_interval_ms"),
                     "must not be more than session_timeout_ms (Kafka advises a third of it)",
                 );
             }
-            let max_poll_interval =
-                self.ms_setting(&sub_path(&p, ".max_poll_interval_ms"), c.max_poll_interval_ms, 300_000);
-            let interval = self.ms_setting(&sub_path(&p, ".auto_commit_interval_ms"), c.auto_commit_interval_ms, 5_000);
+            let max_poll_interval = self.ms_setting(&p, ".max_poll_interval_ms", c.max_poll_interval_ms, 300_000);
+            let interval = self.ms_setting(&p, ".auto_commit_interval_ms", c.auto_commit_interval_ms, 5_000);
             if c.auto_commit_interval_ms.is_some() && c.commit.is_some_and(|m| m != CommitMode::Auto) {
                 self.err(sub_path(&p, ".auto_commit_interval_ms"), "applies only to \"commit\": \"auto\"");
             }
-            let max_poll =
-                self.int_range(&sub_path(&p, ".max_poll_records"), c.max_poll_records.unwrap_or(500), 1, 10_000, "");
+            let max_poll = self.int_range(&p, ".max_poll_records", c.max_poll_records.unwrap_or(500), 1, 10_000, "");
             if let NodeKind::Consumer(cm) = &mut nodes[i].kind {
                 cm.dead_letter = dead_letter;
                 cm.log = Some(LogConsumerModel {
@@ -419,7 +410,7 @@ impl Checker {
                         if k.is_empty() {
                             self.err(path, "must not be empty");
                         } else {
-                            self.no_control_characters(&path, k);
+                            self.no_control_characters(&path, "", k);
                         }
                     }
                 }

@@ -21,7 +21,7 @@ impl Checker {
         }
         for (what, list) in [("completed", &f.completed), ("compensated", &f.compensated)] {
             for (i, t) in list.iter().enumerate() {
-                self.name(&format!("flows.{what}[{i}]"), t);
+                self.name(&format!("flows.{what}[{i}]"), "", t);
             }
         }
         if let Some(t) = f.completed.iter().find(|t| f.compensated.contains(t)) {
@@ -43,7 +43,7 @@ impl Checker {
             if !applied(effect) {
                 self.err(&at, format!("no consumer applies the effect \"{effect}\""));
             }
-            self.name(&at, undo);
+            self.name(&at, "", undo);
         }
         f.clone()
     }

@@ -19,7 +19,7 @@ impl Checker {
             let size = if max >= lesson::MAX_PARAGRAPH { "one to three short sentences" } else { "one short sentence" };
             self.err(path, format!("must be at most {max} characters (got {n}): {size}"));
         } else {
-            self.no_control_characters(path, text);
+            self.no_control_characters(path, "", text);
         }
     }
 
@@ -62,7 +62,7 @@ impl Checker {
                     format!("must be 1 to {MAX_UNIT} characters, e.g. \"times\" or \"messages\""),
                 );
             } else {
-                self.no_control_characters("lesson.question.unit", unit);
+                self.no_control_characters("lesson.question.unit", "", unit);
             }
         }
         let measure = q.measure.name();
@@ -75,7 +75,7 @@ impl Checker {
                 "lesson.question.key",
                 format!("only \"effects\" and \"deliveries\" count over one key; \"{measure}\" counts the whole run, so remove the key"),
             ),
-            (true, Some(key)) if !self.no_control_characters("lesson.question.key", key) => {}
+            (true, Some(key)) if !self.no_control_characters("lesson.question.key", "", key) => {}
             (true, Some(key)) => {
                 let published = nodes.iter().any(|n| matches!(&n.kind, NodeKind::Producer(p) if p.keys.contains(key)));
                 if !published {

@@ -142,8 +142,10 @@ impl Checker {
         self.problems.push(Problem::new(path, message));
     }
 
-    fn int_range(&mut self, path: &str, v: i64, lo: i64, hi: i64, unit: &str) -> u64 {
+    /// `base` and `rest` make the field's path (see `sub_path`), written out only for a problem.
+    fn int_range(&mut self, base: &str, rest: &str, v: i64, lo: i64, hi: i64, unit: &str) -> u64 {
         if v < lo {
+            let path = sub_path(base, rest);
             if lo == 1 {
                 self.err(
                     path,
@@ -159,34 +161,34 @@ impl Checker {
             }
             lo.max(0) as u64
         } else if v > hi {
-            self.err(path, format!("must be at most {hi}{unit} (got {v})"));
+            self.err(sub_path(base, rest), format!("must be at most {hi}{unit} (got {v})"));
             hi as u64
         } else {
             v as u64
         }
     }
 
-    fn prefetch(&mut self, path: &str, v: i64) -> u32 {
+    fn prefetch(&mut self, base: &str, rest: &str, v: i64) -> u32 {
         if v == 0 {
             self.err(
-                path,
+                sub_path(base, rest),
                 format!("must be at least 1 (RabbitMQ reads 0 as unlimited; write the limit you mean, up to {MAX_PREFETCH})"),
             );
             1
         } else {
-            self.int_range(path, v, 1, MAX_PREFETCH, "") as u32
+            self.int_range(base, rest, v, 1, MAX_PREFETCH, "") as u32
         }
     }
 
-    fn ms(&mut self, path: &str, v: f64, allow_zero: bool) -> f64 {
+    fn ms(&mut self, base: &str, rest: &str, v: f64, allow_zero: bool) -> f64 {
         if !v.is_finite() {
-            self.err(path, "must be a number of milliseconds");
+            self.err(sub_path(base, rest), "must be a number of milliseconds");
             0.0
         } else if v < 0.0 || (!allow_zero && v == 0.0) {
-            self.err(path, if allow_zero { "must not be negative" } else { "must be more than 0 ms" });
+            self.err(sub_path(base, rest), if allow_zero { "must not be negative" } else { "must be more than 0 ms" });
             0.0
         } else if v > MAX_MS {
-            self.err(path, format!("must be at most {} ms (one hour)", crate::decimal::plain(MAX_MS)));
+            self.err(sub_path(base, rest), format!("must be at most {} ms (one hour)", crate::decimal::plain(MAX_MS)));
             MAX_MS
         } else {
             v
@@ -194,13 +196,13 @@ impl Checker {
     }
 
     /// A whole number of milliseconds from 1 ms to a day, or `default` when absent.
-    fn ms_setting(&mut self, path: &str, v: Option<i64>, default: i64) -> u64 {
-        self.whole_ms(path, v.unwrap_or(default), 1)
+    fn ms_setting(&mut self, base: &str, rest: &str, v: Option<i64>, default: i64) -> u64 {
+        self.whole_ms(base, rest, v.unwrap_or(default), 1)
     }
 
     /// A whole number of milliseconds from `lo` (0 or 1) to a day.
-    fn whole_ms(&mut self, path: &str, v: i64, lo: i64) -> u64 {
-        self.int_range(path, v, lo, MAX_DURATION_MS, " ms")
+    fn whole_ms(&mut self, base: &str, rest: &str, v: i64, lo: i64) -> u64 {
+        self.int_range(base, rest, v, lo, MAX_DURATION_MS, " ms")
     }
 
     /// A reference to a node by an id that no node has.
@@ -209,9 +211,9 @@ impl Checker {
     }
 
     /// How many times slower a consumer works, from a fault or a `slow` action: 0.001 to 10000.
-    fn slow_factor(&mut self, path: &str, factor: f64) -> Option<f64> {
+    fn slow_factor(&mut self, base: &str, rest: &str, factor: f64) -> Option<f64> {
         if !factor.is_finite() || !(0.001..=10_000.0).contains(&factor) {
-            self.err(path, "must be between 0.001 and 10000");
+            self.err(sub_path(base, rest), "must be between 0.001 and 10000");
             None
         } else {
             Some(factor)
@@ -220,17 +222,17 @@ impl Checker {
 
     /// A name people read (an effect, a group, a business write): 1 to MAX_NAME_LEN characters,
     /// no control characters.
-    fn name(&mut self, path: &str, name: &str) {
+    fn name(&mut self, base: &str, rest: &str, name: &str) {
         if name.trim().is_empty() || name.chars().count() > MAX_NAME_LEN {
-            self.err(path, format!("must be a name of 1 to {MAX_NAME_LEN} characters"));
+            self.err(sub_path(base, rest), format!("must be a name of 1 to {MAX_NAME_LEN} characters"));
         } else {
-            self.no_control_characters(path, name);
+            self.no_control_characters(base, rest, name);
         }
     }
 
-    fn probability(&mut self, path: &str, p: f64) -> f64 {
+    fn probability(&mut self, base: &str, rest: &str, p: f64) -> f64 {
         if !(0.0..=1.0).contains(&p) || p.is_nan() {
-            self.err(path, "must be a probability between 0 and 1");
+            self.err(sub_path(base, rest), "must be a probability between 0 and 1");
             0.0
         } else {
             p
@@ -238,10 +240,10 @@ impl Checker {
     }
 
     fn compile(&mut self, s: &Scenario) -> Model {
-        let duration_ms = self.whole_ms("duration_ms", s.duration_ms, 1);
+        let duration_ms = self.whole_ms("duration_ms", "", s.duration_ms, 1);
         self.duration_ms = duration_ms;
-        self.no_control_characters("title", &s.title);
-        self.no_control_characters("description", &s.description);
+        self.no_control_characters("title", "", &s.title);
+        self.no_control_characters("description", "", &s.description);
         if s.nodes.len() > MAX_NODES {
             self.err("nodes", format!("has {} nodes; the most is {MAX_NODES}", s.nodes.len()));
         }
@@ -264,7 +266,7 @@ impl Checker {
             } else if id.chars().count() > MAX_NAME_LEN {
                 self.err(&path, format!("must be at most {MAX_NAME_LEN} characters"));
             } else {
-                self.no_control_characters(&path, id);
+                self.no_control_characters(&path, "", id);
             }
             if by_name.repeats(id, NodeId(i as u32)) {
                 self.err(&path, format!("\"{id}\" is used by another node; ids must be unique"));

@@ -15,7 +15,7 @@ impl Checker {
     pub(super) fn compile_producer(&mut self, p: &str, s: &ProducerSpec) -> ProducerModel {
         let arrivals = match &s.arrivals {
             Arrivals::Fixed { interval_ms } => {
-                let ms = self.ms(&sub_path(p, ".arrivals.fixed.interval_ms"), *interval_ms, false);
+                let ms = self.ms(p, ".arrivals.fixed.interval_ms", *interval_ms, false);
                 if ms > 0.0 && ms < 0.01 {
                     self.err(
                         sub_path(p, ".arrivals.fixed.interval_ms"),
@@ -45,8 +45,8 @@ impl Checker {
                 ArrivalModel::Poisson { mean_gap_us: 1e6 / rate }
             }
             Arrivals::Burst { size, every_ms } => {
-                let size = self.int_range(&sub_path(p, ".arrivals.burst.size"), *size, 1, 10_000, " messages");
-                let every = self.ms(&sub_path(p, ".arrivals.burst.every_ms"), *every_ms, false);
+                let size = self.int_range(p, ".arrivals.burst.size", *size, 1, 10_000, " messages");
+                let every = self.ms(p, ".arrivals.burst.every_ms", *every_ms, false);
                 if every > 0.0 && (size as f64) * 1000.0 / every > MAX_RATE_PER_S {
                     self.err(
                         sub_path(p, ".arrivals.burst"),
@@ -56,7 +56,7 @@ impl Checker {
                 ArrivalModel::Burst { size: size as u32, every: Duration::from_ms_f64(every.max(0.01)) }
             }
         };
-        let count = s.count.map(|c| self.int_range(&sub_path(p, ".count"), c, 0, MAX_COUNT, " messages"));
+        let count = s.count.map(|c| self.int_range(p, ".count", c, 0, MAX_COUNT, " messages"));
         // An unlimited producer must not outrun the message budget within the scenario.
         if count.is_none() {
             // Ticks run at 0, gap, 2*gap, ... up to and including the end.
@@ -73,7 +73,7 @@ impl Checker {
                 );
             }
         }
-        let start = self.whole_ms(&sub_path(p, ".start_ms"), s.start_ms, 0);
+        let start = self.whole_ms(p, ".start_ms", s.start_ms, 0);
         let event_types = s.event_type.as_vec();
         if event_types.is_empty() || event_types.iter().any(|t| t.trim().is_empty() || t.chars().count() > MAX_NAME_LEN)
         {
@@ -95,20 +95,20 @@ impl Checker {
             } else {
                 match &s.event_type {
                     EventTypes::One(t) => {
-                        self.no_control_characters(&sub_path(p, ".event_type"), t);
+                        self.no_control_characters(p, ".event_type", t);
                     }
                     EventTypes::Cycle(list) => {
                         for (j, t) in list.iter().enumerate() {
-                            self.no_control_characters(&format!("{p}.event_type[{j}]"), t);
+                            self.no_control_characters(&format!("{p}.event_type[{j}]"), "", t);
                         }
                     }
                 }
             }
         }
         if let Some(key) = &s.routing_key {
-            self.no_control_characters(&sub_path(p, ".routing_key"), key);
+            self.no_control_characters(p, ".routing_key", key);
         }
-        let schema_version = self.int_range(&sub_path(p, ".schema_version"), s.schema_version, 1, 1_000, "") as u32;
+        let schema_version = self.int_range(p, ".schema_version", s.schema_version, 1, 1_000, "") as u32;
         let keys = match &s.keys {
             None => Vec::new(),
             Some(k) => self.keys(&sub_path(p, ".keys"), k),
@@ -120,14 +120,17 @@ impl Checker {
         for (j, f) in s.faults.iter().enumerate() {
             match f {
                 ProducerFault::PublishLost { probability } => {
-                    publish_lost = self.probability(&format!("{p}.faults[{j}].publish_lost.probability"), *probability)
+                    publish_lost =
+                        self.probability(&format!("{p}.faults[{j}].publish_lost.probability"), "", *probability)
                 }
                 ProducerFault::ConfirmLost { probability } => {
-                    confirm_lost = self.probability(&format!("{p}.faults[{j}].confirm_lost.probability"), *probability)
+                    confirm_lost =
+                        self.probability(&format!("{p}.faults[{j}].confirm_lost.probability"), "", *probability)
                 }
                 ProducerFault::Crash { probability, recover_after_ms } => {
-                    let pr = self.probability(&format!("{p}.faults[{j}].crash.probability"), *probability);
-                    let rec = self.whole_ms(&format!("{p}.faults[{j}].crash.recover_after_ms"), *recover_after_ms, 0);
+                    let pr = self.probability(&format!("{p}.faults[{j}].crash.probability"), "", *probability);
+                    let rec =
+                        self.whole_ms(&format!("{p}.faults[{j}].crash.recover_after_ms"), "", *recover_after_ms, 0);
                     if s.write.is_none() {
                         self.err(
                             format!("{p}.faults[{j}].crash"),
@@ -139,9 +142,8 @@ impl Checker {
             }
         }
         let write = s.write.as_ref().map(|w| {
-            self.name(&sub_path(p, ".write.name"), &w.name);
-            let relay =
-                self.int_range(&sub_path(p, ".write.relay_interval_ms"), w.relay_interval_ms, 1, 3_600_000, " ms");
+            self.name(p, ".write.name", &w.name);
+            let relay = self.int_range(p, ".write.relay_interval_ms", w.relay_interval_ms, 1, 3_600_000, " ms");
             WriteModel {
                 name: w.name.clone(),
                 outbox: w.outbox,
@@ -185,13 +187,13 @@ impl Checker {
 
     /// Publisher confirms (`publish`) of a producer or a service at `p`.
     pub(super) fn publish_model(&mut self, p: &str, ps: &PublishSpec) -> PublishModel {
-        let ms = |c: &mut Self, name: &str, v: i64, least: i64| {
-            Duration::from_ms(c.int_range(&format!("{p}.publish.{name}"), v, least, 3_600_000, " ms"))
+        let ms = |c: &mut Self, rest: &str, v: i64, least: i64| {
+            Duration::from_ms(c.int_range(p, rest, v, least, 3_600_000, " ms"))
         };
         PublishModel {
-            timeout: ms(self, "timeout_ms", ps.timeout_ms, 1),
-            retries: self.int_range(&sub_path(p, ".publish.retries"), ps.retries, 0, 100, "") as u32,
-            backoff: ms(self, "backoff_ms", ps.backoff_ms, 0),
+            timeout: ms(self, ".publish.timeout_ms", ps.timeout_ms, 1),
+            retries: self.int_range(p, ".publish.retries", ps.retries, 0, 100, "") as u32,
+            backoff: ms(self, ".publish.backoff_ms", ps.backoff_ms, 0),
         }
     }
 
@@ -224,12 +226,12 @@ impl Checker {
                     self.err(path, format!("keys must be non-empty and at most {MAX_NAME_LEN} characters"));
                 } else {
                     for (j, k) in list.iter().enumerate() {
-                        self.no_control_characters(&format!("{path}[{j}]"), k);
+                        self.no_control_characters(&format!("{path}[{j}]"), "", k);
                     }
                 }
                 list.clone()
             }
-            Keys::Range(r) if !self.no_control_characters(path, r) => Vec::new(),
+            Keys::Range(r) if !self.no_control_characters(path, "", r) => Vec::new(),
             Keys::Range(r) => match parse_key_range(r) {
                 Ok((prefix, lo, hi)) => {
                     if hi - lo + 1 > MAX_KEYS as u64 {

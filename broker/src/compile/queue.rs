@@ -9,9 +9,8 @@ use crate::scenario::*;
 
 impl Checker {
     pub(super) fn compile_queue(&mut self, p: &str, s: &QueueSpec) -> QueueModel {
-        let prefetch = self.prefetch(&sub_path(p, ".prefetch"), s.prefetch);
-        let ack_timeout =
-            s.ack_timeout_ms.map(|v| Duration::from_ms(self.whole_ms(&sub_path(p, ".ack_timeout_ms"), v, 1)));
+        let prefetch = self.prefetch(p, ".prefetch", s.prefetch);
+        let ack_timeout = s.ack_timeout_ms.map(|v| Duration::from_ms(self.whole_ms(p, ".ack_timeout_ms", v, 1)));
         let delivery_limit = match (s.delivery_limit, s.queue_type) {
             (Some(-1), _) => None,
             (Some(_), QueueType::Classic) => {
@@ -42,9 +41,8 @@ impl Checker {
                 "quorum queues support drop-head and reject-publish only (reject-publish-dlx is a classic-queue setting)",
             );
         }
-        let ttl = s.ttl_ms.map(|v| Duration::from_ms(self.whole_ms(&sub_path(p, ".ttl_ms"), v, 0)));
-        let max_length =
-            s.max_length.map(|v| self.int_range(&sub_path(p, ".max_length"), v, 0, 10_000_000, " messages") as u32);
+        let ttl = s.ttl_ms.map(|v| Duration::from_ms(self.whole_ms(p, ".ttl_ms", v, 0)));
+        let max_length = s.max_length.map(|v| self.int_range(p, ".max_length", v, 0, 10_000_000, " messages") as u32);
         QueueModel {
             queue_type: s.queue_type,
             prefetch,

@@ -14,24 +14,24 @@ impl Checker {
     /// A time distribution: a consumer's processing time, a reader's wait after the write.
     pub(super) fn distribution(&mut self, p: &str, d: &Processing) -> ProcessingModel {
         match d {
-            Processing::Fixed { ms } => ProcessingModel::Fixed { ms: self.ms(&sub_path(p, ".fixed.ms"), *ms, true) },
+            Processing::Fixed { ms } => ProcessingModel::Fixed { ms: self.ms(p, ".fixed.ms", *ms, true) },
             Processing::Uniform { min_ms, max_ms } => {
-                let lo = self.ms(&sub_path(p, ".uniform.min_ms"), *min_ms, true);
-                let hi = self.ms(&sub_path(p, ".uniform.max_ms"), *max_ms, true);
+                let lo = self.ms(p, ".uniform.min_ms", *min_ms, true);
+                let hi = self.ms(p, ".uniform.max_ms", *max_ms, true);
                 if hi < lo {
                     self.err(sub_path(p, ".uniform.max_ms"), "must not be less than min_ms");
                 }
                 ProcessingModel::Uniform { min_ms: lo, max_ms: hi.max(lo) }
             }
             Processing::Exponential { mean_ms } => {
-                ProcessingModel::Exponential { mean_ms: self.ms(&sub_path(p, ".exponential.mean_ms"), *mean_ms, false) }
+                ProcessingModel::Exponential { mean_ms: self.ms(p, ".exponential.mean_ms", *mean_ms, false) }
             }
         }
     }
 
     pub(super) fn compile_read_model(&mut self, p: &str, s: &ReadModelSpec) -> ReadModelModel {
         let readers = s.readers.as_ref().map(|r| ReadersModel {
-            share: self.probability(&sub_path(p, ".readers.share"), r.share),
+            share: self.probability(p, ".readers.share", r.share),
             after: self.distribution(&sub_path(p, ".readers.after"), &r.after),
             read_your_writes: r.read_your_writes,
         });

@@ -28,7 +28,7 @@ impl Checker {
         for (j, st) in s.steps.iter().enumerate() {
             let sp = sub_path(&p, &format!(".steps[{j}]"));
             if let Some(n) = &st.name {
-                self.name(&sub_path(&sp, ".name"), n);
+                self.name(&sp, ".name", n);
             }
             let fields = [
                 (".command", Some(&st.command)),
@@ -49,8 +49,8 @@ impl Checker {
             if st.compensation_failed.is_some() && st.compensate.is_none() {
                 self.err(sub_path(&sp, ".compensation_failed"), "applies to a step with \"compensate\"");
             }
-            self.int_range(&sub_path(&sp, ".timeout_ms"), st.timeout_ms, 1, self.duration_ms.max(1) as i64, " ms");
-            self.int_range(&sub_path(&sp, ".retries"), st.retries, 0, MAX_SAGA_RETRIES, "");
+            self.int_range(&sp, ".timeout_ms", st.timeout_ms, 1, self.duration_ms.max(1) as i64, " ms");
+            self.int_range(&sp, ".retries", st.retries, 0, MAX_SAGA_RETRIES, "");
         }
         for (field, t) in [(".completed", &s.completed), (".compensated", &s.compensated)] {
             if let Some(t) = t {
@@ -58,7 +58,7 @@ impl Checker {
             }
         }
         for (i, (at, t)) in named.iter().enumerate() {
-            self.name(at, t);
+            self.name(at, "", t);
             if let Some((first, _)) = named[..i].iter().find(|(_, n)| n == t) {
                 self.err(at, format!("\"{t}\" is already {first}; each event type of a saga has one purpose"));
             }
@@ -74,7 +74,7 @@ impl Checker {
         let named = [(".on", &r.on), (".command", &r.command), (".reply", &r.reply)];
         for (i, (field, t)) in named.iter().enumerate() {
             let at = sub_path(&p, field);
-            self.name(&at, t);
+            self.name(&at, "", t);
             if let Some((first, _)) = named[..i].iter().find(|(_, n)| n == t) {
                 self.err(
                     &at,
@@ -83,10 +83,10 @@ impl Checker {
             }
         }
         if let Some(to) = &r.reply_to {
-            self.name(&sub_path(&p, ".reply_to"), to);
+            self.name(&p, ".reply_to", to);
         }
-        self.int_range(&sub_path(&p, ".timeout_ms"), r.timeout_ms, 1, self.duration_ms.max(1) as i64, " ms");
-        self.int_range(&sub_path(&p, ".retries"), r.retries, 0, MAX_SAGA_RETRIES, "");
+        self.int_range(&p, ".timeout_ms", r.timeout_ms, 1, self.duration_ms.max(1) as i64, " ms");
+        self.int_range(&p, ".retries", r.retries, 0, MAX_SAGA_RETRIES, "");
         self.event_types += named.len() as u64;
         SagaSpec {
             start: r.on.clone(),

@@ -12,12 +12,12 @@ use crate::scenario::quoted::escape_controls;
 impl Checker {
     /// Refuses `text` if it holds a control character (a newline, a tab, ESC, DEL ...);
     /// true when it holds none.
-    pub(super) fn no_control_characters(&mut self, path: &str, text: &str) -> bool {
+    pub(super) fn no_control_characters(&mut self, base: &str, rest: &str, text: &str) -> bool {
         match text.chars().find(|c| c.is_control()) {
             None => true,
             Some(c) => {
                 self.err(
-                    path,
+                    super::sub_path(base, rest),
                     format!("must not contain control characters (found {})", escape_controls(&c.to_string())),
                 );
                 false

@@ -188,8 +188,8 @@ impl Checker {
                 self.err(&p, format!("repeats wires[{first}]"));
                 continue;
             }
-            let delay = self.ms(&sub_path(&p, ".delay_ms"), w.delay_ms, true);
-            let jitter = self.ms(&sub_path(&p, ".jitter_ms"), w.jitter_ms, true);
+            let delay = self.ms(&p, ".delay_ms", w.delay_ms, true);
+            let jitter = self.ms(&p, ".jitter_ms", w.jitter_ms, true);
             let link = Link { to, delay: Duration::from_ms_f64(delay), jitter: Duration::from_ms_f64(jitter) };
             let from_name = s.nodes[from.index()].id().to_string();
             match &mut nodes[from.index()].kind {
@@ -214,7 +214,7 @@ impl Checker {
                             self.err(sub_path(&p, ".binding_key"), "a topic binding key is words separated by dots, with * for one word and # for any number")
                         }
                         (_, Some(k)) => {
-                            self.no_control_characters(&sub_path(&p, ".binding_key"), k);
+                            self.no_control_characters(&p, ".binding_key", k);
                         }
                         (_, None) => {}
                     }

@@ -141,7 +141,7 @@ impl Simulation {
     pub(crate) fn begin_attempt(&mut self, consumer: NodeId, serial: u32) {
         let cs = self.consumer(consumer);
         let Some(i) = cs.work_index(serial) else { return };
-        let w = cs.works[i].clone();
+        let w = cs.works[i];
         let cm = self.consumer_model(consumer);
         let semantics = cm.semantics;
         // (A record from a topic was committed, or not, and crash-checked by the poll loop.)
@@ -204,7 +204,7 @@ impl Simulation {
 
     pub(crate) fn processing_done(&mut self, consumer: NodeId, serial: u32) {
         let Some(i) = self.consumer(consumer).work_index(serial) else { return };
-        let w = self.consumer(consumer).works[i].clone();
+        let w = self.consumer(consumer).works[i];
         let msg = self.envs[w.env.index()].msg;
         let now = self.now.0;
         let failure = if let Some(clash) = self.unreadable(consumer, msg) {
@@ -226,7 +226,7 @@ impl Simulation {
     }
 
     fn attempt_succeeded(&mut self, consumer: NodeId, i: usize) {
-        let w = self.consumer(consumer).works[i].clone();
+        let w = self.consumer(consumer).works[i];
         let msg = self.envs[w.env.index()].msg;
         let effect = self.effect_for(consumer, msg);
         let semantics = self.consumer_model(consumer).semantics;
@@ -322,9 +322,9 @@ impl Simulation {
     }
 
     fn attempt_failed(&mut self, consumer: NodeId, i: usize, reason: FailReason) {
-        let w = self.consumer(consumer).works[i].clone();
+        let w = self.consumer(consumer).works[i];
         self.emit_env(consumer, w.env, Event::ProcessingFailed { attempt: w.attempt, reason });
-        let retry = self.consumer_model(consumer).retry.clone();
+        let retry = self.consumer_model(consumer).retry;
         if retry.then == GiveUp::Block || w.attempt < retry.max_attempts || self.log_failure_blocks(&w, retry.then) {
             let delay_ms = backoff_ms(&retry, w.attempt, w.last_backoff_ms, &mut self.rng);
             let delay = Duration::from_ms_f64(delay_ms);

@@ -8,7 +8,7 @@ pub mod poll;
 pub mod retry;
 pub mod service;
 
-use std::collections::VecDeque;
+use crate::sim::copy_deque::CopyDeque;
 
 use crate::model::ids::{EnvId, NodeId};
 use crate::model::time::SimTime;
@@ -23,7 +23,7 @@ pub struct ConsumerState {
     /// Deliveries the broker counts as unacked on the current channel.
     pub unacked: Vec<EnvId>,
     /// Delivered but not started, in arrival order.
-    pub buffer: VecDeque<EnvId>,
+    pub buffer: CopyDeque<EnvId>,
     /// Work in progress (processing, or waiting out a retry backoff).
     pub works: Vec<Work>,
     /// Processing-time multiplier set by a `slow` action, in thousandths.
@@ -49,7 +49,7 @@ impl Default for ConsumerState {
             life: 0,
             channel: 0,
             unacked: Vec::new(),
-            buffer: VecDeque::new(),
+            buffer: CopyDeque::default(),
             works: Vec::new(),
             action_slow_milli: 1_000,
             processed: 0,
@@ -64,7 +64,7 @@ impl Default for ConsumerState {
 }
 
 /// One delivery being worked on.
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 pub struct Work {
     /// Unique for the run, so a scheduled event can find its work again (or find it gone).
     pub serial: u32,

@@ -17,7 +17,7 @@
 //! on, a transactional commit: the effect and the offset commit in one transaction, so a
 //! member the group has moved on from cannot apply an effect the new owner will apply again.
 
-use std::collections::VecDeque;
+use crate::sim::copy_deque::CopyDeque;
 
 use crate::consumer::Work;
 use crate::model::ids::{EnvId, NodeId};
@@ -36,7 +36,7 @@ pub struct LogState {
     pub member: bool,
     pub owned: SortedMap<Tp, Owned>,
     /// Polled, not yet started, in order.
-    pub batch: VecDeque<Polled>,
+    pub batch: CopyDeque<Polled>,
     /// Where the next poll starts among the owned partitions.
     pub cursor: usize,
     pub joined_at: SimTime,
@@ -57,7 +57,7 @@ pub struct LogState {
 }
 
 /// The topic side of a [`Work`].
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 pub struct LogWork {
     pub topic: NodeId,
     pub partition: u32,
@@ -88,7 +88,7 @@ impl Simulation {
 
     /// Runs the poll loop as far as it can go now: start the next polled record, or poll.
     pub(crate) fn log_pump(&mut self, consumer: NodeId) {
-        let Some(lm) = self.consumer_model(consumer).log.clone() else { return };
+        let Some(lm) = self.consumer_model(consumer).log else { return };
         let cs = self.consumer(consumer);
         let kicked = cs.log.rejoin_at_next_poll;
         if cs.crashed || cs.away || !(cs.log.member || kicked) || !cs.works.is_empty() {
@@ -149,7 +149,7 @@ impl Simulation {
     /// Under auto-commit, an idle consumer keeps polling; its next poll after the interval
     /// commits what it processed.
     fn schedule_auto_commit(&mut self, consumer: NodeId) {
-        let Some(lm) = self.consumer_model(consumer).log.clone() else { return };
+        let Some(lm) = self.consumer_model(consumer).log else { return };
         let cs = self.consumer(consumer);
         let pending = cs.log.owned.values().any(|o| o.processed.is_some());
         if cs.log.auto_commit_scheduled || !pending {
@@ -169,7 +169,7 @@ impl Simulation {
         }
         if cs.works.is_empty() && cs.log.batch.is_empty() {
             // An empty poll: the auto-commit happens here.
-            let lm = self.consumer_model(consumer).log.clone().expect("a topic consumer");
+            let lm = self.consumer_model(consumer).log.expect("a topic consumer");
             if self.now.since(self.consumer(consumer).log.last_commit) >= lm.auto_commit_interval {
                 self.commit_processed(consumer);
             }
@@ -200,7 +200,7 @@ impl Simulation {
     }
 
     fn poll_into(&mut self, consumer: NodeId, owned: &mut Vec<Tp>, fetched: &mut Vec<Polled>) -> bool {
-        let lm = self.consumer_model(consumer).log.clone().expect("a topic consumer");
+        let lm = self.consumer_model(consumer).log.expect("a topic consumer");
         let at_most_once = self.consumer_model(consumer).semantics == Semantics::AtMostOnce;
         owned.extend(self.consumer(consumer).log.owned.keys().copied());
         // A poll looks at every partition it owns, whether or not it finds anything.
@@ -321,8 +321,8 @@ impl Simulation {
 
     /// A processing attempt on a record succeeded.
     pub(crate) fn log_attempt_succeeded(&mut self, consumer: NodeId, i: usize) {
-        let w = self.consumer(consumer).works[i].clone();
-        let lw = w.log.clone().expect("a record from a topic");
+        let w = self.consumer(consumer).works[i];
+        let lw = w.log.expect("a record from a topic");
         let tp = (lw.topic, lw.partition);
         let msg = self.envs[w.env.index()].msg;
         let effect = self.effect_for(consumer, msg);
@@ -444,7 +444,7 @@ impl Simulation {
     /// dead-letter queue), and go on with the partition. (Blocking never gets here: it
     /// retries for ever.)
     pub(crate) fn log_give_up(&mut self, consumer: NodeId, w: Work, then: GiveUp) {
-        let lw = w.log.clone().expect("a record from a topic");
+        let lw = w.log.expect("a record from a topic");
         let owns = self.still_owns(consumer, &lw);
         let mode = self.consumer_model(consumer).log.as_ref().map(|l| l.commit).unwrap_or_default();
         match then {

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::model::ids::NodeId;
 use crate::model::time::Duration;
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Command {
     Crash {
         consumer: NodeId,

@@ -110,7 +110,7 @@ pub struct ReplicationModel {
 }
 
 /// A broker: when its crash, if it has one, happens and how long it stays down.
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 pub struct BrokerModel {
     pub crash: Option<(Duration, Option<Duration>)>,
 }
@@ -123,14 +123,14 @@ impl TopicModel {
 }
 
 /// Where a publish goes, and how long the network takes to get it there.
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 pub struct Link {
     pub to: NodeId,
     pub delay: Duration,
     pub jitter: Duration,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 pub enum ArrivalModel {
     Fixed {
         interval: Duration,
@@ -182,7 +182,7 @@ pub struct ReadModelModel {
     pub readers: Option<ReadersModel>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 pub struct ReadersModel {
     /// The share of writes after which the writer reads its key.
     pub share: f64,
@@ -207,7 +207,7 @@ pub struct WriteModel {
     pub order: WriteOrder,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 pub struct PublishModel {
     pub timeout: Duration,
     pub retries: u32,
@@ -239,14 +239,14 @@ pub struct QueueModel {
     pub consumers: Vec<NodeId>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 pub enum ProcessingModel {
     Fixed { ms: f64 },
     Uniform { min_ms: f64, max_ms: f64 },
     Exponential { mean_ms: f64 },
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 pub struct RetryModel {
     pub policy: RetryPolicy,
     pub base_ms: f64,
@@ -263,7 +263,7 @@ pub struct PoisonModel {
     pub schema_version_above: Option<u32>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 pub struct CrashModel {
     pub probability: f64,
     pub point: CrashPoint,
@@ -342,7 +342,7 @@ pub struct OutputRule {
 }
 
 /// How a consumer reads a topic.
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 pub struct LogConsumerModel {
     pub topic: NodeId,
     /// Index into `Model::groups`.
@@ -357,7 +357,7 @@ pub struct LogConsumerModel {
     pub transactional: bool,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 pub struct ActionModel {
     pub at: Duration,
     pub command: crate::model::command::Command,

@@ -32,7 +32,7 @@ pub struct ProducerState {
     /// Down after a crash until this time.
     pub down_until: Option<SimTime>,
     /// Transactional outbox: events written but not yet marked sent, oldest first.
-    pub outbox: std::collections::VecDeque<MsgId>,
+    pub outbox: crate::sim::copy_deque::CopyDeque<MsgId>,
     /// Idempotent producer: publishes the broker refused as out of sequence, held back until
     /// an earlier record is written or given up.
     pub parked: Vec<(MsgId, EnvId)>,
@@ -53,7 +53,7 @@ impl ProducerState {
             next_sequence: SortedMap::new(),
             epoch: 0,
             down_until: None,
-            outbox: std::collections::VecDeque::new(),
+            outbox: crate::sim::copy_deque::CopyDeque::default(),
             parked: Vec::new(),
             schema_version: p.schema_version.min(u32::from(u16::MAX)) as u16,
         }
@@ -276,14 +276,14 @@ impl Simulation {
         self.envs[env.index()].set_at_broker(false);
         self.emit_env(producer, env, Event::Published { attempt });
         let p = self.producer_model(producer);
-        let Some(target) = p.target.clone() else {
+        let Some(target) = p.target else {
             self.msgs[msg.index()].set_publishing(false);
             self.end_copy(producer, env, EnvState::Dropped(DropReason::NotWired));
             return;
         };
         // acks=0: the producer never hears back, so it does not wait (the checker refuses
         // retries with it).
-        let confirms = p.publish.clone().filter(|_| p.acks != Acks::None);
+        let confirms = p.publish.filter(|_| p.acks != Acks::None);
         let waits = self.waits_for_replicas(p, target.to);
         let (publish_lost, confirm_lost) = (p.publish_lost, p.confirm_lost);
         let delay = self.wire_delay(target.delay, target.jitter);
@@ -355,7 +355,7 @@ impl Simulation {
     /// envelope that did not get through in `gave_up` (lost, or dropped by a full queue).
     pub(crate) fn retry_or_give_up(&mut self, msg: MsgId, reuse: Option<EnvId>, gave_up: EnvState) {
         let producer = self.msgs[msg.index()].producer;
-        match self.producer_model(producer).publish.clone() {
+        match self.producer_model(producer).publish {
             Some(c) if self.will_retry(msg) => {
                 self.sched.schedule(self.later(c.backoff), Due::PublishRetry { msg, env: reuse });
             }

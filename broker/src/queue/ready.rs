@@ -8,13 +8,13 @@
 //! the rest, and a position from the head is the index itself. (A `BTreeMap` did the same
 //! with a tree walk for every publish and delivery, and counted its way to a position.)
 
-use std::collections::VecDeque;
+use crate::sim::copy_deque::CopyDeque;
 
 use crate::model::ids::EnvId;
 
 #[derive(Clone, Debug, Default)]
 pub struct Ready {
-    items: VecDeque<(i64, EnvId)>,
+    items: CopyDeque<(i64, EnvId)>,
 }
 
 impl Ready {

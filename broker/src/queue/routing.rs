@@ -92,7 +92,7 @@ impl Simulation {
             .iter()
             .enumerate()
             .filter(|(_, b)| exchange::routes(em.exchange_type, b.key.as_deref(), &routing_key))
-            .map(|(i, b)| (i as u16, b.link.clone()))
+            .map(|(i, b)| (i as u16, b.link))
             .collect();
         if targets.is_empty() {
             self.end_copy(exchange, env, EnvState::Dropped(DropReason::Unroutable));

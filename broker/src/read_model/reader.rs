@@ -26,7 +26,7 @@ impl Simulation {
     /// Draws whether the writer of `msg` will read its key, and when.
     pub(crate) fn schedule_read(&mut self, rm: NodeId, msg: MsgId) {
         let Some(r) = self.readers(rm) else { return };
-        let (share, after) = (r.share, r.after.clone());
+        let (share, after) = (r.share, r.after);
         if !self.rng.chance(share) {
             return;
         }

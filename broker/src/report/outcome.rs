@@ -15,7 +15,7 @@ use crate::sim::few::Few;
 use crate::sim::trace::hash_hex;
 use crate::sim::{NodeState, Simulation};
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
 pub struct Latency {
     pub p50: f64,
     pub p95: f64,
@@ -157,7 +157,7 @@ fn by_name<S: serde::Serializer, T: Serialize>(list: &[(String, T)], s: S) -> Re
 
 /// A requester's requests: how many it sent, how they ended, and how long the answered ones
 /// took from the first send to the reply.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
 pub struct RequestCounts {
     pub requests: u32,
     pub answered: u32,

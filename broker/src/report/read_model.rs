@@ -31,7 +31,7 @@ pub struct ReadModelReport {
     pub behind: Vec<RowView>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
 pub struct AgeBucket {
     /// Reads at least the previous bucket's `under_ms` and less than this after the write
     /// (none: the reads beyond the last edge).

@@ -66,7 +66,7 @@ impl StepFailure {
 }
 
 /// One saga instance.
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 pub struct Saga {
     pub phase: SagaPhase,
     /// The step running, or being compensated.
@@ -96,7 +96,7 @@ impl Saga {
 }
 
 /// A step, its event types interned.
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 pub struct Step {
     pub command: u16,
     pub success: u16,

@@ -20,7 +20,7 @@ pub struct BrokerSpec {
 /// `{"at_ms": 4000, "recover_after_ms": 3000}`: the broker's process dies at `at_ms` and
 /// restarts `recover_after_ms` later with the log it had written (Kafka keeps its log on disk);
 /// without `recover_after_ms` it stays down.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct BrokerCrash {
     pub at_ms: i64,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -170,7 +170,7 @@ impl Semantics {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Processing {
     Fixed { ms: f64 },
@@ -184,7 +184,7 @@ impl Processing {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct RetrySpec {
     pub policy: RetryPolicy,
     pub base_ms: f64,

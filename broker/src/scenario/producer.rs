@@ -97,7 +97,7 @@ pub enum WriteOrder {
     PublishThenWrite,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Arrivals {
     Fixed { interval_ms: f64 },
@@ -155,7 +155,7 @@ pub enum KeyChoice {
 /// Publisher confirms with a timeout: a publish that is not confirmed within `timeout_ms` is
 /// sent again, up to `retries` times, after `backoff_ms`. If the broker did store the first
 /// attempt and only the confirm was lost, the retry is a duplicate.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct PublishSpec {
     pub timeout_ms: i64,
     pub retries: i64,
@@ -166,7 +166,7 @@ fn default_publish_timeout() -> i64 {
     1_000
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ProducerFault {
     /// The publish never reaches the broker.

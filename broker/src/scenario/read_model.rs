@@ -19,7 +19,7 @@ pub struct ReadModelSpec {
     pub readers: Option<ReadersSpec>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct ReadersSpec {
     /// The share of the write side's events after which the writer reads its key, 0 to 1.
     pub share: f64,

@@ -26,7 +26,7 @@ pub struct SchemaSpec {
     pub versions: Vec<Value>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
 pub struct RegistrySpec {
     /// The mode of every event type that does not name its own.
     pub compatibility: Mode,

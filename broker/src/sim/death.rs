@@ -48,7 +48,7 @@ impl DeathReason {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct DeathRecord {
     pub queue: NodeId,
     pub reason: DeathReason,

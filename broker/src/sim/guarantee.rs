@@ -116,7 +116,7 @@ pub enum Evidence {
 }
 
 /// A promised guarantee that one trace entry broke.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Breach {
     pub guarantee: Guarantee,
     /// The semantics whose promise was broken.

@@ -12,6 +12,7 @@
 //! The handlers live beside the concepts they implement: publishing and routing in
 //! `producer.rs` and `routing.rs`, delivery and processing in `consume.rs`, crashes and outages in `fault.rs`.
 
+pub mod copy_deque;
 pub mod cow_vec;
 pub mod death;
 #[macro_use]
@@ -79,7 +80,7 @@ pub enum Limit {
 
 /// Something scheduled to happen. Its fields are 32 bits or less, so that with its time and
 /// sequence number it fills a 32-byte heap entry (a test checks).
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 pub(crate) enum Due {
     ProducerTick {
         producer: NodeId,
@@ -258,7 +259,7 @@ pub struct Simulation {
     pub(crate) invariant_tick: u64,
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct Counters {
     pub consumer_retries: u64,
     pub publish_retries: u64,
@@ -710,7 +711,7 @@ impl Simulation {
             }
             Due::OutageEnd { node } => self.outage_end(node),
             Due::Action { index } => {
-                let cmd = self.model.actions[index as usize].command.clone();
+                let cmd = self.model.actions[index as usize].command;
                 self.run_command(cmd);
             }
             Due::Retention { topic, partition } => self.retention_due(topic, partition),

@@ -11,7 +11,7 @@ use std::collections::BinaryHeap;
 
 use crate::model::time::SimTime;
 
-#[derive(Clone)]
+#[derive(Clone, Copy)]
 struct Entry<E> {
     at: SimTime,
     seq: u32,

@@ -74,7 +74,7 @@ pub struct Owned {
     pub processed: Option<u64>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 pub struct Polled {
     pub topic: NodeId,
     pub partition: u32,
@@ -207,7 +207,7 @@ impl Simulation {
     /// When the coordinator notices a member that crashed now: its last heartbeat plus the
     /// session timeout.
     pub(crate) fn schedule_session_timeout(&mut self, consumer: NodeId) {
-        let Some(lm) = self.consumer_model(consumer).log.clone() else { return };
+        let Some(lm) = self.consumer_model(consumer).log else { return };
         let cs = self.consumer(consumer);
         if !cs.log.member {
             return;
@@ -308,7 +308,7 @@ impl Simulation {
 
     /// `consumer` gives up `tp`. A live auto-commit member commits what it processed first.
     fn revoke(&mut self, consumer: NodeId, tp: Tp, alive: bool, keep_batch: bool) {
-        let lm = self.consumer_model(consumer).log.clone().expect("a topic consumer");
+        let lm = self.consumer_model(consumer).log.expect("a topic consumer");
         let at_most_once = self.consumer_model(consumer).semantics == Semantics::AtMostOnce;
         if alive && lm.commit == CommitMode::Auto && !at_most_once {
             if let Some(done) = self.consumer(consumer).log.owned.get(&tp).and_then(|o| o.processed) {

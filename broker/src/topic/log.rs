@@ -18,7 +18,7 @@
 //! written without writing it again, and refuses a sequence that skips ahead (the producer
 //! retries it, which keeps the partition in the order the producer sent).
 
-use std::collections::VecDeque;
+use crate::sim::copy_deque::CopyDeque;
 
 use crate::model::ids::{EnvId, MsgId, NodeId};
 use crate::model::time::SimTime;
@@ -40,9 +40,9 @@ pub struct Record {
 pub struct PartitionLog {
     /// Offset of the first record still kept.
     pub start: u64,
-    pub records: VecDeque<Record>,
+    pub records: CopyDeque<Record>,
     /// `slots` copies per record, record by record, from the log start.
-    pub copies: VecDeque<EnvId>,
+    pub copies: CopyDeque<EnvId>,
 }
 
 impl PartitionLog {
@@ -76,8 +76,8 @@ impl PartitionLog {
         let offset = self.start;
         self.start += 1;
         let mut copies = Few::Zero;
-        for c in self.copies.drain(..slots) {
-            copies.push(c);
+        for _ in 0..slots {
+            copies.push(self.copies.pop_front().expect("a copy per group for each record"));
         }
         Some((offset, r, copies))
     }
@@ -88,9 +88,7 @@ impl PartitionLog {
         if keep >= self.records.len() {
             return (Vec::new(), Vec::new());
         }
-        let records = self.records.drain(keep..).collect();
-        let copies = self.copies.drain(keep * slots..).collect();
-        (records, copies)
+        (self.records.cut(keep), self.copies.cut(keep * slots))
     }
 
     /// Kafka's `offsetsForTimes`: the first offset whose record was appended at or after `t`,
@@ -129,7 +127,7 @@ pub struct Sequences {
     /// behind one record still on the wire, every later record given up waits here (up to one
     /// per message of a big run), given up about in order and passed from the front, which a
     /// sorted `Vec` would make quadratic. (A `BTreeSet` did this, at a few kilobytes of wasm.)
-    pub abandoned: VecDeque<u32>,
+    pub abandoned: CopyDeque<u32>,
 }
 
 impl Sequences {

@@ -41,11 +41,10 @@
 //! time with a fixed delay; and the high watermark the leader knows is the one consumers see
 //! at once (Kafka's followers learn it on their next fetch).
 
-use std::collections::VecDeque;
-
 use crate::model::ids::{EnvId, NodeId};
 use crate::model::time::SimTime;
 use crate::scenario::Acks;
+use crate::sim::copy_deque::CopyDeque;
 use crate::sim::message::EnvState;
 use crate::sim::trace::{Event, LossReason, PublishFailure};
 use crate::sim::{Due, NodeState, Simulation};
@@ -66,7 +65,7 @@ pub struct PartitionReplicas {
     /// In the order of the model's replica list.
     pub replicas: Vec<Replica>,
     /// acks=all writes waiting for the high watermark, in offset order.
-    pub waiting: VecDeque<Waiting>,
+    pub waiting: CopyDeque<Waiting>,
     /// When the next ISR check is due, if one is scheduled.
     pub isr_check_at: Option<SimTime>,
 }
@@ -96,7 +95,7 @@ impl PartitionReplicas {
             epoch: 0,
             high_watermark: 0,
             replicas: vec![Replica { end: 0, in_sync: true, caught_up_at: SimTime::ZERO, fetching: false }; replicas],
-            waiting: VecDeque::new(),
+            waiting: CopyDeque::default(),
             isr_check_at: None,
         }
     }
@@ -113,17 +112,11 @@ impl PartitionReplicas {
     /// (checked after every event with the simulation's other invariants).
     pub fn broken(&self, log_end: u64) -> Option<&'static str> {
         let leader = self.replicas.get(usize::from(self.leader));
-        if self.high_watermark > log_end {
-            Some("its high watermark is past its log end")
-        } else if leader.is_some_and(|l| l.end != log_end || !l.in_sync) {
-            Some("its leader is out of sync or has another log end")
-        } else if self.replicas.iter().any(|r| r.end > log_end || (r.in_sync && r.end < self.high_watermark)) {
-            Some("a replica has records the leader lacks, or is in sync below the high watermark")
-        } else if self.waiting.front().is_some_and(|w| w.offset < self.high_watermark) {
-            Some("an acks=all write the high watermark passed is still waiting")
-        } else {
-            None
-        }
+        let bad = self.high_watermark > log_end
+            || leader.is_some_and(|l| l.end != log_end || !l.in_sync)
+            || self.replicas.iter().any(|r| r.end > log_end || (r.in_sync && r.end < self.high_watermark))
+            || self.waiting.front().is_some_and(|w| w.offset < self.high_watermark);
+        bad.then_some("its high watermark, leader, replicas or waiting acks=all writes break replication's rules")
     }
 
     /// The least log end of the in-sync replicas: what every one of them has.
@@ -573,7 +566,7 @@ impl Simulation {
         let waiting: Vec<Waiting> = {
             let rs = self.replicas_mut(tp);
             let keep = rs.waiting.iter().take_while(|w| w.offset < end).count();
-            rs.waiting.drain(keep..).collect()
+            rs.waiting.cut(keep)
         };
         let removed = self.topic_state_mut(topic).partitions[partition as usize].truncate(end, slots);
         self.forget_sequences(topic, partition, &removed.0);

@@ -717,8 +717,9 @@ fn topic_lines(s: Option<&NodeSnapshot>) -> Vec<String> {
         let hw = p.high_watermark.map(|h| format!(" hw {}", thousands(h))).unwrap_or_default();
         out.push(format!("p{} {}–{}{hw} {}", p.partition, thousands(p.log_start), thousands(p.log_end), lag.join(" ")));
         if !p.replicas.is_empty() {
-            let offline = !p.replicas.iter().any(|r| r.leader);
-            let each = p.replicas.iter().filter(|r| !(offline && r.leader)).map(|r| {
+            // No replica leads while the partition is offline.
+            let mut line = if p.replicas.iter().any(|r| r.leader) { String::new() } else { " OFFLINE ·".to_owned() };
+            for (i, r) in p.replicas.iter().enumerate() {
                 let role = if r.leader {
                     "lead"
                 } else if r.in_sync {
@@ -726,13 +727,9 @@ fn topic_lines(s: Option<&NodeSnapshot>) -> Vec<String> {
                 } else {
                     "out"
                 };
-                format!("{} {role}", r.broker)
-            });
-            let mut line: Vec<String> = each.collect();
-            if offline {
-                line.insert(0, "OFFLINE".to_owned());
+                line += &format!("{} {} {role}", if i == 0 { "" } else { " ·" }, r.broker);
             }
-            out.push(format!(" {}", line.join(" · ")));
+            out.push(line);
         }
     }
     if parts.len() > 6 {

@@ -475,7 +475,7 @@ fn node_now_controls(state: &UseReducerHandle<AppState>, id: &str, kind: &str) -
                 (
                     "Recover this broker now",
                     object([("recover_broker", object([("broker", Value::from(id))]))]),
-                    "It restarts with the log it had and catches up as a follower",
+                    "It restarts with its log and catches up",
                 )
             } else {
                 (
@@ -484,7 +484,7 @@ fn node_now_controls(state: &UseReducerHandle<AppState>, id: &str, kind: &str) -
                         "crash_broker",
                         object([("broker", Value::from(id)), ("recover_after_ms", Value::from(3_000))]),
                     )]),
-                    "The partitions it leads elect new leaders; it recovers 3 s later",
+                    "Its partitions elect new leaders; back 3 s later",
                 )
             };
             html! {

@@ -184,21 +184,27 @@ pub fn event_log(state: &UseReducerHandle<AppState>) -> Html {
         );
     }
     list.push_str("</ol>");
+    let mut kind_options = vec![option("".into(), "All kinds".into(), filter.kind.is_empty())];
+    for (label, _) in words::KINDS {
+        kind_options.push(option((*label).into(), (*label).into(), filter.kind == *label));
+    }
+    let mut node_options = vec![option("".into(), "All nodes".into(), filter.node.is_empty())];
+    for n in &sim.model().nodes {
+        node_options.push(option(n.name.clone().into(), n.name.clone().into(), filter.node == n.name));
+    }
     html! {
         <section class="event-log" aria-label="Event log">
             <div class="log-filters" role="group" aria-label="Filter the event log">
                 <label class="field">
                     <span>{ "Event kind" }</span>
                     <select onchange={on_kind}>
-                        { option("".into(), "All kinds".into(), filter.kind.is_empty()) }
-                        { for words::KINDS.iter().map(|(label, _)| option((*label).into(), (*label).into(), filter.kind == *label)) }
+                        { kind_options }
                     </select>
                 </label>
                 <label class="field">
                     <span>{ "Node" }</span>
                     <select onchange={on_node}>
-                        { option("".into(), "All nodes".into(), filter.node.is_empty()) }
-                        { for sim.model().nodes.iter().map(|n| option(n.name.clone().into(), n.name.clone().into(), filter.node == n.name)) }
+                        { node_options }
                     </select>
                 </label>
                 <label class="field">

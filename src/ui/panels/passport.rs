@@ -55,12 +55,15 @@ pub fn use_passport_in_view(state: &UseReducerHandle<AppState>, shown: bool) {
     // The flow view's bar last pressed gets the focus back once its chart is rebuilt: the
     // same effect, so the wasm carries one copy of Yew's effect code for both.
     let refocus = crate::ui::panels::markup::refocus_pending();
-    use_effect_with((shown, state.message, now_key, refocus), |(shown, _, _, _)| {
-        if *shown {
-            keep_current_in_view();
-        }
-        crate::ui::panels::markup::refocus();
-    });
+    crate::ui::use_effect_on(
+        (shown, state.message, now_key, refocus),
+        Box::new(|(shown, _, _, _)| {
+            if *shown {
+                keep_current_in_view();
+            }
+            crate::ui::panels::markup::refocus();
+        }),
+    );
 }
 
 pub fn passport(state: &UseReducerHandle<AppState>) -> Html {

@@ -58,31 +58,39 @@ pub fn compare_pane(props: &ComparePaneProps) -> Html {
             node_body(id, shown, &face)
         );
     }
+    // The difference and the labels are text too: a change of the difference is announced
+    // whole either way (a status region is atomic).
+    let mut diff = String::from("<strong>B against A: </strong>");
+    if diffs.is_empty() {
+        diff.push_str("the same so far.");
+    }
+    for (i, (label, a, b)) in diffs.iter().enumerate() {
+        let _ = write!(
+            diff,
+            r#"<span class="diff">{}{} {label} (A: {})</span>"#,
+            if i > 0 { "; " } else { "" },
+            thousands(*b),
+            thousands(*a)
+        );
+    }
+    let label = format!("<span><strong>B: </strong>{} (same seed, read-only)</span>", esc(&c.label));
+    let verdict =
+        format!(r#"<p class="pane-verdict">{}</p>"#, esc(c.outcome.verdict.first().map_or("", String::as_str)));
     html! {
         <>
             <div class="compare-diff" role="status" aria-label="Difference between A and B">
-                <strong>{ "B against A: " }</strong>
-                if diffs.is_empty() {
-                    { "the same so far." }
-                } else {
-                    { for diffs.iter().enumerate().map(|(i, (label, a, b))| html! {
-                        <span class="diff">
-                            { if i > 0 { "; " } else { "" } }
-                            { format!("{} {label} (A: {})", thousands(*b), thousands(*a)) }
-                        </span>
-                    }) }
-                }
+                { Html::from_html_unchecked(diff.into()) }
             </div>
             <div class="compare-pane" role="region" aria-label={format!("Compare: B, {}", c.label)}>
                 <div class="pane-label">
-                    <span><strong>{ "B: " }</strong>{ c.label.clone() }{ " (same seed, read-only)" }</span>
+                    { Html::from_html_unchecked(label.into()) }
                     <button type="button" class="small" onclick={close}>{ "Close compare" }</button>
                 </div>
                 <svg class="canvas-svg" viewBox={format!("{} {} {} {}", Plain(b.0), Plain(b.1), Plain(b.2), Plain(b.3))} preserveAspectRatio="xMidYMid meet">
                     { Html::from_html_unchecked(scene.into()) }
                 </svg>
                 <canvas class="token-layer" id="compare-tokens" aria-hidden="true"></canvas>
-                <p class="pane-verdict">{ c.outcome.verdict.first().cloned().unwrap_or_default() }</p>
+                { Html::from_html_unchecked(verdict.into()) }
             </div>
         </>
     }

@@ -171,13 +171,13 @@ pub fn transport(props: &TransportProps) -> Html {
         <section class="transport" aria-label="Transport">
             <div class="transport-buttons">
                 <button type="button" class="primary" onclick={send(play_action)} aria-keyshortcuts="Space">
-                    { icons::button_icon(play_icon) }<span>{ play_label }</span>
+                    { icons::icon_label(play_icon, play_label) }
                 </button>
                 <button type="button" onclick={send(|| TransportAction::Step)} aria-keyshortcuts="ArrowRight">
-                    { icons::button_icon("step") }<span>{ "Step" }</span>
+                    { icons::icon_label("step", "Step") }
                 </button>
                 <button type="button" onclick={send(|| TransportAction::Rewind)} aria-keyshortcuts="R">
-                    { icons::button_icon("reset") }<span>{ "Reset" }</span>
+                    { icons::icon_label("reset", "Reset") }
                 </button>
             </div>
             <div class="speed">

@@ -225,33 +225,36 @@ pub fn use_post_messages(state: &UseReducerHandle<AppState>) {
     // The outcome, whenever the page recomputes it; "finished" when a run reaches its end.
     let o = state.outcome.clone();
     let finished = state.end_us > 0 && state.t_us >= state.end_us;
-    use_effect_with((o, finished), |(o, finished)| {
-        if let Some(p) = parent() {
-            let verdict = js_sys::Array::new();
-            for line in &o.verdict {
-                verdict.push(&line.as_str().into());
+    crate::ui::use_effect_on(
+        (o, finished),
+        Box::new(|(o, finished)| {
+            if let Some(p) = parent() {
+                let verdict = js_sys::Array::new();
+                for line in &o.verdict {
+                    verdict.push(&line.as_str().into());
+                }
+                post(
+                    &p,
+                    &[
+                        ("type", "brokerlab:outcome".into()),
+                        ("t_ms", o.t_ms.into()),
+                        ("verdict", verdict.into()),
+                        ("published", (o.published as f64).into()),
+                        ("processed_once", (o.processed_once as f64).into()),
+                        ("processed_more_than_once", (o.processed_more_than_once as f64).into()),
+                        ("dead_lettered", (o.dead_lettered as f64).into()),
+                        ("dropped", (o.dropped as f64).into()),
+                        ("lost", (o.lost as f64).into()),
+                        ("in_flight", (o.in_flight as f64).into()),
+                        ("trace_hash", o.trace_hash.as_str().into()),
+                    ],
+                );
+                if *finished {
+                    post(&p, &[("type", "brokerlab:finished".into()), ("trace_hash", o.trace_hash.as_str().into())]);
+                }
             }
-            post(
-                &p,
-                &[
-                    ("type", "brokerlab:outcome".into()),
-                    ("t_ms", o.t_ms.into()),
-                    ("verdict", verdict.into()),
-                    ("published", (o.published as f64).into()),
-                    ("processed_once", (o.processed_once as f64).into()),
-                    ("processed_more_than_once", (o.processed_more_than_once as f64).into()),
-                    ("dead_lettered", (o.dead_lettered as f64).into()),
-                    ("dropped", (o.dropped as f64).into()),
-                    ("lost", (o.lost as f64).into()),
-                    ("in_flight", (o.in_flight as f64).into()),
-                    ("trace_hash", o.trace_hash.as_str().into()),
-                ],
-            );
-            if *finished {
-                post(&p, &[("type", "brokerlab:finished".into()), ("trace_hash", o.trace_hash.as_str().into())]);
-            }
-        }
-    });
+        }),
+    );
 }
 
 #[cfg(test)]

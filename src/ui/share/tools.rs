@@ -41,7 +41,7 @@ fn share_address_with(link: &str) -> String {
 }
 
 /// Hands `use_link` the document's link: now if it is made, else once the browser has made it.
-fn with_link(state: &AppState, use_link: impl FnOnce(String) + 'static) {
+fn with_link(state: &AppState, use_link: Box<dyn FnOnce(String)>) {
     match state.link() {
         Some(link) => use_link(link.to_string()),
         None => {
@@ -101,35 +101,41 @@ pub fn use_address(state: &UseReducerHandle<AppState>, entries: bool) {
     let link_preset = state.link_preset;
     let nav = state.nav;
     let d = state.dispatcher();
-    use_effect_with((doc, link_preset, nav, state.refused_links), move |(doc, preset, nav, _)| {
-        let ticket = {
-            let mut latest = latest.borrow_mut();
-            *latest += 1;
-            *latest
-        };
-        let envelope = crate::model::share::link_envelope(doc, *preset);
-        let (doc, preset, nav) = (doc.clone(), *preset, *nav);
-        super::zlib::link_then(envelope, move |link| {
-            if *latest.borrow() != ticket {
-                return;
-            }
-            let current = window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
-            if current.trim_start_matches('#') != link {
-                if let Some(history) = window().and_then(|w| w.history().ok()) {
-                    let search = window().and_then(|w| w.location().search().ok()).unwrap_or_default();
-                    let url = format!("{search}#{link}");
-                    let new_entry = entries && last_nav.borrow().is_some_and(|n| n != nav);
-                    let _ = if new_entry {
-                        history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
-                    } else {
-                        history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
-                    };
-                }
-            }
-            *last_nav.borrow_mut() = Some(nav);
-            d.dispatch(PanelAction::LinkMade(Rc::new(MadeLink { doc, preset, link })).into());
-        });
-    });
+    crate::ui::use_effect_on(
+        (doc, link_preset, nav, state.refused_links),
+        Box::new(move |(doc, preset, nav, _)| {
+            let ticket = {
+                let mut latest = latest.borrow_mut();
+                *latest += 1;
+                *latest
+            };
+            let envelope = crate::model::share::link_envelope(doc, *preset);
+            let (doc, preset, nav) = (doc.clone(), *preset, *nav);
+            super::zlib::link_then(
+                envelope,
+                Box::new(move |link| {
+                    if *latest.borrow() != ticket {
+                        return;
+                    }
+                    let current = window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
+                    if current.trim_start_matches('#') != link {
+                        if let Some(history) = window().and_then(|w| w.history().ok()) {
+                            let search = window().and_then(|w| w.location().search().ok()).unwrap_or_default();
+                            let url = format!("{search}#{link}");
+                            let new_entry = entries && last_nav.borrow().is_some_and(|n| n != nav);
+                            let _ = if new_entry {
+                                history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
+                            } else {
+                                history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
+                            };
+                        }
+                    }
+                    *last_nav.borrow_mut() = Some(nav);
+                    d.dispatch(PanelAction::LinkMade(Rc::new(MadeLink { doc, preset, link })).into());
+                }),
+            );
+        }),
+    );
 }
 
 /// Copies `text` to the clipboard and says so; where the clipboard is refused, shows it in a
@@ -243,14 +249,14 @@ pub fn share_tools(state: &UseReducerHandle<AppState>, picker: NodeRef) -> Html 
         let state = state.clone();
         Callback::from(move |_: MouseEvent| {
             let d = state.dispatcher();
-            with_link(&state, move |link| copy(d, "Link", share_address_with(&link)))
+            with_link(&state, Box::new(move |link| copy(d, "Link", share_address_with(&link))))
         })
     };
     let on_embed = {
         let state = state.clone();
         Callback::from(move |_: MouseEvent| {
             let (d, shown) = (state.dispatcher(), state.clone());
-            with_link(&state, move |link| copy(d, "Embed code", embed_code(&shown, &link)))
+            with_link(&state, Box::new(move |link| copy(d, "Embed code", embed_code(&shown, &link))))
         })
     };
     let on_export = {
@@ -280,7 +286,7 @@ pub fn share_tools(state: &UseReducerHandle<AppState>, picker: NodeRef) -> Html 
     let button = |name: &'static str, short: &'static str, icon: &'static str, onclick: Callback<MouseEvent>| {
         html! {
             <button type="button" class="tool" aria-label={name} title={name} onclick={onclick}>
-                { icons::button_icon(icon) }<span>{ short }</span>
+                { icons::icon_label(icon, short) }
             </button>
         }
     };
@@ -306,12 +312,15 @@ pub fn use_copy_field(state: &UseReducerHandle<AppState>) -> NodeRef {
     let field = use_node_ref();
     {
         let field = field.clone();
-        use_effect_with(state.copy_text.clone(), move |_| {
-            if let Some(input) = field.cast::<HtmlInputElement>() {
-                let _ = input.focus();
-                input.select();
-            }
-        });
+        crate::ui::use_effect_on(
+            state.copy_text.clone(),
+            Box::new(move |_| {
+                if let Some(input) = field.cast::<HtmlInputElement>() {
+                    let _ = input.focus();
+                    input.select();
+                }
+            }),
+        );
     }
     field
 }

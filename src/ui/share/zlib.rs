@@ -27,8 +27,9 @@ extern "C" {
     fn inflate(bytes: &[u8], format: &str, most: f64, done: &JsValue);
 }
 
-/// Hands `then` the link text for a link's envelope (`model::share::link_envelope`).
-pub fn link_then(envelope: String, then: impl FnOnce(String) + 'static) {
+/// Hands `then` the link text for a link's envelope (`model::share::link_envelope`). `then`
+/// is boxed: one copy of the browser callback's glue for every caller.
+pub fn link_then(envelope: String, then: Box<dyn FnOnce(String)>) {
     let text = envelope.clone();
     let done = Closure::once_into_js(move |zlib: JsValue| {
         let zlib =
