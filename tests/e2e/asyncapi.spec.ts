@@ -34,10 +34,12 @@ test('the worker is not loaded until AsyncAPI is used; Export AsyncAPI saves a 3
 test('Import AsyncAPI opens a 2.6 document as a scenario and lists what it could not map', async ({ page }) => {
   await openApp(page);
   await page.locator('#asyncapi-picker').setInputFiles(path.join(repo, 'broker', 'tests', 'asyncapi', 'payments-kafka-2.6.json'));
-  await expect(notice(page)).toContainText('Opened payments-kafka-2.6.json from AsyncAPI: 5 nodes, 4 wires. 4 parts not mapped:');
-  await expect(notice(page)).toContainText('replication is not simulated');
+  // Three replicas of payments.authorized: three brokers to hold them (5 nodes and b1 to b3).
+  await expect(notice(page)).toContainText('Opened payments-kafka-2.6.json from AsyncAPI: 8 nodes, 4 wires. 3 parts not mapped:');
+  await expect(notice(page)).toContainText('log compaction is not simulated');
   await expect(node(page, 'Producer', 'paymentGateway')).toBeVisible();
-  await expect(node(page, 'Topic', 'payments.authorized')).toBeVisible();
+  await expect(node(page, 'Topic', 'payments.authorized')).toHaveAccessibleName(/p0 .* b1 lead · b2 isr · b3 isr/);
+  await expect(node(page, 'Broker', 'b3')).toBeVisible();
   await expect(node(page, 'Consumer', 'notifier')).toBeVisible();
   await expect(canvas(page).getByRole('button', { name: /^Wire from / })).toHaveCount(4);
   await shot(page, 'asyncapi-imported');
