@@ -47,6 +47,15 @@ pub struct Message {
 
 /// `Message::key` of an unkeyed message.
 pub const NO_KEY: u32 = u32::MAX;
+
+/// Sets or clears `bit` in a message's or a copy's yes-or-no facts.
+fn set_bit(flags: &mut u8, bit: u8, on: bool) {
+    if on {
+        *flags |= bit;
+    } else {
+        *flags &= !bit;
+    }
+}
 /// `Message::first_envelope` of a message with no copy yet.
 pub const NO_ENV: EnvId = EnvId(u32::MAX);
 /// The effect of `Message::first_effect` when no effect was applied.
@@ -228,11 +237,7 @@ impl Message {
     }
 
     pub fn set_publishing(&mut self, on: bool) {
-        if on {
-            self.flags |= PUBLISHING;
-        } else {
-            self.flags &= !PUBLISHING;
-        }
+        set_bit(&mut self.flags, PUBLISHING, on);
     }
 
     /// The answer to the current publish attempt (an acks=all write's) is lost on the way.
@@ -241,11 +246,7 @@ impl Message {
     }
 
     pub fn set_answer_lost(&mut self, on: bool) {
-        if on {
-            self.flags |= ANSWER_LOST;
-        } else {
-            self.flags &= !ANSWER_LOST;
-        }
+        set_bit(&mut self.flags, ANSWER_LOST, on);
     }
 
     /// Published, but its business write was rolled back (dual write, publish then write).
@@ -407,11 +408,7 @@ impl Envelope {
     }
 
     fn set_flag(&mut self, bit: u8, on: bool) {
-        if on {
-            self.flags |= bit;
-        } else {
-            self.flags &= !bit;
-        }
+        set_bit(&mut self.flags, bit, on);
     }
 
     /// Since it last entered a queue: acked. Never both this and dead-lettered.
