@@ -568,6 +568,11 @@ pub fn describe_action(action: &Value) -> String {
             None => format!("crash broker {}", arg("broker")),
         },
         "recover_broker" => format!("recover broker {}", arg("broker")),
+        "abort_transaction" => format!("{} aborts its open transaction", arg("producer")),
+        "crash_producer" => match body.get("recover_after_ms").and_then(Value::as_i64) {
+            Some(r) => format!("crash producer {}, restart after {r} ms", arg("producer")),
+            None => format!("crash producer {}", arg("producer")),
+        },
         "deploy" => {
             format!("deploy version {} to {}", body.get("version").and_then(Value::as_i64).unwrap_or(0), arg("node"))
         }

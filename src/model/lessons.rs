@@ -88,6 +88,11 @@ pub const LESSONS: &[Lesson] = &[
         variants: &[("Clean election", "durability-clean-election"), ("Unclean election", "durability-unclean-election")],
     },
     Lesson {
+        title: "Kafka transactions: read_uncommitted and read_committed",
+        teaches: built_in("read_uncommitted reads an aborted transaction's records; read_committed skips them, and waits behind a transaction still open."),
+        variants: &[("read_uncommitted", "transactions-read-uncommitted"), ("read_committed", "transactions-read-committed")],
+    },
+    Lesson {
         title: "A flow across services, and its compensation",
         teaches: built_in("A step that fails must be undone by the steps before it, or the flow is stuck with the money taken."),
         variants: &[("Without compensation", "order-flow-no-compensation"), ("With compensation", "order-flow-compensation")],

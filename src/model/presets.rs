@@ -61,6 +61,8 @@ pub const PRESETS: &[Preset] = &[
     preset!("durability-acks-all"),
     preset!("durability-clean-election"),
     preset!("durability-unclean-election"),
+    preset!("transactions-read-uncommitted"),
+    preset!("transactions-read-committed"),
     preset!("dual-write"),
     preset!("outbox"),
     // Beyond one hop: services that react and publish, and the flows they make.

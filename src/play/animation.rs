@@ -401,6 +401,7 @@ impl Animator {
                     (MarkKind::Loss, if *reason == LossReason::Retention { "deleted" } else { "lost" }.into(), LOSS_MS)
                 }
                 Event::Dropped { .. } => (MarkKind::Loss, "dropped".into(), LOSS_MS),
+                Event::AbortedSkipped { .. } => (MarkKind::Loss, "aborted: skipped".into(), LOSS_MS),
                 Event::Expired => (MarkKind::Loss, "expired".into(), LOSS_MS),
                 Event::EffectApplied { count } if *count >= 2 => {
                     (MarkKind::Duplicate, format!("effect \u{d7}{count}"), DUPLICATE_MS)

@@ -34,6 +34,7 @@ pub const KINDS: &[(&str, &[&str])] = &[
             "Truncated",
         ],
     ),
+    ("Transactions", &["TxnBegun", "TxnCommitted", "TxnAborted", "AbortedSkipped"]),
     ("Groups", &["Rebalanced", "JoinedGroup", "LeftGroup", "OffsetsReset"]),
     ("Sagas and requests", &["SagaStarted", "SagaTimedOut", "SagaEnded", "ReplyIgnored"]),
     ("Read models", &["Projected", "ViewRead", "Rebuilt"]),
@@ -155,6 +156,18 @@ pub fn describe(e: &Entry, sim: &Simulation) -> String {
         Event::Truncated { partition, offset } => {
             format!(
                 "{here}/{partition} was cut back to offset {offset}: the new leader did not have the records after it"
+            )
+        }
+        Event::TxnBegun { txn } => format!("{here} began transaction {txn} with this record"),
+        Event::TxnCommitted { txn, records } => {
+            format!("{here} committed transaction {txn}: its {records} records count, and read_committed readers may pass them")
+        }
+        Event::TxnAborted { txn, records, reason } => {
+            format!("transaction {txn} of {here} was aborted, with its {records} records: {}", reason.human())
+        }
+        Event::AbortedSkipped { partition, offset } => {
+            format!(
+                "{here} skipped partition {partition} offset {offset}: its transaction was aborted (read_committed)"
             )
         }
         Event::PublishDeduplicated { partition, sequence } => {

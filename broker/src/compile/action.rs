@@ -89,6 +89,24 @@ impl Checker {
                 }
                 ActionKind::RecoverBroker { broker } => node(self, "recover_broker.broker", broker, &["broker"])
                     .map(|broker| Command::RecoverBroker { broker }),
+                ActionKind::AbortTransaction { producer } => {
+                    let n = node(self, "abort_transaction.producer", producer, &["producer"]);
+                    let transactional =
+                        |id: NodeId| matches!(&s.nodes[id.index()], Node::Producer(ps) if ps.transactions.is_some());
+                    if n.is_some_and(|id| !transactional(id)) {
+                        self.err(
+                            format!("{p}.abort_transaction.producer"),
+                            format!("\"{producer}\" has no transactions to abort: give it \"transactions\": {{\"records\": 5}}"),
+                        );
+                    }
+                    n.map(|producer| Command::AbortTransaction { producer })
+                }
+                ActionKind::CrashProducer { producer, recover_after_ms } => {
+                    let n = node(self, "crash_producer.producer", producer, &["producer"]);
+                    let rec = recover_after_ms
+                        .map(|r| Duration::from_ms(self.whole_ms(&p, ".crash_producer.recover_after_ms", r, 1)));
+                    n.map(|producer| Command::CrashProducer { producer, recover_after: rec })
+                }
                 ActionKind::Rebuild { read_model } => node(self, "rebuild.read_model", read_model, &["read model"])
                     .map(|read_model| Command::Rebuild { read_model }),
                 ActionKind::Deploy { node: n, version } => {

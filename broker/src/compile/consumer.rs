@@ -220,6 +220,7 @@ impl Checker {
             }),
             crash: None,
             read_models: Vec::new(),
+            transactions: None,
         };
         Some(Box::new(ServiceOutput { publisher, rules, mode: s.publish_mode, saga, reply_to: None }))
     }
@@ -279,6 +280,7 @@ impl Checker {
                     ("max_poll_interval_ms", c.max_poll_interval_ms.is_some()),
                     ("heartbeat_interval_ms", c.heartbeat_interval_ms.is_some()),
                     ("transactional", c.transactional),
+                    ("isolation_level", c.isolation_level != IsolationLevel::ReadUncommitted),
                     ("dead_letter", c.dead_letter.is_some()),
                 ];
                 for (field, set) in topic_only {
@@ -383,6 +385,7 @@ impl Checker {
                     max_poll_interval: Duration::from_ms(max_poll_interval),
                     heartbeat_interval: Duration::from_ms(heartbeat),
                     transactional: c.transactional,
+                    read_committed: c.isolation_level == IsolationLevel::ReadCommitted,
                 });
             }
         }

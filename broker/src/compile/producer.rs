@@ -157,6 +157,29 @@ impl Checker {
                 "the idempotent producer needs acks and retries: add \"publish\": {\"timeout_ms\": ..., \"retries\": ...} (Kafka requires retries and acks=all for enable.idempotence)",
             );
         }
+        let transactions = s.transactions.as_ref().map(|t| {
+            if s.write.is_some() {
+                self.err(
+                    sub_path(p, ".transactions"),
+                    "a transactional producer's records commit in Kafka transactions; a business write beside them (\"write\") is not modelled: remove one of the two",
+                );
+            }
+            TransactionModel {
+                records: self.int_range(p, ".transactions.records", t.records, 1, 1_000, "") as u32,
+                timeout: Duration::from_ms(self.whole_ms(p, ".transactions.timeout_ms", t.timeout_ms, 1)),
+                abort_every: t
+                    .abort_every
+                    .map(|a| self.int_range(p, ".transactions.abort_every", a, 1, 1_000_000, "") as u32),
+            }
+        });
+        // Kafka's transactional producer is idempotent, which turns retries on: without
+        // `publish` it waits 1 s for an answer and retries 3 times, 100 ms apart.
+        let publish = match (publish, &transactions) {
+            (None, Some(_)) => {
+                Some(PublishModel { timeout: Duration::from_ms(1_000), retries: 3, backoff: Duration::from_ms(100) })
+            }
+            (publish, _) => publish,
+        };
         if (publish_lost > 0.0 || confirm_lost > 0.0) && publish.is_none() {
             self.err(
                 sub_path(p, ".faults"),
@@ -176,12 +199,14 @@ impl Checker {
             publish_lost,
             confirm_lost,
             target: None,
-            idempotent: s.idempotent,
+            // A transactional producer is an idempotent one (Kafka turns idempotence on for it).
+            idempotent: s.idempotent || transactions.is_some(),
             acks: s.acks,
             partition_by: s.partition_by,
             write,
             crash,
             read_models: Vec::new(),
+            transactions,
         }
     }
 
@@ -277,6 +302,18 @@ impl Checker {
                 self.err(
                     format!("nodes[{i}].acks"),
                     "with acks \"0\" the producer never hears back, so it cannot retry: remove \"publish\" or use acks \"1\" or \"all\"",
+                );
+            }
+            if ps.transactions.is_some() && ps.acks != Acks::All {
+                self.err(
+                    format!("nodes[{i}].acks"),
+                    "a transactional producer needs acks \"all\" (Kafka refuses a transactional.id with acks 0 or 1)",
+                );
+            }
+            if ps.transactions.is_some() && pm.target.is_some() && !to_topic {
+                self.err(
+                    format!("nodes[{i}].transactions"),
+                    "Kafka transactions write to a topic's partitions; this producer does not publish to a topic",
                 );
             }
             if ps.idempotent && pm.target.is_some() && !to_topic {

@@ -116,6 +116,10 @@ impl Simulation {
             }
         }
         let Some(p) = self.consumer_mut(consumer).log.batch.pop_front() else { return };
+        if lm.read_committed && self.msgs[self.envs[p.env.index()].msg.index()].transaction_aborted() {
+            // An aborted transaction's record, which the poll skipped: nothing to process.
+            return self.skip_aborted(consumer, p);
+        }
         let serial = self.next_work;
         self.next_work += 1;
         let base = self.consumer_model(consumer).retry.base_ms;
@@ -144,6 +148,32 @@ impl Simulation {
             return;
         }
         self.begin_attempt(consumer, serial);
+    }
+
+    /// Passes over a record of an aborted transaction that a read_committed poll skipped (its
+    /// group's copy was dropped then): its offset counts as done, and the loop goes on. (A
+    /// loop, not a call per record: a batch can hold hundreds of them.)
+    fn skip_aborted(&mut self, consumer: NodeId, first: Polled) {
+        let mode = self.consumer_model(consumer).log.as_ref().map(|l| l.commit).unwrap_or_default();
+        let mut next = Some(first);
+        while let Some(p) = next {
+            let lw = LogWork {
+                topic: p.topic,
+                partition: p.partition,
+                offset: p.offset,
+                stamp: p.stamp,
+                committed_before: p.committed_before,
+            };
+            let owns = self.still_owns(consumer, &lw);
+            self.done_with_record(consumer, p.env, &lw, mode, owns);
+            let log = &mut self.consumer_mut(consumer).log;
+            let aborted = |s: &Simulation, p: &Polled| s.msgs[s.envs[p.env.index()].msg.index()].transaction_aborted();
+            next = match log.batch.front().copied() {
+                Some(q) if aborted(self, &q) => self.consumer_mut(consumer).log.batch.pop_front(),
+                _ => None,
+            };
+        }
+        self.log_pump(consumer);
     }
 
     /// Under auto-commit, an idle consumer keeps polling; its next poll after the interval
@@ -227,8 +257,10 @@ impl Simulation {
                 continue; // no leader to fetch from
             }
             let mut position = self.consumer(consumer).log.owned.entry_at(at).expect("an owned partition").1.position;
-            // A replicated partition is read up to its high watermark.
-            let (log_start, log_end) = (self.partition(tp).start, self.readable_end(tp));
+            // A replicated partition is read up to its high watermark; read_committed, up to
+            // the last stable offset.
+            let log_end = if lm.read_committed { self.last_stable_offset(tp) } else { self.readable_end(tp) };
+            let log_start = self.partition(tp).start;
             if position < log_start {
                 // The records it would read next are gone: auto.offset.reset decides.
                 let (to, cause) = match lm.offset_reset {
@@ -266,6 +298,17 @@ impl Simulation {
             self.sched.schedule(self.later(lm.max_poll_interval), Due::PollDeadline { consumer });
         }
         for p in fetched.iter() {
+            if lm.read_committed && self.msgs[self.envs[p.env.index()].msg.index()].transaction_aborted() {
+                // Kafka's read_committed consumer filters out aborted transactions' records: its
+                // group's copy ends here (the record stays in the batch only to be passed over
+                // in order, see `skip_aborted`).
+                let skipped = Event::AbortedSkipped { partition: p.partition, offset: p.offset as u32 };
+                self.emit_env(consumer, p.env, skipped);
+                if self.in_log_at(p.env, (p.topic, p.partition), p.offset) {
+                    self.set_state(p.env, EnvState::Dropped(DropReason::TransactionAborted));
+                }
+                continue;
+            }
             let e = &mut self.envs[p.env.index()];
             e.delivery_count += 1;
             let redelivered = e.delivery_count > 1;

@@ -64,6 +64,16 @@ pub enum Command {
     RecoverBroker {
         broker: NodeId,
     },
+    /// A transactional producer aborts its open transaction.
+    AbortTransaction {
+        producer: NodeId,
+    },
+    /// A producer's process dies; it restarts after `recover_after`, if given, as a new
+    /// producer epoch.
+    CrashProducer {
+        producer: NodeId,
+        recover_after: Option<Duration>,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

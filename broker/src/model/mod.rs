@@ -169,6 +169,19 @@ pub struct ProducerModel {
     /// The read models whose write side it is: each of its messages is a write to their
     /// truth.
     pub read_models: Vec<NodeId>,
+    /// A transactional producer (`topic/transaction.rs`).
+    pub transactions: Option<TransactionModel>,
+}
+
+/// How a transactional producer groups its records.
+#[derive(Clone, Copy, Debug)]
+pub struct TransactionModel {
+    /// Records per transaction.
+    pub records: u32,
+    /// `transaction.timeout.ms`.
+    pub timeout: Duration,
+    /// Every n-th transaction is aborted instead of committed.
+    pub abort_every: Option<u32>,
 }
 
 /// A read model: its table's write side, the consumers that project into it, and its readers.
@@ -355,6 +368,9 @@ pub struct LogConsumerModel {
     pub max_poll_interval: Duration,
     pub heartbeat_interval: Duration,
     pub transactional: bool,
+    /// `isolation.level=read_committed`: reads up to the last stable offset and skips
+    /// records of aborted transactions.
+    pub read_committed: bool,
 }
 
 #[derive(Clone, Copy, Debug)]

@@ -38,6 +38,10 @@ pub struct ProducerState {
     pub parked: Vec<(MsgId, EnvId)>,
     /// The schema version it writes, changed by a deploy the registry accepts.
     pub schema_version: u16,
+    /// A transactional producer: the transaction its next record joins, if one is open
+    /// (an index into the simulation's transactions), and how many it has begun.
+    pub open_txn: Option<u32>,
+    pub txns_begun: u32,
 }
 
 impl ProducerState {
@@ -56,6 +60,8 @@ impl ProducerState {
             outbox: crate::sim::copy_deque::CopyDeque::default(),
             parked: Vec::new(),
             schema_version: p.schema_version.min(u32::from(u16::MAX)) as u16,
+            open_txn: None,
+            txns_begun: 0,
         }
     }
 }
@@ -172,6 +178,7 @@ impl Simulation {
         let msg = MsgId(self.msgs.len() as u32);
         self.msgs.push(Message::new(producer, number, key, key_seq, event_type, schema_version, self.now));
         self.choose_partition(producer, msg);
+        self.txn_enlist(producer, msg);
         for i in 0..self.producer_model(producer).read_models.len() {
             let rm = self.producer_model(producer).read_models[i];
             self.view_write(rm, msg);
@@ -234,6 +241,14 @@ impl Simulation {
             self.msgs[msg.index()].set_publishing(false);
             if let Some(env) = env {
                 self.end_copy(producer, env, EnvState::Lost(LossReason::CrashedWhileRetrying));
+            }
+            return;
+        }
+        if self.txn_refuses(msg) {
+            // Its transaction was aborted meanwhile: the producer stops sending it.
+            self.msgs[msg.index()].set_publishing(false);
+            if let Some(env) = env {
+                self.refuse_aborted_write(producer, env);
             }
             return;
         }
@@ -369,6 +384,10 @@ impl Simulation {
                     // numbers; the records after it must not be refused for ever because of it.
                     self.abandon_sequence(msg);
                     self.unpark(producer);
+                }
+                if let Some(t) = self.txn_of(msg) {
+                    // Its transaction cannot commit without it.
+                    self.txn_abort(t, crate::sim::trace::AbortReason::RecordFailed);
                 }
             }
         }

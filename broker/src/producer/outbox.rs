@@ -78,6 +78,8 @@ impl Simulation {
         if s.down_until.is_some_and(|u| u <= now) {
             s.down_until = None;
             self.emit(producer, None, None, Event::Recovered);
+            // A transactional producer comes back as a new epoch of its transactional id.
+            self.txn_fence(producer);
         }
     }
 

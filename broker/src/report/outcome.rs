@@ -112,6 +112,9 @@ pub struct Outcome {
     pub max_consumer_lag: u64,
     /// Events published whose business write was then rolled back (dual write).
     pub phantom_events: u64,
+    /// Messages of aborted Kafka transactions whose business effect a consumer applied
+    /// (reading with read_uncommitted): effects of events that never happened.
+    pub aborted_effects: u64,
     pub events: u64,
     pub trace_hash: String,
     /// True when the run stopped early at one of Brokerlab's limits (events, messages,
@@ -340,6 +343,7 @@ pub struct OutcomeBuilder {
     next: usize,
     counts: [u64; 6],
     phantoms: u64,
+    aborted_effects: u64,
     unreadable: u64,
     noted: crate::report::verdict::Noted,
     latencies: Vec<u64>,
@@ -352,6 +356,7 @@ impl OutcomeBuilder {
             next: 0,
             counts: [0; 6],
             phantoms: 0,
+            aborted_effects: 0,
             unreadable: 0,
             noted: Default::default(),
             latencies: Vec::with_capacity(sim.msgs.len()),
@@ -372,6 +377,7 @@ impl OutcomeBuilder {
             self.noted.note(i, fate, died, m.overtaken_by().is_some(), m.key());
             sim.latency_samples_of(m, &mut self.latencies);
             self.phantoms += u64::from(m.phantom());
+            self.aborted_effects += u64::from(m.transaction_aborted() && m.max_effect_count() > 0);
             self.unreadable += u64::from(m.unreadable());
         }
         self.next = stop;
@@ -382,7 +388,7 @@ impl OutcomeBuilder {
     /// the percentiles, the totals and the verdict.
     pub fn finish(mut self) -> Outcome {
         self.work(usize::MAX);
-        let OutcomeBuilder { sim, counts, phantoms, unreadable, noted, latencies, .. } = self;
+        let OutcomeBuilder { sim, counts, phantoms, aborted_effects, unreadable, noted, latencies, .. } = self;
         let latency_ms = latency(latencies);
         let (mut max_depth, mut max_lag) = (0u64, 0u64);
         for n in &sim.nodes {
@@ -418,6 +424,7 @@ impl OutcomeBuilder {
             max_queue_depth: max_depth,
             max_consumer_lag: max_lag,
             phantom_events: phantoms,
+            aborted_effects,
             events: sim.trace.len(),
             trace_hash: hash_hex(sim.trace.hash()),
             halted: sim.is_halted(),

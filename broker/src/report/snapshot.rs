@@ -86,6 +86,25 @@ pub struct PartitionSnapshot {
     /// first).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub replicas: Vec<ReplicaSnapshot>,
+    /// Written to by a transactional producer: the last stable offset, below which
+    /// read_committed consumers read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_stable_offset: Option<u64>,
+    /// The transactions not yet ended that wrote to it, oldest first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub transactions: Vec<TxnSnapshot>,
+}
+
+/// A transaction with records in a partition, not yet committed or aborted.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TxnSnapshot {
+    pub producer: String,
+    /// Its number in its producer's count.
+    pub number: u32,
+    /// Its first record's offset in the partition.
+    pub first_offset: u64,
+    /// "open", "committing" or "aborting".
+    pub state: &'static str,
 }
 
 /// One replica of a partition.
@@ -384,6 +403,39 @@ impl Simulation {
         counts
     }
 
+    /// A partition's last stable offset, if a transactional producer writes to its topic, and
+    /// its transactions not yet ended.
+    fn txn_snapshots(&self, tp: crate::topic::consumer_group::Tp) -> (Option<u64>, Vec<TxnSnapshot>) {
+        let written = self.model.nodes.iter().any(|n| {
+            matches!(&n.kind, crate::model::NodeKind::Producer(p) if p.transactions.is_some() && p.target.is_some_and(|l| l.to == tp.0))
+        });
+        if !written {
+            return (None, Vec::new());
+        }
+        let transactions = self
+            .txns
+            .open
+            .iter()
+            .map(|&t| &self.txns.list[t as usize])
+            .filter(|t| t.topic == tp.0)
+            .filter_map(|t| {
+                let first = t.partitions.iter().find(|(p, _)| *p == tp.1)?.1;
+                let state = match t.state {
+                    crate::topic::transaction::TxnState::Committing => "committing",
+                    crate::topic::transaction::TxnState::Aborting(_) => "aborting",
+                    _ => "open",
+                };
+                Some(TxnSnapshot {
+                    producer: self.model.name(t.producer).to_string(),
+                    number: t.number,
+                    first_offset: first,
+                    state,
+                })
+            })
+            .collect();
+        (Some(self.last_stable_offset(tp)), transactions)
+    }
+
     fn partition_snapshots(&self, topic: crate::model::ids::NodeId) -> Vec<PartitionSnapshot> {
         let tm = self.topic_model(topic);
         (0..tm.partitions)
@@ -411,6 +463,7 @@ impl Simulation {
                     })
                     .collect();
                 let (high_watermark, replicas) = self.replica_snapshots((topic, p));
+                let (last_stable_offset, transactions) = self.txn_snapshots((topic, p));
                 PartitionSnapshot {
                     partition: p,
                     log_start: log.start,
@@ -418,6 +471,8 @@ impl Simulation {
                     groups,
                     high_watermark,
                     replicas,
+                    last_stable_offset,
+                    transactions,
                 }
             })
             .collect()

@@ -481,6 +481,25 @@ pub fn verdict(sim: &Simulation, o: &Outcome, noted: &Noted) -> Vec<Line> {
         ));
     }
 
+    let aborted_refs: Vec<usize> = match o.aborted_effects {
+        0 => Vec::new(),
+        _ => (0..o.messages.len())
+            .filter(|&i| sim.msgs[i].transaction_aborted() && sim.msgs[i].max_effect_count() > 0)
+            .collect(),
+    };
+    if !aborted_refs.is_empty() {
+        let who = names(&o.messages, &aborted_refs, &shared);
+        lines.push((
+            format!(
+                "{} of aborted transactions {} processed (read_uncommitted): effects of events that never happened: {}.",
+                plural(who.len() as u64, "record", "records"),
+                if who.len() == 1 { "was" } else { "were" },
+                examples(&who)
+            ),
+            refs(aborted_refs.into_iter()),
+        ));
+    }
+
     if o.in_flight > 0 {
         // The app asks for the verdict mid-run too: there, in flight is simply "so far".
         let when = if sim.now() >= sim.end() || sim.is_halted() { "when the run ended" } else { "at this moment" };

@@ -1,6 +1,6 @@
 //! The action script (see `docs/scenario-format.md`): what happens at a given time during a
 //! run (crash, recover, outage, redrive, slow, leave, join, reset offsets, rebuild, deploy,
-//! crash and recover a broker), and where a reset moves a group's offsets.
+//! crash and recover a broker, abort a transaction, crash a producer), and where a reset moves a group's offsets.
 
 use serde::Serialize;
 use serde_json::Value;
@@ -75,6 +75,19 @@ pub enum ActionKind {
         #[serde(skip_serializing_if = "Option::is_none")]
         recover_after_ms: Option<i64>,
     },
+    /// A transactional producer aborts the transaction it has open (Kafka's
+    /// `abortTransaction`).
+    AbortTransaction {
+        producer: String,
+    },
+    /// A producer's process dies, leaving any transaction it had open; it restarts after
+    /// `recover_after_ms` (never, if absent) as a new epoch of the same transactional id,
+    /// which fences the old one and aborts what it left open.
+    CrashProducer {
+        producer: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        recover_after_ms: Option<i64>,
+    },
     /// A crashed broker restarts with the log it had written.
     RecoverBroker {
         broker: String,
@@ -97,7 +110,7 @@ pub enum ResetTo {
 
 impl ActionKind {
     /// The names of the kinds, as the file writes them.
-    pub(crate) const NAMES: [&'static str; 12] = [
+    pub(crate) const NAMES: [&'static str; 14] = [
         "crash",
         "recover",
         "outage",
@@ -110,6 +123,8 @@ impl ActionKind {
         "deploy",
         "crash_broker",
         "recover_broker",
+        "abort_transaction",
+        "crash_producer",
     ];
 
     /// Reads `{"<kind>": {...}}`, the action without its `at_ms`.
@@ -152,6 +167,16 @@ impl ActionKind {
                 }
             }
             11 => ActionKind::RecoverBroker { broker: settings(body, &at, &["broker"])?.req("broker", string)? },
+            12 => {
+                ActionKind::AbortTransaction { producer: settings(body, &at, &["producer"])?.req("producer", string)? }
+            }
+            13 => {
+                let f = settings(body, &at, &["producer", "recover_after_ms"])?;
+                ActionKind::CrashProducer {
+                    producer: f.req("producer", string)?,
+                    recover_after_ms: f.opt("recover_after_ms", int)?,
+                }
+            }
             8 => ActionKind::Rebuild { read_model: settings(body, &at, &["read_model"])?.req("read_model", string)? },
             _ => {
                 let f = settings(body, &at, &["group", "topic", "to"])?;

@@ -67,6 +67,11 @@ pub struct ConsumerSpec {
     /// The business effect and the offset commit in one transaction (exactly-once on a log).
     #[serde(skip_serializing_if = "is_false")]
     pub transactional: bool,
+    /// Kafka's `isolation.level`: read_uncommitted (the default) reads every record up to the
+    /// high watermark, aborted ones too; read_committed reads only up to the last stable
+    /// offset and skips records of aborted transactions.
+    #[serde(skip_serializing_if = "IsolationLevel::is_default")]
+    pub isolation_level: IsolationLevel,
     // What it publishes, which makes it a service (`service.rs`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub publishes: Vec<PublishRule>,
@@ -333,6 +338,7 @@ impl ConsumerSpec {
             "max_poll_interval_ms",
             "heartbeat_interval_ms",
             "transactional",
+            "isolation_level",
             "publishes",
             "publish_mode",
             "publish",
@@ -363,6 +369,7 @@ impl ConsumerSpec {
             max_poll_interval_ms: f.opt("max_poll_interval_ms", int)?,
             heartbeat_interval_ms: f.opt("heartbeat_interval_ms", int)?,
             transactional: f.or("transactional", boolean, false)?,
+            isolation_level: f.or("isolation_level", IsolationLevel::read, IsolationLevel::ReadUncommitted)?,
             publishes: f.or("publishes", PublishRule::read_all, Vec::new())?,
             publish_mode: f.or("publish_mode", PublishMode::read, PublishMode::AfterEffect)?,
             publish: f.opt("publish", PublishSpec::read)?,
@@ -387,6 +394,23 @@ impl AssignmentStrategy {
 named_choice!(CommitMode { Auto = "auto", Record = "record", Batch = "batch" });
 
 named_choice!(OffsetReset { Earliest = "earliest", Latest = "latest" });
+
+/// Kafka's consumer `isolation.level`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IsolationLevel {
+    #[default]
+    ReadUncommitted,
+    ReadCommitted,
+}
+
+impl IsolationLevel {
+    fn is_default(&self) -> bool {
+        *self == IsolationLevel::ReadUncommitted
+    }
+}
+
+named_choice!(IsolationLevel { ReadUncommitted = "read_uncommitted", ReadCommitted = "read_committed" });
 
 impl Semantics {
     const ALL: [Semantics; 3] = [Semantics::AtMostOnce, Semantics::AtLeastOnce, Semantics::ExactlyOnce];

@@ -58,13 +58,13 @@ pub use limits::MAX_SCENARIO_BYTES;
 pub use action::{Action, ActionKind, ResetTo};
 pub use broker::{BrokerCrash, BrokerSpec};
 pub use consumer::{
-    AssignmentStrategy, CommitMode, ConsumerFault, ConsumerSpec, CrashPoint, GiveUp, Jitter, OffsetReset, PoisonSpec,
-    Processing, RetryPolicy, RetrySpec, Semantics,
+    AssignmentStrategy, CommitMode, ConsumerFault, ConsumerSpec, CrashPoint, GiveUp, IsolationLevel, Jitter,
+    OffsetReset, PoisonSpec, Processing, RetryPolicy, RetrySpec, Semantics,
 };
 pub use flows::{FlowState, FlowsSpec};
 pub use producer::{
-    Acks, Arrivals, EventTypes, KeyChoice, Keys, PartitionBy, ProducerFault, ProducerSpec, PublishSpec, WriteOrder,
-    WriteSpec,
+    Acks, Arrivals, EventTypes, KeyChoice, Keys, PartitionBy, ProducerFault, ProducerSpec, PublishSpec,
+    TransactionSpec, WriteOrder, WriteSpec,
 };
 pub use queue::{DeadLetterQueueSpec, ExchangeSpec, ExchangeType, Overflow, QueueSpec, QueueType};
 pub use read_model::{ReadModelSpec, ReadersSpec};

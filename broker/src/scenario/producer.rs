@@ -46,8 +46,36 @@ pub struct ProducerSpec {
     /// gets out: a dual write, or a transactional outbox with a relay.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub write: Option<WriteSpec>,
+    /// Kafka's transactional producer (`transactional.id`): its records go out in
+    /// transactions of `records` each, committed or aborted as one. Topics only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transactions: Option<TransactionSpec>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub faults: Vec<ProducerFault>,
+}
+
+/// How a transactional producer groups its records (see "Kafka transactions" in
+/// `docs/scenario-format.md`): `records` per transaction (the last may be shorter), Kafka's
+/// `transaction.timeout.ms`, after which the coordinator aborts a transaction still open, and
+/// `abort_every`: every n-th transaction is aborted by the producer instead of committed.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct TransactionSpec {
+    pub records: i64,
+    pub timeout_ms: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub abort_every: Option<i64>,
+}
+
+impl TransactionSpec {
+    fn read(v: &Value, at: &At) -> Read<TransactionSpec> {
+        let wanted = "transactions like {\"records\": 5, \"abort_every\": 3}";
+        let f = Fields::new(v, at, &["records", "timeout_ms", "abort_every"], wanted)?;
+        Ok(TransactionSpec {
+            records: f.or("records", int, 5)?,
+            timeout_ms: f.or("timeout_ms", int, 60_000)?,
+            abort_every: f.opt("abort_every", int)?,
+        })
+    }
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
@@ -198,6 +226,7 @@ impl ProducerSpec {
             "acks",
             "partition_by",
             "write",
+            "transactions",
             "faults",
         ];
         let f = Fields::new(v, at, &names, "a producer")?;
@@ -216,6 +245,7 @@ impl ProducerSpec {
             acks: f.or("acks", Acks::read, Acks::All)?,
             partition_by: f.or("partition_by", PartitionBy::read, PartitionBy::Key)?,
             write: f.opt("write", WriteSpec::read)?,
+            transactions: f.opt("transactions", TransactionSpec::read)?,
             faults: f.or("faults", |v, at| list(v, at, ProducerFault::read), Vec::new())?,
         })
     }

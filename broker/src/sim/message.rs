@@ -73,6 +73,12 @@ const ATTEMPTED: u8 = 4;
 const UNREADABLE: u8 = 8;
 /// The answer to the current publish attempt will be lost on its way back (an acks=all write).
 const ANSWER_LOST: u8 = 16;
+/// Written in a Kafka transaction (`topic/transaction.rs`).
+const IN_TRANSACTION: u8 = 32;
+/// Its transaction was aborted.
+const TRANSACTION_ABORTED: u8 = 64;
+/// The producer heard that it was written (counted once towards its transaction).
+const TRANSACTION_ACKED: u8 = 128;
 
 impl Message {
     /// A new message, its producer about to publish it.
@@ -249,7 +255,31 @@ impl Message {
         set_bit(&mut self.flags, ANSWER_LOST, on);
     }
 
-    /// Published, but its business write was rolled back (dual write, publish then write).
+    /// Sent in a Kafka transaction.
+    pub fn in_transaction(&self) -> bool {
+        self.flags & IN_TRANSACTION != 0
+    }
+
+    pub fn set_in_transaction(&mut self) {
+        self.flags |= IN_TRANSACTION;
+    }
+
+    /// Its transaction was aborted: an event that never happened.
+    pub fn transaction_aborted(&self) -> bool {
+        self.flags & TRANSACTION_ABORTED != 0
+    }
+
+    pub fn set_transaction_aborted(&mut self) {
+        self.flags |= TRANSACTION_ABORTED;
+    }
+
+    /// Sets that the producer heard it was written; returns whether that is news.
+    pub fn take_transaction_ack(&mut self) -> bool {
+        let news = self.flags & TRANSACTION_ACKED == 0;
+        self.flags |= TRANSACTION_ACKED;
+        news
+    }
+
     /// Whether some consumer could not read it with its reader schema.
     pub fn unreadable(&self) -> bool {
         self.flags & UNREADABLE != 0
@@ -259,6 +289,7 @@ impl Message {
         self.flags |= UNREADABLE;
     }
 
+    /// Published, but its business write was rolled back (dual write, publish then write).
     pub fn phantom(&self) -> bool {
         self.flags & PHANTOM != 0
     }

@@ -199,6 +199,14 @@ pub(crate) enum Due {
         broker: NodeId,
         life: u32,
     },
+    /// A transaction's commit or abort markers are written (`topic/transaction.rs`).
+    TxnEnd {
+        txn: u32,
+    },
+    /// `transaction.timeout.ms` after a transaction began: is it still open?
+    TxnTimeout {
+        txn: u32,
+    },
 }
 
 #[derive(Clone)]
@@ -254,6 +262,8 @@ pub struct Simulation {
     pub(crate) poll_scratch: crate::consumer::poll::PollScratch,
     /// The schema registry's versions, the deploys and the messages consumers could not read.
     pub(crate) registry: crate::registry::RegistryState,
+    /// Kafka transactions, in the order they began, and those not yet ended.
+    pub(crate) txns: crate::topic::transaction::Transactions,
     /// Check invariants after every event (on by default in debug builds).
     pub check_invariants: bool,
     pub(crate) invariant_tick: u64,
@@ -438,6 +448,7 @@ impl Simulation {
             work_by_node: vec![0; model.nodes.len()],
             poll_scratch: Default::default(),
             registry: crate::registry::RegistryState::new(&model),
+            txns: Default::default(),
             check_invariants: cfg!(debug_assertions),
             invariant_tick: 0,
             model: std::rc::Rc::new(model),
@@ -595,6 +606,14 @@ impl Simulation {
                 kind(node, |k| matches!(k, NodeKind::Producer(_) | NodeKind::Consumer(_)), "producer or consumer")?;
                 self.check_deploy(node, version)
             }
+            Command::AbortTransaction { producer } => kind(
+                producer,
+                |k| matches!(k, NodeKind::Producer(p) if p.transactions.is_some()),
+                "transactional producer",
+            ),
+            Command::CrashProducer { producer, .. } => {
+                kind(producer, |k| matches!(k, NodeKind::Producer(_)), "producer")
+            }
             Command::Redrive { dlq, to } => {
                 kind(dlq, |k| matches!(k, NodeKind::Queue(_) | NodeKind::DeadLetterQueue), "dead-letter queue")?;
                 match to {
@@ -745,6 +764,8 @@ impl Simulation {
                     self.recover_broker(broker);
                 }
             }
+            Due::TxnEnd { txn } => self.txn_end(txn),
+            Due::TxnTimeout { txn } => self.txn_timeout(txn),
         }
         self.after_event();
     }
@@ -771,6 +792,7 @@ impl Simulation {
             Due::Expire { queue, .. } => queue,
             Due::Retention { topic, .. } | Due::ReplicaFetch { topic, .. } | Due::IsrCheck { topic, .. } => topic,
             Due::BrokerCrash { broker } | Due::BrokerRecover { broker, .. } => broker,
+            Due::TxnEnd { txn } | Due::TxnTimeout { txn } => self.txns.list[txn as usize].producer,
             Due::Action { .. } | Due::FormGroup { .. } | Due::FollowUpRebalance { .. } => return None,
         })
     }
@@ -811,6 +833,8 @@ impl Simulation {
             Command::Deploy { node, version } => self.deploy(node, version),
             Command::CrashBroker { broker, recover_after } => self.crash_broker(broker, recover_after),
             Command::RecoverBroker { broker } => self.recover_broker(broker),
+            Command::AbortTransaction { producer } => self.abort_open_transaction(producer),
+            Command::CrashProducer { producer, recover_after } => self.crash_producer(producer, recover_after),
         }
     }
 

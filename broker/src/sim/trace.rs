@@ -205,6 +205,18 @@ event_table! {
         /// A new leader had less than the old one: the partition's log was cut back to
         /// `offset`, and the records from there on are gone. Node: the topic.
         59 Truncated { partition: u32 => num, offset: u32 => num };
+        /// A transactional producer began its transaction number `txn` (1-based, its own
+        /// count) with this message. Node: the producer.
+        60 TxnBegun { txn: u32 => num };
+        /// The transaction's commit markers were written: its `records` are committed, and
+        /// read_committed consumers may read past them. Node: the producer.
+        61 TxnCommitted { txn: u32 => num, records: u32 => num };
+        /// The transaction's abort markers were written: its `records` never happened.
+        /// Node: the producer.
+        62 TxnAborted { txn: u32 => num, records: u32 => num, reason: AbortReason => name };
+        /// A read_committed consumer skipped a record of an aborted transaction. Node: the
+        /// consumer.
+        63 AbortedSkipped { partition: u32 => num, offset: u32 => num };
     }
 }
 
@@ -315,6 +327,18 @@ named_enum!(
         GaveUp => "consumer_gave_up", "the consumer gave up after its retries",
         Deduplicated => "deduplicated", "a publish retry the broker had already written (idempotent producer)",
         SentAgainAfterFailover => "sent_again_after_failover", "cut from the log in a leader failover before it was confirmed; the producer sent it again",
+        TransactionAborted => "transaction_aborted", "sent in a transaction that was aborted, whose records read_committed consumers skip (and whose late writes the broker refuses)",
+    }
+);
+
+named_enum!(
+    /// Why a Kafka transaction was aborted.
+    AbortReason {
+        Producer => "aborted_by_producer", "the producer aborted it instead of committing (every n-th transaction)",
+        Action => "action", "aborted by the action script",
+        RecordFailed => "record_failed", "one of its records could not be written, so the producer aborted it",
+        Timeout => "transaction_timeout", "it was open longer than transaction.timeout.ms, so the coordinator aborted it",
+        Fenced => "fenced", "the producer restarted as a new epoch, which fenced the old one and aborted what it had left open",
     }
 );
 

@@ -271,6 +271,10 @@ impl Simulation {
         let producer = m.producer;
         let partition = m.partition().unwrap_or(0) % self.topic_model(topic).partitions;
         let acks = self.producer_model(producer).acks;
+        if m.in_transaction() && self.txn_refuses(msg) {
+            // Its transaction was aborted (or its producer fenced) while it was on the way.
+            return self.refuse_aborted_write(topic, env);
+        }
         if let Some(reason) = self.write_refusal((topic, partition), acks) {
             // No leader, or too few in-sync replicas for acks=all: the producer hears of it.
             if self.uses_confirms(msg) && acks != crate::scenario::Acks::None {
@@ -288,6 +292,9 @@ impl Simulation {
             let last = self.topic_state(topic).sequences.get(&key).and_then(|s| s.last);
             match check_sequence(last, sequence) {
                 SequenceCheck::Duplicate => {
+                    if !m.answer_lost() {
+                        self.txn_acked(msg);
+                    }
                     self.counters.publishes_deduplicated += 1;
                     self.emit_env(topic, env, Event::PublishDeduplicated { partition, sequence });
                     self.end_copy(topic, env, EnvState::Dropped(DropReason::Deduplicated));
@@ -320,7 +327,11 @@ impl Simulation {
         }
         let m = &self.msgs[msg.index()];
         let waits = m.publishing() && !m.answer_lost() && self.waits_for_replicas(self.producer_model(producer), topic);
+        let acked = !m.answer_lost() && !waits;
         self.append_waiting(env, topic, partition, None, waits.then_some((env, attempt)));
+        if acked {
+            self.txn_acked(msg);
+        }
     }
 
     /// Writes a copy to the end of a partition, making one copy per group that reads the
@@ -369,6 +380,9 @@ impl Simulation {
         let held = t.records();
         t.max_records = t.max_records.max(held);
         self.emit_env(topic, env, Event::Appended { partition, offset: offset as u32 });
+        if self.msgs[msg.index()].in_transaction() {
+            self.txn_appended(msg, (topic, partition), offset);
+        }
         let tm = self.topic_model(topic);
         let (retention, keep) = (tm.retention, tm.retention_records);
         if let Some(keep) = keep {

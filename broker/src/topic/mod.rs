@@ -1,5 +1,5 @@
 //! Topics in Kafka's style: the partitioned log, its replicas on the brokers, the partitioner
-//! that picks a record's partition, consumer groups with their committed offsets, and the
+//! that picks a record's partition, transactions, consumer groups with their committed offsets, and the
 //! assignors that share a topic's partitions among a group's members.
 
 pub mod assignor;
@@ -7,3 +7,4 @@ pub mod consumer_group;
 pub mod log;
 pub mod partitioner;
 pub mod replica;
+pub mod transaction;

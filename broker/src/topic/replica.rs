@@ -359,10 +359,12 @@ impl Simulation {
 
     /// The producer hears that every in-sync replica has its write.
     fn write_confirmed(&mut self, w: Waiting) {
-        let m = &mut self.msgs[self.envs[w.env.index()].msg.index()];
+        let msg = self.envs[w.env.index()].msg;
+        let m = &mut self.msgs[msg.index()];
         if m.publish_attempts() == w.attempt && m.settled_attempt() < w.attempt {
             m.set_settled_attempt(w.attempt);
             m.set_publishing(false);
+            self.txn_acked(msg);
         }
     }
 

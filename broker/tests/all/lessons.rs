@@ -1019,3 +1019,35 @@ fn a_default_lets_an_upgraded_reader_read_the_backlog_and_without_one_the_backlo
     assert!(unreadable(&t).is_empty());
     assert_eq!((shipped(&t, "checkout-14"), shipped(&t, "checkout-40")), (vec![2100], vec![6000]));
 }
+
+#[test]
+fn read_uncommitted_charges_aborted_baskets_and_read_committed_skips_them_and_waits() {
+    let uncommitted = run_named("transactions-read-uncommitted");
+    assert_eq!((uncommitted.aborted_effects, uncommitted.processed_once), (7, 46), "{:?}", uncommitted.verdict);
+    let t = trace_of(&scenario("transactions-read-uncommitted"));
+    let aborted: Vec<_> =
+        events(&t, "TxnAborted").iter().map(|e| (e["txn"].as_u64().unwrap(), e["reason"].clone())).collect();
+    assert_eq!(
+        aborted,
+        vec![(4, json!("aborted_by_producer")), (6, json!("fenced")), (8, json!("aborted_by_producer"))],
+        "baskets 4 and 8 fail at payment, basket 6 is fenced when checkout restarts"
+    );
+
+    let committed = run_named("transactions-read-committed");
+    assert_eq!((committed.aborted_effects, committed.dropped, committed.lost), (0, 7, 0), "{:?}", committed.verdict);
+    let t = trace_of(&scenario("transactions-read-committed"));
+    assert_eq!(events(&t, "AbortedSkipped").len(), 7);
+    // While basket 6 is open (3 s to 5.1 s) billing reads nothing from its partition that was
+    // written after its first record, the marketplace's orders included.
+    let first = events(&t, "Appended").into_iter().find(|e| e["msg"] == "checkout-16").unwrap().clone();
+    let behind: Vec<_> = events(&t, "Appended")
+        .into_iter()
+        .filter(|e| e["partition"] == first["partition"] && e["offset"].as_u64() > first["offset"].as_u64())
+        .filter(|e| e["t_us"].as_u64().unwrap() < 5_100_000)
+        .collect();
+    assert!(behind.iter().any(|e| e["msg"].as_str().unwrap().starts_with("marketplace")), "{behind:?}");
+    for e in &behind {
+        let read = events(&t, "Fetched").into_iter().find(|f| f["msg"] == e["msg"]).unwrap();
+        assert!(read["t_us"].as_u64().unwrap() >= 5_100_000, "{read} was read past the open basket");
+    }
+}

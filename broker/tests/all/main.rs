@@ -3,7 +3,7 @@
 //! app and the command line do.
 //!
 //! - behaviour per part: `queue_behaviour`, `topic_behaviour`, `consumer_behaviour`, `service_behaviour`,
-//!   `producer_behaviour`, `saga_behaviour`, `request_reply`, `read_model`, `replication`, and the public API
+//!   `producer_behaviour`, `saga_behaviour`, `request_reply`, `read_model`, `replication`, `transactions`, and the public API
 //!   (`api`);
 //! - the shipped lessons and their trace hashes: `lessons`, `golden`;
 //! - properties over random scenarios and queueing theory: `properties`, `queueing_theory`;
@@ -38,3 +38,4 @@ mod schema_compatibility;
 mod schema_evolution;
 mod service_behaviour;
 mod topic_behaviour;
+mod transactions;

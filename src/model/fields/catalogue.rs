@@ -73,6 +73,7 @@ use Input::*;
 const PUB: &str = "Publishing";
 const CONFIRMS: &str = "Publisher confirms";
 const OUTBOX: &str = "Outbox";
+const TXN: &str = "Transactions";
 const FAILURES: &str = "Failure modes";
 const PROCESSING: &str = "Processing";
 const DELIVERY: &str = "Delivery";
@@ -212,6 +213,31 @@ static PRODUCER: &[Field] = &[
         "",
         Bool,
         "Kafka's enable.idempotence: the topic drops retried duplicates; needs publisher confirms and a topic.",
+    ),
+    f(
+        TXN,
+        "/transactions",
+        "Transactions",
+        "",
+        Toggle(r#"{"records":3}"#),
+        "Kafka's transactional producer: records go out in transactions that commit or abort as one; needs acks all and a topic.",
+    ),
+    f(TXN, "/transactions/records", "Records per transaction", "records", Int, "How many records each transaction holds, 1 to 1,000; default 5."),
+    f(
+        TXN,
+        "/transactions/timeout_ms",
+        "transaction.timeout.ms",
+        "ms",
+        Int,
+        "The coordinator aborts a transaction still open this long after it began; default 60,000.",
+    ),
+    f(
+        TXN,
+        "/transactions/abort_every",
+        "Abort every",
+        "transactions",
+        Int,
+        "Every n-th transaction is aborted instead of committed; empty: all commit.",
     ),
     f(
         OUTBOX,
@@ -470,6 +496,7 @@ static CONSUMER: &[Field] = consumer_fields!([
     only("topic", f(GROUP, "/heartbeat_interval_ms", "Heartbeat interval", "ms", Int, "How often a member heartbeats, not above the session timeout; default 3000.")),
     only("topic", f(GROUP, "/max_poll_interval_ms", "max.poll.interval", "ms", Int, "A member still busy with one poll this long leaves the group, 1 to 86,400,000 ms; default 300,000.")),
     only("topic", f(GROUP, "/transactional", "Transactional", "", Bool, "Commit the effect and the offset in one transaction; not with at-most-once.")),
+    only("topic", f(GROUP, "/isolation_level", "isolation.level", "", Choice(&[("read_uncommitted", "read_uncommitted"), ("read_committed", "read_committed")]), "read_committed reads only committed records and waits behind open transactions; default read_uncommitted.")),
     only("topic", f(DEAD, "/dead_letter", "Dead-letter target", "", NodeRef(&["dead_letter_queue", "topic"]), "Where records go when retries give up with dead-letter: another topic or a dead-letter queue.")),
     f(REQUESTS, "/requests", "Sends requests", "", Toggle(REQUEST_ON), "Request-reply: for each flow's event it handles, send a request down its wire and wait for the reply; off means it is not a requester."),
     f(REQUESTS, "/requests/on", "On event type", "", Text, "The event that makes it send a request, one per flow, e.g. OrderPlaced."),

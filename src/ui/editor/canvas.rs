@@ -715,7 +715,18 @@ fn topic_lines(s: Option<&NodeSnapshot>) -> Vec<String> {
             .map(|g| format!("lag {}{}", thousands(g.lag), if g.blocked { " BLOCKED" } else { "" }))
             .collect();
         let hw = p.high_watermark.map(|h| format!(" hw {}", thousands(h))).unwrap_or_default();
-        out.push(format!("p{} {}–{}{hw} {}", p.partition, thousands(p.log_start), thousands(p.log_end), lag.join(" ")));
+        let lso = p.last_stable_offset.map(|l| format!(" lso {}", thousands(l))).unwrap_or_default();
+        out.push(format!(
+            "p{} {}–{}{hw}{lso} {}",
+            p.partition,
+            thousands(p.log_start),
+            thousands(p.log_end),
+            lag.join(" ")
+        ));
+        // A bracket for each transaction not yet ended, from its first record on.
+        for t in &p.transactions {
+            out.push(format!(" [{} txn {} from {} {}…]", t.producer, t.number, thousands(t.first_offset), t.state));
+        }
         if !p.replicas.is_empty() {
             // No replica leads while the partition is offline.
             let mut line = if p.replicas.iter().any(|r| r.leader) { String::new() } else { " OFFLINE ·".to_owned() };

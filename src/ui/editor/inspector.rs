@@ -452,7 +452,27 @@ fn node_now_controls(state: &UseReducerHandle<AppState>, id: &str, kind: &str) -
                 </div>
             }
         }
-        "producer" => deploy,
+        "producer" => {
+            // A transactional producer's transaction can be aborted; any producer can crash
+            // (a transactional one restarts as a new epoch, fencing what it left open).
+            let txn = doc::find_node(&state.doc, id)
+                .is_some_and(|(_, n)| n.get("transactions").is_some_and(|t| !t.is_null()));
+            let abort = txn.then(|| {
+                html! { <button type="button" onclick={act(object([("abort_transaction", object([("producer", Value::from(id))]))]))}>{ "Abort its open transaction now" }</button> }
+            });
+            let crash = object([(
+                "crash_producer",
+                object([("producer", Value::from(id)), ("recover_after_ms", Value::from(2_000))]),
+            )]);
+            html! {
+                <div class="now">
+                    <button type="button" onclick={act(crash)}>{ "Crash this producer now" }</button>
+                    { for abort }
+                    <p class="field-help">{ format!("Recorded in the action script at {at}; a crashed producer restarts 2 s later.") }</p>
+                    { deploy }
+                </div>
+            }
+        }
         "dead_letter_queue" => html! {
             <div class="now">
                 <button type="button" onclick={act(object([("redrive", object([("dlq", Value::from(id))]))]))}>{ "Redrive its dead letters now" }</button>

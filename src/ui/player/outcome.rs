@@ -120,6 +120,9 @@ fn figures(o: &Outcome) -> String {
     if o.phantom_events > 0 {
         figure(&mut out, "Phantom events (write rolled back)", thousands(o.phantom_events));
     }
+    if o.aborted_effects > 0 {
+        figure(&mut out, "Effects of aborted transactions", thousands(o.aborted_effects));
+    }
     if o.schemas.is_some() {
         figure(&mut out, "Unreadable (schema)", thousands(o.unreadable));
         figure(&mut out, "Deploys refused", thousands(o.deploys_refused));
