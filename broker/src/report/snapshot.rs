@@ -280,6 +280,10 @@ impl Simulation {
                     NodeState::Producer(p) => {
                         s.kind = "producer";
                         s.published = Some(p.published as u64);
+                        if p.down_until.is_some_and(|u| self.now < u) {
+                            // Its process is down (a crash): it publishes nothing until it is back.
+                            s.state = "crashed";
+                        }
                         let writes_schemas = matches!(&self.model.nodes[i].kind, crate::model::NodeKind::Producer(pm)
                             if pm.event_types.iter().any(|t| self.model.schemas.of(t).is_some()));
                         s.schema_version = writes_schemas.then_some(p.schema_version);

@@ -524,6 +524,16 @@ pub fn verdict(sim: &Simulation, o: &Outcome, noted: &Noted) -> Vec<Line> {
             if o.processed_once == 1 { "was" } else { "were" }
         )
     };
+    // Processed once is not the same as rightly processed: say so when some should not have been.
+    let text = match o.aborted_effects {
+        0 => text,
+        n => format!(
+            "{} ({} of them {} of aborted transactions).",
+            text.trim_end_matches('.'),
+            thousands(n),
+            if n == 1 { "a record" } else { "records" }
+        ),
+    };
     lines.push((text, Vec::new()));
     lines
 }
