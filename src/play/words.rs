@@ -32,6 +32,9 @@ pub const KINDS: &[(&str, &[&str])] = &[
             "IsrShrunk",
             "IsrExpanded",
             "Truncated",
+            "QueueDown",
+            "QueueUp",
+            "QueueLeaderMoved",
         ],
     ),
     ("Transactions", &["TxnBegun", "TxnCommitted", "TxnAborted", "AbortedSkipped"]),
@@ -157,6 +160,11 @@ pub fn describe(e: &Entry, sim: &Simulation) -> String {
             format!(
                 "{here}/{partition} was cut back to offset {offset}: the new leader did not have the records after it"
             )
+        }
+        Event::QueueDown => format!("{here} is unavailable: its broker is down (or most of its replicas are)"),
+        Event::QueueUp => format!("{here} is available again"),
+        Event::QueueLeaderMoved { leader } => {
+            format!("{here}'s leader failed: its replica on {} leads now, and nothing is lost", node(*leader))
         }
         Event::TxnBegun { txn } => format!("{here} began transaction {txn} with this record"),
         Event::TxnCommitted { txn, records } => {

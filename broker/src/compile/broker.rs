@@ -4,7 +4,8 @@
 //! the scenario has. Replicas are placed round-robin: partition `p`'s replicas are the brokers
 //! `p, p+1, ..., p+factor-1` (modulo their number), in node order, the first the preferred
 //! leader. (Kafka's rack-unaware placement also starts each topic at a random broker and
-//! shifts its followers; a fixed start keeps a lesson's picture the same every time.)
+//! shifts its followers; a fixed start keeps a lesson's picture the same every time.) Queues
+//! are placed the same way: a classic queue on one broker, a quorum queue on up to three.
 
 use super::{sub_path, Checker};
 use crate::model::ids::NodeId;
@@ -33,6 +34,7 @@ impl Checker {
             .filter(|&i| matches!(nodes[i].kind, NodeKind::Broker(_)))
             .map(|i| NodeId(i as u32))
             .collect();
+        self.place_queues(s, nodes, &brokers);
         for (i, n) in s.nodes.iter().enumerate() {
             let Node::Topic(spec) = n else { continue };
             let p = format!("nodes[{i}]");
@@ -77,6 +79,28 @@ impl Checker {
                 lag_max,
                 fetch,
             });
+        }
+    }
+
+    /// Where each queue lives: a classic queue on one broker, a quorum queue on up to three
+    /// (RabbitMQ starts a quorum queue with up to three replicas, one per node), round-robin
+    /// from the queue's place among the queues, as topics' replicas are placed.
+    fn place_queues(&mut self, s: &Scenario, nodes: &mut [NodeModel], brokers: &[NodeId]) {
+        let mut k = 0;
+        for (i, n) in s.nodes.iter().enumerate() {
+            let Node::Queue(spec) = n else { continue };
+            if spec.durable && spec.queue_type == QueueType::Quorum {
+                self.err(
+                    format!("nodes[{i}].durable"),
+                    "a quorum queue is always durable, and replicated: durable is a classic queue's setting",
+                );
+            }
+            let NodeKind::Queue(qm) = &mut nodes[i].kind else { continue };
+            if !brokers.is_empty() {
+                let count = if qm.queue_type == QueueType::Quorum { brokers.len().min(3) } else { 1 };
+                qm.brokers = (0..count).map(|r| brokers[(k + r) % brokers.len()]).collect();
+            }
+            k += 1;
         }
     }
 }

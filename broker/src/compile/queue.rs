@@ -53,6 +53,8 @@ impl Checker {
             overflow: s.overflow,
             dead_letter: None,
             consumers: Vec::new(),
+            brokers: Vec::new(),
+            durable: s.durable,
         }
     }
 

@@ -250,6 +250,12 @@ pub struct QueueModel {
     pub overflow: Overflow,
     pub dead_letter: Option<NodeId>,
     pub consumers: Vec<NodeId>,
+    /// The brokers it lives on (`queue/broker.rs`): a classic queue's one, a quorum queue's
+    /// replicas (up to three), the first its first leader. None when the scenario has no
+    /// brokers (one implicit broker that never fails).
+    pub brokers: Vec<NodeId>,
+    /// A classic queue whose messages survive its broker's restart.
+    pub durable: bool,
 }
 
 #[derive(Clone, Copy, Debug)]

@@ -7,8 +7,11 @@
 //! a quorum queue puts it near the head when a delivery limit is set, and at the back when
 //! there is none. The ready list (`ready.rs`) is sorted by an ordering number: the tail takes
 //! increasing numbers, a head insert takes decreasing negative ones, and a classic requeue
-//! reuses the message's original number, which puts it back exactly where it was.
+//! reuses the message's original number, which puts it back exactly where it was. With
+//! brokers, a queue lives on them (`broker.rs`): one for a classic queue, up to three
+//! replicas for a quorum queue.
 
+pub mod broker;
 pub mod dead_letter;
 pub mod ready;
 pub mod routing;
@@ -26,6 +29,9 @@ pub struct QueueState {
     /// Round-robin cursor over the queue's consumers.
     pub rr: usize,
     pub outage_until: Option<SimTime>,
+    /// Unavailable because of its brokers (`broker.rs`): a classic queue's broker is down, or
+    /// a quorum queue has no majority of replicas up.
+    pub down: bool,
     pub unacked: u32,
     pub max_depth: u32,
     pub max_ready: u32,
@@ -56,8 +62,9 @@ impl QueueState {
         self.ready.len() as u32 + self.unacked
     }
 
+    /// Unavailable now: in an outage, or down with its brokers.
     pub fn in_outage(&self, now: SimTime) -> bool {
-        self.outage_until.is_some_and(|u| now < u)
+        self.down || self.outage_until.is_some_and(|u| now < u)
     }
 
     /// Takes a fresh tail position.

@@ -59,6 +59,10 @@ pub struct NodeSnapshot {
     /// Broker: the partitions it leads, follows in sync, and follows out of sync.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub replicas: Option<[u32; 3]>,
+    /// A queue on brokers: where it lives, "on b1" for a classic queue, "b2 lead · b3 · b1
+    /// down" for a quorum queue's replicas.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub placement: Option<String>,
 }
 
 /// A read model's table: how many rows it has, how many are behind the write side, its
@@ -275,6 +279,7 @@ impl Simulation {
                     table: None,
                     schema_version: None,
                     replicas: None,
+                    placement: None,
                 };
                 match n {
                     NodeState::Producer(p) => {
@@ -301,6 +306,7 @@ impl Simulation {
                         if q.in_outage(self.now) {
                             s.state = "outage";
                         }
+                        s.placement = self.queue_placement(crate::model::ids::NodeId(i as u32));
                     }
                     NodeState::Consumer(c) => {
                         s.kind = "consumer";
@@ -405,6 +411,33 @@ impl Simulation {
             }
         }
         counts
+    }
+
+    /// Where a queue on brokers lives, in words for its canvas line.
+    fn queue_placement(&self, queue: crate::model::ids::NodeId) -> Option<String> {
+        let m = self.queue_model(queue);
+        let (first, rest) = m.brokers.split_first()?;
+        if rest.is_empty() {
+            let down = if self.queue(queue).down { " (down)" } else { "" };
+            let durable = if m.durable { ", durable" } else { "" };
+            return Some(format!("on {}{durable}{down}", self.model.name(*first)));
+        }
+        let leader = self.queue_leader(queue);
+        let parts: Vec<String> = m
+            .brokers
+            .iter()
+            .map(|&b| {
+                let role = if Some(b) == leader {
+                    " lead"
+                } else if matches!(&self.nodes[b.index()], NodeState::Broker(s) if s.down) {
+                    " down"
+                } else {
+                    ""
+                };
+                format!("{}{role}", self.model.name(b))
+            })
+            .collect();
+        Some(parts.join(" · "))
     }
 
     /// A partition's last stable offset, if a transactional producer writes to its topic, and

@@ -29,6 +29,10 @@ pub struct QueueSpec {
     pub overflow: Overflow,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dead_letter: Option<String>,
+    /// A classic queue declared durable, its messages published persistent: they are on disk
+    /// and come back with their broker. (A quorum queue is always durable, and replicated.)
+    #[serde(skip_serializing_if = "crate::scenario::is_false")]
+    pub durable: bool,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
@@ -92,6 +96,7 @@ impl QueueSpec {
             "max_length",
             "overflow",
             "dead_letter",
+            "durable",
         ];
         let f = Fields::new(v, at, &names, "a queue")?;
         Ok(QueueSpec {
@@ -104,6 +109,7 @@ impl QueueSpec {
             max_length: f.opt("max_length", int)?,
             overflow: f.or("overflow", Overflow::read, Overflow::DropHead)?,
             dead_letter: f.opt("dead_letter", string)?,
+            durable: f.or("durable", crate::scenario::read::boolean, false)?,
         })
     }
 }

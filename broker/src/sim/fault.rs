@@ -173,7 +173,7 @@ impl Simulation {
         self.close_channel(consumer, RequeueReason::AckTimeout);
     }
 
-    fn close_channel(&mut self, consumer: NodeId, reason: RequeueReason) {
+    pub(crate) fn close_channel(&mut self, consumer: NodeId, reason: RequeueReason) {
         let requeued = self.consumer(consumer).unacked.len() as u32;
         self.emit(consumer, None, None, Event::ChannelClosed { requeued });
         self.return_unacked(consumer, reason);

@@ -217,6 +217,14 @@ event_table! {
         /// A read_committed consumer skipped a record of an aborted transaction. Node: the
         /// consumer.
         63 AbortedSkipped { partition: u32 => num, offset: u32 => num };
+        /// The queue is unavailable: its broker is down (a classic queue), or a majority of
+        /// its replicas is (a quorum queue). Node: the queue.
+        64 QueueDown;
+        /// The queue is available again. Node: the queue.
+        65 QueueUp;
+        /// A quorum queue's leader's broker crashed; `leader`'s replica leads it now. Node:
+        /// the queue.
+        66 QueueLeaderMoved { leader: NodeId => node };
     }
 }
 
@@ -360,6 +368,7 @@ named_enum!(
         LeaderFailover => "lost_in_leader_failover", "acknowledged by the leader, lost when it failed before replicating",
         UncleanElection => "lost_to_unclean_election", "lost when a replica that did not have it became leader (unclean leader election)",
         WriteRefused => "write_refused", "the partition refused the write (no leader, or too few in-sync replicas for acks=all), and the producer gave up",
+        BrokerLost => "lost_with_its_broker", "in a classic queue that was not durable, lost when its broker crashed",
     }
 );
 

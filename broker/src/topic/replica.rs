@@ -406,6 +406,7 @@ impl Simulation {
         b.life += 1;
         let life = b.life;
         self.emit(broker, None, None, Event::BrokerCrashed);
+        self.queues_lose_broker(broker);
         for tp in self.partitions_on(broker) {
             let rs = self.replicas(tp).expect("replicated");
             let r = self.replica_index(tp, broker);
@@ -428,6 +429,7 @@ impl Simulation {
         }
         b.down = false;
         self.emit(broker, None, None, Event::BrokerRecovered);
+        self.queues_regain_broker(broker);
         for tp in self.partitions_on(broker) {
             let r = self.replica_index(tp, broker);
             let rs = self.replicas(tp).expect("replicated");

@@ -341,6 +341,7 @@ static EXCHANGE: &[Field] = &[f(
 
 static QUEUE: &[Field] = &[
     f("Queue", "/queue_type", "Queue type", "", Choice(&[("classic", "Classic"), ("quorum", "Quorum")]), "Classic or quorum queue; default classic."),
+    f("Queue", "/durable", "Durable", "", Bool, "A classic queue on brokers with persistent messages: they come back with its broker instead of dying with it. Quorum queues are always durable."),
     f(DELIVERY, "/prefetch", "Prefetch", "messages", Int, "Most unacked deliveries a consumer may hold (basic.qos), 1 to 10,000; default 1."),
     f(DELIVERY, "/ack_timeout_ms", "Ack timeout", "ms", Int, "Close a consumer's channel when a delivery stays unacked this long, 1 to 86,400,000 ms; empty means none."),
     f(DELIVERY, "/delivery_limit", "Delivery limit", "returns", Int, "Dead-letter a message returned more often than this, 1 to 1,000,000 or -1 for none; quorum queues only, default 20."),

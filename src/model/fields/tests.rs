@@ -233,7 +233,7 @@ fn every_field_writes_a_setting_the_core_accepts() {
 #[test]
 fn catalogue_covers_the_format_and_labels_are_unique_per_section() {
     let count = |k| fields_for(k).len();
-    assert_eq!((count("exchange"), count("queue"), count("topic"), count("wire")), (1, 8, 8, 3));
+    assert_eq!((count("exchange"), count("queue"), count("topic"), count("wire")), (1, 9, 8, 3));
     assert!(fields_for("dead_letter_queue").is_empty() && fields_for("nonsense").is_empty());
     for kind in ["producer", "exchange", "queue", "topic", "consumer", "read_model", "broker", "wire"] {
         for (i, a) in fields_for(kind).iter().enumerate() {

@@ -706,6 +706,10 @@ fn table_lines(s: Option<&NodeSnapshot>) -> Vec<String> {
 /// leader has) and a second line on its replicas, " b2 lead · b3 isr · b1 out", or
 /// " OFFLINE · b1 isr" while no replica leads.
 fn topic_lines(s: Option<&NodeSnapshot>) -> Vec<String> {
+    // A queue on brokers: where it lives, under its box as a topic's partitions are.
+    if let Some(p) = s.and_then(|s| s.placement.as_ref()) {
+        return vec![p.clone()];
+    }
     let Some(parts) = s.and_then(|s| s.partitions.as_ref()) else { return Vec::new() };
     let mut out: Vec<String> = Vec::new();
     for p in parts.iter().take(6) {
@@ -835,6 +839,7 @@ mod tests {
             table: None,
             schema_version: None,
             replicas: None,
+            placement: None,
         }
     }
 
