@@ -348,7 +348,7 @@ impl Simulation {
         let msg = self.envs[env.index()].msg;
         let producer = self.msgs[msg.index()].producer;
         let m = &self.msgs[msg.index()];
-        if m.publish_attempts() != attempt || m.settled_attempt() >= attempt || !m.publishing() {
+        if !m.awaits_answer(attempt) || !m.publishing() {
             return;
         }
         // The attempt is answered now; a nack that comes later for it is ignored, as a client

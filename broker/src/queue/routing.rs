@@ -61,7 +61,7 @@ impl Simulation {
     ) {
         let msg = self.envs[env.index()].msg;
         let m = &self.msgs[msg.index()];
-        if m.publish_attempts() == attempt && m.settled_attempt() < attempt {
+        if m.awaits_answer(attempt) {
             let producer = m.producer;
             self.emit_env(producer, env, Event::PublishFailed { attempt, reason });
             self.msgs[msg.index()].set_settled_attempt(attempt);

@@ -196,6 +196,12 @@ impl Message {
             u16::try_from(partition).ok().filter(|p| *p != NO_PARTITION).expect("a topic has at most 1,000 partitions");
     }
 
+    /// Whether publish attempt `attempt` is its latest and still unanswered: an answer to it
+    /// (a confirm, a nack, a timeout) counts; one to an older attempt is ignored.
+    pub fn awaits_answer(&self, attempt: u32) -> bool {
+        self.publish_attempts() == attempt && self.settled_attempt() < attempt
+    }
+
     /// Publish attempts so far.
     pub fn publish_attempts(&self) -> u32 {
         match &self.more {

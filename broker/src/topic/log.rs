@@ -304,7 +304,7 @@ impl Simulation {
                     // An earlier record of this producer has not been written yet: the producer
                     // holds this one back and sends it again once that one is settled.
                     let m = &self.msgs[msg.index()];
-                    if m.publish_attempts() == attempt && m.settled_attempt() < attempt {
+                    if m.awaits_answer(attempt) {
                         self.emit_env(
                             producer,
                             env,
@@ -399,20 +399,15 @@ impl Simulation {
                 self.sched.schedule(head.after(r).max(now), Due::Retention { topic, partition });
             }
         }
-        let replicated = self.topic_model(topic).replication.is_some();
         for i in 0..self.topic_model(topic).groups.len() {
             let g = self.topic_model(topic).groups[i];
             self.note_appended(g);
-            if replicated {
-                continue;
-            }
-            if let Some(owner) = self.groups[g as usize].owner.get(&(topic, partition)).copied() {
-                self.log_pump(owner);
-            }
         }
-        if replicated {
+        if self.topic_model(topic).replication.is_some() {
             // Readers are woken when the high watermark passes the record.
             self.replicate_append((topic, partition), offset, waiting);
+        } else {
+            self.wake_readers((topic, partition));
         }
     }
 

@@ -361,7 +361,7 @@ impl Simulation {
     fn write_confirmed(&mut self, w: Waiting) {
         let msg = self.envs[w.env.index()].msg;
         let m = &mut self.msgs[msg.index()];
-        if m.publish_attempts() == w.attempt && m.settled_attempt() < w.attempt {
+        if m.awaits_answer(w.attempt) {
             m.set_settled_attempt(w.attempt);
             m.set_publishing(false);
             self.txn_acked(msg);
@@ -374,7 +374,7 @@ impl Simulation {
     fn write_failed(&mut self, topic: NodeId, w: Waiting, reason: PublishFailure, gone: Option<EnvState>) {
         let msg = self.envs[w.env.index()].msg;
         let m = &self.msgs[msg.index()];
-        if m.publish_attempts() != w.attempt || m.settled_attempt() >= w.attempt {
+        if !m.awaits_answer(w.attempt) {
             if let Some(end) = gone {
                 self.end_copy(topic, w.env, end);
             }

@@ -47,7 +47,7 @@ fn txn_of_messages(trace: &[Value]) -> BTreeMap<String, u64> {
     for e in events(trace, "Published") {
         let name = e["msg"].as_str().unwrap();
         let (producer, n) = split(name);
-        let txn = begun.iter().filter(|(p, first, _)| *p == producer && *first <= n).map(|b| b.2).last();
+        let txn = begun.iter().filter(|(p, first, _)| *p == producer && *first <= n).map(|b| b.2).next_back();
         if let Some(t) = txn {
             out.insert(name.to_string(), t);
         }
