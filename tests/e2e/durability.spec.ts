@@ -52,3 +52,42 @@ test('a broker is crashed and recovered from its inspector, and each is recorded
   const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
   expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`)).toEqual([]);
 });
+
+test('queues live on brokers: a quorum queue moves its leader, a transient classic queue loses its messages with its broker', async ({ page }) => {
+  await openApp(page);
+  const file = {
+    version: 1, seed: 1, duration_ms: 9000,
+    nodes: [
+      { id: 'b1', kind: 'broker', crash: { at_ms: 2000, recover_after_ms: 2000 } }, { id: 'b2', kind: 'broker' }, { id: 'b3', kind: 'broker' },
+      { id: 'orders', kind: 'producer', count: 50, arrivals: { fixed: { interval_ms: 100 } }, keys: 'order-1..order-50' },
+      { id: 'x', kind: 'exchange', type: 'fanout' },
+      { id: 'payments', kind: 'queue', queue_type: 'quorum' },
+      { id: 'emails', kind: 'queue' },
+      { id: 'billing', kind: 'consumer', processing: { fixed: { ms: 150 } } },
+      { id: 'mailer', kind: 'consumer', processing: { fixed: { ms: 150 } } },
+    ],
+    wires: [['orders', 'x'], ['x', 'payments'], ['x', 'emails'], ['payments', 'billing'], ['emails', 'mailer']],
+    actions: [{ at_ms: 5000, crash_broker: { broker: 'b2', recover_after_ms: 1000 } }],
+    view: { positions: { b1: [40, 400], b2: [300, 400], b3: [560, 400], orders: [40, 40], x: [300, 40], payments: [560, 0], emails: [560, 200], billing: [820, 0], mailer: [820, 200] } },
+  };
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await (await chooser).setFiles({ name: 'queues-on-brokers.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(file)) });
+  // payments has replicas on b1, b2 and b3, led by b1; emails lives on b2 alone.
+  const payments = node(page, 'Queue', 'payments');
+  const emails = node(page, 'Queue', 'emails');
+  await expect(payments).toHaveAccessibleName(/b1 lead · b2 · b3/);
+  await expect(emails).toHaveAccessibleName(/on b2/);
+  // b1 crashes at 2 s: two replicas of three are a majority, and b2 leads.
+  await seek(page, 2500);
+  await expect(payments).toHaveAccessibleName(/b1 down · b2 lead · b3/);
+  await expect(payments).not.toHaveAccessibleName(/, down$/);
+  await shot(page, 'durability-quorum-leader-moved');
+  // b2 crashes at 5 s: emails is down, and what it held is gone.
+  await seek(page, 5500);
+  await expect(emails).toHaveAccessibleName(/on b2 \(down\).*, down$/);
+  await expect(payments).toHaveAccessibleName(/b1 lead · b2 down · b3/);
+  await shot(page, 'durability-classic-queue-down');
+  await toEnd(page);
+  await expect(outcome(page).getByRole('list').first()).toContainText('lost, in a classic queue that was not durable, lost when its broker crashed');
+});
