@@ -6,14 +6,21 @@
 // are generated, so this renames each `__wbg_` import to a short name (`a`, `b`, ..., `aa`)
 // in the wasm's import section and in the JavaScript glue's imports object, as Emscripten
 // and Binaryen's minify-imports do for their own modules, then writes the new files'
-// subresource-integrity hashes into index.html. It fails the build, rather than ship a page
-// that cannot link, if the glue does not name each import exactly once.
+// subresource-integrity hashes into index.html. wasm-bindgen's closure entry points, exported
+// as `wasm_bindgen_<crate hash>___convert__closures_____invoke___...` (1.2 KB of names), are
+// renamed `xa`, `xb`, ... in the export section and where the glue calls them (`wasm.NAME`).
+// It fails the build, rather than ship a page that cannot link, if the glue does not name
+// each import, and call each renamed export, exactly once.
+//
+// First, the wasm's functions are put in the order gzip likes best (scripts/order-functions.mjs),
+// the AsyncAPI worker's too (its imports keep their names).
 //
 // Run by Trunk (Trunk.toml, [[hooks]]) with TRUNK_STAGING_DIR set; also runnable by hand:
 //   node scripts/minify-imports.mjs DIR
 import { readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import { orderFunctions } from './order-functions.mjs';
 
 const dir = process.argv[2] ?? process.env.TRUNK_STAGING_DIR;
 if (!dir) throw new Error('minify-imports: no directory (TRUNK_STAGING_DIR or an argument)');
@@ -76,9 +83,13 @@ function skipDescription(b, at) {
   }
 }
 
-const wasm = readFileSync(join(dir, wasmName));
-if (wasm.readUInt32LE(0) !== 0x6d736100) throw new Error(`minify-imports: ${wasmName} is not wasm`);
+const built = readFileSync(join(dir, wasmName));
+if (built.readUInt32LE(0) !== 0x6d736100) throw new Error(`minify-imports: ${wasmName} is not wasm`);
+const wasm = orderFunctions(built);
 const renamed = new Map();
+// wasm-bindgen's closure entry points, exported as `wasm_bindgen_<crate hash>___convert__...`:
+// renamed `xa`, `xb`, ... as the glue calls them (`wasm.NAME`).
+const exported = new Map();
 const parts = [wasm.subarray(0, 8)];
 let at = 8;
 while (at < wasm.length) {
@@ -108,6 +119,27 @@ while (at < wasm.length) {
     }
     body = Buffer.concat(out);
   }
+  if (id === 7) {
+    let [count, p] = readLeb(body, 0);
+    const out = [leb(count)];
+    for (let k = 0; k < count; k++) {
+      let len;
+      [len, p] = readLeb(body, p);
+      const field = body.subarray(p, p + len).toString('utf8');
+      p += len;
+      const kind = body[p];
+      const end = readLeb(body, p + 1)[1];
+      let name = field;
+      if (field.startsWith('wasm_bindgen_')) {
+        name = `x${shortName(exported.size)}`;
+        exported.set(field, name);
+      }
+      const bytes = Buffer.from(name, 'utf8');
+      out.push(leb(bytes.length), bytes, Buffer.from([kind]), body.subarray(p + 1, end));
+      p = end;
+    }
+    body = Buffer.concat(out);
+  }
   parts.push(Buffer.from([id]), leb(body.length), body);
   at = start + size;
 }
@@ -120,7 +152,16 @@ for (const [long, short] of renamed) {
   js = js.replace(key, `$1${short}:`);
   if (js.includes(long)) throw new Error(`minify-imports: ${jsName} still uses ${long} elsewhere`);
 }
+for (const [long, short] of exported) {
+  const call = new RegExp(`\\bwasm\\.${long}(?![\\w$])`, 'g');
+  const found = js.match(call)?.length ?? 0;
+  if (found !== 1) throw new Error(`minify-imports: ${jsName} calls the export ${long} ${found} times, not once`);
+  js = js.replace(call, `wasm.${short}`);
+}
 const newWasm = Buffer.concat(parts);
+// The worker's wasm: no integrity hash names it (its loader shim fetches it).
+const workerName = files.find((f) => f.endsWith('_bg.wasm') && f.startsWith('asyncapi-worker'));
+if (workerName) writeFileSync(join(dir, workerName), orderFunctions(readFileSync(join(dir, workerName))));
 writeFileSync(join(dir, wasmName), newWasm);
 writeFileSync(join(dir, jsName), js);
 
@@ -134,4 +175,6 @@ for (const [name, bytes] of [[wasmName, newWasm], [jsName, Buffer.from(js, 'utf8
   html = html.replace(tag, `$1${sri(bytes)}"`);
 }
 writeFileSync(htmlPath, html);
-console.log(`minify-imports: ${renamed.size} imports renamed; ${wasmName} ${wasm.length} -> ${newWasm.length} bytes`);
+console.log(
+  `minify-imports: functions ordered, ${renamed.size} imports renamed; ${wasmName} ${built.length} -> ${newWasm.length} bytes`,
+);

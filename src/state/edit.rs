@@ -6,7 +6,6 @@
 
 use std::rc::Rc;
 
-use broker::scenario::json::object;
 use serde_json::Value;
 
 use super::{AppState, Sel, Tab};
@@ -125,18 +124,10 @@ pub enum EditAction {
     },
     Undo,
     Redo,
-    /// Record "crash this consumer now" into the action script at the playhead's time.
-    CrashNow {
-        consumer: String,
-        recover_after_ms: Option<i64>,
-    },
-    /// Record an outage of a queue, exchange or topic now.
-    OutageNow {
-        node: String,
-        duration_ms: i64,
-    },
-    /// Record another action of the script now: a DLQ's redrive, a consumer leaving or
-    /// joining its group. `what` is the action without its time, e.g. `{"redrive": {...}}`.
+    /// Record an action into the script at the playhead's time: "crash this consumer now", an
+    /// outage, a DLQ's redrive, a consumer leaving or joining its group, a deploy. `what` is
+    /// the action without its time, e.g. `{"crash": {"consumer": "worker", "recover_after_ms":
+    /// 2000}}`.
     ActNow(Value),
     RemoveAction(usize),
 }
@@ -373,17 +364,6 @@ pub(super) fn reduce(s: AppState, action: EditAction) -> Option<AppState> {
             s.notice = None;
             s.set_doc(prev)
         }
-        EditAction::CrashNow { consumer, recover_after_ms } => {
-            let mut body = object([("consumer", Value::from(consumer))]);
-            if let Some(r) = recover_after_ms {
-                body["recover_after_ms"] = Value::from(r);
-            }
-            s.action_at_playhead(object([("crash", body)]))
-        }
-        EditAction::OutageNow { node, duration_ms } => s.action_at_playhead(object([(
-            "outage",
-            object([("node", Value::from(node)), ("duration_ms", Value::from(duration_ms))]),
-        )])),
         EditAction::ActNow(what) => s.action_at_playhead(what),
         EditAction::RemoveAction(i) => s.edit(
             Box::new(|d| {

@@ -87,7 +87,7 @@ fn a_refused_wire_says_why_where_it_was_dropped() {
 fn crash_now_is_recorded_at_the_playhead() {
     let s = Rc::new(AppState::initial());
     let s = reduce(s, TransportAction::Seek(2_500_000));
-    let s = reduce(s, EditAction::CrashNow { consumer: "worker-a".into(), recover_after_ms: Some(1000) });
+    let s = reduce(s, EditAction::ActNow(json!({"crash": {"consumer": "worker-a", "recover_after_ms": 1000}})));
     let actions = s.doc["actions"].as_array().unwrap();
     assert!(actions.iter().any(|a| a["at_ms"] == json!(2500) && a["crash"]["consumer"] == json!("worker-a")));
     assert_eq!(s.t_us, 2_500_000, "the playhead stays where it was");

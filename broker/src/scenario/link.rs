@@ -16,8 +16,6 @@
 //!               ──caps on nodes, wires, actions──▶ migrate to CURRENT_VERSION ──▶ Shared
 //! ```
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
 use serde_json::Value;
 
 use crate::scenario::json::object;
@@ -132,7 +130,44 @@ pub fn envelope(scenario: &Value, preset: Option<&str>) -> String {
 
 /// The link text for an envelope already compressed as a zlib stream (RFC 1950).
 pub fn pack(zlib: &[u8]) -> String {
-    format!("{LINK_VERSION}.{}", URL_SAFE_NO_PAD.encode(zlib))
+    let mut out = format!("{LINK_VERSION}.");
+    base64_url(zlib, &mut out);
+    out
+}
+
+/// The URL-safe base64 alphabet (RFC 4648, section 5).
+const BASE64_URL: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// `bytes` in URL-safe base64 without padding, added to `out`. Written here rather than taken
+/// from the base64 crate, whose general engine was 1 KB of the page's gzip'd wasm; the tests
+/// hold both to the same text.
+fn base64_url(bytes: &[u8], out: &mut String) {
+    for chunk in bytes.chunks(3) {
+        let n = chunk.iter().fold(0u32, |n, &b| n << 8 | u32::from(b)) << (8 * (3 - chunk.len()));
+        for k in 0..=chunk.len() {
+            out.push(char::from(BASE64_URL[(n >> (18 - 6 * k)) as usize & 63]));
+        }
+    }
+}
+
+/// URL-safe base64 without padding back to its bytes; none for a character outside the
+/// alphabet, a length no bytes encode to (one character past a group of four), or bits set
+/// after the last byte, as the base64 crate refuses them.
+fn base64_url_bytes(text: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(text.len() / 4 * 3 + 2);
+    for chunk in text.as_bytes().chunks(4) {
+        let mut n = 0u32;
+        for &c in chunk {
+            n = n << 6 | BASE64_URL.iter().position(|&a| a == c)? as u32;
+        }
+        let bytes = chunk.len().checked_sub(1).filter(|&b| b > 0)?;
+        n <<= 6 * (4 - chunk.len());
+        if n & (0xff_ffff >> (8 * bytes)) != 0 {
+            return None;
+        }
+        out.extend_from_slice(&n.to_be_bytes()[1..=bytes]);
+    }
+    Some(out)
 }
 
 /// A zlib stream that holds `data` uncompressed (stored blocks): what the app packs when the
@@ -333,7 +368,7 @@ pub fn unpack(link: &str) -> Result<Packed, LinkError> {
     if !payload.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
         return Err(LinkError::BadCharacters);
     }
-    let bytes = URL_SAFE_NO_PAD.decode(payload).map_err(|_| LinkError::Damaged)?;
+    let bytes = base64_url_bytes(payload).ok_or(LinkError::Damaged)?;
     Ok(Packed { zlib: version >= 2, bytes })
 }
 
@@ -401,7 +436,21 @@ pub fn migrate(mut v: Value) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine;
+    use proptest::prelude::*;
     use serde_json::json;
+
+    proptest! {
+        #[test]
+        fn base64_is_the_base64_crates(bytes in proptest::collection::vec(any::<u8>(), 0..40), text in "[A-Za-z0-9_-]{0,12}") {
+            let mut ours = String::new();
+            base64_url(&bytes, &mut ours);
+            prop_assert_eq!(&ours, &URL_SAFE_NO_PAD.encode(&bytes));
+            prop_assert_eq!(base64_url_bytes(&ours), Some(bytes));
+            prop_assert_eq!(base64_url_bytes(&text), URL_SAFE_NO_PAD.decode(&text).ok());
+        }
+    }
 
     #[test]
     fn any_zlib_stream_packs_a_link_that_opens() {

@@ -408,121 +408,101 @@ fn group_by_section(fields: &[&'static Field]) -> Vec<(&'static str, Vec<&'stati
 }
 
 /// "Crash this consumer now", "Outage now": recorded into the action script at the playhead.
+/// Every case is buttons and a help line in one `<div class="now">` ([`now_box`]), each button
+/// an action for the script, so the wasm holds that `html!` once rather than once a case.
 fn node_now_controls(state: &UseReducerHandle<AppState>, id: &str, kind: &str) -> Html {
     let at = format_time(state.t_us);
-    let d = state.dispatcher();
-    let id_owned = id.to_owned();
-    let act = |what: serde_json::Value| {
-        let d = state.dispatcher();
-        Callback::from(move |_: MouseEvent| d.dispatch(EditAction::ActNow(what.clone()).into()))
-    };
+    let on = |what: &str, body: Value| object([(what, body)]);
+    let here = |key: &str| object([(key, Value::from(id))]);
     // A deploy, where the node's event types have schema versions to deploy.
     let deploy = match doc::schema_versions(&state.doc, id) {
         Some(n) if n > 1 => {
             let what = if kind == "producer" { "writes" } else { "reads with" };
-            html! {
-                <div class="now">
-                    { for (1..=n).map(|v| html! {
-                        <button type="button" onclick={act(object([("deploy", object([("node", Value::from(id)), ("version", Value::from(v))]))]))}>
-                            { format!("Deploy version {v} now") }
-                        </button>
-                    }) }
-                    <p class="field-help">{ format!("From then on it {what} that version; recorded in the action script at {at}. With a schema registry, a producer's version that breaks the compatibility mode is refused.") }</p>
-                </div>
-            }
+            let buttons = (1..=n)
+                .map(|v| {
+                    let mut body = here("node");
+                    body["version"] = Value::from(v);
+                    (format!("Deploy version {v} now"), on("deploy", body))
+                })
+                .collect();
+            now_box(state, buttons, format!("From then on it {what} that version; recorded in the action script at {at}. With a schema registry, a producer's version that breaks the compatibility mode is refused."), Html::default())
         }
-        _ => html! {},
+        _ => Html::default(),
     };
-    match kind {
+    let (buttons, help) = match kind {
         "consumer" => {
+            let mut crash = here("consumer");
+            crash["recover_after_ms"] = Value::from(2_000);
+            let mut buttons = vec![("Crash this consumer now".to_owned(), on("crash", crash))];
             // A consumer in a group (it reads a topic) can also leave it and join again.
-            let group = (consumer_source(&state.doc, id).as_deref() == Some("topic")).then(|| {
+            if consumer_source(&state.doc, id).as_deref() == Some("topic") {
                 let away = state.status.iter().any(|s| s.id == id && s.state == "away");
                 let (label, what) = if away { ("Join its group now", "join") } else { ("Leave its group now", "leave") };
-                html! { <button type="button" onclick={act(object([(what, object([("consumer", Value::from(id))]))]))}>{ label }</button> }
-            });
-            html! {
-                <div class="now">
-                    <button type="button" onclick={Callback::from(move |_| d.dispatch(EditAction::CrashNow { consumer: id_owned.clone(), recover_after_ms: Some(2_000) }.into()))}>
-                        { "Crash this consumer now" }
-                    </button>
-                    { for group }
-                    <p class="field-help">{ format!("Recorded in the action script at {at}; a crash recovers 2 s later.") }</p>
-                    { deploy }
-                </div>
+                buttons.push((label.to_owned(), on(what, here("consumer"))));
             }
+            (buttons, format!("Recorded in the action script at {at}; a crash recovers 2 s later."))
         }
         "producer" => {
-            // A transactional producer's transaction can be aborted; any producer can crash
-            // (a transactional one restarts as a new epoch, fencing what it left open).
-            let txn = doc::find_node(&state.doc, id)
-                .is_some_and(|(_, n)| n.get("transactions").is_some_and(|t| !t.is_null()));
-            let abort = txn.then(|| {
-                html! { <button type="button" onclick={act(object([("abort_transaction", object([("producer", Value::from(id))]))]))}>{ "Abort its open transaction now" }</button> }
-            });
-            let crash = object([(
-                "crash_producer",
-                object([("producer", Value::from(id)), ("recover_after_ms", Value::from(2_000))]),
-            )]);
-            html! {
-                <div class="now">
-                    <button type="button" onclick={act(crash)}>{ "Crash this producer now" }</button>
-                    { for abort }
-                    <p class="field-help">{ format!("Recorded in the action script at {at}; a crashed producer restarts 2 s later.") }</p>
-                    { deploy }
-                </div>
+            let mut crash = here("producer");
+            crash["recover_after_ms"] = Value::from(2_000);
+            let mut buttons = vec![("Crash this producer now".to_owned(), on("crash_producer", crash))];
+            // A transactional producer's open transaction can be aborted; a crashed one restarts
+            // as a new epoch, fencing what it left open.
+            if doc::find_node(&state.doc, id).is_some_and(|(_, n)| n.get("transactions").is_some_and(|t| !t.is_null())) {
+                buttons.push(("Abort its open transaction now".to_owned(), on("abort_transaction", here("producer"))));
             }
+            (buttons, format!("Recorded in the action script at {at}; a crashed producer restarts 2 s later."))
         }
-        "dead_letter_queue" => html! {
-            <div class="now">
-                <button type="button" onclick={act(object([("redrive", object([("dlq", Value::from(id))]))]))}>{ "Redrive its dead letters now" }</button>
-                <p class="field-help">{ format!("Each goes back to the queue it died in; recorded in the action script at {at}.") }</p>
-            </div>
-        },
+        "dead_letter_queue" => (
+            vec![("Redrive its dead letters now".to_owned(), on("redrive", here("dlq")))],
+            format!("Each goes back to the queue it died in; recorded in the action script at {at}."),
+        ),
         // A rebuild replays topics: a projection that reads a queue has nothing to replay.
-        "read_model" if projections_read(&state.doc, id) != Some(true) => html! {
-            <p class="field-help now">{ "A rebuild replays the projections' topics from the start: wire a projection that reads a topic to rebuild this table." }</p>
-        },
-        "read_model" => html! {
-            <div class="now">
-                <button type="button" onclick={act(object([("rebuild", object([("read_model", Value::from(id))]))]))}>{ "Rebuild it now" }</button>
-                <p class="field-help">{ format!("Empties the table and replays its projections' topics from the start; recorded in the action script at {at}.") }</p>
-            </div>
-        },
+        "read_model" if projections_read(&state.doc, id) != Some(true) => {
+            return Html::from_html_unchecked(
+                "<p class=\"field-help now\">A rebuild replays the projections' topics from the start: wire a projection that reads a topic to rebuild this table.</p>".into(),
+            )
+        }
+        "read_model" => (
+            vec![("Rebuild it now".to_owned(), on("rebuild", here("read_model")))],
+            format!("Empties the table and replays its projections' topics from the start; recorded in the action script at {at}."),
+        ),
         "broker" => {
             let down = state.status.iter().any(|s| s.id == id && s.state == "down");
             let (label, what, help) = if down {
-                (
-                    "Recover this broker now",
-                    object([("recover_broker", object([("broker", Value::from(id))]))]),
-                    "It restarts with its log and catches up",
-                )
+                ("Recover this broker now", on("recover_broker", here("broker")), "It restarts with its log and catches up")
             } else {
-                (
-                    "Crash this broker now",
-                    object([(
-                        "crash_broker",
-                        object([("broker", Value::from(id)), ("recover_after_ms", Value::from(3_000))]),
-                    )]),
-                    "Its partitions elect new leaders; back 3 s later",
-                )
+                let mut body = here("broker");
+                body["recover_after_ms"] = Value::from(3_000);
+                ("Crash this broker now", on("crash_broker", body), "Its partitions elect new leaders; back 3 s later")
             };
-            html! {
-                <div class="now">
-                    <button type="button" onclick={act(what)}>{ label }</button>
-                    <p class="field-help">{ format!("{help}; recorded in the action script at {at}.") }</p>
-                </div>
-            }
+            (vec![(label.to_owned(), what)], format!("{help}; recorded in the action script at {at}."))
         }
-        "queue" | "topic" | "exchange" => html! {
-            <div class="now">
-                <button type="button" onclick={Callback::from(move |_| d.dispatch(EditAction::OutageNow { node: id_owned.clone(), duration_ms: 2_000 }.into()))}>
-                    { format!("Take this {kind} down now") }
-                </button>
-                <p class="field-help">{ format!("A 2 s outage, recorded in the action script at {at}.") }</p>
-            </div>
-        },
-        _ => html! {},
+        "queue" | "topic" | "exchange" => {
+            let mut body = here("node");
+            body["duration_ms"] = Value::from(2_000);
+            (
+                vec![(format!("Take this {kind} down now"), on("outage", body))],
+                format!("A 2 s outage, recorded in the action script at {at}."),
+            )
+        }
+        _ => return Html::default(),
+    };
+    now_box(state, buttons, help, deploy)
+}
+
+/// Buttons that each record an action into the script at the playhead, a help line under them,
+/// and `then` (a consumer's deploys, in a box of their own).
+fn now_box(state: &UseReducerHandle<AppState>, buttons: Vec<(String, Value)>, help: String, then: Html) -> Html {
+    html! {
+        <div class="now">
+            { for buttons.into_iter().map(|(label, what)| {
+                let d = state.dispatcher();
+                html! { <button type="button" onclick={Callback::from(move |_| d.dispatch(EditAction::ActNow(what.clone()).into()))}>{ label }</button> }
+            }) }
+            <p class="field-help">{ help }</p>
+            { then }
+        </div>
     }
 }
 
