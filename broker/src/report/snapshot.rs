@@ -56,7 +56,7 @@ pub struct NodeSnapshot {
     /// the version it reads with, when it has a reader schema.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub schema_version: Option<u16>,
-    /// Broker: the partitions it leads, follows in sync, and follows out of sync.
+    /// Broker: the partitions and queues it leads, follows in sync, and follows out of sync.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub replicas: Option<[u32; 3]>,
     /// A queue on brokers: where it lives, "on b1" for a classic queue, "b2 lead · b3 · b1
@@ -395,6 +395,16 @@ impl Simulation {
     fn broker_replicas(&self, broker: crate::model::ids::NodeId) -> [u32; 3] {
         let mut counts = [0; 3];
         for (i, n) in self.model.nodes.iter().enumerate() {
+            if let crate::model::NodeKind::Queue(q) = &n.kind {
+                // A queue it holds: one it leads, or a replica of one it does not (a classic
+                // queue's one broker leads it).
+                let up = !matches!(&self.nodes[broker.index()], NodeState::Broker(b) if b.down);
+                if up && q.brokers.contains(&broker) {
+                    let leads = self.queue_leader(crate::model::ids::NodeId(i as u32)) == Some(broker);
+                    counts[usize::from(!leads)] += 1;
+                }
+                continue;
+            }
             let crate::model::NodeKind::Topic(t) = &n.kind else { continue };
             let Some(rep) = &t.replication else { continue };
             for (p, on) in rep.replicas.iter().enumerate() {

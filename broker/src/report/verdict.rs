@@ -464,40 +464,39 @@ pub fn verdict(sim: &Simulation, o: &Outcome, noted: &Noted) -> Vec<Line> {
         ));
     }
 
-    let phantom_refs: Vec<usize> = match o.phantom_events {
-        0 => Vec::new(),
-        _ => (0..o.messages.len()).filter(|&i| sim.msgs[i].phantom()).collect(),
-    };
-    if !phantom_refs.is_empty() {
-        let who = names(&o.messages, &phantom_refs, &shared);
-        lines.push((
-            format!(
-                "{} published but {} business write was rolled back when the producer crashed (dual write, publish then write): consumers acted on something that never happened: {}.",
-                plural(who.len() as u64, "event was", "events were"),
-                if who.len() == 1 { "its" } else { "their" },
-                examples(&who)
-            ),
-            refs(phantom_refs.into_iter()),
-        ));
-    }
-
-    let aborted_refs: Vec<usize> = match o.aborted_effects {
-        0 => Vec::new(),
-        _ => (0..o.messages.len())
-            .filter(|&i| sim.msgs[i].transaction_aborted() && sim.msgs[i].max_effect_count() > 0)
-            .collect(),
-    };
-    if !aborted_refs.is_empty() {
-        let who = names(&o.messages, &aborted_refs, &shared);
-        lines.push((
-            format!(
-                "{} of aborted transactions {} processed (read_uncommitted): effects of events that never happened: {}.",
-                plural(who.len() as u64, "record", "records"),
-                if who.len() == 1 { "was" } else { "were" },
-                examples(&who)
-            ),
-            refs(aborted_refs.into_iter()),
-        ));
+    // Events that never happened, which consumers acted on: a dual write's rolled-back events,
+    // and aborted transactions' records read uncommitted. One line each, naming them.
+    let never_happened: [(u64, fn(&crate::sim::message::Message) -> bool, fn(usize) -> String); 2] = [
+        (
+            o.phantom_events,
+            |m| m.phantom(),
+            |n| {
+                format!(
+                "{} published but {} business write was rolled back when the producer crashed (dual write, publish then write): consumers acted on something that never happened",
+                plural(n as u64, "event was", "events were"),
+                if n == 1 { "its" } else { "their" },
+            )
+            },
+        ),
+        (
+            o.aborted_effects,
+            |m| m.transaction_aborted() && m.max_effect_count() > 0,
+            |n| {
+                format!(
+                    "{} of aborted transactions {} processed (read_uncommitted): effects of events that never happened",
+                    plural(n as u64, "record", "records"),
+                    if n == 1 { "was" } else { "were" },
+                )
+            },
+        ),
+    ];
+    for (count, flagged, words) in never_happened {
+        if count == 0 {
+            continue;
+        }
+        let which: Vec<usize> = (0..o.messages.len()).filter(|&i| flagged(&sim.msgs[i])).collect();
+        let who = names(&o.messages, &which, &shared);
+        lines.push((format!("{}: {}.", words(who.len()), examples(&who)), refs(which.into_iter())));
     }
 
     if o.in_flight > 0 {
