@@ -220,6 +220,7 @@ impl Checker {
             }),
             crash: None,
             read_models: Vec::new(),
+            tombstones: Vec::new(),
         };
         Some(Box::new(ServiceOutput { publisher, rules, mode: s.publish_mode, saga, reply_to: None }))
     }

@@ -38,6 +38,8 @@ pub struct ProducerState {
     pub parked: Vec<(MsgId, EnvId)>,
     /// The schema version it writes, changed by a deploy the registry accepts.
     pub schema_version: u16,
+    /// Which of its `tombstones` it has sent, in the model's order (`topic/compaction.rs`).
+    pub tombstones_sent: Vec<bool>,
 }
 
 impl ProducerState {
@@ -56,6 +58,7 @@ impl ProducerState {
             outbox: crate::sim::copy_deque::CopyDeque::default(),
             parked: Vec::new(),
             schema_version: p.schema_version.min(u32::from(u16::MAX)) as u16,
+            tombstones_sent: vec![false; p.tombstones.len()],
         }
     }
 }
@@ -159,6 +162,8 @@ impl Simulation {
         let s = self.producer_mut(producer);
         s.published += 1;
         let number = s.published;
+        let tombstone = pick.is_some_and(|i| self.take_tombstone(producer, i));
+        let s = self.producer_mut(producer);
         let (key, key_seq) = match pick {
             Some(i) => {
                 let seq = s.key_counts[i];
@@ -171,6 +176,9 @@ impl Simulation {
         let schema_version = u32::from(s.schema_version);
         let msg = MsgId(self.msgs.len() as u32);
         self.msgs.push(Message::new(producer, number, key, key_seq, event_type, schema_version, self.now));
+        if tombstone {
+            self.msgs[msg.index()].set_tombstone();
+        }
         self.choose_partition(producer, msg);
         for i in 0..self.producer_model(producer).read_models.len() {
             let rm = self.producer_model(producer).read_models[i];

@@ -26,6 +26,7 @@ pub fn answer(q: &Question, o: &Outcome) -> u64 {
         Measure::RowsBehind => o.rows_behind,
         Measure::Unreadable => o.unreadable,
         Measure::DeploysRefused => o.deploys_refused,
+        Measure::MissedDeletes => o.missed_deletes,
         Measure::Retries => o.retries,
         Measure::Redeliveries => o.redeliveries,
         Measure::Effects => keyed(|m| m.effects),

@@ -82,6 +82,10 @@ pub struct PartitionSnapshot {
     /// Replicated: the first offset consumers may not read yet.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub high_watermark: Option<u64>,
+    /// Compacted: the records the log cleaner has removed (gaps between the log start and
+    /// end).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cleaned: Option<u64>,
     /// Replicated: its replicas, in the partition's replica order (the preferred leader
     /// first).
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -411,12 +415,14 @@ impl Simulation {
                     })
                     .collect();
                 let (high_watermark, replicas) = self.replica_snapshots((topic, p));
+                let cleaned = self.topic_state(topic).compaction.as_ref().map(|c| c.partitions[p as usize].removed);
                 PartitionSnapshot {
                     partition: p,
                     log_start: log.start,
                     log_end: log.end(),
                     groups,
                     high_watermark,
+                    cleaned,
                     replicas,
                 }
             })

@@ -73,6 +73,8 @@ const ATTEMPTED: u8 = 4;
 const UNREADABLE: u8 = 8;
 /// The answer to the current publish attempt will be lost on its way back (an acks=all write).
 const ANSWER_LOST: u8 = 16;
+/// A tombstone: its key with no value, a delete on a compacted topic (`topic/compaction.rs`).
+const TOMBSTONE: u8 = 128;
 
 impl Message {
     /// A new message, its producer about to publish it.
@@ -247,6 +249,15 @@ impl Message {
 
     pub fn set_answer_lost(&mut self, on: bool) {
         set_bit(&mut self.flags, ANSWER_LOST, on);
+    }
+
+    /// A tombstone: the key with no value, which deletes the key on a compacted topic.
+    pub fn tombstone(&self) -> bool {
+        self.flags & TOMBSTONE != 0
+    }
+
+    pub fn set_tombstone(&mut self) {
+        set_bit(&mut self.flags, TOMBSTONE, true);
     }
 
     /// Published, but its business write was rolled back (dual write, publish then write).

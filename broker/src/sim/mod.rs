@@ -199,6 +199,10 @@ pub(crate) enum Due {
         broker: NodeId,
         life: u32,
     },
+    /// A pass of a compacted topic's log cleaner (`topic/compaction.rs`).
+    Cleaner {
+        topic: NodeId,
+    },
 }
 
 #[derive(Clone)]
@@ -481,6 +485,7 @@ impl Simulation {
                 }
             }
         }
+        sim.start_cleaners();
         sim
     }
 
@@ -745,6 +750,7 @@ impl Simulation {
                     self.recover_broker(broker);
                 }
             }
+            Due::Cleaner { topic } => self.cleaner_due(topic),
         }
         self.after_event();
     }
@@ -769,7 +775,10 @@ impl Simulation {
             Due::SagaTimeout { orchestrator, .. } => orchestrator,
             Due::Read { read_model, .. } => read_model,
             Due::Expire { queue, .. } => queue,
-            Due::Retention { topic, .. } | Due::ReplicaFetch { topic, .. } | Due::IsrCheck { topic, .. } => topic,
+            Due::Retention { topic, .. }
+            | Due::ReplicaFetch { topic, .. }
+            | Due::IsrCheck { topic, .. }
+            | Due::Cleaner { topic } => topic,
             Due::BrokerCrash { broker } | Due::BrokerRecover { broker, .. } => broker,
             Due::Action { .. } | Due::FormGroup { .. } | Due::FollowUpRebalance { .. } => return None,
         })

@@ -205,6 +205,14 @@ event_table! {
         /// A new leader had less than the old one: the partition's log was cut back to
         /// `offset`, and the records from there on are gone. Node: the topic.
         59 Truncated { partition: u32 => num, offset: u32 => num };
+        // 60 to 69 are kept for Kafka's transactions.
+        /// The log cleaner removed this record from a compacted topic: a later record in the
+        /// partition has its key. Its offset stays a gap readers skip. Node: the topic.
+        70 Compacted { partition: u32 => num, offset: u32 => num };
+        /// The log cleaner removed this tombstone, `delete.retention.ms` after it first
+        /// reached it: the key is gone from the partition, and a reader that had not read the
+        /// tombstone yet will never see the delete. Node: the topic.
+        71 TombstoneRemoved { partition: u32 => num, offset: u32 => num };
     }
 }
 
@@ -281,6 +289,7 @@ named_enum!(
         NotEnoughReplicas => "not_enough_replicas", "fewer replicas were in sync than min.insync.replicas, so the leader refused an acks=all write",
         NotEnoughReplicasAfterAppend => "not_enough_replicas_after_append", "the leader wrote it, but the in-sync replicas fell below min.insync.replicas before it was replicated",
         LeaderNotAvailable => "leader_not_available", "the partition's leader failed, and no answer came from it",
+        KeyRequired => "compacted_topic_requires_key", "the topic is compacted and refused a record without a key (Kafka: \"Compacted topic cannot accept message without key\"); the producer does not retry that",
     }
 );
 
@@ -315,6 +324,8 @@ named_enum!(
         GaveUp => "consumer_gave_up", "the consumer gave up after its retries",
         Deduplicated => "deduplicated", "a publish retry the broker had already written (idempotent producer)",
         SentAgainAfterFailover => "sent_again_after_failover", "cut from the log in a leader failover before it was confirmed; the producer sent it again",
+        Compacted => "compacted", "replaced by a newer value for its key (log compaction removed it before the group read it)",
+        TombstoneRemoved => "tombstone_removed", "a delete (tombstone) that log compaction removed delete.retention.ms after reaching it, before the group read it",
     }
 );
 
@@ -336,6 +347,7 @@ named_enum!(
         LeaderFailover => "lost_in_leader_failover", "acknowledged by the leader, lost when it failed before replicating",
         UncleanElection => "lost_to_unclean_election", "lost when a replica that did not have it became leader (unclean leader election)",
         WriteRefused => "write_refused", "the partition refused the write (no leader, or too few in-sync replicas for acks=all), and the producer gave up",
+        KeyRequired => "refused_without_key", "a compacted topic refused it because it had no key, and the producer does not retry that error",
     }
 );
 

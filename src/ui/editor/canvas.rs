@@ -714,7 +714,10 @@ fn topic_lines(s: Option<&NodeSnapshot>) -> Vec<String> {
             .iter()
             .map(|g| format!("lag {}{}", thousands(g.lag), if g.blocked { " BLOCKED" } else { "" }))
             .collect();
-        let hw = p.high_watermark.map(|h| format!(" hw {}", thousands(h))).unwrap_or_default();
+        let mut hw = p.high_watermark.map(|h| format!(" hw {}", thousands(h))).unwrap_or_default();
+        if let Some(c) = p.cleaned {
+            hw = hw + " · " + &thousands(c) + " cleaned ·";
+        }
         out.push(format!("p{} {}–{}{hw} {}", p.partition, thousands(p.log_start), thousands(p.log_end), lag.join(" ")));
         if !p.replicas.is_empty() {
             // No replica leads while the partition is offline.
