@@ -62,7 +62,7 @@ pub struct TopicSpec {
 }
 
 /// Kafka's topic setting `cleanup.policy`
-/// (<https://kafka.apache.org/documentation/#topicconfigs_cleanup.policy>): `"delete"` (the
+/// (<https://kafka.apache.org/37/generated/topic_config.html>): `"delete"` (the
 /// default) deletes old segments by retention; `"compact"` keeps the latest record per key
 /// instead (log compaction); `"compact,delete"` does both.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]

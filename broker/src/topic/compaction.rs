@@ -3,7 +3,8 @@
 //! of the latest value per key that a reader rebuilds by reading it from the start. As
 //! Kafka's documentation describes it (<https://kafka.apache.org/documentation/#compaction>,
 //! and the topic settings `cleanup.policy`, `delete.retention.ms`, `min.compaction.lag.ms` and
-//! `segment.ms` at <https://kafka.apache.org/documentation/#topicconfigs>):
+//! `segment.ms` at <https://kafka.apache.org/37/generated/topic_config.html>, and the broker
+//! setting `log.cleaner.backoff.ms`):
 //!
 //! ```text
 //!   offsets   0    1    2    3    4    5    6    7    8          (the log end is 9)
@@ -145,11 +146,14 @@ impl Simulation {
     }
 
     /// Whether the producer's message for its `i`-th key, now, is one of its tombstones (the
-    /// first message for that key at or after a tombstone's time); it counts as sent.
+    /// first message for that key at or after a tombstone's time); it counts as sent. (Keys
+    /// are compared by name: a producer's list may name a key more than once.)
     pub(crate) fn take_tombstone(&mut self, producer: NodeId, i: usize) -> bool {
         let now = self.now;
-        let found = self.producer_model(producer).tombstones.iter().enumerate().position(|(n, &(k, at))| {
-            k as usize == i && SimTime::ZERO.after(at) <= now && !self.producer(producer).tombstones_sent[n]
+        let pm = self.producer_model(producer);
+        let key = &pm.keys[i];
+        let found = pm.tombstones.iter().enumerate().position(|(n, &(k, at))| {
+            pm.keys[k as usize] == *key && SimTime::ZERO.after(at) <= now && !self.producer(producer).tombstones_sent[n]
         });
         if let Some(n) = found {
             self.producer_mut(producer).tombstones_sent[n] = true;
@@ -338,5 +342,69 @@ impl Simulation {
             seen[k] = true;
         }
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::topic::log::Record;
+
+    /// Keys a, b, c in turn every 100 ms, 9 records; the topic's segment is 1 s long and the
+    /// cleaner looks every 500 ms.
+    const ABC: &str = r#"{"version":1,"duration_ms":3000,"nodes":[
+        {"id":"p","kind":"producer","count":9,"arrivals":{"fixed":{"interval_ms":100}},"keys":["a","b","c"],
+         "tombstones":[{"key":"c","at_ms":700}]},
+        {"id":"t","kind":"topic","cleanup_policy":"compact","segment_ms":1000,"cleaner_backoff_ms":500,
+         "delete_retention_ms":1000}],
+        "wires":[["p","t"]]}"#;
+
+    #[test]
+    fn a_compacted_record_is_a_gap_at_its_own_offset() {
+        let mut p = PartitionLog::default();
+        for i in 0..3 {
+            p.append(Record { msg: MsgId(i), at: SimTime::from_ms(u64::from(i)), compacted: i == 1 }, &[]);
+        }
+        assert_eq!((p.compacted(0), p.compacted(1), p.compacted(2), p.compacted(9)), (false, true, false, false));
+        p.delete_head(0);
+        assert!(p.compacted(1), "retention moves the start; offsets stay");
+    }
+
+    #[test]
+    fn the_cleaner_stops_at_the_active_segment_and_keeps_one_record_per_key() {
+        let mut sim = crate::load(ABC).expect("valid");
+        let t = NodeId(1);
+        sim.advance_to(SimTime::from_ms(600));
+        // At 500 ms the segment [0, 1 s) is still active: nothing was cleaned.
+        assert_eq!(sim.compaction(t).partitions[0].cleaned_to, 0);
+        sim.advance_to(SimTime::from_ms(1000));
+        // At 1 s records 0..=8 (at 0..800 ms) are cleaned: the last a, b and c stay.
+        let cp = &sim.compaction(t).partitions[0];
+        assert_eq!((cp.cleaned_to, cp.removed), (9, 6));
+        let log = sim.partition((t, 0));
+        let kept: Vec<u64> = (0..9).filter(|&o| !log.compacted(o)).collect();
+        assert_eq!(kept, vec![6, 7, 8]);
+        // c's record at 800 ms (offset 8) is a tombstone, kept until 2 s.
+        assert!(sim.msgs[log.records[8].msg.index()].tombstone());
+        assert_eq!(cp.tombstones.front().map(|k| (k.offset, k.until)), Some((8, SimTime::from_ms(2000))));
+        assert_eq!(sim.compaction_broken(t, 0), None);
+        sim.advance_to(SimTime::from_ms(2500));
+        let cp = &sim.compaction(t).partitions[0];
+        assert!(cp.tombstones.is_empty());
+        assert!(sim.partition((t, 0)).compacted(8), "the tombstone went at 2 s");
+        assert_eq!(cp.removed, 7);
+    }
+
+    #[test]
+    fn the_invariant_finds_two_records_of_one_key_below_the_cleaned_point() {
+        let mut sim = crate::load(ABC).expect("valid");
+        let t = NodeId(1);
+        sim.advance_to(SimTime::from_ms(1000));
+        match &mut sim.nodes[1] {
+            crate::sim::NodeState::Topic(ts) => ts.partitions[0].records[0].compacted = false,
+            _ => unreachable!(),
+        }
+        let why = sim.compaction_broken(t, 0).expect("broken");
+        assert!(why.contains("key \"a\" has two records below the cleaned offset 9"), "{why}");
     }
 }
