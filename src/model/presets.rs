@@ -61,6 +61,9 @@ pub const PRESETS: &[Preset] = &[
     preset!("durability-acks-all"),
     preset!("durability-clean-election"),
     preset!("durability-unclean-election"),
+    // A compacted topic as a table, and the delete a slow reader misses.
+    preset!("compaction-table"),
+    preset!("compaction-slow-reader"),
     preset!("dual-write"),
     preset!("outbox"),
     // Beyond one hop: services that react and publish, and the flows they make.
