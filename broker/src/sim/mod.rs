@@ -334,6 +334,10 @@ impl Names for Simulation {
         self.model.schemas.types.get(usize::from(schema)).map_or("", |t| t.event_type.as_str())
     }
 
+    fn msg_tombstone(&self, id: MsgId) -> bool {
+        self.msgs[id.index()].tombstone()
+    }
+
     fn group_name_and_strategy(&self, group: u16) -> (&str, &'static str) {
         let g = &self.model.groups[group as usize];
         (&g.name, g.strategy.name())

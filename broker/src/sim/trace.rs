@@ -532,13 +532,17 @@ impl Json<'_> {
         self.put(key, *milli as f64 / 1000.0);
     }
 
-    /// `Published`'s extras: the message's key (null if none) and event type.
+    /// `Published`'s extras: the message's key (null if none) and event type, and
+    /// `"tombstone": true` for a tombstone (a delete on a compacted topic).
     fn key_and_type(&mut self) {
         if let Some(msg) = self.msg {
             let names = self.names;
             let (key, event_type) = names.msg_key_and_type(msg);
             self.put("key", key);
             self.put("event_type", event_type);
+            if names.msg_tombstone(msg) {
+                self.put("tombstone", true);
+            }
         }
     }
 
@@ -572,6 +576,10 @@ pub trait Names {
     fn group_name_and_strategy(&self, group: u16) -> (&str, &'static str);
     /// The event type of the scenario's schemas numbered `schema`.
     fn schema_event_type(&self, schema: u16) -> &str;
+    /// Whether the message is a tombstone (a delete on a compacted topic).
+    fn msg_tombstone(&self, _id: MsgId) -> bool {
+        false
+    }
 
     /// How a person is told which message: by its key and then its name ("order-42
     /// (orders-17)"), or by its name alone when it has no key or the key is the name.
