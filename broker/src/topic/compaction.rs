@@ -165,6 +165,8 @@ impl Simulation {
     /// scheduled a backoff later.
     pub(crate) fn cleaner_due(&mut self, topic: NodeId) {
         let Some(c) = self.topic_model(topic).compaction else { return };
+        // A pass looks at every partition, whether or not it finds anything to clean.
+        self.charge(Some(topic), u64::from(self.topic_model(topic).partitions));
         for p in 0..self.topic_model(topic).partitions {
             self.clean_partition(topic, p);
         }
