@@ -8,7 +8,9 @@ use super::{sub_path, Checker};
 use crate::decimal::{compact, plain};
 use crate::model::time::Duration;
 use crate::model::*;
-use crate::scenario::limits::{MAX_COUNT, MAX_EVENT_TYPES, MAX_KEYS, MAX_NAME_LEN, MAX_RATE_PER_S, MAX_TOTAL_KEYS};
+use crate::scenario::limits::{
+    MAX_COUNT, MAX_EVENT_TYPES, MAX_KEYS, MAX_NAME_LEN, MAX_RATE_PER_S, MAX_TOMBSTONES, MAX_TOTAL_KEYS,
+};
 use crate::scenario::*;
 
 impl Checker {
@@ -187,9 +189,18 @@ impl Checker {
         }
     }
 
-    /// A producer's deletes (`tombstones`): each names one of its keys, and when.
+    /// A producer's deletes (`tombstones`): each names one of its keys, and when; at most
+    /// `MAX_TOMBSTONES` of them.
     fn tombstones(&mut self, p: &str, s: &ProducerSpec, keys: &[String]) -> Vec<(u32, Duration)> {
         let mut out = Vec::new();
+        if s.tombstones.len() > MAX_TOMBSTONES {
+            // Each message looks through its producer's deletes: keep that short.
+            self.err(
+                sub_path(p, ".tombstones"),
+                format!("lists {} deletes; the most is {MAX_TOMBSTONES}", s.tombstones.len()),
+            );
+            return out;
+        }
         for (i, t) in s.tombstones.iter().enumerate() {
             let at = format!(".tombstones[{i}]");
             let when = Duration::from_ms(self.whole_ms(p, &format!("{at}.at_ms"), t.at_ms, 0));

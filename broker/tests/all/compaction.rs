@@ -210,6 +210,9 @@ fn the_checker_explains_bad_compaction_settings() {
     );
     let p = problems(&with(json!({}), json!([{"key": "a", "at_ms": -5}])));
     assert!(p.iter().any(|p| p.contains("tombstones[0].at_ms")), "{p:?}");
+    let many: Vec<Value> = (0..1001).map(|_| json!({"key": "a"})).collect();
+    let p = problems(&with(json!({}), json!(many)));
+    assert!(p.iter().any(|p| p.contains("lists 1001 deletes; the most is 1000")), "{p:?}");
     // Tombstones on a topic that is not compacted would delete nothing: refused, with why.
     let mut v: Value = serde_json::from_str(&with(json!({}), json!([{"key": "a"}]))).unwrap();
     v["nodes"][1] = json!({"id": "t", "kind": "topic"});
