@@ -106,7 +106,7 @@ test('the gallery opens every lesson, each plays to its end and says what its na
     const narration = page.getByRole('region', { name: 'Lesson narration' });
     for (const h of ['What to watch', 'What to try', 'The fix']) await expect(narration.getByRole('heading', { name: h })).toBeVisible();
     await expect(outcome(page).getByRole('list').first(), loaded).toContainText(promises[loaded]);
-    if (['poison-with-dlq', 'crash-at-most-once', 'out-of-order-wrong-key', 'order-flow-compensation', 'duplicate-amplification', 'schema-deploy-breaks', 'schema-registry-refuses', 'schema-field-without-default'].includes(loaded)) await shot(page, `lesson-end-${loaded}`);
+    if (['poison-with-dlq', 'crash-at-most-once', 'out-of-order-wrong-key', 'order-flow-compensation', 'duplicate-amplification', 'schema-deploy-breaks', 'schema-registry-refuses', 'schema-field-without-default', 'compaction-slow-reader'].includes(loaded)) await shot(page, `lesson-end-${loaded}`);
   }
   expect(seen.size).toBe(Object.keys(promises).length);
 });

@@ -317,7 +317,11 @@ impl Simulation {
                     }
                     NodeState::Topic(t) => {
                         s.kind = "topic";
-                        s.ready = Some(t.records());
+                        // Not counting the gaps compaction left (with "compact,delete", gaps
+                        // retention deleted since are subtracted too, so this may read low).
+                        let cleaned: u64 =
+                            t.compaction.as_ref().map_or(0, |c| c.partitions.iter().map(|p| p.removed).sum());
+                        s.ready = Some(t.records().saturating_sub(cleaned));
                         if t.in_outage(self.now) {
                             s.state = "outage";
                         }
