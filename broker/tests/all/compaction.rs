@@ -285,3 +285,44 @@ proptest! {
         prop_assert_eq!(&read, &want, "a reader from the start reads what is left, in offset order");
     }
 }
+
+#[test]
+fn the_cleaner_never_passes_the_high_watermark_of_a_replicated_topic() {
+    // Followers fetch every 3 s: the high watermark lags the log end by up to that much, and
+    // the cleaner (every 500 ms, 1 s segments) must stay below it.
+    let mut nodes: Vec<Value> = (1..=3).map(|b| json!({"id": format!("b{b}"), "kind": "broker"})).collect();
+    nodes.push(json!({"id": "p", "kind": "producer", "count": 40, "arrivals": {"fixed": {"interval_ms": 100}},
+        "keys": ["a", "b"], "acks": "1"}));
+    nodes.push(json!({"id": "t", "kind": "topic", "cleanup_policy": "compact", "segment_ms": 1000,
+        "cleaner_backoff_ms": 500, "replication_factor": 3, "replica_fetch_ms": 3000,
+        "replica_lag_time_max_ms": 60000}));
+    let s = scenario_json(20_000, Value::Array(nodes), json!([["p", "t"]]), json!([]));
+    let trace = common::trace_of(&s);
+    let compacted = events(&trace, "Compacted");
+    assert!(!compacted.is_empty());
+    for e in compacted {
+        // Record n was appended at n * 100 ms; the followers had it 3 s later at the earliest.
+        let (offset, t) = (e["offset"].as_u64().unwrap(), e["t_us"].as_u64().unwrap());
+        assert!(offset * 100_000 + 3_000_000 <= t, "offset {offset} cleaned at {t} µs, above the high watermark");
+    }
+}
+
+#[test]
+fn an_idempotent_producer_refused_for_its_missing_keys_gives_each_record_up_at_once() {
+    let s = scenario_json(
+        5000,
+        json!([
+            {"id": "p", "kind": "producer", "count": 5, "arrivals": {"fixed": {"interval_ms": 100}}, "idempotent": true,
+             "publish": {"timeout_ms": 500, "retries": 5, "backoff_ms": 100}},
+            {"id": "t", "kind": "topic", "cleanup_policy": "compact,delete", "retention_ms": 60000}
+        ]),
+        json!([["p", "t"]]),
+        json!([]),
+    );
+    let trace = common::trace_of(&s);
+    let (_, o) = run(&s);
+    assert_eq!((o.lost, o.publish_retries, o.in_flight), (5, 0, 0));
+    let failed = events(&trace, "PublishFailed");
+    assert!(failed.iter().all(|e| e["reason"] == "compacted_topic_requires_key"), "{failed:?}");
+    assert_eq!(failed.len(), 5, "each refused once, none held back as out of sequence");
+}
