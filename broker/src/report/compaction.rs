@@ -105,6 +105,12 @@ pub(crate) fn missed_delete_lines(sim: &Simulation, missed: &[MissedDelete]) -> 
                 format!("{key} (still showing {shown})")
             })
             .collect();
+        // The value each key still shows and the delete it missed.
+        let mut refs = Vec::new();
+        for m in these.iter().take(crate::report::verdict::REFS / 2) {
+            refs.push(m.shown.0);
+            refs.push(m.tombstone.0);
+        }
         lines.push((
             format!(
                 "Group \"{}\" missed the delete of {} on {}: {}{more}. Log compaction removed each tombstone delete.retention.ms after reaching it, before the group read it, so the group still shows the old value of a deleted key.",
@@ -113,7 +119,7 @@ pub(crate) fn missed_delete_lines(sim: &Simulation, missed: &[MissedDelete]) -> 
                 sim.model.name(topic),
                 keys.join(", "),
             ),
-            these.iter().take(crate::report::verdict::REFS / 2).flat_map(|m| [m.shown.0, m.tombstone.0]).collect(),
+            refs,
         ));
         i += n;
     }
