@@ -93,6 +93,11 @@ pub const LESSONS: &[Lesson] = &[
         variants: &[("read_uncommitted", "transactions-read-uncommitted"), ("read_committed", "transactions-read-committed")],
     },
     Lesson {
+        title: "A compacted topic as a table",
+        teaches: built_in("A compacted topic keeps the latest value per key; a reader further behind than delete.retention.ms misses a delete and keeps a withdrawn price."),
+        variants: &[("Reading the table", "compaction-table"), ("A slow reader", "compaction-slow-reader")],
+    },
+    Lesson {
         title: "A flow across services, and its compensation",
         teaches: built_in("A step that fails must be undone by the steps before it, or the flow is stuck with the money taken."),
         variants: &[("Without compensation", "order-flow-no-compensation"), ("With compensation", "order-flow-compensation")],

@@ -63,6 +63,9 @@ pub const PRESETS: &[Preset] = &[
     preset!("durability-unclean-election"),
     preset!("transactions-read-uncommitted"),
     preset!("transactions-read-committed"),
+    // A compacted topic as a table, and the delete a slow reader misses.
+    preset!("compaction-table"),
+    preset!("compaction-slow-reader"),
     preset!("dual-write"),
     preset!("outbox"),
     // Beyond one hop: services that react and publish, and the flows they make.

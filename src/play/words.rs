@@ -20,7 +20,7 @@ pub const KINDS: &[(&str, &[&str])] = &[
     ("Effects", &["EffectApplied", "DuplicateSuppressed", "TransactionAborted"]),
     ("Acks and commits", &["Acked", "AckLost", "AckFailed", "Nacked", "AckTimedOut", "Committed", "CommitFailed"]),
     ("Dead letters", &["DeadLettered", "Redriven"]),
-    ("Lost or dropped", &["Lost", "Dropped", "Expired", "Deleted"]),
+    ("Lost or dropped", &["Lost", "Dropped", "Expired", "Deleted", "Compacted", "TombstoneRemoved"]),
     ("Failures", &["Crashed", "Recovered", "OutageStarted", "OutageEnded", "ChannelClosed", "SlowedDown", "Halted"]),
     (
         "Brokers and replicas",
@@ -140,6 +140,12 @@ pub fn describe(e: &Entry, sim: &Simulation) -> String {
             format!("group {} moved to {}/{partition} offset {offset}: {}", group(*g), node(*topic), cause.human())
         }
         Event::Deleted { partition, offset } => format!("deleted by retention from {here}/{partition} offset {offset}"),
+        Event::Compacted { partition, offset } => {
+            format!("compacted away from {here}/{partition} offset {offset}: a newer record has its key")
+        }
+        Event::TombstoneRemoved { partition, offset } => {
+            format!("tombstone removed from {here}/{partition} offset {offset}, delete.retention.ms after the cleaner reached it")
+        }
         Event::BrokerCrashed => format!("broker {here} crashed"),
         Event::BrokerRecovered => format!("broker {here} is back up, with the log it had written"),
         Event::LeaderElected { partition, leader, epoch, unclean } => format!(

@@ -351,7 +351,23 @@ mustReject.push(
   ["expect that is not a list", edit((s) => (s.expect = { measure: "lost", equals: 0 }))],
 );
 
+mustReject.push(
+  ["an unknown cleanup policy", editTopic((s) => (node(s, "t").cleanup_policy = "compacted"))],
+  ["a negative delete_retention_ms", editTopic((s) => Object.assign(node(s, "t"), { cleanup_policy: "compact", delete_retention_ms: -1 }))],
+  ["a segment_ms of 0", editTopic((s) => Object.assign(node(s, "t"), { cleanup_policy: "compact", segment_ms: 0 }))],
+  ["a tombstone without a key", editTopic((s) => (node(s, "p").tombstones = [{ at_ms: 100 }]))],
+  ["a tombstone with a misspelt field", editTopic((s) => (node(s, "p").tombstones = [{ key: "order-1", at: 100 }]))],
+);
+
 const mustAccept = [
+  ["a compacted topic with its cleaner's settings and a producer's tombstones", editTopic((s) => {
+    Object.assign(node(s, "t"), {
+      cleanup_policy: "compact,delete", delete_retention_ms: 5000, min_compaction_lag_ms: 0, segment_ms: 1000,
+      cleaner_backoff_ms: 500,
+    });
+    node(s, "p").tombstones = [{ key: "order-3", at_ms: 1000 }, { key: "order-4" }];
+    s.lesson = { watch: "w", try: "t", fix: "f", question: { ask: "How many?", measure: "missed_deletes" } };
+  })],
   ["every kind of expectation", edit((s) => (s.expect = [
     { measure: "lost", equals: 0 }, { measure: "effects", key: "order-2", at_most: 2 }, { measure: "retries", at_least: 1 },
     { message: "p-3", fate: "dead_lettered" }, { verdict: "order-2" }, { verdict: ["order-2", "lost"] }, { guarantees: "broken" },

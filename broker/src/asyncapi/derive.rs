@@ -351,18 +351,41 @@ impl Deriving<'_, '_> {
             }
         }
         if let Some(Value::Object(config)) = k.get("topicConfiguration") {
+            // Kafka's cleanup.policy, a list of "compact" and "delete" (the binding's form; a
+            // comma-separated string is taken too).
+            let policy = config.get("cleanup.policy").and_then(|v| match v {
+                Value::Array(p) => p.iter().map(|x| x.as_str().map(str::to_string)).collect::<Option<Vec<_>>>(),
+                Value::String(p) => Some(p.split(',').map(|x| x.trim().to_string()).collect()),
+                _ => None,
+            });
+            let compacts = policy.as_ref().is_some_and(|p| p.iter().any(|x| x == "compact"));
+            let deletes = !compacts || policy.as_ref().is_some_and(|p| p.iter().any(|x| x == "delete"));
             for (name, v) in config {
                 let c_at = crate::scenario::quoted::key_path(&format!("{at}.topicConfiguration"), name);
                 match name.as_str() {
+                    "retention.ms" | "retention.bytes" if !deletes => self
+                        .note(c_at, "deletes nothing on a topic whose cleanup.policy is [\"compact\"] only: not read"),
                     "retention.ms" => match v.as_i64() {
                         Some(-1) => {}
                         Some(ms) if (1..=MAX_DURATION_MS).contains(&ms) => self.set(t, "retention_ms", Value::from(ms)),
                         _ => self.note(c_at, format!("must be -1 or 1 to {MAX_DURATION_MS} ms here: records are kept")),
                     },
-                    "cleanup.policy" if v.as_array().is_some_and(|p| p.iter().all(|x| x == "delete")) => {}
-                    "cleanup.policy" => {
-                        self.note(c_at, "log compaction is not simulated: old records are deleted by retention only")
-                    }
+                    "cleanup.policy" => match policy.as_deref() {
+                        Some(p) if !p.is_empty() && p.iter().all(|x| x == "compact" || x == "delete") => {
+                            if compacts {
+                                let both = p.iter().any(|x| x == "delete");
+                                self.set(t, "cleanup_policy", json!(if both { "compact,delete" } else { "compact" }));
+                            }
+                        }
+                        _ => self.note(c_at, "must be a list of \"compact\" and \"delete\" here: deleted by retention"),
+                    },
+                    "delete.retention.ms" if compacts => match v.as_i64() {
+                        Some(ms) if (0..=MAX_DURATION_MS).contains(&ms) => {
+                            self.set(t, "delete_retention_ms", Value::from(ms))
+                        }
+                        _ => self.note(c_at, format!("must be 0 to {MAX_DURATION_MS} ms here: a day")),
+                    },
+                    "delete.retention.ms" => self.note(c_at, "applies to compacted topics only: not read"),
                     "retention.bytes" => self
                         .note(c_at, "retention by size is not simulated (retention_records keeps a count of records)"),
                     _ => self.note(c_at, "this topic setting is not simulated"),

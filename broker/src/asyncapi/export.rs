@@ -251,8 +251,19 @@ impl Exporter<'_> {
                     if let Some(rep) = &tm.replication {
                         kafka["replicas"] = Value::from(rep.replicas.first().map_or(1, Vec::len));
                     }
+                    let mut config = Map::new();
                     if let Some(r) = tm.retention {
-                        kafka["topicConfiguration"] = json!({"retention.ms": r.0 / 1000});
+                        config.insert("retention.ms".into(), Value::from(r.0 / 1000));
+                    }
+                    if let Some(c) = tm.compaction {
+                        // Retention set: "compact,delete"; the overlay says so when it is not.
+                        let deletes = tm.retention.is_some() || tm.retention_records.is_some();
+                        let policy = if deletes { json!(["compact", "delete"]) } else { json!(["compact"]) };
+                        config.insert("cleanup.policy".into(), policy);
+                        config.insert("delete.retention.ms".into(), Value::from(c.delete_retention.0 / 1000));
+                    }
+                    if !config.is_empty() {
+                        kafka["topicConfiguration"] = Value::Object(config);
                     }
                     json!({"kafka": kafka})
                 }

@@ -221,6 +221,7 @@ impl Checker {
             crash: None,
             read_models: Vec::new(),
             transactions: None,
+            tombstones: Vec::new(),
         };
         Some(Box::new(ServiceOutput { publisher, rules, mode: s.publish_mode, saga, reply_to: None }))
     }

@@ -8,7 +8,9 @@ use super::{sub_path, Checker};
 use crate::decimal::{compact, plain};
 use crate::model::time::Duration;
 use crate::model::*;
-use crate::scenario::limits::{MAX_COUNT, MAX_EVENT_TYPES, MAX_KEYS, MAX_NAME_LEN, MAX_RATE_PER_S, MAX_TOTAL_KEYS};
+use crate::scenario::limits::{
+    MAX_COUNT, MAX_EVENT_TYPES, MAX_KEYS, MAX_NAME_LEN, MAX_RATE_PER_S, MAX_TOMBSTONES, MAX_TOTAL_KEYS,
+};
 use crate::scenario::*;
 
 impl Checker {
@@ -186,6 +188,7 @@ impl Checker {
                 "lost publishes and lost confirms need publisher confirms: add \"publish\": {\"timeout_ms\": ..., \"retries\": ...}",
             );
         }
+        let tombstones = self.tombstones(p, s, &keys);
         ProducerModel {
             arrivals,
             count,
@@ -207,7 +210,41 @@ impl Checker {
             crash,
             read_models: Vec::new(),
             transactions,
+            tombstones,
         }
+    }
+
+    /// A producer's deletes (`tombstones`): each names one of its keys, and when; at most
+    /// `MAX_TOMBSTONES` of them.
+    fn tombstones(&mut self, p: &str, s: &ProducerSpec, keys: &[String]) -> Vec<(u32, Duration)> {
+        let mut out = Vec::new();
+        if s.tombstones.len() > MAX_TOMBSTONES {
+            // Each message looks through its producer's deletes: keep that short.
+            self.err(
+                sub_path(p, ".tombstones"),
+                format!("lists {} deletes; the most is {MAX_TOMBSTONES}", s.tombstones.len()),
+            );
+            return out;
+        }
+        for (i, t) in s.tombstones.iter().enumerate() {
+            let at = format!(".tombstones[{i}]");
+            let when = Duration::from_ms(self.whole_ms(p, &format!("{at}.at_ms"), t.at_ms, 0));
+            match keys.iter().position(|k| *k == t.key) {
+                Some(k) => out.push((k as u32, when)),
+                None if keys.is_empty() => self.err(
+                    sub_path(p, &format!("{at}.key")),
+                    "a tombstone deletes a key, and this producer sends unkeyed messages: give it \"keys\"",
+                ),
+                None => self.err(
+                    sub_path(p, &format!("{at}.key")),
+                    format!(
+                        "is not one of this producer's keys: {} is never sent, so it cannot be deleted",
+                        crate::scenario::quoted::quote(&t.key)
+                    ),
+                ),
+            }
+        }
+        out
     }
 
     /// Publisher confirms (`publish`) of a producer or a service at `p`.
@@ -321,6 +358,24 @@ impl Checker {
                     format!("nodes[{i}].idempotent"),
                     "broker-side deduplication by producer sequence is Kafka's idempotent producer; publish to a topic, or make the consumer exactly-once",
                 );
+            }
+            // A tombstone means something only to the log cleaner: on any other target it
+            // would be a record (or a message) with no value that deletes nothing, which is
+            // refused rather than sent as a silent no-op.
+            let compacted = pm
+                .target
+                .as_ref()
+                .map(|l| &nodes[l.to.index()])
+                .filter(|t| matches!(&t.kind, NodeKind::Topic(tm) if tm.compaction.is_some()));
+            if !ps.tombstones.is_empty() && compacted.is_none() {
+                let why = match pm.target.as_ref().map(|l| &nodes[l.to.index()]) {
+                    Some(t) if to_topic => format!(
+                        "a tombstone deletes its key only on a compacted topic, and \"{}\" keeps records until retention deletes them: set its \"cleanup_policy\" to \"compact\"",
+                        t.name
+                    ),
+                    _ => "a tombstone deletes its key on a compacted Kafka topic; this producer does not publish to a topic".to_string(),
+                };
+                self.err(format!("nodes[{i}].tombstones"), why);
             }
         }
     }

@@ -94,6 +94,21 @@ pub struct TopicModel {
     /// Its partitions' replicas on the scenario's brokers; none when the scenario has no
     /// brokers (one implicit broker that never fails).
     pub replication: Option<ReplicationModel>,
+    /// Set when its cleanup policy compacts it (`topic/compaction.rs`).
+    pub compaction: Option<CompactionModel>,
+}
+
+/// How a compacted topic is cleaned (`topic/compaction.rs`).
+#[derive(Clone, Copy, Debug)]
+pub struct CompactionModel {
+    /// `delete.retention.ms`: how long a tombstone stays once the cleaner has reached it.
+    pub delete_retention: Duration,
+    /// `min.compaction.lag.ms`: records younger than this are not compacted.
+    pub min_lag: Duration,
+    /// `segment.ms`: the active segment is the records of the current window of this length.
+    pub segment: Duration,
+    /// `log.cleaner.backoff.ms`: the time between two passes of the cleaner.
+    pub backoff: Duration,
 }
 
 /// How a topic is replicated (`topic/replica.rs`).
@@ -169,6 +184,9 @@ pub struct ProducerModel {
     /// The read models whose write side it is: each of its messages is a write to their
     /// truth.
     pub read_models: Vec<NodeId>,
+    /// Deletes on a compacted topic: (index into `keys`, from when); its first message for
+    /// that key from then on is a tombstone.
+    pub tombstones: Vec<(u32, Duration)>,
     /// A transactional producer (`topic/transaction.rs`).
     pub transactions: Option<TransactionModel>,
 }

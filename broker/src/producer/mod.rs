@@ -42,6 +42,8 @@ pub struct ProducerState {
     /// (an index into the simulation's transactions), and how many it has begun.
     pub open_txn: Option<u32>,
     pub txns_begun: u32,
+    /// Which of its `tombstones` it has sent, in the model's order (`topic/compaction.rs`).
+    pub tombstones_sent: Vec<bool>,
 }
 
 impl ProducerState {
@@ -62,6 +64,7 @@ impl ProducerState {
             schema_version: p.schema_version.min(u32::from(u16::MAX)) as u16,
             open_txn: None,
             txns_begun: 0,
+            tombstones_sent: vec![false; p.tombstones.len()],
         }
     }
 }
@@ -165,6 +168,8 @@ impl Simulation {
         let s = self.producer_mut(producer);
         s.published += 1;
         let number = s.published;
+        let tombstone = pick.is_some_and(|i| self.take_tombstone(producer, i));
+        let s = self.producer_mut(producer);
         let (key, key_seq) = match pick {
             Some(i) => {
                 let seq = s.key_counts[i];
@@ -177,6 +182,9 @@ impl Simulation {
         let schema_version = u32::from(s.schema_version);
         let msg = MsgId(self.msgs.len() as u32);
         self.msgs.push(Message::new(producer, number, key, key_seq, event_type, schema_version, self.now));
+        if tombstone {
+            self.msgs[msg.index()].set_tombstone();
+        }
         self.choose_partition(producer, msg);
         self.txn_enlist(producer, msg);
         for i in 0..self.producer_model(producer).read_models.len() {

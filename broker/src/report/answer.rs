@@ -27,6 +27,7 @@ pub fn answer(q: &Question, o: &Outcome) -> u64 {
         Measure::Unreadable => o.unreadable,
         Measure::DeploysRefused => o.deploys_refused,
         Measure::AbortedEffects => o.aborted_effects,
+        Measure::MissedDeletes => o.missed_deletes,
         Measure::Retries => o.retries,
         Measure::Redeliveries => o.redeliveries,
         Measure::Effects => keyed(|m| m.effects),

@@ -141,6 +141,9 @@ pub struct Outcome {
     pub missed_reads: u64,
     /// Rows, over every read model, behind the write side.
     pub rows_behind: u64,
+    /// Deletes on compacted topics a consumer group never read, key by key: the tombstone was
+    /// compacted away first, so the group's table still shows the old value.
+    pub missed_deletes: u64,
     /// Each read model's table, projections and reads, by its id.
     #[serde(skip_serializing_if = "Vec::is_empty", serialize_with = "by_name")]
     pub read_models: Vec<(String, crate::report::read_model::ReadModelReport)>,
@@ -444,6 +447,7 @@ impl OutcomeBuilder {
                 .collect(),
             missed_reads: 0,
             rows_behind: 0,
+            missed_deletes: 0,
             read_models: sim.read_model_reports(),
             unreadable,
             deploys_refused: sim.registry.deploys.iter().filter(|d| d.refused.is_some()).count() as u64,
@@ -454,6 +458,7 @@ impl OutcomeBuilder {
             o.missed_reads += u64::from(r.counts.missed_own_write);
             o.rows_behind += u64::from(r.rows_behind);
         }
+        o.missed_deletes = o.messages.0.sim.missed_deletes().len() as u64;
         o.flows = o.messages.0.sim.flows(&o.messages);
         let lines = crate::report::verdict::verdict(&o.messages.0.sim, &o, &noted);
         (o.verdict, o.verdict_refs) = lines.into_iter().unzip();

@@ -86,6 +86,10 @@ pub struct PartitionSnapshot {
     /// Replicated: the first offset consumers may not read yet.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub high_watermark: Option<u64>,
+    /// Compacted: the records the log cleaner has removed (gaps between the log start and
+    /// end).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cleaned: Option<u64>,
     /// Replicated: its replicas, in the partition's replica order (the preferred leader
     /// first).
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -342,7 +346,11 @@ impl Simulation {
                     }
                     NodeState::Topic(t) => {
                         s.kind = "topic";
-                        s.ready = Some(t.records());
+                        // Not counting the gaps compaction left (with "compact,delete", gaps
+                        // retention deleted since are subtracted too, so this may read low).
+                        let cleaned: u64 =
+                            t.compaction.as_ref().map_or(0, |c| c.partitions.iter().map(|p| p.removed).sum());
+                        s.ready = Some(t.records().saturating_sub(cleaned));
                         if t.in_outage(self.now) {
                             s.state = "outage";
                         }
@@ -511,12 +519,14 @@ impl Simulation {
                     .collect();
                 let (high_watermark, replicas) = self.replica_snapshots((topic, p));
                 let (last_stable_offset, transactions) = self.txn_snapshots((topic, p));
+                let cleaned = self.topic_state(topic).compaction.as_ref().map(|c| c.partitions[p as usize].removed);
                 PartitionSnapshot {
                     partition: p,
                     log_start: log.start,
                     log_end: log.end(),
                     groups,
                     high_watermark,
+                    cleaned,
                     replicas,
                     last_stable_offset,
                     transactions,

@@ -216,6 +216,9 @@ pub fn verdict(sim: &Simulation, o: &Outcome, noted: &Noted) -> Vec<Line> {
     for (name, r) in &o.read_models {
         lines.extend(r.lines(name, sim.now() >= sim.end()).into_iter().map(|l| (l, Vec::new())));
     }
+    if o.missed_deletes > 0 {
+        lines.extend(crate::report::compaction::missed_delete_lines(sim, &sim.missed_deletes()));
+    }
 
     // Duplicate effects, in business words: "order-42: \"charge card\" happened 2 times".
     for (idx, m) in with_fate(Fate::ProcessedMoreThanOnce).take(EXAMPLES) {

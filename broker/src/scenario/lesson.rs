@@ -94,6 +94,9 @@ pub enum Measure {
     DeploysRefused,
     /// Messages of aborted Kafka transactions whose effect a consumer applied.
     AbortedEffects,
+    /// Deletes on compacted topics a consumer group never read (the tombstone was compacted
+    /// away first), key by key.
+    MissedDeletes,
     /// Business effects applied for the messages with the question's key.
     Effects,
     /// Deliveries to consumers of the messages with the question's key.
@@ -103,7 +106,7 @@ pub enum Measure {
 }
 
 /// The measures that are not fates, with their names in the file and in words.
-const COUNTERS: [(Measure, &str, &str); 12] = [
+const COUNTERS: [(Measure, &str, &str); 13] = [
     (Measure::Published, "published", "messages published"),
     (Measure::DuplicateEffects, "duplicate_effects", "duplicate side effects"),
     (Measure::OutOfOrder, "out_of_order", "events applied out of order"),
@@ -114,6 +117,7 @@ const COUNTERS: [(Measure, &str, &str); 12] = [
     (Measure::Unreadable, "unreadable", "messages a consumer's schema could not read"),
     (Measure::DeploysRefused, "deploys_refused", "deploys the schema registry refused"),
     (Measure::AbortedEffects, "aborted_effects", "effects of aborted transactions' records"),
+    (Measure::MissedDeletes, "missed_deletes", "deletes a consumer group never read"),
     (Measure::Effects, "effects", "side effects applied"),
     (Measure::Deliveries, "deliveries", "deliveries"),
 ];
@@ -130,8 +134,8 @@ const FLOW_NAMES: [&str; 6] = [
 
 impl Measure {
     /// Every measure: `published`, the six fates, then the other counters.
-    pub const ALL: [Measure; 24] = {
-        let mut all = [Measure::Published; 24];
+    pub const ALL: [Measure; 25] = {
+        let mut all = [Measure::Published; 25];
         let mut i = 0;
         while i < Fate::ALL.len() {
             all[1 + i] = Measure::Fate(Fate::ALL[i]);
@@ -245,7 +249,7 @@ mod tests {
         assert_eq!(q.measure, Measure::Fate(Fate::DeadLettered));
         assert!(read(r#"{"ask":"?","measure":"lost","keey":"k"}"#).is_err());
         let names: Vec<&str> = Measure::ALL.iter().map(|m| m.name()).collect();
-        assert_eq!(names.len(), 24);
+        assert_eq!(names.len(), 25);
         assert!(names.iter().all(|n| !n.is_empty()), "every measure has a name: {names:?}");
         let unknown = read(r#"{"ask":"?","measure":"charged"}"#).unwrap_err().to_string();
         assert!(

@@ -32,3 +32,6 @@ pub const MAX_MS: f64 = 3_600_000.0;
 pub const MAX_ATTEMPTS: i64 = 1_000;
 pub const MAX_NAME_LEN: usize = 64;
 pub const MAX_PARTITIONS: i64 = 1_000;
+/// The most deletes (`tombstones`) one producer may list: each message it publishes looks
+/// through them.
+pub const MAX_TOMBSTONES: usize = 1_000;

@@ -63,7 +63,7 @@ pub use consumer::{
 };
 pub use flows::{FlowState, FlowsSpec};
 pub use producer::{
-    Acks, Arrivals, EventTypes, KeyChoice, Keys, PartitionBy, ProducerFault, ProducerSpec, PublishSpec,
+    Acks, Arrivals, EventTypes, KeyChoice, Keys, PartitionBy, ProducerFault, ProducerSpec, PublishSpec, TombstoneSpec,
     TransactionSpec, WriteOrder, WriteSpec,
 };
 pub use queue::{DeadLetterQueueSpec, ExchangeSpec, ExchangeType, Overflow, QueueSpec, QueueType};
@@ -72,7 +72,7 @@ pub use request::{RequestSpec, DIRECT_REPLY_TO};
 pub use saga::{SagaSpec, SagaStepSpec};
 pub use schemas::{RegistrySpec, SchemaSpec};
 pub use service::{PublishMode, PublishRule};
-pub use topic::TopicSpec;
+pub use topic::{CleanupPolicy, TopicSpec};
 pub use view::View;
 pub use wire::Wire;
 

@@ -2,7 +2,8 @@
 //! how many messages it sends and when it starts, event types and schema version, keys and how
 //! they are chosen, the routing key, publisher confirms with retries (`publish`), the idempotent
 //! producer, what chooses a record's partition, the business write with a dual write or an
-//! outbox (`write`), and the producer's own faults (lost publishes, lost confirms, crashes).
+//! outbox (`write`), the producer's own faults (lost publishes, lost confirms, crashes), and
+//! the deletes it sends to a compacted topic (`tombstones`).
 
 use serde::Serialize;
 use serde_json::Value;
@@ -52,6 +53,28 @@ pub struct ProducerSpec {
     pub transactions: Option<TransactionSpec>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub faults: Vec<ProducerFault>,
+    /// Deletes on a compacted topic: for each, the producer's first message for `key` at or
+    /// after `at_ms` is a tombstone (the key with no value).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tombstones: Vec<TombstoneSpec>,
+}
+
+/// A delete of one key on a compacted topic: the producer's first message for `key` published
+/// at or after `at_ms` is a tombstone, a record with the key and no value, which deletes the
+/// key from the topic's table once compaction has run (see "Compacted topics" in
+/// `docs/scenario-format.md`). Its later messages for the key are values again.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TombstoneSpec {
+    pub key: String,
+    pub at_ms: i64,
+}
+
+impl TombstoneSpec {
+    fn read(v: &Value, at: &At) -> Read<TombstoneSpec> {
+        let wanted = "a delete like {\"key\": \"price-3\", \"at_ms\": 2000}";
+        let f = Fields::new(v, at, &["key", "at_ms"], wanted)?;
+        Ok(TombstoneSpec { key: f.req("key", string)?, at_ms: f.or("at_ms", int, 0)? })
+    }
 }
 
 /// How a transactional producer groups its records (see "Kafka transactions" in
@@ -228,6 +251,7 @@ impl ProducerSpec {
             "write",
             "transactions",
             "faults",
+            "tombstones",
         ];
         let f = Fields::new(v, at, &names, "a producer")?;
         Ok(ProducerSpec {
@@ -247,6 +271,7 @@ impl ProducerSpec {
             write: f.opt("write", WriteSpec::read)?,
             transactions: f.opt("transactions", TransactionSpec::read)?,
             faults: f.or("faults", |v, at| list(v, at, ProducerFault::read), Vec::new())?,
+            tombstones: f.or("tombstones", |v, at| list(v, at, TombstoneSpec::read), Vec::new())?,
         })
     }
 }

@@ -8,6 +8,7 @@
 //! - a queue's unacked count is the sum of its consumers' unacked deliveries;
 //! - a topic holds one copy per group for every record it keeps;
 //! - a group's committed offset is never past the log end;
+//! - below a compacted partition's cleaned point, each key has at most one record left;
 //! - a replicated partition's high watermark is within its log, its leader in sync with the
 //!   log's end, no replica ahead of the leader, no in-sync replica below the high watermark,
 //!   and no acks=all write left waiting once the high watermark has passed it;
@@ -20,6 +21,7 @@
 //! delivery guarantees a consumer promises (and a scenario may break) are judged in
 //! `guarantee.rs`, by the one rule the app, the command line and the property tests use.
 
+use crate::model::ids::NodeId;
 use crate::model::NodeKind;
 use crate::sim::message::EnvState;
 use crate::sim::{NodeState, Simulation};
@@ -54,6 +56,12 @@ pub fn check(sim: &Simulation, full: bool) -> Result<(), String> {
             (NodeKind::Topic(tm), NodeState::Topic(t)) => {
                 for (p, log) in t.partitions.iter().enumerate() {
                     if let Some(why) = t.replicas.get(p).and_then(|r| r.broken(log.end())) {
+                        return Err(format!("topic {} partition {p}: {why}", n.name));
+                    }
+                    // A sweep over the partition's records: in debug builds only (the page's
+                    // monitor asks for the cheap checks, and the wasm need not carry it).
+                    let sweep = full && cfg!(debug_assertions);
+                    if let Some(why) = sweep.then(|| sim.compaction_broken(NodeId(i as u32), p as u32)).flatten() {
                         return Err(format!("topic {} partition {p}: {why}", n.name));
                     }
                     if log.copies.len() != log.records.len() * tm.slots() {

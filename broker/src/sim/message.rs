@@ -39,7 +39,7 @@ pub struct Message {
     pub sequence: u32,
     pub producer_epoch: u32,
     /// The yes-or-no facts below, one bit each.
-    flags: u8,
+    flags: u16,
     /// What few messages need: more copies or effects than one, the message that overtook
     /// it, publish attempts past the first (`sim/more.rs`).
     more: Option<Box<More>>,
@@ -49,7 +49,7 @@ pub struct Message {
 pub const NO_KEY: u32 = u32::MAX;
 
 /// Sets or clears `bit` in a message's or a copy's yes-or-no facts.
-fn set_bit(flags: &mut u8, bit: u8, on: bool) {
+fn set_bit(flags: &mut u16, bit: u16, on: bool) {
     if on {
         *flags |= bit;
     } else {
@@ -64,21 +64,23 @@ pub const NO_EFFECT: u16 = u16::MAX;
 pub const NO_PARTITION: u16 = u16::MAX;
 
 /// The producer is still trying to publish (waiting on a confirm or a retry).
-const PUBLISHING: u8 = 1;
+const PUBLISHING: u16 = 1;
 /// Published, but its business write was rolled back (dual write, publish then write).
-const PHANTOM: u8 = 2;
+const PHANTOM: u16 = 2;
 /// It made its first publish attempt (later ones are counted in `more`).
-const ATTEMPTED: u8 = 4;
+const ATTEMPTED: u16 = 4;
 /// A consumer's reader schema could not read it (at least once).
-const UNREADABLE: u8 = 8;
+const UNREADABLE: u16 = 8;
 /// The answer to the current publish attempt will be lost on its way back (an acks=all write).
-const ANSWER_LOST: u8 = 16;
+const ANSWER_LOST: u16 = 16;
 /// Written in a Kafka transaction (`topic/transaction.rs`).
-const IN_TRANSACTION: u8 = 32;
+const IN_TRANSACTION: u16 = 32;
 /// Its transaction was aborted.
-const TRANSACTION_ABORTED: u8 = 64;
+const TRANSACTION_ABORTED: u16 = 64;
 /// The producer heard that it was written (counted once towards its transaction).
-const TRANSACTION_ACKED: u8 = 128;
+const TRANSACTION_ACKED: u16 = 128;
+/// A tombstone: its key with no value, a delete on a compacted topic (`topic/compaction.rs`).
+const TOMBSTONE: u16 = 256;
 
 impl Message {
     /// A new message, its producer about to publish it.
@@ -286,6 +288,16 @@ impl Message {
         news
     }
 
+    /// A tombstone: the key with no value, which deletes the key on a compacted topic.
+    pub fn tombstone(&self) -> bool {
+        self.flags & TOMBSTONE != 0
+    }
+
+    pub fn set_tombstone(&mut self) {
+        set_bit(&mut self.flags, TOMBSTONE, true);
+    }
+
+    /// Published, but its business write was rolled back (dual write, publish then write).
     /// Whether some consumer could not read it with its reader schema.
     pub fn unreadable(&self) -> bool {
         self.flags & UNREADABLE != 0
@@ -415,13 +427,13 @@ pub struct Envelope {
     pub channel: u32,
     /// The yes-or-no facts below, one bit each (a copy's expiry, when its queue has a TTL,
     /// is kept beside the copies: `sim/expiries.rs`).
-    flags: u8,
+    flags: u16,
 }
 
-const ACKED: u8 = 1;
-const DEAD_LETTERED: u8 = 2;
-const IN_TRANSIT: u8 = 4;
-const AT_BROKER: u8 = 8;
+const ACKED: u16 = 1;
+const DEAD_LETTERED: u16 = 2;
+const IN_TRANSIT: u16 = 4;
+const AT_BROKER: u16 = 8;
 
 impl Envelope {
     /// A new copy of `msg`, on its way from the producer.
@@ -440,11 +452,11 @@ impl Envelope {
         }
     }
 
-    fn flag(&self, bit: u8) -> bool {
+    fn flag(&self, bit: u16) -> bool {
         self.flags & bit != 0
     }
 
-    fn set_flag(&mut self, bit: u8, on: bool) {
+    fn set_flag(&mut self, bit: u16, on: bool) {
         set_bit(&mut self.flags, bit, on);
     }
 

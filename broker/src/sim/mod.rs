@@ -207,6 +207,10 @@ pub(crate) enum Due {
     TxnTimeout {
         txn: u32,
     },
+    /// A pass of a compacted topic's log cleaner (`topic/compaction.rs`).
+    Cleaner {
+        topic: NodeId,
+    },
 }
 
 #[derive(Clone)]
@@ -338,6 +342,10 @@ impl Names for Simulation {
 
     fn schema_event_type(&self, schema: u16) -> &str {
         self.model.schemas.types.get(usize::from(schema)).map_or("", |t| t.event_type.as_str())
+    }
+
+    fn msg_tombstone(&self, id: MsgId) -> bool {
+        self.msgs[id.index()].tombstone()
     }
 
     fn group_name_and_strategy(&self, group: u16) -> (&str, &'static str) {
@@ -492,6 +500,7 @@ impl Simulation {
                 }
             }
         }
+        sim.start_cleaners();
         sim
     }
 
@@ -766,6 +775,7 @@ impl Simulation {
             }
             Due::TxnEnd { txn } => self.txn_end(txn),
             Due::TxnTimeout { txn } => self.txn_timeout(txn),
+            Due::Cleaner { topic } => self.cleaner_due(topic),
         }
         self.after_event();
     }
@@ -790,7 +800,10 @@ impl Simulation {
             Due::SagaTimeout { orchestrator, .. } => orchestrator,
             Due::Read { read_model, .. } => read_model,
             Due::Expire { queue, .. } => queue,
-            Due::Retention { topic, .. } | Due::ReplicaFetch { topic, .. } | Due::IsrCheck { topic, .. } => topic,
+            Due::Retention { topic, .. }
+            | Due::ReplicaFetch { topic, .. }
+            | Due::IsrCheck { topic, .. }
+            | Due::Cleaner { topic } => topic,
             Due::BrokerCrash { broker } | Due::BrokerRecover { broker, .. } => broker,
             Due::TxnEnd { txn } | Due::TxnTimeout { txn } => self.txns.list[txn as usize].producer,
             Due::Action { .. } | Due::FormGroup { .. } | Due::FollowUpRebalance { .. } => return None,

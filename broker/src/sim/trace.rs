@@ -225,6 +225,13 @@ event_table! {
         /// A quorum queue's leader's broker crashed; `leader`'s replica leads it now. Node:
         /// the queue.
         66 QueueLeaderMoved { leader: NodeId => node };
+        /// The log cleaner removed this record from a compacted topic: a later record in the
+        /// partition has its key. Its offset stays a gap readers skip. Node: the topic.
+        70 Compacted { partition: u32 => num, offset: u32 => num };
+        /// The log cleaner removed this tombstone, `delete.retention.ms` after it first
+        /// reached it: the key is gone from the partition, and a reader that had not read the
+        /// tombstone yet will never see the delete. Node: the topic.
+        71 TombstoneRemoved { partition: u32 => num, offset: u32 => num };
     }
 }
 
@@ -301,6 +308,7 @@ named_enum!(
         NotEnoughReplicas => "not_enough_replicas", "fewer replicas were in sync than min.insync.replicas, so the leader refused an acks=all write",
         NotEnoughReplicasAfterAppend => "not_enough_replicas_after_append", "the leader wrote it, but the in-sync replicas fell below min.insync.replicas before it was replicated",
         LeaderNotAvailable => "leader_not_available", "the partition's leader failed, and no answer came from it",
+        KeyRequired => "compacted_topic_requires_key", "the topic is compacted and refused a record without a key (Kafka: \"Compacted topic cannot accept message without key\"); the producer does not retry that",
     }
 );
 
@@ -335,6 +343,8 @@ named_enum!(
         GaveUp => "consumer_gave_up", "the consumer gave up after its retries",
         Deduplicated => "deduplicated", "a publish retry the broker had already written (idempotent producer)",
         SentAgainAfterFailover => "sent_again_after_failover", "cut from the log in a leader failover before it was confirmed; the producer sent it again",
+        Compacted => "compacted", "replaced by a newer value for its key (log compaction removed it before the group read it)",
+        TombstoneRemoved => "tombstone_removed", "a delete (tombstone) that log compaction removed delete.retention.ms after reaching it, before the group read it",
         TransactionAborted => "transaction_aborted", "sent in a transaction that was aborted, whose records read_committed consumers skip (and whose late writes the broker refuses)",
     }
 );
@@ -369,6 +379,7 @@ named_enum!(
         UncleanElection => "lost_to_unclean_election", "lost when a replica that did not have it became leader (unclean leader election)",
         WriteRefused => "write_refused", "the partition refused the write (no leader, or too few in-sync replicas for acks=all), and the producer gave up",
         BrokerLost => "lost_with_its_broker", "in a classic queue that was not durable, lost when its broker crashed",
+        KeyRequired => "refused_without_key", "a compacted topic refused it because it had no key, and the producer does not retry that error",
     }
 );
 
@@ -553,13 +564,17 @@ impl Json<'_> {
         self.put(key, *milli as f64 / 1000.0);
     }
 
-    /// `Published`'s extras: the message's key (null if none) and event type.
+    /// `Published`'s extras: the message's key (null if none) and event type, and
+    /// `"tombstone": true` for a tombstone (a delete on a compacted topic).
     fn key_and_type(&mut self) {
         if let Some(msg) = self.msg {
             let names = self.names;
             let (key, event_type) = names.msg_key_and_type(msg);
             self.put("key", key);
             self.put("event_type", event_type);
+            if names.msg_tombstone(msg) {
+                self.put("tombstone", true);
+            }
         }
     }
 
@@ -593,6 +608,10 @@ pub trait Names {
     fn group_name_and_strategy(&self, group: u16) -> (&str, &'static str);
     /// The event type of the scenario's schemas numbered `schema`.
     fn schema_event_type(&self, schema: u16) -> &str;
+    /// Whether the message is a tombstone (a delete on a compacted topic).
+    fn msg_tombstone(&self, _id: MsgId) -> bool {
+        false
+    }
 
     /// How a person is told which message: by its key and then its name ("order-42
     /// (orders-17)"), or by its name alone when it has no key or the key is the name.

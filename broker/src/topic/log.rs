@@ -34,6 +34,8 @@ pub struct Record {
     pub msg: MsgId,
     /// When it was appended (Kafka's LogAppendTime).
     pub at: SimTime,
+    /// Removed by log compaction: kept in place as a gap readers skip (`compaction.rs`).
+    pub compacted: bool,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -115,6 +117,8 @@ pub struct TopicState {
     pub max_records: u64,
     /// Per partition, its replicas (none when the scenario has no brokers).
     pub replicas: Vec<crate::topic::replica::PartitionReplicas>,
+    /// The log cleaner's state, when the topic is compacted.
+    pub compaction: Option<Box<crate::topic::compaction::CompactionState>>,
 }
 
 /// The idempotent producer's sequence numbers for one producer epoch and partition.
@@ -174,6 +178,7 @@ impl TopicState {
             partitions: vec![PartitionLog::default(); partitions],
             retention_scheduled: vec![false; partitions],
             replicas,
+            compaction: model.compaction.map(|_| Box::new(crate::topic::compaction::CompactionState::new(partitions))),
             ..TopicState::default()
         }
     }
@@ -284,6 +289,9 @@ impl Simulation {
             }
             return;
         }
+        if self.refuses_unkeyed(topic, msg) {
+            return self.refuse_unkeyed(env, topic, attempt);
+        }
         let idempotent = matches!(&self.model.nodes[producer.index()].kind,
             crate::model::NodeKind::Producer(p) if p.idempotent);
         if idempotent {
@@ -370,7 +378,7 @@ impl Simulation {
         }
         let now = self.now;
         let t = self.topic_state_mut(topic);
-        let offset = t.partitions[partition as usize].append(Record { msg, at: now }, &copies);
+        let offset = t.partitions[partition as usize].append(Record { msg, at: now, compacted: false }, &copies);
         for c in &copies {
             // A copy in a log keeps its offset where a queued one keeps its order.
             self.envs[c.index()].order = offset as i64;
@@ -481,7 +489,7 @@ mod tests {
     use super::*;
 
     fn rec(n: u32, at_ms: u64) -> Record {
-        Record { msg: MsgId(n), at: SimTime::from_ms(at_ms) }
+        Record { msg: MsgId(n), at: SimTime::from_ms(at_ms), compacted: false }
     }
 
     #[test]

@@ -287,7 +287,9 @@ fn a_kafka_pipeline_in_asyncapi_2_6_json_imports_with_publish_and_subscribe_the_
     // Three replicas: three brokers to hold them.
     assert_eq!(node(s, "payments.authorized")["replication_factor"], 3);
     assert_eq!(node(s, "b3")["kind"], "broker");
-    assert_eq!(node(s, "payments.settled")["retention_ms"], 3_600_000);
+    // cleanup.policy ["compact"]: a compacted topic, whose retention.ms would delete nothing.
+    assert_eq!(node(s, "payments.settled")["cleanup_policy"], "compact");
+    assert!(node(s, "payments.settled").get("retention_ms").is_none());
     // The ledger writer receives (`publish`) on one channel and sends on the other: a service.
     let ledger = node(s, "ledgerWriter");
     assert_eq!((&ledger["kind"], &ledger["group"]), (&json!("consumer"), &json!("ledger")));
@@ -314,7 +316,7 @@ fn a_kafka_pipeline_in_asyncapi_2_6_json_imports_with_publish_and_subscribe_the_
         lines(&imported),
         [
             "channels[\"payments.authorized\"].bindings.kafka.topicConfiguration[\"retention.ms\"]: must be -1 or 1 to 86400000 ms here: records are kept",
-            "channels[\"payments.settled\"].bindings.kafka.topicConfiguration[\"cleanup.policy\"]: log compaction is not simulated: old records are deleted by retention only",
+            "channels[\"payments.settled\"].bindings.kafka.topicConfiguration[\"retention.ms\"]: deletes nothing on a topic whose cleanup.policy is [\"compact\"] only: not read",
             "components.messages.PaymentFailed.payload: a payload of type \"string\", not an object with properties: no schema is made of it",
         ]
     );

@@ -344,6 +344,30 @@ fn a_clean_election_waits_for_the_last_in_sync_replica_and_an_unclean_one_loses_
 }
 
 #[test]
+fn a_compacted_topic_reads_as_a_table_and_a_slow_reader_misses_a_delete() {
+    let table = run_named("compaction-table");
+    assert_conserved(&table);
+    assert_eq!((table.published, table.dropped, table.processed_once), (50, 45, 5), "{:?}", table.verdict);
+    let t = trace_of(&scenario("compaction-table"));
+    // Catalogue reads the last record of each product, in offset order, fig's delete among them.
+    let read: Vec<_> = events(&t, "Fetched").iter().map(|e| e["offset"].as_u64().unwrap()).collect();
+    assert_eq!(read, vec![45, 46, 47, 48, 49]);
+    let fig = events(&t, "Published").into_iter().find(|e| e["msg"] == "pricing-49").expect("fig's tombstone");
+    assert_eq!((&fig["key"], &fig["t_us"]), (&json!("fig"), &json!(9_600_000)));
+    assert!(events(&t, "TombstoneRemoved").iter().all(|e| e["t_us"].as_u64().unwrap() > 14_200_000));
+
+    let slow = run_named("compaction-slow-reader");
+    assert_conserved(&slow);
+    assert_eq!(slow.missed_deletes, 1, "{:?}", slow.verdict);
+    let t = trace_of(&scenario("compaction-slow-reader"));
+    let gone = events(&t, "TombstoneRemoved");
+    assert_eq!((gone.len(), &gone[0]["msg"], &gone[0]["t_us"]), (1, &json!("pricing-49"), &json!(15_000_000)));
+    // Search had indexed fig's price before it went down, and never reads the delete.
+    let indexed = |m: &str| events(&t, "EffectApplied").iter().any(|e| e["msg"] == m && e["node"] == "search");
+    assert!(indexed("pricing-39") && !indexed("pricing-49"));
+}
+
+#[test]
 fn a_slow_poll_loop_is_put_out_of_its_group_and_cards_are_charged_twice() {
     let json = scenario("slow-poll-loop");
     let o = run_named("slow-poll-loop");

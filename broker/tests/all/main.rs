@@ -3,7 +3,7 @@
 //! app and the command line do.
 //!
 //! - behaviour per part: `queue_behaviour`, `topic_behaviour`, `consumer_behaviour`, `service_behaviour`,
-//!   `producer_behaviour`, `saga_behaviour`, `request_reply`, `read_model`, `replication`, `transactions`, and the public API
+//!   `producer_behaviour`, `saga_behaviour`, `request_reply`, `read_model`, `replication`, `transactions`, `compaction`, and the public API
 //!   (`api`);
 //! - the shipped lessons and their trace hashes: `lessons`, `golden`;
 //! - properties over random scenarios and queueing theory: `properties`, `queueing_theory`;
@@ -18,6 +18,7 @@ mod asyncapi;
 mod bounded_work;
 mod cli;
 mod common;
+mod compaction;
 mod consumer_behaviour;
 mod flows;
 mod golden;

@@ -409,9 +409,54 @@ static TOPIC: &[Field] = &[
         Int,
         "How long a follower takes to fetch what its leader appended; default 20 ms.",
     ),
+    f(
+        COMPACTION,
+        "/cleanup_policy",
+        "cleanup.policy",
+        "",
+        Choice(&[
+            ("delete", "delete: by retention"),
+            ("compact", "compact: latest per key"),
+            ("compact,delete", "compact,delete: both"),
+        ]),
+        "Delete old records by retention, keep the latest record per key (log compaction), or both; default delete.",
+    ),
+    f(
+        COMPACTION,
+        "/delete_retention_ms",
+        "delete.retention.ms",
+        "ms",
+        Int,
+        "How long a tombstone stays once the cleaner has reached it; default 86,400,000 ms (a day).",
+    ),
+    f(
+        COMPACTION,
+        "/min_compaction_lag_ms",
+        "min.compaction.lag.ms",
+        "ms",
+        Int,
+        "Records younger than this are not compacted; default 0.",
+    ),
+    f(
+        COMPACTION,
+        "/segment_ms",
+        "segment.ms",
+        "ms",
+        Int,
+        "The active segment, never compacted, is the current slice of this length; default a week.",
+    ),
+    f(
+        COMPACTION,
+        "/cleaner_backoff_ms",
+        "Cleaner interval",
+        "ms",
+        Int,
+        "How often the log cleaner runs (log.cleaner.backoff.ms); default 15,000 ms.",
+    ),
 ];
 
 const REPLICATION: &str = "Replication";
+const COMPACTION: &str = "Compaction";
 
 static BROKER: &[Field] = &[
     f(

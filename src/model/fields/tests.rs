@@ -122,6 +122,9 @@ fn apply(s: &mut Value, id: &str, f: &'static Field, text: &str) {
         ("producer", "/faults/@crash", "true") => apply(s, id, field("producer", "/write"), "true"),
         ("queue", "/delivery_limit", _) => apply(s, id, field("queue", "/queue_type"), "quorum"),
         ("topic", "/min_insync_replicas", _) => apply(s, id, field("topic", "/replication_factor"), "3"),
+        ("topic", "/delete_retention_ms" | "/min_compaction_lag_ms" | "/segment_ms" | "/cleaner_backoff_ms", _) => {
+            apply(s, id, field("topic", "/cleanup_policy"), "compact")
+        }
         ("consumer", "/retry/max_attempts", _) => apply(s, id, field("consumer", "/retry/policy"), "fixed"),
         ("consumer", "/publish_mode", "transaction") => apply(s, id, field("consumer", "/transactional"), "true"),
         ("consumer", "/retry/then", "dead_letter") if topic_consumer => {
@@ -233,7 +236,7 @@ fn every_field_writes_a_setting_the_core_accepts() {
 #[test]
 fn catalogue_covers_the_format_and_labels_are_unique_per_section() {
     let count = |k| fields_for(k).len();
-    assert_eq!((count("exchange"), count("queue"), count("topic"), count("wire")), (1, 9, 8, 3));
+    assert_eq!((count("exchange"), count("queue"), count("topic"), count("wire")), (1, 9, 13, 3));
     assert!(fields_for("dead_letter_queue").is_empty() && fields_for("nonsense").is_empty());
     for kind in ["producer", "exchange", "queue", "topic", "consumer", "read_model", "broker", "wire"] {
         for (i, a) in fields_for(kind).iter().enumerate() {
@@ -436,7 +439,9 @@ fn core_names(kind: &str, probe: Value) -> Vec<String> {
 
 /// Settings the core reads that the inspector deliberately does not show as a field: who a
 /// node is and where it sits are edited on the canvas, and a wire's ends by wiring.
-/// An orchestrator's saga is listed by the inspector, step by step, and edited in the file.
+/// An orchestrator's saga is listed by the inspector, step by step, and edited in the file; so
+/// are a producer's deletes on a compacted topic (`tombstones`: a list of keys and times, rare
+/// enough that the page's wasm does not carry an editor for it).
 const NOT_IN_THE_INSPECTOR: &[(&str, &str)] = &[
     ("*", "id"),
     ("*", "kind"),
@@ -445,6 +450,7 @@ const NOT_IN_THE_INSPECTOR: &[(&str, &str)] = &[
     ("wire", "from"),
     ("wire", "to"),
     ("consumer", "orchestrates"),
+    ("producer", "tombstones"),
 ];
 
 #[test]

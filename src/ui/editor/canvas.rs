@@ -718,7 +718,10 @@ fn topic_lines(s: Option<&NodeSnapshot>) -> Vec<String> {
             .iter()
             .map(|g| format!("lag {}{}", thousands(g.lag), if g.blocked { " BLOCKED" } else { "" }))
             .collect();
-        let hw = p.high_watermark.map(|h| format!(" hw {}", thousands(h))).unwrap_or_default();
+        let mut hw = p.high_watermark.map(|h| format!(" hw {}", thousands(h))).unwrap_or_default();
+        if let Some(c) = p.cleaned {
+            hw = hw + " · " + &thousands(c) + " cleaned ·";
+        }
         let lso = p.last_stable_offset.map(|l| format!(" lso {}", thousands(l))).unwrap_or_default();
         out.push(format!(
             "p{} {}–{}{hw}{lso} {}",
