@@ -36,7 +36,9 @@ test('Import AsyncAPI opens a 2.6 document as a scenario and lists what it could
   await page.locator('#asyncapi-picker').setInputFiles(path.join(repo, 'broker', 'tests', 'asyncapi', 'payments-kafka-2.6.json'));
   // Three replicas of payments.authorized: three brokers to hold them (5 nodes and b1 to b3).
   await expect(notice(page)).toContainText('Opened payments-kafka-2.6.json from AsyncAPI: 8 nodes, 4 wires. 3 parts not mapped:');
-  await expect(notice(page)).toContainText('log compaction is not simulated');
+  // payments.settled is compacted (cleanup.policy ["compact"]): its retention.ms deletes nothing.
+  await expect(notice(page)).toContainText('deletes nothing on a topic whose cleanup.policy is ["compact"] only: not read');
+  await expect(node(page, 'Topic', 'payments.settled')).toHaveAccessibleName(/cleaned/);
   await expect(node(page, 'Producer', 'paymentGateway')).toBeVisible();
   await expect(node(page, 'Topic', 'payments.authorized')).toHaveAccessibleName(/p0 .* b1 lead · b2 isr · b3 isr/);
   await expect(node(page, 'Broker', 'b3')).toBeVisible();
