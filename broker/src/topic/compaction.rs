@@ -16,7 +16,8 @@
 //! - Offsets never change and the order is kept: a compacted partition has gaps, which
 //!   readers skip. The log start moves only by retention (`"compact,delete"`).
 //! - The active segment is never cleaned, nor are records younger than
-//!   `min.compaction.lag.ms`, nor records readers cannot see yet (above the high watermark).
+//!   `min.compaction.lag.ms`, nor records readers cannot see yet (above the high watermark),
+//!   nor anything from an open transaction's first record on (the last stable offset).
 //! - A tombstone (a key with no value) deletes its key: it is kept for `delete.retention.ms`
 //!   after the cleaner first reaches it, so that a reader that is behind can still see the
 //!   delete, and then removed too. A reader further behind than that never sees it, and
@@ -187,7 +188,9 @@ impl Simulation {
         // Records appended after `now - lag` are too young.
         let young_from = (now + 1).saturating_sub(c.min_lag.0);
         let log = self.partition((topic, partition));
-        log.offset_for_time(SimTime(active_from.min(young_from))).min(self.readable_end((topic, partition)))
+        // Never past the high watermark, nor an open transaction's first record (Kafka's
+        // cleaner stops at the first unstable offset): the last stable offset is both.
+        log.offset_for_time(SimTime(active_from.min(young_from))).min(self.last_stable_offset((topic, partition)))
     }
 
     fn compaction(&self, topic: NodeId) -> &CompactionState {
