@@ -12,8 +12,9 @@
 // It fails the build, rather than ship a page that cannot link, if the glue does not name
 // each import, and call each renamed export, exactly once.
 //
-// First, the wasm's functions are put in the order gzip likes best (scripts/order-functions.mjs),
-// the AsyncAPI worker's too (its imports keep their names).
+// First, in a release build, the wasm's functions are put in the order gzip likes best
+// (scripts/order-functions.mjs), the AsyncAPI worker's too (its imports keep their names).
+// Hooks of one stage run at once in Trunk, so both steps are this one hook.
 //
 // Run by Trunk (Trunk.toml, [[hooks]]) with TRUNK_STAGING_DIR set; also runnable by hand:
 //   node scripts/minify-imports.mjs DIR
@@ -85,7 +86,9 @@ function skipDescription(b, at) {
 
 const built = readFileSync(join(dir, wasmName));
 if (built.readUInt32LE(0) !== 0x6d736100) throw new Error(`minify-imports: ${wasmName} is not wasm`);
-const wasm = orderFunctions(built);
+// A debug build (`trunk build` without --release) keeps its order and its debug sections.
+const release = process.env.TRUNK_PROFILE !== 'debug';
+const wasm = release ? orderFunctions(built) : built;
 const renamed = new Map();
 // wasm-bindgen's closure entry points, exported as `wasm_bindgen_<crate hash>___convert__...`:
 // renamed `xa`, `xb`, ... as the glue calls them (`wasm.NAME`).
@@ -161,7 +164,7 @@ for (const [long, short] of exported) {
 const newWasm = Buffer.concat(parts);
 // The worker's wasm: no integrity hash names it (its loader shim fetches it).
 const workerName = files.find((f) => f.endsWith('_bg.wasm') && f.startsWith('asyncapi-worker'));
-if (workerName) writeFileSync(join(dir, workerName), orderFunctions(readFileSync(join(dir, workerName))));
+if (workerName && release) writeFileSync(join(dir, workerName), orderFunctions(readFileSync(join(dir, workerName))));
 writeFileSync(join(dir, wasmName), newWasm);
 writeFileSync(join(dir, jsName), js);
 
@@ -176,5 +179,5 @@ for (const [name, bytes] of [[wasmName, newWasm], [jsName, Buffer.from(js, 'utf8
 }
 writeFileSync(htmlPath, html);
 console.log(
-  `minify-imports: functions ordered, ${renamed.size} imports renamed; ${wasmName} ${built.length} -> ${newWasm.length} bytes`,
+  `minify-imports: ${release ? 'functions ordered, ' : ''}${renamed.size} imports renamed; ${wasmName} ${built.length} -> ${newWasm.length} bytes`,
 );

@@ -52,15 +52,7 @@ pub fn use_frame_loop(state: &UseReducerHandle<AppState>, token_layer: &NodeRef,
             let report = e.frame(ts, speed);
             if let (Some(canvas), Some(el)) = (token_layer.cast::<HtmlCanvasElement>(), region.cast::<Element>()) {
                 let (w, h) = (el.client_width() as f64, el.client_height() as f64);
-                let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).clamp(1.0, 3.0);
-                let (pw, ph) = ((w * dpr).round() as u32, (h * dpr).round() as u32);
-                if canvas.width() != pw || canvas.height() != ph {
-                    canvas.set_width(pw);
-                    canvas.set_height(ph);
-                }
-                if let Some(ctx) =
-                    canvas.get_context("2d").ok().flatten().and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
-                {
+                if let Some((ctx, dpr)) = context_for(&canvas, w, h) {
                     let view =
                         draw::View { pan_x: view.pan_x, pan_y: view.pan_y, zoom: view.zoom, width: w, height: h, dpr };
                     let now_us = e.player.now_us();
@@ -113,19 +105,23 @@ fn draw_compare(lane: &Lane, ts: f64) {
     if w <= 0.0 || h <= 0.0 {
         return;
     }
+    let Some((ctx, dpr)) = context_for(&canvas, w, h) else { return };
+    let (pan_x, pan_y, zoom) = meet(lane.scene, w, h);
+    let view = draw::View { pan_x, pan_y, zoom, width: w, height: h, dpr };
+    draw::draw(&ctx, &lane.anim, &lane.layout, &view, ts, lane.player.now_us(), None, &[]);
+}
+
+/// `canvas` sized to `w` by `h` CSS pixels at the screen's pixel ratio (at most 3), and its
+/// 2D context with that ratio: the page's token layer and Compare's share it.
+fn context_for(canvas: &HtmlCanvasElement, w: f64, h: f64) -> Option<(CanvasRenderingContext2d, f64)> {
     let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).clamp(1.0, 3.0);
     let (pw, ph) = ((w * dpr).round() as u32, (h * dpr).round() as u32);
     if canvas.width() != pw || canvas.height() != ph {
         canvas.set_width(pw);
         canvas.set_height(ph);
     }
-    let Some(ctx) = canvas.get_context("2d").ok().flatten().and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
-    else {
-        return;
-    };
-    let (pan_x, pan_y, zoom) = meet(lane.scene, w, h);
-    let view = draw::View { pan_x, pan_y, zoom, width: w, height: h, dpr };
-    draw::draw(&ctx, &lane.anim, &lane.layout, &view, ts, lane.player.now_us(), None, &[]);
+    let ctx = canvas.get_context("2d").ok().flatten().and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())?;
+    Some((ctx, dpr))
 }
 
 #[derive(Default)]

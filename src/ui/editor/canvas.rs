@@ -252,6 +252,24 @@ pub fn canvas(
         })
     };
 
+    // A node or a wire that takes the focus (Tab) is selected: one listener on the region for
+    // them all, reading the focused element's own `data-node` or `data-wire`.
+    let on_focus = {
+        let state = state.clone();
+        Callback::from(move |e: FocusEvent| {
+            let Some(el) = e.target().and_then(|t| t.dyn_into::<Element>().ok()) else { return };
+            let sel = match (el.get_attribute("data-node"), el.get_attribute("data-wire").and_then(|v| v.parse().ok()))
+            {
+                (Some(id), _) => Sel::Node(id),
+                (None, Some(i)) => Sel::Wire(i),
+                (None, None) => return,
+            };
+            if !state.is_selected(&sel) {
+                state.dispatch(SelectAction::Select { sel, extend: false }.into());
+            }
+        })
+    };
+
     let on_cancel = {
         let set_drag = set_drag.clone();
         Callback::from(move |_: PointerEvent| set_drag(Drag::Idle))
@@ -327,18 +345,9 @@ pub fn canvas(
             if label.is_empty() { String::new() } else { format!(", {label}") },
             if flowing { ", on the followed flow" } else { "" }
         );
-        let on_focus = {
-            let state = state.clone();
-            Callback::from(move |_: FocusEvent| {
-                if !state.is_selected(&Sel::Wire(i)) {
-                    state.dispatch(SelectAction::Select { sel: Sel::Wire(i), extend: false }.into());
-                }
-            })
-        };
         wires.push(html! {
             <g key={format!("w{i}-{from}-{to}")} class={crate::ui::class_list(&["wire", if selected { "selected" } else { "" }, if flowing { "in-flow" } else { "" }])}
-               data-wire={i.to_string()} tabindex="0" role="button" aria-label={name} aria-pressed={crate::ui::true_false(selected)}
-               onfocus={on_focus}>
+               data-wire={i.to_string()} tabindex="0" role="button" aria-label={name} aria-pressed={crate::ui::true_false(selected)}>
                 <path class="wire-hit" d={path.clone()} />
                 <path class="wire-line" d={path} marker-end="url(#arrow)" />
                 if !label.is_empty() {
@@ -392,16 +401,6 @@ pub fn canvas(
         let label = face.label(shown, &id)
             + if problem { ", has a problem (see the inspector)" } else { "" }
             + if flowing { ", on the followed flow" } else { "" };
-        let on_focus = {
-            let state = state.clone();
-            let id = id.clone();
-            Callback::from(move |_: FocusEvent| {
-                let sel = Sel::Node(id.clone());
-                if !state.is_selected(&sel) {
-                    state.dispatch(SelectAction::Select { sel, extend: false }.into());
-                }
-            })
-        };
         // A consumer sends too: wired onwards, it is a service.
         let sends = matches!(kind.as_str(), "producer" | "exchange" | "queue" | "topic" | "consumer");
         let receives = matches!(kind.as_str(), "exchange" | "queue" | "topic" | "consumer" | "read_model");
@@ -432,7 +431,7 @@ pub fn canvas(
         nodes.push(html! {
             <g key={format!("n-{id}")} class={crate::ui::class_list(&["node", &format!("kind-{shown} state-{state_word}"), if selected { "selected" } else { "" }, if problem { "problem" } else { "" }, if flowing { "in-flow" } else { "" }])}
                transform={format!("translate({} {})", Plain(x), Plain(y))} data-node={id.clone()} tabindex="0" role="button"
-               aria-label={label} aria-pressed={crate::ui::true_false(selected)} onfocus={on_focus}>
+               aria-label={label} aria-pressed={crate::ui::true_false(selected)}>
                 { Html::from_html_unchecked(body.into()) }
             </g>
         });
@@ -462,7 +461,7 @@ pub fn canvas(
     let empty = doc::nodes(d).is_empty();
     html! {
         <div class="canvas-region" role="region" aria-label="Canvas" ref={region}
-             onpointerdown={on_down} onpointermove={on_move} onpointerup={on_up} onpointercancel={on_cancel}>
+             onpointerdown={on_down} onpointermove={on_move} onpointerup={on_up} onpointercancel={on_cancel} onfocusin={on_focus}>
             <svg class="canvas-svg" xmlns="http://www.w3.org/2000/svg" aria-hidden="false">
                 <defs>
                     <pattern id="grid" width="20" height="20" patternUnits="userSpaceOnUse"

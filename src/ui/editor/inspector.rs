@@ -181,11 +181,7 @@ fn schema_settings(state: &UseReducerHandle<AppState>) -> Html {
                 <label for="scenario-schemas">{ "Schemas by event type (Avro)" }</label>
                 <textarea id="scenario-schemas" rows="8" spellcheck="false" value={text} {oninput}
                           aria-invalid={crate::ui::true_false(invalid)} aria-describedby="scenario-schemas-help" />
-                if let Some(e) = error {
-                    <p class="field-error" role="alert" id="scenario-schemas-help">{ e }</p>
-                } else {
-                    <p class="field-help" id="scenario-schemas-help">{ "{\"OrderPlaced\": {\"versions\": [{\"fields\": [{\"name\": \"order_id\", \"type\": \"string\"}]}]}}: version 1 first, each an Avro record; a field may have a default and aliases." }</p>
-                }
+                { field_note("scenario-schemas-help".into(), error, "{\"OrderPlaced\": {\"versions\": [{\"fields\": [{\"name\": \"order_id\", \"type\": \"string\"}]}]}}: version 1 first, each an Avro record; a field may have a default and aliases.".into()) }
             </div>
         </>
     }
@@ -208,12 +204,19 @@ fn text_field(
             <label for={id.to_owned()}>{ label }{ unit_suffix(label, unit) }</label>
             <input id={id.to_owned()} type="text" inputmode={mode.to_owned()} autocomplete="off" spellcheck="false" value={text} {oninput}
                    aria-invalid={crate::ui::true_false(invalid)} aria-describedby={format!("{id}-help")} />
-            if let Some(e) = error {
-                <p class="field-error" role="alert" id={format!("{id}-help")}>{ e }</p>
-            } else {
-                <p class="field-help" id={format!("{id}-help")}>{ help.to_owned() }</p>
-            }
+            { field_note(format!("{id}-help").into(), error, help.to_owned()) }
         </div>
+    }
+}
+
+/// A field's help line, or in its place the problem with it (an alert): one `<p>`, which a
+/// fix turns back into the help.
+fn field_note(id: AttrValue, error: Option<String>, help: String) -> Html {
+    let invalid = error.is_some();
+    html! {
+        <p class={if invalid { "field-error" } else { "field-help" }} role={invalid.then_some("alert")} id={id}>
+            { error.unwrap_or(help) }
+        </p>
     }
 }
 
@@ -584,10 +587,7 @@ fn field_control(state: &UseReducerHandle<AppState>, owner: &FieldOwner, obj: &V
     let label = format!("{name}{}", unit_suffix(&name, f.unit));
     let help_id = format!("{id}-help");
     let help = crate::model::texts::help(obj, f);
-    let message = match &error {
-        Some(e) => html! { <p class="field-error" role="alert" id={help_id.clone()}>{ e.clone() }</p> },
-        None => html! { <p class="field-help" id={help_id.clone()}>{ help.clone() }</p> },
-    };
+    let message = field_note(help_id.clone().into(), error.clone(), help.clone());
     let invalid = error.is_some();
     let select = |options: Vec<(String, String)>| {
         let emit = emit.clone();

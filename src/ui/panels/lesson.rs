@@ -108,22 +108,22 @@ fn prediction(state: &UseReducerHandle<AppState>, q: &Question) -> Html {
         })
     };
     let unit = q.unit.clone().unwrap_or_default();
+    // The answer locked in, and once the run is over whether it was right: one status line.
     let result = match (p.locked, finished) {
         (Some(guess), true) => {
             let truth = broker::answer(q, &state.outcome);
             let right = guess == truth;
-            html! {
-                <p class={if right { "verdict-check right" } else { "verdict-check wrong" }} role="status">
-                    { if right { "✓ Right. " } else { "✗ Not quite. " } }
-                    { format!("You said {guess}. {}", broker::answer_words(q, truth)) }
-                    if !right { { " Look at the Outcome and the event log to see why." } }
-                </p>
-            }
+            let (class, mark, why) = match right {
+                true => ("verdict-check right", "✓ Right. ", ""),
+                false => ("verdict-check wrong", "✗ Not quite. ", " Look at the Outcome and the event log to see why."),
+            };
+            Some((class, format!("{mark}You said {guess}. {}{why}", broker::answer_words(q, truth))))
         }
-        (Some(guess), false) => html! {
-            <p class="hint" role="status">{ format!("Your answer: {guess} {unit}. Now press Play (or drag the timeline to the end) and see.") }</p>
-        },
-        (None, _) => html! {},
+        (Some(guess), false) => Some((
+            "hint",
+            format!("Your answer: {guess} {unit}. Now press Play (or drag the timeline to the end) and see."),
+        )),
+        (None, _) => None,
     };
     html! {
         <form class="predict" onsubmit={on_submit} aria-label="Predict, then run">
@@ -136,7 +136,9 @@ fn prediction(state: &UseReducerHandle<AppState>, q: &Question) -> Html {
                 <button type="submit" class="tool">{ "Lock in my answer" }</button>
             </div>
             <p id="prediction-error" class="field-error" role="alert">{ p.error.clone().unwrap_or_default() }</p>
-            { result }
+            if let Some((class, text)) = result {
+                <p class={class} role="status">{ text }</p>
+            }
         </form>
     }
 }
