@@ -222,35 +222,42 @@ pub fn use_post_messages(state: &UseReducerHandle<AppState>) {
             }
         }),
     );
-    // The outcome, whenever the page recomputes it; "finished" when a run reaches its end.
-    let o = state.outcome.clone();
+    // The outcome, whenever what is posted of it changes; "finished" when a run reaches its
+    // end. The effect depends on the posted fields alone (a few strings and numbers), not the
+    // whole outcome, whose comparison was kilobytes of the page's wasm.
+    let o = &state.outcome;
     let finished = state.end_us > 0 && state.t_us >= state.end_us;
+    let counts =
+        [o.published, o.processed_once, o.processed_more_than_once, o.dead_lettered, o.dropped, o.lost, o.in_flight];
     crate::ui::use_effect_on(
-        (o, finished),
-        Box::new(|(o, finished)| {
+        (o.trace_hash.clone(), o.t_ms.to_bits(), o.verdict.clone(), counts, finished),
+        Box::new(|(trace_hash, t_ms, verdict_lines, counts, finished)| {
             if let Some(p) = parent() {
                 let verdict = js_sys::Array::new();
-                for line in &o.verdict {
+                for line in verdict_lines {
                     verdict.push(&line.as_str().into());
                 }
-                post(
-                    &p,
-                    &[
-                        ("type", "brokerlab:outcome".into()),
-                        ("t_ms", o.t_ms.into()),
-                        ("verdict", verdict.into()),
-                        ("published", (o.published as f64).into()),
-                        ("processed_once", (o.processed_once as f64).into()),
-                        ("processed_more_than_once", (o.processed_more_than_once as f64).into()),
-                        ("dead_lettered", (o.dead_lettered as f64).into()),
-                        ("dropped", (o.dropped as f64).into()),
-                        ("lost", (o.lost as f64).into()),
-                        ("in_flight", (o.in_flight as f64).into()),
-                        ("trace_hash", o.trace_hash.as_str().into()),
-                    ],
-                );
+                let mut fields = vec![
+                    ("type", "brokerlab:outcome".into()),
+                    ("t_ms", f64::from_bits(*t_ms).into()),
+                    ("verdict", verdict.into()),
+                ];
+                let names = [
+                    "published",
+                    "processed_once",
+                    "processed_more_than_once",
+                    "dead_lettered",
+                    "dropped",
+                    "lost",
+                    "in_flight",
+                ];
+                for (name, n) in names.iter().zip(counts) {
+                    fields.push((name, (*n as f64).into()));
+                }
+                fields.push(("trace_hash", trace_hash.as_str().into()));
+                post(&p, &fields);
                 if *finished {
-                    post(&p, &[("type", "brokerlab:finished".into()), ("trace_hash", o.trace_hash.as_str().into())]);
+                    post(&p, &[("type", "brokerlab:finished".into()), ("trace_hash", trace_hash.as_str().into())]);
                 }
             }
         }),
