@@ -72,6 +72,10 @@ pub fn stopped_early(sim: &Simulation, limit: Limit, published: u64) -> String {
     }
 }
 
+/// A kind of event that never happened, which consumers acted on: how many messages, which
+/// ones, and the verdict's words for that many.
+type NeverHappened = (u64, fn(&crate::sim::message::Message) -> bool, fn(usize) -> String);
+
 pub fn plural(n: u64, one: &str, many: &str) -> String {
     if n == 1 {
         format!("1 {one}")
@@ -469,7 +473,7 @@ pub fn verdict(sim: &Simulation, o: &Outcome, noted: &Noted) -> Vec<Line> {
 
     // Events that never happened, which consumers acted on: a dual write's rolled-back events,
     // and aborted transactions' records read uncommitted. One line each, naming them.
-    let never_happened: [(u64, fn(&crate::sim::message::Message) -> bool, fn(usize) -> String); 2] = [
+    let never_happened: [NeverHappened; 2] = [
         (
             o.phantom_events,
             |m| m.phantom(),
