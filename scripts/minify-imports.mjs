@@ -21,7 +21,7 @@
 import { readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { orderFunctions } from './order-functions.mjs';
+import { leb, orderFunctions, readLeb } from './order-functions.mjs';
 
 const dir = process.argv[2] ?? process.env.TRUNK_STAGING_DIR;
 if (!dir) throw new Error('minify-imports: no directory (TRUNK_STAGING_DIR or an argument)');
@@ -31,27 +31,6 @@ const wasmName = files.find((f) => f.endsWith('_bg.wasm') && !f.startsWith('asyn
 if (!wasmName) throw new Error(`minify-imports: no *_bg.wasm in ${dir}`);
 const jsName = wasmName.replace(/_bg\.wasm$/, '.js');
 if (!files.includes(jsName)) throw new Error(`minify-imports: no ${jsName} beside ${wasmName}`);
-
-function readLeb(b, at) {
-  let value = 0, shift = 0, byte;
-  do {
-    byte = b[at++];
-    value += (byte & 0x7f) * 2 ** shift;
-    shift += 7;
-  } while (byte & 0x80);
-  return [value, at];
-}
-
-function leb(n) {
-  const out = [];
-  do {
-    let byte = n & 0x7f;
-    n = Math.floor(n / 128);
-    if (n) byte |= 0x80;
-    out.push(byte);
-  } while (n);
-  return Buffer.from(out);
-}
 
 // Short names: a..z, A..Z, then two letters.
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';

@@ -18,7 +18,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-function readLeb(b, at) {
+/** Reads an unsigned LEB128 number at `at`: [value, the offset after it]. */
+export function readLeb(b, at) {
   let value = 0, shift = 0, byte;
   do {
     byte = b[at++];
@@ -28,7 +29,8 @@ function readLeb(b, at) {
   return [value, at];
 }
 
-function leb(n) {
+/** `n` as unsigned LEB128 bytes. */
+export function leb(n) {
   const out = [];
   do {
     let byte = n & 0x7f;
