@@ -80,7 +80,26 @@ impl Clone for PollScratch {
     }
 }
 
+impl LogWork {
+    /// The work of processing a polled record.
+    fn of(p: &Polled) -> LogWork {
+        LogWork {
+            topic: p.topic,
+            partition: p.partition,
+            offset: p.offset,
+            stamp: p.stamp,
+            committed_before: p.committed_before,
+        }
+    }
+}
+
 impl Simulation {
+    /// Whether a read_committed reader passes over this polled record: its transaction was
+    /// aborted (and, being below the last stable offset, will stay so).
+    fn skipped_as_aborted(&self, read_committed: bool, p: &Polled) -> bool {
+        read_committed && self.msgs[self.envs[p.env.index()].msg.index()].transaction_aborted()
+    }
+
     /// Still the owner of the partition a work came from, with nothing reset since.
     fn still_owns(&self, consumer: NodeId, w: &LogWork) -> bool {
         self.consumer(consumer).log.owned.get(&(w.topic, w.partition)).is_some_and(|o| o.stamp == w.stamp)
@@ -116,7 +135,7 @@ impl Simulation {
             }
         }
         let Some(p) = self.consumer_mut(consumer).log.batch.pop_front() else { return };
-        if lm.read_committed && self.msgs[self.envs[p.env.index()].msg.index()].transaction_aborted() {
+        if self.skipped_as_aborted(lm.read_committed, &p) {
             // An aborted transaction's record, which the poll skipped: nothing to process.
             return self.skip_aborted(consumer, p);
         }
@@ -132,13 +151,7 @@ impl Simulation {
             attempt: 1,
             acked_early: p.committed_before,
             last_backoff_ms: base,
-            log: Some(LogWork {
-                topic: p.topic,
-                partition: p.partition,
-                offset: p.offset,
-                stamp: p.stamp,
-                committed_before: p.committed_before,
-            }),
+            log: Some(LogWork::of(&p)),
         });
         if lm.commit == CommitMode::Record && p.committed_before {
             // At-most-once, record by record: commit just before processing.
@@ -157,19 +170,11 @@ impl Simulation {
         let mode = self.consumer_model(consumer).log.as_ref().map(|l| l.commit).unwrap_or_default();
         let mut next = Some(first);
         while let Some(p) = next {
-            let lw = LogWork {
-                topic: p.topic,
-                partition: p.partition,
-                offset: p.offset,
-                stamp: p.stamp,
-                committed_before: p.committed_before,
-            };
+            let lw = LogWork::of(&p);
             let owns = self.still_owns(consumer, &lw);
             self.done_with_record(consumer, p.env, &lw, mode, owns);
-            let log = &mut self.consumer_mut(consumer).log;
-            let aborted = |s: &Simulation, p: &Polled| s.msgs[s.envs[p.env.index()].msg.index()].transaction_aborted();
-            next = match log.batch.front().copied() {
-                Some(q) if aborted(self, &q) => self.consumer_mut(consumer).log.batch.pop_front(),
+            next = match self.consumer(consumer).log.batch.front().copied() {
+                Some(q) if self.skipped_as_aborted(true, &q) => self.consumer_mut(consumer).log.batch.pop_front(),
                 _ => None,
             };
         }
@@ -303,7 +308,7 @@ impl Simulation {
             self.sched.schedule(self.later(lm.max_poll_interval), Due::PollDeadline { consumer });
         }
         for p in fetched.iter() {
-            if lm.read_committed && self.msgs[self.envs[p.env.index()].msg.index()].transaction_aborted() {
+            if self.skipped_as_aborted(lm.read_committed, p) {
                 // Kafka's read_committed consumer filters out aborted transactions' records: its
                 // group's copy ends here (the record stays in the batch only to be passed over
                 // in order, see `skip_aborted`).
