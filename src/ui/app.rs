@@ -29,6 +29,7 @@ use crate::ui::player::compare::{compare_pane, ComparePaneProps};
 use crate::ui::player::outcome::{outcome_panel, OutcomePanelProps};
 use crate::ui::player::outcome_line::{outcome_line, OutcomeLineProps};
 use crate::ui::player::transport::TransportProps;
+use crate::ui::raw;
 use crate::ui::share::embed::{self, Embed};
 use crate::ui::share::gallery::gallery;
 use crate::ui::share::tools::{self, copy_by_hand, use_copy_field};
@@ -148,7 +149,7 @@ pub fn app() -> Html {
                         <p class="scenario-title">{ title }</p>
                         if !description.is_empty() {
                             <details class="about">
-                                <summary>{ "About this scenario" }</summary>
+                                { raw("<summary>About this scenario</summary>") }
                                 <p>{ description }</p>
                             </details>
                         }

@@ -41,6 +41,15 @@ pub fn option(value: AttrValue, label: AttrValue, selected: bool) -> Html {
     html! { <option value={value} selected={selected}>{ label }</option> }
 }
 
+/// Fixed markup (a heading, a label, a line of help) as it is written, not an element and
+/// its text built at every render: each `html!` element is code in the wasm, a static
+/// string is not (see `panels::markup`). Nothing in it is escaped, so only text written here
+/// goes in, never a name from the scenario.
+#[inline(never)]
+pub fn raw(markup: &'static str) -> Html {
+    Html::from_html_unchecked(AttrValue::Static(markup))
+}
+
 /// Class names joined by spaces, the empty ones left out: what Yew's `classes!` makes,
 /// without the index set it builds (whose hashing code the wasm would carry for it).
 pub fn class_list(parts: &[&str]) -> String {

@@ -13,6 +13,7 @@ use crate::model::fields::{self, Field, Input};
 use crate::model::format::format_time;
 use crate::model::{doc, service};
 use crate::state::{AppState, EditAction, FieldOwner, ScenarioField, Sel};
+use crate::ui::raw;
 use crate::ui::{icons, option};
 
 /// The target chosen in "Wire to" (none: the first one offered). `wire_to` is the app's hook
@@ -54,9 +55,9 @@ pub fn inspector(state: &UseReducerHandle<AppState>, wire_to: &UseStateHandle<Op
             html! {
                 <>
                     <h3>{ format!("{} selected", many.len()) }</h3>
-                    <p class="hint">{ "Drag one of them to move them all, or use the arrow keys." }</p>
+                    { raw(r#"<p class="hint">Drag one of them to move them all, or use the arrow keys.</p>"#) }
                     <button type="button" class="danger" onclick={Callback::from(move |_| d.dispatch(EditAction::DeleteSelection.into()))}>
-                        { icons::button_icon("trash") }<span>{ "Delete selected" }</span>
+                        { icons::button_icon("trash") }{ raw("<span>Delete selected</span>") }
                     </button>
                 </>
             }
@@ -73,7 +74,7 @@ pub fn inspector(state: &UseReducerHandle<AppState>, wire_to: &UseStateHandle<Op
     });
     html! {
         <section class="inspector" aria-labelledby="inspector-heading">
-            <h2 id="inspector-heading">{ "Inspector" }</h2>
+            { raw(r#"<h2 id="inspector-heading">Inspector</h2>"#) }
             { for problems }
             { body }
         </section>
@@ -107,17 +108,16 @@ fn scenario_settings(state: &UseReducerHandle<AppState>) -> Html {
     let actions = doc.get("actions").and_then(Value::as_array).cloned().unwrap_or_default();
     html! {
         <>
-            <h3>{ "Scenario" }</h3>
-            <p class="hint">{ "Select a node or a wire to change its settings. Tab moves between nodes." }</p>
+            { raw(r#"<h3>Scenario</h3><p class="hint">Select a node or a wire to change its settings. Tab moves between nodes.</p>"#) }
             { field(ScenarioField::Title, "Title", "", doc.get("title").and_then(Value::as_str).unwrap_or("").to_owned(), "Shown above the outcome.") }
             { field(ScenarioField::Duration, "Duration", "ms", doc.get("duration_ms").map(fields::json_text).unwrap_or_default(),
                 "How long the run lasts in virtual time, 1 to 86,400,000 ms.") }
             { field(ScenarioField::Seed, "Seed", "", doc.get("seed").map(fields::json_text).unwrap_or_else(|| "1".into()),
                 "The same scenario and seed always give the same run.") }
             { schema_settings(state) }
-            <h3>{ "Action script" }</h3>
+            { raw("<h3>Action script</h3>") }
             if actions.is_empty() {
-                <p class="hint">{ "No actions. Select a consumer during play and press \"Crash this consumer now\" to record one." }</p>
+                { raw(r#"<p class="hint">No actions. Select a consumer during play and press "Crash this consumer now" to record one.</p>"#) }
             } else {
                 <ol class="actions">
                     { for actions.iter().enumerate().map(|(i, a)| {
@@ -168,17 +168,17 @@ fn schema_settings(state: &UseReducerHandle<AppState>) -> Html {
     let invalid = error.is_some();
     html! {
         <>
-            <h3>{ "Event schemas" }</h3>
+            { raw("<h3>Event schemas</h3>") }
             <div class="field">
-                <label for="scenario-registry">{ "Schema registry" }</label>
+                { raw(r#"<label for="scenario-registry">Schema registry</label>"#) }
                 <select id="scenario-registry" {onchange} aria-describedby="scenario-registry-help">
                     { option("".into(), "None: every deploy goes through".into(), mode.is_none()) }
                     { for broker::schema::Mode::NAMES.iter().map(|m| option((*m).into(), (*m).into(), mode == Some(*m))) }
                 </select>
-                <p class="field-help" id="scenario-registry-help">{ "Holds each producer's deploy of a new version to its event type's compatibility mode, as Confluent Schema Registry does: BACKWARD means consumers upgrade first, FORWARD producers first." }</p>
+                { raw(r#"<p class="field-help" id="scenario-registry-help">Holds each producer's deploy of a new version to its event type's compatibility mode, as Confluent Schema Registry does: BACKWARD means consumers upgrade first, FORWARD producers first.</p>"#) }
             </div>
             <div class={if invalid { "field invalid" } else { "field" }}>
-                <label for="scenario-schemas">{ "Schemas by event type (Avro)" }</label>
+                { raw(r#"<label for="scenario-schemas">Schemas by event type (Avro)</label>"#) }
                 <textarea id="scenario-schemas" rows="8" spellcheck="false" value={text} {oninput}
                           aria-invalid={crate::ui::true_false(invalid)} aria-describedby="scenario-schemas-help" />
                 { field_note("scenario-schemas-help".into(), error, "{\"OrderPlaced\": {\"versions\": [{\"fields\": [{\"name\": \"order_id\", \"type\": \"string\"}]}]}}: version 1 first, each an Avro record; a field may have a default and aliases.".into()) }
@@ -393,7 +393,7 @@ fn add_rule(state: &UseReducerHandle<AppState>, id: &str, node: &Value) -> Html 
                 { rule_button(state, id, None) }
             }
             if n == 0 {
-                <p class="field-help">{ "A rule makes it a service: it publishes events down one outgoing wire." }</p>
+                { raw(r#"<p class="field-help">A rule makes it a service: it publishes events down one outgoing wire.</p>"#) }
             }
         </div>
     }
@@ -537,7 +537,7 @@ fn wire_to(state: &UseReducerHandle<AppState>, id: &str, kind: &str, chosen: &Us
     };
     html! {
         <div class="field wire-to">
-            <label for="wire-to">{ "Wire to" }</label>
+            { raw(r#"<label for="wire-to">Wire to</label>"#) }
             <div class="row">
                 <select id="wire-to" onchange={on_change}>
                     { for targets.iter().map(|t| option(t.clone().into(), t.clone().into(), *t == target)) }
@@ -562,11 +562,11 @@ fn wire_settings(state: &UseReducerHandle<AppState>, i: usize, w: &Value) -> Htm
         <>
             <h3>{ format!("Wire from {from} to {to}") }</h3>
             if fields.is_empty() {
-                <p class="hint">{ "This wire has no settings." }</p>
+                { raw(r#"<p class="hint">This wire has no settings.</p>"#) }
             }
             { for fields.into_iter().map(|f| field_control(state, &owner, w, f)) }
             <button type="button" class="danger" onclick={Callback::from(move |_| d.dispatch(EditAction::DeleteWire(i).into()))}>
-                { icons::button_icon("trash") }<span>{ "Delete wire" }</span>
+                { icons::button_icon("trash") }{ raw("<span>Delete wire</span>") }
             </button>
         </>
     }
