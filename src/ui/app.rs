@@ -100,9 +100,7 @@ pub fn app() -> Html {
                             </a>
                         </div>
                         { canvas(&state, &token_layer, &region, &canvas_hooks) }
-                        <div class="notice" role="status" aria-live="polite">
-                            if let Some(text) = general_notice.clone() { <p>{ text }</p> }
-                        </div>
+                        { notice(general_notice.clone()) }
                         { transport(&state) }
                         if side {
                             { outcome_line(&OutcomeLineProps {
@@ -161,9 +159,7 @@ pub fn app() -> Html {
                     if let Some(c) = state.compare.clone() {
                         { compare_pane(&ComparePaneProps { compare: c, a_outcome: state.outcome.clone(), on_close: close_compare }) }
                     }
-                    <div class="notice" role="status" aria-live="polite">
-                        if let Some(text) = general_notice { <p>{ text }</p> }
-                    </div>
+                    { notice(general_notice) }
                     { transport(&state) }
                 </div>
                 <aside class="side">
@@ -245,6 +241,17 @@ fn import_dropped(state: &UseReducerHandle<AppState>) -> Callback<DragEvent> {
             tools::import_file(d.clone(), file);
         }
     })
+}
+
+/// The notice that belongs to no node (a refused import, a link that could not be read): a
+/// polite live region, there whether or not it says anything. One `html!` for the full page
+/// and the embed.
+fn notice(text: Option<String>) -> Html {
+    html! {
+        <div class="notice" role="status" aria-live="polite">
+            if let Some(text) = text { <p>{ text }</p> }
+        </div>
+    }
 }
 
 /// The transport, fed what it shows from the state; its actions go to the reducer.

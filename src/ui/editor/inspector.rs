@@ -50,18 +50,13 @@ pub fn inspector(state: &UseReducerHandle<AppState>, wire_to: &UseStateHandle<Op
             Some(w) => wire_settings(state, *i, w),
             None => html! {},
         },
-        many => {
-            let d = state.dispatcher();
-            html! {
-                <>
-                    <h3>{ format!("{} selected", many.len()) }</h3>
-                    { raw(r#"<p class="hint">Drag one of them to move them all, or use the arrow keys.</p>"#) }
-                    <button type="button" class="danger" onclick={Callback::from(move |_| d.dispatch(EditAction::DeleteSelection.into()))}>
-                        { icons::button_icon("trash") }{ raw("<span>Delete selected</span>") }
-                    </button>
-                </>
-            }
-        }
+        many => html! {
+            <>
+                <h3>{ format!("{} selected", many.len()) }</h3>
+                { raw(r#"<p class="hint">Drag one of them to move them all, or use the arrow keys.</p>"#) }
+                { delete_button(state, None, "Delete selected".into()) }
+            </>
+        },
     };
     let problems = (!state.problems.is_empty()).then(|| {
         html! {
@@ -303,7 +298,6 @@ fn node_settings(
     let shown_kind = service::shown_kind(node);
     let rules = (matches!(shown_kind, "consumer" | "service") && !projects).then(|| add_rule(state, id, node));
     let shown = doc::kind_label(shown_kind);
-    let d = state.dispatcher();
     html! {
         <>
             <h3>{ format!("{shown} {id}") }</h3>
@@ -322,10 +316,21 @@ fn node_settings(
             { for rules }
             { now }
             { wire_to }
-            <button type="button" class="danger" onclick={Callback::from(move |_| d.dispatch(EditAction::DeleteSelection.into()))}>
-                { icons::button_icon("trash") }<span>{ format!("Delete {}", shown.to_ascii_lowercase()) }</span>
-            </button>
+            { delete_button(state, None, format!("Delete {}", shown.to_ascii_lowercase())) }
         </>
+    }
+}
+
+/// "Delete selected", "Delete queue", "Delete wire": the wire `wire`, or with none the
+/// selection. One `html!` for the three.
+fn delete_button(state: &UseReducerHandle<AppState>, wire: Option<usize>, label: String) -> Html {
+    let d = state.dispatcher();
+    let onclick =
+        Callback::from(move |_| d.dispatch(wire.map_or(EditAction::DeleteSelection, EditAction::DeleteWire).into()));
+    html! {
+        <button type="button" class="danger" {onclick}>
+            { icons::button_icon("trash") }<span>{ label }</span>
+        </button>
     }
 }
 
@@ -557,7 +562,6 @@ fn wire_settings(state: &UseReducerHandle<AppState>, i: usize, w: &Value) -> Htm
         .filter(|f| f.path != "/binding_key" || from_kind == "exchange")
         .filter(|f| f.section != "Network" || matches!(from_kind.as_str(), "producer" | "exchange"))
         .collect();
-    let d = state.dispatcher();
     html! {
         <>
             <h3>{ format!("Wire from {from} to {to}") }</h3>
@@ -565,9 +569,7 @@ fn wire_settings(state: &UseReducerHandle<AppState>, i: usize, w: &Value) -> Htm
                 { raw(r#"<p class="hint">This wire has no settings.</p>"#) }
             }
             { for fields.into_iter().map(|f| field_control(state, &owner, w, f)) }
-            <button type="button" class="danger" onclick={Callback::from(move |_| d.dispatch(EditAction::DeleteWire(i).into()))}>
-                { icons::button_icon("trash") }{ raw("<span>Delete wire</span>") }
-            </button>
+            { delete_button(state, Some(i), "Delete wire".into()) }
         </>
     }
 }

@@ -128,7 +128,7 @@ fn prediction(state: &UseReducerHandle<AppState>, q: &Question) -> Html {
     };
     html! {
         <form class="predict" onsubmit={on_submit} aria-label="Predict, then run">
-            <p class="predict-ask"><strong>{ "Predict, then run: " }</strong>{ q.ask.clone() }</p>
+            <p class="predict-ask">{ raw("<strong>Predict, then run: </strong>") }{ q.ask.clone() }</p>
             <div class="predict-row">
                 { raw(r#"<label for="prediction" class="visually-hidden">Your prediction</label>"#) }
                 <input id="prediction" type="text" inputmode="numeric" value={p.text.clone()} oninput={on_input}
