@@ -29,11 +29,11 @@ use crate::ui::player::compare::{compare_pane, ComparePaneProps};
 use crate::ui::player::outcome::{outcome_panel, OutcomePanelProps};
 use crate::ui::player::outcome_line::{outcome_line, OutcomeLineProps};
 use crate::ui::player::transport::TransportProps;
-use crate::ui::raw;
 use crate::ui::share::embed::{self, Embed};
 use crate::ui::share::gallery::gallery;
 use crate::ui::share::tools::{self, copy_by_hand, use_copy_field};
 use crate::ui::toolbar::{toolbar, use_toolbar};
+use crate::ui::{raw, text_in};
 use crate::ui::{use_effect_on, use_on_mount};
 
 #[function_component(App)]
@@ -94,7 +94,7 @@ pub fn app() -> Html {
                     <div class="stage">
                         <div class="scenario-head">
                             // The embed's one level-one heading: what it shows.
-                            <h1 class="scenario-title">{ title.clone() }</h1>
+                            { text_in(r#"<h1 class="scenario-title">"#, &title, "</h1>") }
                             <a class="open-full" href={tools::share_address(&state)} target="_blank" rel="noopener">
                                 { "Open in Brokerlab" }
                             </a>
@@ -144,11 +144,11 @@ pub fn app() -> Html {
                 { palette(&add_node(&state, &region), &palette_hooks) }
                 <div class="stage" ondragover={Callback::from(|e: DragEvent| e.prevent_default())} ondrop={import_dropped(&state)}>
                     <div class="scenario-head">
-                        <p class="scenario-title">{ title }</p>
+                        { text_in(r#"<p class="scenario-title">"#, &title, "</p>") }
                         if !description.is_empty() {
                             <details class="about">
                                 { raw("<summary>About this scenario</summary>") }
-                                <p>{ description }</p>
+                                { text_in("<p>", &description, "</p>") }
                             </details>
                         }
                     </div>

@@ -13,8 +13,8 @@ use crate::model::fields::{self, Field, Input};
 use crate::model::format::format_time;
 use crate::model::{doc, service};
 use crate::state::{AppState, EditAction, FieldOwner, ScenarioField, Sel};
-use crate::ui::raw;
 use crate::ui::{icons, option};
+use crate::ui::{raw, text_in};
 
 /// The target chosen in "Wire to" (none: the first one offered). `wire_to` is the app's hook
 /// rather than a component's state (each component costs the wasm its own copy of Yew's
@@ -52,7 +52,7 @@ pub fn inspector(state: &UseReducerHandle<AppState>, wire_to: &UseStateHandle<Op
         },
         many => html! {
             <>
-                <h3>{ format!("{} selected", many.len()) }</h3>
+                { text_in("<h3>", &format!("{} selected", many.len()), "</h3>") }
                 { raw(r#"<p class="hint">Drag one of them to move them all, or use the arrow keys.</p>"#) }
                 { delete_button(state, None, "Delete selected".into()) }
             </>
@@ -300,13 +300,13 @@ fn node_settings(
     let shown = doc::kind_label(shown_kind);
     html! {
         <>
-            <h3>{ format!("{shown} {id}") }</h3>
+            { text_in("<h3>", &format!("{shown} {id}"), "</h3>") }
             { rename }
             { for sections.into_iter().map(|(section, fs)| {
                 let remove = fs.first().and_then(|f| rule_slot(f.path)).map(|k| rule_button(state, id, Some(k)));
                 html! {
                     <fieldset class="section">
-                        <legend>{ section }</legend>
+                        { text_in("<legend>", section, "</legend>") }
                         { for fs.into_iter().map(|f| field_control(state, &owner, node, f)) }
                         { for remove }
                     </fieldset>
@@ -564,7 +564,7 @@ fn wire_settings(state: &UseReducerHandle<AppState>, i: usize, w: &Value) -> Htm
         .collect();
     html! {
         <>
-            <h3>{ format!("Wire from {from} to {to}") }</h3>
+            { text_in("<h3>", &format!("Wire from {from} to {to}"), "</h3>") }
             if fields.is_empty() {
                 { raw(r#"<p class="hint">This wire has no settings.</p>"#) }
             }
