@@ -120,7 +120,7 @@ fn scenario_settings(state: &UseReducerHandle<AppState>) -> Html {
                         let text = doc::describe_action(a);
                         html! {
                             <li>
-                                <span>{ text.clone() }</span>
+                                { text_in("<span>", &text, "</span>") }
                                 <button type="button" class="small" aria-label={format!("Remove action: {text}")}
                                         onclick={Callback::from(move |_| d.dispatch(EditAction::RemoveAction(i).into()))}>{ "Remove" }</button>
                             </li>
@@ -329,7 +329,7 @@ fn delete_button(state: &UseReducerHandle<AppState>, wire: Option<usize>, label:
         Callback::from(move |_| d.dispatch(wire.map_or(EditAction::DeleteSelection, EditAction::DeleteWire).into()));
     html! {
         <button type="button" class="danger" {onclick}>
-            { icons::button_icon("trash") }<span>{ label }</span>
+            { icons::button_icon("trash") }{ text_in("<span>", &label, "</span>") }
         </button>
     }
 }
@@ -508,7 +508,7 @@ fn now_box(state: &UseReducerHandle<AppState>, buttons: Vec<(String, Value)>, he
                 let d = state.dispatcher();
                 html! { <button type="button" onclick={Callback::from(move |_| d.dispatch(EditAction::ActNow(what.clone()).into()))}>{ label }</button> }
             }) }
-            <p class="field-help">{ help }</p>
+            { text_in(r#"<p class="field-help">"#, &help, "</p>") }
             { then }
         </div>
     }

@@ -13,7 +13,7 @@ use web_sys::PointerEvent;
 use yew::prelude::*;
 
 use crate::model::doc::PALETTE;
-use crate::ui::raw;
+use crate::ui::{raw, text_in};
 
 #[derive(Clone, PartialEq)]
 struct Dragging {
@@ -123,7 +123,7 @@ pub fn palette(on_add: &Callback<(String, Option<(f64, f64)>)>, hooks: &PaletteH
                     <svg class="palette-icon" viewBox="0 0 30 24" width="30" height="24" aria-hidden="true">
                         { crate::ui::icons::node_icon(kind) }
                     </svg>
-                    <span>{ label }</span>
+                    { text_in("<span>", label, "</span>") }
                 </button>
             </li>
         }

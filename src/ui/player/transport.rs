@@ -17,7 +17,7 @@ use crate::model::format::format_time;
 use crate::play::player::{Marker, MarkerKind};
 use crate::state::{TransportAction, MAX_SPEED, MIN_SPEED};
 use crate::ui::icons;
-use crate::ui::raw;
+use crate::ui::{raw, text_in};
 
 /// The Speed slider's stops, from [`MIN_SPEED`] to [`MAX_SPEED`]: each arrow key moves one,
 /// Home and End go to either end.
@@ -199,7 +199,7 @@ pub fn transport(props: &TransportProps) -> Html {
                 </div>
                 <output for="timeline" class="clock">{ format!("{} / {}", format_time(props.t_us), format_time(props.end_us)) }</output>
                 <span class="seeking" role="status" aria-live="polite">{ seeking.unwrap_or_default() }</span>
-                <p id="marker-summary" class="visually-hidden">{ marker_summary }</p>
+                { text_in(r#"<p id="marker-summary" class="visually-hidden">"#, &marker_summary, "</p>") }
             </div>
         </section>
     }
