@@ -33,6 +33,7 @@ use crate::ui::share::embed::{self, Embed};
 use crate::ui::share::gallery::gallery;
 use crate::ui::share::tools::{self, copy_by_hand, use_copy_field};
 use crate::ui::toolbar::{toolbar, use_toolbar};
+use crate::ui::{raw, text_in};
 use crate::ui::{use_effect_on, use_on_mount};
 
 #[function_component(App)]
@@ -93,15 +94,13 @@ pub fn app() -> Html {
                     <div class="stage">
                         <div class="scenario-head">
                             // The embed's one level-one heading: what it shows.
-                            <h1 class="scenario-title">{ title.clone() }</h1>
+                            { text_in(r#"<h1 class="scenario-title">"#, &title, "</h1>") }
                             <a class="open-full" href={tools::share_address(&state)} target="_blank" rel="noopener">
                                 { "Open in Brokerlab" }
                             </a>
                         </div>
                         { canvas(&state, &token_layer, &region, &canvas_hooks) }
-                        <div class="notice" role="status" aria-live="polite">
-                            if let Some(text) = general_notice.clone() { <p>{ text }</p> }
-                        </div>
+                        { notice(general_notice.clone()) }
                         { transport(&state) }
                         if side {
                             { outcome_line(&OutcomeLineProps {
@@ -145,11 +144,11 @@ pub fn app() -> Html {
                 { palette(&add_node(&state, &region), &palette_hooks) }
                 <div class="stage" ondragover={Callback::from(|e: DragEvent| e.prevent_default())} ondrop={import_dropped(&state)}>
                     <div class="scenario-head">
-                        <p class="scenario-title">{ title }</p>
+                        { text_in(r#"<p class="scenario-title">"#, &title, "</p>") }
                         if !description.is_empty() {
                             <details class="about">
-                                <summary>{ "About this scenario" }</summary>
-                                <p>{ description }</p>
+                                { raw("<summary>About this scenario</summary>") }
+                                { text_in("<p>", &description, "</p>") }
                             </details>
                         }
                     </div>
@@ -160,9 +159,7 @@ pub fn app() -> Html {
                     if let Some(c) = state.compare.clone() {
                         { compare_pane(&ComparePaneProps { compare: c, a_outcome: state.outcome.clone(), on_close: close_compare }) }
                     }
-                    <div class="notice" role="status" aria-live="polite">
-                        if let Some(text) = general_notice { <p>{ text }</p> }
-                    </div>
+                    { notice(general_notice) }
                     { transport(&state) }
                 </div>
                 <aside class="side">
@@ -244,6 +241,17 @@ fn import_dropped(state: &UseReducerHandle<AppState>) -> Callback<DragEvent> {
             tools::import_file(d.clone(), file);
         }
     })
+}
+
+/// The notice that belongs to no node (a refused import, a link that could not be read): a
+/// polite live region, there whether or not it says anything. One `html!` for the full page
+/// and the embed.
+fn notice(text: Option<String>) -> Html {
+    html! {
+        <div class="notice" role="status" aria-live="polite">
+            if let Some(text) = text { <p>{ text }</p> }
+        </div>
+    }
 }
 
 /// The transport, fed what it shows from the state; its actions go to the reducer.

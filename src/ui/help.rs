@@ -3,6 +3,8 @@
 
 use yew::prelude::*;
 
+use crate::ui::raw;
+
 /// The ref of the help's Close button, which takes the focus whenever the help opens.
 #[hook]
 pub fn use_help_close(open: bool) -> NodeRef {
@@ -28,7 +30,7 @@ pub fn help(on_close: Callback<MouseEvent>, close_ref: NodeRef) -> Html {
         <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="help-heading">
             <div class="overlay-card">
                 <div class="overlay-head">
-                    <h2 id="help-heading">{ "Keyboard shortcuts" }</h2>
+                    { raw(r#"<h2 id="help-heading">Keyboard shortcuts</h2>"#) }
                     <button type="button" ref={close_ref} onclick={on_close}>{ "Close" }</button>
                 </div>
                 { Html::from_html_unchecked(crate::model::texts::shortcuts().into()) }

@@ -41,6 +41,23 @@ pub fn option(value: AttrValue, label: AttrValue, selected: bool) -> Html {
     html! { <option value={value} selected={selected}>{ label }</option> }
 }
 
+/// Fixed markup (a heading, a label, a line of help) as it is written, not an element and
+/// its text built at every render: each `html!` element is code in the wasm, a static
+/// string is not (see `panels::markup`). Nothing in it is escaped, so only text written here
+/// goes in, never a name from the scenario.
+#[inline(never)]
+pub fn raw(markup: &'static str) -> Html {
+    Html::from_html_unchecked(AttrValue::Static(markup))
+}
+
+/// An element whose one child is a text of the page's own or from the scenario (a title, a
+/// node's name), as markup: `open`, the text escaped, `close`. Not an element and a text
+/// node built at each call site (see [`raw`]).
+#[inline(never)]
+pub fn text_in(open: &'static str, text: &str, close: &'static str) -> Html {
+    Html::from_html_unchecked(format!("{open}{}{close}", panels::markup::esc(text)).into())
+}
+
 /// Class names joined by spaces, the empty ones left out: what Yew's `classes!` makes,
 /// without the index set it builds (whose hashing code the wasm would carry for it).
 pub fn class_list(parts: &[&str]) -> String {

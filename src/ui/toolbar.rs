@@ -10,6 +10,7 @@ use crate::model::presets;
 use crate::play::compare::CompareTo;
 use crate::state::{Action, AppState, EditAction, OpenAction, PanelAction, ViewAction};
 use crate::ui::icons;
+use crate::ui::raw;
 use crate::ui::share::tools::share_tools;
 
 /// What the toolbar keeps between renders, from [`use_toolbar`]: the toolbar is a function,
@@ -120,9 +121,9 @@ pub fn toolbar(state: &UseReducerHandle<AppState>, region: &NodeRef, hooks: Tool
 
     html! {
         <header class="toolbar">
-            <h1 class="brand">{ "Brokerlab" }</h1>
+            { raw(r#"<h1 class="brand">Brokerlab</h1>"#) }
             <div class="field lesson">
-                <label for="lesson">{ "Lesson" }</label>
+                { raw(r#"<label for="lesson">Lesson</label>"#) }
                 <select id="lesson" onchange={on_lesson} ref={lesson_select.clone()}>
                     if let Some(own) = own {
                         <option key="" value="" selected=true disabled=true>{ own }</option>

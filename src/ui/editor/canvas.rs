@@ -29,6 +29,7 @@ use crate::state::{AppState, EditAction, PanelAction, Sel, SelectAction, ViewAct
 use crate::ui::editor::label_place::{above_middle, place_label, Rect, Segment};
 use crate::ui::icons;
 use crate::ui::panels::markup::esc;
+use crate::ui::raw;
 
 /// The arrowheads of wires, dead-letter routes and replies: markup text (see
 /// `panels::markup`), since they never change.
@@ -483,7 +484,7 @@ pub fn canvas(
             <canvas class="token-layer" ref={token_layer.clone()} aria-hidden="true"></canvas>
             { legend(legend_open.clone()) }
             if empty {
-                <p class="canvas-empty">{ "The canvas is empty. Drag a Producer, a Queue and a Consumer here from the palette, or press Enter on one." }</p>
+                { raw(r#"<p class="canvas-empty">The canvas is empty. Drag a Producer, a Queue and a Consumer here from the palette, or press Enter on one.</p>"#) }
             }
             { for notice }
         </div>

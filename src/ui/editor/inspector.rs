@@ -14,6 +14,7 @@ use crate::model::format::format_time;
 use crate::model::{doc, service};
 use crate::state::{AppState, EditAction, FieldOwner, ScenarioField, Sel};
 use crate::ui::{icons, option};
+use crate::ui::{raw, text_in};
 
 /// The target chosen in "Wire to" (none: the first one offered). `wire_to` is the app's hook
 /// rather than a component's state (each component costs the wasm its own copy of Yew's
@@ -49,18 +50,13 @@ pub fn inspector(state: &UseReducerHandle<AppState>, wire_to: &UseStateHandle<Op
             Some(w) => wire_settings(state, *i, w),
             None => html! {},
         },
-        many => {
-            let d = state.dispatcher();
-            html! {
-                <>
-                    <h3>{ format!("{} selected", many.len()) }</h3>
-                    <p class="hint">{ "Drag one of them to move them all, or use the arrow keys." }</p>
-                    <button type="button" class="danger" onclick={Callback::from(move |_| d.dispatch(EditAction::DeleteSelection.into()))}>
-                        { icons::button_icon("trash") }<span>{ "Delete selected" }</span>
-                    </button>
-                </>
-            }
-        }
+        many => html! {
+            <>
+                { text_in("<h3>", &format!("{} selected", many.len()), "</h3>") }
+                { raw(r#"<p class="hint">Drag one of them to move them all, or use the arrow keys.</p>"#) }
+                { delete_button(state, None, "Delete selected".into()) }
+            </>
+        },
     };
     let problems = (!state.problems.is_empty()).then(|| {
         html! {
@@ -73,7 +69,7 @@ pub fn inspector(state: &UseReducerHandle<AppState>, wire_to: &UseStateHandle<Op
     });
     html! {
         <section class="inspector" aria-labelledby="inspector-heading">
-            <h2 id="inspector-heading">{ "Inspector" }</h2>
+            { raw(r#"<h2 id="inspector-heading">Inspector</h2>"#) }
             { for problems }
             { body }
         </section>
@@ -107,17 +103,16 @@ fn scenario_settings(state: &UseReducerHandle<AppState>) -> Html {
     let actions = doc.get("actions").and_then(Value::as_array).cloned().unwrap_or_default();
     html! {
         <>
-            <h3>{ "Scenario" }</h3>
-            <p class="hint">{ "Select a node or a wire to change its settings. Tab moves between nodes." }</p>
+            { raw(r#"<h3>Scenario</h3><p class="hint">Select a node or a wire to change its settings. Tab moves between nodes.</p>"#) }
             { field(ScenarioField::Title, "Title", "", doc.get("title").and_then(Value::as_str).unwrap_or("").to_owned(), "Shown above the outcome.") }
             { field(ScenarioField::Duration, "Duration", "ms", doc.get("duration_ms").map(fields::json_text).unwrap_or_default(),
                 "How long the run lasts in virtual time, 1 to 86,400,000 ms.") }
             { field(ScenarioField::Seed, "Seed", "", doc.get("seed").map(fields::json_text).unwrap_or_else(|| "1".into()),
                 "The same scenario and seed always give the same run.") }
             { schema_settings(state) }
-            <h3>{ "Action script" }</h3>
+            { raw("<h3>Action script</h3>") }
             if actions.is_empty() {
-                <p class="hint">{ "No actions. Select a consumer during play and press \"Crash this consumer now\" to record one." }</p>
+                { raw(r#"<p class="hint">No actions. Select a consumer during play and press "Crash this consumer now" to record one.</p>"#) }
             } else {
                 <ol class="actions">
                     { for actions.iter().enumerate().map(|(i, a)| {
@@ -125,7 +120,7 @@ fn scenario_settings(state: &UseReducerHandle<AppState>) -> Html {
                         let text = doc::describe_action(a);
                         html! {
                             <li>
-                                <span>{ text.clone() }</span>
+                                { text_in("<span>", &text, "</span>") }
                                 <button type="button" class="small" aria-label={format!("Remove action: {text}")}
                                         onclick={Callback::from(move |_| d.dispatch(EditAction::RemoveAction(i).into()))}>{ "Remove" }</button>
                             </li>
@@ -168,17 +163,17 @@ fn schema_settings(state: &UseReducerHandle<AppState>) -> Html {
     let invalid = error.is_some();
     html! {
         <>
-            <h3>{ "Event schemas" }</h3>
+            { raw("<h3>Event schemas</h3>") }
             <div class="field">
-                <label for="scenario-registry">{ "Schema registry" }</label>
+                { raw(r#"<label for="scenario-registry">Schema registry</label>"#) }
                 <select id="scenario-registry" {onchange} aria-describedby="scenario-registry-help">
                     { option("".into(), "None: every deploy goes through".into(), mode.is_none()) }
                     { for broker::schema::Mode::NAMES.iter().map(|m| option((*m).into(), (*m).into(), mode == Some(*m))) }
                 </select>
-                <p class="field-help" id="scenario-registry-help">{ "Holds each producer's deploy of a new version to its event type's compatibility mode, as Confluent Schema Registry does: BACKWARD means consumers upgrade first, FORWARD producers first." }</p>
+                { raw(r#"<p class="field-help" id="scenario-registry-help">Holds each producer's deploy of a new version to its event type's compatibility mode, as Confluent Schema Registry does: BACKWARD means consumers upgrade first, FORWARD producers first.</p>"#) }
             </div>
             <div class={if invalid { "field invalid" } else { "field" }}>
-                <label for="scenario-schemas">{ "Schemas by event type (Avro)" }</label>
+                { raw(r#"<label for="scenario-schemas">Schemas by event type (Avro)</label>"#) }
                 <textarea id="scenario-schemas" rows="8" spellcheck="false" value={text} {oninput}
                           aria-invalid={crate::ui::true_false(invalid)} aria-describedby="scenario-schemas-help" />
                 { field_note("scenario-schemas-help".into(), error, "{\"OrderPlaced\": {\"versions\": [{\"fields\": [{\"name\": \"order_id\", \"type\": \"string\"}]}]}}: version 1 first, each an Avro record; a field may have a default and aliases.".into()) }
@@ -303,16 +298,15 @@ fn node_settings(
     let shown_kind = service::shown_kind(node);
     let rules = (matches!(shown_kind, "consumer" | "service") && !projects).then(|| add_rule(state, id, node));
     let shown = doc::kind_label(shown_kind);
-    let d = state.dispatcher();
     html! {
         <>
-            <h3>{ format!("{shown} {id}") }</h3>
+            { text_in("<h3>", &format!("{shown} {id}"), "</h3>") }
             { rename }
             { for sections.into_iter().map(|(section, fs)| {
                 let remove = fs.first().and_then(|f| rule_slot(f.path)).map(|k| rule_button(state, id, Some(k)));
                 html! {
                     <fieldset class="section">
-                        <legend>{ section }</legend>
+                        { text_in("<legend>", section, "</legend>") }
                         { for fs.into_iter().map(|f| field_control(state, &owner, node, f)) }
                         { for remove }
                     </fieldset>
@@ -322,10 +316,21 @@ fn node_settings(
             { for rules }
             { now }
             { wire_to }
-            <button type="button" class="danger" onclick={Callback::from(move |_| d.dispatch(EditAction::DeleteSelection.into()))}>
-                { icons::button_icon("trash") }<span>{ format!("Delete {}", shown.to_ascii_lowercase()) }</span>
-            </button>
+            { delete_button(state, None, format!("Delete {}", shown.to_ascii_lowercase())) }
         </>
+    }
+}
+
+/// "Delete selected", "Delete queue", "Delete wire": the wire `wire`, or with none the
+/// selection. One `html!` for the three.
+fn delete_button(state: &UseReducerHandle<AppState>, wire: Option<usize>, label: String) -> Html {
+    let d = state.dispatcher();
+    let onclick =
+        Callback::from(move |_| d.dispatch(wire.map_or(EditAction::DeleteSelection, EditAction::DeleteWire).into()));
+    html! {
+        <button type="button" class="danger" {onclick}>
+            { icons::button_icon("trash") }{ text_in("<span>", &label, "</span>") }
+        </button>
     }
 }
 
@@ -393,7 +398,7 @@ fn add_rule(state: &UseReducerHandle<AppState>, id: &str, node: &Value) -> Html 
                 { rule_button(state, id, None) }
             }
             if n == 0 {
-                <p class="field-help">{ "A rule makes it a service: it publishes events down one outgoing wire." }</p>
+                { raw(r#"<p class="field-help">A rule makes it a service: it publishes events down one outgoing wire.</p>"#) }
             }
         </div>
     }
@@ -503,7 +508,7 @@ fn now_box(state: &UseReducerHandle<AppState>, buttons: Vec<(String, Value)>, he
                 let d = state.dispatcher();
                 html! { <button type="button" onclick={Callback::from(move |_| d.dispatch(EditAction::ActNow(what.clone()).into()))}>{ label }</button> }
             }) }
-            <p class="field-help">{ help }</p>
+            { text_in(r#"<p class="field-help">"#, &help, "</p>") }
             { then }
         </div>
     }
@@ -537,7 +542,7 @@ fn wire_to(state: &UseReducerHandle<AppState>, id: &str, kind: &str, chosen: &Us
     };
     html! {
         <div class="field wire-to">
-            <label for="wire-to">{ "Wire to" }</label>
+            { raw(r#"<label for="wire-to">Wire to</label>"#) }
             <div class="row">
                 <select id="wire-to" onchange={on_change}>
                     { for targets.iter().map(|t| option(t.clone().into(), t.clone().into(), *t == target)) }
@@ -557,17 +562,14 @@ fn wire_settings(state: &UseReducerHandle<AppState>, i: usize, w: &Value) -> Htm
         .filter(|f| f.path != "/binding_key" || from_kind == "exchange")
         .filter(|f| f.section != "Network" || matches!(from_kind.as_str(), "producer" | "exchange"))
         .collect();
-    let d = state.dispatcher();
     html! {
         <>
-            <h3>{ format!("Wire from {from} to {to}") }</h3>
+            { text_in("<h3>", &format!("Wire from {from} to {to}"), "</h3>") }
             if fields.is_empty() {
-                <p class="hint">{ "This wire has no settings." }</p>
+                { raw(r#"<p class="hint">This wire has no settings.</p>"#) }
             }
             { for fields.into_iter().map(|f| field_control(state, &owner, w, f)) }
-            <button type="button" class="danger" onclick={Callback::from(move |_| d.dispatch(EditAction::DeleteWire(i).into()))}>
-                { icons::button_icon("trash") }<span>{ "Delete wire" }</span>
-            </button>
+            { delete_button(state, Some(i), "Delete wire".into()) }
         </>
     }
 }

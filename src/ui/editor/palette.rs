@@ -13,6 +13,7 @@ use web_sys::PointerEvent;
 use yew::prelude::*;
 
 use crate::model::doc::PALETTE;
+use crate::ui::{raw, text_in};
 
 #[derive(Clone, PartialEq)]
 struct Dragging {
@@ -122,7 +123,7 @@ pub fn palette(on_add: &Callback<(String, Option<(f64, f64)>)>, hooks: &PaletteH
                     <svg class="palette-icon" viewBox="0 0 30 24" width="30" height="24" aria-hidden="true">
                         { crate::ui::icons::node_icon(kind) }
                     </svg>
-                    <span>{ label }</span>
+                    { text_in("<span>", label, "</span>") }
                 </button>
             </li>
         }
@@ -139,9 +140,9 @@ pub fn palette(on_add: &Callback<(String, Option<(f64, f64)>)>, hooks: &PaletteH
 
     html! {
         <nav class="palette" aria-labelledby="palette-heading">
-            <h2 id="palette-heading">{ "Add" }</h2>
+            { raw(r#"<h2 id="palette-heading">Add</h2>"#) }
             <ul>{ for items }</ul>
-            <p class="hint">{ "Drag onto the canvas, or press Enter." }</p>
+            { raw(r#"<p class="hint">Drag onto the canvas, or press Enter.</p>"#) }
             { for ghost }
         </nav>
     }

@@ -13,6 +13,7 @@ use crate::model::format::format_time;
 use crate::play::journal::{Journal, Line, Measure};
 use crate::state::{AppState, TransportAction};
 use crate::ui::panels::markup::esc;
+use crate::ui::raw;
 
 /// Chart size in SVG units; it scales to the panel's width. Coordinates are whole units, so
 /// no float formatting code comes into the wasm for them.
@@ -113,14 +114,14 @@ pub fn charts(state: &UseReducerHandle<AppState>) -> Html {
     html! {
         <section class="charts" aria-label="Charts">
             if j.times.is_empty() {
-                <p class="hint">{ "Reading the run…" }</p>
+                { raw(r#"<p class="hint">Reading the run…</p>"#) }
             } else {
                 { chart(state, &j, Measure::Depth, "Queue depth", "messages") }
                 { chart(state, &j, Measure::Lag, "Consumer group lag", "records") }
                 { chart(state, &j, Measure::InFlight, "In flight per consumer", "deliveries") }
                 { chart(state, &j, Measure::Waiting, "Waiting for a reply", "sagas or requests") }
                 { chart(state, &j, Measure::Behind, "Read-model rows behind the write side", "rows") }
-                if !j.complete { <p class="hint">{ "Still reading the rest of the run…" }</p> }
+                if !j.complete { { raw(r#"<p class="hint">Still reading the rest of the run…</p>"#) } }
             }
         </section>
     }

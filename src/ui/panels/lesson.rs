@@ -14,6 +14,7 @@ use yew::prelude::*;
 use crate::model::format::format_time;
 use crate::state::{AppState, PanelAction};
 use crate::ui::panels::markup::{esc, on_press};
+use crate::ui::raw;
 
 fn text<'a>(v: &'a Value, key: &str) -> &'a str {
     v.get(key).and_then(Value::as_str).unwrap_or("")
@@ -127,9 +128,9 @@ fn prediction(state: &UseReducerHandle<AppState>, q: &Question) -> Html {
     };
     html! {
         <form class="predict" onsubmit={on_submit} aria-label="Predict, then run">
-            <p class="predict-ask"><strong>{ "Predict, then run: " }</strong>{ q.ask.clone() }</p>
+            <p class="predict-ask">{ raw("<strong>Predict, then run: </strong>") }{ q.ask.clone() }</p>
             <div class="predict-row">
-                <label for="prediction" class="visually-hidden">{ "Your prediction" }</label>
+                { raw(r#"<label for="prediction" class="visually-hidden">Your prediction</label>"#) }
                 <input id="prediction" type="text" inputmode="numeric" value={p.text.clone()} oninput={on_input}
                        aria-invalid={crate::ui::true_false(p.error.is_some())} aria-describedby="prediction-error" size="6" />
                 if !unit.is_empty() { <span>{ unit.clone() }</span> }

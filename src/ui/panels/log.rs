@@ -15,6 +15,7 @@ use crate::play::words;
 use crate::state::{AppState, LogFilter, PanelAction, LOG_PAGE};
 use crate::ui::option;
 use crate::ui::panels::markup::{esc, on_press};
+use crate::ui::raw;
 
 /// One row as shown.
 #[derive(Clone, Debug, PartialEq)]
@@ -196,19 +197,19 @@ pub fn event_log(state: &UseReducerHandle<AppState>) -> Html {
         <section class="event-log" aria-label="Event log">
             <div class="log-filters" role="group" aria-label="Filter the event log">
                 <label class="field">
-                    <span>{ "Event kind" }</span>
+                    { raw("<span>Event kind</span>") }
                     <select onchange={on_kind}>
                         { kind_options }
                     </select>
                 </label>
                 <label class="field">
-                    <span>{ "Node" }</span>
+                    { raw("<span>Node</span>") }
                     <select onchange={on_node}>
                         { node_options }
                     </select>
                 </label>
                 <label class="field">
-                    <span>{ "Key or message" }</span>
+                    { raw("<span>Key or message</span>") }
                     <input type="search" value={filter.key.clone()} oninput={on_key} placeholder="order-42" />
                 </label>
             </div>

@@ -14,6 +14,7 @@ use crate::play::journal::Journal;
 use crate::play::words;
 use crate::state::AppState;
 use crate::ui::panels::markup::{esc, on_press};
+use crate::ui::raw;
 
 /// One stop in a message's life.
 #[derive(Clone, Debug, PartialEq)]
@@ -68,11 +69,9 @@ pub fn use_passport_in_view(state: &UseReducerHandle<AppState>, shown: bool) {
 
 pub fn passport(state: &UseReducerHandle<AppState>) -> Html {
     let Some(msg) = state.message else {
-        return html! {
-            <section class="passport" aria-label="Message passport">
-                <p class="hint">{ "Choose a message to follow: click a token on the canvas, a row in the event log, or a message named in the Outcome." }</p>
-            </section>
-        };
+        return raw(
+            r#"<section class="passport" aria-label="Message passport"><p class="hint">Choose a message to follow: click a token on the canvas, a row in the event log, or a message named in the Outcome.</p></section>"#,
+        );
     };
     let engine = state.engine.borrow();
     let journal = engine.player.journal.borrow();

@@ -10,6 +10,7 @@ use yew::prelude::*;
 use crate::model::format::{format_time, millis, thousands};
 use crate::play::fates::{fate_counts, flow_counts};
 use crate::ui::panels::markup::esc;
+use crate::ui::raw;
 
 pub struct OutcomePanelProps {
     /// The outcome so far, at the playhead.
@@ -33,7 +34,7 @@ pub fn outcome_panel(props: &OutcomePanelProps) -> Html {
     html! {
         <section class="outcome" aria-labelledby="outcome-heading" tabindex="0" onclick={props.on_press.clone()}
                  aria-busy={counting(&props.outcome, props).then_some("true")}>
-            <h2 id="outcome-heading">{ "Outcome" }</h2>
+            { raw(r#"<h2 id="outcome-heading">Outcome</h2>"#) }
             { render_outcome(&props.outcome, props) }
         </section>
     }
@@ -221,7 +222,7 @@ fn render_outcome(o: &Outcome, p: &OutcomePanelProps) -> Html {
         <>
             <p class="run-status" role="status">{ status }</p>
 
-            <h3 id="verdict-heading">{ "Verdict" }</h3>
+            { raw(r#"<h3 id="verdict-heading">Verdict</h3>"#) }
             { Html::from_html_unchecked(verdict_list(o, p.selected).into()) }
             { Html::from_html_unchecked(figures(o).into()) }
         </>

@@ -17,6 +17,7 @@ use crate::model::format::format_time;
 use crate::play::player::{Marker, MarkerKind};
 use crate::state::{TransportAction, MAX_SPEED, MIN_SPEED};
 use crate::ui::icons;
+use crate::ui::{raw, text_in};
 
 /// The Speed slider's stops, from [`MIN_SPEED`] to [`MAX_SPEED`]: each arrow key moves one,
 /// Home and End go to either end.
@@ -181,14 +182,14 @@ pub fn transport(props: &TransportProps) -> Html {
                 </button>
             </div>
             <div class="speed">
-                <label for="speed">{ "Speed" }</label>
+                { raw(r#"<label for="speed">Speed</label>"#) }
                 <input id="speed" type="range" min="0" max={(SPEED_STOPS.len() - 1).to_string()} step="1"
                        value={slider_from_speed(props.speed).to_string()}
                        aria-valuetext={format_speed(props.speed)} oninput={on_speed} />
                 <output for="speed">{ format_speed(props.speed) }</output>
             </div>
             <div class="timeline">
-                <label for="timeline">{ "Timeline" }</label>
+                { raw(r#"<label for="timeline">Timeline</label>"#) }
                 <div class="timeline-track">
                     <div class="markers" title={marker_summary.clone()} onclick={on_marker}>{ Html::from_html_unchecked(markers.into()) }</div>
                     <input id="timeline" type="range" min="0" max={end_ms.to_string()} step="1"
@@ -198,7 +199,7 @@ pub fn transport(props: &TransportProps) -> Html {
                 </div>
                 <output for="timeline" class="clock">{ format!("{} / {}", format_time(props.t_us), format_time(props.end_us)) }</output>
                 <span class="seeking" role="status" aria-live="polite">{ seeking.unwrap_or_default() }</span>
-                <p id="marker-summary" class="visually-hidden">{ marker_summary }</p>
+                { text_in(r#"<p id="marker-summary" class="visually-hidden">"#, &marker_summary, "</p>") }
             </div>
         </section>
     }

@@ -10,6 +10,7 @@ use yew::prelude::*;
 use crate::model::lessons::LESSONS;
 use crate::model::presets;
 use crate::state::{AppState, OpenAction, PanelAction};
+use crate::ui::raw;
 
 pub fn gallery(state: &UseReducerHandle<AppState>) -> Html {
     let close = {
@@ -41,10 +42,10 @@ pub fn gallery(state: &UseReducerHandle<AppState>) -> Html {
         <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="gallery-heading" onkeydown={Callback::from(trap_focus)}>
             <div class="overlay-card gallery-card">
                 <div class="overlay-head">
-                    <h2 id="gallery-heading">{ "Lessons" }</h2>
+                    { raw(r#"<h2 id="gallery-heading">Lessons</h2>"#) }
                     <button type="button" onclick={close} autofocus=true>{ "Close" }</button>
                 </div>
-                <p class="hint">{ "Each lesson narrates what to watch, what to try and what the fix is. Where a lesson has two variants, Compare runs them side by side on the same seed." }</p>
+                { raw(r#"<p class="hint">Each lesson narrates what to watch, what to try and what the fix is. Where a lesson has two variants, Compare runs them side by side on the same seed.</p>"#) }
                 <div {onclick}>{ Html::from_html_unchecked(list(state.lesson).into()) }</div>
             </div>
         </div>
