@@ -1,0 +1,76 @@
+//! The script a real broker is driven through: the client side of the simulator's run, in the
+//! order and at the (virtual) times it happened. Consumers subscribe, producers publish (each
+//! attempt), consumers ack, nack and reject the messages the simulator's consumers did, crash
+//! and recover when they did, and a queue's outage closes its consumers' channels.
+//!
+//! What the broker does in between (routing, queueing, requeue positions, which consumer gets
+//! which message, dead-lettering, TTL, max length, ack timeouts) is not scripted: that is what
+//! is compared.
+
+use crate::observed::Observed;
+use crate::topology::Topology;
+
+/// One thing a client does.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Op {
+    /// Open a channel, set basic.qos to the consumer's prefetch, basic.consume its queue.
+    Subscribe {
+        consumer: String,
+    },
+    /// One publish attempt of a message.
+    Publish {
+        producer: String,
+        msg: String,
+        key: Option<String>,
+        event_type: String,
+        attempt: u32,
+    },
+    Ack {
+        consumer: String,
+        msg: String,
+    },
+    /// basic.nack (requeue) or basic.reject (no requeue) of the consumer's delivery of `msg`.
+    Nack {
+        consumer: String,
+        msg: String,
+        requeue: bool,
+    },
+    /// The consumer's process dies: its channel closes.
+    Crash {
+        consumer: String,
+    },
+    /// It comes back: subscribes again.
+    Recover {
+        consumer: String,
+    },
+    /// The queue's outage begins: its consumers' channels close until it ends.
+    OutageStart {
+        queue: String,
+    },
+    OutageEnd {
+        queue: String,
+    },
+    /// Move every dead letter in `dlq` back to the queue its newest `x-death` names, or `to`.
+    Redrive {
+        dlq: String,
+        to: Option<String>,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Step {
+    /// Virtual time, in microseconds.
+    pub at_us: u64,
+    pub op: Op,
+}
+
+#[derive(Clone, Debug)]
+pub struct Script {
+    pub title: String,
+    pub topology: Topology,
+    pub steps: Vec<Step>,
+    /// The last virtual time anything happened at, in microseconds.
+    pub end_us: u64,
+    /// What the simulator's broker did.
+    pub expected: Observed,
+}
