@@ -152,8 +152,15 @@ pub fn compare(sim: &Observed, real: &Observed, topology: &Topology) -> Vec<Diff
     for q in queues {
         let (s, r) = (sim.left.get(q).map_or(&[][..], Vec::as_slice), real.left.get(q).map_or(&[][..], Vec::as_slice));
         if s != r {
+            let mut concerned = vec![q.clone()];
+            for l in s.iter().chain(r) {
+                concerned.extend(queues_of(&l.msg, sim, real));
+                concerned.extend(l.deaths.iter().map(|d| d.queue.clone()));
+            }
+            concerned.sort();
+            concerned.dedup();
             out.push(Difference {
-                queues: vec![q.clone()],
+                queues: concerned,
                 words: format!(
                     "left ready in {q} at the end, head first: the simulator had {}; RabbitMQ had {}",
                     left_words(s),

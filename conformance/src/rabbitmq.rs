@@ -6,7 +6,7 @@
 //! driver takes in what the broker sends: deliveries, publisher confirms, and the channel
 //! closes of an ack timeout (after which the consumer subscribes again at once, as the
 //! simulator's does). A consumer told to ack or nack a message it has not received yet waits
-//! for it up to a second.
+//! for it up to a quarter of a second.
 //!
 //! At the end it notes what each consumer holds unacked, cancels the consumers and empties
 //! every queue with basic.get, head first, to see what was left and with which `x-death`.
@@ -33,9 +33,10 @@ use crate::topology::Arg;
 /// How long the broker may take to answer before the run gives up on it.
 const ANSWER: Duration = Duration::from_secs(5);
 /// How long a consumer waits for a delivery the script says it acts on.
-const DELIVERY_WAIT: Duration = Duration::from_secs(1);
-/// How long the driver goes on listening after the last thing the simulator did.
-const SETTLE: Duration = Duration::from_millis(400);
+const DELIVERY_WAIT: Duration = Duration::from_millis(250);
+/// How long the driver goes on listening after the last thing the simulator did, at least
+/// (it listens until the scenario's end, as the simulator ran until then).
+const SETTLE: Duration = Duration::from_millis(50);
 
 /// A connection to the broker, and what it says it is.
 pub struct Broker {
@@ -334,7 +335,9 @@ impl<'a> Driver<'a> {
                     return Ok(());
                 }
                 *self.seen.closed_by_broker.entry(consumer.clone()).or_default() += 1;
-                self.notes.push(format!("RabbitMQ closed {consumer}'s channel: {text}"));
+                // Without the channel's number, so that the same close reads the same.
+                let text = text.split(" on channel ").next().unwrap_or(&text).to_string();
+                self.notes.push(format!("RabbitMQ closed {consumer}'s channel: {text}…"));
                 *self.lives.entry(consumer.clone()).or_default() += 1;
                 self.subs.remove(&consumer);
                 self.subscribe(&consumer).await?;
@@ -587,7 +590,8 @@ pub async fn run(broker: &Broker, script: &Script, run: &str) -> Result<Run, Str
             d.listen_until(start + Duration::from_micros(step.at_us)).await?;
             d.act(&step.op).await?;
         }
-        d.listen_until(start + Duration::from_micros(script.end_us) + SETTLE).await?;
+        let end = Duration::from_micros(script.duration_us).max(Duration::from_micros(script.end_us) + SETTLE);
+        d.listen_until(start + end).await?;
         d.finish().await
     }
     .await;

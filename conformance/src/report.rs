@@ -27,7 +27,7 @@ pub struct Checked {
 pub async fn check(broker: &Broker, json: &str, run: &str) -> Result<Checked, Vec<String>> {
     let script = script(json)?;
     let real = rabbitmq::run(broker, &script, run).await.map_err(|e| vec![e])?;
-    let known = known_differences(&broker.version, &script.topology);
+    let known = known_differences(&broker.version, &script);
     let mut differences = Vec::new();
     let mut explained = Vec::new();
     for d in compare(&script.expected, &real.observed, &script.topology) {
@@ -36,7 +36,20 @@ pub async fn check(broker: &Broker, json: &str, run: &str) -> Result<Checked, Ve
             None => differences.push(d),
         }
     }
-    let mut notes = real.notes;
+    // The same note many times over reads once, with how many times.
+    let mut notes: Vec<String> = Vec::new();
+    let mut counts: Vec<usize> = Vec::new();
+    for n in real.notes {
+        match notes.iter().position(|m| *m == n) {
+            Some(i) => counts[i] += 1,
+            None => {
+                notes.push(n);
+                counts.push(1);
+            }
+        }
+    }
+    let mut notes: Vec<String> =
+        notes.into_iter().zip(counts).map(|(n, c)| if c > 1 { format!("{n} (×{c})") } else { n }).collect();
     if let Some(ms) = script.topology.ack_timeout_ms {
         notes.insert(
             0,

@@ -71,6 +71,11 @@ pub struct Script {
     pub steps: Vec<Step>,
     /// The last virtual time anything happened at, in microseconds.
     pub end_us: u64,
+    /// The scenario's `duration_ms`, in microseconds: the broker is watched until then.
+    pub duration_us: u64,
+    /// The queues where the simulator dead-lettered or dropped a message for its delivery
+    /// limit.
+    pub delivery_limit_hit: std::collections::BTreeSet<String>,
     /// What the simulator's broker did.
     pub expected: Observed,
 }

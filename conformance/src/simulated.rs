@@ -44,6 +44,7 @@ pub fn script(json: &str) -> Result<Script, Vec<String>> {
     let mut timed_out: BTreeMap<String, bool> = BTreeMap::new();
     let mut refusals = Vec::new();
     let mut end_us = 0;
+    let mut delivery_limit_hit = std::collections::BTreeSet::new();
     for q in &topology.queues {
         ready.insert(q.id.clone(), Vec::new());
     }
@@ -126,6 +127,9 @@ pub fn script(json: &str) -> Result<Script, Vec<String>> {
                 }
             }
             Event::DeadLettered { reason, target, count } => {
+                if reason.name() == "delivery_limit" {
+                    delivery_limit_hit.insert(node.clone());
+                }
                 let Some(env) = env else { continue };
                 remove_ready(&mut ready, &node, env);
                 place.insert(env, Place::Elsewhere);
@@ -134,6 +138,12 @@ pub fn script(json: &str) -> Result<Script, Vec<String>> {
                 list.insert(0, Death { queue: node.clone(), reason: reason.name().to_string(), count: *count });
                 if is_dlq(*target) {
                     ready.entry(name(*target)).or_default().push(env);
+                }
+            }
+            Event::Dropped { reason } if reason.name().starts_with("delivery_limit") => {
+                delivery_limit_hit.insert(node.clone());
+                if let Some(env) = env {
+                    remove_ready(&mut ready, &node, env);
                 }
             }
             Event::Expired | Event::Dropped { .. } => {
@@ -228,5 +238,13 @@ pub fn script(json: &str) -> Result<Script, Vec<String>> {
         }
     }
     seen.normalise();
-    Ok(Script { title: sim.model().title.clone(), topology, steps: merged, end_us, expected: seen })
+    Ok(Script {
+        title: sim.model().title.clone(),
+        topology,
+        steps: merged,
+        end_us,
+        duration_us: sim.model().duration.0,
+        delivery_limit_hit,
+        expected: seen,
+    })
 }

@@ -4,7 +4,7 @@
 //! where RabbitMQ itself changed; such a difference is reported as known, with its reason,
 //! rather than as a failure, and only on the queues it concerns.
 
-use crate::topology::Topology;
+use crate::script::Script;
 
 /// The RabbitMQ version whose documented behaviour the simulator follows.
 pub const SIMULATOR_FOLLOWS: &str = "4.0";
@@ -27,15 +27,17 @@ pub fn major_minor(version: &str) -> (u32, u32) {
     }
 }
 
-/// The known differences that apply to `topology` on a broker of `version`.
-pub fn known_differences(version: &str, topology: &Topology) -> Vec<Known> {
+/// The known differences that apply to `script` on a broker of `version`.
+pub fn known_differences(version: &str, script: &Script) -> Vec<Known> {
     let v = major_minor(version);
     let mut out = Vec::new();
     if v < (4, 0) {
-        let queues: Vec<String> = topology
+        // Only where the simulator's default limit took effect.
+        let queues: Vec<String> = script
+            .topology
             .queues
             .iter()
-            .filter(|q| q.quorum && q.declared_delivery_limit.is_none())
+            .filter(|q| q.quorum && q.declared_delivery_limit.is_none() && script.delivery_limit_hit.contains(&q.id))
             .map(|q| q.id.clone())
             .collect();
         if !queues.is_empty() {

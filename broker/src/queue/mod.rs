@@ -39,6 +39,9 @@ pub struct QueueState {
     /// have dead-lettered them).
     pub dead_lettered: u32,
     pub delivered: u64,
+    /// A quorum queue with overflow `reject-publish` that went over its max length: it
+    /// refuses publishes until it is back at its soft limit (see `routing.rs`).
+    pub rejecting: bool,
 }
 
 /// Where a requeued message goes.

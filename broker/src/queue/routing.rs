@@ -125,8 +125,23 @@ impl Simulation {
         }
         let qm = self.queue_model(queue);
         let (max_length, overflow, ttl) = (qm.max_length, qm.overflow, qm.ttl);
+        let quorum = qm.queue_type == crate::scenario::QueueType::Quorum;
         if let Some(max) = max_length {
-            if self.queue(queue).ready.len() as u32 >= max {
+            let ready = self.queue(queue).ready.len() as u32;
+            // A quorum queue (RabbitMQ's rabbit_fifo) checks its length after it has taken a
+            // message: reject-publish lets the queue go one over max_length, then refuses
+            // publishes until it is down to its soft limit, 80% of max_length. A classic
+            // queue refuses any publish that would go over.
+            let full = if quorum && overflow == Overflow::RejectPublish {
+                let q = self.queue_mut(queue);
+                if q.rejecting && u64::from(ready) <= u64::from(max) * 4 / 5 {
+                    q.rejecting = false;
+                }
+                q.rejecting
+            } else {
+                ready >= max
+            };
+            if full {
                 match overflow {
                     Overflow::DropHead => {
                         // RabbitMQ drops (or dead-letters) from the head to make room; with a
@@ -154,10 +169,29 @@ impl Simulation {
                         return;
                     }
                     Overflow::RejectPublishDlx => {
+                        // Dead-lettered, and a producer that waits for confirms is nacked too
+                        // (it may publish again, and that copy is dead-lettered as well).
                         self.reset_for_queue(env);
-                        return self.dead_letter(env, queue, DeathReason::Maxlen);
+                        let msg = self.envs[env.index()].msg;
+                        self.dead_letter(env, queue, DeathReason::Maxlen);
+                        if let Some(attempt) = attempt.filter(|a| self.msgs[msg.index()].awaits_answer(*a)) {
+                            if self.uses_confirms(msg) {
+                                let producer = self.msgs[msg.index()].producer;
+                                self.emit_env(
+                                    producer,
+                                    env,
+                                    Event::PublishFailed { attempt, reason: PublishFailure::Rejected },
+                                );
+                                self.msgs[msg.index()].set_settled_attempt(attempt);
+                                self.retry_or_give_up(msg, None, EnvState::Dropped(DropReason::RejectPublish));
+                            }
+                        }
+                        return;
                     }
                 }
+            }
+            if quorum && overflow == Overflow::RejectPublish && ready + 1 > max {
+                self.queue_mut(queue).rejecting = true;
             }
         }
         self.reset_for_queue(env);

@@ -267,6 +267,65 @@ fn reject_publish_nacks_a_confirming_producer_which_retries() {
 }
 
 #[test]
+fn a_quorum_queue_with_reject_publish_goes_one_over_then_refuses_until_its_soft_limit() {
+    // As RabbitMQ's quorum queues (checked by the conformance suite on a real broker): the
+    // length is checked after a message is taken, so max_length 3 holds 4 before refusing.
+    let s = |queue_type: &str| {
+        scenario_json(
+            2_000,
+            json!([{"id": "p", "kind": "producer", "arrivals": {"burst": {"size": 6, "every_ms": 10000}}, "count": 6,
+                    "keys": "k1..6", "publish": {"timeout_ms": 100}},
+                   {"id": "q", "kind": "queue", "queue_type": queue_type, "max_length": 3, "overflow": "reject-publish"}]),
+            json!([["p", "q"]]),
+            json!([]),
+        )
+    };
+    let refused = |queue_type: &str| -> Vec<String> {
+        run(&s(queue_type)).1.messages.iter().filter(|m| m.fate.name() == "dropped").map(|m| m.id.to_string()).collect()
+    };
+    assert_eq!(refused("quorum"), ["p-5", "p-6"]);
+    assert_eq!(refused("classic"), ["p-4", "p-5", "p-6"]);
+
+    // Once refusing, it takes publishes again only at 80% of max_length (here 4 of 5).
+    let drained = scenario_json(
+        2_000,
+        json!([{"id": "p", "kind": "producer", "arrivals": {"fixed": {"interval_ms": 100}}, "count": 12, "keys": "k1..12",
+                "publish": {"timeout_ms": 50}},
+               {"id": "q", "kind": "queue", "queue_type": "quorum", "prefetch": 1, "max_length": 5, "overflow": "reject-publish"},
+               {"id": "c", "kind": "consumer", "start_ms": 650, "processing": {"fixed": {"ms": 150}}}]),
+        json!([["p", "q"], ["q", "c"]]),
+        json!([]),
+    );
+    let t = trace_of(&drained);
+    let failed: Vec<String> =
+        events(&t, "PublishFailed").iter().map(|e| e["msg"].as_str().unwrap().to_string()).collect();
+    // p-1..p-6 fill it (one over) and p-7 is refused. The consumer starts at 650 ms and takes
+    // one every 150 ms: at 700 ms 5 are ready (p-8 refused), at 800 ms 4 (p-9 taken), at 900 ms
+    // 5 (p-10 taken, one over again), at 1000 ms 5 (p-11 refused), at 1100 ms 4 (p-12 taken).
+    assert_eq!(failed, ["p-7", "p-8", "p-11"]);
+}
+
+#[test]
+fn reject_publish_dlx_dead_letters_and_nacks_a_confirming_producer() {
+    let s = scenario_json(
+        2_000,
+        json!([{"id": "p", "kind": "producer", "arrivals": {"burst": {"size": 3, "every_ms": 10000}}, "count": 3,
+                "publish": {"timeout_ms": 100, "retries": 1, "backoff_ms": 10}},
+               {"id": "q", "kind": "queue", "max_length": 2, "overflow": "reject-publish-dlx", "dead_letter": "dlq"},
+               {"id": "dlq", "kind": "dead_letter_queue"}]),
+        json!([["p", "q"]]),
+        json!([]),
+    );
+    let t = trace_of(&s);
+    let failed = events(&t, "PublishFailed");
+    assert_eq!(failed.len(), 2, "the first attempt and the retry of p-3 are both nacked");
+    assert!(failed.iter().all(|e| e["msg"] == "p-3" && e["reason"] == "rejected_by_full_queue"));
+    let dead = events(&t, "DeadLettered");
+    assert_eq!(dead.len(), 2, "and both copies are dead-lettered");
+    assert!(dead.iter().all(|e| e["msg"] == "p-3" && e["reason"] == "maxlen"));
+}
+
+#[test]
 fn a_plain_queue_without_consumers_used_as_a_dead_letter_target_counts_as_dead_lettered() {
     let s = scenario_json(
         3_000,
