@@ -67,11 +67,18 @@ function describe(errors) {
     });
 }
 
-// (a) Every scenario in the repository: scenarios/ holds scenario files and nothing else.
+// (a) Every scenario in the repository: scenarios/ (the lessons) and conformance/scenarios/
+// (the suite run against RabbitMQ) hold scenario files and nothing else.
+const conformanceDir = join(root, "conformance", "scenarios");
 const files = readdirSync(scenarioDir).filter((f) => f.endsWith(".json")).sort();
 if (files.length === 0) fail("scenarios/*.json: no scenario files found");
-for (const f of files) {
-  const path = join(scenarioDir, f);
+const conformanceFiles = readdirSync(conformanceDir).filter((f) => f.endsWith(".json")).sort();
+if (conformanceFiles.length === 0) fail("conformance/scenarios/*.json: no scenario files found");
+const scenarioPaths = [
+  ...files.map((f) => join(scenarioDir, f)),
+  ...conformanceFiles.map((f) => join(conformanceDir, f)),
+];
+for (const path of scenarioPaths) {
   const name = relative(root, path);
   let doc;
   try {
