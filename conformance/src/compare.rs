@@ -38,9 +38,14 @@ fn left_words(list: &[Left]) -> String {
     }
     let each: Vec<String> = list
         .iter()
+        .take(10)
         .map(|l| if l.deaths.is_empty() { l.msg.clone() } else { format!("{} ({})", l.msg, deaths_words(&l.deaths)) })
         .collect();
-    each.join(", ")
+    if list.len() > 10 {
+        format!("{}, … ({} in all)", each.join(", "), list.len())
+    } else {
+        each.join(", ")
+    }
 }
 
 fn ordinal(n: usize) -> String {

@@ -50,6 +50,13 @@ pub async fn check(broker: &Broker, json: &str, run: &str) -> Result<Checked, Ve
     }
     let mut notes: Vec<String> =
         notes.into_iter().zip(counts).map(|(n, c)| if c > 1 { format!("{n} (×{c})") } else { n }).collect();
+    let races = script.races(2_000);
+    if races > 0 {
+        notes.insert(
+            0,
+            format!("timing-sensitive: {races} times, two competing consumers of one queue settle less than 2 ms apart, so which of them RabbitMQ hands the next message to is a matter of timing there"),
+        );
+    }
     if let Some(ms) = script.topology.ack_timeout_ms {
         notes.insert(
             0,
@@ -77,6 +84,9 @@ pub fn preamble(broker: &Broker) -> String {
     )
 }
 
+/// How many differences a TAP report shows per scenario.
+const SHOWN: usize = 12;
+
 /// TAP lines for one scenario (`n` is its number in the run).
 pub fn tap(n: usize, file: &str, outcome: &Result<Checked, Vec<String>>) -> String {
     let mut out = String::new();
@@ -103,16 +113,24 @@ pub fn tap(n: usize, file: &str, outcome: &Result<Checked, Vec<String>>) -> Stri
                     c.differences.len()
                 ));
             }
-            for d in &c.differences {
+            for d in c.differences.iter().take(SHOWN) {
                 out.push_str(&format!("#   differs: {}\n", d.words));
             }
+            if c.differences.len() > SHOWN {
+                out.push_str(&format!(
+                    "#   … and {} more differences (--json lists them all)\n",
+                    c.differences.len() - SHOWN
+                ));
+            }
             let mut reasons: Vec<&Known> = Vec::new();
-            for (d, k) in &c.known {
+            for (i, (d, k)) in c.known.iter().enumerate() {
                 if !reasons.contains(&k) {
                     out.push_str(&format!("#   known difference ({}): {}\n", k.id, k.words));
                     reasons.push(k);
                 }
-                out.push_str(&format!("#     {}\n", d.words));
+                if i < SHOWN {
+                    out.push_str(&format!("#     {}\n", d.words));
+                }
             }
             for note in &c.notes {
                 out.push_str(&format!("#   note: {note}\n"));

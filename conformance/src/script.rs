@@ -79,3 +79,29 @@ pub struct Script {
     /// What the simulator's broker did.
     pub expected: Observed,
 }
+
+impl Script {
+    /// Settles by competing consumers of one queue that happen less than `gap_us` apart (but
+    /// not at the same virtual time, which the script orders): on a real broker their order
+    /// is a matter of timing, so which consumer gets the next message may differ.
+    pub fn races(&self, gap_us: u64) -> usize {
+        let settles = self.steps.iter().filter_map(|s| match &s.op {
+            Op::Ack { consumer, .. } | Op::Nack { consumer, .. } => {
+                Some((s.at_us, consumer.as_str(), self.topology.consumers.get(consumer).map(|c| c.queue.as_str())))
+            }
+            _ => None,
+        });
+        let mut last: std::collections::BTreeMap<&str, (u64, &str)> = std::collections::BTreeMap::new();
+        let mut races = 0;
+        for (t, consumer, queue) in settles {
+            let Some(queue) = queue else { continue };
+            if let Some((t0, c0)) = last.get(queue) {
+                if *c0 != consumer && t > *t0 && t - *t0 < gap_us {
+                    races += 1;
+                }
+            }
+            last.insert(queue, (t, consumer));
+        }
+        races
+    }
+}
