@@ -41,6 +41,8 @@ const SETTLE: Duration = Duration::from_millis(50);
 /// A connection to the broker, and what it says it is.
 pub struct Broker {
     conn: Connection,
+    /// How to open another connection: each consumer has its own, as a separate process would.
+    args: OpenConnectionArguments,
     pub product: String,
     pub version: String,
 }
@@ -56,7 +58,7 @@ impl Broker {
         let conn = Connection::open(&args).await.map_err(|e| format!("cannot connect to {url}: {e}"))?;
         conn.register_callback(DefaultConnectionCallback).await.map_err(|e| e.to_string())?;
         let props = conn.server_properties();
-        Ok(Broker { product: props.product().to_string(), version: props.version().to_string(), conn })
+        Ok(Broker { product: props.product().to_string(), version: props.version().to_string(), conn, args })
     }
 
     pub async fn close(self) {
@@ -158,6 +160,9 @@ struct Subscription {
 
 struct Driver<'a> {
     conn: &'a Connection,
+    args: &'a OpenConnectionArguments,
+    /// Each consumer's own connection, from its first subscription until it crashes.
+    conns: BTreeMap<String, Connection>,
     script: &'a Script,
     prefix: String,
     tx: mpsc::UnboundedSender<Incoming>,
@@ -278,7 +283,12 @@ impl<'a> Driver<'a> {
             *l += 1;
             *l
         };
-        let channel = self.conn.open_channel(None).await.map_err(err("opening a channel"))?;
+        if !self.conns.contains_key(consumer) {
+            let conn = Connection::open(self.args).await.map_err(err(&format!("{consumer}'s connection")))?;
+            conn.register_callback(DefaultConnectionCallback).await.map_err(err("registering a callback"))?;
+            self.conns.insert(consumer.to_string(), conn);
+        }
+        let channel = self.conns[consumer].open_channel(None).await.map_err(err("opening a channel"))?;
         channel
             .register_callback(ConsumerCallback { tx: self.tx.clone(), consumer: consumer.to_string(), life })
             .await
@@ -305,6 +315,15 @@ impl<'a> Driver<'a> {
         *self.lives.entry(consumer.to_string()).or_default() += 1;
         if let Some(sub) = self.subs.remove(consumer) {
             let _ = sub.channel.close().await;
+        }
+    }
+
+    /// The consumer's process dies: its connection closes, and with it its channel.
+    async fn crash(&mut self, consumer: &str) {
+        *self.lives.entry(consumer.to_string()).or_default() += 1;
+        self.subs.remove(consumer);
+        if let Some(conn) = self.conns.remove(consumer) {
+            let _ = conn.close().await;
         }
     }
 
@@ -469,7 +488,7 @@ impl<'a> Driver<'a> {
             }
             Op::Crash { consumer } => {
                 self.crashed.insert(consumer.clone());
-                self.close(consumer).await;
+                self.crash(consumer).await;
             }
             Op::OutageStart { queue } => {
                 self.in_outage.insert(queue.clone());
@@ -550,12 +569,19 @@ impl<'a> Driver<'a> {
                 let _ = sub.channel.close().await;
             }
         }
+        for (_, conn) in std::mem::take(&mut self.conns) {
+            let _ = conn.close().await;
+        }
         let _ = ch.close().await;
         Ok(())
     }
 
-    /// Deletes what the run declared.
-    async fn tidy(&self) {
+    /// Closes the consumers' connections (if a step failed, they are still open) and deletes
+    /// what the run declared.
+    async fn tidy(&mut self) {
+        for (_, conn) in std::mem::take(&mut self.conns) {
+            let _ = conn.close().await;
+        }
         for q in &self.script.topology.queues {
             let _ = self.publisher.queue_delete(QueueDeleteArguments::new(&self.amqp_name(&q.id))).await;
         }
@@ -573,6 +599,8 @@ pub async fn run(broker: &Broker, script: &Script, run: &str) -> Result<Run, Str
     publisher.confirm_select(ConfirmSelectArguments::default()).await.map_err(err("confirm.select"))?;
     let mut d = Driver {
         conn: &broker.conn,
+        args: &broker.args,
+        conns: BTreeMap::new(),
         script,
         prefix: run.to_string(),
         tx,

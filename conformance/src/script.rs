@@ -35,7 +35,7 @@ pub enum Op {
         msg: String,
         requeue: bool,
     },
-    /// The consumer's process dies: its channel closes.
+    /// The consumer's process dies: its connection closes, and so its channel.
     Crash {
         consumer: String,
     },
