@@ -70,27 +70,9 @@ impl Broker {
 fn split_vhost(url: &str) -> (&str, Option<String>) {
     let after_scheme = url.find("://").map_or(0, |i| i + 3);
     let Some(slash) = url[after_scheme..].find('/').map(|i| i + after_scheme) else { return (url, None) };
-    let path = &url[slash + 1..];
-    let path = path.split(['?', '#']).next().unwrap_or("");
-    if path.is_empty() {
-        return (&url[..slash], None);
-    }
-    let bytes = path.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    (&url[..slash], Some(String::from_utf8_lossy(&out).into_owned()))
+    let path = url[slash + 1..].split(['?', '#']).next().unwrap_or("");
+    let vhost = (!path.is_empty()).then(|| percent_encoding::percent_decode_str(path).decode_utf8_lossy().into_owned());
+    (&url[..slash], vhost)
 }
 
 /// What arrives from the broker, funnelled into one queue for the driver's loop.
@@ -644,4 +626,23 @@ pub async fn run(broker: &Broker, script: &Script, run: &str) -> Result<Run, Str
         );
     }
     Ok(Run { observed: d.seen, notes: d.notes })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_vhost;
+
+    #[test]
+    fn the_virtual_host_is_read_off_the_url_and_decoded() {
+        assert_eq!(
+            split_vhost("amqp://guest:guest@127.0.0.1:5699/%2f"),
+            ("amqp://guest:guest@127.0.0.1:5699", Some("/".into()))
+        );
+        assert_eq!(
+            split_vhost("amqp://h:5672/course%2Fone?heartbeat=10"),
+            ("amqp://h:5672", Some("course/one".into()))
+        );
+        assert_eq!(split_vhost("amqp://h:5672/"), ("amqp://h:5672", None));
+        assert_eq!(split_vhost("amqp://h:5672"), ("amqp://h:5672", None));
+    }
 }
