@@ -5,7 +5,7 @@
 //!
 //! A dead-letter target is reached the way RabbitMQ users do it with one hop: the default
 //! exchange, with the target queue's name as the dead-letter routing key. A dead-letter queue
-//! node is an ordinary queue nobody consumes from.
+//! node is a plain classic queue nobody consumes from.
 //!
 //! Only the queue side can be acted out on a broker: a scenario with topics, brokers, services,
 //! read models, producer faults or wire delays is refused here, with the reason.
@@ -33,8 +33,20 @@ pub struct Queue {
     pub declared_delivery_limit: Option<i64>,
     /// Its consumers, in the scenario's order (the order they subscribe in).
     pub consumers: Vec<String>,
-    /// A dead-letter queue node: nobody consumes from it.
-    pub dead_letter_queue: bool,
+}
+
+impl Queue {
+    /// A classic queue without arguments: how a dead-letter queue node is declared.
+    fn plain(id: &str) -> Queue {
+        Queue {
+            id: id.to_string(),
+            quorum: false,
+            durable: false,
+            args: Vec::new(),
+            declared_delivery_limit: None,
+            consumers: Vec::new(),
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -160,24 +172,14 @@ pub fn topology(scenario: &Scenario, model: &Model) -> Result<Topology, Vec<Stri
                     }
                 }
                 t.queues.push(Queue {
-                    id: q.id.clone(),
                     quorum,
                     durable: quorum || q.durable,
                     args,
                     declared_delivery_limit: q.delivery_limit,
-                    consumers: Vec::new(),
-                    dead_letter_queue: false,
+                    ..Queue::plain(&q.id)
                 });
             }
-            Node::DeadLetterQueue(d) => t.queues.push(Queue {
-                id: d.id.clone(),
-                quorum: false,
-                durable: false,
-                args: Vec::new(),
-                declared_delivery_limit: None,
-                consumers: Vec::new(),
-                dead_letter_queue: true,
-            }),
+            Node::DeadLetterQueue(d) => t.queues.push(Queue::plain(&d.id)),
             Node::Exchange(e) => t.exchanges.push(Exchange {
                 id: e.id.clone(),
                 kind: match e.exchange_type {
