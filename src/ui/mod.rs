@@ -58,8 +58,7 @@ pub fn text_in(open: &'static str, text: &str, close: &'static str) -> Html {
     Html::from_html_unchecked(format!("{open}{}{close}", panels::markup::esc(text)).into())
 }
 
-/// Class names joined by spaces, the empty ones left out: what Yew's `classes!` makes,
-/// without the index set it builds (whose hashing code the wasm would carry for it).
+/// Class names joined by spaces, the empty ones left out, for [`with_class`].
 pub fn class_list(parts: &[&str]) -> String {
     let mut out = String::new();
     for p in parts.iter().filter(|p| !p.is_empty()) {
@@ -69,6 +68,43 @@ pub fn class_list(parts: &[&str]) -> String {
         out.push_str(p);
     }
     out
+}
+
+/// `node`, an element of `html!` written with a placeholder `class="…"`, with the class
+/// `class` worked out as it renders. `html!` turns a class that is not a literal into Yew's
+/// `Classes`, an index set that hashes each name, and the code of that set and its hash
+/// table was 1.8 KB of the gzip'd wasm for a dozen elements; this puts the text in the
+/// class's place among the element's attributes, which `html!` keeps as a list of names
+/// and a list of values when one of them is not a literal. So the element has another
+/// attribute that is not a literal, or no other attribute at all: a list of literal
+/// attributes only has no value to change.
+#[inline(never)]
+pub fn with_class(mut node: Html, class: AttrValue) -> Html {
+    use yew::virtual_dom::{AttributeOrProperty, Attributes};
+    let class = Some(AttributeOrProperty::Attribute(class));
+    // A tag just built by `html!` has no other owner.
+    if let Some(tag) = match &mut node {
+        Html::VTag(tag) => std::rc::Rc::get_mut(tag),
+        _ => None,
+    } {
+        match &mut tag.attributes {
+            Attributes::Dynamic { keys, values } => {
+                let at = keys.iter().position(|k| *k == "class");
+                debug_assert!(at.is_some(), "with_class: no class in its html!");
+                if let Some(v) = at.and_then(|i| values.get_mut(i)) {
+                    *v = class;
+                }
+            }
+            attributes => {
+                debug_assert!(
+                    matches!(attributes, Attributes::Static([("class", _)])),
+                    "with_class: literal attributes"
+                );
+                *attributes = Attributes::Dynamic { keys: &["class"], values: Box::new([class]) };
+            }
+        }
+    }
+    node
 }
 
 /// What a component does once it is mounted (start a loop, listen to the window), returning

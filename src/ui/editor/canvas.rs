@@ -29,7 +29,7 @@ use crate::state::{AppState, EditAction, PanelAction, Sel, SelectAction, ViewAct
 use crate::ui::editor::label_place::{above_middle, place_label, Rect, Segment};
 use crate::ui::icons;
 use crate::ui::panels::markup::esc;
-use crate::ui::raw;
+use crate::ui::{class_list, raw, with_class};
 
 /// The arrowheads of wires, dead-letter routes and replies: markup text (see
 /// `panels::markup`), since they never change.
@@ -346,16 +346,17 @@ pub fn canvas(
             if label.is_empty() { String::new() } else { format!(", {label}") },
             if flowing { ", on the followed flow" } else { "" }
         );
-        wires.push(html! {
-            <g key={format!("w{i}-{from}-{to}")} class={crate::ui::class_list(&["wire", if selected { "selected" } else { "" }, if flowing { "in-flow" } else { "" }])}
-               data-wire={i.to_string()} tabindex="0" role="button" aria-label={name} aria-pressed={crate::ui::true_false(selected)}>
+        let wire = html! {
+            <g key={format!("w{i}-{from}-{to}")} class="wire" data-wire={i.to_string()} tabindex="0" role="button" aria-label={name} aria-pressed={crate::ui::true_false(selected)}>
                 <path class="wire-hit" d={path.clone()} />
                 <path class="wire-line" d={path} marker-end="url(#arrow)" />
                 if !label.is_empty() {
                     <text class="wire-label" x={plain(label_x)} y={plain(label_y)}>{ shown }</text>
                 }
             </g>
-        });
+        };
+        let class = class_list(&["wire", if selected { "selected" } else { "" }, if flowing { "in-flow" } else { "" }]);
+        wires.push(with_class(wire, class.into()));
     }
 
     // Dead-letter routes from a queue's or consumer's settings: dashed, not wires. Nothing in
@@ -429,13 +430,20 @@ pub fn canvas(
                 Plain(NODE_H / 2.0)
             );
         }
-        nodes.push(html! {
-            <g key={format!("n-{id}")} class={crate::ui::class_list(&["node", &format!("kind-{shown} state-{state_word}"), if selected { "selected" } else { "" }, if problem { "problem" } else { "" }, if flowing { "in-flow" } else { "" }])}
-               transform={format!("translate({} {})", Plain(x), Plain(y))} data-node={id.clone()} tabindex="0" role="button"
+        let node = html! {
+            <g key={format!("n-{id}")} class="node" transform={format!("translate({} {})", Plain(x), Plain(y))} data-node={id.clone()} tabindex="0" role="button"
                aria-label={label} aria-pressed={crate::ui::true_false(selected)}>
                 { Html::from_html_unchecked(body.into()) }
             </g>
-        });
+        };
+        let class = class_list(&[
+            "node",
+            &format!("kind-{shown} state-{state_word}"),
+            if selected { "selected" } else { "" },
+            if problem { "problem" } else { "" },
+            if flowing { "in-flow" } else { "" },
+        ]);
+        nodes.push(with_class(node, class.into()));
     }
 
     let ghost = match &current {

@@ -13,7 +13,7 @@ use web_sys::PointerEvent;
 use yew::prelude::*;
 
 use crate::model::doc::PALETTE;
-use crate::ui::{raw, text_in};
+use crate::ui::{raw, text_in, with_class};
 
 #[derive(Clone, PartialEq)]
 struct Dragging {
@@ -117,25 +117,26 @@ pub fn palette(on_add: &Callback<(String, Option<(f64, f64)>)>, hooks: &PaletteH
         };
         html! {
             <li key={kind}>
-                <button type="button" class={format!("palette-item kind-{kind}")}
-                        onpointerdown={on_down} onclick={on_click}
-                        title={format!("Drag onto the canvas, or press to add a {}", label.to_ascii_lowercase())}>
-                    <svg class="palette-icon" viewBox="0 0 30 24" width="30" height="24" aria-hidden="true">
-                        { crate::ui::icons::node_icon(kind) }
-                    </svg>
-                    { text_in("<span>", label, "</span>") }
-                </button>
+                { with_class(html! {
+                    <button type="button" class="palette-item" onpointerdown={on_down} onclick={on_click}
+                            title={format!("Drag onto the canvas, or press to add a {}", label.to_ascii_lowercase())}>
+                        <svg class="palette-icon" viewBox="0 0 30 24" width="30" height="24" aria-hidden="true">
+                            { crate::ui::icons::node_icon(kind) }
+                        </svg>
+                        { text_in("<span>", label, "</span>") }
+                    </button>
+                }, format!("palette-item kind-{kind}").into()) }
             </li>
         }
     });
 
     let ghost = (**dragging).clone().filter(Dragging::travelled).map(|d| {
-        html! {
-            <div class={format!("palette-ghost kind-{}", d.kind)} aria-hidden="true"
-                 style={format!("left:{}px;top:{}px", Plain(d.now.0 - 70.0), Plain(d.now.1 - 32.0))}>
+        let ghost = html! {
+            <div class="palette-ghost" aria-hidden="true" style={format!("left:{}px;top:{}px", Plain(d.now.0 - 70.0), Plain(d.now.1 - 32.0))}>
                 { d.label }
             </div>
-        }
+        };
+        with_class(ghost, format!("palette-ghost kind-{}", d.kind).into())
     });
 
     html! {
