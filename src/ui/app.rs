@@ -39,8 +39,8 @@ use crate::ui::{use_effect_on, use_on_mount};
 #[function_component(App)]
 pub fn app() -> Html {
     let state = use_reducer(AppState::initial);
-    let token_layer = use_node_ref();
-    let region = use_node_ref();
+    let token_layer = crate::ui::use_element_ref();
+    let region = crate::ui::use_element_ref();
 
     use_frame_loop(&state, &token_layer, &region);
     use_keyboard(&state, &region);

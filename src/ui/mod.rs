@@ -153,6 +153,15 @@ fn use_changed(deps: Deps, effect: Changed) {
     use_effect_with(deps, move |_| effect());
 }
 
+/// A reference to an element, the same one for the component's life. Yew's `use_node_ref`
+/// keeps it in a `use_state`, and so carries the state hook's code for one more type of
+/// state (a kilobyte of the wasm) for a value that is never set again; this keeps it as
+/// `use_mut_ref` does.
+#[hook]
+pub fn use_element_ref() -> NodeRef {
+    use_mut_ref(NodeRef::default).borrow().clone()
+}
+
 /// Runs `effect` once, after the first render. Like [`use_effect_on`], a plain function that
 /// returns the hook (a hook's body calls it as any other `use_` function), so it is no
 /// hook of its own in the wasm.

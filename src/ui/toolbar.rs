@@ -37,8 +37,8 @@ pub fn use_toolbar(state: &UseReducerHandle<AppState>, shown: bool) -> ToolbarHo
             shown.then(|| (state.compare_offer(), state.edited()))
         })
     };
-    let lesson_select = use_node_ref();
-    let picker = use_node_ref();
+    let lesson_select = crate::ui::use_element_ref();
+    let picker = crate::ui::use_element_ref();
     {
         let select = lesson_select.clone();
         let slug = lesson_slug(state, offer.as_ref().as_ref().is_some_and(|o| o.1)).to_string();
