@@ -34,7 +34,7 @@ use crate::ui::share::gallery::gallery;
 use crate::ui::share::tools::{self, copy_by_hand, use_copy_field};
 use crate::ui::toolbar::{toolbar, use_toolbar};
 use crate::ui::{raw, text_in, with_class};
-use crate::ui::{use_effect_on, use_on_mount};
+use crate::ui::{use_effect_on, use_on_mount, use_value};
 
 #[function_component(App)]
 pub fn app() -> Html {
@@ -46,7 +46,7 @@ pub fn app() -> Html {
     use_keyboard(&state, &region);
     let embed = use_memo((), |_| Embed::from_page());
     // A small embed frame's outcome and panels, open over the canvas.
-    let details_open = use_state(|| false);
+    let details_open = use_value(|| false);
     // Framed in a course page, the player never adds history entries: they would be the
     // page's back button's.
     tools::use_address(&state, !embed.on);

@@ -21,8 +21,10 @@ pub mod share;
 pub mod toolbar;
 
 use std::any::Any;
+use std::cell::RefCell;
+use std::rc::Rc;
 
-use yew::functional::Hook;
+use yew::functional::{Hook, UseForceUpdateHandle};
 use yew::prelude::*;
 
 /// "true" or "false", for an ARIA state: a static text, where `bool::to_string` would
@@ -151,6 +153,47 @@ type Changed = Box<dyn FnOnce() -> Box<dyn FnOnce()>>;
 #[hook]
 fn use_changed(deps: Deps, effect: Changed) {
     use_effect_with(deps, move |_| effect());
+}
+
+/// A value of a component's that renders the component again when it is set, as Yew's
+/// `use_state` does ([`use_value`]). A render sees the value as it was when the render began,
+/// as with `use_state`. Without `use_state`'s reducer, whose code the wasm carried once for
+/// each type of value (close to a kilobyte each).
+pub struct State<T> {
+    seen: Rc<T>,
+    now: Rc<RefCell<Rc<T>>>,
+    render: UseForceUpdateHandle,
+}
+
+impl<T> Clone for State<T> {
+    fn clone(&self) -> Self {
+        State { seen: self.seen.clone(), now: self.now.clone(), render: self.render.clone() }
+    }
+}
+
+impl<T> std::ops::Deref for State<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.seen
+    }
+}
+
+impl<T> State<T> {
+    /// Sets the value and renders the component again.
+    pub fn set(&self, value: T) {
+        *self.now.borrow_mut() = Rc::new(value);
+        self.render.force_update();
+    }
+}
+
+/// A [`State`] that starts as `init()`.
+#[hook]
+pub fn use_value<T: 'static, F: FnOnce() -> T>(init: F) -> State<T> {
+    let now = use_mut_ref(|| Rc::new(init()));
+    let render = use_force_update();
+    let seen = now.borrow().clone();
+    State { seen, now, render }
 }
 
 /// A reference to an element, the same one for the component's life. Yew's `use_node_ref`

@@ -14,15 +14,15 @@ use crate::model::format::format_time;
 use crate::model::{doc, service};
 use crate::state::{AppState, EditAction, FieldOwner, ScenarioField, Sel};
 use crate::ui::{icons, option};
-use crate::ui::{raw, text_in, with_class};
+use crate::ui::{raw, text_in, use_value, with_class, State};
 
 /// The target chosen in "Wire to" (none: the first one offered). `wire_to` is the app's hook
 /// rather than a component's state (each component costs the wasm its own copy of Yew's
 /// lifecycle code), so it is kept as that component kept it: while the inspector shows the
 /// settings of a node, from one node to the next, and forgotten when it shows anything else.
 #[hook]
-pub fn use_wire_to_choice(state: &UseReducerHandle<AppState>, inspector_shown: bool) -> UseStateHandle<Option<String>> {
-    let chosen = use_state(|| None::<String>);
+pub fn use_wire_to_choice(state: &UseReducerHandle<AppState>, inspector_shown: bool) -> State<Option<String>> {
+    let chosen = use_value(|| None::<String>);
     let on_a_node = inspector_shown
         && matches!(state.selection.as_slice(), [Sel::Node(id)] if doc::find_node(&state.doc, id).is_some());
     {
@@ -39,7 +39,7 @@ pub fn use_wire_to_choice(state: &UseReducerHandle<AppState>, inspector_shown: b
     chosen
 }
 
-pub fn inspector(state: &UseReducerHandle<AppState>, wire_to: &UseStateHandle<Option<String>>) -> Html {
+pub fn inspector(state: &UseReducerHandle<AppState>, wire_to: &State<Option<String>>) -> Html {
     let body = match state.selection.as_slice() {
         [] => scenario_settings(state),
         [Sel::Node(id)] => match doc::find_node(&state.doc, id) {
@@ -245,12 +245,7 @@ fn consumer_source(d: &Value, id: &str) -> Option<String> {
     doc::find_node(d, doc::wire_ends(w).0).map(|(_, n)| doc::node_kind(n).to_owned())
 }
 
-fn node_settings(
-    state: &UseReducerHandle<AppState>,
-    id: &str,
-    node: &Value,
-    chosen: &UseStateHandle<Option<String>>,
-) -> Html {
+fn node_settings(state: &UseReducerHandle<AppState>, id: &str, node: &Value, chosen: &State<Option<String>>) -> Html {
     let kind = doc::node_kind(node).to_owned();
     let owner = FieldOwner::Node(id.to_owned());
     let source = if kind == "consumer" { consumer_source(&state.doc, id) } else { None };
@@ -520,7 +515,7 @@ fn now_box(state: &UseReducerHandle<AppState>, buttons: Vec<(String, Value)>, he
 }
 
 /// Wiring without a mouse: pick a target and add the wire.
-fn wire_to(state: &UseReducerHandle<AppState>, id: &str, kind: &str, chosen: &UseStateHandle<Option<String>>) -> Html {
+fn wire_to(state: &UseReducerHandle<AppState>, id: &str, kind: &str, chosen: &State<Option<String>>) -> Html {
     if !matches!(kind, "producer" | "exchange" | "queue" | "topic" | "consumer") {
         return html! {};
     }

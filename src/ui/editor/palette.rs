@@ -13,7 +13,7 @@ use web_sys::PointerEvent;
 use yew::prelude::*;
 
 use crate::model::doc::PALETTE;
-use crate::ui::{raw, text_in, with_class};
+use crate::ui::{raw, text_in, use_value, with_class, State};
 
 #[derive(Clone, PartialEq)]
 struct Dragging {
@@ -33,7 +33,7 @@ impl Dragging {
 /// not a component (each component costs the wasm its own copy of Yew's lifecycle code), so
 /// these are the app's hooks.
 pub struct PaletteHooks {
-    dragging: UseStateHandle<Option<Dragging>>,
+    dragging: State<Option<Dragging>>,
     /// A drag that ended with a drop must not also count as a click.
     swallow_click: Rc<RefCell<bool>>,
     /// While a drag is on, the window hears the moves and the release: nothing depends on the
@@ -44,7 +44,7 @@ pub struct PaletteHooks {
 #[hook]
 pub fn use_palette() -> PaletteHooks {
     PaletteHooks {
-        dragging: use_state(|| None::<Dragging>),
+        dragging: use_value(|| None::<Dragging>),
         swallow_click: use_mut_ref(|| false),
         listeners: use_mut_ref(Vec::<EventListener>::new),
     }
