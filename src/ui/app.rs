@@ -44,7 +44,10 @@ pub fn app() -> Html {
 
     use_frame_loop(&state, &token_layer, &region);
     use_keyboard(&state, &region);
-    let embed = use_memo((), |_| Embed::from_page());
+    // Read from the page's address once: kept as `use_mut_ref` keeps a value, not in a
+    // `use_memo`, whose code the wasm would carry for this one type.
+    let embed = use_mut_ref(Embed::from_page);
+    let embed = embed.borrow();
     // A small embed frame's outcome and panels, open over the canvas.
     let details_open = use_value(|| false);
     // Framed in a course page, the player never adds history entries: they would be the
