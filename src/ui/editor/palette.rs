@@ -45,7 +45,9 @@ pub struct PaletteHooks {
 pub fn use_palette() -> PaletteHooks {
     PaletteHooks {
         dragging: use_value(|| None::<Dragging>),
-        swallow_click: use_mut_ref(|| false),
+        // `bool::default`, not a closure: a function has the same type at each call, so the
+        // wasm carries one copy of the hook for this and the embed's `done`, not one each.
+        swallow_click: use_mut_ref(bool::default),
         listeners: use_mut_ref(Vec::<EventListener>::new),
     }
 }
