@@ -7,11 +7,13 @@
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Lesson {
     pub title: &'static str,
-    pub teaches: &'static str,
+    /// What it teaches, in a line; nothing in the app's release wasm, which fetches it (see
+    /// `model/texts.rs`).
+    pub teaches: BuiltIn,
     pub variants: &'static [(&'static str, &'static str)],
 }
 
-use crate::model::texts::built_in;
+use crate::model::texts::{built_in, BuiltIn};
 
 /// The lessons; what each teaches is fetched by the release wasm (`model/texts.rs`).
 pub const LESSONS: &[Lesson] = &[

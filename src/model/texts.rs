@@ -20,13 +20,38 @@ pub const ADDRESS: &str = "texts.json";
 /// gzip'd size.
 const BUILT_IN: bool = !cfg!(all(target_arch = "wasm32", not(feature = "embed-lessons")));
 
-/// `text` where the texts are built in, else empty (the text is then not in the binary).
-pub const fn built_in(text: &'static str) -> &'static str {
-    if BUILT_IN {
-        text
-    } else {
-        ""
-    }
+/// A text that is built in where the texts are (the text itself), and nothing at all in the
+/// app's release wasm: not even a pointer to an empty text in each of the catalogue's fields
+/// and the lesson table's lessons.
+#[cfg(not(all(target_arch = "wasm32", not(feature = "embed-lessons"))))]
+pub type BuiltIn = &'static str;
+/// A text that is built in where the texts are (the text itself), and nothing at all in the
+/// app's release wasm: not even a pointer to an empty text in each of the catalogue's fields
+/// and the lesson table's lessons.
+#[cfg(all(target_arch = "wasm32", not(feature = "embed-lessons")))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BuiltIn;
+
+/// `text` where the texts are built in, else nothing (the text is then not in the binary).
+#[cfg(not(all(target_arch = "wasm32", not(feature = "embed-lessons"))))]
+pub const fn built_in(text: &'static str) -> BuiltIn {
+    text
+}
+/// `text` where the texts are built in, else nothing (the text is then not in the binary).
+#[cfg(all(target_arch = "wasm32", not(feature = "embed-lessons")))]
+pub const fn built_in(_: &'static str) -> BuiltIn {
+    BuiltIn
+}
+
+/// The text of a [`BuiltIn`]: empty where the texts are not built in.
+#[cfg(not(all(target_arch = "wasm32", not(feature = "embed-lessons"))))]
+pub fn built_in_text(text: BuiltIn) -> &'static str {
+    text
+}
+/// The text of a [`BuiltIn`]: empty where the texts are not built in.
+#[cfg(all(target_arch = "wasm32", not(feature = "embed-lessons")))]
+pub fn built_in_text(_: BuiltIn) -> &'static str {
+    ""
 }
 
 /// The kinds whose fields have help, as `fields_for` names them.
@@ -45,7 +70,8 @@ pub fn shelve(text: &str) {
 }
 
 /// `built` if it is built in, else the fetched text under `key`, else nothing.
-fn text(built: &'static str, key: &str) -> String {
+fn text(built: BuiltIn, key: &str) -> String {
+    let built = built_in_text(built);
     if !built.is_empty() {
         return built.to_string();
     }
@@ -76,7 +102,7 @@ pub fn shortcuts() -> String {
     if BUILT_IN {
         crate::model::shortcuts::body()
     } else {
-        text("", "help")
+        text(built_in(""), "help")
     }
 }
 
@@ -87,13 +113,13 @@ pub fn file_text() -> String {
         for f in fields_for(kind) {
             let key = format!("field {kind} {}", f.path);
             if !lines.iter().any(|(k, _)| *k == key) {
-                lines.push((key, f.help));
-                lines.push((format!("label {kind} {}", f.path), f.label));
+                lines.push((key, built_in_text(f.help)));
+                lines.push((format!("label {kind} {}", f.path), built_in_text(f.label)));
             }
         }
     }
     for l in LESSONS {
-        lines.push((format!("teaches {}", l.title), l.teaches));
+        lines.push((format!("teaches {}", l.title), built_in_text(l.teaches)));
     }
     let help = crate::model::shortcuts::body();
     lines.push(("help".to_string(), &help));

@@ -33,20 +33,23 @@ use crate::ui::share::embed::{self, Embed};
 use crate::ui::share::gallery::gallery;
 use crate::ui::share::tools::{self, copy_by_hand, use_copy_field};
 use crate::ui::toolbar::{toolbar, use_toolbar};
-use crate::ui::{raw, text_in};
-use crate::ui::{use_effect_on, use_on_mount};
+use crate::ui::{raw, text_in, with_class};
+use crate::ui::{use_effect_on, use_on_mount, use_value};
 
 #[function_component(App)]
 pub fn app() -> Html {
     let state = use_reducer(AppState::initial);
-    let token_layer = use_node_ref();
-    let region = use_node_ref();
+    let token_layer = crate::ui::use_element_ref();
+    let region = crate::ui::use_element_ref();
 
     use_frame_loop(&state, &token_layer, &region);
     use_keyboard(&state, &region);
-    let embed = use_memo((), |_| Embed::from_page());
+    // Read from the page's address once: kept as `use_mut_ref` keeps a value, not in a
+    // `use_memo`, whose code the wasm would carry for this one type.
+    let embed = use_mut_ref(Embed::from_page);
+    let embed = embed.borrow();
     // A small embed frame's outcome and panels, open over the canvas.
-    let details_open = use_state(|| false);
+    let details_open = use_value(|| false);
     // Framed in a course page, the player never adds history entries: they would be the
     // page's back button's.
     tools::use_address(&state, !embed.on);
@@ -88,43 +91,49 @@ pub fn app() -> Html {
         };
         // A small frame shows the outcome as one line under the transport; the full outcome
         // and the panels open over the canvas (the stylesheet decides which frames are small).
-        return html! {
-            <div class={if state.read_only { "app embed read-only" } else { "app embed" }}>
-                <main class={if side { "workspace" } else { "workspace no-side" }} onkeydown={on_details_key}>
-                    <div class="stage">
-                        <div class="scenario-head">
-                            // The embed's one level-one heading: what it shows.
-                            { text_in(r#"<h1 class="scenario-title">"#, &title, "</h1>") }
-                            <a class="open-full" href={tools::share_address(&state)} target="_blank" rel="noopener">
-                                { "Open in Brokerlab" }
-                            </a>
-                        </div>
-                        { canvas(&state, &token_layer, &region, &canvas_hooks) }
-                        { notice(general_notice.clone()) }
-                        { transport(&state) }
-                        if side {
-                            { outcome_line(&OutcomeLineProps {
-                                outcome: state.outcome.clone(),
-                                with_outcome: embed.outcome,
-                                panels: embed.tabs.iter().map(|t| t.label()).collect(),
-                                open: *details_open,
-                                controls: AttrValue::Static("embed-details"),
-                                on_toggle: toggle_details,
-                            }) }
-                        }
-                    </div>
-                    if side {
-                        <aside id="embed-details" class={if *details_open { "side open" } else { "side" }}>
-                            <button type="button" class="small close-details" onclick={close_details}>{ "Close" }</button>
-                            if embed.outcome {
-                                { outcome(&state) }
-                            }
-                            { panels(&state, &embed.tabs, &wire_to) }
-                        </aside>
+        let details_id = AttrValue::Static("embed-details");
+        let details = side.then(|| {
+            let details = html! {
+                <aside id={details_id.clone()} class="side">
+                    <button type="button" class="small close-details" onclick={close_details}>{ "Close" }</button>
+                    if embed.outcome {
+                        { outcome(&state) }
                     }
-                </main>
-            </div>
+                    { panels(&state, &embed.tabs, &wire_to) }
+                </aside>
+            };
+            with_class(details, AttrValue::Static(if *details_open { "side open" } else { "side" }))
+        });
+        let workspace = html! {
+            <main class="workspace" onkeydown={on_details_key}>
+                <div class="stage">
+                    <div class="scenario-head">
+                        // The embed's one level-one heading: what it shows.
+                        { text_in(r#"<h1 class="scenario-title">"#, &title, "</h1>") }
+                        <a class="open-full" href={tools::share_address(&state)} target="_blank" rel="noopener">
+                            { "Open in Brokerlab" }
+                        </a>
+                    </div>
+                    { canvas(&state, &token_layer, &region, &canvas_hooks) }
+                    { notice(general_notice.clone()) }
+                    { transport(&state) }
+                    if side {
+                        { outcome_line(&OutcomeLineProps {
+                            outcome: state.outcome.clone(),
+                            with_outcome: embed.outcome,
+                            panels: embed.tabs.iter().map(|t| t.label()).collect(),
+                            open: *details_open,
+                            controls: details_id,
+                            on_toggle: toggle_details,
+                        }) }
+                    }
+                </div>
+                { details }
+            </main>
         };
+        let workspace = with_class(workspace, AttrValue::Static(if side { "workspace" } else { "workspace no-side" }));
+        let page = html! { <div class="app embed">{ workspace }</div> };
+        return with_class(page, AttrValue::Static(if state.read_only { "app embed read-only" } else { "app embed" }));
     }
     let close_compare = {
         let d = state.dispatcher();

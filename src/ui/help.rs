@@ -8,7 +8,7 @@ use crate::ui::raw;
 /// The ref of the help's Close button, which takes the focus whenever the help opens.
 #[hook]
 pub fn use_help_close(open: bool) -> NodeRef {
-    let close_ref = use_node_ref();
+    let close_ref = crate::ui::use_element_ref();
     {
         let close_ref = close_ref.clone();
         crate::ui::use_effect_on(

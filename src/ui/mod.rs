@@ -21,8 +21,10 @@ pub mod share;
 pub mod toolbar;
 
 use std::any::Any;
+use std::cell::RefCell;
+use std::rc::Rc;
 
-use yew::functional::Hook;
+use yew::functional::{Hook, UseForceUpdateHandle};
 use yew::prelude::*;
 
 /// "true" or "false", for an ARIA state: a static text, where `bool::to_string` would
@@ -58,8 +60,7 @@ pub fn text_in(open: &'static str, text: &str, close: &'static str) -> Html {
     Html::from_html_unchecked(format!("{open}{}{close}", panels::markup::esc(text)).into())
 }
 
-/// Class names joined by spaces, the empty ones left out: what Yew's `classes!` makes,
-/// without the index set it builds (whose hashing code the wasm would carry for it).
+/// Class names joined by spaces, the empty ones left out, for [`with_class`].
 pub fn class_list(parts: &[&str]) -> String {
     let mut out = String::new();
     for p in parts.iter().filter(|p| !p.is_empty()) {
@@ -69,6 +70,43 @@ pub fn class_list(parts: &[&str]) -> String {
         out.push_str(p);
     }
     out
+}
+
+/// `node`, an element of `html!` written with a placeholder `class="…"`, with the class
+/// `class` worked out as it renders. `html!` turns a class that is not a literal into Yew's
+/// `Classes`, an index set that hashes each name, and the code of that set and its hash
+/// table was 1.8 KB of the gzip'd wasm for a dozen elements; this puts the text in the
+/// class's place among the element's attributes, which `html!` keeps as a list of names
+/// and a list of values when one of them is not a literal. So the element has another
+/// attribute that is not a literal, or no other attribute at all: a list of literal
+/// attributes only has no value to change.
+#[inline(never)]
+pub fn with_class(mut node: Html, class: AttrValue) -> Html {
+    use yew::virtual_dom::{AttributeOrProperty, Attributes};
+    let class = Some(AttributeOrProperty::Attribute(class));
+    // A tag just built by `html!` has no other owner.
+    if let Some(tag) = match &mut node {
+        Html::VTag(tag) => std::rc::Rc::get_mut(tag),
+        _ => None,
+    } {
+        match &mut tag.attributes {
+            Attributes::Dynamic { keys, values } => {
+                let at = keys.iter().position(|k| *k == "class");
+                debug_assert!(at.is_some(), "with_class: no class in its html!");
+                if let Some(v) = at.and_then(|i| values.get_mut(i)) {
+                    *v = class;
+                }
+            }
+            attributes => {
+                debug_assert!(
+                    matches!(attributes, Attributes::Static([("class", _)])),
+                    "with_class: literal attributes"
+                );
+                *attributes = Attributes::Dynamic { keys: &["class"], values: Box::new([class]) };
+            }
+        }
+    }
+    node
 }
 
 /// What a component does once it is mounted (start a loop, listen to the window), returning
@@ -115,6 +153,56 @@ type Changed = Box<dyn FnOnce() -> Box<dyn FnOnce()>>;
 #[hook]
 fn use_changed(deps: Deps, effect: Changed) {
     use_effect_with(deps, move |_| effect());
+}
+
+/// A value of a component's that renders the component again when it is set, as Yew's
+/// `use_state` does ([`use_value`]). A render sees the value as it was when the render began,
+/// as with `use_state`. Without `use_state`'s reducer, whose code the wasm carried once for
+/// each type of value (close to a kilobyte each).
+pub struct State<T> {
+    seen: Rc<T>,
+    now: Rc<RefCell<Rc<T>>>,
+    render: UseForceUpdateHandle,
+}
+
+impl<T> Clone for State<T> {
+    fn clone(&self) -> Self {
+        State { seen: self.seen.clone(), now: self.now.clone(), render: self.render.clone() }
+    }
+}
+
+impl<T> std::ops::Deref for State<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.seen
+    }
+}
+
+impl<T> State<T> {
+    /// Sets the value and renders the component again.
+    pub fn set(&self, value: T) {
+        *self.now.borrow_mut() = Rc::new(value);
+        self.render.force_update();
+    }
+}
+
+/// A [`State`] that starts as `init()`.
+#[hook]
+pub fn use_value<T: 'static, F: FnOnce() -> T>(init: F) -> State<T> {
+    let now = use_mut_ref(|| Rc::new(init()));
+    let render = use_force_update();
+    let seen = now.borrow().clone();
+    State { seen, now, render }
+}
+
+/// A reference to an element, the same one for the component's life. Yew's `use_node_ref`
+/// keeps it in a `use_state`, and so carries the state hook's code for one more type of
+/// state (a kilobyte of the wasm) for a value that is never set again; this keeps it as
+/// `use_mut_ref` does.
+#[hook]
+pub fn use_element_ref() -> NodeRef {
+    use_mut_ref(NodeRef::default).borrow().clone()
 }
 
 /// Runs `effect` once, after the first render. Like [`use_effect_on`], a plain function that

@@ -31,14 +31,23 @@ pub fn use_toolbar(state: &UseReducerHandle<AppState>, shown: bool) -> ToolbarHo
     // What Compare offers, and whether the learner has changed the scenario, change only with
     // the document (a new Rc) or the lesson it belongs to; working them out compares the
     // whole document with where it started, so not on every render while playing.
+    // Kept as `use_mut_ref` keeps a value, with what it was worked out from, rather than in a
+    // `use_memo`, whose code the wasm would carry for this one type.
     let offer = {
-        let state = state.clone();
-        use_memo((shown, state.doc.clone(), state.link_preset, state.lesson), move |(shown, ..)| {
-            shown.then(|| (state.compare_offer(), state.edited()))
-        })
+        let kept = use_mut_ref(|| None);
+        let deps = (shown, state.doc.clone(), state.link_preset, state.lesson);
+        let mut kept = kept.borrow_mut();
+        match &*kept {
+            Some((seen, offer)) if *seen == deps => Rc::clone(offer),
+            _ => {
+                let offer = Rc::new(shown.then(|| (state.compare_offer(), state.edited())));
+                *kept = Some((deps, offer.clone()));
+                offer
+            }
+        }
     };
-    let lesson_select = use_node_ref();
-    let picker = use_node_ref();
+    let lesson_select = crate::ui::use_element_ref();
+    let picker = crate::ui::use_element_ref();
     {
         let select = lesson_select.clone();
         let slug = lesson_slug(state, offer.as_ref().as_ref().is_some_and(|o| o.1)).to_string();

@@ -3,6 +3,8 @@
 
 use serde_json::Value;
 
+use crate::model::texts::BuiltIn;
+
 /// How a field is edited.
 #[derive(Debug, PartialEq)]
 pub enum Input {
@@ -37,12 +39,13 @@ pub struct Field {
     /// JSON pointer into the node (or wire) object; `@name` selects the entry of an array
     /// whose single key is `name` and continues inside that key's object.
     pub path: &'static str,
-    pub label: &'static str,
+    /// The label; nothing in the app's release wasm, which fetches it (see `model/texts.rs`).
+    pub label: BuiltIn,
     pub unit: &'static str,
     pub input: Input,
-    /// One short sentence shown under the field; empty in the app's release wasm, which
+    /// One short sentence shown under the field; nothing in the app's release wasm, which
     /// fetches it (see `model/texts.rs`).
-    pub help: &'static str,
+    pub help: BuiltIn,
     /// Section heading in the inspector.
     pub section: &'static str,
     /// Which consumers the field applies to: "any", "queue" or "topic" (by what they read),

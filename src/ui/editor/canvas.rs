@@ -29,7 +29,7 @@ use crate::state::{AppState, EditAction, PanelAction, Sel, SelectAction, ViewAct
 use crate::ui::editor::label_place::{above_middle, place_label, Rect, Segment};
 use crate::ui::icons;
 use crate::ui::panels::markup::esc;
-use crate::ui::raw;
+use crate::ui::{class_list, raw, use_value, with_class, State};
 
 /// The arrowheads of wires, dead-letter routes and replies: markup text (see
 /// `panels::markup`), since they never change.
@@ -67,10 +67,10 @@ enum Drag {
 /// a component (each component costs the wasm its own copy of Yew's lifecycle code), so these
 /// are the app's hooks.
 pub struct CanvasHooks {
-    legend_open: UseStateHandle<bool>,
+    legend_open: State<bool>,
     drag: Rc<RefCell<Drag>>,
     /// Re-render while dragging (the drag itself lives in `drag`).
-    drag_view: UseStateHandle<Drag>,
+    drag_view: State<Drag>,
 }
 
 /// The canvas's hooks: its key's open state, the drag in progress, and the wheel's zoom.
@@ -78,7 +78,7 @@ pub struct CanvasHooks {
 pub fn use_canvas(state: &UseReducerHandle<AppState>, region: &NodeRef) -> CanvasHooks {
     let legend_open = use_legend_open(state.compare.is_some());
     let drag = use_mut_ref(|| Drag::Idle);
-    let drag_view = use_state(|| Drag::Idle);
+    let drag_view = use_value(|| Drag::Idle);
     // The wheel zooms around the pointer. A non-passive listener, so the page does not scroll.
     {
         let region = region.clone();
@@ -346,16 +346,17 @@ pub fn canvas(
             if label.is_empty() { String::new() } else { format!(", {label}") },
             if flowing { ", on the followed flow" } else { "" }
         );
-        wires.push(html! {
-            <g key={format!("w{i}-{from}-{to}")} class={crate::ui::class_list(&["wire", if selected { "selected" } else { "" }, if flowing { "in-flow" } else { "" }])}
-               data-wire={i.to_string()} tabindex="0" role="button" aria-label={name} aria-pressed={crate::ui::true_false(selected)}>
+        let wire = html! {
+            <g key={format!("w{i}-{from}-{to}")} class="wire" data-wire={i.to_string()} tabindex="0" role="button" aria-label={name} aria-pressed={crate::ui::true_false(selected)}>
                 <path class="wire-hit" d={path.clone()} />
                 <path class="wire-line" d={path} marker-end="url(#arrow)" />
                 if !label.is_empty() {
                     <text class="wire-label" x={plain(label_x)} y={plain(label_y)}>{ shown }</text>
                 }
             </g>
-        });
+        };
+        let class = class_list(&["wire", if selected { "selected" } else { "" }, if flowing { "in-flow" } else { "" }]);
+        wires.push(with_class(wire, class.into()));
     }
 
     // Dead-letter routes from a queue's or consumer's settings: dashed, not wires. Nothing in
@@ -429,13 +430,20 @@ pub fn canvas(
                 Plain(NODE_H / 2.0)
             );
         }
-        nodes.push(html! {
-            <g key={format!("n-{id}")} class={crate::ui::class_list(&["node", &format!("kind-{shown} state-{state_word}"), if selected { "selected" } else { "" }, if problem { "problem" } else { "" }, if flowing { "in-flow" } else { "" }])}
-               transform={format!("translate({} {})", Plain(x), Plain(y))} data-node={id.clone()} tabindex="0" role="button"
+        let node = html! {
+            <g key={format!("n-{id}")} class="node" transform={format!("translate({} {})", Plain(x), Plain(y))} data-node={id.clone()} tabindex="0" role="button"
                aria-label={label} aria-pressed={crate::ui::true_false(selected)}>
                 { Html::from_html_unchecked(body.into()) }
             </g>
-        });
+        };
+        let class = class_list(&[
+            "node",
+            &format!("kind-{shown} state-{state_word}"),
+            if selected { "selected" } else { "" },
+            if problem { "problem" } else { "" },
+            if flowing { "in-flow" } else { "" },
+        ]);
+        nodes.push(with_class(node, class.into()));
     }
 
     let ghost = match &current {
@@ -760,8 +768,8 @@ fn topic_lines(s: Option<&NodeSnapshot>) -> Vec<String> {
 /// at 150%) it would cover the canvas, so it starts folded. When the canvas shares the stage
 /// (`compact`: Compare) the key folds away.
 #[hook]
-fn use_legend_open(compact: bool) -> UseStateHandle<bool> {
-    let open = use_state(|| {
+fn use_legend_open(compact: bool) -> State<bool> {
+    let open = use_value(|| {
         web_sys::window().and_then(|w| w.inner_height().ok()).and_then(|h| h.as_f64()).is_none_or(|h| h >= 640.0)
     });
     {
@@ -789,7 +797,7 @@ const KEY: &str = concat!(
 /// What the tokens mean, in the canvas corner: a learner should not need the docs for it.
 /// A function with its state in the canvas's hook, not a component of its own (each
 /// component costs the wasm its own copy of Yew's lifecycle code).
-fn legend(open: UseStateHandle<bool>) -> Html {
+fn legend(open: State<bool>) -> Html {
     let toggle = {
         let open = open.clone();
         Callback::from(move |_: MouseEvent| open.set(!*open))

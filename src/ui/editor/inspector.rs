@@ -14,15 +14,15 @@ use crate::model::format::format_time;
 use crate::model::{doc, service};
 use crate::state::{AppState, EditAction, FieldOwner, ScenarioField, Sel};
 use crate::ui::{icons, option};
-use crate::ui::{raw, text_in};
+use crate::ui::{raw, text_in, use_value, with_class, State};
 
 /// The target chosen in "Wire to" (none: the first one offered). `wire_to` is the app's hook
 /// rather than a component's state (each component costs the wasm its own copy of Yew's
 /// lifecycle code), so it is kept as that component kept it: while the inspector shows the
 /// settings of a node, from one node to the next, and forgotten when it shows anything else.
 #[hook]
-pub fn use_wire_to_choice(state: &UseReducerHandle<AppState>, inspector_shown: bool) -> UseStateHandle<Option<String>> {
-    let chosen = use_state(|| None::<String>);
+pub fn use_wire_to_choice(state: &UseReducerHandle<AppState>, inspector_shown: bool) -> State<Option<String>> {
+    let chosen = use_value(|| None::<String>);
     let on_a_node = inspector_shown
         && matches!(state.selection.as_slice(), [Sel::Node(id)] if doc::find_node(&state.doc, id).is_some());
     {
@@ -39,7 +39,7 @@ pub fn use_wire_to_choice(state: &UseReducerHandle<AppState>, inspector_shown: b
     chosen
 }
 
-pub fn inspector(state: &UseReducerHandle<AppState>, wire_to: &UseStateHandle<Option<String>>) -> Html {
+pub fn inspector(state: &UseReducerHandle<AppState>, wire_to: &State<Option<String>>) -> Html {
     let body = match state.selection.as_slice() {
         [] => scenario_settings(state),
         [Sel::Node(id)] => match doc::find_node(&state.doc, id) {
@@ -172,12 +172,14 @@ fn schema_settings(state: &UseReducerHandle<AppState>) -> Html {
                 </select>
                 { raw(r#"<p class="field-help" id="scenario-registry-help">Holds each producer's deploy of a new version to its event type's compatibility mode, as Confluent Schema Registry does: BACKWARD means consumers upgrade first, FORWARD producers first.</p>"#) }
             </div>
-            <div class={if invalid { "field invalid" } else { "field" }}>
-                { raw(r#"<label for="scenario-schemas">Schemas by event type (Avro)</label>"#) }
-                <textarea id="scenario-schemas" rows="8" spellcheck="false" value={text} {oninput}
-                          aria-invalid={crate::ui::true_false(invalid)} aria-describedby="scenario-schemas-help" />
-                { field_note("scenario-schemas-help".into(), error, "{\"OrderPlaced\": {\"versions\": [{\"fields\": [{\"name\": \"order_id\", \"type\": \"string\"}]}]}}: version 1 first, each an Avro record; a field may have a default and aliases.".into()) }
-            </div>
+            { with_class(html! {
+                <div class="field">
+                    { raw(r#"<label for="scenario-schemas">Schemas by event type (Avro)</label>"#) }
+                    <textarea id="scenario-schemas" rows="8" spellcheck="false" value={text} {oninput}
+                              aria-invalid={crate::ui::true_false(invalid)} aria-describedby="scenario-schemas-help" />
+                    { field_note("scenario-schemas-help".into(), error, "{\"OrderPlaced\": {\"versions\": [{\"fields\": [{\"name\": \"order_id\", \"type\": \"string\"}]}]}}: version 1 first, each an Avro record; a field may have a default and aliases.".into()) }
+                </div>
+            }, field_class(invalid)) }
         </>
     }
 }
@@ -194,25 +196,28 @@ fn text_field(
     mode: &str,
 ) -> Html {
     let invalid = error.is_some();
-    html! {
-        <div class={if invalid { "field invalid" } else { "field" }}>
+    let field = html! {
+        <div class="field">
             <label for={id.to_owned()}>{ label }{ unit_suffix(label, unit) }</label>
             <input id={id.to_owned()} type="text" inputmode={mode.to_owned()} autocomplete="off" spellcheck="false" value={text} {oninput}
                    aria-invalid={crate::ui::true_false(invalid)} aria-describedby={format!("{id}-help")} />
             { field_note(format!("{id}-help").into(), error, help.to_owned()) }
         </div>
-    }
+    };
+    with_class(field, field_class(invalid))
+}
+
+/// A field's class: "field", and "invalid" while its value has a problem.
+fn field_class(invalid: bool) -> AttrValue {
+    AttrValue::Static(if invalid { "field invalid" } else { "field" })
 }
 
 /// A field's help line, or in its place the problem with it (an alert): one `<p>`, which a
 /// fix turns back into the help.
 fn field_note(id: AttrValue, error: Option<String>, help: String) -> Html {
     let invalid = error.is_some();
-    html! {
-        <p class={if invalid { "field-error" } else { "field-help" }} role={invalid.then_some("alert")} id={id}>
-            { error.unwrap_or(help) }
-        </p>
-    }
+    let note = html! { <p class="field-help" role={invalid.then_some("alert")} id={id}>{ error.unwrap_or(help) }</p> };
+    with_class(note, AttrValue::Static(if invalid { "field-error" } else { "field-help" }))
 }
 
 /// " (ms)" after a label, unless the label already says it ("Partitions" in partitions).
@@ -240,12 +245,7 @@ fn consumer_source(d: &Value, id: &str) -> Option<String> {
     doc::find_node(d, doc::wire_ends(w).0).map(|(_, n)| doc::node_kind(n).to_owned())
 }
 
-fn node_settings(
-    state: &UseReducerHandle<AppState>,
-    id: &str,
-    node: &Value,
-    chosen: &UseStateHandle<Option<String>>,
-) -> Html {
+fn node_settings(state: &UseReducerHandle<AppState>, id: &str, node: &Value, chosen: &State<Option<String>>) -> Html {
     let kind = doc::node_kind(node).to_owned();
     let owner = FieldOwner::Node(id.to_owned());
     let source = if kind == "consumer" { consumer_source(&state.doc, id) } else { None };
@@ -515,7 +515,7 @@ fn now_box(state: &UseReducerHandle<AppState>, buttons: Vec<(String, Value)>, he
 }
 
 /// Wiring without a mouse: pick a target and add the wire.
-fn wire_to(state: &UseReducerHandle<AppState>, id: &str, kind: &str, chosen: &UseStateHandle<Option<String>>) -> Html {
+fn wire_to(state: &UseReducerHandle<AppState>, id: &str, kind: &str, chosen: &State<Option<String>>) -> Html {
     if !matches!(kind, "producer" | "exchange" | "queue" | "topic" | "consumer") {
         return html! {};
     }
@@ -594,8 +594,8 @@ fn field_control(state: &UseReducerHandle<AppState>, owner: &FieldOwner, obj: &V
     let select = |options: Vec<(String, String)>| {
         let emit = emit.clone();
         let onchange = Callback::from(move |e: Event| emit(e.target_unchecked_into::<HtmlSelectElement>().value()));
-        html! {
-            <div class={if invalid { "field invalid" } else { "field" }}>
+        let field = html! {
+            <div class="field">
                 <label for={id.clone()}>{ label.clone() }</label>
                 <select id={id.clone()} {onchange} aria-invalid={crate::ui::true_false(invalid)} aria-describedby={help_id.clone()}>
                     { for options.into_iter().map(|(v, l)| {
@@ -605,20 +605,22 @@ fn field_control(state: &UseReducerHandle<AppState>, owner: &FieldOwner, obj: &V
                 </select>
                 { message.clone() }
             </div>
-        }
+        };
+        with_class(field, field_class(invalid))
     };
     match &f.input {
         Input::Bool | Input::Fault(..) | Input::Toggle(_) => {
             let onchange = Callback::from(move |e: Event| {
                 emit(e.target_unchecked_into::<HtmlInputElement>().checked().to_string())
             });
-            html! {
-                <div class={if invalid { "field check invalid" } else { "field check" }}>
+            let field = html! {
+                <div class="field check">
                     <input id={id.clone()} type="checkbox" checked={text == "true"} {onchange} aria-describedby={help_id.clone()} />
                     <label for={id.clone()}>{ label }</label>
                     { message }
                 </div>
-            }
+            };
+            with_class(field, AttrValue::Static(if invalid { "field check invalid" } else { "field check" }))
         }
         Input::Choice(options) => {
             let mut opts = vec![(String::new(), "Default".to_owned())];

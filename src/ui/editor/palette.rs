@@ -13,7 +13,7 @@ use web_sys::PointerEvent;
 use yew::prelude::*;
 
 use crate::model::doc::PALETTE;
-use crate::ui::{raw, text_in};
+use crate::ui::{raw, text_in, use_value, with_class, State};
 
 #[derive(Clone, PartialEq)]
 struct Dragging {
@@ -33,7 +33,7 @@ impl Dragging {
 /// not a component (each component costs the wasm its own copy of Yew's lifecycle code), so
 /// these are the app's hooks.
 pub struct PaletteHooks {
-    dragging: UseStateHandle<Option<Dragging>>,
+    dragging: State<Option<Dragging>>,
     /// A drag that ended with a drop must not also count as a click.
     swallow_click: Rc<RefCell<bool>>,
     /// While a drag is on, the window hears the moves and the release: nothing depends on the
@@ -44,8 +44,10 @@ pub struct PaletteHooks {
 #[hook]
 pub fn use_palette() -> PaletteHooks {
     PaletteHooks {
-        dragging: use_state(|| None::<Dragging>),
-        swallow_click: use_mut_ref(|| false),
+        dragging: use_value(|| None::<Dragging>),
+        // `bool::default`, not a closure: a function has the same type at each call, so the
+        // wasm carries one copy of the hook for this and the embed's `done`, not one each.
+        swallow_click: use_mut_ref(bool::default),
         listeners: use_mut_ref(Vec::<EventListener>::new),
     }
 }
@@ -117,25 +119,26 @@ pub fn palette(on_add: &Callback<(String, Option<(f64, f64)>)>, hooks: &PaletteH
         };
         html! {
             <li key={kind}>
-                <button type="button" class={format!("palette-item kind-{kind}")}
-                        onpointerdown={on_down} onclick={on_click}
-                        title={format!("Drag onto the canvas, or press to add a {}", label.to_ascii_lowercase())}>
-                    <svg class="palette-icon" viewBox="0 0 30 24" width="30" height="24" aria-hidden="true">
-                        { crate::ui::icons::node_icon(kind) }
-                    </svg>
-                    { text_in("<span>", label, "</span>") }
-                </button>
+                { with_class(html! {
+                    <button type="button" class="palette-item" onpointerdown={on_down} onclick={on_click}
+                            title={format!("Drag onto the canvas, or press to add a {}", label.to_ascii_lowercase())}>
+                        <svg class="palette-icon" viewBox="0 0 30 24" width="30" height="24" aria-hidden="true">
+                            { crate::ui::icons::node_icon(kind) }
+                        </svg>
+                        { text_in("<span>", label, "</span>") }
+                    </button>
+                }, format!("palette-item kind-{kind}").into()) }
             </li>
         }
     });
 
     let ghost = (**dragging).clone().filter(Dragging::travelled).map(|d| {
-        html! {
-            <div class={format!("palette-ghost kind-{}", d.kind)} aria-hidden="true"
-                 style={format!("left:{}px;top:{}px", Plain(d.now.0 - 70.0), Plain(d.now.1 - 32.0))}>
+        let ghost = html! {
+            <div class="palette-ghost" aria-hidden="true" style={format!("left:{}px;top:{}px", Plain(d.now.0 - 70.0), Plain(d.now.1 - 32.0))}>
                 { d.label }
             </div>
-        }
+        };
+        with_class(ghost, format!("palette-ghost kind-{}", d.kind).into())
     });
 
     html! {

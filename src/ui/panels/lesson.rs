@@ -14,7 +14,7 @@ use yew::prelude::*;
 use crate::model::format::format_time;
 use crate::state::{AppState, PanelAction};
 use crate::ui::panels::markup::{esc, on_press};
-use crate::ui::raw;
+use crate::ui::{raw, with_class};
 
 fn text<'a>(v: &'a Value, key: &str) -> &'a str {
     v.get(key).and_then(Value::as_str).unwrap_or("")
@@ -137,9 +137,12 @@ fn prediction(state: &UseReducerHandle<AppState>, q: &Question) -> Html {
                 <button type="submit" class="tool">{ "Lock in my answer" }</button>
             </div>
             <p id="prediction-error" class="field-error" role="alert">{ p.error.clone().unwrap_or_default() }</p>
-            if let Some((class, text)) = result {
-                <p class={class} role="status">{ text }</p>
-            }
+            { result.map(|(class, text)| {
+                // The role is not a literal so that `with_class` has a list of values to put
+                // the class in.
+                let line = html! { <p class="hint" role={AttrValue::Static("status")}>{ text }</p> };
+                with_class(line, AttrValue::Static(class))
+            }) }
         </form>
     }
 }

@@ -14,6 +14,7 @@ use crate::ui::panels::lesson::lesson_view;
 use crate::ui::panels::log::event_log;
 use crate::ui::panels::monitor::monitor;
 use crate::ui::panels::passport::passport;
+use crate::ui::State;
 
 /// The tab that shows of those offered: the chosen one, or the first when it is not offered.
 pub fn showing(tabs: &[Tab], chosen: Tab) -> Option<Tab> {
@@ -41,7 +42,7 @@ pub fn tab_after_key(tabs: &[Tab], current: Tab, key: &str) -> Option<Tab> {
 /// The panels, with the tabs offered (embed mode offers fewer than `Tab::ALL`). Like the
 /// other views without hooks of their own, a plain function rather than a component: each
 /// component costs the wasm its own copy of Yew's lifecycle code.
-pub fn panels(state: &UseReducerHandle<AppState>, tabs: &[Tab], wire_to: &UseStateHandle<Option<String>>) -> Html {
+pub fn panels(state: &UseReducerHandle<AppState>, tabs: &[Tab], wire_to: &State<Option<String>>) -> Html {
     let tabs = tabs.to_vec();
     let Some(current) = showing(&tabs, state.tab) else { return html! {} };
     let onkeydown = {

@@ -163,7 +163,8 @@ fn post(target: &web_sys::Window, fields: &[(&str, JsValue)]) {
 pub fn use_embed_options(state: &UseReducerHandle<AppState>, embed: &Embed) {
     let d = state.dispatcher();
     let embed = embed.clone();
-    let done = use_mut_ref(|| false);
+    // A function, not a closure: one copy of the hook with the palette's (see `use_palette`).
+    let done = use_mut_ref(bool::default);
     crate::ui::use_effect_on(
         state.address_read,
         Box::new(move |read| {

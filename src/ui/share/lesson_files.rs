@@ -45,10 +45,12 @@ pub fn fetch(lesson: usize, then: Box<dyn FnOnce(Result<String, String>)>) {
 #[hook]
 pub fn use_lesson_files(state: &UseReducerHandle<AppState>) {
     let d = state.dispatcher();
+    // The lessons waited for, not the whole opening: comparing two openings (a link's
+    // document and all) was more code in the wasm than the fetching.
     crate::ui::use_effect_on(
-        state.awaiting.clone(),
-        Box::new(move |awaiting| {
-            for &lesson in awaiting.iter().flat_map(|a| a.lessons.iter()) {
+        state.awaiting.as_ref().map(|a| a.lessons.clone()),
+        Box::new(move |lessons| {
+            for &lesson in lessons.iter().flatten() {
                 let d = d.clone();
                 fetch(lesson, Box::new(move |text| d.dispatch(OpenAction::Fetched { lesson, text }.into())));
             }

@@ -309,7 +309,7 @@ pub fn share_tools(state: &UseReducerHandle<AppState>, picker: NodeRef) -> Html 
 /// The field of [`copy_by_hand`], focused and its text selected whenever the text changes.
 #[hook]
 pub fn use_copy_field(state: &UseReducerHandle<AppState>) -> NodeRef {
-    let field = use_node_ref();
+    let field = crate::ui::use_element_ref();
     {
         let field = field.clone();
         crate::ui::use_effect_on(
