@@ -161,6 +161,10 @@ struct Driver<'a> {
     /// Settles the script gave that the broker's run could not take: the consumer did not
     /// hold the message (consumer, message).
     skipped: Vec<(String, String)>,
+    /// Deliveries taken in so far, and how many times the deliveries a step should have
+    /// brought did not all come.
+    received: u64,
+    missing: u32,
 }
 
 /// What a run on the broker saw, and what it could not do.
@@ -333,6 +337,7 @@ impl<'a> Driver<'a> {
                 if let Some(sub) = self.subs.get_mut(&consumer) {
                     sub.held.push((msg, deliver.delivery_tag()));
                 }
+                self.received += 1;
             }
             Incoming::Closed { consumer, life, text } => {
                 if self.lives.get(&consumer) != Some(&life) {
@@ -597,13 +602,24 @@ pub async fn run(broker: &Broker, script: &Script, run: &str) -> Result<Run, Str
         seen: Observed::default(),
         notes: Vec::new(),
         skipped: Vec::new(),
+        received: 0,
+        missing: 0,
     };
     let result = async {
         d.declare().await?;
         let start = Instant::now();
         for step in &script.steps {
             d.listen_until(start + Duration::from_micros(step.at_us)).await?;
+            let before = d.received;
             d.act(&step.op).await?;
+            if step.then_deliveries > 0 {
+                // The deliveries it brings come first, then the next step (see `Step`).
+                let want = before + u64::from(step.then_deliveries);
+                let wait = if d.missing < 3 { DELIVERY_WAIT } else { Duration::from_millis(10) };
+                if !d.listen_for(wait, |d| d.received >= want).await? {
+                    d.missing += 1;
+                }
+            }
         }
         let end = Duration::from_micros(script.duration_us).max(Duration::from_micros(script.end_us) + SETTLE);
         d.listen_until(start + end).await?;

@@ -62,6 +62,11 @@ pub struct Step {
     /// Virtual time, in microseconds.
     pub at_us: u64,
     pub op: Op,
+    /// How many deliveries the simulator's broker made at once because of it (before the next
+    /// step, at the same time): the driver waits for as many before it goes on, so that two
+    /// steps at the same instant, from two consumers' connections, reach the broker in the
+    /// script's order.
+    pub then_deliveries: u32,
 }
 
 #[derive(Clone, Debug)]

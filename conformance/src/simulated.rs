@@ -54,8 +54,29 @@ pub fn script(json: &str) -> Result<Script, Vec<String>> {
         }
     };
 
+    // Consumers subscribe at their start, before anything else that happens at that time, in
+    // their queue's order of consumers (the order the simulator's round-robin starts from).
+    let mut subscribes: Vec<Step> = Vec::new();
+    for q in &topology.queues {
+        for c in &q.consumers {
+            if let Some(setup) = topology.consumers.get(c) {
+                subscribes.push(Step {
+                    at_us: setup.start_us,
+                    op: Op::Subscribe { consumer: c.clone() },
+                    then_deliveries: 0,
+                });
+            }
+        }
+    }
+    // Popped from the end: latest first, and at one time the queue's order reversed.
+    subscribes.reverse();
+    subscribes.sort_by_key(|s| std::cmp::Reverse(s.at_us));
+
     for e in &entries {
         let t = e.t.0;
+        while subscribes.last().is_some_and(|s| s.at_us <= t) {
+            steps.extend(subscribes.pop());
+        }
         end_us = end_us.max(t);
         let node = name(e.node);
         let msg = e.msg().map(|m| sim.message_name(m));
@@ -63,7 +84,7 @@ pub fn script(json: &str) -> Result<Script, Vec<String>> {
         if let (Some(env), Some(m)) = (env, &msg) {
             msg_of.entry(env).or_insert_with(|| m.clone());
         }
-        let at = |op| Step { at_us: t, op };
+        let at = |op| Step { at_us: t, op, then_deliveries: 0 };
         match &e.event {
             Event::Published { attempt } => {
                 let line: serde_json::Value = serde_json::from_str(&sim.trace_line(e)).unwrap_or_default();
@@ -92,6 +113,9 @@ pub fn script(json: &str) -> Result<Script, Vec<String>> {
             }
             Event::Delivered { consumer, redelivered, .. } => {
                 let Some(env) = env else { continue };
+                if let Some(last) = steps.last_mut().filter(|s| s.at_us == t) {
+                    last.then_deliveries += 1;
+                }
                 remove_ready(&mut ready, &node, env);
                 let quorum = topology.queue(&node).is_some_and(|q| q.quorum);
                 let consumer = name(*consumer);
@@ -198,27 +222,7 @@ pub fn script(json: &str) -> Result<Script, Vec<String>> {
         refusals.dedup();
         return Err(refusals);
     }
-
-    // Consumers subscribe at their start, before anything else that happens at that time, in
-    // their queue's order of consumers (the order the simulator's round-robin starts from).
-    let mut subscribes: Vec<Step> = Vec::new();
-    for q in &topology.queues {
-        for c in &q.consumers {
-            if let Some(setup) = topology.consumers.get(c) {
-                subscribes.push(Step { at_us: setup.start_us, op: Op::Subscribe { consumer: c.clone() } });
-            }
-        }
-    }
-    subscribes.sort_by_key(|s| s.at_us);
-    let mut merged = Vec::with_capacity(steps.len() + subscribes.len());
-    let mut rest = steps.into_iter().peekable();
-    for s in subscribes {
-        while rest.peek().is_some_and(|r| r.at_us < s.at_us) {
-            merged.extend(rest.next());
-        }
-        merged.push(s);
-    }
-    merged.extend(rest);
+    steps.extend(subscribes.into_iter().rev());
 
     for (queue, list) in ready {
         let left: Vec<Left> = list
@@ -241,7 +245,7 @@ pub fn script(json: &str) -> Result<Script, Vec<String>> {
     Ok(Script {
         title: sim.model().title.clone(),
         topology,
-        steps: merged,
+        steps,
         end_us,
         duration_us: sim.model().duration.0,
         delivery_limit_hit,

@@ -46,6 +46,16 @@ fn a_classic_queue_nack_is_scripted_and_its_redelivery_expected() {
 }
 
 #[test]
+fn competing_consumers_subscribe_in_their_queues_order_before_the_first_publish() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/21-prefetch-1-competing.json");
+    let s = script(&read(&path)).unwrap();
+    assert_eq!(s.steps[0].op, Op::Subscribe { consumer: "billing-a".into() });
+    assert_eq!(s.steps[1].op, Op::Subscribe { consumer: "billing-b".into() });
+    assert!(matches!(&s.steps[2].op, Op::Publish { msg, .. } if msg == "orders-1"));
+    assert_eq!(s.steps[2].then_deliveries, 1, "orders-1 is delivered at once, before orders-2 is published");
+}
+
+#[test]
 fn death_records_are_expected_newest_first_with_counts() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/14-retry-queue-dies-twice.json");
     let s = script(&read(&path)).unwrap();
