@@ -189,6 +189,11 @@ impl Deriving<'_, '_> {
         self.nodes[node].node.insert(field.into(), v);
     }
 
+    /// Whether a topic already has `cleanup_policy` "compact" alone (from another channel).
+    fn compacts_only(&self, node: usize) -> bool {
+        self.nodes[node].node.get("cleanup_policy").is_some_and(|p| p == "compact")
+    }
+
     fn wire(&mut self, from: usize, to: usize, binding_key: Option<String>) {
         let (from, to) = (self.nodes[from].id().to_string(), self.nodes[to].id().to_string());
         if from == to || self.wires.iter().any(|w| w["from"] == from && w["to"] == to) {
@@ -363,7 +368,7 @@ impl Deriving<'_, '_> {
             for (name, v) in config {
                 let c_at = crate::scenario::quoted::key_path(&format!("{at}.topicConfiguration"), name);
                 match name.as_str() {
-                    "retention.ms" | "retention.bytes" if !deletes => self
+                    "retention.ms" | "retention.bytes" if !deletes || self.compacts_only(t) => self
                         .note(c_at, "deletes nothing on a topic whose cleanup.policy is [\"compact\"] only: not read"),
                     "retention.ms" => match v.as_i64() {
                         Some(-1) => {}
@@ -375,6 +380,14 @@ impl Deriving<'_, '_> {
                             if compacts {
                                 let both = p.iter().any(|x| x == "delete");
                                 self.set(t, "cleanup_policy", json!(if both { "compact,delete" } else { "compact" }));
+                                // Another channel of the same topic may have given it a retention,
+                                // which compaction alone would never apply.
+                                if !both && self.nodes[t].node.remove("retention_ms").is_some() {
+                                    self.note(
+                                        c_at,
+                                        "compacts only, so the topic's retention.ms from another channel is not read",
+                                    );
+                                }
                             }
                         }
                         _ => self.note(c_at, "must be a list of \"compact\" and \"delete\" here: deleted by retention"),

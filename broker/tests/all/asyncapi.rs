@@ -323,6 +323,24 @@ fn a_kafka_pipeline_in_asyncapi_2_6_json_imports_with_publish_and_subscribe_the_
 }
 
 #[test]
+fn two_channels_of_one_topic_one_compacted_do_not_leave_it_a_retention_it_cannot_have() {
+    // The first channel gives the topic a retention, the second makes it compacted only: a
+    // scenario refuses a retention on such a topic, so the import must not write one.
+    let doc = json!({"asyncapi": "3.0.0", "info": {"title": "t", "version": "1"},
+    "channels": {
+        "a": {"address": "prices", "bindings": {"kafka": {"topic": "prices", "topicConfiguration": {"retention.ms": 1000}}}},
+        "b": {"address": "prices", "bindings": {"kafka": {"topic": "prices", "topicConfiguration": {"cleanup.policy": ["compact"]}}}}
+    }});
+    let imported = import(&doc);
+    let scenario: Value = serde_json::from_str(&imported.text()).unwrap();
+    let topic = node(&scenario, "prices");
+    assert_eq!(topic["cleanup_policy"], "compact");
+    assert!(topic.get("retention_ms").is_none(), "{topic}");
+    broker::validate(&Scenario::from_json(&imported.text()).unwrap()).unwrap();
+    assert!(lines(&imported).iter().any(|l| l.contains("compacts only")), "{:?}", lines(&imported));
+}
+
+#[test]
 fn an_amqp_2_6_document_in_yaml_with_an_exchange_and_its_queue_in_one_binding() {
     // AMQP bindings 0.2.0 as older tools write them: one routing-key channel naming both the
     // exchange and the queue its subscribers read.
