@@ -18,6 +18,9 @@ use crate::topology::Topology;
 pub struct Difference {
     pub queues: Vec<String>,
     pub words: String,
+    /// For a consumer's deliveries that part: the consumer, and the position (from 0) of the
+    /// first delivery that differs.
+    pub at_delivery: Option<(String, usize)>,
 }
 
 fn delivery_words(d: &Delivery) -> String {
@@ -89,6 +92,7 @@ pub fn compare(sim: &Observed, real: &Observed, topology: &Topology) -> Vec<Diff
         if let Some(i) = (0..s.len().min(r.len())).find(|&i| s[i] != r[i]) {
             out.push(Difference {
                 queues: queue_of(c),
+                at_delivery: Some((c.clone(), i)),
                 words: format!(
                     "{c}'s {} delivery: the simulator delivered {}; RabbitMQ delivered {}",
                     ordinal(i + 1),
@@ -101,6 +105,7 @@ pub fn compare(sim: &Observed, real: &Observed, topology: &Topology) -> Vec<Diff
                 if s.len() > r.len() { (&s[r.len()..], "the simulator") } else { (&r[s.len()..], "RabbitMQ") };
             out.push(Difference {
                 queues: queue_of(c),
+                at_delivery: Some((c.clone(), s.len().min(r.len()))),
                 words: format!(
                     "{c} got {} deliveries in the simulator and {} on RabbitMQ; only {who} went on with {}",
                     s.len(),
@@ -116,6 +121,7 @@ pub fn compare(sim: &Observed, real: &Observed, topology: &Topology) -> Vec<Diff
         let other = real.confirms.iter().find(|o| o.msg == c.msg && o.attempt == c.attempt);
         let said = |acked: bool| if acked { "confirmed it (basic.ack)" } else { "refused it (basic.nack)" };
         out.push(Difference {
+            at_delivery: None,
             queues: queues_of(&c.msg, sim, real),
             words: match other {
                 Some(o) => format!(
@@ -136,6 +142,7 @@ pub fn compare(sim: &Observed, real: &Observed, topology: &Topology) -> Vec<Diff
     }
     for c in real.confirms.iter().filter(|c| !sim.confirms.iter().any(|s| s.msg == c.msg && s.attempt == c.attempt)) {
         out.push(Difference {
+            at_delivery: None,
             queues: queues_of(&c.msg, sim, real),
             words: format!("{}'s publish attempt {} was confirmed by RabbitMQ only", c.msg, c.attempt),
         });
@@ -147,6 +154,7 @@ pub fn compare(sim: &Observed, real: &Observed, topology: &Topology) -> Vec<Diff
             (sim.closed_by_broker.get(c).copied().unwrap_or(0), real.closed_by_broker.get(c).copied().unwrap_or(0));
         if s != r {
             out.push(Difference {
+                at_delivery: None,
                 queues: queue_of(c),
                 words: format!("the broker closed {c}'s channel (ack timeout) {s} times in the simulator and {r} times on RabbitMQ"),
             });
@@ -165,6 +173,7 @@ pub fn compare(sim: &Observed, real: &Observed, topology: &Topology) -> Vec<Diff
             concerned.sort();
             concerned.dedup();
             out.push(Difference {
+                at_delivery: None,
                 queues: concerned,
                 words: format!(
                     "left ready in {q} at the end, head first: the simulator had {}; RabbitMQ had {}",
@@ -182,6 +191,7 @@ pub fn compare(sim: &Observed, real: &Observed, topology: &Topology) -> Vec<Diff
         if s != r {
             let words = |v: &Vec<String>| if v.is_empty() { "nothing".to_string() } else { v.join(", ") };
             out.push(Difference {
+                at_delivery: None,
                 queues: queue_of(c),
                 words: format!("{c} held unacked at the end: in the simulator {}; on RabbitMQ {}", words(s), words(r)),
             });
@@ -193,6 +203,7 @@ pub fn compare(sim: &Observed, real: &Observed, topology: &Topology) -> Vec<Diff
         let (s, r) = (fate(sim, m), fate(real, m));
         if s != r {
             out.push(Difference {
+                at_delivery: None,
                 queues: queues_of(m, sim, real),
                 words: format!("{m} ended {s} in the simulator, but {r} on RabbitMQ"),
             });

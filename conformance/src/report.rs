@@ -30,10 +30,11 @@ pub async fn check(broker: &Broker, json: &str, run: &str) -> Result<Checked, Ve
     let known = known_differences(&broker.version, &script);
     let mut differences = Vec::new();
     let mut explained = Vec::new();
-    for d in compare(&script.expected, &real.observed, &script.topology) {
-        match known.iter().find(|k| d.queues.iter().any(|q| k.queues.contains(q))) {
-            Some(k) => explained.push((d, k.clone())),
-            None => differences.push(d),
+    let all = compare(&script.expected, &real.observed, &script.topology);
+    for d in &all {
+        match known.iter().find(|k| k.explains(d, &all)) {
+            Some(k) => explained.push((d.clone(), k.clone())),
+            None => differences.push(d.clone()),
         }
     }
     // The same note many times over reads once, with how many times.

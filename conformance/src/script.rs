@@ -81,6 +81,9 @@ pub struct Script {
     /// The queues where the simulator dead-lettered or dropped a message for its delivery
     /// limit.
     pub delivery_limit_hit: std::collections::BTreeSet<String>,
+    /// Per consumer whose nack first sent a message past a delivery limit: how many
+    /// deliveries it had had by then.
+    pub limit_nacked_after: std::collections::BTreeMap<String, usize>,
     /// What the simulator's broker did.
     pub expected: Observed,
 }

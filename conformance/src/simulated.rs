@@ -45,6 +45,8 @@ pub fn script(json: &str) -> Result<Script, Vec<String>> {
     let mut refusals = Vec::new();
     let mut end_us = 0;
     let mut delivery_limit_hit = std::collections::BTreeSet::new();
+    let mut limit_nacked_after: BTreeMap<String, usize> = BTreeMap::new();
+    let mut nacked_by: BTreeMap<EnvId, String> = BTreeMap::new();
     for q in &topology.queues {
         ready.insert(q.id.clone(), Vec::new());
     }
@@ -139,6 +141,7 @@ pub fn script(json: &str) -> Result<Script, Vec<String>> {
             Event::Nacked { requeue } => {
                 if let Some(env) = env {
                     place.insert(env, Place::Elsewhere);
+                    nacked_by.insert(env, node.clone());
                 }
                 steps.push(at(Op::Nack { consumer: node, msg: msg.clone().unwrap_or_default(), requeue: *requeue }));
             }
@@ -153,6 +156,10 @@ pub fn script(json: &str) -> Result<Script, Vec<String>> {
             Event::DeadLettered { reason, target, count } => {
                 if reason.name() == "delivery_limit" {
                     delivery_limit_hit.insert(node.clone());
+                    if let Some(c) = env.and_then(|env| nacked_by.get(&env)) {
+                        let had = seen.deliveries.get(c).map_or(0, Vec::len);
+                        limit_nacked_after.entry(c.clone()).or_insert(had);
+                    }
                 }
                 let Some(env) = env else { continue };
                 remove_ready(&mut ready, &node, env);
@@ -166,6 +173,10 @@ pub fn script(json: &str) -> Result<Script, Vec<String>> {
             }
             Event::Dropped { reason } if reason.name().starts_with("delivery_limit") => {
                 delivery_limit_hit.insert(node.clone());
+                if let Some(c) = env.and_then(|env| nacked_by.get(&env)) {
+                    let had = seen.deliveries.get(c).map_or(0, Vec::len);
+                    limit_nacked_after.entry(c.clone()).or_insert(had);
+                }
                 if let Some(env) = env {
                     remove_ready(&mut ready, &node, env);
                 }
@@ -249,6 +260,7 @@ pub fn script(json: &str) -> Result<Script, Vec<String>> {
         end_us,
         duration_us: sim.model().duration.0,
         delivery_limit_hit,
+        limit_nacked_after,
         expected: seen,
     })
 }

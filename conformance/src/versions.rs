@@ -4,6 +4,7 @@
 //! where RabbitMQ itself changed; such a difference is reported as known, with its reason,
 //! rather than as a failure, and only on the queues it concerns.
 
+use crate::compare::Difference;
 use crate::script::Script;
 
 /// The RabbitMQ version whose documented behaviour the simulator follows.
@@ -15,6 +16,30 @@ pub struct Known {
     pub id: &'static str,
     pub words: String,
     pub queues: Vec<String>,
+    /// When not empty: it explains a consumer's deliveries only from this position on (what
+    /// came before cannot be its doing), and other differences only as their consequence.
+    pub from_delivery: std::collections::BTreeMap<String, usize>,
+}
+
+impl Known {
+    /// Whether it explains `d`, among the differences `all` of one scenario.
+    pub fn explains(&self, d: &Difference, all: &[Difference]) -> bool {
+        let on_its_queues = |d: &Difference| d.queues.iter().any(|q| self.queues.contains(q));
+        let delivery_explained = |d: &Difference| match &d.at_delivery {
+            Some((c, i)) => self.from_delivery.get(c).is_some_and(|from| i >= from),
+            None => false,
+        };
+        if !on_its_queues(d) {
+            return false;
+        }
+        if self.from_delivery.is_empty() {
+            return true;
+        }
+        match d.at_delivery {
+            Some(_) => delivery_explained(d),
+            None => all.iter().any(|o| on_its_queues(o) && delivery_explained(o)),
+        }
+    }
 }
 
 /// `"3.10.8"` → `(3, 10)`; anything unreadable counts as the version the simulator follows.
@@ -47,6 +72,29 @@ pub fn known_differences(version: &str, script: &Script) -> Vec<Known> {
                     "RabbitMQ {version} has no default delivery limit on quorum queues; 4.0 made it 20, as the simulator does, so a message that keeps coming back is dead-lettered there and redelivered for ever here"
                 ),
                 queues,
+                from_delivery: Default::default(),
+            });
+        }
+    }
+    if v < (3, 11) {
+        // rabbitmq-server#5609, merged for 3.11: a nack that dead-letters a message at the
+        // delivery limit granted its consumer credit twice, so it could hold more than its
+        // prefetch afterwards.
+        let queues: Vec<String> = script
+            .topology
+            .queues
+            .iter()
+            .filter(|q| q.quorum && script.delivery_limit_hit.contains(&q.id))
+            .map(|q| q.id.clone())
+            .collect();
+        if !queues.is_empty() {
+            out.push(Known {
+                id: "quorum-credit-after-delivery-limit",
+                words: format!(
+                    "RabbitMQ {version} grants a consumer its credit twice when its nack sends a message past the quorum queue's delivery limit (fixed in 3.11, rabbitmq-server#5609), so the consumer then holds more than its prefetch: the next message comes before the one it should wait behind"
+                ),
+                queues,
+                from_delivery: script.limit_nacked_after.clone(),
             });
         }
     }
@@ -56,6 +104,34 @@ pub fn known_differences(version: &str, script: &Script) -> Vec<Known> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn diff(at: Option<usize>) -> Difference {
+        Difference {
+            queues: vec!["work".into()],
+            words: String::new(),
+            at_delivery: at.map(|i| ("billing".to_string(), i)),
+        }
+    }
+
+    #[test]
+    fn a_known_bug_explains_only_what_comes_after_it() {
+        let k = Known {
+            id: "quorum-credit-after-delivery-limit",
+            words: String::new(),
+            queues: vec!["work".into()],
+            from_delivery: [("billing".to_string(), 25)].into(),
+        };
+        let (before, after, left) = (diff(Some(10)), diff(Some(25)), diff(None));
+        assert!(
+            !k.explains(&before, &[before.clone(), left.clone()]),
+            "a difference before the bug could act is not its doing"
+        );
+        assert!(!k.explains(&left, &[before.clone(), left.clone()]));
+        assert!(k.explains(&after, &[after.clone(), left.clone()]));
+        assert!(k.explains(&left, &[after.clone(), left.clone()]), "a consequence of what it explains");
+        let elsewhere = Difference { queues: vec!["other".into()], ..after.clone() };
+        assert!(!k.explains(&elsewhere, std::slice::from_ref(&elsewhere)));
+    }
 
     #[test]
     fn versions_are_read_by_their_first_two_numbers() {
