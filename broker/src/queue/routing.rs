@@ -59,16 +59,32 @@ impl Simulation {
         reason: PublishFailure,
         gave_up: EnvState,
     ) {
-        let msg = self.envs[env.index()].msg;
-        let m = &self.msgs[msg.index()];
-        if m.awaits_answer(attempt) {
-            let producer = m.producer;
-            self.emit_env(producer, env, Event::PublishFailed { attempt, reason });
-            self.msgs[msg.index()].set_settled_attempt(attempt);
-            self.retry_or_give_up(msg, Some(env), gave_up);
-        } else {
+        if !self.tell_refused(env, attempt, reason, Some(env), gave_up) {
             self.end_copy(node, env, gave_up);
         }
+    }
+
+    /// The producer of `env`'s message hears that attempt `attempt` was refused, if it still
+    /// waits for that attempt's answer, and retries (with the copy `reuse`, or a new one) or
+    /// gives up. Says whether it was told.
+    fn tell_refused(
+        &mut self,
+        env: EnvId,
+        attempt: u32,
+        reason: PublishFailure,
+        reuse: Option<EnvId>,
+        gave_up: EnvState,
+    ) -> bool {
+        let msg = self.envs[env.index()].msg;
+        let m = &self.msgs[msg.index()];
+        if !m.awaits_answer(attempt) {
+            return false;
+        }
+        let producer = m.producer;
+        self.emit_env(producer, env, Event::PublishFailed { attempt, reason });
+        self.msgs[msg.index()].set_settled_attempt(attempt);
+        self.retry_or_give_up(msg, reuse, gave_up);
+        true
     }
 
     fn producer_target(&self, msg: crate::model::ids::MsgId) -> Option<NodeId> {
@@ -174,17 +190,9 @@ impl Simulation {
                         self.reset_for_queue(env);
                         let msg = self.envs[env.index()].msg;
                         self.dead_letter(env, queue, DeathReason::Maxlen);
-                        if let Some(attempt) = attempt.filter(|a| self.msgs[msg.index()].awaits_answer(*a)) {
-                            if self.uses_confirms(msg) {
-                                let producer = self.msgs[msg.index()].producer;
-                                self.emit_env(
-                                    producer,
-                                    env,
-                                    Event::PublishFailed { attempt, reason: PublishFailure::Rejected },
-                                );
-                                self.msgs[msg.index()].set_settled_attempt(attempt);
-                                self.retry_or_give_up(msg, None, EnvState::Dropped(DropReason::RejectPublish));
-                            }
+                        if let Some(attempt) = attempt.filter(|_| self.uses_confirms(msg)) {
+                            let gave_up = EnvState::Dropped(DropReason::RejectPublish);
+                            self.tell_refused(env, attempt, PublishFailure::Rejected, None, gave_up);
                         }
                         return;
                     }
