@@ -366,15 +366,7 @@ impl<'a> Driver<'a> {
 
     /// Takes in whatever arrives until `deadline`.
     async fn listen_until(&mut self, deadline: Instant) -> Result<(), String> {
-        loop {
-            tokio::select! {
-                incoming = self.rx.recv() => match incoming {
-                    Some(i) => self.take(i).await?,
-                    None => return Ok(()),
-                },
-                _ = tokio::time::sleep_until(deadline) => return Ok(()),
-            }
-        }
+        self.listen_for(deadline.saturating_duration_since(Instant::now()), |_| false).await.map(|_| ())
     }
 
     /// Takes in what arrives until `done` holds, or `wait` has passed; says whether it held.

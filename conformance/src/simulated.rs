@@ -41,7 +41,6 @@ pub fn script(json: &str) -> Result<Script, Vec<String>> {
     let mut returns: BTreeMap<EnvId, u32> = BTreeMap::new();
     let mut place: BTreeMap<EnvId, Place> = BTreeMap::new();
     let mut msg_of: BTreeMap<EnvId, String> = BTreeMap::new();
-    let mut timed_out: BTreeMap<String, bool> = BTreeMap::new();
     let mut refusals = Vec::new();
     let mut end_us = 0;
     let mut delivery_limit_hit = std::collections::BTreeSet::new();
@@ -87,11 +86,25 @@ pub fn script(json: &str) -> Result<Script, Vec<String>> {
             msg_of.entry(env).or_insert_with(|| m.clone());
         }
         let at = |op| Step { at_us: t, op, then_deliveries: 0 };
+        // Past a delivery limit (dead-lettered, or dropped with nowhere to go): which queue,
+        // and how many deliveries the consumer whose nack sent it there had had by then.
+        let past_limit = match &e.event {
+            Event::DeadLettered { reason, .. } => reason.name() == "delivery_limit",
+            Event::Dropped { reason } => reason.name().starts_with("delivery_limit"),
+            _ => false,
+        };
+        if past_limit {
+            delivery_limit_hit.insert(node.clone());
+            if let Some(c) = env.and_then(|env| nacked_by.get(&env)) {
+                let had = seen.deliveries.get(c).map_or(0, Vec::len);
+                limit_nacked_after.entry(c.clone()).or_insert(had);
+            }
+        }
         match &e.event {
             Event::Published { attempt } => {
-                let line: serde_json::Value = serde_json::from_str(&sim.trace_line(e)).unwrap_or_default();
-                let key = line.get("key").and_then(|k| k.as_str()).map(str::to_string);
-                let event_type = line.get("event_type").and_then(|k| k.as_str()).unwrap_or("Event").to_string();
+                let parts = e.msg().and_then(|m| sim.message_parts(m));
+                let key = parts.filter(|p| p.key != u32::MAX).map(|p| sim.key_name(p.key).to_string());
+                let event_type = parts.map_or("Event", |p| sim.event_type_name(p.event_type)).to_string();
                 let msg = msg.clone().unwrap_or_default();
                 if topology.producers.get(&node).is_some_and(|p| p.confirms) {
                     seen.confirms.push(Confirm { msg: msg.clone(), attempt: *attempt, acked: true });
@@ -154,13 +167,6 @@ pub fn script(json: &str) -> Result<Script, Vec<String>> {
                 }
             }
             Event::DeadLettered { reason, target, count } => {
-                if reason.name() == "delivery_limit" {
-                    delivery_limit_hit.insert(node.clone());
-                    if let Some(c) = env.and_then(|env| nacked_by.get(&env)) {
-                        let had = seen.deliveries.get(c).map_or(0, Vec::len);
-                        limit_nacked_after.entry(c.clone()).or_insert(had);
-                    }
-                }
                 let Some(env) = env else { continue };
                 remove_ready(&mut ready, &node, env);
                 place.insert(env, Place::Elsewhere);
@@ -169,16 +175,6 @@ pub fn script(json: &str) -> Result<Script, Vec<String>> {
                 list.insert(0, Death { queue: node.clone(), reason: reason.name().to_string(), count: *count });
                 if is_dlq(*target) {
                     ready.entry(name(*target)).or_default().push(env);
-                }
-            }
-            Event::Dropped { reason } if reason.name().starts_with("delivery_limit") => {
-                delivery_limit_hit.insert(node.clone());
-                if let Some(c) = env.and_then(|env| nacked_by.get(&env)) {
-                    let had = seen.deliveries.get(c).map_or(0, Vec::len);
-                    limit_nacked_after.entry(c.clone()).or_insert(had);
-                }
-                if let Some(env) = env {
-                    remove_ready(&mut ready, &node, env);
                 }
             }
             Event::Expired | Event::Dropped { .. } => {
@@ -203,27 +199,19 @@ pub fn script(json: &str) -> Result<Script, Vec<String>> {
                     steps.push(at(Op::Redrive { dlq: node, to }));
                 }
             }
-            Event::Crashed { .. } => {
+            // The consumer's channel is gone: the broker has its deliveries back.
+            Event::Crashed { .. } | Event::ChannelClosed { .. } => {
                 for p in place.values_mut() {
                     if *p == Place::Held(node.clone()) {
                         *p = Place::Elsewhere;
                     }
                 }
-                steps.push(at(Op::Crash { consumer: node }));
+                if matches!(e.event, Event::Crashed { .. }) {
+                    steps.push(at(Op::Crash { consumer: node }));
+                }
             }
             Event::Recovered => steps.push(at(Op::Recover { consumer: node })),
-            Event::AckTimedOut => {
-                *seen.closed_by_broker.entry(node.clone()).or_default() += 1;
-                timed_out.insert(node, true);
-            }
-            Event::ChannelClosed { .. } => {
-                for p in place.values_mut() {
-                    if *p == Place::Held(node.clone()) {
-                        *p = Place::Elsewhere;
-                    }
-                }
-                timed_out.remove(&node);
-            }
+            Event::AckTimedOut => *seen.closed_by_broker.entry(node).or_default() += 1,
             Event::OutageStarted { .. } => steps.push(at(Op::OutageStart { queue: node })),
             Event::OutageEnded => steps.push(at(Op::OutageEnd { queue: node })),
             _ => {}

@@ -6,6 +6,7 @@
 
 use crate::compare::Difference;
 use crate::script::Script;
+use crate::topology::Queue;
 
 /// The RabbitMQ version whose documented behaviour the simulator follows.
 pub const SIMULATOR_FOLLOWS: &str = "4.0";
@@ -52,19 +53,20 @@ pub fn major_minor(version: &str) -> (u32, u32) {
     }
 }
 
+/// The quorum queues, among those `also` picks, where the simulator sent a message past the
+/// delivery limit.
+fn past_limit(script: &Script, also: impl Fn(&Queue) -> bool) -> Vec<String> {
+    let queues = script.topology.queues.iter();
+    queues.filter(|q| q.quorum && script.delivery_limit_hit.contains(&q.id) && also(q)).map(|q| q.id.clone()).collect()
+}
+
 /// The known differences that apply to `script` on a broker of `version`.
 pub fn known_differences(version: &str, script: &Script) -> Vec<Known> {
     let v = major_minor(version);
     let mut out = Vec::new();
     if v < (4, 0) {
         // Only where the simulator's default limit took effect.
-        let queues: Vec<String> = script
-            .topology
-            .queues
-            .iter()
-            .filter(|q| q.quorum && q.declared_delivery_limit.is_none() && script.delivery_limit_hit.contains(&q.id))
-            .map(|q| q.id.clone())
-            .collect();
+        let queues = past_limit(script, |q| q.declared_delivery_limit.is_none());
         if !queues.is_empty() {
             out.push(Known {
                 id: "quorum-default-delivery-limit",
@@ -80,13 +82,7 @@ pub fn known_differences(version: &str, script: &Script) -> Vec<Known> {
         // rabbitmq-server#5609, merged for 3.11: a nack that dead-letters a message at the
         // delivery limit granted its consumer credit twice, so it could hold more than its
         // prefetch afterwards.
-        let queues: Vec<String> = script
-            .topology
-            .queues
-            .iter()
-            .filter(|q| q.quorum && script.delivery_limit_hit.contains(&q.id))
-            .map(|q| q.id.clone())
-            .collect();
+        let queues = past_limit(script, |_| true);
         if !queues.is_empty() {
             out.push(Known {
                 id: "quorum-credit-after-delivery-limit",
