@@ -42,10 +42,7 @@ pub enum ViewAction {
         factor: f64,
         around: (f64, f64),
     },
-    FitView {
-        width: f64,
-        height: f64,
-    },
+    FitView(CanvasArea),
     SetReducedMotion(bool),
 }
 
@@ -71,8 +68,8 @@ pub(super) fn reduce(s: AppState, action: ViewAction) -> Option<AppState> {
             let view = ViewPort { zoom, pan_x: around.0 - cx * zoom, pan_y: around.1 - cy * zoom };
             s.with_view(view, false)
         }
-        ViewAction::FitView { width, height } => {
-            let view = fit(&s.doc, width, height);
+        ViewAction::FitView(area) => {
+            let view = fit(&s.doc, area);
             s.with_view(view, true)
         }
         ViewAction::SetReducedMotion(on) => {
@@ -96,36 +93,129 @@ impl AppState {
 /// The largest zoom a fit chooses: a two-node scenario is drawn big, not huge.
 pub const FIT_MAX_ZOOM: f64 = 1.5;
 
+/// The canvas region a fit fills, in CSS pixels, and the size of the key in its bottom-left
+/// corner (zero when there is none).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct CanvasArea {
+    pub width: f64,
+    pub height: f64,
+    pub key: (f64, f64),
+}
+
 /// Pan and zoom so that every node, with what is drawn under it (a topic's partition lines, a
-/// dead-letter route and its label), fits a region of `width` × `height` CSS pixels with a
-/// margin, centred, at most [`FIT_MAX_ZOOM`].
-pub fn fit(d: &Value, width: f64, height: f64) -> ViewPort {
+/// dead-letter route and its label), fits the area with a margin, centred, at most
+/// [`FIT_MAX_ZOOM`]. A node under the key could not be seen: when the centred fit puts one
+/// there, the nodes are fitted beside the key or above it instead, whichever draws them
+/// bigger.
+pub fn fit(d: &Value, area: CanvasArea) -> ViewPort {
+    fit_with(d, area).0
+}
+
+/// [`fit`], and whether the centred fit put a node under the key (the canvas folds an open
+/// key rather than draw a new scenario smaller around it).
+pub fn fit_with(d: &Value, area: CanvasArea) -> (ViewPort, bool) {
+    let CanvasArea { width, height, key } = area;
     let ns = doc::nodes(d);
     if ns.is_empty() || width <= 0.0 || height <= 0.0 {
-        return ViewPort::default();
+        return (ViewPort::default(), false);
     }
-    let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
-    for n in ns {
+    // A node's box with its badge above and what is drawn under it, in canvas units.
+    let node_box = |n: &Value| {
         let (x, y) = doc::position(d, doc::node_id(n));
-        x0 = x0.min(x);
-        // Room for a CRASHED or DOWN badge above the box.
-        y0 = y0.min(y - 22.0);
-        x1 = x1.max(x + doc::width(n) + 8.0);
-        y1 = y1.max(y + doc::NODE_H + doc::below(d, n));
+        let mut bottom = y + doc::NODE_H + doc::below(d, n);
         if let Some(target) = n.get("dead_letter").and_then(Value::as_str).filter(|t| doc::find_node(d, t).is_some()) {
             let lowest = y.max(doc::position(d, target).1);
-            y1 = y1.max(lowest + doc::NODE_H + DEAD_LETTER_DIP + 20.0);
+            bottom = bottom.max(lowest + doc::NODE_H + DEAD_LETTER_DIP + 20.0);
         }
+        // Room for a CRASHED or DOWN badge above the box.
+        [x, y - 22.0, x + doc::width(n) + 8.0, bottom]
+    };
+    let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+    for n in ns {
+        let b = node_box(n);
+        (x0, y0, x1, y1) = (x0.min(b[0]), y0.min(b[1]), x1.max(b[2]), y1.max(b[3]));
     }
-    let margin = (width.min(height) * 0.04).clamp(6.0, 24.0);
-    let zoom =
-        ((width - 2.0 * margin) / (x1 - x0)).min((height - 2.0 * margin) / (y1 - y0)).clamp(MIN_ZOOM, FIT_MAX_ZOOM);
-    ViewPort {
-        zoom,
-        pan_x: (width - (x1 - x0) * zoom) / 2.0 - x0 * zoom,
-        pan_y: (height - (y1 - y0) * zoom) / 2.0 - y0 * zoom,
+    // Centred in the part of the region from `left` that is `w` wide and `h` high.
+    let fit_in = |left: f64, w: f64, h: f64| {
+        let margin = (w.min(h) * 0.04).clamp(6.0, 24.0);
+        let zoom = ((w - 2.0 * margin) / (x1 - x0)).min((h - 2.0 * margin) / (y1 - y0)).clamp(MIN_ZOOM, FIT_MAX_ZOOM);
+        ViewPort {
+            zoom,
+            pan_x: left + (w - (x1 - x0) * zoom) / 2.0 - x0 * zoom,
+            pan_y: (h - (y1 - y0) * zoom) / 2.0 - y0 * zoom,
+        }
+    };
+    let whole = fit_in(0.0, width, height);
+    let (key_w, key_h) = key;
+    // The key's corner, in canvas units under the centred fit.
+    let (key_right, key_top) = whole.to_canvas(key_w, height - key_h);
+    let mut under_key = false;
+    for n in ns {
+        let b = node_box(n);
+        under_key |= b[0] < key_right && b[3] > key_top;
     }
+    if !under_key || key_w >= width || key_h >= height {
+        return (whole, under_key);
+    }
+    let beside = fit_in(key_w, width - key_w, height);
+    let above = fit_in(0.0, width, height - key_h);
+    (if beside.zoom >= above.zoom { beside } else { above }, true)
 }
 
 /// How far a dead-letter route dips below the lower of its two nodes, in canvas units.
 pub const DEAD_LETTER_DIP: f64 = 40.0;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// Three nodes on a row and one below the first, at the bottom-left.
+    fn doc() -> Value {
+        json!({
+            "version": 1,
+            "nodes": [
+                {"id": "orders", "kind": "producer"}, {"id": "work", "kind": "queue"},
+                {"id": "w1", "kind": "consumer"}, {"id": "b1", "kind": "broker"}
+            ],
+            "wires": [["orders", "work"], ["work", "w1"]],
+            "view": {"positions": {"orders": [40, 40], "work": [300, 40], "w1": [560, 40], "b1": [40, 400]}}
+        })
+    }
+
+    /// The CSS box of node `id` under `v`.
+    fn on_screen(d: &Value, v: &ViewPort, id: &str) -> [f64; 4] {
+        let (_, n) = doc::find_node(d, id).unwrap();
+        let (x, y) = doc::position(d, id);
+        [
+            x * v.zoom + v.pan_x,
+            y * v.zoom + v.pan_y,
+            (x + doc::width(n)) * v.zoom + v.pan_x,
+            (y + doc::NODE_H) * v.zoom + v.pan_y,
+        ]
+    }
+
+    #[test]
+    fn a_node_the_centred_fit_would_put_under_the_key_is_fitted_clear_of_it() {
+        let d = doc();
+        let (width, height, key) = (1000.0, 520.0, (250.0, 140.0));
+        let centred = fit(&d, CanvasArea { width, height, key: (0.0, 0.0) });
+        let b1 = on_screen(&d, &centred, "b1");
+        assert!(b1[0] < key.0 && b1[3] > height - key.1, "the test needs b1 under the key: {b1:?}");
+        let v = fit(&d, CanvasArea { width, height, key });
+        for id in ["orders", "work", "w1", "b1"] {
+            let b = on_screen(&d, &v, id);
+            assert!(!(b[0] < key.0 && b[3] > height - key.1), "{id} under the key: {b:?}");
+            assert!(b[0] >= 0.0 && b[2] <= width && b[1] >= 0.0 && b[3] <= height, "{id} outside: {b:?}");
+        }
+        assert!(v.zoom >= 0.5 * centred.zoom, "{} against {}", v.zoom, centred.zoom);
+    }
+
+    #[test]
+    fn a_fit_that_leaves_the_key_clear_stays_centred() {
+        let mut d = doc();
+        d["view"]["positions"]["b1"] = json!([560, 400]);
+        let area = CanvasArea { width: 1000.0, height: 520.0, key: (0.0, 0.0) };
+        assert_eq!(fit(&d, CanvasArea { key: (250.0, 140.0), ..area }), fit(&d, area));
+    }
+}

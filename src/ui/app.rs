@@ -34,7 +34,7 @@ use crate::ui::share::gallery::gallery;
 use crate::ui::share::tools::{self, copy_by_hand, use_copy_field};
 use crate::ui::toolbar::{toolbar, use_toolbar};
 use crate::ui::{raw, text_in, with_class};
-use crate::ui::{use_effect_on, use_on_mount, use_value};
+use crate::ui::{use_on_mount, use_value};
 
 #[function_component(App)]
 pub fn app() -> Html {
@@ -56,7 +56,7 @@ pub fn app() -> Html {
     crate::ui::share::lesson_files::use_lesson_files(&state);
     embed::use_post_messages(&state);
     embed::use_embed_options(&state, &embed);
-    use_canvas_view(&state, &region);
+    use_reduced_motion(&state);
     let copy_field = use_copy_field(&state);
     let help_close = use_help_close(state.help);
     let offered: &[Tab] = if embed.on { &embed.tabs } else { &Tab::ALL };
@@ -186,32 +186,18 @@ pub fn app() -> Html {
     }
 }
 
-/// prefers-reduced-motion (tokens step instead of gliding), and a scenario fitted to the
-/// canvas whenever one is opened.
+/// prefers-reduced-motion: tokens step instead of gliding. (The canvas's own hooks fit a
+/// scenario to it whenever one is opened.)
 #[hook]
-fn use_canvas_view(state: &UseReducerHandle<AppState>, region: &NodeRef) {
-    {
-        let d = state.dispatcher();
-        use_on_mount(Box::new(move || {
-            let reduced = web_sys::window()
-                .and_then(|w| w.match_media("(prefers-reduced-motion: reduce)").ok().flatten())
-                .is_some_and(|m| m.matches());
-            d.dispatch(ViewAction::SetReducedMotion(reduced).into());
-            Box::new(|| ())
-        }));
-    }
+fn use_reduced_motion(state: &UseReducerHandle<AppState>) {
     let d = state.dispatcher();
-    let region = region.clone();
-    use_effect_on(
-        state.fit_request,
-        Box::new(move |_| {
-            if let Some(el) = region.cast::<Element>() {
-                d.dispatch(
-                    ViewAction::FitView { width: el.client_width() as f64, height: el.client_height() as f64 }.into(),
-                );
-            }
-        }),
-    );
+    use_on_mount(Box::new(move || {
+        let reduced = web_sys::window()
+            .and_then(|w| w.match_media("(prefers-reduced-motion: reduce)").ok().flatten())
+            .is_some_and(|m| m.matches());
+        d.dispatch(ViewAction::SetReducedMotion(reduced).into());
+        Box::new(|| ())
+    }));
 }
 
 /// A node from the palette: dropped at a point of the canvas (a drop outside it adds

@@ -33,7 +33,7 @@ pub fn use_frame_loop(state: &UseReducerHandle<AppState>, token_layer: &NodeRef,
     crate::ui::use_on_mount(Box::new(move || {
         let handle: Rc<RefCell<Option<gloo::render::AnimationFrame>>> = Rc::default();
         let mut timing = Timing::default();
-        let mut last_size = (0.0, 0.0);
+        let mut last_area = crate::state::CanvasArea::default();
         let probe = FrameProbe::install();
         fn schedule(handle: Rc<RefCell<Option<gloo::render::AnimationFrame>>>, mut tick: impl FnMut(f64) + 'static) {
             let next = handle.clone();
@@ -63,16 +63,15 @@ pub fn use_frame_loop(state: &UseReducerHandle<AppState>, token_layer: &NodeRef,
                 draw_compare(lane, ts);
             }
             // Until the user pans or zooms, the view keeps the scenario fitted to the canvas.
-            let size =
-                region.cast::<Element>().map_or((0.0, 0.0), |el| (el.client_width() as f64, el.client_height() as f64));
-            let refit = size != last_size && size.0 > 0.0 && auto_fit;
-            last_size = size;
+            let area = crate::ui::editor::canvas::canvas_area(&region);
+            let refit = area != last_area && area.width > 0.0 && auto_fit;
+            last_area = area;
             let work = now_ms() - started;
             e.note_frame_time(work);
             probe.push(work, e.anim.len());
             drop(e);
             if refit {
-                dispatcher.dispatch(ViewAction::FitView { width: size.0, height: size.1 }.into());
+                dispatcher.dispatch(ViewAction::FitView(area).into());
             }
             if report.stopped || report.scouted || report.followed || report.landed {
                 dispatcher.dispatch(TransportAction::Sync { outcome: true }.into());

@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use web_sys::{Element, HtmlSelectElement};
+use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use crate::model::presets;
@@ -118,9 +118,10 @@ pub fn toolbar(state: &UseReducerHandle<AppState>, region: &NodeRef, hooks: Tool
         let region = region.clone();
         html! {
             <button type="button" class="tool icon-only" aria-label={label} title={label} onclick={Callback::from(move |_| {
-                let (w, h) = region.cast::<Element>().map_or((800.0, 600.0), |el| (el.client_width() as f64, el.client_height() as f64));
+                let area = crate::ui::editor::canvas::canvas_area(&region);
+                let (w, h) = if area.width > 0.0 { (area.width, area.height) } else { (800.0, 600.0) };
                 if factor == 0.0 {
-                    d.dispatch(ViewAction::FitView { width: w, height: h }.into());
+                    d.dispatch(ViewAction::FitView(area).into());
                 } else {
                     d.dispatch(ViewAction::Zoom { factor, around: (w / 2.0, h / 2.0) }.into());
                 }

@@ -3,7 +3,7 @@
 // leader's crash and the failover as it happens, crashing and recovering a broker from its
 // inspector (recorded in the action script), and axe-core on a replicated scenario.
 import AxeBuilder from '@axe-core/playwright';
-import { test, expect, shot, inspector, node, chooseLesson, openApp, seek, toEnd, outcome } from './helpers';
+import { test, expect, shot, inspector, node, canvas, chooseLesson, openApp, seek, toEnd, outcome } from './helpers';
 
 test('a leader crash shows on the canvas: its broker is down, the partition has a new leader and a shorter log', async ({ page }) => {
   await openApp(page);
@@ -82,6 +82,10 @@ test('queues live on brokers: a quorum queue moves its leader, a transient class
   await seek(page, 2500);
   await expect(payments).toHaveAccessibleName(/b1 down · b2 lead · b3/);
   await expect(payments).not.toHaveAccessibleName(/, down$/);
+  // b1 sits at the bottom-left, where the open key is: the fit keeps it clear of the key.
+  const key = (await canvas(page).locator('.legend').boundingBox())!;
+  const b1 = (await node(page, 'Broker', 'b1').boundingBox())!;
+  expect(b1.x >= key.x + key.width || b1.y + b1.height <= key.y, 'b1 clear of the key').toBe(true);
   await shot(page, 'durability-quorum-leader-moved');
   // b2 crashes at 5 s: emails is down, and what it held is gone.
   await seek(page, 5500);

@@ -12,10 +12,11 @@ import { Page } from '@playwright/test';
 const slugs = fs.readdirSync(path.join(repo, 'scenarios')).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, '')).sort();
 
 /** Every node's text as drawn: its rendered font size in CSS px, and whether it stays inside
- * its box and the canvas region. */
+ * its box and the canvas region, and out from under the canvas key. */
 async function drawnText(page: Page) {
   return canvas(page).evaluate((region) => {
     const r = region.getBoundingClientRect();
+    const key = region.querySelector('.legend')!.getBoundingClientRect();
     return [...region.querySelectorAll('g.node')].map((g) => {
       const box = g.querySelector('rect.box')!.getBoundingClientRect();
       const size = (sel: string) => [...g.querySelectorAll(sel)].map((t) => {
@@ -33,6 +34,7 @@ async function drawnText(page: Page) {
         partition: size('.partition-line'),
         overflow,
         inside: box.left >= r.left - 0.5 && box.right <= r.right + 0.5 && box.top >= r.top - 0.5 && box.bottom <= r.bottom + 0.5,
+        underKey: box.left < key.right && box.right > key.left && box.top < key.bottom && box.bottom > key.top,
       };
     });
   });
@@ -50,6 +52,7 @@ test('every lesson is fitted at 1280x720 with names of 16 px and status lines of
     expect(drawn.length, slug).toBeGreaterThan(1);
     for (const n of drawn) {
       expect(n.inside, `${slug}: ${n.name} inside the canvas`).toBe(true);
+      expect(n.underKey, `${slug}: ${n.name} clear of the open key`).toBe(false);
       expect(n.overflow, `${slug}: ${n.name} text inside its box`).toEqual([]);
       const least = (xs: number[]) => (xs.length ? Math.min(...xs) : Infinity);
       if (least(n.title) < 16 || least(n.detail) < 13 || least(n.partition) < 11) {

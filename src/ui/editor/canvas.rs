@@ -25,7 +25,9 @@ use crate::model::doc::{self, NODE_H, NODE_W};
 use crate::model::format::thousands;
 use crate::model::service;
 use crate::model::text_width::em_width;
-use crate::state::{AppState, EditAction, PanelAction, Sel, SelectAction, ViewAction, DEAD_LETTER_DIP};
+use crate::state::{
+    fit_with, AppState, CanvasArea, EditAction, PanelAction, Sel, SelectAction, ViewAction, DEAD_LETTER_DIP,
+};
 use crate::ui::editor::label_place::{above_middle, place_label, Rect, Segment};
 use crate::ui::icons;
 use crate::ui::panels::markup::esc;
@@ -102,6 +104,24 @@ pub fn use_canvas(state: &UseReducerHandle<AppState>, region: &NodeRef) -> Canva
             });
             Box::new(move || drop(listener))
         }));
+    }
+    // A scenario just opened is fitted to the canvas. If its drawing needs the corner the
+    // open key takes, the key folds (to its button, which the next frame's fit keeps clear)
+    // rather than the drawing shrinking around it.
+    {
+        let d = state.dispatcher();
+        let (region, open, doc) = (region.clone(), legend_open.clone(), state.doc.clone());
+        crate::ui::use_effect_on(
+            state.fit_request,
+            Box::new(move |_| {
+                let mut area = canvas_area(&region);
+                if *open && fit_with(&doc, area).1 {
+                    open.set(false);
+                    area.key = (0.0, 0.0);
+                }
+                d.dispatch(ViewAction::FitView(area).into());
+            }),
+        );
     }
     CanvasHooks { legend_open, drag, drag_view }
 }
@@ -793,6 +813,20 @@ const KEY: &str = concat!(
     r#"<li><svg viewBox="0 0 12 12" width="12" height="12" aria-hidden="true"><path d="M2 2l8 8M10 2l-8 8" class="lg-lost"/></svg>lost or dropped here</li>"#,
     r#"<li><span class="lg-try">try 2</span> a retry, its ring the backoff left</li><li><span class="lg-port" aria-hidden="true"></span> drag from a port to wire</li></ul>"#
 );
+
+/// The canvas region's size and, so that a fit leaves it clear, the room its key takes in
+/// the bottom-left corner (the key's box, its offset from the corner and a little air).
+pub fn canvas_area(region: &NodeRef) -> CanvasArea {
+    let Some(el) = region.cast::<Element>() else { return CanvasArea::default() };
+    // The page has one canvas, and one key (the document's query is a binding the page has
+    // already; the element's own would be one more).
+    let doc = web_sys::window().and_then(|w| w.document());
+    let key = doc.and_then(|d| d.query_selector(".legend").ok().flatten()).map_or((0.0, 0.0), |k| {
+        let room = |size: i32| if size > 0 { f64::from(size) + 14.0 } else { 0.0 };
+        (room(k.client_width()), room(k.client_height()))
+    });
+    CanvasArea { width: f64::from(el.client_width()), height: f64::from(el.client_height()), key }
+}
 
 /// What the tokens mean, in the canvas corner: a learner should not need the docs for it.
 /// A function with its state in the canvas's hook, not a component of its own (each
