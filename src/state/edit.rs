@@ -332,8 +332,10 @@ pub(super) fn reduce(s: AppState, action: EditAction) -> Option<AppState> {
             let mut d = (*s.doc).clone();
             match doc::rename(&mut d, &id, &text) {
                 Ok(()) => {
+                    // The selection follows the node to its new id before the commit, which
+                    // drops what no longer exists.
                     let new_id = text.trim().to_owned();
-                    let mut s = s.with_draft(key.clone(), None).commit(d, None);
+                    let mut s = s.with_draft(key.clone(), None);
                     s.selection = Rc::new(
                         s.selection
                             .iter()
@@ -343,7 +345,7 @@ pub(super) fn reduce(s: AppState, action: EditAction) -> Option<AppState> {
                             })
                             .collect(),
                     );
-                    s
+                    s.commit(d, None)
                 }
                 Err(error) => s.with_draft(key, Some(Draft { text, error })),
             }

@@ -462,3 +462,14 @@ fn wiring_a_consumer_onwards_makes_it_a_service_and_removing_its_last_rule_unwir
     let s = reduce(s, EditAction::Undo);
     assert_eq!(s.doc, before, "the wire and its first rule were one step");
 }
+
+#[test]
+fn a_renamed_node_stays_selected_as_each_letter_is_typed() {
+    let s = Rc::new(AppState::initial());
+    let s = reduce(s, SelectAction::Select { sel: Sel::Node("work".into()), extend: false });
+    let s = reduce(s, EditAction::Rename { id: "work".into(), text: "works".into() });
+    assert_eq!(*s.selection, [Sel::Node("works".into())]);
+    let s = reduce(s, EditAction::Rename { id: "works".into(), text: "works-q".into() });
+    assert_eq!(*s.selection, [Sel::Node("works-q".into())]);
+    assert!(doc::find_node(&s.doc, "works-q").is_some());
+}

@@ -209,6 +209,23 @@ test('a setting the core refuses is explained inline and kept; undo and redo', a
   await expect(redo).toBeDisabled();
 });
 
+test('a node is renamed key by key: it stays selected, the field keeps focus, and the keys are not shortcuts', async ({ page }) => {
+  await openApp(page);
+  await node(page, 'Queue', 'work').click();
+  const name = inspector(page).getByRole('textbox', { name: 'Name' });
+  await name.click();
+  await page.keyboard.press('End');
+  // One key at a time, as a person types: each one renames the node.
+  await page.keyboard.type('-orders?', { delay: 30 });
+  await expect(name).toHaveValue('work-orders?');
+  await expect(name).toBeFocused();
+  await expect(node(page, 'Queue', 'work-orders?')).toHaveAttribute('aria-pressed', 'true');
+  await expect(wire(page, 'orders', 'work-orders?')).toHaveCount(1);
+  // "?" went into the name, not to the shortcut that opens Help.
+  await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toHaveCount(0);
+  await shot(page, 'rename-by-typing');
+});
+
 test('transport: play, pause, step, seek, reset and speed', async ({ page }) => {
   await openApp(page);
   const play = page.getByRole('button', { name: 'Play' });

@@ -60,15 +60,16 @@ export const timeline = (page: Page) => page.getByRole('slider', { name: 'Timeli
 export const speed = (page: Page) => page.getByRole('slider', { name: 'Speed' });
 
 /** A node on the canvas, by kind and id: "Queue work: 3 ready, 1 unacked". */
+/** `id` as a regular expression matching it literally. */
+const literally = (id: string) => id.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
 export function node(page: Page, kind: string, id: string): Locator {
-  const esc = id.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
-  return canvas(page).getByRole('button', { name: new RegExp(`^${kind} ${esc}(:|,|$)`) });
+  return canvas(page).getByRole('button', { name: new RegExp(`^${kind} ${literally(id)}(:|,|$)`) });
 }
 export const nodes = (page: Page) =>
   canvas(page).getByRole('button', { name: /^(Producer|Exchange|Queue|Topic|Consumer|Service|Orchestrator|Dead-letter queue) / });
 export const wires = (page: Page) => canvas(page).getByRole('button', { name: /^Wire from / });
 export const wire = (page: Page, from: string, to: string) =>
-  canvas(page).getByRole('button', { name: new RegExp(`^Wire from ${from} to ${to}(,|$)`) });
+  canvas(page).getByRole('button', { name: new RegExp(`^Wire from ${literally(from)} to ${literally(to)}(,|$)`) });
 /** A node's output port: the one part of the canvas without a role of its own. */
 export const port = (page: Page, id: string) => canvas(page).locator(`[data-port-of="${id}"]`);
 
