@@ -20,7 +20,7 @@ use crate::ui::editor::canvas::{canvas, local_point, use_canvas};
 use crate::ui::editor::inspector::use_wire_to_choice;
 use crate::ui::editor::palette::{palette, use_palette};
 use crate::ui::frame_loop::use_frame_loop;
-use crate::ui::help::{help, use_help_close};
+use crate::ui::help::{help, use_dialog_close};
 use crate::ui::keyboard::use_keyboard;
 use crate::ui::panels::markup::esc;
 use crate::ui::panels::passport::use_passport_in_view;
@@ -58,7 +58,8 @@ pub fn app() -> Html {
     embed::use_embed_options(&state, &embed);
     use_reduced_motion(&state);
     let copy_field = use_copy_field(&state);
-    let help_close = use_help_close(state.help);
+    let help_close = use_dialog_close(state.help);
+    let gallery_close = use_dialog_close(state.gallery);
     let offered: &[Tab] = if embed.on { &embed.tabs } else { &Tab::ALL };
     let toolbar_hooks = use_toolbar(&state, !embed.on);
     let palette_hooks = use_palette();
@@ -180,7 +181,7 @@ pub fn app() -> Html {
                 { help(close_help, help_close) }
             }
             if state.gallery {
-                { gallery(&state) }
+                { gallery(&state, gallery_close) }
             }
         </div>
     }

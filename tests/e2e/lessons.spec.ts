@@ -82,6 +82,33 @@ async function openTab(page: Page, name: string) {
   await expect(page.getByRole('tab', { name })).toHaveAttribute('aria-selected', 'true');
 }
 
+test('the gallery and the help take the focus when they open and give it back when they close', async ({ page }) => {
+  await openApp(page);
+  const lessons = page.getByRole('button', { name: 'Lessons' });
+  await lessons.focus();
+  await page.keyboard.press('Enter');
+  const dialog = page.getByRole('dialog', { name: 'Lessons' });
+  await expect(dialog.getByRole('button', { name: 'Close' })).toBeFocused();
+  // Tab stays in the dialog.
+  for (let i = 0; i < 3; i++) await page.keyboard.press('Tab');
+  expect(await dialog.evaluate((d) => d.contains(document.activeElement))).toBe(true);
+  await page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+  await expect(lessons).toBeFocused();
+  // A lesson opened from the gallery gives the focus back to the Lessons button too.
+  await page.keyboard.press('Enter');
+  await dialog.getByRole('button', { name: /^Open / }).nth(2).press('Enter');
+  await expect(dialog).toHaveCount(0);
+  await expect(lessons).toBeFocused();
+  // The help, from its shortcut.
+  await page.keyboard.press('?');
+  const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+  await expect(help.getByRole('button', { name: 'Close' })).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(help).toHaveCount(0);
+  await expect(lessons).toBeFocused();
+});
+
 test('the gallery opens every lesson, each plays to its end and says what its narration promises', async ({ page }) => {
   test.setTimeout(180_000);
   await page.goto('./');

@@ -12,7 +12,8 @@ use crate::model::presets;
 use crate::state::{AppState, OpenAction, PanelAction};
 use crate::ui::raw;
 
-pub fn gallery(state: &UseReducerHandle<AppState>) -> Html {
+/// The dialog; `close_ref` is the app's [`crate::ui::help::use_dialog_close`] for it.
+pub fn gallery(state: &UseReducerHandle<AppState>, close_ref: NodeRef) -> Html {
     let close = {
         let d = state.dispatcher();
         Callback::from(move |_: MouseEvent| d.dispatch(PanelAction::ToggleGallery.into()))
@@ -43,7 +44,7 @@ pub fn gallery(state: &UseReducerHandle<AppState>) -> Html {
             <div class="overlay-card gallery-card">
                 <div class="overlay-head">
                     { raw(r#"<h2 id="gallery-heading">Lessons</h2>"#) }
-                    <button type="button" onclick={close} autofocus=true>{ "Close" }</button>
+                    <button type="button" ref={close_ref} onclick={close}>{ "Close" }</button>
                 </div>
                 { raw(r#"<p class="hint">Each lesson narrates what to watch, what to try and what the fix is. Where a lesson has two variants, Compare runs them side by side on the same seed.</p>"#) }
                 <div {onclick}>{ Html::from_html_unchecked(list(state.lesson).into()) }</div>
