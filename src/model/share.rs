@@ -108,6 +108,9 @@ pub fn open_file(text: &str) -> Result<Opened, String> {
         JsonError::WrittenTwice(_) => format!("1 problem: {e}."),
         e => format!("The file is not JSON: {e}."),
     })?;
+    if !v.is_object() {
+        return Err("The file is not a JSON object.".into());
+    }
     checked(broker::link::migrate(v)).map(|doc| Opened { doc, preset: None })
 }
 
@@ -188,7 +191,7 @@ mod tests {
         let e = open_link(&bad).unwrap_err();
         assert!(e.contains("duration_ms"), "{e}");
         assert!(open_file("{").unwrap_err().starts_with("The file is not JSON"));
-        assert!(open_file("[1, 2]").unwrap_err().contains("not a JSON object"));
+        assert_eq!(open_file("[1, 2]").unwrap_err(), "The file is not a JSON object.");
         let e = open_file(
             r#"{"version": 1, "duration_ms": 1000, "nodes": [{"id": "q", "kind": "queue", "prefetch": -3}]}"#,
         )

@@ -522,6 +522,8 @@ pub fn verdict(sim: &Simulation, o: &Outcome, noted: &Noted) -> Vec<Line> {
         }
     } else if o.published == 0 {
         if sim.now() >= sim.end() { "Nothing was published." } else { "Nothing has been published yet." }.to_string()
+    } else if o.published == 1 {
+        "The message was not processed exactly once.".to_string()
     } else {
         format!(
             "{} of {} {} processed exactly once.",

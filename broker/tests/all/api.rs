@@ -65,3 +65,22 @@ fn draining_the_trace_does_not_change_the_hash() {
     assert_eq!(seen, sim.events());
     assert_eq!(sim.trace_hash(), whole.trace_hash());
 }
+
+#[test]
+fn the_verdict_speaks_of_one_message_as_the_message() {
+    // One message, and a consumer that fails it every time: dropped after its last try.
+    let mut sim = common::load(
+        r#"{"version": 1, "seed": 1, "duration_ms": 5000,
+            "nodes": [
+              {"id": "orders", "kind": "producer", "count": 1, "arrivals": {"fixed": {"interval_ms": 100}}},
+              {"id": "work", "kind": "queue"},
+              {"id": "billing", "kind": "consumer", "faults": [{"transient_errors": {"rate": 1.0}}],
+               "retry": {"policy": "fixed", "base_ms": 10, "max_attempts": 2}}
+            ],
+            "wires": [["orders", "work"], ["work", "billing"]]}"#,
+    );
+    sim.run_to_end();
+    let verdict = sim.outcome().verdict;
+    assert!(verdict.iter().any(|l| l == "The message was not processed exactly once."), "{verdict:?}");
+    assert!(!verdict.iter().any(|l| l.contains("of 1 message")), "{verdict:?}");
+}

@@ -70,7 +70,7 @@ fn chart(state: &UseReducerHandle<AppState>, j: &Journal, measure: Measure, titl
     };
     let shown = lines.len().min(MAX_LINES);
     let mut out = format!(
-        r#"<figcaption>{title}<span class="chart-max">max {max} {unit}</span></figcaption><svg viewBox="0 0 {W} {H}" preserveAspectRatio="none" class="chart-plot" role="img" aria-label="{title} over the run; click to move the timeline there"><line class="axis" x1="0" y1="{H}" x2="{W}" y2="{H}"/>"#
+        r#"<figcaption>{title}<span class="chart-max">{unit}: at most {max}</span></figcaption><svg viewBox="0 0 {W} {H}" preserveAspectRatio="none" class="chart-plot" role="img" aria-label="{title} over the run; click to move the timeline there"><line class="axis" x1="0" y1="{H}" x2="{W}" y2="{H}"/>"#
     );
     for (i, l) in lines.iter().take(MAX_LINES).enumerate() {
         let _ = write!(

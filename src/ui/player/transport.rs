@@ -152,7 +152,7 @@ pub fn transport(props: &TransportProps) -> Html {
     };
     let counts = |k: MarkerKind| props.markers.iter().filter(|m| m.kind == k).count();
     let marker_summary = format!(
-        "Markers: {} failures, {} dead letters, {} losses, {} broken guarantees{}",
+        "Markers: failures {}, dead letters {}, losses {}, broken guarantees {}{}",
         counts(MarkerKind::Failure),
         counts(MarkerKind::DeadLetter),
         counts(MarkerKind::Loss),
