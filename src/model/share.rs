@@ -86,7 +86,7 @@ pub fn open_shared(read: Result<Shared, LinkError>) -> Result<Opened, String> {
             }
         }
     }
-    checked(v).map(|doc| Opened { doc, preset }).map_err(|e| format!("The link's scenario cannot be opened: {e}"))
+    checked(v).map(|doc| Opened { doc, preset }).map_err(|e| format!("The link's scenario cannot be opened. {e}"))
 }
 
 /// The lesson a link names (its narration is left out of the link), without opening it.
@@ -108,9 +108,6 @@ pub fn open_file(text: &str) -> Result<Opened, String> {
         JsonError::WrittenTwice(_) => format!("1 problem: {e}."),
         e => format!("The file is not JSON: {e}."),
     })?;
-    if !v.is_object() {
-        return Err("The file is not a JSON object.".into());
-    }
     checked(broker::link::migrate(v)).map(|doc| Opened { doc, preset: None })
 }
 
@@ -118,7 +115,7 @@ pub fn open_file(text: &str) -> Result<Opened, String> {
 /// lists the first problems with their paths.
 fn checked(v: Value) -> Result<Value, String> {
     if !v.is_object() {
-        return Err("it is not a JSON object.".into());
+        return Err("It is not a JSON object.".into());
     }
     let document = doc::normalise(v);
     match broker::Scenario::from_value(document.clone()).and_then(|s| broker::validate(&s)) {
@@ -191,7 +188,7 @@ mod tests {
         let e = open_link(&bad).unwrap_err();
         assert!(e.contains("duration_ms"), "{e}");
         assert!(open_file("{").unwrap_err().starts_with("The file is not JSON"));
-        assert_eq!(open_file("[1, 2]").unwrap_err(), "The file is not a JSON object.");
+        assert_eq!(open_file("[1, 2]").unwrap_err(), "It is not a JSON object.");
         let e = open_file(
             r#"{"version": 1, "duration_ms": 1000, "nodes": [{"id": "q", "kind": "queue", "prefetch": -3}]}"#,
         )
