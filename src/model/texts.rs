@@ -1,5 +1,5 @@
 //! Texts the app's release wasm does not carry: the inspector's label and help line for each field, the
-//! lesson gallery's line on what each lesson teaches, and the help overlay's body. They are one file beside the page
+//! lesson gallery's line on what each lesson teaches, the help overlay's body and the canvas key. They are one file beside the page
 //! (`texts.json`, written from the catalogue and the lesson table by a native test;
 //! `BROKERLAB_BLESS=1` rewrites it), which the page preloads and the app fetches with its
 //! first lesson, before it mounts, and keeps here. Native builds and the browser component
@@ -106,6 +106,15 @@ pub fn shortcuts() -> String {
     }
 }
 
+/// The canvas key's list, as markup.
+pub fn canvas_key() -> String {
+    if BUILT_IN {
+        crate::model::shortcuts::CANVAS_KEY.to_string()
+    } else {
+        text(built_in(""), "canvas key")
+    }
+}
+
 /// The file's text, from the built-in texts: one line per text, sorted by key.
 pub fn file_text() -> String {
     let mut lines: Vec<(String, &str)> = Vec::new();
@@ -123,6 +132,7 @@ pub fn file_text() -> String {
     }
     let help = crate::model::shortcuts::body();
     lines.push(("help".to_string(), &help));
+    lines.push(("canvas key".to_string(), crate::model::shortcuts::CANVAS_KEY));
     lines.sort();
     let body: Vec<String> =
         lines.iter().map(|(k, t)| format!("  {}: {}", Value::from(k.as_str()), Value::from(*t))).collect();
@@ -153,7 +163,7 @@ mod tests {
             assert!(fields_for(kind).is_empty() || KINDS.contains(&kind), "{kind} has fields but no texts");
         }
         let keys = want.lines().filter(|l| l.starts_with("  \"")).count();
-        assert_eq!(keys, 2 * want.matches("\"field ").count() + LESSONS.len() + 1, "no two texts share a key");
+        assert_eq!(keys, 2 * want.matches("\"field ").count() + LESSONS.len() + 2, "no two texts share a key");
     }
 
     #[test]

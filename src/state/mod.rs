@@ -36,7 +36,7 @@ pub use open::{empty_doc, lesson_doc, Awaiting, OpenAction};
 pub use panel::{LogFilter, Notice, PanelAction, Prediction, Tab, LOG_PAGE};
 pub use select::{Sel, SelectAction};
 pub use transport::{TransportAction, MAX_SPEED, MIN_SPEED};
-pub use view::{fit, fit_with, CanvasArea, ViewAction, ViewPort, DEAD_LETTER_DIP, MAX_ZOOM, MIN_ZOOM};
+pub use view::{fit_with, CanvasArea, ViewAction, ViewPort, DEAD_LETTER_DIP, MAX_ZOOM, MIN_ZOOM};
 
 use crate::model::doc;
 use crate::play::compare::Comparison;

@@ -69,7 +69,7 @@ pub(super) fn reduce(s: AppState, action: ViewAction) -> Option<AppState> {
             s.with_view(view, false)
         }
         ViewAction::FitView(area) => {
-            let view = fit(&s.doc, area);
+            let view = fit_with(&s.doc, area).0;
             s.with_view(view, true)
         }
         ViewAction::SetReducedMotion(on) => {
@@ -102,17 +102,18 @@ pub struct CanvasArea {
     pub key: (f64, f64),
 }
 
+/// The view alone, for the tests.
+#[cfg(test)]
+fn fit(d: &Value, area: CanvasArea) -> ViewPort {
+    fit_with(d, area).0
+}
+
 /// Pan and zoom so that every node, with what is drawn under it (a topic's partition lines, a
 /// dead-letter route and its label), fits the area with a margin, centred, at most
 /// [`FIT_MAX_ZOOM`]. A node under the key could not be seen: when the centred fit puts one
 /// there, the nodes are fitted beside the key or above it instead, whichever draws them
-/// bigger.
-pub fn fit(d: &Value, area: CanvasArea) -> ViewPort {
-    fit_with(d, area).0
-}
-
-/// [`fit`], and whether the centred fit put a node under the key (the canvas folds an open
-/// key rather than draw a new scenario smaller around it).
+/// bigger. Also says whether the centred fit put a node under the key (the canvas folds an
+/// open key rather than draw a new scenario smaller around it).
 pub fn fit_with(d: &Value, area: CanvasArea) -> (ViewPort, bool) {
     let CanvasArea { width, height, key } = area;
     let ns = doc::nodes(d);

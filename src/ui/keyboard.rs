@@ -7,7 +7,7 @@ use web_sys::{Element, HtmlElement, KeyboardEvent};
 use yew::prelude::*;
 
 use crate::model::doc;
-use crate::state::{Action, AppState, EditAction, PanelAction, TransportAction, ViewAction};
+use crate::state::{Action, AppState, EditAction, PanelAction, Tab, TransportAction, ViewAction};
 
 /// Keyboard shortcuts for the whole page. Typing in a field is never taken over: only
 /// Escape is read there.
@@ -91,6 +91,16 @@ fn shortcut(e: &KeyboardEvent, state: &AppState, region: &NodeRef) -> Option<Act
         "ArrowRight" => Some(TransportAction::Step.into()),
         "r" | "R" => Some(TransportAction::Rewind.into()),
         "?" => Some(PanelAction::ToggleHelp.into()),
+        // Enter on a node or wire (focus has selected it): on to its settings, which would
+        // otherwise be every later node and wire away by Tab.
+        "Enter"
+            if target
+                .as_ref()
+                .is_some_and(|t| t.closest("[data-node],[data-wire]").ok().flatten().as_ref() == Some(t)) =>
+        {
+            crate::ui::panels::tabs::focus_tab(Tab::Inspector);
+            Some(PanelAction::SetTab(Tab::Inspector).into())
+        }
         "Delete" | "Backspace" if !state.selection.is_empty() => Some(EditAction::DeleteSelection.into()),
         "+" | "=" | "-" | "_" => {
             let (w, h) = region

@@ -376,6 +376,18 @@ test('works with the keyboard alone', async ({ page }) => {
   await page.keyboard.press('Shift+ArrowUp');
   await expect.poll(() => nodePosition(added)).toEqual([x0 - 80, y0 - 80]);
   await expect(added).toBeFocused();
+  // Enter goes on to its settings: the Inspector's tab, then its fields.
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('tab', { name: 'Inspector' })).toBeFocused();
+  await expect(page.getByRole('tab', { name: 'Inspector' })).toHaveAttribute('aria-selected', 'true');
+  const nameField = inspector(page).getByRole('textbox', { name: 'Name' });
+  for (let i = 0; i < 4; i++) {
+    if (await nameField.evaluate((el) => el === document.activeElement)) break;
+    await page.keyboard.press('Tab');
+  }
+  await expect(nameField).toBeFocused();
+  await expect(nameField).toHaveValue('queue');
+  await tabTo(page, added);
   // Delete removes it.
   await page.keyboard.press('Delete');
   await expect(added).toHaveCount(0);

@@ -806,14 +806,6 @@ fn use_legend_open(compact: bool) -> State<bool> {
     open
 }
 
-/// The key's list, as markup: static, so one string rather than an `html!` element each.
-const KEY: &str = concat!(
-    r#"<ul><li><svg viewBox="0 0 40 12" width="40" height="12" aria-hidden="true"><circle cx="6" cy="6" r="4.5" class="lg-a"/><rect x="13" y="1.5" width="9" height="9" class="lg-b"/><path d="M31 1l5 5-5 5-5-5z" class="lg-c"/></svg>a message; colour and shape follow its key</li>"#,
-    r#"<li><svg viewBox="0 0 12 12" width="12" height="12" aria-hidden="true"><rect x="1" y="1" width="10" height="10" class="lg-dead"/><path d="M3.5 3.5l5 5M8.5 3.5l-5 5" class="lg-x"/></svg>dead letter</li>"#,
-    r#"<li><svg viewBox="0 0 12 12" width="12" height="12" aria-hidden="true"><path d="M2 2l8 8M10 2l-8 8" class="lg-lost"/></svg>lost or dropped here</li>"#,
-    r#"<li><span class="lg-try">try 2</span> a retry, its ring the backoff left</li><li><span class="lg-port" aria-hidden="true"></span> drag from a port to wire</li></ul>"#
-);
-
 /// The canvas region's size and, so that a fit leaves it clear, the room its key takes in
 /// the bottom-left corner (the key's box, its offset from the corner and a little air).
 pub fn canvas_area(region: &NodeRef) -> CanvasArea {
@@ -840,7 +832,7 @@ fn legend(open: State<bool>) -> Html {
         <div class="legend" onpointerdown={Callback::from(|e: PointerEvent| e.stop_propagation())}>
             <button type="button" class="small" aria-expanded={crate::ui::true_false(*open)} onclick={toggle}>{ "Key" }</button>
             if *open {
-                { Html::from_html_unchecked(AttrValue::Static(KEY)) }
+                { Html::from_html_unchecked(crate::model::texts::canvas_key().into()) }
             }
         </div>
     }

@@ -39,6 +39,15 @@ pub fn tab_after_key(tabs: &[Tab], current: Tab, key: &str) -> Option<Tab> {
     Some(tabs[j])
 }
 
+/// Gives tab `t`'s button the focus (the arrow keys on the tabs, Enter on a node or wire).
+pub fn focus_tab(t: Tab) {
+    let tab =
+        web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(&format!("tab-{}", t.slug())));
+    if let Some(el) = tab.and_then(|el| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el).ok()) {
+        let _ = el.focus();
+    }
+}
+
 /// The panels, with the tabs offered (embed mode offers fewer than `Tab::ALL`). Like the
 /// other views without hooks of their own, a plain function rather than a component: each
 /// component costs the wasm its own copy of Yew's lifecycle code.
@@ -53,14 +62,7 @@ pub fn panels(state: &UseReducerHandle<AppState>, tabs: &[Tab], wire_to: &State<
                 // Taken here, so the page's own arrow-key shortcuts (Step) do not fire too.
                 e.prevent_default();
                 d.dispatch(PanelAction::SetTab(next).into());
-                if let Some(el) = web_sys::window()
-                    .and_then(|w| w.document())
-                    .and_then(|doc| doc.get_element_by_id(&format!("tab-{}", next.slug())))
-                {
-                    if let Ok(el) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el) {
-                        let _ = el.focus();
-                    }
-                }
+                focus_tab(next);
             }
         })
     };
