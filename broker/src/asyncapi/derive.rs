@@ -30,6 +30,7 @@ use crate::scenario::limits::{
     MAX_DURATION_MS, MAX_EVENT_TYPES, MAX_KEYS, MAX_NAME_LEN, MAX_NODES, MAX_PARTITIONS, MAX_SCHEMAS,
     MAX_SCHEMA_VERSIONS, MAX_TOTAL_KEYS, MAX_WIRES,
 };
+use crate::scenario::quoted::is_unprintable;
 
 /// How long an imported scenario runs, unless its document says otherwise.
 pub(crate) const DEFAULT_DURATION_MS: i64 = 60_000;
@@ -75,10 +76,10 @@ enum Place {
     Default(String),
 }
 
-/// A name the format accepts (1 to 64 characters, no control characters, not blank), made
+/// A name the format accepts (1 to 64 characters, no control or reordering characters, not blank), made
 /// from any text.
 pub(crate) fn clean_name(text: &str, fallback: &str) -> String {
-    let cleaned: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let cleaned: String = text.chars().map(|c| if is_unprintable(c) { ' ' } else { c }).collect();
     let trimmed = cleaned.trim();
     let mut out: String = trimmed.chars().take(MAX_NAME_LEN).collect();
     if out.trim().is_empty() {
@@ -89,7 +90,7 @@ pub(crate) fn clean_name(text: &str, fallback: &str) -> String {
 
 /// Text the format accepts in a title or a description: no control characters.
 fn clean_text(text: &str) -> String {
-    let spaced: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let spaced: String = text.chars().map(|c| if is_unprintable(c) { ' ' } else { c }).collect();
     spaced.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -495,7 +496,7 @@ impl Deriving<'_, '_> {
                     }
                 }
                 if let Some(k) = routing_key.filter(|_| matches!(place, Place::Exchange { .. })) {
-                    let k: String = k.chars().filter(|c| !c.is_control()).collect();
+                    let k: String = k.chars().filter(|&c| !is_unprintable(c)).collect();
                     self.set(p, "routing_key", Value::from(k));
                 }
                 if let Some(keys) = self.keys(&messages) {
@@ -560,7 +561,7 @@ impl Deriving<'_, '_> {
             (_, Some(k)) => k.clone(),
             (_, None) => clean_name(channel_key, "key"),
         };
-        Some(key.chars().filter(|c| !c.is_control()).collect())
+        Some(key.chars().filter(|&c| !is_unprintable(c)).collect())
     }
 
     /// A node for an operation: ops that name the same node (a service's send and receive)

@@ -7,6 +7,12 @@
 //! is given, so serde's own messages, which echo an unknown field's name as it was written,
 //! come out on one line too.
 
+/// A control character, or one that reorders the text around it (the bidirectional embeddings,
+/// overrides and isolates): none may be in a name or in prose.
+pub(crate) fn is_unprintable(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
 /// `text` with every control character (a newline, a tab, ESC, DEL, U+0085 ...) written as its
 /// Rust escape (`\n`, `\t`, `\u{1b}`), and everything else as it is.
 pub fn escape_controls(text: &str) -> String {

@@ -369,6 +369,13 @@ fn control_characters_are_refused_in_every_name_and_text() {
         let lines = every_field_with("/title", format!("Poison{c}").into());
         assert_eq!(lines, [format!("title: must not contain control characters (found {})", c.escape_debug())]);
     }
+    // A character that reorders the text around it would draw one name as another ("evil" as
+    // "live"): refused, and shown by its code point.
+    for c in ['\u{202e}', '\u{202a}', '\u{2067}'] {
+        let lines = every_field_with("/title", format!("Poison {c}live").into());
+        let want = format!("title: must not contain characters that reorder the text (found U+{:04X})", u32::from(c));
+        assert_eq!(lines, [want]);
+    }
 }
 
 /// Every path in a JSON value, leaves and the objects and lists above them.
