@@ -25,7 +25,7 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
         "← / → on the Timeline",
         "Back or on by a hundredth of the run (Page Up, Page Down: a tenth; Home, End: start, end)",
     ),
-    ("Escape", "Close this help or the lesson gallery, or clear the selection"),
+    ("Escape", "Close this help, the lesson gallery or the copy-by-hand bar, or clear the selection"),
 ];
 
 /// The shortcuts' table and the paragraph under it, as markup (static text, written once:

@@ -137,6 +137,8 @@ pub(super) fn reduce(mut s: AppState, action: PanelAction) -> Option<AppState> {
                 s.help = false;
             } else if s.gallery {
                 s.gallery = false;
+            } else if s.copy_text.is_some() {
+                s.copy_text = None;
             } else if s.notice.is_some() {
                 s.notice = None;
             } else if !s.selection.is_empty() {

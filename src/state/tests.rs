@@ -473,3 +473,13 @@ fn a_renamed_node_stays_selected_as_each_letter_is_typed() {
     assert_eq!(*s.selection, [Sel::Node("works-q".into())]);
     assert!(doc::find_node(&s.doc, "works-q").is_some());
 }
+
+#[test]
+fn escape_closes_the_copy_by_hand_bar_before_it_clears_the_selection() {
+    let s = Rc::new(AppState::initial());
+    let s = reduce(s, SelectAction::Select { sel: Sel::Node("work".into()), extend: false });
+    let s = reduce(s, PanelAction::ShowCopyText(Some(("Link".into(), "#1.abc".into()))));
+    let s = reduce(s, PanelAction::Escape);
+    assert!(s.copy_text.is_none());
+    assert_eq!(*s.selection, [Sel::Node("work".into())]);
+}

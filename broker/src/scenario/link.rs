@@ -77,7 +77,7 @@ impl std::fmt::Display for LinkError {
             ),
             LinkError::NotALink => write!(
                 f,
-                "This is not a Brokerlab scenario link: the part after # should start with a version number and a dot."
+                "This is not a Brokerlab scenario link: the part after # should start with its format number (1, 2, ...) and a dot."
             ),
             LinkError::Newer(v) => write!(
                 f,
@@ -355,7 +355,7 @@ pub fn unpack(link: &str) -> Result<Packed, LinkError> {
         return Err(LinkError::TooLong(link.chars().count()));
     }
     let (version, payload) = link.split_once('.').ok_or(LinkError::NotALink)?;
-    if version.is_empty() || version.len() > 9 || !version.bytes().all(|b| b.is_ascii_digit()) {
+    if version.is_empty() || version.len() > 18 || !version.bytes().all(|b| b.is_ascii_digit()) {
         return Err(LinkError::NotALink);
     }
     let version: u64 = version.parse().map_err(|_| LinkError::NotALink)?;
@@ -515,7 +515,8 @@ mod tests {
         assert_eq!(decode("x.abc"), Err(LinkError::NotALink));
         assert_eq!(decode("0.abc"), Err(LinkError::NotALink));
         assert_eq!(decode(&good.replacen("2.", "7.", 1)), Err(LinkError::Newer(7)));
-        assert_eq!(decode(&good.replacen("2.", "99999999999.", 1)), Err(LinkError::NotALink));
+        assert_eq!(decode(&good.replacen("2.", "99999999999.", 1)), Err(LinkError::Newer(99_999_999_999)));
+        assert_eq!(decode(&good.replacen("2.", "99999999999999999999.", 1)), Err(LinkError::NotALink));
         assert_eq!(decode(&format!("{good}<img src=x>")), Err(LinkError::BadCharacters));
         assert_eq!(decode(&good[..good.len() / 2]), Err(LinkError::Damaged));
         assert_eq!(decode(&format!("1.{}", "A".repeat(MAX_LINK_CHARS))), Err(LinkError::TooLong(MAX_LINK_CHARS + 2)));
