@@ -256,6 +256,7 @@ impl Checker {
 
         // Names first: everything else refers to nodes by id.
         let by_name = ByName::new(s);
+        let mut repeated = false;
         for (i, n) in s.nodes.iter().enumerate() {
             let id = n.id();
             let path = format!("nodes[{i}].id");
@@ -270,11 +271,16 @@ impl Checker {
             }
             if by_name.repeats(id, NodeId(i as u32)) {
                 self.err(&path, format!("\"{id}\" is used by another node; ids must be unique"));
+                repeated = true;
             }
         }
 
         let mut nodes: Vec<NodeModel> = s.nodes.iter().enumerate().map(|(i, n)| self.compile_node(i, n)).collect();
-        self.compile_wires(s, &by_name, &mut nodes);
+        // With an id two nodes have, a wire naming it could mean either: the repeated id is
+        // the problem, not what the wires would join.
+        if !repeated {
+            self.compile_wires(s, &by_name, &mut nodes);
+        }
         self.compile_replication(s, &mut nodes);
         self.check_saga_queues(s, &by_name, &mut nodes);
         self.compile_dead_letters(s, &by_name, &mut nodes);

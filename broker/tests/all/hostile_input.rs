@@ -460,3 +460,15 @@ fn no_problem_names_a_rust_type() {
     assert_eq!(with("/view/positions/p", 1.into()), ["view.positions.p: must be a point like [x, y], not integer `1`"]);
     assert_eq!(with("/nodes/0/faults", serde_json::json!({})), ["nodes[0].faults: must be a list, not an object"]);
 }
+
+#[test]
+fn a_repeated_id_is_the_one_problem_of_the_wires_that_name_it() {
+    // A queue and a consumer both named q: the wires could mean either, so they are not
+    // judged (a producer wired to a consumer, a node wired to itself); the id is refused.
+    let lines = problem_lines(
+        r#"{"version": 1, "duration_ms": 1000,
+            "nodes": [{"id": "p", "kind": "producer"}, {"id": "q", "kind": "queue"}, {"id": "q", "kind": "consumer"}],
+            "wires": [["p", "q"], ["q", "q"]]}"#,
+    );
+    assert_eq!(lines, [r#"nodes[2].id: "q" is used by another node; ids must be unique"#], "{lines:?}");
+}
