@@ -75,7 +75,7 @@ test('the lag lesson: my-orders lags the write side, its table marks the rows be
   await page.getByRole('tab', { name: 'Charts' }).click();
   const chart = page.getByRole('region', { name: 'Charts' }).getByRole('figure').filter({ hasText: 'Read-model rows behind the write side' });
   await expect(chart.getByRole('img', { name: /^Read-model rows behind the write side over the run/ })).toBeVisible();
-  await expect(chart).toContainText(/max [1-9]\d* rows/);
+  await expect(chart).toContainText(/rows: at most [1-9]\d*/);
   await expect(chart.getByRole('listitem').filter({ hasText: 'my-orders' })).toContainText('0 now');
   await chart.scrollIntoViewIfNeeded();
   await shot(page, 'read-model-chart');
