@@ -20,7 +20,7 @@ use crate::ui::editor::canvas::{canvas, local_point, use_canvas};
 use crate::ui::editor::inspector::use_wire_to_choice;
 use crate::ui::editor::palette::{palette, use_palette};
 use crate::ui::frame_loop::use_frame_loop;
-use crate::ui::help::{help, use_dialog_close};
+use crate::ui::help::help;
 use crate::ui::keyboard::use_keyboard;
 use crate::ui::panels::markup::esc;
 use crate::ui::panels::passport::use_passport_in_view;
@@ -34,7 +34,7 @@ use crate::ui::share::gallery::gallery;
 use crate::ui::share::tools::{self, copy_by_hand, use_copy_field};
 use crate::ui::toolbar::{toolbar, use_toolbar};
 use crate::ui::{raw, text_in, with_class};
-use crate::ui::{use_on_mount, use_value};
+use crate::ui::{use_dialog_close, use_on_mount, use_value};
 
 #[function_component(App)]
 pub fn app() -> Html {

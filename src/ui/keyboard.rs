@@ -96,7 +96,7 @@ fn shortcut(e: &KeyboardEvent, state: &AppState, region: &NodeRef) -> Option<Act
         "Enter"
             if target
                 .as_ref()
-                .is_some_and(|t| t.closest("[data-node],[data-wire]").ok().flatten().as_ref() == Some(t)) =>
+                .is_some_and(|t| t.get_attribute("data-node").or(t.get_attribute("data-wire")).is_some()) =>
         {
             crate::ui::panels::tabs::focus_tab(Tab::Inspector);
             Some(PanelAction::SetTab(Tab::Inspector).into())

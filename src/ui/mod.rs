@@ -205,6 +205,34 @@ pub fn use_element_ref() -> NodeRef {
     use_mut_ref(NodeRef::default).borrow().clone()
 }
 
+/// The ref of a dialog's Close button (the help's, the lesson gallery's): it takes the focus
+/// when the dialog opens, and the control that had the focus gets it back when it closes.
+#[hook]
+pub fn use_dialog_close(open: bool) -> NodeRef {
+    let close_ref = use_element_ref();
+    let opener = use_mut_ref(|| None::<web_sys::HtmlElement>);
+    {
+        let close_ref = close_ref.clone();
+        use_effect_on(
+            open,
+            Box::new(move |open| {
+                use wasm_bindgen::JsCast;
+                if *open {
+                    let active = web_sys::window().and_then(|w| w.document()).and_then(|d| d.active_element());
+                    // Unchecked: an SVG node (a canvas node has the focus) has `focus()` too.
+                    *opener.borrow_mut() = active.map(|a| a.unchecked_into());
+                    if let Some(b) = close_ref.cast::<web_sys::HtmlElement>() {
+                        let _ = b.focus();
+                    }
+                } else if let Some(el) = opener.borrow_mut().take() {
+                    let _ = el.focus();
+                }
+            }),
+        );
+    }
+    close_ref
+}
+
 /// Runs `effect` once, after the first render. Like [`use_effect_on`], a plain function that
 /// returns the hook (a hook's body calls it as any other `use_` function), so it is no
 /// hook of its own in the wasm.

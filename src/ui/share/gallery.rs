@@ -12,7 +12,7 @@ use crate::model::presets;
 use crate::state::{AppState, OpenAction, PanelAction};
 use crate::ui::raw;
 
-/// The dialog; `close_ref` is the app's [`crate::ui::help::use_dialog_close`] for it.
+/// The dialog; `close_ref` is the app's [`crate::ui::use_dialog_close`] for it.
 pub fn gallery(state: &UseReducerHandle<AppState>, close_ref: NodeRef) -> Html {
     let close = {
         let d = state.dispatcher();
